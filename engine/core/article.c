@@ -1,0 +1,464 @@
+#include "core/article.h"
+
+#include "core/alloc.h"
+#include "core/utf8.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+const char *fl_format_name(fl_format f)
+{
+    switch (f) {
+    case FL_FORMAT_TXT:
+        return "txt";
+    case FL_FORMAT_MD:
+        return "md";
+    case FL_FORMAT_HTML:
+        return "html";
+    case FL_FORMAT_JSONL:
+        return "jsonl";
+    }
+    return "txt";
+}
+
+const char *fl_boilerplate_name(fl_boilerplate b)
+{
+    static const char *const names[] = {"",       "navigation", "share", "newsletter",
+                                        "promoted", "credit",   "chrome"};
+    return (unsigned)b <= FL_BOILER_CHROME ? names[b] : "";
+}
+
+fl_article *fl_article_new(void)
+{
+    fl_article *a = fl_calloc(1, sizeof *a);
+    return a;
+}
+
+void fl_article_free(fl_article *a)
+{
+    if (!a)
+        return;
+    fl_free(a->id);
+    fl_free(a->path);
+    fl_free(a->title);
+    fl_free(a->source);
+    fl_free(a->dateline_text);
+    fl_free(a->text);
+    fl_free(a->line_starts);
+    fl_free(a->paragraphs);
+    fl_free(a->sentences);
+    for (size_t i = 0; i < a->n_meta; i++) {
+        fl_free(a->meta[i].key);
+        fl_free(a->meta[i].value_json);
+    }
+    fl_free(a->meta);
+    for (size_t i = 0; i < a->n_disabled_rules; i++)
+        fl_free(a->disabled_rules[i]);
+    fl_free(a->disabled_rules);
+    fl_free(a);
+}
+
+static fl_status build_lines(fl_article *a, fl_error *err)
+{
+    size_t cap = 0;
+    size_t *starts = NULL;
+    size_t n = 0;
+    if (FL_GROW(starts, cap, 1))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    starts[n++] = 0;
+    const char *t = a->text;
+    for (size_t i = 0; i < a->text_len; i++) {
+        if (t[i] == '\n' || t[i] == '\r') {
+            if (t[i] == '\r' && i + 1 < a->text_len && t[i + 1] == '\n')
+                i++;
+            if (i + 1 <= a->text_len) {
+                if (FL_GROW(starts, cap, n + 1)) {
+                    fl_free(starts);
+                    return fl_error_set(err, FL_ENOMEM, "out of memory");
+                }
+                starts[n++] = i + 1;
+            }
+        }
+    }
+    fl_free(a->line_starts);
+    a->line_starts = starts;
+    a->n_lines = n;
+    return FL_OK;
+}
+
+fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy, fl_error *err)
+{
+    size_t skip = 0;
+    fl_free(a->text);
+    a->text = NULL;
+    a->text_len = 0;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        fl_error_set(err, FL_EBINARY, "binary data (NUL byte) at byte %zu: not a text file",
+                     (size_t)(nul - text));
+        fl_error_locate(err, a->path, 0, (long long)(nul - text));
+        fl_free(text);
+        return FL_EBINARY;
+    }
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        a->bom = true;
+        skip = 3;
+    }
+    size_t bad = fl_utf8_validate(text + skip, len - skip);
+    if (bad != len - skip) {
+        if (!lossy) {
+            fl_error_set(err, FL_EUTF8,
+                         "invalid UTF-8 at byte %zu (use --lossy to replace bad bytes)",
+                         bad + skip);
+            fl_error_locate(err, a->path, 0, (long long)(bad + skip));
+            fl_free(text);
+            return FL_EUTF8;
+        }
+        size_t n = 0, replaced = 0;
+        char *fixed = fl_utf8_repair(text + skip, len - skip, &n, &replaced);
+        fl_free(text);
+        if (!fixed)
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+        text = fixed;
+        len = n;
+        skip = 0;
+        a->utf8_replaced = replaced;
+    }
+    if (skip) {
+        memmove(text, text + skip, len - skip);
+        len -= skip;
+    }
+    text[len] = '\0';
+    a->text = text;
+    a->text_len = len;
+    return build_lines(a, err);
+}
+
+/* ---- segmentation ---------------------------------------------------- */
+
+static bool line_is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' && s[i] != '\f' &&
+            s[i] != '\v')
+            return false;
+    return true;
+}
+
+static size_t line_end(const fl_article *a, size_t li)
+{
+    return li + 1 < a->n_lines ? a->line_starts[li + 1] : a->text_len;
+}
+
+static bool is_space_cp(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x2009 ||
+           c == 0x202F;
+}
+
+static bool is_closer(uint32_t c)
+{
+    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == ')' || c == ']' ||
+           c == 0xBB;
+}
+
+static bool is_opener(uint32_t c)
+{
+    return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == '(' || c == '[' ||
+           c == 0xAB;
+}
+
+static bool is_upper_cp(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    return utf8proc_category((utf8proc_int32_t)c) == UTF8PROC_CATEGORY_LU;
+}
+
+/* Words that end in a full stop without ending a sentence. */
+static const char *const abbreviations[] = {
+    "Mr",    "Mrs",  "Ms",   "Dr",   "Prof", "St",   "Sen",  "Gov",  "Rep",   "Gen",
+    "Col",   "Lt",   "Sgt",  "Capt", "Cmdr", "Adm",  "Maj",  "Jr",   "Sr",    "Rev",
+    "Hon",   "Fr",   "Inc",  "Ltd",  "Co",   "Corp", "Bros", "vs",   "etc",   "No",
+    "Nos",   "Jan",  "Feb",  "Mar",  "Apr",  "Jun",  "Jul",  "Aug",  "Sep",   "Sept",
+    "Oct",   "Nov",  "Dec",  "Mon",  "Tue",  "Tues", "Wed",  "Thu",  "Thur",  "Fri",
+    "Sat",   "Sun",  "approx", "Ave", "Blvd", "Mt",  "Ft",   "Pres", "Supt",  "Det",
+    "Insp",  "cf",   "Messrs", "Mme", "Mlle", "Dept", "Univ", "est",  "p",     "pp",
+    "Vol",   "vol",  "fig",  "Fig",  NULL};
+
+static bool is_abbreviation(const char *t, size_t start, size_t end)
+{
+    size_t n = end - start;
+    if (n == 0)
+        return false;
+    /* single letter: an initial ("J. K. Rowling") */
+    if (n == 1 && ((t[start] >= 'A' && t[start] <= 'Z') || (t[start] >= 'a' && t[start] <= 'z')))
+        return true;
+    /* dotted acronyms: U.S, U.K, e.g, i.e, a.m, p.m */
+    if (memchr(t + start, '.', n))
+        return true;
+    for (int i = 0; abbreviations[i]; i++)
+        if (strlen(abbreviations[i]) == n && !memcmp(abbreviations[i], t + start, n))
+            return true;
+    return false;
+}
+
+/* Finds sentence ends in text[start..end); calls add(offset, length) for each. */
+static int split_sentences(fl_article *a, size_t start, size_t end, size_t para, size_t *cap)
+{
+    const char *t = a->text;
+    size_t s = start;
+    size_t i = start;
+    while (i < end) {
+        size_t at = i;
+        uint32_t c = fl_utf8_next(t, end, &i);
+        bool terminal = c == '.' || c == '!' || c == '?' || c == 0x2026;
+        if (!terminal)
+            continue;
+        /* runs of terminal punctuation ("?!", "...") end together */
+        size_t j = i;
+        while (j < end) {
+            size_t k = j;
+            uint32_t d = fl_utf8_next(t, end, &k);
+            if (d == '.' || d == '!' || d == '?' || d == 0x2026 || is_closer(d))
+                j = k;
+            else
+                break;
+        }
+        size_t sent_end = j;
+        if (j >= end)
+            break; /* the paragraph's end closes the sentence anyway */
+        size_t k = j;
+        uint32_t d = fl_utf8_next(t, end, &k);
+        if (!is_space_cp(d))
+            continue; /* "3.5", "jack.The", "U.S." inside words */
+        while (k < end) {
+            size_t m = k;
+            d = fl_utf8_next(t, end, &m);
+            if (!is_space_cp(d))
+                break;
+            k = m;
+        }
+        if (k >= end)
+            break;
+        size_t m = k;
+        d = fl_utf8_next(t, end, &m);
+        if (is_opener(d) && m < end) {
+            size_t m2 = m;
+            uint32_t e = fl_utf8_next(t, end, &m2);
+            if (!(is_upper_cp(e) || (e >= '0' && e <= '9')))
+                continue;
+        } else if (!(is_upper_cp(d) || (d >= '0' && d <= '9'))) {
+            continue;
+        }
+        if (c == '.') {
+            /* the word before the full stop */
+            size_t w = at;
+            while (w > s) {
+                size_t p = w;
+                uint32_t e = fl_utf8_prev(t, &p);
+                if (is_space_cp(e) || is_opener(e))
+                    break;
+                w = p;
+            }
+            if (is_abbreviation(t, w, at))
+                continue;
+        }
+        if (FL_GROW(a->sentences, *cap, a->n_sentences + 1))
+            return -1;
+        a->sentences[a->n_sentences++] = (fl_sentence){s, sent_end - s, para};
+        s = k;
+        i = k;
+    }
+    /* trim trailing blank space from the last sentence */
+    size_t e = end;
+    while (e > s && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r' || t[e - 1] == '\n'))
+        e--;
+    if (e > s) {
+        if (FL_GROW(a->sentences, *cap, a->n_sentences + 1))
+            return -1;
+        a->sentences[a->n_sentences++] = (fl_sentence){s, e - s, para};
+    }
+    return 0;
+}
+
+fl_status fl_article_segment(fl_article *a, fl_error *err)
+{
+    size_t pcap = 0, scap = 0;
+    fl_free(a->paragraphs);
+    fl_free(a->sentences);
+    a->paragraphs = NULL;
+    a->sentences = NULL;
+    a->n_paragraphs = a->n_sentences = 0;
+    if (!a->text)
+        return FL_OK;
+
+    bool any_blank = false;
+    for (size_t li = 0; li < a->n_lines && !any_blank; li++) {
+        size_t b = a->line_starts[li], e = line_end(a, li);
+        if (line_is_blank(a->text + b, e - b) && li + 1 < a->n_lines)
+            any_blank = true;
+    }
+
+    size_t li = 0;
+    while (li < a->n_lines) {
+        size_t b = a->line_starts[li], e = line_end(a, li);
+        if (line_is_blank(a->text + b, e - b)) {
+            li++;
+            continue;
+        }
+        size_t pstart = b;
+        size_t pend = e;
+        li++;
+        while (any_blank && li < a->n_lines) {
+            size_t b2 = a->line_starts[li], e2 = line_end(a, li);
+            if (line_is_blank(a->text + b2, e2 - b2))
+                break;
+            pend = e2;
+            li++;
+        }
+        /* leading and trailing white space are not part of the paragraph */
+        while (pstart < pend && (a->text[pstart] == ' ' || a->text[pstart] == '\t'))
+            pstart++;
+        while (pend > pstart && (a->text[pend - 1] == ' ' || a->text[pend - 1] == '\t' ||
+                                 a->text[pend - 1] == '\r' || a->text[pend - 1] == '\n'))
+            pend--;
+        if (FL_GROW(a->paragraphs, pcap, a->n_paragraphs + 1))
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+        fl_paragraph *p = &a->paragraphs[a->n_paragraphs];
+        *p = (fl_paragraph){pstart, pend - pstart, a->n_sentences, 0, FL_BOILER_NONE, false};
+        if (split_sentences(a, pstart, pend, a->n_paragraphs, &scap))
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+        p = &a->paragraphs[a->n_paragraphs];
+        p->n_sentences = a->n_sentences - p->first_sentence;
+        a->n_paragraphs++;
+    }
+    return FL_OK;
+}
+
+size_t fl_article_line_index(const fl_article *a, size_t offset)
+{
+    if (!a->n_lines)
+        return 0;
+    size_t lo = 0, hi = a->n_lines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->line_starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void fl_article_locate(const fl_article *a, size_t offset, uint32_t *line, uint32_t *column)
+{
+    if (offset > a->text_len)
+        offset = a->text_len;
+    size_t li = fl_article_line_index(a, offset);
+    size_t start = a->n_lines ? a->line_starts[li] : 0;
+    if (line)
+        *line = (uint32_t)(li + 1 + (size_t)a->line_base);
+    if (column)
+        *column = (uint32_t)(fl_utf8_count(a->text + start, offset - start) + 1);
+}
+
+void fl_article_line_span(const fl_article *a, size_t offset, size_t *start, size_t *len)
+{
+    size_t li = fl_article_line_index(a, offset);
+    size_t b = a->n_lines ? a->line_starts[li] : 0;
+    size_t e = a->n_lines ? line_end(a, li) : a->text_len;
+    while (e > b && (a->text[e - 1] == '\n' || a->text[e - 1] == '\r'))
+        e--;
+    *start = b;
+    *len = e - b;
+}
+
+size_t fl_article_paragraph_at(const fl_article *a, size_t offset)
+{
+    size_t lo = 0, hi = a->n_paragraphs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const fl_paragraph *p = &a->paragraphs[mid];
+        if (offset < p->offset)
+            hi = mid;
+        else if (offset >= p->offset + p->length && !(p->length == 0 && offset == p->offset))
+            lo = mid + 1;
+        else
+            return mid;
+    }
+    return SIZE_MAX;
+}
+
+size_t fl_article_sentence_at(const fl_article *a, size_t offset)
+{
+    size_t lo = 0, hi = a->n_sentences;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const fl_sentence *s = &a->sentences[mid];
+        if (offset < s->offset)
+            hi = mid;
+        else if (offset >= s->offset + s->length)
+            lo = mid + 1;
+        else
+            return mid;
+    }
+    return SIZE_MAX;
+}
+
+bool fl_article_is_boilerplate(const fl_article *a, size_t offset)
+{
+    size_t p = fl_article_paragraph_at(a, offset);
+    return p != SIZE_MAX && a->paragraphs[p].boilerplate != FL_BOILER_NONE;
+}
+
+fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json)
+{
+    fl_meta *m = fl_realloc(a->meta, (a->n_meta + 1) * sizeof *m);
+    if (!m)
+        return FL_ENOMEM;
+    a->meta = m;
+    char *k = fl_strdup(key);
+    char *v = fl_strdup(value_json);
+    if (!k || !v) {
+        fl_free(k);
+        fl_free(v);
+        return FL_ENOMEM;
+    }
+    a->meta[a->n_meta++] = (fl_meta){k, v};
+    return FL_OK;
+}
+
+const char *fl_article_meta(const fl_article *a, const char *key)
+{
+    for (size_t i = 0; i < a->n_meta; i++)
+        if (!strcmp(a->meta[i].key, key))
+            return a->meta[i].value_json;
+    return NULL;
+}
+
+fl_status fl_article_disable_rule(fl_article *a, const char *rule)
+{
+    char **r = fl_realloc(a->disabled_rules, (a->n_disabled_rules + 1) * sizeof *r);
+    if (!r)
+        return FL_ENOMEM;
+    a->disabled_rules = r;
+    if (!(r[a->n_disabled_rules] = fl_strdup(rule)))
+        return FL_ENOMEM;
+    a->n_disabled_rules++;
+    return FL_OK;
+}
+
+bool fl_article_rule_disabled(const fl_article *a, const char *rule)
+{
+    for (size_t i = 0; i < a->n_disabled_rules; i++) {
+        const char *d = a->disabled_rules[i];
+        if (!strcmp(d, "*") || !strcmp(d, rule))
+            return true;
+        /* a tag-like prefix: "quote" disables "quote.duplicate" */
+        size_t n = strlen(d);
+        if (!strncmp(d, rule, n) && rule[n] == '.')
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,142 @@
+/*
+ * article.h - the document model: one news article, its text and structure.
+ *
+ * Life cycle:  fl_article_new -> fill id/path/format/title/metadata ->
+ * fl_article_set_text (validates UTF-8 once, builds the line map) ->
+ * fl_article_segment (paragraphs and sentences) -> boilerplate marking and
+ * dateline detection (ingest/) -> extraction and rules -> fl_article_free.
+ *
+ * Invariants after fl_article_segment:
+ *  - text is valid UTF-8 (or repaired with U+FFFD when lossy) and NUL-terminated;
+ *    text_len excludes the NUL.  No BOM: a leading U+FEFF is dropped and `bom` set.
+ *  - line_starts[0] == 0; a line ends at "\n", "\r\n" or a lone "\r", so CRLF and
+ *    CR files get true line numbers.  Offsets are bytes into text.
+ *  - paragraphs are in order, do not overlap, and cover every non-blank line; a
+ *    paragraph is a run of non-blank lines (when the text has no blank line at
+ *    all, each line is a paragraph).  sentences are in order within their
+ *    paragraph and never cross a paragraph boundary.
+ *  - Boilerplate paragraphs are marked, never removed, so reports still point
+ *    at true lines.
+ *
+ * Ownership: the article owns every pointer in it (fl_free), including text.
+ * Rules and extractors borrow the article for the duration of one call.
+ */
+#ifndef FL_CORE_ARTICLE_H
+#define FL_CORE_ARTICLE_H
+
+#include "core/date.h"
+#include "core/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum fl_format {
+    FL_FORMAT_TXT = 0,
+    FL_FORMAT_MD,
+    FL_FORMAT_HTML,
+    FL_FORMAT_JSONL,
+} fl_format;
+
+const char *fl_format_name(fl_format f); /* "txt", "md", "html", "jsonl" */
+
+/* Why a paragraph is boilerplate (0 = it is content). */
+typedef enum fl_boilerplate {
+    FL_BOILER_NONE = 0,
+    FL_BOILER_NAVIGATION, /* menus, breadcrumbs, "Skip to content" */
+    FL_BOILER_SHARE,      /* "Share this article", social buttons */
+    FL_BOILER_NEWSLETTER, /* "Sign up to our newsletter" blurbs */
+    FL_BOILER_PROMOTED,   /* "Promoted Links", "Sponsored" */
+    FL_BOILER_CREDIT,     /* photo credits: "Photograph: ...", "(Getty Images)" */
+    FL_BOILER_CHROME,     /* repeated site chrome: copyright lines, "Related articles" */
+} fl_boilerplate;
+
+const char *fl_boilerplate_name(fl_boilerplate b);
+
+typedef struct fl_paragraph {
+    size_t offset, length; /* bytes in text, trailing blank space excluded */
+    size_t first_sentence; /* index into sentences */
+    size_t n_sentences;
+    fl_boilerplate boilerplate;
+    bool heading; /* a title/heading line (markdown '#', HTML <h1..h6>, a headline) */
+} fl_paragraph;
+
+typedef struct fl_sentence {
+    size_t offset, length;
+    size_t paragraph; /* index into paragraphs */
+} fl_sentence;
+
+/* Metadata kept from the input: JSONL fields and front-matter keys that the
+ * model has no slot for.  value_json is the value as JSON text. */
+typedef struct fl_meta {
+    char *key;
+    char *value_json;
+} fl_meta;
+
+typedef struct fl_article {
+    size_t seq;        /* input order, 0-based; reports sort by it */
+    char *id;          /* JSONL "id", else the path */
+    char *path;        /* the input file ("-" for standard input) */
+    long record_line;  /* JSONL: the record's line in the file; 0 otherwise */
+    long line_base;    /* lines of the file before text starts (front matter) */
+    fl_format format;
+    char *title;       /* NULL when unknown */
+    char *source;      /* publication, NULL when unknown */
+
+    fl_date dateline;  /* precision NONE when the article has none */
+    fl_dateline_source dateline_source;
+    char *dateline_text; /* the text the dateline was read from, NULL when none */
+    fl_date page_date;   /* a date printed on the page that differs from dateline, else NONE */
+
+    char *text;
+    size_t text_len;
+    bool bom;              /* the input started with a UTF-8 BOM */
+    size_t utf8_replaced;  /* bytes replaced by U+FFFD (lossy mode) */
+
+    size_t *line_starts;
+    size_t n_lines;
+    fl_paragraph *paragraphs;
+    size_t n_paragraphs;
+    fl_sentence *sentences;
+    size_t n_sentences;
+    fl_meta *meta;
+    size_t n_meta;
+    char **disabled_rules; /* inline "factlint-disable rule.id" comments */
+    size_t n_disabled_rules;
+} fl_article;
+
+fl_article *fl_article_new(void);
+void fl_article_free(fl_article *a);
+
+/* Takes ownership of text (allocated with fl_malloc, len bytes, NUL-terminated
+ * or with room for a NUL at text[len]).  Drops a leading BOM, validates UTF-8:
+ * an invalid sequence is FL_EUTF8 with err->offset set to the byte offset in the
+ * input (counting the BOM), unless lossy, in which case bad bytes become U+FFFD
+ * and utf8_replaced counts them.  NUL bytes are FL_EBINARY.  Builds line_starts.
+ * On error text is freed and the article left without text. */
+fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy, fl_error *err);
+
+/* Splits text into paragraphs and sentences (see invariants above). */
+fl_status fl_article_segment(fl_article *a, fl_error *err);
+
+/* Line and column (both 1-based) of a byte offset; line counts from the start of
+ * the input file (line_base added), column counts characters. */
+void fl_article_locate(const fl_article *a, size_t offset, uint32_t *line, uint32_t *column);
+/* Index of the line (0-based, in text) holding offset. */
+size_t fl_article_line_index(const fl_article *a, size_t offset);
+/* The line holding offset, without its line break: *start and *len in bytes. */
+void fl_article_line_span(const fl_article *a, size_t offset, size_t *start, size_t *len);
+/* Index of the paragraph / sentence holding offset, or SIZE_MAX when between them. */
+size_t fl_article_paragraph_at(const fl_article *a, size_t offset);
+size_t fl_article_sentence_at(const fl_article *a, size_t offset);
+/* true when offset lies in a boilerplate paragraph. */
+bool fl_article_is_boilerplate(const fl_article *a, size_t offset);
+
+/* Adds a metadata entry (copies both strings). */
+fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json);
+const char *fl_article_meta(const fl_article *a, const char *key);
+/* Records an inline suppression for a rule id or "*" for all rules. */
+fl_status fl_article_disable_rule(fl_article *a, const char *rule);
+bool fl_article_rule_disabled(const fl_article *a, const char *rule);
+
+#endif

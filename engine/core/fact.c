@@ -1,0 +1,229 @@
+#include "core/fact.h"
+
+#include "core/alloc.h"
+#include "core/article.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[FL_FACT_KIND_COUNT] = {
+    "quote", "money", "quantity", "percent", "duration", "date", "person", "org", "place"};
+
+const char *fl_fact_kind_name(fl_fact_kind k)
+{
+    return (unsigned)k < FL_FACT_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+int fl_fact_kind_from_name(const char *s)
+{
+    for (int k = 0; k < FL_FACT_KIND_COUNT; k++)
+        if (!strcmp(s, kind_names[k]))
+            return k;
+    return -1;
+}
+
+void fl_facts_init(fl_facts *fs)
+{
+    memset(fs, 0, sizeof *fs);
+}
+
+void fl_facts_release(fl_facts *fs)
+{
+    fl_free(fs->items);
+    fl_arena_release(&fs->arena);
+    fl_facts_init(fs);
+}
+
+void fl_facts_reset(fl_facts *fs)
+{
+    fs->n = 0;
+    fl_arena_reset(&fs->arena);
+}
+
+fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
+{
+    if (FL_GROW(fs->items, fs->cap, fs->n + 1))
+        return NULL;
+    fl_fact *f = &fs->items[fs->n++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->offset = offset;
+    f->length = length;
+    f->value = NAN;
+    f->value_max = NAN;
+    f->link = -1;
+    return f;
+}
+
+const char *fl_facts_str(fl_facts *fs, const char *s, size_t n)
+{
+    return fl_arena_strndup(&fs->arena, s, n);
+}
+
+static int cmp_fact(const fl_fact *a, const fl_fact *b)
+{
+    if (a->offset != b->offset)
+        return a->offset < b->offset ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->length != b->length)
+        return a->length > b->length ? -1 : 1;
+    return 0;
+}
+
+void fl_facts_sort(fl_facts *fs)
+{
+    /* insertion sort over an index permutation keeps the sort stable and lets
+     * us remap links; extractors append nearly in order so this is cheap */
+    size_t n = fs->n;
+    if (n < 2)
+        return;
+    size_t *perm = fl_malloc(n * sizeof *perm);
+    size_t *where = fl_malloc(n * sizeof *where);
+    fl_fact *copy = fl_malloc(n * sizeof *copy);
+    if (!perm || !where || !copy) {
+        fl_free(perm);
+        fl_free(where);
+        fl_free(copy);
+        return; /* unsorted but intact */
+    }
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = 1; i < n; i++) {
+        size_t p = perm[i];
+        size_t j = i;
+        while (j > 0 && cmp_fact(&fs->items[perm[j - 1]], &fs->items[p]) > 0) {
+            perm[j] = perm[j - 1];
+            j--;
+        }
+        perm[j] = p;
+    }
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = fs->items[perm[i]];
+        where[perm[i]] = i;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (copy[i].link >= 0 && (size_t)copy[i].link < n)
+            copy[i].link = (int32_t)where[copy[i].link];
+    memcpy(fs->items, copy, n * sizeof *copy);
+    fl_free(perm);
+    fl_free(where);
+    fl_free(copy);
+}
+
+void fl_facts_locate(fl_facts *fs, const fl_article *a)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        fl_fact *f = &fs->items[i];
+        fl_article_locate(a, f->offset, &f->line, &f->column);
+        size_t p = fl_article_paragraph_at(a, f->offset);
+        size_t s = fl_article_sentence_at(a, f->offset);
+        f->paragraph = p == SIZE_MAX ? 0 : (uint32_t)(p + 1);
+        f->sentence = s == SIZE_MAX ? 0 : (uint32_t)(s + 1);
+    }
+}
+
+static int add_str(fl_strbuf *sb, const char *key, const char *v)
+{
+    if (fl_strbuf_addf(sb, ",\"%s\":", key))
+        return -1;
+    if (!v)
+        return fl_strbuf_adds(sb, "null");
+    return fl_strbuf_addch(sb, '"') || fl_strbuf_add_json_escaped(sb, v, strlen(v)) ||
+           fl_strbuf_addch(sb, '"');
+}
+
+static int add_num(fl_strbuf *sb, const char *key, double v)
+{
+    if (isnan(v) || isinf(v))
+        return fl_strbuf_addf(sb, ",\"%s\":null", key);
+    if (v == floor(v) && fabs(v) < 9e15)
+        return fl_strbuf_addf(sb, ",\"%s\":%.0f", key, v);
+    return fl_strbuf_addf(sb, ",\"%s\":%.17g", key, v);
+}
+
+static int add_bool(fl_strbuf *sb, const char *key, bool v)
+{
+    return fl_strbuf_addf(sb, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f,
+                       const fl_facts *all)
+{
+    int r = 0;
+    r |= fl_strbuf_adds(sb, "{\"article\":\"");
+    r |= fl_strbuf_add_json_escaped(sb, article_id, strlen(article_id));
+    r |= fl_strbuf_addf(sb, "\",\"kind\":\"%s\"", fl_fact_kind_name(f->kind));
+    r |= add_str(sb, "text", f->text ? f->text : "");
+    r |= fl_strbuf_addf(sb, ",\"offset\":%zu,\"length\":%zu,\"line\":%u,\"column\":%u",
+                        f->offset, f->length, f->line, f->column);
+    r |= fl_strbuf_addf(sb, ",\"paragraph\":%u,\"sentence\":%u", f->paragraph, f->sentence);
+    switch (f->kind) {
+    case FL_FACT_MONEY:
+        r |= add_num(sb, "value", f->value);
+        if (!isnan(f->value_max))
+            r |= add_num(sb, "value_max", f->value_max);
+        r |= add_str(sb, "currency", f->currency);
+        r |= add_str(sb, "currency_source", f->currency_source);
+        r |= add_str(sb, "qualifier", f->qualifier);
+        if (f->link >= 0 && all && (size_t)f->link < all->n) {
+            const fl_fact *o = &all->items[f->link];
+            r |= fl_strbuf_addf(sb, ",\"linked\":{\"offset\":%zu,\"length\":%zu}", o->offset,
+                                o->length);
+        }
+        break;
+    case FL_FACT_QUANTITY:
+    case FL_FACT_DURATION:
+        r |= add_num(sb, "value", f->value);
+        if (!isnan(f->value_max))
+            r |= add_num(sb, "value_max", f->value_max);
+        r |= add_str(sb, "unit", f->unit);
+        r |= add_str(sb, "qualifier", f->qualifier);
+        break;
+    case FL_FACT_PERCENT:
+        r |= add_num(sb, "value", f->value);
+        if (!isnan(f->value_max))
+            r |= add_num(sb, "value_max", f->value_max);
+        r |= add_str(sb, "unit", "percent");
+        r |= add_str(sb, "qualifier", f->qualifier);
+        break;
+    case FL_FACT_QUOTE:
+        r |= add_str(sb, "speaker", f->speaker);
+        r |= add_str(sb, "speaker_text", f->speaker_text);
+        r |= add_str(sb, "attribution", f->attribution);
+        r |= add_bool(sb, "partial", f->partial);
+        break;
+    case FL_FACT_DATE: {
+        char iso[32];
+        fl_date_format(f->date, iso, sizeof iso);
+        r |= add_str(sb, "value", f->date.precision ? iso : NULL);
+        r |= add_str(sb, "precision",
+                     f->date.precision ? fl_precision_name(f->date.precision) : NULL);
+        r |= add_bool(sb, "relative", f->relative);
+        r |= add_bool(sb, "resolved", f->relative ? f->resolved : f->date.precision != 0);
+        r |= add_str(sb, "anchor", f->anchor);
+        r |= add_bool(sb, "weekday_mismatch", f->weekday_mismatch);
+        break;
+    }
+    case FL_FACT_PERSON:
+    case FL_FACT_ORG:
+    case FL_FACT_PLACE:
+        r |= add_str(sb, "name", f->name);
+        r |= add_str(sb, "key", f->key);
+        r |= add_str(sb, "title", f->title);
+        if (f->canonical)
+            r |= add_str(sb, "canonical", f->canonical);
+        break;
+    case FL_FACT_KIND_COUNT:
+        break;
+    }
+    if (f->extra_json && f->extra_json[0] == '{' && f->extra_json[1] != '}') {
+        /* splice the unknown fields back: ",<members>" */
+        size_t n = strlen(f->extra_json);
+        r |= fl_strbuf_addch(sb, ',');
+        r |= fl_strbuf_add(sb, f->extra_json + 1, n - 2);
+    }
+    r |= fl_strbuf_addch(sb, '}');
+    return r ? -1 : 0;
+}

@@ -1,0 +1,317 @@
+#include "core/finding.h"
+
+#include "core/alloc.h"
+#include "core/article.h"
+#include "core/utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *fl_severity_name(fl_severity s)
+{
+    switch (s) {
+    case FL_SEV_INFO:
+        return "info";
+    case FL_SEV_WARNING:
+        return "warning";
+    case FL_SEV_ERROR:
+        return "error";
+    case FL_SEV_NONE:
+        return "never";
+    }
+    return "info";
+}
+
+int fl_severity_from_name(const char *s)
+{
+    if (!strcmp(s, "info"))
+        return FL_SEV_INFO;
+    if (!strcmp(s, "warning") || !strcmp(s, "warn"))
+        return FL_SEV_WARNING;
+    if (!strcmp(s, "error"))
+        return FL_SEV_ERROR;
+    if (!strcmp(s, "never") || !strcmp(s, "off"))
+        return FL_SEV_NONE;
+    return -1;
+}
+
+const char *fl_rule_error_class_name(fl_rule_error_class c)
+{
+    static const char *const names[] = {"runtime", "instructions", "memory", "blocked",
+                                        "regex",   "load",         "report"};
+    return (unsigned)c < FL_RERR_COUNT ? names[c] : "runtime";
+}
+
+void fl_audit_init(fl_audit *au)
+{
+    memset(au, 0, sizeof *au);
+}
+
+void fl_location_release(fl_location *loc)
+{
+    fl_free(loc->excerpt);
+    fl_free(loc->line_text);
+    loc->excerpt = loc->line_text = NULL;
+}
+
+void fl_finding_release(fl_finding *f)
+{
+    fl_free(f->rule);
+    fl_free(f->message);
+    fl_free(f->message_id);
+    fl_free(f->article_id);
+    fl_free(f->path);
+    fl_location_release(&f->loc);
+    for (size_t i = 0; i < f->n_related; i++) {
+        fl_location_release(&f->related[i].loc);
+        fl_free(f->related[i].message);
+    }
+    fl_free(f->related);
+    fl_free(f->evidence_json);
+    memset(f, 0, sizeof *f);
+}
+
+static void rule_error_release(fl_rule_error *e)
+{
+    fl_free(e->rule);
+    fl_free(e->file);
+    fl_free(e->klass);
+    fl_free(e->message);
+    fl_free(e->traceback);
+    fl_free(e->article_id);
+}
+
+static void rule_health_release(fl_rule_health *h)
+{
+    fl_free(h->rule);
+    fl_free(h->file);
+    fl_free(h->hash);
+    fl_free(h->summary);
+    fl_free(h->url);
+    fl_free(h->tags);
+}
+
+void fl_audit_release(fl_audit *au)
+{
+    for (size_t i = 0; i < au->n_findings; i++)
+        fl_finding_release(&au->findings[i]);
+    fl_free(au->findings);
+    for (size_t i = 0; i < au->n_articles; i++) {
+        fl_article_record *r = &au->articles[i];
+        fl_free(r->id);
+        fl_free(r->path);
+        fl_free(r->title);
+        fl_free(r->text);
+        fl_free(r->dateline);
+    }
+    fl_free(au->articles);
+    for (size_t i = 0; i < au->n_rule_errors; i++)
+        rule_error_release(&au->rule_errors[i]);
+    fl_free(au->rule_errors);
+    for (size_t i = 0; i < au->n_rules; i++)
+        rule_health_release(&au->rules[i]);
+    fl_free(au->rules);
+    fl_free(au->lua_version);
+    fl_free(au->pcre2_version);
+    fl_audit_init(au);
+}
+
+/* Copies at most max bytes of s, cut back to a character boundary. */
+static char *dup_cut(const char *s, size_t n, size_t max)
+{
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return fl_strndup(s, n);
+}
+
+fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset, size_t length)
+{
+    memset(loc, 0, sizeof *loc);
+    if (offset > a->text_len)
+        offset = a->text_len;
+    if (length > a->text_len - offset)
+        length = a->text_len - offset;
+    loc->offset = offset;
+    loc->length = length;
+    fl_article_locate(a, offset, &loc->line, &loc->column);
+    fl_article_locate(a, offset + length, &loc->end_line, &loc->end_column);
+    size_t ls, ll;
+    fl_article_line_span(a, offset, &ls, &ll);
+    loc->excerpt = dup_cut(a->text + offset, length, 200);
+    loc->line_text = dup_cut(a->text + ls, ll, 4000);
+    if (!loc->excerpt || !loc->line_text) {
+        fl_location_release(loc);
+        return FL_ENOMEM;
+    }
+    return FL_OK;
+}
+
+fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f)
+{
+    if (FL_GROW(au->findings, au->cap_findings, au->n_findings + 1))
+        return FL_ENOMEM;
+    au->findings[au->n_findings++] = *f;
+    memset(f, 0, sizeof *f);
+    return FL_OK;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? fl_strdup(s) : NULL;
+}
+
+fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
+{
+    if (FL_GROW(au->articles, au->cap_articles, au->n_articles + 1))
+        return FL_ENOMEM;
+    fl_article_record *c = &au->articles[au->n_articles];
+    *c = *r;
+    c->id = dup_or_null(r->id);
+    c->path = dup_or_null(r->path);
+    c->title = dup_or_null(r->title);
+    c->text = dup_or_null(r->text);
+    c->dateline = dup_or_null(r->dateline);
+    au->n_articles++;
+    if (r->skipped) {
+        au->articles_skipped++;
+        au->input_errors++;
+    } else {
+        au->articles_read++;
+    }
+    return FL_OK;
+}
+
+fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e)
+{
+    if (FL_GROW(au->rule_errors, au->cap_rule_errors, au->n_rule_errors + 1))
+        return FL_ENOMEM;
+    fl_rule_error *c = &au->rule_errors[au->n_rule_errors++];
+    c->rule = dup_or_null(e->rule);
+    c->file = dup_or_null(e->file);
+    c->line = e->line;
+    c->klass = dup_or_null(e->klass);
+    c->message = dup_or_null(e->message);
+    c->traceback = dup_or_null(e->traceback);
+    c->article_id = dup_or_null(e->article_id);
+    return FL_OK;
+}
+
+fl_rule_health *fl_audit_rule(fl_audit *au, const char *rule)
+{
+    for (size_t i = 0; i < au->n_rules; i++)
+        if (!strcmp(au->rules[i].rule, rule))
+            return &au->rules[i];
+    if (FL_GROW(au->rules, au->cap_rules, au->n_rules + 1))
+        return NULL;
+    fl_rule_health *h = &au->rules[au->n_rules];
+    memset(h, 0, sizeof *h);
+    if (!(h->rule = fl_strdup(rule)))
+        return NULL;
+    au->n_rules++;
+    return h;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const fl_finding *a = pa, *b = pb;
+    if (a->article_seq != b->article_seq)
+        return a->article_seq < b->article_seq ? -1 : 1;
+    if (a->loc.offset != b->loc.offset)
+        return a->loc.offset < b->loc.offset ? -1 : 1;
+    int c = cmp_str(a->rule, b->rule);
+    if (c)
+        return c;
+    if (a->loc.length != b->loc.length)
+        return a->loc.length < b->loc.length ? -1 : 1;
+    return cmp_str(a->message, b->message);
+}
+
+static int cmp_article(const void *pa, const void *pb)
+{
+    const fl_article_record *a = pa, *b = pb;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_rule_error(const void *pa, const void *pb)
+{
+    const fl_rule_error *a = pa, *b = pb;
+    int c = cmp_str(a->article_id, b->article_id);
+    if (c)
+        return c;
+    c = cmp_str(a->rule, b->rule);
+    return c ? c : cmp_str(a->message, b->message);
+}
+
+static int cmp_health(const void *pa, const void *pb)
+{
+    const fl_rule_health *a = pa, *b = pb;
+    return cmp_str(a->rule, b->rule);
+}
+
+void fl_audit_sort(fl_audit *au)
+{
+    if (au->n_findings)
+        qsort(au->findings, au->n_findings, sizeof *au->findings, cmp_finding);
+    if (au->n_articles)
+        qsort(au->articles, au->n_articles, sizeof *au->articles, cmp_article);
+    if (au->n_rule_errors)
+        qsort(au->rule_errors, au->n_rule_errors, sizeof *au->rule_errors, cmp_rule_error);
+    if (au->n_rules)
+        qsort(au->rules, au->n_rules, sizeof *au->rules, cmp_health);
+}
+
+/* FNV-1a 64 over text with runs of white space folded to one space. */
+static uint64_t hash_folded(uint64_t h, const char *s, size_t n)
+{
+    bool space = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space) {
+            h = (h ^ ' ') * 0x100000001b3ULL;
+            space = false;
+        }
+        h = (h ^ c) * 0x100000001b3ULL;
+    }
+    return (h ^ 0xff) * 0x100000001b3ULL; /* field separator */
+}
+
+void fl_finding_fingerprint(fl_finding *f, const char *sentence, size_t sentence_len,
+                            unsigned occurrence)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = hash_folded(h, f->rule ? f->rule : "", f->rule ? strlen(f->rule) : 0);
+    h = hash_folded(h, f->article_id ? f->article_id : "",
+                    f->article_id ? strlen(f->article_id) : 0);
+    if (f->loc.excerpt)
+        h = hash_folded(h, f->loc.excerpt, strlen(f->loc.excerpt));
+    if (sentence)
+        h = hash_folded(h, sentence, sentence_len);
+    char occ[16];
+    int n = snprintf(occ, sizeof occ, "%u", occurrence);
+    h = hash_folded(h, occ, (size_t)n);
+    snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
+}
+
+size_t fl_audit_count_at_least(const fl_audit *au, fl_severity s)
+{
+    if (s == FL_SEV_NONE)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < au->n_findings; i++)
+        if (!au->findings[i].suppressed && au->findings[i].severity >= s)
+            n++;
+    return n;
+}

@@ -1,0 +1,167 @@
+/*
+ * finding.h - what a rule reports, and the audit that collects them.
+ *
+ * A finding is one discrepancy: a rule id, a severity, a message, a primary
+ * span in one article, related spans ("first printed here"), the facts that
+ * are its evidence (as a JSON array), and a fingerprint that stays the same
+ * when lines are added above it (it hashes the rule, the article id, the text
+ * of the span and of its sentence, and which occurrence of that text it is).
+ *
+ * An fl_audit is the whole result of a run: every finding in deterministic
+ * order, every input article accounted for (checked, or skipped with a
+ * reason), rule errors, and rule health.  Report writers read only this.
+ *
+ * Ownership: the audit owns everything in it (fl_free).  Strings handed to
+ * the add functions are copied.
+ */
+#ifndef FL_CORE_FINDING_H
+#define FL_CORE_FINDING_H
+
+#include "core/error.h"
+#include "core/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fl_article;
+
+typedef enum fl_severity {
+    FL_SEV_NONE = 0, /* "never" for --fail-on */
+    FL_SEV_INFO = 1,
+    FL_SEV_WARNING = 2,
+    FL_SEV_ERROR = 3,
+} fl_severity;
+
+const char *fl_severity_name(fl_severity s); /* "info", "warning", "error" */
+/* Severity from its name; "never" gives NONE; -1 when unknown. */
+int fl_severity_from_name(const char *s);
+
+typedef struct fl_location {
+    size_t offset, length; /* bytes in the article text */
+    uint32_t line, column, end_line, end_column; /* 1-based; end is exclusive column */
+    char *excerpt; /* the span's text (at most 200 bytes, cut at a character boundary) */
+    char *line_text; /* the whole source line of the start, for carets */
+} fl_location;
+
+typedef struct fl_related {
+    fl_location loc;
+    char *message;
+} fl_related;
+
+typedef struct fl_finding {
+    char *rule;
+    fl_severity severity;
+    char *message;
+    char *message_id; /* the rule's messageId, NULL when the rule gave a plain message */
+    size_t article_seq;
+    char *article_id;
+    char *path;
+    fl_location loc;
+    fl_related *related;
+    size_t n_related;
+    char *evidence_json; /* a JSON array of facts, "[]" when none */
+    char fingerprint[17]; /* 16 hex digits */
+    bool suppressed;      /* by a baseline */
+} fl_finding;
+
+typedef struct fl_article_record {
+    size_t seq;
+    char *id;
+    char *path;
+    char *title;
+    bool skipped;
+    fl_error error;     /* why it was skipped (code FL_OK when checked) */
+    size_t n_findings;  /* findings in this article (not suppressed) */
+    size_t n_facts;
+    char *text;         /* kept only when a report needs it (html), else NULL */
+    long line_base;     /* as in fl_article, to map lines back for text */
+    char *dateline;     /* ISO, NULL when none */
+    const char *dateline_source;
+} fl_article_record;
+
+typedef struct fl_rule_error {
+    char *rule;   /* the rule id, or the file when it failed to load */
+    char *file;
+    long line;
+    char *klass;  /* "runtime", "instructions", "memory", "blocked", "regex", "load", "report" */
+    char *message;
+    char *traceback;
+    char *article_id; /* NULL for load errors */
+} fl_rule_error;
+
+typedef struct fl_rule_health {
+    char *rule;
+    char *file;
+    char *hash;       /* SHA-256 of the rule file, hex */
+    char *summary;
+    char *url;
+    char *tags;       /* comma separated */
+    fl_severity severity;
+    bool loaded;
+    bool enabled;
+    size_t articles_run;
+    size_t findings;
+    size_t errors_by_class[8]; /* indexed by fl_rule_error_class */
+} fl_rule_health;
+
+typedef enum fl_rule_error_class {
+    FL_RERR_RUNTIME = 0,
+    FL_RERR_INSTRUCTIONS,
+    FL_RERR_MEMORY,
+    FL_RERR_BLOCKED,
+    FL_RERR_REGEX,
+    FL_RERR_LOAD,
+    FL_RERR_REPORT,
+    FL_RERR_COUNT
+} fl_rule_error_class;
+
+const char *fl_rule_error_class_name(fl_rule_error_class c);
+
+typedef struct fl_audit {
+    fl_finding *findings;
+    size_t n_findings, cap_findings;
+    fl_article_record *articles;
+    size_t n_articles, cap_articles;
+    fl_rule_error *rule_errors;
+    size_t n_rule_errors, cap_rule_errors;
+    fl_rule_health *rules;
+    size_t n_rules, cap_rules;
+    size_t articles_read;    /* checked */
+    size_t articles_skipped; /* with a reason in articles[] */
+    size_t input_errors;     /* skipped articles + unreadable paths */
+    size_t suppressed;       /* by a baseline or inline comment */
+    char *lua_version;
+    char *pcre2_version;
+} fl_audit;
+
+void fl_audit_init(fl_audit *au);
+void fl_audit_release(fl_audit *au);
+
+/* Fills a location for [offset, offset+length) in a (line, columns, excerpt). */
+fl_status fl_location_fill(fl_location *loc, const struct fl_article *a, size_t offset,
+                           size_t length);
+void fl_location_release(fl_location *loc);
+
+/* Appends a finding; the audit takes ownership of *f (which is then zeroed). */
+fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f);
+fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r); /* copies strings */
+fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e);  /* copies strings */
+/* The health record for a rule id, created when missing; NULL on ENOMEM. */
+fl_rule_health *fl_audit_rule(fl_audit *au, const char *rule);
+
+/* Sorts findings by (article seq, offset, rule, message), articles by seq,
+ * rule errors by (article, rule), rules by id: the order every report uses. */
+void fl_audit_sort(fl_audit *au);
+
+/* Computes f->fingerprint from rule, article id, span text and its sentence
+ * (occurrence: how many identical (rule, text) findings precede it). */
+void fl_finding_fingerprint(fl_finding *f, const char *sentence, size_t sentence_len,
+                            unsigned occurrence);
+
+void fl_finding_release(fl_finding *f);
+
+/* Counts findings at or above severity (not suppressed). */
+size_t fl_audit_count_at_least(const fl_audit *au, fl_severity s);
+
+#endif

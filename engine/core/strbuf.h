@@ -1,0 +1,40 @@
+/*
+ * strbuf.h - a growable NUL-terminated byte buffer (after Git's strbuf).
+ *
+ * Invariants: buf is never NULL after fl_strbuf_init (it points at a static
+ * "" until the first growth), buf[len] == '\0', len < alloc unless alloc == 0.
+ * Ownership: init -> (add...) -> release frees, or detach hands the bytes to
+ * the caller (free with fl_free).  Functions that can allocate return 0 on
+ * success and -1 when memory ran out; the buffer is then unchanged.
+ */
+#ifndef FL_CORE_STRBUF_H
+#define FL_CORE_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct fl_strbuf {
+    char *buf;
+    size_t len;
+    size_t alloc;
+} fl_strbuf;
+
+#define FL_STRBUF_INIT {fl_strbuf_empty, 0, 0}
+extern char fl_strbuf_empty[];
+
+void fl_strbuf_init(fl_strbuf *sb);
+void fl_strbuf_release(fl_strbuf *sb);
+char *fl_strbuf_detach(fl_strbuf *sb, size_t *len);
+void fl_strbuf_reset(fl_strbuf *sb);
+int fl_strbuf_grow(fl_strbuf *sb, size_t extra);
+int fl_strbuf_add(fl_strbuf *sb, const void *data, size_t n);
+int fl_strbuf_adds(fl_strbuf *sb, const char *s);
+int fl_strbuf_addch(fl_strbuf *sb, int c);
+int fl_strbuf_addf(fl_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fl_strbuf_vaddf(fl_strbuf *sb, const char *fmt, va_list ap);
+/* Appends s with JSON string escaping (no surrounding quotes). */
+int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n);
+/* Appends s with XML/HTML escaping of & < > " '. */
+int fl_strbuf_add_xml_escaped(fl_strbuf *sb, const char *s, size_t n);
+
+#endif

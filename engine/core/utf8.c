@@ -1,0 +1,150 @@
+#include "core/utf8.h"
+
+#include "core/alloc.h"
+#include "core/strbuf.h"
+
+/* Length of the valid sequence at s[i], or 0 when it is invalid. */
+static size_t seq_len(const unsigned char *s, size_t len, size_t i)
+{
+    unsigned char c = s[i];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    uint32_t min;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, min = 0x80, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, min = 0x800, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    if (len - i < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((s[i + k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+size_t fl_utf8_validate(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        /* ASCII fast path, eight bytes at a time */
+        while (i + 8 <= len) {
+            uint64_t w;
+            __builtin_memcpy(&w, u + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        size_t n = seq_len(u, len, i);
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+char *fl_utf8_repair(const char *s, size_t len, size_t *out_len, size_t *replaced)
+{
+    fl_strbuf sb = FL_STRBUF_INIT;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, start = 0, count = 0;
+    if (fl_strbuf_grow(&sb, len))
+        return NULL;
+    while (i < len) {
+        size_t n = seq_len(u, len, i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        if (fl_strbuf_add(&sb, s + start, i - start) || fl_strbuf_adds(&sb, "\xEF\xBF\xBD")) {
+            fl_strbuf_release(&sb);
+            return NULL;
+        }
+        count++;
+        i++;
+        start = i;
+    }
+    if (fl_strbuf_add(&sb, s + start, len - start)) {
+        fl_strbuf_release(&sb);
+        return NULL;
+    }
+    if (replaced)
+        *replaced = count;
+    return fl_strbuf_detach(&sb, out_len);
+}
+
+uint32_t fl_utf8_next(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    size_t k = 1;
+    for (; k < n && *i + k < len; k++)
+        cp = (cp << 6) | (u[*i + k] & 0x3F);
+    *i += k;
+    return cp;
+}
+
+uint32_t fl_utf8_prev(const char *s, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t j = *i;
+    if (j == 0)
+        return 0;
+    j--;
+    while (j > 0 && (u[j] & 0xC0) == 0x80)
+        j--;
+    size_t k = j;
+    uint32_t cp = fl_utf8_next(s, *i, &k);
+    *i = j;
+    return cp;
+}
+
+size_t fl_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+size_t fl_utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}

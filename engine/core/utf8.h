@@ -1,0 +1,36 @@
+/*
+ * utf8.h - UTF-8 validation, repair and scanning.
+ *
+ * Text is validated once, at ingest (fl_utf8_validate); everything after that
+ * (the sentence splitter, extractors, PCRE2 with PCRE2_NO_UTF_CHECK) may assume
+ * valid UTF-8.  Overlong forms, surrogates and code points above U+10FFFF are
+ * invalid, as in RFC 3629.
+ */
+#ifndef FL_CORE_UTF8_H
+#define FL_CORE_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Returns the byte offset of the first invalid sequence, or len when s is valid. */
+size_t fl_utf8_validate(const char *s, size_t len);
+
+/* Returns a new NUL-terminated copy of s in which every invalid sequence is
+ * replaced by U+FFFD; *out_len gets its length and *replaced the number of
+ * replacements.  NULL when memory ran out. */
+char *fl_utf8_repair(const char *s, size_t len, size_t *out_len, size_t *replaced);
+
+/* Decodes the code point at s[*i] (valid UTF-8 assumed) and advances *i. */
+uint32_t fl_utf8_next(const char *s, size_t len, size_t *i);
+
+/* Decodes the code point that ends just before s[*i] and moves *i back to its start. */
+uint32_t fl_utf8_prev(const char *s, size_t *i);
+
+/* Number of code points in s[0..len). */
+size_t fl_utf8_count(const char *s, size_t len);
+
+/* Writes the UTF-8 encoding of cp into out (4 bytes at most); returns its length. */
+size_t fl_utf8_encode(uint32_t cp, char *out);
+
+#endif

@@ -1,0 +1,78 @@
+#include "extract/extract.h"
+
+#include "core/alloc.h"
+#include "extract/internal.h"
+
+struct fl_extractor {
+    fl_names_state *names;
+    fl_quote_state *quote;
+    fl_number_state *number;
+    fl_date_state *date;
+};
+
+struct fl_extract_ctx {
+    fl_re_thread *re;
+};
+
+fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *err)
+{
+    fl_extractor *x = fl_calloc(1, sizeof *x);
+    if (!x)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    fl_status st;
+    if ((st = fl_names_init(&x->names, datadir, err)) ||
+        (st = fl_quote_init(&x->quote, datadir, err)) ||
+        (st = fl_number_init(&x->number, datadir, err)) ||
+        (st = fl_date_init(&x->date, datadir, err))) {
+        fl_extractor_free(x);
+        return st;
+    }
+    *out = x;
+    return FL_OK;
+}
+
+void fl_extractor_free(fl_extractor *x)
+{
+    if (!x)
+        return;
+    fl_names_free(x->names);
+    fl_quote_free(x->quote);
+    fl_number_free(x->number);
+    fl_date_free(x->date);
+    fl_free(x);
+}
+
+fl_extract_ctx *fl_extract_ctx_new(const fl_extractor *x)
+{
+    (void)x;
+    fl_extract_ctx *c = fl_calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (!(c->re = fl_re_thread_new(NULL))) {
+        fl_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void fl_extract_ctx_free(fl_extract_ctx *c)
+{
+    if (!c)
+        return;
+    fl_re_thread_free(c->re);
+    fl_free(c);
+}
+
+fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article *a,
+                     fl_facts *out, fl_error *err)
+{
+    fl_status st;
+    if ((st = fl_names_extract(x->names, c->re, a, out, err)) ||
+        (st = fl_quote_extract(x->quote, c->re, a, out, err)) ||
+        (st = fl_number_extract(x->number, c->re, a, out, err)) ||
+        (st = fl_date_extract(x->date, c->re, a, out, err)))
+        return st;
+    fl_facts_sort(out);
+    fl_facts_locate(out, a);
+    return FL_OK;
+}

@@ -1,0 +1,47 @@
+/*
+ * internal.h - the contract between extract.c and the extractors.
+ *
+ * Each extractor module (names.c, quote.c, number.c/money.c, date.c) provides
+ *   fl_status fl_X_init(fl_X_state **out, const char *datadir, fl_error *err);
+ *   void fl_X_free(fl_X_state *s);
+ *   fl_status fl_X_extract(const fl_X_state *s, fl_re_thread *t, const fl_article *a,
+ *                          fl_facts *out, fl_error *err);
+ * The state is compiled once and read-only afterwards (shared by threads);
+ * `t` is the calling thread's PCRE2 scratch.  An extractor appends facts (any
+ * order; extract.c sorts and locates them) and may read the facts already in
+ * `out` (quote attribution reads the people found by the names extractor).
+ */
+#ifndef FL_EXTRACT_INTERNAL_H
+#define FL_EXTRACT_INTERNAL_H
+
+#include "core/article.h"
+#include "core/fact.h"
+#include "re/re.h"
+
+typedef struct fl_names_state fl_names_state;
+typedef struct fl_quote_state fl_quote_state;
+typedef struct fl_number_state fl_number_state;
+typedef struct fl_date_state fl_date_state;
+
+fl_status fl_names_init(fl_names_state **out, const char *datadir, fl_error *err);
+void fl_names_free(fl_names_state *s);
+fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_article *a,
+                           fl_facts *out, fl_error *err);
+
+fl_status fl_quote_init(fl_quote_state **out, const char *datadir, fl_error *err);
+void fl_quote_free(fl_quote_state *s);
+fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *t, const fl_article *a,
+                           fl_facts *out, fl_error *err);
+
+/* money, quantity, percent and duration */
+fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *err);
+void fl_number_free(fl_number_state *s);
+fl_status fl_number_extract(const fl_number_state *s, fl_re_thread *t, const fl_article *a,
+                            fl_facts *out, fl_error *err);
+
+fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err);
+void fl_date_free(fl_date_state *s);
+fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
+                          fl_facts *out, fl_error *err);
+
+#endif

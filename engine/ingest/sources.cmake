@@ -1,0 +1,1 @@
+# list(APPEND FL_SOURCES engine/ingest/x.c)

@@ -1,0 +1,1 @@
+# list(APPEND FL_SOURCES engine/lua/x.c)

@@ -1,0 +1,239 @@
+/* Unit tests for engine/core: UTF-8, dates, strbuf, the document model, facts, findings. */
+#include "core/alloc.h"
+#include "core/article.h"
+#include "core/date.h"
+#include "core/fact.h"
+#include "core/finding.h"
+#include "core/strbuf.h"
+#include "core/utf8.h"
+#include "fl_test.h"
+
+#include <math.h>
+#include <string.h>
+
+static fl_article *article_from(const char *s)
+{
+    fl_article *a = fl_article_new();
+    a->path = fl_strdup("t.txt");
+    size_t n = strlen(s);
+    char *t = fl_malloc(n + 1);
+    memcpy(t, s, n + 1);
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+    return a;
+}
+
+static void test_utf8_validate(void)
+{
+    CU_ASSERT_EQUAL(fl_utf8_validate("abc", 3), 3);
+    CU_ASSERT_EQUAL(fl_utf8_validate("caf\xC3\xA9", 5), 5);
+    CU_ASSERT_EQUAL(fl_utf8_validate("ab\xC3", 3), 2);        /* truncated */
+    CU_ASSERT_EQUAL(fl_utf8_validate("a\xC0\xAF", 3), 1);     /* overlong */
+    CU_ASSERT_EQUAL(fl_utf8_validate("\xED\xA0\x80", 3), 0);  /* surrogate */
+    CU_ASSERT_EQUAL(fl_utf8_validate("abcdefghij\xFF", 11), 10);
+    size_t n, r;
+    char *fixed = fl_utf8_repair("a\xFF" "b", 3, &n, &r);
+    CU_ASSERT_STRING_EQUAL(fixed, "a\xEF\xBF\xBD" "b");
+    CU_ASSERT_EQUAL(r, 1);
+    fl_free(fixed);
+}
+
+static void test_dates(void)
+{
+    CU_ASSERT_EQUAL(fl_date_weekday(2017, 11, 24), 4); /* Friday */
+    CU_ASSERT_EQUAL(fl_date_weekday(2000, 1, 1), 5);   /* Saturday */
+    CU_ASSERT_TRUE(fl_date_valid(2016, 2, 29));
+    CU_ASSERT_FALSE(fl_date_valid(2015, 2, 29));
+    CU_ASSERT_FALSE(fl_date_valid(2015, 13, 1));
+    fl_date d;
+    CU_ASSERT_TRUE(fl_date_parse_iso("2013-03-14", &d));
+    CU_ASSERT_EQUAL(d.precision, FL_PREC_DAY);
+    CU_ASSERT_TRUE(fl_date_parse_iso("1987-02-26T15:01:01", &d));
+    CU_ASSERT_EQUAL(d.day, 26);
+    CU_ASSERT_FALSE(fl_date_parse_iso("2015-02-30", &d));
+    char buf[32];
+    fl_date_format((fl_date){2013, 3, 0, FL_PREC_MONTH}, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "2013-03");
+    fl_date_format((fl_date){1850, 0, 0, FL_PREC_CENTURY}, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "19th century");
+    fl_date y = fl_date_add_days((fl_date){2016, 3, 1, FL_PREC_DAY}, -1);
+    CU_ASSERT_EQUAL(y.month, 2);
+    CU_ASSERT_EQUAL(y.day, 29);
+    CU_ASSERT_EQUAL(fl_month_from_name("Sept", 4), 9);
+    CU_ASSERT_EQUAL(fl_month_from_name("nov", 3), 11);
+    CU_ASSERT_EQUAL(fl_weekday_from_name("Tues", 4), 1);
+}
+
+static void test_strbuf(void)
+{
+    fl_strbuf sb = FL_STRBUF_INIT;
+    CU_ASSERT_STRING_EQUAL(sb.buf, "");
+    fl_strbuf_addf(&sb, "%d-%s", 42, "x");
+    fl_strbuf_add_json_escaped(&sb, "\"\n\x01", 3);
+    CU_ASSERT_STRING_EQUAL(sb.buf, "42-x\\\"\\n\\u0001");
+    fl_strbuf_reset(&sb);
+    fl_strbuf_add_xml_escaped(&sb, "<a&b>", 5);
+    CU_ASSERT_STRING_EQUAL(sb.buf, "&lt;a&amp;b&gt;");
+    fl_strbuf_release(&sb);
+}
+
+static void test_lines_crlf(void)
+{
+    fl_article *a = article_from("one\r\ntwo\rthree\nfour");
+    CU_ASSERT_EQUAL(a->n_lines, 4);
+    uint32_t line, col;
+    fl_article_locate(a, strstr(a->text, "three") - a->text, &line, &col);
+    CU_ASSERT_EQUAL(line, 3);
+    CU_ASSERT_EQUAL(col, 1);
+    fl_article_locate(a, strstr(a->text, "our") - a->text, &line, &col);
+    CU_ASSERT_EQUAL(line, 4);
+    CU_ASSERT_EQUAL(col, 2);
+    fl_article_free(a);
+}
+
+static void test_columns_in_characters(void)
+{
+    fl_article *a = article_from("\xC2\xA3" "5bn and \xE2\x82\xAC" "3m");
+    uint32_t line, col;
+    fl_article_locate(a, strstr(a->text, "\xE2\x82\xAC") - a->text, &line, &col);
+    CU_ASSERT_EQUAL(col, 10);
+    fl_article_free(a);
+}
+
+static void test_bom_and_binary(void)
+{
+    fl_article *a = fl_article_new();
+    char *t = fl_strdup("\xEF\xBB\xBFHello.");
+    fl_error err;
+    CU_ASSERT_EQUAL(fl_article_set_text(a, t, strlen(t), false, &err), FL_OK);
+    CU_ASSERT_TRUE(a->bom);
+    CU_ASSERT_STRING_EQUAL(a->text, "Hello.");
+    char *b = fl_malloc(4);
+    memcpy(b, "a\0b", 4);
+    CU_ASSERT_EQUAL(fl_article_set_text(a, b, 3, false, &err), FL_EBINARY);
+    CU_ASSERT_EQUAL(err.offset, 1);
+    char *u = fl_strdup("ab\xFF" "cd");
+    CU_ASSERT_EQUAL(fl_article_set_text(a, u, 5, false, &err), FL_EUTF8);
+    CU_ASSERT_EQUAL(err.offset, 2);
+    u = fl_strdup("ab\xFF" "cd");
+    CU_ASSERT_EQUAL(fl_article_set_text(a, u, 5, true, &err), FL_OK);
+    CU_ASSERT_EQUAL(a->utf8_replaced, 1);
+    fl_article_free(a);
+}
+
+static void test_paragraphs(void)
+{
+    fl_article *a = article_from("Title here\n\nFirst para line one\nline two.\n\n\n  Second para.  \n");
+    CU_ASSERT_EQUAL_FATAL(a->n_paragraphs, 3);
+    CU_ASSERT_EQUAL(strncmp(a->text + a->paragraphs[2].offset, "Second para.", 12), 0);
+    CU_ASSERT_EQUAL(a->paragraphs[2].length, 12);
+    CU_ASSERT_EQUAL(a->paragraphs[1].n_sentences, 1);
+    fl_article_free(a);
+    /* no blank lines at all: every line is a paragraph */
+    a = article_from("One.\nTwo.\nThree.");
+    CU_ASSERT_EQUAL(a->n_paragraphs, 3);
+    fl_article_free(a);
+}
+
+static const char *sentence(const fl_article *a, size_t i, char *buf, size_t n)
+{
+    size_t len = a->sentences[i].length < n - 1 ? a->sentences[i].length : n - 1;
+    memcpy(buf, a->text + a->sentences[i].offset, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static void test_sentences(void)
+{
+    char buf[256];
+    fl_article *a = article_from(
+        "Mr. Smith met Dr. Jones at 3.5 p.m. in the U.S. Capitol. Prices rose 2.5% on Monday. "
+        "\"We will win. They will lose,\" he said. J. K. Rowling was there! Was it? Yes.");
+    CU_ASSERT_EQUAL_FATAL(a->n_sentences, 7);
+    CU_ASSERT_STRING_EQUAL(sentence(a, 0, buf, sizeof buf),
+                           "Mr. Smith met Dr. Jones at 3.5 p.m. in the U.S. Capitol.");
+    CU_ASSERT_STRING_EQUAL(sentence(a, 1, buf, sizeof buf), "Prices rose 2.5% on Monday.");
+    CU_ASSERT_STRING_EQUAL(sentence(a, 2, buf, sizeof buf), "\"We will win.");
+    CU_ASSERT_STRING_EQUAL(sentence(a, 3, buf, sizeof buf),
+                           "They will lose,\" he said.");
+    CU_ASSERT_STRING_EQUAL(sentence(a, 4, buf, sizeof buf), "J. K. Rowling was there!");
+    fl_article_free(a);
+    a = article_from("\xE2\x80\x9CIt is over.\xE2\x80\x9D The vote was 12-3.");
+    CU_ASSERT_EQUAL(a->n_sentences, 2);
+    CU_ASSERT_STRING_EQUAL(sentence(a, 0, buf, sizeof buf),
+                           "\xE2\x80\x9CIt is over.\xE2\x80\x9D");
+    fl_article_free(a);
+}
+
+static void test_sentence_lookup(void)
+{
+    fl_article *a = article_from("A one. B two.\n\nC three.");
+    size_t c = strstr(a->text, "C three") - a->text;
+    CU_ASSERT_EQUAL(fl_article_paragraph_at(a, c), 1);
+    CU_ASSERT_EQUAL(fl_article_sentence_at(a, c), 2);
+    CU_ASSERT_EQUAL(fl_article_paragraph_at(a, 14), SIZE_MAX); /* the blank line */
+    fl_article_free(a);
+}
+
+static void test_facts_sort_and_json(void)
+{
+    fl_article *a = article_from("It cost $1.13bn (\xC2\xA3" "600m) in all.");
+    fl_facts fs;
+    fl_facts_init(&fs);
+    fl_fact *gbp = fl_facts_add(&fs, FL_FACT_MONEY, 17, 6);
+    gbp->value = 600e6;
+    gbp->currency = "GBP";
+    gbp->text = fl_facts_str(&fs, a->text + 17, 6);
+    fl_fact *usd = fl_facts_add(&fs, FL_FACT_MONEY, 8, 7);
+    usd->value = 1.13e9;
+    usd->currency = "USD";
+    usd->text = fl_facts_str(&fs, a->text + 8, 7);
+    fs.items[0].link = 1;
+    fs.items[1].link = 0;
+    fl_facts_sort(&fs);
+    fl_facts_locate(&fs, a);
+    CU_ASSERT_EQUAL(fs.items[0].offset, 8);
+    CU_ASSERT_EQUAL(fs.items[0].link, 1);
+    CU_ASSERT_EQUAL(fs.items[1].link, 0);
+    CU_ASSERT_EQUAL(fs.items[0].column, 9);
+    fl_strbuf sb = FL_STRBUF_INIT;
+    CU_ASSERT_EQUAL(fl_fact_write_json(&sb, "a1", &fs.items[0], &fs), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "\"value\":1130000000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "\"currency\":\"USD\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "\"linked\":{\"offset\":17,\"length\":6}"));
+    fl_strbuf_release(&sb);
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
+static void test_fingerprint_stable(void)
+{
+    fl_finding f = {0};
+    f.rule = "quote.duplicate";
+    f.article_id = "a";
+    f.loc.excerpt = "We will win";
+    fl_finding_fingerprint(&f, "\"We will win,\" he said.", 23, 0);
+    char fp1[17];
+    memcpy(fp1, f.fingerprint, 17);
+    fl_finding_fingerprint(&f, "\"We will win,\"   he said.", 25, 0);
+    CU_ASSERT_STRING_EQUAL(fp1, f.fingerprint); /* white space folded */
+    fl_finding_fingerprint(&f, "\"We will win,\" he said.", 23, 1);
+    CU_ASSERT_STRING_NOT_EQUAL(fp1, f.fingerprint);
+}
+
+static const fl_test_case cases[] = {
+    {"utf8 validate and repair", test_utf8_validate},
+    {"dates", test_dates},
+    {"strbuf", test_strbuf},
+    {"line map with CRLF and CR", test_lines_crlf},
+    {"columns count characters", test_columns_in_characters},
+    {"BOM, NUL and invalid UTF-8", test_bom_and_binary},
+    {"paragraphs", test_paragraphs},
+    {"sentences", test_sentences},
+    {"paragraph and sentence lookup", test_sentence_lookup},
+    {"facts sort, locate and JSON", test_facts_sort_and_json},
+    {"fingerprint stability", test_fingerprint_stable},
+    {NULL, NULL}};
+
+FL_TEST_MAIN("core", cases)
