@@ -4,11 +4,14 @@
 #include "core/date.h"
 #include "core/fact.h"
 #include "core/finding.h"
+#include "core/pool.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "fl_test.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static fl_article *article_from(const char *s)
@@ -222,6 +225,55 @@ static void test_fingerprint_stable(void)
     CU_ASSERT_STRING_NOT_EQUAL(fp1, f.fingerprint);
 }
 
+
+typedef struct pool_item {
+    size_t seq;
+    fl_reorder *r;
+} pool_item;
+
+static void pool_work(void *ctx, void *arg)
+{
+    pool_item *it = arg;
+    (*(size_t *)ctx)++;
+    char *s = fl_malloc(16);
+    int n = snprintf(s, 16, "%zu,", it->seq);
+    fl_reorder_put(it->r, it->seq, s, (size_t)n);
+    fl_free(it);
+}
+
+static char *run_pool(size_t threads, size_t items, size_t *per_worker)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    fl_reorder *r = fl_reorder_new(out);
+    void *ctx[4] = {&per_worker[0], &per_worker[1], &per_worker[2], &per_worker[3]};
+    fl_pool *p = fl_pool_new(threads, 3, pool_work, ctx);
+    for (size_t i = 0; i < items; i++) {
+        pool_item *it = fl_malloc(sizeof *it);
+        it->seq = i;
+        it->r = r;
+        CU_ASSERT_EQUAL(fl_pool_submit(p, it), 0);
+    }
+    fl_pool_finish(p);
+    CU_ASSERT_EQUAL(fl_reorder_free(r), 0);
+    fclose(out);
+    return buf;
+}
+
+static void test_pool_order(void)
+{
+    size_t w1[4] = {0}, w4[4] = {0};
+    char *one = run_pool(1, 500, w1);
+    char *four = run_pool(4, 500, w4);
+    CU_ASSERT_STRING_EQUAL(one, four);
+    CU_ASSERT_EQUAL(strncmp(one, "0,1,2,3,", 8), 0);
+    CU_ASSERT_EQUAL(w1[0], 500);
+    CU_ASSERT_EQUAL(w4[0] + w4[1] + w4[2] + w4[3], 500);
+    free(one);
+    free(four);
+}
+
 static const fl_test_case cases[] = {
     {"utf8 validate and repair", test_utf8_validate},
     {"dates", test_dates},
@@ -234,6 +286,7 @@ static const fl_test_case cases[] = {
     {"paragraph and sentence lookup", test_sentence_lookup},
     {"facts sort, locate and JSON", test_facts_sort_and_json},
     {"fingerprint stability", test_fingerprint_stable},
+    {"pool keeps output order", test_pool_order},
     {NULL, NULL}};
 
 FL_TEST_MAIN("core", cases)
