@@ -103,6 +103,20 @@ fl_date fl_date_add_days(fl_date d, long n)
     return r;
 }
 
+fl_date fl_date_add_months(fl_date d, long n)
+{
+    long m = (long)d.year * 12 + (d.month - 1) + n;
+    fl_date r = d;
+    r.year = (int)(m / 12);
+    r.month = (int)(m % 12) + 1;
+    if (r.day > 0) {
+        int dim = fl_date_days_in_month(r.year, r.month);
+        if (r.day > dim)
+            r.day = dim;
+    }
+    return r;
+}
+
 void fl_date_format(fl_date d, char *buf, size_t size)
 {
     switch (d.precision) {

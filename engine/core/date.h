@@ -51,6 +51,10 @@ void fl_date_from_days(long days, int *year, int *month, int *day);
 int fl_date_weekday(int year, int month, int day);
 /* Adds n days to a day-precision date. */
 fl_date fl_date_add_days(fl_date d, long n);
+/* Adds n calendar months (n may be negative) to a date of month or day
+ * precision; the day is clamped to the new month's length (2024-01-31 + 1 =
+ * 2024-02-29).  The precision is kept. */
+fl_date fl_date_add_months(fl_date d, long n);
 
 /* Writes the ISO form truncated to precision into buf (at least 24 bytes). */
 void fl_date_format(fl_date d, char *buf, size_t size);

@@ -1,1 +1,2 @@
 list(APPEND FL_SOURCES engine/extract/extract.c)
+list(APPEND FL_SOURCES engine/extract/date.c)

@@ -1,0 +1,1107 @@
+/*
+ * date.c - the date extractor: FL_FACT_DATE facts (docs/facts-dates.md).
+ *
+ * How it works: one pass over the article text looks at word starts only.  A
+ * word is a candidate when it starts with a digit, is a capitalised month or
+ * weekday name, or is one of a handful of keywords (yesterday, today, last,
+ * next, this, earlier, later, early, late, mid, end, first..fourth, final, ago,
+ * Q<n>).  Only at a candidate does an anchored (\G) JIT regex run, so text
+ * without dates costs a byte loop.  Bare years ("in 1987", "the 2014 World
+ * Cup") and "N units ago" are decided in C from the surrounding words.
+ *
+ * Every fact's text is the expression as written without a leading
+ * preposition.  Absolute dates ("24 November 2017") have relative = false.
+ * Dates that need the dateline (relative words, and month/day or month
+ * without a year) have relative = true; they are resolved (resolved = true,
+ * anchor = the dateline's ISO string) when the article has a dateline of
+ * enough precision, else left with precision NONE.
+ *
+ * The state is read-only after fl_date_init; all per-call data lives on the
+ * stack or in `out`'s arena.
+ */
+#include "core/alloc.h"
+#include "core/date.h"
+#include "extract/internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* Month and weekday alternations (case-sensitive: "may" and "march" are verbs). */
+#define MONFULL                                                                                    \
+    "(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+#define MONALL                                                                                     \
+    "(?:January|February|March|April|May|June|July|August|September|October|November|December|"    \
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+#define MON3 "(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+#define WD   "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+/* A 4-digit year that is not the start of a longer number ("2,000", "2014.5"). */
+#define YEAR4 "\\d{4}(?!\\d|[,.]\\d)"
+#define ORD   "(?:st|nd|rd|th)?"
+#define NOTW  "(?![A-Za-z])"
+
+/* At a number. */
+static const char PAT_NUM[] =
+    "\\G(?:"
+    "(?<iy>\\d{4})-(?<im>\\d{1,2})-(?<id>\\d{1,2})(?![\\d-])"
+    "|(?<sa>\\d{1,2})/(?<sb>\\d{1,2})/(?<sc>\\d{4}|\\d{2})(?![\\d/])"
+    "|(?<cd>\\d{1,2})(?:-|(?=[A-Z]))(?<cm>" MON3 ")-?(?<cy>\\d{4}|\\d{2})(?![\\w])"
+    "|(?<dd>\\d{1,2})" ORD "(?:\\h+of)?\\h+(?<dm>" MONALL ")" NOTW "(?:\\.?,?\\h+(?<dy>" YEAR4 "))?"
+    "|(?<dec>\\d{3}0)'?s(?![\\w])"
+    "|(?<cen>\\d{1,2})(?:st|nd|rd|th)[\\h-]+(?i:century)(?![\\w])"
+    ")";
+
+/* At a capitalised month name. */
+static const char PAT_MONTH[] = "\\G(?<m>" MONALL ")" NOTW "(?:\\.?\\h+(?<d>\\d{1,2})" ORD
+                                "(?![\\d%]|[,.:]\\d)(?:,?\\h+(?<y>" YEAR4 "))?"
+                                "|\\.?,?\\h+(?<y2>" YEAR4 "))?";
+
+/* At a capitalised weekday name. */
+static const char PAT_WEEKDAY[] =
+    "\\G(?<w>" WD ")" NOTW "(?:,?\\h+(?:(?:the\\h+)?(?<d1>\\d{1,2})" ORD
+    "(?:\\h+of)?\\h+(?<m1>" MONALL ")" NOTW "|(?<m2>" MONALL ")" NOTW "\\.?\\h+(?<d2>\\d{1,2})" ORD
+    "(?![\\d%]|[,.:]\\d))"
+    "(?:\\.?,?\\h+(?<y>" YEAR4 "))?)?";
+
+/* At a keyword (compiled caseless; names stay case-sensitive). */
+static const char PAT_REL[] =
+    "\\G(?:(?<ord>first|second|third|fourth|final|last)\\h+(?:quarter|half)\\h+of\\h+(?<py>" YEAR4
+    ")"
+    "|(?<dw>yesterday|today|tomorrow|tonight)"
+    "|(?<rel>last|next|this)\\h+(?:(?<ru>week|month|year)|(?-i:(?<rwd>" WD ")|(?<rmon>" MONFULL
+    ")))"
+    "|(?<ed>earlier|later)\\h+this\\h+(?<eu>week|month|year)"
+    "|(?<qual>early|late|mid|end)(?:-|\\h+)(?:(?<qy>\\d{4})(?<qs>'?s)?|(?-i:(?<qm>" MONFULL
+    "))(?:,?\\h+(?<qmy>" YEAR4 "))?)"
+    "|(?-i:Q)(?<q>[1-4])\\h+(?<qy2>" YEAR4 "))(?![\\w])";
+
+enum { RE_NUM, RE_MONTH, RE_WEEKDAY, RE_REL, RE_COUNT };
+
+/* Named groups, looked up once. */
+enum {
+    G_IY,
+    G_IM,
+    G_ID,
+    G_SA,
+    G_SB,
+    G_SC,
+    G_CD,
+    G_CM,
+    G_CY,
+    G_DD,
+    G_DM,
+    G_DY,
+    G_DEC,
+    G_CEN, /* RE_NUM */
+    G_M,
+    G_D,
+    G_Y,
+    G_Y2, /* RE_MONTH */
+    G_W,
+    G_D1,
+    G_M1,
+    G_M2,
+    G_D2,
+    G_WY, /* RE_WEEKDAY */
+    G_ORD,
+    G_PY,
+    G_DW,
+    G_REL,
+    G_RU,
+    G_RWD,
+    G_RMON,
+    G_ED,
+    G_EU,
+    G_QUAL,
+    G_QY,
+    G_QS,
+    G_QM,
+    G_QMY,
+    G_Q,
+    G_QY2, /* RE_REL */
+    G_COUNT
+};
+
+static const struct {
+    int re;
+    const char *name;
+} group_names[G_COUNT] = {
+    {RE_NUM, "iy"},     {RE_NUM, "im"},     {RE_NUM, "id"},     {RE_NUM, "sa"},
+    {RE_NUM, "sb"},     {RE_NUM, "sc"},     {RE_NUM, "cd"},     {RE_NUM, "cm"},
+    {RE_NUM, "cy"},     {RE_NUM, "dd"},     {RE_NUM, "dm"},     {RE_NUM, "dy"},
+    {RE_NUM, "dec"},    {RE_NUM, "cen"},    {RE_MONTH, "m"},    {RE_MONTH, "d"},
+    {RE_MONTH, "y"},    {RE_MONTH, "y2"},   {RE_WEEKDAY, "w"},  {RE_WEEKDAY, "d1"},
+    {RE_WEEKDAY, "m1"}, {RE_WEEKDAY, "m2"}, {RE_WEEKDAY, "d2"}, {RE_WEEKDAY, "y"},
+    {RE_REL, "ord"},    {RE_REL, "py"},     {RE_REL, "dw"},     {RE_REL, "rel"},
+    {RE_REL, "ru"},     {RE_REL, "rwd"},    {RE_REL, "rmon"},   {RE_REL, "ed"},
+    {RE_REL, "eu"},     {RE_REL, "qual"},   {RE_REL, "qy"},     {RE_REL, "qs"},
+    {RE_REL, "qm"},     {RE_REL, "qmy"},    {RE_REL, "q"},      {RE_REL, "qy2"},
+};
+
+struct fl_date_state {
+    fl_re *re[RE_COUNT];
+    int g[G_COUNT];
+};
+
+fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
+{
+    static const char *const pats[RE_COUNT] = {PAT_NUM, PAT_MONTH, PAT_WEEKDAY, PAT_REL};
+    (void)datadir;
+    fl_status st = FL_OK;
+    fl_date_state *s = fl_calloc(1, sizeof *s);
+    if (!s)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    for (int i = 0; i < RE_COUNT; i++) {
+        fl_error e = {0};
+        uint32_t flags = i == RE_REL ? FL_RE_CASELESS : 0;
+        if (fl_re_compile(&s->re[i], pats[i], flags, &e) != FL_OK) {
+            st =
+                fl_error_set(err, FL_EINTERNAL, "cannot compile date pattern %d: %s", i, e.message);
+            goto cleanup;
+        }
+    }
+    for (int i = 0; i < G_COUNT; i++) {
+        s->g[i] = fl_re_group_index(s->re[group_names[i].re], group_names[i].name);
+        if (s->g[i] < 0) {
+            st = fl_error_set(err, FL_EINTERNAL, "date pattern has no group '%s'",
+                              group_names[i].name);
+            goto cleanup;
+        }
+    }
+    *out = s;
+    return FL_OK;
+cleanup:
+    fl_date_free(s);
+    return st;
+}
+
+void fl_date_free(fl_date_state *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < RE_COUNT; i++)
+        fl_re_free(s->re[i]);
+    fl_free(s);
+}
+
+/* ---- small text helpers ---- */
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(unsigned char c)
+{
+    return is_digit(c) || is_alpha(c);
+}
+
+static bool is_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static bool is_hspace(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Value of n ASCII digits. */
+static int num(const char *p, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n && i < 9; i++)
+        v = v * 10 + (p[i] - '0');
+    return v;
+}
+
+/* A word [start, start+len) of the text. */
+typedef struct word {
+    size_t start, len;
+} word;
+
+/* The letter word just before pos, across horizontal space only; len 0 when
+ * there is none (start of text, a line break, punctuation). */
+static word word_before(const char *t, size_t pos)
+{
+    word w = {pos, 0};
+    size_t i = pos;
+    while (i > 0 && is_hspace((unsigned char)t[i - 1]))
+        i--;
+    size_t e = i;
+    while (i > 0 && is_alpha((unsigned char)t[i - 1]))
+        i--;
+    /* "Vale's 2014 report": keep the possessive as part of the word */
+    if (i == e && e >= 2 && t[e - 1] == 's' && t[e - 2] == '\'') {
+        i = e - 2;
+        while (i > 0 && is_alpha((unsigned char)t[i - 1]))
+            i--;
+    }
+    if (i > 0 && is_digit((unsigned char)t[i - 1]))
+        return w;
+    w.start = i;
+    w.len = e - i;
+    return w;
+}
+
+/* The letter word just after pos, across horizontal space only. */
+static word word_after(const char *t, size_t len, size_t pos)
+{
+    size_t i = pos;
+    while (i < len && is_hspace((unsigned char)t[i]))
+        i++;
+    word w = {i, 0};
+    while (i < len && is_alpha((unsigned char)t[i]))
+        i++;
+    w.len = i - w.start;
+    return w;
+}
+
+static bool word_is(const char *t, word w, const char *s)
+{
+    size_t n = strlen(s);
+    return w.len == n && !strncasecmp(t + w.start, s, n);
+}
+
+static bool word_in(const char *t, word w, const char *const *list)
+{
+    if (!w.len)
+        return false;
+    for (; *list; list++)
+        if (word_is(t, w, *list))
+            return true;
+    return false;
+}
+
+/* Case-sensitive, for proper nouns ("Black Friday", "Sunday Times"). */
+static bool word_in_exact(const char *t, word w, const char *const *list)
+{
+    for (; *list; list++)
+        if (w.len == strlen(*list) && !memcmp(t + w.start, *list, w.len))
+            return true;
+    return false;
+}
+
+/* ---- word lists ---- */
+
+/* Words after which a bare 4-digit number is a year. */
+static const char *const year_preps[] = {
+    "in",     "by",   "since",   "until",  "till",   "from",    "before",     "after",
+    "during", "of",   "between", "around", "circa",  "through", "throughout", "for",
+    "fiscal", "year", "spring",  "summer", "autumn", "winter",  "early",      "late",
+    "mid",    "end",  "c",       "ca",     NULL};
+/* Determiners before an adjectival year ("the 2014 World Cup"). */
+static const char *const year_dets[] = {"the",  "its",  "their", "his", "her",   "our",
+                                        "this", "that", "a",     "an",  "whose", NULL};
+/* Words between a preposition and its year ("by around 2025"). */
+static const char *const year_hedges[] = {"around",  "about", "circa", "approximately",
+                                          "roughly", "c",     "ca",    NULL};
+/* Words that join a second year or month to the first ("from 1990 to 1995"). */
+static const char *const connectors[] = {"and", "or", "to", "through", "till", "until", NULL};
+/* Nouns counted by a number: "in 2000 people", "by 1500 tonnes" are quantities. */
+static const char *const unit_nouns[] = {
+    "people",     "persons",    "jobs",        "workers",   "employees", "staff",
+    "members",    "tonnes",     "tons",        "tonne",     "ton",       "kg",
+    "kilos",      "kilograms",  "lbs",         "pounds",    "dollars",   "dlrs",
+    "euros",      "yen",        "francs",      "marks",     "pesos",     "rupees",
+    "yuan",       "shares",     "barrels",     "bpd",       "bags",      "units",
+    "cars",       "vehicles",   "homes",       "houses",    "flats",     "students",
+    "pupils",     "children",   "troops",      "soldiers",  "patients",  "points",
+    "pts",        "feet",       "ft",          "metres",    "meters",    "m",
+    "km",         "kilometres", "kilometers",  "miles",     "acres",     "hectares",
+    "sq",         "square",     "cubic",       "mln",       "million",   "millions",
+    "billion",    "bn",         "trillion",    "thousand",  "pct",       "percent",
+    "per",        "cent",       "times",       "hours",     "hrs",       "minutes",
+    "seconds",    "days",       "weeks",       "months",    "years",     "decades",
+    "gmt",        "est",        "edt",         "bst",       "cet",       "local",
+    "mw",         "kw",         "gw",          "megawatts", "gallons",   "litres",
+    "liters",     "ounces",     "oz",          "head",      "cattle",    "pigs",
+    "sheep",      "votes",      "seats",       "copies",    "customers", "passengers",
+    "visitors",   "users",      "subscribers", "stores",    "shops",     "branches",
+    "flights",    "aircraft",   "planes",      "ships",     "companies", "firms",
+    "businesses", "products",   "items",       "cases",     "deaths",    "victims",
+    "beds",       "lots",       "contracts",   "words",     "pages",     "rooms",
+    "yards",      "acre",       "men",         "women",     "residents", "households",
+    "families",   "officers",   "police",      "teachers",  "doctors",   "nurses",
+    "jobs",       "runs",       "goals",       "games",     "matches",   "calories",
+    "degrees",    "bushels",    "lb",          "kilometre", "mile",      "metre",
+    "foot",       "inches",     "cents",       "pence",     "p",         NULL};
+/* Words that may follow a 3-digit year ("in 760, the abbey ...", "in 760 AD"). */
+static const char *const year3_next[] = {"AD",    "BC",    "BCE",    "CE",     "and",
+                                         "when",  "after", "before", "the",    "but",
+                                         "until", "as",    "by",     "during", NULL};
+/* Words after which a bare month name is a month ("in March"). */
+static const char *const month_preps[] = {
+    "in",     "since", "until",   "till",    "from",       "by",  "before", "after",
+    "during", "of",    "between", "through", "throughout", "for", "end",    NULL};
+static const char *const weekday_not_after[] = {"Black",  "Good",   "Super",  "Ash",    "Holy",
+                                                "Maundy", "Cyber",  "Bloody", "Easter", "Palm",
+                                                "Shrove", "Giving", "Blue",   "Manic",  NULL};
+static const char *const weekday_not_before[] = {
+    "Times",   "Telegraph", "Mirror", "Express", "Post",   "People", "Herald", "Independent",
+    "Tribune", "Mail",      "Sport",  "Star",    "League", "School", NULL};
+/* Tense markers for bare weekdays and months. */
+static const char *const future_words[] = {
+    "will",   "would",   "shall",    "ll",       "due",     "plans",
+    "plan",   "planned", "expects",  "expected", "intends", "scheduled",
+    "slated", "next",    "upcoming", "tomorrow", NULL};
+static const char *const past_words[] = {
+    "said", "says", "told", "was",   "were", "had",       "did",   "met", "made", "took",
+    "came", "went", "rose", "fell",  "won",  "lost",      "began", "saw", "gave", "left",
+    "held", "sold", "paid", "wrote", "ago",  "yesterday", "last",  NULL};
+static const char *const number_words[] = {
+    "a",    "an",  "one",    "two",    "three",   "four",   "five",   "six",   "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", NULL};
+
+/* ---- the scan ---- */
+
+typedef struct scan {
+    const fl_date_state *s;
+    fl_re_thread *t;
+    const char *txt;
+    size_t len;
+    fl_facts *out;
+    fl_error *err;
+    fl_date dl;         /* the dateline (precision NONE when none) */
+    const char *anchor; /* its ISO string in out's arena, made on first use */
+    size_t last_end;    /* end of the last fact */
+    size_t year_end;    /* end of the last year fact (SIZE_MAX when none) */
+    size_t month_end;   /* end of the last month fact */
+} scan;
+
+/* Appends a fact.  A relative date with precision NONE is unresolved. */
+static fl_status emit(scan *sc, size_t start, size_t end, fl_date d, bool relative, bool mismatch)
+{
+    fl_fact *f = fl_facts_add(sc->out, FL_FACT_DATE, start, end - start);
+    if (!f)
+        return fl_error_set(sc->err, FL_ENOMEM, "out of memory");
+    f->text = fl_facts_str(sc->out, sc->txt + start, end - start);
+    if (!f->text)
+        return fl_error_set(sc->err, FL_ENOMEM, "out of memory");
+    f->date = d;
+    f->relative = relative;
+    f->weekday_mismatch = mismatch;
+    if (relative && d.precision != FL_PREC_NONE) {
+        if (!sc->anchor) {
+            char buf[32];
+            fl_date_format(sc->dl, buf, sizeof buf);
+            sc->anchor = fl_facts_str(sc->out, buf, strlen(buf));
+            if (!sc->anchor)
+                return fl_error_set(sc->err, FL_ENOMEM, "out of memory");
+        }
+        f->resolved = true;
+        f->anchor = sc->anchor;
+    }
+    sc->last_end = end;
+    return FL_OK;
+}
+
+/* The dateline when it is at least `need` precise, else a NONE date. */
+static bool anchored(const scan *sc, fl_precision need)
+{
+    return sc->dl.precision >= need;
+}
+
+static fl_date mkdate(int y, int m, int d, fl_precision p)
+{
+    fl_date r = {y, m, d, p};
+    return r;
+}
+
+static fl_date none_date(void)
+{
+    return mkdate(0, 0, 0, FL_PREC_NONE);
+}
+
+/* Is the date expression at [start, end) in future-tense copy?  The nearest
+ * tense marker before it in its sentence decides, else the nearest after it;
+ * past by default. */
+static bool future_context(const scan *sc, size_t start, size_t end)
+{
+    const char *t = sc->txt;
+    size_t i = start, lim = start > 200 ? start - 200 : 0;
+    while (i > lim) {
+        unsigned char c = (unsigned char)t[i - 1];
+        if (c == '.' || c == '!' || c == '?' || c == '\n' || c == ';')
+            break;
+        if (!is_alpha(c)) {
+            i--;
+            continue;
+        }
+        size_t e = i;
+        while (i > lim && is_alpha((unsigned char)t[i - 1]))
+            i--;
+        word w = {i, e - i};
+        if (word_in(t, w, future_words))
+            return true;
+        if (word_in(t, w, past_words) || (w.len > 3 && t[e - 2] == 'e' && t[e - 1] == 'd'))
+            return false;
+    }
+    lim = end + 200 < sc->len ? end + 200 : sc->len;
+    for (i = end; i < lim;) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == '.' || c == '!' || c == '?' || c == '\n' || c == ';')
+            break;
+        if (!is_alpha(c)) {
+            i++;
+            continue;
+        }
+        size_t b = i;
+        while (i < lim && is_alpha((unsigned char)t[i]))
+            i++;
+        word w = {b, i - b};
+        if (word_in(t, w, future_words))
+            return true;
+        if (word_in(t, w, past_words) || (w.len > 3 && t[i - 2] == 'e' && t[i - 1] == 'd'))
+            return false;
+    }
+    return false;
+}
+
+/* Modes for resolving a name without a year against the dateline. */
+enum { R_PAST, R_FUTURE, R_LAST, R_NEXT, R_THIS };
+
+/* A weekday (0 = Monday) relative to the dateline. */
+static fl_date resolve_weekday(fl_date dl, int wd, int mode)
+{
+    int dw = fl_date_weekday(dl.year, dl.month, dl.day);
+    int back = ((dw - wd) % 7 + 7) % 7, fwd = ((wd - dw) % 7 + 7) % 7;
+    switch (mode) {
+    case R_PAST:
+    case R_LAST:
+        return fl_date_add_days(dl, -(back ? back : 7));
+    case R_FUTURE:
+    case R_NEXT:
+        return fl_date_add_days(dl, fwd ? fwd : 7);
+    default: /* this: the one in the dateline's Monday-to-Sunday week */
+        return fl_date_add_days(dl, wd - dw);
+    }
+}
+
+/* A month (1-12) without a year relative to the dateline. */
+static fl_date resolve_month(fl_date dl, int m, int mode)
+{
+    int y = dl.year;
+    switch (mode) {
+    case R_PAST:
+        y -= m > dl.month;
+        break;
+    case R_FUTURE:
+        y += m < dl.month;
+        break;
+    case R_LAST:
+        y -= m >= dl.month;
+        break;
+    case R_NEXT:
+        y += m <= dl.month;
+        break;
+    default:
+        break;
+    }
+    return mkdate(y, m, 0, FL_PREC_MONTH);
+}
+
+/* A day of a month without a year: the latest one not after the dateline
+ * (past) or the earliest not before it (future); Feb 29 moves to a leap year. */
+static fl_date resolve_month_day(fl_date dl, int m, int d, bool future)
+{
+    int y = dl.year;
+    if (!future && (m > dl.month || (m == dl.month && d > dl.day)))
+        y--;
+    if (future && (m < dl.month || (m == dl.month && d < dl.day)))
+        y++;
+    for (int i = 0; i < 8 && !fl_date_valid(y, m, d); i++)
+        y += future ? 1 : -1;
+    return fl_date_valid(y, m, d) ? mkdate(y, m, d, FL_PREC_DAY) : none_date();
+}
+
+static bool grp(const scan *sc, const fl_re_match *m, int g, size_t *b, size_t *e)
+{
+    int i = sc->s->g[g];
+    if ((uint32_t)i >= m->n || m->ov[2 * i] == SIZE_MAX)
+        return false;
+    *b = m->ov[2 * i];
+    *e = m->ov[2 * i + 1];
+    return true;
+}
+
+/* Integer value of a group, or -1 when unset. */
+static int gnum(const scan *sc, const fl_re_match *m, int g)
+{
+    size_t b, e;
+    return grp(sc, m, g, &b, &e) ? num(sc->txt + b, e - b) : -1;
+}
+
+/* Month number of a month-name group, or 0 when unset. */
+static int gmonth(const scan *sc, const fl_re_match *m, int g)
+{
+    size_t b, e;
+    return grp(sc, m, g, &b, &e) ? fl_month_from_name(sc->txt + b, e - b) : 0;
+}
+
+static int two_digit_year(int y, size_t ndigits)
+{
+    if (ndigits == 4)
+        return y;
+    return y < 50 ? 2000 + y : 1900 + y;
+}
+
+/* A day/month with an optional year: absolute when the year is written, else
+ * resolved by tense against the dateline.  wd >= 0 is a written weekday to
+ * check.  Returns 0 when the day does not exist (no fact). */
+static fl_status emit_day(scan *sc, size_t b, size_t e, int y, int m, int d, int wd, bool *ok)
+{
+    fl_date r;
+    bool relative = y < 0;
+    *ok = false;
+    if (m < 1 || d < 1 || d > 31)
+        return FL_OK;
+    if (!relative) {
+        if (!fl_date_valid(y, m, d))
+            return FL_OK;
+        r = mkdate(y, m, d, FL_PREC_DAY);
+    } else {
+        if (!fl_date_valid(2000, m, d)) /* 31 April, 30 February: never a day */
+            return FL_OK;
+        r = anchored(sc, FL_PREC_DAY) ? resolve_month_day(sc->dl, m, d, future_context(sc, b, e))
+                                      : none_date();
+    }
+    bool mismatch =
+        wd >= 0 && r.precision == FL_PREC_DAY && fl_date_weekday(r.year, r.month, r.day) != wd;
+    *ok = true;
+    return emit(sc, b, e, r, relative, mismatch);
+}
+
+/* ---- at a number ---- */
+
+/* A bare 3- or 4-digit number at p: a year only in a date context. */
+static fl_status try_year(scan *sc, size_t p, size_t nd)
+{
+    const char *t = sc->txt;
+    size_t q = p + nd;
+    int v = num(t + p, nd);
+    if (t[p] == '0' || (nd == 4 && (v < 1000 || v > 2099)) || (nd == 3 && v < 100))
+        return FL_OK;
+    /* what comes before: currency, a decimal or thousands separator, a sign */
+    if (p > 0) {
+        unsigned char c = (unsigned char)t[p - 1];
+        if (c == '$' || c == '#' || c == '+' || c == 0xA3 /* £ */ || c == 0xA5 /* ¥ */ ||
+            c == 0xAC /* € */)
+            return FL_OK;
+        if ((c == '.' || c == ',' || c == '-' || c == '/' || c == ':') && p >= 2 &&
+            is_digit((unsigned char)t[p - 2]))
+            return FL_OK;
+    }
+    /* what follows: more number, a percentage, a unit glued on ("1500m") */
+    if (q < sc->len) {
+        unsigned char c = (unsigned char)t[q];
+        unsigned char c2 = q + 1 < sc->len ? (unsigned char)t[q + 1] : 0;
+        if (c == '%' || is_alpha(c))
+            return FL_OK;
+        if ((c == ',' || c == '.' || c == ':') && is_digit(c2))
+            return FL_OK;
+        if ((c == '-' || c == '/') && is_digit(c2) && nd == 3)
+            return FL_OK;
+    }
+    word next = word_after(t, sc->len, q);
+    if (word_in(t, next, unit_nouns))
+        return FL_OK;
+    /* "between 1500 and 2000 tonnes": look at the unit after the second number */
+    if (word_in(t, next, connectors)) {
+        size_t i = next.start + next.len;
+        while (i < sc->len && is_hspace((unsigned char)t[i]))
+            i++;
+        size_t b = i;
+        while (i < sc->len && (is_digit((unsigned char)t[i]) || t[i] == ','))
+            i++;
+        if (i > b && word_in(t, word_after(t, sc->len, i), unit_nouns))
+            return FL_OK;
+    }
+
+    word prev = word_before(t, p);
+    bool ok = false;
+    bool joined = sc->year_end != SIZE_MAX && sc->year_end <= p && p - sc->year_end <= 12;
+    if (joined) {
+        /* "in 2003 and 2004", "from 1990 to 1995", "2003-2004", "2003, 2004" */
+        size_t i = sc->year_end;
+        while (i < p && (is_hspace((unsigned char)t[i]) || t[i] == ',' || t[i] == '-' ||
+                         (unsigned char)t[i] >= 0x80))
+            i++;
+        word w = word_after(t, p, i);
+        ok = i == p || (w.start + w.len <= p && word_in(t, w, connectors) &&
+                        word_before(t, p).start == w.start);
+    }
+    if (nd == 3) {
+        if (!ok && !(word_is(t, prev, "in") || word_is(t, prev, "by") || word_is(t, prev, "since")))
+            return FL_OK;
+        /* "in 760 jobs": a 3-digit number needs the clause to end or a safe word */
+        if (next.len && !word_in_exact(t, next, year3_next) && !word_in(t, next, year3_next))
+            return FL_OK;
+        if (!next.len && next.start < sc->len && is_digit((unsigned char)t[next.start]))
+            return FL_OK;
+        ok = true;
+    } else if (!ok) {
+        if (word_in(t, prev, year_hedges)) {
+            word pp = word_before(t, prev.start);
+            ok = word_in(t, pp, year_preps) || word_is(t, prev, "around") ||
+                 word_is(t, prev, "circa");
+        } else if (word_in(t, prev, year_preps)) {
+            ok = true;
+            /* "a total of 2000": a quantity */
+            if (word_is(t, prev, "of")) {
+                static const char *const of_nouns[] = {
+                    "total", "average",    "maximum",  "minimum", "sum",   "figure", "number",
+                    "score", "level",      "price",    "rate",    "value", "height", "depth",
+                    "cost",  "population", "capacity", "output",  "count", "tally",  NULL};
+                ok = !word_in(t, word_before(t, prev.start), of_nouns);
+            }
+        } else if (word_in(t, prev, year_dets) ||
+                   (prev.len > 2 && t[prev.start + prev.len - 2] == '\'' &&
+                    t[prev.start + prev.len - 1] == 's')) {
+            /* adjectival: "the 2014 World Cup", "its 1987 budget" */
+            ok = v >= 1900 && next.len > 0;
+        }
+    }
+    if (!ok)
+        return FL_OK;
+    fl_status st = emit(sc, p, q, mkdate(v, 0, 0, FL_PREC_YEAR), false, false);
+    sc->year_end = q;
+    return st;
+}
+
+/* At a digit word of nd digits; *adv is set past what was consumed. */
+static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
+{
+    const char *t = sc->txt;
+    size_t q = p + nd;
+    unsigned char c = q < sc->len ? (unsigned char)t[q] : 0;
+    *adv = q;
+    /* part of a bigger number: "1,987", "2.2014" */
+    if (p >= 2 && (t[p - 1] == ',' || t[p - 1] == '.') && is_digit((unsigned char)t[p - 2]))
+        return FL_OK;
+    bool structured =
+        (nd == 4 && (c == '-' || c == 's' || c == '\'')) ||
+        (nd <= 2 && (is_hspace(c) || c == '/' || c == '.' || c == '-' || is_alpha(c) || c == 0xC2));
+    if (structured) {
+        fl_re_match m;
+        int rc = fl_re_exec(sc->s->re[RE_NUM], sc->t, t, sc->len, p, &m, sc->err);
+        if (rc < 0)
+            return sc->err ? sc->err->code : FL_EINTERNAL;
+        if (rc == 1) {
+            size_t b = m.ov[0], e = m.ov[1], gb = 0, ge = 0;
+            bool ok = false;
+            fl_status st = FL_OK;
+            *adv = e;
+            if (grp(sc, &m, G_IY, &gb, &ge)) {
+                int y = gnum(sc, &m, G_IY), mo = gnum(sc, &m, G_IM), d = gnum(sc, &m, G_ID);
+                if (fl_date_valid(y, mo, d))
+                    st = emit(sc, b, e, mkdate(y, mo, d, FL_PREC_DAY), false, false);
+                return st;
+            }
+            if (grp(sc, &m, G_SA, &gb, &ge)) {
+                int a = gnum(sc, &m, G_SA), bb = gnum(sc, &m, G_SB);
+                size_t yb = 0, ye = 0;
+                grp(sc, &m, G_SC, &yb, &ye);
+                int y = two_digit_year(num(t + yb, ye - yb), ye - yb);
+                int d = a, mo = bb;
+                if (a <= 12 && bb > 12) { /* "11/24/2017": month first */
+                    d = bb;
+                    mo = a;
+                }
+                if (fl_date_valid(y, mo, d))
+                    st = emit(sc, b, e, mkdate(y, mo, d, FL_PREC_DAY), false, false);
+                return st;
+            }
+            if (grp(sc, &m, G_CD, &gb, &ge)) {
+                size_t yb = 0, ye = 0;
+                grp(sc, &m, G_CY, &yb, &ye);
+                int y = two_digit_year(num(t + yb, ye - yb), ye - yb);
+                int mo = gmonth(sc, &m, G_CM), d = gnum(sc, &m, G_CD);
+                if (fl_date_valid(y, mo, d))
+                    st = emit(sc, b, e, mkdate(y, mo, d, FL_PREC_DAY), false, false);
+                return st;
+            }
+            if (grp(sc, &m, G_DD, &gb, &ge)) {
+                int y = gnum(sc, &m, G_DY);
+                st = emit_day(sc, b, e, y, gmonth(sc, &m, G_DM), gnum(sc, &m, G_DD), -1, &ok);
+                if (st == FL_OK && ok && y > 0)
+                    sc->year_end = e;
+                return st;
+            }
+            if (grp(sc, &m, G_DEC, &gb, &ge)) {
+                int y = gnum(sc, &m, G_DEC);
+                if (y >= 1100 && y <= 2090)
+                    st = emit(sc, b, e, mkdate(y, 0, 0, FL_PREC_DECADE), false, false);
+                return st;
+            }
+            if (grp(sc, &m, G_CEN, &gb, &ge)) {
+                int cen = gnum(sc, &m, G_CEN);
+                if (cen >= 1 && cen <= 21) {
+                    int y = cen == 1 ? 1 : (cen - 1) * 100;
+                    st = emit(sc, b, e, mkdate(y, 0, 0, FL_PREC_CENTURY), false, false);
+                }
+                return st;
+            }
+        }
+    }
+    if (nd == 3 || nd == 4)
+        return try_year(sc, p, nd);
+    return FL_OK;
+}
+
+/* ---- at a month name ---- */
+
+static fl_status at_month(scan *sc, size_t p, size_t *adv)
+{
+    const char *t = sc->txt;
+    fl_re_match m;
+    int rc = fl_re_exec(sc->s->re[RE_MONTH], sc->t, t, sc->len, p, &m, sc->err);
+    if (rc < 0)
+        return sc->err ? sc->err->code : FL_EINTERNAL;
+    if (rc == 0)
+        return FL_OK;
+    size_t b = m.ov[0], e = m.ov[1], mb = 0, me = 0;
+    grp(sc, &m, G_M, &mb, &me);
+    int mo = fl_month_from_name(t + mb, me - mb);
+    int d = gnum(sc, &m, G_D), y = gnum(sc, &m, G_Y), y2 = gnum(sc, &m, G_Y2);
+    bool ok = false;
+    fl_status st = FL_OK;
+    *adv = e;
+    if (d >= 1 && d <= 31) {
+        st = emit_day(sc, b, e, y, mo, d, -1, &ok);
+        if (st == FL_OK && ok && y > 0)
+            sc->year_end = e;
+        if (st != FL_OK || ok)
+            return st;
+        *adv = me;
+        return FL_OK; /* "31 February": no date */
+    }
+    if (y2 >= 1000 && y2 <= 2099) {
+        st = emit(sc, b, e, mkdate(y2, mo, 0, FL_PREC_MONTH), false, false);
+        sc->year_end = e;
+        return st;
+    }
+    /* a bare month: only after a preposition, and never an abbreviation ("Jan" is a name) */
+    e = me;
+    *adv = me;
+    size_t n = me - mb;
+    if (n < 3 || strlen(fl_month_names[mo]) != n)
+        return FL_OK;
+    word prev = word_before(t, b);
+    bool joined = sc->month_end != SIZE_MAX && sc->month_end <= b && b - sc->month_end <= 6 &&
+                  (word_is(t, prev, "and") || word_is(t, prev, "or") || word_is(t, prev, "to"));
+    if (!joined && !word_in(t, prev, month_preps))
+        return FL_OK;
+    if (mo == 5) { /* "May": Theresa May; "of May", "in May's speech" are the person */
+        if (word_is(t, prev, "of") ||
+            (e < sc->len && (t[e] == '\'' || (unsigned char)t[e] == 0xE2)))
+            return FL_OK;
+    }
+    fl_date r = anchored(sc, FL_PREC_MONTH)
+                    ? resolve_month(sc->dl, mo, future_context(sc, b, e) ? R_FUTURE : R_PAST)
+                    : none_date();
+    st = emit(sc, b, e, r, true, false);
+    sc->month_end = e;
+    return st;
+}
+
+/* ---- at a weekday name ---- */
+
+static fl_status at_weekday(scan *sc, size_t p, size_t *adv)
+{
+    const char *t = sc->txt;
+    fl_re_match m;
+    int rc = fl_re_exec(sc->s->re[RE_WEEKDAY], sc->t, t, sc->len, p, &m, sc->err);
+    if (rc < 0)
+        return sc->err ? sc->err->code : FL_EINTERNAL;
+    if (rc == 0)
+        return FL_OK;
+    size_t b = m.ov[0], e = m.ov[1], wb = 0, we = 0;
+    grp(sc, &m, G_W, &wb, &we);
+    int wd = fl_weekday_from_name(t + wb, we - wb);
+    int d = gnum(sc, &m, G_D1), mo = gmonth(sc, &m, G_M1);
+    if (d < 0) {
+        d = gnum(sc, &m, G_D2);
+        mo = gmonth(sc, &m, G_M2);
+    }
+    *adv = e;
+    if (d >= 0) {
+        bool ok = false;
+        int y = gnum(sc, &m, G_WY);
+        fl_status st = emit_day(sc, b, e, y, mo, d, wd, &ok);
+        if (st == FL_OK && ok && y > 0)
+            sc->year_end = e;
+        return st;
+    }
+    /* a bare weekday */
+    word prev = word_before(t, b), next = word_after(t, sc->len, we);
+    if (word_in_exact(t, prev, weekday_not_after) || word_in_exact(t, next, weekday_not_before))
+        return FL_OK;
+    if (word_is(t, prev, "on") && word_is(t, word_before(t, prev.start), "Mail"))
+        return FL_OK;
+    fl_date r = anchored(sc, FL_PREC_DAY)
+                    ? resolve_weekday(sc->dl, wd, future_context(sc, b, we) ? R_FUTURE : R_PAST)
+                    : none_date();
+    return emit(sc, b, we, r, true, false);
+}
+
+/* ---- at a keyword ---- */
+
+static fl_status at_keyword(scan *sc, size_t p, size_t *adv)
+{
+    const char *t = sc->txt;
+    fl_re_match m;
+    int rc = fl_re_exec(sc->s->re[RE_REL], sc->t, t, sc->len, p, &m, sc->err);
+    if (rc < 0)
+        return sc->err ? sc->err->code : FL_EINTERNAL;
+    if (rc == 0)
+        return FL_OK;
+    size_t b = m.ov[0], e = m.ov[1], gb = 0, ge = 0;
+    fl_date dl = sc->dl, r = none_date();
+    *adv = e;
+    if (grp(sc, &m, G_PY, &gb, &ge)) { /* "the first quarter of 2014" */
+        int y = gnum(sc, &m, G_PY);
+        if (y < 1000 || y > 2099)
+            return FL_OK;
+        sc->year_end = e;
+        return emit(sc, b, e, mkdate(y, 0, 0, FL_PREC_YEAR), false, false);
+    }
+    if (grp(sc, &m, G_QY2, &gb, &ge)) { /* "Q1 2014" */
+        int y = gnum(sc, &m, G_QY2);
+        if (y < 1000 || y > 2099)
+            return FL_OK;
+        sc->year_end = e;
+        return emit(sc, b, e, mkdate(y, 0, 0, FL_PREC_YEAR), false, false);
+    }
+    if (grp(sc, &m, G_DW, &gb, &ge)) {
+        int off = 0;
+        if (t[gb] == 'y' || t[gb] == 'Y')
+            off = -1;
+        else if (ge - gb == 8 && (t[gb + 2] == 'm' || t[gb + 2] == 'M'))
+            off = 1;
+        /* "Today programme", "USA Today" */
+        if (off == 0 && (word_is(t, word_after(t, sc->len, e), "programme") ||
+                         word_is(t, word_before(t, b), "USA")))
+            return FL_OK;
+        if (anchored(sc, FL_PREC_DAY))
+            r = fl_date_add_days(dl, off);
+        return emit(sc, b, e, r, true, false);
+    }
+    if (grp(sc, &m, G_REL, &gb, &ge)) {
+        int mode = (t[gb] | 0x20) == 'l' ? R_LAST : (t[gb] | 0x20) == 'n' ? R_NEXT : R_THIS;
+        int step = mode == R_LAST ? -1 : mode == R_NEXT ? 1 : 0;
+        size_t ub, ue;
+        if (grp(sc, &m, G_RU, &ub, &ue)) {
+            char u = (char)(t[ub] | 0x20);
+            if (u == 'y') {
+                if (anchored(sc, FL_PREC_YEAR))
+                    r = mkdate(dl.year + step, 0, 0, FL_PREC_YEAR);
+            } else if (u == 'm') {
+                if (anchored(sc, FL_PREC_MONTH))
+                    r = fl_date_add_months(mkdate(dl.year, dl.month, 0, FL_PREC_MONTH), step);
+            } else if (anchored(sc, FL_PREC_DAY)) {
+                /* a week: the month holding the day a week away (no week precision) */
+                fl_date x = fl_date_add_days(dl, 7L * step);
+                r = mkdate(x.year, x.month, 0, FL_PREC_MONTH);
+            }
+            return emit(sc, b, e, r, true, false);
+        }
+        if (grp(sc, &m, G_RWD, &ub, &ue)) {
+            int wd = fl_weekday_from_name(t + ub, ue - ub);
+            if (anchored(sc, FL_PREC_DAY))
+                r = resolve_weekday(dl, wd, mode);
+            return emit(sc, b, e, r, true, false);
+        }
+        if (grp(sc, &m, G_RMON, &ub, &ue)) {
+            int mo = fl_month_from_name(t + ub, ue - ub);
+            if (anchored(sc, FL_PREC_MONTH))
+                r = resolve_month(dl, mo, mode);
+            sc->month_end = e;
+            return emit(sc, b, e, r, true, false);
+        }
+        return FL_OK;
+    }
+    if (grp(sc, &m, G_EU, &gb, &ge)) { /* "earlier this year" */
+        char u = (char)(t[gb] | 0x20);
+        fl_precision need = u == 'y' ? FL_PREC_YEAR : FL_PREC_MONTH;
+        if (anchored(sc, need))
+            r = mkdate(dl.year, u == 'y' ? 0 : dl.month, 0, need);
+        return emit(sc, b, e, r, true, false);
+    }
+    if (grp(sc, &m, G_QY, &gb, &ge)) { /* "mid-2015", "the early 1990s" */
+        int y = gnum(sc, &m, G_QY);
+        bool decade = grp(sc, &m, G_QS, &gb, &ge);
+        if (y < 1000 || y > 2099 || (decade && y % 10))
+            return FL_OK;
+        sc->year_end = e;
+        return emit(sc, b, e, mkdate(y, 0, 0, decade ? FL_PREC_DECADE : FL_PREC_YEAR), false,
+                    false);
+    }
+    if (grp(sc, &m, G_QM, &gb, &ge)) { /* "early March", "late March 2015" */
+        int mo = fl_month_from_name(t + gb, ge - gb);
+        int y = gnum(sc, &m, G_QMY);
+        if (y >= 1000 && y <= 2099)
+            return emit(sc, b, e, mkdate(y, mo, 0, FL_PREC_MONTH), false, false);
+        if (y > 0)
+            return FL_OK;
+        if (anchored(sc, FL_PREC_MONTH))
+            r = resolve_month(dl, mo, future_context(sc, b, e) ? R_FUTURE : R_PAST);
+        sc->month_end = e;
+        return emit(sc, b, e, r, true, false);
+    }
+    return FL_OK;
+}
+
+/* "two days ago": the word "ago" at p; looks back for a count and a unit. */
+static fl_status at_ago(scan *sc, size_t p)
+{
+    const char *t = sc->txt;
+    static const char *const units[] = {"day",    "days", "week",  "weeks", "month",
+                                        "months", "year", "years", NULL};
+    word unit = word_before(t, p);
+    if (!word_in(t, unit, units))
+        return FL_OK;
+    size_t i = unit.start, b;
+    while (i > 0 && is_hspace((unsigned char)t[i - 1]))
+        i--;
+    int n = -1;
+    size_t e = i;
+    while (i > 0 && is_digit((unsigned char)t[i - 1]))
+        i--;
+    if (i < e && e - i <= 3 && !(i > 0 && is_alnum((unsigned char)t[i - 1]))) {
+        n = num(t + i, e - i);
+        b = i;
+    } else {
+        word cnt = word_before(t, unit.start);
+        if (!word_in(t, cnt, number_words))
+            return FL_OK;
+        b = cnt.start;
+        for (int k = 0; number_words[k]; k++)
+            if (word_is(t, cnt, number_words[k])) {
+                static const int vals[] = {1, 1,  1,  2,  3,  4,  5,  6,  7, 8,
+                                           9, 10, 11, 12, 15, 20, 30, 40, 50};
+                n = vals[k];
+                break;
+            }
+    }
+    if (n < 0 || b < sc->last_end)
+        return FL_OK;
+    fl_date r = none_date(), dl = sc->dl;
+    char u = (char)(t[unit.start] | 0x20);
+    if (u == 'd' && anchored(sc, FL_PREC_DAY))
+        r = fl_date_add_days(dl, -n);
+    else if (u == 'w' && anchored(sc, FL_PREC_DAY))
+        r = fl_date_add_days(dl, -7L * n);
+    else if (u == 'm' && anchored(sc, FL_PREC_MONTH))
+        r = fl_date_add_months(mkdate(dl.year, dl.month, 0, FL_PREC_MONTH), -n);
+    else if (u == 'y' && anchored(sc, FL_PREC_YEAR) && dl.year - n >= 1)
+        r = mkdate(dl.year - n, 0, 0, FL_PREC_YEAR);
+    return emit(sc, b, p + 3, r, true, false);
+}
+
+/* Which keyword a lower-cased letter word is: 'k' regex keyword, 'a' ago, 0 none. */
+static char keyword_kind(const char *w, size_t n)
+{
+    static const char *const kw[] = {"yesterday", "today",  "tomorrow", "tonight", "last",
+                                     "next",      "this",   "earlier",  "later",   "early",
+                                     "late",      "mid",    "end",      "first",   "second",
+                                     "third",     "fourth", "final",    NULL};
+    if (n < 3 || n > 9)
+        return 0;
+    if (n == 3 && !strncasecmp(w, "ago", 3))
+        return w[0] == 'a' ? 'a' : 0;
+    for (int i = 0; kw[i]; i++)
+        if (strlen(kw[i]) == n && !strncasecmp(w, kw[i], n))
+            return 'k';
+    return 0;
+}
+
+/* A letter cheaply rules out most words: the first letters of the keywords. */
+static bool keyword_initial(unsigned char c)
+{
+    switch (c | 0x20) {
+    case 'a':
+    case 'e':
+    case 'f':
+    case 'l':
+    case 'm':
+    case 'n':
+    case 's':
+    case 't':
+    case 'y':
+        return true;
+    default:
+        return false;
+    }
+}
+
+fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
+                          fl_facts *out, fl_error *err)
+{
+    scan sc = {.s = s,
+               .t = t,
+               .txt = a->text,
+               .len = a->text_len,
+               .out = out,
+               .err = err,
+               .dl = a->dateline,
+               .year_end = SIZE_MAX,
+               .month_end = SIZE_MAX};
+    if (!sc.txt)
+        return FL_OK;
+    if (sc.dl.precision != FL_PREC_NONE &&
+        !fl_date_valid(sc.dl.year, sc.dl.month ? sc.dl.month : 1, sc.dl.day ? sc.dl.day : 1))
+        sc.dl.precision = FL_PREC_NONE;
+    const char *txt = sc.txt;
+    size_t len = sc.len, i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)txt[i];
+        if (!is_alnum(c)) {
+            i++;
+            continue;
+        }
+        if (i > 0 && is_alnum((unsigned char)txt[i - 1])) {
+            i++;
+            continue;
+        }
+        size_t adv, j = i;
+        fl_status st = FL_OK;
+        if (is_digit(c)) {
+            while (j < len && is_digit((unsigned char)txt[j]))
+                j++;
+            adv = j;
+            if (j - i <= 4)
+                st = at_number(&sc, i, j - i, &adv);
+        } else {
+            while (j < len && is_alpha((unsigned char)txt[j]))
+                j++;
+            size_t n = j - i;
+            adv = j;
+            if (j < len && is_digit((unsigned char)txt[j])) {
+                /* "Q1 2014"; other letter-digit words ("B52") are skipped whole */
+                if (n == 1 && c == 'Q')
+                    st = at_keyword(&sc, i, &adv);
+                while (adv < len && is_alnum((unsigned char)txt[adv]))
+                    adv++;
+            } else if (is_upper(c) && n >= 3 && n <= 9 && fl_month_from_name(txt + i, n)) {
+                st = at_month(&sc, i, &adv);
+            } else if (is_upper(c) && n >= 6 && n <= 9 && fl_weekday_from_name(txt + i, n) >= 0) {
+                st = at_weekday(&sc, i, &adv);
+            } else if (keyword_initial(c)) {
+                char k = keyword_kind(txt + i, n);
+                if (k == 'k')
+                    st = at_keyword(&sc, i, &adv);
+                else if (k == 'a')
+                    st = at_ago(&sc, i);
+            }
+        }
+        if (st != FL_OK)
+            return st;
+        i = adv > i ? adv : j;
+    }
+    return FL_OK;
+}

@@ -1,0 +1,463 @@
+/* Unit tests for the date extractor (engine/extract/date.c) and
+ * fl_date_add_months (engine/core/date.c).  Every sentence is invented. */
+#include "core/alloc.h"
+#include "core/article.h"
+#include "core/date.h"
+#include "core/fact.h"
+#include "extract/internal.h"
+#include "fl_test.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define DAY     FL_PREC_DAY
+#define MONTH   FL_PREC_MONTH
+#define YEAR    FL_PREC_YEAR
+#define DECADE  FL_PREC_DECADE
+#define CENTURY FL_PREC_CENTURY
+#define NONE    FL_PREC_NONE
+
+/* One sentence under one dateline and the fact expected for `want` (the text
+ * as written).  n is the number of date facts the sentence must yield in all;
+ * want NULL means n == 0. */
+typedef struct date_case {
+    const char *dateline; /* ISO day, or NULL for an article without one */
+    const char *sentence;
+    int n;
+    const char *want;
+    const char *iso; /* fl_date_format of the value ("" when unresolved) */
+    fl_precision prec;
+    bool relative, resolved, mismatch;
+} date_case;
+
+static fl_date_state *state;
+static fl_re_thread *thread;
+
+static int setup(void)
+{
+    fl_error err = {0};
+    if (fl_date_init(&state, NULL, &err) != FL_OK) {
+        fprintf(stderr, "fl_date_init: %s\n", err.message);
+        return -1;
+    }
+    thread = fl_re_thread_new(NULL);
+    return thread ? 0 : -1;
+}
+
+static void teardown(void)
+{
+    fl_date_free(state);
+    fl_re_thread_free(thread);
+    state = NULL;
+    thread = NULL;
+}
+
+static fl_article *make_article(const char *dateline, const char *text)
+{
+    fl_error err = {0};
+    fl_article *a = fl_article_new();
+    if (!a)
+        return NULL;
+    char *copy = fl_strdup(text);
+    if (!copy || fl_article_set_text(a, copy, strlen(text), false, &err) != FL_OK ||
+        fl_article_segment(a, &err) != FL_OK) {
+        fl_article_free(a);
+        return NULL;
+    }
+    if (dateline && !fl_date_parse_iso(dateline, &a->dateline)) {
+        fl_article_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* Runs the extractor on one case; returns the number of failures. */
+static int run_case(const date_case *c)
+{
+    int bad = 0;
+    fl_facts fs;
+    fl_error err = {0};
+    fl_facts_init(&fs);
+    fl_article *a = make_article(c->dateline, c->sentence);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    fl_status st = fl_date_extract(state, thread, a, &fs, &err);
+    CU_ASSERT_EQUAL(st, FL_OK);
+    int n = 0;
+    const fl_fact *hit = NULL;
+    for (size_t i = 0; i < fs.n; i++) {
+        const fl_fact *f = &fs.items[i];
+        if (f->kind != FL_FACT_DATE)
+            continue;
+        n++;
+        CU_ASSERT_EQUAL(strlen(f->text), f->length);
+        CU_ASSERT_EQUAL(memcmp(f->text, a->text + f->offset, f->length), 0);
+        if (c->want && !strcmp(f->text, c->want))
+            hit = f;
+    }
+    if (n != c->n) {
+        fprintf(stderr, "\n[%s] \"%s\": %d date facts, want %d:", c->dateline ? c->dateline : "-",
+                c->sentence, n, c->n);
+        for (size_t i = 0; i < fs.n; i++)
+            fprintf(stderr, " <%s>", fs.items[i].text);
+        bad++;
+    }
+    if (c->want && !hit) {
+        fprintf(stderr, "\n[%s] \"%s\": no fact \"%s\"", c->dateline ? c->dateline : "-",
+                c->sentence, c->want);
+        bad++;
+    }
+    if (hit) {
+        char iso[32];
+        fl_date_format(hit->date, iso, sizeof iso);
+        const char *at = strstr(c->sentence, c->want);
+        bool ok = !strcmp(iso, c->iso) && hit->date.precision == c->prec &&
+                  hit->relative == c->relative && hit->resolved == c->resolved &&
+                  hit->weekday_mismatch == c->mismatch && at &&
+                  hit->offset == (size_t)(at - c->sentence);
+        if (c->resolved) {
+            ok = ok && hit->anchor && !strcmp(hit->anchor, c->dateline);
+        } else {
+            ok = ok && !hit->anchor;
+        }
+        if (!ok) {
+            fprintf(stderr,
+                    "\n[%s] \"%s\": \"%s\" = %s/%s rel=%d res=%d mis=%d off=%zu anchor=%s; "
+                    "want %s/%s rel=%d res=%d mis=%d",
+                    c->dateline ? c->dateline : "-", c->sentence, c->want, iso,
+                    fl_precision_name(hit->date.precision), hit->relative, hit->resolved,
+                    hit->weekday_mismatch, hit->offset, hit->anchor ? hit->anchor : "null", c->iso,
+                    fl_precision_name(c->prec), c->relative, c->resolved, c->mismatch);
+            bad++;
+        }
+    }
+    fl_facts_release(&fs);
+    fl_article_free(a);
+    return bad;
+}
+
+static void run_table(const date_case *cases, size_t n)
+{
+    CU_ASSERT_EQUAL_FATAL(setup(), 0);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(run_case(&cases[i]), 0);
+    teardown();
+}
+
+#define RUN(table) run_table(table, sizeof table / sizeof table[0])
+
+/* 2017-11-24 is a Friday. */
+#define D "2017-11-24"
+
+static const date_case absolute_cases[] = {
+    {D, "The deal was signed on Friday 24 November 2017 in Leeds.", 1, "Friday 24 November 2017",
+     "2017-11-24", DAY, false, false, false},
+    {D, "It was agreed on Friday, November 24, 2017, officials said.", 1,
+     "Friday, November 24, 2017", "2017-11-24", DAY, false, false, false},
+    {D, "The shop opened on 24 Nov 2017.", 1, "24 Nov 2017", "2017-11-24", DAY, false, false,
+     false},
+    {D, "The shop opened on 24 Nov. 2017 after delays.", 1, "24 Nov. 2017", "2017-11-24", DAY,
+     false, false, false},
+    {D, "Talks ended on November 24, 2017.", 1, "November 24, 2017", "2017-11-24", DAY, false,
+     false, false},
+    {D, "The mine reopened on the 3rd of March 2016.", 1, "3rd of March 2016", "2016-03-03", DAY,
+     false, false, false},
+    {D, "The report is dated 2017-11-24.", 1, "2017-11-24", "2017-11-24", DAY, false, false, false},
+    {D, "The letter was dated 24/11/2017.", 1, "24/11/2017", "2017-11-24", DAY, false, false,
+     false},
+    {D, "The form was dated 11/24/2017.", 1, "11/24/2017", "2017-11-24", DAY, false, false, false},
+    {D, "The form was dated 03/04/2017.", 1, "03/04/2017", "2017-04-03", DAY, false, false, false},
+    {D, "The ledger entry reads 21Oct15 in red ink.", 1, "21Oct15", "2015-10-21", DAY, false, false,
+     false},
+    {D, "Sales fell in March 2013.", 1, "March 2013", "2013-03", MONTH, false, false, false},
+    {D, "The pier was built in 1987.", 1, "1987", "1987", YEAR, false, false, false},
+    {D, "The abbey was founded in 760 by monks.", 1, "760", "0760", YEAR, false, false, false},
+    {D, "The line should be finished by 2014.", 1, "2014", "2014", YEAR, false, false, false},
+    {D, "Prices have risen since 2011.", 1, "2011", "2011", YEAR, false, false, false},
+    {D, "The bridge should open by around 2025.", 1, "2025", "2025", YEAR, false, false, false},
+    {D, "The 2014 World Cup was held in Brazil.", 1, "2014", "2014", YEAR, false, false, false},
+    {D, "Vinyl sales boomed in the 1990s.", 1, "1990s", "1990s", DECADE, false, false, false},
+    {D, "The mill dates from the 19th century.", 1, "19th century", "19th century", CENTURY, false,
+     false, false},
+    {D, "Output recovered in mid-2015.", 1, "mid-2015", "2015", YEAR, false, false, false},
+    {D, "Growth slowed in early 2015.", 1, "early 2015", "2015", YEAR, false, false, false},
+    {D, "The plant opened in late 2015.", 1, "late 2015", "2015", YEAR, false, false, false},
+    {D, "Profits rose in the first quarter of 2014.", 1, "first quarter of 2014", "2014", YEAR,
+     false, false, false},
+    {D, "Profits rose in Q1 2014.", 1, "Q1 2014", "2014", YEAR, false, false, false},
+    {D, "The index doubled between 2011 and 2014.", 2, "2014", "2014", YEAR, false, false, false},
+    {D, "The index doubled between 2011 and 2014.", 2, "2011", "2011", YEAR, false, false, false},
+    {D, "Rents fell from 1990 to 1995.", 2, "1995", "1995", YEAR, false, false, false},
+    {D, "The rule took effect on 29 February 2024.", 1, "29 February 2024", "2024-02-29", DAY,
+     false, false, false},
+    {"2024-03-04", "Monday 4 March 2024", 1, "Monday 4 March 2024", "2024-03-04", DAY, false, false,
+     false},
+};
+
+static void test_absolute(void)
+{
+    RUN(absolute_cases);
+}
+
+/* Month and day without a year, bare months: the year comes from the dateline. */
+static const date_case inferred_cases[] = {
+    {D, "The vote was held on Nov 20.", 1, "Nov 20", "2017-11-20", DAY, true, true, false},
+    {D, "The factory closed on 28 November.", 1, "28 November", "2016-11-28", DAY, true, true,
+     false},
+    {D, "The factory will close on 28 November.", 1, "28 November", "2017-11-28", DAY, true, true,
+     false},
+    {"2018-01-05", "Sales peaked on 20 December.", 1, "20 December", "2017-12-20", DAY, true, true,
+     false},
+    {"2018-01-05", "The store will reopen on 20 December.", 1, "20 December", "2018-12-20", DAY,
+     true, true, false},
+    {NULL, "The factory closed on 28 November.", 1, "28 November", "", NONE, true, false, false},
+    {D, "The board met in March.", 1, "March", "2017-03", MONTH, true, true, false},
+    {D, "The board will meet in March.", 1, "March", "2018-03", MONTH, true, true, false},
+    {D, "The board met in December.", 1, "December", "2016-12", MONTH, true, true, false},
+    {D, "The board met in November.", 1, "November", "2017-11", MONTH, true, true, false},
+    {"2017-01-01", "The board met in December.", 1, "December", "2016-12", MONTH, true, true,
+     false},
+    {D, "Exports slowed in early March.", 1, "early March", "2017-03", MONTH, true, true, false},
+    {NULL, "The board met in March.", 1, "March", "", NONE, true, false, false},
+    {D, "The scheme ran from March to June.", 2, "June", "2017-06", MONTH, true, true, false},
+};
+
+static void test_inferred(void)
+{
+    RUN(inferred_cases);
+}
+
+static const date_case relative_cases[] = {
+    {D, "The minister spoke yesterday.", 1, "yesterday", "2017-11-23", DAY, true, true, false},
+    {D, "The minister speaks today.", 1, "today", "2017-11-24", DAY, true, true, false},
+    {D, "The minister will speak tomorrow.", 1, "tomorrow", "2017-11-25", DAY, true, true, false},
+    {D, "Yesterday the minister spoke.", 1, "Yesterday", "2017-11-23", DAY, true, true, false},
+    {D, "The minister spoke on Monday.", 1, "Monday", "2017-11-20", DAY, true, true, false},
+    {D, "The minister spoke on Friday.", 1, "Friday", "2017-11-17", DAY, true, true, false},
+    {D, "The minister will speak on Monday.", 1, "Monday", "2017-11-27", DAY, true, true, false},
+    {D, "The minister will speak on Friday.", 1, "Friday", "2017-12-01", DAY, true, true, false},
+    {D, "On Wednesday, the minister will open the bridge.", 1, "Wednesday", "2017-11-29", DAY, true,
+     true, false},
+    {D, "The company said Thursday it would sell the unit.", 1, "Thursday", "2017-11-23", DAY, true,
+     true, false},
+    {D, "The minister spoke last Monday.", 1, "last Monday", "2017-11-20", DAY, true, true, false},
+    {D, "The minister will speak next Monday.", 1, "next Monday", "2017-11-27", DAY, true, true,
+     false},
+    {D, "The talks resume this Monday.", 1, "this Monday", "2017-11-20", DAY, true, true, false},
+    {D, "Shares fell last week.", 1, "last week", "2017-11", MONTH, true, true, false},
+    {"2017-12-05", "Shares fell last week.", 1, "last week", "2017-11", MONTH, true, true, false},
+    {D, "Shares rose this week.", 1, "this week", "2017-11", MONTH, true, true, false},
+    {"2017-11-28", "Shares will rise next week.", 1, "next week", "2017-12", MONTH, true, true,
+     false},
+    {D, "Sales fell last month.", 1, "last month", "2017-10", MONTH, true, true, false},
+    {"2018-01-10", "Sales fell last month.", 1, "last month", "2017-12", MONTH, true, true, false},
+    {"2024-03-31", "Sales fell last month.", 1, "last month", "2024-02", MONTH, true, true, false},
+    {"2017-12-15", "Sales will rise next month.", 1, "next month", "2018-01", MONTH, true, true,
+     false},
+    {D, "The law changed earlier this month.", 1, "earlier this month", "2017-11", MONTH, true,
+     true, false},
+    {D, "The law changed earlier this year.", 1, "earlier this year", "2017", YEAR, true, true,
+     false},
+    {D, "The law will change later this year.", 1, "later this year", "2017", YEAR, true, true,
+     false},
+    {D, "Profits rose this year.", 1, "this year", "2017", YEAR, true, true, false},
+    {D, "Profits rose last year.", 1, "last year", "2016", YEAR, true, true, false},
+    {"2017-01-01", "Profits rose last year.", 1, "last year", "2016", YEAR, true, true, false},
+    {D, "Profits will rise next year.", 1, "next year", "2018", YEAR, true, true, false},
+    {D, "The plant closed a week ago.", 1, "a week ago", "2017-11-17", DAY, true, true, false},
+    {D, "The plant closed two days ago.", 1, "two days ago", "2017-11-22", DAY, true, true, false},
+    {D, "The plant closed 3 days ago.", 1, "3 days ago", "2017-11-21", DAY, true, true, false},
+    {D, "The plant closed three years ago.", 1, "three years ago", "2014", YEAR, true, true, false},
+    {D, "The plant closed six months ago.", 1, "six months ago", "2017-05", MONTH, true, true,
+     false},
+    {D, "The plant closed last March.", 1, "last March", "2017-03", MONTH, true, true, false},
+    {"2018-03-10", "The plant closed last March.", 1, "last March", "2017-03", MONTH, true, true,
+     false},
+    {D, "The plant reopens next March.", 1, "next March", "2018-03", MONTH, true, true, false},
+    /* leap years and year boundaries */
+    {"2024-03-01", "The minister spoke yesterday.", 1, "yesterday", "2024-02-29", DAY, true, true,
+     false},
+    {"2023-03-01", "The minister spoke yesterday.", 1, "yesterday", "2023-02-28", DAY, true, true,
+     false},
+    {"2024-03-01", "The plant closed two days ago.", 1, "two days ago", "2024-02-28", DAY, true,
+     true, false},
+    {"2018-01-01", "The minister spoke yesterday.", 1, "yesterday", "2017-12-31", DAY, true, true,
+     false},
+    {"2017-01-02", "The minister spoke on Friday.", 1, "Friday", "2016-12-30", DAY, true, true,
+     false},
+    {"2017-12-29", "The minister will speak on Tuesday.", 1, "Tuesday", "2018-01-02", DAY, true,
+     true, false},
+    {"2024-02-27", "The minister spoke in February, a month after talks began.", 1, "February",
+     "2024-02", MONTH, true, true, false},
+    /* no dateline: relative, unresolved */
+    {NULL, "The minister spoke yesterday.", 1, "yesterday", "", NONE, true, false, false},
+    {NULL, "Sales fell last month.", 1, "last month", "", NONE, true, false, false},
+    {NULL, "The minister spoke on Monday.", 1, "Monday", "", NONE, true, false, false},
+    {NULL, "The plant closed two days ago.", 1, "two days ago", "", NONE, true, false, false},
+};
+
+static void test_relative(void)
+{
+    RUN(relative_cases);
+}
+
+/* 14 March 2023 was a Tuesday. */
+static const date_case weekday_cases[] = {
+    {D, "The hearing opened on Tuesday 14 March 2023.", 1, "Tuesday 14 March 2023", "2023-03-14",
+     DAY, false, false, false},
+    {D, "The hearing opened on Wednesday 14 March 2023.", 1, "Wednesday 14 March 2023",
+     "2023-03-14", DAY, false, false, true},
+    {"2023-03-20", "The hearing opened on Tuesday, March 14.", 1, "Tuesday, March 14", "2023-03-14",
+     DAY, true, true, false},
+    {"2023-03-20", "The hearing opened on Thursday, March 14.", 1, "Thursday, March 14",
+     "2023-03-14", DAY, true, true, true},
+    {D, "Results were due on Sunday, 26th November 2017.", 1, "Sunday, 26th November 2017",
+     "2017-11-26", DAY, false, false, false},
+};
+
+static void test_weekday(void)
+{
+    RUN(weekday_cases);
+}
+
+/* Sentences with no date, or with a date that does not exist. */
+static const date_case negative_cases[] = {
+    {D, "The form was dated 31 February 2015.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The log shows 2015-13-45 as the date.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The rule took effect on 29 February 2023.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The form was dated 45/13/2015.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The clinic opened on 31 April.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The firm hired 2,014 people.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The plant employs 1,000 people.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The council invested in 760 jobs.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The fund paid $2014 to each member.", 0, NULL, NULL, NONE, false, false, false},
+    {D,
+     "The fund paid \xC2\xA3"
+     "1999 to each member.",
+     0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose 15% in the period.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The helpline runs 24/7.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "United won 3-1 at home.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The meeting starts at 10:30.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The stock was quoted at 1987 dollars.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "About 2000 people joined the protest.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The mill sold 1500 tonnes.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The market closes at 1600 GMT.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Trading is halted until 1600 GMT.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "A total of 2000 was raised.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Shoppers queued for Black Friday deals.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "She writes for the Sunday Times.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The leader, Theresa May, spoke.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Prices may rise.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "May prices rise?", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Supporters will march in protest.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Jan Kowalski said the plan was sound.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The B52 flew over 1500m of runway.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Version 1.2.2017 of the software shipped.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The firm sold 1500 tonnes in 2014.", 1, "2014", "2014", YEAR, false, false, false},
+    {D, "He spoke on the BBC's Today programme.", 0, NULL, NULL, NONE, false, false, false},
+};
+
+static void test_negative(void)
+{
+    RUN(negative_cases);
+}
+
+/* A longer article: several kinds at once, facts in text order, spans exact. */
+static void test_article(void)
+{
+    static const char text[] =
+        "Orchard cider maker doubles output\n"
+        "\n"
+        "Monday 4 March 2024\n"
+        "\n"
+        "Brackenfield Cider said on Friday that output doubled last year, and it will open a "
+        "second press in June. The firm, founded in 1887, was bought in 2019.\n"
+        "\n"
+        "Its chairman told staff yesterday that a 1990s-style boom was \"not impossible\" "
+        "by 2030.\n";
+    static const char *const want[] = {
+        "Monday 4 March 2024", "Friday", "last year", "June", "1887", "2019",
+        "yesterday",           "1990s",  "2030"};
+    static const char *const iso[] = {"2024-03-04", "2024-03-01", "2023",  "2024-06", "1887",
+                                      "2019",       "2024-03-03", "1990s", "2030"};
+    CU_ASSERT_EQUAL_FATAL(setup(), 0);
+    fl_facts fs;
+    fl_error err = {0};
+    fl_facts_init(&fs);
+    fl_article *a = make_article("2024-03-04", text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+    CU_ASSERT_EQUAL(fs.n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < fs.n && i < sizeof want / sizeof want[0]; i++) {
+        char buf[32];
+        fl_date_format(fs.items[i].date, buf, sizeof buf);
+        if (strcmp(fs.items[i].text, want[i]) || strcmp(buf, iso[i]))
+            fprintf(stderr, "\nfact %zu: \"%s\" = %s, want \"%s\" = %s", i, fs.items[i].text, buf,
+                    want[i], iso[i]);
+        CU_ASSERT_STRING_EQUAL(fs.items[i].text, want[i]);
+        CU_ASSERT_STRING_EQUAL(buf, iso[i]);
+    }
+    /* the extractor appends: a second run doubles the list, same anchors */
+    CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+    CU_ASSERT_EQUAL(fs.n, 2 * (sizeof want / sizeof want[0]));
+    fl_facts_release(&fs);
+    fl_article_free(a);
+    teardown();
+}
+
+/* An article with no text and a bogus dateline: no facts, no crash. */
+static void test_edge(void)
+{
+    CU_ASSERT_EQUAL_FATAL(setup(), 0);
+    fl_facts fs;
+    fl_error err = {0};
+    fl_facts_init(&fs);
+    fl_article *a = fl_article_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+    CU_ASSERT_EQUAL(fs.n, 0);
+    fl_article_free(a);
+    a = make_article(NULL, "The minister spoke yesterday, on 2 May, and left in 2016");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    a->dateline = (fl_date){2017, 2, 30, FL_PREC_DAY}; /* not a day: treated as none */
+    CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+    CU_ASSERT_EQUAL(fs.n, 3);
+    for (size_t i = 0; i < fs.n; i++)
+        if (fs.items[i].relative)
+            CU_ASSERT_FALSE(fs.items[i].resolved);
+    /* a year-precision dateline resolves year-level words only */
+    fl_facts_reset(&fs);
+    fl_article_free(a);
+    a = make_article("2017", "Profits rose last year, and fell yesterday.");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fs.n, 2);
+    CU_ASSERT_TRUE(fs.items[0].resolved);
+    CU_ASSERT_EQUAL(fs.items[0].date.year, 2016);
+    CU_ASSERT_STRING_EQUAL(fs.items[0].anchor, "2017");
+    CU_ASSERT_FALSE(fs.items[1].resolved);
+    fl_facts_release(&fs);
+    fl_article_free(a);
+    teardown();
+}
+
+static void test_add_months(void)
+{
+    fl_date d = fl_date_add_months((fl_date){2024, 1, 31, FL_PREC_DAY}, 1);
+    CU_ASSERT(d.year == 2024 && d.month == 2 && d.day == 29 && d.precision == FL_PREC_DAY);
+    d = fl_date_add_months((fl_date){2023, 1, 31, FL_PREC_DAY}, 1);
+    CU_ASSERT(d.year == 2023 && d.month == 2 && d.day == 28);
+    d = fl_date_add_months((fl_date){2018, 1, 0, FL_PREC_MONTH}, -1);
+    CU_ASSERT(d.year == 2017 && d.month == 12 && d.day == 0 && d.precision == FL_PREC_MONTH);
+    d = fl_date_add_months((fl_date){2017, 12, 15, FL_PREC_DAY}, 13);
+    CU_ASSERT(d.year == 2019 && d.month == 1 && d.day == 15);
+    d = fl_date_add_months((fl_date){2017, 3, 0, FL_PREC_MONTH}, -27);
+    CU_ASSERT(d.year == 2014 && d.month == 12);
+}
+
+static const fl_test_case cases[] = {
+    {"absolute", test_absolute}, {"inferred", test_inferred},     {"relative", test_relative},
+    {"weekday", test_weekday},   {"negative", test_negative},     {"article", test_article},
+    {"edge", test_edge},         {"add_months", test_add_months}, {NULL, NULL}};
+
+FL_TEST_MAIN("date", cases)
