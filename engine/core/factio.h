@@ -38,7 +38,7 @@ fl_status fl_facts_reader_next(fl_facts_reader *r, fl_article **article, fl_fact
 
 /* Parses one JSON object (a line) into a fact appended to facts; the article
  * id is returned in *article_id (arena string).  Used by the reader and tests. */
-fl_status fl_fact_parse_json(const char *line, size_t len, fl_facts *facts,
-                             const char **article_id, fl_error *err);
+fl_status fl_fact_parse_json(const char *line, size_t len, fl_facts *facts, const char **article_id,
+                             fl_error *err);
 
 #endif
