@@ -24,10 +24,10 @@
 #include <stddef.h>
 
 typedef struct fl_ingest_options {
-    bool lossy;              /* replace invalid UTF-8 with U+FFFD instead of skipping */
-    fl_date default_date;    /* --date: used when an article has no dateline (NONE = unset) */
-    fl_format stdin_format;  /* the format of "-" */
-    size_t max_file_bytes;   /* 0 = no limit; larger files are skipped with FL_ELIMIT */
+    bool lossy;             /* replace invalid UTF-8 with U+FFFD instead of skipping */
+    fl_date default_date;   /* --date: used when an article has no dateline (NONE = unset) */
+    fl_format stdin_format; /* the format of "-" */
+    size_t max_file_bytes;  /* 0 = no limit; larger files are skipped with FL_ELIMIT */
 } fl_ingest_options;
 
 typedef struct fl_ingest fl_ingest;

@@ -1,0 +1,248 @@
+#include "ingest/boilerplate.h"
+
+#include "core/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Paragraphs longer than this are story text, whatever they start with. */
+#define BOILER_PARA_MAX 400
+
+static bool starts_with(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && !strncasecmp(s, prefix, k);
+}
+
+static bool equals(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+    return n == k && !strncasecmp(s, word, k);
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static bool contains(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    if (k > n)
+        return false;
+    char first = lower(needle[0]);
+    for (size_t i = 0; i + k <= n; i++)
+        if (lower(s[i]) == first && !strncasecmp(s + i, needle, k))
+            return true;
+    return false;
+}
+
+/* Case-sensitive search (memchr on the first byte). */
+static bool has(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    const char *end = s + n;
+    while ((size_t)(end - s) >= k) {
+        const char *p = memchr(s, needle[0], (size_t)(end - s) - k + 1);
+        if (!p)
+            return false;
+        if (!memcmp(p, needle, k))
+            return true;
+        s = p + 1;
+    }
+    return false;
+}
+
+static bool any_prefix(const char *s, size_t n, const char *const *list)
+{
+    char first = lower(s[0]);
+    for (size_t i = 0; list[i]; i++)
+        if (lower(list[i][0]) == first && starts_with(s, n, list[i]))
+            return true;
+    return false;
+}
+
+static bool is_upper_start(const char *s, size_t n)
+{
+    if (!n)
+        return false;
+    unsigned char c = (unsigned char)s[0];
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0xC0;
+}
+
+/* "Home | News | Sport | Business" or "UK • World • Politics": three or more
+ * short items, each starting with a capital letter or digit. */
+static bool is_navigation_line(const char *s, size_t n)
+{
+    size_t items = 0, i = 0;
+    while (i <= n) {
+        size_t b = i;
+        size_t e = i;
+        size_t sep_len = 0;
+        while (e < n) {
+            if (s[e] == '|') {
+                sep_len = 1;
+                break;
+            }
+            if (e + 3 <= n && !memcmp(s + e, "\xE2\x80\xA2", 3)) { /* • */
+                sep_len = 3;
+                break;
+            }
+            e++;
+        }
+        size_t ib = b, ie = e;
+        while (ib < ie && (s[ib] == ' ' || s[ib] == '\t'))
+            ib++;
+        while (ie > ib && (s[ie - 1] == ' ' || s[ie - 1] == '\t'))
+            ie--;
+        if (ie == ib || ie - ib > 32 || !is_upper_start(s + ib, ie - ib))
+            return false;
+        size_t words = 1;
+        for (size_t k = ib; k < ie; k++)
+            if (s[k] == ' ')
+                words++;
+        if (words > 4)
+            return false;
+        items++;
+        if (!sep_len)
+            break;
+        i = e + sep_len;
+    }
+    return items >= 3;
+}
+
+fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
+{
+    static const char *const share[] = {
+        "Share this",         "Share on ",  "Share via ",     "Share with ",
+        "Follow us on",       "Follow us:", "Click to share", "Tweet this",
+        "Email this article", "Share page", "Share story",    NULL};
+    static const char *const promoted[] = {"Promoted Links",       "Promoted Stories",
+                                           "Promoted Content",     "Sponsored by",
+                                           "Sponsored content",    "Sponsored links",
+                                           "Recommended by",       "Paid content",
+                                           "Paid partner content", NULL};
+    static const char *const credit[] = {
+        "Photograph:",     "Photograph by ", "Photo:",        "Photo credit",  "Picture:", "Image:",
+        "Image copyright", "Image source",   "Image caption", "Media caption", "Credit:",  NULL};
+    static const char *const chrome[] = {"\xC2\xA9 ",
+                                         "\xC2\xA9"
+                                         "1",
+                                         "\xC2\xA9"
+                                         "2",
+                                         "Copyright \xC2\xA9",
+                                         "Copyright (c)",
+                                         "(c) 1",
+                                         "(c) 2",
+                                         "Related Topics",
+                                         "Related articles",
+                                         "Related stories",
+                                         "Related content",
+                                         "Related coverage",
+                                         "More on this story",
+                                         "Most read",
+                                         "Most popular",
+                                         "All rights reserved",
+                                         NULL};
+    static const char *const navigation[] = {"Skip to content",    "Skip to main content",
+                                             "Skip to navigation", "Back to top",
+                                             "Jump to navigation", NULL};
+    if (n == 0 || n > BOILER_PARA_MAX)
+        return FL_BOILER_NONE;
+    if (any_prefix(s, n, navigation))
+        return FL_BOILER_NAVIGATION;
+    if (any_prefix(s, n, share) || equals(s, n, "Share") || equals(s, n, "Share this"))
+        return FL_BOILER_SHARE;
+    if ((starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
+         starts_with(s, n, "Get our") || starts_with(s, n, "Get the")) &&
+        contains(s, n, "newsletter"))
+        return FL_BOILER_NEWSLETTER;
+    if (any_prefix(s, n, promoted) || equals(s, n, "Sponsored") || equals(s, n, "Promoted") ||
+        equals(s, n, "Advertisement"))
+        return FL_BOILER_PROMOTED;
+    if (any_prefix(s, n, credit) || has(s, n, "(Getty Images)") ||
+        (n < 300 && (has(s, n, "Photograph: ") || has(s, n, "Photograph by "))))
+        return FL_BOILER_CREDIT;
+    if (any_prefix(s, n, chrome) || (n < 200 && has(s, n, "All rights reserved")))
+        return FL_BOILER_CHROME;
+    if (n < 300 && is_navigation_line(s, n))
+        return FL_BOILER_NAVIGATION;
+    return FL_BOILER_NONE;
+}
+
+void fl_boilerplate_mark(fl_article *a)
+{
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
+        fl_paragraph *p = &a->paragraphs[i];
+        if (p->boilerplate != FL_BOILER_NONE || p->heading)
+            continue;
+        p->boilerplate = fl_boilerplate_classify(a->text + p->offset, p->length);
+    }
+}
+
+/* ---- repeated chrome ----------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+void fl_chrome_init(fl_chrome *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+void fl_chrome_release(fl_chrome *c)
+{
+    fl_free(c->group);
+    fl_chrome_init(c);
+}
+
+fl_status fl_chrome_mark(fl_chrome *c, const char *group, fl_article *a)
+{
+    uint64_t whole = hash_bytes(a->text, a->text_len);
+    bool same = group && c->group && !strcmp(group, c->group) && whole != c->text_hash;
+    uint64_t fresh[FL_CHROME_MAX];
+    size_t nf = 0;
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
+        fl_paragraph *p = &a->paragraphs[i];
+        if (p->length > FL_CHROME_PARA_MAX || p->heading)
+            continue;
+        uint64_t h = hash_bytes(a->text + p->offset, p->length);
+        if (same && p->boilerplate == FL_BOILER_NONE &&
+            bsearch(&h, c->hashes, c->n, sizeof h, cmp_u64))
+            p->boilerplate = FL_BOILER_CHROME;
+        if (nf < FL_CHROME_MAX)
+            fresh[nf++] = h;
+    }
+    if (!group) {
+        fl_free(c->group);
+        c->group = NULL;
+        c->n = 0;
+        return FL_OK;
+    }
+    if (!c->group || strcmp(c->group, group)) {
+        char *g = fl_strdup(group);
+        if (!g)
+            return FL_ENOMEM;
+        fl_free(c->group);
+        c->group = g;
+    }
+    qsort(fresh, nf, sizeof *fresh, cmp_u64);
+    memcpy(c->hashes, fresh, nf * sizeof *fresh);
+    c->n = nf;
+    c->text_hash = whole;
+    return FL_OK;
+}
