@@ -137,10 +137,43 @@ static const struct {
     {RE_REL, "qm"},     {RE_REL, "qmy"},    {RE_REL, "q"},      {RE_REL, "qy2"},
 };
 
+/* What a letter word can start. */
+enum { W_NONE, W_KEYWORD, W_AGO, W_MONTH, W_WEEKDAY };
+
+static const struct {
+    const char *s;
+    int kind;
+} kw_words[] = {
+    {"ago", W_AGO},          {"mid", W_KEYWORD},       {"end", W_KEYWORD},
+    {"jan", W_MONTH},        {"feb", W_MONTH},         {"mar", W_MONTH},
+    {"apr", W_MONTH},        {"may", W_MONTH},         {"jun", W_MONTH},
+    {"jul", W_MONTH},        {"aug", W_MONTH},         {"sep", W_MONTH},
+    {"oct", W_MONTH},        {"nov", W_MONTH},         {"dec", W_MONTH},
+    {"last", W_KEYWORD},     {"next", W_KEYWORD},      {"this", W_KEYWORD},
+    {"late", W_KEYWORD},     {"sept", W_MONTH},        {"june", W_MONTH},
+    {"july", W_MONTH},       {"today", W_KEYWORD},     {"later", W_KEYWORD},
+    {"early", W_KEYWORD},    {"first", W_KEYWORD},     {"third", W_KEYWORD},
+    {"final", W_KEYWORD},    {"march", W_MONTH},       {"april", W_MONTH},
+    {"fourth", W_KEYWORD},   {"second", W_KEYWORD},    {"monday", W_WEEKDAY},
+    {"friday", W_WEEKDAY},   {"sunday", W_WEEKDAY},    {"august", W_MONTH},
+    {"tonight", W_KEYWORD},  {"earlier", W_KEYWORD},   {"january", W_MONTH},
+    {"october", W_MONTH},    {"tuesday", W_WEEKDAY},   {"tomorrow", W_KEYWORD},
+    {"february", W_MONTH},   {"november", W_MONTH},    {"december", W_MONTH},
+    {"thursday", W_WEEKDAY}, {"saturday", W_WEEKDAY},  {"yesterday", W_KEYWORD},
+    {"september", W_MONTH},  {"wednesday", W_WEEKDAY},
+};
+/* the words above, grouped by length: [first index, end index) */
+static const unsigned char kw_by_len[10][2] = {{0, 0},   {0, 0},   {0, 0},   {0, 15},  {15, 22},
+                                               {22, 30}, {30, 36}, {36, 41}, {41, 47}, {47, 50}};
+
 struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
+    uint32_t first_mask[10], last_mask[10]; /* see word_kind */
+    unsigned char cls[256];                 /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
+
+enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
 
 fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
 {
@@ -167,6 +200,15 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
             goto cleanup;
         }
     }
+    for (size_t i = 0; i < sizeof kw_words / sizeof kw_words[0]; i++) {
+        size_t n = strlen(kw_words[i].s);
+        s->first_mask[n] |= 1u << (kw_words[i].s[0] - 'a');
+        s->last_mask[n] |= 1u << (kw_words[i].s[n - 1] - 'a');
+    }
+    for (int c = 0; c < 256; c++)
+        s->cls[c] = (c >= '0' && c <= '9')                               ? CLS_DIGIT
+                    : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? CLS_ALPHA
+                                                                         : 0;
     *out = s;
     return FL_OK;
 cleanup:
@@ -263,6 +305,8 @@ static word word_after(const char *t, size_t len, size_t pos)
 
 static bool word_is(const char *t, word w, const char *s)
 {
+    if (!w.len || (t[w.start] | 0x20) != (s[0] | 0x20))
+        return false;
     size_t n = strlen(s);
     return w.len == n && !strncasecmp(t + w.start, s, n);
 }
@@ -331,9 +375,8 @@ static const char *const unit_nouns[] = {
     "degrees",    "bushels",    "lb",          "kilometre", "mile",      "metre",
     "foot",       "inches",     "cents",       "pence",     "p",         NULL};
 /* Words that may follow a 3-digit year ("in 760, the abbey ...", "in 760 AD"). */
-static const char *const year3_next[] = {"AD",    "BC",    "BCE",    "CE",     "and",
-                                         "when",  "after", "before", "the",    "but",
-                                         "until", "as",    "by",     "during", NULL};
+static const char *const year3_next[] = {"AD",     "BC",     "BCE",   "CE",  "when", "after",
+                                         "before", "during", "until", "the", "by",   NULL};
 /* Words after which a bare month name is a month ("in March"). */
 static const char *const month_preps[] = {
     "in",     "since", "until",   "till",    "from",       "by",  "before", "after",
@@ -359,6 +402,8 @@ static const char *const number_words[] = {
 
 /* ---- the scan ---- */
 
+enum { FL_DATE_AMBIGUOUS_MAX = 64 };
+
 typedef struct scan {
     const fl_date_state *s;
     fl_re_thread *t;
@@ -371,6 +416,11 @@ typedef struct scan {
     size_t last_end;    /* end of the last fact */
     size_t year_end;    /* end of the last year fact (SIZE_MAX when none) */
     size_t month_end;   /* end of the last month fact */
+    /* "03/04/2017" is read day first unless the same article writes an
+     * unambiguous month-first date ("11/24/2017") and no day-first one. */
+    bool dmy_seen, mdy_seen;
+    size_t ambiguous[FL_DATE_AMBIGUOUS_MAX]; /* indices in out of the ambiguous ones */
+    size_t n_ambiguous;
 } scan;
 
 /* Appends a fact.  A relative date with precision NONE is unresolved. */
@@ -460,6 +510,27 @@ static bool future_context(const scan *sc, size_t start, size_t end)
             return false;
     }
     return false;
+}
+
+/* "March last year", "3 May this year": the year the words after a
+ * month name give (relative to the dateline); false when they give none. */
+static bool year_words_after(const scan *sc, size_t e, int *year)
+{
+    const char *t = sc->txt;
+    word w = word_after(t, sc->len, e);
+    int step;
+    if (word_is(t, w, "last"))
+        step = -1;
+    else if (word_is(t, w, "this"))
+        step = 0;
+    else if (word_is(t, w, "next"))
+        step = 1;
+    else
+        return false;
+    if (!word_is(t, word_after(t, sc->len, w.start + w.len), "year"))
+        return false;
+    *year = sc->dl.year + step;
+    return true;
 }
 
 /* Modes for resolving a name without a year against the dateline. */
@@ -567,8 +638,13 @@ static fl_status emit_day(scan *sc, size_t b, size_t e, int y, int m, int d, int
     } else {
         if (!fl_date_valid(2000, m, d)) /* 31 April, 30 February: never a day */
             return FL_OK;
-        r = anchored(sc, FL_PREC_DAY) ? resolve_month_day(sc->dl, m, d, future_context(sc, b, e))
-                                      : none_date();
+        int fy;
+        if (!anchored(sc, FL_PREC_DAY))
+            r = none_date();
+        else if (year_words_after(sc, e, &fy))
+            r = fl_date_valid(fy, m, d) ? mkdate(fy, m, d, FL_PREC_DAY) : none_date();
+        else
+            r = resolve_month_day(sc->dl, m, d, future_context(sc, b, e));
     }
     bool mismatch =
         wd >= 0 && r.precision == FL_PREC_DAY && fl_date_weekday(r.year, r.month, r.day) != wd;
@@ -624,7 +700,8 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
 
     word prev = word_before(t, p);
     bool ok = false;
-    bool joined = sc->year_end != SIZE_MAX && sc->year_end <= p && p - sc->year_end <= 12;
+    bool joined =
+        nd == 4 && sc->year_end != SIZE_MAX && sc->year_end <= p && p - sc->year_end <= 12;
     if (joined) {
         /* "in 2003 and 2004", "from 1990 to 1995", "2003-2004", "2003, 2004" */
         size_t i = sc->year_end;
@@ -636,12 +713,24 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
                         word_before(t, p).start == w.start);
     }
     if (nd == 3) {
-        if (!ok && !(word_is(t, prev, "in") || word_is(t, prev, "by") || word_is(t, prev, "since")))
+        /* "in 760", "since 760 AD", "by 760 BC"; never a sequel to a 4-digit year
+         * ("from 69 in 1984 to 298"), never "in 100-peso bills", "by 800 and ..." */
+        static const char *const eras[] = {"AD", "CE", NULL};
+        static const char *const bc[] = {"BC", "BCE", NULL};
+        unsigned char c = q < sc->len ? (unsigned char)t[q] : 0;
+        if (c == '-' || word_in_exact(t, next, bc)) /* BC years have no fl_date */
             return FL_OK;
-        /* "in 760 jobs": a 3-digit number needs the clause to end or a safe word */
-        if (next.len && !word_in_exact(t, next, year3_next) && !word_in(t, next, year3_next))
+        if (word_in_exact(t, next, eras)) {
+            if (!word_in(t, prev, year_preps))
+                return FL_OK;
+        } else if (!word_is(t, prev, "in") && !word_is(t, prev, "since")) {
             return FL_OK;
-        if (!next.len && next.start < sc->len && is_digit((unsigned char)t[next.start]))
+        }
+        /* "in 760 jobs": the clause must end or go on with a safe word */
+        if (next.len && !word_in_exact(t, next, year3_next))
+            return FL_OK;
+        if (!next.len && !(c == 0 || c == '.' || c == ',' || c == ';' || c == ')' || c == '\n' ||
+                           c == '\r' || (is_hspace(c) && next.start >= sc->len)))
             return FL_OK;
         ok = true;
     } else if (!ok) {
@@ -712,9 +801,15 @@ static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
                     d = bb;
                     mo = a;
                 }
-                if (fl_date_valid(y, mo, d))
-                    st = emit(sc, b, e, mkdate(y, mo, d, FL_PREC_DAY), false, false);
-                return st;
+                if (!fl_date_valid(y, mo, d))
+                    return FL_OK;
+                if (a > 12)
+                    sc->dmy_seen = true;
+                else if (bb > 12)
+                    sc->mdy_seen = true;
+                else if (sc->n_ambiguous < FL_DATE_AMBIGUOUS_MAX)
+                    sc->ambiguous[sc->n_ambiguous++] = sc->out->n;
+                return emit(sc, b, e, mkdate(y, mo, d, FL_PREC_DAY), false, false);
             }
             if (grp(sc, &m, G_CD, &gb, &ge)) {
                 size_t yb = 0, ye = 0;
@@ -801,9 +896,12 @@ static fl_status at_month(scan *sc, size_t p, size_t *adv)
             (e < sc->len && (t[e] == '\'' || (unsigned char)t[e] == 0xE2)))
             return FL_OK;
     }
-    fl_date r = anchored(sc, FL_PREC_MONTH)
-                    ? resolve_month(sc->dl, mo, future_context(sc, b, e) ? R_FUTURE : R_PAST)
-                    : none_date();
+    fl_date r = none_date();
+    int fy;
+    if (anchored(sc, FL_PREC_MONTH))
+        r = year_words_after(sc, e, &fy)
+                ? mkdate(fy, mo, 0, FL_PREC_MONTH)
+                : resolve_month(sc->dl, mo, future_context(sc, b, e) ? R_FUTURE : R_PAST);
     st = emit(sc, b, e, r, true, false);
     sc->month_end = e;
     return st;
@@ -841,7 +939,8 @@ static fl_status at_weekday(scan *sc, size_t p, size_t *adv)
     word prev = word_before(t, b), next = word_after(t, sc->len, we);
     if (word_in_exact(t, prev, weekday_not_after) || word_in_exact(t, next, weekday_not_before))
         return FL_OK;
-    if (word_is(t, prev, "on") && word_is(t, word_before(t, prev.start), "Mail"))
+    if (word_is(t, prev, "on") && (word_is(t, word_before(t, prev.start), "Mail") ||
+                                   word_is(t, word_before(t, prev.start), "Independent")))
         return FL_OK;
     fl_date r = anchored(sc, FL_PREC_DAY)
                     ? resolve_weekday(sc->dl, wd, future_context(sc, b, we) ? R_FUTURE : R_PAST)
@@ -1003,40 +1102,29 @@ static fl_status at_ago(scan *sc, size_t p)
     return emit(sc, b, p + 3, r, true, false);
 }
 
-/* Which keyword a lower-cased letter word is: 'k' regex keyword, 'a' ago, 0 none. */
-static char keyword_kind(const char *w, size_t n)
+/* Classifies a letter word of n bytes without calling into libc: months and
+ * weekdays (the caller checks the capital), keywords (any case) and "ago".
+ * Before comparing, two bit masks per length (first and last letters of the
+ * words of that length, built in fl_date_init) reject almost every word. */
+static int word_kind(const fl_date_state *s, const char *w, size_t n)
 {
-    static const char *const kw[] = {"yesterday", "today",  "tomorrow", "tonight", "last",
-                                     "next",      "this",   "earlier",  "later",   "early",
-                                     "late",      "mid",    "end",      "first",   "second",
-                                     "third",     "fourth", "final",    NULL};
+    char low[9];
     if (n < 3 || n > 9)
-        return 0;
-    if (n == 3 && !strncasecmp(w, "ago", 3))
-        return w[0] == 'a' ? 'a' : 0;
-    for (int i = 0; kw[i]; i++)
-        if (strlen(kw[i]) == n && !strncasecmp(w, kw[i], n))
-            return 'k';
-    return 0;
-}
-
-/* A letter cheaply rules out most words: the first letters of the keywords. */
-static bool keyword_initial(unsigned char c)
-{
-    switch (c | 0x20) {
-    case 'a':
-    case 'e':
-    case 'f':
-    case 'l':
-    case 'm':
-    case 'n':
-    case 's':
-    case 't':
-    case 'y':
-        return true;
-    default:
-        return false;
-    }
+        return W_NONE;
+    unsigned f = (unsigned)((w[0] | 0x20) - 'a'), l = (unsigned)((w[n - 1] | 0x20) - 'a');
+    if (f >= 26 || l >= 26 || !(s->first_mask[n] >> f & 1) || !(s->last_mask[n] >> l & 1))
+        return W_NONE;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] | 0x20);
+    for (unsigned k = kw_by_len[n][0]; k < kw_by_len[n][1]; k++)
+        if (kw_words[k].s[0] == low[0]) {
+            size_t i = 1;
+            while (i < n && kw_words[k].s[i] == low[i])
+                i++;
+            if (i == n)
+                return kw_words[k].kind;
+        }
+    return W_NONE;
 }
 
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
@@ -1056,52 +1144,69 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
     if (sc.dl.precision != FL_PREC_NONE &&
         !fl_date_valid(sc.dl.year, sc.dl.month ? sc.dl.month : 1, sc.dl.day ? sc.dl.day : 1))
         sc.dl.precision = FL_PREC_NONE;
+    /* text is NUL-terminated and cls[0] == 0, so the inner loops stop there */
     const char *txt = sc.txt;
+    const unsigned char *cls = s->cls;
     size_t len = sc.len, i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)txt[i];
-        if (!is_alnum(c)) {
+        unsigned k = cls[c];
+        if (!k || (i > 0 && cls[(unsigned char)txt[i - 1]])) {
             i++;
             continue;
         }
-        if (i > 0 && is_alnum((unsigned char)txt[i - 1])) {
-            i++;
-            continue;
-        }
-        size_t adv, j = i;
+        size_t adv, j = i + 1;
         fl_status st = FL_OK;
-        if (is_digit(c)) {
-            while (j < len && is_digit((unsigned char)txt[j]))
+        if (k == CLS_DIGIT) {
+            while (cls[(unsigned char)txt[j]] == CLS_DIGIT)
                 j++;
             adv = j;
             if (j - i <= 4)
                 st = at_number(&sc, i, j - i, &adv);
         } else {
-            while (j < len && is_alpha((unsigned char)txt[j]))
+            while (cls[(unsigned char)txt[j]] == CLS_ALPHA)
                 j++;
             size_t n = j - i;
             adv = j;
-            if (j < len && is_digit((unsigned char)txt[j])) {
+            if (cls[(unsigned char)txt[j]] == CLS_DIGIT) {
                 /* "Q1 2014"; other letter-digit words ("B52") are skipped whole */
                 if (n == 1 && c == 'Q')
                     st = at_keyword(&sc, i, &adv);
                 while (adv < len && is_alnum((unsigned char)txt[adv]))
                     adv++;
-            } else if (is_upper(c) && n >= 3 && n <= 9 && fl_month_from_name(txt + i, n)) {
-                st = at_month(&sc, i, &adv);
-            } else if (is_upper(c) && n >= 6 && n <= 9 && fl_weekday_from_name(txt + i, n) >= 0) {
-                st = at_weekday(&sc, i, &adv);
-            } else if (keyword_initial(c)) {
-                char k = keyword_kind(txt + i, n);
-                if (k == 'k')
+            } else {
+                switch (word_kind(s, txt + i, n)) {
+                case W_MONTH:
+                    if (is_upper(c))
+                        st = at_month(&sc, i, &adv);
+                    break;
+                case W_WEEKDAY:
+                    if (is_upper(c))
+                        st = at_weekday(&sc, i, &adv);
+                    break;
+                case W_KEYWORD:
                     st = at_keyword(&sc, i, &adv);
-                else if (k == 'a')
-                    st = at_ago(&sc, i);
+                    break;
+                case W_AGO:
+                    if (c == 'a')
+                        st = at_ago(&sc, i);
+                    break;
+                default:
+                    break;
+                }
             }
         }
         if (st != FL_OK)
             return st;
         i = adv > i ? adv : j;
+    }
+    if (sc.mdy_seen && !sc.dmy_seen) {
+        for (size_t k = 0; k < sc.n_ambiguous; k++) {
+            fl_date *d = &out->items[sc.ambiguous[k]].date;
+            int day = d->day;
+            d->day = d->month;
+            d->month = day;
+        }
     }
     return FL_OK;
 }
