@@ -1,0 +1,187 @@
+/*
+ * json.c - the JSON report, schema_version 1 (docs/report-json.md).
+ *
+ * Key order is fixed by the order of the set calls below; change it only with
+ * a new schema_version.
+ */
+#include "report/index.h"
+#include "report/jsonb.h"
+#include "report/report.h"
+
+#include <string.h>
+
+#define FL_REPORT_JSON_SCHEMA_VERSION 1
+
+static void set_location(fl_jsonb *b, json_t *o, const fl_location *loc)
+{
+    fl_jsonb_set(b, o, "line", fl_jsonb_int(b, loc->line));
+    fl_jsonb_set(b, o, "column", fl_jsonb_int(b, loc->column));
+    fl_jsonb_set(b, o, "end_line", fl_jsonb_int(b, loc->end_line));
+    fl_jsonb_set(b, o, "end_column", fl_jsonb_int(b, loc->end_column));
+    fl_jsonb_set(b, o, "offset", fl_jsonb_int(b, (long long)loc->offset));
+    fl_jsonb_set(b, o, "length", fl_jsonb_int(b, (long long)loc->length));
+    fl_jsonb_set(b, o, "excerpt", fl_jsonb_str(b, loc->excerpt));
+}
+
+/* The evidence array parsed back; a string holding the raw text if it does not parse. */
+static json_t *evidence(fl_jsonb *b, const char *ev)
+{
+    if (!ev || !*ev)
+        return fl_jsonb_arr(b);
+    json_t *v = json_loads(ev, JSON_DECODE_ANY, NULL);
+    if (v)
+        return v;
+    return fl_jsonb_str(b, ev);
+}
+
+static json_t *finding_json(fl_jsonb *b, const fl_finding *f)
+{
+    json_t *o = fl_jsonb_obj(b);
+    fl_jsonb_set(b, o, "rule", fl_jsonb_str(b, f->rule));
+    fl_jsonb_set(b, o, "severity", fl_jsonb_str(b, fl_severity_name(f->severity)));
+    fl_jsonb_set(b, o, "message", fl_jsonb_str(b, f->message));
+    fl_jsonb_set(b, o, "message_id", fl_jsonb_str(b, f->message_id));
+    fl_jsonb_set(b, o, "article", fl_jsonb_str(b, f->article_id));
+    fl_jsonb_set(b, o, "file", fl_jsonb_str(b, f->path));
+    set_location(b, o, &f->loc);
+    json_t *rel = fl_jsonb_set(b, o, "related", fl_jsonb_arr(b));
+    for (size_t r = 0; r < f->n_related; r++) {
+        json_t *ro = fl_jsonb_push(b, rel, fl_jsonb_obj(b));
+        fl_jsonb_set(b, ro, "file", fl_jsonb_str(b, f->path));
+        set_location(b, ro, &f->related[r].loc);
+        fl_jsonb_set(b, ro, "message", fl_jsonb_str(b, f->related[r].message));
+    }
+    fl_jsonb_set(b, o, "evidence", evidence(b, f->evidence_json));
+    fl_jsonb_set(b, o, "fingerprint", fl_jsonb_str(b, f->fingerprint));
+    fl_jsonb_set(b, o, "suppressed", json_boolean(f->suppressed));
+    return o;
+}
+
+static json_t *article_json(fl_jsonb *b, const fl_article_record *r)
+{
+    json_t *o = fl_jsonb_obj(b);
+    fl_jsonb_set(b, o, "id", fl_jsonb_str(b, r->id));
+    fl_jsonb_set(b, o, "path", fl_jsonb_str(b, r->path));
+    fl_jsonb_set(b, o, "title", fl_jsonb_str(b, r->title));
+    fl_jsonb_set(b, o, "status", fl_jsonb_str(b, r->skipped ? "skipped" : "checked"));
+    if (r->skipped) {
+        json_t *e = fl_jsonb_set(b, o, "error", fl_jsonb_obj(b));
+        fl_jsonb_set(b, e, "code", fl_jsonb_str(b, fl_status_name(r->error.code)));
+        fl_jsonb_set(b, e, "message", fl_jsonb_str(b, r->error.message));
+        fl_jsonb_set(b, e, "line",
+                     r->error.line > 0 ? fl_jsonb_int(b, r->error.line) : json_null());
+        fl_jsonb_set(b, e, "offset",
+                     r->error.offset >= 0 ? fl_jsonb_int(b, r->error.offset) : json_null());
+    } else {
+        fl_jsonb_set(b, o, "error", json_null());
+    }
+    fl_jsonb_set(b, o, "findings", fl_jsonb_int(b, (long long)r->n_findings));
+    fl_jsonb_set(b, o, "facts", fl_jsonb_int(b, (long long)r->n_facts));
+    fl_jsonb_set(b, o, "dateline", fl_jsonb_str(b, r->dateline));
+    fl_jsonb_set(b, o, "dateline_source", fl_jsonb_str(b, r->dateline ? r->dateline_source : NULL));
+    return o;
+}
+
+static json_t *rule_error_json(fl_jsonb *b, const fl_rule_error *e)
+{
+    json_t *o = fl_jsonb_obj(b);
+    fl_jsonb_set(b, o, "type", fl_jsonb_str(b, "rule"));
+    fl_jsonb_set(b, o, "rule", fl_jsonb_str(b, e->rule));
+    fl_jsonb_set(b, o, "class", fl_jsonb_str(b, e->klass));
+    fl_jsonb_set(b, o, "file", fl_jsonb_str(b, e->file));
+    fl_jsonb_set(b, o, "line", e->line > 0 ? fl_jsonb_int(b, e->line) : json_null());
+    fl_jsonb_set(b, o, "article", fl_jsonb_str(b, e->article_id));
+    fl_jsonb_set(b, o, "message", fl_jsonb_str(b, e->message));
+    fl_jsonb_set(b, o, "traceback", fl_jsonb_str(b, e->traceback));
+    return o;
+}
+
+static json_t *input_error_json(fl_jsonb *b, const fl_article_record *r)
+{
+    json_t *o = fl_jsonb_obj(b);
+    fl_jsonb_set(b, o, "type", fl_jsonb_str(b, "input"));
+    fl_jsonb_set(b, o, "article", fl_jsonb_str(b, r->id));
+    fl_jsonb_set(b, o, "file", fl_jsonb_str(b, r->error.file[0] ? r->error.file : r->path));
+    fl_jsonb_set(b, o, "line", r->error.line > 0 ? fl_jsonb_int(b, r->error.line) : json_null());
+    fl_jsonb_set(b, o, "offset",
+                 r->error.offset >= 0 ? fl_jsonb_int(b, r->error.offset) : json_null());
+    fl_jsonb_set(b, o, "code", fl_jsonb_str(b, fl_status_name(r->error.code)));
+    fl_jsonb_set(b, o, "message", fl_jsonb_str(b, r->error.message));
+    return o;
+}
+
+static json_t *rule_json(fl_jsonb *b, const fl_report_rule *rr)
+{
+    const fl_rule_health *h = rr->health;
+    json_t *o = fl_jsonb_obj(b);
+    fl_jsonb_set(b, o, "id", fl_jsonb_str(b, rr->id));
+    fl_jsonb_set(b, o, "file", fl_jsonb_str(b, h ? h->file : NULL));
+    fl_jsonb_set(b, o, "hash", fl_jsonb_str(b, h ? h->hash : NULL));
+    fl_jsonb_set(b, o, "summary", fl_jsonb_str(b, h ? h->summary : NULL));
+    fl_jsonb_set(b, o, "url", fl_jsonb_str(b, h ? h->url : NULL));
+    fl_jsonb_set(b, o, "tags", fl_jsonb_tags(b, h ? h->tags : NULL));
+    fl_jsonb_set(b, o, "severity",
+                 h ? fl_jsonb_str(b, fl_severity_name(h->severity)) : json_null());
+    fl_jsonb_set(b, o, "loaded", json_boolean(h ? h->loaded : false));
+    fl_jsonb_set(b, o, "enabled", json_boolean(h ? h->enabled : false));
+    fl_jsonb_set(b, o, "articles_run", fl_jsonb_int(b, h ? (long long)h->articles_run : 0));
+    fl_jsonb_set(b, o, "findings", fl_jsonb_int(b, h ? (long long)h->findings : 0));
+    fl_jsonb_set(b, o, "findings_reported", fl_jsonb_int(b, (long long)rr->findings));
+    fl_jsonb_set(b, o, "findings_suppressed", fl_jsonb_int(b, (long long)rr->suppressed));
+    json_t *errs = fl_jsonb_set(b, o, "errors", fl_jsonb_obj(b));
+    for (int c = 0; c < FL_RERR_COUNT; c++)
+        fl_jsonb_set(b, errs, fl_rule_error_class_name((fl_rule_error_class)c),
+                     fl_jsonb_int(b, h ? (long long)h->errors_by_class[c] : 0));
+    return o;
+}
+
+fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_options *opt,
+                               fl_error *err)
+{
+    fl_report_index ix;
+    fl_status st = fl_report_index_build(&ix, au, err);
+    if (st != FL_OK)
+        return st;
+    fl_jsonb b = {false};
+    json_t *root = fl_jsonb_obj(&b);
+    fl_jsonb_set(&b, root, "schema_version", fl_jsonb_int(&b, FL_REPORT_JSON_SCHEMA_VERSION));
+    json_t *tool = fl_jsonb_set(&b, root, "tool", fl_jsonb_obj(&b));
+    fl_jsonb_set(&b, tool, "name", fl_jsonb_str(&b, "factlint"));
+    fl_jsonb_set(&b, tool, "version", fl_jsonb_str(&b, opt->tool_version));
+    fl_jsonb_set(&b, tool, "lua", fl_jsonb_str(&b, au->lua_version));
+    fl_jsonb_set(&b, tool, "pcre2", fl_jsonb_str(&b, au->pcre2_version));
+    fl_jsonb_set(&b, root, "command_line", fl_jsonb_str(&b, opt->command_line));
+
+    json_t *sum = fl_jsonb_set(&b, root, "summary", fl_jsonb_obj(&b));
+    fl_jsonb_set(&b, sum, "articles", fl_jsonb_int(&b, (long long)au->n_articles));
+    fl_jsonb_set(&b, sum, "articles_checked", fl_jsonb_int(&b, (long long)au->articles_read));
+    fl_jsonb_set(&b, sum, "articles_skipped", fl_jsonb_int(&b, (long long)au->articles_skipped));
+    size_t total = ix.by_severity[1] + ix.by_severity[2] + ix.by_severity[3];
+    fl_jsonb_set(&b, sum, "findings", fl_jsonb_int(&b, (long long)total));
+    fl_jsonb_set(&b, sum, "errors", fl_jsonb_int(&b, (long long)ix.by_severity[FL_SEV_ERROR]));
+    fl_jsonb_set(&b, sum, "warnings", fl_jsonb_int(&b, (long long)ix.by_severity[FL_SEV_WARNING]));
+    fl_jsonb_set(&b, sum, "info", fl_jsonb_int(&b, (long long)ix.by_severity[FL_SEV_INFO]));
+    fl_jsonb_set(&b, sum, "suppressed", fl_jsonb_int(&b, (long long)au->suppressed));
+    fl_jsonb_set(&b, sum, "rule_errors", fl_jsonb_int(&b, (long long)au->n_rule_errors));
+    fl_jsonb_set(&b, sum, "input_errors", fl_jsonb_int(&b, (long long)au->input_errors));
+    fl_jsonb_set(&b, sum, "fail_on", fl_jsonb_str(&b, fl_severity_name(opt->fail_on)));
+    fl_jsonb_set(&b, sum, "exit_code", fl_jsonb_int(&b, fl_report_exit_code(au, opt->fail_on)));
+
+    json_t *arts = fl_jsonb_set(&b, root, "articles", fl_jsonb_arr(&b));
+    for (size_t i = 0; i < au->n_articles && !b.oom; i++)
+        fl_jsonb_push(&b, arts, article_json(&b, &au->articles[i]));
+    json_t *finds = fl_jsonb_set(&b, root, "findings", fl_jsonb_arr(&b));
+    for (size_t i = 0; i < au->n_findings && !b.oom; i++)
+        fl_jsonb_push(&b, finds, finding_json(&b, &au->findings[i]));
+    json_t *errs = fl_jsonb_set(&b, root, "errors", fl_jsonb_arr(&b));
+    for (size_t i = 0; i < au->n_rule_errors && !b.oom; i++)
+        fl_jsonb_push(&b, errs, rule_error_json(&b, &au->rule_errors[i]));
+    for (size_t i = 0; i < au->n_articles && !b.oom; i++)
+        if (au->articles[i].skipped)
+            fl_jsonb_push(&b, errs, input_error_json(&b, &au->articles[i]));
+    json_t *rules = fl_jsonb_set(&b, root, "rules", fl_jsonb_arr(&b));
+    for (size_t i = 0; i < ix.n_rules && !b.oom; i++)
+        fl_jsonb_push(&b, rules, rule_json(&b, &ix.rules[i]));
+    fl_report_index_release(&ix);
+    return fl_jsonb_dump(&b, root, fp, "json report", err);
+}

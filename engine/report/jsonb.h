@@ -1,0 +1,39 @@
+/*
+ * jsonb.h - building jansson values for the JSON-based writers (json, sarif,
+ * baseline) with one sticky out-of-memory flag instead of a check per call.
+ *
+ * Strings that are not valid UTF-8 (jansson refuses them) are repaired with
+ * U+FFFD; a NULL string becomes JSON null.  Every set/append steals the value
+ * (json_*_set_new semantics) and tolerates NULL (memory ran out), recording it.
+ *
+ * Ownership: the caller owns the root value and json_decref's it.
+ */
+#ifndef FL_REPORT_JSONB_H
+#define FL_REPORT_JSONB_H
+
+#include "core/error.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct fl_jsonb {
+    bool oom;
+} fl_jsonb;
+
+json_t *fl_jsonb_str(fl_jsonb *b, const char *s);
+json_t *fl_jsonb_strn(fl_jsonb *b, const char *s, size_t n);
+json_t *fl_jsonb_int(fl_jsonb *b, long long v);
+json_t *fl_jsonb_obj(fl_jsonb *b);
+json_t *fl_jsonb_arr(fl_jsonb *b);
+/* An array of the comma-separated tags (blank ones dropped). */
+json_t *fl_jsonb_tags(fl_jsonb *b, const char *tags);
+/* Sets key on obj (obj may be NULL after an earlier failure); returns v. */
+json_t *fl_jsonb_set(fl_jsonb *b, json_t *obj, const char *key, json_t *v);
+json_t *fl_jsonb_push(fl_jsonb *b, json_t *arr, json_t *v);
+/* Dumps root (2-space indent, keys in insertion order) and a newline to fp,
+ * then releases root.  FL_ENOMEM when b saw a failure; FL_EIO on a write error. */
+fl_status fl_jsonb_dump(fl_jsonb *b, json_t *root, FILE *fp, const char *what, fl_error *err);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * junit.c - JUnit XML (the Ant/Jenkins schema, validated in tests).
+ *
+ * One <testsuite> per rule (name = rule id), one <testcase> per checked
+ * article (classname = article id, which is the path outside JSONL; name =
+ * rule id).  A case fails when the rule reported unsuppressed findings there;
+ * it errors when the rule failed on that article (findings go in the error's
+ * body then, as the schema allows one child).  A rule that failed to load gets
+ * one errored case.  Skipped articles are <skipped/> cases in a suite named
+ * "factlint.input".  The schema requires a timestamp and a host name: reports
+ * are deterministic, so they are always "1970-01-01T00:00:00" and "localhost".
+ */
+#include "report/index.h"
+#include "report/report.h"
+#include "report/sink.h"
+
+#include "core/alloc.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JUNIT_SUITE_HEAD " timestamp=\"1970-01-01T00:00:00\" hostname=\"localhost\""
+
+typedef struct junit_ctx {
+    fl_sink *s;
+    fl_strbuf cases; /* the current suite's test cases, written after its totals are known */
+    const fl_audit *au;
+    const fl_report_index *ix;
+    const fl_report_options *opt;
+    size_t *order; /* finding indices sorted by (rule, article seq, audit order) */
+    bool *error_used;
+    size_t tests, failures, errors, skipped;
+    int suite_id;
+    bool oom;
+} junit_ctx;
+
+typedef struct order_key {
+    size_t rule; /* index in the rule table */
+    size_t seq;
+    size_t finding;
+} order_key;
+
+static int cmp_order(const void *pa, const void *pb)
+{
+    const order_key *a = pa, *b = pb;
+    if (a->rule != b->rule)
+        return a->rule < b->rule ? -1 : 1;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    return a->finding < b->finding ? -1 : a->finding > b->finding;
+}
+
+/* Appends to the current suite's buffer with XML escaping. */
+static void case_add(junit_ctx *j, const char *str)
+{
+    if (fl_strbuf_adds(&j->cases, str))
+        j->oom = true;
+}
+
+static void case_xml(junit_ctx *j, const char *str, bool attr)
+{
+    if (str && fl_sink_xml_escape(&j->cases, str, strlen(str), attr))
+        j->oom = true;
+}
+
+static void case_addf(junit_ctx *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void case_addf(junit_ctx *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (fl_strbuf_vaddf(&j->cases, fmt, ap))
+        j->oom = true;
+    va_end(ap);
+}
+
+static void finding_line(junit_ctx *j, const fl_finding *f)
+{
+    char head[96];
+    snprintf(head, sizeof head, ":%u:%u: %s: ", (unsigned)f->loc.line, (unsigned)f->loc.column,
+             fl_severity_name(f->severity));
+    case_xml(j, fl_report_finding_path(f), false);
+    case_add(j, head);
+    case_xml(j, f->message ? f->message : "", false);
+    case_add(j, " [");
+    case_xml(j, f->rule ? f->rule : "", false);
+    case_add(j, "]\n");
+}
+
+static void case_open(junit_ctx *j, const char *classname, const char *name)
+{
+    case_add(j, "    <testcase classname=\"");
+    case_xml(j, classname && *classname ? classname : "-", true);
+    case_add(j, "\" name=\"");
+    case_xml(j, name && *name ? name : "(unnamed)", true);
+    case_add(j, "\" time=\"0\"");
+    j->tests++;
+}
+
+static void error_body(junit_ctx *j, const fl_rule_error *e)
+{
+    case_xml(j, e->file ? e->file : "?", false);
+    if (e->line > 0)
+        case_addf(j, ":%ld", e->line);
+    case_add(j, ": ");
+    case_xml(j, e->message ? e->message : "", false);
+    case_add(j, "\n");
+    if (e->traceback && *e->traceback) {
+        case_xml(j, e->traceback, false);
+        case_add(j, "\n");
+    }
+}
+
+/* One test case: findings [fi, fe) of j->order for this rule and article, and
+ * the rule's errors on article_id. */
+static void emit_case(junit_ctx *j, const char *rule, const char *article_id, size_t fi, size_t fe)
+{
+    const fl_audit *au = j->au;
+    const fl_rule_error *first_err = NULL;
+    size_t n_err = 0;
+    for (size_t k = 0; k < au->n_rule_errors; k++) {
+        const fl_rule_error *e = &au->rule_errors[k];
+        if (j->error_used[k] || !e->article_id || !article_id)
+            continue;
+        if (strcmp(e->rule ? e->rule : "", rule) || strcmp(e->article_id, article_id))
+            continue;
+        j->error_used[k] = true;
+        if (!first_err)
+            first_err = e;
+        n_err++;
+    }
+    size_t n_find = 0;
+    fl_severity worst = FL_SEV_NONE;
+    const fl_finding *first = NULL;
+    for (size_t k = fi; k < fe; k++) {
+        const fl_finding *f = &au->findings[j->order[k]];
+        if (f->suppressed)
+            continue;
+        if (!first)
+            first = f;
+        if (f->severity > worst)
+            worst = f->severity;
+        n_find++;
+    }
+    case_open(j, article_id, rule);
+    if (!n_err && !n_find) {
+        case_add(j, "/>\n");
+        return;
+    }
+    case_add(j, ">\n      ");
+    if (n_err) {
+        j->errors++;
+        case_add(j, "<error message=\"");
+        case_xml(j, first_err->message ? first_err->message : "rule error", true);
+        case_add(j, "\" type=\"");
+        case_xml(j, first_err->klass ? first_err->klass : "runtime", true);
+        case_add(j, "\">");
+        for (size_t k = 0; k < au->n_rule_errors; k++) {
+            const fl_rule_error *e = &au->rule_errors[k];
+            if (e->article_id && !strcmp(e->article_id, article_id) &&
+                !strcmp(e->rule ? e->rule : "", rule))
+                error_body(j, e);
+        }
+    } else {
+        j->failures++;
+        case_add(j, "<failure message=\"");
+        case_xml(j, first->message ? first->message : "", true);
+        case_add(j, "\" type=\"");
+        case_add(j, fl_severity_name(worst));
+        case_add(j, "\">");
+    }
+    for (size_t k = fi; k < fe; k++)
+        if (!au->findings[j->order[k]].suppressed)
+            finding_line(j, &au->findings[j->order[k]]);
+    case_add(j, n_err ? "</error>\n" : "</failure>\n");
+    case_add(j, "    </testcase>\n");
+}
+
+static void suite_flush(junit_ctx *j, const char *name, const fl_rule_health *h)
+{
+    fl_sink *s = j->s;
+    if (j->oom) {
+        s->oom = true;
+        return;
+    }
+    fl_sink_addf(s, "  <testsuite package=\"factlint\" id=\"%d\" name=\"", j->suite_id++);
+    fl_sink_add_xmls(s, name && *name ? name : "(unnamed)", true);
+    fl_sink_addf(s,
+                 "\"" JUNIT_SUITE_HEAD
+                 " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"0\">\n",
+                 j->tests, j->failures, j->errors, j->skipped);
+    fl_sink_adds(s, "    <properties>\n      <property name=\"factlint.version\" value=\"");
+    fl_sink_add_xmls(s, j->opt->tool_version, true);
+    fl_sink_adds(s, "\"/>\n");
+    if (h && h->file) {
+        fl_sink_adds(s, "      <property name=\"rule.file\" value=\"");
+        fl_sink_add_xmls(s, h->file, true);
+        fl_sink_adds(s, "\"/>\n");
+    }
+    if (h) {
+        fl_sink_addf(s, "      <property name=\"rule.severity\" value=\"%s\"/>\n",
+                     fl_severity_name(h->severity));
+    }
+    fl_sink_adds(s, "    </properties>\n");
+    fl_sink_add(s, j->cases.buf, j->cases.len);
+    fl_sink_adds(s, "    <system-out></system-out>\n    <system-err></system-err>\n"
+                    "  </testsuite>\n");
+    fl_strbuf_reset(&j->cases);
+    j->tests = j->failures = j->errors = j->skipped = 0;
+}
+
+static void rule_suite(junit_ctx *j, size_t ri, size_t *pos)
+{
+    const fl_audit *au = j->au;
+    const fl_report_rule *rr = &j->ix->rules[ri];
+    const fl_rule_health *h = rr->health;
+    size_t k = *pos, end = k;
+    while (end < au->n_findings &&
+           fl_report_index_rule(j->ix, au->findings[j->order[end]].rule) == ri)
+        end++;
+    /* load errors and other errors not tied to an article */
+    for (size_t e = 0; e < au->n_rule_errors; e++) {
+        const fl_rule_error *re = &au->rule_errors[e];
+        if (re->article_id || strcmp(re->rule ? re->rule : "", rr->id))
+            continue;
+        j->error_used[e] = true;
+        case_open(j, re->file ? re->file : rr->id, rr->id);
+        case_add(j, ">\n      <error message=\"");
+        case_xml(j, re->message ? re->message : "rule error", true);
+        case_add(j, "\" type=\"");
+        case_xml(j, re->klass ? re->klass : "load", true);
+        case_add(j, "\">");
+        error_body(j, re);
+        case_add(j, "</error>\n    </testcase>\n");
+        j->errors++;
+    }
+    bool runs = !h || (h->loaded && h->enabled);
+    for (size_t a = 0; a < au->n_articles; a++) {
+        const fl_article_record *r = &au->articles[a];
+        /* findings of articles before this one that have no record */
+        while (k < end && au->findings[j->order[k]].article_seq < r->seq) {
+            size_t ke = k + 1;
+            while (ke < end &&
+                   au->findings[j->order[ke]].article_seq == au->findings[j->order[k]].article_seq)
+                ke++;
+            emit_case(j, rr->id, au->findings[j->order[k]].article_id, k, ke);
+            k = ke;
+        }
+        size_t ke = k;
+        while (ke < end && au->findings[j->order[ke]].article_seq == r->seq)
+            ke++;
+        if (!r->skipped && (runs || ke > k))
+            emit_case(j, rr->id, r->id ? r->id : r->path, k, ke);
+        k = ke;
+    }
+    while (k < end) {
+        size_t ke = k + 1;
+        while (ke < end &&
+               au->findings[j->order[ke]].article_seq == au->findings[j->order[k]].article_seq)
+            ke++;
+        emit_case(j, rr->id, au->findings[j->order[k]].article_id, k, ke);
+        k = ke;
+    }
+    /* errors on articles the audit has no record of */
+    for (size_t e = 0; e < au->n_rule_errors; e++) {
+        const fl_rule_error *re = &au->rule_errors[e];
+        if (!j->error_used[e] && re->article_id && !strcmp(re->rule ? re->rule : "", rr->id))
+            emit_case(j, rr->id, re->article_id, 0, 0);
+    }
+    *pos = end;
+    suite_flush(j, rr->id, h);
+}
+
+fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_options *opt,
+                                fl_error *err)
+{
+    fl_report_index ix;
+    fl_status st = fl_report_index_build(&ix, au, err);
+    if (st != FL_OK)
+        return st;
+    fl_sink s;
+    fl_sink_init(&s, fp);
+    junit_ctx j = {0};
+    order_key *keys = NULL;
+    j.s = &s;
+    fl_strbuf_init(&j.cases);
+    j.au = au;
+    j.ix = &ix;
+    j.opt = opt;
+    j.order = fl_malloc((au->n_findings + 1) * sizeof *j.order);
+    j.error_used = fl_calloc(au->n_rule_errors + 1, sizeof *j.error_used);
+    if (!j.order || !j.error_used) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory writing 'junit report'");
+        goto cleanup;
+    }
+    keys = fl_malloc((au->n_findings + 1) * sizeof *keys);
+    if (!keys) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory writing 'junit report'");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < au->n_findings; i++) {
+        keys[i].rule = fl_report_index_rule(&ix, au->findings[i].rule);
+        keys[i].seq = au->findings[i].article_seq;
+        keys[i].finding = i;
+    }
+    qsort(keys, au->n_findings, sizeof *keys, cmp_order);
+    for (size_t i = 0; i < au->n_findings; i++)
+        j.order[i] = keys[i].finding;
+
+    fl_sink_adds(&s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fl_sink_addf(&s, "<!-- factlint: %zu articles checked, %zu skipped; %zu rule errors -->\n",
+                 au->articles_read, au->articles_skipped, au->n_rule_errors);
+    fl_sink_adds(&s, "<testsuites>\n");
+    size_t pos = 0;
+    for (size_t ri = 0; ri < ix.n_rules; ri++)
+        rule_suite(&j, ri, &pos);
+    if (au->articles_skipped) {
+        for (size_t a = 0; a < au->n_articles; a++) {
+            const fl_article_record *r = &au->articles[a];
+            if (!r->skipped)
+                continue;
+            case_open(&j, r->id ? r->id : r->path, "input");
+            case_add(&j, ">\n      <skipped message=\"");
+            case_xml(&j, r->error.message[0] ? r->error.message : "skipped", true);
+            case_add(&j, "\"/>\n    </testcase>\n");
+            j.skipped++;
+        }
+        suite_flush(&j, "factlint.input", NULL);
+    }
+    fl_sink_adds(&s, "</testsuites>\n");
+    if (j.oom)
+        s.oom = true;
+    st = fl_sink_finish(&s, "junit report", err);
+cleanup:
+    fl_strbuf_release(&s.sb);
+    fl_free(keys);
+    fl_strbuf_release(&j.cases);
+    fl_free(j.order);
+    fl_free(j.error_used);
+    fl_report_index_release(&ix);
+    return st;
+}

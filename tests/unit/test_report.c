@@ -1,0 +1,768 @@
+/*
+ * test_report.c - the report writers on hand-made audits (tests/report/fixture.c).
+ */
+#include "fl_test.h"
+
+#include "fixture.h"
+
+#include "core/alloc.h"
+#include "report/baseline.h"
+#include "report/report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const all_formats[] = {"text", "json", "sarif", "junit", "markdown", "html"};
+#define N_FORMATS (sizeof all_formats / sizeof *all_formats)
+
+static fl_report_options options(void)
+{
+    fl_report_options o;
+    fl_report_options_init(&o);
+    o.tool_version = "9.9.9";
+    o.fail_on = FL_SEV_WARNING;
+    return o;
+}
+
+/* Writes a report into memory; returns a NUL-terminated buffer (free()) or NULL. */
+static char *render(const char *format, const fl_audit *au, const fl_report_options *opt,
+                    fl_status *st_out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp)
+        return NULL;
+    fl_error err;
+    fl_error_clear(&err);
+    fl_status st = fl_report_write(format, fp, au, opt, &err);
+    fclose(fp);
+    if (st_out)
+        *st_out = st;
+    if (st != FL_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0, k = strlen(needle);
+    for (const char *p = hay; (p = strstr(p, needle)); p += k)
+        n++;
+    return n;
+}
+
+static void test_format_names(void)
+{
+    for (size_t i = 0; i < N_FORMATS; i++)
+        CU_ASSERT_TRUE(fl_report_format_known(all_formats[i]));
+    CU_ASSERT_FALSE(fl_report_format_known("pdf"));
+    CU_ASSERT_FALSE(fl_report_format_known(NULL));
+    fl_audit au;
+    fl_audit_init(&au);
+    fl_error err;
+    CU_ASSERT_EQUAL(fl_report_write("pdf", stdout, &au, NULL, &err), FL_EUSAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "'pdf'"));
+}
+
+static void test_text_rich(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    char *t = render("text", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    /* a multi-byte span on the first line: column counts characters */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "wire/kaito.txt:1:1: warning: place name '\xC5\x8Csaka' is "
+                                     "spelled 'Osaka' elsewhere [place.spelling]\n"
+                                     "\xC5\x8Csaka \xE2\x80\x94 Kaito"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "said.\n^~~~~\n"));
+    /* "¥6bn (£32m)" starts at column 36 and is 11 characters wide */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\n                                   ^~~~~~~~~~~\n"));
+    /* the last line, and a message with a line break printed on one line */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "wire/kaito.txt:5:13: error: text looks like markup: "
+                                     "<script>&\"' | `tick` ctl second line [markup.hostile]\n"));
+    CU_ASSERT_PTR_NULL(strchr(t, '\x01'));
+    /* a span running past its line is underlined to the end of the line */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "[name.title]\n"));
+    const char *nt = strstr(t, "[name.title]\n");
+    const char *caret = strchr(strchr(nt, '\n') + 1, '\n') + 1;
+    CU_ASSERT_EQUAL(strspn(caret, " "), 63u);
+    CU_ASSERT_EQUAL(strspn(caret + 63, "^~"), 15u); /* "its chief said." */
+    /* related span as a note with its own caret */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "wire/kaito.txt:2:1: note: first printed here\n"
+                                     "\"We are committed to the city,\" said chief executive "
+                                     "Aiko Tanaka.\n^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"));
+    /* CRLF article: line_base 3, no carriage return printed, zero-length caret */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "copy/mayor.md:4:1: info: relative date with no dateline "
+                                     "[date.no_dateline]\nThe mayor, Ann Lee, opened the bridge."
+                                     "\n^\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "copy/mayor.md:5:21: warning:"));
+    CU_ASSERT_PTR_NULL(strchr(t, '\r'));
+    /* suppressed findings are not printed */
+    CU_ASSERT_PTR_NULL(strstr(t, "a baseline accepted this one"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "skipped:\n  feeds/bad.txt:1: invalid UTF-8 at byte 12"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "rule errors:\n  broken.rule (load) rules/broken.lua:3: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "    rules/money_sum.lua:42: in function 'check'\n"));
+    CU_ASSERT_PTR_NULL(strstr(t, "[C]: in ?")); /* only the first traceback line */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t,
+                                  "\n3 articles checked, 1 skipped; 2 errors, 3 warnings, 3 info "
+                                  "(1 suppressed by baseline); 2 rule errors\n"));
+    CU_ASSERT_PTR_NULL(strchr(t, '\033'));
+    free(t);
+    o.color_enabled = true;
+    t = render("text", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\033[1;31merror:\033[0m"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\033[1;35mwarning:\033[0m"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\033[1;36minfo:\033[0m"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\033[1;32m^~~~~\033[0m"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\033[1mwire/kaito.txt:1:1:\033[0m"));
+    free(t);
+    fl_audit_release(&au);
+}
+
+static void test_text_tabs_and_wide(void)
+{
+    fl_audit au;
+    fl_audit_init(&au);
+    fl_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = fl_strdup("x.y");
+    f.message = fl_strdup("m");
+    f.path = fl_strdup("a.txt");
+    f.severity = FL_SEV_ERROR;
+    f.loc.line = f.loc.end_line = 1;
+    f.loc.column = 4; /* after a tab and two wide characters */
+    f.loc.end_column = 6;
+    f.loc.line_text = fl_strdup("\t\xE4\xB8\xAD\xE6\x96\x87\xE4\xB8\xAD\xE6\x96\x87x");
+    f.loc.excerpt = fl_strdup("\xE4\xB8\xAD\xE6\x96\x87");
+    CU_ASSERT_EQUAL_FATAL(fl_audit_add_finding(&au, &f), FL_OK);
+    fl_report_options o = options();
+    char *t = render("text", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    /* tab kept, each wide character two columns, the span underlined two columns each */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\n\t    ^~~~\n"));
+    free(t);
+    fl_audit_release(&au);
+}
+
+static json_t *parse(const char *s)
+{
+    json_error_t je;
+    json_t *j = json_loads(s, 0, &je);
+    if (!j)
+        fprintf(stderr, "json: %s at line %d\n", je.text, je.line);
+    return j;
+}
+
+static void test_json_rich(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    o.command_line = "factlint check wire/";
+    char *t = render("json", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    json_t *j = parse(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "schema_version")), 1);
+    json_t *tool = json_object_get(j, "tool");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(tool, "version")), "9.9.9");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(tool, "lua")), "Lua 5.4.4");
+    json_t *sum = json_object_get(j, "summary");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(sum, "findings")), FL_FIXTURE_RICH_FINDINGS);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(sum, "suppressed")), 1);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(sum, "exit_code")), 3);
+    json_t *finds = json_object_get(j, "findings");
+    CU_ASSERT_EQUAL(json_array_size(finds), au.n_findings);
+    size_t suppressed = 0, with_related = 0;
+    for (size_t i = 0; i < json_array_size(finds); i++) {
+        json_t *f = json_array_get(finds, i);
+        CU_ASSERT_TRUE(json_is_array(json_object_get(f, "evidence")));
+        CU_ASSERT_EQUAL(strlen(json_string_value(json_object_get(f, "fingerprint"))), 16u);
+        if (json_is_true(json_object_get(f, "suppressed")))
+            suppressed++;
+        json_t *rel = json_object_get(f, "related");
+        CU_ASSERT_TRUE(json_is_array(rel));
+        if (json_array_size(rel)) {
+            with_related++;
+            CU_ASSERT_TRUE(json_is_string(json_object_get(json_array_get(rel, 0), "message")));
+            CU_ASSERT_TRUE(json_is_integer(json_object_get(json_array_get(rel, 0), "line")));
+        }
+    }
+    CU_ASSERT_EQUAL(suppressed, FL_FIXTURE_RICH_SUPPRESSED);
+    CU_ASSERT_EQUAL(with_related, 2u);
+    json_t *f0 = json_array_get(finds, 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(f0, "excerpt")), "\xC5\x8Csaka");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(f0, "end_column")), 6);
+    json_t *ev = json_array_get(json_object_get(f0, "evidence"), 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(ev, "kind")), "quote");
+    json_t *errs = json_object_get(j, "errors");
+    size_t rule = 0, input = 0;
+    for (size_t i = 0; i < json_array_size(errs); i++) {
+        const char *ty = json_string_value(json_object_get(json_array_get(errs, i), "type"));
+        rule += !strcmp(ty, "rule");
+        input += !strcmp(ty, "input");
+    }
+    CU_ASSERT_EQUAL(rule, 2u);
+    CU_ASSERT_EQUAL(input, 1u);
+    json_t *arts = json_object_get(j, "articles");
+    CU_ASSERT_EQUAL(json_array_size(arts), 4u);
+    json_t *bad = json_array_get(arts, 2);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(bad, "status")), "skipped");
+    CU_ASSERT_STRING_EQUAL(
+        json_string_value(json_object_get(json_object_get(bad, "error"), "code")), "utf8");
+    CU_ASSERT_TRUE(json_is_null(json_object_get(json_array_get(arts, 0), "error")));
+    json_t *rules = json_object_get(j, "rules");
+    CU_ASSERT_EQUAL(json_array_size(rules), 10u);
+    json_t *broken = json_array_get(rules, 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(broken, "id")), "broken.rule");
+    CU_ASSERT_TRUE(json_is_false(json_object_get(broken, "loaded")));
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(broken, "errors"), "load")),
+                    1);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(broken, "tags")), 2u);
+    json_decref(j);
+    free(t);
+    fl_audit_release(&au);
+}
+
+static void test_sarif_rich(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    char *t = render("sarif", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    json_t *j = parse(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "version")), "2.1.0");
+    json_t *run = json_array_get(json_object_get(j, "runs"), 0);
+    json_t *rules =
+        json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+    json_t *results = json_object_get(run, "results");
+    CU_ASSERT_EQUAL(json_array_size(results), au.n_findings);
+    size_t suppressed = 0;
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        json_t *r = json_array_get(results, i);
+        json_int_t idx = json_integer_value(json_object_get(r, "ruleIndex"));
+        CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, idx), "id")),
+                               json_string_value(json_object_get(r, "ruleId")));
+        if (json_object_get(r, "suppressions"))
+            suppressed++;
+        const char *lvl = json_string_value(json_object_get(r, "level"));
+        CU_ASSERT_TRUE(!strcmp(lvl, "error") || !strcmp(lvl, "warning") || !strcmp(lvl, "note"));
+    }
+    CU_ASSERT_EQUAL(suppressed, 1u);
+    json_t *r0 = json_array_get(results, 0);
+    json_t *pl =
+        json_object_get(json_array_get(json_object_get(r0, "locations"), 0), "physicalLocation");
+    CU_ASSERT_STRING_EQUAL(
+        json_string_value(json_object_get(json_object_get(pl, "artifactLocation"), "uri")),
+        "wire/kaito.txt");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(pl, "region"), "endColumn")),
+                    6);
+    json_t *inv = json_array_get(json_object_get(run, "invocations"), 0);
+    CU_ASSERT_TRUE(json_is_false(json_object_get(inv, "executionSuccessful")));
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(inv, "toolExecutionNotifications")), 3u);
+    json_decref(j);
+    free(t);
+    fl_audit_release(&au);
+}
+
+static xmlDocPtr parse_xml(const char *s)
+{
+    return xmlReadMemory(s, (int)strlen(s), "junit.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+}
+
+static long attr_long(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    long r = v ? strtol((const char *)v, NULL, 10) : -1;
+    xmlFree(v);
+    return r;
+}
+
+static void test_junit_rich(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    char *t = render("junit", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    xmlDocPtr doc = parse_xml(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    long failures = 0, errors = 0, skipped = 0, suites = 0;
+    for (xmlNodePtr s = xmlDocGetRootElement(doc)->children; s; s = s->next) {
+        if (s->type != XML_ELEMENT_NODE)
+            continue;
+        suites++;
+        long tests = 0, f = 0, e = 0, sk = 0;
+        for (xmlNodePtr c = s->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "testcase"))
+                continue;
+            tests++;
+            for (xmlNodePtr k = c->children; k; k = k->next) {
+                if (k->type != XML_ELEMENT_NODE)
+                    continue;
+                f += !strcmp((const char *)k->name, "failure");
+                e += !strcmp((const char *)k->name, "error");
+                sk += !strcmp((const char *)k->name, "skipped");
+            }
+        }
+        CU_ASSERT_EQUAL(attr_long(s, "tests"), tests);
+        CU_ASSERT_EQUAL(attr_long(s, "failures"), f);
+        CU_ASSERT_EQUAL(attr_long(s, "errors"), e);
+        CU_ASSERT_EQUAL(attr_long(s, "skipped"), sk);
+        failures += f;
+        errors += e;
+        skipped += sk;
+    }
+    CU_ASSERT_EQUAL(suites, 11); /* 10 rules and factlint.input */
+    /* 8 shown findings in 8 (rule, article) pairs; money.sum errored on one article and
+     * broken.rule failed to load */
+    CU_ASSERT_EQUAL(failures, 8);
+    CU_ASSERT_EQUAL(errors, 2);
+    CU_ASSERT_EQUAL(skipped, 1);
+    CU_ASSERT_PTR_NULL(strchr(t, '\x01')); /* stripped: invalid in XML 1.0 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "&lt;script&gt;&amp;&quot;&#39;"));
+    CU_ASSERT_PTR_NULL(strstr(t, "a baseline accepted this one"));
+    xmlFreeDoc(doc);
+    free(t);
+    fl_audit_release(&au);
+}
+
+static void test_markdown_rich(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    char *t = render("markdown", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(strncmp(t, "## factlint: failed (rule errors)\n", 34), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "| error | 2 |\n| warning | 3 |\n| info | 3 |\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "| `quote.duplicate` | 0 | 1 | 0 | 0 |\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "### Findings (8)\n"));
+    /* hostile message escaped; one table row (no raw newline, no raw pipe) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t,
+                                  "| text looks like markup: \\<script\\>&amp;\"' \\| \\`tick\\` "
+                                  "ctl second line | `<script>alert(\"x&y\")</script>` |\n"));
+    CU_ASSERT_PTR_NULL(strstr(t, "a baseline accepted this one"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "<summary>Skipped articles (1)</summary>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "<summary>Rule errors (2)</summary>"));
+    free(t);
+    o.max_findings_markdown = 3;
+    t = render("markdown", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "### Findings (first 3 of 8)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "money.currency"));
+    CU_ASSERT_PTR_NULL(strstr(t, "| copy/mayor.md"));
+    free(t);
+    fl_audit_release(&au);
+}
+
+/* true when every <mark> opens and closes in order inside each <pre>. */
+static bool marks_balanced(const char *t)
+{
+    long depth = 0;
+    for (const char *p = t; *p; p++) {
+        if (!strncmp(p, "<mark ", 6))
+            depth++;
+        else if (!strncmp(p, "</mark>", 7) && --depth < 0)
+            return false;
+        else if (!strncmp(p, "</pre>", 6) && depth)
+            return false;
+    }
+    return depth == 0;
+}
+
+static void test_html_rich(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    char *t = render("html", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(strncmp(t, "<!DOCTYPE html>\n", 16), 0);
+    /* one focusable mark per shown finding */
+    CU_ASSERT_EQUAL(count(t, "tabindex=\"0\""), FL_FIXTURE_RICH_FINDINGS);
+    CU_ASSERT_EQUAL(count(t, "<li class=\"fi "), FL_FIXTURE_RICH_FINDINGS);
+    CU_ASSERT_TRUE(marks_balanced(t));
+    /* overlapping spans: the related quote was split into a continuation piece */
+    CU_ASSERT_EQUAL(count(t, " cont\""), 1u);
+    /* hostile text escaped: the only script element is the report's own */
+    CU_ASSERT_EQUAL(count(t, "<script"), 1u);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt;"));
+    CU_ASSERT_PTR_NULL(strchr(t, '\x01'));
+    /* self-contained: no external resources */
+    CU_ASSERT_PTR_NULL(strstr(t, "src="));
+    CU_ASSERT_PTR_NULL(strstr(t, "<link"));
+    CU_ASSERT_PTR_NULL(strstr(t, "url("));
+    /* every in-page link points at an id that exists */
+    size_t links = 0;
+    char *script = strstr(t, "<script>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(script);
+    *script = '\0'; /* the script's own selector strings are not links */
+    for (const char *p = t; (p = strstr(p, "href=\"#")); p += 7) {
+        const char *e = strchr(p + 7, '"');
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        char id[64];
+        snprintf(id, sizeof id, "id=\"%.*s\"", (int)(e - p - 7), p + 7);
+        CU_ASSERT_PTR_NOT_NULL(strstr(t, id));
+        links++;
+    }
+    CU_ASSERT_EQUAL(links, FL_FIXTURE_RICH_FINDINGS + 2 /* list */ + 2 /* in-text */);
+    *script = '<';
+    /* line numbers count from line_base: the CRLF article starts at line 4 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "<pre class=\"text\"><span class=\"ln\" data-n=\"4\">"));
+    CU_ASSERT_PTR_NULL(strstr(t, "\r"));
+    CU_ASSERT_PTR_NULL(strstr(t, "a baseline accepted this one"));
+    /* the article with findings has a template, filters exist */
+    CU_ASSERT_EQUAL(count(t, "<template>"), 2u);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "id=\"frule\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "id=\"fart\""));
+    CU_ASSERT_EQUAL(count(t, "class=\"fsev\""), 3u);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "<svg class=\"chart\""));
+    free(t);
+    /* without article text the findings are still listed, without marks */
+    for (size_t i = 0; i < au.n_articles; i++) {
+        fl_free(au.articles[i].text);
+        au.articles[i].text = NULL;
+    }
+    t = render("html", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(count(t, "<mark"), 0u);
+    CU_ASSERT_EQUAL(count(t, "<li class=\"fi "), FL_FIXTURE_RICH_FINDINGS);
+    free(t);
+    fl_audit_release(&au);
+}
+
+static void test_empty_audit(void)
+{
+    fl_audit au;
+    fl_audit_init(&au);
+    fl_report_options o = options();
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        fl_status st;
+        char *t = render(all_formats[i], &au, &o, &st);
+        CU_ASSERT_EQUAL(st, FL_OK);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        if (!strcmp(all_formats[i], "json") || !strcmp(all_formats[i], "sarif")) {
+            json_t *j = parse(t);
+            CU_ASSERT_PTR_NOT_NULL(j);
+            json_decref(j);
+        }
+        if (!strcmp(all_formats[i], "junit")) {
+            xmlDocPtr d = parse_xml(t);
+            CU_ASSERT_PTR_NOT_NULL(d);
+            xmlFreeDoc(d);
+        }
+        if (!strcmp(all_formats[i], "text"))
+            CU_ASSERT_STRING_EQUAL(t, "0 articles checked, 0 skipped; 0 errors, 0 warnings, 0 "
+                                      "info (0 suppressed by baseline); 0 rule errors\n");
+        if (!strcmp(all_formats[i], "markdown"))
+            CU_ASSERT_EQUAL(strncmp(t, "## factlint: passed\n", 20), 0);
+        free(t);
+    }
+    fl_audit_release(&au);
+}
+
+static void test_deterministic(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        char *a = render(all_formats[i], &au, &o, NULL);
+        char *b = render(all_formats[i], &au, &o, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        CU_ASSERT_STRING_EQUAL(a, b);
+        free(a);
+        free(b);
+    }
+    fl_audit_release(&au);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = (len + 4096 + 1) * 2;
+            char *nb = realloc(buf, cap);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, 4096, fp);
+        len += n;
+        if (n < 4096)
+            break;
+    }
+    fclose(fp);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void test_atomic_write(void)
+{
+    char dir[] = "/tmp/fl_report_testXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[256], missing[256];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    snprintf(missing, sizeof missing, "%s/no/such/dir/out.json", dir);
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    fl_error err;
+    fl_error_clear(&err);
+    CU_ASSERT_EQUAL(fl_report_write_file("json", missing, &au, &o, &err), FL_EIO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, missing));
+    CU_ASSERT_EQUAL(dir_entries(dir), 0u);
+    /* an existing target is replaced whole */
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    for (int i = 0; i < 20000; i++)
+        fputs("old content that is longer than the new report\n", fp);
+    fclose(fp);
+    fl_audit empty;
+    fl_audit_init(&empty);
+    CU_ASSERT_EQUAL(fl_report_write_file("json", path, &empty, &o, &err), FL_OK);
+    char *got = slurp(path);
+    char *want = render("json", &empty, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+    CU_ASSERT_STRING_EQUAL(got, want);
+    CU_ASSERT_EQUAL(dir_entries(dir), 1u); /* no temporary left behind */
+    free(got);
+    free(want);
+    /* an unknown format leaves the target alone */
+    CU_ASSERT_EQUAL(fl_report_write_file("pdf", path, &empty, &o, &err), FL_EUSAGE);
+    CU_ASSERT_EQUAL(dir_entries(dir), 1u);
+    /* baseline files are written the same way */
+    snprintf(missing, sizeof missing, "%s/none/base.json", dir);
+    CU_ASSERT_EQUAL(fl_baseline_write(missing, &au, &err), FL_EIO);
+    CU_ASSERT_EQUAL(dir_entries(dir), 1u);
+    unlink(path);
+    rmdir(dir);
+    fl_audit_release(&au);
+}
+
+static void test_full_disk(void)
+{
+    FILE *fp = fopen("/dev/full", "w");
+    if (!fp) {
+        fprintf(stderr, "(no /dev/full: skipped)\n");
+        return;
+    }
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    for (size_t i = 0; i < N_FORMATS; i++) {
+        fl_error err;
+        fl_error_clear(&err);
+        clearerr(fp);
+        CU_ASSERT_EQUAL(fl_report_write(all_formats[i], fp, &au, &o, &err), FL_EIO);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "No space left on device"));
+    }
+    fclose(fp);
+    fl_audit_release(&au);
+}
+
+static void test_exit_codes(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_WARNING), 3);
+    for (size_t i = 0; i < au.n_rule_errors; i++) {
+        fl_free(au.rule_errors[i].rule);
+        fl_free(au.rule_errors[i].file);
+        fl_free(au.rule_errors[i].klass);
+        fl_free(au.rule_errors[i].message);
+        fl_free(au.rule_errors[i].traceback);
+        fl_free(au.rule_errors[i].article_id);
+    }
+    au.n_rule_errors = 0;
+    CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_ERROR), 1); /* findings beat input errors */
+    CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_NONE), 2);  /* never: input errors remain */
+    for (size_t i = 0; i < au.n_findings; i++)
+        if (au.findings[i].severity == FL_SEV_ERROR)
+            au.findings[i].suppressed = true;
+    CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_ERROR), 2);
+    CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_INFO), 1);
+    au.input_errors = au.articles_skipped = 0;
+    CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_ERROR), 0);
+    fl_audit_release(&au);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void test_baseline(void)
+{
+    char dir[] = "/tmp/fl_baseline_testXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/baseline.json", dir);
+    fl_audit au, fresh;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_error err;
+    fl_error_clear(&err);
+    CU_ASSERT_EQUAL_FATAL(fl_baseline_write(path, &au, &err), FL_OK);
+    char *t = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    json_t *j = parse(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "version")), 1);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(j, "tool")), "factlint");
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "findings")), au.n_findings);
+    json_t *b0 = json_array_get(json_object_get(j, "findings"), 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(b0, "fingerprint")),
+                           au.findings[0].fingerprint);
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(b0, "rule"));
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(b0, "article"));
+    CU_ASSERT_PTR_NOT_NULL(json_object_get(b0, "message"));
+    json_decref(j);
+    free(t);
+
+    /* applying it to a fresh run of the same audit suppresses every finding */
+    CU_ASSERT_FATAL(fl_fixture_rich(&fresh));
+    size_t before = fresh.suppressed;
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_OK);
+    CU_ASSERT_EQUAL(fresh.suppressed, before + FL_FIXTURE_RICH_FINDINGS);
+    CU_ASSERT_EQUAL(fl_audit_count_at_least(&fresh, FL_SEV_INFO), 0u);
+    CU_ASSERT_EQUAL(fresh.articles[0].n_findings, 0u);
+    CU_ASSERT_EQUAL(fl_report_exit_code(&fresh, FL_SEV_INFO), 3); /* rule errors remain */
+    fl_audit_release(&fresh);
+
+    /* a baseline listing only the first finding suppresses only it (counts, not sets) */
+    char one[512];
+    snprintf(one, sizeof one,
+             "{\"version\": 1, \"tool\": \"factlint\", \"findings\": [{\"fingerprint\": \"%s\"}]}",
+             au.findings[0].fingerprint);
+    write_text(path, one);
+    CU_ASSERT_FATAL(fl_fixture_rich(&fresh));
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_OK);
+    CU_ASSERT_TRUE(fresh.findings[0].suppressed);
+    CU_ASSERT_EQUAL(fresh.suppressed, 2u);
+    CU_ASSERT_EQUAL(fl_audit_count_at_least(&fresh, FL_SEV_INFO), FL_FIXTURE_RICH_FINDINGS - 1);
+
+    /* malformed files: FL_EPARSE naming the file, the audit unchanged */
+    write_text(path, "{\"version\": 1,\n \"findings\": [\n  {\"fingerprint\": }\n]}\n");
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, path));
+    CU_ASSERT_STRING_EQUAL(err.file, path);
+    CU_ASSERT_EQUAL(err.line, 3);
+    write_text(path, "{\"version\": 2, \"findings\": []}");
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "version"));
+    write_text(path, "{\"version\": 1, \"findings\": [{\"fingerprint\": \"abc\"}]}");
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_EPARSE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "findings[0]"));
+    write_text(path, "[]");
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_EPARSE);
+    CU_ASSERT_EQUAL(fresh.suppressed, 2u);
+    unlink(path);
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_EIO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, path));
+    rmdir(dir);
+    fl_audit_release(&fresh);
+    fl_audit_release(&au);
+}
+
+/* Allocation failures: every writer returns FL_ENOMEM (or succeeds), never crashes or leaks. */
+static long alloc_budget;
+static void *failing_realloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (alloc_budget-- <= 0)
+        return NULL;
+    return realloc(ptr, size);
+}
+
+static void test_out_of_memory(void)
+{
+    static const char *const fmts[] = {"text", "junit", "markdown", "html"};
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    fl_report_options o = options();
+    fl_allocator a = {failing_realloc, NULL};
+    for (size_t f = 0; f < sizeof fmts / sizeof *fmts; f++) {
+        bool done = false;
+        for (long budget = 0; budget < 400 && !done; budget++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *fp = open_memstream(&buf, &len);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+            alloc_budget = budget;
+            fl_alloc_set(&a);
+            fl_error err;
+            fl_status st = fl_report_write(fmts[f], fp, &au, &o, &err);
+            fl_alloc_set(NULL);
+            fclose(fp);
+            free(buf);
+            CU_ASSERT_TRUE(st == FL_OK || st == FL_ENOMEM);
+            done = st == FL_OK;
+        }
+        CU_ASSERT_TRUE(done);
+    }
+    fl_audit_release(&au);
+}
+
+static const fl_test_case cases[] = {
+    {"format names", test_format_names},
+    {"text: rich audit", test_text_rich},
+    {"text: tabs and wide characters", test_text_tabs_and_wide},
+    {"json: rich audit", test_json_rich},
+    {"sarif: rich audit", test_sarif_rich},
+    {"junit: rich audit", test_junit_rich},
+    {"markdown: rich audit", test_markdown_rich},
+    {"html: rich audit", test_html_rich},
+    {"every format: empty audit", test_empty_audit},
+    {"every format: deterministic", test_deterministic},
+    {"atomic write", test_atomic_write},
+    {"full disk", test_full_disk},
+    {"exit codes", test_exit_codes},
+    {"baseline", test_baseline},
+    {"out of memory", test_out_of_memory},
+    {NULL, NULL},
+};
+
+FL_TEST_MAIN("report", cases)
