@@ -375,8 +375,8 @@ static const char *const unit_nouns[] = {
     "degrees",    "bushels",    "lb",          "kilometre", "mile",      "metre",
     "foot",       "inches",     "cents",       "pence",     "p",         NULL};
 /* Words that may follow a 3-digit year ("in 760, the abbey ...", "in 760 AD"). */
-static const char *const year3_next[] = {"AD",     "BC",     "BCE",   "CE",  "when", "after",
-                                         "before", "during", "until", "the", "by",   NULL};
+static const char *const year3_next[] = {"AD",     "BC",    "BCE", "CE", "when", "after", "before",
+                                         "during", "until", "the", "by", "and",  NULL};
 /* Words after which a bare month name is a month ("in March"). */
 static const char *const month_preps[] = {
     "in",     "since", "until",   "till",    "from",       "by",  "before", "after",
@@ -470,13 +470,58 @@ static fl_date none_date(void)
 /* Is the date expression at [start, end) in future-tense copy?  The nearest
  * tense marker before it in its sentence decides, else the nearest after it;
  * past by default. */
+/* Does the byte at k end a sentence?  A full stop counts only when a space
+ * and a capital (or the end of the text) follow: "U.S. rates", "Mr. Kaito". */
+static bool sentence_end(const scan *sc, size_t k)
+{
+    const char *t = sc->txt;
+    unsigned char c = (unsigned char)t[k];
+    if (c == '!' || c == '?' || c == '\n' || c == ';')
+        return true;
+    if (c != '.')
+        return false;
+    if (k + 1 >= sc->len)
+        return true;
+    if (!is_hspace((unsigned char)t[k + 1]))
+        return false;
+    size_t i = k + 1;
+    while (i < sc->len && is_hspace((unsigned char)t[i]))
+        i++;
+    return i >= sc->len || !((t[i] >= 'a' && t[i] <= 'z') || is_digit((unsigned char)t[i]));
+}
+
+/* A past verb (a list, or a word in -ed that is not a future marker). */
+static bool past_word(const char *t, word w)
+{
+    return word_in(t, w, past_words) ||
+           (w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd');
+}
+
+/* "if U.S. rates rose in March": a past form after "if" is hypothetical. */
+static bool conditional_before(const scan *sc, size_t pos)
+{
+    const char *t = sc->txt;
+    for (int k = 0; k < 4; k++) {
+        size_t i = pos;
+        while (i > 0 && !is_alpha((unsigned char)t[i - 1]) && !sentence_end(sc, i - 1))
+            i--;
+        word w = word_before(t, i);
+        if (!w.len)
+            return false;
+        if (word_is(t, w, "if") || word_is(t, w, "unless"))
+            return true;
+        pos = w.start;
+    }
+    return false;
+}
+
 static bool future_context(const scan *sc, size_t start, size_t end)
 {
     const char *t = sc->txt;
     size_t i = start, lim = start > 200 ? start - 200 : 0;
     while (i > lim) {
         unsigned char c = (unsigned char)t[i - 1];
-        if (c == '.' || c == '!' || c == '?' || c == '\n' || c == ';')
+        if (sentence_end(sc, i - 1))
             break;
         if (!is_alpha(c)) {
             i--;
@@ -488,13 +533,13 @@ static bool future_context(const scan *sc, size_t start, size_t end)
         word w = {i, e - i};
         if (word_in(t, w, future_words))
             return true;
-        if (word_in(t, w, past_words) || (w.len > 3 && t[e - 2] == 'e' && t[e - 1] == 'd'))
-            return false;
+        if (past_word(t, w))
+            return conditional_before(sc, w.start);
     }
     lim = end + 200 < sc->len ? end + 200 : sc->len;
     for (i = end; i < lim;) {
         unsigned char c = (unsigned char)t[i];
-        if (c == '.' || c == '!' || c == '?' || c == '\n' || c == ';')
+        if (sentence_end(sc, i))
             break;
         if (!is_alpha(c)) {
             i++;
@@ -506,7 +551,7 @@ static bool future_context(const scan *sc, size_t start, size_t end)
         word w = {b, i - b};
         if (word_in(t, w, future_words))
             return true;
-        if (word_in(t, w, past_words) || (w.len > 3 && t[i - 2] == 'e' && t[i - 1] == 'd'))
+        if (past_word(t, w))
             return false;
     }
     return false;
@@ -723,8 +768,10 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
         if (word_in_exact(t, next, eras)) {
             if (!word_in(t, prev, year_preps))
                 return FL_OK;
-        } else if (!word_is(t, prev, "in") && !word_is(t, prev, "since")) {
-            return FL_OK;
+        } else {
+            word pw = word_in(t, prev, year_hedges) ? word_before(t, prev.start) : prev;
+            if (!word_is(t, pw, "in") && !word_is(t, pw, "since"))
+                return FL_OK;
         }
         /* "in 760 jobs": the clause must end or go on with a safe word */
         if (next.len && !word_in_exact(t, next, year3_next))
@@ -889,7 +936,10 @@ static fl_status at_month(scan *sc, size_t p, size_t *adv)
     word prev = word_before(t, b);
     bool joined = sc->month_end != SIZE_MAX && sc->month_end <= b && b - sc->month_end <= 6 &&
                   (word_is(t, prev, "and") || word_is(t, prev, "or") || word_is(t, prev, "to"));
-    if (!joined && !word_in(t, prev, month_preps))
+    static const char *const period_nouns[] = {"months", "year", "weeks", "quarter",
+                                               "period", "days", "half",  NULL};
+    if (!joined && !word_in(t, prev, month_preps) &&
+        !(word_is(t, prev, "to") && word_in(t, word_before(t, prev.start), period_nouns)))
         return FL_OK;
     if (mo == 5) { /* "May": Theresa May; "of May", "in May's speech" are the person */
         if (word_is(t, prev, "of") ||
