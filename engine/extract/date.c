@@ -897,9 +897,76 @@ static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
 
 /* ---- at a month name ---- */
 
-static fl_status at_month(scan *sc, size_t p, size_t *adv)
+/* A month name with no day or year at [b, e): a month only after a
+ * preposition, and never an abbreviation ("Jan" is a name). */
+static fl_status month_bare(scan *sc, size_t b, size_t e, int mo)
 {
     const char *t = sc->txt;
+    size_t n = e - b;
+    if (n < 3 || strlen(fl_month_names[mo]) != n)
+        return FL_OK;
+    word prev = word_before(t, b);
+    bool joined = sc->month_end != SIZE_MAX && sc->month_end <= b && b - sc->month_end <= 6 &&
+                  (word_is(t, prev, "and") || word_is(t, prev, "or") || word_is(t, prev, "to"));
+    static const char *const period_nouns[] = {"months", "year", "weeks", "quarter",
+                                               "period", "days", "half",  NULL};
+    if (!joined && !word_in(t, prev, month_preps) &&
+        !(word_is(t, prev, "to") && word_in(t, word_before(t, prev.start), period_nouns)))
+        return FL_OK;
+    if (mo == 5) { /* "May": Theresa May; "of May", "in May's speech" are the person */
+        if (word_is(t, prev, "of") ||
+            (e < sc->len && (t[e] == '\'' || (unsigned char)t[e] == 0xE2)))
+            return FL_OK;
+    }
+    fl_date r = none_date();
+    int fy;
+    if (anchored(sc, FL_PREC_MONTH))
+        r = year_words_after(sc, e, &fy)
+                ? mkdate(fy, mo, 0, FL_PREC_MONTH)
+                : resolve_month(sc->dl, mo, future_context(sc, b, e) ? R_FUTURE : R_PAST);
+    fl_status st = emit(sc, b, e, r, true, false);
+    sc->month_end = e;
+    return st;
+}
+
+/* Could a day, a year or (when name_ok) a month name follow the word ending
+ * at e?  Skips ".", "," and spaces; the regexes run only when it could. */
+static bool number_follows(const scan *sc, size_t e, bool name_ok)
+{
+    const char *t = sc->txt;
+    size_t i = e, lim = e + 8 < sc->len ? e + 8 : sc->len;
+    if (i < lim && t[i] == '.')
+        i++;
+    if (i < lim && t[i] == ',')
+        i++;
+    size_t sp = i;
+    while (i < lim && (is_hspace((unsigned char)t[i]) || (unsigned char)t[i] == 0xC2 ||
+                       (unsigned char)t[i] == 0xA0))
+        i++;
+    if (i == sp || i >= lim)
+        return false;
+    return is_digit((unsigned char)t[i]) ||
+           (name_ok && (is_upper((unsigned char)t[i]) || t[i] == 't'));
+}
+
+/* Is a capitalised name written in title case ("March", not "MARCH")? */
+static bool title_case(const char *w, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return false;
+    return true;
+}
+
+static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
+{
+    const char *t = sc->txt;
+    if (!title_case(t + p, n))
+        return FL_OK;
+    if (!number_follows(sc, p + n, false)) {
+        *adv = p + n;
+        return month_bare(sc, p, p + n, fl_month_from_name(t + p, n));
+    }
     fl_re_match m;
     int rc = fl_re_exec(sc->s->re[RE_MONTH], sc->t, t, sc->len, p, &m, sc->err);
     if (rc < 0)
@@ -927,64 +994,46 @@ static fl_status at_month(scan *sc, size_t p, size_t *adv)
         sc->year_end = e;
         return st;
     }
-    /* a bare month: only after a preposition, and never an abbreviation ("Jan" is a name) */
-    e = me;
     *adv = me;
-    size_t n = me - mb;
-    if (n < 3 || strlen(fl_month_names[mo]) != n)
-        return FL_OK;
-    word prev = word_before(t, b);
-    bool joined = sc->month_end != SIZE_MAX && sc->month_end <= b && b - sc->month_end <= 6 &&
-                  (word_is(t, prev, "and") || word_is(t, prev, "or") || word_is(t, prev, "to"));
-    static const char *const period_nouns[] = {"months", "year", "weeks", "quarter",
-                                               "period", "days", "half",  NULL};
-    if (!joined && !word_in(t, prev, month_preps) &&
-        !(word_is(t, prev, "to") && word_in(t, word_before(t, prev.start), period_nouns)))
-        return FL_OK;
-    if (mo == 5) { /* "May": Theresa May; "of May", "in May's speech" are the person */
-        if (word_is(t, prev, "of") ||
-            (e < sc->len && (t[e] == '\'' || (unsigned char)t[e] == 0xE2)))
-            return FL_OK;
-    }
-    fl_date r = none_date();
-    int fy;
-    if (anchored(sc, FL_PREC_MONTH))
-        r = year_words_after(sc, e, &fy)
-                ? mkdate(fy, mo, 0, FL_PREC_MONTH)
-                : resolve_month(sc->dl, mo, future_context(sc, b, e) ? R_FUTURE : R_PAST);
-    st = emit(sc, b, e, r, true, false);
-    sc->month_end = e;
-    return st;
+    return month_bare(sc, b, me, mo);
 }
 
 /* ---- at a weekday name ---- */
 
-static fl_status at_weekday(scan *sc, size_t p, size_t *adv)
+static fl_status at_weekday(scan *sc, size_t p, size_t n, size_t *adv)
 {
     const char *t = sc->txt;
-    fl_re_match m;
-    int rc = fl_re_exec(sc->s->re[RE_WEEKDAY], sc->t, t, sc->len, p, &m, sc->err);
-    if (rc < 0)
-        return sc->err ? sc->err->code : FL_EINTERNAL;
-    if (rc == 0)
+    if (!title_case(t + p, n))
         return FL_OK;
-    size_t b = m.ov[0], e = m.ov[1], wb = 0, we = 0;
-    grp(sc, &m, G_W, &wb, &we);
+    size_t b = p, e = p + n, wb = p, we = p + n;
+    int d = -1, mo = 0;
+    if (number_follows(sc, p + n, true)) {
+        fl_re_match m;
+        int rc = fl_re_exec(sc->s->re[RE_WEEKDAY], sc->t, t, sc->len, p, &m, sc->err);
+        if (rc < 0)
+            return sc->err ? sc->err->code : FL_EINTERNAL;
+        if (rc == 0)
+            return FL_OK;
+        b = m.ov[0];
+        e = m.ov[1];
+        grp(sc, &m, G_W, &wb, &we);
+        d = gnum(sc, &m, G_D1);
+        mo = gmonth(sc, &m, G_M1);
+        if (d < 0) {
+            d = gnum(sc, &m, G_D2);
+            mo = gmonth(sc, &m, G_M2);
+        }
+        if (d >= 0) {
+            bool ok = false;
+            int y = gnum(sc, &m, G_WY);
+            fl_status st = emit_day(sc, b, e, y, mo, d, fl_weekday_from_name(t + wb, we - wb), &ok);
+            if (st == FL_OK && ok && y > 0)
+                sc->year_end = e;
+            *adv = e;
+            return st;
+        }
+    }
     int wd = fl_weekday_from_name(t + wb, we - wb);
-    int d = gnum(sc, &m, G_D1), mo = gmonth(sc, &m, G_M1);
-    if (d < 0) {
-        d = gnum(sc, &m, G_D2);
-        mo = gmonth(sc, &m, G_M2);
-    }
-    *adv = e;
-    if (d >= 0) {
-        bool ok = false;
-        int y = gnum(sc, &m, G_WY);
-        fl_status st = emit_day(sc, b, e, y, mo, d, wd, &ok);
-        if (st == FL_OK && ok && y > 0)
-            sc->year_end = e;
-        return st;
-    }
     /* a bare weekday */
     word prev = word_before(t, b), next = word_after(t, sc->len, we);
     if (word_in_exact(t, prev, weekday_not_after) || word_in_exact(t, next, weekday_not_before))
@@ -1228,11 +1277,11 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
                 switch (word_kind(s, txt + i, n)) {
                 case W_MONTH:
                     if (is_upper(c))
-                        st = at_month(&sc, i, &adv);
+                        st = at_month(&sc, i, n, &adv);
                     break;
                 case W_WEEKDAY:
                     if (is_upper(c))
-                        st = at_weekday(&sc, i, &adv);
+                        st = at_weekday(&sc, i, n, &adv);
                     break;
                 case W_KEYWORD:
                     st = at_keyword(&sc, i, &adv);
