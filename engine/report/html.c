@@ -89,7 +89,7 @@ static void mark_open(fl_sink *s, const fl_audit *au, const html_span *sp, bool 
         fl_sink_addf(s, " id=\"m%zur%d\" data-of=\"m%zu\" tabindex=\"-1\" title=\"", sp->finding,
                      sp->related, sp->finding);
         esc_attr(s, r->message ? r->message : "related");
-        fl_sink_adds(s, "\" data-msg=\"");
+        fl_sink_adds(s, "\" aria-label=\"");
         esc_attr(s, r->message ? r->message : "related");
         fl_sink_adds(s, " (");
         esc_attr(s, f->message);
@@ -99,10 +99,6 @@ static void mark_open(fl_sink *s, const fl_audit *au, const html_span *sp, bool 
     fl_sink_addf(s, " id=\"m%zu\" tabindex=\"0\" title=\"", sp->finding);
     esc_attr(s, f->message);
     fl_sink_addf(s, "\" aria-label=\"%s: ", sev);
-    esc_attr(s, f->message);
-    fl_sink_adds(s, " (");
-    esc_attr(s, f->rule);
-    fl_sink_addf(s, ")\" data-msg=\"%s: ", sev);
     esc_attr(s, f->message);
     fl_sink_adds(s, " [");
     esc_attr(s, f->rule);
