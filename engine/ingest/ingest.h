@@ -12,7 +12,8 @@
  * is skipped, so reports can account for all of them in input order.  Each
  * article comes out validated (UTF-8), segmented (paragraphs, sentences),
  * with boilerplate marked and its dateline set (metadata, else detected in
- * the text, else --date, else none).
+ * the text, else --date, else none).  docs/input-formats.md describes the
+ * formats in full.
  */
 #ifndef FL_INGEST_INGEST_H
 #define FL_INGEST_INGEST_H
