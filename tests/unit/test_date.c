@@ -188,6 +188,16 @@ static const date_case absolute_cases[] = {
     {D, "Profits rose in the first quarter of 2014.", 1, "first quarter of 2014", "2014", YEAR,
      false, false, false},
     {D, "Profits rose in Q1 2014.", 1, "Q1 2014", "2014", YEAR, false, false, false},
+    {D, "Profits rose in the second half of 2014.", 1, "second half of 2014", "2014", YEAR, false,
+     false, false},
+    {D, "The cargo was logged on 26-FEB-1987.", 1, "26-FEB-1987", "1987-02-26", DAY, false, false,
+     false},
+    {D, "The festival returns in summer 2015.", 1, "2015", "2015", YEAR, false, false, false},
+    {D, "Debt will peak at end-1986, it said.", 1, "end-1986", "1986", YEAR, false, false, false},
+    {D, "The 18th-century mill burned.", 1, "18th-century", "18th century", CENTURY, false, false,
+     false},
+    {D, "Rents soared in the early 1990s.", 1, "early 1990s", "1990s", DECADE, false, false, false},
+    {D, "Its 1987 budget was cut.", 1, "1987", "1987", YEAR, false, false, false},
     {D, "The index doubled between 2011 and 2014.", 2, "2014", "2014", YEAR, false, false, false},
     {D, "The index doubled between 2011 and 2014.", 2, "2011", "2011", YEAR, false, false, false},
     {D, "Rents fell from 1990 to 1995.", 2, "1995", "1995", YEAR, false, false, false},
@@ -229,6 +239,7 @@ static const date_case inferred_cases[] = {
     {"2017-01-01", "The board met in December.", 1, "December", "2016-12", MONTH, true, true,
      false},
     {D, "Exports slowed in early March.", 1, "early March", "2017-03", MONTH, true, true, false},
+    {D, "Exports slowed in March and April.", 2, "April", "2017-04", MONTH, true, true, false},
     {NULL, "The board met in March.", 1, "March", "", NONE, true, false, false},
     {D, "The scheme ran from March to June.", 2, "June", "2017-06", MONTH, true, true, false},
 };
@@ -466,6 +477,36 @@ static void test_edge(void)
     teardown();
 }
 
+/* Every prefix of a dense text: forms cut off at the end of the text must
+ * neither read past it nor yield a span outside it. */
+static void test_prefixes(void)
+{
+    static const char dense[] =
+        "On Friday, November 24, 2017 and Tue 3 Mar. 2015, 21Oct15, Q1 2014, mid-2015, the "
+        "19th century, 1990s, 24/11/2017, 2015-13-45 and two days ago, in 760, by around 2025, "
+        "last March, earlier this year, the first quarter of 2014, 3 May next year. May 5";
+    CU_ASSERT_EQUAL_FATAL(setup(), 0);
+    size_t total = 0;
+    for (size_t n = 1; n <= sizeof dense - 1; n++) {
+        char buf[sizeof dense];
+        memcpy(buf, dense, n);
+        buf[n] = '\0';
+        fl_facts fs;
+        fl_error err = {0};
+        fl_facts_init(&fs);
+        fl_article *a = make_article(n % 2 ? "2017-11-24" : NULL, buf);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+        for (size_t i = 0; i < fs.n; i++)
+            CU_ASSERT(fs.items[i].offset + fs.items[i].length <= n);
+        total += fs.n;
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+    CU_ASSERT(total > 100);
+    teardown();
+}
+
 static void test_add_months(void)
 {
     fl_date d = fl_date_add_months((fl_date){2024, 1, 31, FL_PREC_DAY}, 1);
@@ -480,9 +521,15 @@ static void test_add_months(void)
     CU_ASSERT(d.year == 2014 && d.month == 12);
 }
 
-static const fl_test_case cases[] = {
-    {"absolute", test_absolute}, {"inferred", test_inferred},     {"relative", test_relative},
-    {"weekday", test_weekday},   {"negative", test_negative},     {"article", test_article},
-    {"edge", test_edge},         {"add_months", test_add_months}, {NULL, NULL}};
+static const fl_test_case cases[] = {{"absolute", test_absolute},
+                                     {"inferred", test_inferred},
+                                     {"relative", test_relative},
+                                     {"weekday", test_weekday},
+                                     {"negative", test_negative},
+                                     {"article", test_article},
+                                     {"edge", test_edge},
+                                     {"prefixes", test_prefixes},
+                                     {"add_months", test_add_months},
+                                     {NULL, NULL}};
 
 FL_TEST_MAIN("date", cases)
