@@ -23,8 +23,8 @@ const char *fl_format_name(fl_format f)
 
 const char *fl_boilerplate_name(fl_boilerplate b)
 {
-    static const char *const names[] = {"",       "navigation", "share", "newsletter",
-                                        "promoted", "credit",   "chrome"};
+    static const char *const names[] = {"",         "navigation", "share", "newsletter",
+                                        "promoted", "credit",     "chrome"};
     return (unsigned)b <= FL_BOILER_CHROME ? names[b] : "";
 }
 
@@ -158,14 +158,12 @@ static bool is_space_cp(uint32_t c)
 
 static bool is_closer(uint32_t c)
 {
-    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == ')' || c == ']' ||
-           c == 0xBB;
+    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == ')' || c == ']' || c == 0xBB;
 }
 
 static bool is_opener(uint32_t c)
 {
-    return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == '(' || c == '[' ||
-           c == 0xAB;
+    return c == '"' || c == '\'' || c == 0x201C || c == 0x2018 || c == '(' || c == '[' || c == 0xAB;
 }
 
 static bool is_upper_cp(uint32_t c)
@@ -175,30 +173,45 @@ static bool is_upper_cp(uint32_t c)
     return utf8proc_category((utf8proc_int32_t)c) == UTF8PROC_CATEGORY_LU;
 }
 
-/* Words that end in a full stop without ending a sentence. */
-static const char *const abbreviations[] = {
-    "Mr",    "Mrs",  "Ms",   "Dr",   "Prof", "St",   "Sen",  "Gov",  "Rep",   "Gen",
-    "Col",   "Lt",   "Sgt",  "Capt", "Cmdr", "Adm",  "Maj",  "Jr",   "Sr",    "Rev",
-    "Hon",   "Fr",   "Inc",  "Ltd",  "Co",   "Corp", "Bros", "vs",   "etc",   "No",
-    "Nos",   "Jan",  "Feb",  "Mar",  "Apr",  "Jun",  "Jul",  "Aug",  "Sep",   "Sept",
-    "Oct",   "Nov",  "Dec",  "Mon",  "Tue",  "Tues", "Wed",  "Thu",  "Thur",  "Fri",
-    "Sat",   "Sun",  "approx", "Ave", "Blvd", "Mt",  "Ft",   "Pres", "Supt",  "Det",
-    "Insp",  "cf",   "Messrs", "Mme", "Mlle", "Dept", "Univ", "est",  "p",     "pp",
-    "Vol",   "vol",  "fig",  "Fig",  NULL};
+/* Words that end in a full stop without ending a sentence, by length. */
+#define ABBR(s)                                                                                    \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
+static const struct {
+    const char *s;
+    size_t n;
+} abbreviations[] = {
+    ABBR("Mr"),   ABBR("Mrs"),  ABBR("Ms"),     ABBR("Dr"),   ABBR("Prof"),   ABBR("St"),
+    ABBR("Sen"),  ABBR("Gov"),  ABBR("Rep"),    ABBR("Gen"),  ABBR("Col"),    ABBR("Lt"),
+    ABBR("Sgt"),  ABBR("Capt"), ABBR("Cmdr"),   ABBR("Adm"),  ABBR("Maj"),    ABBR("Jr"),
+    ABBR("Sr"),   ABBR("Rev"),  ABBR("Hon"),    ABBR("Fr"),   ABBR("Inc"),    ABBR("Ltd"),
+    ABBR("Co"),   ABBR("Corp"), ABBR("Bros"),   ABBR("vs"),   ABBR("etc"),    ABBR("No"),
+    ABBR("Nos"),  ABBR("Jan"),  ABBR("Feb"),    ABBR("Mar"),  ABBR("Apr"),    ABBR("Jun"),
+    ABBR("Jul"),  ABBR("Aug"),  ABBR("Sep"),    ABBR("Sept"), ABBR("Oct"),    ABBR("Nov"),
+    ABBR("Dec"),  ABBR("Mon"),  ABBR("Tue"),    ABBR("Tues"), ABBR("Wed"),    ABBR("Thu"),
+    ABBR("Thur"), ABBR("Fri"),  ABBR("Sat"),    ABBR("Sun"),  ABBR("approx"), ABBR("Ave"),
+    ABBR("Blvd"), ABBR("Mt"),   ABBR("Ft"),     ABBR("Pres"), ABBR("Supt"),   ABBR("Det"),
+    ABBR("Insp"), ABBR("cf"),   ABBR("Messrs"), ABBR("Mme"),  ABBR("Mlle"),   ABBR("Dept"),
+    ABBR("Univ"), ABBR("est"),  ABBR("p"),      ABBR("pp"),   ABBR("Vol"),    ABBR("vol"),
+    ABBR("fig"),  ABBR("Fig"),
+};
+#undef ABBR
 
 static bool is_abbreviation(const char *t, size_t start, size_t end)
 {
     size_t n = end - start;
-    if (n == 0)
-        return false;
+    if (n == 0 || n > 6)
+        return n > 6 ? memchr(t + start, '.', n) != NULL : false;
     /* single letter: an initial ("J. K. Rowling") */
     if (n == 1 && ((t[start] >= 'A' && t[start] <= 'Z') || (t[start] >= 'a' && t[start] <= 'z')))
         return true;
     /* dotted acronyms: U.S, U.K, e.g, i.e, a.m, p.m */
     if (memchr(t + start, '.', n))
         return true;
-    for (int i = 0; abbreviations[i]; i++)
-        if (strlen(abbreviations[i]) == n && !memcmp(abbreviations[i], t + start, n))
+    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
+        if (abbreviations[i].n == n && abbreviations[i].s[0] == t[start] &&
+            !memcmp(abbreviations[i].s, t + start, n))
             return true;
     return false;
 }
