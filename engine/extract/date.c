@@ -882,7 +882,10 @@ static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
             }
             if (grp(sc, &m, G_CEN, &gb, &ge)) {
                 int cen = gnum(sc, &m, G_CEN);
-                if (cen >= 1 && cen <= 21) {
+                /* "20th Century Fox", "21st Century-Fox Film": a name */
+                bool name = t[e - 7] == 'C' && e + 1 < sc->len && (t[e] == ' ' || t[e] == '-') &&
+                            is_upper((unsigned char)t[e + 1]);
+                if (cen >= 1 && cen <= 21 && !name) {
                     int y = cen == 1 ? 1 : (cen - 1) * 100;
                     st = emit(sc, b, e, mkdate(y, 0, 0, FL_PREC_CENTURY), false, false);
                 }

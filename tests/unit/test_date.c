@@ -391,6 +391,7 @@ static const date_case negative_cases[] = {
     {D, "The town was sacked in 760 BC.", 0, NULL, NULL, NONE, false, false, false},
     {D, "The tower stood from 760 AD until 1120.", 2, "760", "0760", YEAR, false, false, false},
     {D, "He spoke on the BBC's Today programme.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The studio, 20th Century Fox, agreed.", 0, NULL, NULL, NONE, false, false, false},
 };
 
 static void test_negative(void)
