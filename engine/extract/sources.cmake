@@ -1,2 +1,3 @@
 list(APPEND FL_SOURCES engine/extract/extract.c)
 list(APPEND FL_SOURCES engine/extract/date.c)
+list(APPEND FL_SOURCES engine/extract/number.c engine/extract/currency.c)

@@ -1,0 +1,50 @@
+/*
+ * currency.h - currency symbols, codes and words mapped to ISO 4217.
+ *
+ * The number extractor (number.c) asks two questions around an amount:
+ *  - what stands just before the number: a symbol ("£", "US$", "HK$", "€",
+ *    "¥", "₹"), an abbreviation ("Rs", "Rs.", "stg", "SFr", "DM") or an ISO
+ *    code ("USD 5m", "EUR2.5bn")?  fl_currency_prefix_before;
+ *  - what follows it: a currency word or phrase ("dlrs", "US dollars",
+ *    "Swiss francs", "pounds sterling", "pence", "cents"), or an ISO code
+ *    after the number ("5m USD")?  fl_currency_word_at, fl_currency_code.
+ *
+ * Everything here is static, read-only data and pure functions: no state,
+ * no allocation, safe from any thread.  Returned strings are static
+ * literals.  Word matching is ASCII case-insensitive and stops at a word
+ * boundary; ISO codes must be written in capitals.
+ *
+ * Conventions: "$" alone is USD, "¥" is JPY, "francs" alone is CHF,
+ * "pesos" alone MXN; a word that names a currency without saying which
+ * ("crowns", "dinars") gives currency NULL but is still money.
+ */
+#ifndef FL_EXTRACT_CURRENCY_H
+#define FL_EXTRACT_CURRENCY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a currency word after a number says. */
+typedef struct fl_currency_word {
+    const char *iso;      /* ISO 4217, or NULL for "crowns" and the like */
+    double divisor;       /* 100 for pence/cents, else 1 */
+    bool needs_magnitude; /* "won", "marks": only money after "bn", "million"... */
+} fl_currency_word;
+
+/* Matches the longest currency word or phrase at s[0..n) ("US dollars",
+ * "dlrs", "Hong Kong dollars", "pence").  Returns the bytes matched (0 when
+ * none) and fills *w. */
+size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w);
+
+/* The ISO code when s[0..n) is exactly a known capitalised ISO 4217 code
+ * ("USD", "EUR", "RMB" gives CNY), else NULL. */
+const char *fl_currency_code(const char *s, size_t n);
+
+/* Looks for a currency prefix that ends at text[pos] (one space or no-break
+ * space may separate it from the number) and starts at or after floor.
+ * Returns the offset where the prefix starts (pos when there is none) and
+ * sets *iso and *source ("symbol" or "code" or "word"). */
+size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, const char **iso,
+                                 const char **source);
+
+#endif

@@ -1,0 +1,1751 @@
+/*
+ * number.c - numbers in text (fl_number_parse) and the money, quantity,
+ * percent and duration extractor (fl_number_extract, see internal.h and
+ * docs/facts-numbers.md).
+ *
+ * The extractor is a hand-written scanner: it walks the text once, stops at
+ * digits and at number words (found through a small hash table built at
+ * init), reads the number, then looks around it: a currency prefix and a
+ * qualifier before, a magnitude, a currency word, "%"/"per cent", a duration
+ * unit or a counted noun after, and a range ("3-4%", "between $2bn and
+ * $3bn").  One PCRE2 pattern, compiled once, decides whether a bare amount
+ * ("worth 40m") stands in a money context.  Nothing is allocated per match:
+ * fact strings go to the fact list's arena.
+ */
+#include "extract/number.h"
+
+#include "core/alloc.h"
+#include "extract/currency.h"
+#include "extract/internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- characters ---------------------------------------------------------- */
+
+static bool is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(int c)
+{
+    return is_digit(c) || is_alpha(c);
+}
+
+static bool is_upper(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static int lower(int c)
+{
+    return is_upper(c) ? c + 32 : c;
+}
+
+#define UC(s, i) ((unsigned char)(s)[i])
+
+/* true when s[0..n) equals the lowercase word w, ignoring ASCII case */
+static bool word_eq(const char *s, size_t n, const char *w)
+{
+    size_t i = 0;
+    for (; i < n; i++)
+        if (!w[i] || lower(UC(s, i)) != w[i])
+            return false;
+    return w[i] == '\0';
+}
+
+/* ---- fl_number_parse ----------------------------------------------------- */
+
+static const struct {
+    const char *w;
+    int v;
+} number_words[] = {
+    {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},      {"five", 5},
+    {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},      {"ten", 10},
+    {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
+    {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20},
+    {"thirty", 30},  {"forty", 40},     {"fifty", 50},    {"sixty", 60},    {"seventy", 70},
+    {"eighty", 80},  {"ninety", 90},
+};
+
+int fl_number_word(const char *s, size_t n)
+{
+    if (n < 3 || n > 9)
+        return -1;
+    for (size_t i = 0; i < sizeof number_words / sizeof number_words[0]; i++)
+        if (word_eq(s, n, number_words[i].w))
+            return number_words[i].v;
+    return -1;
+}
+
+static const struct {
+    const char *w;
+    double m;
+    bool attached_only;
+} magnitudes[] = {
+    {"k", 1e3, true},         {"m", 1e6, true},      {"b", 1e9, true},
+    {"mn", 1e6, false},       {"mln", 1e6, false},   {"million", 1e6, false},
+    {"bn", 1e9, false},       {"bln", 1e9, false},   {"billion", 1e9, false},
+    {"tn", 1e12, false},      {"trn", 1e12, false},  {"trillion", 1e12, false},
+    {"thousand", 1e3, false}, {"crore", 1e7, false}, {"crores", 1e7, false},
+    {"cr", 1e7, false},       {"lakh", 1e5, false},  {"lakhs", 1e5, false},
+};
+
+double fl_number_magnitude(const char *s, size_t n, bool attached)
+{
+    if (n == 0 || n > 8)
+        return 0;
+    for (size_t i = 0; i < sizeof magnitudes / sizeof magnitudes[0]; i++)
+        if ((attached || !magnitudes[i].attached_only) && word_eq(s, n, magnitudes[i].w))
+            return magnitudes[i].m;
+    return 0;
+}
+
+static size_t alpha_end(const char *s, size_t len, size_t p)
+{
+    while (p < len && is_alpha(UC(s, p)))
+        p++;
+    return p;
+}
+
+/* mantissa / 10^dec * mag, exact whenever the result is an integer */
+static double scaled(unsigned long long mant, int dec, double mag)
+{
+    double p10 = 1;
+    for (int i = 0; i < dec; i++)
+        p10 *= 10;
+    if (mag >= p10)
+        return (double)mant * (mag / p10);
+    return (double)mant * mag / p10;
+}
+
+static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
+{
+    double total = 0, cur = 0, mag = 1;
+    bool any = false, need_scale = false;
+    size_t q = pos, end = pos, mag_start = SIZE_MAX;
+    unsigned flags = FL_NUM_WORDS;
+    size_t we = alpha_end(s, len, q);
+    if ((word_eq(s + q, we - q, "a") || word_eq(s + q, we - q, "an")) && we < len && s[we] == ' ') {
+        cur = 1;
+        flags |= FL_NUM_ARTICLE;
+        need_scale = true;
+        q = we + 1;
+    } else if (word_eq(s + q, we - q, "half") && we + 3 < len && s[we] == ' ' &&
+               lower(UC(s, we + 1)) == 'a' && s[we + 2] == ' ') {
+        cur = 0.5;
+        flags |= FL_NUM_ARTICLE;
+        need_scale = true;
+        q = we + 3;
+    }
+    for (;;) {
+        we = alpha_end(s, len, q);
+        if (we == q)
+            break;
+        int v = fl_number_word(s + q, we - q);
+        double m;
+        if (v > 0) {
+            double r = fmod(cur, 100);
+            if (need_scale || !(cur == 0 || r == 0 || (r >= 20 && fmod(cur, 10) == 0 && v < 10)))
+                break;
+            cur += v;
+        } else if (word_eq(s + q, we - q, "hundred")) {
+            cur = (cur ? cur : 1) * 100;
+        } else if (word_eq(s + q, we - q, "dozen")) {
+            cur = (cur ? cur : 1) * 12;
+        } else if ((m = fl_number_magnitude(s + q, we - q, false)) > 0 && (any || need_scale)) {
+            total += (cur ? cur : 1) * m;
+            cur = 0;
+            if (m > mag)
+                mag = m;
+            if (mag_start == SIZE_MAX)
+                mag_start = q;
+        } else {
+            break;
+        }
+        any = true;
+        need_scale = false;
+        end = we;
+        if (we + 1 < len && s[we] == '-' && is_alpha(UC(s, we + 1)) &&
+            fl_number_word(s + we + 1, alpha_end(s, len, we + 1) - we - 1) > 0) {
+            q = we + 1;
+            continue;
+        }
+        if (we + 1 < len && s[we] == ' ') {
+            size_t n2 = alpha_end(s, len, we + 1);
+            if (word_eq(s + we + 1, n2 - we - 1, "and") && n2 + 1 < len && s[n2] == ' ' &&
+                (fmod(cur, 100) == 0 || total > 0) &&
+                fl_number_word(s + n2 + 1, alpha_end(s, len, n2 + 1) - n2 - 1) > 0) {
+                q = n2 + 1;
+                continue;
+            }
+            q = we + 1;
+            continue;
+        }
+        break;
+    }
+    if (!any || need_scale)
+        return false;
+    out->start = pos;
+    out->end = end;
+    out->mag_start = mag_start == SIZE_MAX ? end : mag_start;
+    out->value = total + cur;
+    out->magnitude = mag;
+    out->raw = out->value / mag;
+    out->flags = flags;
+    out->int_digits = 0;
+    return true;
+}
+
+bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
+{
+    memset(out, 0, sizeof *out);
+    if (pos >= len)
+        return false;
+    if (!is_digit(UC(s, pos)))
+        return is_alpha(UC(s, pos)) && parse_words(s, len, pos, out);
+    unsigned long long mant = 0;
+    int nd = 0, dec = 0;
+    unsigned flags = 0;
+    size_t q = pos;
+    while (q < len && is_digit(UC(s, q))) {
+        mant = mant * 10 + (unsigned)(s[q++] - '0');
+        if (++nd > 15)
+            return false;
+    }
+    if (nd <= 3)
+        while (q + 3 < len && s[q] == ',' && is_digit(UC(s, q + 1)) && is_digit(UC(s, q + 2)) &&
+               is_digit(UC(s, q + 3)) && (q + 4 >= len || !is_digit(UC(s, q + 4)))) {
+            mant = mant * 1000 +
+                   (unsigned)((s[q + 1] - '0') * 100 + (s[q + 2] - '0') * 10 + (s[q + 3] - '0'));
+            nd += 3;
+            q += 4;
+            flags |= FL_NUM_COMMA;
+            if (nd > 15)
+                return false;
+        }
+    if (q + 1 < len && s[q] == '.' && is_digit(UC(s, q + 1))) {
+        q++;
+        flags |= FL_NUM_DECIMAL;
+        while (q < len && is_digit(UC(s, q))) {
+            if (nd + dec < 17) {
+                mant = mant * 10 + (unsigned)(s[q] - '0');
+                dec++;
+            }
+            q++;
+        }
+    }
+    out->start = pos;
+    out->int_digits = nd;
+    out->raw = scaled(mant, dec, 1);
+    out->magnitude = 1;
+    out->end = q;
+    out->mag_start = q;
+    /* an attached magnitude ("6bn"), else one after a space ("1.13 mln") */
+    size_t we = alpha_end(s, len, q);
+    double m = 0;
+    if (we > q) {
+        if ((m = fl_number_magnitude(s + q, we - q, true)) > 0 &&
+            (we >= len || !is_digit(UC(s, we)))) {
+            flags |= FL_NUM_ATTACHED;
+            out->end = we;
+        } else {
+            m = 0;
+        }
+    } else if (q + 1 < len && s[q] == ' ' && is_alpha(UC(s, q + 1))) {
+        we = alpha_end(s, len, q + 1);
+        if ((m = fl_number_magnitude(s + q + 1, we - q - 1, false)) > 0) {
+            out->mag_start = q + 1;
+            out->end = we;
+        }
+    }
+    if (m > 0)
+        out->magnitude = m;
+    out->value = scaled(mant, dec, out->magnitude);
+    out->flags = flags;
+    return true;
+}
+
+/* ---- vocabulary ---------------------------------------------------------- */
+
+enum {
+    V_STOP = 1u << 0,     /* ends a counted-noun phrase */
+    V_ANCHOR = 1u << 1,   /* a number word the scanner stops at */
+    V_DUR = 1u << 2,      /* duration unit (canon: plural) */
+    V_UNIT = 1u << 3,     /* unit of measure (canon) */
+    V_IRREG = 1u << 4,    /* plural count noun without -s */
+    V_NOTPL = 1u << 5,    /* ends in -s but is not a plural */
+    V_MONEYN = 1u << 6,   /* "contract", "deal": a bare amount before it is money */
+    V_LABEL = 1u << 7,    /* "page", "phase", "No": the number after it is a label */
+    V_DET = 1u << 8,      /* "the one", "no one" */
+    V_ABSTRACT = 1u << 9, /* "one day", "one way" */
+    V_AGEDEC = 1u << 10,  /* "forties" */
+    V_VAGUE = 1u << 11,   /* "hundreds", "millions" */
+    V_CHANGE = 1u << 12,  /* "rose", "by": "X to Y" after it is a change, not a range */
+    V_UNIT_ATT = 1u << 13 /* unit that may be glued to digits ("10km") */
+};
+
+typedef struct vocab {
+    char w[24];
+    uint8_t len;
+    uint32_t flags;
+    double num;
+    const char *canon;
+} vocab;
+
+#define VOCAB_SIZE 2048
+
+struct fl_number_state {
+    vocab tab[VOCAB_SIZE];
+    fl_re *cue; /* money context before a bare amount */
+};
+
+static uint32_t hash_word(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint32_t)lower(UC(s, i))) * 16777619u;
+    return h;
+}
+
+static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t n)
+{
+    if (n == 0 || n >= sizeof st->tab[0].w)
+        return NULL;
+    for (uint32_t h = hash_word(s, n) & (VOCAB_SIZE - 1);; h = (h + 1) & (VOCAB_SIZE - 1)) {
+        const vocab *v = &st->tab[h];
+        if (!v->len)
+            return NULL;
+        if (v->len == n && word_eq(s, n, v->w))
+            return v;
+    }
+}
+
+static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double num,
+                     const char *canon)
+{
+    size_t n = strlen(w);
+    if (n >= sizeof st->tab[0].w)
+        return -1;
+    uint32_t h = hash_word(w, n) & (VOCAB_SIZE - 1);
+    for (unsigned probes = 0; probes < VOCAB_SIZE; probes++, h = (h + 1) & (VOCAB_SIZE - 1)) {
+        vocab *v = &st->tab[h];
+        if (!v->len) {
+            memcpy(v->w, w, n + 1);
+            v->len = (uint8_t)n;
+        } else if (v->len != n || memcmp(v->w, w, n) != 0) {
+            continue;
+        }
+        v->flags |= flags;
+        if (num != 0)
+            v->num = num;
+        if (canon)
+            v->canon = canon;
+        return 0;
+    }
+    return -1;
+}
+
+static const char *const stop_words[] = {
+    "a",         "an",        "the",       "of",           "in",
+    "on",        "at",        "to",        "for",          "from",
+    "by",        "with",      "and",       "or",           "but",
+    "nor",       "that",      "which",     "who",          "whom",
+    "whose",     "this",      "these",     "those",        "there",
+    "their",     "its",       "his",       "her",          "our",
+    "your",      "my",        "is",        "are",          "was",
+    "were",      "be",        "been",      "being",        "has",
+    "have",      "had",       "having",    "will",         "would",
+    "could",     "should",    "may",       "might",        "can",
+    "must",      "do",        "does",      "did",          "not",
+    "no",        "than",      "as",        "into",         "onto",
+    "over",      "under",     "after",     "before",       "since",
+    "until",     "till",      "during",    "last",         "next",
+    "ago",       "each",      "every",     "per",          "vs",
+    "versus",    "against",   "between",   "about",        "up",
+    "down",      "off",       "out",       "more",         "less",
+    "most",      "least",     "so",        "if",           "when",
+    "where",     "while",     "also",      "only",         "just",
+    "still",     "then",      "here",      "it",           "they",
+    "he",        "she",       "we",        "you",          "i",
+    "said",      "says",      "say",       "told",         "according",
+    "including", "compared",  "through",   "across",       "within",
+    "without",   "among",     "amid",      "despite",      "because",
+    "all",       "both",      "either",    "neither",      "such",
+    "like",      "some",      "any",       "other",        "another",
+    "much",      "many",      "few",       "very",         "too",
+    "yet",       "what",      "how",       "why",          "ahead",
+    "apart",     "away",      "back",      "earlier",      "later",
+    "already",   "almost",    "nearly",    "roughly",      "approximately",
+    "around",    "estimated", "even",      "ever",         "far",
+    "further",   "instead",   "rather",    "respectively", "alone",
+    "now",       "today",     "yesterday", "tomorrow",     "annually",
+    "apiece",    "together",  "overall",   "above",        "below",
+    "upwards",   "toward",    "towards",   "following",    "plus",
+    "minus",     "via",       "a.m.",      "p.m.",         "am",
+    "pm",        "totalling", "worth",     "year",         "years",
+    "month",     "months",    "week",      "weeks",        "day",
+    "days",      "percent",   "pct",       "whereas",      "whether",
+    "though",    "although",  "unless",    "once",         "twice",
+    "again",     "least",     "lower",     "higher",       "fewer",
+    "cheaper",   "bigger",    "larger",    "smaller",      "better",
+    "worse",
+};
+
+static const char *const irregular_plurals[] = {
+    "people",    "men",      "women",      "children",    "staff",       "aircraft",  "personnel",
+    "police",    "cattle",   "sheep",      "livestock",   "fish",        "crew",      "feet",
+    "teeth",     "mice",     "geese",      "deer",        "spacecraft",  "offspring", "swine",
+    "poultry",   "salmon",   "troops",     "policemen",   "businessmen", "firemen",   "fishermen",
+    "gentlemen", "chairmen", "servicemen", "townspeople", "craft",       "infantry",  "clergy",
+};
+
+static const char *const not_plurals[] = {
+    "gas",      "news",     "series",      "species",      "means",     "lens",
+    "canvas",   "atlas",    "bias",        "chaos",        "yes",       "always",
+    "perhaps",  "towards",  "afterwards",  "besides",      "sometimes", "nevertheless",
+    "whereas",  "overseas", "aids",        "sars",         "its",       "has",
+    "was",      "does",     "this",        "thus",         "upwards",   "downwards",
+    "outwards", "various",  "whereabouts", "headquarters", "lbs",
+};
+
+static const struct {
+    const char *w, *canon;
+    bool attached;
+} units[] = {
+    {"tonne", "tonnes", false},
+    {"tonnes", "tonnes", false},
+    {"ton", "tons", false},
+    {"tons", "tons", false},
+    {"barrel", "barrels", false},
+    {"barrels", "barrels", false},
+    {"bbl", "barrels", false},
+    {"bpd", "bpd", false},
+    {"kg", "kg", true},
+    {"kilo", "kilos", false},
+    {"kilos", "kilos", false},
+    {"kilogram", "kilograms", false},
+    {"kilograms", "kilograms", false},
+    {"kilogramme", "kilograms", false},
+    {"kilogrammes", "kilograms", false},
+    {"gram", "grams", false},
+    {"grams", "grams", false},
+    {"ounce", "ounces", false},
+    {"ounces", "ounces", false},
+    {"oz", "ounces", true},
+    {"lb", "lb", true},
+    {"lbs", "lb", true},
+    {"km", "km", true},
+    {"kilometre", "kilometres", false},
+    {"kilometres", "kilometres", false},
+    {"kilometer", "kilometres", false},
+    {"kilometers", "kilometres", false},
+    {"mile", "miles", false},
+    {"miles", "miles", false},
+    {"metre", "metres", false},
+    {"metres", "metres", false},
+    {"meter", "metres", false},
+    {"meters", "metres", false},
+    {"cm", "cm", true},
+    {"mm", "mm", true},
+    {"ft", "feet", true},
+    {"foot", "feet", false},
+    {"inch", "inches", false},
+    {"inches", "inches", false},
+    {"yard", "yards", false},
+    {"yards", "yards", false},
+    {"acre", "acres", false},
+    {"acres", "acres", false},
+    {"hectare", "hectares", false},
+    {"hectares", "hectares", false},
+    {"ha", "hectares", true},
+    {"litre", "litres", false},
+    {"litres", "litres", false},
+    {"liter", "litres", false},
+    {"liters", "litres", false},
+    {"ml", "ml", true},
+    {"gallon", "gallons", false},
+    {"gallons", "gallons", false},
+    {"bushel", "bushels", false},
+    {"bushels", "bushels", false},
+    {"mw", "mw", true},
+    {"gw", "gw", true},
+    {"kw", "kw", true},
+    {"kwh", "kwh", true},
+    {"mwh", "mwh", true},
+    {"gwh", "gwh", true},
+    {"twh", "twh", true},
+    {"megawatt", "megawatts", false},
+    {"megawatts", "megawatts", false},
+    {"gigawatt", "gigawatts", false},
+    {"gigawatts", "gigawatts", false},
+    {"kilowatt", "kilowatts", false},
+    {"kilowatts", "kilowatts", false},
+    {"gigawatt-hour", "gigawatt-hours", false},
+    {"gigawatt-hours", "gigawatt-hours", false},
+    {"megawatt-hour", "megawatt-hours", false},
+    {"megawatt-hours", "megawatt-hours", false},
+    {"kilowatt-hour", "kilowatt-hours", false},
+    {"kilowatt-hours", "kilowatt-hours", false},
+    {"terawatt-hours", "terawatt-hours", false},
+    {"mph", "mph", true},
+    {"kph", "kph", true},
+    {"degree", "degrees", false},
+    {"degrees", "degrees", false},
+    {"storey", "storeys", false},
+    {"storeys", "storeys", false},
+    {"gb", "gb", true},
+    {"tb", "tb", true},
+    {"mb", "mb", true},
+    {"bags", "bags", false},
+};
+
+static const struct {
+    const char *w, *canon;
+} durations[] = {
+    {"year", "years"},
+    {"years", "years"},
+    {"yr", "years"},
+    {"yrs", "years"},
+    {"month", "months"},
+    {"months", "months"},
+    {"mths", "months"},
+    {"mth", "months"},
+    {"week", "weeks"},
+    {"weeks", "weeks"},
+    {"wks", "weeks"},
+    {"day", "days"},
+    {"days", "days"},
+    {"hour", "hours"},
+    {"hours", "hours"},
+    {"hrs", "hours"},
+    {"minute", "minutes"},
+    {"minutes", "minutes"},
+    {"seconds", "seconds"},
+    {"decade", "decades"},
+    {"decades", "decades"},
+    {"century", "centuries"},
+    {"centuries", "centuries"},
+    {"fortnight", "fortnights"},
+    {"fortnights", "fortnights"},
+    {"quarters", "quarters"},
+};
+
+static const char *const money_nouns[] = {
+    "contract",      "contracts",     "deal",         "deals",     "investment", "budget",
+    "bid",           "takeover",      "offer",        "loan",      "loans",      "fund",
+    "bailout",       "package",       "fine",         "profit",    "profits",    "loss",
+    "losses",        "revenue",       "revenues",     "turnover",  "debt",       "debts",
+    "settlement",    "payout",        "bonus",        "salary",    "grant",      "subsidy",
+    "subsidies",     "acquisition",   "purchase",     "buyout",    "merger",     "project",
+    "scheme",        "programme",     "program",      "overhaul",  "upgrade",    "expansion",
+    "refurbishment", "redevelopment", "stake",        "order",     "sale",       "funding",
+    "windfall",      "deficit",       "surplus",      "writedown", "write-down", "charge",
+    "payment",       "penalty",       "compensation", "tax",       "levy",       "valuation",
+    "fee",           "fees",          "transfer",     "bill",      "bills",      "handout",
+    "injection",     "bond",          "bonds",        "issue",     "facility",   "credit",
+    "spending",      "cost",          "costs",        "price",     "pricetag",   "price-tag",
+    "jackpot",       "prize",
+};
+
+static const char *const label_words[] = {
+    "no",       "nos",     "number",     "page",  "chapter",  "section",   "article",  "phase",
+    "stage",    "round",   "level",      "grade", "tier",     "type",      "class",    "category",
+    "version",  "model",   "flight",     "route", "platform", "gate",      "room",     "line",
+    "figure",   "table",   "item",       "rule",  "clause",   "paragraph", "question", "episode",
+    "season",   "series",  "volume",     "vol",   "part",     "step",      "week",     "day",
+    "game",     "match",   "race",       "lap",   "hole",     "terminal",  "runway",   "junction",
+    "exit",     "highway", "interstate", "road",  "street",   "unit",      "block",    "division",
+    "district", "ward",    "bay",        "berth", "pier",     "track",     "channel",  "studio",
+    "covid",    "windows", "act",        "verse", "psalm",    "lot",       "code",     "box",
+    "tel",      "fax",     "pages",      "pp",    "p",        "id",        "no.",      "n",
+};
+
+static const char *const determiners[] = {
+    "the", "no", "every", "any", "this", "that", "which", "each", "someone", "anyone", "one",
+};
+
+static const char *const abstract_nouns[] = {
+    "day",     "time",    "thing",    "way",      "another", "hand",     "side",
+    "point",   "reason",  "problem",  "issue",    "example", "question", "moment",
+    "night",   "morning", "occasion", "instance", "word",    "option",   "case",
+    "respect", "sense",   "aspect",   "factor",   "source",  "more",     "less",
+    "other",   "another", "step",     "stage",    "year",    "hour",     "minute",
+    "second",  "week",    "month",    "decade",   "version", "part",
+};
+
+static const struct {
+    const char *w;
+    double v;
+} age_decades[] = {
+    {"twenties", 20}, {"thirties", 30},  {"forties", 40},  {"fifties", 50},
+    {"sixties", 60},  {"seventies", 70}, {"eighties", 80}, {"nineties", 90},
+};
+
+static const struct {
+    const char *w;
+    double v;
+} vague_words[] = {
+    {"tens", 10},      {"hundreds", 100},   {"thousands", 1e3}, {"millions", 1e6},
+    {"billions", 1e9}, {"trillions", 1e12}, {"dozens", 12},     {"scores", 20},
+};
+
+static const char *const change_words[] = {
+    "from",     "by",     "rose",  "fell", "grew",   "cut",  "rise", "rises",
+    "fall",     "falls",  "up",    "down", "shrank", "sank", "slid", "increase",
+    "decrease", "reduce", "raise", "lift", "climb",  "jump", "drop", "slip",
+};
+
+/* ---- the money-context pattern --------------------------------------- */
+
+static const char cue_pattern[] =
+    "\\b(?:worth|valued\\s+at|value\\s+of|valuing\\s+\\w+\\s+at|priced\\s+at|price\\s+of|"
+    "cost(?:s|ing)?|cost\\s+of|paid|pays?|paying|raised?|raising|spent|spends?|spending|"
+    "invest(?:s|ed|ing)?|investment\\s+of|budget\\s+of|funding\\s+of|fined?|fine\\s+of|"
+    "bid\\s+of|offer\\s+of|loan\\s+of|grant\\s+of|debts?\\s+of|"
+    "(?:profits?|revenues?|sales|turnover|income|earnings|losses|loss|debts?|revs|"
+    "net\\s+(?:profit|income|loss)|pre-tax\\s+profits?|operating\\s+profits?)"
+    "(?:\\s+(?:of|was|were|is|are|at|to|rose|fell|grew|jumped|climbed|dropped|declined|"
+    "increased|decreased|slumped|surged|totall?ed|reached|hit|came\\s+in\\s+at)){0,2}|"
+    "salary\\s+of|bonus\\s+of|dividend\\s+of|shr|earned|earns?|owed?|owes|borrowed|lent|"
+    "repaid|compensation\\s+of|deficit\\s+of|surplus\\s+of|sold\\s+for|bought\\s+for|"
+    "fetched|award(?:ed)?|damages\\s+of)"
+    "(?:\\s+(?:of|was|were|is|are|at|to|by|for|about|around|nearly|almost|some|an?))?\\s*$";
+
+/* ---- state ----------------------------------------------------------- */
+
+fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *err)
+{
+    (void)datadir;
+    fl_number_state *st = fl_calloc(1, sizeof *st);
+    if (!st)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    int bad = 0;
+#define N_OF(arr) (sizeof(arr) / sizeof((arr)[0]))
+    for (size_t i = 0; i < N_OF(stop_words); i++)
+        bad |= vocab_add(st, stop_words[i], V_STOP, 0, NULL);
+    for (size_t i = 0; i < N_OF(number_words); i++)
+        bad |= vocab_add(st, number_words[i].w, V_ANCHOR, number_words[i].v, NULL);
+    bad |= vocab_add(st, "a", V_ANCHOR, 0, NULL);
+    bad |= vocab_add(st, "an", V_ANCHOR, 0, NULL);
+    bad |= vocab_add(st, "half", V_ANCHOR, 0, NULL);
+    bad |= vocab_add(st, "several", V_ANCHOR, 0, NULL);
+    for (size_t i = 0; i < N_OF(irregular_plurals); i++)
+        bad |= vocab_add(st, irregular_plurals[i], V_IRREG, 0, NULL);
+    for (size_t i = 0; i < N_OF(not_plurals); i++)
+        bad |= vocab_add(st, not_plurals[i], V_NOTPL, 0, NULL);
+    for (size_t i = 0; i < N_OF(units); i++)
+        bad |= vocab_add(st, units[i].w, V_UNIT | (units[i].attached ? V_UNIT_ATT : 0), 0,
+                         units[i].canon);
+    for (size_t i = 0; i < N_OF(durations); i++)
+        bad |= vocab_add(st, durations[i].w, V_DUR, 0, durations[i].canon);
+    for (size_t i = 0; i < N_OF(money_nouns); i++)
+        bad |= vocab_add(st, money_nouns[i], V_MONEYN, 0, NULL);
+    for (size_t i = 0; i < N_OF(label_words); i++)
+        bad |= vocab_add(st, label_words[i], V_LABEL, 0, NULL);
+    for (size_t i = 0; i < N_OF(determiners); i++)
+        bad |= vocab_add(st, determiners[i], V_DET, 0, NULL);
+    for (size_t i = 0; i < N_OF(abstract_nouns); i++)
+        bad |= vocab_add(st, abstract_nouns[i], V_ABSTRACT, 0, NULL);
+    for (size_t i = 0; i < N_OF(age_decades); i++)
+        bad |= vocab_add(st, age_decades[i].w, V_AGEDEC | V_ANCHOR, age_decades[i].v, NULL);
+    for (size_t i = 0; i < N_OF(vague_words); i++)
+        bad |= vocab_add(st, vague_words[i].w, V_VAGUE | V_ANCHOR, vague_words[i].v, NULL);
+    for (size_t i = 0; i < N_OF(change_words); i++)
+        bad |= vocab_add(st, change_words[i], V_CHANGE, 0, NULL);
+#undef N_OF
+    if (bad) {
+        fl_free(st);
+        return fl_error_set(err, FL_EINTERNAL, "number vocabulary does not fit its table");
+    }
+    fl_error rerr;
+    fl_error_clear(&rerr);
+    if (fl_re_compile(&st->cue, cue_pattern, FL_RE_CASELESS, &rerr)) {
+        fl_free(st);
+        return fl_error_set(err, FL_EINTERNAL, "cannot compile the money-context pattern: %s",
+                            rerr.message);
+    }
+    *out = st;
+    return FL_OK;
+}
+
+void fl_number_free(fl_number_state *s)
+{
+    if (!s)
+        return;
+    fl_re_free(s->cue);
+    fl_free(s);
+}
+
+/* ---- the extractor ---------------------------------------------------- */
+
+#define BARE (-1)
+
+typedef struct scan {
+    const fl_number_state *st;
+    fl_re_thread *t;
+    const char *s;
+    size_t len;
+    fl_facts *out;
+    fl_error *err;
+    size_t floor;    /* no fact or look-back reaches before this */
+    long last_money; /* index in out of the last money fact, -1 */
+    size_t last_money_end;
+    const char *last_currency; /* its currency (NULL when it had none) */
+    fl_status status;          /* set when try_at fails */
+} scan;
+
+typedef struct amt {
+    size_t start, end; /* the span: currency prefix or sign .. last word */
+    size_t num_start;  /* the number itself */
+    size_t qual_start; /* the qualifier before it (== start when none) */
+    size_t after;      /* end of a qualifier after it (== end when none) */
+    fl_number num;
+    int kind; /* fl_fact_kind or BARE */
+    double value, value_max, divisor;
+    const char *currency, *cur_src, *unit, *qualifier;
+    size_t noun_off, noun_len; /* a counted noun taken from the text */
+    bool neg, prefix_cur, year_like, measure, age, qual_dur_ok;
+} amt;
+
+static size_t skip_sp(const char *s, size_t len, size_t p)
+{
+    if (p < len && s[p] == ' ')
+        return p + 1;
+    if (p + 1 < len && UC(s, p) == 0xC2 && UC(s, p + 1) == 0xA0)
+        return p + 2;
+    return p;
+}
+
+static size_t back_sp(const char *s, size_t floor, size_t p)
+{
+    if (p > floor && (s[p - 1] == ' ' || s[p - 1] == '\n'))
+        return p - 1;
+    if (p >= floor + 2 && UC(s, p - 2) == 0xC2 && UC(s, p - 1) == 0xA0)
+        return p - 2;
+    return p;
+}
+
+/* End of the word at p: letters with inner hyphens, or an abbreviation
+ * written with points ("U.S."). */
+static size_t word_end(const char *s, size_t len, size_t p)
+{
+    if (p >= len || !is_alpha(UC(s, p)))
+        return p;
+    size_t q = p;
+    int dots = 0;
+    while (q + 1 < len && is_alpha(UC(s, q)) && s[q + 1] == '.' &&
+           (q + 2 >= len || !is_alpha(UC(s, q + 2)) || q + 3 >= len || !is_alpha(UC(s, q + 3)))) {
+        q += 2;
+        dots++;
+    }
+    if (dots >= 2)
+        return q;
+    q = p;
+    while (q < len &&
+           (is_alpha(UC(s, q)) || (s[q] == '-' && q + 1 < len && is_alpha(UC(s, q + 1)) && q > p)))
+        q++;
+    return q;
+}
+
+/* The word that ends one space before p: [*ws, *we).  false when none. */
+static bool prev_word(const char *s, size_t floor, size_t p, size_t *ws, size_t *we)
+{
+    size_t e = back_sp(s, floor, p);
+    if (e == p || e == floor)
+        return false;
+    size_t b = e;
+    while (b > floor && (is_alpha(UC(s, b - 1)) || s[b - 1] == '.' || s[b - 1] == '-'))
+        b--;
+    while (b < e && !is_alpha(UC(s, b)))
+        b++;
+    if (b == e)
+        return false;
+    *ws = b;
+    *we = e;
+    return true;
+}
+
+/* The lowercase phrase ph ends exactly at e, starts at a word boundary at
+ * or after floor; a space in ph matches a space or a line break. */
+static bool phrase_before(const char *s, size_t floor, size_t e, const char *ph, size_t *start)
+{
+    size_t n = strlen(ph);
+    if (e < floor + n)
+        return false;
+    size_t b = e - n;
+    for (size_t i = 0; i < n; i++) {
+        int c = UC(s, b + i);
+        if (ph[i] == ' ' ? !(c == ' ' || c == '\n') : lower(c) != ph[i])
+            return false;
+    }
+    if (b > 0 && is_alpha(UC(s, b - 1)) && is_alpha((unsigned char)ph[0]))
+        return false;
+    *start = b;
+    return true;
+}
+
+/* The lowercase phrase ph at p, ending at a word boundary: its end, or 0. */
+static size_t phrase_at(const char *s, size_t len, size_t p, const char *ph)
+{
+    size_t n = strlen(ph);
+    if (p + n > len)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = UC(s, p + i);
+        if (ph[i] == ' ' ? !(c == ' ' || c == '\n') : lower(c) != ph[i])
+            return 0;
+    }
+    if (p + n < len && is_alnum(UC(s, p + n)) && is_alnum((unsigned char)ph[n - 1]))
+        return 0;
+    return p + n;
+}
+
+static bool vocab_has(const scan *sc, size_t a, size_t b, uint32_t flags)
+{
+    const vocab *v = vocab_find(sc->st, sc->s + a, b - a);
+    return v && (v->flags & flags);
+}
+
+static bool is_year_like(const fl_number *n)
+{
+    return !(n->flags & (FL_NUM_WORDS | FL_NUM_COMMA | FL_NUM_DECIMAL)) && n->magnitude == 1 &&
+           n->int_digits == 4 && n->value >= 1800 && n->value <= 2100;
+}
+
+/* raw * mag, snapped to an integer when it is one to within rounding */
+static double times(double raw, double mag)
+{
+    double v = raw * mag;
+    double r = round(v);
+    return fabs(v - r) <= 1e-9 * fabs(v) ? r : v;
+}
+
+/* "in their", "in his early", "in her mid-", "in their late" before p:
+ * the offsets of the age range within the decade. */
+static bool age_context(const char *s, size_t floor, size_t p, double *lo, double *hi)
+{
+    size_t b = p, st;
+    *lo = 0;
+    *hi = 9;
+    if (phrase_before(s, floor, b, "mid-", &st)) {
+        b = st;
+        *lo = 4;
+        *hi = 6;
+    } else {
+        size_t e = back_sp(s, floor, b);
+        if (e < b) {
+            if (phrase_before(s, floor, e, "early", &st))
+                b = st, *lo = 0, *hi = 3;
+            else if (phrase_before(s, floor, e, "mid", &st))
+                b = st, *lo = 4, *hi = 6;
+            else if (phrase_before(s, floor, e, "late", &st))
+                b = st, *lo = 7, *hi = 9;
+        }
+    }
+    static const char *const poss[] = {"their", "his", "her", "my", "your", "our", "its"};
+    size_t e = back_sp(s, floor, b);
+    if (e == b)
+        return false;
+    for (size_t i = 0; i < sizeof poss / sizeof poss[0]; i++)
+        if (phrase_before(s, floor, e, poss[i], &st)) {
+            size_t e2 = back_sp(s, floor, st);
+            return e2 < st && phrase_before(s, floor, e2, "in", &st);
+        }
+    return false;
+}
+
+/* "aged 45", "aged between 18 and 24", "ages 18 to 24" */
+static bool aged_before(const scan *sc, const amt *A)
+{
+    size_t ws, we;
+    if (!prev_word(sc->s, sc->floor, A->start, &ws, &we))
+        return false;
+    if (word_eq(sc->s + ws, we - ws, "between") && !prev_word(sc->s, sc->floor, ws, &ws, &we))
+        return false;
+    return word_eq(sc->s + ws, we - ws, "aged") || word_eq(sc->s + ws, we - ws, "ages");
+}
+
+static void set_money(amt *A, const char *iso, const char *src)
+{
+    A->kind = FL_FACT_MONEY;
+    A->currency = iso;
+    A->cur_src = iso ? src : NULL;
+}
+
+/* "square metres", "sq ft", "cubic metres": the unit, or NULL */
+static const char *area_unit(const scan *sc, size_t p, size_t we, size_t *end)
+{
+    const char *s = sc->s;
+    bool sq = word_eq(s + p, we - p, "square") || word_eq(s + p, we - p, "sq");
+    bool cu = word_eq(s + p, we - p, "cubic");
+    if (!sq && !cu)
+        return NULL;
+    size_t q = skip_sp(s, sc->len, we);
+    if (q == we)
+        return NULL;
+    size_t e = word_end(s, sc->len, q);
+    const char *w = s + q;
+    size_t n = e - q;
+    *end = e;
+    if (word_eq(w, n, "m") || word_eq(w, n, "metres") || word_eq(w, n, "meters") ||
+        word_eq(w, n, "metre"))
+        return sq ? "square metres" : "cubic metres";
+    if (word_eq(w, n, "ft") || word_eq(w, n, "feet") || word_eq(w, n, "foot"))
+        return sq ? "square feet" : "cubic feet";
+    if (sq && (word_eq(w, n, "miles") || word_eq(w, n, "mile")))
+        return "square miles";
+    if (sq && (word_eq(w, n, "km") || word_eq(w, n, "kilometres") || word_eq(w, n, "kilometers")))
+        return "square kilometres";
+    return NULL;
+}
+
+/* The counted noun after a number ("100,000 luxury vehicles"): the head is
+ * the first plural in a run of up to five words that ends at a function
+ * word or punctuation (singular: the last lowercase word of the run). */
+static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular)
+{
+    const char *s = sc->s;
+    size_t len = sc->len;
+    size_t hs = 0, he = 0, prev_s = 0, prev_e = 0;
+    const vocab *hv = NULL;
+    bool found = false;
+    for (int k = 0; k < 5; k++) {
+        if (k > 0) {
+            size_t q = skip_sp(s, len, p);
+            if (q == p)
+                break;
+            p = q;
+        }
+        size_t we = word_end(s, len, p);
+        if (we == p)
+            break;
+        const vocab *v = vocab_find(sc->st, s + p, we - p);
+        if (v && (v->flags & V_STOP))
+            break;
+        size_t ae;
+        const char *area = area_unit(sc, p, we, &ae);
+        if (area) {
+            A->unit = area;
+            A->measure = true;
+            A->kind = FL_FACT_QUANTITY;
+            A->end = ae;
+            return true;
+        }
+        bool cap = is_upper(UC(s, p));
+        bool unit = v && (v->flags & V_UNIT);
+        if (!singular) {
+            bool plural = unit || (v && (v->flags & V_IRREG));
+            if (!plural && !(v && (v->flags & V_NOTPL)) && we - p >= 3 &&
+                lower(UC(s, we - 1)) == 's') {
+                int c2 = lower(UC(s, we - 2));
+                plural = c2 != 's' && c2 != 'u' && c2 != 'i' && c2 != '\'' &&
+                         !(c2 == 'c' && lower(UC(s, we - 3)) == 'i');
+            }
+            if (plural && (!cap || unit)) {
+                hs = p, he = we, hv = v, found = true;
+                break;
+            }
+        } else {
+            if (unit) {
+                hs = p, he = we, hv = v, found = true;
+                break;
+            }
+            if (!cap)
+                hs = p, he = we, hv = v, found = true;
+        }
+        prev_s = p;
+        prev_e = we;
+        p = we;
+        if (p < len && s[p] != ' ' && UC(s, p) != 0xC2)
+            break;
+    }
+    if (!found)
+        return false;
+    A->kind = FL_FACT_QUANTITY;
+    A->end = he;
+    if (hv && (hv->flags & V_UNIT)) {
+        A->unit = hv->canon;
+        A->measure = true;
+    } else if (prev_e > prev_s && word_eq(s + prev_s, prev_e - prev_s, "basis") &&
+               word_eq(s + hs, he - hs, "points")) {
+        A->unit = "basis points";
+    } else {
+        A->noun_off = hs;
+        A->noun_len = he - hs;
+    }
+    return true;
+}
+
+/* What follows the number decides its kind. false rejects the number. */
+static bool tail(const scan *sc, amt *A)
+{
+    const char *s = sc->s;
+    size_t len = sc->len;
+    size_t q = A->num.end;
+    A->end = q;
+    int c = q < len ? UC(s, q) : 0;
+    fl_currency_word cw;
+    size_t cn;
+    if (c == '%') {
+        A->kind = FL_FACT_PERCENT;
+        A->end = q + 1;
+        return !A->prefix_cur;
+    }
+    if (is_alpha(c)) {
+        size_t e = alpha_end(s, len, q);
+        const char *w = s + q;
+        size_t n = e - q;
+        if ((e < len && is_digit(UC(s, e))) || A->prefix_cur)
+            return false;
+        bool plain = A->num.magnitude == 1 && !(A->num.flags & FL_NUM_WORDS);
+        if (plain && word_eq(w, n, "p")) {
+            set_money(A, "GBP", "symbol");
+            A->divisor = 100;
+            A->end = e;
+            return true;
+        }
+        if (word_eq(w, n, "pc")) {
+            A->kind = FL_FACT_PERCENT;
+            A->end = e;
+            return true;
+        }
+        if (plain && word_eq(w, n, "s")) {
+            double v = A->num.value, lo, hi;
+            if (A->num.int_digits == 2 && !(A->num.flags & FL_NUM_DECIMAL) && v >= 10 &&
+                fmod(v, 10) == 0 && age_context(s, sc->floor, A->start, &lo, &hi)) {
+                A->kind = FL_FACT_DURATION;
+                A->unit = "age";
+                A->age = true;
+                A->value = v + lo;
+                A->value_max = v + hi;
+                A->end = e;
+                return true;
+            }
+            return false;
+        }
+        const vocab *v = vocab_find(sc->st, w, n);
+        if (plain && v && (v->flags & V_UNIT_ATT)) {
+            A->kind = FL_FACT_QUANTITY;
+            A->unit = v->canon;
+            A->measure = true;
+            A->end = e;
+            return true;
+        }
+        return false;
+    }
+    if (c == '-' && q + 1 < len && is_alpha(UC(s, q + 1))) {
+        size_t e = alpha_end(s, len, q + 1);
+        const char *w = s + q + 1;
+        size_t n = e - q - 1;
+        if (A->prefix_cur)
+            return true;
+        if ((word_eq(w, n, "year") || word_eq(w, n, "years")) && phrase_at(s, len, e, "-old")) {
+            A->kind = FL_FACT_DURATION;
+            A->unit = "age";
+            A->age = true;
+            A->end = e + 4;
+            return true;
+        }
+        cn = fl_currency_word_at(w, len - q - 1, &cw);
+        if (cn == n && cw.iso && cw.divisor == 1) {
+            set_money(A, cw.iso, "word");
+            A->end = e;
+            return true;
+        }
+        const vocab *v = vocab_find(sc->st, w, n);
+        if (v && (v->flags & V_DUR)) {
+            A->kind = FL_FACT_DURATION;
+            A->unit = v->canon;
+            A->end = e;
+        } else if (v && (v->flags & V_UNIT) && !(v->flags & V_UNIT_ATT)) {
+            A->kind = FL_FACT_QUANTITY;
+            A->unit = v->canon;
+            A->measure = true;
+            A->end = e;
+        }
+        return true;
+    }
+    if (A->prefix_cur)
+        return true;
+    size_t q2 = skip_sp(s, len, q);
+    if (q2 == q || q2 >= len)
+        return true;
+    c = UC(s, q2);
+    if (c == '%') {
+        A->kind = FL_FACT_PERCENT;
+        A->end = q2 + 1;
+        return true;
+    }
+    if (c == '[') {
+        cn = fl_currency_word_at(s + q2 + 1, len - q2 - 1, &cw);
+        if (cn && q2 + 1 + cn < len && s[q2 + 1 + cn] == ']' && cw.iso) {
+            set_money(A, cw.iso, "editorial");
+            A->divisor = cw.divisor;
+            A->end = q2 + 2 + cn;
+        }
+        return true;
+    }
+    if (!is_alpha(c))
+        return true;
+    size_t we = word_end(s, len, q2), e2;
+    const char *w = s + q2;
+    size_t n = we - q2;
+    if (word_eq(w, n, "per") && (e2 = phrase_at(s, len, we, " cent"))) {
+        A->kind = FL_FACT_PERCENT;
+        A->end = e2;
+        return true;
+    }
+    if (word_eq(w, n, "percent") || word_eq(w, n, "pct") || word_eq(w, n, "per-cent")) {
+        A->kind = FL_FACT_PERCENT;
+        A->end = we;
+        return true;
+    }
+    if (word_eq(w, n, "percentage") &&
+        ((e2 = phrase_at(s, len, we, " points")) || (e2 = phrase_at(s, len, we, " point")))) {
+        A->kind = FL_FACT_PERCENT;
+        A->unit = "percentage points";
+        A->end = e2;
+        return true;
+    }
+    cn = fl_currency_word_at(w, len - q2, &cw);
+    if (cn && (!cw.needs_magnitude || A->num.magnitude > 1)) {
+        set_money(A, cw.iso, "word");
+        A->divisor = cw.divisor;
+        A->end = q2 + cn;
+        return true;
+    }
+    if (n == 3 && fl_currency_code(w, 3)) {
+        set_money(A, fl_currency_code(w, 3), "code");
+        A->end = we;
+        return true;
+    }
+    const vocab *v = vocab_find(sc->st, w, n);
+    if (v && (v->flags & V_DUR)) {
+        A->kind = FL_FACT_DURATION;
+        A->unit = v->canon;
+        A->end = we;
+        if (strcmp(v->canon, "years") == 0 && (e2 = phrase_at(s, len, we, " old"))) {
+            A->unit = "age";
+            A->age = true;
+            A->end = e2;
+        }
+        return true;
+    }
+    if (v && (v->flags & V_MONEYN) && A->num.magnitude >= 1e6) {
+        set_money(A, NULL, NULL);
+        return true;
+    }
+    counted_noun(sc, A, q2, A->num.value == 1);
+    return true;
+}
+
+/* Reads one amount whose number starts at pos; look-backs stop at floor. */
+static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
+{
+    const char *s = sc->s;
+    size_t len = sc->len;
+    memset(A, 0, sizeof *A);
+    A->kind = BARE;
+    A->value_max = NAN;
+    A->divisor = 1;
+    const char *iso, *src;
+    if (is_digit(UC(s, pos)) && pos > floor) {
+        int p = UC(s, pos - 1);
+        if (is_alpha(p)) {
+            if (fl_currency_prefix_before(s, floor, pos, &iso, &src) == pos)
+                return false;
+        } else if ((p == '-' || p == '/' || p == ':' || p == '.' || p == ',') && pos >= floor + 2 &&
+                   is_alnum(UC(s, pos - 2))) {
+            return false;
+        } else if (p == '#') {
+            return false;
+        }
+    }
+    if (!fl_number_parse(s, len, pos, &A->num))
+        return false;
+    size_t q = A->num.end;
+    if (q + 1 < len && (s[q] == ':' || s[q] == '/' || s[q] == '.' || s[q] == ',') &&
+        is_digit(UC(s, q + 1)))
+        return false;
+    A->num_start = A->start = pos;
+    A->value = A->num.value;
+    A->year_like = is_year_like(&A->num);
+    if (!(A->num.flags & FL_NUM_WORDS)) {
+        size_t b = fl_currency_prefix_before(s, floor, pos, &iso, &src);
+        size_t st;
+        if (b < pos) {
+            A->start = b;
+            set_money(A, iso, src);
+            A->prefix_cur = true;
+        } else if (pos > floor && s[pos - 1] == '-' &&
+                   (pos - 1 == floor || (!is_alnum(UC(s, pos - 2)) && s[pos - 2] != '-'))) {
+            A->neg = true;
+            A->start = pos - 1;
+        } else if (pos >= floor + 3 && memcmp(s + pos - 3, "\xE2\x88\x92", 3) == 0) {
+            A->neg = true;
+            A->start = pos - 3;
+        } else if (back_sp(s, floor, pos) < pos &&
+                   phrase_before(s, floor, back_sp(s, floor, pos), "minus", &st)) {
+            A->neg = true;
+            A->start = st;
+        }
+    }
+    if (!tail(sc, A))
+        return false;
+    A->value /= A->divisor;
+    return true;
+}
+
+/* "3-4%", "£3m-£5m", "between $2bn and $3bn", "£3m to £5m": one fact with
+ * value_max.  "from X to Y" and "rose X to Y" are changes, not ranges. */
+static void try_range(const scan *sc, amt *A)
+{
+    const char *s = sc->s;
+    size_t len = sc->len, q = A->end, b = 0, e, ws, we;
+    int how = 0;
+    if (A->neg || A->age)
+        return;
+    if (q + 1 < len && s[q] == '-' && !is_alpha(UC(s, q + 1)))
+        b = q + 1, how = 1;
+    else if (q + 3 < len && memcmp(s + q, "\xE2\x80\x93", 3) == 0)
+        b = q + 3, how = 1;
+    else if (q + 5 < len && memcmp(s + q, " \xE2\x80\x93 ", 5) == 0)
+        b = q + 5, how = 1;
+    else if ((e = phrase_at(s, len, q, " to ")))
+        b = e, how = 2;
+    else if ((e = phrase_at(s, len, q, " and ")))
+        b = e, how = 3;
+    if (!how)
+        return;
+    bool has_prev = prev_word(s, sc->floor, A->start, &ws, &we);
+    if (how == 3 && !(has_prev && word_eq(s + ws, we - ws, "between")))
+        return;
+    if (how == 2 && has_prev &&
+        (vocab_has(sc, ws, we, V_CHANGE) ||
+         (we - ws > 3 && lower(UC(s, we - 1)) == 'd' && lower(UC(s, we - 2)) == 'e')))
+        return;
+    size_t d = b;
+    while (d < len && d < b + 8 && !is_digit(UC(s, d)) && !is_alpha(UC(s, d)) && s[d] != ' ')
+        d++;
+    if (d < len && is_alpha(UC(s, d)) && d < b + 5) {
+        size_t d2 = d;
+        while (d2 < len && d2 < b + 5 && (is_alpha(UC(s, d2)) || s[d2] == '$' || s[d2] == '.'))
+            d2++;
+        d2 = skip_sp(s, len, d2);
+        if (d2 < len && is_digit(UC(s, d2)))
+            d = d2;
+    }
+    if (d >= len)
+        return;
+    if (d > b) {
+        const char *iso, *src;
+        if (fl_currency_prefix_before(s, b, d, &iso, &src) != b)
+            return;
+    }
+    amt B;
+    if (!parse_one(sc, d, b, &B) || B.neg)
+        return;
+    if (A->kind == BARE && B.kind == BARE) {
+        if (!aged_before(sc, A))
+            return;
+        A->kind = FL_FACT_DURATION;
+        A->unit = "age";
+        A->age = true;
+    } else if (A->kind == BARE) {
+        if (B.kind == FL_FACT_DURATION && B.age)
+            return;
+        A->kind = B.kind;
+        A->currency = B.currency;
+        A->cur_src = B.cur_src;
+        A->unit = B.unit;
+        A->noun_off = B.noun_off;
+        A->noun_len = B.noun_len;
+        A->measure = B.measure;
+        if (A->num.magnitude == 1 && B.num.magnitude > 1 && A->num.raw < B.num.raw)
+            A->value = times(A->num.raw, B.num.magnitude);
+        A->value /= B.divisor;
+    } else if (B.kind == BARE) {
+        if (A->kind != FL_FACT_MONEY || B.num.magnitude < A->num.magnitude)
+            return;
+        if (A->num.magnitude == 1 && B.num.magnitude > 1 && A->num.raw < B.num.raw)
+            A->value = times(A->num.raw, B.num.magnitude) / A->divisor;
+    } else {
+        if (A->kind != B.kind || A->age != B.age)
+            return;
+        if (A->kind == FL_FACT_MONEY && B.currency &&
+            (!A->currency || strcmp(A->currency, B.currency) != 0))
+            return;
+        if ((A->unit || B.unit) && (!A->unit || !B.unit || strcmp(A->unit, B.unit) != 0))
+            return;
+        if (A->noun_len && (A->noun_len != B.noun_len ||
+                            memcmp(s + A->noun_off, s + B.noun_off, A->noun_len) != 0))
+            return;
+        if (A->kind == FL_FACT_MONEY && A->num.magnitude == 1 && B.num.magnitude > 1 &&
+            A->num.raw < B.num.raw)
+            A->value = times(A->num.raw, B.num.magnitude) / A->divisor;
+    }
+    if (!(B.value > A->value))
+        return;
+    A->value_max = B.value;
+    A->end = B.end;
+}
+
+static const struct {
+    const char *p, *norm;
+    bool dur_ok;
+} quals_before[] = {
+    {"almost", "almost", true},
+    {"nearly", "almost", true},
+    {"close to", "almost", true},
+    {"just under", "almost", true},
+    {"just below", "almost", true},
+    {"just shy of", "almost", true},
+    {"not quite", "almost", true},
+    {"more than", "more than", true},
+    {"over", "more than", false},
+    {"above", "more than", false},
+    {"in excess of", "more than", true},
+    {"upwards of", "more than", true},
+    {"exceeding", "more than", true},
+    {"just over", "more than", true},
+    {"just above", "more than", true},
+    {"well over", "more than", true},
+    {"well above", "more than", true},
+    {"greater than", "more than", true},
+    {"at least", "at least", true},
+    {"no less than", "at least", true},
+    {"no fewer than", "at least", true},
+    {"not less than", "at least", true},
+    {"a minimum of", "at least", true},
+    {"about", "around", true},
+    {"around", "around", true},
+    {"some", "around", true},
+    {"roughly", "around", true},
+    {"approximately", "around", true},
+    {"approx.", "around", true},
+    {"an estimated", "around", true},
+    {"estimated", "around", true},
+    {"circa", "around", true},
+    {"in the region of", "around", true},
+    {"something like", "around", true},
+    {"up to", "up to", true},
+    {"as much as", "up to", true},
+    {"as many as", "up to", true},
+    {"as high as", "up to", true},
+    {"at most", "up to", true},
+    {"a maximum of", "up to", true},
+    {"no more than", "up to", true},
+    {"not more than", "up to", true},
+    {"less than", "less than", true},
+    {"fewer than", "less than", true},
+    {"under", "less than", false},
+    {"below", "less than", false},
+    {"lower than", "less than", true},
+};
+
+static const struct {
+    const char *p, *norm;
+} quals_after[] = {
+    {" and counting", "and counting"},
+    {" or more", "or more"},
+    {" or higher", "or more"},
+    {" or above", "or more"},
+    {" or so", "around"},
+    {" plus", "or more"},
+    {"-plus", "or more"},
+    {"+", "or more"},
+};
+
+static void qualifiers(const scan *sc, amt *A)
+{
+    const char *s = sc->s;
+    size_t e = back_sp(s, sc->floor, A->start), st, best = 0;
+    A->qual_start = A->start;
+    A->after = A->end;
+    if (e < A->start)
+        for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++)
+            if (phrase_before(s, sc->floor, e, quals_before[i].p, &st) && e - st > best) {
+                best = e - st;
+                A->qualifier = quals_before[i].norm;
+                A->qual_dur_ok = quals_before[i].dur_ok;
+                A->qual_start = st;
+            }
+    for (size_t i = 0; i < sizeof quals_after / sizeof quals_after[0]; i++) {
+        size_t x = phrase_at(s, sc->len, A->end, quals_after[i].p);
+        if (!x)
+            continue;
+        /* "plus VAT" adds, "£5m plus." qualifies */
+        if (quals_after[i].p[0] == ' ' && strcmp(quals_after[i].p, " plus") == 0) {
+            size_t y = skip_sp(s, sc->len, x);
+            if (y < sc->len && (is_alnum(UC(s, y)) || UC(s, y) >= 0x80))
+                continue;
+        }
+        if (!A->qualifier) {
+            A->qualifier = quals_after[i].norm;
+            A->qual_dur_ok = true;
+        }
+        A->after = x;
+        break;
+    }
+}
+
+/* A bare amount is money when its context says so ("worth 40m"), or when it
+ * follows a stated currency in the same clause ("$30m and 40m"). */
+static int classify_bare(scan *sc, amt *A)
+{
+    const char *s = sc->s;
+    if (aged_before(sc, A)) {
+        A->kind = FL_FACT_DURATION;
+        A->unit = "age";
+        A->age = true;
+        return 1;
+    }
+    if (A->year_like)
+        return 0;
+    bool money_mag =
+        A->num.magnitude >= 1e6 || (A->num.magnitude >= 1e3 && (A->num.flags & FL_NUM_ATTACHED));
+    if (money_mag || (A->num.value >= 1000 && !(A->num.flags & FL_NUM_WORDS))) {
+        size_t e = A->qual_start;
+        size_t w0 = e > sc->floor + 64 ? e - 64 : sc->floor;
+        while (w0 < e && (UC(s, w0) & 0xC0) == 0x80)
+            w0++;
+        fl_re_match m;
+        int r = fl_re_exec(sc->st->cue, sc->t, s, e, w0, &m, sc->err);
+        if (r < 0) {
+            sc->status = sc->err ? sc->err->code : FL_EINTERNAL;
+            return -1;
+        }
+        if (r == 1) {
+            set_money(A, NULL, NULL);
+            return 1;
+        }
+    }
+    if (!sc->last_currency || sc->last_money < 0 || sc->last_money_end > A->qual_start ||
+        A->qual_start - sc->last_money_end > 48)
+        return 0;
+    size_t g0 = sc->last_money_end, g1 = A->qual_start;
+    int words = 0;
+    bool vs = false;
+    for (size_t i = g0; i < g1; i++) {
+        int c = UC(s, i);
+        if (is_alpha(c) && (i == g0 || !is_alpha(UC(s, i - 1)))) {
+            words++;
+            size_t we = alpha_end(s, g1, i);
+            if (word_eq(s + i, we - i, "vs") || word_eq(s + i, we - i, "versus") ||
+                word_eq(s + i, we - i, "against"))
+                vs = true;
+            if (we < g1 && s[we] == '.' && word_eq(s + i, we - i, "vs"))
+                i = we;
+            continue;
+        }
+        if (c == '.' || c == ';' || c == '!' || c == '?' || c == '\n' || c == '(' || c == ')' ||
+            c == ':' || is_digit(c))
+            return 0;
+    }
+    if (words > 5 || !(money_mag || (vs && words == 1)))
+        return 0;
+    set_money(A, sc->last_currency, "inferred");
+    return 1;
+}
+
+/* Quantities and durations that are really labels, names or dates. */
+static bool acceptable(const scan *sc, const amt *A)
+{
+    const char *s = sc->s;
+    if (A->kind == FL_FACT_DURATION && A->qualifier && !A->qual_dur_ok)
+        return true; /* the qualifier is dropped by the caller */
+    if (A->kind != FL_FACT_QUANTITY && !(A->kind == FL_FACT_DURATION && !A->age))
+        return true;
+    if (A->year_like && !A->measure)
+        return false;
+    size_t ws, we;
+    bool has_prev = prev_word(s, sc->floor, A->num_start, &ws, &we);
+    const vocab *pv = has_prev ? vocab_find(sc->st, s + ws, we - ws) : NULL;
+    if (has_prev && A->qual_start == A->start) {
+        if (pv && (pv->flags & V_LABEL))
+            return false;
+        if (is_upper(UC(s, ws)) && !(pv && (pv->flags & V_STOP)))
+            return false;
+    }
+    bool one_word =
+        (A->num.flags & FL_NUM_WORDS) && A->num.value == 1 && !(A->num.flags & FL_NUM_ARTICLE);
+    if (!one_word || A->measure)
+        return true;
+    if (A->kind == FL_FACT_DURATION)
+        return strcmp(A->unit, "days") != 0;
+    if (pv && (pv->flags & V_DET))
+        return false;
+    if (A->noun_len && vocab_has(sc, A->noun_off, A->noun_off + A->noun_len, V_ABSTRACT))
+        return false;
+    size_t q = A->end;
+    if (q >= sc->len)
+        return true;
+    int c = UC(s, q);
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == ')')
+        return true;
+    size_t q2 = skip_sp(s, sc->len, q);
+    size_t e = alpha_end(s, sc->len, q2);
+    static const char *const ok_next[] = {"in",   "at", "and", "on",  "near", "was",
+                                          "were", "is", "has", "had", "for"};
+    for (size_t i = 0; i < sizeof ok_next / sizeof ok_next[0]; i++)
+        if (q2 > q && word_eq(s + q2, e - q2, ok_next[i]))
+            return true;
+    return false;
+}
+
+static int emit(scan *sc, amt *A)
+{
+    fl_facts *out = sc->out;
+    size_t idx = out->n;
+    if (A->kind == FL_FACT_DURATION && A->qualifier && !A->qual_dur_ok) {
+        A->qualifier = NULL;
+        A->qual_start = A->start;
+    }
+    const char *text = fl_facts_str(out, sc->s + A->start, A->end - A->start);
+    const char *unit = A->unit;
+    if (!unit && A->noun_len) {
+        char buf[64];
+        size_t n = A->noun_len < sizeof buf ? A->noun_len : sizeof buf - 1;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (char)lower(UC(sc->s, A->noun_off + i));
+        unit = fl_facts_str(out, buf, n);
+    }
+    if (!text || (A->noun_len && !unit))
+        return -1;
+    fl_fact *f = fl_facts_add(out, (fl_fact_kind)A->kind, A->start, A->end - A->start);
+    if (!f)
+        return -1;
+    f->text = text;
+    f->value = A->neg ? -A->value : A->value;
+    f->value_max = A->value_max;
+    f->unit = unit;
+    f->qualifier = A->qualifier;
+    if (A->kind != FL_FACT_MONEY)
+        return 0;
+    f->currency = A->currency;
+    f->currency_source = A->cur_src;
+    /* a side-by-side conversion: "$1.13bn (£600m)" */
+    if (sc->last_money >= 0 && A->currency && sc->last_currency &&
+        strcmp(sc->last_currency, A->currency) != 0 && sc->last_money_end <= A->qual_start) {
+        const char *s = sc->s;
+        size_t g = sc->last_money_end;
+        while (g < A->qual_start && s[g] == ' ')
+            g++;
+        int open = g < A->qual_start ? s[g] : 0;
+        if (open == '(' || open == '[' || open == '/') {
+            g++;
+            while (g < A->qual_start && s[g] == ' ')
+                g++;
+            size_t x = A->end;
+            while (x < sc->len && s[x] == ' ')
+                x++;
+            bool closed = open == '/' || (x < sc->len && s[x] == (open == '(' ? ')' : ']'));
+            if (g == A->qual_start && closed) {
+                out->items[idx].link = (int32_t)sc->last_money;
+                out->items[sc->last_money].link = (int32_t)idx;
+            }
+        }
+    }
+    sc->last_money = (long)idx;
+    sc->last_money_end = A->end;
+    sc->last_currency = A->currency;
+    return 0;
+}
+
+/* "hundreds of jobs", "billions of pounds", "tens of millions of euros",
+ * "several hundred workers", "a few million dollars". */
+static int try_vague(scan *sc, size_t pos, size_t *next)
+{
+    const char *s = sc->s;
+    size_t len = sc->len, p = pos, we = alpha_end(s, len, pos);
+    bool several = word_eq(s + p, we - p, "several");
+    if ((word_eq(s + p, we - p, "a") && phrase_at(s, len, we, " few ")) || several) {
+        p = several ? skip_sp(s, len, we) : we + 5;
+        size_t e = alpha_end(s, len, p);
+        if (e == p ||
+            (fl_number_magnitude(s + p, e - p, false) <= 0 && !word_eq(s + p, e - p, "hundred")))
+            return 0;
+        p = skip_sp(s, len, e);
+        if (p == e)
+            return 0;
+    } else {
+        if (!vocab_has(sc, p, we, V_VAGUE))
+            return 0;
+        for (;;) {
+            size_t o = phrase_at(s, len, we, " of ");
+            if (!o)
+                return 0;
+            p = o;
+            size_t e = alpha_end(s, len, p);
+            if (!vocab_has(sc, p, e, V_VAGUE))
+                break;
+            we = e;
+        }
+    }
+    amt A;
+    memset(&A, 0, sizeof A);
+    A.start = A.num_start = pos;
+    A.value = A.value_max = NAN;
+    A.divisor = 1;
+    fl_currency_word cw;
+    size_t cn = fl_currency_word_at(s + p, len - p, &cw);
+    if (cn && cw.divisor == 1) {
+        set_money(&A, cw.iso, "word");
+        A.end = p + cn;
+    } else {
+        A.num.value = 2; /* plural */
+        if (!counted_noun(sc, &A, p, false) || A.kind != FL_FACT_QUANTITY)
+            return 0;
+    }
+    A.qualifier = "vague";
+    A.qual_dur_ok = true;
+    A.qual_start = A.start;
+    A.after = A.end;
+    if (emit(sc, &A) < 0)
+        return -1;
+    *next = A.end;
+    return 1;
+}
+
+/* Word anchors with their own shapes: age decades ("in their forties"),
+ * vague amounts, "a decade". */
+static int try_word(scan *sc, size_t pos, size_t *next)
+{
+    const char *s = sc->s;
+    size_t len = sc->len, we = alpha_end(s, len, pos);
+    const vocab *v = vocab_find(sc->st, s + pos, we - pos);
+    double lo, hi;
+    if (v && (v->flags & V_AGEDEC)) {
+        if (!age_context(s, sc->floor, pos, &lo, &hi))
+            return 0;
+        amt A;
+        memset(&A, 0, sizeof A);
+        A.kind = FL_FACT_DURATION;
+        A.start = A.num_start = A.qual_start = pos;
+        A.end = A.after = we;
+        A.value = v->num + lo;
+        A.value_max = v->num + hi;
+        A.unit = "age";
+        A.age = true;
+        if (emit(sc, &A) < 0)
+            return -1;
+        *next = we;
+        return 1;
+    }
+    int r = try_vague(sc, pos, next);
+    if (r)
+        return r;
+    if (word_eq(s + pos, we - pos, "a") && we < len && s[we] == ' ') {
+        size_t e = alpha_end(s, len, we + 1);
+        const char *unit = word_eq(s + we + 1, e - we - 1, "decade")    ? "decades"
+                           : word_eq(s + we + 1, e - we - 1, "century") ? "centuries"
+                                                                        : NULL;
+        if (!unit)
+            return 0;
+        amt A;
+        memset(&A, 0, sizeof A);
+        A.kind = FL_FACT_DURATION;
+        A.start = A.num_start = pos;
+        A.end = e;
+        A.value = 1;
+        A.value_max = NAN;
+        A.unit = unit;
+        qualifiers(sc, &A);
+        if (emit(sc, &A) < 0)
+            return -1;
+        *next = A.after;
+        return 1;
+    }
+    return 0;
+}
+
+/* 1 a fact was added (*next: where to go on), 0 none, -1 failure. */
+static int try_at(scan *sc, size_t pos, size_t *next)
+{
+    *next = pos + 1;
+    if (is_alpha(UC(sc->s, pos))) {
+        int r = try_word(sc, pos, next);
+        if (r) {
+            if (r > 0)
+                sc->floor = *next;
+            return r;
+        }
+    }
+    amt A;
+    if (!parse_one(sc, pos, sc->floor, &A)) {
+        if (A.num.end > pos)
+            *next = A.num.end;
+        return 0;
+    }
+    *next = A.num.end > pos ? A.num.end : pos + 1;
+    try_range(sc, &A);
+    qualifiers(sc, &A);
+    if (A.kind == BARE) {
+        int r = classify_bare(sc, &A);
+        if (r <= 0)
+            return r;
+    }
+    if (!acceptable(sc, &A))
+        return 0;
+    if (emit(sc, &A) < 0) {
+        sc->status = FL_ENOMEM;
+        return -1;
+    }
+    *next = A.after > pos ? A.after : pos + 1;
+    sc->floor = *next;
+    return 1;
+}
+
+fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl_article *a,
+                            fl_facts *out, fl_error *err)
+{
+    scan sc = {st, t, a->text, a->text_len, out, err, 0, -1, 0, NULL, FL_OK};
+    const char *s = a->text;
+    size_t len = a->text_len, i = 0, next;
+    while (i < len) {
+        int c = UC(s, i);
+        if (is_digit(c)) {
+            int r = try_at(&sc, i, &next);
+            if (r < 0)
+                goto fail;
+            if (r == 0) {
+                size_t e = i;
+                while (e < len && (is_alnum(UC(s, e)) || ((s[e] == ',' || s[e] == '.') &&
+                                                          e + 1 < len && is_digit(UC(s, e + 1)))))
+                    e++;
+                if (next < e)
+                    next = e;
+            }
+            i = next;
+            continue;
+        }
+        if (is_alpha(c)) {
+            size_t e = i + 1;
+            while (e < len && is_alpha(UC(s, e)))
+                e++;
+            if (e - i <= 9 && vocab_has(&sc, i, e, V_ANCHOR)) {
+                int r = try_at(&sc, i, &next);
+                if (r < 0)
+                    goto fail;
+                i = r > 0 ? next : e;
+                continue;
+            }
+            i = e;
+            continue;
+        }
+        i++;
+    }
+    return FL_OK;
+fail:
+    if (sc.status == FL_ENOMEM)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    return sc.status ? sc.status : FL_EINTERNAL;
+}
