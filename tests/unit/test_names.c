@@ -1,11 +1,17 @@
 /* Unit tests for engine/core/normalize (normalise, edit distance, skeleton)
  * and the names extractor (engine/extract/names.c). */
 #include "core/alloc.h"
+#include "core/article.h"
+#include "core/fact.h"
 #include "core/normalize.h"
+#include "extract/internal.h"
 #include "fl_test.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void check_norm(const char *in, const char *want)
 {
@@ -122,10 +128,234 @@ static void test_skeleton(void)
     check_skel("Anna Vale", "Anna Vane", 0);
 }
 
+/* ---- the names extractor ---- */
+
+static char gaz_dir[64];
+
+static void write_file(const char *dir, const char *name, const char *body)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fputs(body, fp);
+    fclose(fp);
+}
+
+static void remove_dir(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/gazetteer.tsv", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static const char *const test_gazetteer = "name\tkind\tcountry\tvariants\n"
+                                          "United Kingdom\tcountry\tGB\tUK|U.K.|Britain|British\n"
+                                          "United States\tcountry\tUS\tUS|U.S.|USA|American\n"
+                                          "China\tcountry\tCN\tChinese|PRC\n"
+                                          "Beijing\tcapital\tCN\tPeking\n"
+                                          "New York\tcity\tUS\tNYC\n"
+                                          "Hong Kong\tregion\tHK\tHK\n"
+                                          "# a comment line\n"
+                                          "\n"
+                                          "St. John's\tcapital\tAG\tSt John's\n";
+
+static fl_article *make_article(const char *s)
+{
+    fl_article *a = fl_article_new();
+    size_t n = strlen(s);
+    char *t = fl_malloc(n + 1);
+    memcpy(t, s, n + 1);
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+    return a;
+}
+
+/* The fact of kind whose text is name (the n-th such, 0-based), or NULL. */
+static const fl_fact *find(const fl_facts *fs, fl_fact_kind kind, const char *name, int nth)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->items[i].kind == kind && strcmp(fs->items[i].text, name) == 0 && nth-- == 0)
+            return &fs->items[i];
+    return NULL;
+}
+
+static bool any_text_contains(const fl_facts *fs, const char *needle)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strstr(fs->items[i].text, needle))
+            return true;
+    return false;
+}
+
+static void run_names(const char *datadir, const char *text, fl_facts *fs, fl_article **out)
+{
+    fl_names_state *st = NULL;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_names_init(&st, datadir, &err), FL_OK);
+    fl_article *a = make_article(text);
+    fl_facts_init(fs);
+    CU_ASSERT_EQUAL(fl_names_extract(st, NULL, a, fs, &err), FL_OK);
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        /* every fact spans its own text */
+        CU_ASSERT_EQUAL(strlen(f->text), f->length);
+        CU_ASSERT_EQUAL(memcmp(a->text + f->offset, f->text, f->length), 0);
+        CU_ASSERT_PTR_NOT_NULL(f->key);
+        CU_ASSERT_PTR_NOT_NULL(f->canonical);
+    }
+    fl_names_free(st);
+    *out = a;
+}
+
+static void test_names_people(void)
+{
+    const char *text =
+        "Chinese Premier Li Keqiang arrived in Beijing on Monday. Mr Li said the talks in New "
+        "York had been useful.\n\n"
+        "However, Anna de la Vale, the chief executive of Vale Shipping Ltd, said the Bank of "
+        "England and NATO had been told. Jean-Paul Okafor told reporters in Hong Kong that the "
+        "U.S. was ready.\n\n"
+        "In March, Prime Minister David Cameron met officials. Cameron said the BBC had asked. "
+        "The Ministry of Defence declined to comment. Dr Siobhan O'Neill said Xi's team had "
+        "left.\n\n"
+        "BAHIA COCOA REVIEW\n\n"
+        "Thursday was quiet, said Ian Brody.\n";
+    fl_facts fs;
+    fl_article *a;
+    run_names(gaz_dir, text, &fs, &a);
+    const fl_fact *f = find(&fs, FL_FACT_PERSON, "Li Keqiang", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->title, "Premier");
+    CU_ASSERT_STRING_EQUAL(f->key, "li keqiang");
+    f = find(&fs, FL_FACT_PERSON, "Li", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->title, "Mr");
+    CU_ASSERT_STRING_EQUAL(f->canonical, "Li Keqiang");
+    f = find(&fs, FL_FACT_PERSON, "Anna de la Vale", 0);
+    CU_ASSERT_PTR_NOT_NULL(f);
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_PERSON, "Jean-Paul Okafor", 0));
+    f = find(&fs, FL_FACT_PERSON, "David Cameron", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->title, "Prime Minister");
+    f = find(&fs, FL_FACT_PERSON, "Cameron", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_PTR_NULL(f->title);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "David Cameron");
+    f = find(&fs, FL_FACT_PERSON, "Siobhan O'Neill", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->title, "Dr");
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_PERSON, "Ian Brody", 0));
+    /* not people: sentence openers, months, weekdays, places, organisations */
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PERSON, "However", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PERSON, "March", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PERSON, "Thursday", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PERSON, "Hong Kong", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PERSON, "Bank of England", 0));
+    CU_ASSERT_FALSE(any_text_contains(&fs, "BAHIA"));
+    CU_ASSERT_FALSE(any_text_contains(&fs, "COCOA"));
+    for (size_t i = 0; i < fs.n; i++)
+        CU_ASSERT_TRUE(fs.items[i].kind == FL_FACT_PERSON || fs.items[i].kind == FL_FACT_ORG ||
+                       fs.items[i].kind == FL_FACT_PLACE);
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
+static void test_names_orgs_places(void)
+{
+    const char *text =
+        "Chinese Premier Li Keqiang arrived in Beijing on Monday with British officials.\n\n"
+        "Vale Shipping Ltd said the Bank of England, the IMF and NATO were told. TimeWarner said "
+        "the Ministry of Finance agreed. The US and the UK signed in New York, and the U.S. "
+        "envoy flew to St. John's. Part II of the report named Kaito Heavy Industries Co; Kaito "
+        "declined to comment. Sunderby was quiet.\n";
+    fl_facts fs;
+    fl_article *a;
+    run_names(gaz_dir, text, &fs, &a);
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "Vale Shipping Ltd", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "Bank of England", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "IMF", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "NATO", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "Ministry of Finance", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "Kaito Heavy Industries Co", 0));
+    const fl_fact *f = find(&fs, FL_FACT_ORG, "Kaito", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "Kaito Heavy Industries Co");
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_ORG, "II", 0)); /* a roman numeral */
+    f = find(&fs, FL_FACT_PLACE, "Beijing", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "Beijing");
+    f = find(&fs, FL_FACT_PLACE, "US", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "United States");
+    f = find(&fs, FL_FACT_PLACE, "U.S.", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "United States");
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_PLACE, "UK", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_PLACE, "New York", 0)); /* longest match */
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PLACE, "York", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_PLACE, "St. John's", 0));
+    /* demonyms are not places; unknown words are not places */
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PLACE, "Chinese", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PLACE, "British", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PLACE, "Sunderby", 0));
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_ORG, "US", 0));
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
+static void test_names_gazetteer_errors(void)
+{
+    /* a missing gazetteer is not an error: no places */
+    char dir[] = "/tmp/fl_names_XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    fl_facts fs;
+    fl_article *a;
+    run_names(dir, "Officials in Beijing said Li Keqiang had left.", &fs, &a);
+    CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PLACE, "Beijing", 0));
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_PERSON, "Li Keqiang", 0));
+    fl_facts_release(&fs);
+    fl_article_free(a);
+    /* a malformed line names the file and the line */
+    write_file(dir, "gazetteer.tsv",
+               "name\tkind\tcountry\tvariants\nParis\tcapital\tFR\t\nLyon only\n");
+    fl_names_state *st = NULL;
+    fl_error err;
+    fl_error_clear(&err);
+    CU_ASSERT_EQUAL(fl_names_init(&st, dir, &err), FL_EPARSE);
+    CU_ASSERT_PTR_NULL(st);
+    CU_ASSERT_EQUAL(err.line, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.file, "gazetteer.tsv"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "gazetteer"));
+    write_file(dir, "gazetteer.tsv", "name\tkind\tcountry\tvariants\nParis\t\tFR\t\n");
+    CU_ASSERT_EQUAL(fl_names_init(&st, dir, &err), FL_EPARSE);
+    CU_ASSERT_EQUAL(err.line, 2);
+    remove_dir(dir);
+}
+
+static void test_names_setup(void)
+{
+    snprintf(gaz_dir, sizeof gaz_dir, "/tmp/fl_gaz_XXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(gaz_dir));
+    write_file(gaz_dir, "gazetteer.tsv", test_gazetteer);
+}
+
+static void test_names_teardown(void)
+{
+    remove_dir(gaz_dir);
+}
+
 static const fl_test_case cases[] = {
     {"normalize", test_normalize},
     {"edit_distance", test_edit_distance},
     {"skeleton", test_skeleton},
+    {"setup", test_names_setup},
+    {"people", test_names_people},
+    {"orgs_places", test_names_orgs_places},
+    {"gazetteer_errors", test_names_gazetteer_errors},
+    {"teardown", test_names_teardown},
     {NULL, NULL},
 };
 FL_TEST_MAIN("names", cases)

@@ -1,0 +1,980 @@
+/*
+ * names.c - the person, organisation and place extractor.
+ *
+ * A byte scan tokenises each paragraph into words (gazetteer.h's scanner) and
+ * groups capitalised words joined by white space (with inner connectors:
+ * "Anna de la Vale", "Bank of England") into runs.  Each run is classified in
+ * this order: honorific ("Mr", "Dr", "Lord") -> person; title ("Prime
+ * Minister", "Chief Executive") followed by name words -> person; an
+ * organisation cue word ("Bank", "Ltd", "Ministry") -> org; an acronym ->
+ * org (or place when the gazetteer knows it: "US"); the longest gazetteer
+ * match -> place (the rest of the run is classified again); two to four name
+ * words with a person cue (a speech verb after them, an appositive ", the
+ * chief executive", a role noun before them) -> person.  Single words are
+ * resolved last, against the full names mentioned before them ("Cameron" ->
+ * "David Cameron", "Mr Xi" -> "Xi Jinping") or the organisations ("Kaito" ->
+ * "Kaito Heavy Industries Co").  See docs/facts-quotes-names.md.
+ */
+#include "core/alloc.h"
+#include "core/normalize.h"
+#include "core/strbuf.h"
+#include "core/utf8.h"
+#include "extract/gazetteer.h"
+#include "extract/internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+
+enum {
+    W_STOP = 1u << 0,     /* capitalised function words: "The", "However" */
+    W_TIME = 1u << 1,     /* months and weekdays */
+    W_HONOR = 1u << 2,    /* "Mr", "Dr", "Sir", "Lord" */
+    W_THEAD = 1u << 3,    /* title heads: "Minister", "President", "Governor" */
+    W_TMOD = 1u << 4,     /* title modifiers: "Prime", "Foreign", "Deputy" */
+    W_ORG = 1u << 5,      /* organisation cues: "Bank", "Ltd", "Ministry" */
+    W_ROLE = 1u << 6,     /* lower-case role nouns before a name: "analyst" */
+    W_SPEECH = 1u << 7,   /* "said", "told" */
+    W_CONN = 1u << 8,     /* lower-case name connectors: "de", "of" */
+    W_NOACRO = 1u << 9,   /* all-caps words that are not organisations: "CEO", "GDP" */
+    W_AUX = 1u << 10,     /* "has", "also" between a name and a speech verb */
+    W_PEER = 1u << 11,    /* "Lord", "Baroness": "Lord Ashby of Wenlow" is a name */
+    W_ABBR = 1u << 12,    /* abbreviations that take a full stop: "Mr.", "St." */
+    W_LTITLE = 1u << 13,  /* lower-case titles kept as the title: "chairman" */
+    W_APPOS = 1u << 14,   /* words opening an appositive after a name: "the", "who" */
+    W_AND = 1u << 15,     /* "and": splits a run that is not an organisation */
+    W_POSTNOM = 1u << 16, /* letters after a name: "QC", "OBE", "Jr" */
+};
+
+typedef struct word_list {
+    unsigned mask;
+    const char *words;
+} word_list;
+
+static const word_list word_lists[] = {
+    {W_STOP,
+     "The A An However But And Or Nor In On At Of For By With From To As If When While "
+     "After Before During Since Meanwhile He She It They We I You His Her Its Their Our "
+     "My Your This That These Those There Here What Who Whom Whose Why How Where Which "
+     "Some Many Most All Both Each Every Either Neither No Not Yes So Then Also Yet Still "
+     "Now Today Yesterday Tomorrow Last Next Such Other Another Any Only Even Just Although "
+     "Though Because Unless Until Despite Instead Indeed Overall Under Over Into About "
+     "Against Between Among Amid Through Across Without Within Around Like Unlike Once "
+     "Perhaps Meanwhile Furthermore Moreover Nevertheless Nonetheless Thus Hence "
+     "Therefore Later Earlier Ever Never Always Sometimes Often Already Again Asked "
+     "Please Thanks Dear Hello Oh Well Read Watch Listen See More Related Follow Share "
+     "Click Photo Picture Image Video Audio Getty Copyright Sign "
+     "Subscribe Advertisement Promoted Sponsored Editor Editing Reporting Writing"},
+    {W_STOP, "Chapter Section Article Figure Table Page Part Step Note Update Source Sources "
+             "Analysis Comment Opinion Review Interview Live Breaking Exclusive Report Reports "
+             "Good Bad Few Several Much"},
+    {W_TIME, "January February March April May June July August September October November "
+             "December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday "
+             "Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri Sat "
+             "Sun Christmas Easter"},
+    {W_HONOR, "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Baroness Baron Rev Revd "
+              "Reverend Fr Mme Mlle Herr Frau Dott Signor Senhor Sheikh"},
+    {W_PEER, "Lord Lady Baroness Baron"},
+    {W_THEAD, "President Minister PM Chancellor Premier Secretary Senator Sen Rep "
+              "Representative Congressman Congresswoman Governor Gov King Queen Prince "
+              "Princess Emperor Empress Pope Bishop Archbishop Cardinal Judge Justice General "
+              "Gen Colonel Col Lieutenant Lt Captain Capt Commander Admiral Marshal Sergeant Sgt "
+              "Inspector Superintendent Constable Detective Officer Mayor Ambassador "
+              "Commissioner Chairman Chairwoman Chair Executive Director Leader Speaker "
+              "Treasurer Attorney Emir Ayatollah Imam Rabbi Chief Coach Manager Spokesman "
+              "Spokeswoman Spokesperson Councillor"},
+    {W_TMOD, "Prime Deputy Vice Foreign Home Finance Health Defence Defense Trade Business "
+             "Culture Education Transport Energy Environment Economy Economic Interior Shadow "
+             "Acting Junior Senior Opposition Chief Executive Managing Finance Financial "
+             "Operating Technology Police Detective Fire Crown Supreme High Lord Grand Crown "
+             "Police Army Air Navy Labour Conservative Tory Democratic Republican Party General "
+             "Attorney State Federal Regional District County Cabinet Culture Sports Justice "
+             "Agriculture Fisheries Industry Commerce Development Treasury Communities Work "
+             "Pensions Northern Scottish Welsh Irish European First Second"},
+    {W_ORG, "Ltd Limited plc PLC Plc Inc Incorporated Corp Corporation Co Company Companies "
+            "Cos Group Bank Banks Bancorp Ministry Department Dept Party Council Commission "
+            "Agency Authority University College School Academy Institute Institution "
+            "Association Federation Union Committee Court Police Fund Holdings Airlines Airways "
+            "Airport Motors Industries Partners Capital Investments Securities Trust Foundation "
+            "Society Board Office Service Services Parliament Assembly Congress Senate Cabinet "
+            "Treasury Reserve Exchange Systems Technologies Communications Petroleum Mining "
+            "Steel Pharmaceuticals Pharma Railways Railway Telecom Electric Entertainment Media "
+            "News Times Post Journal Network Networks Club FC Hospital Museum Gallery Orchestra "
+            "Theatre Church Forum Alliance League Organisation Organization Coalition Front "
+            "Movement Army Navy Force Forces Guard Brigade Regiment Squadron Tribunal Inquiry "
+            "Centre Center Laboratories Labs Enterprises Ventures Energy Oil Gas Power Shipping "
+            "Lines Logistics Foods Brewery Brewing Insurance Assurance Finance Financial "
+            "Management Advisers Advisors Consulting Solutions Software Electronics Chemicals "
+            "Construction Developments Properties Estates Realty Resources Minerals Metals "
+            "Cement Textiles Mills Stores Supermarkets Retail Trading Exports Imports AG SA NV "
+            "GmbH SpA AB ASA BV LLC LLP LP Bhd Pty KK Tbk Berhad Bureau Directorate "
+            "Constabulary Rovers Athletic Wanderers Automotive Therapeutics Biotech Facility "
+            "International Renewables Ports Shipbuilding Studios Records Press Publishing "
+            "Secretariat Observatory Commons Lords Ministries Administration Command Collective "
+            "Cooperative Co-operative Consortium Syndicate Initiative Institutes Universities "
+            "Nations Programme Program Campaign Project Taskforce Panel Summit Conference"},
+    {W_ROLE, "analyst economist spokesman spokeswoman spokesperson chairman chairwoman chair "
+             "president director executive officer minister secretary governor senator leader "
+             "head chief boss founder manager coach captain actor actress singer star writer "
+             "author presenter candidate professor lawyer judge official commissioner striker "
+             "midfielder defender goalkeeper player champion winner colleague wife husband son "
+             "daughter mother father brother sister partner deputy mayor ambassador envoy "
+             "correspondent editor producer designer artist musician rapper comedian chancellor "
+             "premier treasurer inspector detective strategist trader dealer researcher "
+             "scientist curator consultant adviser advisor campaigner activist organiser "
+             "general-secretary secretary-general mp MP MEP MSP AM councillor superintendent "
+             "constable sergeant spokesmen boss investor owner broker barrister solicitor "
+             "prosecutor lawyer attorney counsel"},
+    {W_LTITLE, "chairman chairwoman president governor senator premier chancellor minister "
+               "secretary-general general-secretary"},
+    {W_SPEECH, "said says say told tells added adds explained explains stated states warned "
+               "warns insisted insists argued argues noted notes claimed claims declared "
+               "declares admitted admits wrote writes asked asks replied replies continued "
+               "continues announced announces confirmed confirms denied denies believes "
+               "thinks thought suggested suggests predicted predicts urged urges"},
+    {W_AUX, "has had have also will would could may might was is later earlier previously "
+            "recently then"},
+    {W_CONN, "de la le du da di del della dos das van von der den ter bin ibn al el y of "
+             "for and St"},
+    {W_AND, "and"},
+    {W_POSTNOM, "QC KC OBE CBE MBE KBE DBE MP MEP MSP Jr Sr PhD"},
+    {W_NOACRO, "CEO CFO COO CTO CIO GDP GNP VAT IPO AGM EGM TV PM AM OK MP MPs MEP MSP QC KC "
+               "DJ ID PC IT AI UFO DNA HIV AIDS FAQ PDF CD DVD USB SMS PS PPS RSVP ETA "
+               "GMT BST EST PST CET UTC USD GBP EUR JPY CNY CHF HKD DLRS DLR MLN BLN PCT CTS "
+               "NIL NIL MMT LBS KG KM FOB CIF YR QTR NET SHR REVS AVG OPER EPS II III IV VI VII "
+               "VIII IX XI XII XIII XIV XV XX XXI LTD INC CORP PLC"},
+    {W_ABBR, "Mr Mrs Ms Dr St Prof Gen Sen Rep Gov Jr Sr Capt Col Sgt Lt Rev Revd Mt Ft Fr Co "
+             "Corp Inc Ltd Bros Dept Univ"},
+    {W_APPOS, "the a an who whose aged himself herself one"},
+};
+
+typedef struct word_slot {
+    const char *w; /* points into word_lists; NULL = empty */
+    uint32_t len;
+    uint32_t mask;
+} word_slot;
+
+#define WORD_CAP 4096u /* power of two, well above the number of words */
+
+struct fl_names_state {
+    fl_gazetteer *gaz;
+    word_slot words[WORD_CAP];
+};
+
+static uint32_t word_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
+{
+    if (n == 0 || n > 40)
+        return 0;
+    for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
+        const word_slot *w = &st->words[i];
+        if (!w->w)
+            return 0;
+        if (w->len == n && memcmp(w->w, s, n) == 0)
+            return w->mask;
+    }
+}
+
+static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
+{
+    for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
+        word_slot *w = &st->words[i];
+        if (!w->w) {
+            w->w = s;
+            w->len = (uint32_t)n;
+            w->mask = mask;
+            return;
+        }
+        if (w->len == n && memcmp(w->w, s, n) == 0) {
+            w->mask |= mask;
+            return;
+        }
+    }
+}
+
+fl_status fl_names_init(fl_names_state **out, const char *datadir, fl_error *err)
+{
+    fl_names_state *st = fl_calloc(1, sizeof *st);
+    if (!st)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    for (size_t l = 0; l < sizeof word_lists / sizeof word_lists[0]; l++) {
+        const char *p = word_lists[l].words;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *e = p;
+            while (*e && *e != ' ')
+                e++;
+            if (e > p)
+                word_add(st, p, (size_t)(e - p), word_lists[l].mask);
+            p = e;
+        }
+    }
+    char path[4096];
+    fl_status rc;
+    bool missing = true;
+    if (datadir) {
+        snprintf(path, sizeof path, "%s/gazetteer.tsv", datadir);
+        rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
+    } else {
+        snprintf(path, sizeof path, "%s/facts/gazetteer.tsv", FL_SOURCE_DIR);
+        rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
+        if (rc == FL_OK && missing) {
+            fl_gazetteer_free(st->gaz);
+            st->gaz = NULL;
+            snprintf(path, sizeof path, "%s/gazetteer.tsv", FL_INSTALL_DATADIR);
+            rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
+        }
+    }
+    if (rc) {
+        fl_names_free(st);
+        return rc;
+    }
+    *out = st;
+    return FL_OK;
+}
+
+void fl_names_free(fl_names_state *s)
+{
+    if (!s)
+        return;
+    fl_gazetteer_free(s->gaz);
+    fl_free(s);
+}
+
+/* ---- tokens ---- */
+
+enum {
+    T_CAP = 1u << 0,   /* starts with an upper-case letter */
+    T_LOWER = 1u << 1, /* starts with a lower-case letter */
+    T_UPPER = 1u << 2, /* two or more letters, all upper case (an acronym) */
+    T_JOIN = 1u << 3,  /* joined to the previous word by white space only */
+    T_SENT = 1u << 4,  /* first word of a sentence or of a quotation */
+    T_POSS = 1u << 5,  /* a possessive "'s" was cut off */
+};
+
+typedef struct tok {
+    size_t s, e;
+    unsigned flags;
+    unsigned mask; /* word_mask of the word, MASK_UNSET until asked for */
+} tok;
+
+#define MASK_UNSET 0x80000000u
+
+enum cand_kind { C_PERSON, C_ORG, C_PLACE, C_SINGLE };
+
+typedef struct cand {
+    enum cand_kind kind;
+    size_t s, e;   /* the name */
+    size_t ts, te; /* the title, ts == te when none */
+    const fl_place *place;
+    bool confirmed;                /* a person with a cue (else kept only if a chain confirms it) */
+    size_t first_end, last_start;  /* first and last word of the name */
+    uint64_t hfull, hfirst, hlast; /* hashes of the normalised name and its end words */
+} cand;
+
+/* Mention chains look this many candidates back (and, for titled names,
+ * forward): linear time on pathological inputs, ample for news articles. */
+#define CHAIN_WINDOW 256
+
+typedef struct scan {
+    const fl_names_state *st;
+    const fl_article *a;
+    const char *text;
+    tok *toks;
+    size_t nt, cap_toks;
+    cand *cands;
+    size_t nc, cap_cands;
+    fl_strbuf key;  /* scratch for normalised keys */
+    fl_strbuf key2; /* a second one, for comparisons */
+    bool nomem;
+} scan;
+
+static bool ascii_upper(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static unsigned classify(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c >= 'a' && c <= 'z' &&
+        !(n > 2 && (s[1] == '-' || s[1] == '\'' || s[2] == '-' || (n > 3 && s[3] == '-'))))
+        return T_LOWER; /* the common case: an ordinary lower-case word */
+    unsigned f = 0;
+    size_t letters = 0, upper = 0;
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x80)
+            ascii = false;
+        else if (ascii_upper(b))
+            letters++, upper++;
+        else if (b >= 'a' && b <= 'z')
+            letters++;
+    }
+    if (c < 0x80) {
+        if (ascii_upper(c))
+            f |= T_CAP;
+        else if (c >= 'a' && c <= 'z')
+            f |= T_LOWER;
+    } else {
+        size_t i = 0;
+        utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)fl_utf8_next(s, n, &i));
+        if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
+            f |= T_CAP;
+        else if (cat == UTF8PROC_CATEGORY_LL)
+            f |= T_LOWER;
+    }
+    if (ascii && letters >= 2 && upper == letters)
+        f |= T_UPPER;
+    /* "al-Nuri", "el-Sisi", "bin-Salman", "d'Estaing": a name despite the particle */
+    if (f & T_LOWER) {
+        const char *h = memchr(s, '-', n < 5 ? n : 5);
+        if (!h && n > 2 && s[1] == '\'')
+            h = s + 1;
+        if (h && h + 1 < s + n && ascii_upper((unsigned char)h[1]) &&
+            (h - s == 1 || h - s == 2 || h - s == 3))
+            f = (f & ~T_LOWER) | T_CAP;
+    }
+    return f;
+}
+
+/* true when the gap s[0..n) between two words is white space holding at most
+ * one line break. */
+static bool gap_joins(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    int breaks = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t')
+            continue;
+        if (c == '\n' && ++breaks <= 1)
+            continue;
+        if (c == '\r')
+            continue;
+        if (c == '&' && i > 0 && i + 1 < n && s[i - 1] == ' ' && s[i + 1] == ' ')
+            continue;                                                    /* "Brenner & Co" */
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) { /* NBSP */
+            i++;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+/* true when the gap before a word opens a quotation or a parenthesis. */
+static bool gap_opens(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '(' || c == '[' || c == ':' || c == ';')
+            return true;
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x9C || (unsigned char)s[i + 2] == 0x98 ||
+             (unsigned char)s[i + 2] == 0x94 || (unsigned char)s[i + 2] == 0x93))
+            return true;
+        if (c == '-' && i + 1 < n && s[i + 1] == '-')
+            return true;
+    }
+    return false;
+}
+
+/* The word-list mask of token k, computed on first use. */
+static unsigned M(const scan *sc, size_t k)
+{
+    tok *t = &sc->toks[k];
+    if (t->mask == MASK_UNSET)
+        t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s);
+    return t->mask;
+}
+
+static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
+{
+    const char *t = sc->text;
+    const fl_article *a = sc->a;
+    size_t end = p->offset + p->length;
+    size_t pos = p->offset, ws, we;
+    sc->nt = 0;
+    size_t prev_end = p->offset;
+    size_t sent_seen = SIZE_MAX;
+    /* a word takes at least two bytes with its gap: one growth per paragraph */
+    if (FL_GROW(sc->toks, sc->cap_toks, p->length / 2 + 2))
+        return -1;
+    while (fl_word_next(t, end, &pos, &ws, &we)) {
+        tok *k = &sc->toks[sc->nt];
+        k->s = ws;
+        k->e = we;
+        k->flags = classify(t + ws, we - ws);
+        /* cut a possessive 's / ’s */
+        if (we - ws > 2 && t[we - 1] == 's' && t[we - 2] == '\'') {
+            k->e = we - 2;
+            k->flags |= T_POSS;
+        } else if (we - ws > 4 && t[we - 1] == 's' && (unsigned char)t[we - 2] == 0x99 &&
+                   (unsigned char)t[we - 3] == 0x80 && (unsigned char)t[we - 4] == 0xE2) {
+            k->e = we - 4;
+            k->flags |= T_POSS;
+        }
+        k->mask = MASK_UNSET;
+        if (sc->nt > 0) {
+            const tok *pk = &sc->toks[sc->nt - 1];
+            const char *g = t + prev_end;
+            size_t gn = ws - prev_end;
+            if (gn == 1 && g[0] == ' ' && !(pk->flags & T_POSS)) {
+                k->flags |= T_JOIN; /* the common case */
+                goto sentences;
+            }
+            if (!(pk->flags & T_POSS) && gap_joins(g, gn))
+                k->flags |= T_JOIN;
+            else if (!(pk->flags & T_POSS) && gn >= 2 && g[0] == '.' && gap_joins(g + 1, gn - 1) &&
+                     ((M(sc, sc->nt - 1) & W_ABBR) ||
+                      (pk->e - pk->s == 1 && ascii_upper(t[pk->s]))))
+                k->flags |= T_JOIN;
+            if (gap_opens(g, gn))
+                k->flags |= T_SENT;
+        } else {
+            k->flags |= T_SENT;
+        }
+    sentences:
+        /* sentence starts */
+        while (*sentence < a->n_sentences &&
+               a->sentences[*sentence].offset + a->sentences[*sentence].length <= ws)
+            (*sentence)++;
+        if (*sentence < a->n_sentences && a->sentences[*sentence].offset <= ws &&
+            sent_seen != *sentence) {
+            sent_seen = *sentence;
+            k->flags |= T_SENT;
+        }
+        prev_end = we;
+        sc->nt++;
+    }
+    return 0;
+}
+
+/* ---- keys ---- */
+
+/* Normalises text[s..e) into sb (reset first); -1 on ENOMEM. */
+static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
+{
+    fl_strbuf_reset(sb);
+    if (fl_normalize_append(sb, sc->text + s, e - s) < 0) {
+        sc->nomem = true;
+        return -1;
+    }
+    return 0;
+}
+
+static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, bool *demonym,
+                                 size_t *ext_end)
+{
+    *ext_end = 0;
+    const fl_gazetteer *g = sc->st->gaz;
+    const tok *tk = sc->toks;
+    /* datelines and headlines in capitals ("TOKYO, June 14 -") are not mentions */
+    if (!g || ((tk[k].flags & T_UPPER) && tk[k].e - tk[k].s > 3 &&
+               !memchr(sc->text + tk[k].s, '.', tk[k].e - tk[k].s)))
+        return NULL;
+    if (make_key(sc, &sc->key, tk[k].s, tk[k].e) < 0)
+        return NULL;
+    unsigned m = fl_gazetteer_max_words(g, sc->key.buf, sc->key.len);
+    if (!m)
+        return NULL;
+    size_t max = r1 - k < m ? r1 - k : m;
+    for (size_t l = max; l >= 1; l--) {
+        if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e) < 0)
+            return NULL;
+        /* a possessive or an abbreviation's stop inside the span is written out */
+        const fl_place *pl = fl_gazetteer_lookup(g, sc->key.buf, sc->key.len, demonym);
+        if (!pl && tk[k + l - 1].e < sc->a->text_len && sc->text[tk[k + l - 1].e] == '.') {
+            if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e + 1) < 0)
+                return NULL;
+            pl = fl_gazetteer_lookup(g, sc->key.buf, sc->key.len, demonym);
+        }
+        /* "St. John's": a name that ends in what looked like a possessive */
+        const tok *last = &tk[k + l - 1];
+        if (!pl && (last->flags & T_POSS)) {
+            size_t e = last->e + (sc->text[last->e] == '\'' ? 2 : 4);
+            if (make_key(sc, &sc->key, tk[k].s, e) < 0)
+                return NULL;
+            if ((pl = fl_gazetteer_lookup(g, sc->key.buf, sc->key.len, demonym)))
+                *ext_end = e;
+        }
+        if (pl) {
+            *words = l;
+            return pl;
+        }
+    }
+    return NULL;
+}
+
+/* FNV-1a of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
+static uint64_t key_hash(scan *sc, size_t s, size_t e)
+{
+    if (make_key(sc, &sc->key, s, e) < 0)
+        return 0;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < sc->key.len; i++) {
+        h ^= (unsigned char)sc->key.buf[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* ---- candidates ---- */
+
+static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
+{
+    if (FL_GROW(sc->cands, sc->cap_cands, sc->nc + 1)) {
+        sc->nomem = true;
+        return NULL;
+    }
+    cand *c = &sc->cands[sc->nc++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->s = sc->toks[r0].s;
+    c->e = sc->toks[r1 - 1].e;
+    c->first_end = sc->toks[r0].e;
+    c->last_start = sc->toks[r1 - 1].s;
+    c->hfull = key_hash(sc, c->s, c->e);
+    c->hfirst = r1 - r0 == 1 ? c->hfull : key_hash(sc, c->s, c->first_end);
+    c->hlast = r1 - r0 == 1 ? c->hfull : key_hash(sc, c->last_start, c->e);
+    return c;
+}
+
+static bool is_roman(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("IVXLCDM", s[i]))
+            return false;
+    return true;
+}
+
+/* A person cue after the name ending at token r1 - 1. */
+static bool cue_after(const scan *sc, size_t r1)
+{
+    const tok *tk = sc->toks;
+    if (tk[r1 - 1].flags & T_POSS)
+        return false;
+    if (r1 >= sc->nt)
+        return false;
+    const tok *n = &tk[r1];
+    unsigned nmask = M(sc, r1);
+    const char *g = sc->text + tk[r1 - 1].e;
+    size_t gn = n->s - tk[r1 - 1].e;
+    if (n->flags & T_JOIN) {
+        size_t k = r1;
+        for (int aux = 0; aux < 3 && k < sc->nt && (M(sc, k) & W_AUX) && (tk[k].flags & T_JOIN);
+             aux++)
+            k++;
+        return k < sc->nt && (tk[k].flags & T_JOIN) && (M(sc, k) & W_SPEECH) &&
+               (tk[k].flags & T_LOWER);
+    }
+    /* ", the chief executive", ", who", ", 45," */
+    if (gn >= 2 && g[0] == ',' && gap_joins(g + 1, gn - 1)) {
+        if ((n->flags & T_LOWER) && (nmask & (W_APPOS | W_ROLE)))
+            return true;
+        if (sc->text[n->s] >= '0' && sc->text[n->s] <= '9' && n->e - n->s <= 3)
+            return true;
+        if ((nmask & W_SPEECH) && (n->flags & T_LOWER))
+            return true;
+    }
+    /* "Hiroshi Tanabe (pictured)" and similar: no */
+    return false;
+}
+
+/* A person cue before the name starting at token r0. */
+static bool cue_before(const scan *sc, size_t r0)
+{
+    const tok *tk = sc->toks;
+    if (r0 == 0)
+        return false;
+    const tok *p = &tk[r0 - 1];
+    /* "Its spokesman, Robert Lang," */
+    if (!(tk[r0].flags & T_JOIN)) {
+        const char *g = sc->text + p->e;
+        size_t gn = tk[r0].s - p->e;
+        return gn >= 2 && g[0] == ',' && gap_joins(g + 1, gn - 1) && (p->flags & T_LOWER) &&
+               (M(sc, r0 - 1) & W_ROLE);
+    }
+    if ((p->flags & T_LOWER) && (M(sc, r0 - 1) & (W_ROLE | W_SPEECH)))
+        return true;
+    /* "according to X" */
+    if (r0 >= 2 && p->e - p->s == 2 && memcmp(sc->text + p->s, "to", 2) == 0 &&
+        tk[r0 - 2].e - tk[r0 - 2].s == 9 && memcmp(sc->text + tk[r0 - 2].s, "according", 9) == 0)
+        return true;
+    return false;
+}
+
+static void run(scan *sc, size_t r0, size_t r1, bool at_start);
+
+static void person(scan *sc, size_t t0, size_t h, size_t n0, size_t r1, bool confirmed)
+{
+    if (n0 >= r1)
+        return;
+    if (r1 - n0 > 4)
+        r1 = n0 + 4;
+    cand *c = add_cand(sc, C_PERSON, n0, r1);
+    if (!c)
+        return;
+    if (h != SIZE_MAX) {
+        c->ts = sc->toks[t0].s;
+        c->te = sc->toks[h].e;
+    }
+    c->confirmed = confirmed;
+}
+
+static void run(scan *sc, size_t r0, size_t r1, bool at_start)
+{
+    const tok *tk = sc->toks;
+    size_t orig0 = r0, r1_full = r1;
+    /* strip function words, dates and connectors at the ends */
+    while (r0 < r1) {
+        unsigned m = M(sc, r0);
+        if ((tk[r0].flags & T_LOWER) || ((m & (W_STOP | W_TIME)) && !(m & W_HONOR)))
+            r0++;
+        else
+            break;
+    }
+    while (r1 > r0) {
+        const tok *l = &tk[r1 - 1];
+        bool may = l->e - l->s == 3 && memcmp(sc->text + l->s, "May", 3) == 0;
+        if ((l->flags & T_LOWER) || ((M(sc, r1 - 1) & W_TIME) && !(may && r1 - r0 > 1)) ||
+            ((M(sc, r1 - 1) & W_POSTNOM) && r1 - r0 > 1))
+            r1--;
+        else
+            break;
+    }
+    if (r0 >= r1 || sc->nomem)
+        return;
+    if (r0 != orig0)
+        at_start = false;
+    size_t n = r1 - r0;
+    /* all-caps headline */
+    for (size_t k = r0 + 1; k < r1; k++)
+        if ((tk[k].flags & T_UPPER) && (tk[k - 1].flags & T_UPPER))
+            return;
+
+    /* honorific: "Mr Li", "Dr Imogen Hart", "Lord Ashby of Wenlow" */
+    if (M(sc, r0) & W_HONOR) {
+        if (M(sc, r0) & W_PEER) {
+            for (size_t k = r0 + 1; k < r1; k++)
+                if (tk[k].e - tk[k].s == 2 && memcmp(sc->text + tk[k].s, "of", 2) == 0) {
+                    person(sc, 0, SIZE_MAX, r0, r1, true);
+                    return;
+                }
+        }
+        size_t h = r0;
+        while (h + 1 < r1 && (M(sc, h + 1) & (W_HONOR | W_THEAD)) && !(M(sc, h + 1) & W_ORG) &&
+               (tk[h + 1].flags & T_CAP))
+            h++;
+        person(sc, r0, h, h + 1, r1, true);
+        return;
+    }
+
+    bool has_org = false;
+    for (size_t k = r0; k < r1; k++)
+        if (M(sc, k) & W_ORG)
+            has_org = true;
+
+    /* "Britain and France", "John Smith and Mary Jones": two runs */
+    if (!has_org) {
+        for (size_t k = r0 + 1; k < r1; k++) {
+            bool amp = false;
+            for (size_t g = tk[k - 1].e; g < tk[k].s; g++)
+                if (sc->text[g] == '&')
+                    amp = true;
+            if (amp) {
+                run(sc, r0, k, at_start);
+                run(sc, k, r1, false);
+                return;
+            }
+            if ((M(sc, k) & W_AND) && (tk[k].flags & T_LOWER)) {
+                run(sc, r0, k, at_start);
+                run(sc, k + 1, r1, false);
+                return;
+            }
+        }
+    }
+
+    /* title + name: "Prime Minister Anna Vale", "Chinese Premier Li Keqiang" */
+    for (size_t h = r0; h + 1 < r1; h++) {
+        if (!(M(sc, h) & W_THEAD) || !(tk[h + 1].flags & T_CAP) ||
+            (M(sc, h + 1) & (W_THEAD | W_TMOD | W_HONOR)))
+            continue;
+        bool org_after = false;
+        for (size_t k = h + 1; k < r1; k++)
+            if (M(sc, k) & W_ORG)
+                org_after = true;
+        if (org_after)
+            continue;
+        size_t t0 = h;
+        while (t0 > r0 && (M(sc, t0 - 1) & (W_TMOD | W_THEAD)))
+            t0--;
+        /* "Bank of England Governor Mark Carney": the org before the title */
+        run(sc, r0, t0, at_start && t0 == r0);
+        person(sc, t0, h, h + 1, r1, true);
+        return;
+    }
+
+    if (has_org) {
+        if (n == 1 && !(tk[r0].flags & T_UPPER))
+            return; /* a bare cue word: "Bank", "Council" */
+        add_cand(sc, C_ORG, r0, r1);
+        return;
+    }
+
+    /* gazetteer: longest match from the left, the rest classified again */
+    for (size_t k = r0; k < r1; k++) {
+        size_t words = 0;
+        bool demonym = false;
+        size_t ext_end;
+        const fl_place *pl = gaz_match(sc, k, r1, &words, &demonym, &ext_end);
+        if (sc->nomem)
+            return;
+        if (!pl)
+            continue;
+        run(sc, r0, k, at_start && k == r0);
+        if (!demonym) {
+            cand *c = add_cand(sc, C_PLACE, k, k + words);
+            if (!c)
+                return;
+            c->place = pl;
+            if (ext_end)
+                c->e = ext_end;
+        }
+        run(sc, k + words, r1, false);
+        return;
+    }
+
+    if (n == 1) {
+        const tok *k = &tk[r0];
+        unsigned km = M(sc, r0);
+        size_t len = k->e - k->s;
+        if (k->flags & T_UPPER) {
+            if (len <= 6 && !(km & (W_NOACRO | W_THEAD | W_HONOR)) &&
+                !is_roman(sc->text + k->s, len))
+                add_cand(sc, C_ORG, r0, r1);
+            return;
+        }
+        if ((k->flags & T_CAP) && !(km & (W_THEAD | W_TMOD | W_TIME | W_STOP)))
+            add_cand(sc, C_SINGLE, r0, r1);
+        return;
+    }
+    if (n > 4)
+        return;
+    for (size_t k = r0; k < r1; k++)
+        if (!(tk[k].flags & (T_CAP | T_LOWER)) || (tk[k].flags & T_UPPER) ||
+            (M(sc, k) & (W_THEAD | W_STOP)))
+            return;
+    bool cue = cue_after(sc, r1_full) || (at_start && cue_before(sc, r0));
+    /* "analysts at Rowe Kingsley said": a firm, not a person */
+    if (cue && at_start && r0 > 0 && (tk[r0].flags & T_JOIN) && tk[r0 - 1].e - tk[r0 - 1].s == 2 &&
+        memcmp(sc->text + tk[r0 - 1].s, "at", 2) == 0) {
+        add_cand(sc, C_ORG, r0, r1);
+        return;
+    }
+    person(sc, 0, SIZE_MAX, r0, r1, cue);
+}
+
+static void paragraph_runs(scan *sc)
+{
+    const tok *tk = sc->toks;
+    size_t i = 0;
+    while (i < sc->nt && !sc->nomem) {
+        bool pronoun_i =
+            tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.';
+        if (!(tk[i].flags & T_CAP) || pronoun_i) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < sc->nt && (tk[j].flags & T_JOIN)) {
+            if (tk[j].flags & T_CAP) {
+                if ((tk[j].flags & T_SENT) && !(M(sc, j - 1) & W_ABBR))
+                    break;
+                j++;
+                continue;
+            }
+            /* lower-case suffixes of companies: "Tesco plc" */
+            if ((M(sc, j) & W_ORG) && (tk[j].flags & T_LOWER)) {
+                j++;
+                break;
+            }
+            size_t k = j;
+            while (k < sc->nt && (tk[k].flags & T_JOIN) && (tk[k].flags & T_LOWER) &&
+                   (M(sc, k) & W_CONN) && k - j < 3)
+                k++;
+            if (k > j && k < sc->nt && (tk[k].flags & T_JOIN) && (tk[k].flags & T_CAP)) {
+                j = k + 1;
+                continue;
+            }
+            break;
+        }
+        run(sc, i, j, true);
+        i = j;
+    }
+}
+
+/* ---- resolution and output ---- */
+
+static bool is_full(const cand *c)
+{
+    return c->kind == C_PERSON && c->first_end < c->e;
+}
+
+/* The full-name person that the candidate at index ci (a single word or a
+ * titled surname) refers to: the latest one before it whose last word is that
+ * word; for a titled name ("Mr Xi") also one after it, and one whose first
+ * word matches ("Xi Jinping": family name first).  NULL when none. */
+static const cand *chain_person(const scan *sc, size_t ci, bool titled)
+{
+    const cand *c = &sc->cands[ci];
+    size_t lo = ci > CHAIN_WINDOW ? ci - CHAIN_WINDOW : 0;
+    size_t hi = titled ? (sc->nc - ci > CHAIN_WINDOW ? ci + CHAIN_WINDOW : sc->nc) : ci;
+    for (int pass = 0; pass < (titled ? 2 : 1); pass++) {
+        for (size_t i = ci; i-- > lo;) {
+            const cand *o = &sc->cands[i];
+            if (is_full(o) && o->confirmed && (pass ? o->hfirst : o->hlast) == c->hfull)
+                return o;
+        }
+        for (size_t i = ci + 1; i < hi; i++) {
+            const cand *o = &sc->cands[i];
+            if (is_full(o) && o->confirmed && (pass ? o->hfirst : o->hlast) == c->hfull)
+                return o;
+        }
+    }
+    return NULL;
+}
+
+static fl_status emit(scan *sc, fl_facts *out, const cand *c, fl_fact_kind kind,
+                      const char *canonical, size_t canonical_len, fl_error *err)
+{
+    fl_fact *f = fl_facts_add(out, kind, c->s, c->e - c->s);
+    if (!f)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    const char *name = fl_facts_str(out, sc->text + c->s, c->e - c->s);
+    if (make_key(sc, &sc->key, c->s, c->e) < 0)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    const char *key = fl_facts_str(out, sc->key.buf, sc->key.len);
+    const char *title = c->te > c->ts ? fl_facts_str(out, sc->text + c->ts, c->te - c->ts) : NULL;
+    const char *canon = canonical ? fl_facts_str(out, canonical, canonical_len) : name;
+    if (!name || !key || !canon || (c->te > c->ts && !title))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    f->text = name;
+    f->name = name;
+    f->key = key;
+    f->title = title;
+    f->canonical = canon;
+    return FL_OK;
+}
+
+static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
+{
+    /* promote unconfirmed full names that a titled or cued mention confirms */
+    for (size_t i = 0; i < sc->nc; i++) {
+        cand *c = &sc->cands[i];
+        if (c->kind != C_PERSON || c->confirmed)
+            continue;
+        size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
+        size_t hi = sc->nc - i > CHAIN_WINDOW ? i + CHAIN_WINDOW : sc->nc;
+        for (size_t j = lo; j < hi && !c->confirmed; j++) {
+            const cand *o = &sc->cands[j];
+            if (j == i || o->kind != C_PERSON || !o->confirmed)
+                continue;
+            if (is_full(o) ? o->hfull == c->hfull
+                           : (o->te > o->ts && (c->hlast == o->hfull || c->hfirst == o->hfull)))
+                c->confirmed = true;
+        }
+    }
+    for (size_t i = 0; i < sc->nc; i++) {
+        const cand *c = &sc->cands[i];
+        fl_status st = FL_OK;
+        switch (c->kind) {
+        case C_PLACE:
+            st = emit(sc, out, c, FL_FACT_PLACE, c->place->name, strlen(c->place->name), err);
+            break;
+        case C_ORG:
+            st = emit(sc, out, c, FL_FACT_ORG, NULL, 0, err);
+            break;
+        case C_PERSON:
+            if (!c->confirmed)
+                break;
+            if (is_full(c)) {
+                st = emit(sc, out, c, FL_FACT_PERSON, NULL, 0, err);
+            } else {
+                const cand *o = chain_person(sc, i, true);
+                st = emit(sc, out, c, FL_FACT_PERSON, o ? sc->text + o->s : NULL,
+                          o ? o->e - o->s : 0, err);
+            }
+            break;
+        case C_SINGLE: {
+            const cand *o = chain_person(sc, i, false);
+            if (o) {
+                st = emit(sc, out, c, FL_FACT_PERSON, sc->text + o->s, o->e - o->s, err);
+                break;
+            }
+            /* "Kaito" after "Kaito Heavy Industries Co" */
+            size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
+            for (size_t j = i; j-- > lo;) {
+                const cand *g = &sc->cands[j];
+                if (g->kind == C_ORG && g->first_end < g->e && g->hfirst == c->hfull) {
+                    st = emit(sc, out, c, FL_FACT_ORG, sc->text + g->s, g->e - g->s, err);
+                    break;
+                }
+            }
+            break;
+        }
+        }
+        if (st)
+            return st;
+        if (sc->nomem)
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+    }
+    return FL_OK;
+}
+
+fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_article *a,
+                           fl_facts *out, fl_error *err)
+{
+    (void)t;
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.st = s;
+    sc.a = a;
+    sc.text = a->text;
+    fl_strbuf_init(&sc.key);
+    fl_strbuf_init(&sc.key2);
+    fl_status st = FL_OK;
+    size_t sentence = 0;
+    for (size_t p = 0; p < a->n_paragraphs; p++) {
+        if (tokenize(&sc, &a->paragraphs[p], &sentence) < 0) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        paragraph_runs(&sc);
+        if (sc.nomem) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+    st = resolve(&sc, out, err);
+cleanup:
+    fl_free(sc.toks);
+    fl_free(sc.cands);
+    fl_strbuf_release(&sc.key);
+    fl_strbuf_release(&sc.key2);
+    return st;
+}

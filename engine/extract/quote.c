@@ -1,0 +1,1172 @@
+/*
+ * quote.c - the quote extractor: direct speech and who said it.
+ *
+ * Marks: straight '"' and curly U+201C/U+201D double quotes.  Single quotes
+ * are never top-level marks, so apostrophes ("don't", "Xi's") and nested
+ * quotes ('...' inside "...") stay part of the text.  Marks are found with
+ * memchr, paragraph by paragraph, so the scan is linear and a quote never
+ * runs past its paragraph: a paragraph that ends inside a quote continues
+ * only into a next paragraph that opens with a mark (news style for a quote
+ * over several paragraphs); each paragraph piece is one fact.
+ *
+ * Attribution looks at the words just after the closing mark (`," he said`,
+ * `," said Mr Li`, `," the ministry said`, `, according to X`) and, failing
+ * that, back from the opening mark to the start of its sentence (`X said:`,
+ * `X told reporters:`, `X said that the offer was "...`).  Speakers are
+ * resolved against the person and org facts already in `out`; pronouns to
+ * the last person named before the quote; "the PM" to the last person with
+ * that title; "the company" to the last organisation.  An unattributed quote
+ * right after an attributed one (same or previous paragraph) carries its
+ * speaker.  See docs/facts-quotes-names.md.
+ */
+#include "core/alloc.h"
+#include "core/normalize.h"
+#include "core/strbuf.h"
+#include "core/utf8.h"
+#include "extract/gazetteer.h"
+#include "extract/internal.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct fl_quote_state {
+    int unused; /* nothing to compile: the vocabulary is static */
+};
+
+fl_status fl_quote_init(fl_quote_state **out, const char *datadir, fl_error *err)
+{
+    (void)datadir;
+    fl_quote_state *s = fl_calloc(1, sizeof *s);
+    if (!s)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    *out = s;
+    return FL_OK;
+}
+
+void fl_quote_free(fl_quote_state *s)
+{
+    fl_free(s);
+}
+
+/* ---- vocabulary ---- */
+
+typedef enum verb_class { V_NONE = 0, V_SAID, V_TOLD, V_ADDED } verb_class;
+
+static const struct {
+    const char *w;
+    verb_class c;
+} verbs[] = {
+    {"said", V_SAID},      {"says", V_SAID},      {"told", V_TOLD},         {"tells", V_TOLD},
+    {"added", V_ADDED},    {"adds", V_ADDED},     {"explained", V_SAID},    {"explains", V_SAID},
+    {"stated", V_SAID},    {"states", V_SAID},    {"warned", V_SAID},       {"warns", V_SAID},
+    {"insisted", V_SAID},  {"insists", V_SAID},   {"argued", V_SAID},       {"argues", V_SAID},
+    {"noted", V_SAID},     {"notes", V_SAID},     {"claimed", V_SAID},      {"claims", V_SAID},
+    {"declared", V_SAID},  {"declares", V_SAID},  {"admitted", V_SAID},     {"admits", V_SAID},
+    {"wrote", V_SAID},     {"writes", V_SAID},    {"asked", V_SAID},        {"asks", V_SAID},
+    {"replied", V_SAID},   {"replies", V_SAID},   {"continued", V_SAID},    {"continues", V_SAID},
+    {"announced", V_SAID}, {"conceded", V_SAID},  {"concedes", V_SAID},     {"stressed", V_SAID},
+    {"stresses", V_SAID},  {"recalled", V_SAID},  {"recalls", V_SAID},      {"cautioned", V_SAID},
+    {"commented", V_SAID}, {"responded", V_SAID}, {"acknowledged", V_SAID}, {"observed", V_SAID},
+    {"predicted", V_SAID}, {"urged", V_SAID},     {"pointed", V_SAID},      {"remarked", V_SAID},
+    {"say", V_SAID},       {"tell", V_TOLD},      {"add", V_ADDED},
+};
+
+static const char *const pronouns[] = {"he", "she", "they", "it"};
+static const char *const determiners[] = {"the",   "a",   "an",  "his",     "her",  "its",
+                                          "their", "our", "one", "another", "this", "that"};
+static const char *const aux_words[] = {
+    "has",  "had", "have", "also", "will",     "would",  "later", "then",  "previously",
+    "once", "was", "is",   "had",  "recently", "simply", "just",  "again", "further"};
+/* Words that end a noun phrase read forwards ("said the minister on Monday"). */
+static const char *const np_stops[] = {
+    "on",      "in",    "at",     "to",      "for",  "with",  "yesterday", "today",  "tomorrow",
+    "last",    "this",  "that",   "when",    "as",   "after", "before",    "while",  "who",
+    "which",   "and",   "but",    "during",  "from", "by",    "of",        "adding", "saying",
+    "earlier", "later", "late",   "told",    "said", "in",    "about",     "than",   "had",
+    "has",     "was",   "is",     "were",    "are",  "will",  "would",     "also",   "then",
+    "because", "if",    "though", "although"};
+/* Capitalised sentence openers that are not part of a speaker's name. */
+static const char *const conjunctions[] = {
+    "But",  "And",   "However",   "Yet",   "So",      "Now",     "Still",  "Meanwhile", "Then",
+    "Also", "Today", "Yesterday", "Later", "Earlier", "Instead", "Indeed", "Here"};
+/* Common nouns that stand for an organisation ("the ministry said"). */
+static const char *const org_nouns[] = {
+    "company",     "firm",         "group",        "bank",      "ministry",   "department",
+    "government",  "council",      "agency",       "authority", "commission", "board",
+    "union",       "party",        "club",         "business",  "retailer",   "airline",
+    "carrier",     "maker",        "manufacturer", "insurer",   "lender",     "regulator",
+    "association", "federation",   "court",        "police",    "charity",    "university",
+    "institute",   "committee",    "fund",         "office",    "embassy",    "spokesman",
+    "spokeswoman", "spokesperson", "statement"};
+
+static bool is_word(const char *t, size_t ws, size_t we, const char *w)
+{
+    size_t n = strlen(w);
+    return we - ws == n && memcmp(t + ws, w, n) == 0;
+}
+
+/* Case-insensitive for ASCII words in the list (sentence-initial "He"). */
+static bool is_word_ci(const char *t, size_t ws, size_t we, const char *w)
+{
+    size_t n = strlen(w);
+    if (we - ws != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = t[ws + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != w[i])
+            return false;
+    }
+    return true;
+}
+
+static bool in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ci ? is_word_ci(t, ws, we, list[i]) : is_word(t, ws, we, list[i]))
+            return true;
+    return false;
+}
+
+#define IN(list, ci) in_list(t, ws, we, list, sizeof list / sizeof list[0], ci)
+
+static verb_class verb_of(const char *t, size_t ws, size_t we)
+{
+    if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z')
+        return V_NONE;
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (is_word(t, ws, we, verbs[i].w))
+            return verbs[i].c;
+    return V_NONE;
+}
+
+static bool is_pronoun(const char *t, size_t ws, size_t we)
+{
+    return IN(pronouns, true);
+}
+
+static bool is_det(const char *t, size_t ws, size_t we)
+{
+    return IN(determiners, true);
+}
+
+static bool is_aux(const char *t, size_t ws, size_t we)
+{
+    return IN(aux_words, false);
+}
+
+static bool is_np_stop(const char *t, size_t ws, size_t we)
+{
+    return IN(np_stops, false);
+}
+
+static bool is_cap(const char *t, size_t ws, size_t we)
+{
+    unsigned char c = (unsigned char)t[ws];
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    size_t i = ws;
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)fl_utf8_next(t, we, &i));
+    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+}
+
+static bool is_lower_word(const char *t, size_t ws)
+{
+    return t[ws] >= 'a' && t[ws] <= 'z';
+}
+
+/* ---- word stepping ---- */
+
+/* The next word in [pos, lim). */
+static bool fwd(const char *t, size_t pos, size_t lim, size_t *ws, size_t *we)
+{
+    return fl_word_next(t, lim, &pos, ws, we);
+}
+
+/* Classifies the gap t[a..b): 0 white space only, 1 a comma (and spaces),
+ * 2 anything else. */
+static int gap_kind(const char *t, size_t a, size_t b)
+{
+    int k = 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == 0xC2 && i + 1 < b && (unsigned char)t[i + 1] == 0xA0) {
+            i++;
+            continue;
+        }
+        if (c == ',' && k == 0) {
+            k = 1;
+            continue;
+        }
+        return 2;
+    }
+    return k;
+}
+
+/* The word ending at or before pos, not before lo: scans back over non-word
+ * characters, then over the word (inner apostrophes and hyphens included). */
+static bool back(const char *t, size_t lo, size_t pos, size_t *ws, size_t *we)
+{
+    size_t i = pos;
+    while (i > lo) {
+        size_t j = i;
+        uint32_t cp = fl_utf8_prev(t, &j);
+        if (fl_word_cp(cp))
+            break;
+        i = j;
+    }
+    if (i <= lo)
+        return false;
+    *we = i;
+    while (i > lo) {
+        size_t j = i;
+        uint32_t cp = fl_utf8_prev(t, &j);
+        if (fl_word_cp(cp)) {
+            i = j;
+            continue;
+        }
+        if ((cp == '\'' || cp == 0x2019 || cp == '-') && j > lo) {
+            size_t k = j;
+            if (fl_word_cp(fl_utf8_prev(t, &k))) {
+                i = j;
+                continue;
+            }
+        }
+        break;
+    }
+    *ws = i;
+    return true;
+}
+
+/* ---- facts in `out` the extractor resolves against ---- */
+
+typedef struct mention {
+    size_t offset, length;
+    fl_fact_kind kind;
+    const char *canonical; /* arena strings of `out`: stable while we add facts */
+    const char *title;
+    const char *name;
+} mention;
+
+typedef enum speaker_kind { S_NONE, S_PRONOUN, S_SPAN } speaker_kind;
+
+typedef struct piece {
+    size_t s, e;        /* inner text */
+    size_t open, close; /* the marks' offsets (close == SIZE_MAX when unclosed) */
+    size_t para;
+    size_t chain; /* index of the chain's first piece */
+    bool partial;
+    const char *attribution;
+    speaker_kind sk;
+    size_t ss, se; /* speaker as written */
+    const char *speaker;
+} piece;
+
+typedef struct qscan {
+    const fl_article *a;
+    const char *t;
+    mention *m;
+    size_t nm, cap_m;
+    piece *p;
+    size_t np, cap_p;
+    fl_strbuf buf;
+} qscan;
+
+/* The last mention of kind before offset (kind FL_FACT_KIND_COUNT: any person or org). */
+static const mention *last_mention(const qscan *q, size_t before, fl_fact_kind kind)
+{
+    size_t lo = 0, hi = q->nm;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (q->m[mid].offset < before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0;)
+        if (q->m[i].kind == kind && q->m[i].offset + q->m[i].length <= before)
+            return &q->m[i];
+    return NULL;
+}
+
+/* A person (preferred) or org mention overlapping [s, e). */
+static const mention *mention_in(const qscan *q, size_t s, size_t e)
+{
+    size_t lo = 0, hi = q->nm;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (q->m[mid].offset + q->m[mid].length <= s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const mention *org = NULL;
+    for (size_t i = lo; i < q->nm && q->m[i].offset < e; i++) {
+        if (q->m[i].offset + q->m[i].length <= s)
+            continue;
+        if (q->m[i].kind == FL_FACT_PERSON)
+            return &q->m[i];
+        if (!org)
+            org = &q->m[i];
+    }
+    return org;
+}
+
+static int cmp_mention(const void *a, const void *b)
+{
+    const mention *x = a, *y = b;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    return (int)x->kind - (int)y->kind;
+}
+
+/* ---- noun phrases ---- */
+
+/* The speaker noun phrase read forwards from pos ("said Mr Li on Monday",
+ * "said the prime minister"): [*ss, *se).  false when none. */
+static bool np_forward(const char *t, size_t pos, size_t lim, size_t *ss, size_t *se,
+                       speaker_kind *sk)
+{
+    size_t ws, we, n = 0, end = 0;
+    size_t at = pos;
+    if (!fwd(t, at, lim, &ws, &we) || gap_kind(t, at, ws) != 0)
+        return false;
+    *ss = ws;
+    if (is_pronoun(t, ws, we) && is_lower_word(t, ws)) {
+        *se = we;
+        *sk = S_PRONOUN;
+        return true;
+    }
+    bool cap = is_cap(t, ws, we);
+    if (!cap && !is_det(t, ws, we))
+        return false;
+    end = we;
+    at = we;
+    n = 1;
+    while (n < 6 && fwd(t, at, lim, &ws, &we)) {
+        int g = gap_kind(t, at, ws);
+        if (g != 0)
+            break;
+        bool poss = end >= 2 && t[end - 1] == 's' &&
+                    (t[end - 2] == '\'' || (end >= 4 && (unsigned char)t[end - 2] == 0x99));
+        if (cap && poss && is_lower_word(t, ws) && !is_np_stop(t, ws, we) && !verb_of(t, ws, we)) {
+            cap = false; /* "Calder's founder" */
+        } else if (cap) {
+            bool conn = is_word(t, ws, we, "de") || is_word(t, ws, we, "la") ||
+                        is_word(t, ws, we, "van") || is_word(t, ws, we, "von") ||
+                        is_word(t, ws, we, "of") || is_word(t, ws, we, "al");
+            if (!is_cap(t, ws, we) && !conn)
+                break;
+        } else if (is_np_stop(t, ws, we) || verb_of(t, ws, we)) {
+            break;
+        }
+        end = we;
+        at = we;
+        n++;
+    }
+    *se = end;
+    *sk = S_SPAN;
+    /* "said Calder's founder, Professor Lydia Ames": the name in the appositive */
+    if (fwd(t, end, lim, &ws, &we) && gap_kind(t, end, ws) == 1 && is_cap(t, ws, we)) {
+        size_t ns = ws, ne = we;
+        at = we;
+        for (int k = 0;
+             k < 5 && fwd(t, at, lim, &ws, &we) && gap_kind(t, at, ws) == 0 && is_cap(t, ws, we);
+             k++)
+            ne = at = we;
+        *ss = ns;
+        *se = ne;
+    }
+    return true;
+}
+
+/* The subject noun phrase that ends just before the verb starting at vs:
+ * "Ms Onslow said", "the company said", "Li Keqiang, the premier, said". */
+static bool np_backward(const char *t, size_t lo, size_t vs, size_t *ss, size_t *se,
+                        speaker_kind *sk)
+{
+    size_t ws, we, at = vs;
+    /* auxiliaries: "has said", "also told" */
+    for (int k = 0; k < 3; k++) {
+        if (!back(t, lo, at, &ws, &we) || gap_kind(t, we, at) != 0 || !is_aux(t, ws, we))
+            break;
+        at = ws;
+    }
+    if (!back(t, lo, at, &ws, &we))
+        return false;
+    int g = gap_kind(t, we, at);
+    if (g == 1) {
+        /* an appositive: "X, the chief executive, said" - find the comma before it */
+        size_t i = ws;
+        *se = we;
+        int words = 0;
+        while (i > lo && words < 10) {
+            size_t a, b;
+            if (!back(t, lo, i, &a, &b))
+                return false;
+            int gg = gap_kind(t, b, i);
+            if (gg == 2)
+                return false;
+            if (gg == 1) {
+                /* "the company's chairman, Edmund Ho, said": a name in the
+                 * appositive is the speaker; "Li Keqiang, the premier, said":
+                 * the words before it are */
+                if (is_cap(t, i, we)) {
+                    *ss = i;
+                    *sk = S_SPAN;
+                    return true;
+                }
+                at = b;
+                ws = a;
+                we = b;
+                g = 0;
+                break;
+            }
+            i = a;
+            words++;
+        }
+        if (g != 0)
+            return false;
+    } else if (g != 0) {
+        return false;
+    }
+    *se = we;
+    if (is_pronoun(t, ws, we)) {
+        *ss = ws;
+        *sk = S_PRONOUN;
+        return true;
+    }
+    *sk = S_SPAN;
+    if (is_cap(t, ws, we)) {
+        size_t start = ws;
+        for (int k = 0; k < 6; k++) {
+            size_t a, b;
+            if (!back(t, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
+                break;
+            bool conn = is_word(t, a, b, "de") || is_word(t, a, b, "la") ||
+                        is_word(t, a, b, "of") || is_word(t, a, b, "van") || is_word(t, a, b, "al");
+            if (!is_cap(t, a, b) && !conn) {
+                /* "the Prime Minister said": keep the determiner */
+                if (is_det(t, a, b))
+                    start = a;
+                break;
+            }
+            start = a;
+        }
+        /* "But Mr Leigh said": a sentence-initial conjunction is not the name */
+        size_t a, b;
+        if (fwd(t, start, *se, &a, &b) && b < *se &&
+            in_list(t, a, b, conjunctions, sizeof conjunctions / sizeof conjunctions[0], false)) {
+            size_t a2, b2;
+            if (fwd(t, b, *se + 1, &a2, &b2))
+                start = a2;
+        }
+        *ss = start;
+        return true;
+    }
+    /* lower case: "the company", "a spokeswoman", "analysts" */
+    size_t start = ws;
+    for (int k = 0; k < 4; k++) {
+        if (is_det(t, start, we) && start == ws)
+            return false; /* a bare determiner */
+        size_t a, b;
+        if (!back(t, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
+            break;
+        if (is_det(t, a, b)) {
+            start = a;
+            break;
+        }
+        if (is_np_stop(t, a, b) || verb_of(t, a, b) || !is_lower_word(t, a))
+            break;
+        start = a;
+    }
+    if (is_np_stop(t, ws, we))
+        return false;
+    *ss = start;
+    return true;
+}
+
+/* ---- attribution ---- */
+
+static const char *verb_attr(verb_class v, bool after)
+{
+    switch (v) {
+    case V_TOLD:
+        return "told";
+    case V_ADDED:
+        return "added";
+    default:
+        return after ? "said-after" : "said-before";
+    }
+}
+
+static size_t sentence_start(const qscan *q, size_t para_start, size_t pos)
+{
+    size_t lo = pos > 400 ? pos - 400 : 0;
+    if (lo < para_start)
+        lo = para_start;
+    const char *t = q->t;
+    for (size_t i = pos; i > lo; i--) {
+        char c = t[i - 1];
+        if ((c == '.' || c == '!' || c == '?') && i < pos && (t[i] == ' ' || t[i] == '\n')) {
+            /* an abbreviation ("Mr.", "U.S.") does not end a sentence */
+            size_t ws, we;
+            if (back(q->t, lo, i - 1, &ws, &we) && we == i - 1 &&
+                (we - ws <= 2 || is_word(t, ws, we, "Mrs")) && is_cap(t, ws, we))
+                continue;
+            return i;
+        }
+    }
+    return lo;
+}
+
+/* Attribution after the closing mark. */
+static bool attr_after(qscan *q, piece *pc, size_t lim)
+{
+    const char *t = q->t;
+    size_t pos = pc->close;
+    /* skip the closing mark */
+    pos += (unsigned char)t[pos] == '"' ? 1 : 3;
+    /* the quote must not end its sentence: `"We won." The firm said` */
+    size_t k = pc->e;
+    while (k > pc->s && (t[k - 1] == ' ' || t[k - 1] == '\''))
+        k--;
+    if (k > pc->s && t[k - 1] == '.' && !(k - pc->s >= 3 && t[k - 2] == '.' && t[k - 3] == '.'))
+        return false;
+    size_t ws, we;
+    if (!fwd(t, pos, lim, &ws, &we))
+        return false;
+    int g = gap_kind(t, pos, ws);
+    if (g == 2) {
+        /* allow a dash: `"..." - he said` */
+        bool dash = false;
+        for (size_t i = pos; i < ws; i++)
+            if (t[i] == '-' || ((unsigned char)t[i] == 0xE2 && i + 2 < ws &&
+                                (unsigned char)t[i + 2] >= 0x93 && (unsigned char)t[i + 2] <= 0x94))
+                dash = true;
+        if (!dash)
+            return false;
+    }
+    verb_class v = verb_of(t, ws, we);
+    if (v) {
+        /* `," said Mr Li` */
+        if (!np_forward(t, we, lim, &pc->ss, &pc->se, &pc->sk))
+            return false;
+        pc->attribution = verb_attr(v, true);
+        return true;
+    }
+    if (is_word(t, ws, we, "according")) {
+        size_t a, b;
+        if (fwd(t, we, lim, &a, &b) && is_word(t, a, b, "to") &&
+            np_forward(t, b, lim, &pc->ss, &pc->se, &pc->sk)) {
+            pc->attribution = "according-to";
+            return true;
+        }
+        return false;
+    }
+    /* `," X said`, `," the ministry said`, `," Li Keqiang, the premier, told reporters` */
+    size_t at = pos;
+    int commas = 0;
+    for (int n = 0; n < 12; n++) {
+        if (!fwd(t, at, lim, &ws, &we))
+            return false;
+        int gg = gap_kind(t, at, ws);
+        if (gg == 2 && n > 0)
+            return false;
+        if (gg == 1 && n > 0 && ++commas > 2)
+            return false;
+        if ((v = verb_of(t, ws, we))) {
+            if (n == 0)
+                return false;
+            if (!np_backward(t, pos, ws, &pc->ss, &pc->se, &pc->sk))
+                return false;
+            pc->attribution = verb_attr(v, true);
+            return true;
+        }
+        /* the subject starts right after the mark: a name, a determiner, a
+         * pronoun, or a bare plural two words from the verb ("analysts said") */
+        if (n == 0 && !(is_cap(t, ws, we) || is_det(t, ws, we) || is_pronoun(t, ws, we) ||
+                        is_lower_word(t, ws)))
+            return false;
+        if (n == 0 && is_lower_word(t, ws) && is_np_stop(t, ws, we))
+            return false; /* `"a new chapter" for exporters, but MPs said` */
+        if (n > 0 && (is_word(t, ws, we, "but") || is_word(t, ws, we, "and") ||
+                      is_word(t, ws, we, "while") || is_word(t, ws, we, "as") ||
+                      is_word(t, ws, we, "because") || is_word(t, ws, we, "after")))
+            return false;
+        at = we;
+    }
+    return false;
+}
+
+/* Attribution before the opening mark, within its sentence. */
+static bool attr_before(qscan *q, piece *pc, size_t para_start, size_t floor)
+{
+    const char *t = q->t;
+    size_t lo = sentence_start(q, para_start, pc->open);
+    if (lo < floor)
+        lo = floor; /* not back into the previous quotation */
+    size_t at = pc->open;
+    size_t ws, we;
+    /* "According to X, "..." */
+    for (int n = 0; n < 30; n++) {
+        if (!back(t, lo, at, &ws, &we))
+            return false;
+        verb_class v = verb_of(t, ws, we);
+        if (v) {
+            if (!np_backward(t, lo, ws, &pc->ss, &pc->se, &pc->sk))
+                return false;
+            pc->attribution = verb_attr(v, false);
+            return true;
+        }
+        if (is_word(t, ws, we, "to")) {
+            size_t a, b;
+            if (back(t, lo, ws, &a, &b) && is_word_ci(t, a, b, "according") &&
+                np_forward(t, we, pc->open, &pc->ss, &pc->se, &pc->sk)) {
+                /* trim a trailing comma-separated remainder */
+                pc->attribution = "according-to";
+                return true;
+            }
+        }
+        at = ws;
+    }
+    return false;
+}
+
+/* `Mr Li: "...` - a name right before a colon. */
+static bool attr_colon(qscan *q, piece *pc, size_t para_start)
+{
+    const char *t = q->t;
+    size_t i = pc->open;
+    while (i > para_start && (t[i - 1] == ' ' || t[i - 1] == '\n'))
+        i--;
+    if (i == para_start || t[i - 1] != ':')
+        return false;
+    size_t ws, we;
+    if (!back(t, para_start, i - 1, &ws, &we) || we != i - 1)
+        return false;
+    const mention *m = mention_in(q, ws, we);
+    if (!m || m->kind != FL_FACT_PERSON)
+        return false;
+    pc->ss = m->offset;
+    pc->se = m->offset + m->length;
+    pc->sk = S_SPAN;
+    pc->attribution = "colon";
+    return true;
+}
+
+/* A scare quote with no speech verb: the last person named earlier in its
+ * sentence ("Its spokesman, Robert Lang, called the decision "a betrayal""). */
+static bool attr_sentence(qscan *q, piece *pc, size_t para_start)
+{
+    size_t lo = sentence_start(q, para_start, pc->open);
+    const mention *m = last_mention(q, pc->open, FL_FACT_PERSON);
+    if (!m || m->offset < lo)
+        return false;
+    pc->ss = m->offset;
+    pc->se = m->offset + m->length;
+    pc->sk = S_SPAN;
+    pc->attribution = "sentence";
+    return true;
+}
+
+/* ---- speaker resolution ---- */
+
+static bool title_matches(const char *title, const char *t, size_t ws, size_t we)
+{
+    if (!title)
+        return false;
+    /* "the PM" stands for a Prime Minister */
+    if (is_word(t, ws, we, "PM"))
+        return strstr(title, "Prime Minister") != NULL || strcmp(title, "PM") == 0;
+    size_t n = we - ws, tl = strlen(title);
+    for (size_t i = 0; i + n <= tl; i++) {
+        bool eq = true;
+        for (size_t k = 0; k < n && eq; k++) {
+            char a = title[i + k], b = t[ws + k];
+            if (a >= 'A' && a <= 'Z')
+                a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z')
+                b = (char)(b + 32);
+            eq = a == b;
+        }
+        if (eq && (i + n == tl || title[i + n] == ' ') && (i == 0 || title[i - 1] == ' '))
+            return true;
+    }
+    return false;
+}
+
+/* true when the word w[0..n) occurs in t[lo..hi) as a whole word, case-insensitively. */
+static bool word_in(const char *t, size_t lo, size_t hi, const char *w, size_t n)
+{
+    size_t pos = lo, ws, we;
+    while (pos < hi && fl_word_next(t, hi, &pos, &ws, &we)) {
+        if (we - ws != n)
+            continue;
+        bool eq = true;
+        for (size_t k = 0; k < n && eq; k++) {
+            char a = t[ws + k], b = w[k];
+            if (a >= 'A' && a <= 'Z')
+                a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z')
+                b = (char)(b + 32);
+            eq = a == b;
+        }
+        if (eq)
+            return true;
+    }
+    return false;
+}
+
+/* -1 for a title that marks a man, 1 for a woman, 0 when it says nothing. */
+static int title_gender(const char *title)
+{
+    static const char *const men[] = {"Mr", "Sir", "Lord", "King", "Prince", "Baron", "Father"};
+    static const char *const women[] = {"Mrs",  "Ms",    "Miss",     "Dame",
+                                        "Lady", "Queen", "Princess", "Baroness"};
+    if (!title)
+        return 0;
+    for (size_t i = 0; i < sizeof men / sizeof men[0]; i++)
+        if (strcmp(title, men[i]) == 0)
+            return -1;
+    for (size_t i = 0; i < sizeof women / sizeof women[0]; i++)
+        if (strcmp(title, women[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The gender a canonical name was given by any titled mention before offset. */
+static int person_gender(const qscan *q, const char *canonical, size_t before)
+{
+    for (size_t i = 0; i < q->nm && q->m[i].offset < before; i++)
+        if (q->m[i].kind == FL_FACT_PERSON && q->m[i].title &&
+            strcmp(q->m[i].canonical, canonical) == 0 && title_gender(q->m[i].title))
+            return title_gender(q->m[i].title);
+    return 0;
+}
+
+/* he/she: the previous quotation's speaker when it is a person of a
+ * compatible gender, else the last such person named before. */
+static const char *resolve_pronoun(qscan *q, const piece *pc, size_t index)
+{
+    const char *t = q->t;
+    if (is_word_ci(t, pc->ss, pc->se, "it")) {
+        const mention *m = last_mention(q, pc->ss, FL_FACT_ORG);
+        return m ? m->canonical : NULL;
+    }
+    int want = is_word_ci(t, pc->ss, pc->se, "he") ? -1 : is_word_ci(t, pc->ss, pc->se, "she");
+    const mention *latest = last_mention(q, pc->ss, FL_FACT_PERSON);
+    for (size_t j = index; j-- > 0;) {
+        const piece *o = &q->p[j];
+        if (o->para + 2 < pc->para)
+            break;
+        if (latest && latest->offset > o->e)
+            break; /* someone was named since that quotation */
+        if (!o->speaker || o->sk == S_NONE)
+            continue;
+        for (size_t i = 0; i < q->nm; i++)
+            if (q->m[i].kind == FL_FACT_PERSON && strcmp(q->m[i].canonical, o->speaker) == 0) {
+                int g = person_gender(q, o->speaker, pc->ss);
+                if (!(want && g && g != want))
+                    return o->speaker;
+                break;
+            }
+        break;
+    }
+    size_t lo = 0, hi = q->nm;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (q->m[mid].offset < pc->ss)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i-- > 0;) {
+        const mention *m = &q->m[i];
+        if (m->kind != FL_FACT_PERSON || m->offset + m->length > pc->ss)
+            continue;
+        int g = person_gender(q, m->canonical, pc->ss);
+        if (want && g && g != want)
+            continue;
+        return m->canonical;
+    }
+    if (is_word_ci(t, pc->ss, pc->se, "they")) {
+        const mention *m = last_mention(q, pc->ss, FL_FACT_ORG);
+        return m ? m->canonical : NULL;
+    }
+    return NULL;
+}
+
+static const char *resolve(qscan *q, fl_facts *out, piece *pc, size_t index)
+{
+    const char *t = q->t;
+    if (pc->sk == S_PRONOUN) {
+        pc->attribution = "pronoun";
+        return resolve_pronoun(q, pc, index);
+    }
+    const mention *m = mention_in(q, pc->ss, pc->se);
+    if (m)
+        return m->canonical;
+    /* "the PM", "the prime minister", "the company": the head noun is the last word */
+    size_t hs, he;
+    if (!back(t, pc->ss, pc->se, &hs, &he))
+        return NULL;
+    size_t ws, we;
+    if (fwd(t, pc->ss, pc->se, &ws, &we) && is_det(t, ws, we)) {
+        for (size_t i = q->nm; i-- > 0;) {
+            const mention *c = &q->m[i];
+            if (c->offset >= pc->ss || c->kind != FL_FACT_PERSON)
+                continue;
+            if (title_matches(c->title, t, hs, he))
+                return c->canonical;
+        }
+        /* "the museum's director": the last person named with that role
+         * beside the name ("Dr Imogen Hart, the museum's director,") */
+        for (size_t i = q->nm, seen = 0; i-- > 0 && seen < 20;) {
+            const mention *c = &q->m[i];
+            if (c->offset >= pc->ss || c->kind != FL_FACT_PERSON)
+                continue;
+            seen++;
+            size_t lo = c->offset > 80 ? c->offset - 80 : 0;
+            size_t hi = c->offset + c->length + 80;
+            if (hi > q->a->text_len)
+                hi = q->a->text_len;
+            if (hi > pc->ss)
+                hi = pc->ss;
+            if (word_in(t, lo, hi, t + hs, he - hs))
+                return c->canonical;
+        }
+        if (in_list(t, hs, he, org_nouns, sizeof org_nouns / sizeof org_nouns[0], true)) {
+            /* "the ministry": the last org whose name holds the noun, else the last org */
+            const mention *best = NULL;
+            for (size_t i = q->nm; i-- > 0 && !best;) {
+                const mention *c = &q->m[i];
+                if (c->offset >= pc->ss || c->kind != FL_FACT_ORG)
+                    continue;
+                if (title_matches(c->name, t, hs, he))
+                    best = c;
+            }
+            bool person_noun = is_word(t, hs, he, "spokesman") ||
+                               is_word(t, hs, he, "spokeswoman") ||
+                               is_word(t, hs, he, "spokesperson");
+            if (!best && !person_noun)
+                best = last_mention(q, pc->ss, FL_FACT_ORG);
+            if (best)
+                return best->canonical;
+        }
+    }
+    /* no better resolution: the words as written, normalised for common nouns */
+    fl_strbuf_reset(&q->buf);
+    if (is_cap(t, pc->ss, pc->se)) {
+        /* fold white space only */
+        for (size_t i = pc->ss; i < pc->se; i++) {
+            char c = t[i];
+            if (c == '\n' || c == '\t' || c == '\r')
+                c = ' ';
+            if (c == ' ' && q->buf.len && q->buf.buf[q->buf.len - 1] == ' ')
+                continue;
+            if (fl_strbuf_addch(&q->buf, c) < 0)
+                return NULL;
+        }
+    } else if (fl_normalize_append(&q->buf, t + pc->ss, pc->se - pc->ss) < 0) {
+        return NULL;
+    }
+    return fl_facts_str(out, q->buf.buf, q->buf.len);
+}
+
+/* ---- marks ---- */
+
+typedef enum mark { M_NONE, M_STRAIGHT, M_OPEN, M_CLOSE } mark;
+
+/* The next double quotation mark at or after pos in [pos, end). */
+static size_t next_mark(const char *t, size_t pos, size_t end, mark *kind)
+{
+    while (pos < end) {
+        const char *q = memchr(t + pos, '"', end - pos);
+        const char *c = memchr(t + pos, 0xE2, (q ? (size_t)(q - t) : end) - pos);
+        while (c) {
+            size_t i = (size_t)(c - t);
+            if (i + 2 < end && (unsigned char)t[i + 1] == 0x80 &&
+                ((unsigned char)t[i + 2] == 0x9C || (unsigned char)t[i + 2] == 0x9D)) {
+                *kind = (unsigned char)t[i + 2] == 0x9C ? M_OPEN : M_CLOSE;
+                return i;
+            }
+            size_t from = i + 1;
+            size_t lim = q ? (size_t)(q - t) : end;
+            c = from < lim ? memchr(t + from, 0xE2, lim - from) : NULL;
+        }
+        if (q) {
+            *kind = M_STRAIGHT;
+            return (size_t)(q - t);
+        }
+        return end;
+    }
+    return end;
+}
+
+static size_t mark_len(const char *t, size_t i)
+{
+    return t[i] == '"' ? 1 : 3;
+}
+
+/* A straight quote opens when it starts the paragraph or follows white
+ * space or an opening bracket. */
+static bool straight_opens(const char *t, size_t para_start, size_t i)
+{
+    if (i == para_start)
+        return true;
+    char c = t[i - 1];
+    return c == ' ' || c == '\n' || c == '\t' || c == '(' || c == '[' || c == '-' || c == ':' ||
+           (unsigned char)c == 0x94 || (unsigned char)c == 0x93 || (unsigned char)c == 0xA0;
+}
+
+static bool starts_with_mark(const char *t, size_t s, size_t e)
+{
+    while (s < e && (t[s] == ' ' || t[s] == '\t'))
+        s++;
+    if (s >= e)
+        return false;
+    if (t[s] == '"')
+        return true;
+    return s + 2 < e && (unsigned char)t[s] == 0xE2 && (unsigned char)t[s + 1] == 0x80 &&
+           (unsigned char)t[s + 2] == 0x9C;
+}
+
+static bool is_partial(const char *t, size_t s, size_t e)
+{
+    size_t pos = s, ws, we, words = 0, caps = 0;
+    while (pos < e && fl_word_next(t, e, &pos, &ws, &we)) {
+        words++;
+        if (is_cap(t, ws, we))
+            caps++;
+        if (words > 10)
+            break;
+    }
+    bool terminal = false;
+    for (size_t i = s; i < e; i++)
+        if (t[i] == '.' || t[i] == '!' || t[i] == '?')
+            terminal = true;
+    if (words == 0)
+        return true;
+    if (words <= 3 && !terminal)
+        return true;
+    /* a title of a work: "Gone with the Wind", "The Road to Serfdom" */
+    return words <= 8 && !terminal && caps * 2 > words && caps >= 2;
+}
+
+static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, size_t para,
+                     size_t chain)
+{
+    if (FL_GROW(q->p, q->cap_p, q->np + 1))
+        return -1;
+    piece *pc = &q->p[q->np];
+    memset(pc, 0, sizeof *pc);
+    /* `"...," he said`: the comma belongs to the sentence around the quote */
+    while (e > s && (q->t[e - 1] == ',' || q->t[e - 1] == ' '))
+        e--;
+    pc->open = open;
+    pc->close = close;
+    pc->s = s;
+    pc->e = e;
+    pc->para = para;
+    pc->chain = chain == SIZE_MAX ? q->np : chain;
+    pc->partial = is_partial(q->t, s, e);
+    q->np++;
+    return 0;
+}
+
+/* Finds the quotation pieces of every paragraph. */
+static int find_pieces(qscan *q)
+{
+    const fl_article *a = q->a;
+    const char *t = q->t;
+    size_t chain = SIZE_MAX; /* an open chain from the previous paragraph */
+    for (size_t p = 0; p < a->n_paragraphs; p++) {
+        size_t ps = a->paragraphs[p].offset, pe = ps + a->paragraphs[p].length;
+        if (chain != SIZE_MAX && !starts_with_mark(t, ps, pe))
+            chain = SIZE_MAX;
+        size_t pos = ps;
+        bool in = false;
+        size_t open = 0;
+        mark k;
+        while ((pos = next_mark(t, pos, pe, &k)) < pe) {
+            size_t ml = mark_len(t, pos);
+            if (!in) {
+                bool opens = k == M_OPEN || (k == M_STRAIGHT && straight_opens(t, ps, pos));
+                if (!opens && k == M_CLOSE && pos + ml < pe && straight_opens(t, ps, pos) &&
+                    fl_word_cp((unsigned char)t[pos + ml]))
+                    opens = true; /* a ” used as an opening mark */
+                if (opens) {
+                    in = true;
+                    open = pos;
+                }
+            } else if (k != M_OPEN) {
+                size_t ch = (chain != SIZE_MAX && open == ps) ? chain : SIZE_MAX;
+                if (open + mark_len(t, open) < pos &&
+                    add_piece(q, open, pos, open + mark_len(t, open), pos, p, ch) < 0)
+                    return -1;
+                chain = SIZE_MAX;
+                in = false;
+            }
+            pos += ml;
+        }
+        if (in) {
+            /* unclosed at the paragraph end: a piece, continued if the next
+             * paragraph opens with a mark */
+            size_t s = open + mark_len(t, open), e = pe;
+            size_t ch = (chain != SIZE_MAX && open == ps) ? chain : SIZE_MAX;
+            while (e > s && (t[e - 1] == ' ' || t[e - 1] == '\n' || t[e - 1] == '\r'))
+                e--;
+            if (e > s) {
+                if (add_piece(q, open, SIZE_MAX, s, e, p, ch) < 0)
+                    return -1;
+                q->p[q->np - 1].partial = false;
+                chain = q->p[q->np - 1].chain;
+            } else {
+                chain = SIZE_MAX;
+            }
+        } else {
+            chain = SIZE_MAX;
+        }
+    }
+    return 0;
+}
+
+static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
+{
+    for (size_t i = 0; i < out->n; i++) {
+        const fl_fact *f = &out->items[i];
+        if (f->kind != FL_FACT_PERSON && f->kind != FL_FACT_ORG)
+            continue;
+        if (FL_GROW(q->m, q->cap_m, q->nm + 1))
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+        mention *m = &q->m[q->nm++];
+        m->offset = f->offset;
+        m->length = f->length;
+        m->kind = f->kind;
+        m->canonical = f->canonical ? f->canonical : (f->name ? f->name : f->text);
+        m->title = f->title;
+        m->name = f->name ? f->name : f->text;
+    }
+    qsort(q->m, q->nm, sizeof *q->m, cmp_mention);
+    return FL_OK;
+}
+
+fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_article *a,
+                           fl_facts *out, fl_error *err)
+{
+    (void)s;
+    (void)th;
+    qscan q;
+    memset(&q, 0, sizeof q);
+    q.a = a;
+    q.t = a->text;
+    fl_strbuf_init(&q.buf);
+    fl_status st = FL_OK;
+    /* cheap prefilter: no double quotation mark at all */
+    mark first_mark;
+    if (next_mark(a->text, 0, a->text_len, &first_mark) == a->text_len)
+        goto cleanup;
+    if ((st = load_mentions(&q, out, err)))
+        goto cleanup;
+    if (find_pieces(&q) < 0) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    const char *t = a->text;
+    /* attribution of each piece */
+    for (size_t i = 0; i < q.np; i++) {
+        piece *pc = &q.p[i];
+        const fl_paragraph *para = &a->paragraphs[pc->para];
+        size_t ps = para->offset, pe = ps + para->length;
+        /* after the closing mark: up to the next mark or the paragraph end */
+        bool found = false;
+        if (pc->close != SIZE_MAX) {
+            size_t lim = i + 1 < q.np && q.p[i + 1].para == pc->para ? q.p[i + 1].open : pe;
+            found = attr_after(&q, pc, lim);
+        }
+        size_t floor = ps;
+        if (i > 0 && q.p[i - 1].para == pc->para && q.p[i - 1].close != SIZE_MAX)
+            floor = q.p[i - 1].close + mark_len(t, q.p[i - 1].close);
+        if (!found)
+            found = attr_before(&q, pc, ps, floor);
+        if (!found)
+            found = attr_colon(&q, pc, ps);
+        if (!found && pc->partial)
+            found = attr_sentence(&q, pc, ps);
+        if (!found)
+            pc->sk = S_NONE;
+    }
+    /* chains share a speaker; later pieces are "continued" */
+    for (size_t i = 0; i < q.np; i++) {
+        piece *first = &q.p[q.p[i].chain];
+        if (q.p[i].chain != i && q.p[i].sk != S_NONE && first->sk == S_NONE) {
+            first->sk = q.p[i].sk;
+            first->ss = q.p[i].ss;
+            first->se = q.p[i].se;
+            first->attribution = q.p[i].attribution;
+        }
+    }
+    for (size_t i = 0; i < q.np; i++) {
+        piece *pc = &q.p[i];
+        if (pc->chain == i && pc->sk != S_NONE)
+            pc->speaker = resolve(&q, out, pc, i);
+    }
+    for (size_t i = 0; i < q.np; i++) {
+        piece *pc = &q.p[i];
+        if (pc->chain != i) {
+            const piece *first = &q.p[pc->chain];
+            pc->sk = first->sk;
+            pc->ss = first->ss;
+            pc->se = first->se;
+            pc->speaker = first->speaker;
+            pc->attribution = "continued";
+        }
+    }
+    /* carried: an unattributed quote right after an attributed one */
+    for (size_t i = 1; i < q.np; i++) {
+        piece *pc = &q.p[i];
+        if (pc->sk != S_NONE || pc->partial)
+            continue;
+        const piece *prev = NULL;
+        for (size_t j = i; j-- > 0;)
+            if (!q.p[j].partial || q.p[j].sk != S_NONE) {
+                prev = &q.p[j];
+                break;
+            }
+        if (!prev || prev->sk == S_NONE || !(prev->para == pc->para || prev->para + 1 == pc->para))
+            continue;
+        pc->sk = prev->sk;
+        pc->ss = prev->ss;
+        pc->se = prev->se;
+        pc->speaker = prev->speaker;
+        pc->attribution = "carried";
+    }
+    for (size_t i = 0; i < q.np; i++) {
+        const piece *pc = &q.p[i];
+        fl_fact *f = fl_facts_add(out, FL_FACT_QUOTE, pc->s, pc->e - pc->s);
+        if (!f) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        f->text = fl_facts_str(out, t + pc->s, pc->e - pc->s);
+        f->partial = pc->partial;
+        f->attribution = pc->attribution;
+        f->speaker = pc->speaker;
+        if (pc->sk != S_NONE)
+            f->speaker_text = fl_facts_str(out, t + pc->ss, pc->se - pc->ss);
+        if (!f->text || (pc->sk != S_NONE && !f->speaker_text)) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+cleanup:
+    fl_free(q.m);
+    fl_free(q.p);
+    fl_strbuf_release(&q.buf);
+    return st;
+}
