@@ -965,16 +965,24 @@ static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, si
         return -1;
     piece *pc = &q->p[q->np];
     memset(pc, 0, sizeof *pc);
-    /* `"...," he said`: the comma belongs to the sentence around the quote */
-    while (e > s && (q->t[e - 1] == ',' || q->t[e - 1] == ' '))
+    /* `"...," he said`: the comma belongs to the sentence around the quote,
+     * and marks a whole utterance rather than a scare quote */
+    bool utterance = false;
+    while (e > s && (q->t[e - 1] == ',' || q->t[e - 1] == ' ')) {
+        utterance |= q->t[e - 1] == ',';
         e--;
+    }
     pc->open = open;
     pc->close = close;
     pc->s = s;
     pc->e = e;
     pc->para = para;
     pc->chain = chain == SIZE_MAX ? q->np : chain;
-    pc->partial = is_partial(q->t, s, e);
+    /* a quotation that opens its paragraph is speech, not a scare quote */
+    size_t ps = q->a->paragraphs[para].offset;
+    while (ps < open && (q->t[ps] == ' ' || q->t[ps] == '\t'))
+        ps++;
+    pc->partial = !utterance && ps != open && is_partial(q->t, s, e);
     q->np++;
     return 0;
 }
@@ -1040,7 +1048,8 @@ static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
 {
     for (size_t i = 0; i < out->n; i++) {
         const fl_fact *f = &out->items[i];
-        if (f->kind != FL_FACT_PERSON && f->kind != FL_FACT_ORG)
+        if ((f->kind != FL_FACT_PERSON && f->kind != FL_FACT_ORG) ||
+            (!f->canonical && !f->name && !f->text))
             continue;
         if (FL_GROW(q->m, q->cap_m, q->nm + 1))
             return fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -1052,7 +1061,8 @@ static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
         m->title = f->title;
         m->name = f->name ? f->name : f->text;
     }
-    qsort(q->m, q->nm, sizeof *q->m, cmp_mention);
+    if (q->nm > 1)
+        qsort(q->m, q->nm, sizeof *q->m, cmp_mention);
     return FL_OK;
 }
 
