@@ -1,0 +1,275 @@
+-- figure.conflict: the same measure given two values in one article that
+-- cannot both be true ("The plant employs 1,200 people" ... "its 1,900
+-- workers").
+--
+-- A measure is a unit plus a subject:
+--  - workforce: people/workers/employees/staff said to be employed (for
+--    "people", an "employ"/"workforce"/"staff" word just before);
+--  - jobs: jobs/posts/positions, split into jobs created and jobs cut, and
+--    kept apart when one figure is qualified as construction, temporary,
+--    permanent, direct, indirect or supply-chain jobs and the other is not;
+--  - anything else (and money, whose unit is the currency): the same unit and
+--    at least one content word shared in the four words before the number
+--    ("the bill has reached £5.6bn" and "a final bill of almost £6bn").
+-- Qualifiers make intervals: "almost 6bn" is 5.4bn to 6bn, "about" is 15%
+-- either way, "more than"/"at least"/"and counting" have no upper end, "up
+-- to"/"less than" no lower end.  Two figures conflict when their intervals do
+-- not overlap.  Figures in sentences about a change ("rose", "from", "cut",
+-- "compared with"), figures with different dates, places or rates ("a
+-- year") in their sentences, and figures in the same sentence are never
+-- paired.
+
+local MESSAGES = {
+    conflict = "{{measure}} given as '{{text}}' here but as '{{other}}' at line {{line}}",
+    other = "given as '{{text}}' here",
+}
+
+local function expand(template, data)
+    return (template:gsub("{{([%w_]+)}}", function(k)
+        return tostring(data[k])
+    end))
+end
+
+local function set_of(words)
+    local t = {}
+    for w in words:gmatch("%S+") do
+        t[w] = true
+    end
+    return t
+end
+
+local WORKFORCE_UNITS = set_of("people workers employees staff personnel workforce")
+local JOB_UNITS = set_of("jobs posts positions roles")
+local CREATE = set_of("create creates creating created new add adds adding added bring brings "
+    .. "bringing generate generates generating support supports supporting safeguard secure "
+    .. "securing hire hiring recruit recruiting")
+local CUT = set_of("cut cuts cutting lose loses losing lost loss losses shed sheds shedding axe "
+    .. "axed axing slash slashed go going threat threatened risk eliminate eliminated "
+    .. "redundancies redundant layoffs close closure")
+local JOB_KINDS = { "construction", "temporary", "permanent", "direct", "indirect", "supply",
+    "seasonal", "part-time", "full-time", "contract" }
+local CHANGE = set_of("rose rise rises rising risen fell fall falls falling fallen increase increased "
+    .. "increases increasing decrease decreased decreases decline declined declines grew grow grows "
+    .. "growth jumped jump climbed climb dropped drop drops slipped slip plunged soared surged "
+    .. "from compared compare versus vs against previous previously prior earlier ago "
+    .. "up down cut cuts cutting reduce reduced reducing raise raised raising lower lowered "
+    .. "boost boosted double doubled triple tripled halved forecast forecasts estimate estimates "
+    .. "target targets expected expects projected revised instead originally initially")
+local WORKFORCE_EXCLUDE = set_of("cut cuts cutting lose losing lost laid lay layoff layoffs "
+    .. "redundant redundancies shed axe axed hire hiring hired recruit recruited add adding new "
+    .. "more extra additional temporary seasonal agency killed injured dead died evacuated rescued "
+    .. "strike striking protest protested marched")
+local STOP = set_of("the a an of to in on at for by with and or its their his her our this that "
+    .. "these those is are was were be been being has have had will would could should may might "
+    .. "about around almost nearly more than less fewer over under some up just roughly "
+    .. "approximately estimated least most as much many some it they he she we which who what "
+    .. "total totals all also only still now new")
+local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
+    .. "per")
+
+local function words_of(s)
+    local out = {}
+    for w in s:lower():gmatch("[%a][%a%-']*") do
+        out[#out + 1] = w
+    end
+    return out
+end
+
+local function singular(unit)
+    if unit:sub(-3) == "ies" then
+        return unit:sub(1, -4) .. "y"
+    elseif unit:sub(-1) == "s" and unit:sub(-2) ~= "ss" then
+        return unit:sub(1, -2)
+    end
+    return unit
+end
+
+-- The interval a qualified figure allows.
+local function interval(f)
+    local v, q = f.value, f.qualifier
+    local hi = f.value_max or v
+    if q == "more than" or q == "at least" or q == "or more" or q == "and counting" then
+        return v, math.huge
+    elseif q == "up to" or q == "less than" then
+        return 0, hi
+    elseif q == "almost" then
+        return v * 0.9, hi
+    elseif q == "around" then
+        return v * 0.85, hi * 1.15
+    end
+    return v * 0.995, hi * 1.005
+end
+
+return factlint.rule {
+    id = "figure.conflict",
+    summary = "The same measure is given two incompatible values",
+    severity = "error",
+    scope = "article",
+    tags = { "number", "consistency" },
+    url = "docs/rules/figure.conflict.md",
+    needs = { "quantity", "money" },
+    messages = MESSAGES,
+    check = function(article, report)
+        local sentences = {}
+        for s in article:sentences() do
+            sentences[s.index] = s
+        end
+        local places, dates = {}, {}
+        for f in article:facts() do
+            if f.kind == "place" and f.key then
+                places[f.sentence] = places[f.sentence] or {}
+                places[f.sentence][f.key] = true
+            elseif f.kind == "date" then
+                dates[f.sentence] = dates[f.sentence] or {}
+                dates[f.sentence][f.value or f.text:lower()] = true
+            end
+        end
+        local function same_set(a, b)
+            a, b = a or {}, b or {}
+            for k in pairs(a) do
+                if not b[k] then
+                    return false
+                end
+            end
+            for k in pairs(b) do
+                if not a[k] then
+                    return false
+                end
+            end
+            return true
+        end
+        local text_len = #article:text()
+        local figures = {}
+        for f in article:facts() do
+            if (f.kind == "quantity" or f.kind == "money") and f.value and f.value > 0
+                and f.qualifier ~= "vague" and not article:is_boilerplate(f.offset) then
+                local s = sentences[f.sentence]
+                if s then
+                    local sent_words = words_of(article:text(s.offset, s.length))
+                    local changing = false
+                    local present = {}
+                    for _, w in ipairs(sent_words) do
+                        present[w] = true
+                        if CHANGE[w] then
+                            changing = true
+                        end
+                    end
+                    local before_start = math.max(s.offset, f.offset - 60)
+                    local before = words_of(article:text(before_start, f.offset - before_start))
+                    local near = {}
+                    for i = math.max(1, #before - 3), #before do
+                        local w = before[i]
+                        if not STOP[w] then
+                            near[w] = true
+                        end
+                    end
+                    local after = article:text(f.offset + f.length,
+                        math.min(16, text_len - f.offset - f.length)):lower()
+                    local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
+                        or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)")
+                        or after:match("^%s+(each)")
+                    if rate and not RATE_WORDS[rate] then
+                        rate = nil
+                    end
+                    local measure, label
+                    local unit = f.kind == "money" and f.currency or (f.unit and f.unit:lower())
+                    if f.kind == "quantity" and unit and WORKFORCE_UNITS[unit] then
+                        local lead = table.concat(before, " ", math.max(1, #before - 2))
+                        local employed = unit ~= "people" or lead:find("employ") or lead:find("workforce")
+                            or lead:find("staff") or lead:find("payroll")
+                        local excluded = false
+                        for _, w in ipairs(sent_words) do
+                            if WORKFORCE_EXCLUDE[w] then
+                                excluded = true
+                            end
+                        end
+                        if employed and not excluded then
+                            measure, label = "workforce", "the workforce"
+                        end
+                    elseif f.kind == "quantity" and unit and JOB_UNITS[unit] then
+                        local create, cut = false, false
+                        for _, w in ipairs(sent_words) do
+                            create = create or CREATE[w] ~= nil
+                            cut = cut or CUT[w] ~= nil
+                        end
+                        if create ~= cut then
+                            local kinds = {}
+                            for _, k in ipairs(JOB_KINDS) do
+                                if present[k] then
+                                    kinds[#kinds + 1] = k
+                                end
+                            end
+                            measure = "jobs:" .. (create and "created" or "cut") .. ":"
+                                .. table.concat(kinds, ",")
+                            label = create and "jobs created" or "jobs cut"
+                        end
+                    elseif unit and not changing and next(near) then
+                        measure = (f.kind == "money" and "money:" or "unit:") .. singular(unit)
+                        label = f.kind == "money" and ("the amount in " .. unit)
+                            or ("the number of " .. unit)
+                    end
+                    if measure then
+                        figures[#figures + 1] = {
+                            f = f, measure = measure, label = label, near = near, rate = rate or "",
+                            generic = measure:sub(1, 5) == "unit:" or measure:sub(1, 6) == "money:",
+                            lo = select(1, interval(f)), hi = select(2, interval(f)),
+                        }
+                    end
+                end
+            end
+        end
+        local reported = {}
+        for j = 2, #figures do
+            local b = figures[j]
+            for i = 1, j - 1 do
+                local a = figures[i]
+                if not reported[j] and a.measure == b.measure and a.rate == b.rate
+                    and a.f.sentence ~= b.f.sentence
+                    and same_set(places[a.f.sentence], places[b.f.sentence])
+                    and same_set(dates[a.f.sentence], dates[b.f.sentence]) then
+                    local related_subject = not a.generic
+                    if a.generic then
+                        for w in pairs(a.near) do
+                            if b.near[w] then
+                                related_subject = true
+                            end
+                        end
+                    end
+                    if related_subject and (a.hi < b.lo or b.hi < a.lo) then
+                        report {
+                            messageId = "conflict",
+                            data = { measure = b.label,
+                                     text = b.f.text, other = a.f.text, line = a.f.line },
+                            fact = b.f,
+                            related = { { fact = a.f, message = expand(MESSAGES.other, { text = a.f.text }) } },
+                        }
+                        reported[j] = true
+                    end
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "The repair bill has reached £5.6bn and counting, the department said.\n\n"
+                .. "Officials now expect a final bill of almost £6bn.", dateline = "2021-03-01" },
+            { text = "The plant employs 1,200 people.\n\nUnion officials said they would fight the "
+                .. "closure on behalf of its 1,200 workers.", dateline = "2019-08-12" },
+            { text = "The plant employs 1,200 people.\n\nThe group said 300 workers would lose their "
+                .. "jobs at its other plants.", dateline = "2019-08-12" },
+        },
+        invalid = {
+            { text = "The plant employs 1,200 people and produces bottles for brewers.\n\n"
+                .. "Union officials said they would fight the closure on behalf of its 1,900 workers.",
+              dateline = "2019-08-12",
+              errors = { { messageId = "conflict", line = 3 } } },
+            { text = "Olvera Motors will build a battery plant in the north, creating 2,000 jobs.\n\n"
+                .. "The company said the factory's 2,600 new jobs would be advertised from next spring.",
+              dateline = "2016-07-19",
+              errors = { { messageId = "conflict", line = 3 } } },
+            { text = "The repair bill has reached £5.6bn, the department said.\n\n"
+                .. "Officials put the repair bill at £8.2bn in a letter to MPs.", dateline = "2021-03-01",
+              errors = { { messageId = "conflict", line = 3 } } },
+        },
+    },
+}

@@ -1,0 +1,323 @@
+-- money.currency-conflict: amounts in different currencies that cannot both
+-- be right once converted at the year's exchange rate.
+--
+-- 1. A cumulative total ("total", "cumulative", "in all", "altogether",
+--    "overall", "so far", "to date") that converts to less than a single
+--    deal or investment given in another currency in the same article: the
+--    part is larger than the whole.
+-- 2. A side-by-side conversion ("$1.13bn (£600m)") whose implied rate is
+--    more than `tolerance` off the reference rate for the year.
+--
+-- Conversions use factlint.util.convert with the annual averages of the
+-- exchange-rates reference, for the dateline's year, else the year of a date
+-- in the amount's sentence.  With no year at all, a side-by-side conversion
+-- is checked against every year of the reference and reported only when no
+-- year comes close.
+
+local util = factlint.util
+
+local MESSAGES = {
+    partExceedsTotal = "{{part}} {{noun}} is larger than the {{total}} (about {{converted}} at "
+        .. "{{rate}} {{pair}}, {{year}} average) total it is part of",
+    total = "the total: {{total}}",
+    linked = "'{{a}}' and its conversion '{{b}}' imply {{implied}} {{pair}}, {{off}}% off the "
+        .. "{{year}} average of {{rate}}",
+    linkedAnyYear = "'{{a}}' and its conversion '{{b}}' imply {{implied}} {{pair}}, more than "
+        .. "{{tolerance}}% off the annual average of every year from {{first}} to {{last}} "
+        .. "({{low}} to {{high}})",
+    conversion = "the conversion",
+}
+
+local SYMBOL = { GBP = "£", USD = "$", EUR = "€", JPY = "¥" }
+
+local TOTAL_WORDS = { "total", "totals", "totalled", "totaled", "totalling", "totaling",
+    "cumulative", "cumulatively", "in all", "altogether", "overall", "so far", "to date",
+    "in aggregate" }
+
+-- Nouns that make an amount a single deal or investment.
+local DEAL_WORDS = { "deal", "agreement", "contract", "investment", "invest", "stake",
+    "takeover", "acquisition", "purchase", "order", "project", "loan", "bid" }
+
+-- Nouns a cumulative total of deals is about.
+local POOL_WORDS = { "investment", "invest", "deals", "spending", "spent", "funding",
+    "loans", "aid", "contracts", "orders", "acquisitions", "purchases", "trade" }
+
+local STOP = {}
+for w in ([[about above after again against along also among another around because been
+    before being below between both could della during each either every first from further
+    have having here into itself just last least less made make many more most much next only
+    other over said says same should since some such than that their them then there these
+    they this those through under until very were what when where which while whom will with
+    within would year years month months week weeks company group total billion million
+    according figures]]):gmatch("%a+") do
+    STOP[w] = true
+end
+
+local function has_word(lower, list)
+    for _, w in ipairs(list) do
+        local s = lower:find("%f[%a]" .. w:gsub(" ", "%%s+") .. "%f[%A]")
+        if s then
+            return w
+        end
+    end
+    return nil
+end
+
+local function content_words(lower)
+    local set = {}
+    for w in lower:gmatch("%a+") do
+        if #w >= 5 and not STOP[w] then
+            set[w] = true
+        end
+    end
+    return set
+end
+
+local function shares_word(a, b)
+    for w in pairs(a) do
+        if b[w] then
+            return true
+        end
+    end
+    return false
+end
+
+-- "1.4bn", "600m", "12,500" for a value.
+local function scaled(v)
+    local abs, unit, s = math.abs(v), "", v
+    if abs >= 1e9 then
+        s, unit = v / 1e9, "bn"
+    elseif abs >= 1e6 then
+        s, unit = v / 1e6, "m"
+    end
+    local text
+    if unit == "" then
+        text = string.format("%.0f", s)
+    elseif math.abs(s) >= 100 then
+        text = string.format("%.0f", s)
+    else
+        text = string.format("%.1f", s):gsub("%.0$", "")
+    end
+    return text .. unit
+end
+
+local function money(v, cur)
+    if SYMBOL[cur] then
+        return SYMBOL[cur] .. scaled(v)
+    end
+    return scaled(v) .. " " .. cur
+end
+
+local function rate_text(r)
+    if r >= 100 then
+        return string.format("%.0f", r)
+    elseif r >= 10 then
+        return string.format("%.1f", r)
+    end
+    return string.format("%.2f", r)
+end
+
+local function year_of(iso)
+    local d = iso and util.date(iso)
+    return d and d.year ~= 0 and d.year or nil
+end
+
+-- Lowest and highest values an amount's qualifier allows.
+local function bounds(f)
+    local v, q = f.value, f.qualifier
+    local hi = f.value_max or v
+    if q == "more than" or q == "over" or q == "at least" or q == "and counting" then
+        return v, math.huge
+    elseif q == "almost" or q == "nearly" or q == "just under" or q == "up to"
+        or q == "less than" or q == "under" then
+        return (q == "up to" or q == "less than" or q == "under") and 0 or v * 0.9, hi
+    elseif q then
+        return v * 0.85, hi * 1.15
+    end
+    return v, hi
+end
+
+return factlint.rule {
+    id = "money.currency-conflict",
+    summary = "Amounts in different currencies contradict each other once converted",
+    severity = "error",
+    scope = "article",
+    tags = { "money", "currency", "consistency" },
+    url = "docs/rules/money.currency-conflict.md",
+    needs = { "money" },
+    messages = MESSAGES,
+    options = {
+        -- share by which a side-by-side conversion may differ from the year's rate
+        tolerance = 0.25,
+        -- margin for exchange-rate movement within a year when comparing a total and a part
+        margin = 0.1,
+    },
+    check = function(article, report, options)
+        local sentences = {}
+        for s in article:sentences() do
+            sentences[s.index] = s
+        end
+        local function sentence_of(f)
+            local s = sentences[f.sentence]
+            if not s then
+                return ""
+            end
+            return article:text(s.offset, s.length):lower()
+        end
+        local dateline_year = year_of(article.dateline)
+        -- years of absolute dates, by sentence
+        local sentence_year = {}
+        for d in article:facts("date") do
+            if not d.relative and d.value and not sentence_year[d.sentence] then
+                local y = year_of(d.value)
+                if y and (d.precision == "year" or d.precision == "month" or d.precision == "day") then
+                    sentence_year[d.sentence] = y
+                end
+            end
+        end
+        local amounts = {}
+        for f in article:facts("money") do
+            if f.currency and f.value and f.value > 0 and not article:is_boilerplate(f.offset) then
+                amounts[#amounts + 1] = f
+            end
+        end
+
+        -- 1. a total smaller than one of its parts
+        local totals, parts = {}, {}
+        for _, f in ipairs(amounts) do
+            local text = sentence_of(f)
+            local q = f.qualifier
+            if has_word(text, TOTAL_WORDS) and has_word(text, POOL_WORDS)
+                and q ~= "more than" and q ~= "over" and q ~= "at least" then
+                totals[#totals + 1] = { f = f, words = content_words(text) }
+            end
+            local noun = has_word(text, DEAL_WORDS)
+            if noun then
+                parts[#parts + 1] = { f = f, noun = noun, words = content_words(text) }
+            end
+        end
+        local reported_total = {}
+        for _, t in ipairs(totals) do
+            for _, p in ipairs(parts) do
+                local tf, pf = t.f, p.f
+                if not reported_total[tf.offset] and tf.currency ~= pf.currency
+                    and tf.sentence ~= pf.sentence and shares_word(t.words, p.words) then
+                    local year = dateline_year or sentence_year[tf.sentence]
+                        or sentence_year[pf.sentence]
+                    local _, t_hi = bounds(tf)
+                    local p_lo = bounds(pf)
+                    if year and p_lo > 0 then
+                        local t_usd = util.convert(t_hi, tf.currency, "USD", year)
+                        local p_usd = util.convert(p_lo, pf.currency, "USD", year)
+                        if t_usd and p_usd and t_usd * (1 + options.margin) < p_usd then
+                            local converted, rate = util.convert(tf.value, tf.currency,
+                                pf.currency, year)
+                            report {
+                                messageId = "partExceedsTotal",
+                                data = {
+                                    part = pf.text, noun = p.noun, total = tf.text,
+                                    converted = money(converted, pf.currency),
+                                    rate = rate_text(1 / rate),
+                                    pair = tf.currency .. "/" .. pf.currency, year = year,
+                                },
+                                fact = tf,
+                                related = { { fact = pf, message = pf.text .. " " .. p.noun } },
+                            }
+                            reported_total[tf.offset] = true
+                        end
+                    end
+                end
+            end
+        end
+
+        -- 2. side-by-side conversions
+        local rates = factlint.reference("exchange-rates")
+        local seen_pair = {}
+        for _, g in ipairs(amounts) do
+            local f, l = g, g.linked
+            if l and l.offset < f.offset then
+                f, l = l, f
+            end
+            if l and f.currency and f.value and f.value > 0 and l.currency and l.value
+                and l.value > 0 and l.currency ~= f.currency
+                and not seen_pair[f.offset] and not article:is_boilerplate(l.offset) then
+                seen_pair[f.offset] = true
+                local implied = l.value / f.value -- units of l.currency per f.currency
+                local pair = l.currency .. "/" .. f.currency
+                local year = dateline_year or sentence_year[f.sentence]
+                if year then
+                    local _, rate = util.convert(1, f.currency, l.currency, year)
+                    if rate then
+                        local off = implied / rate - 1
+                        if math.abs(off) > options.tolerance then
+                            report {
+                                messageId = "linked",
+                                data = { a = f.text, b = l.text, implied = rate_text(implied),
+                                         pair = pair, off = string.format("%.0f", math.abs(off) * 100),
+                                         year = year, rate = rate_text(rate) },
+                                fact = f,
+                                related = { { fact = l, message = MESSAGES.conversion } },
+                            }
+                        end
+                    end
+                elseif rates and rates.rates then
+                    local first, last, low, high
+                    local close = false
+                    for y in pairs(rates.rates) do
+                        local yn = tonumber(y)
+                        local _, rate = util.convert(1, f.currency, l.currency, y)
+                        if yn and rate then
+                            first = math.min(first or yn, yn)
+                            last = math.max(last or yn, yn)
+                            low = math.min(low or rate, rate)
+                            high = math.max(high or rate, rate)
+                            if math.abs(implied / rate - 1) <= options.tolerance then
+                                close = true
+                            end
+                        end
+                    end
+                    if first and not close then
+                        report {
+                            messageId = "linkedAnyYear",
+                            data = { a = f.text, b = l.text, implied = rate_text(implied),
+                                     pair = pair, tolerance = string.format("%.0f", options.tolerance * 100),
+                                     first = first, last = last, low = rate_text(low),
+                                     high = rate_text(high) },
+                            fact = f,
+                            related = { { fact = l, message = MESSAGES.conversion } },
+                        }
+                    end
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "Huaxin Power has signed a £6bn agreement to take a stake in the Severnmouth "
+                .. "power station, the largest single Chinese investment in Britain.\n\n"
+                .. "Total Chinese investment in Britain has reached 128bn [yuan] since 2010.",
+              dateline = "2015-10-21" },
+            { text = "Quarterly profits at the media group jumped 76% to $1.13bn (£600m) for the three "
+                .. "months to December.",
+              dateline = "2005-01-12" },
+            { text = "Sales in Japan totalled 900bn yen this year.\n\nThe group signed a $50m deal "
+                .. "with a Canadian supplier.",
+              dateline = "2019-03-01" },
+        },
+        invalid = {
+            { text = "Huaxin Power has signed a £6bn agreement to take a stake in the Severnmouth "
+                .. "power station, the largest single Chinese investment in Britain.\n\n"
+                .. "Total Chinese investment in Britain has reached 12.8bn [yuan] since 2010.",
+              dateline = "2015-10-21",
+              errors = { { messageId = "partExceedsTotal", line = 3 } } },
+            { text = "Quarterly profits at the media group jumped 76% to $1.13bn (£300m) for the three "
+                .. "months to December.",
+              dateline = "2005-01-12",
+              errors = { { messageId = "linked", line = 1 } } },
+            { text = "The fund's investment in German property so far totals €200m.\n\n"
+                .. "Its biggest single investment, a $400m office tower in Frankfurt, was completed in March.",
+              dateline = "2018-06-20",
+              errors = { { messageId = "partExceedsTotal", line = 1 } } },
+        },
+    },
+}

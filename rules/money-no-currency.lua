@@ -1,0 +1,84 @@
+-- money.no-currency: an amount of money printed without a currency in an
+-- article that gives currencies for its other amounts ("fees of about 40m"
+-- beside "€1.2bn" and "£1.02bn"): the reader cannot tell which one is meant.
+--
+-- Amounts in boilerplate and vague amounts (no value) are ignored, and so are
+-- articles where no amount has a currency.
+
+local MESSAGES = {
+    missing = "amount '{{text}}' has no currency, but the article gives amounts in "
+        .. "{{currencies}} (e.g. '{{example}}' at line {{line}})",
+    example = "an amount with a currency",
+}
+
+return factlint.rule {
+    id = "money.no-currency",
+    summary = "An amount has no currency where the article states currencies elsewhere",
+    severity = "warning",
+    scope = "article",
+    tags = { "money", "currency" },
+    url = "docs/rules/money.no-currency.md",
+    needs = { "money" },
+    messages = MESSAGES,
+    check = function(article, report)
+        local with, without = {}, {}
+        local currencies, order = {}, {}
+        for f in article:facts("money") do
+            if not article:is_boilerplate(f.offset) then
+                if f.currency then
+                    with[#with + 1] = f
+                    if not currencies[f.currency] then
+                        currencies[f.currency] = true
+                        order[#order + 1] = f.currency
+                    end
+                elseif f.value then
+                    without[#without + 1] = f
+                end
+            end
+        end
+        if #with == 0 then
+            return
+        end
+        local list = table.concat(order, ", ")
+        for _, f in ipairs(without) do
+            -- the closest amount with a currency, preferring one before it
+            local best, dist = nil, math.huge
+            for _, g in ipairs(with) do
+                local d = math.abs(g.offset - f.offset) + (g.offset > f.offset and 1 or 0)
+                if d < dist then
+                    best, dist = g, d
+                end
+            end
+            report {
+                messageId = "missing",
+                data = { text = f.text, currencies = list, example = best.text, line = best.line },
+                fact = f,
+                related = { { fact = best, message = MESSAGES.example } },
+            }
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "Pellworth Foods agreed a €1.2bn takeover. Advisers will share fees of about €40m.",
+              dateline = "2021-11-30" },
+            { text = "The company sold 40m shares and hired 300 staff last year.",
+              dateline = "2021-11-30" },
+            { text = "Revenue rose to 1.13 bln dlrs from 940 mln dlrs a year earlier, the company said.",
+              dateline = "2017-05-02" },
+        },
+        invalid = {
+            { text = "Pellworth Foods agreed a €1.2bn takeover.\n\nAdvisers will share fees worth about "
+                .. "40m, according to people familiar with the matter.",
+              dateline = "2021-11-30",
+              errors = { { messageId = "missing", line = 3 } } },
+            { text = "Olvera Motors will build a £1.4bn plant.\n\nThe government is contributing a grant "
+                .. "of 85m towards the cost.",
+              dateline = "2016-07-19",
+              errors = { { messageId = "missing", line = 3 } } },
+            { text = "The club paid $12m for the striker and a bonus worth 3.5m, while his "
+                .. "former club kept a 10% sell-on fee.",
+              dateline = "2018-08-09",
+              errors = { { messageId = "missing", line = 1 } } },
+        },
+    },
+}

@@ -1,0 +1,184 @@
+-- name.variant: one person's or organisation's name spelled two ways in one
+-- article ("Marta Okonkwo" and "Marta Okonkow", "Xi Jinping" and "Xi JInping").
+--
+-- Names are compared word by word.  Two spellings are variants when
+--  - they are the same word apart from letter case (not only the first
+--    letter, and neither is all capitals) or accents, or
+--  - they have at least `min_letters` letters, start with the same letter and
+--    are one edit apart (a letter added, dropped, changed or two swapped),
+--    and are not a plural or possessive of each other.
+-- Mention chains are respected: "Mr Li" and "Li Keqiang" share the word "Li"
+-- and are never compared as spellings.  When both spellings belong to full
+-- names whose other words differ ("Ann Thomson", "Bob Thompson"), they are
+-- two people and are not reported.
+
+local util = factlint.util
+
+local MESSAGES = {
+    variant = "'{{name}}' is spelled '{{other}}' at line {{line}}",
+    other = "spelled '{{name}}' here",
+}
+
+local function expand(template, data)
+    return (template:gsub("{{([%w_]+)}}", function(k)
+        return tostring(data[k])
+    end))
+end
+
+-- Words of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
+local function tokens(name)
+    local out = {}
+    for w in name:gmatch("[^%s%-%.,'\u{2019}]+") do
+        out[#out + 1] = w
+    end
+    return out
+end
+
+local function letters(s)
+    return utf8.len(s) or #s
+end
+
+local function all_caps(s)
+    return not s:find("%l") and letters(s) > 1
+end
+
+-- Lowercase forms differ only in an s/es/'s ending.
+local function plural_pair(a, b)
+    if #a > #b then
+        a, b = b, a
+    end
+    return b == a .. "s" or b == a .. "es"
+end
+
+local function normalised_tokens(name)
+    local out = {}
+    for _, t in ipairs(tokens(name)) do
+        out[#out + 1] = util.normalise(t)
+    end
+    return out
+end
+
+-- True when full names ca (holding a) and cb (holding b) differ only in a vs b.
+local function same_but(ca, cb, a, b)
+    if #ca ~= #cb then
+        return false
+    end
+    for i = 1, #ca do
+        if ca[i] ~= cb[i] and not ((ca[i] == a and cb[i] == b) or (ca[i] == b and cb[i] == a)) then
+            return false
+        end
+    end
+    return true
+end
+
+return factlint.rule {
+    id = "name.variant",
+    summary = "A name is spelled two ways in one article",
+    severity = "warning",
+    scope = "article",
+    tags = { "name", "spelling", "consistency" },
+    url = "docs/rules/name.variant.md",
+    needs = { "person", "org" },
+    messages = MESSAGES,
+    options = {
+        -- words shorter than this are not compared by edit distance
+        min_letters = 5,
+    },
+    check = function(article, report, options)
+        -- spelling (as written) -> { raw, norm, count, first fact, full names }
+        local spellings, order = {}, {}
+        for f in article:facts() do
+            if (f.kind == "person" or f.kind == "org") and f.name
+                and not article:is_boilerplate(f.offset) and not all_caps(f.name) then
+                local full = f.canonical or f.name
+                local full_tokens = normalised_tokens(full)
+                for _, raw in ipairs(tokens(f.name)) do
+                    if letters(raw) >= 2 and raw:find("^%u") then
+                        local s = spellings[raw]
+                        if not s then
+                            s = { raw = raw, norm = util.normalise(raw), count = 0, fact = f,
+                                  fulls = {} }
+                            spellings[raw] = s
+                            order[#order + 1] = s
+                        end
+                        s.count = s.count + 1
+                        if #full_tokens >= 2 then
+                            s.fulls[#s.fulls + 1] = full_tokens
+                        end
+                    end
+                end
+            end
+        end
+        local function report_pair(a, b)
+            -- the rarer spelling is the suspect; on a tie, the later one
+            local main, other = b, a
+            if a.count < b.count or (a.count == b.count and a.fact.offset > b.fact.offset) then
+                main, other = a, b
+            end
+            report {
+                messageId = "variant",
+                data = { name = main.fact.name, other = other.fact.name, line = other.fact.line },
+                fact = main.fact,
+                related = { { fact = other.fact,
+                              message = expand(MESSAGES.other, { name = other.fact.name }) } },
+            }
+        end
+        local function two_people(a, b)
+            if #a.fulls == 0 or #b.fulls == 0 then
+                return false
+            end
+            for _, ca in ipairs(a.fulls) do
+                for _, cb in ipairs(b.fulls) do
+                    if same_but(ca, cb, a.norm, b.norm) then
+                        return false
+                    end
+                end
+            end
+            return true
+        end
+        for j = 2, #order do
+            local b = order[j]
+            for i = 1, j - 1 do
+                local a = order[i]
+                if a.norm == b.norm then
+                    -- case or accents: not a capitalised first letter alone, not all capitals
+                    if not all_caps(a.raw) and not all_caps(b.raw)
+                        and a.raw:sub(2) ~= b.raw:sub(2) then
+                        report_pair(a, b)
+                    end
+                elseif letters(a.norm) >= options.min_letters and letters(b.norm) >= options.min_letters
+                    and a.norm:sub(1, 1) == b.norm:sub(1, 1)
+                    and not all_caps(a.raw) and not all_caps(b.raw)
+                    and not plural_pair(a.norm, b.norm)
+                    and util.edit_distance(a.norm, b.norm, 1) == 1
+                    and not two_people(a, b) then
+                    report_pair(a, b)
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "Prime Minister Li Keqiang opened the bridge on Monday. Mr Li said it would cut "
+                .. "journey times by half.", dateline = "2016-05-03" },
+            { text = "Ann Thomson, the mayor, met Bob Thompson, the chief executive of Harbourline, on "
+                .. "Tuesday.", dateline = "2019-04-02" },
+            { text = "Marta Okonkwo was appointed chief executive. Ms Okonkwo will start in March, "
+                .. "and her deputy, Daniel Okafor, will stay.", dateline = "2024-01-17" },
+        },
+        invalid = {
+            { text = "Marta Okonkwo was appointed chief executive on Tuesday.\n\n"
+                .. "Marta Okonkow, 52, trained as a nurse. Ms Okonkwo will start in March.",
+              dateline = "2024-01-17",
+              errors = { { messageId = "variant", line = 3 } } },
+            { text = "Zhou Anping, the trade envoy, arrived in Lisbon on Monday.\n\n"
+                .. "Zhou ANping said talks would continue.",
+              dateline = "2020-06-02",
+              errors = { { messageId = "variant", line = 3 } } },
+            { text = "President Xi Jinping met the delegation in Beijing. Xi JInping said trade "
+                .. "would grow. Mr Xi later left for Shanghai.",
+              dateline = "2019-11-05",
+              errors = { { messageId = "variant", line = 1 } } },
+        },
+    },
+}

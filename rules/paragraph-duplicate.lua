@@ -1,0 +1,148 @@
+-- paragraph.duplicate: a paragraph printed twice, verbatim or nearly
+-- (a repeated photo caption, a block pasted twice during editing).
+--
+-- Paragraphs are compared as sequences of normalised words: equal sequences
+-- are verbatim repeats; sequences whose word-level edit distance leaves at
+-- least `similarity` of the words the same are near repeats.  Very short
+-- paragraphs (fewer than `min_words` words), headings and boilerplate are
+-- skipped, except captions and photo credits (boilerplate "credit"), which
+-- are what most often gets pasted twice.
+
+local util = factlint.util
+
+local MESSAGES = {
+    verbatim = "paragraph printed twice: the same text as the paragraph at line {{line}}",
+    near = "paragraph nearly repeats the one at line {{line}} ({{percent}}% of the words the same)",
+    first = "first printed here",
+}
+
+-- Normalised words of s, punctuation dropped.
+local function words(s)
+    local out = {}
+    local n = util.normalise(s):gsub("[%p]", " ")
+    for w in n:gmatch("%S+") do
+        out[#out + 1] = w
+    end
+    return out
+end
+
+-- Encodes a word list as a string with one code point per distinct word, so
+-- that util.edit_distance counts word edits.
+local function encoder()
+    local ids, next_id = {}, 0
+    return function(list)
+        local cps = {}
+        for i, w in ipairs(list) do
+            local id = ids[w]
+            if not id then
+                id = next_id
+                next_id = next_id + 1
+                ids[w] = id
+            end
+            -- CJK ideographs first, then a supplementary private-use plane
+            cps[i] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
+        end
+        return utf8.char(table.unpack(cps))
+    end
+end
+
+return factlint.rule {
+    id = "paragraph.duplicate",
+    summary = "A paragraph is repeated verbatim or nearly",
+    severity = "warning",
+    scope = "article",
+    tags = { "duplication" },
+    url = "docs/rules/paragraph.duplicate.md",
+    messages = MESSAGES,
+    options = {
+        -- paragraphs with fewer words are not compared
+        min_words = 8,
+        -- share of words that must be the same for a near repeat (0..1)
+        similarity = 0.9,
+    },
+    check = function(article, report, options)
+        local encode = encoder()
+        local paras = {}
+        for p in article:paragraphs() do
+            -- captions and credits are marked boilerplate but are exactly what gets
+            -- pasted twice; navigation, share bars and the like repeat by design
+            if (not p.boilerplate or p.boilerplate == "credit") and not p.heading
+                and p.length > 0 then
+                local list = words(article:text(p.offset, p.length))
+                if #list >= options.min_words then
+                    paras[#paras + 1] = {
+                        offset = p.offset,
+                        length = p.length,
+                        n = #list,
+                        code = encode(list),
+                    }
+                end
+            end
+        end
+        local reported = {}
+        for j = 2, #paras do
+            local b = paras[j]
+            for i = 1, j - 1 do
+                local a = paras[i]
+                if not reported[i] then
+                    local longer = math.max(a.n, b.n)
+                    local allowed = math.floor(longer * (1 - options.similarity) + 1e-9)
+                    if math.abs(a.n - b.n) <= allowed then
+                        local d = a.code == b.code and 0
+                            or util.edit_distance(a.code, b.code, allowed)
+                        if d <= allowed then
+                            local line = article:locate(a.offset)
+                            local id, data = "verbatim", { line = line }
+                            if d > 0 then
+                                id = "near"
+                                data.percent = math.floor(100 * (longer - d) / longer)
+                            end
+                            report {
+                                messageId = id,
+                                data = data,
+                                span = { offset = b.offset, length = b.length },
+                                related = { { span = { offset = a.offset, length = a.length },
+                                              message = MESSAGES.first } },
+                            }
+                            reported[j] = true
+                            break
+                        end
+                    end
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "Residents clear debris from a flooded street in Lower Varden on Saturday.\n\n"
+                .. "The regional authority said 640 homes had been flooded and 1,150 people were evacuated.\n\n"
+                .. "Residents began clearing mud from their homes on Sunday as the floodwaters receded.",
+              dateline = "2022-09-05" },
+            { text = "Shares rose 2%.\n\nShares rose 2%.\n\nThe company said trading was in line.",
+              dateline = "2022-09-05" },
+            { text = "The council approved the budget for next year by 31 votes to 22 on Tuesday.\n\n"
+                .. "The council rejected the budget for the library service by 30 votes to 23 on Wednesday night.",
+              dateline = "2023-02-08" },
+        },
+        invalid = {
+            { text = "Residents clear debris from a flooded street in Lower Varden on Saturday. Photograph: Ana Petrov\n\n"
+                .. "The regional authority said 640 homes had been flooded.\n\n"
+                .. "Residents clear debris from a flooded street in Lower Varden on Saturday. Photograph: Ana Petrov",
+              dateline = "2022-09-05",
+              errors = { { messageId = "verbatim", line = 5 } } },
+            { text = "The port handled 1.1 million containers last year, up from 900,000 the year before, "
+                .. "and expects further growth.\n\n"
+                .. "Construction starts in June.\n\n"
+                .. "The port handled 1.1 million containers last year, up from 900,000 the year before, "
+                .. "and expects more growth.",
+              dateline = "2024-03-14",
+              errors = { { messageId = "near", line = 5 } } },
+            { text = "A man in his forties was taken to hospital with injuries that are not thought to be life-threatening.\n\n"
+                .. "Police closed the road for six hours.\n\n"
+                .. "A man in his forties was taken to hospital with injuries that are not thought to be "
+                .. "life-threatening.",
+              dateline = "2018-01-15",
+              errors = { { messageId = "verbatim", line = 5 } } },
+        },
+    },
+}

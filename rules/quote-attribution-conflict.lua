@@ -1,0 +1,179 @@
+-- quote.attribution-conflict: the same quote attributed to different people
+-- (across the whole corpus, the same article included).
+--
+-- Quotes are grouped by their normalised text (case, accents, punctuation
+-- and spacing ignored); quotes shorter than `min_words` words and partial
+-- quotes are not keys, because short phrases are legitimately repeated by
+-- different people.  Two speakers are the same person when their normalised
+-- names match once titles are dropped, or when one is the other's surname
+-- ("Li" and "Li Keqiang").  Speakers found only through a pronoun, carried
+-- over from an earlier paragraph or described through a possessive ("the
+-- company's chairman") are not used: the extractor guessed them.
+
+local util = factlint.util
+
+local MESSAGES = {
+    conflict = "the same quote is attributed to {{speaker}} here but to {{other}} at line {{line}}",
+    other = "attributed to {{speaker}} here",
+}
+
+local TITLES = {
+    mr = true, mrs = true, ms = true, miss = true, dr = true, sir = true, dame = true,
+    lord = true, lady = true, prof = true, professor = true, president = true,
+    minister = true, prime = true, chancellor = true, gen = true, general = true,
+    sen = true, senator = true, rep = true, judge = true, the = true,
+}
+
+local function expand(template, data)
+    return (template:gsub("{{([%w_]+)}}", function(k)
+        return tostring(data[k])
+    end))
+end
+
+local function quote_key(text)
+    local s = util.normalise(text):gsub("[%p]", " "):gsub("%s+", " ")
+    return (s:gsub("^ ", ""):gsub(" $", ""))
+end
+
+-- Normalised name tokens without titles.
+local function name_tokens(name)
+    local out = {}
+    for w in util.normalise(name):gsub("[%p]", " "):gmatch("%S+") do
+        if not TITLES[w] then
+            out[#out + 1] = w
+        end
+    end
+    return out
+end
+
+-- True when two speakers can be the same person.
+local function same_speaker(a, b)
+    if a.key == b.key then
+        return true
+    end
+    local ta, tb = a.tokens, b.tokens
+    if #ta == 0 or #tb == 0 then
+        return true -- nothing left to compare: do not claim a conflict
+    end
+    if ta[#ta] ~= tb[#tb] then
+        return false
+    end
+    if #ta == 1 or #tb == 1 then
+        return true -- a surname against a full name
+    end
+    -- same surname: the first names must agree (an initial matches)
+    local fa, fb = ta[1], tb[1]
+    return fa == fb or (#fa == 1 and fb:sub(1, 1) == fa) or (#fb == 1 and fa:sub(1, 1) == fb)
+end
+
+return factlint.rule {
+    id = "quote.attribution-conflict",
+    summary = "The same quote is attributed to different speakers",
+    severity = "error",
+    scope = "corpus",
+    tags = { "quote", "attribution", "consistency" },
+    url = "docs/rules/quote.attribution-conflict.md",
+    needs = { "quote" },
+    messages = MESSAGES,
+    options = {
+        -- shorter quotes are not compared
+        min_words = 6,
+    },
+    key = function(f)
+        if f.partial or not f.speaker or f.attribution == "pronoun" or f.attribution == "carried" then
+            return nil
+        end
+        -- "said Olvera's European president, Javier ...": the speaker was described
+        -- through a possessive and the resolved name may be the organisation's
+        local st = f.speaker_text
+        if st and (st:find("'s%f[%A]") or st:find("\u{2019}s%f[%A]")) then
+            return nil
+        end
+        local key = quote_key(f.text)
+        local n = 0
+        for _ in key:gmatch("%S+") do
+            n = n + 1
+        end
+        if n < 6 then
+            return nil
+        end
+        return key
+    end,
+    check = function(_, facts, report, options)
+        local groups = {}
+        for _, f in ipairs(facts) do
+            local n = 0
+            for _ in f.text:gmatch("[%w']+") do
+                n = n + 1
+            end
+            if n >= options.min_words then
+                local sp = { key = table.concat(name_tokens(f.speaker), " "),
+                             tokens = name_tokens(f.speaker), fact = f }
+                local found = false
+                for _, g in ipairs(groups) do
+                    if same_speaker(g, sp) then
+                        found = true
+                        break
+                    end
+                end
+                if not found then
+                    groups[#groups + 1] = sp
+                end
+            end
+        end
+        local first = groups[1]
+        for i = 2, #groups do
+            local g = groups[i]
+            report {
+                messageId = "conflict",
+                data = { speaker = g.fact.speaker, other = first.fact.speaker,
+                         line = first.fact.line },
+                fact = g.fact,
+                related = { { fact = first.fact,
+                              message = expand(MESSAGES.other, { speaker = first.fact.speaker }) } },
+            }
+        end
+    end,
+    tests = {
+        valid = {
+            { articles = {
+                { text = "\"We will not raise taxes on working families this year,\" said Anna Vale, "
+                    .. "the finance minister.", dateline = "2020-02-11" },
+                { text = "\"We will not raise taxes on working families this year,\" Ms Vale told "
+                    .. "parliament.", dateline = "2020-02-12" },
+            } },
+            { articles = {
+                { text = "\"We will not raise taxes,\" said Anna Vale.", dateline = "2020-02-11" },
+                { text = "\"We will not raise taxes,\" said Tom Reyes.", dateline = "2020-02-12" },
+            } },
+            { articles = {
+                { text = "\"The harbour will be busier than it has ever been,\" said Omar Haddad.",
+                  dateline = "2021-04-30" },
+                { text = "\"The airport will be busier than it has ever been,\" said Lena Morrow.",
+                  dateline = "2021-05-02" },
+            } },
+        },
+        invalid = {
+            { articles = {
+                { text = "\"We will not raise taxes on working families this year,\" said Anna Vale, "
+                    .. "the finance minister.", dateline = "2020-02-11" },
+                { text = "The budget was published on Tuesday.\n\n\"We will not raise taxes on working "
+                    .. "families this year,\" said Tom Reyes, the deputy minister.",
+                  dateline = "2020-02-12" },
+            },
+              errors = { { messageId = "conflict", line = 3 } } },
+            { text = "\"The harbour will be busier than it has ever been,\" said Omar Haddad.\n\n"
+                .. "Critics disagreed. \"The harbour will be busier than it has ever been,\" said "
+                .. "Lena Morrow, sarcastically.",
+              dateline = "2021-04-30",
+              errors = { { messageId = "conflict", line = 3 } } },
+            { articles = {
+                { text = "\"Our members have been patient for far too long,\" said Ruth Keel.",
+                  dateline = "2019-03-01" },
+                { text = "\"Our members have been patient for far too long,\" said David Keel.",
+                  dateline = "2019-03-02" },
+            },
+              errors = { { messageId = "conflict", line = 1 } } },
+        },
+    },
+}

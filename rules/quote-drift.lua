@@ -1,0 +1,171 @@
+-- quote.drift: the same speaker quoted with slightly different words in two
+-- places (a misquote, or a quote "tidied up" in one version of the copy).
+--
+-- Quotes are grouped by speaker (normalised name, titles dropped).  Within a
+-- speaker, quotes of at least `min_words` words are compared pairwise by
+-- word-level edit distance: a pair with at least `similarity` of its words
+-- the same, but not identical, is reported.  A quote that is a contiguous
+-- cut of the other (a shortened quote) is not a misquote and is skipped.
+-- Speakers found only through a pronoun or carried over from an earlier
+-- paragraph are not used.
+
+local util = factlint.util
+
+local MESSAGES = {
+    drift = "{{speaker}} is quoted differently at line {{line}}: '{{was}}' here is '{{now}}' there",
+    other = "the other version",
+}
+
+local TITLES = {
+    mr = true, mrs = true, ms = true, miss = true, dr = true, sir = true, dame = true,
+    lord = true, lady = true, prof = true, professor = true, president = true,
+    minister = true, prime = true, chancellor = true, the = true,
+}
+
+local function words(text)
+    local out = {}
+    for w in util.normalise(text):gsub("[%p]", " "):gmatch("%S+") do
+        out[#out + 1] = w
+    end
+    return out
+end
+
+local function speaker_key(name)
+    local out = {}
+    for _, w in ipairs(words(name)) do
+        if not TITLES[w] then
+            out[#out + 1] = w
+        end
+    end
+    return table.concat(out, " ")
+end
+
+-- The differing middle of two word lists: a's words, b's words.
+local function difference(a, b)
+    local i = 1
+    while i <= #a and i <= #b and a[i] == b[i] do
+        i = i + 1
+    end
+    local ja, jb = #a, #b
+    while ja >= i and jb >= i and a[ja] == b[jb] do
+        ja, jb = ja - 1, jb - 1
+    end
+    return table.concat(a, " ", i, ja), table.concat(b, " ", i, jb)
+end
+
+return factlint.rule {
+    id = "quote.drift",
+    summary = "The same speaker's quote appears with words changed",
+    severity = "warning",
+    scope = "corpus",
+    tags = { "quote", "consistency" },
+    url = "docs/rules/quote.drift.md",
+    needs = { "quote" },
+    messages = MESSAGES,
+    options = {
+        -- shorter quotes are not compared
+        min_words = 8,
+        -- share of words that must be the same (0..1)
+        similarity = 0.8,
+    },
+    key = function(f)
+        if f.partial or not f.speaker or f.attribution == "pronoun" or f.attribution == "carried" then
+            return nil
+        end
+        local k = speaker_key(f.speaker)
+        return k ~= "" and k or nil
+    end,
+    check = function(_, facts, report, options)
+        local ids, next_id = {}, 0
+        local quotes, seen = {}, {}
+        for _, f in ipairs(facts) do
+            local list = words(f.text)
+            local joined = table.concat(list, " ")
+            if #list >= options.min_words and not seen[joined] then
+                seen[joined] = true
+                local cps = {}
+                for i, w in ipairs(list) do
+                    local id = ids[w]
+                    if not id then
+                        id = next_id
+                        next_id = next_id + 1
+                        ids[w] = id
+                    end
+                    cps[i] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
+                end
+                quotes[#quotes + 1] = { f = f, list = list, n = #list, joined = " " .. joined .. " ",
+                                        code = utf8.char(table.unpack(cps)) }
+            end
+        end
+        -- compare each quote with the earlier ones of a similar length
+        local reported = {}
+        for j = 2, #quotes do
+            local b = quotes[j]
+            for i = 1, j - 1 do
+                local a = quotes[i]
+                local longer = math.max(a.n, b.n)
+                local allowed = math.floor(longer * (1 - options.similarity) + 1e-9)
+                if not reported[j] and math.abs(a.n - b.n) <= allowed
+                    and not a.joined:find(b.joined, 1, true)
+                    and not b.joined:find(a.joined, 1, true) then
+                    local d = util.edit_distance(a.code, b.code, allowed)
+                    if d > 0 and d <= allowed then
+                        local was, now = difference(b.list, a.list)
+                        report {
+                            messageId = "drift",
+                            data = { speaker = b.f.speaker, line = a.f.line,
+                                     was = was ~= "" and was or "(nothing)",
+                                     now = now ~= "" and now or "(nothing)" },
+                            fact = b.f,
+                            related = { { fact = a.f, message = MESSAGES.other } },
+                        }
+                        reported[j] = true
+                    end
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { articles = {
+                { text = "\"We knew the first fortnight would be difficult for every passenger,\" "
+                    .. "said Karl Lindqvist.", dateline = "2023-06-21" },
+                { text = "\"We knew the first fortnight would be difficult for every passenger,\" "
+                    .. "Karl Lindqvist told MPs.", dateline = "2023-06-22" },
+            } },
+            { articles = {
+                { text = "\"We knew the first fortnight would be difficult for every passenger,\" "
+                    .. "said Karl Lindqvist.", dateline = "2023-06-21" },
+                { text = "\"Nobody expected the new timetable to fail on its very first morning,\" "
+                    .. "said Karl Lindqvist.", dateline = "2023-06-22" },
+            } },
+            { articles = {
+                { text = "\"We knew the first fortnight would be difficult for every passenger,\" "
+                    .. "said Karl Lindqvist.", dateline = "2023-06-21" },
+                { text = "\"We knew the first fortnight would be difficult for every passenger, and "
+                    .. "we planned for it,\" said Karl Lindqvist.", dateline = "2023-06-22" },
+            } },
+        },
+        invalid = {
+            { articles = {
+                { text = "\"We knew the first fortnight would be difficult for every passenger,\" "
+                    .. "said Karl Lindqvist.", dateline = "2023-06-21" },
+                { text = "\"We knew the first month would be difficult for every passenger,\" "
+                    .. "said Karl Lindqvist.", dateline = "2023-06-22" },
+            },
+              errors = { { messageId = "drift", line = 1 } } },
+            { text = "\"This plant will be open for at least another fifty years,\" said Rachel Dunmore.\n\n"
+                .. "The company declined to comment.\n\n"
+                .. "\"This plant will stay open for at least another fifty years,\" said Rachel Dunmore.",
+              dateline = "2019-08-12",
+              errors = { { messageId = "drift", line = 5 } } },
+            { articles = {
+                { text = "\"The grades are running ahead of the mine plan and we see no reason to change "
+                    .. "our view,\" said Rafael Ibarra.", dateline = "2017-05-02" },
+                { text = "\"The grades are running well ahead of the mine plan and we see no reason to "
+                    .. "change our view,\" said Rafael Ibarra.", dateline = "2017-05-03" },
+            },
+              errors = { { messageId = "drift", line = 1 } } },
+        },
+    },
+}

@@ -1,0 +1,107 @@
+-- quote.duplicate: the same direct quote printed twice in one article.
+--
+-- Quotes are compared by their normalised text (case, accents, curly
+-- quotes, punctuation and spacing ignored).  The finding points at the
+-- repeat and relates the first printing.  Partial (scare) quotes, very short
+-- quotes and quotes in boilerplate are ignored.
+
+local util = factlint.util
+
+local MESSAGES = {
+    duplicate = "quote printed twice: \"{{quote}}\" first appears at line {{line}}",
+    first = "first printed here",
+}
+
+-- The comparison key of a quote: normalised words, punctuation dropped.
+local function quote_key(text)
+    local s = util.normalise(text)
+    s = s:gsub("[%p]", " "):gsub("%s+", " ")
+    return (s:gsub("^ ", ""):gsub(" $", ""))
+end
+
+local function word_count(s)
+    local n = 0
+    for _ in s:gmatch("%S+") do
+        n = n + 1
+    end
+    return n
+end
+
+-- At most max characters of s (on a UTF-8 boundary), with an ellipsis.
+local function shorten(s, max)
+    if #s <= max then
+        return s
+    end
+    local cut = max
+    while cut > 1 and (s:byte(cut + 1) or 0) & 0xC0 == 0x80 do
+        cut = cut - 1
+    end
+    return s:sub(1, cut) .. "..."
+end
+
+return factlint.rule {
+    id = "quote.duplicate",
+    summary = "The same direct quote is printed twice",
+    severity = "warning",
+    scope = "article",
+    tags = { "quote", "duplication" },
+    url = "docs/rules/quote.duplicate.md",
+    needs = { "quote" },
+    messages = MESSAGES,
+    options = {
+        -- quotes shorter than this many words are not compared
+        min_words = 4,
+    },
+    check = function(article, report, options)
+        local seen = {}
+        for f in article:facts("quote") do
+            if not f.partial and not article:is_boilerplate(f.offset) then
+                local key = quote_key(f.text)
+                if word_count(key) >= options.min_words then
+                    local first = seen[key]
+                    if first then
+                        report {
+                            messageId = "duplicate",
+                            data = { quote = shorten(f.text, 80), line = first.line },
+                            fact = f,
+                            related = { { fact = first, message = MESSAGES.first } },
+                        }
+                    else
+                        seen[key] = f
+                    end
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "\"We will build it on time and on budget,\" said Anna Vale.\n\n"
+                .. "\"The money is already in the bank,\" Ms Vale added.",
+              dateline = "2020-02-11" },
+            { text = "The mayor called the scheme \"a disgrace\" and promised a review.\n\n"
+                .. "Opposition councillors also called it \"a disgrace\" on Tuesday.",
+              dateline = "2020-02-11" },
+            { text = "\"We will build it on time,\" said Anna Vale.\n\n"
+                .. "\"We will build it on time and within the budget we were given,\" said Tom Reyes.",
+              dateline = "2020-02-11" },
+        },
+        invalid = {
+            { text = "\"We will build it on time and on budget,\" said Anna Vale.\n\n"
+                .. "The council approved the plan.\n\n"
+                .. "\"We will build it on time and on budget,\" Ms Vale added.",
+              dateline = "2020-02-11",
+              errors = { { messageId = "duplicate", line = 5 } } },
+            { text = "\"Nobody wanted this strike, but we were left with no choice,\" said Lena Morrow, "
+                .. "the union's regional secretary.\n\n"
+                .. "Talks will resume on Friday. \"Nobody wanted this strike - but we were left with "
+                .. "no choice,\" she said.",
+              dateline = "2019-09-03",
+              errors = { { messageId = "duplicate", line = 3 } } },
+            { text = "\"The harbour will be busier than it has ever been,\" said Omar Haddad.\n\n"
+                .. "\"The Harbour will be busier than it has ever been!\" Mr Haddad told reporters.\n\n"
+                .. "\"The harbour will be busier than it has ever been,\" he repeated.",
+              dateline = "2021-04-30",
+              errors = { { messageId = "duplicate", line = 3 }, { messageId = "duplicate", line = 5 } } },
+        },
+    },
+}

@@ -1,0 +1,141 @@
+-- quote.unattributed: a full-sentence direct quote that nobody is said to
+-- have spoken.
+--
+-- Reported when the quote is not partial, has at least `min_words` words,
+-- starts a sentence with a capital letter, the extractor found no speaker,
+-- and it does not continue an attributed quote (another quote with a speaker
+-- in the same paragraph, or an attributed quote in the paragraph before).
+-- A quote introduced by a colon ("The statement read: ...") names its
+-- source and is not reported.
+
+local MESSAGES = {
+    unattributed = "quote has no speaker: \"{{quote}}\"",
+}
+
+local function word_count(s)
+    local n = 0
+    for _ in s:gmatch("[%w']+") do
+        n = n + 1
+    end
+    return n
+end
+
+local function shorten(s, max)
+    if #s <= max then
+        return s
+    end
+    local cut = max
+    while cut > 1 and (s:byte(cut + 1) or 0) & 0xC0 == 0x80 do
+        cut = cut - 1
+    end
+    return s:sub(1, cut) .. "..."
+end
+
+-- Opening and closing quote marks as UTF-8 strings.
+local MARKS = { "\"", "'", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}" }
+
+-- s without trailing white space and quote marks.
+local function strip_tail(s)
+    local changed = true
+    while changed do
+        changed = false
+        local t = s:gsub("%s+$", "")
+        if t ~= s then
+            s, changed = t, true
+        end
+        for _, m in ipairs(MARKS) do
+            if #s >= #m and s:sub(-#m) == m then
+                s, changed = s:sub(1, -#m - 1), true
+            end
+        end
+    end
+    return s
+end
+
+-- True when the quote starts a sentence: nothing but a finished sentence
+-- precedes its opening mark in the paragraph.  Returns false, "colon" when
+-- a colon introduces it.
+local function starts_sentence(article, para, f)
+    if not para or f.offset < para.offset then
+        return true
+    end
+    local before = strip_tail(article:text(para.offset, f.offset - para.offset))
+    if before == "" then
+        return true
+    end
+    local last = before:sub(-1)
+    if last == ":" then
+        return false, "colon"
+    end
+    return last == "." or last == "!" or last == "?"
+end
+
+return factlint.rule {
+    id = "quote.unattributed",
+    summary = "A full-sentence quote has no speaker",
+    severity = "warning",
+    scope = "article",
+    tags = { "quote", "attribution" },
+    url = "docs/rules/quote.unattributed.md",
+    needs = { "quote" },
+    messages = MESSAGES,
+    options = {
+        -- shorter quotes are not reported
+        min_words = 6,
+    },
+    check = function(article, report, options)
+        local paras = {}
+        for p in article:paragraphs() do
+            paras[p.index] = p
+        end
+        local quotes = {}
+        local attributed_in = {} -- paragraph index -> true when it holds an attributed quote
+        for f in article:facts("quote") do
+            quotes[#quotes + 1] = f
+            if f.speaker and not f.partial then
+                attributed_in[f.paragraph] = true
+            end
+        end
+        for _, f in ipairs(quotes) do
+            if not f.speaker and not f.partial and not article:is_boilerplate(f.offset)
+                and word_count(f.text) >= options.min_words
+                and f.text:match("^[%s%p]*%u")
+                and not attributed_in[f.paragraph]
+                and not attributed_in[f.paragraph - 1] then
+                if starts_sentence(article, paras[f.paragraph], f) then
+                    report {
+                        messageId = "unattributed",
+                        data = { quote = shorten(f.text, 80) },
+                        fact = f,
+                    }
+                end
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "\"The company has let its customers down and must pay them back,\" said Ruth Keel, "
+                .. "the regulator's chief executive.",
+              dateline = "2020-06-02" },
+            { text = "Union members called the offer \"an insult to every nurse\" and voted to strike.",
+              dateline = "2020-06-02" },
+            { text = "\"We have shown that if you stand together, a landlord will listen,\" said Amira "
+                .. "Haddad.\n\n\"Nobody should have to live with mould and broken lifts in a modern city.\"",
+              dateline = "2021-05-04" },
+        },
+        invalid = {
+            { text = "The regulator ordered Corvale Water to repay £38m to customers.\n\n"
+                .. "\"The company has let its customers down and they are entitled to their money back.\"",
+              dateline = "2020-06-02",
+              errors = { { messageId = "unattributed", line = 3 } } },
+            { text = "Talks collapsed on Friday. \"There is no deal on the table and there will not be "
+                .. "one this year.\" The union said it would ballot members.",
+              dateline = "2019-11-08",
+              errors = { { messageId = "unattributed", line = 1 } } },
+            { text = "The minister visited the plant on Monday.\n\nShe met workers and managers.\n\n"
+                .. "\"This factory will still be making glass when my grandchildren are grown up.\"",
+              dateline = "2019-08-12",
+              errors = { { messageId = "unattributed", line = 5 } } },
+        },
+    },
+}

@@ -1,0 +1,292 @@
+-- spelling.variant: the same word spelled two ways in one article: a British
+-- and an American spelling ("organised" and "organize", "judgement" and
+-- "judgment") or a hyphenated and a solid form ("e-mail" and "email").
+--
+-- Each word is mapped to a family (its American stem) and a variant; a
+-- family seen with two variants is reported once, at the first use of the
+-- less frequent spelling, with the first use of the other related.
+-- Capitalised words inside a sentence are treated as proper names and
+-- skipped ("Labour Party", "World Trade Center", "Defense Department").
+-- "program" is not compared in articles about computing, and "license"
+-- only counts as the American noun after a determiner ("a license").
+
+local MESSAGES = {
+    variant = "'{{word}}' is spelled '{{other}}' at line {{line}} ({{kind}} spelling)",
+    other = "spelled '{{word}}' here",
+}
+
+local function expand(template, data)
+    return (template:gsub("{{([%w_]+)}}", function(k)
+        return tostring(data[k])
+    end))
+end
+
+-- British stem -> American stem; any ending may follow.
+local STEMS = {
+    colour = "color", favour = "favor", honour = "honor", labour = "labor",
+    neighbour = "neighbor", behaviour = "behavior", humour = "humor", rumour = "rumor",
+    harbour = "harbor", vapour = "vapor", flavour = "flavor", endeavour = "endeavor",
+    armour = "armor", odour = "odor", rigour = "rigor", vigour = "vigor", tumour = "tumor",
+    saviour = "savior", splendour = "splendor", candour = "candor", fervour = "fervor",
+    clamour = "clamor", parlour = "parlor", demeanour = "demeanor", valour = "valor",
+    centre = "center", theatre = "theater", litre = "liter", fibre = "fiber",
+    calibre = "caliber", sombre = "somber", spectre = "specter", lustre = "luster",
+    meagre = "meager", manoeuvr = "maneuver", sceptic = "skeptic", mould = "mold",
+    smoulder = "smolder", moustache = "mustache", aluminium = "aluminum",
+    jewellery = "jewelry", paediatric = "pediatric", orthopaedic = "orthopedic",
+    anaemi = "anemi", haemorrhag = "hemorrhag", oestrogen = "estrogen", foetus = "fetus",
+    encyclopaedi = "encyclopedi", archaeolog = "archeolog", plough = "plow",
+    catalogue = "catalog", dialogue = "dialog", analogue = "analog", monologue = "monolog",
+    judgement = "judgment", acknowledgement = "acknowledgment", ageing = "aging",
+    defence = "defense", offence = "offense", pretence = "pretense",
+    instalment = "installment", skilful = "skillful", wilful = "willful",
+    fulfil = "fulfill", enrol = "enroll", cheque = "check", pyjama = "pajama",
+    grey = "gray", kerb = "curb", tyre = "tire", storey = "story", cosy = "cozy",
+    programme = "program", licence = "license",
+}
+
+-- Stems whose American form is also another common English word: only the
+-- exact pairs listed count, not the American stem with any ending.
+local EXACT_ONLY = {
+    cheque = { cheque = "check", cheques = "checks" },
+    kerb = { kerb = "curb", kerbs = "curbs" },
+    tyre = { tyre = "tire", tyres = "tires" },
+    storey = { storey = "story", storeys = "stories" },
+    grey = { grey = "gray", greyer = "grayer", greying = "graying" },
+    programme = { programme = "program", programmes = "programs" },
+    licence = { licence = "license", licences = "licenses" },
+    mould = { mould = "mold", moulds = "molds", moulded = "molded", mouldy = "moldy" },
+    fulfil = { fulfil = "fulfill", fulfils = "fulfills", fulfilment = "fulfillment" },
+    enrol = { enrol = "enroll", enrols = "enrolls", enrolment = "enrollment" },
+    analogue = { analogue = "analog", analogues = "analogs" },
+    dialogue = { dialogue = "dialog", dialogues = "dialogs" },
+    litre = { litre = "liter", litres = "liters" },
+}
+
+-- Doubled l in British inflections: travelled/traveled.
+local DOUBLE_L = { "travel", "cancel", "label", "model", "fuel", "signal", "channel", "counsel",
+    "level", "marvel", "dial", "duel", "total", "tunnel", "quarrel", "equal", "pedal", "shovel",
+    "unravel", "libel", "panel", "parcel", "refuel", "snorkel", "funnel", "jewel", "rival" }
+local L_ENDINGS = { "ed", "ing", "er", "ers" }
+
+-- Hyphenated form -> solid form (a prefix; any ending may follow).
+local HYPHEN = {
+    ["e-mail"] = "email", ["co-operat"] = "cooperat", ["co-ordinat"] = "coordinat",
+    ["on-line"] = "online", ["web-site"] = "website", ["e-commerce"] = "ecommerce",
+    ["pre-empt"] = "preempt", ["re-elect"] = "reelect", ["co-founder"] = "cofounder",
+    ["non-profit"] = "nonprofit", ["take-over"] = "takeover", ["start-up"] = "startup",
+    ["lay-off"] = "layoff", ["mid-day"] = "midday", ["co-worker"] = "coworker",
+    ["under-way"] = "underway", ["wild-life"] = "wildlife", ["data-base"] = "database",
+}
+
+-- word -> { family, variant, kind } built from the tables.
+local EXACT = {}
+local function add(word, family, variant, kind)
+    if not EXACT[word] then
+        EXACT[word] = { family = family, variant = variant, kind = kind }
+    end
+end
+for brit, amer in pairs(EXACT_ONLY) do
+    for b, a in pairs(amer) do
+        add(b, STEMS[brit], "british", "British/American")
+        add(a, STEMS[brit], "american", "British/American")
+    end
+end
+for _, stem in ipairs(DOUBLE_L) do
+    for _, e in ipairs(L_ENDINGS) do
+        add(stem .. "l" .. e, stem, "british", "British/American")
+        add(stem .. e, stem, "american", "British/American")
+    end
+end
+add("judgement", "judgment", "british", "British/American")
+add("judgements", "judgment", "british", "British/American")
+add("judgment", "judgment", "american", "British/American")
+add("judgments", "judgment", "american", "British/American")
+add("per cent", "percent", "spaced", "spacing")
+add("percent", "percent", "solid", "spacing")
+
+-- Words ending in -ise/-ize that are not one verb with two spellings (as
+-- the "s" form of their stem).
+local NOT_ISE = { "advis", "surpris", "compris", "compromis", "exercis", "expertis",
+    "franchis", "enterpris", "premis", "otherwis", "revis", "supervis", "televis", "improvis",
+    "disguis", "devis", "precis", "concis", "paradis", "merchandis", "promis", "rais", "prais",
+    "nois", "pois", "cruis", "bruis", "treatis", "demis", "despis", "apprais", "excis", "incis",
+    "circumcis", "downsis", "oversis", "resis", "capsis", "supersis", "chastis" }
+
+-- Endings a stem may take ("colour" -> "colours", "coloured", "colourful").
+local ENDINGS = { "", "s", "e", "es", "d", "ed", "ing", "ful", "fully", "less", "able", "ably",
+    "ite", "ites", "er", "ers", "hood", "hoods", "ist", "ists", "ism", "al", "ally", "ical",
+    "ian", "ians", "y", "a", "as", "c", "ly" }
+for brit, amer in pairs(STEMS) do
+    if not EXACT_ONLY[brit] then
+        for _, e in ipairs(ENDINGS) do
+            add(brit .. e, amer, "british", "British/American")
+            add(amer .. e, amer, "american", "British/American")
+        end
+    end
+end
+for hy, solid in pairs(HYPHEN) do
+    for _, e in ipairs(ENDINGS) do
+        add(hy .. e, solid, "hyphenated", "hyphenation")
+        add(solid .. e, solid, "solid", "hyphenation")
+    end
+end
+
+-- family, variant, kind of a lowercase word, or nil.
+local function classify(w)
+    local e = EXACT[w]
+    if e then
+        return e.family, e.variant, e.kind
+    end
+    -- -ise/-ize, -yse/-yze and their derivatives
+    local stem, letter, ending = w:match("^(%a%a%a+)([iy])[sz](e[sdr]?s?)$")
+    if not stem then
+        stem, letter, ending = w:match("^(%a%a%a+)([iy])[sz](ing)$")
+    end
+    if not stem then
+        stem, letter, ending = w:match("^(%a%a%a+)([iy])[sz](ations?)$")
+    end
+    if not stem then
+        return nil
+    end
+    local base = stem .. letter
+    local form = base .. "s"
+    for _, n in ipairs(NOT_ISE) do
+        if form:sub(-#n) == n then
+            return nil
+        end
+    end
+    local z = w:sub(#base + 1, #base + 1)
+    return base .. "z", z == "s" and "british" or "american", "British/American"
+end
+
+local COMPUTING = { "computer", "software", "coding", "programmer", "programming", "algorithm",
+    "app", "apps", "hacker", "code", "developer", "microsoft", "linux", "windows" }
+
+local DETERMINERS = { a = true, an = true, the = true, its = true, their = true, his = true,
+    her = true, our = true, this = true, that = true, driving = true, operating = true,
+    export = true, import = true, banking = true, broadcasting = true, gaming = true,
+    mining = true, exploration = true, my = true, your = true }
+
+return factlint.rule {
+    id = "spelling.variant",
+    summary = "The same word is spelled two ways in one article",
+    severity = "warning",
+    scope = "article",
+    tags = { "spelling", "style", "consistency" },
+    url = "docs/rules/spelling.variant.md",
+    messages = MESSAGES,
+    check = function(article, report)
+        local families = {}  -- family -> { variant -> {count, first = {offset, word, line}} }
+        local order = {}
+        local computing = false
+        for p in article:paragraphs() do
+            if not p.boilerplate and p.length > 0 then
+                local text = article:text(p.offset, p.length)
+                local prev_end, prev_word = 0, nil
+                local pos = 1
+                while true do
+                    local s, e = text:find("[%a][%a%-]*%a", pos)
+                    if not s then
+                        break
+                    end
+                    local raw = text:sub(s, e)
+                    local w = raw:lower()
+                    -- sentence-initial: nothing but spaces, quotes and brackets since the
+                    -- last sentence end (or the paragraph start)
+                    local gap = text:sub(prev_end + 1, s - 1)
+                    local initial = prev_end == 0 or gap:find("[%.!?:]") ~= nil
+                    local proper = raw:find("^%u") and not initial
+                    for _, c in ipairs(COMPUTING) do
+                        if w == c then
+                            computing = true
+                        end
+                    end
+                    local lookup = w
+                    if w == "per" then
+                        local nxt = text:match("^%s+cent%f[%A]", e + 1)
+                        if nxt then
+                            lookup = "per cent"
+                            e = e + #nxt
+                        end
+                    end
+                    if not proper then
+                        local fam, var, kind = classify(lookup)
+                        if fam == "license" and var == "american" and not DETERMINERS[prev_word or ""] then
+                            fam = nil
+                        end
+                        if fam then
+                            local f = families[fam]
+                            if not f then
+                                f = { kind = kind }
+                                families[fam] = f
+                                order[#order + 1] = fam
+                            end
+                            local v = f[var]
+                            if not v then
+                                v = { count = 0, offset = p.offset + s - 1, length = e - s + 1,
+                                      word = text:sub(s, e), var = var }
+                                f[var] = v
+                            end
+                            v.count = v.count + 1
+                        end
+                    end
+                    prev_end, prev_word, pos = e, w, e + 1
+                end
+            end
+        end
+        for _, fam in ipairs(order) do
+            local f = families[fam]
+            local list = {}
+            for var, v in pairs(f) do
+                if var ~= "kind" then
+                    list[#list + 1] = v
+                end
+            end
+            if #list >= 2 and not (fam == "program" and computing) then
+                table.sort(list, function(a, b)
+                    return a.offset < b.offset
+                end)
+                local a, b = list[1], list[2]
+                -- report the rarer spelling; on a tie, the later one
+                local main, other = b, a
+                if a.count < b.count then
+                    main, other = a, b
+                end
+                local line = article:locate(other.offset)
+                report {
+                    messageId = "variant",
+                    data = { word = main.word, other = other.word, line = line,
+                             kind = f.kind == "hyphenation" and "hyphenated/solid" or
+                                 (f.kind == "spacing" and "spaced/solid" or "British/American") },
+                    span = { offset = main.offset, length = main.length },
+                    related = { { span = { offset = other.offset, length = other.length },
+                                  message = expand(MESSAGES.other, { word = other.word }) } },
+                }
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            { text = "The company that organised the festival was fined. It admitted failing to "
+                .. "organise adequate stewarding.", dateline = "2023-05-10" },
+            { text = "Officials at the World Trade Center said the colour scheme would stay.",
+              dateline = "2019-01-10" },
+            { text = "The council will advise residents and revise the programme. The software "
+                .. "program crashed twice.", dateline = "2020-10-01" },
+        },
+        invalid = {
+            { text = "The company that organised the festival was fined.\n\nIt admitted failing to "
+                .. "organize adequate stewarding.", dateline = "2023-05-10",
+              errors = { { messageId = "variant", line = 3 } } },
+            { text = "In his judgement, the judge said the firm had put sales first.\n\nThe company "
+                .. "said it accepted the judgment and had changed its procedures.",
+              dateline = "2023-05-10",
+              errors = { { messageId = "variant", line = 3 } } },
+            { text = "Customers were told by e-mail that the service would close. A second email "
+                .. "followed on Friday, and the colour of the logo changed to a darker color.",
+              dateline = "2018-02-02",
+              errors = { { messageId = "variant", line = 1 }, { messageId = "variant", line = 1 } } },
+        },
+    },
+}
