@@ -24,116 +24,118 @@ typedef struct word_entry {
     bool needs_magnitude;
 } word_entry;
 
+/* Sorted by first letter (fl_currency_word_at searches by it). */
 static const word_entry words[] = {
-    {"us dollars", "USD", 1, false},
-    {"u.s. dollars", "USD", 1, false},
-    {"us dlrs", "USD", 1, false},
-    {"u.s. dlrs", "USD", 1, false},
     {"american dollars", "USD", 1, false},
-    {"canadian dollars", "CAD", 1, false},
-    {"canadian dlrs", "CAD", 1, false},
     {"australian dollars", "AUD", 1, false},
     {"australian dlrs", "AUD", 1, false},
-    {"new zealand dollars", "NZD", 1, false},
-    {"hong kong dollars", "HKD", 1, false},
-    {"hk dollars", "HKD", 1, false},
-    {"singapore dollars", "SGD", 1, false},
-    {"taiwan dollars", "TWD", 1, false},
-    {"new taiwan dollars", "TWD", 1, false},
+    {"argentine pesos", "ARS", 1, false},
+    {"baht", "THB", 1, false},
+    {"brazilian reais", "BRL", 1, false},
+    {"belgian francs", "BEF", 1, false},
+    {"canadian dollars", "CAD", 1, false},
+    {"canadian dlrs", "CAD", 1, false},
+    {"chilean pesos", "CLP", 1, false},
+    {"colombian pesos", "COP", 1, false},
+    {"cruzados", "BRC", 1, false},
+    {"czech crowns", "CZK", 1, false},
+    {"crowns", NULL, 1, true},
+    {"cents", "USD", 100, false},
+    {"cts", "USD", 100, false},
     {"dollars", "USD", 1, false},
     {"dollar", "USD", 1, false},
     {"dlrs", "USD", 1, false},
     {"dlr", "USD", 1, false},
-    {"pounds sterling", "GBP", 1, false},
-    {"pounds", "GBP", 1, false},
-    {"pound", "GBP", 1, false},
-    {"sterling", "GBP", 1, false},
-    {"stg", "GBP", 1, false},
-    {"egyptian pounds", "EGP", 1, false},
-    {"lebanese pounds", "LBP", 1, false},
-    {"irish pounds", "IEP", 1, false},
-    {"punts", "IEP", 1, false},
-    {"euros", "EUR", 1, false},
-    {"euro", "EUR", 1, false},
-    {"yen", "JPY", 1, false},
-    {"yuan", "CNY", 1, false},
-    {"renminbi", "CNY", 1, false},
-    {"rmb", "CNY", 1, false},
-    {"rupees", "INR", 1, false},
-    {"rupee", "INR", 1, false},
-    {"indian rupees", "INR", 1, false},
-    {"pakistani rupees", "PKR", 1, false},
-    {"pakistan rupees", "PKR", 1, false},
-    {"sri lankan rupees", "LKR", 1, false},
-    {"rupiah", "IDR", 1, false},
-    {"ringgit", "MYR", 1, false},
-    {"baht", "THB", 1, false},
-    {"won", "KRW", 1, true},
-    {"south korean won", "KRW", 1, false},
-    {"pesos", "MXN", 1, false},
-    {"mexican pesos", "MXN", 1, false},
-    {"philippine pesos", "PHP", 1, false},
-    {"argentine pesos", "ARS", 1, false},
-    {"chilean pesos", "CLP", 1, false},
-    {"colombian pesos", "COP", 1, false},
-    {"reais", "BRL", 1, false},
-    {"brazilian reais", "BRL", 1, false},
-    {"cruzados", "BRC", 1, false},
-    {"rand", "ZAR", 1, false},
-    {"roubles", "RUB", 1, false},
-    {"rubles", "RUB", 1, false},
-    {"turkish lira", "TRY", 1, false},
-    {"lira", "TRY", 1, false},
-    {"lire", "ITL", 1, false},
-    {"italian lire", "ITL", 1, false},
-    {"swiss francs", "CHF", 1, false},
-    {"french francs", "FRF", 1, false},
-    {"belgian francs", "BEF", 1, false},
-    {"luxembourg francs", "LUF", 1, false},
-    {"francs", "CHF", 1, false},
-    {"marks", "DEM", 1, true},
-    {"german marks", "DEM", 1, false},
-    {"west german marks", "DEM", 1, false},
     {"deutsche marks", "DEM", 1, false},
     {"deutschemarks", "DEM", 1, false},
     {"d-marks", "DEM", 1, false},
     {"dutch guilders", "NLG", 1, false},
-    {"guilders", "NLG", 1, false},
-    {"pesetas", "ESP", 1, false},
-    {"escudos", "PTE", 1, false},
-    {"schillings", "ATS", 1, false},
     {"drachmas", "GRD", 1, false},
     {"danish crowns", "DKK", 1, false},
     {"danish kroner", "DKK", 1, false},
-    {"swedish crowns", "SEK", 1, false},
-    {"swedish kronor", "SEK", 1, false},
-    {"kronor", "SEK", 1, false},
-    {"norwegian crowns", "NOK", 1, false},
-    {"norwegian kroner", "NOK", 1, false},
-    {"czech crowns", "CZK", 1, false},
-    {"koruna", "CZK", 1, false},
-    {"crowns", NULL, 1, true},
-    {"kroner", NULL, 1, false},
     {"dinars", NULL, 1, false},
-    {"kuwaiti dinars", "KWD", 1, false},
-    {"shekels", "ILS", 1, false},
-    {"naira", "NGN", 1, false},
     {"dirhams", "AED", 1, false},
-    {"riyals", "SAR", 1, false},
-    {"saudi riyals", "SAR", 1, false},
-    {"zlotys", "PLN", 1, false},
-    {"zloty", "PLN", 1, false},
+    {"egyptian pounds", "EGP", 1, false},
+    {"euros", "EUR", 1, false},
+    {"euro", "EUR", 1, false},
+    {"escudos", "PTE", 1, false},
+    {"euro cents", "EUR", 100, false},
+    {"french francs", "FRF", 1, false},
+    {"francs", "CHF", 1, false},
     {"forints", "HUF", 1, false},
     {"forint", "HUF", 1, false},
+    {"german marks", "DEM", 1, false},
+    {"guilders", "NLG", 1, false},
+    {"hong kong dollars", "HKD", 1, false},
+    {"hk dollars", "HKD", 1, false},
     {"hryvnias", "UAH", 1, false},
     {"hryvnia", "UAH", 1, false},
+    {"irish pounds", "IEP", 1, false},
+    {"indian rupees", "INR", 1, false},
+    {"italian lire", "ITL", 1, false},
+    {"kronor", "SEK", 1, false},
+    {"koruna", "CZK", 1, false},
+    {"kroner", NULL, 1, false},
+    {"kuwaiti dinars", "KWD", 1, false},
+    {"lebanese pounds", "LBP", 1, false},
+    {"lira", "TRY", 1, false},
+    {"lire", "ITL", 1, false},
+    {"luxembourg francs", "LUF", 1, false},
+    {"mexican pesos", "MXN", 1, false},
+    {"marks", "DEM", 1, true},
+    {"new zealand dollars", "NZD", 1, false},
+    {"new taiwan dollars", "TWD", 1, false},
+    {"norwegian crowns", "NOK", 1, false},
+    {"norwegian kroner", "NOK", 1, false},
+    {"naira", "NGN", 1, false},
+    {"pounds sterling", "GBP", 1, false},
+    {"pounds", "GBP", 1, false},
+    {"pound", "GBP", 1, false},
+    {"punts", "IEP", 1, false},
+    {"pakistani rupees", "PKR", 1, false},
+    {"pakistan rupees", "PKR", 1, false},
+    {"pesos", "MXN", 1, false},
+    {"penny", "GBP", 100, false},
+    {"philippine pesos", "PHP", 1, false},
+    {"pesetas", "ESP", 1, false},
     {"pence", "GBP", 100, false},
-    {"cents", "USD", 100, false},
-    {"cts", "USD", 100, false},
+    {"paise", "INR", 100, false},
+    {"renminbi", "CNY", 1, false},
+    {"rmb", "CNY", 1, false},
+    {"rupees", "INR", 1, false},
+    {"rupee", "INR", 1, false},
+    {"rupiah", "IDR", 1, false},
+    {"ringgit", "MYR", 1, false},
+    {"reais", "BRL", 1, false},
+    {"rand", "ZAR", 1, false},
+    {"roubles", "RUB", 1, false},
+    {"rubles", "RUB", 1, false},
+    {"riyals", "SAR", 1, false},
+    {"singapore dollars", "SGD", 1, false},
+    {"sterling", "GBP", 1, false},
+    {"stg", "GBP", 1, false},
+    {"sri lankan rupees", "LKR", 1, false},
+    {"south korean won", "KRW", 1, false},
+    {"swiss francs", "CHF", 1, false},
+    {"schillings", "ATS", 1, false},
+    {"swedish crowns", "SEK", 1, false},
+    {"swedish kronor", "SEK", 1, false},
+    {"shekels", "ILS", 1, false},
+    {"saudi riyals", "SAR", 1, false},
+    {"taiwan dollars", "TWD", 1, false},
+    {"turkish lira", "TRY", 1, false},
+    {"us dollars", "USD", 1, false},
+    {"u.s. dollars", "USD", 1, false},
+    {"us dlrs", "USD", 1, false},
+    {"u.s. dlrs", "USD", 1, false},
     {"us cents", "USD", 100, false},
     {"u.s. cents", "USD", 100, false},
-    {"euro cents", "EUR", 100, false},
-    {"paise", "INR", 100, false},
+    {"won", "KRW", 1, true},
+    {"west german marks", "DEM", 1, false},
+    {"yen", "JPY", 1, false},
+    {"yuan", "CNY", 1, false},
+    {"zlotys", "PLN", 1, false},
+    {"zloty", "PLN", 1, false},
 };
 
 size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w)
@@ -141,11 +143,17 @@ size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w)
     if (n == 0 || !is_alpha((unsigned char)s[0]))
         return 0;
     int c0 = lower((unsigned char)s[0]);
-    size_t best = 0;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+    size_t best = 0, nw = sizeof words / sizeof words[0], lo = 0, hi = nw;
+    /* words[] is sorted by first letter: find the first entry for c0 */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (words[mid].phrase[0] < c0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < nw && words[i].phrase[0] == c0; i++) {
         const char *p = words[i].phrase;
-        if (p[0] != c0)
-            continue;
         size_t k = 0;
         while (p[k] && k < n) {
             int c = (unsigned char)s[k];
@@ -174,7 +182,7 @@ static const char *const codes[] = {
 
 const char *fl_currency_code(const char *s, size_t n)
 {
-    if (n != 3)
+    if (n != 3 || s[0] < 'A' || s[0] > 'Z' || s[2] < 'A' || s[2] > 'Z')
         return NULL;
     if (memcmp(s, "RMB", 3) == 0)
         return "CNY";
@@ -245,6 +253,11 @@ size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, con
         size_t end = pass == 0 ? pos : e;
         if (pass == 1 && e == pos)
             break;
+        if (end <= floor)
+            continue;
+        unsigned char last = (unsigned char)text[end - 1];
+        if (last < 0x80 && last != '$' && last != '.' && !is_alpha(last))
+            continue;
         /* a symbol */
         for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
             size_t n = strlen(symbols[i].bytes);

@@ -61,6 +61,14 @@ static bool word_eq(const char *s, size_t n, const char *w)
     return w[i] == '\0';
 }
 
+static bool is_lower_word(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'a' || s[i] > 'z')
+            return false;
+    return true;
+}
+
 /* ---- fl_number_parse ----------------------------------------------------- */
 
 static const struct {
@@ -100,7 +108,7 @@ static const struct {
 
 double fl_number_magnitude(const char *s, size_t n, bool attached)
 {
-    if (n == 0 || n > 8)
+    if (n == 0 || n > 8 || !strchr("kmbtclKMBTCL", s[0]))
         return 0;
     for (size_t i = 0; i < sizeof magnitudes / sizeof magnitudes[0]; i++)
         if ((attached || !magnitudes[i].attached_only) && word_eq(s, n, magnitudes[i].w))
@@ -276,20 +284,21 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
 /* ---- vocabulary ---------------------------------------------------------- */
 
 enum {
-    V_STOP = 1u << 0,     /* ends a counted-noun phrase */
-    V_ANCHOR = 1u << 1,   /* a number word the scanner stops at */
-    V_DUR = 1u << 2,      /* duration unit (canon: plural) */
-    V_UNIT = 1u << 3,     /* unit of measure (canon) */
-    V_IRREG = 1u << 4,    /* plural count noun without -s */
-    V_NOTPL = 1u << 5,    /* ends in -s but is not a plural */
-    V_MONEYN = 1u << 6,   /* "contract", "deal": a bare amount before it is money */
-    V_LABEL = 1u << 7,    /* "page", "phase", "No": the number after it is a label */
-    V_DET = 1u << 8,      /* "the one", "no one" */
-    V_ABSTRACT = 1u << 9, /* "one day", "one way" */
-    V_AGEDEC = 1u << 10,  /* "forties" */
-    V_VAGUE = 1u << 11,   /* "hundreds", "millions" */
-    V_CHANGE = 1u << 12,  /* "rose", "by": "X to Y" after it is a change, not a range */
-    V_UNIT_ATT = 1u << 13 /* unit that may be glued to digits ("10km") */
+    V_STOP = 1u << 0,      /* ends a counted-noun phrase */
+    V_ANCHOR = 1u << 1,    /* a number word the scanner stops at */
+    V_DUR = 1u << 2,       /* duration unit (canon: plural) */
+    V_UNIT = 1u << 3,      /* unit of measure (canon) */
+    V_IRREG = 1u << 4,     /* plural count noun without -s */
+    V_NOTPL = 1u << 5,     /* ends in -s but is not a plural */
+    V_MONEYN = 1u << 6,    /* "contract", "deal": a bare amount before it is money */
+    V_LABEL = 1u << 7,     /* "page", "phase", "No": the number after it is a label */
+    V_DET = 1u << 8,       /* "the one", "no one" */
+    V_ABSTRACT = 1u << 9,  /* "one day", "one way" */
+    V_AGEDEC = 1u << 10,   /* "forties" */
+    V_VAGUE = 1u << 11,    /* "hundreds", "millions" */
+    V_CHANGE = 1u << 12,   /* "rose", "by": "X to Y" after it is a change, not a range */
+    V_UNIT_ATT = 1u << 13, /* unit that may be glued to digits ("10km") */
+    V_NOTADJ = 1u << 14    /* "-strong", "-old": not a counted noun after a hyphen */
 };
 
 typedef struct vocab {
@@ -304,7 +313,9 @@ typedef struct vocab {
 
 struct fl_number_state {
     vocab tab[VOCAB_SIZE];
-    fl_re *cue; /* money context before a bare amount */
+    uint16_t anchor_len[26]; /* bit n: some anchor word of n letters starts with 'a' + i */
+    fl_re *cue;              /* money context before a bare amount with a magnitude */
+    fl_re *strong_cue;       /* ... and before one without ("valued at 800,000") */
 };
 
 static uint32_t hash_word(const char *s, size_t n)
@@ -334,6 +345,8 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
     size_t n = strlen(w);
     if (n >= sizeof st->tab[0].w)
         return -1;
+    if ((flags & V_ANCHOR) && is_alpha(UC(w, 0)) && n < 16)
+        st->anchor_len[lower(UC(w, 0)) - 'a'] |= (uint16_t)(1u << n);
     uint32_t h = hash_word(w, n) & (VOCAB_SIZE - 1);
     for (unsigned probes = 0; probes < VOCAB_SIZE; probes++, h = (h + 1) & (VOCAB_SIZE - 1)) {
         vocab *v = &st->tab[h];
@@ -354,48 +367,215 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
 }
 
 static const char *const stop_words[] = {
-    "a",         "an",        "the",       "of",           "in",
-    "on",        "at",        "to",        "for",          "from",
-    "by",        "with",      "and",       "or",           "but",
-    "nor",       "that",      "which",     "who",          "whom",
-    "whose",     "this",      "these",     "those",        "there",
-    "their",     "its",       "his",       "her",          "our",
-    "your",      "my",        "is",        "are",          "was",
-    "were",      "be",        "been",      "being",        "has",
-    "have",      "had",       "having",    "will",         "would",
-    "could",     "should",    "may",       "might",        "can",
-    "must",      "do",        "does",      "did",          "not",
-    "no",        "than",      "as",        "into",         "onto",
-    "over",      "under",     "after",     "before",       "since",
-    "until",     "till",      "during",    "last",         "next",
-    "ago",       "each",      "every",     "per",          "vs",
-    "versus",    "against",   "between",   "about",        "up",
-    "down",      "off",       "out",       "more",         "less",
-    "most",      "least",     "so",        "if",           "when",
-    "where",     "while",     "also",      "only",         "just",
-    "still",     "then",      "here",      "it",           "they",
-    "he",        "she",       "we",        "you",          "i",
-    "said",      "says",      "say",       "told",         "according",
-    "including", "compared",  "through",   "across",       "within",
-    "without",   "among",     "amid",      "despite",      "because",
-    "all",       "both",      "either",    "neither",      "such",
-    "like",      "some",      "any",       "other",        "another",
-    "much",      "many",      "few",       "very",         "too",
-    "yet",       "what",      "how",       "why",          "ahead",
-    "apart",     "away",      "back",      "earlier",      "later",
-    "already",   "almost",    "nearly",    "roughly",      "approximately",
-    "around",    "estimated", "even",      "ever",         "far",
-    "further",   "instead",   "rather",    "respectively", "alone",
-    "now",       "today",     "yesterday", "tomorrow",     "annually",
-    "apiece",    "together",  "overall",   "above",        "below",
-    "upwards",   "toward",    "towards",   "following",    "plus",
-    "minus",     "via",       "a.m.",      "p.m.",         "am",
-    "pm",        "totalling", "worth",     "year",         "years",
-    "month",     "months",    "week",      "weeks",        "day",
-    "days",      "percent",   "pct",       "whereas",      "whether",
-    "though",    "although",  "unless",    "once",         "twice",
-    "again",     "least",     "lower",     "higher",       "fewer",
-    "cheaper",   "bigger",    "larger",    "smaller",      "better",
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "with",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "this",
+    "these",
+    "those",
+    "there",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "your",
+    "my",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "having",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "can",
+    "must",
+    "do",
+    "does",
+    "did",
+    "not",
+    "no",
+    "than",
+    "as",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "after",
+    "before",
+    "since",
+    "until",
+    "till",
+    "during",
+    "last",
+    "next",
+    "ago",
+    "each",
+    "every",
+    "per",
+    "vs",
+    "versus",
+    "against",
+    "between",
+    "about",
+    "up",
+    "down",
+    "off",
+    "out",
+    "less",
+    "most",
+    "least",
+    "so",
+    "if",
+    "when",
+    "where",
+    "while",
+    "also",
+    "only",
+    "just",
+    "still",
+    "then",
+    "here",
+    "it",
+    "they",
+    "he",
+    "she",
+    "we",
+    "you",
+    "i",
+    "said",
+    "says",
+    "say",
+    "told",
+    "according",
+    "including",
+    "compared",
+    "through",
+    "across",
+    "within",
+    "without",
+    "among",
+    "amid",
+    "despite",
+    "because",
+    "all",
+    "both",
+    "either",
+    "neither",
+    "such",
+    "like",
+    "some",
+    "any",
+    "other",
+    "another",
+    "much",
+    "many",
+    "few",
+    "very",
+    "too",
+    "yet",
+    "what",
+    "how",
+    "why",
+    "ahead",
+    "apart",
+    "away",
+    "back",
+    "earlier",
+    "later",
+    "already",
+    "almost",
+    "nearly",
+    "roughly",
+    "approximately",
+    "around",
+    "estimated",
+    "even",
+    "ever",
+    "far",
+    "further",
+    "instead",
+    "rather",
+    "respectively",
+    "alone",
+    "now",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "annually",
+    "apiece",
+    "together",
+    "overall",
+    "above",
+    "below",
+    "upwards",
+    "toward",
+    "towards",
+    "following",
+    "plus",
+    "minus",
+    "via",
+    "a.m.",
+    "p.m.",
+    "am",
+    "pm",
+    "totalling",
+    "worth",
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "percent",
+    "pct",
+    "whereas",
+    "whether",
+    "though",
+    "although",
+    "unless",
+    "once",
+    "twice",
+    "again",
+    "least",
+    "lower",
+    "higher",
+    "fewer",
+    "cheaper",
+    "bigger",
+    "larger",
+    "smaller",
+    "better",
     "worse",
 };
 
@@ -539,20 +719,20 @@ static const struct {
 };
 
 static const char *const money_nouns[] = {
-    "contract",      "contracts",     "deal",         "deals",     "investment", "budget",
-    "bid",           "takeover",      "offer",        "loan",      "loans",      "fund",
-    "bailout",       "package",       "fine",         "profit",    "profits",    "loss",
-    "losses",        "revenue",       "revenues",     "turnover",  "debt",       "debts",
-    "settlement",    "payout",        "bonus",        "salary",    "grant",      "subsidy",
-    "subsidies",     "acquisition",   "purchase",     "buyout",    "merger",     "project",
-    "scheme",        "programme",     "program",      "overhaul",  "upgrade",    "expansion",
-    "refurbishment", "redevelopment", "stake",        "order",     "sale",       "funding",
-    "windfall",      "deficit",       "surplus",      "writedown", "write-down", "charge",
-    "payment",       "penalty",       "compensation", "tax",       "levy",       "valuation",
-    "fee",           "fees",          "transfer",     "bill",      "bills",      "handout",
-    "injection",     "bond",          "bonds",        "issue",     "facility",   "credit",
-    "spending",      "cost",          "costs",        "price",     "pricetag",   "price-tag",
-    "jackpot",       "prize",
+    "contract",      "contracts",     "deal",     "deals",     "investment", "budget",
+    "bid",           "takeover",      "offer",    "loan",      "loans",      "fund",
+    "bailout",       "package",       "fine",     "profit",    "profits",    "loss",
+    "losses",        "revenue",       "revenues", "turnover",  "debt",       "debts",
+    "settlement",    "payout",        "bonus",    "salary",    "grant",      "subsidy",
+    "subsidies",     "acquisition",   "purchase", "buyout",    "merger",     "project",
+    "scheme",        "programme",     "program",  "overhaul",  "upgrade",    "expansion",
+    "refurbishment", "redevelopment", "stake",    "order",     "sale",       "funding",
+    "windfall",      "deficit",       "surplus",  "writedown", "write-down", "charge",
+    "payment",       "compensation",  "tax",      "levy",      "valuation",  "fee",
+    "fees",          "transfer",      "bill",     "bills",     "handout",    "injection",
+    "bond",          "bonds",         "issue",    "facility",  "credit",     "spending",
+    "cost",          "costs",         "price",    "pricetag",  "price-tag",  "jackpot",
+    "prize",
 };
 
 static const char *const label_words[] = {
@@ -597,6 +777,12 @@ static const struct {
     {"billions", 1e9}, {"trillions", 1e12}, {"dozens", 12},     {"scores", 20},
 };
 
+static const char *const not_hyphen_nouns[] = {
+    "strong", "old",  "odd",   "fold",      "way",    "time",     "off",
+    "plus",   "nil",  "all",   "something", "thirds", "quarters", "halves",
+    "up",     "down", "point", "pointer",   "ish",    "inch",     "foot",
+};
+
 static const char *const change_words[] = {
     "from",     "by",     "rose",  "fell", "grew",   "cut",  "rise", "rises",
     "fall",     "falls",  "up",    "down", "shrank", "sank", "slid", "increase",
@@ -616,8 +802,17 @@ static const char cue_pattern[] =
     "increased|decreased|slumped|surged|totall?ed|reached|hit|came\\s+in\\s+at)){0,2}|"
     "salary\\s+of|bonus\\s+of|dividend\\s+of|shr|earned|earns?|owed?|owes|borrowed|lent|"
     "repaid|compensation\\s+of|deficit\\s+of|surplus\\s+of|sold\\s+for|bought\\s+for|"
-    "fetched|award(?:ed)?|damages\\s+of)"
+    "fetched|award(?:ed)?|damages\\s+of|"
+    "(?:cost(?:s|ing)?|owe[sd]?|sav(?:e|es|ed|ing))\\s+(?:the\\s+)?[a-z]+)"
     "(?:\\s+(?:of|was|were|is|are|at|to|by|for|about|around|nearly|almost|some|an?))?\\s*$";
+
+/* Cues strong enough for an amount without a magnitude ("valued at 800,000"). */
+static const char strong_cue_pattern[] =
+    "\\b(?:worth|valued\\s+at|value\\s+of|priced\\s+at|price\\s+of|costs?|costing|"
+    "cost\\s+of|paid|pays?|paying|sold\\s+for|bought\\s+for|fetched|fined|fine\\s+of|"
+    "salary\\s+of|compensation\\s+of|damages\\s+of|net\\s+(?:profit|income|loss)|"
+    "net|shr|revs|(?:pre-tax\\s+|operating\\s+)?(?:profit|loss))"
+    "(?:\\s+(?:of|was|were|is|are|at|about|around|nearly|almost|some))?\\s*$";
 
 /* ---- state ----------------------------------------------------------- */
 
@@ -658,6 +853,8 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         bad |= vocab_add(st, age_decades[i].w, V_AGEDEC | V_ANCHOR, age_decades[i].v, NULL);
     for (size_t i = 0; i < N_OF(vague_words); i++)
         bad |= vocab_add(st, vague_words[i].w, V_VAGUE | V_ANCHOR, vague_words[i].v, NULL);
+    for (size_t i = 0; i < N_OF(not_hyphen_nouns); i++)
+        bad |= vocab_add(st, not_hyphen_nouns[i], V_NOTADJ, 0, NULL);
     for (size_t i = 0; i < N_OF(change_words); i++)
         bad |= vocab_add(st, change_words[i], V_CHANGE, 0, NULL);
 #undef N_OF
@@ -667,7 +864,9 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
     }
     fl_error rerr;
     fl_error_clear(&rerr);
-    if (fl_re_compile(&st->cue, cue_pattern, FL_RE_CASELESS, &rerr)) {
+    if (fl_re_compile(&st->cue, cue_pattern, FL_RE_CASELESS, &rerr) ||
+        fl_re_compile(&st->strong_cue, strong_cue_pattern, FL_RE_CASELESS, &rerr)) {
+        fl_re_free(st->cue);
         fl_free(st);
         return fl_error_set(err, FL_EINTERNAL, "cannot compile the money-context pattern: %s",
                             rerr.message);
@@ -681,6 +880,7 @@ void fl_number_free(fl_number_state *s)
     if (!s)
         return;
     fl_re_free(s->cue);
+    fl_re_free(s->strong_cue);
     fl_free(s);
 }
 
@@ -713,6 +913,7 @@ typedef struct amt {
     const char *currency, *cur_src, *unit, *qualifier;
     size_t noun_off, noun_len; /* a counted noun taken from the text */
     bool neg, prefix_cur, year_like, measure, age, qual_dur_ok;
+    bool pluralise; /* the noun was written singular ("96-turbine") */
 } amt;
 
 static size_t skip_sp(const char *s, size_t len, size_t p)
@@ -775,9 +976,9 @@ static bool prev_word(const char *s, size_t floor, size_t p, size_t *ws, size_t 
 
 /* The lowercase phrase ph ends exactly at e, starts at a word boundary at
  * or after floor; a space in ph matches a space or a line break. */
-static bool phrase_before(const char *s, size_t floor, size_t e, const char *ph, size_t *start)
+static bool phrase_before_n(const char *s, size_t floor, size_t e, const char *ph, size_t n,
+                            size_t *start)
 {
-    size_t n = strlen(ph);
     if (e < floor + n)
         return false;
     size_t b = e - n;
@@ -793,9 +994,8 @@ static bool phrase_before(const char *s, size_t floor, size_t e, const char *ph,
 }
 
 /* The lowercase phrase ph at p, ending at a word boundary: its end, or 0. */
-static size_t phrase_at(const char *s, size_t len, size_t p, const char *ph)
+static size_t phrase_at_n(const char *s, size_t len, size_t p, const char *ph, size_t n)
 {
-    size_t n = strlen(ph);
     if (p + n > len)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -806,6 +1006,16 @@ static size_t phrase_at(const char *s, size_t len, size_t p, const char *ph)
     if (p + n < len && is_alnum(UC(s, p + n)) && is_alnum((unsigned char)ph[n - 1]))
         return 0;
     return p + n;
+}
+
+static bool phrase_before(const char *s, size_t floor, size_t e, const char *ph, size_t *start)
+{
+    return phrase_before_n(s, floor, e, ph, strlen(ph), start);
+}
+
+static size_t phrase_at(const char *s, size_t len, size_t p, const char *ph)
+{
+    return phrase_at_n(s, len, p, ph, strlen(ph));
 }
 
 static bool vocab_has(const scan *sc, size_t a, size_t b, uint32_t flags)
@@ -1070,6 +1280,15 @@ static bool tail(const scan *sc, amt *A)
             A->unit = v->canon;
             A->measure = true;
             A->end = e;
+        } else if (!(A->num.flags & FL_NUM_WORDS) && A->num.magnitude == 1 && n >= 3 &&
+                   is_lower_word(w, n) && !(v && (v->flags & (V_STOP | V_NOTADJ))) && e + 1 < len &&
+                   s[e] == ' ' && is_alpha(UC(s, e + 1)) && !is_upper(UC(s, e + 1))) {
+            /* "a 96-turbine wind farm": the unit is the noun made plural */
+            A->kind = FL_FACT_QUANTITY;
+            A->noun_off = q + 1;
+            A->noun_len = n;
+            A->pluralise = true;
+            A->end = e;
         }
         return true;
     }
@@ -1278,19 +1497,8 @@ static void try_range(const scan *sc, amt *A)
         if (A->num.magnitude == 1 && B.num.magnitude > 1 && A->num.raw < B.num.raw)
             A->value = times(A->num.raw, B.num.magnitude) / A->divisor;
     } else {
-        if (A->kind != B.kind || A->age != B.age)
-            return;
-        if (A->kind == FL_FACT_MONEY && B.currency &&
-            (!A->currency || strcmp(A->currency, B.currency) != 0))
-            return;
-        if ((A->unit || B.unit) && (!A->unit || !B.unit || strcmp(A->unit, B.unit) != 0))
-            return;
-        if (A->noun_len && (A->noun_len != B.noun_len ||
-                            memcmp(s + A->noun_off, s + B.noun_off, A->noun_len) != 0))
-            return;
-        if (A->kind == FL_FACT_MONEY && A->num.magnitude == 1 && B.num.magnitude > 1 &&
-            A->num.raw < B.num.raw)
-            A->value = times(A->num.raw, B.num.magnitude) / A->divisor;
+        /* both ends are complete amounts ("between £3m and £5m"): two facts */
+        return;
     }
     if (!(B.value > A->value))
         return;
@@ -1299,69 +1507,73 @@ static void try_range(const scan *sc, amt *A)
 }
 
 static const struct {
-    const char *p, *norm;
+    const char *p;
+    size_t n;
+    const char *norm;
     bool dur_ok;
 } quals_before[] = {
-    {"almost", "almost", true},
-    {"nearly", "almost", true},
-    {"close to", "almost", true},
-    {"just under", "almost", true},
-    {"just below", "almost", true},
-    {"just shy of", "almost", true},
-    {"not quite", "almost", true},
-    {"more than", "more than", true},
-    {"over", "more than", false},
-    {"above", "more than", false},
-    {"in excess of", "more than", true},
-    {"upwards of", "more than", true},
-    {"exceeding", "more than", true},
-    {"just over", "more than", true},
-    {"just above", "more than", true},
-    {"well over", "more than", true},
-    {"well above", "more than", true},
-    {"greater than", "more than", true},
-    {"at least", "at least", true},
-    {"no less than", "at least", true},
-    {"no fewer than", "at least", true},
-    {"not less than", "at least", true},
-    {"a minimum of", "at least", true},
-    {"about", "around", true},
-    {"around", "around", true},
-    {"some", "around", true},
-    {"roughly", "around", true},
-    {"approximately", "around", true},
-    {"approx.", "around", true},
-    {"an estimated", "around", true},
-    {"estimated", "around", true},
-    {"circa", "around", true},
-    {"in the region of", "around", true},
-    {"something like", "around", true},
-    {"up to", "up to", true},
-    {"as much as", "up to", true},
-    {"as many as", "up to", true},
-    {"as high as", "up to", true},
-    {"at most", "up to", true},
-    {"a maximum of", "up to", true},
-    {"no more than", "up to", true},
-    {"not more than", "up to", true},
-    {"less than", "less than", true},
-    {"fewer than", "less than", true},
-    {"under", "less than", false},
-    {"below", "less than", false},
-    {"lower than", "less than", true},
+    {"almost", sizeof "almost" - 1, "almost", true},
+    {"nearly", sizeof "nearly" - 1, "almost", true},
+    {"close to", sizeof "close to" - 1, "almost", true},
+    {"just under", sizeof "just under" - 1, "almost", true},
+    {"just below", sizeof "just below" - 1, "almost", true},
+    {"just shy of", sizeof "just shy of" - 1, "almost", true},
+    {"not quite", sizeof "not quite" - 1, "almost", true},
+    {"more than", sizeof "more than" - 1, "more than", true},
+    {"over", sizeof "over" - 1, "more than", false},
+    {"above", sizeof "above" - 1, "more than", false},
+    {"in excess of", sizeof "in excess of" - 1, "more than", true},
+    {"upwards of", sizeof "upwards of" - 1, "more than", true},
+    {"exceeding", sizeof "exceeding" - 1, "more than", true},
+    {"just over", sizeof "just over" - 1, "more than", true},
+    {"just above", sizeof "just above" - 1, "more than", true},
+    {"well over", sizeof "well over" - 1, "more than", true},
+    {"well above", sizeof "well above" - 1, "more than", true},
+    {"greater than", sizeof "greater than" - 1, "more than", true},
+    {"at least", sizeof "at least" - 1, "at least", true},
+    {"no less than", sizeof "no less than" - 1, "at least", true},
+    {"no fewer than", sizeof "no fewer than" - 1, "at least", true},
+    {"not less than", sizeof "not less than" - 1, "at least", true},
+    {"a minimum of", sizeof "a minimum of" - 1, "at least", true},
+    {"about", sizeof "about" - 1, "around", true},
+    {"around", sizeof "around" - 1, "around", true},
+    {"some", sizeof "some" - 1, "around", true},
+    {"roughly", sizeof "roughly" - 1, "around", true},
+    {"approximately", sizeof "approximately" - 1, "around", true},
+    {"approx.", sizeof "approx." - 1, "around", true},
+    {"an estimated", sizeof "an estimated" - 1, "around", true},
+    {"estimated", sizeof "estimated" - 1, "around", true},
+    {"circa", sizeof "circa" - 1, "around", true},
+    {"in the region of", sizeof "in the region of" - 1, "around", true},
+    {"something like", sizeof "something like" - 1, "around", true},
+    {"up to", sizeof "up to" - 1, "up to", true},
+    {"as much as", sizeof "as much as" - 1, "up to", true},
+    {"as many as", sizeof "as many as" - 1, "up to", true},
+    {"as high as", sizeof "as high as" - 1, "up to", true},
+    {"at most", sizeof "at most" - 1, "up to", true},
+    {"a maximum of", sizeof "a maximum of" - 1, "up to", true},
+    {"no more than", sizeof "no more than" - 1, "up to", true},
+    {"not more than", sizeof "not more than" - 1, "up to", true},
+    {"less than", sizeof "less than" - 1, "less than", true},
+    {"fewer than", sizeof "fewer than" - 1, "less than", true},
+    {"under", sizeof "under" - 1, "less than", false},
+    {"below", sizeof "below" - 1, "less than", false},
+    {"lower than", sizeof "lower than" - 1, "less than", true},
 };
 
 static const struct {
-    const char *p, *norm;
+    const char *p;
+    size_t n;
+    const char *norm;
 } quals_after[] = {
-    {" and counting", "and counting"},
-    {" or more", "or more"},
-    {" or higher", "or more"},
-    {" or above", "or more"},
-    {" or so", "around"},
-    {" plus", "or more"},
-    {"-plus", "or more"},
-    {"+", "or more"},
+    {" and counting", sizeof " and counting" - 1, "and counting"},
+    {" or more", sizeof " or more" - 1, "or more"},
+    {" or higher", sizeof " or higher" - 1, "or more"},
+    {" or above", sizeof " or above" - 1, "or more"},
+    {" or so", sizeof " or so" - 1, "around"},
+    {" plus", sizeof " plus" - 1, "or more"},
+    {"-plus", sizeof "-plus" - 1, "or more"},
+    {"+", sizeof "+" - 1, "or more"},
 };
 
 static void qualifiers(const scan *sc, amt *A)
@@ -1372,14 +1584,16 @@ static void qualifiers(const scan *sc, amt *A)
     A->after = A->end;
     if (e < A->start)
         for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++)
-            if (phrase_before(s, sc->floor, e, quals_before[i].p, &st) && e - st > best) {
+            if (quals_before[i].p[quals_before[i].n - 1] == lower(UC(s, e - 1)) &&
+                phrase_before_n(s, sc->floor, e, quals_before[i].p, quals_before[i].n, &st) &&
+                e - st > best) {
                 best = e - st;
                 A->qualifier = quals_before[i].norm;
                 A->qual_dur_ok = quals_before[i].dur_ok;
                 A->qual_start = st;
             }
     for (size_t i = 0; i < sizeof quals_after / sizeof quals_after[0]; i++) {
-        size_t x = phrase_at(s, sc->len, A->end, quals_after[i].p);
+        size_t x = phrase_at_n(s, sc->len, A->end, quals_after[i].p, quals_after[i].n);
         if (!x)
             continue;
         /* "plus VAT" adds, "£5m plus." qualifies */
@@ -1412,13 +1626,17 @@ static int classify_bare(scan *sc, amt *A)
         return 0;
     bool money_mag =
         A->num.magnitude >= 1e6 || (A->num.magnitude >= 1e3 && (A->num.flags & FL_NUM_ATTACHED));
-    if (money_mag || (A->num.value >= 1000 && !(A->num.flags & FL_NUM_WORDS))) {
+    /* "a 1,500m place" is a distance: millions are not written with commas */
+    bool metres = (A->num.flags & FL_NUM_ATTACHED) && (A->num.flags & FL_NUM_COMMA);
+    bool digits = !(A->num.flags & FL_NUM_WORDS);
+    if (digits && !metres && (money_mag || A->num.value >= 1000)) {
         size_t e = A->qual_start;
         size_t w0 = e > sc->floor + 64 ? e - 64 : sc->floor;
         while (w0 < e && (UC(s, w0) & 0xC0) == 0x80)
             w0++;
         fl_re_match m;
-        int r = fl_re_exec(sc->st->cue, sc->t, s, e, w0, &m, sc->err);
+        int r =
+            fl_re_exec(money_mag ? sc->st->cue : sc->st->strong_cue, sc->t, s, e, w0, &m, sc->err);
         if (r < 0) {
             sc->status = sc->err ? sc->err->code : FL_EINTERNAL;
             return -1;
@@ -1489,7 +1707,7 @@ static bool acceptable(const scan *sc, const amt *A)
     if (q >= sc->len)
         return true;
     int c = UC(s, q);
-    if (c == '.' || c == ',' || c == ';' || c == ':' || c == ')')
+    if (c == '.' || c == ';' || c == ':' || c == ')')
         return true;
     size_t q2 = skip_sp(s, sc->len, q);
     size_t e = alpha_end(s, sc->len, q2);
@@ -1499,6 +1717,26 @@ static bool acceptable(const scan *sc, const amt *A)
         if (q2 > q && word_eq(s + q2, e - q2, ok_next[i]))
             return true;
     return false;
+}
+
+/* Makes the lowercase noun buf[0..n) plural in place (buf has room for two
+ * more bytes): "turbine" -> "turbines", "storey" -> "storeys", "company" ->
+ * "companies", "bus" -> "buses".  Returns the new length. */
+static size_t pluralise(char *buf, size_t n)
+{
+    char last = buf[n - 1], prev = n > 1 ? buf[n - 2] : 0;
+    bool vowel = prev == 'a' || prev == 'e' || prev == 'i' || prev == 'o' || prev == 'u';
+    if (last == 'y' && !vowel) {
+        memcpy(buf + n - 1, "ies", 3);
+        return n + 2;
+    }
+    if (last == 's' || last == 'x' || last == 'z' ||
+        (last == 'h' && (prev == 'c' || prev == 's'))) {
+        memcpy(buf + n, "es", 2);
+        return n + 2;
+    }
+    buf[n] = 's';
+    return n + 1;
 }
 
 static int emit(scan *sc, amt *A)
@@ -1516,6 +1754,8 @@ static int emit(scan *sc, amt *A)
         size_t n = A->noun_len < sizeof buf ? A->noun_len : sizeof buf - 1;
         for (size_t i = 0; i < n; i++)
             buf[i] = (char)lower(UC(sc->s, A->noun_off + i));
+        if (A->pluralise && n + 2 < sizeof buf)
+            n = pluralise(buf, n);
         unit = fl_facts_str(out, buf, n);
     }
     if (!text || (A->noun_len && !unit))
@@ -1704,6 +1944,18 @@ static int try_at(scan *sc, size_t pos, size_t *next)
     return 1;
 }
 
+/* "a"/"an" start an amount only before "few", "dozen", "decade", "century"
+ * or a magnitude word: check that cheaply before trying. */
+static bool worth_trying(const scan *sc, size_t i, size_t e)
+{
+    if (e - i > 2 || lower(UC(sc->s, i)) != 'a')
+        return true;
+    if (e >= sc->len || sc->s[e] != ' ')
+        return false;
+    int c = lower(UC(sc->s, e + 1));
+    return c == 'f' || c == 'd' || c == 'c' || c == 'h' || c == 't' || c == 'm' || c == 'b';
+}
+
 fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl_article *a,
                             fl_facts *out, fl_error *err)
 {
@@ -1731,7 +1983,8 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             size_t e = i + 1;
             while (e < len && is_alpha(UC(s, e)))
                 e++;
-            if (e - i <= 9 && vocab_has(&sc, i, e, V_ANCHOR)) {
+            if (e - i <= 9 && (st->anchor_len[lower(c) - 'a'] >> (e - i) & 1) &&
+                vocab_has(&sc, i, e, V_ANCHOR) && worth_trying(&sc, i, e)) {
                 int r = try_at(&sc, i, &next);
                 if (r < 0)
                     goto fail;
