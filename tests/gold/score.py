@@ -268,7 +268,7 @@ def load_gold(gold_dir):
             raise ValueError("%s: expected one article, found %d" % (stem, len(arts)))
         doc = load_doc(arts[0])
         facts = []
-        pos, prev = doc.body[0], None
+        pos, prev, spans = doc.body[0], None, []
         with open(g, encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -276,10 +276,17 @@ def load_gold(gold_dir):
                 f = json.loads(line)
                 t = f["text"].encode("utf-8")
                 at = doc.text.find(t, pos + 1 if t == prev else pos)
+                # names, numbers and dates are not annotated inside one
+                # another ("Wang" in "Wang Deming" is not the next "Wang"),
+                # only inside quotes
+                while at >= 0 and any(b <= at and at + len(t) <= e for b, e in spans):
+                    at = doc.text.find(t, at + 1)
                 if at < 0:
                     raise ValueError("%s:%d: %r not found in document order"
                                      % (os.path.basename(g), n, f["text"]))
                 pos, prev = at, t
+                if f["kind"] != "quote":
+                    spans.append((at, at + len(t)))
                 facts.append(Fact(f["kind"], f["text"], at, at + len(t), f,
                                   "%s:%d" % (os.path.basename(g), n)))
         out[stem] = (doc, facts)
@@ -557,7 +564,8 @@ def score(gold_by_stem, extracted):
                 if ei in paired:
                     continue
                 e = ek[ei]
-                others = [g.kind for g in gold if g.kind != kind and overlaps(g, e)]
+                others = [g.kind for g in gold
+                          if g.kind not in (kind, "quote") and overlaps(g, e)]
                 cls = "spurious" + (" (gold: %s)" % others[0] if others else "")
                 errors.append({"type": "FP", "article": stem, "kind": kind,
                                "class": cls, "text": e.text, "offset": e.start,
