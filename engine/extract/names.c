@@ -143,7 +143,7 @@ static const word_list word_lists[] = {
                "DJ ID PC IT AI UFO DNA HIV AIDS FAQ PDF CD DVD USB SMS PS PPS RSVP ETA "
                "GMT BST EST PST CET UTC USD GBP EUR JPY CNY CHF HKD DLRS DLR MLN BLN PCT CTS "
                "NIL NIL MMT LBS KG KM FOB CIF YR QTR NET SHR REVS AVG OPER EPS II III IV VI VII "
-               "VIII IX XI XII XIII XIV XV XX XXI LTD INC CORP PLC"},
+               "VIII IX XI XII XIII XIV XV XX XXI LTD INC CORP PLC NOTE NB PS ASAP FYI"},
     {W_ABBR, "Mr Mrs Ms Dr St Prof Gen Sen Rep Gov Jr Sr Capt Col Sgt Lt Rev Revd Mt Ft Fr Co "
              "Corp Inc Ltd Bros Dept Univ"},
     {W_APPOS, "the a an who whose aged himself herself one"},
@@ -729,6 +729,24 @@ static void run(scan *sc, size_t r0, size_t r1, bool at_start)
         return;
     }
 
+    /* a whole run the gazetteer knows is a place even with a cue word in it
+     * ("Soviet Union", "United Arab Emirates") */
+    if (has_org && n > 1) {
+        size_t words = 0, ext_end;
+        bool demonym = false;
+        const fl_place *pl = gaz_match(sc, r0, r1, &words, &demonym, &ext_end);
+        if (sc->nomem)
+            return;
+        if (pl && words == n && !demonym) {
+            cand *c = add_cand(sc, C_PLACE, r0, r1);
+            if (c) {
+                c->place = pl;
+                if (ext_end)
+                    c->e = ext_end;
+            }
+            return;
+        }
+    }
     if (has_org) {
         if (n == 1 && !(tk[r0].flags & T_UPPER))
             return; /* a bare cue word: "Bank", "Council" */
