@@ -1,0 +1,183 @@
+/*
+ * internal.h - the structures shared by the files of engine/lua (not an API).
+ *
+ * A ruleset holds one fl_rule_def per rule file (read-only after load).  A
+ * worker holds one fl_rule_state per rule: a sandbox whose registry keeps the
+ * rule table (rule_ref), and, for corpus rules, the facts key() selected.
+ * While a rule runs, state->call points at the fl_call describing the call;
+ * everything C allocates during a call hangs off that fl_call so a Lua error
+ * never leaks it.  Handles given to Lua (article, facts, report) carry the
+ * worker generation of their call and refuse to work once it has moved on.
+ */
+#ifndef FL_LUA_INTERNAL_H
+#define FL_LUA_INTERNAL_H
+
+#include "core/arena.h"
+#include "core/article.h"
+#include "core/fact.h"
+#include "core/finding.h"
+#include "lua/ruleset.h"
+#include "lua/sandbox.h"
+#include "re/re.h"
+
+#include <jansson.h>
+
+#define FL_META_ARTICLE "factlint.article"
+#define FL_META_FACT    "factlint.fact"
+#define FL_META_REGEX   "factlint.regex"
+#define FL_REG_RULE     "fl.rule"
+#define FL_REG_REFS     "fl.references"
+#define FL_REG_RECACHE  "fl.recache"
+
+typedef struct fl_optval {
+    int type; /* LUA_TNUMBER, LUA_TBOOLEAN or LUA_TSTRING */
+    double num;
+    bool b;
+    char *str;
+} fl_optval;
+
+typedef struct fl_rule_option {
+    char *key;
+    fl_optval value;
+} fl_rule_option;
+
+typedef struct fl_rule_def {
+    char *id, *file, *summary, *url, *hash;
+    char **tags;
+    size_t n_tags;
+    bool corpus;
+    unsigned needs; /* bit (1 << fl_fact_kind) per needed kind; 0 = any */
+    fl_severity default_severity, severity;
+    bool loaded, enabled;
+    long line; /* of the factlint.rule call */
+    char *source;
+    size_t source_len;
+    fl_rule_option *options; /* overrides from the config, validated against defaults */
+    size_t n_options;
+} fl_rule_def;
+
+struct fl_ruleset {
+    fl_rule_def *rules; /* sorted by id; failed loads are not here */
+    size_t n, cap;
+    char *reference_dir;
+    char **reference_files;
+    size_t n_reference_files;
+    unsigned long budget;
+    size_t memory_limit;
+    unsigned max_reports;
+};
+
+/* A fact kept for a corpus-scope rule: a copy that outlives its article. */
+typedef struct fl_kept {
+    const char *key;
+    size_t seq, ordinal; /* article seq, index of the fact in its article */
+    const char *article_id, *path;
+    fl_fact fact;         /* strings in the state's arena; link = -1 */
+    const char *evidence; /* the fact as JSON */
+    const char *sentence; /* the sentence holding it (for fingerprints) */
+    size_t sentence_len;
+    fl_location loc; /* excerpt and line_text in the arena */
+} fl_kept;
+
+typedef struct fl_rule_worker fl_rule_worker;
+typedef struct fl_rule_state fl_rule_state;
+
+/* One call of a rule function. */
+typedef struct fl_call {
+    fl_rule_state *st;
+    const fl_article *a; /* article scope and key(); NULL in a corpus check */
+    const fl_facts *facts;
+    const char *key; /* corpus check */
+    fl_kept **group;
+    size_t n_group;
+    size_t kept_before; /* key(): kept count before this article */
+    fl_finding *found;
+    size_t n_found, cap_found;
+    fl_finding draft; /* a finding being built by report() */
+    fl_strbuf scratch;
+    fl_audit *out;      /* where committed findings go */
+    size_t search_from; /* out->findings[search_from..] count for fingerprint occurrences */
+    unsigned reports;
+    bool overflow;
+    int options_ref; /* LUA_NOREF: the rule's configured options */
+} fl_call;
+
+struct fl_rule_state {
+    fl_rule_worker *w;
+    fl_rule_def *def; /* the ruleset's, or the one being filled during load */
+    fl_sandbox *sb;
+    int rule_ref, options_ref;
+    long blame_line; /* a load error's line, 0 = the failing frame's */
+    bool loading;
+    bool broken; /* could not be instantiated in this worker */
+    fl_call *call;
+    fl_kept *kept;
+    size_t n_kept, cap_kept;
+    fl_arena arena;
+};
+
+typedef struct fl_ref_cache {
+    char *name;
+    json_t *json; /* NULL: there is no such reference */
+} fl_ref_cache;
+
+struct fl_rule_worker {
+    const fl_ruleset *rs;
+    fl_rule_state *states; /* rs->n */
+    fl_re_thread *re;
+    unsigned long generation;
+    fl_ref_cache *refs;
+    size_t n_refs, cap_refs;
+};
+
+/* lua_rule.c: factlint.rule and validation; pushes the factlint table */
+void fl_lua_open_factlint(lua_State *L);
+/* Reads a validated rule table (at the top) into def (load phase).
+ * Raises on ENOMEM; def owns what was copied so far. */
+void fl_lua_read_rule(lua_State *L, fl_rule_def *def);
+
+/* lua_article.c */
+void fl_lua_open_article(lua_State *L);
+void fl_lua_push_article(lua_State *L, fl_rule_state *st);
+void fl_lua_push_fact(lua_State *L, fl_rule_state *st, const fl_fact *f, const fl_facts *all,
+                      const fl_kept *kept);
+/* The fact behind the userdata at idx (raises when stale or not a fact). */
+const fl_fact *fl_lua_check_fact(lua_State *L, int idx, const fl_kept **kept);
+fl_rule_state *fl_lua_state(lua_State *L);
+
+/* lua_report.c: pushes the report function of the current call */
+void fl_lua_push_report(lua_State *L, fl_rule_state *st);
+/* Commits a successful call's findings to out (fingerprints, health). */
+fl_status fl_call_commit(fl_call *call, fl_audit *out, size_t search_from);
+void fl_call_release(fl_call *call);
+
+/* lua_re.c */
+void fl_lua_open_re(lua_State *L); /* sets factlint.re in the table at the top */
+
+/* lua_util.c */
+void fl_lua_open_util(lua_State *L); /* sets factlint.util and factlint.reference */
+json_t *fl_worker_reference(fl_rule_worker *w, const char *name, fl_error *err);
+void fl_worker_references_release(fl_rule_worker *w);
+
+/* ruleset.c */
+fl_status fl_read_file(const char *path, char **out, size_t *len, fl_error *err);
+/* configured, else FL_SOURCE_DIR/sub_src when it exists, else FL_INSTALL_DATADIR/sub_install */
+char *fl_rules_default_dir(const char *configured, const char *sub_src, const char *sub_install);
+fl_status fl_ruleset_collect_files(const fl_rules_config *c, char ***files, size_t *n,
+                                   fl_error *err);
+fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char **files,
+                                size_t n_files, fl_audit *au, fl_error *err);
+void fl_string_list_free(char **list, size_t n);
+void fl_lua_push_optval(lua_State *L, const fl_optval *v);
+/* Runs rule i of w on one article (key() for a corpus rule); options_ref
+ * LUA_NOREF uses the configured options.  Non-OK only for ENOMEM. */
+fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
+                              const fl_facts *facts, fl_audit *out, int options_ref);
+fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, size_t r,
+                             fl_audit *out, int options_ref);
+/* ruleset.c: (re)creates st's sandbox and instantiates the rule in it. */
+bool fl_rule_state_open(fl_rule_state *st, fl_sandbox_failure *fail);
+void fl_rule_state_close(fl_rule_state *st);
+void fl_rule_def_release(fl_rule_def *d);
+
+#endif

@@ -1,0 +1,543 @@
+/* lua_article.c - the article and fact handles a rule's check receives (borrowed, read-only). */
+#include "core/alloc.h"
+#include "lua/internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct l_article {
+    unsigned long gen;
+} l_article;
+
+typedef struct l_fact {
+    const fl_fact *f;
+    const fl_facts *all;
+    const fl_kept *kept;
+    unsigned long gen;
+} l_fact;
+
+static const fl_article *check_article(lua_State *L, int idx)
+{
+    l_article *u = luaL_checkudata(L, idx, FL_META_ARTICLE);
+    fl_rule_state *st = fl_lua_state(L);
+    if (!st || !st->call || !st->call->a || u->gen != st->w->generation)
+        luaL_error(L, "article handle used after its check returned");
+    return st->call->a;
+}
+
+static l_fact *check_fact_ud(lua_State *L, int idx)
+{
+    l_fact *u = luaL_checkudata(L, idx, FL_META_FACT);
+    fl_rule_state *st = fl_lua_state(L);
+    if (!st || !st->call || u->gen != st->w->generation)
+        luaL_error(L, "fact handle used after its check returned");
+    return u;
+}
+
+const fl_fact *fl_lua_check_fact(lua_State *L, int idx, const fl_kept **kept)
+{
+    l_fact *u = check_fact_ud(L, idx);
+    if (kept)
+        *kept = u->kept;
+    return u->f;
+}
+
+void fl_lua_push_fact(lua_State *L, fl_rule_state *st, const fl_fact *f, const fl_facts *all,
+                      const fl_kept *kept)
+{
+    l_fact *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->f = f;
+    u->all = all;
+    u->kept = kept;
+    u->gen = st->w->generation;
+    luaL_setmetatable(L, FL_META_FACT);
+}
+
+void fl_lua_push_article(lua_State *L, fl_rule_state *st)
+{
+    l_article *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->gen = st->w->generation;
+    luaL_setmetatable(L, FL_META_ARTICLE);
+}
+
+static void push_opt_string(lua_State *L, const char *s)
+{
+    if (s)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+static int kind_arg(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx))
+        return -1;
+    const char *k = luaL_checkstring(L, idx);
+    int kind = fl_fact_kind_from_name(k);
+    if (kind < 0)
+        return luaL_argerror(L, idx, lua_pushfstring(L, "unknown fact kind '%s'", k));
+    return kind;
+}
+
+/***
+ * article:meta(key) -> value | nil
+ *
+ * A metadata field kept from the input (a JSONL field or front-matter key
+ * the model has no slot for).  JSON strings, numbers and booleans come back
+ * as Lua values; arrays and objects as their JSON text; absent keys as nil.
+ */
+static int a_meta(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    const char *v = fl_article_meta(a, luaL_checkstring(L, 2));
+    if (!v) {
+        lua_pushnil(L);
+        return 1;
+    }
+    json_t *j = json_loads(v, JSON_DECODE_ANY, NULL);
+    if (j && json_is_string(j))
+        lua_pushstring(L, json_string_value(j));
+    else if (j && json_is_integer(j))
+        lua_pushinteger(L, (lua_Integer)json_integer_value(j));
+    else if (j && json_is_real(j))
+        lua_pushnumber(L, json_real_value(j));
+    else if (j && json_is_boolean(j))
+        lua_pushboolean(L, json_is_true(j));
+    else if (j && json_is_null(j))
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, v);
+    json_decref(j);
+    return 1;
+}
+
+/***
+ * article:text([offset [, length]]) -> string
+ *
+ * The article text, or the bytes [offset, offset+length) of it; offsets are
+ * 0-based byte offsets as in facts and spans.  A range outside the text is an
+ * error.
+ */
+static int a_text(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    lua_Integer off = luaL_optinteger(L, 2, 0);
+    lua_Integer len = luaL_optinteger(L, 3, (lua_Integer)a->text_len - off);
+    if (off < 0 || len < 0 || (size_t)off > a->text_len || (size_t)len > a->text_len - (size_t)off)
+        return luaL_error(L, "text range {offset=%d, length=%d} is outside the article (%d bytes)",
+                          (int)off, (int)len, (int)a->text_len);
+    lua_pushlstring(L, a->text + off, (size_t)len);
+    return 1;
+}
+
+static int para_iter(lua_State *L)
+{
+    const fl_article *a = check_article(L, lua_upvalueindex(1));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    if ((size_t)i >= a->n_paragraphs)
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    const fl_paragraph *p = &a->paragraphs[i];
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, (lua_Integer)p->offset);
+    lua_setfield(L, -2, "offset");
+    lua_pushinteger(L, (lua_Integer)p->length);
+    lua_setfield(L, -2, "length");
+    lua_pushinteger(L, i + 1);
+    lua_setfield(L, -2, "index");
+    if (p->boilerplate)
+        lua_pushstring(L, fl_boilerplate_name(p->boilerplate));
+    else
+        lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "boilerplate");
+    lua_pushboolean(L, p->heading);
+    lua_setfield(L, -2, "heading");
+    return 1;
+}
+
+/***
+ * article:paragraphs() -> iterator
+ *
+ * `for p in article:paragraphs() do ... end` yields, in order, tables
+ * `{index=, offset=, length=, boilerplate=, heading=}`; `boilerplate` is
+ * false for content or the reason ("navigation", "share", "newsletter",
+ * "promoted", "credit", "chrome").
+ */
+static int a_paragraphs(lua_State *L)
+{
+    check_article(L, 1);
+    lua_settop(L, 1);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, para_iter, 2);
+    return 1;
+}
+
+static int sent_iter(lua_State *L)
+{
+    const fl_article *a = check_article(L, lua_upvalueindex(1));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    if ((size_t)i >= a->n_sentences)
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    const fl_sentence *s = &a->sentences[i];
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer)s->offset);
+    lua_setfield(L, -2, "offset");
+    lua_pushinteger(L, (lua_Integer)s->length);
+    lua_setfield(L, -2, "length");
+    lua_pushinteger(L, i + 1);
+    lua_setfield(L, -2, "index");
+    lua_pushinteger(L, (lua_Integer)s->paragraph + 1);
+    lua_setfield(L, -2, "paragraph");
+    return 1;
+}
+
+/***
+ * article:sentences() -> iterator
+ *
+ * Yields `{index=, offset=, length=, paragraph=}` for each sentence in order
+ * (`paragraph` is 1-based).
+ */
+static int a_sentences(lua_State *L)
+{
+    check_article(L, 1);
+    lua_settop(L, 1);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, sent_iter, 2);
+    return 1;
+}
+
+/***
+ * article:is_boilerplate(offset) -> boolean
+ *
+ * True when the byte offset lies in a boilerplate paragraph (navigation,
+ * newsletter blurbs, promoted links, credits...).
+ */
+static int a_is_boilerplate(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    lua_Integer off = luaL_checkinteger(L, 2);
+    lua_pushboolean(L, off >= 0 && (size_t)off <= a->text_len &&
+                           fl_article_is_boilerplate(a, (size_t)off));
+    return 1;
+}
+
+/***
+ * article:locate(offset) -> line, column
+ *
+ * The 1-based line (in the input file) and column (in characters) of a byte
+ * offset.
+ */
+static int a_locate(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    lua_Integer off = luaL_checkinteger(L, 2);
+    if (off < 0 || (size_t)off > a->text_len)
+        return luaL_argerror(L, 2, "offset outside the article");
+    uint32_t line, col;
+    fl_article_locate(a, (size_t)off, &line, &col);
+    lua_pushinteger(L, line);
+    lua_pushinteger(L, col);
+    return 2;
+}
+
+static int facts_iter(lua_State *L)
+{
+    check_article(L, lua_upvalueindex(1));
+    fl_rule_state *st = fl_lua_state(L);
+    const fl_facts *fs = st->call->facts;
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+    while ((size_t)i < fs->n && kind >= 0 && (int)fs->items[i].kind != kind)
+        i++;
+    if ((size_t)i >= fs->n)
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(3));
+    fl_lua_push_fact(L, st, &fs->items[i], fs, NULL);
+    return 1;
+}
+
+/***
+ * article:facts([kind]) -> iterator
+ *
+ * `for f in article:facts("money") do ... end` yields the article's facts of
+ * one kind ("quote", "money", "quantity", "percent", "duration", "date",
+ * "person", "org", "place"), or of every kind when kind is nil, in document
+ * order.  Each is a read-only fact handle.
+ */
+static int a_facts(lua_State *L)
+{
+    check_article(L, 1);
+    int kind = kind_arg(L, 2);
+    lua_settop(L, 1);
+    lua_pushinteger(L, kind);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, facts_iter, 3);
+    return 1;
+}
+
+/***
+ * article:fact_count([kind]) -> integer
+ *
+ * How many facts of that kind (every kind when nil) the article has.
+ */
+static int a_fact_count(lua_State *L)
+{
+    check_article(L, 1);
+    int kind = kind_arg(L, 2);
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    lua_Integer n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        if (kind < 0 || (int)fs->items[i].kind == kind)
+            n++;
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+static const luaL_Reg article_methods[] = {
+    {"meta", a_meta},
+    {"text", a_text},
+    {"paragraphs", a_paragraphs},
+    {"sentences", a_sentences},
+    {"is_boilerplate", a_is_boilerplate},
+    {"locate", a_locate},
+    {"facts", a_facts},
+    {"fact_count", a_fact_count},
+    {NULL, NULL},
+};
+
+/***
+ * article.id, article.title, article.path, article.source, article.format, article.dateline,
+ * article.dateline_source
+ *
+ * Fields of the article being checked: its id (the JSONL "id", else the
+ * path), title and source (nil when unknown), input path, format ("txt",
+ * "md", "html", "jsonl"), dateline as an ISO date (nil when it has none) and
+ * where the dateline came from ("front-matter", "jsonl", "html-meta", "text",
+ * "cli").  The handle is borrowed: using it after check returned raises
+ * "article handle used after its check returned".
+ */
+static int a_index(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "id"))
+        lua_pushstring(L, a->id ? a->id : a->path ? a->path : "");
+    else if (!strcmp(k, "title"))
+        push_opt_string(L, a->title);
+    else if (!strcmp(k, "path"))
+        push_opt_string(L, a->path);
+    else if (!strcmp(k, "source"))
+        push_opt_string(L, a->source);
+    else if (!strcmp(k, "format"))
+        lua_pushstring(L, fl_format_name(a->format));
+    else if (!strcmp(k, "dateline") || !strcmp(k, "dateline_source")) {
+        if (a->dateline.precision == FL_PREC_NONE) {
+            lua_pushnil(L);
+        } else if (k[8] == '_') {
+            lua_pushstring(L, fl_dateline_source_name(a->dateline_source));
+        } else {
+            char iso[32];
+            fl_date_format(a->dateline, iso, sizeof iso);
+            lua_pushstring(L, iso);
+        }
+    } else {
+        lua_pushvalue(L, 2);
+        lua_rawget(L, lua_upvalueindex(1));
+    }
+    return 1;
+}
+
+/***
+ * article.__newindex
+ *
+ * Articles are read-only: assigning a field raises "articles are read-only".
+ */
+static int a_newindex(lua_State *L)
+{
+    return luaL_error(L, "articles are read-only");
+}
+
+static void push_num(lua_State *L, double v)
+{
+    if (isnan(v))
+        lua_pushnil(L);
+    else if (v == floor(v) && fabs(v) < 9e15)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
+}
+
+/***
+ * fact.FIELD
+ *
+ * Facts are read-only handles whose fields are computed when read; the
+ * names are those of the facts JSON (docs/facts.md).  Every fact: `kind`,
+ * `text`, `offset`, `length` (bytes, 0-based), `line`, `column`,
+ * `paragraph`, `sentence` (1-based), `article` (the article id) and `path`.
+ * money: `value`, `value_max`, `currency`, `currency_source`, `qualifier`,
+ * `linked` (the fact of a side-by-side conversion).  quantity, duration:
+ * `value`, `value_max`, `unit`, `qualifier`.  percent: `value`, `value_max`,
+ * `unit` ("percent"), `qualifier`.  quote: `speaker`, `speaker_text`,
+ * `attribution`, `partial`.  date: `value` (ISO), `precision`, `relative`,
+ * `resolved`, `anchor`, `weekday_mismatch`.  person, org, place: `name`,
+ * `key`, `title`, `canonical`.  Fields that do not apply are nil.  Using a
+ * fact after its check returned raises "fact handle used after its check
+ * returned".
+ */
+static int f_index(lua_State *L)
+{
+    l_fact *u = check_fact_ud(L, 1);
+    const fl_fact *f = u->f;
+    const char *k = luaL_checkstring(L, 2);
+    fl_fact_kind kind = f->kind;
+    bool num = kind == FL_FACT_MONEY || kind == FL_FACT_QUANTITY || kind == FL_FACT_DURATION ||
+               kind == FL_FACT_PERCENT;
+    bool named = kind == FL_FACT_PERSON || kind == FL_FACT_ORG || kind == FL_FACT_PLACE;
+    if (!strcmp(k, "kind"))
+        lua_pushstring(L, fl_fact_kind_name(kind));
+    else if (!strcmp(k, "text"))
+        lua_pushstring(L, f->text ? f->text : "");
+    else if (!strcmp(k, "offset"))
+        lua_pushinteger(L, (lua_Integer)f->offset);
+    else if (!strcmp(k, "length"))
+        lua_pushinteger(L, (lua_Integer)f->length);
+    else if (!strcmp(k, "line"))
+        lua_pushinteger(L, f->line);
+    else if (!strcmp(k, "column"))
+        lua_pushinteger(L, f->column);
+    else if (!strcmp(k, "paragraph"))
+        lua_pushinteger(L, f->paragraph);
+    else if (!strcmp(k, "sentence"))
+        lua_pushinteger(L, f->sentence);
+    else if (!strcmp(k, "article")) {
+        fl_rule_state *st = fl_lua_state(L);
+        if (u->kept)
+            lua_pushstring(L, u->kept->article_id);
+        else
+            lua_pushstring(L, st->call->a->id ? st->call->a->id : st->call->a->path);
+    } else if (!strcmp(k, "path")) {
+        fl_rule_state *st = fl_lua_state(L);
+        push_opt_string(L, u->kept ? u->kept->path : st->call->a->path);
+    } else if (!strcmp(k, "value") && num)
+        push_num(L, f->value);
+    else if (!strcmp(k, "value_max") && num)
+        push_num(L, f->value_max);
+    else if (!strcmp(k, "unit") && kind == FL_FACT_PERCENT)
+        lua_pushliteral(L, "percent");
+    else if (!strcmp(k, "unit") && num && kind != FL_FACT_MONEY)
+        push_opt_string(L, f->unit);
+    else if (!strcmp(k, "qualifier") && num)
+        push_opt_string(L, f->qualifier);
+    else if (!strcmp(k, "currency") && kind == FL_FACT_MONEY)
+        push_opt_string(L, f->currency);
+    else if (!strcmp(k, "currency_source") && kind == FL_FACT_MONEY)
+        push_opt_string(L, f->currency_source);
+    else if (!strcmp(k, "linked") && kind == FL_FACT_MONEY) {
+        if (u->all && f->link >= 0 && (size_t)f->link < u->all->n)
+            fl_lua_push_fact(L, fl_lua_state(L), &u->all->items[f->link], u->all, NULL);
+        else
+            lua_pushnil(L);
+    } else if (kind == FL_FACT_QUOTE && !strcmp(k, "speaker"))
+        push_opt_string(L, f->speaker);
+    else if (kind == FL_FACT_QUOTE && !strcmp(k, "speaker_text"))
+        push_opt_string(L, f->speaker_text);
+    else if (kind == FL_FACT_QUOTE && !strcmp(k, "attribution"))
+        push_opt_string(L, f->attribution);
+    else if (kind == FL_FACT_QUOTE && !strcmp(k, "partial"))
+        lua_pushboolean(L, f->partial);
+    else if (kind == FL_FACT_DATE && !strcmp(k, "value")) {
+        char iso[32];
+        fl_date_format(f->date, iso, sizeof iso);
+        push_opt_string(L, f->date.precision ? iso : NULL);
+    } else if (kind == FL_FACT_DATE && !strcmp(k, "precision"))
+        push_opt_string(L, f->date.precision ? fl_precision_name(f->date.precision) : NULL);
+    else if (kind == FL_FACT_DATE && !strcmp(k, "relative"))
+        lua_pushboolean(L, f->relative);
+    else if (kind == FL_FACT_DATE && !strcmp(k, "resolved"))
+        lua_pushboolean(L, f->relative ? f->resolved : f->date.precision != 0);
+    else if (kind == FL_FACT_DATE && !strcmp(k, "anchor"))
+        push_opt_string(L, f->anchor);
+    else if (kind == FL_FACT_DATE && !strcmp(k, "weekday_mismatch"))
+        lua_pushboolean(L, f->weekday_mismatch);
+    else if (named && !strcmp(k, "name"))
+        push_opt_string(L, f->name);
+    else if (named && !strcmp(k, "key"))
+        push_opt_string(L, f->key);
+    else if (named && !strcmp(k, "title"))
+        push_opt_string(L, f->title);
+    else if (named && !strcmp(k, "canonical"))
+        push_opt_string(L, f->canonical);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/***
+ * fact.__newindex
+ *
+ * Facts are read-only: assigning a field raises "facts are read-only".
+ */
+static int f_newindex(lua_State *L)
+{
+    return luaL_error(L, "facts are read-only");
+}
+
+/***
+ * fact.__eq(a, b) -> boolean
+ *
+ * Two handles are equal when they name the same fact.
+ */
+static int f_eq(lua_State *L)
+{
+    l_fact *a = luaL_checkudata(L, 1, FL_META_FACT);
+    l_fact *b = luaL_checkudata(L, 2, FL_META_FACT);
+    lua_pushboolean(L, a->f == b->f);
+    return 1;
+}
+
+/***
+ * fact.__tostring(f) -> string
+ *
+ * "kind 'text' at line:column", for messages and print debugging.
+ */
+static int f_tostring(lua_State *L)
+{
+    l_fact *u = check_fact_ud(L, 1);
+    lua_pushfstring(L, "%s '%s' at %d:%d", fl_fact_kind_name(u->f->kind),
+                    u->f->text ? u->f->text : "", (int)u->f->line, (int)u->f->column);
+    return 1;
+}
+
+static const luaL_Reg article_meta[] = {
+    {"__index", a_index},
+    {"__newindex", a_newindex},
+    {NULL, NULL},
+};
+
+static const luaL_Reg fact_meta[] = {
+    {"__index", f_index}, {"__newindex", f_newindex}, {"__eq", f_eq}, {"__tostring", f_tostring},
+    {NULL, NULL},
+};
+
+void fl_lua_open_article(lua_State *L)
+{
+    luaL_newmetatable(L, FL_META_ARTICLE);
+    luaL_newlib(L, article_methods);
+    lua_pushcclosure(L, article_meta[0].func, 1);
+    lua_setfield(L, -2, article_meta[0].name);
+    lua_pushcfunction(L, article_meta[1].func);
+    lua_setfield(L, -2, article_meta[1].name);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, FL_META_FACT);
+    luaL_setfuncs(L, fact_meta, 0);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+}

@@ -1,0 +1,923 @@
+/* ruleset.c - loading rules, per-thread workers, article-scope and corpus-scope runs. */
+#include "lua/ruleset.h"
+
+#include "core/alloc.h"
+#include "lua/internal.h"
+#include "lua/sha256.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *fl_lua_version(void)
+{
+    return LUA_RELEASE;
+}
+
+void fl_rule_def_release(fl_rule_def *d)
+{
+    fl_free(d->id);
+    fl_free(d->file);
+    fl_free(d->summary);
+    fl_free(d->url);
+    fl_free(d->hash);
+    for (size_t i = 0; i < d->n_tags; i++)
+        fl_free(d->tags[i]);
+    fl_free(d->tags);
+    fl_free(d->source);
+    for (size_t i = 0; i < d->n_options; i++) {
+        fl_free(d->options[i].key);
+        fl_free(d->options[i].value.str);
+    }
+    fl_free(d->options);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- rule states ---------------------------------------------------------- */
+
+/* Reads the rule's option defaults (table at the top) into def->options. */
+static void read_option_defaults(lua_State *L, fl_rule_def *def)
+{
+    int t = lua_gettop(L);
+    lua_pushliteral(L, "options");
+    if (lua_rawget(L, t) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        fl_rule_option *grown = fl_realloc(def->options, (def->n_options + 1) * sizeof *grown);
+        if (!grown)
+            luaL_error(L, "not enough memory");
+        def->options = grown;
+        fl_rule_option *o = &def->options[def->n_options];
+        memset(o, 0, sizeof *o);
+        def->n_options++;
+        o->key = fl_strdup(lua_tostring(L, -2));
+        o->value.type = lua_type(L, -1);
+        if (o->value.type == LUA_TNUMBER)
+            o->value.num = lua_tonumber(L, -1);
+        else if (o->value.type == LUA_TBOOLEAN)
+            o->value.b = lua_toboolean(L, -1);
+        else
+            o->value.str = fl_strdup(lua_tostring(L, -1));
+        if (!o->key || (o->value.type == LUA_TSTRING && !o->value.str))
+            luaL_error(L, "not enough memory");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+void fl_lua_push_optval(lua_State *L, const fl_optval *v)
+{
+    if (v->type == LUA_TNUMBER) {
+        if (v->num == (double)(lua_Integer)v->num)
+            lua_pushinteger(L, (lua_Integer)v->num);
+        else
+            lua_pushnumber(L, v->num);
+    } else if (v->type == LUA_TBOOLEAN) {
+        lua_pushboolean(L, v->b);
+    } else {
+        lua_pushstring(L, v->str ? v->str : "");
+    }
+}
+
+static int body_open(lua_State *L)
+{
+    fl_rule_state *st = lua_touserdata(L, 1);
+    fl_lua_open_article(L);
+    fl_lua_open_factlint(L);
+    fl_sandbox_setglobal(L, "factlint");
+    char chunkname[FL_ERROR_FILE_MAX + 2];
+    snprintf(chunkname, sizeof chunkname, "@%s", st->def->file);
+    if (fl_sandbox_load(st->sb, st->def->source, st->def->source_len, chunkname) != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, FL_REG_RULE);
+    if (lua_isnil(L, -1) || !lua_rawequal(L, -1, -2))
+        return luaL_error(L, "%s: the rule file must return factlint.rule{...}", st->def->file);
+    lua_pop(L, 1);
+    if (st->loading) {
+        fl_lua_read_rule(L, st->def);
+        read_option_defaults(L, st->def);
+    }
+    lua_pushvalue(L, -1);
+    st->rule_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    /* the options table: the effective values, read-only */
+    lua_createtable(L, 0, (int)st->def->n_options);
+    for (size_t i = 0; i < st->def->n_options; i++) {
+        fl_lua_push_optval(L, &st->def->options[i].value);
+        lua_setfield(L, -2, st->def->options[i].key);
+    }
+    fl_sandbox_readonly(L);
+    st->options_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+void fl_rule_state_close(fl_rule_state *st)
+{
+    fl_sandbox_free(st->sb);
+    st->sb = NULL;
+    st->rule_ref = st->options_ref = LUA_NOREF;
+}
+
+bool fl_rule_state_open(fl_rule_state *st, fl_sandbox_failure *fail)
+{
+    fl_error e;
+    fl_rule_state_close(st);
+    size_t limit = st->w ? st->w->rs->memory_limit : 0;
+    st->sb = fl_sandbox_new(limit ? limit : FL_RULES_DEFAULT_MEMORY, &e);
+    if (!st->sb) {
+        if (fail) {
+            memset(fail, 0, sizeof *fail);
+            fail->klass = FL_RERR_MEMORY;
+            fail->message = fl_strdup(e.message);
+        }
+        return false;
+    }
+    st->sb->owner = st;
+    st->blame_line = 0;
+    if (!fl_sandbox_call(st->sb, FL_RULES_LOAD_BUDGET, body_open, st, fail)) {
+        fl_rule_state_close(st);
+        return false;
+    }
+    return true;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+fl_status fl_read_file(const char *path, char **out, size_t *len, fl_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return fl_error_set(err, FL_EIO, "cannot open '%s': %s", path, strerror(errno));
+    fl_strbuf sb = FL_STRBUF_INIT;
+    char buf[8192];
+    size_t n;
+    fl_status st = FL_OK;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        if (fl_strbuf_add(&sb, buf, n)) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory reading '%s'", path);
+            goto cleanup;
+        }
+    if (ferror(fp)) {
+        st = fl_error_set(err, FL_EIO, "cannot read '%s'", path);
+        goto cleanup;
+    }
+    if (sb.alloc == 0 && fl_strbuf_grow(&sb, 1)) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory reading '%s'", path);
+        goto cleanup;
+    }
+    *out = fl_strbuf_detach(&sb, len);
+cleanup:
+    fclose(fp);
+    fl_strbuf_release(&sb);
+    return st;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat s;
+    return stat(p, &s) == 0 && S_ISDIR(s.st_mode);
+}
+
+/* Appends the rule files of path (a .lua file, or the *.lua files directly in a
+ * directory, sorted; subdirectories such as lib/ are not rules). */
+static fl_status collect(const char *path, char ***files, size_t *n, fl_error *err)
+{
+    if (!is_dir(path)) {
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+            return fl_error_set(err, FL_EUSAGE, "cannot read rules '%s': %s", path,
+                                strerror(errno));
+        fclose(fp);
+        return fl_rules_config_add_string(files, n, path);
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return fl_error_set(err, FL_EUSAGE, "cannot read rules '%s': %s", path, strerror(errno));
+    size_t first = *n;
+    fl_status st = FL_OK;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".lua") || e->d_name[0] == '.')
+            continue;
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        if (is_dir(full))
+            continue;
+        if ((st = fl_rules_config_add_string(files, n, full)))
+            break;
+    }
+    closedir(d);
+    if (st)
+        return fl_error_set(err, st, "out of memory listing '%s'", path);
+    qsort(*files + first, *n - first, sizeof **files, cmp_cstr);
+    return FL_OK;
+}
+
+char *fl_rules_default_dir(const char *configured, const char *sub_src, const char *sub_install)
+{
+    if (configured)
+        return fl_strdup(configured);
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", FL_SOURCE_DIR, sub_src);
+    if (is_dir(p))
+        return fl_strdup(p);
+    snprintf(p, sizeof p, "%s/%s", FL_INSTALL_DATADIR, sub_install);
+    return fl_strdup(p);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+static long line_from_message(const char *msg, const char *file)
+{
+    size_t fl = strlen(file);
+    if (strncmp(msg, file, fl) || msg[fl] != ':')
+        return 0;
+    return strtol(msg + fl + 1, NULL, 10);
+}
+
+static fl_status load_error(fl_audit *au, const char *file, long line, const char *msg,
+                            const char *traceback)
+{
+    fl_rule_error e = {0};
+    e.rule = (char *)file;
+    e.file = (char *)file;
+    e.line = line;
+    e.klass = (char *)fl_rule_error_class_name(FL_RERR_LOAD);
+    e.message = (char *)msg;
+    e.traceback = (char *)traceback;
+    if (fl_audit_add_rule_error(au, &e))
+        return FL_ENOMEM;
+    fl_rule_health *h = fl_audit_rule(au, file);
+    if (!h)
+        return FL_ENOMEM;
+    if (!h->file && !(h->file = fl_strdup(file)))
+        return FL_ENOMEM;
+    h->loaded = false;
+    h->enabled = false;
+    h->errors_by_class[FL_RERR_LOAD]++;
+    return FL_OK;
+}
+
+/* Loads one file into rs (or records a load error in au). */
+static fl_status load_one(fl_ruleset *rs, const char *file, fl_audit *au, fl_error *err)
+{
+    fl_rule_def def = {0};
+    fl_rule_state st = {0};
+    fl_sandbox_failure fail = {0};
+    fl_status status = FL_OK;
+    fl_error e;
+    if (!(def.file = fl_strdup(file)))
+        return fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
+    if (fl_read_file(file, &def.source, &def.source_len, &e)) {
+        if (e.code == FL_ENOMEM) {
+            status = fl_error_set(err, FL_ENOMEM, "%s", e.message);
+            goto cleanup;
+        }
+        status = load_error(au, file, 0, e.message, NULL);
+        goto cleanup;
+    }
+    char hash[65];
+    fl_sha256_hex(def.source, def.source_len, hash);
+    if (!(def.hash = fl_strdup(hash))) {
+        status = fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
+        goto cleanup;
+    }
+    st.def = &def;
+    st.loading = true;
+    st.rule_ref = st.options_ref = LUA_NOREF;
+    if (!fl_rule_state_open(&st, &fail)) {
+        long line = st.blame_line ? st.blame_line : fail.line;
+        if (!line && fail.message)
+            line = line_from_message(fail.message, file);
+        status = load_error(au, file, line, fail.message ? fail.message : "cannot load",
+                            st.blame_line ? NULL : fail.traceback);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->rules[i].id, def.id)) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "duplicate rule id '%s' (already defined in '%s')", def.id,
+                     rs->rules[i].file);
+            status = load_error(au, file, def.line, msg, NULL);
+            goto cleanup;
+        }
+    if (FL_GROW(rs->rules, rs->cap, rs->n + 1)) {
+        status = fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
+        goto cleanup;
+    }
+    def.loaded = def.enabled = true;
+    rs->rules[rs->n++] = def;
+    memset(&def, 0, sizeof def);
+cleanup:
+    if (status == FL_ENOMEM && err && err->code != FL_ENOMEM)
+        fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
+    fl_rule_state_close(&st);
+    fl_sandbox_failure_release(&fail);
+    fl_rule_def_release(&def);
+    return status;
+}
+
+static int cmp_def(const void *a, const void *b)
+{
+    return strcmp(((const fl_rule_def *)a)->id, ((const fl_rule_def *)b)->id);
+}
+
+static bool has_tag(const fl_rule_def *d, const char *tag)
+{
+    for (size_t i = 0; i < d->n_tags; i++)
+        if (!strcmp(d->tags[i], tag))
+            return true;
+    return false;
+}
+
+static fl_status set_enabled(fl_ruleset *rs, const char *name, bool on, fl_error *err)
+{
+    bool any = false;
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->rules[i].id, name) || has_tag(&rs->rules[i], name)) {
+            rs->rules[i].enabled = on;
+            any = true;
+        }
+    if (!any)
+        return fl_error_set(err, FL_EUSAGE, "unknown rule or tag '%s'", name);
+    return FL_OK;
+}
+
+static fl_rule_def *find_rule(fl_ruleset *rs, const char *id)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->rules[i].id, id))
+            return &rs->rules[i];
+    return NULL;
+}
+
+static fl_status apply_option(fl_ruleset *rs, const fl_rules_option_override *o, fl_error *err)
+{
+    fl_rule_def *d = find_rule(rs, o->rule);
+    if (!d)
+        return fl_error_set(err, FL_EUSAGE, "unknown rule '%s' in option '%s.%s'", o->rule, o->rule,
+                            o->key);
+    for (size_t i = 0; i < d->n_options; i++) {
+        fl_optval *v = &d->options[i].value;
+        if (strcmp(d->options[i].key, o->key))
+            continue;
+        if (v->type == LUA_TNUMBER) {
+            char *end;
+            double x = strtod(o->value, &end);
+            if (end == o->value || *end)
+                return fl_error_set(err, FL_EUSAGE, "option '%s.%s' expects a number, not '%s'",
+                                    o->rule, o->key, o->value);
+            v->num = x;
+        } else if (v->type == LUA_TBOOLEAN) {
+            if (strcmp(o->value, "true") && strcmp(o->value, "false"))
+                return fl_error_set(err, FL_EUSAGE,
+                                    "option '%s.%s' expects true or false, not '%s'", o->rule,
+                                    o->key, o->value);
+            v->b = !strcmp(o->value, "true");
+        } else {
+            char *s = fl_strdup(o->value);
+            if (!s)
+                return fl_error_set(err, FL_ENOMEM, "out of memory");
+            fl_free(v->str);
+            v->str = s;
+        }
+        return FL_OK;
+    }
+    return fl_error_set(err, FL_EUSAGE, "unknown option '%s' for rule '%s'", o->key, o->rule);
+}
+
+static fl_status fill_health(const fl_ruleset *rs, fl_audit *au)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const fl_rule_def *d = &rs->rules[i];
+        fl_rule_health *h = fl_audit_rule(au, d->id);
+        if (!h)
+            return FL_ENOMEM;
+        fl_strbuf tags = FL_STRBUF_INIT;
+        for (size_t t = 0; t < d->n_tags; t++)
+            if ((t && fl_strbuf_addch(&tags, ',')) || fl_strbuf_adds(&tags, d->tags[t])) {
+                fl_strbuf_release(&tags);
+                return FL_ENOMEM;
+            }
+        fl_free(h->file);
+        fl_free(h->hash);
+        fl_free(h->summary);
+        fl_free(h->url);
+        fl_free(h->tags);
+        h->file = fl_strdup(d->file);
+        h->hash = fl_strdup(d->hash);
+        h->summary = fl_strdup(d->summary);
+        h->url = d->url ? fl_strdup(d->url) : NULL;
+        h->tags = fl_strbuf_detach(&tags, NULL);
+        h->severity = d->severity;
+        h->loaded = true;
+        h->enabled = d->enabled;
+        if (!h->file || !h->hash || !h->summary || !h->tags || (d->url && !h->url))
+            return FL_ENOMEM;
+    }
+    return FL_OK;
+}
+
+fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char **files,
+                                size_t n_files, fl_audit *au, fl_error *err)
+{
+    fl_status st = FL_OK;
+    fl_ruleset *rs = fl_calloc(1, sizeof *rs);
+    if (!rs)
+        return fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
+    rs->budget = c->instruction_budget ? c->instruction_budget : FL_RULES_DEFAULT_BUDGET;
+    rs->memory_limit = c->memory_limit ? c->memory_limit : FL_RULES_DEFAULT_MEMORY;
+    rs->max_reports = c->max_reports ? c->max_reports : FL_RULES_DEFAULT_REPORTS;
+    rs->reference_dir = fl_rules_default_dir(c->reference_dir, "facts/reference", "reference");
+    if (!rs->reference_dir) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < c->n_reference_files; i++)
+        if ((st = fl_rules_config_add_string(&rs->reference_files, &rs->n_reference_files,
+                                             c->reference_files[i]))) {
+            fl_error_set(err, st, "out of memory loading rules");
+            goto cleanup;
+        }
+    for (size_t i = 0; i < n_files; i++)
+        if ((st = load_one(rs, files[i], au, err)))
+            goto cleanup;
+    if (rs->n)
+        qsort(rs->rules, rs->n, sizeof *rs->rules, cmp_def);
+    for (size_t i = 0; i < c->n_disable; i++)
+        if ((st = set_enabled(rs, c->disable[i], false, err)))
+            goto cleanup;
+    for (size_t i = 0; i < c->n_enable; i++)
+        if ((st = set_enabled(rs, c->enable[i], true, err)))
+            goto cleanup;
+    for (size_t i = 0; i < c->n_severity; i++) {
+        fl_rule_def *d = find_rule(rs, c->severity[i].rule);
+        if (!d) {
+            st = fl_error_set(err, FL_EUSAGE, "unknown rule '%s' in --severity",
+                              c->severity[i].rule);
+            goto cleanup;
+        }
+        if (c->severity[i].severity == FL_SEV_NONE)
+            d->enabled = false;
+        else
+            d->severity = (fl_severity)c->severity[i].severity;
+    }
+    for (size_t i = 0; i < c->n_options; i++)
+        if ((st = apply_option(rs, &c->options[i], err)))
+            goto cleanup;
+    if (fill_health(rs, au)) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
+        goto cleanup;
+    }
+    *out = rs;
+    rs = NULL;
+cleanup:
+    fl_ruleset_free(rs);
+    return st;
+}
+
+fl_status fl_ruleset_collect_files(const fl_rules_config *c, char ***files, size_t *n,
+                                   fl_error *err)
+{
+    fl_status st = FL_OK;
+    if (!c->no_default_rules) {
+        char *dir = fl_rules_default_dir(c->default_rules_dir, "rules", "rules");
+        if (!dir)
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+        if (is_dir(dir))
+            st = collect(dir, files, n, err);
+        else if (c->default_rules_dir)
+            st = fl_error_set(err, FL_EUSAGE, "cannot read rules '%s'", dir);
+        fl_free(dir);
+        if (st)
+            return st;
+    }
+    for (size_t i = 0; i < c->n_rule_paths; i++)
+        if ((st = collect(c->rule_paths[i], files, n, err)))
+            return st;
+    return FL_OK;
+}
+
+void fl_string_list_free(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fl_free(list[i]);
+    fl_free(list);
+}
+
+fl_status fl_ruleset_load(fl_ruleset **out, const fl_rules_config *c, fl_audit *au, fl_error *err)
+{
+    char **files = NULL;
+    size_t n = 0;
+    *out = NULL;
+    fl_status st = fl_ruleset_collect_files(c, &files, &n, err);
+    if (!st)
+        st = fl_ruleset_load_files(out, c, files, n, au, err);
+    fl_string_list_free(files, n);
+    if (!st && au && !au->lua_version && !(au->lua_version = fl_strdup(LUA_RELEASE))) {
+        fl_ruleset_free(*out);
+        *out = NULL;
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+    }
+    return st;
+}
+
+void fl_ruleset_free(fl_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n; i++)
+        fl_rule_def_release(&rs->rules[i]);
+    fl_free(rs->rules);
+    fl_free(rs->reference_dir);
+    fl_string_list_free(rs->reference_files, rs->n_reference_files);
+    fl_free(rs);
+}
+
+size_t fl_ruleset_count(const fl_ruleset *rs)
+{
+    return rs ? rs->n : 0;
+}
+
+void fl_ruleset_info(const fl_ruleset *rs, size_t i, fl_rule_info *out)
+{
+    const fl_rule_def *d = &rs->rules[i];
+    out->id = d->id;
+    out->summary = d->summary;
+    out->scope = d->corpus ? "corpus" : "article";
+    out->file = d->file;
+    out->url = d->url;
+    out->severity = d->severity;
+    out->tags = (const char *const *)d->tags;
+    out->n_tags = d->n_tags;
+    out->enabled = d->enabled;
+}
+
+/* ---- workers -------------------------------------------------------------- */
+
+fl_rule_worker *fl_rule_worker_new(const fl_ruleset *rs, fl_error *err)
+{
+    fl_rule_worker *w = fl_calloc(1, sizeof *w);
+    if (!w)
+        goto nomem;
+    w->rs = rs;
+    if (!(w->re = fl_re_thread_new(NULL)))
+        goto nomem;
+    if (rs->n && !(w->states = fl_calloc(rs->n, sizeof *w->states)))
+        goto nomem;
+    for (size_t i = 0; i < rs->n; i++) {
+        fl_rule_state *st = &w->states[i];
+        st->w = w;
+        st->def = &rs->rules[i];
+        st->rule_ref = st->options_ref = LUA_NOREF;
+        if (!rs->rules[i].enabled)
+            continue;
+        fl_sandbox_failure fail;
+        if (!fl_rule_state_open(st, &fail)) {
+            /* it loaded once, so this is memory: keep going without it */
+            st->broken = true;
+            fl_sandbox_failure_release(&fail);
+        }
+    }
+    return w;
+nomem:
+    fl_rule_worker_free(w);
+    fl_error_set(err, FL_ENOMEM, "out of memory creating a rule worker");
+    return NULL;
+}
+
+void fl_rule_worker_free(fl_rule_worker *w)
+{
+    if (!w)
+        return;
+    if (w->states)
+        for (size_t i = 0; i < w->rs->n; i++) {
+            fl_rule_state_close(&w->states[i]);
+            fl_free(w->states[i].kept);
+            fl_arena_release(&w->states[i].arena);
+        }
+    fl_free(w->states);
+    fl_re_thread_free(w->re);
+    fl_worker_references_release(w);
+    fl_free(w);
+}
+
+static bool wants(const fl_rule_def *d, const fl_fact *f)
+{
+    return !d->needs || (d->needs & (1u << f->kind));
+}
+
+static int body_check(lua_State *L)
+{
+    fl_call *call = lua_touserdata(L, 1);
+    fl_rule_state *st = call->st;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
+    lua_pushliteral(L, "check");
+    lua_rawget(L, -2);
+    fl_lua_push_article(L, st);
+    fl_lua_push_report(L, st);
+    lua_rawgeti(L, LUA_REGISTRYINDEX,
+                call->options_ref != LUA_NOREF ? call->options_ref : st->options_ref);
+    lua_call(L, 3, 0);
+    return 0;
+}
+
+static const char *arena_dup(fl_rule_state *st, const char *s)
+{
+    return s ? fl_arena_strdup(&st->arena, s) : NULL;
+}
+
+/* Copies fact i of the call's article into the state's kept list. */
+static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, size_t key_len)
+{
+    fl_rule_state *st = call->st;
+    const fl_article *a = call->a;
+    const fl_fact *f = &call->facts->items[i];
+    if (FL_GROW(st->kept, st->cap_kept, st->n_kept + 1))
+        luaL_error(L, "not enough memory");
+    fl_kept *k = &st->kept[st->n_kept];
+    memset(k, 0, sizeof *k);
+    fl_arena *ar = &st->arena;
+    k->key = fl_arena_strndup(ar, key, key_len);
+    k->seq = a->seq;
+    k->ordinal = i;
+    k->article_id = arena_dup(st, a->id ? a->id : a->path ? a->path : "");
+    k->path = arena_dup(st, a->path ? a->path : "");
+    k->fact = *f;
+    k->fact.link = -1;
+    k->fact.extra_json = NULL;
+    const char **strs[] = {&k->fact.text,
+                           &k->fact.unit,
+                           &k->fact.qualifier,
+                           &k->fact.currency,
+                           &k->fact.currency_source,
+                           &k->fact.speaker,
+                           &k->fact.speaker_text,
+                           &k->fact.attribution,
+                           &k->fact.anchor,
+                           &k->fact.name,
+                           &k->fact.key,
+                           &k->fact.title,
+                           &k->fact.canonical};
+    for (size_t s = 0; s < sizeof strs / sizeof *strs; s++)
+        *strs[s] = arena_dup(st, *strs[s]);
+    fl_strbuf_reset(&call->scratch);
+    if (fl_fact_write_json(&call->scratch, k->article_id ? k->article_id : "", f, call->facts))
+        luaL_error(L, "not enough memory");
+    k->evidence = fl_arena_strndup(ar, call->scratch.buf, call->scratch.len);
+    size_t si = fl_article_sentence_at(a, f->offset);
+    if (si != SIZE_MAX) {
+        k->sentence =
+            fl_arena_strndup(ar, a->text + a->sentences[si].offset, a->sentences[si].length);
+        k->sentence_len = a->sentences[si].length;
+    }
+    fl_location loc;
+    if (fl_location_fill(&loc, a, f->offset, f->length))
+        luaL_error(L, "not enough memory");
+    k->loc = loc;
+    k->loc.excerpt = fl_arena_strdup(ar, loc.excerpt);
+    k->loc.line_text = fl_arena_strdup(ar, loc.line_text);
+    fl_location_release(&loc);
+    if (!k->key || !k->article_id || !k->path || !k->evidence || !k->loc.excerpt ||
+        !k->loc.line_text)
+        luaL_error(L, "not enough memory");
+    st->n_kept++;
+}
+
+static int body_key(lua_State *L)
+{
+    fl_call *call = lua_touserdata(L, 1);
+    fl_rule_state *st = call->st;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
+    lua_pushliteral(L, "key");
+    lua_rawget(L, -2);
+    int fn = lua_gettop(L);
+    for (size_t i = 0; i < call->facts->n; i++) {
+        const fl_fact *f = &call->facts->items[i];
+        if (!wants(st->def, f))
+            continue;
+        lua_pushvalue(L, fn);
+        fl_lua_push_fact(L, st, f, call->facts, NULL);
+        lua_call(L, 1, 1);
+        int t = lua_type(L, -1);
+        if (t == LUA_TSTRING) {
+            size_t kl;
+            const char *key = lua_tolstring(L, -1, &kl);
+            keep_fact(L, call, i, key, kl);
+        } else if (t != LUA_TNIL) {
+            return luaL_error(L, "key() must return a string or nil, not a %s",
+                              luaL_typename(L, -1));
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static fl_status record_failure(fl_rule_state *st, fl_audit *out, const fl_sandbox_failure *fail,
+                                const char *article_id, const char *key)
+{
+    fl_rule_error e = {0};
+    char msg[1200];
+    if (key)
+        snprintf(msg, sizeof msg, "%s (key '%s')", fail->message ? fail->message : "error", key);
+    else
+        snprintf(msg, sizeof msg, "%s", fail->message ? fail->message : "error");
+    e.rule = st->def->id;
+    e.file = st->def->file;
+    e.line = fail->line;
+    e.klass = (char *)fl_rule_error_class_name(fail->klass);
+    e.message = msg;
+    e.traceback = fail->traceback;
+    e.article_id = (char *)article_id;
+    if (fl_audit_add_rule_error(out, &e))
+        return FL_ENOMEM;
+    fl_rule_health *h = fl_audit_rule(out, st->def->id);
+    if (!h)
+        return FL_ENOMEM;
+    h->errors_by_class[fail->klass]++;
+    return FL_OK;
+}
+
+/* After a failed call: a state that hit a limit is recreated. */
+static void after_failure(fl_rule_state *st, const fl_sandbox_failure *fail)
+{
+    if (fail->klass == FL_RERR_INSTRUCTIONS || fail->klass == FL_RERR_MEMORY) {
+        fl_sandbox_failure again;
+        if (!fl_rule_state_open(st, &again)) {
+            st->broken = true;
+            fl_sandbox_failure_release(&again);
+        }
+    }
+}
+
+/* Runs one call of st (body) and commits or records its outcome. */
+static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, fl_audit *out,
+                          const char *article_id)
+{
+    fl_sandbox_failure fail;
+    fl_status status = FL_OK;
+    st->call = call;
+    call->out = out;
+    bool ok = fl_sandbox_call(st->sb, st->w->rs->budget, body, call, &fail);
+    st->call = NULL;
+    st->w->generation++;
+    if (ok) {
+        status = fl_call_commit(call, out, call->search_from);
+        if (!status && call->overflow) {
+            fl_sandbox_failure over = {FL_RERR_REPORT, NULL, NULL, 0};
+            char msg[160];
+            snprintf(msg, sizeof msg, "too many reports (more than %u); the rest were dropped",
+                     st->w->rs->max_reports);
+            over.message = msg;
+            status = record_failure(st, out, &over, article_id, call->key);
+        }
+    } else {
+        if (body == body_key)
+            st->n_kept = call->kept_before;
+        status = record_failure(st, out, &fail, article_id, call->key);
+        after_failure(st, &fail);
+        fl_sandbox_failure_release(&fail);
+    }
+    fl_call_release(call);
+    return status;
+}
+
+fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
+                              const fl_facts *facts, fl_audit *out, int options_ref)
+{
+    fl_rule_state *st = &w->states[i];
+    if (st->broken || !st->sb)
+        return FL_OK;
+    bool any = !st->def->needs;
+    for (size_t f = 0; !any && f < facts->n; f++)
+        any = wants(st->def, &facts->items[f]);
+    if (!any)
+        return FL_OK;
+    fl_rule_health *h = fl_audit_rule(out, st->def->id);
+    if (!h)
+        return FL_ENOMEM;
+    h->articles_run++;
+    fl_call call = {0};
+    call.st = st;
+    call.a = a;
+    call.facts = facts;
+    call.options_ref = options_ref;
+    call.search_from = out->n_findings;
+    call.kept_before = st->n_kept;
+    fl_strbuf_init(&call.scratch);
+    const char *aid = a->id ? a->id : a->path;
+    return run_call(st, &call, st->def->corpus ? body_key : body_check, out, aid);
+}
+
+fl_status fl_rule_worker_check(fl_rule_worker *w, const fl_article *a, const fl_facts *facts,
+                               fl_audit *out, fl_error *err)
+{
+    for (size_t i = 0; i < w->rs->n; i++) {
+        const fl_rule_def *d = &w->rs->rules[i];
+        if (!d->enabled || fl_article_rule_disabled(a, d->id))
+            continue;
+        if (fl_rule_run_article(w, i, a, facts, out, LUA_NOREF))
+            return fl_error_set(err, FL_ENOMEM, "out of memory running rule '%s'", d->id);
+    }
+    return FL_OK;
+}
+
+/* ---- corpus scope --------------------------------------------------------- */
+
+static int cmp_kept(const void *pa, const void *pb)
+{
+    const fl_kept *a = *(fl_kept *const *)pa, *b = *(fl_kept *const *)pb;
+    int c = strcmp(a->key, b->key);
+    if (c)
+        return c;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    if (a->fact.offset != b->fact.offset)
+        return a->fact.offset < b->fact.offset ? -1 : 1;
+    return a->ordinal < b->ordinal ? -1 : a->ordinal > b->ordinal;
+}
+
+static int body_corpus(lua_State *L)
+{
+    fl_call *call = lua_touserdata(L, 1);
+    fl_rule_state *st = call->st;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
+    lua_pushliteral(L, "check");
+    lua_rawget(L, -2);
+    lua_pushstring(L, call->key);
+    lua_createtable(L, (int)call->n_group, 0);
+    for (size_t i = 0; i < call->n_group; i++) {
+        fl_lua_push_fact(L, st, &call->group[i]->fact, NULL, call->group[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    fl_lua_push_report(L, st);
+    lua_rawgeti(L, LUA_REGISTRYINDEX,
+                call->options_ref != LUA_NOREF ? call->options_ref : st->options_ref);
+    lua_call(L, 4, 0);
+    return 0;
+}
+
+fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, size_t r,
+                             fl_audit *out, int options_ref)
+{
+    size_t total = 0;
+    for (size_t w = 0; w < n_workers; w++)
+        total += workers[w]->states[r].n_kept;
+    fl_rule_state *st = &workers[0]->states[r];
+    if (!total || st->broken || !st->sb)
+        return FL_OK;
+    fl_kept **all = fl_malloc(total * sizeof *all);
+    if (!all)
+        return FL_ENOMEM;
+    size_t n = 0;
+    for (size_t w = 0; w < n_workers; w++)
+        for (size_t k = 0; k < workers[w]->states[r].n_kept; k++)
+            all[n++] = &workers[w]->states[r].kept[k];
+    qsort(all, n, sizeof *all, cmp_kept);
+    fl_status status = FL_OK;
+    size_t search_from = out->n_findings;
+    for (size_t i = 0; i < n && !status;) {
+        size_t j = i + 1;
+        while (j < n && !strcmp(all[j]->key, all[i]->key))
+            j++;
+        if (st->broken || !st->sb)
+            break;
+        fl_call call = {0};
+        call.st = st;
+        call.key = all[i]->key;
+        call.group = all + i;
+        call.n_group = j - i;
+        call.options_ref = options_ref;
+        call.search_from = search_from;
+        fl_strbuf_init(&call.scratch);
+        status = run_call(st, &call, body_corpus, out, NULL);
+        i = j;
+    }
+    fl_free(all);
+    return status;
+}
+
+fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *workers,
+                                size_t n_workers, fl_audit *out, fl_error *err)
+{
+    if (!n_workers)
+        return FL_OK;
+    for (size_t r = 0; r < rs->n; r++) {
+        if (!rs->rules[r].enabled || !rs->rules[r].corpus)
+            continue;
+        if (fl_rule_run_corpus(workers, n_workers, r, out, LUA_NOREF))
+            return fl_error_set(err, FL_ENOMEM, "out of memory running rule '%s'", rs->rules[r].id);
+    }
+    return FL_OK;
+}

@@ -1,0 +1,658 @@
+/* sandbox.c - one untrusted Lua state: allocator, libraries, environment, hook, calls. */
+#include "lua/sandbox.h"
+
+#include "core/alloc.h"
+
+#include <lualib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define REG_REAL_G     "fl.realG"
+#define REG_RANDOMSEED "fl.randomseed"
+#define LOCKED         "locked"
+
+fl_sandbox *fl_sandbox_of(lua_State *L)
+{
+    return *(fl_sandbox **)lua_getextraspace(L);
+}
+
+static void sb_hook(lua_State *L, lua_Debug *ar);
+
+static void make_sticky(fl_sandbox *sb, fl_rule_error_class klass, const char *msg, long line)
+{
+    if (sb->sticky)
+        return;
+    sb->sticky = 1 + (int)klass;
+    snprintf(sb->sticky_msg, sizeof sb->sticky_msg, "%s", msg);
+    sb->sticky_line = line;
+    if (sb->L && sb->in_call)
+        lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, 1);
+}
+
+/* The counting allocator: refuses to grow past the cap (Lua then raises
+ * "not enough memory"), and makes the refusal sticky during a call. */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    fl_sandbox *sb = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        fl_free(ptr);
+        sb->used -= old;
+        return NULL;
+    }
+    if (nsize > old && sb->used - old + nsize > sb->limit) {
+        if (sb->in_call) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "memory limit of %zu bytes exceeded", sb->limit);
+            make_sticky(sb, FL_RERR_MEMORY, msg, 0);
+        }
+        return NULL;
+    }
+    void *p = fl_realloc(ptr, nsize);
+    if (!p)
+        return NULL;
+    sb->used = sb->used - old + nsize;
+    return p;
+}
+
+static long current_line(lua_State *L, int from)
+{
+    lua_Debug ar;
+    for (int level = from; level < 64 && lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+            return ar.currentline;
+    }
+    return 0;
+}
+
+int fl_sandbox_raise(lua_State *L, fl_rule_error_class klass, const char *fmt, ...)
+{
+    fl_sandbox *sb = fl_sandbox_of(L);
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    make_sticky(sb, klass, msg, current_line(L, 1));
+    return luaL_error(L, "%s", msg);
+}
+
+static void sb_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    fl_sandbox *sb = fl_sandbox_of(L);
+    if (!sb->in_call)
+        return;
+    if (sb->sticky) {
+        luaL_error(L, "%s", sb->sticky_msg);
+        return;
+    }
+    sb->spent += FL_SANDBOX_HOOK_STEP;
+    if (sb->spent > sb->budget)
+        fl_sandbox_raise(L, FL_RERR_INSTRUCTIONS, "instruction budget of %lu exceeded", sb->budget);
+}
+
+/* ---- replacements for base functions ------------------------------------ */
+
+static bool is_locked(lua_State *L, int idx)
+{
+    if (!lua_getmetatable(L, idx))
+        return false;
+    lua_pushliteral(L, "__metatable");
+    lua_rawget(L, -2);
+    bool locked = lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), LOCKED);
+    lua_pop(L, 2);
+    return locked;
+}
+
+/***
+ * load(chunk [, chunkname [, mode [, env]]]) -> function | nil, message
+ *
+ * Compiles a string of Lua source text.  Only text is accepted: a binary
+ * chunk (starting with "\27Lua") is a "blocked" rule error whatever `mode`
+ * says, and a function as `chunk` is refused.  The chunk's environment is the
+ * rule's locked global environment unless `env` is given.
+ */
+static int sb_load(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *name = luaL_optstring(L, 2, "=(load)");
+    if (len > 0 && s[0] == LUA_SIGNATURE[0])
+        return fl_sandbox_raise(L, FL_RERR_BLOCKED, "binary chunks cannot be loaded in rules");
+    int has_env = !lua_isnone(L, 4);
+    if (luaL_loadbufferx(L, s, len, name, "t") != LUA_OK) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    if (has_env) {
+        lua_pushvalue(L, 4);
+        if (!lua_setupvalue(L, -2, 1))
+            lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/***
+ * pcall(f, ...) -> true, results... | false, error
+ *
+ * As in Lua, except that a sticky limit (instruction budget, memory cap,
+ * blocked call, regex limit, bad report) is not caught: the error goes on up
+ * and the rule call fails with that class.
+ */
+static int sb_pcall(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (fl_sandbox_of(L)->sticky)
+        return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+static int xpcall_handler(lua_State *L)
+{
+    if (fl_sandbox_of(L)->sticky)
+        return 1; /* do not run rule code while a kill is under way */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/***
+ * xpcall(f, msgh, ...) -> true, results... | false, msgh(error)
+ *
+ * As in Lua, except that sticky limits are not caught (see pcall) and the
+ * message handler is not run for them.
+ */
+static int sb_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, xpcall_handler, 1);
+    lua_replace(L, 2); /* the handler sits below f */
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_replace(L, 1);
+    lua_replace(L, 2); /* now: handler, f, args... */
+    int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    if (fl_sandbox_of(L)->sticky)
+        return lua_error(L);
+    lua_pushboolean(L, status == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+/***
+ * print(...)
+ *
+ * Writes its arguments, separated by tabs, to a per-rule buffer (at most
+ * 64 KiB) that `factlint test` shows when a case fails.  Nothing reaches the
+ * terminal.
+ */
+static int sb_print(lua_State *L)
+{
+    fl_sandbox *sb = fl_sandbox_of(L);
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);
+        if (sb->print.len + len + 2 <= FL_SANDBOX_PRINT_MAX) {
+            if (i > 1)
+                fl_strbuf_addch(&sb->print, '\t');
+            fl_strbuf_add(&sb->print, s, len);
+        }
+        lua_pop(L, 1);
+    }
+    if (sb->print.len + 1 <= FL_SANDBOX_PRINT_MAX)
+        fl_strbuf_addch(&sb->print, '\n');
+    return 0;
+}
+
+/***
+ * rawset(table, key, value) -> table
+ *
+ * As in Lua, except that the global environment, library tables, reference
+ * tables and other protected tables refuse it with a "blocked" rule error.
+ */
+static int sb_rawset(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    if (is_locked(L, 1))
+        return fl_sandbox_raise(L, FL_RERR_BLOCKED, "cannot rawset a protected table");
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+/***
+ * setmetatable(table, metatable) -> table
+ *
+ * As in Lua, except that replacing a protected metatable (the global
+ * environment's, a library table's) and `__gc` fields are "blocked" rule
+ * errors.
+ */
+static int sb_setmetatable(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int t = lua_type(L, 2);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (lua_getmetatable(L, 1)) {
+        lua_pop(L, 1);
+        if (is_locked(L, 1))
+            return fl_sandbox_raise(L, FL_RERR_BLOCKED,
+                                    "cannot change the metatable of a protected table");
+        if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+            return luaL_error(L, "cannot change a protected metatable");
+    }
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return fl_sandbox_raise(L, FL_RERR_BLOCKED, "__gc metamethods are not allowed");
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/***
+ * getmetatable(object) -> table | value | nil
+ *
+ * As in Lua, except that asking for a protected metatable (strings, library
+ * tables, the global environment, articles, facts, regexes) is a "blocked"
+ * rule error instead of returning it.
+ */
+static int sb_getmetatable(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (!lua_getmetatable(L, 1)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (is_locked(L, 1))
+        return fl_sandbox_raise(L, FL_RERR_BLOCKED,
+                                "the metatable of a protected value is "
+                                "not accessible");
+    luaL_getmetafield(L, 1, "__metatable");
+    return 1;
+}
+
+/***
+ * string.rep(s, n [, sep]) -> string
+ *
+ * As in Lua, but a result over 16 MiB is a "memory" rule error (the
+ * instruction hook cannot interrupt a C function).
+ */
+static int sb_rep(lua_State *L)
+{
+    size_t l, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n > 0) {
+        double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
+        if (total > (double)FL_SANDBOX_REP_MAX)
+            return fl_sandbox_raise(L, FL_RERR_MEMORY,
+                                    "string.rep result of %.0f bytes exceeds the limit of %zu",
+                                    total, FL_SANDBOX_REP_MAX);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+/***
+ * string.dump(f)
+ *
+ * Not available: bytecode cannot be produced or loaded in rules.  Calling it
+ * is a "blocked" rule error.
+ */
+static int sb_dump(lua_State *L)
+{
+    return fl_sandbox_raise(L, FL_RERR_BLOCKED, "string.dump is not available in rules");
+}
+
+static const char *const blocked_names[] = {"os",        "io",         "package",  "debug",
+                                            "require",   "dofile",     "loadfile", "collectgarbage",
+                                            "coroutine", "loadstring", "module",   "setfenv",
+                                            "getfenv",   "newproxy",   "jit",      "ffi",
+                                            "warn",      NULL};
+
+/***
+ * _ENV.__index(env, name)
+ *
+ * Reading a global that does not exist raises "undeclared global 'name'";
+ * reading os, io, package, debug, require, dofile, loadfile, collectgarbage,
+ * coroutine, warn and their relatives is a "blocked" rule error.
+ */
+static int env_index(lua_State *L)
+{
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    const char *name = lua_tostring(L, 2);
+    if (name) {
+        for (const char *const *b = blocked_names; *b; b++)
+            if (!strcmp(*b, name))
+                return fl_sandbox_raise(L, FL_RERR_BLOCKED, "'%s' is not available in rules", name);
+    }
+    return luaL_error(L, "undeclared global '%s'", name ? name : luaL_typename(L, 2));
+}
+
+/***
+ * _ENV.__newindex(env, name, value)
+ *
+ * Rules cannot create or change globals: use `local`.  Raises "assignment
+ * to global 'name'".
+ */
+static int env_newindex(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+    return luaL_error(L, "assignment to global '%s' (rules cannot set globals; use local)",
+                      name ? name : luaL_typename(L, 2));
+}
+
+/***
+ * readonly.__newindex(t, key, value)
+ *
+ * Library tables, reference tables and the `factlint` table are read-only:
+ * writing raises a "blocked" rule error.
+ */
+static int ro_newindex(lua_State *L)
+{
+    return fl_sandbox_raise(L, FL_RERR_BLOCKED, "cannot modify a read-only table");
+}
+
+/***
+ * readonly.__pairs(t) -> next, t, nil
+ *
+ * `pairs` over a read-only table iterates the table it protects.
+ */
+static int ro_pairs(lua_State *L)
+{
+    lua_getglobal(L, "next");
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushnil(L);
+    return 3;
+}
+
+/***
+ * readonly.__len(t) -> integer
+ *
+ * `#` of a read-only table is the length of the table it protects.
+ */
+static int ro_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+    return 1;
+}
+
+static const luaL_Reg base_funcs[] = {
+    {"load", sb_load},
+    {"pcall", sb_pcall},
+    {"xpcall", sb_xpcall},
+    {"print", sb_print},
+    {"rawset", sb_rawset},
+    {"setmetatable", sb_setmetatable},
+    {"getmetatable", sb_getmetatable},
+    {NULL, NULL},
+};
+
+static const luaL_Reg env_meta[] = {
+    {"__index", env_index},
+    {"__newindex", env_newindex},
+    {NULL, NULL},
+};
+
+static const luaL_Reg ro_meta[] = {
+    {"__newindex", ro_newindex},
+    {"__pairs", ro_pairs},
+    {"__len", ro_len},
+    {NULL, NULL},
+};
+
+static const luaL_Reg string_funcs[] = {
+    {"rep", sb_rep},
+    {"dump", sb_dump},
+    {NULL, NULL},
+};
+
+void fl_sandbox_readonly(lua_State *L)
+{
+    int t = lua_gettop(L);
+    lua_newtable(L);          /* proxy */
+    lua_createtable(L, 0, 5); /* metatable */
+    lua_pushvalue(L, t);
+    lua_setfield(L, -2, "__index");
+    for (const luaL_Reg *r = ro_meta; r->name; r++) {
+        lua_pushvalue(L, t);
+        lua_pushcclosure(L, r->func, 1);
+        lua_setfield(L, -2, r->name);
+    }
+    lua_pushliteral(L, LOCKED);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, t);
+}
+
+void fl_sandbox_setglobal(lua_State *L, const char *name)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, REG_REAL_G);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+static int sb_setup(lua_State *L)
+{
+    static const luaL_Reg libs[] = {
+        {LUA_GNAME, luaopen_base},        {LUA_TABLIBNAME, luaopen_table},
+        {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},
+        {LUA_UTF8LIBNAME, luaopen_utf8},  {NULL, NULL},
+    };
+    for (const luaL_Reg *l = libs; l->func; l++) {
+        luaL_requiref(L, l->name, l->func, 1);
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);
+    int g = lua_gettop(L);
+    lua_pushvalue(L, g);
+    lua_setfield(L, LUA_REGISTRYINDEX, REG_REAL_G);
+    static const char *const removed[] = {"collectgarbage", "dofile", "loadfile", "warn", NULL};
+    for (const char *const *r = removed; *r; r++) {
+        lua_pushnil(L);
+        lua_setfield(L, g, *r);
+    }
+    lua_pushvalue(L, g);
+    luaL_setfuncs(L, base_funcs, 0);
+    lua_pop(L, 1);
+
+    /* string: capped rep, no dump; its metatable is locked */
+    lua_getfield(L, g, LUA_STRLIBNAME);
+    int s = lua_gettop(L);
+    lua_getfield(L, s, "rep");
+    lua_pushcclosure(L, sb_rep, 1);
+    lua_setfield(L, s, "rep");
+    lua_pushcfunction(L, string_funcs[1].func);
+    lua_setfield(L, s, "dump");
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushliteral(L, LOCKED);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+
+    lua_getfield(L, g, LUA_MATHLIBNAME);
+    lua_getfield(L, -1, "randomseed");
+    lua_setfield(L, LUA_REGISTRYINDEX, REG_RANDOMSEED);
+    lua_pop(L, 1);
+
+    static const char *const ro[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
+                                     LUA_UTF8LIBNAME, NULL};
+    for (const char *const *r = ro; *r; r++) {
+        lua_getfield(L, g, *r);
+        fl_sandbox_readonly(L);
+        lua_setfield(L, g, *r);
+    }
+
+    /* the environment rules see: an empty locked proxy over the real globals */
+    lua_newtable(L);
+    int env = lua_gettop(L);
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, g);
+    lua_pushcclosure(L, env_meta[0].func, 1);
+    lua_setfield(L, -2, env_meta[0].name);
+    lua_pushcfunction(L, env_meta[1].func);
+    lua_setfield(L, -2, env_meta[1].name);
+    lua_pushliteral(L, LOCKED);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, env);
+    lua_pushvalue(L, env);
+    lua_setfield(L, g, LUA_GNAME);
+    lua_pushvalue(L, env);
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_settop(L, 0);
+    return 0;
+}
+
+fl_sandbox *fl_sandbox_new(size_t memory_limit, fl_error *err)
+{
+    fl_sandbox *sb = fl_calloc(1, sizeof *sb);
+    if (!sb) {
+        fl_error_set(err, FL_ENOMEM, "out of memory creating a lua state");
+        return NULL;
+    }
+    fl_strbuf_init(&sb->print);
+    fl_strbuf_init(&sb->scratch);
+    sb->limit = memory_limit ? memory_limit : ((size_t)64 << 20);
+    sb->L = lua_newstate(sb_alloc, sb);
+    if (!sb->L) {
+        fl_free(sb);
+        fl_error_set(err, FL_ENOMEM, "out of memory creating a lua state");
+        return NULL;
+    }
+    *(fl_sandbox **)lua_getextraspace(sb->L) = sb;
+    lua_pushcfunction(sb->L, sb_setup);
+    if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
+        fl_error_set(err, FL_ENOMEM, "cannot set up a lua state: %s",
+                     lua_tostring(sb->L, -1) ? lua_tostring(sb->L, -1) : "error");
+        fl_sandbox_free(sb);
+        return NULL;
+    }
+    return sb;
+}
+
+void fl_sandbox_free(fl_sandbox *sb)
+{
+    if (!sb)
+        return;
+    if (sb->L)
+        lua_close(sb->L);
+    fl_strbuf_release(&sb->print);
+    fl_strbuf_release(&sb->scratch);
+    fl_free(sb);
+}
+
+int fl_sandbox_load(fl_sandbox *sb, const char *src, size_t len, const char *chunkname)
+{
+    if (len > 0 && src[0] == LUA_SIGNATURE[0]) {
+        lua_pushstring(sb->L, "binary chunks cannot be loaded as rules");
+        return LUA_ERRSYNTAX;
+    }
+    return luaL_loadbufferx(sb->L, src, len, chunkname, "t");
+}
+
+static int sb_msgh(lua_State *L)
+{
+    fl_sandbox *sb = fl_sandbox_of(L);
+    const char *msg = lua_tostring(L, 1);
+    if (!msg)
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    snprintf(sb->err_msg, sizeof sb->err_msg, "%s", msg);
+    sb->err_line = current_line(L, 1);
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+typedef struct tramp_args {
+    lua_CFunction body;
+    void *ud;
+} tramp_args;
+
+static int sb_tramp(lua_State *L)
+{
+    tramp_args *t = lua_touserdata(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, REG_RANDOMSEED);
+    lua_pushinteger(L, 0x5eed);
+    lua_call(L, 1, 0);
+    lua_settop(L, 0);
+    lua_pushlightuserdata(L, t->ud);
+    return t->body(L);
+}
+
+bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
+                     fl_sandbox_failure *fail)
+{
+    lua_State *L = sb->L;
+    int base = lua_gettop(L);
+    tramp_args t = {body, ud};
+    sb->budget = budget;
+    sb->spent = 0;
+    sb->sticky = 0;
+    sb->sticky_line = 0;
+    sb->err_msg[0] = '\0';
+    sb->err_line = 0;
+    if (fail)
+        memset(fail, 0, sizeof *fail);
+    if (!lua_checkstack(L, 4)) {
+        if (fail) {
+            fail->klass = FL_RERR_MEMORY;
+            fail->message = fl_strdup("not enough memory to call the rule");
+        }
+        return false;
+    }
+    sb->in_call = true;
+    lua_sethook(L, sb_hook, LUA_MASKCOUNT, FL_SANDBOX_HOOK_STEP);
+    lua_pushcfunction(L, sb_msgh);
+    lua_pushcfunction(L, sb_tramp);
+    lua_pushlightuserdata(L, &t);
+    int st = lua_pcall(L, 1, 0, base + 1);
+    sb->in_call = false;
+    lua_sethook(L, NULL, 0, 0);
+    bool ok = st == LUA_OK && !sb->sticky;
+    if (!ok && fail) {
+        if (sb->sticky) {
+            fail->klass = (fl_rule_error_class)(sb->sticky - 1);
+            fail->message = fl_strdup(sb->sticky_msg);
+            fail->line = sb->sticky_line ? sb->sticky_line : sb->err_line;
+        } else if (st == LUA_ERRMEM) {
+            fail->klass = FL_RERR_MEMORY;
+            fail->message = fl_strdup("not enough memory");
+        } else {
+            fail->klass = FL_RERR_RUNTIME;
+            fail->message = fl_strdup(sb->err_msg[0] ? sb->err_msg : "error");
+            fail->line = sb->err_line;
+        }
+        if (st != LUA_OK && st != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING)
+            fail->traceback = fl_strdup(lua_tostring(L, -1));
+    }
+    lua_settop(L, base);
+    sb->sticky = 0;
+    return ok;
+}
+
+void fl_sandbox_failure_release(fl_sandbox_failure *f)
+{
+    fl_free(f->message);
+    fl_free(f->traceback);
+    f->message = f->traceback = NULL;
+}

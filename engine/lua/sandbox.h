@@ -1,0 +1,91 @@
+/*
+ * sandbox.h - one untrusted Lua 5.4 state and the single protected entry
+ * into it (after Suricata's util-lua-sandbox.c and Redis's script_lua.c).
+ *
+ * A sandbox is a lua_State with:
+ *  - a counting allocator that refuses allocations past `memory_limit`;
+ *  - only the base, table, string, math and utf8 libraries; dofile, loadfile,
+ *    collectgarbage, warn and string.dump removed; load replaced by a
+ *    text-only version; print captured into a buffer; string.rep capped;
+ *  - a global environment that is an empty locked proxy: reading an
+ *    undeclared global or writing any global raises; library tables are
+ *    read-only proxies; protected metatables (__metatable = "locked") can be
+ *    neither read nor replaced, not even with rawset;
+ *  - an instruction budget enforced by a count hook, reset on every call.
+ *
+ * Limits are sticky: once a call hits the budget, the memory cap, or raises a
+ * "blocked", "regex" or "report" error through fl_sandbox_raise, the hook
+ * fires on every instruction and raises again, so pcall inside the rule
+ * cannot swallow the kill; the call then fails with that class.  After an
+ * instruction or memory failure the state should be recreated.
+ *
+ * The state's extra space holds a pointer to its fl_sandbox (fl_sandbox_of).
+ * Every call into Lua goes through fl_sandbox_call, which runs `body` under
+ * lua_pcall with a traceback handler; body builds the arguments and consumes
+ * the results, so argument construction is protected as well.
+ */
+#ifndef FL_LUA_SANDBOX_H
+#define FL_LUA_SANDBOX_H
+
+#include "core/error.h"
+#include "core/finding.h"
+#include "core/strbuf.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FL_SANDBOX_PRINT_MAX 65536
+#define FL_SANDBOX_REP_MAX   ((size_t)16 << 20)
+#define FL_SANDBOX_HOOK_STEP 1000
+
+typedef struct fl_sandbox {
+    lua_State *L;
+    size_t used, limit; /* bytes allocated and the cap */
+    unsigned long budget, spent;
+    bool in_call;
+    int sticky; /* 0, or 1 + fl_rule_error_class of a kill that pcall must not swallow */
+    char sticky_msg[256];
+    long sticky_line;  /* line of the Lua code that hit the sticky limit, 0 unknown */
+    char err_msg[512]; /* the last error message seen by the handler */
+    long err_line;     /* its innermost Lua line */
+    fl_strbuf scratch; /* C strings on their way into Lua (never held across a raise) */
+    fl_strbuf print;   /* captured print() output, at most FL_SANDBOX_PRINT_MAX bytes */
+    void *owner;       /* the rule state that uses this sandbox */
+} fl_sandbox;
+
+/* The outcome of a failed call; strings owned (fl_sandbox_failure_release). */
+typedef struct fl_sandbox_failure {
+    fl_rule_error_class klass;
+    char *message;
+    char *traceback;
+    long line; /* of the innermost Lua frame, 0 when unknown */
+} fl_sandbox_failure;
+
+/* Creates a state; NULL with err set on ENOMEM. */
+fl_sandbox *fl_sandbox_new(size_t memory_limit, fl_error *err);
+void fl_sandbox_free(fl_sandbox *sb);
+fl_sandbox *fl_sandbox_of(lua_State *L);
+
+/* Loads a rule's text (mode "t") with the locked environment; pushes the chunk
+ * function.  Returns LUA_OK or an error status with the message pushed. */
+int fl_sandbox_load(fl_sandbox *sb, const char *src, size_t len, const char *chunkname);
+
+/* Runs body(L) (with ud as a light userdata at index 1) under lua_pcall with
+ * a traceback handler and the budget.  Returns true on success; false with
+ * *fail filled (may be NULL) when the call raised or hit a sticky limit. */
+bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
+                     fl_sandbox_failure *fail);
+void fl_sandbox_failure_release(fl_sandbox_failure *f);
+
+/* Raises a sticky error of class klass (does not return). */
+int fl_sandbox_raise(lua_State *L, fl_rule_error_class klass, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Wraps the table at the top of the stack in a read-only proxy (replacing it). */
+void fl_sandbox_readonly(lua_State *L);
+/* Sets a global in the real (hidden) global table: value at the top, popped. */
+void fl_sandbox_setglobal(lua_State *L, const char *name);
+
+#endif

@@ -1,0 +1,2 @@
+-- load error: os at load time
+local x = os.time()

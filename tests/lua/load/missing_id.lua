@@ -1,0 +1,6 @@
+-- load error: no id
+
+return factlint.rule{
+  summary = "x",
+  check = function() end,
+}

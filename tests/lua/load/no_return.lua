@@ -1,0 +1,6 @@
+-- load error: the file does not return its rule
+factlint.rule{
+  id = "load.no-return",
+  summary = "x",
+  check = function() end,
+}

@@ -1,0 +1,2 @@
+-- load error: a loop at load time
+while true do end
