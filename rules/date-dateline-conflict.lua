@@ -1,10 +1,12 @@
 -- date.dateline-conflict: content that contradicts the article's dateline.
 --
--- 1. An absolute date later than the dateline (at the date's precision) in a
---    sentence in the past tense ("The plant closed on 14 March 2024" in an
---    article dated 2 March 2024).  Sentences that look forward (will, would,
---    expected, due, plans, scheduled, forecast, fiscal...) and dates after
---    "by", "until", "before" or "from" are not reported.
+-- 1. An absolute date later than the dateline (at the date's precision)
+--    right after a verb in the past tense ("The plant closed on 14 March
+--    2024" in an article dated 2 March 2024): one of a list of past forms
+--    among the five words before the date.  Sentences that look forward
+--    (will, would, expected, due, plans, scheduled, forecast, fiscal,
+--    delivery, through...) and dates after "by", "until", "before" or "from"
+--    are not reported.
 -- 2. An officeholder from the officeholders reference named with the title
 --    of that office ("Prime Minister Theresa May") in an article whose
 --    dateline falls outside every term of theirs in that office.  Mentions
@@ -20,9 +22,9 @@ local MESSAGES = {
 }
 
 local PAST = {}
-for w in ([[was were had did said says took told held came went met began rose fell won lost
-    ended announced reported signed opened closed agreed died killed launched completed resigned
-    sold bought paid gave made left struck hit saw became]]):gmatch("%a+") do
+for w in ([[was were had did took held came went met began rose fell won lost ended announced
+    reported signed opened closed agreed died killed launched completed resigned sold bought paid
+    gave made left struck hit saw became reopened finished collapsed crashed]]):gmatch("%a+") do
     PAST[w] = true
 end
 
@@ -32,7 +34,8 @@ for w in ([[will would shall could might should expected expects expect due plan
     targets hopes hope next upcoming proposed fiscal estimate estimated estimates budget
     budgeted outlook seen sees deadline until till before by from starting start starts ahead
     goal may wants want promised promise pledged pledge set delayed postponed deferred
-    maturing matures mature maturity expiring expires expire]]):gmatch("%a+") do
+    maturing matures mature maturity expiring expires expire through thru delivery period
+    redeem redeemable redemption]]):gmatch("%a+") do
     FUTURE[w] = true
 end
 
@@ -124,8 +127,19 @@ return factlint.rule {
                     for _, w in ipairs(sentence_words(f.sentence)) do
                         if FUTURE[w] or w:find("'ll$") then
                             future = true
-                        elseif PAST[w] then
-                            past = true
+                        end
+                    end
+                    -- a past-tense verb among the five words before the date
+                    local s = sentences[f.sentence]
+                    if s and f.offset > s.offset then
+                        local before = {}
+                        for w in article:text(s.offset, f.offset - s.offset):lower():gmatch("[%a']+") do
+                            before[#before + 1] = w
+                        end
+                        for i = math.max(1, #before - 4), #before do
+                            if PAST[before[i]] then
+                                past = true
+                            end
                         end
                     end
                     -- the word right before the date

@@ -3,7 +3,11 @@
 -- copy can tell which day they mean.
 --
 -- One finding per article: the primary span is the first relative date, the
--- others are related spans.  Dates the extractor resolved (the article has a
+-- others are related spans.  Articles that open with a wire dateline
+-- ("LONDON, June 2 -") are anchored to a day and not reported.  JSON Lines
+-- records without a date come from data sets that have none (a property of
+-- the data set, not an editing slip): they are skipped unless the option
+-- skip_undated_records is false.  Dates the extractor resolved (the article has a
 -- dateline) and dates in boilerplate are ignored.
 
 local MESSAGES = {
@@ -35,9 +39,16 @@ return factlint.rule {
     options = {
         -- related spans listed in the finding at most
         max_related = 20,
+        -- skip JSON Lines records that carry no date (undated data sets)
+        skip_undated_records = true,
     },
     check = function(article, report, options)
         if article.dateline then
+            return
+        end
+        -- a JSON Lines record without a date comes from a data set that has none:
+        -- that is a property of the data set, reported once per record only on request
+        if options.skip_undated_records and article.format == "jsonl" then
             return
         end
         -- a wire dateline ("LONDON, June 2 -") anchors the copy to a day even

@@ -9,15 +9,19 @@
 --    kept apart when one figure is qualified as construction, temporary,
 --    permanent, direct, indirect or supply-chain jobs and the other is not;
 --  - anything else (and money, whose unit is the currency): the same unit and
---    at least one content word shared in the four words before the number
---    ("the bill has reached £5.6bn" and "a final bill of almost £6bn").
+--    the same measure noun (bill, cost, budget, deficit, debt, fine, toll,
+--    population, capacity...) in the four words before the number ("the
+--    bill has reached £5.6bn" and "a final bill of almost £6bn").
 -- Qualifiers make intervals: "almost 6bn" is 5.4bn to 6bn, "about" is 15%
 -- either way, "more than"/"at least"/"and counting" have no upper end, "up
 -- to"/"less than" no lower end.  Two figures conflict when their intervals do
 -- not overlap.  Figures in sentences about a change ("rose", "from", "cut",
--- "compared with"), figures with different dates, places or rates ("a
--- year") in their sentences, and figures in the same sentence are never
--- paired.
+-- "compared with"), figures whose sentences name different dates, places
+-- or organisations and people, or different rates ("a year"), figures in
+-- the same sentence and sentences that list several figures of one measure
+-- are never paired.
+
+local util = factlint.util
 
 local MESSAGES = {
     conflict = "{{measure}} given as '{{text}}' here but as '{{other}}' at line {{line}}",
@@ -64,6 +68,10 @@ local STOP = set_of("the a an of to in on at for by with and or its their his he
     .. "about around almost nearly more than less fewer over under some up just roughly "
     .. "approximately estimated least most as much many some it they he she we which who what "
     .. "total totals all also only still now new")
+-- Nouns naming one figure that an article should not give two values for.
+local MEASURE_NOUNS = set_of("bill bills cost costs budget deficit debt debts valuation fine "
+    .. "fines penalty compensation payout settlement bailout population turnout toll capacity "
+    .. "subsidy overspend overrun ransom damages workforce death deaths")
 local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
     .. "per")
 
@@ -114,11 +122,14 @@ return factlint.rule {
         for s in article:sentences() do
             sentences[s.index] = s
         end
-        local places, dates = {}, {}
+        local places, dates, actors = {}, {}, {}
         for f in article:facts() do
             if f.kind == "place" and f.key then
                 places[f.sentence] = places[f.sentence] or {}
                 places[f.sentence][f.key] = true
+            elseif (f.kind == "org" or f.kind == "person") and (f.canonical or f.key) then
+                actors[f.sentence] = actors[f.sentence] or {}
+                actors[f.sentence][util.normalise(f.canonical or f.key)] = true
             elseif f.kind == "date" then
                 dates[f.sentence] = dates[f.sentence] or {}
                 dates[f.sentence][f.value or f.text:lower()] = true
@@ -159,7 +170,7 @@ return factlint.rule {
                     local near = {}
                     for i = math.max(1, #before - 3), #before do
                         local w = before[i]
-                        if not STOP[w] then
+                        if MEASURE_NOUNS[w] then
                             near[w] = true
                         end
                     end
@@ -218,6 +229,34 @@ return factlint.rule {
                 end
             end
         end
+        -- organisations or people named in both sentences: when both name some,
+        -- at least one must be shared ("Magna had assets of" vs "First Granite had")
+        local function same_actors(a, b)
+            a, b = actors[a], actors[b]
+            if not a or not b then
+                return true
+            end
+            for k in pairs(a) do
+                if b[k] then
+                    return true
+                end
+            end
+            return false
+        end
+        -- two figures of one measure in one sentence are a list ("3,000 bpd at
+        -- 14.51 dlrs and 4,000 bpd at..."): such sentences are left out
+        local per_sentence = {}
+        for _, x in ipairs(figures) do
+            local k = x.f.sentence .. "|" .. x.measure
+            per_sentence[k] = (per_sentence[k] or 0) + 1
+        end
+        local kept = {}
+        for _, x in ipairs(figures) do
+            if per_sentence[x.f.sentence .. "|" .. x.measure] == 1 then
+                kept[#kept + 1] = x
+            end
+        end
+        figures = kept
         local reported = {}
         for j = 2, #figures do
             local b = figures[j]
@@ -226,7 +265,8 @@ return factlint.rule {
                 if not reported[j] and a.measure == b.measure and a.rate == b.rate
                     and a.f.sentence ~= b.f.sentence
                     and same_set(places[a.f.sentence], places[b.f.sentence])
-                    and same_set(dates[a.f.sentence], dates[b.f.sentence]) then
+                    and same_set(dates[a.f.sentence], dates[b.f.sentence])
+                    and same_actors(a.f.sentence, b.f.sentence) then
                     local related_subject = not a.generic
                     if a.generic then
                         for w in pairs(a.near) do

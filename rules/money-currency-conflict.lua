@@ -246,8 +246,8 @@ return factlint.rule {
                 local pair = l.currency .. "/" .. f.currency
                 local year = dateline_year or sentence_year[f.sentence]
                 if year then
-                    local _, rate = util.convert(1, f.currency, l.currency, year)
-                    if rate then
+                    local ok, rate = util.convert(1, f.currency, l.currency, year)
+                    if ok then
                         local off = implied / rate - 1
                         if math.abs(off) > options.tolerance then
                             report {
@@ -265,8 +265,8 @@ return factlint.rule {
                     local close = false
                     for y in pairs(rates.rates) do
                         local yn = tonumber(y)
-                        local _, rate = util.convert(1, f.currency, l.currency, y)
-                        if yn and rate then
+                        local ok, rate = util.convert(1, f.currency, l.currency, y)
+                        if yn and ok then
                             first = math.min(first or yn, yn)
                             last = math.max(last or yn, yn)
                             low = math.min(low or rate, rate)

@@ -3,7 +3,11 @@
 -- beside "€1.2bn" and "£1.02bn"): the reader cannot tell which one is meant.
 --
 -- Amounts in boilerplate and vague amounts (no value) are ignored, and so are
--- articles where no amount has a currency.
+-- articles where no amount has a currency, lines of a results table ("Revs
+-- 34.1 mln vs 40.3 mln", where the table's convention gives the currency) and,
+-- when the article uses a single currency, an amount that follows one with a
+-- currency in the same sentence ("sales of 1.1 billion dlrs and profit of
+-- 31.1 mln").
 
 local MESSAGES = {
     missing = "amount '{{text}}' has no currency, but the article gives amounts in "
@@ -40,7 +44,41 @@ return factlint.rule {
             return
         end
         local list = table.concat(order, ", ")
+        local sentences = {}
+        for s in article:sentences() do
+            sentences[s.index] = s
+        end
+        -- a results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
+        -- table's convention, not something the line should repeat
+        local function tabular(f)
+            local s = sentences[f.sentence]
+            if not s then
+                return false
+            end
+            local text = article:text(s.offset, s.length)
+            local words = 0
+            for _ in text:gmatch("%a+") do
+                words = words + 1
+            end
+            return (text:find("%f[%a]vs%f[%A]") or text:find("%f[%a]versus%f[%A]")) and words < 15
+        end
+        -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
+        -- carried from an amount earlier in the same sentence
+        local function carried(f)
+            if #order ~= 1 then
+                return false
+            end
+            for _, g in ipairs(with) do
+                if g.sentence == f.sentence and g.offset < f.offset then
+                    return true
+                end
+            end
+            return false
+        end
         for _, f in ipairs(without) do
+            if tabular(f) or carried(f) then
+                goto continue
+            end
             -- the closest amount with a currency, preferring one before it
             local best, dist = nil, math.huge
             for _, g in ipairs(with) do
@@ -55,6 +93,7 @@ return factlint.rule {
                 fact = f,
                 related = { { fact = best, message = MESSAGES.example } },
             }
+            ::continue::
         end
     end,
     tests = {
@@ -65,6 +104,10 @@ return factlint.rule {
               dateline = "2021-11-30" },
             { text = "Revenue rose to 1.13 bln dlrs from 940 mln dlrs a year earlier, the company said.",
               dateline = "2017-05-02" },
+            { text = "Shr 26 cts vs 52 cts\n\nNet 1,386,000 vs 2,773,000\n\nRevs 47.7 mln vs 38.5 mln",
+              dateline = "1987-03-02" },
+            { text = "In 1986 the chain produced sales of 1.1 billion dlrs and pretax profit of 31.1 mln.",
+              dateline = "1987-03-02" },
         },
         invalid = {
             { text = "Pellworth Foods agreed a €1.2bn takeover.\n\nAdvisers will share fees worth about "
@@ -75,8 +118,8 @@ return factlint.rule {
                 .. "of 85m towards the cost.",
               dateline = "2016-07-19",
               errors = { { messageId = "missing", line = 3 } } },
-            { text = "The club paid $12m for the striker and a bonus worth 3.5m, while his "
-                .. "former club kept a 10% sell-on fee.",
+            { text = "The club paid $12m for the striker, whose former club kept a 10% sell-on "
+                .. "fee. His agent received a bonus worth 3.5m.",
               dateline = "2018-08-09",
               errors = { { messageId = "missing", line = 1 } } },
         },

@@ -16,6 +16,7 @@ local util = factlint.util
 
 local MESSAGES = {
     variant = "'{{name}}' is spelled '{{other}}' at line {{line}}",
+    wordVariant = "'{{word}}' (in '{{name}}') is spelled '{{other}}' (in '{{other_name}}') at line {{line}}",
     other = "spelled '{{name}}' here",
 }
 
@@ -115,9 +116,19 @@ return factlint.rule {
             if a.count < b.count or (a.count == b.count and a.fact.offset > b.fact.offset) then
                 main, other = a, b
             end
+            -- whole names when they differ only in this word, else the words
+            local id, data = "variant", { name = main.fact.name, other = other.fact.name,
+                                           line = other.fact.line }
+            local swapped = main.fact.name:gsub(main.raw:gsub("%p", "%%%0"),
+                (other.raw:gsub("%%", "%%%%")))
+            if swapped ~= other.fact.name then
+                id = "wordVariant"
+                data = { word = main.raw, name = main.fact.name, other = other.raw,
+                         other_name = other.fact.name, line = other.fact.line }
+            end
             report {
-                messageId = "variant",
-                data = { name = main.fact.name, other = other.fact.name, line = other.fact.line },
+                messageId = id,
+                data = data,
                 fact = main.fact,
                 related = { { fact = other.fact,
                               message = expand(MESSAGES.other, { name = other.fact.name }) } },
@@ -179,6 +190,10 @@ return factlint.rule {
                 .. "would grow. Mr Xi later left for Shanghai.",
               dateline = "2019-11-05",
               errors = { { messageId = "variant", line = 1 } } },
+            { text = "Wilson Brothers Inc sold its shirt unit.\n\nIts affiliate GMW Industries INc "
+                .. "sold its assets.",
+              dateline = "1987-03-02",
+              errors = { { messageId = "wordVariant", line = 3 } } },
         },
     },
 }

@@ -4,11 +4,15 @@
 --    qualifier ("more than 1,200 years ago in 760" needs at least 1,200
 --    years; "about" allows 10%, "almost" up to 10% less; a plain number one
 --    year either way).  Needs a dateline.
--- 2. Parts larger than their total in one sentence: after "of whom", "of
---    which", "including", "among them" or "among whom", a figure with the
---    same unit (or a kind of it: children are people) or currency that is
---    larger than the figure before the marker.
--- 3. Percentages after one of those markers that add up to more than 100.
+-- 2. Parts larger than their total in one sentence: a count right after "of
+--    whom", "of which", "including", "among them" or "among whom" (only a
+--    determiner or qualifier between) that is larger than the closest count
+--    of the same unit (or a broader one: children are people) before the
+--    marker.  Money is left out: a net result can include a gain larger
+--    than itself.
+-- 3. Percentages starting right after one of those markers ("of whom 70%
+--    are women and 40% men") that add up to more than 100.
+-- Sentences about a change ("rose", "from", "compared") are skipped.
 
 local util = factlint.util
 
@@ -21,6 +25,12 @@ local MESSAGES = {
 }
 
 local MARKER = factlint.re("\\b(?:of whom|of which|including|among them|among whom)\\b", "i")
+-- What may stand between a marker and its figure.
+local LEAD = factlint.re("^[\\s,:]*(?:(?:some|about|around|almost|nearly|roughly|approximately|"
+    .. "more than|over|at least|up to|a|an|the|just|only)\\s+)*$", "i")
+-- Sentences about a change compare figures rather than split one.
+local CHANGE = factlint.re("\\b(?:rose|rise|risen|fell|fall|fallen|increased?|decreased?|grew|"
+    .. "declined?|from|compared|versus|vs|against|up|down|soared|jumped|dropped)\\b", "i")
 
 -- Units that are kinds of a broader unit.
 local KIND_OF = {
@@ -114,53 +124,79 @@ return factlint.rule {
                     end
                 end
             end
-            -- 2 and 3. parts after "of whom" / "including"
+            -- 2 and 3. parts right after "of whom" / "including"
             local s = sentences[si]
             if s then
                 local text = article:text(s.offset, s.length)
-                local ms = MARKER:find(text)
-                if ms then
-                    local marker_at = s.offset + ms - 1
-                    local total
-                    for _, f in ipairs(facts) do
-                        if (f.kind == "quantity" or f.kind == "money") and f.value
-                            and f.offset < marker_at then
-                            total = f
-                        end
+                local changing = CHANGE:test(text)
+                local pos = 1
+                local total, percents, sum = nil, {}, 0
+                while not changing do
+                    local ms, me = MARKER:find(text, pos)
+                    if not ms then
+                        break
                     end
-                    local percents, sum = {}, 0
+                    local marker_end = s.offset + me
+                    -- the figure must follow the marker at once (a determiner or a
+                    -- qualifier may come between): "including 400 children"
+                    local part
                     for _, f in ipairs(facts) do
-                        if f.offset > marker_at and f.value then
-                            if f.kind == "percent" then
-                                percents[#percents + 1] = f
-                                sum = sum + f.value
-                            elseif total and total.qualifier ~= "more than" and total.qualifier ~= "at least"
-                                and total.qualifier ~= "or more" and total.qualifier ~= "and counting"
-                                and same_unit(total, f) and f.qualifier ~= "up to"
-                                and f.qualifier ~= "less than" and f.qualifier ~= "vague"
-                                and f.value > (total.value_max or total.value) * 1.0001 then
-                                report {
-                                    messageId = "partExceedsTotal",
-                                    data = { part = f.text, total = total.text },
-                                    fact = f,
-                                    related = { { fact = total, message = MESSAGES.total } },
-                                }
+                        if not part and f.offset >= marker_end and f.value then
+                            local gap = article:text(marker_end, f.offset - marker_end)
+                            if LEAD:test(gap) then
+                                part = f
                             end
                         end
                     end
-                    if #percents >= 2 and sum > 100.5 then
-                        local shown = {}
-                        for i, p in ipairs(percents) do
-                            shown[i] = p.text
+                    if part and part.kind == "percent" then
+                        percents[#percents + 1] = part
+                        sum = sum + part.value
+                    elseif part and part.kind == "quantity" then
+                        -- the total: the closest figure of the same unit before the marker
+                        total = nil
+                        for _, f in ipairs(facts) do
+                            if f.kind == "quantity" and f.value and f.offset < marker_end - (me - ms + 1)
+                                and same_unit(f, part) then
+                                total = f
+                            end
                         end
-                        report {
-                            messageId = "percentOver100",
-                            data = { list = table.concat(shown, " + "),
-                                     sum = string.format("%g", sum) },
-                            fact = percents[1],
-                            evidence = percents,
-                        }
+                        if total and total.qualifier ~= "more than" and total.qualifier ~= "at least"
+                            and total.qualifier ~= "or more" and total.qualifier ~= "and counting"
+                            and part.qualifier ~= "up to" and part.qualifier ~= "less than"
+                            and part.qualifier ~= "vague"
+                            and part.value > (total.value_max or total.value) * 1.0001 then
+                            report {
+                                messageId = "partExceedsTotal",
+                                data = { part = part.text, total = total.text },
+                                fact = part,
+                                related = { { fact = total, message = MESSAGES.total } },
+                            }
+                        end
                     end
+                    pos = me + 1
+                end
+                -- shares listed after one marker: "of whom 70% are women and 40% are men"
+                if not changing and #percents == 1 then
+                    local first = percents[1]
+                    for _, f in ipairs(facts) do
+                        if f.kind == "percent" and f.offset > first.offset and f.value then
+                            percents[#percents + 1] = f
+                            sum = sum + f.value
+                        end
+                    end
+                end
+                if #percents >= 2 and sum > 100.5 then
+                    local shown = {}
+                    for i, p in ipairs(percents) do
+                        shown[i] = p.text
+                    end
+                    report {
+                        messageId = "percentOver100",
+                        data = { list = table.concat(shown, " + "),
+                                 sum = string.format("%g", sum) },
+                        fact = percents[1],
+                        evidence = percents,
+                    }
                 end
             end
         end

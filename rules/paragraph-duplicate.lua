@@ -4,7 +4,8 @@
 -- Paragraphs are compared as sequences of normalised words: equal sequences
 -- are verbatim repeats; sequences whose word-level edit distance leaves at
 -- least `similarity` of the words the same are near repeats.  Very short
--- paragraphs (fewer than `min_words` words), headings and boilerplate are
+-- paragraphs (fewer than `min_words` words of two letters or more, so that
+-- rows of a results table do not count), headings and boilerplate are
 -- skipped, except captions and photo credits (boilerplate "credit"), which
 -- are what most often gets pasted twice.
 
@@ -69,7 +70,14 @@ return factlint.rule {
             if (not p.boilerplate or p.boilerplate == "credit") and not p.heading
                 and p.length > 0 then
                 local list = words(article:text(p.offset, p.length))
-                if #list >= options.min_words then
+                -- count words with letters: table rows of figures are not prose
+                local lettered = 0
+                for _, w in ipairs(list) do
+                    if w:find("%a%a") then
+                        lettered = lettered + 1
+                    end
+                end
+                if lettered >= options.min_words then
                     paras[#paras + 1] = {
                         offset = p.offset,
                         length = p.length,
@@ -120,6 +128,8 @@ return factlint.rule {
               dateline = "2022-09-05" },
             { text = "Shares rose 2%.\n\nShares rose 2%.\n\nThe company said trading was in line.",
               dateline = "2022-09-05" },
+            { text = "Shr diluted 1.95 dlrs vs 1.99 dlrs in 1986 and 1985\n\nNet 6,822,493 vs 6,601,717\n\n"
+                .. "Shr diluted 1.95 dlrs vs 1.99 dlrs in 1986 and 1985", dateline = "1987-03-02" },
             { text = "The council approved the budget for next year by 31 votes to 22 on Tuesday.\n\n"
                 .. "The council rejected the budget for the library service by 30 votes to 23 on Wednesday night.",
               dateline = "2023-02-08" },

@@ -6,7 +6,11 @@
 -- quotes are not keys, because short phrases are legitimately repeated by
 -- different people.  Two speakers are the same person when their normalised
 -- names match once titles are dropped, or when one is the other's surname
--- ("Li" and "Li Keqiang").  Speakers found only through a pronoun, carried
+-- ("Li" and "Li Keqiang"), when the surnames are one edit apart ("Kapnik",
+-- "Kapnick": a name variant, not another speaker) or when they share two
+-- words (organisation names).  Speakers described only by a role ("the
+-- Treasury Secretary", "a senior official") are not keys, and neither are
+-- speakers found only through a pronoun, carried
 -- over from an earlier paragraph or described through a possessive ("the
 -- company's chairman") are not used: the extractor guessed them.
 
@@ -46,6 +50,28 @@ local function name_tokens(name)
     return out
 end
 
+-- Words of a role, not a name: a speaker made only of these ("Treasury
+-- Secretary", "a senior trade official") was described, not named.
+local ROLE = {}
+for w in ([[secretary spokesman spokeswoman spokesperson official officials minister
+    ministry chairman chairwoman chair governor director analyst analysts executive chief head
+    president vice deputy senior trade treasury finance foreign state us u s uk british american
+    economist trader traders dealer dealers source sources banker bankers manager officer
+    department agency government company firm group bank exchange report statement diplomat
+    diplomats union leader leaders member members general commissioner spokesmen one new york
+    a an of and for]]):gmatch("%a+") do
+    ROLE[w] = true
+end
+
+local function named(tokens)
+    for _, w in ipairs(tokens) do
+        if not ROLE[w] then
+            return true
+        end
+    end
+    return false
+end
+
 -- True when two speakers can be the same person.
 local function same_speaker(a, b)
     if a.key == b.key then
@@ -55,7 +81,21 @@ local function same_speaker(a, b)
     if #ta == 0 or #tb == 0 then
         return true -- nothing left to compare: do not claim a conflict
     end
-    if ta[#ta] ~= tb[#tb] then
+    -- organisations: two shared words ("Smith Barney Harris Upham", "Harris Upham and Co")
+    local shared, set = 0, {}
+    for _, w in ipairs(ta) do
+        set[w] = true
+    end
+    for _, w in ipairs(tb) do
+        if set[w] and #w >= 3 then
+            shared = shared + 1
+        end
+    end
+    if shared >= 2 then
+        return true
+    end
+    -- a surname spelled two ways ("Kapnik", "Kapnick") is still one speaker
+    if ta[#ta] ~= tb[#tb] and util.edit_distance(ta[#ta], tb[#tb], 1) > 1 then
         return false
     end
     if #ta == 1 or #tb == 1 then
@@ -87,6 +127,11 @@ return factlint.rule {
         -- through a possessive and the resolved name may be the organisation's
         local st = f.speaker_text
         if st and (st:find("'s%f[%A]") or st:find("\u{2019}s%f[%A]")) then
+            return nil
+        end
+        -- a speaker described by role only ("the Treasury Secretary", "a senior
+        -- official"), or not capitalised at all, cannot be compared by name
+        if not f.speaker:find("%u") or not named(name_tokens(f.speaker)) then
             return nil
         end
         local key = quote_key(f.text)

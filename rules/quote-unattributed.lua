@@ -6,7 +6,10 @@
 -- and it does not continue an attributed quote (another quote with a speaker
 -- in the same paragraph, or an attributed quote in the paragraph before).
 -- A quote introduced by a colon ("The statement read: ...") names its
--- source and is not reported.
+-- source and is not reported.  Attribution the extractor could not resolve
+-- to a name still counts: a speech verb next to a quote mark in the same
+-- paragraph ('," concluded Professor Dautenhahn', '" he adds'), or reported
+-- speech in the paragraph before ("The chairman said drugs were...").
 
 local MESSAGES = {
     unattributed = "quote has no speaker: \"{{quote}}\"",
@@ -70,6 +73,18 @@ local function starts_sentence(article, para, f)
     return last == "." or last == "!" or last == "?"
 end
 
+local SPEECH = "(?:said|says|adds|added|told|tells|explains|explained|concluded|insisted|insists|"
+    .. "argued|argues|warned|warns|stressed|noted|admitted|admits|claimed|claims|continued|"
+    .. "asked|replied|writes|wrote|commented|recalled|joked|conceded|acknowledged|predicted|"
+    .. "declared|announced|according to)"
+-- A speech verb next to a quote mark: '," said X', '" he adds', 'X said: "'.
+local ATTRIBUTED = factlint.re("(?:[,?!][\"\u{201D}]|[\"\u{201D}],)\\s*(?:[\\w.'\u{2019}-]+\\s+){0,6}?"
+    .. SPEECH .. "\\b|[\"\u{201D}]\\s+(?:he|she|they|we|I)\\s+" .. SPEECH .. "\\b|\\b" .. SPEECH
+    .. "\\b[^\"\u{201C}.]{0,40}[:,]\\s*[\"\u{201C}]")
+-- Reported speech leading into a quote paragraph: "Mr Denham said drugs were...".
+local REPORTED = factlint.re("\\b(?:said|says|told \\w+|added|warned|argued|believes|insisted|"
+    .. "explained|stressed)\\s+(?:that\\s+)?[a-z]")
+
 return factlint.rule {
     id = "quote.unattributed",
     summary = "A full-sentence quote has no speaker",
@@ -96,12 +111,19 @@ return factlint.rule {
                 attributed_in[f.paragraph] = true
             end
         end
+        local function para_text(i)
+            local p = paras[i]
+            return p and article:text(p.offset, p.length) or ""
+        end
         for _, f in ipairs(quotes) do
             if not f.speaker and not f.partial and not article:is_boilerplate(f.offset)
                 and word_count(f.text) >= options.min_words
                 and f.text:match("^[%s%p]*%u")
                 and not attributed_in[f.paragraph]
-                and not attributed_in[f.paragraph - 1] then
+                and not attributed_in[f.paragraph - 1]
+                -- attribution the extractor did not resolve to a name
+                and not ATTRIBUTED:test(para_text(f.paragraph))
+                and not REPORTED:test(para_text(f.paragraph - 1)) then
                 if starts_sentence(article, paras[f.paragraph], f) then
                     report {
                         messageId = "unattributed",
@@ -122,6 +144,11 @@ return factlint.rule {
             { text = "\"We have shown that if you stand together, a landlord will listen,\" said Amira "
                 .. "Haddad.\n\n\"Nobody should have to live with mould and broken lifts in a modern city.\"",
               dateline = "2021-05-04" },
+            { text = "The committee chairman said drink was too often used as an excuse.\n\n"
+                .. "\"The committee believes that these arguments should be rejected by the courts.\"",
+              dateline = "2005-01-20" },
+            { text = "\"It was all about winning in front of my home crowd,\" concluded the champion, "
+                .. "who had been injured.", dateline = "2004-09-01" },
         },
         invalid = {
             { text = "The regulator ordered Corvale Water to repay £38m to customers.\n\n"
