@@ -9,10 +9,12 @@
 --    more than `tolerance` off the reference rate for the year.
 --
 -- Conversions use factlint.util.convert with the annual averages of the
--- exchange-rates reference, for the dateline's year, else the year of a date
--- in the amount's sentence.  With no year at all, a side-by-side conversion
--- is checked against every year of the reference and reported only when no
--- year comes close.
+-- exchange-rates reference, for the dateline's year, else (for a total and a
+-- part) the year of a date in the amounts' sentences.  A side-by-side
+-- conversion in an article without a dateline is checked against every year
+-- of the reference and reported only when no year comes close: the years a
+-- sentence mentions ("between January 1985 and November 2004") are not when
+-- the conversion was made.
 
 local util = factlint.util
 
@@ -244,7 +246,9 @@ return factlint.rule {
                 seen_pair[f.offset] = true
                 local implied = l.value / f.value -- units of l.currency per f.currency
                 local pair = l.currency .. "/" .. f.currency
-                local year = dateline_year or sentence_year[f.sentence]
+                -- the conversion was made when the copy was written: without a
+                -- dateline, every year of the reference is tried
+                local year = dateline_year
                 if year then
                     local ok, rate = util.convert(1, f.currency, l.currency, year)
                     if ok then

@@ -4,10 +4,11 @@
 --
 -- Amounts in boilerplate and vague amounts (no value) are ignored, and so are
 -- articles where no amount has a currency, lines of a results table ("Revs
--- 34.1 mln vs 40.3 mln", where the table's convention gives the currency) and,
--- when the article uses a single currency, an amount that follows one with a
--- currency in the same sentence ("sales of 1.1 billion dlrs and profit of
--- 31.1 mln").
+-- 34.1 mln vs 40.3 mln", "Net loss 753,000", where the table's convention
+-- gives the currency), amounts followed by a unit word the extractor did not
+-- know ("106 mln crowns") and, when the article uses a single currency, an
+-- amount in the same paragraph as one with a currency ("profit of 121.1 mln
+-- stg... Turnover fell to 953 mln").
 
 local MESSAGES = {
     missing = "amount '{{text}}' has no currency, but the article gives amounts in "
@@ -60,6 +61,9 @@ return factlint.rule {
             for _ in text:gmatch("%a+") do
                 words = words + 1
             end
+            if words < 6 then
+                return true -- a label and figures: "Net loss 753,000"
+            end
             return (text:find("%f[%a]vs%f[%A]") or text:find("%f[%a]versus%f[%A]")) and words < 15
         end
         -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
@@ -69,14 +73,26 @@ return factlint.rule {
                 return false
             end
             for _, g in ipairs(with) do
-                if g.sentence == f.sentence and g.offset < f.offset then
+                if g.paragraph == f.paragraph then
+                    return true
+                end
+            end
+            return false
+        end
+        -- "106 mln crowns": a unit word the extractor did not know is still a unit
+        local MAGNITUDES = { m = true, bn = true, mln = true, bln = true, billion = true,
+            million = true, thousand = true, k = true, tn = true, trillion = true, crore = true,
+            lakh = true, b = true, trn = true }
+        local function names_unit(f)
+            for w in f.text:lower():gmatch("%a+") do
+                if not MAGNITUDES[w] then
                     return true
                 end
             end
             return false
         end
         for _, f in ipairs(without) do
-            if tabular(f) or carried(f) then
+            if tabular(f) or carried(f) or names_unit(f) then
                 goto continue
             end
             -- the closest amount with a currency, preferring one before it
@@ -119,9 +135,9 @@ return factlint.rule {
               dateline = "2016-07-19",
               errors = { { messageId = "missing", line = 3 } } },
             { text = "The club paid $12m for the striker, whose former club kept a 10% sell-on "
-                .. "fee. His agent received a bonus worth 3.5m.",
+                .. "fee.\n\nHis agent received a bonus worth 3.5m.",
               dateline = "2018-08-09",
-              errors = { { messageId = "missing", line = 1 } } },
+              errors = { { messageId = "missing", line = 3 } } },
         },
     },
 }

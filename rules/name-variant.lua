@@ -7,8 +7,10 @@
 --  - they have at least `min_letters` letters, start with the same letter and
 --    are one edit apart (a letter added, dropped, changed or two swapped),
 --    and are not a plural or possessive of each other.
--- Mention chains are respected: "Mr Li" and "Li Keqiang" share the word "Li"
--- and are never compared as spellings.  When both spellings belong to full
+-- Only words in the same place are compared (surnames and last words with
+-- each other, first words with first words), never two words of one name
+-- ("David Davis").  Mention chains are respected: "Mr Li" and "Li Keqiang"
+-- share the word "Li" and are never compared as spellings.  When both spellings belong to full
 -- names whose other words differ ("Ann Thomson", "Bob Thompson"), they are
 -- two people and are not reported.
 
@@ -93,16 +95,22 @@ return factlint.rule {
                 and not article:is_boilerplate(f.offset) and not all_caps(f.name) then
                 local full = f.canonical or f.name
                 local full_tokens = normalised_tokens(full)
-                for _, raw in ipairs(tokens(f.name)) do
+                local toks = tokens(f.name)
+                for ti, raw in ipairs(toks) do
                     if letters(raw) >= 2 and raw:find("^%u") then
-                        local s = spellings[raw]
+                        -- surnames and the last words of organisation names are
+                        -- compared with each other, first names with first names
+                        local role = ti == #toks and "last" or "first"
+                        local k = role .. "|" .. raw
+                        local s = spellings[k]
                         if not s then
                             s = { raw = raw, norm = util.normalise(raw), count = 0, fact = f,
-                                  fulls = {} }
-                            spellings[raw] = s
+                                  fulls = {}, role = role, facts = {} }
+                            spellings[k] = s
                             order[#order + 1] = s
                         end
                         s.count = s.count + 1
+                        s.facts[f.offset] = true
                         if #full_tokens >= 2 then
                             s.fulls[#s.fulls + 1] = full_tokens
                         end
@@ -151,6 +159,15 @@ return factlint.rule {
             local b = order[j]
             for i = 1, j - 1 do
                 local a = order[i]
+                local together = false -- two words of one written name
+                for off in pairs(a.facts) do
+                    if b.facts[off] then
+                        together = true
+                    end
+                end
+                if a.role ~= b.role or together then
+                    goto next_pair
+                end
                 if a.norm == b.norm then
                     -- case or accents: not a capitalised first letter alone, not all capitals
                     if not all_caps(a.raw) and not all_caps(b.raw)
@@ -165,6 +182,7 @@ return factlint.rule {
                     and not two_people(a, b) then
                     report_pair(a, b)
                 end
+                ::next_pair::
             end
         end
     end,
@@ -176,6 +194,8 @@ return factlint.rule {
                 .. "Tuesday.", dateline = "2019-04-02" },
             { text = "Marta Okonkwo was appointed chief executive. Ms Okonkwo will start in March, "
                 .. "and her deputy, Daniel Okafor, will stay.", dateline = "2024-01-17" },
+            { text = "Shadow home secretary David Davis criticised David Blunkett on Monday. "
+                .. "Mr Davis said the plans would fail.", dateline = "2004-11-22" },
         },
         invalid = {
             { text = "Marta Okonkwo was appointed chief executive on Tuesday.\n\n"

@@ -10,6 +10,8 @@
 -- "Kapnick": a name variant, not another speaker) or when they share two
 -- words (organisation names).  Speakers described only by a role ("the
 -- Treasury Secretary", "a senior official") are not keys, and neither are
+-- fragments starting in lower case, two speakers at once ("Blair and Mr
+-- Brown"), descriptions resolved to a name they do not contain, or
 -- speakers found only through a pronoun, carried
 -- over from an earlier paragraph or described through a possessive ("the
 -- company's chairman") are not used: the extractor guessed them.
@@ -39,11 +41,18 @@ local function quote_key(text)
     return (s:gsub("^ ", ""):gsub(" $", ""))
 end
 
+-- Role words dropped from names ("Deputy Prime Minister Mr Prescott").
+local ROLE_TITLE = {}
+for w in ([[deputy vice shadow chief operating officer executive managing financial
+    secretary spokesman spokeswoman chairman governor director senior]]):gmatch("%a+") do
+    ROLE_TITLE[w] = true
+end
+
 -- Normalised name tokens without titles.
 local function name_tokens(name)
     local out = {}
     for w in util.normalise(name):gsub("[%p]", " "):gmatch("%S+") do
-        if not TITLES[w] then
+        if not TITLES[w] and not ROLE_TITLE[w] then
             out[#out + 1] = w
         end
     end
@@ -53,7 +62,8 @@ end
 -- Words of a role, not a name: a speaker made only of these ("Treasury
 -- Secretary", "a senior trade official") was described, not named.
 local ROLE = {}
-for w in ([[secretary spokesman spokeswoman spokesperson official officials minister
+for w in ([[secretary spokesman spokeswoman spokesperson official officials minister operating
+    officer managing financial lords lord law court judges judge
     ministry chairman chairwoman chair governor director analyst analysts executive chief head
     president vice deputy senior trade treasury finance foreign state us u s uk british american
     economist trader traders dealer dealers source sources banker bankers manager officer
@@ -132,6 +142,32 @@ return factlint.rule {
         -- a speaker described by role only ("the Treasury Secretary", "a senior
         -- official"), or not capitalised at all, cannot be compared by name
         if not f.speaker:find("%u") or not named(name_tokens(f.speaker)) then
+            return nil
+        end
+        -- two speakers at once ("Blair and Mr Brown")
+        if f.speaker:find(" and ") or f.speaker:find(" & ") then
+            return nil
+        end
+        -- a description resolved to a name it does not contain ("the supporters
+        -- club" -> a person named earlier): the resolution is a guess
+        if st then
+            local said = {}
+            for _, w in ipairs(name_tokens(st)) do
+                said[w] = true
+            end
+            local shared = false
+            for _, w in ipairs(name_tokens(f.speaker)) do
+                if said[w] then
+                    shared = true
+                end
+            end
+            if not shared then
+                return nil
+            end
+        end
+        -- a fragment inside reported speech ('allowed detentions "in a way
+        -- that..."') is not a whole quote whose speaker can be compared
+        if not f.text:match("^[%s%p]*%u") then
             return nil
         end
         local key = quote_key(f.text)

@@ -8,8 +8,10 @@
 -- A quote introduced by a colon ("The statement read: ...") names its
 -- source and is not reported.  Attribution the extractor could not resolve
 -- to a name still counts: a speech verb next to a quote mark in the same
--- paragraph ('," concluded Professor Dautenhahn', '" he adds'), or reported
--- speech in the paragraph before ("The chairman said drugs were...").
+-- paragraph ('," concluded Professor Dautenhahn', '," Peter Fell, an
+-- economist at Capel, said', '" he adds'), or reported speech before the
+-- quote in its paragraph or the one before ("The chairman said drugs
+-- were...").
 
 local MESSAGES = {
     unattributed = "quote has no speaker: \"{{quote}}\"",
@@ -78,12 +80,13 @@ local SPEECH = "(?:said|says|adds|added|told|tells|explains|explained|concluded|
     .. "asked|replied|writes|wrote|commented|recalled|joked|conceded|acknowledged|predicted|"
     .. "declared|announced|according to)"
 -- A speech verb next to a quote mark: '," said X', '" he adds', 'X said: "'.
-local ATTRIBUTED = factlint.re("(?:[,?!][\"\u{201D}]|[\"\u{201D}],)\\s*(?:[\\w.'\u{2019}-]+\\s+){0,6}?"
+local ATTRIBUTED = factlint.re("(?:[,?!][\"\u{201D}]|[\"\u{201D}],)[^.\"\u{201C}\u{201D}]{0,120}?\\b"
     .. SPEECH .. "\\b|[\"\u{201D}]\\s+(?:he|she|they|we|I)\\s+" .. SPEECH .. "\\b|\\b" .. SPEECH
     .. "\\b[^\"\u{201C}.]{0,40}[:,]\\s*[\"\u{201C}]")
--- Reported speech leading into a quote paragraph: "Mr Denham said drugs were...".
+-- Reported speech leading into a quote: "Mr Denham said drugs were...".
 local REPORTED = factlint.re("\\b(?:said|says|told \\w+|added|warned|argued|believes|insisted|"
-    .. "explained|stressed)\\s+(?:that\\s+)?[a-z]")
+    .. "explained|stressed|reiterated|noted|emphasi[sz]ed|predicted|described|called|urged)\\s+"
+    .. "(?:that\\s+)?[a-z]")
 
 return factlint.rule {
     id = "quote.unattributed",
@@ -111,6 +114,14 @@ return factlint.rule {
                 attributed_in[f.paragraph] = true
             end
         end
+        -- the paragraph's text before the quote
+        local function text_before(f)
+            local p = paras[f.paragraph]
+            if not p or f.offset <= p.offset then
+                return ""
+            end
+            return article:text(p.offset, f.offset - p.offset)
+        end
         local function para_text(i)
             local p = paras[i]
             return p and article:text(p.offset, p.length) or ""
@@ -123,7 +134,8 @@ return factlint.rule {
                 and not attributed_in[f.paragraph - 1]
                 -- attribution the extractor did not resolve to a name
                 and not ATTRIBUTED:test(para_text(f.paragraph))
-                and not REPORTED:test(para_text(f.paragraph - 1)) then
+                and not REPORTED:test(para_text(f.paragraph - 1))
+                and not REPORTED:test(text_before(f)) then
                 if starts_sentence(article, paras[f.paragraph], f) then
                     report {
                         messageId = "unattributed",
@@ -149,6 +161,9 @@ return factlint.rule {
               dateline = "2005-01-20" },
             { text = "\"It was all about winning in front of my home crowd,\" concluded the champion, "
                 .. "who had been injured.", dateline = "2004-09-01" },
+            { text = "\"Worthy but dull would sum it up,\" Peter Fell, an economist at stockbrokers "
+                .. "Capel and Co, said. \"It was a very, very prudent budget for the election year.\"",
+              dateline = "1987-03-18" },
         },
         invalid = {
             { text = "The regulator ordered Corvale Water to repay £38m to customers.\n\n"
