@@ -170,60 +170,12 @@ struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
     uint32_t first_mask[10], last_mask[10]; /* see word_kind */
-    unsigned char cls[256];                 /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
+    unsigned char cls[256];
+    uint32_t past_mask[10], future_mask[10];
+        /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
 
 enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
-
-fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
-{
-    static const char *const pats[RE_COUNT] = {PAT_NUM, PAT_MONTH, PAT_WEEKDAY, PAT_REL};
-    (void)datadir;
-    fl_status st = FL_OK;
-    fl_date_state *s = fl_calloc(1, sizeof *s);
-    if (!s)
-        return fl_error_set(err, FL_ENOMEM, "out of memory");
-    for (int i = 0; i < RE_COUNT; i++) {
-        fl_error e = {0};
-        uint32_t flags = i == RE_REL ? FL_RE_CASELESS : 0;
-        if (fl_re_compile(&s->re[i], pats[i], flags, &e) != FL_OK) {
-            st =
-                fl_error_set(err, FL_EINTERNAL, "cannot compile date pattern %d: %s", i, e.message);
-            goto cleanup;
-        }
-    }
-    for (int i = 0; i < G_COUNT; i++) {
-        s->g[i] = fl_re_group_index(s->re[group_names[i].re], group_names[i].name);
-        if (s->g[i] < 0) {
-            st = fl_error_set(err, FL_EINTERNAL, "date pattern has no group '%s'",
-                              group_names[i].name);
-            goto cleanup;
-        }
-    }
-    for (size_t i = 0; i < sizeof kw_words / sizeof kw_words[0]; i++) {
-        size_t n = strlen(kw_words[i].s);
-        s->first_mask[n] |= 1u << (kw_words[i].s[0] - 'a');
-        s->last_mask[n] |= 1u << (kw_words[i].s[n - 1] - 'a');
-    }
-    for (int c = 0; c < 256; c++)
-        s->cls[c] = (c >= '0' && c <= '9')                               ? CLS_DIGIT
-                    : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? CLS_ALPHA
-                                                                         : 0;
-    *out = s;
-    return FL_OK;
-cleanup:
-    fl_date_free(s);
-    return st;
-}
-
-void fl_date_free(fl_date_state *s)
-{
-    if (!s)
-        return;
-    for (int i = 0; i < RE_COUNT; i++)
-        fl_re_free(s->re[i]);
-    fl_free(s);
-}
 
 /* ---- small text helpers ---- */
 
@@ -305,10 +257,11 @@ static word word_after(const char *t, size_t len, size_t pos)
 
 static bool word_is(const char *t, word w, const char *s)
 {
-    if (!w.len || (t[w.start] | 0x20) != (s[0] | 0x20))
-        return false;
-    size_t n = strlen(s);
-    return w.len == n && !strncasecmp(t + w.start, s, n);
+    /* s is lower case or starts with a capital; t is compared case-blind */
+    for (size_t k = 0; k < w.len; k++)
+        if (!s[k] || (t[w.start + k] | 0x20) != (s[k] | 0x20))
+            return false;
+    return w.len && !s[w.len];
 }
 
 static bool word_in(const char *t, word w, const char *const *list)
@@ -437,9 +390,24 @@ static fl_status emit(scan *sc, size_t start, size_t end, fl_date d, bool relati
     f->weekday_mismatch = mismatch;
     if (relative && d.precision != FL_PREC_NONE) {
         if (!sc->anchor) {
-            char buf[32];
-            fl_date_format(sc->dl, buf, sizeof buf);
-            sc->anchor = fl_facts_str(sc->out, buf, strlen(buf));
+            /* fl_date_format without snprintf: this runs once per article */
+            char buf[16];
+            int v[3] = {sc->dl.year, sc->dl.month, sc->dl.day};
+            int parts = sc->dl.precision == FL_PREC_DAY     ? 3
+                        : sc->dl.precision == FL_PREC_MONTH ? 2
+                                                            : 1;
+            size_t n = 0;
+            for (int k = 0; k < parts; k++) {
+                int w = k ? 2 : 4;
+                if (k)
+                    buf[n++] = '-';
+                for (int x = w - 1; x >= 0; x--) {
+                    buf[n + (size_t)x] = (char)('0' + v[k] % 10);
+                    v[k] /= 10;
+                }
+                n += (size_t)w;
+            }
+            sc->anchor = fl_facts_str(sc->out, buf, n);
             if (!sc->anchor)
                 return fl_error_set(sc->err, FL_ENOMEM, "out of memory");
         }
@@ -490,11 +458,35 @@ static bool sentence_end(const scan *sc, size_t k)
     return i >= sc->len || !((t[i] >= 'a' && t[i] <= 'z') || is_digit((unsigned char)t[i]));
 }
 
-/* A past verb (a list, or a word in -ed that is not a future marker). */
-static bool past_word(const char *t, word w)
+/* For each word length up to 9, a bit per first letter of the list's words
+ * of that length, to skip most lookups. */
+static void first_letters(const char *const *list, uint32_t mask[10])
 {
-    return word_in(t, w, past_words) ||
-           (w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd');
+    for (; *list; list++) {
+        size_t n = strlen(*list);
+        if (n < 10)
+            mask[n] |= 1u << (((*list)[0] | 0x20) - 'a');
+    }
+}
+
+/* Is w in list, whose first letters by length are mask? */
+static bool word_in_masked(const char *t, word w, const char *const *list, const uint32_t mask[10])
+{
+    unsigned f = (unsigned)((t[w.start] | 0x20) - 'a');
+    return w.len < 10 && f < 26 && (mask[w.len] >> f & 1) && word_in(t, w, list);
+}
+
+/* A past verb (a list, or a word in -ed that is not a future marker). */
+static bool past_word(const scan *sc, word w)
+{
+    const char *t = sc->txt;
+    return (w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd') ||
+           word_in_masked(t, w, past_words, sc->s->past_mask);
+}
+
+static bool future_word(const scan *sc, word w)
+{
+    return word_in_masked(sc->txt, w, future_words, sc->s->future_mask);
 }
 
 /* "if U.S. rates rose in March": a past form after "if" is hypothetical. */
@@ -531,9 +523,9 @@ static bool future_context(const scan *sc, size_t start, size_t end)
         while (i > lim && is_alpha((unsigned char)t[i - 1]))
             i--;
         word w = {i, e - i};
-        if (word_in(t, w, future_words))
+        if (future_word(sc, w))
             return true;
-        if (past_word(t, w))
+        if (past_word(sc, w))
             return conditional_before(sc, w.start);
     }
     lim = end + 200 < sc->len ? end + 200 : sc->len;
@@ -549,9 +541,9 @@ static bool future_context(const scan *sc, size_t start, size_t end)
         while (i < lim && is_alpha((unsigned char)t[i]))
             i++;
         word w = {b, i - b};
-        if (word_in(t, w, future_words))
+        if (future_word(sc, w))
             return true;
-        if (past_word(t, w))
+        if (past_word(sc, w))
             return false;
     }
     return false;
@@ -819,9 +811,16 @@ static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
     /* part of a bigger number: "1,987", "2.2014" */
     if (p >= 2 && (t[p - 1] == ',' || t[p - 1] == '.') && is_digit((unsigned char)t[p - 2]))
         return FL_OK;
-    bool structured =
-        (nd == 4 && (c == '-' || c == 's' || c == '\'')) ||
-        (nd <= 2 && (is_hspace(c) || c == '/' || c == '.' || c == '-' || is_alpha(c) || c == 0xC2));
+    /* the regex runs only where a date shape can start: "24 Nov", "24th",
+     * "21Oct15", "24/11", "26-FEB", "2017-11", "1990s" */
+    bool structured = (nd == 4 && (c == '-' || c == 's' || c == '\'')) ||
+                      (nd <= 2 && (c == '/' || c == '-' || is_alpha(c) || c == 0xC2));
+    if (nd <= 2 && is_hspace(c)) {
+        size_t k = q;
+        while (k < sc->len && is_hspace((unsigned char)t[k]))
+            k++;
+        structured = k < sc->len && is_upper((unsigned char)t[k]);
+    }
     if (structured) {
         fl_re_match m;
         int rc = fl_re_exec(sc->s->re[RE_NUM], sc->t, t, sc->len, p, &m, sc->err);
@@ -1229,6 +1228,83 @@ static int word_kind(const fl_date_state *s, const char *w, size_t n)
     return W_NONE;
 }
 
+fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
+{
+    static const char *const pats[RE_COUNT] = {PAT_NUM, PAT_MONTH, PAT_WEEKDAY, PAT_REL};
+    (void)datadir;
+    fl_status st = FL_OK;
+    fl_date_state *s = fl_calloc(1, sizeof *s);
+    if (!s)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    for (int i = 0; i < RE_COUNT; i++) {
+        fl_error e = {0};
+        uint32_t flags = i == RE_REL ? FL_RE_CASELESS : 0;
+        if (fl_re_compile(&s->re[i], pats[i], flags, &e) != FL_OK) {
+            st =
+                fl_error_set(err, FL_EINTERNAL, "cannot compile date pattern %d: %s", i, e.message);
+            goto cleanup;
+        }
+    }
+    for (int i = 0; i < G_COUNT; i++) {
+        s->g[i] = fl_re_group_index(s->re[group_names[i].re], group_names[i].name);
+        if (s->g[i] < 0) {
+            st = fl_error_set(err, FL_EINTERNAL, "date pattern has no group '%s'",
+                              group_names[i].name);
+            goto cleanup;
+        }
+    }
+    for (size_t i = 0; i < sizeof kw_words / sizeof kw_words[0]; i++) {
+        size_t n = strlen(kw_words[i].s);
+        s->first_mask[n] |= 1u << (kw_words[i].s[0] - 'a');
+        s->last_mask[n] |= 1u << (kw_words[i].s[n - 1] - 'a');
+    }
+    first_letters(past_words, s->past_mask);
+    first_letters(future_words, s->future_mask);
+    for (int c = 0; c < 256; c++)
+        s->cls[c] = (c >= '0' && c <= '9')                               ? CLS_DIGIT
+                    : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? CLS_ALPHA
+                                                                         : 0;
+    *out = s;
+    return FL_OK;
+cleanup:
+    fl_date_free(s);
+    return st;
+}
+
+void fl_date_free(fl_date_state *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < RE_COUNT; i++)
+        fl_re_free(s->re[i]);
+    fl_free(s);
+}
+
+/* Can the keyword at p (n letters) start a date?  Day words always can; the
+ * others need "-" ("mid-2015") or, after a space, a digit, a capital or the
+ * start of week/month/year/this/quarter/half ("this year", "last quarter"). */
+static bool keyword_plausible(const scan *sc, size_t p, size_t n)
+{
+    const char *t = sc->txt;
+    unsigned char w0 = (unsigned char)(t[p] | 0x20);
+    if (w0 == 'y' || (w0 == 't' && (n == 5 || n == 7 || n == 8)))
+        return true; /* yesterday, today, tonight, tomorrow */
+    size_t i = p + n;
+    if (i >= sc->len)
+        return false;
+    if (t[i] == '-')
+        return true;
+    if (!is_hspace((unsigned char)t[i]))
+        return false;
+    while (i < sc->len && is_hspace((unsigned char)t[i]))
+        i++;
+    if (i >= sc->len)
+        return false;
+    unsigned char c = (unsigned char)t[i];
+    return is_digit(c) || is_upper(c) || c == 'w' || c == 'm' || c == 'y' || c == 't' || c == 'q' ||
+           c == 'h';
+}
+
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
                           fl_facts *out, fl_error *err)
 {
@@ -1287,7 +1363,8 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
                         st = at_weekday(&sc, i, n, &adv);
                     break;
                 case W_KEYWORD:
-                    st = at_keyword(&sc, i, &adv);
+                    if (keyword_plausible(&sc, i, n))
+                        st = at_keyword(&sc, i, &adv);
                     break;
                 case W_AGO:
                     if (c == 'a')
