@@ -129,6 +129,15 @@ return factlint.rule {
                             future = true
                         end
                     end
+                    -- "was to be delivered", "to be completed", "no later than", "up to"
+                    local st = sentences[f.sentence]
+                    if st then
+                        local low = article:text(st.offset, st.length):lower()
+                        if low:find("to be%s") or low:find("w[ae][sr]e? to%s") or low:find("later than")
+                            or low:find("up to%s") or low:find("tenders?") then
+                            future = true
+                        end
+                    end
                     -- a past-tense verb among the five words before the date
                     local s = sentences[f.sentence]
                     if s and f.offset > s.offset then

@@ -50,6 +50,8 @@ local CREATE = set_of("create creates creating created new add adds adding added
 local CUT = set_of("cut cuts cutting lose loses losing lost loss losses shed sheds shedding axe "
     .. "axed axing slash slashed go going threat threatened risk eliminate eliminated "
     .. "redundancies redundant layoffs close closure")
+local PARTIAL = set_of("further another first more additional extra total overall already "
+    .. "remaining rest each")
 local JOB_KINDS = { "construction", "temporary", "permanent", "direct", "indirect", "supply",
     "seasonal", "part-time", "full-time", "contract" }
 local CHANGE = set_of("rose rise rises rising risen fell fall falls falling fallen increase increased "
@@ -69,7 +71,7 @@ local STOP = set_of("the a an of to in on at for by with and or its their his he
     .. "approximately estimated least most as much many some it they he she we which who what "
     .. "total totals all also only still now new")
 -- Nouns naming one figure that an article should not give two values for.
-local MEASURE_NOUNS = set_of("bill bills cost costs budget deficit debt debts valuation fine "
+local MEASURE_NOUNS = set_of("bill bills budget deficit debt debts valuation fine "
     .. "fines penalty compensation payout settlement bailout population turnout toll capacity "
     .. "subsidy overspend overrun ransom damages workforce death deaths")
 local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
@@ -182,12 +184,23 @@ return factlint.rule {
                     if rate and not RATE_WORDS[rate] then
                         rate = nil
                     end
+                    for i = math.max(1, #before - 4), #before do
+                        local w = before[i]
+                        if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly"
+                            or w == "daily" or w == "annually" then
+                            rate = rate or w
+                        end
+                    end
                     local measure, label
                     local unit = f.kind == "money" and f.currency or (f.unit and f.unit:lower())
                     if f.kind == "quantity" and unit and WORKFORCE_UNITS[unit] then
                         local lead = table.concat(before, " ", math.max(1, #before - 2))
-                        local employed = unit ~= "people" or lead:find("employ") or lead:find("workforce")
-                            or lead:find("staff") or lead:find("payroll")
+                        local last = before[#before] or ""
+                        -- "employs 1,200 people", "a workforce of", "its 1,900 workers"
+                        local employed = lead:find("employ") or lead:find("workforce")
+                            or lead:find("staff of") or lead:find("payroll")
+                            or (unit ~= "people" and (last == "its" or last == "their"
+                                or last == "whose" or last:find("'s$")))
                         local excluded = false
                         for _, w in ipairs(sent_words) do
                             if WORKFORCE_EXCLUDE[w] then
@@ -203,7 +216,20 @@ return factlint.rule {
                             create = create or CREATE[w] ~= nil
                             cut = cut or CUT[w] ~= nil
                         end
-                        if create ~= cut then
+                        -- "a further 200", "the first 12,500", "200 jobs at the Department":
+                        -- a share of some larger figure
+                        local share = false
+                        for _, w in ipairs(sent_words) do
+                            if PARTIAL[w] then
+                                share = true
+                            end
+                        end
+                        local tail = article:text(f.offset + f.length,
+                            math.min(30, text_len - f.offset - f.length))
+                        if tail:find("^%s+at%s+%a*%s*%u") or tail:find("^%s+in%s+%a*%s*%u") then
+                            share = true
+                        end
+                        if create ~= cut and not share then
                             local kinds = {}
                             for _, k in ipairs(JOB_KINDS) do
                                 if present[k] then

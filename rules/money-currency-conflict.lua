@@ -124,6 +124,25 @@ local function year_of(iso)
     return d and d.year ~= 0 and d.year or nil
 end
 
+-- A currency read from a word several currencies share: "francs" (French,
+-- Belgian, Swiss), "crowns" (Danish, Swedish, Norwegian, Czech), or dollars
+-- of a named country the extractor mapped to USD.
+local function ambiguous(f)
+    local t = f.text:lower()
+    if t:find("franc") and not t:find("swiss") and not t:find("sfr") then
+        return true
+    end
+    if t:find("crown") or t:find("kron") then
+        return true
+    end
+    if f.currency == "USD" and (t:find("australian") or t:find("canadian") or t:find("n%.z%.")
+        or t:find("new zealand") or t:find("h%.k%.") or t:find("hong kong") or t:find("singapore")
+        or t:find("taiwan")) then
+        return true
+    end
+    return false
+end
+
 -- Lowest and highest values an amount's qualifier allows.
 local function bounds(f)
     local v, q = f.value, f.qualifier
@@ -239,6 +258,9 @@ return factlint.rule {
             local f, l = g, g.linked
             if l and l.offset < f.offset then
                 f, l = l, f
+            end
+            if l and (ambiguous(f) or ambiguous(l)) then
+                l = nil
             end
             if l and f.currency and f.value and f.value > 0 and l.currency and l.value
                 and l.value > 0 and l.currency ~= f.currency

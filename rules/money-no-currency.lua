@@ -8,7 +8,10 @@
 -- gives the currency), amounts followed by a unit word the extractor did not
 -- know ("106 mln crowns") and, when the article uses a single currency, an
 -- amount in the same paragraph as one with a currency ("profit of 121.1 mln
--- stg... Turnover fell to 953 mln").
+-- stg... Turnover fell to 953 mln"); in any article, an amount in the same
+-- sentence as one with a currency or a unit.  Amounts written as bare
+-- digits ("sales totalled 1,751,000") are often counts, not money, and are
+-- not reported: only amounts with a magnitude ("40m", "85 mln") are.
 
 local MESSAGES = {
     missing = "amount '{{text}}' has no currency, but the article gives amounts in "
@@ -66,19 +69,6 @@ return factlint.rule {
             end
             return (text:find("%f[%a]vs%f[%A]") or text:find("%f[%a]versus%f[%A]")) and words < 15
         end
-        -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
-        -- carried from an amount earlier in the same sentence
-        local function carried(f)
-            if #order ~= 1 then
-                return false
-            end
-            for _, g in ipairs(with) do
-                if g.paragraph == f.paragraph then
-                    return true
-                end
-            end
-            return false
-        end
         -- "106 mln crowns": a unit word the extractor did not know is still a unit
         local MAGNITUDES = { m = true, bn = true, mln = true, bln = true, billion = true,
             million = true, thousand = true, k = true, tn = true, trillion = true, crore = true,
@@ -91,8 +81,23 @@ return factlint.rule {
             end
             return false
         end
+        -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
+        -- carried from an amount earlier in the same sentence
+        local function carried(f)
+            for _, g in ipairs(with) do
+                if g.sentence == f.sentence or (#order == 1 and g.paragraph == f.paragraph) then
+                    return true
+                end
+            end
+            for _, g in ipairs(without) do
+                if g.sentence == f.sentence and g ~= f and names_unit(g) then
+                    return true -- "600 mln bolivars ... debt costs of 900 mln"
+                end
+            end
+            return false
+        end
         for _, f in ipairs(without) do
-            if tabular(f) or carried(f) or names_unit(f) then
+            if tabular(f) or carried(f) or names_unit(f) or not f.text:find("%a") then
                 goto continue
             end
             -- the closest amount with a currency, preferring one before it

@@ -1,6 +1,7 @@
 -- number.arithmetic: arithmetic stated in the text that does not hold.
 --
--- 1. "N years ago in YEAR": the dateline's year minus YEAR must fit N and its
+-- 1. "N years ago in YEAR" (the year right after "ago"): the dateline's year
+--    minus YEAR must fit N and its
 --    qualifier ("more than 1,200 years ago in 760" needs at least 1,200
 --    years; "about" allows 10%, "almost" up to 10% less; a plain number one
 --    year either way).  Needs a dateline.
@@ -10,7 +11,7 @@
 --    of the same unit (or a broader one: children are people) before the
 --    marker.  Money is left out: a net result can include a gain larger
 --    than itself.
--- 3. Percentages starting right after one of those markers ("of whom 70%
+-- 3. Percentages starting right after "of whom" or "of which" ("of whom 70%
 --    are women and 40% men") that add up to more than 100.
 -- Sentences about a change ("rose", "from", "compared") are skipped.
 
@@ -25,6 +26,10 @@ local MESSAGES = {
 }
 
 local MARKER = factlint.re("\\b(?:of whom|of which|including|among them|among whom)\\b", "i")
+-- "N years ago in YEAR", "ago, in YEAR", "ago (in YEAR": the year dates the
+-- same event.
+local AGO_IN = factlint.re("^\\s+ago\\s*[,(]?\\s*(?:in|in the year)\\s+$", "i")
+local SHARE_MARKER = factlint.re("^(?:of whom|of which)", "i")
 -- What may stand between a marker and its figure.
 local LEAD = factlint.re("^[\\s,:]*(?:(?:some|about|around|almost|nearly|roughly|approximately|"
     .. "more than|over|at least|up to|a|an|the|just|only)\\s+)*$", "i")
@@ -103,8 +108,10 @@ return factlint.rule {
                     if d.kind == "duration" and d.unit == "years" and d.value
                         and after:match("^%s+ago") then
                         for _, y in ipairs(facts) do
+                            local gap = y.offset >= d.offset + d.length
+                                and article:text(d.offset + d.length, y.offset - d.offset - d.length)
                             if y.kind == "date" and not y.relative and y.precision == "year"
-                                and y.offset > d.offset then
+                                and gap and AGO_IN:test(gap) then
                                 local year = util.date(y.value).year
                                 local diff = dl.year - year
                                 if year > 0 and not fits(diff, d.value, d.qualifier) then
@@ -148,7 +155,7 @@ return factlint.rule {
                             end
                         end
                     end
-                    if part and part.kind == "percent" then
+                    if part and part.kind == "percent" and SHARE_MARKER:test(text:sub(ms, me)) then
                         percents[#percents + 1] = part
                         sum = sum + part.value
                     elseif part and part.kind == "quantity" then
@@ -207,6 +214,8 @@ return factlint.rule {
               dateline = "2017-11-24" },
             { text = "The council said 1,150 people were evacuated, including 400 children.",
               dateline = "2022-09-05" },
+            { text = "The academy was founded nine years ago and was bought in 1982 by the group.",
+              dateline = "1987-06-01" },
             { text = "The firm has 300 staff, of whom 60% are women and 40% are men.",
               dateline = "2020-01-15" },
         },

@@ -3,7 +3,8 @@
 -- Quotes are compared by their normalised text (case, accents, curly
 -- quotes, punctuation and spacing ignored).  The finding points at the
 -- repeat and relates the first printing.  Partial (scare) quotes, very short
--- quotes and quotes in boilerplate are ignored.
+-- quotes, lower-case fragments of fewer than eight words and quotes in
+-- boilerplate are ignored.
 
 local util = factlint.util
 
@@ -57,7 +58,11 @@ return factlint.rule {
         for f in article:facts("quote") do
             if not f.partial and not article:is_boilerplate(f.offset) then
                 local key = quote_key(f.text)
-                if word_count(key) >= options.min_words then
+                local n = word_count(key)
+                -- a short lower-case fragment ("lack of consistent leadership") is a
+                -- phrase from a report that copy legitimately cites more than once
+                local fragment = not f.text:match("^[%s%p]*%u") and n < 8
+                if n >= options.min_words and not fragment then
                     local first = seen[key]
                     if first then
                         report {
@@ -81,6 +86,9 @@ return factlint.rule {
             { text = "The mayor called the scheme \"a disgrace\" and promised a review.\n\n"
                 .. "Opposition councillors also called it \"a disgrace\" on Tuesday.",
               dateline = "2020-02-11" },
+            { text = "MPs said the department showed a \"lack of consistent leadership\".\n\n"
+                .. "The report blamed a \"lack of consistent leadership\" for the delays.",
+              dateline = "2004-12-30" },
             { text = "\"We will build it on time,\" said Anna Vale.\n\n"
                 .. "\"We will build it on time and within the budget we were given,\" said Tom Reyes.",
               dateline = "2020-02-11" },

@@ -5,8 +5,11 @@
 -- starts a sentence with a capital letter, the extractor found no speaker,
 -- and it does not continue an attributed quote (another quote with a speaker
 -- in the same paragraph, or an attributed quote in the paragraph before).
--- A quote introduced by a colon ("The statement read: ...") names its
--- source and is not reported.  Attribution the extractor could not resolve
+-- By default only quotes that make up a whole paragraph are reported: inside
+-- a paragraph the surrounding sentences nearly always say who speaks.  A
+-- paragraph after a quote paragraph continues that quote.  A quote
+-- introduced by a colon ("The statement read: ...") names its source and is
+-- not reported.  Attribution the extractor could not resolve
 -- to a name still counts: a speech verb next to a quote mark in the same
 -- paragraph ('," concluded Professor Dautenhahn', '," Peter Fell, an
 -- economist at Capel, said', '" he adds'), or reported speech before the
@@ -76,17 +79,18 @@ local function starts_sentence(article, para, f)
 end
 
 local SPEECH = "(?:said|says|adds|added|told|tells|explains|explained|concluded|insisted|insists|"
+    .. "confirmed|confirms|quoted|saying|adding|"
     .. "argued|argues|warned|warns|stressed|noted|admitted|admits|claimed|claims|continued|"
     .. "asked|replied|writes|wrote|commented|recalled|joked|conceded|acknowledged|predicted|"
     .. "declared|announced|according to)"
 -- A speech verb next to a quote mark: '," said X', '" he adds', 'X said: "'.
-local ATTRIBUTED = factlint.re("(?:[,?!][\"\u{201D}]|[\"\u{201D}],)[^.\"\u{201C}\u{201D}]{0,120}?\\b"
+local ATTRIBUTED = factlint.re("(?:[,?!][\"\u{201D}]|[\"\u{201D}],)[^\"\u{201C}\u{201D}]{0,160}?\\b"
     .. SPEECH .. "\\b|[\"\u{201D}]\\s+(?:he|she|they|we|I)\\s+" .. SPEECH .. "\\b|\\b" .. SPEECH
     .. "\\b[^\"\u{201C}.]{0,40}[:,]\\s*[\"\u{201C}]")
 -- Reported speech leading into a quote: "Mr Denham said drugs were...".
 local REPORTED = factlint.re("\\b(?:said|says|told \\w+|added|warned|argued|believes|insisted|"
     .. "explained|stressed|reiterated|noted|emphasi[sz]ed|predicted|described|called|urged)\\s+"
-    .. "(?:that\\s+)?[a-z]")
+    .. "(?:that\\s+)?[\\w']")
 
 return factlint.rule {
     id = "quote.unattributed",
@@ -100,6 +104,9 @@ return factlint.rule {
     options = {
         -- shorter quotes are not reported
         min_words = 6,
+        -- only quotes that make up a whole paragraph (inside a paragraph, the
+        -- surrounding sentences usually say who is speaking)
+        standalone_only = true,
     },
     check = function(article, report, options)
         local paras = {}
@@ -122,6 +129,18 @@ return factlint.rule {
             end
             return article:text(p.offset, f.offset - p.offset)
         end
+        -- the quote is its paragraph: nothing but marks and punctuation around it
+        local function standalone(f)
+            local p = paras[f.paragraph]
+            if not p then
+                return false
+            end
+            local before = text_before(f)
+            local after_off = f.offset + f.length
+            local after = after_off < p.offset + p.length
+                and article:text(after_off, p.offset + p.length - after_off) or ""
+            return strip_tail(before) == "" and not after:find("[%w]")
+        end
         local function para_text(i)
             local p = paras[i]
             return p and article:text(p.offset, p.length) or ""
@@ -135,8 +154,10 @@ return factlint.rule {
                 -- attribution the extractor did not resolve to a name
                 and not ATTRIBUTED:test(para_text(f.paragraph))
                 and not REPORTED:test(para_text(f.paragraph - 1))
-                and not REPORTED:test(text_before(f)) then
-                if starts_sentence(article, paras[f.paragraph], f) then
+                and not REPORTED:test(text_before(f))
+                and not para_text(f.paragraph - 1):find("^%s*[\"\u{201C}]") then
+                if starts_sentence(article, paras[f.paragraph], f)
+                    and (not options.standalone_only or standalone(f)) then
                     report {
                         messageId = "unattributed",
                         data = { quote = shorten(f.text, 80) },
@@ -170,9 +191,13 @@ return factlint.rule {
                 .. "\"The company has let its customers down and they are entitled to their money back.\"",
               dateline = "2020-06-02",
               errors = { { messageId = "unattributed", line = 3 } } },
-            { text = "Talks collapsed on Friday. \"There is no deal on the table and there will not be "
-                .. "one this year.\" The union said it would ballot members.",
+            { text = "Talks collapsed on Friday.\n\n\"There is no deal on the table and there will not be "
+                .. "one this year.\"\n\nThe union will ballot its members.",
               dateline = "2019-11-08",
+              errors = { { messageId = "unattributed", line = 3 } } },
+            { text = "Talks collapsed on Friday. \"There is no deal on the table and there will not be "
+                .. "one this year.\" The union will ballot its members.",
+              dateline = "2019-11-08", options = { standalone_only = false },
               errors = { { messageId = "unattributed", line = 1 } } },
             { text = "The minister visited the plant on Monday.\n\nShe met workers and managers.\n\n"
                 .. "\"This factory will still be making glass when my grandchildren are grown up.\"",
