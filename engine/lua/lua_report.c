@@ -269,14 +269,12 @@ static int l_report(lua_State *L)
     if (!f->article_id || !f->path)
         nomem(L);
     /* evidence starts with the primary fact */
-    fl_strbuf ev = FL_STRBUF_INIT;
     fl_strbuf_reset(&call->scratch);
     bool first = true;
     bool explicit_evidence = get(L, 1, "evidence") != LUA_TNIL;
     lua_pop(L, 1);
     if (fl_strbuf_addch(&call->scratch, '['))
         nomem(L);
-    (void)ev;
     if (!explicit_evidence)
         add_evidence(L, call, &call->scratch, &prim, &first);
     /* related */
