@@ -172,7 +172,7 @@ struct fl_date_state {
     uint32_t first_mask[10], last_mask[10]; /* see word_kind */
     unsigned char cls[256];
     uint32_t past_mask[10], future_mask[10];
-        /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
+    /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
 
 enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
@@ -1239,7 +1239,12 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
     for (int i = 0; i < RE_COUNT; i++) {
         fl_error e = {0};
         uint32_t flags = i == RE_REL ? FL_RE_CASELESS : 0;
-        if (fl_re_compile(&s->re[i], pats[i], flags, &e) != FL_OK) {
+        fl_status rc = fl_re_compile(&s->re[i], pats[i], flags, &e);
+        if (rc == FL_ENOMEM) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if (rc != FL_OK) {
             st =
                 fl_error_set(err, FL_EINTERNAL, "cannot compile date pattern %d: %s", i, e.message);
             goto cleanup;

@@ -8,6 +8,7 @@
 #include "fl_test.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DAY     FL_PREC_DAY
@@ -508,6 +509,63 @@ static void test_prefixes(void)
     teardown();
 }
 
+/* An allocator that fails every allocation after the first `budget`. */
+static long budget;
+
+static void *failing_realloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (budget-- <= 0)
+        return NULL;
+    return realloc(ptr, size);
+}
+
+/* Out of memory at every allocation of init and extract: FL_ENOMEM or
+ * success, never a crash or a leak (run under ASan/valgrind). */
+static void test_enomem(void)
+{
+    static const fl_allocator failing = {failing_realloc, NULL};
+    int nomem = 0;
+    for (long n = 0; n < 40; n++) {
+        fl_date_state *st = NULL;
+        fl_error err = {0};
+        budget = n;
+        fl_alloc_set(&failing);
+        fl_status rc = fl_date_init(&st, NULL, &err);
+        fl_alloc_set(NULL);
+        CU_ASSERT(rc == FL_OK || rc == FL_ENOMEM);
+        nomem += rc == FL_ENOMEM;
+        fl_date_free(st);
+    }
+    CU_ASSERT(nomem > 0);
+    CU_ASSERT_EQUAL_FATAL(setup(), 0);
+    fl_article *a = make_article("2017-11-24", "Sales fell last month, on 3 May 2016 and in 2014; "
+                                               "the board met on Monday and in March.");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    nomem = 0;
+    for (long n = 0; n < 20; n++) {
+        fl_facts fs;
+        fl_error err = {0};
+        fl_facts_init(&fs);
+        budget = n;
+        fl_alloc_set(&failing);
+        fl_status rc = fl_date_extract(state, thread, a, &fs, &err);
+        fl_alloc_set(NULL);
+        CU_ASSERT(rc == FL_OK || rc == FL_ENOMEM);
+        if (rc == FL_OK)
+            CU_ASSERT_EQUAL(fs.n, 5);
+        nomem += rc == FL_ENOMEM;
+        fl_facts_release(&fs);
+    }
+    CU_ASSERT(nomem > 0);
+    fl_article_free(a);
+    teardown();
+}
+
 static void test_add_months(void)
 {
     fl_date d = fl_date_add_months((fl_date){2024, 1, 31, FL_PREC_DAY}, 1);
@@ -530,6 +588,7 @@ static const fl_test_case cases[] = {{"absolute", test_absolute},
                                      {"article", test_article},
                                      {"edge", test_edge},
                                      {"prefixes", test_prefixes},
+                                     {"enomem", test_enomem},
                                      {"add_months", test_add_months},
                                      {NULL, NULL}};
 
