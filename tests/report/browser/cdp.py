@@ -240,8 +240,13 @@ class Page:
 
     def center_of(self, selector):
         """Scrolls the element into view and returns its centre in the viewport."""
+        # Scroll, then let two frames pass so that the compositor, which hit
+        # tests input events, has the new scroll offset too.
+        self.eval("new Promise(function(res){var e=document.querySelector(%s);if(e)"
+                  "e.scrollIntoView({block:'center'});requestAnimationFrame(function(){"
+                  "requestAnimationFrame(function(){res(true);});});})" % json.dumps(selector))
         r = self.eval("(function(){var e=document.querySelector(%s);if(!e)return null;"
-                      "e.scrollIntoView({block:'center'});var r=e.getClientRects()[0]||"
+                      "var r=e.getClientRects()[0]||"
                       "e.getBoundingClientRect();var x=r.left+Math.min(r.width/2,4),"
                       "y=r.top+r.height/2,h=document.elementFromPoint(x,y);return [x,y,"
                       "r.width,r.height,!!h&&(h===e||e.contains(h)),h?h.outerHTML.slice(0,80)"
