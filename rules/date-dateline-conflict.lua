@@ -2,8 +2,8 @@
 --
 -- 1. An absolute date later than the dateline (at the date's precision)
 --    right after a verb in the past tense ("The plant closed on 14 March
---    2024" in an article dated 2 March 2024): one of a list of past forms
---    among the five words before the date.  Sentences that look forward
+--    2024" in an article dated 2 March 2024): one of a list of past forms,
+--    or "was/were" and an -ed participle, then an optional "on/in/at".  Sentences that look forward
 --    (will, would, expected, due, plans, scheduled, forecast, fiscal,
 --    delivery, through...) and dates after "by", "until", "before" or "from"
 --    are not reported.
@@ -138,17 +138,26 @@ return factlint.rule {
                             future = true
                         end
                     end
-                    -- a past-tense verb among the five words before the date
+                    -- a past-tense verb right before the date: "closed on", "was
+                    -- signed on", "took place in"
                     local s = sentences[f.sentence]
                     if s and f.offset > s.offset then
                         local before = {}
                         for w in article:text(s.offset, f.offset - s.offset):lower():gmatch("[%a']+") do
                             before[#before + 1] = w
                         end
-                        for i = math.max(1, #before - 4), #before do
-                            if PAST[before[i]] then
-                                past = true
-                            end
+                        local i = #before
+                        if before[i] == "on" or before[i] == "in" or before[i] == "at" then
+                            i = i - 1
+                        end
+                        if before[i] == "place" then
+                            i = i - 1 -- "took place on"
+                        end
+                        local w = before[i]
+                        if w and PAST[w] and w ~= "was" and w ~= "were" and w ~= "had" then
+                            past = true
+                        elseif w and w:find("ed$") and (before[i - 1] == "was" or before[i - 1] == "were") then
+                            past = true
                         end
                     end
                     -- the word right before the date

@@ -51,7 +51,7 @@ local CUT = set_of("cut cuts cutting lose loses losing lost loss losses shed she
     .. "axed axing slash slashed go going threat threatened risk eliminate eliminated "
     .. "redundancies redundant layoffs close closure")
 local PARTIAL = set_of("further another first more additional extra total overall already "
-    .. "remaining rest each")
+    .. "remaining rest each includes include including included part")
 local JOB_KINDS = { "construction", "temporary", "permanent", "direct", "indirect", "supply",
     "seasonal", "part-time", "full-time", "contract" }
 local CHANGE = set_of("rose rise rises rising risen fell fall falls falling fallen increase increased "
@@ -71,11 +71,20 @@ local STOP = set_of("the a an of to in on at for by with and or its their his he
     .. "approximately estimated least most as much many some it they he she we which who what "
     .. "total totals all also only still now new")
 -- Nouns naming one figure that an article should not give two values for.
-local MEASURE_NOUNS = set_of("bill bills budget deficit debt debts valuation fine "
-    .. "fines penalty compensation payout settlement bailout population turnout toll capacity "
+local MEASURE_NOUNS = set_of("bill budget deficit debt debts valuation fine "
+    .. "fines penalty compensation payout settlement bailout population turnout toll "
     .. "subsidy overspend overrun ransom damages workforce death deaths")
 local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
     .. "per")
+
+local function has_any(words, set)
+    for _, w in ipairs(words) do
+        if set[w] then
+            return true
+        end
+    end
+    return false
+end
 
 local function words_of(s)
     local out = {}
@@ -229,6 +238,11 @@ return factlint.rule {
                         if tail:find("^%s+at%s+%a*%s*%u") or tail:find("^%s+in%s+%a*%s*%u") then
                             share = true
                         end
+                        -- "At the Department for Work and Pensions, 30,000 jobs"
+                        local head = article:text(s.offset, f.offset - s.offset)
+                        if head:find("[Aa]t the %u") or head:find("[Ii]n the %u") then
+                            share = true
+                        end
                         if create ~= cut and not share then
                             local kinds = {}
                             for _, k in ipairs(JOB_KINDS) do
@@ -240,7 +254,7 @@ return factlint.rule {
                                 .. table.concat(kinds, ",")
                             label = create and "jobs created" or "jobs cut"
                         end
-                    elseif unit and not changing and next(near) then
+                    elseif unit and not changing and next(near) and not has_any(sent_words, PARTIAL) then
                         measure = (f.kind == "money" and "money:" or "unit:") .. singular(unit)
                         label = f.kind == "money" and ("the amount in " .. unit)
                             or ("the number of " .. unit)

@@ -8,7 +8,8 @@
 -- paragraphs (fewer than `min_words` words of two letters or more, so that
 -- rows of a results table do not count), headings and boilerplate are
 -- skipped, except captions and photo credits (boilerplate "credit"), which
--- are what most often gets pasted twice.
+-- are what most often gets pasted twice.  Table notes ("Note - ...",
+-- "Source: ...") repeated under each section of a table are skipped.
 
 local util = factlint.util
 
@@ -72,7 +73,10 @@ return factlint.rule {
             -- pasted twice; navigation, share bars and the like repeat by design
             if (not p.boilerplate or p.boilerplate == "credit") and not p.heading
                 and p.length > 0 then
-                local list = words(article:text(p.offset, p.length))
+                local text = article:text(p.offset, p.length)
+                -- a table's note repeated under each section is there by design
+                local note = text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]") or text:find("^%s*[Ss]ource%s*:")
+                local list = note and {} or words(text)
                 -- count words with letters: table rows of figures are not prose
                 local lettered = 0
                 for _, w in ipairs(list) do

@@ -7,7 +7,9 @@
 -- in the same paragraph, or an attributed quote in the paragraph before).
 -- By default only quotes that make up a whole paragraph are reported: inside
 -- a paragraph the surrounding sentences nearly always say who speaks.  A
--- paragraph after a quote paragraph continues that quote.  A quote
+-- paragraph after one that opens or ends with a quote continues that quote,
+-- and a quote that the next paragraph introduces ("These are the questions
+-- Jimmy Vane will ask...") has its source there.  A quote
 -- introduced by a colon ("The statement read: ...") names its source and is
 -- not reported.  Attribution the extractor could not resolve
 -- to a name still counts: a speech verb next to a quote mark in the same
@@ -89,8 +91,12 @@ local ATTRIBUTED = factlint.re("(?:[,?!][\"\u{201D}]|[\"\u{201D}],)[^\"\u{201C}\
     .. "\\b[^\"\u{201C}.]{0,40}[:,]\\s*[\"\u{201C}]")
 -- Reported speech leading into a quote: "Mr Denham said drugs were...".
 local REPORTED = factlint.re("\\b(?:said|says|told \\w+|added|warned|argued|believes|insisted|"
-    .. "explained|stressed|reiterated|noted|emphasi[sz]ed|predicted|described|called|urged)\\s+"
+    .. "explained|stressed|reiterated|noted|emphasi[sz]ed|predicted|described|called|urged|"
+    .. "questioned|critici[sz]ed|cited|asked|accused|attacked|praised|defended|denied|claimed|"
+    .. "rejected|dismissed|welcomed|complained|acknowledged|admitted|agreed|disagreed)\\s+"
     .. "(?:that\\s+)?[\\w']")
+-- The quote is introduced by the next paragraph: "These are the questions X..."
+local INTRODUCED = factlint.re("^\\s*(?:These|Those|That|This|Such) (?:are|were|was|is) ")
 
 return factlint.rule {
     id = "quote.unattributed",
@@ -155,7 +161,9 @@ return factlint.rule {
                 and not ATTRIBUTED:test(para_text(f.paragraph))
                 and not REPORTED:test(para_text(f.paragraph - 1))
                 and not REPORTED:test(text_before(f))
-                and not para_text(f.paragraph - 1):find("^%s*[\"\u{201C}]") then
+                and not para_text(f.paragraph - 1):find("^%s*[\"\u{201C}]")
+                and not para_text(f.paragraph - 1):find("[\"\u{201D}]%s*$")
+                and not INTRODUCED:test(para_text(f.paragraph + 1)) then
                 if starts_sentence(article, paras[f.paragraph], f)
                     and (not options.standalone_only or standalone(f)) then
                     report {

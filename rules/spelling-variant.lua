@@ -196,7 +196,10 @@ return factlint.rule {
                     -- last sentence end (or the paragraph start)
                     local gap = text:sub(prev_end + 1, s - 1)
                     local initial = prev_end == 0 or gap:find("[%.!?:]") ~= nil
-                    local proper = raw:find("^%u") and not initial
+                    -- a capitalised word inside a sentence, or one followed by another
+                    -- capitalised word ("Email Systems"), is (part of) a name
+                    local proper = raw:find("^%u") and (not initial
+                        or text:find("^%s+%u%l", e + 1) ~= nil)
                     for _, c in ipairs(COMPUTING) do
                         if w == c then
                             computing = true
