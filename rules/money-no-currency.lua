@@ -81,6 +81,17 @@ return factlint.rule {
             end
             return false
         end
+        -- "15 mln N.Z. Dlrs": a currency the extractor did not join to the amount
+        local text_len = #article:text()
+        local function unit_follows(f)
+            local after = article:text(f.offset + f.length,
+                math.min(24, text_len - f.offset - f.length)):lower()
+            return after:find("^%s*[%a%.]*%s*dlrs") or after:find("^%s*[%a%.]*%s*dollars")
+                or after:find("^%s*[%a%.]*%s*francs") or after:find("^%s*[%a%.]*%s*marks")
+                or after:find("^%s*[%a%.]*%s*crowns") or after:find("^%s*[%a%.]*%s*pesos")
+                or after:find("^%s*[%a%.]*%s*rupees") or after:find("^%s*[%a%.]*%s*lire")
+                or after:find("^%s*stg") or after:find("^%s*yen") or after:find("^%s*rand")
+        end
         -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
         -- carried from an amount earlier in the same sentence
         local function carried(f)
@@ -97,7 +108,8 @@ return factlint.rule {
             return false
         end
         for _, f in ipairs(without) do
-            if tabular(f) or carried(f) or names_unit(f) or not f.text:find("%a") then
+            if tabular(f) or carried(f) or names_unit(f) or not f.text:find("%a")
+                or unit_follows(f) then
                 goto continue
             end
             -- the closest amount with a currency, preferring one before it

@@ -84,6 +84,14 @@ return factlint.rule {
                         lettered = lettered + 1
                     end
                 end
+                -- a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
+                local caps = 0
+                for w in text:gmatch("%u%u+") do
+                    caps = caps + 1
+                end
+                if caps * 2 > lettered then
+                    lettered = 0
+                end
                 if lettered >= options.min_words then
                     local numbers = {}
                     for _, w in ipairs(list) do
