@@ -2,6 +2,7 @@
 
 #include "core/alloc.h"
 #include "core/article.h"
+#include "core/utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -72,51 +73,74 @@ static int cmp_fact(const fl_fact *a, const fl_fact *b)
     return 0;
 }
 
+/* Orders pointers into one items array; ties keep the original order (the
+ * pointers' addresses), so the sort is stable. */
+static int cmp_fact_ptr(const void *pa, const void *pb)
+{
+    const fl_fact *a = *(const fl_fact *const *)pa, *b = *(const fl_fact *const *)pb;
+    int c = cmp_fact(a, b);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b;
+}
+
 void fl_facts_sort(fl_facts *fs)
 {
-    /* insertion sort over an index permutation keeps the sort stable and lets
-     * us remap links; extractors append nearly in order so this is cheap */
     size_t n = fs->n;
     if (n < 2)
         return;
-    size_t *perm = fl_malloc(n * sizeof *perm);
+    bool sorted = true;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = cmp_fact(&fs->items[i - 1], &fs->items[i]) <= 0;
+    if (sorted)
+        return;
+    const fl_fact **order = fl_malloc(n * sizeof *order);
     size_t *where = fl_malloc(n * sizeof *where);
     fl_fact *copy = fl_malloc(n * sizeof *copy);
-    if (!perm || !where || !copy) {
-        fl_free(perm);
+    if (!order || !where || !copy) {
+        fl_free(order);
         fl_free(where);
         fl_free(copy);
         return; /* unsorted but intact */
     }
     for (size_t i = 0; i < n; i++)
-        perm[i] = i;
-    for (size_t i = 1; i < n; i++) {
-        size_t p = perm[i];
-        size_t j = i;
-        while (j > 0 && cmp_fact(&fs->items[perm[j - 1]], &fs->items[p]) > 0) {
-            perm[j] = perm[j - 1];
-            j--;
-        }
-        perm[j] = p;
-    }
+        order[i] = &fs->items[i];
+    qsort(order, n, sizeof *order, cmp_fact_ptr);
     for (size_t i = 0; i < n; i++) {
-        copy[i] = fs->items[perm[i]];
-        where[perm[i]] = i;
+        size_t from = (size_t)(order[i] - fs->items);
+        copy[i] = *order[i];
+        where[from] = i;
     }
     for (size_t i = 0; i < n; i++)
         if (copy[i].link >= 0 && (size_t)copy[i].link < n)
             copy[i].link = (int32_t)where[copy[i].link];
     memcpy(fs->items, copy, n * sizeof *copy);
-    fl_free(perm);
+    fl_free(order);
     fl_free(where);
     fl_free(copy);
 }
 
 void fl_facts_locate(fl_facts *fs, const fl_article *a)
 {
+    /* facts are sorted by offset: on one line, the column of a fact is the
+     * previous fact's column plus the characters between them, so a long
+     * line is counted once, not once per fact */
+    size_t prev_line = SIZE_MAX, prev_offset = 0;
+    uint32_t prev_column = 0;
     for (size_t i = 0; i < fs->n; i++) {
         fl_fact *f = &fs->items[i];
-        fl_article_locate(a, f->offset, &f->line, &f->column);
+        size_t off = f->offset > a->text_len ? a->text_len : f->offset;
+        size_t li = fl_article_line_index(a, off);
+        if (li == prev_line && off >= prev_offset) {
+            f->line = (uint32_t)(li + 1 + (size_t)a->line_base);
+            f->column =
+                prev_column + (uint32_t)fl_utf8_count(a->text + prev_offset, off - prev_offset);
+        } else {
+            fl_article_locate(a, off, &f->line, &f->column);
+        }
+        prev_line = li;
+        prev_offset = off;
+        prev_column = f->column;
         size_t p = fl_article_paragraph_at(a, f->offset);
         size_t s = fl_article_sentence_at(a, f->offset);
         f->paragraph = p == SIZE_MAX ? 0 : (uint32_t)(p + 1);
@@ -148,16 +172,15 @@ static int add_bool(fl_strbuf *sb, const char *key, bool v)
     return fl_strbuf_addf(sb, ",\"%s\":%s", key, v ? "true" : "false");
 }
 
-int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f,
-                       const fl_facts *all)
+int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
 {
     int r = 0;
     r |= fl_strbuf_adds(sb, "{\"article\":\"");
     r |= fl_strbuf_add_json_escaped(sb, article_id, strlen(article_id));
     r |= fl_strbuf_addf(sb, "\",\"kind\":\"%s\"", fl_fact_kind_name(f->kind));
     r |= add_str(sb, "text", f->text ? f->text : "");
-    r |= fl_strbuf_addf(sb, ",\"offset\":%zu,\"length\":%zu,\"line\":%u,\"column\":%u",
-                        f->offset, f->length, f->line, f->column);
+    r |= fl_strbuf_addf(sb, ",\"offset\":%zu,\"length\":%zu,\"line\":%u,\"column\":%u", f->offset,
+                        f->length, f->line, f->column);
     r |= fl_strbuf_addf(sb, ",\"paragraph\":%u,\"sentence\":%u", f->paragraph, f->sentence);
     switch (f->kind) {
     case FL_FACT_MONEY:
