@@ -1,1 +1,3 @@
-list(APPEND FL_SOURCES engine/cli/main.c)
+list(APPEND FL_SOURCES
+  engine/cli/main.c engine/cli/options.c engine/cli/pipeline.c engine/cli/cmd_check.c
+  engine/cli/cmd_extract.c engine/cli/cmd_rules.c engine/cli/cmd_test.c)

@@ -1,0 +1,333 @@
+/* factlint check: the audit, the main job. */
+#include "cli/cli.h"
+#include "cli/pipeline.h"
+#include "core/alloc.h"
+#include "core/finding.h"
+#include "core/pool.h"
+#include "extract/extract.h"
+#include "re/re.h"
+#include "report/baseline.h"
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char check_help[] =
+    "usage: factlint check [options] PATH...\n"
+    "\n"
+    "Audits articles: reads PATHs (files, directories, '-' for standard input),\n"
+    "extracts their facts, runs the rules and writes a report.\n"
+    "Inputs: .txt, .md (front matter), .html/.htm, .jsonl (one article a line).\n"
+    "\n"
+    "Output:\n"
+    "  -f, --format NAME[:FILE]   text (default), json, sarif, junit, markdown, html;\n"
+    "                             repeatable; FILE is written atomically\n"
+    "      --fail-on LEVEL        exit 1 on findings at or above LEVEL: error (default),\n"
+    "                             warning, info, never\n"
+    "      --color WHEN           never, always, auto (default: when a terminal)\n"
+    "      --baseline FILE        do not report findings recorded in FILE\n"
+    "      --write-baseline FILE  record the current findings in FILE\n"
+    "  -q, --quiet                no progress on standard error\n"
+    "Input:\n"
+    "  -j, --jobs N               worker threads (default: the number of cores)\n"
+    "      --date YYYY-MM-DD      dateline for articles that have none\n"
+    "      --lossy                replace invalid UTF-8 instead of skipping the article\n"
+    "      --stdin-format FMT     format of '-': txt (default), md, html, jsonl\n"
+    "      --max-file-size SIZE   skip larger files (e.g. 500M; default: no limit)\n"
+    "      --facts FILE           check facts read from a JSON Lines file (the output of\n"
+    "                             'factlint extract', or another pipeline) instead of "
+    "articles\n" FL_CLI_RULE_HELP "\n"
+    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input\n"
+    "errors, 3 rule errors.\n";
+
+typedef struct output {
+    char *format;
+    char *path; /* NULL: standard output */
+} output;
+
+static int parse_jobs(const char *arg, size_t *jobs)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || *end || v < 1 || v > 256)
+        return -1;
+    *jobs = (size_t)v;
+    return 0;
+}
+
+int fl_cmd_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"format", required_argument, NULL, 'f'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"fail-on", required_argument, NULL, FL_OPT_FAIL_ON},
+        {"color", required_argument, NULL, FL_OPT_COLOR},
+        {"colour", required_argument, NULL, FL_OPT_COLOR},
+        {"baseline", required_argument, NULL, FL_OPT_BASELINE},
+        {"write-baseline", required_argument, NULL, FL_OPT_WRITE_BASELINE},
+        {"date", required_argument, NULL, FL_OPT_DATE},
+        {"lossy", no_argument, NULL, FL_OPT_LOSSY},
+        {"stdin-format", required_argument, NULL, FL_OPT_STDIN_FORMAT},
+        {"max-file-size", required_argument, NULL, FL_OPT_MAX_FILE_SIZE},
+        {"facts", required_argument, NULL, FL_OPT_FACTS},
+        FL_CLI_RULE_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    fl_cli_rules rules;
+    fl_cli_rules_init(&rules);
+    fl_run_config run;
+    memset(&run, 0, sizeof run);
+    run.jobs = fl_pool_cpu_count();
+    output *outputs = NULL;
+    size_t n_outputs = 0;
+    fl_severity fail_on = FL_SEV_ERROR;
+    fl_color_mode color = FL_COLOR_AUTO;
+    const char *baseline = NULL, *write_baseline = NULL;
+    bool quiet = false;
+    int status = FL_EXIT_USAGE;
+    fl_extractor *x = NULL;
+    fl_ruleset *rs = NULL;
+    fl_audit au;
+    fl_audit_init(&au);
+    fl_error err;
+    fl_error_clear(&err);
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":hf:j:q", longopts, NULL)) != -1) {
+        int r = fl_cli_rule_option("check", &rules, c, optarg);
+        if (r < 0)
+            goto cleanup;
+        if (r > 0)
+            continue;
+        switch (c) {
+        case 'h':
+            fputs(check_help, stdout);
+            status = FL_EXIT_OK;
+            goto cleanup;
+        case 'f': {
+            const char *colon = strchr(optarg, ':');
+            size_t n = colon ? (size_t)(colon - optarg) : strlen(optarg);
+            char *name = fl_strndup(optarg, n);
+            if (!name || !fl_report_format_known(name)) {
+                fl_cli_usage_error("check",
+                                   "unknown format '%s' (text, json, sarif, junit, "
+                                   "markdown, html)",
+                                   name ? name : optarg);
+                fl_free(name);
+                goto cleanup;
+            }
+            if (colon && !colon[1]) {
+                fl_free(name);
+                fl_cli_usage_error("check", "--format %s: wants a file name after ':'", optarg);
+                goto cleanup;
+            }
+            output *o = fl_realloc(outputs, (n_outputs + 1) * sizeof *o);
+            if (!o) {
+                fl_free(name);
+                goto cleanup;
+            }
+            outputs = o;
+            outputs[n_outputs].format = name;
+            outputs[n_outputs].path = colon ? fl_strdup(colon + 1) : NULL;
+            n_outputs++;
+            break;
+        }
+        case 'j':
+            if (parse_jobs(optarg, &run.jobs)) {
+                fl_cli_usage_error("check", "--jobs wants a number from 1 to 256, not '%s'",
+                                   optarg);
+                goto cleanup;
+            }
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case FL_OPT_FAIL_ON: {
+            int s = fl_severity_from_name(optarg);
+            if (s < 0) {
+                fl_cli_usage_error("check",
+                                   "--fail-on wants error, warning, info or never, "
+                                   "not '%s'",
+                                   optarg);
+                goto cleanup;
+            }
+            fail_on = (fl_severity)s;
+            break;
+        }
+        case FL_OPT_COLOR:
+            if (!strcmp(optarg, "never"))
+                color = FL_COLOR_NEVER;
+            else if (!strcmp(optarg, "always"))
+                color = FL_COLOR_ALWAYS;
+            else if (!strcmp(optarg, "auto"))
+                color = FL_COLOR_AUTO;
+            else {
+                fl_cli_usage_error("check", "--color wants never, always or auto, not '%s'",
+                                   optarg);
+                goto cleanup;
+            }
+            break;
+        case FL_OPT_BASELINE:
+            baseline = optarg;
+            break;
+        case FL_OPT_WRITE_BASELINE:
+            write_baseline = optarg;
+            break;
+        case FL_OPT_DATE:
+            if (!fl_cli_parse_date("check", optarg, &run.ingest.default_date))
+                goto cleanup;
+            break;
+        case FL_OPT_LOSSY:
+            run.ingest.lossy = true;
+            break;
+        case FL_OPT_STDIN_FORMAT:
+            if (!fl_cli_parse_format(optarg, &run.ingest.stdin_format)) {
+                fl_cli_usage_error("check",
+                                   "--stdin-format wants txt, md, html or jsonl, "
+                                   "not '%s'",
+                                   optarg);
+                goto cleanup;
+            }
+            break;
+        case FL_OPT_FACTS:
+            run.facts_in = optarg;
+            break;
+        case FL_OPT_MAX_FILE_SIZE:
+            if (!fl_cli_parse_size(optarg, &run.ingest.max_file_bytes)) {
+                fl_cli_usage_error("check",
+                                   "--max-file-size wants a size such as 500M, "
+                                   "not '%s'",
+                                   optarg);
+                goto cleanup;
+            }
+            break;
+        case ':':
+            fl_cli_usage_error("check", "option '%s' wants a value", argv[optind - 1]);
+            goto cleanup;
+        default:
+            fl_cli_usage_error("check", "unknown option '%s'", argv[optind - 1]);
+            goto cleanup;
+        }
+    }
+    if (optind >= argc && !run.facts_in) {
+        fl_cli_usage_error("check", "no input: name files, directories or '-' (or --facts FILE)");
+        goto cleanup;
+    }
+    if (optind < argc && run.facts_in) {
+        fl_cli_usage_error("check",
+                           "--facts reads facts instead of articles: name no PATH "
+                           "with it ('%s')",
+                           argv[optind]);
+        goto cleanup;
+    }
+    if ((status = fl_cli_rules_finish("check", &rules)))
+        goto cleanup;
+    status = FL_EXIT_USAGE;
+    if (!n_outputs) {
+        outputs = fl_calloc(1, sizeof *outputs);
+        if (!outputs || !(outputs[0].format = fl_strdup("text")))
+            goto cleanup;
+        n_outputs = 1;
+    }
+    for (size_t i = 0; i < n_outputs; i++)
+        if (!strcmp(outputs[i].format, "html"))
+            run.keep_text = true;
+
+    if (fl_extractor_new(&x, NULL, &err)) {
+        fprintf(stderr, "factlint check: %s\n", err.message);
+        goto cleanup;
+    }
+    if (fl_ruleset_load(&rs, &rules.cfg, &au, &err)) {
+        char msg[2048];
+        fl_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "factlint check: %s\n", msg);
+        goto cleanup;
+    }
+    if (!au.pcre2_version)
+        au.pcre2_version = fl_strdup(fl_re_version());
+
+    fl_cli_install_signals();
+    run.paths = (const char *const *)(argv + optind);
+    run.n_paths = (size_t)(argc - optind);
+    run.extractor = x;
+    run.rules = rs;
+    run.progress = !quiet && isatty(STDERR_FILENO);
+    run.interrupted = &fl_cli_interrupted;
+    if (fl_run(&run, &au, &err)) {
+        char msg[2048];
+        fl_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "factlint check: %s\n", msg);
+        status = FL_EXIT_USAGE;
+        goto cleanup;
+    }
+    if (fl_cli_interrupted) {
+        fprintf(stderr, "factlint check: interrupted; no report written\n");
+        status = 130;
+        goto cleanup;
+    }
+    if (baseline && fl_baseline_apply(baseline, &au, &err)) {
+        char msg[2048];
+        fl_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "factlint check: %s\n", msg);
+        goto cleanup;
+    }
+
+    fl_report_options ro;
+    memset(&ro, 0, sizeof ro);
+    ro.color = color;
+    ro.tool_version = FL_VERSION;
+    ro.fail_on = fail_on;
+    ro.max_findings_markdown = 50;
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    bool tty = isatty(STDOUT_FILENO);
+    ro.color_enabled =
+        color == FL_COLOR_ALWAYS ||
+        (color == FL_COLOR_AUTO && tty && !(nc && nc[0]) && !(term && !strcmp(term, "dumb")));
+    bool write_failed = false;
+    for (size_t i = 0; i < n_outputs; i++) {
+        fl_status st;
+        if (outputs[i].path) {
+            fl_report_options fo = ro;
+            fo.color_enabled = color == FL_COLOR_ALWAYS;
+            st = fl_report_write_file(outputs[i].format, outputs[i].path, &au, &fo, &err);
+        } else {
+            st = fl_report_write(outputs[i].format, stdout, &au, &ro, &err);
+            if (!st && fflush(stdout))
+                st = fl_error_set(&err, FL_EIO, "cannot write to standard output: %s",
+                                  strerror(errno));
+        }
+        if (st) {
+            char msg[2048];
+            fl_error_format(&err, msg, sizeof msg);
+            fprintf(stderr, "factlint check: %s\n", msg);
+            write_failed = true;
+        }
+    }
+    if (write_baseline && fl_baseline_write(write_baseline, &au, &err)) {
+        char msg[2048];
+        fl_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "factlint check: %s\n", msg);
+        write_failed = true;
+    }
+    status = write_failed ? FL_EXIT_USAGE : fl_report_exit_code(&au, fail_on);
+
+cleanup:
+    for (size_t i = 0; i < n_outputs; i++) {
+        fl_free(outputs[i].format);
+        fl_free(outputs[i].path);
+    }
+    fl_free(outputs);
+    fl_ruleset_free(rs);
+    fl_extractor_free(x);
+    fl_audit_release(&au);
+    fl_cli_rules_release(&rules);
+    return status;
+}

@@ -1,0 +1,324 @@
+#include "cli/pipeline.h"
+
+#include "core/alloc.h"
+#include "core/factio.h"
+#include "core/pool.h"
+#include "core/strbuf.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct worker {
+    struct shared *sh;
+    fl_extract_ctx *xctx;
+    fl_rule_worker *rules;
+    fl_facts facts;
+} worker;
+
+typedef struct shared {
+    const fl_run_config *cfg;
+    fl_audit *au;
+    pthread_mutex_t mu;
+    fl_reorder *facts_out;
+    fl_status fatal;
+    fl_error fatal_err;
+    size_t done;
+    struct timespec start, last_progress;
+} shared;
+
+typedef struct item {
+    fl_article *article;
+    size_t seq;
+    fl_facts facts; /* loaded with --facts; empty when the facts are to be extracted */
+    bool loaded;
+} item;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+fl_status fl_audit_merge(fl_audit *au, fl_audit *part)
+{
+    for (size_t i = 0; i < part->n_findings; i++)
+        if (fl_audit_add_finding(au, &part->findings[i]))
+            return FL_ENOMEM;
+    part->n_findings = 0;
+    for (size_t i = 0; i < part->n_rule_errors; i++)
+        if (fl_audit_add_rule_error(au, &part->rule_errors[i]))
+            return FL_ENOMEM;
+    for (size_t i = 0; i < part->n_rules; i++) {
+        const fl_rule_health *src = &part->rules[i];
+        fl_rule_health *dst = fl_audit_rule(au, src->rule);
+        if (!dst)
+            return FL_ENOMEM;
+        dst->articles_run += src->articles_run;
+        dst->findings += src->findings;
+        for (size_t c = 0; c < FL_RERR_COUNT; c++)
+            dst->errors_by_class[c] += src->errors_by_class[c];
+    }
+    return FL_OK;
+}
+
+static void set_fatal(shared *sh, fl_status st, const fl_error *err)
+{
+    pthread_mutex_lock(&sh->mu);
+    if (!sh->fatal) {
+        sh->fatal = st;
+        if (err)
+            sh->fatal_err = *err;
+    }
+    pthread_mutex_unlock(&sh->mu);
+}
+
+static void progress(shared *sh)
+{
+    /* called with sh->mu held */
+    if (!sh->cfg->progress)
+        return;
+    double since = seconds_since(&sh->last_progress);
+    double total = seconds_since(&sh->start);
+    if (total < 1.0 || since < 0.25)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &sh->last_progress);
+    fprintf(stderr, "\r\033[Kfactlint: %zu articles, %.0f/s, %zu findings", sh->done,
+            (double)sh->done / total, sh->au->n_findings);
+    fflush(stderr);
+}
+
+static void work(void *ctx, void *arg)
+{
+    worker *w = ctx;
+    shared *sh = w->sh;
+    item *it = arg;
+    fl_article *a = it->article;
+    fl_error err;
+    fl_error_clear(&err);
+    fl_audit part;
+    fl_audit_init(&part);
+    char *facts_json = NULL;
+    size_t facts_len = 0;
+
+    fl_facts_reset(&w->facts);
+    fl_status st = FL_OK;
+    if (it->loaded) {
+        fl_facts tmp = w->facts;
+        w->facts = it->facts;
+        it->facts = tmp;
+    } else {
+        st = fl_extract(sh->cfg->extractor, w->xctx, a, &w->facts, &err);
+    }
+    if (st) {
+        fl_error_locate(&err, a->path, a->record_line, -1);
+        goto record;
+    }
+    if (sh->facts_out) {
+        fl_strbuf sb = FL_STRBUF_INIT;
+        for (size_t i = 0; i < w->facts.n; i++)
+            if (fl_fact_write_json(&sb, a->id, &w->facts.items[i], &w->facts) ||
+                fl_strbuf_addch(&sb, '\n')) {
+                fl_strbuf_release(&sb);
+                st = fl_error_set(&err, FL_ENOMEM, "out of memory");
+                goto record;
+            }
+        facts_json = fl_strbuf_detach(&sb, &facts_len);
+    }
+    if (w->rules) {
+        st = fl_rule_worker_check(w->rules, a, &w->facts, &part, &err);
+        if (st == FL_ENOMEM)
+            goto record;
+        st = FL_OK;
+    }
+
+record:
+    if (sh->facts_out && fl_reorder_put(sh->facts_out, it->seq, facts_json, facts_len)) {
+        fl_error e;
+        fl_error_set(&e, FL_EIO, "cannot write facts: %s", "write failed");
+        set_fatal(sh, FL_EIO, &e);
+    }
+    pthread_mutex_lock(&sh->mu);
+    fl_article_record rec = {0};
+    rec.seq = it->seq;
+    rec.id = a->id;
+    rec.path = a->path;
+    rec.title = a->title;
+    rec.n_facts = w->facts.n;
+    rec.n_findings = part.n_findings;
+    rec.line_base = a->line_base;
+    char iso[32];
+    if (a->dateline.precision) {
+        fl_date_format(a->dateline, iso, sizeof iso);
+        rec.dateline = iso;
+    }
+    rec.dateline_source = fl_dateline_source_name(a->dateline_source);
+    if (st) {
+        rec.skipped = true;
+        rec.error = err;
+    }
+    if (sh->cfg->keep_text && part.n_findings)
+        rec.text = a->text;
+    if (fl_audit_add_article(sh->au, &rec) || fl_audit_merge(sh->au, &part)) {
+        if (!sh->fatal) {
+            sh->fatal = FL_ENOMEM;
+            fl_error_set(&sh->fatal_err, FL_ENOMEM, "out of memory");
+        }
+    }
+    sh->done++;
+    progress(sh);
+    pthread_mutex_unlock(&sh->mu);
+    fl_audit_release(&part);
+    fl_article_free(a);
+    fl_facts_release(&it->facts);
+    fl_free(it);
+}
+
+static void add_skipped(shared *sh, size_t seq, const fl_error *err)
+{
+    fl_article_record rec = {0};
+    rec.seq = seq;
+    rec.id = err->file[0] ? (char *)err->file : (char *)"-";
+    rec.path = rec.id;
+    rec.skipped = true;
+    rec.error = *err;
+    rec.dateline_source = "none";
+    if (sh->facts_out)
+        fl_reorder_put(sh->facts_out, seq, NULL, 0);
+    pthread_mutex_lock(&sh->mu);
+    if (fl_audit_add_article(sh->au, &rec) && !sh->fatal) {
+        sh->fatal = FL_ENOMEM;
+        fl_error_set(&sh->fatal_err, FL_ENOMEM, "out of memory");
+    }
+    sh->done++;
+    pthread_mutex_unlock(&sh->mu);
+}
+
+fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
+{
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.cfg = cfg;
+    sh.au = au;
+    pthread_mutex_init(&sh.mu, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &sh.start);
+    sh.last_progress = sh.start;
+    size_t jobs = cfg->jobs ? cfg->jobs : 1;
+    worker *workers = fl_calloc(jobs, sizeof *workers);
+    void **ctx = fl_calloc(jobs, sizeof *ctx);
+    fl_rule_worker **rws = fl_calloc(jobs, sizeof *rws);
+    fl_ingest *in = NULL;
+    fl_facts_reader *fr = NULL;
+    size_t fr_seq = 0;
+    fl_pool *pool = NULL;
+    fl_status st = FL_OK;
+    if (!workers || !ctx || !rws) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (cfg->facts_out && !(sh.facts_out = fl_reorder_new(cfg->facts_out))) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < jobs; i++) {
+        workers[i].sh = &sh;
+        fl_facts_init(&workers[i].facts);
+        if (!(workers[i].xctx = fl_extract_ctx_new(cfg->extractor))) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if (cfg->rules && !(workers[i].rules = fl_rule_worker_new(cfg->rules, err))) {
+            st = err ? err->code : FL_ENOMEM;
+            goto cleanup;
+        }
+        rws[i] = workers[i].rules;
+        ctx[i] = &workers[i];
+    }
+    if (cfg->facts_in) {
+        if ((st = fl_facts_reader_open(&fr, cfg->facts_in, err)))
+            goto cleanup;
+    } else if ((st = fl_ingest_open(&in, cfg->paths, cfg->n_paths, &cfg->ingest, err))) {
+        goto cleanup;
+    }
+    if (!(pool = fl_pool_new(jobs, 2 * jobs, work, ctx))) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (;;) {
+        if (cfg->interrupted && *cfg->interrupted)
+            break;
+        fl_article *a = NULL;
+        size_t seq = 0;
+        fl_error ierr;
+        fl_error_clear(&ierr);
+        fl_facts loaded;
+        fl_facts_init(&loaded);
+        fl_status ist;
+        if (fr) {
+            ist = fl_facts_reader_next(fr, &a, &loaded, &ierr);
+            seq = fr_seq++;
+            if (ist == FL_OK)
+                a->seq = seq;
+        } else {
+            ist = fl_ingest_next(in, &a, &seq, &ierr);
+        }
+        if (ist != FL_OK)
+            fl_facts_release(&loaded);
+        if (ist == FL_DONE)
+            break;
+        if (ist == FL_ENOMEM) {
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            break;
+        }
+        if (ist != FL_OK) {
+            add_skipped(&sh, seq, &ierr);
+            continue;
+        }
+        item *it = fl_malloc(sizeof *it);
+        if (!it) {
+            fl_facts_release(&loaded);
+            fl_article_free(a);
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
+            break;
+        }
+        it->article = a;
+        it->seq = seq;
+        it->facts = loaded;
+        it->loaded = fr != NULL;
+        fl_pool_submit(pool, it);
+        if (sh.fatal)
+            break;
+    }
+    fl_pool_finish(pool);
+    pool = NULL;
+    if (cfg->progress && seconds_since(&sh.start) >= 1.0)
+        fprintf(stderr, "\r\033[K");
+    if (!st && sh.fatal) {
+        if (err)
+            *err = sh.fatal_err;
+        st = sh.fatal;
+    }
+    if (!st && cfg->rules && !(cfg->interrupted && *cfg->interrupted))
+        st = fl_ruleset_run_corpus(cfg->rules, rws, jobs, au, err);
+    fl_audit_sort(au);
+
+cleanup:
+    fl_pool_finish(pool);
+    fl_ingest_close(in);
+    fl_facts_reader_close(fr);
+    if (sh.facts_out && fl_reorder_free(sh.facts_out) && !st &&
+        !(cfg->interrupted && *cfg->interrupted))
+        st = fl_error_set(err, FL_EIO, "cannot write facts");
+    for (size_t i = 0; workers && i < jobs; i++) {
+        fl_extract_ctx_free(workers[i].xctx);
+        fl_rule_worker_free(workers[i].rules);
+        fl_facts_release(&workers[i].facts);
+    }
+    fl_free(workers);
+    fl_free(ctx);
+    fl_free(rws);
+    pthread_mutex_destroy(&sh.mu);
+    return st;
+}
