@@ -196,6 +196,20 @@ static fl_status skip(fl_error *err, fl_status code, const char *path, const cha
     return code;
 }
 
+/* Project documents that sit beside articles in a folder (README, CHANGELOG,
+ * LICENSE, CONTRIBUTING, with any extension) are not articles; they are read
+ * only when named explicitly. */
+static bool is_project_doc(const char *name)
+{
+    static const char *const docs[] = {"README", "CHANGELOG", "LICENSE", "CONTRIBUTING", NULL};
+    for (int i = 0; docs[i]; i++) {
+        size_t n = strlen(docs[i]);
+        if (!strncasecmp(name, docs[i], n) && (name[n] == '\0' || name[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
 /* Enters the directory at path (already stat'ed as sb): lists and sorts its
  * entries.  A directory that is already on the current path is a symlink loop. */
 static fl_status push_dir(fl_ingest *in, const char *path, const struct stat *sb, fl_error *err)
@@ -218,6 +232,8 @@ static fl_status push_dir(fl_ingest *in, const char *path, const struct stat *sb
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue; /* hidden files, "." and ".." */
+        if (is_project_doc(e->d_name))
+            continue; /* README.md beside the articles is not an article */
         if (FL_GROW(f.names, cap, f.n + 1))
             goto oom;
         if (!(f.names[f.n] = fl_strdup(e->d_name)))
