@@ -63,8 +63,8 @@ void fl_extract_ctx_free(fl_extract_ctx *c)
     fl_free(c);
 }
 
-fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article *a,
-                     fl_facts *out, fl_error *err)
+fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article *a, fl_facts *out,
+                     fl_error *err)
 {
     fl_status st;
     if ((st = fl_names_extract(x->names, c->re, a, out, err)) ||
