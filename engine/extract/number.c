@@ -801,6 +801,7 @@ static const char cue_pattern[] =
     "(?:\\s+(?:of|was|were|is|are|at|to|rose|fell|grew|jumped|climbed|dropped|declined|"
     "increased|decreased|slumped|surged|totall?ed|reached|hit|came\\s+in\\s+at)){0,2}|"
     "salary\\s+of|bonus\\s+of|dividend\\s+of|shr|earned|earns?|owed?|owes|borrowed|lent|"
+    "fees?|charges?|commissions?|payments?|payouts?|bills?|sums?|prize\\s+money|"
     "repaid|compensation\\s+of|deficit\\s+of|surplus\\s+of|sold\\s+for|bought\\s+for|"
     "fetched|award(?:ed)?|damages\\s+of|"
     "(?:cost(?:s|ing)?|owe[sd]?|sav(?:e|es|ed|ing))\\s+(?:the\\s+)?[a-z]+)"

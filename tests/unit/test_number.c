@@ -54,6 +54,8 @@ static const expect cases[] = {
      NULL, NULL, NULL, NULL},
     {"The lender signed a 2bn contract with the state.", FL_FACT_MONEY, "2bn", 2e9, NONE, NULL,
      NULL, NULL, NULL},
+    {"Advisers will share fees of about 40m, people said.", FL_FACT_MONEY, "40m", 4e7, NONE, NULL,
+     NULL, NULL, "around"},
     {"It reported profits of 3.5m for the year.", FL_FACT_MONEY, "3.5m", 3.5e6, NONE, NULL, NULL,
      NULL, NULL},
     {"The house was valued at 800,000 last spring.", FL_FACT_MONEY, "800,000", 800000, NONE, NULL,
