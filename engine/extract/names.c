@@ -16,6 +16,7 @@
  * "Kaito Heavy Industries Co").  See docs/facts-quotes-names.md.
  */
 #include "core/alloc.h"
+#include "core/datadir.h"
 #include "core/normalize.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
@@ -227,14 +228,8 @@ fl_status fl_names_init(fl_names_state **out, const char *datadir, fl_error *err
         snprintf(path, sizeof path, "%s/gazetteer.tsv", datadir);
         rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
     } else {
-        snprintf(path, sizeof path, "%s/facts/gazetteer.tsv", FL_SOURCE_DIR);
+        fl_data_path(FL_DATA_GAZETTEER, path, sizeof path);
         rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
-        if (rc == FL_OK && missing) {
-            fl_gazetteer_free(st->gaz);
-            st->gaz = NULL;
-            snprintf(path, sizeof path, "%s/gazetteer.tsv", FL_INSTALL_DATADIR);
-            rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
-        }
     }
     if (rc) {
         fl_names_free(st);

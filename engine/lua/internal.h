@@ -12,6 +12,7 @@
 #ifndef FL_LUA_INTERNAL_H
 #define FL_LUA_INTERNAL_H
 
+#include "core/datadir.h"
 #include "core/arena.h"
 #include "core/article.h"
 #include "core/fact.h"
@@ -162,7 +163,7 @@ void fl_worker_references_release(fl_rule_worker *w);
 /* ruleset.c */
 fl_status fl_read_file(const char *path, char **out, size_t *len, fl_error *err);
 /* configured, else FL_SOURCE_DIR/sub_src when it exists, else FL_INSTALL_DATADIR/sub_install */
-char *fl_rules_default_dir(const char *configured, const char *sub_src, const char *sub_install);
+char *fl_rules_default_dir(const char *configured, fl_data_kind kind);
 fl_status fl_ruleset_collect_files(const fl_rules_config *c, char ***files, size_t *n,
                                    fl_error *err);
 fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char **files,

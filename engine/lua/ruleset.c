@@ -2,6 +2,7 @@
 #include "lua/ruleset.h"
 
 #include "core/alloc.h"
+#include "core/datadir.h"
 #include "lua/internal.h"
 #include "lua/sha256.h"
 
@@ -224,16 +225,12 @@ static fl_status collect(const char *path, char ***files, size_t *n, fl_error *e
     return FL_OK;
 }
 
-char *fl_rules_default_dir(const char *configured, const char *sub_src, const char *sub_install)
+char *fl_rules_default_dir(const char *configured, fl_data_kind kind)
 {
     if (configured)
         return fl_strdup(configured);
     char p[4096];
-    snprintf(p, sizeof p, "%s/%s", FL_SOURCE_DIR, sub_src);
-    if (is_dir(p))
-        return fl_strdup(p);
-    snprintf(p, sizeof p, "%s/%s", FL_INSTALL_DATADIR, sub_install);
-    return fl_strdup(p);
+    return fl_strdup(fl_data_path(kind, p, sizeof p));
 }
 
 /* ---- loading -------------------------------------------------------------- */
@@ -439,7 +436,7 @@ fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char
     rs->budget = c->instruction_budget ? c->instruction_budget : FL_RULES_DEFAULT_BUDGET;
     rs->memory_limit = c->memory_limit ? c->memory_limit : FL_RULES_DEFAULT_MEMORY;
     rs->max_reports = c->max_reports ? c->max_reports : FL_RULES_DEFAULT_REPORTS;
-    rs->reference_dir = fl_rules_default_dir(c->reference_dir, "facts/reference", "reference");
+    rs->reference_dir = fl_rules_default_dir(c->reference_dir, FL_DATA_REFERENCE);
     if (!rs->reference_dir) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
         goto cleanup;
@@ -492,13 +489,18 @@ fl_status fl_ruleset_collect_files(const fl_rules_config *c, char ***files, size
 {
     fl_status st = FL_OK;
     if (!c->no_default_rules) {
-        char *dir = fl_rules_default_dir(c->default_rules_dir, "rules", "rules");
+        char *dir = fl_rules_default_dir(c->default_rules_dir, FL_DATA_RULES);
         if (!dir)
             return fl_error_set(err, FL_ENOMEM, "out of memory");
         if (is_dir(dir))
             st = collect(dir, files, n, err);
         else if (c->default_rules_dir)
             st = fl_error_set(err, FL_EUSAGE, "cannot read rules '%s'", dir);
+        else
+            st = fl_error_set(err, FL_EUSAGE,
+                              "the default rule suite is not at '%s' (reinstall factlint, set "
+                              "FACTLINT_DATA_DIR, or use --no-default-rules)",
+                              dir);
         fl_free(dir);
         if (st)
             return st;
