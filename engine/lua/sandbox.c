@@ -5,6 +5,7 @@
 
 #include <lualib.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #define REG_REAL_G     "fl.realG"
@@ -309,6 +310,95 @@ static int sb_rep(lua_State *L)
     return 1;
 }
 
+/* Lua patterns run inside C, where the instruction hook cannot stop them,
+ * and backtrack: k repetitions ('*', '+', '-') can cost n^k steps at each of
+ * n start positions, and each '?' doubles that.  A call whose worst case is
+ * over FL_SANDBOX_PATTERN_STEPS is refused before it starts ("regex" rule
+ * error); factlint.re (PCRE2, with match limits) has no such ceiling. */
+#define FL_SANDBOX_PATTERN_STEPS 4e10
+
+static double pattern_cost(const char *p, size_t lp, size_t n)
+{
+    int reps = 0, opts = 0;
+    for (size_t i = 0; i < lp;) {
+        /* one single-character class: %x, [set], or a plain character */
+        if (p[i] == '%') {
+            if (i + 1 < lp && p[i + 1] == 'b') {
+                i += 4; /* %bxy: balanced match, linear */
+                continue;
+            }
+            if (i + 1 < lp && p[i + 1] == 'f') {
+                i += 2; /* %f[set]: a frontier, then its set below */
+                if (i < lp && p[i] == '[') {
+                    i++;
+                    if (i < lp && p[i] == '^')
+                        i++;
+                    do {
+                        if (i < lp && p[i] == '%')
+                            i++;
+                        i++;
+                    } while (i < lp && p[i] != ']');
+                    i++;
+                }
+                continue;
+            }
+            i += 2;
+        } else if (p[i] == '[') {
+            i++;
+            if (i < lp && p[i] == '^')
+                i++;
+            do {
+                if (i < lp && p[i] == '%')
+                    i++;
+                i++;
+            } while (i < lp && p[i] != ']');
+            i++;
+        } else {
+            i++;
+        }
+        if (i < lp && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+            reps++;
+            i++;
+        } else if (i < lp && p[i] == '?') {
+            opts++;
+            i++;
+        }
+    }
+    double cost = (double)(n + 1) * ldexp(1.0, opts > 60 ? 60 : opts);
+    for (int r = 0; r < reps && cost <= FL_SANDBOX_PATTERN_STEPS; r++)
+        cost *= (double)(n + 1);
+    return cost;
+}
+
+/***
+ * string.find(s, pattern [, init [, plain]]), string.match, string.gmatch, string.gsub
+ *
+ * As in Lua, but a pattern call that could backtrack for too long on a
+ * subject this size (about n^(k+1) steps for k repetitions '*', '+', '-' on
+ * an n-byte subject, doubled for each '?', over 4e10) is refused with a
+ * "regex" rule error: use factlint.re, whose PCRE2 matching has limits.
+ * Plain find (the fourth argument true) is never refused.
+ */
+static int sb_pattern(lua_State *L)
+{
+    size_t n, lp;
+    luaL_checklstring(L, 1, &n);
+    const char *p = luaL_checklstring(L, 2, &lp);
+    bool plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+    if (!plain) {
+        double cost = pattern_cost(p, lp, n);
+        if (cost > FL_SANDBOX_PATTERN_STEPS)
+            return fl_sandbox_raise(L, FL_RERR_REGEX,
+                                    "Lua pattern '%.40s' on a subject of %zu bytes could "
+                                    "backtrack for too long; use factlint.re",
+                                    p, n);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /***
  * string.dump(f)
  *
@@ -481,6 +571,13 @@ static int sb_setup(lua_State *L)
     lua_getfield(L, s, "rep");
     lua_pushcclosure(L, sb_rep, 1);
     lua_setfield(L, s, "rep");
+    static const char *const patterned[] = {"find", "match", "gmatch", "gsub", NULL};
+    for (const char *const *f = patterned; *f; f++) {
+        lua_getfield(L, s, *f);
+        lua_pushboolean(L, !strcmp(*f, "find")); /* only find has a plain mode */
+        lua_pushcclosure(L, sb_pattern, 2);
+        lua_setfield(L, s, *f);
+    }
     lua_pushcfunction(L, string_funcs[1].func);
     lua_setfield(L, s, "dump");
     lua_pushliteral(L, "");

@@ -227,6 +227,7 @@ static const hostile_case hostile[] = {
     {"memory_pcall", "memory", 0},
     {"deep_recursion", "memory", 0},
     {"catastrophic_regex", "regex", 0},
+    {"lua_pattern", "regex", 0},
     {"million_reports", "report", 0},
     {"global_write", "runtime", 0},
     {"undeclared_global", "runtime", 0},
