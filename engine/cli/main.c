@@ -1,5 +1,6 @@
 /* factlint - a fact-checking consistency engine for news text: entry point. */
 #include "cli/cli.h"
+#include "cli/mapreduce.h"
 #include "lua/ruleset.h"
 #include "re/re.h"
 
@@ -15,6 +16,9 @@ static const struct command {
     {"extract", fl_cmd_extract, "write the facts found in articles as JSON Lines"},
     {"rules", fl_cmd_rules, "list the rules with their id, severity and summary"},
     {"test", fl_cmd_test, "run the tests that rule files carry"},
+    {"map", fl_cmd_map, "streaming map step: articles (JSONL) in, keyed lines out"},
+    {"reduce", fl_cmd_reduce, "streaming reduce step: run corpus rules once per key"},
+    {"merge", fl_cmd_merge, "streaming merge step: reduced lines in, reports out"},
 };
 
 static void usage(FILE *fp)

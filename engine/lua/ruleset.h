@@ -155,4 +155,51 @@ fl_status fl_rules_test(const fl_rules_config *c, fl_test_extract_fn extract, vo
 
 const char *fl_lua_version(void); /* LUA_RELEASE, e.g. "Lua 5.4.4" */
 
+/* ---- corpus rules across processes (corpus_io.c, docs/scale.md) ----------
+ *
+ * `factlint map` writes the facts each corpus rule's key() kept as lines
+ *   c:RULE:KEY<TAB>{"rule":..,"key":..,"article":..,"path":..,"ordinal":..,
+ *                  "fact":"<fact JSON>","sentence":..,"loc":{..}}
+ * (KEY with '%', control bytes and DEL written as %XX so a line never holds
+ * a tab or newline of its own); `factlint reduce` reads back the lines of one
+ * key and runs the rule's check once on them.  Within a key, facts are
+ * ordered by (article id, path, offset, index in the article), which does not
+ * depend on how the corpus was split. */
+
+/* Appends one line per fact w kept for corpus rules to out, then forgets
+ * them (the worker's memory for them is reused).  FL_ENOMEM only. */
+fl_status fl_rule_worker_write_kept(fl_rule_worker *w, fl_strbuf *out, fl_error *err);
+
+/* Appends s with '%', bytes below 0x20 and 0x7f written as %XX. */
+int fl_corpus_escape_key(fl_strbuf *out, const char *s);
+
+typedef struct fl_corpus_reducer fl_corpus_reducer;
+
+/* A reducer over rs (which must outlive it): one rule worker. */
+fl_corpus_reducer *fl_corpus_reducer_new(const fl_ruleset *rs, fl_error *err);
+void fl_corpus_reducer_free(fl_corpus_reducer *r);
+
+/* Adds the JSON value of one "c:" line to the pending group.  Every line of
+ * a group names the same rule and key: a different one is FL_EUSAGE, as is a
+ * rule that is not a loaded, enabled corpus rule; bad JSON is FL_EPARSE. */
+fl_status fl_corpus_reducer_add(fl_corpus_reducer *r, const char *json, size_t len,
+                                fl_error *err);
+
+/* Runs the rule once on the pending group, appending findings, rule errors
+ * and rule health to out.  The group stays readable (fl_corpus_reducer_sentence)
+ * until fl_corpus_reducer_clear.  Non-OK only for FL_ENOMEM. */
+fl_status fl_corpus_reducer_run(fl_corpus_reducer *r, fl_audit *out, fl_error *err);
+
+/* The rule id and key of the pending group (NULL when it is empty). */
+const char *fl_corpus_reducer_rule(const fl_corpus_reducer *r);
+const char *fl_corpus_reducer_key(const fl_corpus_reducer *r);
+
+/* The sentence holding a finding's primary fact (what its fingerprint
+ * hashes), found by article id and span among the pending group; NULL when
+ * none matches. */
+const char *fl_corpus_reducer_sentence(const fl_corpus_reducer *r, const fl_finding *f,
+                                       size_t *len);
+
+void fl_corpus_reducer_clear(fl_corpus_reducer *r);
+
 #endif
