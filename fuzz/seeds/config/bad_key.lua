@@ -1,0 +1,1 @@
+return { rulez = {"rules"}, limits = {memory_mb = -1} }

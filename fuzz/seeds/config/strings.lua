@@ -1,0 +1,1 @@
+return { enable = {string.rep("x", 1000)}, severity = {[""] = "warning"}, options = {a = 1} }
