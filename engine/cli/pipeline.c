@@ -5,7 +5,9 @@
 #include "core/pool.h"
 #include "core/strbuf.h"
 
+#include <dirent.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@ typedef struct shared {
     fl_status fatal;
     fl_error fatal_err;
     size_t done;
+    unsigned long long bytes_done, bytes_total; /* for the ETA; total 0 when unknown */
     struct timespec start, last_progress;
 } shared;
 
@@ -85,8 +88,15 @@ static void progress(shared *sh)
     if (total < 1.0 || since < 0.25)
         return;
     clock_gettime(CLOCK_MONOTONIC, &sh->last_progress);
-    fprintf(stderr, "\r\033[Kfactlint: %zu articles, %.0f/s, %zu findings", sh->done,
-            (double)sh->done / total, sh->au->n_findings);
+    double mbs = (double)sh->bytes_done / 1e6 / total;
+    fprintf(stderr, "\r\033[Kfactlint: %zu articles, %.0f/s, %.1f MB/s, %zu findings", sh->done,
+            (double)sh->done / total, mbs, sh->au->n_findings);
+    if (sh->bytes_total && sh->bytes_done && sh->bytes_done < sh->bytes_total) {
+        double left = (double)(sh->bytes_total - sh->bytes_done) / ((double)sh->bytes_done / total);
+        fprintf(stderr, ", %.0f%%, ETA %ld:%02ld",
+                100.0 * (double)sh->bytes_done / (double)sh->bytes_total, (long)left / 60,
+                (long)left % 60);
+    }
     fflush(stderr);
 }
 
@@ -168,6 +178,7 @@ record:
         }
     }
     sh->done++;
+    sh->bytes_done += a->text_len;
     progress(sh);
     pthread_mutex_unlock(&sh->mu);
     fl_audit_release(&part);
@@ -196,6 +207,34 @@ static void add_skipped(shared *sh, size_t seq, const fl_error *err)
     pthread_mutex_unlock(&sh->mu);
 }
 
+/* Adds up the sizes of the regular files under path (bounded walk: it only
+ * feeds the progress line's ETA, so it gives up quietly past a limit). */
+static void add_sizes(const char *path, unsigned long long *total, size_t *budget, int depth)
+{
+    struct stat sb;
+    if (!*budget || depth > 64 || stat(path, &sb))
+        return;
+    (*budget)--;
+    if (S_ISREG(sb.st_mode)) {
+        *total += (unsigned long long)sb.st_size;
+        return;
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return;
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) && *budget) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096];
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < sizeof sub)
+            add_sizes(sub, total, budget, depth + 1);
+    }
+    closedir(d);
+}
+
 fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
 {
     shared sh;
@@ -205,6 +244,13 @@ fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
     pthread_mutex_init(&sh.mu, NULL);
     clock_gettime(CLOCK_MONOTONIC, &sh.start);
     sh.last_progress = sh.start;
+    if (cfg->progress) {
+        size_t budget = 200000;
+        for (size_t i = 0; i < cfg->n_paths; i++)
+            add_sizes(cfg->paths[i], &sh.bytes_total, &budget, 0);
+        if (!budget)
+            sh.bytes_total = 0; /* too many files to count: no ETA */
+    }
     size_t jobs = cfg->jobs ? cfg->jobs : 1;
     worker *workers = fl_calloc(jobs, sizeof *workers);
     void **ctx = fl_calloc(jobs, sizeof *ctx);
