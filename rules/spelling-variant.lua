@@ -138,7 +138,10 @@ local function classify(w)
     if e then
         return e.family, e.variant, e.kind
     end
-    -- -ise/-ize, -yse/-yze and their derivatives
+    -- -ise/-ize, -yse/-yze and their derivatives (most words have neither)
+    if not w:find("[iy][sz]", 4) then
+        return nil
+    end
     local stem, letter, ending = w:match("^(%a%a%a+)([iy])[sz](e[sdr]?s?)$")
     if not stem then
         stem, letter, ending = w:match("^(%a%a%a+)([iy])[sz](ing)$")
@@ -160,8 +163,11 @@ local function classify(w)
     return base .. "z", z == "s" and "british" or "american", "British/American"
 end
 
-local COMPUTING = { "computer", "software", "coding", "programmer", "programming", "algorithm",
-    "app", "apps", "hacker", "code", "developer", "microsoft", "linux", "windows" }
+local COMPUTING = {}
+for _, w in ipairs({ "computer", "software", "coding", "programmer", "programming", "algorithm",
+    "app", "apps", "hacker", "code", "developer", "microsoft", "linux", "windows" }) do
+    COMPUTING[w] = true
+end
 
 local DETERMINERS = { a = true, an = true, the = true, its = true, their = true, his = true,
     her = true, our = true, this = true, that = true, driving = true, operating = true,
@@ -185,6 +191,7 @@ return factlint.rule {
                 local text = article:text(p.offset, p.length)
                 local prev_end, prev_word = 0, nil
                 local pos = 1
+                local stop = 0 -- the next sentence-ending mark at or after prev_end + 1
                 while true do
                     local s, e = text:find("[%a][%a%-]*%a", pos)
                     if not s then
@@ -194,16 +201,16 @@ return factlint.rule {
                     local w = raw:lower()
                     -- sentence-initial: nothing but spaces, quotes and brackets since the
                     -- last sentence end (or the paragraph start)
-                    local gap = text:sub(prev_end + 1, s - 1)
-                    local initial = prev_end == 0 or gap:find("[%.!?:]") ~= nil
+                    if stop and stop <= prev_end then
+                        stop = text:find("[%.!?:]", prev_end + 1)
+                    end
+                    local initial = prev_end == 0 or (stop ~= nil and stop < s)
                     -- a capitalised word inside a sentence, or one followed by another
                     -- capitalised word ("Email Systems"), is (part of) a name
                     local proper = raw:find("^%u") and (not initial
                         or text:find("^%s+%u%l", e + 1) ~= nil)
-                    for _, c in ipairs(COMPUTING) do
-                        if w == c then
-                            computing = true
-                        end
+                    if COMPUTING[w] then
+                        computing = true
                     end
                     local lookup = w
                     if w == "per" then
