@@ -31,15 +31,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
 
-# Limits for the big page (2,225 articles, 22,250 findings, 22.5 MB).  On a
-# two-core machine shared with builds it measured DOMContentLoaded 2.6-5.9 s,
-# first article open 130-180 ms, a filter change about 110 ms and 'j' 30-70 ms.
-# The limits leave room for a busy CI machine but catch work that grows
-# faster than the page (a quadratic filter or a body rendered for every article).
-BIG_DCL_MS = 15000
-BIG_OPEN_MS = 1500
-BIG_FILTER_MS = 3000
-BIG_KEY_MS = 1000
+# The big page (2,225 articles, 22,250 findings, 22.5 MB) is checked for
+# behaviour only.  Its load, open, filter and key timings are printed for the
+# record, never asserted: the machines are shared and noisy, so speed is
+# measured by benchmarks (docs/performance.md), not by timed tests.
 
 
 class Checks:
@@ -373,8 +368,6 @@ def check_big(c, b, gen, out, n):
           "(%.0f ms from navigate to load, seen from the test)"
           % (n, len(report["findings"]), os.path.getsize(os.path.join(big, "big.html")) / 1e6,
              nav["dcl"], nav["load"], wall))
-    c.check(nav["dcl"] < BIG_DCL_MS, "big: DOMContentLoaded in %.0f ms (limit %d)"
-            % (nav["dcl"], BIG_DCL_MS))
     c.equal(page.eval("document.querySelectorAll('li.fi').length"),
             len(shown_findings(report)), "big: finding items = findings in the JSON")
     # First article open: from the click to the next frame after the body is in.
@@ -390,15 +383,12 @@ def check_big(c, b, gen, out, n):
     marks = page.eval("document.querySelector('details.art').querySelectorAll('mark.f[id]')"
                       ".length")
     print("big: first article open: %.1f ms (%d highlights)" % (ms, marks))
-    c.check(ms < BIG_OPEN_MS and marks > 0,
-            "big: first article opens in %.1f ms (limit %d)" % (ms, BIG_OPEN_MS))
+    c.check(marks > 0, "big: the first article opens with its highlights")
     # A severity filter over every finding, and a key press.
     ms = page.eval("new Promise(function(res){var b=document.querySelector('input.fsev');"
                    "var t0=performance.now();b.click();requestAnimationFrame(function(){"
                    "setTimeout(function(){res(performance.now()-t0);},0);});})")
     print("big: severity filter: %.1f ms" % ms)
-    c.check(ms < BIG_FILTER_MS, "big: a filter change takes %.1f ms (limit %d)"
-            % (ms, BIG_FILTER_MS))
     reset_filters(page)
     blur(page)
     page.eval("window.__key=null;document.addEventListener('keydown',function(){var t0="
@@ -408,8 +398,8 @@ def check_big(c, b, gen, out, n):
     wait_for(page, "window.__key!==null", "the 'j' key on the big page", 30000)
     ms = page.eval("window.__key")
     print("big: 'j' to the next finding: %.1f ms" % ms)
-    c.check(ms < BIG_KEY_MS and page.eval("document.activeElement.tagName") == "MARK",
-            "big: 'j' moves focus in %.1f ms (limit %d)" % (ms, BIG_KEY_MS))
+    c.check(page.eval("document.activeElement.tagName") == "MARK",
+            "big: 'j' moves focus to a finding")
     errs = page.exceptions()
     c.check(not errs, "big: no script errors on the page", repr(errs))
     page.eval("window.scrollTo(0,0)")
