@@ -84,16 +84,16 @@ static int cmp_fact_ptr(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-void fl_facts_sort(fl_facts *fs)
+fl_status fl_facts_sort(fl_facts *fs)
 {
     size_t n = fs->n;
     if (n < 2)
-        return;
+        return FL_OK;
     bool sorted = true;
     for (size_t i = 1; i < n && sorted; i++)
         sorted = cmp_fact(&fs->items[i - 1], &fs->items[i]) <= 0;
     if (sorted)
-        return;
+        return FL_OK;
     const fl_fact **order = fl_malloc(n * sizeof *order);
     size_t *where = fl_malloc(n * sizeof *where);
     fl_fact *copy = fl_malloc(n * sizeof *copy);
@@ -101,7 +101,7 @@ void fl_facts_sort(fl_facts *fs)
         fl_free(order);
         fl_free(where);
         fl_free(copy);
-        return; /* unsorted but intact */
+        return FL_ENOMEM; /* unsorted but intact */
     }
     for (size_t i = 0; i < n; i++)
         order[i] = &fs->items[i];
@@ -118,6 +118,7 @@ void fl_facts_sort(fl_facts *fs)
     fl_free(order);
     fl_free(where);
     fl_free(copy);
+    return FL_OK;
 }
 
 void fl_facts_locate(fl_facts *fs, const fl_article *a)

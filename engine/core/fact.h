@@ -103,8 +103,9 @@ fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t len
 /* Copies a string into the list's arena (NULL on ENOMEM). */
 const char *fl_facts_str(fl_facts *fs, const char *s, size_t n);
 
-/* Sorts by offset, then kind, then length (longest first); keeps `link` right. */
-void fl_facts_sort(fl_facts *fs);
+/* Sorts by offset, then kind, then length (longest first); keeps `link` right.
+ * FL_ENOMEM (list left as it was) when its scratch memory cannot be had. */
+fl_status fl_facts_sort(fl_facts *fs);
 /* Fills line, column, paragraph and sentence from offsets. */
 void fl_facts_locate(fl_facts *fs, const struct fl_article *a);
 

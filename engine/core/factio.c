@@ -166,9 +166,17 @@ static bool parse_date_value(const char *s, fl_date *d)
     return fl_date_parse_iso(s, d);
 }
 
-static const char *dup_or_null(fl_facts *fs, const char *s)
+/* A string member copied into the list's arena: NULL when absent (or of the
+ * wrong type: *ok false), *oom set when the copy failed. */
+static const char *dup_opt(fl_facts *fs, json_t *o, const char *k, bool *ok, bool *oom)
 {
-    return s ? fl_facts_str(fs, s, strlen(s)) : NULL;
+    const char *v = opt_str(o, k, ok);
+    if (!v)
+        return NULL;
+    const char *c = fl_facts_str(fs, v, strlen(v));
+    if (!c)
+        *oom = true;
+    return c;
 }
 
 static fl_status parse_fact(const char *line, size_t len, fl_facts *fs, const char **article_id,
@@ -235,27 +243,28 @@ static fl_status parse_fact(const char *line, size_t len, fl_facts *fs, const ch
     f->column = (uint32_t)column;
     f->paragraph = (uint32_t)para;
     f->sentence = (uint32_t)sent;
-    bool ok = true;
-    f->text = fl_facts_str(fs, text, text_len);
+    bool ok = true, oom = false;
+    if (!(f->text = fl_facts_str(fs, text, text_len)))
+        oom = true;
     if (kind != FL_FACT_DATE)
         f->value = opt_num(o, "value", &ok);
     f->value_max = opt_num(o, "value_max", &ok);
-    f->unit = dup_or_null(fs, opt_str(o, "unit", &ok));
-    f->qualifier = dup_or_null(fs, opt_str(o, "qualifier", &ok));
-    f->currency = dup_or_null(fs, opt_str(o, "currency", &ok));
-    f->currency_source = dup_or_null(fs, opt_str(o, "currency_source", &ok));
-    f->speaker = dup_or_null(fs, opt_str(o, "speaker", &ok));
-    f->speaker_text = dup_or_null(fs, opt_str(o, "speaker_text", &ok));
-    f->attribution = dup_or_null(fs, opt_str(o, "attribution", &ok));
+    f->unit = dup_opt(fs, o, "unit", &ok, &oom);
+    f->qualifier = dup_opt(fs, o, "qualifier", &ok, &oom);
+    f->currency = dup_opt(fs, o, "currency", &ok, &oom);
+    f->currency_source = dup_opt(fs, o, "currency_source", &ok, &oom);
+    f->speaker = dup_opt(fs, o, "speaker", &ok, &oom);
+    f->speaker_text = dup_opt(fs, o, "speaker_text", &ok, &oom);
+    f->attribution = dup_opt(fs, o, "attribution", &ok, &oom);
     f->partial = opt_bool(o, "partial", &ok);
     f->relative = opt_bool(o, "relative", &ok);
     f->resolved = opt_bool(o, "resolved", &ok);
     f->weekday_mismatch = opt_bool(o, "weekday_mismatch", &ok);
-    f->anchor = dup_or_null(fs, opt_str(o, "anchor", &ok));
-    f->name = dup_or_null(fs, opt_str(o, "name", &ok));
-    f->key = dup_or_null(fs, opt_str(o, "key", &ok));
-    f->title = dup_or_null(fs, opt_str(o, "title", &ok));
-    f->canonical = dup_or_null(fs, opt_str(o, "canonical", &ok));
+    f->anchor = dup_opt(fs, o, "anchor", &ok, &oom);
+    f->name = dup_opt(fs, o, "name", &ok, &oom);
+    f->key = dup_opt(fs, o, "key", &ok, &oom);
+    f->title = dup_opt(fs, o, "title", &ok, &oom);
+    f->canonical = dup_opt(fs, o, "canonical", &ok, &oom);
     if (kind == FL_FACT_PERCENT && f->unit && !strcmp(f->unit, "percent"))
         f->unit = NULL; /* written for every percent */
     if (kind == FL_FACT_DATE) {
@@ -305,23 +314,29 @@ static fl_status parse_fact(const char *line, size_t len, fl_facts *fs, const ch
     }
     /* unknown members are kept, in their order, and written back */
     json_t *extra = json_object();
+    if (!extra) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto done;
+    }
     const char *k;
     json_t *v;
     json_object_foreach(o, k, v)
     {
-        if (!is_known(k))
-            json_object_set(extra, k, v);
+        if (!is_known(k) && json_object_set(extra, k, v))
+            oom = true;
     }
-    if (json_object_size(extra)) {
-        char *s = json_dumps(extra, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (s) {
-            f->extra_json = fl_facts_str(fs, s, strlen(s));
-            free(s);
-        }
+    if (!oom && json_object_size(extra)) {
+        char *dump = json_dumps(extra, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!dump || !(f->extra_json = fl_facts_str(fs, dump, strlen(dump))))
+            oom = true;
+        free(dump);
     }
     json_decref(extra);
-    if (article_id)
-        *article_id = fl_facts_str(fs, json_string_value(jart), json_string_length(jart));
+    if (article_id && !oom &&
+        !(*article_id = fl_facts_str(fs, json_string_value(jart), json_string_length(jart))))
+        oom = true;
+    if (oom)
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
 done:
     if (st && fs->n > before)
         fs->n = before; /* a bad line adds no fact */

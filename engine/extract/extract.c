@@ -72,7 +72,8 @@ fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article 
         (st = fl_number_extract(x->number, c->re, a, out, err)) ||
         (st = fl_date_extract(x->date, c->re, a, out, err)))
         return st;
-    fl_facts_sort(out);
+    if (fl_facts_sort(out))
+        return fl_error_set(err, FL_ENOMEM, "out of memory sorting facts");
     fl_facts_locate(out, a);
     return FL_OK;
 }

@@ -394,7 +394,7 @@ fl_status fl_ingest_parse_html(fl_ingest_doc *doc, char *data, size_t len, fl_er
         goto cleanup;
     }
     int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-               HTML_PARSE_COMPACT;
+               HTML_PARSE_COMPACT | XML_PARSE_HUGE; /* deep nesting in scraped pages */
     d = htmlReadMemory(src, (int)srclen, a->path, utf8 ? "UTF-8" : cs, opts);
     if (!d && !utf8)
         d = htmlReadMemory(src, (int)srclen, a->path, NULL, opts);

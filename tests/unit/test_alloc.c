@@ -189,7 +189,10 @@ static fl_status scenario_facts(void)
             f->currency_source = "symbol";
         }
     }
-    fl_facts_sort(&fs);
+    if (fl_facts_sort(&fs)) {
+        st = FL_ENOMEM;
+        goto cleanup;
+    }
     for (size_t i = 1; i < fs.n; i++)
         if (fs.items[i - 1].offset > fs.items[i].offset) {
             st = FL_EINTERNAL;
