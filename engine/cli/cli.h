@@ -74,8 +74,9 @@ enum {
     "Rules:\n"                                                                                     \
     "      --rules PATH           add rules from a .lua file or a directory (repeatable)\n"        \
     "      --no-default-rules     do not load the default rule suite\n"                            \
-    "      --enable ID|TAG        enable only these rules (repeatable)\n"                          \
-    "      --disable ID|TAG       disable rules (repeatable)\n"                                    \
+    "      --enable ID|TAG        enable rules, e.g. ones a config file disabled (repeatable)\n"   \
+    "      --disable ID|TAG|all   disable rules (repeatable); disables apply first, so\n"          \
+    "                             '--disable all --enable ID' runs only ID\n"                      \
     "      --severity ID=LEVEL    override a rule's severity (error, warning, info)\n"             \
     "      --rule-option ID.KEY=VALUE  set a rule option\n"                                        \
     "      --config FILE          read settings from FILE (default: .factlint.lua found\n"         \

@@ -341,12 +341,13 @@ static bool has_tag(const fl_rule_def *d, const char *tag)
 static fl_status set_enabled(fl_ruleset *rs, const char *name, bool on, fl_error *err)
 {
     bool any = false;
+    bool all = !strcmp(name, "all") || !strcmp(name, "*");
     for (size_t i = 0; i < rs->n; i++)
-        if (!strcmp(rs->rules[i].id, name) || has_tag(&rs->rules[i], name)) {
+        if (all || !strcmp(rs->rules[i].id, name) || has_tag(&rs->rules[i], name)) {
             rs->rules[i].enabled = on;
             any = true;
         }
-    if (!any)
+    if (!any && !all)
         return fl_error_set(err, FL_EUSAGE, "unknown rule or tag '%s'", name);
     return FL_OK;
 }

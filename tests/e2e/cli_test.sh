@@ -120,6 +120,14 @@ run "$FL" extract -q -j2 -o "$T/big.facts" "$T/big.txt"
 ok "a 50 MB single line is read" eval 'eq $status 0 && [ "$(grep -c "\"kind\":\"money\"" "$T/big.facts")" -gt 50000 ]'
 
 # SIGINT and SIGTERM stop cleanly and leave no partial output file
+"$PY" - "$T/many.jsonl" <<'PYEOF'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(20000):
+        text = ("The council approved a \u00a3%d.5m plan on Monday, said Mayor Ines Kart. "
+                "\"We will build it,\" she said. Work starts in March 2016.\n\n" % (i % 90)) * 4
+        f.write(json.dumps({"id": "m%05d" % i, "date": "2015-10-21", "text": text}) + "\n")
+PYEOF
 for sig in INT TERM; do
   rm -f "$T/int.facts" "$T/int.json"
   "$FL" extract -q -j2 -o "$T/int.facts" "$T/big.txt" "$T/big.txt" "$T/big.txt" &
@@ -128,7 +136,7 @@ for sig in INT TERM; do
   kill -$sig $pid
   wait $pid
   s1=$?
-  "$FL" check -q --no-config -j2 -f json:"$T/int.json" "$T/big.txt" "$T/big.txt" "$T/big.txt" &
+  "$FL" check -q --no-config -j2 -f json:"$T/int.json" "$T/many.jsonl" "$T/many.jsonl" &
   pid=$!
   sleep 1
   kill -$sig $pid
@@ -155,6 +163,13 @@ for fmt in text json; do
   run "$FL" check --no-config -q -j4 -f "$fmt:$T/c4.$fmt" "$EX"
   ok "check -j1 and -j4: identical $fmt report" eval 'eq $s1 $status && cmp "$T/c1.$fmt" "$T/c4.$fmt"'
 done
+
+# ---- rule selection ------------------------------------------------------------
+run "$FL" check --no-config -q -f json:"$T/only.json" --disable all --enable quote.duplicate "$EX"
+ok "--disable all --enable ID runs only that rule" eval '
+  [ "$(jq_py "$T/only.json" "sorted(set(f[\"rule\"] for f in d[\"findings\"]))")" = "['"'"'quote.duplicate'"'"']" ]'
+run "$FL" check --no-config -q --disable no.such.rule "$EX"
+ok "an unknown rule id is a usage error" eval 'eq $status 2 && has "$err" "unknown rule or tag '"'"'no.such.rule'"'"'"'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
