@@ -325,12 +325,12 @@ static fl_status run_case(fl_rule_worker *w, size_t r, const tcase *c, fl_test_e
             fl_strbuf_addf(why, "cannot build article %zu: %s", k + 1, e.message);
         } else {
             a->seq = k;
-            if (!a->id) {
-                char id[64];
-                snprintf(id, sizeof id, "%s-%zu-%zu", c->valid ? "valid" : "invalid", c->index,
-                         k + 1);
-                a->id = fl_strdup(id);
-            }
+            /* the runner names each article of a case, whatever the callback
+             * called it, so multi-article cases have distinct ids */
+            char id[64];
+            snprintf(id, sizeof id, "%s-%zu-%zu", c->valid ? "valid" : "invalid", c->index, k + 1);
+            fl_free(a->id);
+            a->id = fl_strdup(id);
             if (!a->path)
                 a->path = fl_strdup("<test>");
             if (!a->id || !a->path || fl_rule_run_article(w, r, a, &facts, &au, c->options_ref))
