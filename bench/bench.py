@@ -274,7 +274,8 @@ def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes):
         w("| %s | %s |" % (k, info[k]))
     w("| load average at start / end | %s / %s |" % (" ".join(info["loadavg_start"]),
                                                      " ".join(info["loadavg_end"])))
-    w("| default rule suite | %d rules (%s) |" % (len(rules), ", ".join(rules)))
+    w("| default rule suite (rules/ copied at the start, run with `--no-default-rules --rules "
+      "COPY`) | %d rules (%s) |" % (len(rules), ", ".join(rules)))
     w("")
     w("Wall time is what the targets are about; CPU s (user+system of the process) is "
       "shown beside it because the machine is shared: when the load average is above "
@@ -436,6 +437,12 @@ def main():
     os.makedirs(tmp, exist_ok=True)
 
     info = machine_info(root, fl)
+    # The rule files are read at run time; a snapshot keeps the suite the same
+    # for every figure even while rules/ is being edited.
+    rules_dir = os.path.join(tmp, "rules")
+    shutil.rmtree(rules_dir, ignore_errors=True)
+    shutil.copytree(os.path.join(root, "rules"), rules_dir)
+    suite = ["--no-config", "--no-default-rules", "--rules", rules_dir]
     user_args, skip = [], False
     for arg in sys.argv[1:]:
         if skip:
@@ -446,7 +453,7 @@ def main():
             user_args.append(arg)
     info["invocation"] = " ".join(["bash bench/run.sh"] + user_args)
     rules = [l.split()[0] for l in subprocess.run(
-        [fl, "rules", "--no-config"], capture_output=True, text=True, cwd=tmp).stdout.splitlines()
+        [fl, "rules"] + suite, capture_output=True, text=True, cwd=tmp).stdout.splitlines()
         if l.strip()]
     try:
         figs, peer, scale = {}, {}, {}
@@ -463,8 +470,9 @@ def main():
             for j in (1, 2):
                 # exit 1 = findings, 3 = rule errors: both are normal outcomes here
                 runs = repeat(nruns, "%s check -j%d" % (name, j),
-                              [fl, "check", "--no-config", "-q", "-j", str(j),
-                               "-f", "json:" + out + ".check.json", src], ok=(0, 1, 3))
+                              [fl, "check"] + suite + ["-q", "-j", str(j),
+                                                       "-f", "json:" + out + ".check.json", src],
+                              ok=(0, 1, 3))
                 figs[(name, "check -j%d" % j)] = Figure(
                     "check", runs, nbytes, tbytes, narts, check_summary(out + ".check.json"))
             pat = os.path.join(bench_dir, "patterns.txt")
@@ -503,7 +511,7 @@ def main():
             path, nbytes, narts = gen[s]
             out = os.path.join(tmp, "out.scale.json")
             runs = repeat(nruns, "%d MB check -j2" % s,
-                          [fl, "check", "--no-config", "-q", "-j", "2", "-f", "json:" + out, path],
+                          [fl, "check"] + suite + ["-q", "-j", "2", "-f", "json:" + out, path],
                           ok=(0, 1, 3))
             scale[s] = Figure("check -j2", runs, nbytes, 0, narts, check_summary(out))
             os.unlink(out)
