@@ -157,6 +157,19 @@ fl_status fl_reader_slurp(fl_reader *r, char **data, size_t *len, fl_error *err)
     fl_status st;
     *data = NULL;
     *len = 0;
+    /* a binary file usually shows a NUL early: look before allocating its size */
+    if (!r->buf && r->size_hint > 65536 && !r->is_stdin) {
+        char head[65536];
+        ssize_t got = pread(r->fd, head, sizeof head, 0);
+        const char *z = got > 0 ? memchr(head, '\0', (size_t)got) : NULL;
+        if (z) {
+            size_t at = (size_t)(z - head);
+            fl_error_set(err, FL_EBINARY, "binary data (NUL byte) at byte %zu: not a text file",
+                         at);
+            fl_error_locate(err, r->path, 0, (long long)at);
+            return FL_EBINARY;
+        }
+    }
     /* a regular file: one allocation of its size (plus one block for growth) */
     if (!r->buf && r->size_hint) {
         r->cap = r->size_hint + 1;
@@ -164,9 +177,20 @@ fl_status fl_reader_slurp(fl_reader *r, char **data, size_t *len, fl_error *err)
             return fl_error_set(err, FL_ENOMEM, "out of memory reading '%s'", r->path);
         r->exact = true;
     }
+    size_t checked = r->start;
     while (!r->eof) {
         if ((st = fill(r, err)) != FL_OK)
             return st;
+        /* a binary file is refused at its first NUL, not after reading it whole */
+        const char *z = r->end > checked ? memchr(r->buf + checked, '\0', r->end - checked) : NULL;
+        if (z) {
+            size_t at = (size_t)(z - (r->buf + r->start));
+            fl_error_set(err, FL_EBINARY, "binary data (NUL byte) at byte %zu: not a text file",
+                         at);
+            fl_error_locate(err, r->path, 0, (long long)at);
+            return FL_EBINARY;
+        }
+        checked = r->end;
         if (r->limit && r->end - r->start > r->limit) {
             fl_error_set(err, FL_ELIMIT, "'%s' is larger than the limit of %zu bytes", r->path,
                          r->limit);
