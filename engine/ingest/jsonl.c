@@ -158,7 +158,8 @@ fl_status fl_ingest_parse_jsonl(fl_ingest_doc *doc, const char *line, size_t len
         len = n;
     }
     json_error_t jerr;
-    root = json_loadb(line, len, 0, &jerr);
+    /* a record that gives a field twice is ambiguous: which text was published? */
+    root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         fl_error_set(err, FL_EPARSE, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
         fl_error_locate(err, a->path, lineno, jerr.position >= 0 ? offset + jerr.position : -1);

@@ -195,7 +195,7 @@ cat >bad.jsonl <<'EOF'
 {"id": "good", "text": "The bank raised $40m."}
 EOF
 hostile "JSONL: duplicate keys and wrong types" 20 1024 "${EXTRACT[@]}" -o bad.facts.jsonl bad.jsonl
-check 'eq $status 2 && has "$both" "bad.jsonl:2: field '"'"'text'"'"' must be a string" && has "$both" "bad.jsonl:3: field '"'"'id'"'"'" && has "$both" "bad.jsonl:4:" && has "$(cat bad.facts.jsonl)" "\"article\":\"good\"" && has "$(cat bad.facts.jsonl)" "£7m"'
+check 'eq $status 2 && has "$both" "bad.jsonl:1: invalid JSON: duplicate object key" && has "$both" "bad.jsonl:2: field '"'"'text'"'"' must be a string" && has "$both" "bad.jsonl:3: field '"'"'id'"'"'" && has "$both" "bad.jsonl:4:" && has "$(cat bad.facts.jsonl)" "\"article\":\"good\"" && ! has "$(cat bad.facts.jsonl)" "£7m"'
 
 "$PY" -c "
 import json
