@@ -221,25 +221,33 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
         return is_alpha(UC(s, pos)) && parse_words(s, len, pos, out);
     unsigned long long mant = 0;
     int nd = 0, dec = 0;
+    int dropped = 0; /* integer digits past the 15 a double holds exactly: a power of ten */
     unsigned flags = 0;
     size_t q = pos;
     while (q < len && is_digit(UC(s, q))) {
-        mant = mant * 10 + (unsigned)(s[q++] - '0');
-        if (++nd > 15)
-            return false;
+        if (nd < 15)
+            mant = mant * 10 + (unsigned)(s[q] - '0');
+        else
+            dropped++;
+        q++;
+        if (++nd > 40)
+            return false; /* not an amount anyone writes */
     }
     if (nd <= 3)
         while (q + 3 < len && s[q] == ',' && is_digit(UC(s, q + 1)) && is_digit(UC(s, q + 2)) &&
                is_digit(UC(s, q + 3)) && (q + 4 >= len || !is_digit(UC(s, q + 4)))) {
-            mant = mant * 1000 +
-                   (unsigned)((s[q + 1] - '0') * 100 + (s[q + 2] - '0') * 10 + (s[q + 3] - '0'));
+            if (nd + 3 <= 15)
+                mant = mant * 1000 + (unsigned)((s[q + 1] - '0') * 100 + (s[q + 2] - '0') * 10 +
+                                                (s[q + 3] - '0'));
+            else
+                dropped += 3;
             nd += 3;
             q += 4;
             flags |= FL_NUM_COMMA;
-            if (nd > 15)
+            if (nd > 40)
                 return false;
         }
-    if (q + 1 < len && s[q] == '.' && is_digit(UC(s, q + 1))) {
+    if (!dropped && q + 1 < len && s[q] == '.' && is_digit(UC(s, q + 1))) {
         q++;
         flags |= FL_NUM_DECIMAL;
         while (q < len && is_digit(UC(s, q))) {
@@ -252,7 +260,10 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
     }
     out->start = pos;
     out->int_digits = nd;
-    out->raw = scaled(mant, dec, 1);
+    double big = 1;
+    for (int i = 0; i < dropped; i++)
+        big *= 10;
+    out->raw = scaled(mant, dec, big);
     out->magnitude = 1;
     out->end = q;
     out->mag_start = q;
@@ -276,7 +287,7 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
     }
     if (m > 0)
         out->magnitude = m;
-    out->value = scaled(mant, dec, out->magnitude);
+    out->value = scaled(mant, dec, out->magnitude * big);
     out->flags = flags;
     return true;
 }

@@ -170,7 +170,7 @@ check 'if [ $status = 0 ]; then has "$out" "\"text\":\"£5m\""; else has "$both"
 # ---- numbers, dates, scripts ----------------------------------------------
 printf 'The bank lost 1e999bn last year, it said on Monday.\n\nThe fund is worth \xc2\xa399999999999999999999, the report said.\n\nA loss of \xc2\xa31e999bn was ruled out.\n' >nums.txt
 hostile "numbers 1e999bn and £99999999999999999999" 20 1024 "${EXTRACT[@]}" -o nums.jsonl nums.txt
-check 'eq $status 0 && facts_ok nums.jsonl nums.txt'
+check 'eq $status 0 && facts_ok nums.jsonl nums.txt && grep -q "\"value\":9.99999999999999[0-9]*e+19,\"currency\":\"GBP\"" nums.jsonl'
 
 printf 'The contract was signed on 31 February 2015 in London.\n\nThe filing is dated 2015-13-45, the court said.\n' >dates.txt
 hostile "dates 31 February 2015 and 2015-13-45" 20 1024 "${EXTRACT[@]}" -o dates.jsonl dates.txt

@@ -56,6 +56,12 @@ static const expect cases[] = {
      NULL, NULL, NULL},
     {"Advisers will share fees of about 40m, people said.", FL_FACT_MONEY, "40m", 4e7, NONE, NULL,
      NULL, NULL, "around"},
+    {"The fund is worth \xC2\xA3"
+     "99999999999999999999, the report said.",
+     FL_FACT_MONEY,
+     "\xC2\xA3"
+     "99999999999999999999",
+     1e20, NONE, "GBP", "symbol", NULL, NULL},
     {"It reported profits of 3.5m for the year.", FL_FACT_MONEY, "3.5m", 3.5e6, NONE, NULL, NULL,
      NULL, NULL},
     {"The house was valued at 800,000 last spring.", FL_FACT_MONEY, "800,000", 800000, NONE, NULL,
