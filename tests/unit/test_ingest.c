@@ -320,7 +320,7 @@ static void test_walk_tree(void)
         {FL_EPARSE, NULL, 6}, /* text is a number */
         {FL_EPARSE, NULL, 7}, /* title is a number */
         {FL_EEMPTY, NULL, 8},
-        {FL_OK, "dup", 9},
+        {FL_EPARSE, NULL, 9}, /* a key given twice */
         {FL_OK, DATA("tree/d-wire.jsonl") ":10", 10},
         {FL_OK, DATA("tree/sub/e-note.txt"), 0},
         {FL_OK, DATA("notes.dat"), 0}, /* unknown extension, named: read as text */
