@@ -178,9 +178,11 @@ static fl_status md_headings(fl_article *a)
             continue;
         p->heading = true;
         if (!a->title) {
-            size_t e = p->length;
-            if (!single_line(s, e))
-                e = (size_t)((const char *)memchr(s, '\n', e) - s);
+            /* the heading is the paragraph's first line: it ends at "\n", "\r\n"
+             * or a lone "\r" (CR files) */
+            size_t e = 0;
+            while (e < p->length && s[e] != '\n' && s[e] != '\r')
+                e++;
             while (e > k && (s[e - 1] == '#' || is_space(s[e - 1])))
                 e--;
             size_t b = k;

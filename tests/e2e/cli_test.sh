@@ -105,6 +105,12 @@ ok "BOM, CRLF and CR: true line numbers" eval '
   [ "$(grep -c "\"text\":\"700m tonnes\",\"offset\":[0-9]*,\"length\":11,\"line\":5" <<<"$out")" = 2 ] &&
   grep -q "e-bom.txt.*\"text\":\"700m tonnes\".*\"line\":3,\"column\":18" <<<"$out"'
 
+# a Markdown heading in a CR-only file (a crash libFuzzer found: the heading's
+# end was looked for as "\n" only)
+printf '# Harbour plan\rapproved\r\rThe council met on Monday.\r' >"$T/cr-heading.md"
+run "${CHECK[@]}" -f json:"$T/cr.json" "$T/cr-heading.md"
+ok "Markdown heading with CR line endings" eval 'eq $status 0 && eq "$(jq_py "$T/cr.json" "d[\"articles\"][0][\"title\"]")" "Harbour plan"'
+
 # a 50 MB single line
 "$PY" - "$T/big.txt" <<'PYEOF'
 import sys
