@@ -1,5 +1,6 @@
 /* factlint check: the audit, the main job. */
 #include "cli/cli.h"
+#include "cli/outputs.h"
 #include "cli/pipeline.h"
 #include "core/alloc.h"
 #include "core/finding.h"
@@ -43,11 +44,6 @@ static const char check_help[] =
     "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input\n"
     "errors, 3 rule errors.\n";
 
-typedef struct output {
-    char *format;
-    char *path; /* NULL: standard output */
-} output;
-
 static int parse_jobs(const char *arg, size_t *jobs)
 {
     char *end;
@@ -63,12 +59,9 @@ int fl_cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
-        {"format", required_argument, NULL, 'f'},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
-        {"fail-on", required_argument, NULL, FL_OPT_FAIL_ON},
-        {"color", required_argument, NULL, FL_OPT_COLOR},
-        {"colour", required_argument, NULL, FL_OPT_COLOR},
+        FL_CLI_OUTPUT_LONGOPTS,
         {"baseline", required_argument, NULL, FL_OPT_BASELINE},
         {"write-baseline", required_argument, NULL, FL_OPT_WRITE_BASELINE},
         {"date", required_argument, NULL, FL_OPT_DATE},
@@ -83,10 +76,8 @@ int fl_cmd_check(int argc, char **argv)
     fl_run_config run;
     memset(&run, 0, sizeof run);
     run.jobs = fl_pool_cpu_count();
-    output *outputs = NULL;
-    size_t n_outputs = 0;
-    fl_severity fail_on = FL_SEV_ERROR;
-    fl_color_mode color = FL_COLOR_AUTO;
+    fl_cli_outputs outputs;
+    fl_cli_outputs_init(&outputs);
     const char *baseline = NULL, *write_baseline = NULL;
     bool quiet = false;
     int status = FL_EXIT_USAGE;
@@ -102,6 +93,8 @@ int fl_cmd_check(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":hf:j:q", longopts, NULL)) != -1) {
         int r = fl_cli_rule_option("check", &rules, c, optarg);
+        if (r == 0)
+            r = fl_cli_output_option("check", &outputs, c, optarg);
         if (r < 0)
             goto cleanup;
         if (r > 0)
@@ -111,34 +104,6 @@ int fl_cmd_check(int argc, char **argv)
             fputs(check_help, stdout);
             status = FL_EXIT_OK;
             goto cleanup;
-        case 'f': {
-            const char *colon = strchr(optarg, ':');
-            size_t n = colon ? (size_t)(colon - optarg) : strlen(optarg);
-            char *name = fl_strndup(optarg, n);
-            if (!name || !fl_report_format_known(name)) {
-                fl_cli_usage_error("check",
-                                   "unknown format '%s' (text, json, sarif, junit, "
-                                   "markdown, html)",
-                                   name ? name : optarg);
-                fl_free(name);
-                goto cleanup;
-            }
-            if (colon && !colon[1]) {
-                fl_free(name);
-                fl_cli_usage_error("check", "--format %s: wants a file name after ':'", optarg);
-                goto cleanup;
-            }
-            output *o = fl_realloc(outputs, (n_outputs + 1) * sizeof *o);
-            if (!o) {
-                fl_free(name);
-                goto cleanup;
-            }
-            outputs = o;
-            outputs[n_outputs].format = name;
-            outputs[n_outputs].path = colon ? fl_strdup(colon + 1) : NULL;
-            n_outputs++;
-            break;
-        }
         case 'j':
             if (parse_jobs(optarg, &run.jobs)) {
                 fl_cli_usage_error("check", "--jobs wants a number from 1 to 256, not '%s'",
@@ -148,31 +113,6 @@ int fl_cmd_check(int argc, char **argv)
             break;
         case 'q':
             quiet = true;
-            break;
-        case FL_OPT_FAIL_ON: {
-            int s = fl_severity_from_name(optarg);
-            if (s < 0) {
-                fl_cli_usage_error("check",
-                                   "--fail-on wants error, warning, info or never, "
-                                   "not '%s'",
-                                   optarg);
-                goto cleanup;
-            }
-            fail_on = (fl_severity)s;
-            break;
-        }
-        case FL_OPT_COLOR:
-            if (!strcmp(optarg, "never"))
-                color = FL_COLOR_NEVER;
-            else if (!strcmp(optarg, "always"))
-                color = FL_COLOR_ALWAYS;
-            else if (!strcmp(optarg, "auto"))
-                color = FL_COLOR_AUTO;
-            else {
-                fl_cli_usage_error("check", "--color wants never, always or auto, not '%s'",
-                                   optarg);
-                goto cleanup;
-            }
             break;
         case FL_OPT_BASELINE:
             baseline = optarg;
@@ -230,15 +170,9 @@ int fl_cmd_check(int argc, char **argv)
     if ((status = fl_cli_rules_finish("check", &rules)))
         goto cleanup;
     status = FL_EXIT_USAGE;
-    if (!n_outputs) {
-        outputs = fl_calloc(1, sizeof *outputs);
-        if (!outputs || !(outputs[0].format = fl_strdup("text")))
-            goto cleanup;
-        n_outputs = 1;
-    }
-    for (size_t i = 0; i < n_outputs; i++)
-        if (!strcmp(outputs[i].format, "html"))
-            run.keep_text = true;
+    if (fl_cli_outputs_finish(&outputs))
+        goto cleanup;
+    run.keep_text = fl_cli_outputs_want(&outputs, "html");
 
     if (fl_extractor_new(&x, NULL, &err)) {
         fprintf(stderr, "factlint check: %s\n", err.message);
@@ -279,52 +213,16 @@ int fl_cmd_check(int argc, char **argv)
         goto cleanup;
     }
 
-    fl_report_options ro;
-    memset(&ro, 0, sizeof ro);
-    ro.color = color;
-    ro.tool_version = FL_VERSION;
-    ro.fail_on = fail_on;
-    ro.max_findings_markdown = 50;
-    const char *nc = getenv("NO_COLOR");
-    const char *term = getenv("TERM");
-    bool tty = isatty(STDOUT_FILENO);
-    ro.color_enabled =
-        color == FL_COLOR_ALWAYS ||
-        (color == FL_COLOR_AUTO && tty && !(nc && nc[0]) && !(term && !strcmp(term, "dumb")));
-    bool write_failed = false;
-    for (size_t i = 0; i < n_outputs; i++) {
-        fl_status st;
-        if (outputs[i].path) {
-            fl_report_options fo = ro;
-            fo.color_enabled = color == FL_COLOR_ALWAYS;
-            st = fl_report_write_file(outputs[i].format, outputs[i].path, &au, &fo, &err);
-        } else {
-            st = fl_report_write(outputs[i].format, stdout, &au, &ro, &err);
-            if (!st && fflush(stdout))
-                st = fl_error_set(&err, FL_EIO, "cannot write to standard output: %s",
-                                  strerror(errno));
-        }
-        if (st) {
-            char msg[2048];
-            fl_error_format(&err, msg, sizeof msg);
-            fprintf(stderr, "factlint check: %s\n", msg);
-            write_failed = true;
-        }
-    }
+    status = fl_cli_outputs_write("check", &outputs, &au);
     if (write_baseline && fl_baseline_write(write_baseline, &au, &err)) {
         char msg[2048];
         fl_error_format(&err, msg, sizeof msg);
         fprintf(stderr, "factlint check: %s\n", msg);
-        write_failed = true;
+        status = FL_EXIT_USAGE;
     }
-    status = write_failed ? FL_EXIT_USAGE : fl_report_exit_code(&au, fail_on);
 
 cleanup:
-    for (size_t i = 0; i < n_outputs; i++) {
-        fl_free(outputs[i].format);
-        fl_free(outputs[i].path);
-    }
-    fl_free(outputs);
+    fl_cli_outputs_release(&outputs);
     fl_ruleset_free(rs);
     fl_extractor_free(x);
     fl_audit_release(&au);
