@@ -86,7 +86,9 @@ static void check_string_array(lua_State *L, int t, const char *name, long line)
  * strings (usable with --enable/--disable), `url` a documentation link,
  * `description` longer prose.  `needs` lists fact kinds: an article rule is
  * skipped on articles without any fact of those kinds; a corpus rule must
- * give it, and `key(fact)` is called for each fact of those kinds.
+ * give it, and `key(fact, article)` is called for each fact of those kinds,
+ * with the fact's article (the same handle an article rule's check gets,
+ * valid only during that call) so a key can read the fact's sentence.
  * `messages` maps message ids to templates with `{{placeholders}}`;
  * `options` maps option names to defaults (number, boolean or string), which
  * --rule-option and the config file may override with a value of the same

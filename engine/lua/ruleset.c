@@ -706,13 +706,17 @@ static int body_key(lua_State *L)
     lua_pushliteral(L, "key");
     lua_rawget(L, -2);
     int fn = lua_gettop(L);
+    /* key(fact, article): the article handle is the one check() gets at article scope */
+    fl_lua_push_article(L, st);
+    int art = lua_gettop(L);
     for (size_t i = 0; i < call->facts->n; i++) {
         const fl_fact *f = &call->facts->items[i];
         if (!wants(st->def, f))
             continue;
         lua_pushvalue(L, fn);
         fl_lua_push_fact(L, st, f, call->facts, NULL);
-        lua_call(L, 1, 1);
+        lua_pushvalue(L, art);
+        lua_call(L, 2, 1);
         int t = lua_type(L, -1);
         if (t == LUA_TSTRING) {
             size_t kl;

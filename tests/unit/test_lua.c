@@ -626,6 +626,94 @@ static char *write_temp(const char *text)
     return fl_strdup(tmpl);
 }
 
+/* Runs the corpus rule in the file holding `rule` over one article with text. */
+static void corpus_key_run(const char *rule, const char *text, fl_audit *out)
+{
+    char *p = write_temp(rule);
+    const char *paths[] = {p, NULL};
+    fl_rules_config c;
+    config_for(&c, paths);
+    fl_audit load;
+    fl_audit_init(&load);
+    fl_ruleset *rs = NULL;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(rs), 1);
+    fl_rule_worker *w = fl_rule_worker_new(rs, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    fl_article *a = make_article(text, "art0", 0);
+    fl_facts fs;
+    fl_facts_init(&fs);
+    extract_simple(a, &fs);
+    CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, out, &err), FL_OK);
+    fl_facts_release(&fs);
+    fl_article_free(a);
+    CU_ASSERT_EQUAL(fl_ruleset_run_corpus(rs, &w, 1, out, &err), FL_OK);
+    fl_audit_sort(out);
+    fl_rule_worker_free(w);
+    fl_ruleset_free(rs);
+    fl_audit_release(&load);
+    fl_rules_config_release(&c);
+    unlink(p);
+    fl_free(p);
+}
+
+/* key(fact, article) gets the fact's article: a key made of the fact's
+ * sentence text groups each amount under its own sentence. */
+static void test_corpus_key_article(void)
+{
+    fl_audit out;
+    fl_audit_init(&out);
+    corpus_key_run("return factlint.rule{\n"
+                   "  id = \"test.key-article\", summary = \"key reads the article\",\n"
+                   "  scope = \"corpus\", needs = {\"money\"},\n"
+                   "  key = function(f, article)\n"
+                   "    for s in article:sentences() do\n"
+                   "      if s.index == f.sentence then\n"
+                   "        return article.id .. \": \" .. article:text(s.offset, s.length)\n"
+                   "      end\n"
+                   "    end\n"
+                   "  end,\n"
+                   "  check = function(key, facts, report)\n"
+                   "    report{message = key .. \" (\" .. #facts .. \")\", fact = facts[1]}\n"
+                   "  end,\n"
+                   "}\n",
+                   "The bill was \xC2\xA3"
+                   "5 in May.\n\nA second bill came to \xC2\xA3"
+                   "9 and then \xC2\xA3"
+                   "4.",
+                   &out);
+    if (out.n_rule_errors)
+        fprintf(stderr, "\nkey: %s\n", out.rule_errors[0].message);
+    CU_ASSERT_EQUAL(out.n_rule_errors, 0);
+    CU_ASSERT_EQUAL_FATAL(out.n_findings, 2);
+    CU_ASSERT_STRING_EQUAL(out.findings[0].message, "art0: The bill was \xC2\xA3"
+                                                    "5 in May. (1)");
+    CU_ASSERT_STRING_EQUAL(out.findings[1].message, "art0: A second bill came to \xC2\xA3"
+                                                    "9 and then \xC2\xA3"
+                                                    "4. (2)");
+    fl_audit_release(&out);
+
+    /* the handle is the call's: kept past key() it refuses to work */
+    fl_audit_init(&out);
+    corpus_key_run("local kept\n"
+                   "return factlint.rule{\n"
+                   "  id = \"test.key-kept\", summary = \"keeps the article\",\n"
+                   "  scope = \"corpus\", needs = {\"money\"},\n"
+                   "  key = function(f, article) kept = article; return \"k\" end,\n"
+                   "  check = function(key, facts, report)\n"
+                   "    report{message = kept:text(0, 3), fact = facts[1]}\n"
+                   "  end,\n"
+                   "}\n",
+                   "The bill was \xC2\xA3"
+                   "5.",
+                   &out);
+    CU_ASSERT_EQUAL(out.n_findings, 0);
+    CU_ASSERT_EQUAL_FATAL(out.n_rule_errors, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.rule_errors[0].message, "article handle used after"));
+    fl_audit_release(&out);
+}
+
 static void test_config_file(void)
 {
     char *p = write_temp("-- project config\n"
@@ -701,6 +789,7 @@ static const fl_test_case cases[] = {
     {"config overrides", test_config_overrides},
     {"util api", test_util_api},
     {"corpus scope", test_corpus},
+    {"corpus key gets the article", test_corpus_key_article},
     {"rule tests", test_rule_tests},
     {"config file", test_config_file},
     {NULL, NULL},
