@@ -149,95 +149,153 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
     }
 }
 
-static int add_str(fl_strbuf *sb, const char *key, const char *v)
+/* The writer below appends literal keys with memcpy and formats numbers by
+ * hand: it is on the hot path of `factlint extract` (one call per fact).  Its
+ * output is what printf gave before, byte for byte: integers as %zu/%u,
+ * integral values under 9e15 as %.0f, other numbers as %.17g. */
+#define ADD_LIT(sb, lit) fl_strbuf_add((sb), (lit), sizeof(lit) - 1)
+
+static int add_str(fl_strbuf *sb, const char *key_lit, size_t key_len, const char *v)
 {
-    if (fl_strbuf_addf(sb, ",\"%s\":", key))
+    if (fl_strbuf_add(sb, key_lit, key_len))
         return -1;
     if (!v)
-        return fl_strbuf_adds(sb, "null");
+        return ADD_LIT(sb, "null");
     return fl_strbuf_addch(sb, '"') || fl_strbuf_add_json_escaped(sb, v, strlen(v)) ||
            fl_strbuf_addch(sb, '"');
 }
 
-static int add_num(fl_strbuf *sb, const char *key, double v)
+static int add_num(fl_strbuf *sb, const char *key_lit, size_t key_len, double v)
 {
+    if (fl_strbuf_add(sb, key_lit, key_len))
+        return -1;
     if (isnan(v) || isinf(v))
-        return fl_strbuf_addf(sb, ",\"%s\":null", key);
-    if (v == floor(v) && fabs(v) < 9e15)
-        return fl_strbuf_addf(sb, ",\"%s\":%.0f", key, v);
-    return fl_strbuf_addf(sb, ",\"%s\":%.17g", key, v);
+        return ADD_LIT(sb, "null");
+    if (v == floor(v) && fabs(v) < 9e15) {
+        /* %.0f of an integral value: its digits, and "-0" for negative zero */
+        if (signbit(v) && fl_strbuf_addch(sb, '-'))
+            return -1;
+        return fl_strbuf_add_u64(sb, (unsigned long long)fabs(v));
+    }
+    return fl_strbuf_add_g17(sb, v);
 }
 
-static int add_bool(fl_strbuf *sb, const char *key, bool v)
+static int add_bool(fl_strbuf *sb, const char *key_lit, size_t key_len, bool v)
 {
-    return fl_strbuf_addf(sb, ",\"%s\":%s", key, v ? "true" : "false");
+    return fl_strbuf_add(sb, key_lit, key_len) || (v ? ADD_LIT(sb, "true") : ADD_LIT(sb, "false"));
+}
+
+static int add_uint(fl_strbuf *sb, const char *key_lit, size_t key_len, unsigned long long v)
+{
+    return fl_strbuf_add(sb, key_lit, key_len) || fl_strbuf_add_u64(sb, v);
+}
+
+/* ,"key": as a literal and its length */
+#define KEY(k) ",\"" k "\":", sizeof(",\"" k "\":") - 1
+
+/* An ISO date as fl_date_format writes it; by hand for the usual years. */
+static size_t format_iso(fl_date d, char *buf, size_t size)
+{
+    if (d.year < 0 || d.year > 9999 || d.precision < FL_PREC_YEAR || d.precision > FL_PREC_DAY ||
+        d.month < 0 || d.month > 99 || d.day < 0 || d.day > 99) {
+        fl_date_format(d, buf, size);
+        return strlen(buf);
+    }
+    char *p = buf;
+    *p++ = (char)('0' + d.year / 1000);
+    *p++ = (char)('0' + d.year / 100 % 10);
+    *p++ = (char)('0' + d.year / 10 % 10);
+    *p++ = (char)('0' + d.year % 10);
+    if (d.precision != FL_PREC_YEAR) {
+        *p++ = '-';
+        *p++ = (char)('0' + d.month / 10);
+        *p++ = (char)('0' + d.month % 10);
+        if (d.precision == FL_PREC_DAY) {
+            *p++ = '-';
+            *p++ = (char)('0' + d.day / 10);
+            *p++ = (char)('0' + d.day % 10);
+        }
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
 }
 
 int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
 {
     int r = 0;
-    r |= fl_strbuf_adds(sb, "{\"article\":\"");
-    r |= fl_strbuf_add_json_escaped(sb, article_id, strlen(article_id));
-    r |= fl_strbuf_addf(sb, "\",\"kind\":\"%s\"", fl_fact_kind_name(f->kind));
-    r |= add_str(sb, "text", f->text ? f->text : "");
-    r |= fl_strbuf_addf(sb, ",\"offset\":%zu,\"length\":%zu,\"line\":%u,\"column\":%u", f->offset,
-                        f->length, f->line, f->column);
-    r |= fl_strbuf_addf(sb, ",\"paragraph\":%u,\"sentence\":%u", f->paragraph, f->sentence);
+    const char *kind = fl_fact_kind_name(f->kind);
+    size_t id_len = strlen(article_id);
+    if (fl_strbuf_grow(sb, id_len + 256))
+        return -1;
+    r |= ADD_LIT(sb, "{\"article\":\"");
+    r |= fl_strbuf_add_json_escaped(sb, article_id, id_len);
+    r |= ADD_LIT(sb, "\",\"kind\":\"");
+    r |= fl_strbuf_add(sb, kind, strlen(kind));
+    r |= fl_strbuf_addch(sb, '"');
+    r |= add_str(sb, KEY("text"), f->text ? f->text : "");
+    r |= add_uint(sb, KEY("offset"), f->offset);
+    r |= add_uint(sb, KEY("length"), f->length);
+    r |= add_uint(sb, KEY("line"), f->line);
+    r |= add_uint(sb, KEY("column"), f->column);
+    r |= add_uint(sb, KEY("paragraph"), f->paragraph);
+    r |= add_uint(sb, KEY("sentence"), f->sentence);
     switch (f->kind) {
     case FL_FACT_MONEY:
-        r |= add_num(sb, "value", f->value);
+        r |= add_num(sb, KEY("value"), f->value);
         if (!isnan(f->value_max))
-            r |= add_num(sb, "value_max", f->value_max);
-        r |= add_str(sb, "currency", f->currency);
-        r |= add_str(sb, "currency_source", f->currency_source);
-        r |= add_str(sb, "qualifier", f->qualifier);
+            r |= add_num(sb, KEY("value_max"), f->value_max);
+        r |= add_str(sb, KEY("currency"), f->currency);
+        r |= add_str(sb, KEY("currency_source"), f->currency_source);
+        r |= add_str(sb, KEY("qualifier"), f->qualifier);
         if (f->link >= 0 && all && (size_t)f->link < all->n) {
             const fl_fact *o = &all->items[f->link];
-            r |= fl_strbuf_addf(sb, ",\"linked\":{\"offset\":%zu,\"length\":%zu}", o->offset,
-                                o->length);
+            r |= ADD_LIT(sb, ",\"linked\":{\"offset\":");
+            r |= fl_strbuf_add_u64(sb, o->offset);
+            r |= add_uint(sb, KEY("length"), o->length);
+            r |= fl_strbuf_addch(sb, '}');
         }
         break;
     case FL_FACT_QUANTITY:
     case FL_FACT_DURATION:
-        r |= add_num(sb, "value", f->value);
+        r |= add_num(sb, KEY("value"), f->value);
         if (!isnan(f->value_max))
-            r |= add_num(sb, "value_max", f->value_max);
-        r |= add_str(sb, "unit", f->unit);
-        r |= add_str(sb, "qualifier", f->qualifier);
+            r |= add_num(sb, KEY("value_max"), f->value_max);
+        r |= add_str(sb, KEY("unit"), f->unit);
+        r |= add_str(sb, KEY("qualifier"), f->qualifier);
         break;
     case FL_FACT_PERCENT:
-        r |= add_num(sb, "value", f->value);
+        r |= add_num(sb, KEY("value"), f->value);
         if (!isnan(f->value_max))
-            r |= add_num(sb, "value_max", f->value_max);
-        r |= add_str(sb, "unit", "percent");
-        r |= add_str(sb, "qualifier", f->qualifier);
+            r |= add_num(sb, KEY("value_max"), f->value_max);
+        r |= add_str(sb, KEY("unit"), "percent");
+        r |= add_str(sb, KEY("qualifier"), f->qualifier);
         break;
     case FL_FACT_QUOTE:
-        r |= add_str(sb, "speaker", f->speaker);
-        r |= add_str(sb, "speaker_text", f->speaker_text);
-        r |= add_str(sb, "attribution", f->attribution);
-        r |= add_bool(sb, "partial", f->partial);
+        r |= add_str(sb, KEY("speaker"), f->speaker);
+        r |= add_str(sb, KEY("speaker_text"), f->speaker_text);
+        r |= add_str(sb, KEY("attribution"), f->attribution);
+        r |= add_bool(sb, KEY("partial"), f->partial);
         break;
     case FL_FACT_DATE: {
         char iso[32];
-        fl_date_format(f->date, iso, sizeof iso);
-        r |= add_str(sb, "value", f->date.precision ? iso : NULL);
-        r |= add_str(sb, "precision",
+        format_iso(f->date, iso, sizeof iso);
+        r |= add_str(sb, KEY("value"), f->date.precision ? iso : NULL);
+        r |= add_str(sb, KEY("precision"),
                      f->date.precision ? fl_precision_name(f->date.precision) : NULL);
-        r |= add_bool(sb, "relative", f->relative);
-        r |= add_bool(sb, "resolved", f->relative ? f->resolved : f->date.precision != 0);
-        r |= add_str(sb, "anchor", f->anchor);
-        r |= add_bool(sb, "weekday_mismatch", f->weekday_mismatch);
+        r |= add_bool(sb, KEY("relative"), f->relative);
+        r |= add_bool(sb, KEY("resolved"), f->relative ? f->resolved : f->date.precision != 0);
+        r |= add_str(sb, KEY("anchor"), f->anchor);
+        r |= add_bool(sb, KEY("weekday_mismatch"), f->weekday_mismatch);
         break;
     }
     case FL_FACT_PERSON:
     case FL_FACT_ORG:
     case FL_FACT_PLACE:
-        r |= add_str(sb, "name", f->name);
-        r |= add_str(sb, "key", f->key);
-        r |= add_str(sb, "title", f->title);
+        r |= add_str(sb, KEY("name"), f->name);
+        r |= add_str(sb, KEY("key"), f->key);
+        r |= add_str(sb, KEY("title"), f->title);
         if (f->canonical)
-            r |= add_str(sb, "canonical", f->canonical);
+            r |= add_str(sb, KEY("canonical"), f->canonical);
         break;
     case FL_FACT_KIND_COUNT:
         break;

@@ -2,6 +2,9 @@
 
 #include "core/alloc.h"
 
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,44 +101,193 @@ int fl_strbuf_addf(fl_strbuf *sb, const char *fmt, ...)
     return r;
 }
 
+/* Bytes that JSON strings must escape: control characters, '"' and '\\'. */
+static const unsigned char json_esc[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                            1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, ['\\'] = 1};
+
 int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    /* worst case 6 bytes out per byte in; grow once for the common case of
+     * nothing to escape, and again only when an escape needs room */
+    if (fl_strbuf_grow(sb, n))
+        return -1;
+    const unsigned char *u = (const unsigned char *)s;
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char u[7];
+        unsigned char c = u[i];
+        if (!json_esc[c])
+            continue;
+        char esc[6];
+        size_t el = 2;
+        esc[0] = '\\';
         switch (c) {
         case '"':
-            esc = "\\\"";
+            esc[1] = '"';
             break;
         case '\\':
-            esc = "\\\\";
+            esc[1] = '\\';
             break;
         case '\n':
-            esc = "\\n";
+            esc[1] = 'n';
             break;
         case '\r':
-            esc = "\\r";
+            esc[1] = 'r';
             break;
         case '\t':
-            esc = "\\t";
+            esc[1] = 't';
             break;
         default:
-            if (c < 0x20) {
-                u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
-                u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = '\0';
-                esc = u;
-            }
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+            esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+            el = 6;
         }
-        if (esc) {
-            if (fl_strbuf_add(sb, s + start, i - start) || fl_strbuf_adds(sb, esc))
-                return -1;
-            start = i + 1;
-        }
+        if (fl_strbuf_add(sb, s + start, i - start) || fl_strbuf_add(sb, esc, el))
+            return -1;
+        start = i + 1;
     }
     return fl_strbuf_add(sb, s + start, n - start);
+}
+
+int fl_strbuf_add_u64(fl_strbuf *sb, unsigned long long v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return fl_strbuf_add(sb, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+__extension__ typedef unsigned __int128 fl_u128;
+
+static fl_u128 pow10_u128(int n)
+{
+    fl_u128 r = 1;
+    while (n-- > 0)
+        r *= 10;
+    return r;
+}
+
+/* m * 10^s / 2^shift: its floor in *q, and whether rounding to nearest with
+ * ties to even (what glibc's printf does with the exact value) goes up;
+ * m < 2^53, 0 <= s <= 22, shift < 128. */
+static bool scaled_digits(uint64_t m, int s, int shift, uint64_t *q)
+{
+    fl_u128 t = (fl_u128)m * pow10_u128(s);
+    if (shift == 0) {
+        *q = (uint64_t)t;
+        return false;
+    }
+    fl_u128 fq = t >> shift;
+    fl_u128 r = t - (fq << shift);
+    fl_u128 half = (fl_u128)1 << (shift - 1);
+    *q = (uint64_t)fq;
+    return r > half || (r == half && (fq & 1));
+}
+
+static char *strip_zeros(char *start, char *end)
+{
+    while (end > start && end[-1] == '0')
+        end--;
+    if (end > start && end[-1] == '.')
+        end--;
+    return end;
+}
+
+size_t fl_format_g17(char *buf, double v)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-6 && a < 9e15)) { /* also NaN, infinities and zero */
+        int n = snprintf(buf, 32, "%.17g", v);
+        return n < 0 ? 0 : (size_t)n;
+    }
+    int e2;
+    double fr = frexp(a, &e2); /* a = fr * 2^e2, fr in [0.5, 1) */
+    uint64_t m = (uint64_t)ldexp(fr, 53);
+    int shift = 53 - e2; /* a = m / 2^shift exactly; 0 <= shift <= 73 here */
+    if (shift < 0) {
+        int n = snprintf(buf, 32, "%.17g", v);
+        return n < 0 ? 0 : (size_t)n;
+    }
+    const uint64_t lo = 10000000000000000ULL, hi = 100000000000000000ULL; /* 1e16, 1e17 */
+    int d = (int)floor(log10(a));
+    int s = 16 - d;
+    uint64_t q = 0;
+    bool up = false;
+    for (int tries = 0; tries < 4; tries++) {
+        if (s < 0 || s > 22) {
+            int n = snprintf(buf, 32, "%.17g", v);
+            return n < 0 ? 0 : (size_t)n;
+        }
+        up = scaled_digits(m, s, shift, &q);
+        if (q >= hi)
+            s--;
+        else if (q < lo)
+            s++;
+        else
+            break;
+    }
+    q += up;
+    if (q == hi) /* rounding carried into an 18th digit */
+        q = lo, s--;
+    if (q < lo || q >= hi) {
+        int n = snprintf(buf, 32, "%.17g", v);
+        return n < 0 ? 0 : (size_t)n;
+    }
+    d = 16 - s;
+    char dig[17];
+    for (int i = 16; i >= 0; i--) {
+        dig[i] = (char)('0' + q % 10);
+        q /= 10;
+    }
+    char *p = buf;
+    if (v < 0)
+        *p++ = '-';
+    if (d < -4 || d >= 17) {
+        char *start = p;
+        *p++ = dig[0];
+        *p++ = '.';
+        memcpy(p, dig + 1, 16);
+        p = strip_zeros(start, p + 16);
+        *p++ = 'e';
+        int x = d;
+        *p++ = x < 0 ? '-' : '+';
+        if (x < 0)
+            x = -x;
+        if (x >= 100)
+            *p++ = (char)('0' + x / 100);
+        *p++ = (char)('0' + x / 10 % 10);
+        *p++ = (char)('0' + x % 10);
+    } else if (d >= 0) {
+        char *start = p;
+        memcpy(p, dig, (size_t)d + 1);
+        p += d + 1;
+        if (d < 16) {
+            *p++ = '.';
+            memcpy(p, dig + d + 1, (size_t)(16 - d));
+            p = strip_zeros(start, p + (16 - d));
+        }
+    } else {
+        char *start = p;
+        *p++ = '0';
+        *p++ = '.';
+        for (int i = 0; i < -d - 1; i++)
+            *p++ = '0';
+        memcpy(p, dig, 17);
+        p = strip_zeros(start, p + 17);
+    }
+    *p = '\0';
+    return (size_t)(p - buf);
+}
+
+int fl_strbuf_add_g17(fl_strbuf *sb, double v)
+{
+    char tmp[32];
+    size_t n = fl_format_g17(tmp, v);
+    return fl_strbuf_add(sb, tmp, n);
 }
 
 int fl_strbuf_add_xml_escaped(fl_strbuf *sb, const char *s, size_t n)

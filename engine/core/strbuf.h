@@ -19,7 +19,10 @@ typedef struct fl_strbuf {
     size_t alloc;
 } fl_strbuf;
 
-#define FL_STRBUF_INIT {fl_strbuf_empty, 0, 0}
+#define FL_STRBUF_INIT                                                                             \
+    {                                                                                              \
+        fl_strbuf_empty, 0, 0                                                                      \
+    }
 extern char fl_strbuf_empty[];
 
 void fl_strbuf_init(fl_strbuf *sb);
@@ -34,6 +37,16 @@ int fl_strbuf_addf(fl_strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 int fl_strbuf_vaddf(fl_strbuf *sb, const char *fmt, va_list ap);
 /* Appends s with JSON string escaping (no surrounding quotes). */
 int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n);
+/* Appends the decimal digits of v, as printf("%llu") would. */
+int fl_strbuf_add_u64(fl_strbuf *sb, unsigned long long v);
+/* Appends v exactly as printf("%.17g", v) does in the C locale (the digits of
+ * the exact binary value, correctly rounded).  Values from 1e-6 to 9e15 are
+ * formatted by hand with 128-bit integer arithmetic; others go through
+ * snprintf. */
+int fl_strbuf_add_g17(fl_strbuf *sb, double v);
+/* Writes the same text as fl_strbuf_add_g17 into buf (at least 32 bytes), NUL
+ * terminated; returns its length. */
+size_t fl_format_g17(char *buf, double v);
 /* Appends s with XML/HTML escaping of & < > " '. */
 int fl_strbuf_add_xml_escaped(fl_strbuf *sb, const char *s, size_t n);
 

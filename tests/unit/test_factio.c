@@ -4,6 +4,8 @@
 #include "core/finding.h"
 #include "fl_test.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +206,113 @@ static void test_missing_file(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "cannot open '/nonexistent/facts.jsonl'"));
 }
 
+/* The hand-written %.17g must print every double as glibc's printf does. */
+static void test_g17_matches_printf(void)
+{
+    uint64_t st = 0x9E3779B97F4A7C15ULL;
+    static const double special[] = {0.1,
+                                     0.5,
+                                     1e-6,
+                                     9.9999999999999995e-07,
+                                     1e-5,
+                                     1.5e-5,
+                                     0.0001,
+                                     8.999999999999999e15,
+                                     9e15,
+                                     1e16,
+                                     1e20,
+                                     -0.0,
+                                     0.0,
+                                     123456789012345.125,
+                                     2.5,
+                                     -3.25,
+                                     1e-300,
+                                     5e-324,
+                                     1.7976931348623157e308,
+                                     0.29999999999999999,
+                                     NAN,
+                                     INFINITY,
+                                     -INFINITY};
+    char want[64], got[64];
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
+        snprintf(want, sizeof want, "%.17g", special[i]);
+        fl_format_g17(got, special[i]);
+        if (strcmp(want, got)) {
+            fprintf(stderr, "g17: printf %s, fl_format_g17 %s\n", want, got);
+            bad++;
+        }
+    }
+    for (int i = 0; i < 300000; i++) {
+        st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+        double v;
+        switch (i % 4) {
+        case 0: /* any bit pattern */
+            memcpy(&v, &st, sizeof v);
+            break;
+        case 1: /* decimal fractions as a parser makes them */
+            v = (double)(st % 100000000) / pow(10, (double)(st >> 60));
+            break;
+        case 2: /* binary fractions, where ties to even matter */
+            v = ldexp((double)(st >> 11), -(int)(st % 80));
+            break;
+        default:
+            v = -(double)(st % 2000000) / 1000.0;
+        }
+        snprintf(want, sizeof want, "%.17g", v);
+        fl_format_g17(got, v);
+        if (strcmp(want, got)) {
+            if (bad < 10)
+                fprintf(stderr, "g17: printf %s, fl_format_g17 %s\n", want, got);
+            bad++;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
+/* Numbers in written facts: integral values as %.0f, others as %.17g, no
+ * value as null; strings escaped. */
+static void test_writer_numbers_and_escapes(void)
+{
+    static const struct {
+        double value, value_max;
+        const char *want;
+    } cases[] = {
+        {0.1, NAN, "\"value\":0.10000000000000001,"},
+        {-0.0, NAN, "\"value\":-0,"},
+        {7, 12.5, "\"value\":7,\"value_max\":12.5,"},
+        {1e20, NAN, "\"value\":1e+20,"},
+        {8999999999999999.0, NAN, "\"value\":8999999999999999,"},
+        {-1234.5678, NAN, "\"value\":-1234.5678,"},
+        {NAN, NAN, "\"value\":null,"},
+        {INFINITY, NAN, "\"value\":null,"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fl_facts fs;
+        fl_facts_init(&fs);
+        fl_fact *f = fl_facts_add(&fs, FL_FACT_PERCENT, 4294967296ULL, 3);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        f->text = "a\"b\\c\n\x01\x1f\x7f\t\r\xC3\xA9";
+        f->line = 4000000000u;
+        f->value = cases[i].value;
+        f->value_max = cases[i].value_max;
+        fl_strbuf sb = FL_STRBUF_INIT;
+        CU_ASSERT_EQUAL(fl_fact_write_json(&sb, "id\"1", f, &fs), 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, cases[i].want));
+        CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "{\"article\":\"id\\\"1\",\"kind\":\"percent\","
+                                              "\"text\":\"a\\\"b\\\\c\\n\\u0001\\u001f\x7f\\t\\r"
+                                              "\xC3\xA9\",\"offset\":4294967296,\"length\":3,"
+                                              "\"line\":4000000000,\"column\":0,"));
+        if (!strstr(sb.buf, cases[i].want))
+            fprintf(stderr, "writer: %s\n", sb.buf);
+        fl_strbuf_release(&sb);
+        fl_facts_release(&fs);
+    }
+}
+
 static const fl_test_case cases[] = {
+    {"%.17g by hand matches printf", test_g17_matches_printf},
+    {"writer: numbers and escapes", test_writer_numbers_and_escapes},
     {"each line round-trips", test_round_trip_lines},
     {"reader groups, links and locates", test_reader_groups_links_locations},
     {"bad lines name the problem", test_bad_lines},
