@@ -19,23 +19,14 @@ local MESSAGES = {
     first = "first printed here",
 }
 
--- Normalised words of s, punctuation dropped.
-local function words(s)
-    local out = {}
-    local n = util.normalise(s):gsub("[%p]", " ")
-    for w in n:gmatch("%S+") do
-        out[#out + 1] = w
-    end
-    return out
-end
-
--- Encodes a word list as a string with one code point per distinct word, so
--- that util.edit_distance counts word edits.
+-- Encodes a comparable form as a string with one code point per distinct
+-- word, so that util.edit_distance counts word edits.  Built only for the
+-- rare pairs of long paragraphs that might be near repeats.
 local function encoder()
     local ids, next_id = {}, 0
-    return function(list)
+    return function(form)
         local cps = {}
-        for i, w in ipairs(list) do
+        for w in form:gmatch("%S+") do
             local id = ids[w]
             if not id then
                 id = next_id
@@ -43,7 +34,7 @@ local function encoder()
                 ids[w] = id
             end
             -- CJK ideographs first, then a supplementary private-use plane
-            cps[i] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
+            cps[#cps + 1] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
         end
         return utf8.char(table.unpack(cps))
     end
@@ -76,56 +67,82 @@ return factlint.rule {
                 local text = article:text(p.offset, p.length)
                 -- a table's note repeated under each section is there by design
                 local note = text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]") or text:find("^%s*[Ss]ource%s*:")
-                local list = note and {} or words(text)
-                -- count words with letters: table rows of figures are not prose
-                local lettered = 0
-                for _, w in ipairs(list) do
-                    if w:find("%a%a") then
-                        lettered = lettered + 1
+                if not note then
+                    -- the comparison form: normalised words, punctuation dropped;
+                    -- whole-string C calls, not word-by-word Lua (this rule reads
+                    -- every word of every article)
+                    local form, n, profile = util.words(text)
+                    -- count words with letters: table rows of figures are not prose,
+                    -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
+                    local lettered = profile.lettered
+                    if profile.capitals * 2 > lettered then
+                        lettered = 0
                     end
-                end
-                -- a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
-                local caps = 0
-                for w in text:gmatch("%u%u+") do
-                    caps = caps + 1
-                end
-                if caps * 2 > lettered then
-                    lettered = 0
-                end
-                if lettered >= options.min_words then
-                    local numbers = {}
-                    for _, w in ipairs(list) do
-                        if w:find("^%d") then
-                            numbers[#numbers + 1] = w
-                        end
+                    if lettered >= options.min_words then
+                        paras[#paras + 1] = {
+                            offset = p.offset,
+                            length = p.length,
+                            n = n,
+                            lettered = lettered,
+                            numbers = profile.figures,
+                            form = form,
+                        }
                     end
-                    paras[#paras + 1] = {
-                        offset = p.offset,
-                        length = p.length,
-                        n = #list,
-                        lettered = lettered,
-                        numbers = table.concat(numbers, " "),
-                        code = encode(list),
-                    }
                 end
             end
         end
+        -- Only paragraphs with the same words, or long ones with the same
+        -- figures, can match: index the earlier ones by those, so that an
+        -- article's paragraphs are not all compared pairwise.
         local reported = {}
-        for j = 2, #paras do
+        local by_form, by_numbers = {}, {}
+        local near_min = options.near_min_words
+        for j = 1, #paras do
             local b = paras[j]
-            for i = 1, j - 1 do
+            local long = b.lettered >= near_min
+            local cands = {}
+            for _, i in ipairs(by_form[b.form] or {}) do
+                cands[#cands + 1] = i
+            end
+            if long then
+                for _, i in ipairs(by_numbers[b.numbers] or {}) do
+                    if paras[i].form ~= b.form then
+                        cands[#cands + 1] = i
+                    end
+                end
+                table.sort(cands)
+            end
+            local list = by_form[b.form]
+            if not list then
+                list = {}
+                by_form[b.form] = list
+            end
+            list[#list + 1] = j
+            if long then
+                list = by_numbers[b.numbers]
+                if not list then
+                    list = {}
+                    by_numbers[b.numbers] = list
+                end
+                list[#list + 1] = j
+            end
+            for _, i in ipairs(cands) do
                 local a = paras[i]
                 if not reported[i] then
                     local longer = math.max(a.n, b.n)
                     local allowed = math.floor(longer * (1 - options.similarity) + 1e-9)
                     -- near repeats: long paragraphs with the same figures only; two
                     -- parallel sentences with different figures are a pattern
-                    if a.code ~= b.code and (a.lettered < options.near_min_words
+                    if a.form ~= b.form and (a.lettered < options.near_min_words
                         or b.lettered < options.near_min_words or a.numbers ~= b.numbers) then
                         allowed = -1
                     end
                     if allowed >= 0 and math.abs(a.n - b.n) <= allowed then
-                        local d = a.code == b.code and 0
+                        if a.form ~= b.form then
+                            a.code = a.code or encode(a.form)
+                            b.code = b.code or encode(b.form)
+                        end
+                        local d = a.form == b.form and 0
                             or util.edit_distance(a.code, b.code, allowed)
                         if d <= allowed then
                             local line = article:locate(a.offset)

@@ -103,27 +103,95 @@ static int fold_space(fl_strbuf *sb, const char *s, size_t n, bool lower)
     return 0;
 }
 
+/* utf8proc's mapping of s[0..n): NFKC, case folded, marks stripped, default
+ * ignorables dropped, punctuation lumped. */
+static utf8proc_ssize_t map_utf8proc(const char *s, size_t n, utf8proc_uint8_t **out)
+{
+    return utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, out,
+                        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                            UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP);
+}
+
+/*
+ * Maps mostly-ASCII text without sending every character through utf8proc:
+ * ASCII is lower-cased in place and only each run of non-ASCII characters
+ * goes to utf8proc.  This gives the same text as mapping the whole string,
+ * because no ASCII character composes with what follows it: a combining mark
+ * after an ASCII letter is stripped (UTF8PROC_STRIPMARK) before composition,
+ * case folding and compatibility decomposition work character by character,
+ * and no canonical composition has an ASCII second character.  test_core
+ * compares the two on mixed text.
+ */
+static int map_runs(fl_strbuf *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && (unsigned char)s[j] < 0x80)
+            j++;
+        if (j > i) {
+            if (fl_strbuf_grow(out, j - i))
+                return -1;
+            for (size_t k = i; k < j; k++) {
+                char c = s[k];
+                out->buf[out->len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            out->buf[out->len] = '\0';
+            i = j;
+        }
+        while (j < n && (unsigned char)s[j] >= 0x80)
+            j++;
+        if (j > i) {
+            utf8proc_uint8_t *mapped = NULL;
+            utf8proc_ssize_t m = map_utf8proc(s + i, j - i, &mapped);
+            if (m < 0)
+                return -1;
+            int rc = fl_strbuf_add(out, mapped, (size_t)m);
+            free(mapped); /* utf8proc allocates with malloc */
+            if (rc)
+                return -1;
+            i = j;
+        }
+    }
+    return 0;
+}
+
 int fl_normalize_append(fl_strbuf *sb, const char *s, size_t n)
 {
     if (is_ascii(s, n))
         return fold_space(sb, s, n, true);
     if (fl_utf8_validate(s, n) != n || n > (size_t)INT32_MAX)
         return -1;
-    utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t m =
-        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &mapped,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                         UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP);
-    if (m < 0)
-        return -1;
+    fl_strbuf mapped = FL_STRBUF_INIT;
     size_t before = sb->len;
-    int rc = fold_space(sb, (const char *)mapped, (size_t)m, false);
-    free(mapped); /* utf8proc allocates with malloc */
-    if (rc < 0) {
+    int rc = map_runs(&mapped, s, n);
+    if (!rc)
+        rc = fold_space(sb, mapped.buf ? mapped.buf : "", mapped.len, false);
+    fl_strbuf_release(&mapped);
+    if (rc < 0 && sb->buf) {
         sb->len = before;
         sb->buf[before] = '\0';
     }
     return rc;
+}
+
+/* The whole-string mapping map_runs must agree with (for tests). */
+char *fl_normalize_reference(const char *s, size_t n)
+{
+    if (fl_utf8_validate(s, n) != n || n > (size_t)INT32_MAX)
+        return NULL;
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t m = map_utf8proc(s, n, &mapped);
+    if (m < 0)
+        return NULL;
+    fl_strbuf sb = FL_STRBUF_INIT;
+    int rc = fold_space(&sb, (const char *)mapped, (size_t)m, false);
+    free(mapped);
+    if (rc < 0) {
+        fl_strbuf_release(&sb);
+        return NULL;
+    }
+    return fl_strbuf_detach(&sb, NULL);
 }
 
 char *fl_normalize(const char *s, size_t n)

@@ -41,6 +41,11 @@ char *fl_normalize(const char *s, size_t n);
  * out or s is not valid UTF-8 (sb is then left as it was). */
 int fl_normalize_append(fl_strbuf *sb, const char *s, size_t n);
 
+/* The same normal form computed by sending the whole string through utf8proc
+ * (fl_normalize sends only the non-ASCII runs).  Slower; kept so that tests can
+ * check that the two agree.  Returns NULL on invalid UTF-8 or ENOMEM. */
+char *fl_normalize_reference(const char *s, size_t n);
+
 /*
  * Damerau-Levenshtein distance (optimal string alignment: insertions,
  * deletions, substitutions and transpositions of adjacent characters, each

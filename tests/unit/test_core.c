@@ -4,6 +4,7 @@
 #include "core/date.h"
 #include "core/fact.h"
 #include "core/finding.h"
+#include "core/normalize.h"
 #include "core/pool.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
@@ -31,13 +32,16 @@ static void test_utf8_validate(void)
 {
     CU_ASSERT_EQUAL(fl_utf8_validate("abc", 3), 3);
     CU_ASSERT_EQUAL(fl_utf8_validate("caf\xC3\xA9", 5), 5);
-    CU_ASSERT_EQUAL(fl_utf8_validate("ab\xC3", 3), 2);        /* truncated */
-    CU_ASSERT_EQUAL(fl_utf8_validate("a\xC0\xAF", 3), 1);     /* overlong */
-    CU_ASSERT_EQUAL(fl_utf8_validate("\xED\xA0\x80", 3), 0);  /* surrogate */
+    CU_ASSERT_EQUAL(fl_utf8_validate("ab\xC3", 3), 2);       /* truncated */
+    CU_ASSERT_EQUAL(fl_utf8_validate("a\xC0\xAF", 3), 1);    /* overlong */
+    CU_ASSERT_EQUAL(fl_utf8_validate("\xED\xA0\x80", 3), 0); /* surrogate */
     CU_ASSERT_EQUAL(fl_utf8_validate("abcdefghij\xFF", 11), 10);
     size_t n, r;
-    char *fixed = fl_utf8_repair("a\xFF" "b", 3, &n, &r);
-    CU_ASSERT_STRING_EQUAL(fixed, "a\xEF\xBF\xBD" "b");
+    char *fixed = fl_utf8_repair("a\xFF"
+                                 "b",
+                                 3, &n, &r);
+    CU_ASSERT_STRING_EQUAL(fixed, "a\xEF\xBF\xBD"
+                                  "b");
     CU_ASSERT_EQUAL(r, 1);
     fl_free(fixed);
 }
@@ -97,7 +101,9 @@ static void test_lines_crlf(void)
 
 static void test_columns_in_characters(void)
 {
-    fl_article *a = article_from("\xC2\xA3" "5bn and \xE2\x82\xAC" "3m");
+    fl_article *a = article_from("\xC2\xA3"
+                                 "5bn and \xE2\x82\xAC"
+                                 "3m");
     uint32_t line, col;
     fl_article_locate(a, strstr(a->text, "\xE2\x82\xAC") - a->text, &line, &col);
     CU_ASSERT_EQUAL(col, 10);
@@ -116,10 +122,12 @@ static void test_bom_and_binary(void)
     memcpy(b, "a\0b", 4);
     CU_ASSERT_EQUAL(fl_article_set_text(a, b, 3, false, &err), FL_EBINARY);
     CU_ASSERT_EQUAL(err.offset, 1);
-    char *u = fl_strdup("ab\xFF" "cd");
+    char *u = fl_strdup("ab\xFF"
+                        "cd");
     CU_ASSERT_EQUAL(fl_article_set_text(a, u, 5, false, &err), FL_EUTF8);
     CU_ASSERT_EQUAL(err.offset, 2);
-    u = fl_strdup("ab\xFF" "cd");
+    u = fl_strdup("ab\xFF"
+                  "cd");
     CU_ASSERT_EQUAL(fl_article_set_text(a, u, 5, true, &err), FL_OK);
     CU_ASSERT_EQUAL(a->utf8_replaced, 1);
     fl_article_free(a);
@@ -127,7 +135,8 @@ static void test_bom_and_binary(void)
 
 static void test_paragraphs(void)
 {
-    fl_article *a = article_from("Title here\n\nFirst para line one\nline two.\n\n\n  Second para.  \n");
+    fl_article *a =
+        article_from("Title here\n\nFirst para line one\nline two.\n\n\n  Second para.  \n");
     CU_ASSERT_EQUAL_FATAL(a->n_paragraphs, 3);
     CU_ASSERT_EQUAL(strncmp(a->text + a->paragraphs[2].offset, "Second para.", 12), 0);
     CU_ASSERT_EQUAL(a->paragraphs[2].length, 12);
@@ -158,14 +167,12 @@ static void test_sentences(void)
                            "Mr. Smith met Dr. Jones at 3.5 p.m. in the U.S. Capitol.");
     CU_ASSERT_STRING_EQUAL(sentence(a, 1, buf, sizeof buf), "Prices rose 2.5% on Monday.");
     CU_ASSERT_STRING_EQUAL(sentence(a, 2, buf, sizeof buf), "\"We will win.");
-    CU_ASSERT_STRING_EQUAL(sentence(a, 3, buf, sizeof buf),
-                           "They will lose,\" he said.");
+    CU_ASSERT_STRING_EQUAL(sentence(a, 3, buf, sizeof buf), "They will lose,\" he said.");
     CU_ASSERT_STRING_EQUAL(sentence(a, 4, buf, sizeof buf), "J. K. Rowling was there!");
     fl_article_free(a);
     a = article_from("\xE2\x80\x9CIt is over.\xE2\x80\x9D The vote was 12-3.");
     CU_ASSERT_EQUAL(a->n_sentences, 2);
-    CU_ASSERT_STRING_EQUAL(sentence(a, 0, buf, sizeof buf),
-                           "\xE2\x80\x9CIt is over.\xE2\x80\x9D");
+    CU_ASSERT_STRING_EQUAL(sentence(a, 0, buf, sizeof buf), "\xE2\x80\x9CIt is over.\xE2\x80\x9D");
     fl_article_free(a);
 }
 
@@ -181,7 +188,8 @@ static void test_sentence_lookup(void)
 
 static void test_facts_sort_and_json(void)
 {
-    fl_article *a = article_from("It cost $1.13bn (\xC2\xA3" "600m) in all.");
+    fl_article *a = article_from("It cost $1.13bn (\xC2\xA3"
+                                 "600m) in all.");
     fl_facts fs;
     fl_facts_init(&fs);
     fl_fact *gbp = fl_facts_add(&fs, FL_FACT_MONEY, 17, 6);
@@ -224,7 +232,6 @@ static void test_fingerprint_stable(void)
     fl_finding_fingerprint(&f, "\"We will win,\" he said.", 23, 1);
     CU_ASSERT_STRING_NOT_EQUAL(fp1, f.fingerprint);
 }
-
 
 typedef struct pool_item {
     size_t seq;
@@ -274,19 +281,55 @@ static void test_pool_order(void)
     free(four);
 }
 
-static const fl_test_case cases[] = {
-    {"utf8 validate and repair", test_utf8_validate},
-    {"dates", test_dates},
-    {"strbuf", test_strbuf},
-    {"line map with CRLF and CR", test_lines_crlf},
-    {"columns count characters", test_columns_in_characters},
-    {"BOM, NUL and invalid UTF-8", test_bom_and_binary},
-    {"paragraphs", test_paragraphs},
-    {"sentences", test_sentences},
-    {"paragraph and sentence lookup", test_sentence_lookup},
-    {"facts sort, locate and JSON", test_facts_sort_and_json},
-    {"fingerprint stability", test_fingerprint_stable},
-    {"pool keeps output order", test_pool_order},
-    {NULL, NULL}};
+/* fl_normalize maps only the non-ASCII runs through utf8proc; it must give what
+ * mapping the whole string gives, whatever sits next to the ASCII. */
+static void test_normalize_runs(void)
+{
+    static const char *const cases[] = {
+        "Sjo\xcc\x88qvist said",           /* o + combining diaeresis */
+        "e\xcc\x81t\xc3\xa9 CAFE\xcc\x81", /* e + acute, precomposed e-acute */
+        "\xe2\x80\x9cWe will,\xe2\x80\x9d she said \xe2\x80\x94 twice",
+        "\xef\xac\x81nance \xef\xbc\xa1\xef\xbc\xa2"
+        "C", /* fi ligature, full-width AB */
+        "Stra\xc3\x9f"
+        "e \xc4\xb0stanbul \xc7\x84", /* sharp s, dotted I, DZ digraph */
+        "zero\xe2\x80\x8bwidth soft\xc2\xadhyphen \xc2\xa3"
+        "5m\xc2\xa0"
+        "cash",
+        "A\xcc\x8a\xe1\x84\x80\xe1\x85\xa1 \xea\xb0\x80 end", /* A + ring, Hangul jamo */
+        "\xcc\x81leading mark and trailing e\xcc\x81",
+        "  \xe2\x80\x83"
+        "em space\tTAB\r\nline  ",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *fast = fl_normalize(cases[i], strlen(cases[i]));
+        char *ref = fl_normalize_reference(cases[i], strlen(cases[i]));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fast);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+        CU_ASSERT_STRING_EQUAL(fast, ref);
+        fl_free(fast);
+        fl_free(ref);
+    }
+    const char *in = "Sjo\xcc\x88qvist  \xe2\x80\x9cSAID\xe2\x80\x9d";
+    char *s = fl_normalize(in, strlen(in));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_STRING_EQUAL(s, "sjoqvist \"said\"");
+    fl_free(s);
+}
+
+static const fl_test_case cases[] = {{"utf8 validate and repair", test_utf8_validate},
+                                     {"dates", test_dates},
+                                     {"strbuf", test_strbuf},
+                                     {"line map with CRLF and CR", test_lines_crlf},
+                                     {"columns count characters", test_columns_in_characters},
+                                     {"BOM, NUL and invalid UTF-8", test_bom_and_binary},
+                                     {"paragraphs", test_paragraphs},
+                                     {"sentences", test_sentences},
+                                     {"paragraph and sentence lookup", test_sentence_lookup},
+                                     {"facts sort, locate and JSON", test_facts_sort_and_json},
+                                     {"fingerprint stability", test_fingerprint_stable},
+                                     {"pool keeps output order", test_pool_order},
+                                     {"normalise maps non-ASCII runs only", test_normalize_runs},
+                                     {NULL, NULL}};
 
 FL_TEST_MAIN("core", cases)
