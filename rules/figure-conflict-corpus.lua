@@ -1,0 +1,488 @@
+-- figure.conflict-corpus: the corpus half of figure.conflict.  The same
+-- measure of the same subject in the same period given two incompatible
+-- values in different articles ("Brennick Foods employs 1,200 people" in one
+-- story, "Brennick's 1,900 workers" in another of the same year).
+--
+-- key(fact, article) reads the fact's sentence the way figure.conflict does
+-- and names what the figure measures:
+--  - the measure: the workforce, jobs created or cut, or a unit (the
+--    currency for money) with the measure noun before the number (bill,
+--    budget, deficit, debt, population, toll...);
+--  - the subject: the one organisation the sentence names, else the
+--    article's main organisation (named at least twice and more often than
+--    any other); for a population, turnout or death toll the places of the
+--    sentence instead.  A sentence naming two organisations has no subject;
+--  - the places the sentence names and the rate ("a year", "per day");
+--  - the period: the years of the dates in the sentence, else the
+--    dateline's year (for a death toll, which grows by the day, the dateline
+--    itself).  An undated figure has no period and is left out unless the
+--    `undated` option is set.
+-- Figures the article half would not pair (changes, shares, lists, cuts and
+-- hiring beside a workforce) are left out, and so are figures an article
+-- itself gives two values for (figure.conflict reports those).
+--
+-- check(key, figures) reports, for each article after the first, its first
+-- figure whose approximation interval does not overlap the interval of a
+-- figure of an earlier article ("£5.6bn and counting" and "almost £6bn"
+-- overlap), relating the earlier one.
+
+local util = factlint.util
+
+local MESSAGES = {
+    conflict = "{{measure}} of {{subject}} ({{period}}) is '{{text}}' here but '{{other}}' in {{article}}",
+    other = "given as '{{text}}' here",
+}
+
+local function expand(template, data)
+    return (template:gsub("{{([%w_]+)}}", function(k)
+        return tostring(data[k])
+    end))
+end
+
+local function set_of(words)
+    local t = {}
+    for w in words:gmatch("%S+") do
+        t[w] = true
+    end
+    return t
+end
+
+-- The word lists of figure.conflict (rules/figure-conflict.lua).
+local WORKFORCE_UNITS = set_of("people workers employees staff personnel workforce")
+local JOB_UNITS = set_of("jobs posts positions roles")
+local PARTIAL = set_of("further another first more additional extra total overall already "
+    .. "remaining rest each includes include including included part")
+local CHANGE = set_of("rose rise rises rising risen fell fall falls falling fallen increase increased "
+    .. "increases increasing decrease decreased decreases decline declined declines grew grow grows "
+    .. "growth jumped jump climbed climb dropped drop drops slipped slip plunged soared surged "
+    .. "from compared compare versus vs against previous previously prior earlier ago "
+    .. "up down cut cuts cutting reduce reduced reducing raise raised raising lower lowered "
+    .. "boost boosted double doubled triple tripled halved forecast forecasts estimate estimates "
+    .. "target targets expected expects projected revised instead originally initially "
+    .. "expectation expectations predicted predicts")
+local WORKFORCE_EXCLUDE = set_of("cut cuts cutting lose losing lost laid lay layoff layoffs "
+    .. "redundant redundancies shed axe axed hire hiring hired recruit recruited add adding new "
+    .. "more extra additional temporary seasonal agency killed injured dead died evacuated rescued "
+    .. "strike striking protest protested marched")
+local MEASURE_NOUNS = set_of("bill budget deficit debt debts valuation fine "
+    .. "fines penalty compensation payout settlement bailout population turnout toll "
+    .. "subsidy overspend overrun ransom damages workforce death deaths")
+-- Measures of a place rather than of an organisation.
+local PLACE_NOUNS = set_of("population turnout toll death deaths")
+-- Measures that grow by the day: their period is the dateline, not its year.
+local DAILY_NOUNS = set_of("toll death deaths")
+-- Words that may stand between a measure noun and its figure.
+local LINK = set_of("of at is was are were be been being has have had now currently stood stands "
+    .. "stand reached reach reaches reaching totalled totaled totals totalling came comes come put "
+    .. "puts set would will could should might may to the a an some about around almost nearly "
+    .. "roughly approximately just over under more than less least which that")
+-- A sentence that names no organisation is about the article's main one only
+-- when it points back to it ("the company employs", "its workforce").
+local REFERS = set_of("company company's group group's firm firm's it its plant factory mill mine "
+    .. "bank bank's business corporation concern maker unit subsidiary chain operator retailer "
+    .. "carrier airline utility club council")
+local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
+    .. "per")
+
+local function words_of(s)
+    local out = {}
+    for w in s:lower():gmatch("[%a][%a%-']*") do
+        out[#out + 1] = w
+    end
+    return out
+end
+
+local function singular(unit)
+    if unit:sub(-3) == "ies" then
+        return unit:sub(1, -4) .. "y"
+    elseif unit:sub(-1) == "s" and unit:sub(-2) ~= "ss" then
+        return unit:sub(1, -2)
+    end
+    return unit
+end
+
+-- The rounding a plain figure allows: half a unit of its last non-zero
+-- digit, at least 0.5% and at most 5% of it.  "1,200" stands for 1,150 to
+-- 1,250, "8bn" for 7.6bn to 8.4bn, "8.16bn" for 8.12bn to 8.2bn: different
+-- articles round one figure differently.
+local function rounding(v)
+    local step = 10 ^ math.floor(math.log(v, 10))
+    local half = 0
+    for _ = 1, 12 do
+        local q = v / step
+        if math.abs(q - math.floor(q + 0.5)) < 1e-6 * q then
+            half = step / 2
+            break
+        end
+        step = step / 10
+    end
+    return math.max(v * 0.005, math.min(half, v * 0.05))
+end
+
+-- The interval a qualified figure allows (figure.conflict's, with a plain
+-- figure's rounding to its last digit).
+local function interval(f)
+    local v, q = f.value, f.qualifier
+    local hi = f.value_max or v
+    if not q then
+        return v - rounding(v), hi + rounding(hi)
+    end
+    if q == "more than" or q == "at least" or q == "or more" or q == "and counting" then
+        return v, math.huge
+    elseif q == "up to" or q == "less than" then
+        return 0, hi
+    elseif q == "almost" then
+        return v * 0.9, hi
+    elseif q == "around" then
+        return v * 0.85, hi * 1.15
+    end
+    return v * 0.995, hi * 1.005
+end
+
+local function sorted_keys(set)
+    local out = {}
+    for k in pairs(set or {}) do
+        out[#out + 1] = k
+    end
+    table.sort(out)
+    return table.concat(out, ",")
+end
+
+-- The measure of figure f in sentence s: measure id, noun, or nil.
+local function measure_of(article, f, s, text_len)
+    local sent_words = words_of(article:text(s.offset, s.length))
+    local changing = false
+    for _, w in ipairs(sent_words) do
+        if CHANGE[w] then
+            changing = true
+        end
+    end
+    local before_start = math.max(s.offset, f.offset - 60)
+    local before = words_of(article:text(before_start, f.offset - before_start))
+    -- the measure noun heads the figure: only linking words come between
+    -- ("the bill has reached", "a workforce of", not "debt repayments of")
+    local noun
+    for i = #before, math.max(1, #before - 3), -1 do
+        if MEASURE_NOUNS[before[i]] then
+            noun = before[i]
+            break
+        elseif not LINK[before[i]] then
+            break
+        end
+    end
+    local after = article:text(f.offset + f.length, math.min(16, text_len - f.offset - f.length)):lower()
+    local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
+        or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)") or after:match("^%s+(each)")
+    if rate and not RATE_WORDS[rate] then
+        rate = nil
+    end
+    for i = math.max(1, #before - 4), #before do
+        local w = before[i]
+        if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly" or w == "daily"
+            or w == "annually" then
+            rate = rate or w
+        end
+    end
+    local unit = f.kind == "money" and f.currency or (f.unit and f.unit:lower())
+    -- across articles a sentence about a change gives a value of another time,
+    -- whatever the measure
+    if not unit or changing then
+        return nil
+    end
+    if f.kind == "quantity" and WORKFORCE_UNITS[unit] then
+        local lead = table.concat(before, " ", math.max(1, #before - 2))
+        local last = before[#before] or ""
+        local employed = lead:find("employ") or lead:find("workforce") or lead:find("staff of")
+            or lead:find("payroll")
+            or (unit ~= "people" and (last == "its" or last == "their" or last == "whose"
+                or last:find("'s$")))
+        for _, w in ipairs(sent_words) do
+            if WORKFORCE_EXCLUDE[w] then
+                return nil
+            end
+        end
+        if employed then
+            return "workforce", "the workforce", rate
+        end
+    elseif f.kind == "quantity" and JOB_UNITS[unit] then
+        -- jobs created or cut are events, not a standing figure: a company
+        -- may announce several rounds in a year
+        return nil
+    elseif noun then
+        for _, w in ipairs(sent_words) do
+            if PARTIAL[w] then
+                return nil
+            end
+        end
+        -- "debts" and "debt" are one measure
+        local one = singular(noun)
+        return (f.kind == "money" and "money:" or "unit:") .. singular(unit) .. ":" .. one,
+            "the " .. one .. " in " .. unit, rate, noun
+    end
+    return nil
+end
+
+-- Keys of every figure of an article, by "offset:kind".
+local function analyse(article)
+    local sentences = {}
+    for s in article:sentences() do
+        sentences[s.index] = s
+    end
+    local orgs, org_order, places, years, mentions = {}, {}, {}, {}, {}
+    for f in article:facts() do
+        local n = f.sentence
+        if f.kind == "org" and (f.canonical or f.key) then
+            local name = util.normalise(f.canonical or f.key)
+            orgs[n] = orgs[n] or {}
+            if not orgs[n][name] then
+                orgs[n][name] = true
+                org_order[n] = (org_order[n] or 0) + 1
+            end
+            mentions[name] = (mentions[name] or 0) + 1
+        elseif f.kind == "place" and f.key then
+            places[n] = places[n] or {}
+            places[n][f.key] = true
+        elseif f.kind == "date" and f.value then
+            local y = f.value:match("^(%d%d%d%d)")
+            if y then
+                years[n] = years[n] or {}
+                years[n][y] = true
+            end
+        end
+    end
+    -- the article's main organisation: named at least twice, more than any other
+    local main, best, tie = nil, 1, false
+    for name, c in pairs(mentions) do
+        if c > best then
+            main, best, tie = name, c, false
+        elseif c == best and main then
+            tie = true
+        end
+    end
+    if tie then
+        main = nil
+    end
+    local refers = {}
+    for n, s in pairs(sentences) do
+        for _, w in ipairs(words_of(article:text(s.offset, s.length))) do
+            if REFERS[w] then
+                refers[n] = true
+            end
+        end
+    end
+    local dateline = article.dateline
+    local text_len = #article:text()
+    local figures = {}
+    for f in article:facts() do
+        if (f.kind == "quantity" or f.kind == "money") and f.value and f.value > 0
+            and f.qualifier ~= "vague" and not article:is_boilerplate(f.offset) then
+            local s = sentences[f.sentence]
+            if s and f.offset >= s.offset and f.offset + f.length <= text_len then
+                local measure, label, rate, noun = measure_of(article, f, s, text_len)
+                local subject
+                if measure and noun and PLACE_NOUNS[noun] then
+                    subject = places[f.sentence] and ("in " .. sorted_keys(places[f.sentence]))
+                elseif measure and (org_order[f.sentence] or 0) == 1 then
+                    subject = next(orgs[f.sentence])
+                elseif measure and not org_order[f.sentence] and refers[f.sentence] and main then
+                    subject = main
+                elseif measure and not org_order[f.sentence] and places[f.sentence] then
+                    -- "Ecuador's foreign debt of 8.16 billion dlrs"
+                    subject = "in " .. sorted_keys(places[f.sentence])
+                end
+                local period = sorted_keys(years[f.sentence])
+                if period == "" then
+                    period = dateline and ((noun and DAILY_NOUNS[noun]) and dateline or dateline:sub(1, 4))
+                        or "undated"
+                end
+                if subject then
+                    figures[#figures + 1] = {
+                        f = f,
+                        key = table.concat({ measure, subject, sorted_keys(places[f.sentence]), period,
+                            rate or "", label }, "|"),
+                        sentence = f.sentence,
+                    }
+                end
+            end
+        end
+    end
+    -- sentences listing several figures of one key, and keys the article
+    -- itself gives incompatible values for, are left out
+    local per_sentence, by_key = {}, {}
+    for _, x in ipairs(figures) do
+        local k = x.sentence .. "|" .. x.key
+        per_sentence[k] = (per_sentence[k] or 0) + 1
+        by_key[x.key] = by_key[x.key] or {}
+        table.insert(by_key[x.key], x)
+    end
+    local keys = {}
+    for k, xs in pairs(by_key) do
+        local lo, hi = -math.huge, math.huge
+        for _, x in ipairs(xs) do
+            local a, b = interval(x.f)
+            lo, hi = math.max(lo, a), math.min(hi, b)
+        end
+        if lo <= hi then
+            for _, x in ipairs(xs) do
+                if per_sentence[x.sentence .. "|" .. k] == 1 then
+                    keys[x.f.offset .. ":" .. x.f.kind] = k
+                end
+            end
+        end
+    end
+    return keys
+end
+
+-- key() is called for every figure of an article in one pass, with one
+-- article handle: the article is analysed once, on its first figure.
+local seen_article, seen_keys
+
+return factlint.rule {
+    id = "figure.conflict-corpus",
+    summary = "The same measure is given incompatible values in different articles (corpus half of figure.conflict)",
+    severity = "error",
+    scope = "corpus",
+    -- "figure" tags both halves: --disable figure turns them off together
+    tags = { "number", "consistency", "figure", "figure.conflict" },
+    url = "docs/rules/figure.conflict-corpus.md",
+    needs = { "quantity", "money" },
+    messages = MESSAGES,
+    options = {
+        -- pair figures of articles with no dateline and no date in the sentence
+        undated = false,
+    },
+    key = function(f, article)
+        if not rawequal(article, seen_article) then
+            seen_article, seen_keys = article, analyse(article)
+        end
+        return seen_keys[f.offset .. ":" .. f.kind]
+    end,
+    check = function(key, facts, report, options)
+        local parts, from = {}, 1
+        while #parts < 5 do
+            local bar = key:find("|", from, true)
+            if not bar then
+                return
+            end
+            parts[#parts + 1] = key:sub(from, bar - 1)
+            from = bar + 1
+        end
+        local measure, subject, places, period = parts[1], parts[2], parts[3], parts[4]
+        local label = key:sub(from)
+        if not measure or (period == "undated" and not options.undated) then
+            return
+        end
+        -- figures by article: facts come in (article, offset) order, and an
+        -- offset that does not grow starts another article
+        local runs, last_article, last_offset = {}, nil, nil
+        for _, f in ipairs(facts) do
+            if f.article ~= last_article or f.offset <= last_offset then
+                runs[#runs + 1] = {}
+            end
+            last_article, last_offset = f.article, f.offset
+            local lo, hi = interval(f)
+            table.insert(runs[#runs], { f = f, lo = lo, hi = hi })
+        end
+        local where = subject .. (places ~= "" and subject:sub(1, 3) ~= "in " and (" in " .. places) or "")
+        for j = 2, #runs do
+            local found
+            for _, b in ipairs(runs[j]) do
+                for i = 1, j - 1 do
+                    for _, a in ipairs(runs[i]) do
+                        if not found and (a.hi < b.lo or b.hi < a.lo) then
+                            found = { a = a, b = b }
+                        end
+                    end
+                end
+            end
+            if found then
+                local a, b = found.a.f, found.b.f
+                report {
+                    messageId = "conflict",
+                    data = { measure = label, subject = "'" .. where .. "'", period = period,
+                             text = b.text, other = a.text, article = a.article },
+                    fact = b,
+                    related = { { fact = a, message = expand(MESSAGES.other, { text = a.text }) } },
+                }
+            end
+        end
+    end,
+    tests = {
+        valid = {
+            -- "and counting" has no upper end: "almost £6bn" is consistent with it
+            { articles = {
+                { text = "Halvern Water Co said the repair bill has reached £5.6bn and counting.",
+                  dateline = "2021-03-01" },
+                { text = "Halvern Water Co said on Tuesday that the final bill would be almost £6bn.",
+                  dateline = "2021-03-09" },
+            } },
+            -- the same workforce, given the same way
+            { articles = {
+                { text = "Brennick Foods employs 1,200 people at its bakery in Leeds.",
+                  dateline = "2019-05-02" },
+                { text = "Brennick Foods, which employs about 1,250 people at its bakery in Leeds, "
+                    .. "said sales were steady.", dateline = "2019-09-14" },
+            } },
+            -- another year, another company, another measure noun
+            { articles = {
+                { text = "Brennick Foods employs 1,200 people at its bakery in Leeds.",
+                  dateline = "2019-05-02" },
+                { text = "Brennick Foods employs 1,900 people at its bakery in Leeds.",
+                  dateline = "2023-05-02" },
+                { text = "Talmont Dairies employs 1,900 people at its bakery in Leeds.",
+                  dateline = "2019-06-02" },
+            } },
+            -- a change, and a sentence naming two organisations, are not pairs
+            { articles = {
+                { text = "Brennick Foods employs 1,200 people at its bakery in Leeds.",
+                  dateline = "2019-05-02" },
+                { text = "Brennick Foods said its workforce rose to 1,900 people after the merger.",
+                  dateline = "2019-10-02" },
+                { text = "Brennick Foods and Talmont Dairies Ltd employ 1,900 people in Leeds.",
+                  dateline = "2019-11-02" },
+            } },
+            -- a sentence naming no organisation and not pointing back at one has
+            -- no subject; a measure noun that does not head the figure is no measure
+            { articles = {
+                { text = "Halvern Water Co said the repair bill has reached £5.6bn.",
+                  dateline = "2021-03-01" },
+                { text = "Halvern Water Co has been told to fix the tunnel.\n\n"
+                    .. "Halvern Water Co said it could pay.\n\nOfficials put the repair bill at £8.2bn.",
+                  dateline = "2021-06-01" },
+                { text = "Halvern Water Co said the repair bill payments of £1.1bn were fair.",
+                  dateline = "2021-07-01" },
+            } },
+            -- undated articles are not compared unless asked
+            { articles = {
+                { text = "Brennick Foods employs 1,200 people at its bakery in Leeds." },
+                { text = "Brennick Foods employs 1,900 people at its bakery in Leeds." },
+            } },
+        },
+        invalid = {
+            -- the same company's workforce in one year, 1,200 then 1,900
+            { articles = {
+                { text = "Brennick Foods employs 1,200 people at its bakery in Leeds.",
+                  dateline = "2019-05-02" },
+                { text = "The bakery is Leeds's biggest employer. Brennick Foods employs 1,900 people "
+                    .. "at its bakery in Leeds, the council said.", dateline = "2019-09-14" },
+              },
+              errors = { { messageId = "conflict", line = 1 } } },
+            -- the subject comes from the article when the sentence names none
+            { articles = {
+                { text = "Halvern Water Co said the repair bill has reached £5.6bn.",
+                  dateline = "2021-03-01" },
+                { text = "Halvern Water Co has been told to fix the tunnel.\n\n"
+                    .. "Halvern Water Co said it could pay.\n\nThe company put the repair bill at £8.2bn.",
+                  dateline = "2021-06-01" },
+              },
+              errors = { { messageId = "conflict", line = 5 } } },
+            -- undated articles when the option says so
+            { articles = {
+                { text = "Brennick Foods employs 1,200 people at its bakery in Leeds." },
+                { text = "Brennick Foods employs 1,900 people at its bakery in Leeds." },
+              },
+              options = { undated = true },
+              errors = { "conflict" } },
+        },
+    },
+}
