@@ -7,7 +7,13 @@
  * and "dateline" (a wire dateline such as "LONDON, June 2 -", kept as metadata
  * and as the article's dateline_text).  Every other field is kept as metadata,
  * its value serialised compactly (json_dumps, JSON_COMPACT | JSON_ENCODE_ANY).
- * Duplicate keys are allowed; the last one wins.
+ * A key given twice is FL_EPARSE.
+ *
+ * Records are read by a one-pass scanner that decodes only what the article
+ * needs (the text straight into its buffer); a record it cannot read exactly
+ * as jansson would - bad JSON, a duplicate key, a real number, a nested
+ * object - is handed to jansson, which names the error (message and column)
+ * or reads it.  Both give the same article for the same record.
  *
  * The line is checked before it is parsed: NUL bytes are FL_EBINARY and
  * invalid UTF-8 FL_EUTF8, each with the byte offset in the file (unless

@@ -385,6 +385,78 @@ static void test_jsonl_fields(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "'id'"));
 }
 
+/* The one-pass JSONL scanner: escapes, surrogate pairs and metadata dumps as
+ * jansson gives them; records it leaves to jansson read the same; every
+ * error names the record's line. */
+static void test_jsonl_scanner(void)
+{
+    fl_article *a = from_buffer(
+        "w.jsonl", FL_FORMAT_JSONL,
+        "{ \"id\" : -0 ,\t\"text\":\"Caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" a\\/b\\\\c\\tend\", "
+        "\"tags\": [ \"a\\u00e9\\/\", -0, -12, true, null, [], [\"x\\u0001\\b\\u001f\"] ],"
+        "\"note\": \"line\\nbreak \\\"quoted\\\"\", \"n\": 123456789012345678, \"\": false, "
+        "\"title\": null}\r");
+    CU_ASSERT_STRING_EQUAL(a->id, "0");
+    CU_ASSERT_STRING_EQUAL(a->text, "Caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\" a/b\\c\tend");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "tags"),
+                           "[\"a\xC3\xA9/\",0,-12,true,null,[],[\"x\\u0001\\b\\u001F\"]]");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "note"), "\"line\\nbreak \\\"quoted\\\"\"");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "n"), "123456789012345678");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, ""), "false");
+    CU_ASSERT_PTR_NULL(a->title);
+    fl_article_free(a);
+
+    /* records the scanner leaves to jansson: reals, nested objects, long integers */
+    a = from_buffer("w.jsonl", FL_FORMAT_JSONL,
+                    "{\"text\": \"x\", \"id\": 2.50, \"score\": 1e2, \"o\": {\"b\": [1], \"a\": "
+                    "\"\\u00e9\"}, \"big\": -1234567890123456789}");
+    CU_ASSERT_STRING_EQUAL(a->id, "2.5");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "score"), "100.0");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "o"), "{\"b\":[1],\"a\":\"\xC3\xA9\"}");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "big"), "-1234567890123456789");
+    fl_article_free(a);
+
+    static const struct {
+        const char *line, *msg;
+    } bad[] = {
+        {"{\"text\": \"a\\u0000b\"}", "invalid JSON"},
+        {"{\"text\": \"a\", \"text\": \"b\"}", "invalid JSON"},
+        {"{\"text\": \"a\", \"t\\u0065xt\": \"b\"}", "invalid JSON"},
+        {"{\"text\": \"a \\ud83d b\"}", "invalid JSON"},
+        {"{\"text\": \"a \\ude00 b\"}", "invalid JSON"},
+        {"{\"text\": \"a\tb\"}", "invalid JSON"},
+        {"{\"text\": \"a\\qb\"}", "invalid JSON"},
+        {"{\"text\": \"a\"} x", "invalid JSON"},
+        {"{\"text\": \"a\",}", "invalid JSON"},
+        {"{\"text\": \"a\", \"n\": 01}", "invalid JSON"},
+        {"{\"text\": \"a\", \"n\": [1,]}", "invalid JSON"},
+        {"{\"text\": \"a\"", "invalid JSON"},
+        {"[{\"text\": \"a\"}]", "not a JSON object"},
+        {"{\"text\": [\"a\"]}", "'text' must be a string"},
+        {"{\"text\": \"a\", \"title\": 5}", "'title'"},
+        {"{\"text\": \"a\", \"id\": true}", "'id'"},
+        {"{\"text\": \"a\", \"date\": \"soon\"}", "cannot parse date 'soon'"},
+        {"{\"title\": \"a\"}", "no 'text' field"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        fl_error err;
+        a = NULL;
+        fl_status st = fl_ingest_buffer("w.jsonl", FL_FORMAT_JSONL, bad[i].line,
+                                        strlen(bad[i].line), &no_opts, &a, &err);
+        CU_ASSERT_EQUAL(st, FL_EPARSE);
+        CU_ASSERT_PTR_NULL(a);
+        if (st == FL_EPARSE) {
+            CU_ASSERT_EQUAL(err.line, 1);
+            CU_ASSERT_STRING_EQUAL(err.file, "w.jsonl");
+            if (!strstr(err.message, bad[i].msg))
+                fprintf(stderr, "%s: %s\n", bad[i].line, err.message);
+            CU_ASSERT_PTR_NOT_NULL(strstr(err.message, bad[i].msg));
+        } else {
+            fl_article_free(a);
+        }
+    }
+}
+
 static void test_jsonl_utf8_and_limits(void)
 {
     make_tmpdir();
@@ -976,6 +1048,7 @@ static const fl_test_case cases[] = {
     {"html dates and title", test_html_dates_and_title},
     {"walk a tree", test_walk_tree},
     {"jsonl fields", test_jsonl_fields},
+    {"jsonl scanner", test_jsonl_scanner},
     {"jsonl utf8 and limits", test_jsonl_utf8_and_limits},
     {"stdin", test_stdin},
     {"date lines", test_date_lines},
