@@ -174,6 +174,32 @@ local DETERMINERS = { a = true, an = true, the = true, its = true, their = true,
     export = true, import = true, banking = true, broadcasting = true, gaming = true,
     mining = true, exploration = true, my = true, your = true }
 
+-- The words the check looks at, found in C (factlint.util.wordset): the
+-- listed spellings, the computing words, "per" (of "per cent") and every
+-- word ending like -ise/-ize, -yse/-yze and their inflections, which
+-- classify() then checks in full.
+local ISE_ENDINGS = { "e", "es", "ed", "er", "ess", "eds", "ers", "ing", "ation", "ations" }
+local CANDIDATES
+do
+    local list = { "per" }
+    for w in pairs(EXACT) do
+        if not w:find(" ") then
+            list[#list + 1] = w
+        end
+    end
+    for w in pairs(COMPUTING) do
+        list[#list + 1] = w
+    end
+    for _, l in ipairs({ "i", "y" }) do
+        for _, z in ipairs({ "s", "z" }) do
+            for _, e in ipairs(ISE_ENDINGS) do
+                list[#list + 1] = "*" .. l .. z .. e
+            end
+        end
+    end
+    CANDIDATES = factlint.util.wordset(list)
+end
+
 return factlint.rule {
     id = "spelling.variant",
     summary = "The same word is spelled two ways in one article",
@@ -189,25 +215,20 @@ return factlint.rule {
         for p in article:paragraphs() do
             if not p.boilerplate and p.length > 0 then
                 local text = article:text(p.offset, p.length)
-                local prev_end, prev_word = 0, nil
-                local pos = 1
-                local stop = 0 -- the next sentence-ending mark at or after prev_end + 1
-                while true do
-                    local s, e = text:find("[%a][%a%-]*%a", pos)
-                    if not s then
-                        break
+                -- only the listed words and -ise/-ize shapes, found in C: a Lua loop over
+                -- every word of every article cost more than the rest of the suite
+                for s, e, w, prev_end, prev_word in CANDIDATES:gmatch(text) do
+                    -- sentence-initial: no word yet in the paragraph, or a sentence-ending
+                    -- mark since the last word
+                    local initial = true
+                    if prev_end then
+                        local stop = text:find("[%.!?:]", prev_end + 1)
+                        initial = stop ~= nil and stop < s
                     end
-                    local raw = text:sub(s, e)
-                    local w = raw:lower()
-                    -- sentence-initial: nothing but spaces, quotes and brackets since the
-                    -- last sentence end (or the paragraph start)
-                    if stop and stop <= prev_end then
-                        stop = text:find("[%.!?:]", prev_end + 1)
-                    end
-                    local initial = prev_end == 0 or (stop ~= nil and stop < s)
                     -- a capitalised word inside a sentence, or one followed by another
                     -- capitalised word ("Email Systems"), is (part of) a name
-                    local proper = raw:find("^%u") and (not initial
+                    local c = text:byte(s)
+                    local proper = c >= 65 and c <= 90 and (not initial
                         or text:find("^%s+%u%l", e + 1) ~= nil)
                     if COMPUTING[w] then
                         computing = true
@@ -241,7 +262,6 @@ return factlint.rule {
                             v.count = v.count + 1
                         end
                     end
-                    prev_end, prev_word, pos = e, w, e + 1
                 end
             end
         end

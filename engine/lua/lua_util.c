@@ -532,6 +532,7 @@ static const luaL_Reg ref_funcs[] = {
 void fl_lua_open_util(lua_State *L)
 {
     luaL_newlib(L, util_funcs);
+    fl_lua_open_wordset(L);
     fl_sandbox_readonly(L);
     lua_setfield(L, -2, "util");
     luaL_setfuncs(L, ref_funcs, 0);

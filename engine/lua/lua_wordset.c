@@ -1,0 +1,322 @@
+/* lua_wordset.c - factlint.util.wordset: find the words of a fixed list in text without a Lua call
+ * per word.
+ *
+ * A wordset is a userdata holding an open-addressing hash table of lowercase
+ * words and the bytes of those words, all in one block from the rule state's
+ * allocator (so it counts against the state's memory ceiling and the
+ * collector frees it; no __gc needed).  Lookups hash the lowercased token in
+ * a stack buffer: scanning allocates nothing until a listed word is found.
+ */
+#include "lua/internal.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define FL_META_WORDSET "factlint.wordset"
+#define WORD_MAX        64 /* longest word a set holds, in bytes */
+
+typedef struct slot {
+    uint32_t hash;
+    uint32_t off; /* into the blob, + 1; 0 for an empty slot */
+    uint32_t len;
+} slot;
+
+typedef struct l_wordset {
+    size_t cap; /* slots, a power of two */
+    size_t n;
+    uint64_t suffix_lengths;  /* bit k set: some "*ending" entry has k bytes after the '*' */
+    uint64_t suffix_first[4]; /* bit c set: some "*ending" entry starts with byte c */
+    /* slot slots[cap] and the blob follow */
+} l_wordset;
+
+static slot *slots_of(l_wordset *w)
+{
+    return (slot *)(w + 1);
+}
+
+static char *blob_of(l_wordset *w)
+{
+    return (char *)(slots_of(w) + w->cap);
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static bool set_has(l_wordset *w, const char *s, size_t n)
+{
+    uint32_t h = hash_bytes(s, n);
+    slot *sl = slots_of(w);
+    const char *blob = blob_of(w);
+    for (size_t i = h & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
+        if (!sl[i].off)
+            return false;
+        if (sl[i].hash == h && sl[i].len == n && !memcmp(blob + sl[i].off - 1, s, n))
+            return true;
+    }
+}
+
+static size_t lower_into(char *dst, const char *s, size_t n);
+
+/* Whether the lowercase word low[0..n) is in the set, as a word or by one of
+ * the set's "*ending" entries (the word must be longer than the ending). */
+static bool set_matches(l_wordset *w, const char *low, size_t n)
+{
+    if (set_has(w, low, n))
+        return true;
+    uint64_t lengths = w->suffix_lengths;
+    char key[WORD_MAX + 1];
+    key[0] = '*';
+    for (size_t k = 1; k < n && k < 64; k++) {
+        unsigned char c = (unsigned char)low[n - k];
+        if (!(lengths & ((uint64_t)1 << k)) ||
+            !(w->suffix_first[c >> 6] & ((uint64_t)1 << (c & 63))))
+            continue;
+        memcpy(key + 1, low + n - k, k);
+        if (set_has(w, key, k + 1))
+            return true;
+    }
+    return false;
+}
+
+static size_t lower_into(char *dst, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return n;
+}
+
+/***
+ * factlint.util.wordset(words) -> wordset
+ *
+ * A set of words to look for, built once (at load time, outside check):
+ * `words` is a list of strings, compared lowercased; each at most 64 bytes.
+ * An entry that starts with '*' matches any longer word ending with the
+ * rest ("*ised" matches "organised", not "ised").
+ * `set:has(w)` tells whether w (any case) is in the set; `set:gmatch(s)`
+ * finds the set's words in a text in one pass in C, where a Lua loop over
+ * every word of an article would cost a call per word.
+ */
+static int u_wordset(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 1);
+    if (n > 1000000)
+        return luaL_error(L, "wordset: %d words is too many (at most 1000000)", (int)n);
+    size_t bytes = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, 1, i) != LUA_TSTRING)
+            return luaL_error(L, "wordset: word %d is a %s, not a string", (int)i,
+                              luaL_typename(L, -1));
+        size_t len;
+        lua_tolstring(L, -1, &len);
+        if (len == 0 || len > WORD_MAX)
+            return luaL_error(L, "wordset: word %d has %d bytes (1 to %d allowed)", (int)i,
+                              (int)len, WORD_MAX);
+        bytes += len;
+        lua_pop(L, 1);
+    }
+    size_t cap = 8;
+    while (cap < 2 * (size_t)n)
+        cap *= 2;
+    l_wordset *w = lua_newuserdatauv(L, sizeof *w + cap * sizeof(slot) + bytes, 0);
+    w->cap = cap;
+    w->n = 0;
+    w->suffix_lengths = 0;
+    memset(w->suffix_first, 0, sizeof w->suffix_first);
+    memset(slots_of(w), 0, cap * sizeof(slot));
+    char *blob = blob_of(w);
+    size_t used = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 1, i);
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        char low[WORD_MAX];
+        lower_into(low, s, len);
+        lua_pop(L, 1);
+        if (set_has(w, low, len))
+            continue;
+        if (low[0] == '*' && len > 1) {
+            unsigned char c = (unsigned char)low[1];
+            w->suffix_lengths |= (uint64_t)1 << (len - 1);
+            w->suffix_first[c >> 6] |= (uint64_t)1 << (c & 63);
+        }
+        memcpy(blob + used, low, len);
+        uint32_t h = hash_bytes(low, len);
+        slot *sl = slots_of(w);
+        size_t k = h & (cap - 1);
+        while (sl[k].off)
+            k = (k + 1) & (cap - 1);
+        sl[k].hash = h;
+        sl[k].off = (uint32_t)used + 1;
+        sl[k].len = (uint32_t)len;
+        used += len;
+        w->n++;
+    }
+    luaL_setmetatable(L, FL_META_WORDSET);
+    return 1;
+}
+
+/***
+ * wordset:has(w) -> boolean
+ *
+ * True when w, lowercased, is one of the set's words.
+ */
+static int ws_has(lua_State *L)
+{
+    l_wordset *w = luaL_checkudata(L, 1, FL_META_WORDSET);
+    size_t len;
+    const char *s = luaL_checklstring(L, 2, &len);
+    char low[WORD_MAX];
+    lua_pushboolean(L, len > 0 && len <= WORD_MAX && set_matches(w, low, lower_into(low, s, len)));
+    return 1;
+}
+
+static bool is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The next word of s at or after *pos: a letter, then letters and hyphens,
+ * ending on a letter (Lua's "%a[%a%-]*%a"; hyphens at either end of a run
+ * are not part of it, one letter alone is not a word).  Sets [*first, *last)
+ * and moves *pos past it; false when there is none. */
+static bool next_word(const char *s, size_t n, size_t *pos, size_t *first, size_t *last)
+{
+    size_t i = *pos;
+    for (;;) {
+        while (i < n && !is_letter((unsigned char)s[i]))
+            i++;
+        if (i >= n) {
+            *pos = n;
+            return false;
+        }
+        size_t start = i, end = i + 1; /* end: one past the last letter seen */
+        i++;
+        while (i < n && (is_letter((unsigned char)s[i]) || s[i] == '-')) {
+            if (s[i] != '-')
+                end = i + 1;
+            i++;
+        }
+        if (end - start >= 2) {
+            *first = start;
+            *last = end;
+            *pos = end;
+            return true;
+        }
+    }
+}
+
+static void push_lower(lua_State *L, const char *s, size_t n)
+{
+    luaL_Buffer b;
+    char *p = luaL_buffinitsize(L, &b, n);
+    lower_into(p, s, n);
+    luaL_pushresultsize(&b, n);
+}
+
+static int ws_gmatch_iter(lua_State *L)
+{
+    l_wordset *w = lua_touserdata(L, lua_upvalueindex(1));
+    size_t n;
+    const char *s = lua_tolstring(L, lua_upvalueindex(2), &n);
+    size_t pos = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+    lua_Integer prev_first = lua_tointeger(L, lua_upvalueindex(4)); /* 1-based, 0: none */
+    lua_Integer prev_last = lua_tointeger(L, lua_upvalueindex(5));
+    size_t first, last;
+    char low[WORD_MAX];
+    while (next_word(s, n, &pos, &first, &last)) {
+        size_t len = last - first;
+        bool hit = len <= WORD_MAX && set_matches(w, low, lower_into(low, s + first, len));
+        if (hit) {
+            lua_pushinteger(L, (lua_Integer)pos);
+            lua_replace(L, lua_upvalueindex(3));
+            lua_pushinteger(L, (lua_Integer)first + 1);
+            lua_replace(L, lua_upvalueindex(4));
+            lua_pushinteger(L, (lua_Integer)last);
+            lua_replace(L, lua_upvalueindex(5));
+            lua_pushinteger(L, (lua_Integer)first + 1);
+            lua_pushinteger(L, (lua_Integer)last);
+            lua_pushlstring(L, low, len);
+            if (prev_first) {
+                lua_pushinteger(L, prev_last);
+                push_lower(L, s + prev_first - 1, (size_t)(prev_last - prev_first + 1));
+            } else {
+                lua_pushnil(L);
+                lua_pushnil(L);
+            }
+            return 5;
+        }
+        prev_first = (lua_Integer)first + 1;
+        prev_last = (lua_Integer)last;
+    }
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_replace(L, lua_upvalueindex(3));
+    return 0;
+}
+
+/***
+ * wordset:gmatch(s) -> iterator
+ *
+ * `for first, last, word, prev_last, prev_word in set:gmatch(s) do ... end`
+ * visits, in order, every word of s whose lowercase form is in the set.  A
+ * word is an ASCII letter, then letters and hyphens, ending on a letter
+ * (what the Lua pattern `%a[%a%-]*%a` finds scanning left to right: one
+ * letter alone is not a word).  `first` and `last` are 1-based byte
+ * positions as from string.find, `word` is lowercased, and `prev_last`,
+ * `prev_word` describe the word just before it in s, whether in the set or
+ * not (nil for the first word).
+ */
+static int ws_gmatch(lua_State *L)
+{
+    luaL_checkudata(L, 1, FL_META_WORDSET);
+    luaL_checkstring(L, 2);
+    lua_settop(L, 2);
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, ws_gmatch_iter, 5);
+    return 1;
+}
+
+/***
+ * wordset.__len
+ *
+ * `#set` is the number of distinct words in the set.
+ */
+static int ws_len(lua_State *L)
+{
+    l_wordset *w = luaL_checkudata(L, 1, FL_META_WORDSET);
+    lua_pushinteger(L, (lua_Integer)w->n);
+    return 1;
+}
+
+static const luaL_Reg ws_methods[] = {
+    {"has", ws_has},
+    {"gmatch", ws_gmatch},
+    {NULL, NULL},
+};
+
+static const luaL_Reg ws_funcs[] = {
+    {"wordset", u_wordset},
+    {NULL, NULL},
+};
+
+void fl_lua_open_wordset(lua_State *L)
+{
+    luaL_newmetatable(L, FL_META_WORDSET);
+    luaL_newlib(L, ws_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ws_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    luaL_setfuncs(L, ws_funcs, 0);
+}
