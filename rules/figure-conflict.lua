@@ -124,7 +124,8 @@ return factlint.rule {
     summary = "The same measure is given two incompatible values",
     severity = "error",
     scope = "article",
-    tags = { "number", "consistency" },
+    -- "figure" is shared with figure.conflict-corpus: --disable figure turns off both halves
+    tags = { "number", "consistency", "figure" },
     url = "docs/rules/figure.conflict.md",
     needs = { "quantity", "money" },
     messages = MESSAGES,
