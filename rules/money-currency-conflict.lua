@@ -55,11 +55,22 @@ for w in ([[about above after again against along also among another around beca
     STOP[w] = true
 end
 
+-- A word list as find patterns, built once: { {word, pattern}, ... }.
+local function word_patterns(list)
+    local out = {}
+    for i, w in ipairs(list) do
+        out[i] = { w, "%f[%a]" .. w:gsub(" ", "%%s+") .. "%f[%A]" }
+    end
+    return out
+end
+TOTAL_WORDS = word_patterns(TOTAL_WORDS)
+DEAL_WORDS = word_patterns(DEAL_WORDS)
+POOL_WORDS = word_patterns(POOL_WORDS)
+
 local function has_word(lower, list)
-    for _, w in ipairs(list) do
-        local s = lower:find("%f[%a]" .. w:gsub(" ", "%%s+") .. "%f[%A]")
-        if s then
-            return w
+    for _, wp in ipairs(list) do
+        if lower:find(wp[2]) then
+            return wp[1]
         end
     end
     return nil
@@ -174,16 +185,40 @@ return factlint.rule {
         margin = 0.1,
     },
     check = function(article, report, options)
+        -- both checks compare amounts in two currencies: most articles have
+        -- one or none, and need nothing more
+        local currencies, distinct = {}, 0
+        for f in article:facts("money") do
+            local c = f.currency
+            if c and not currencies[c] then
+                currencies[c] = true
+                distinct = distinct + 1
+            end
+        end
+        if distinct < 2 then
+            return
+        end
         local sentences = {}
         for s in article:sentences() do
             sentences[s.index] = s
         end
-        local function sentence_of(f)
-            local s = sentences[f.sentence]
-            if not s then
-                return ""
+        -- what the checks need of a sentence, worked out once per sentence
+        local sentence_info = {}
+        local function info_of(f)
+            local info = sentence_info[f.sentence]
+            if not info then
+                local s = sentences[f.sentence]
+                local text = s and article:text(s.offset, s.length):lower() or ""
+                info = { text = text, total = has_word(text, TOTAL_WORDS) ~= nil
+                    and has_word(text, POOL_WORDS) ~= nil, noun = has_word(text, DEAL_WORDS) }
+                sentence_info[f.sentence] = info
             end
-            return article:text(s.offset, s.length):lower()
+            return info
+        end
+        local function words_of(f)
+            local info = info_of(f)
+            info.words = info.words or content_words(info.text)
+            return info.words
         end
         local dateline_year = year_of(article.dateline)
         -- years of absolute dates, by sentence
@@ -206,15 +241,13 @@ return factlint.rule {
         -- 1. a total smaller than one of its parts
         local totals, parts = {}, {}
         for _, f in ipairs(amounts) do
-            local text = sentence_of(f)
+            local info = info_of(f)
             local q = f.qualifier
-            if has_word(text, TOTAL_WORDS) and has_word(text, POOL_WORDS)
-                and q ~= "more than" and q ~= "over" and q ~= "at least" then
-                totals[#totals + 1] = { f = f, words = content_words(text) }
+            if info.total and q ~= "more than" and q ~= "over" and q ~= "at least" then
+                totals[#totals + 1] = { f = f }
             end
-            local noun = has_word(text, DEAL_WORDS)
-            if noun then
-                parts[#parts + 1] = { f = f, noun = noun, words = content_words(text) }
+            if info.noun then
+                parts[#parts + 1] = { f = f, noun = info.noun }
             end
         end
         local reported_total = {}
@@ -222,7 +255,7 @@ return factlint.rule {
             for _, p in ipairs(parts) do
                 local tf, pf = t.f, p.f
                 if not reported_total[tf.offset] and tf.currency ~= pf.currency
-                    and tf.sentence ~= pf.sentence and shares_word(t.words, p.words) then
+                    and tf.sentence ~= pf.sentence and shares_word(words_of(tf), words_of(pf)) then
                     local year = dateline_year or sentence_year[tf.sentence]
                         or sentence_year[pf.sentence]
                     local _, t_hi = bounds(tf)
