@@ -277,7 +277,9 @@ local function analyse(article)
         if (f.kind == "quantity" or f.kind == "money") and f.value and f.value > 0
             and f.qualifier ~= "vague" and not article:is_boilerplate(f.offset) then
             local s = sentences[f.sentence]
-            if s and f.offset >= s.offset and f.offset + f.length <= text_len then
+            -- under check --facts the article is a stand-in whose sentences need not be
+            -- the ones the facts were numbered against: the figure must lie in its own
+            if s and f.offset >= s.offset and f.offset + f.length <= s.offset + s.length then
                 local measure, label, rate, noun = measure_of(article, f, s, text_len)
                 local subject
                 if measure and noun and PLACE_NOUNS[noun] then

@@ -167,7 +167,9 @@ return factlint.rule {
             if (f.kind == "quantity" or f.kind == "money") and f.value and f.value > 0
                 and f.qualifier ~= "vague" and not article:is_boilerplate(f.offset) then
                 local s = sentences[f.sentence]
-                if s then
+                -- under check --facts the article is a stand-in whose sentences need not
+                -- be the ones the facts were numbered against: the figure must lie in its own
+                if s and f.offset >= s.offset and f.offset + f.length <= s.offset + s.length then
                     local sent_words = words_of(article:text(s.offset, s.length))
                     local changing = false
                     local present = {}
