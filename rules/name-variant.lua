@@ -90,30 +90,54 @@ return factlint.rule {
     check = function(article, report, options)
         -- spelling (as written) -> { raw, norm, count, first fact, full names }
         local spellings, order = {}, {}
+        local full_cache = {} -- a name's normalised words, by name (names repeat)
+        -- what a written name contributes, worked out once per distinct name:
+        -- false for all capitals, else its comparable words with their roles
+        local name_cache = {}
+        local function name_words(name)
+            local nw = name_cache[name]
+            if nw == nil then
+                nw = false
+                if not all_caps(name) then
+                    nw = {}
+                    local toks = tokens(name)
+                    for ti, raw in ipairs(toks) do
+                        if letters(raw) >= 2 and raw:find("^%u") then
+                            -- surnames and the last words of organisation names are
+                            -- compared with each other, first names with first names
+                            local role = ti == #toks and "last" or "first"
+                            nw[#nw + 1] = { raw = raw, role = role, k = role .. "|" .. raw }
+                        end
+                    end
+                end
+                name_cache[name] = nw
+            end
+            return nw
+        end
         for f in article:facts() do
-            if (f.kind == "person" or f.kind == "org") and f.name
-                and not article:is_boilerplate(f.offset) and not all_caps(f.name) then
-                local full = f.canonical or f.name
-                local full_tokens = normalised_tokens(full)
-                local toks = tokens(f.name)
-                for ti, raw in ipairs(toks) do
-                    if letters(raw) >= 2 and raw:find("^%u") then
-                        -- surnames and the last words of organisation names are
-                        -- compared with each other, first names with first names
-                        local role = ti == #toks and "last" or "first"
-                        local k = role .. "|" .. raw
-                        local s = spellings[k]
-                        if not s then
-                            s = { raw = raw, norm = util.normalise(raw), count = 0, fact = f,
-                                  fulls = {}, role = role, facts = {} }
-                            spellings[k] = s
-                            order[#order + 1] = s
-                        end
-                        s.count = s.count + 1
-                        s.facts[f.offset] = true
-                        if #full_tokens >= 2 then
-                            s.fulls[#s.fulls + 1] = full_tokens
-                        end
+            local kind = f.kind
+            local name = (kind == "person" or kind == "org") and f.name
+            local words = name and name_words(name)
+            if words and not article:is_boilerplate(f.offset) then
+                local full = f.canonical or name
+                local full_tokens = full_cache[full]
+                if not full_tokens then
+                    full_tokens = normalised_tokens(full)
+                    full_cache[full] = full_tokens
+                end
+                for _, w in ipairs(words) do
+                    local s = spellings[w.k]
+                    if not s then
+                        local norm = util.normalise(w.raw)
+                        s = { raw = w.raw, norm = norm, count = 0, fact = f,
+                              fulls = {}, role = w.role, facts = {}, first = norm:sub(1, 1) }
+                        spellings[w.k] = s
+                        order[#order + 1] = s
+                    end
+                    s.count = s.count + 1
+                    s.facts[f.offset] = true
+                    if #full_tokens >= 2 then
+                        s.fulls[#s.fulls + 1] = full_tokens
                     end
                 end
             end
@@ -159,14 +183,15 @@ return factlint.rule {
             local b = order[j]
             for i = 1, j - 1 do
                 local a = order[i]
-                local together = false -- two words of one written name
+                -- only words in the same place that start alike can be variants
+                -- (most pairs stop here, before the costlier tests)
+                if a.role ~= b.role or a.first ~= b.first then
+                    goto next_pair
+                end
                 for off in pairs(a.facts) do
                     if b.facts[off] then
-                        together = true
+                        goto next_pair -- two words of one written name
                     end
-                end
-                if a.role ~= b.role or together then
-                    goto next_pair
                 end
                 if a.norm == b.norm then
                     -- case or accents: not a capitalised first letter alone, not all capitals
