@@ -163,6 +163,7 @@ return factlint.rule {
         end
         local text_len = #article:text()
         local figures = {}
+        local sentence_words = {}
         for f in article:facts() do
             if (f.kind == "quantity" or f.kind == "money") and f.value and f.value > 0
                 and f.qualifier ~= "vague" and not article:is_boilerplate(f.offset) then
@@ -170,15 +171,20 @@ return factlint.rule {
                 -- under check --facts the article is a stand-in whose sentences need not
                 -- be the ones the facts were numbered against: the figure must lie in its own
                 if s and f.offset >= s.offset and f.offset + f.length <= s.offset + s.length then
-                    local sent_words = words_of(article:text(s.offset, s.length))
-                    local changing = false
-                    local present = {}
-                    for _, w in ipairs(sent_words) do
-                        present[w] = true
-                        if CHANGE[w] then
-                            changing = true
+                    -- a sentence's words, worked out once however many figures it has
+                    local sw = sentence_words[f.sentence]
+                    if not sw then
+                        sw = { present = {}, changing = false }
+                        sw.words = words_of(article:text(s.offset, s.length))
+                        for _, w in ipairs(sw.words) do
+                            sw.present[w] = true
+                            if CHANGE[w] then
+                                sw.changing = true
+                            end
                         end
+                        sentence_words[f.sentence] = sw
                     end
+                    local sent_words, changing, present = sw.words, sw.changing, sw.present
                     local before_start = math.max(s.offset, f.offset - 60)
                     local before = words_of(article:text(before_start, f.offset - before_start))
                     local near = {}
