@@ -153,21 +153,31 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
  * hand: it is on the hot path of `factlint extract` (one call per fact).  Its
  * output is what printf gave before, byte for byte: integers as %zu/%u,
  * integral values under 9e15 as %.0f, other numbers as %.17g. */
-#define ADD_LIT(sb, lit) fl_strbuf_add((sb), (lit), sizeof(lit) - 1)
+#define ADD_LIT(sb, lit) fl_strbuf_put((sb), (lit), sizeof(lit) - 1)
+
+static int add_digits(fl_strbuf *sb, unsigned long long v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return fl_strbuf_put(sb, p, (size_t)(tmp + sizeof tmp - p));
+}
 
 static int add_str(fl_strbuf *sb, const char *key_lit, size_t key_len, const char *v)
 {
-    if (fl_strbuf_add(sb, key_lit, key_len))
+    if (fl_strbuf_put(sb, key_lit, key_len))
         return -1;
     if (!v)
         return ADD_LIT(sb, "null");
-    return fl_strbuf_addch(sb, '"') || fl_strbuf_add_json_escaped(sb, v, strlen(v)) ||
-           fl_strbuf_addch(sb, '"');
+    return ADD_LIT(sb, "\"") || fl_strbuf_add_json_escaped(sb, v, strlen(v)) || ADD_LIT(sb, "\"");
 }
 
 static int add_num(fl_strbuf *sb, const char *key_lit, size_t key_len, double v)
 {
-    if (fl_strbuf_add(sb, key_lit, key_len))
+    if (fl_strbuf_put(sb, key_lit, key_len))
         return -1;
     if (isnan(v) || isinf(v))
         return ADD_LIT(sb, "null");
@@ -175,19 +185,19 @@ static int add_num(fl_strbuf *sb, const char *key_lit, size_t key_len, double v)
         /* %.0f of an integral value: its digits, and "-0" for negative zero */
         if (signbit(v) && fl_strbuf_addch(sb, '-'))
             return -1;
-        return fl_strbuf_add_u64(sb, (unsigned long long)fabs(v));
+        return add_digits(sb, (unsigned long long)fabs(v));
     }
     return fl_strbuf_add_g17(sb, v);
 }
 
 static int add_bool(fl_strbuf *sb, const char *key_lit, size_t key_len, bool v)
 {
-    return fl_strbuf_add(sb, key_lit, key_len) || (v ? ADD_LIT(sb, "true") : ADD_LIT(sb, "false"));
+    return fl_strbuf_put(sb, key_lit, key_len) || (v ? ADD_LIT(sb, "true") : ADD_LIT(sb, "false"));
 }
 
 static int add_uint(fl_strbuf *sb, const char *key_lit, size_t key_len, unsigned long long v)
 {
-    return fl_strbuf_add(sb, key_lit, key_len) || fl_strbuf_add_u64(sb, v);
+    return fl_strbuf_put(sb, key_lit, key_len) || add_digits(sb, v);
 }
 
 /* ,"key": as a literal and its length */
@@ -230,8 +240,8 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
     r |= ADD_LIT(sb, "{\"article\":\"");
     r |= fl_strbuf_add_json_escaped(sb, article_id, id_len);
     r |= ADD_LIT(sb, "\",\"kind\":\"");
-    r |= fl_strbuf_add(sb, kind, strlen(kind));
-    r |= fl_strbuf_addch(sb, '"');
+    r |= fl_strbuf_put(sb, kind, strlen(kind));
+    r |= ADD_LIT(sb, "\"");
     r |= add_str(sb, KEY("text"), f->text ? f->text : "");
     r |= add_uint(sb, KEY("offset"), f->offset);
     r |= add_uint(sb, KEY("length"), f->length);
@@ -250,9 +260,9 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
         if (f->link >= 0 && all && (size_t)f->link < all->n) {
             const fl_fact *o = &all->items[f->link];
             r |= ADD_LIT(sb, ",\"linked\":{\"offset\":");
-            r |= fl_strbuf_add_u64(sb, o->offset);
+            r |= add_digits(sb, o->offset);
             r |= add_uint(sb, KEY("length"), o->length);
-            r |= fl_strbuf_addch(sb, '}');
+            r |= ADD_LIT(sb, "}");
         }
         break;
     case FL_FACT_QUANTITY:
@@ -306,6 +316,6 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
         r |= fl_strbuf_addch(sb, ',');
         r |= fl_strbuf_add(sb, f->extra_json + 1, n - 2);
     }
-    r |= fl_strbuf_addch(sb, '}');
+    r |= ADD_LIT(sb, "}");
     return r ? -1 : 0;
 }

@@ -116,6 +116,19 @@ int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
+        /* eight bytes at a time while none is below 0x20, '"' or '\\' */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+            uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
+            if (hit & high)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = u[i];
         if (!json_esc[c])
             continue;

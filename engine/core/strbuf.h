@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct fl_strbuf {
     char *buf;
@@ -32,6 +33,17 @@ void fl_strbuf_reset(fl_strbuf *sb);
 int fl_strbuf_grow(fl_strbuf *sb, size_t extra);
 int fl_strbuf_add(fl_strbuf *sb, const void *data, size_t n);
 int fl_strbuf_adds(fl_strbuf *sb, const char *s);
+/* fl_strbuf_add inlined for hot paths (the fact writer): the same contract. */
+static inline int fl_strbuf_put(fl_strbuf *sb, const void *data, size_t n)
+{
+    if (sb->alloc - sb->len > n) { /* alloc == 0 wraps: never taken then */
+        memcpy(sb->buf + sb->len, data, n);
+        sb->len += n;
+        sb->buf[sb->len] = '\0';
+        return 0;
+    }
+    return fl_strbuf_add(sb, data, n);
+}
 int fl_strbuf_addch(fl_strbuf *sb, int c);
 int fl_strbuf_addf(fl_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fl_strbuf_vaddf(fl_strbuf *sb, const char *fmt, va_list ap);

@@ -77,25 +77,27 @@ static bool is_navigation_line(const char *s, size_t n)
 {
     size_t items = 0, i = 0;
     while (i <= n) {
-        size_t b = i;
-        size_t e = i;
+        size_t ib = i;
+        while (ib < n && (s[ib] == ' ' || s[ib] == '\t'))
+            ib++;
+        /* the item runs to the next separator, trimmed; one longer than 32
+         * bytes ends the scan there (story text is never read to its end) */
+        size_t e = ib, ie = ib;
         size_t sep_len = 0;
         while (e < n) {
-            if (s[e] == '|') {
+            unsigned char c = (unsigned char)s[e];
+            if (c == '|') {
                 sep_len = 1;
                 break;
             }
-            if (e + 3 <= n && !memcmp(s + e, "\xE2\x80\xA2", 3)) { /* • */
+            if (c == 0xE2 && e + 3 <= n && !memcmp(s + e, "\xE2\x80\xA2", 3)) { /* • */
                 sep_len = 3;
                 break;
             }
+            if (c != ' ' && c != '\t' && (ie = e + 1) - ib > 32)
+                return false;
             e++;
         }
-        size_t ib = b, ie = e;
-        while (ib < ie && (s[ib] == ' ' || s[ib] == '\t'))
-            ib++;
-        while (ie > ib && (s[ie - 1] == ' ' || s[ie - 1] == '\t'))
-            ie--;
         if (ie == ib || ie - ib > 32 || !is_upper_start(s + ib, ie - ib))
             return false;
         size_t words = 1;

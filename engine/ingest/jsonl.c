@@ -229,6 +229,17 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
     char *o = out;
     for (;;) {
         const char *run = p;
+        /* eight bytes at a time while none is below 0x20, '"' or '\\' */
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+            uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
+            if (hit & high)
+                break;
+            p += 8;
+        }
         while (p < end && !str_stop[(unsigned char)*p])
             p++;
         if (out) {
@@ -292,7 +303,7 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         if (out)
             *o++ = d;
     }
-    *n = (size_t)(o - out);
+    *n = out ? (size_t)(o - out) : 0;
     s->p = p + 1;
     return SCAN_OK;
 }
@@ -397,17 +408,39 @@ static scan_result scan_value(scanner *s, int depth, jv_type *type, long long *i
     fl_strbuf *sb = &s->scratch;
     switch (*s->p) {
     case '"': {
+        const char *raw = s->p;
         size_t at, n;
+        *type = JV_STR;
+        if (!str_at) {
+            /* only the dump is wanted: a string without escapes is its own dump */
+            scan_result r = scan_string(s, NULL, &n);
+            if (r != SCAN_OK)
+                return r;
+            size_t raw_len = (size_t)(s->p - raw);
+            if (!memchr(raw + 1, '\\', raw_len - 2))
+                return fl_strbuf_add(sb, raw, raw_len) ? SCAN_NOMEM : SCAN_OK;
+            s->p = raw;
+        }
+        size_t mark = sb->len;
         scan_result r = scratch_string(s, &at, &n);
         if (r != SCAN_OK)
             return r;
-        *type = JV_STR;
         if (str_at)
             *str_at = at, *str_len = n;
-        /* dump_string may move the buffer: copy through the offset */
-        if (fl_strbuf_grow(sb, n * 6 + 3))
-            return SCAN_NOMEM;
-        return dump_string(sb, sb->buf + at, n) ? SCAN_NOMEM : SCAN_OK;
+        if ((size_t)(s->p - raw) == n + 2) /* no escapes: the raw string is the dump */
+            r = fl_strbuf_add(sb, raw, n + 2) ? SCAN_NOMEM : SCAN_OK;
+        else if (fl_strbuf_grow(sb, n * 6 + 3)) /* dump_string reads through the offset */
+            r = SCAN_NOMEM;
+        else
+            r = dump_string(sb, sb->buf + at, n) ? SCAN_NOMEM : SCAN_OK;
+        if (r == SCAN_OK && !str_at) {
+            /* drop the decoded copy, keep the dump */
+            size_t from = at + n + 1;
+            memmove(sb->buf + mark, sb->buf + from, sb->len - from);
+            sb->len = mark + (sb->len - from);
+            sb->buf[sb->len] = '\0';
+        }
+        return r;
     }
     case '[': {
         if (depth >= MAX_DEPTH)
@@ -424,19 +457,9 @@ static scan_result scan_value(scanner *s, int depth, jv_type *type, long long *i
         for (;;) {
             jv_type t;
             long long iv;
-            size_t mark = sb->len;
             scan_result r = scan_value(s, depth + 1, &t, &iv, NULL, NULL);
             if (r != SCAN_OK)
                 return r;
-            if (t == JV_STR) {
-                /* drop the decoded copy, keep the dump */
-                size_t dlen = sb->len, q = mark;
-                while (sb->buf[q])
-                    q++;
-                q++;
-                memmove(sb->buf + mark, sb->buf + q, dlen - q);
-                sb->len = mark + (dlen - q);
-            }
             skip_ws(s);
             if (s->p >= s->end)
                 return SCAN_FALLBACK;
@@ -483,7 +506,7 @@ static scan_result scan_value(scanner *s, int depth, jv_type *type, long long *i
 
 /* The offsets a field's strings have in the scratch until it stops moving. */
 typedef struct field_at {
-    size_t key, str, dump;
+    size_t key, key_len, str, dump;
 } field_at;
 
 /* Reads the record into fields; *n_fields counts the fields begun, also on
@@ -512,8 +535,9 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
             if (r != SCAN_OK)
                 return r;
             const char *key = s->scratch.buf + at[n].key;
+            at[n].key_len = klen;
             for (size_t i = 0; i < n; i++)
-                if (!strcmp(s->scratch.buf + at[i].key, key))
+                if (at[i].key_len == klen && !memcmp(s->scratch.buf + at[i].key, key, klen))
                     return SCAN_FALLBACK; /* jansson names the duplicate */
             n++;
             skip_ws(s);
