@@ -447,10 +447,10 @@ static fl_status read_article(fl_mr_merger *m, json_t *a, fl_error *err)
         rec.error.line = (long)get_int(e, "line");
         rec.error.offset = get_int(e, "offset");
     }
-    if (FL_GROW(m->record_lines, m->cap_lines, m->au->n_articles + 1) ||
+    if (FL_GROW(m->record_lines, m->cap_lines, m->au->n_entries + 1) ||
         fl_audit_add_article(m->au, &rec))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    m->record_lines[m->au->n_articles - 1] = (long)get_int(a, "record_line");
+    m->record_lines[m->au->n_entries - 1] = (long)get_int(a, "record_line");
     return FL_OK;
 }
 
@@ -489,7 +489,7 @@ static const long *sort_lines;
 static int cmp_article_idx(const void *pa, const void *pb)
 {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    const fl_article_record *x = &sort_au->articles[a], *y = &sort_au->articles[b];
+    const fl_article_entry *x = &sort_au->entries[a], *y = &sort_au->entries[b];
     int c = strcmp(x->id, y->id);
     if (!c)
         c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
@@ -519,10 +519,10 @@ static int cmp_corpus(const void *pa, const void *pb)
 /* Finds the seq of the first article (in sorted order) with this id and path. */
 static size_t seq_of(const fl_audit *au, const size_t *order, const char *id, const char *path)
 {
-    size_t lo = 0, hi = au->n_articles;
+    size_t lo = 0, hi = au->n_entries;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const fl_article_record *r = &au->articles[order[mid]];
+        const fl_article_entry *r = &au->entries[order[mid]];
         int c = strcmp(r->id, id);
         if (!c)
             c = strcmp(r->path ? r->path : "", path ? path : "");
@@ -537,17 +537,17 @@ static size_t seq_of(const fl_audit *au, const size_t *order, const char *id, co
 fl_status fl_mr_merger_finish(fl_mr_merger *m, fl_error *err)
 {
     fl_audit *au = m->au;
-    size_t *order = au->n_articles ? fl_malloc(au->n_articles * sizeof *order) : NULL;
-    if (au->n_articles && !order)
+    size_t *order = au->n_entries ? fl_malloc(au->n_entries * sizeof *order) : NULL;
+    if (au->n_entries && !order)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < au->n_articles; i++)
+    for (size_t i = 0; i < au->n_entries; i++)
         order[i] = i;
     sort_au = au;
     sort_lines = m->record_lines;
-    if (au->n_articles)
-        qsort(order, au->n_articles, sizeof *order, cmp_article_idx);
-    for (size_t i = 0; i < au->n_articles; i++)
-        au->articles[order[i]].seq = i;
+    if (au->n_entries)
+        qsort(order, au->n_entries, sizeof *order, cmp_article_idx);
+    for (size_t i = 0; i < au->n_entries; i++)
+        au->entries[order[i]].seq = i;
     for (size_t i = 0; i < au->n_findings; i++) {
         fl_finding *f = &au->findings[i];
         f->article_seq = seq_of(au, order, f->article_id, f->path);

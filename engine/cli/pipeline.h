@@ -7,8 +7,10 @@
  * ones with their error.  Findings are merged under a lock and sorted at the
  * end, and facts output goes through the reorder buffer, so every output is
  * the same whatever the number of jobs.  Articles are released as soon as
- * they are checked; only their records (and their text when keep_text is set,
- * for the HTML report, and only when they have findings) are kept.
+ * they are checked; only a compact entry of each (fl_article_entry: ids,
+ * counts, a skip reason) and their text when keep_text is set (for the HTML
+ * report, and only when they have findings) are kept.  With no rules (extract
+ * only) the audit also keeps full records (au->keep_records).
  */
 #ifndef FL_CLI_PIPELINE_H
 #define FL_CLI_PIPELINE_H

@@ -1,7 +1,9 @@
 #include "core/finding.h"
 
 #include "core/alloc.h"
+#include "core/arena.h"
 #include "core/article.h"
+#include "core/date.h"
 #include "core/utf8.h"
 
 #include <stdio.h>
@@ -92,11 +94,129 @@ static void rule_health_release(fl_rule_health *h)
     fl_free(h->tags);
 }
 
+/* The audit's string store: an arena, and a set of interned strings (open
+ * addressing, FNV-1a) so a path shared by every record of a JSONL file, or a
+ * dateline shared by a day's articles, is stored once. */
+struct fl_audit_strings {
+    fl_arena arena;
+    const char **set;
+    size_t set_n, set_cap; /* cap a power of two, at most 3/4 full */
+};
+
+static void strings_free(struct fl_audit_strings *st)
+{
+    if (!st)
+        return;
+    fl_arena_release(&st->arena);
+    fl_free(st->set);
+    fl_free(st);
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+static int strings_grow(struct fl_audit_strings *st)
+{
+    size_t cap = st->set_cap ? 2 * st->set_cap : 64;
+    const char **set = fl_calloc(cap, sizeof *set);
+    if (!set)
+        return -1;
+    for (size_t i = 0; i < st->set_cap; i++) {
+        if (!st->set[i])
+            continue;
+        size_t j = (size_t)hash_str(st->set[i]) & (cap - 1);
+        while (set[j])
+            j = (j + 1) & (cap - 1);
+        set[j] = st->set[i];
+    }
+    fl_free(st->set);
+    st->set = set;
+    st->set_cap = cap;
+    return 0;
+}
+
+/* The one stored copy of s (NULL stays NULL); *oom set when memory ran out. */
+static const char *strings_intern(struct fl_audit_strings *st, const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    if (4 * (st->set_n + 1) > 3 * st->set_cap && strings_grow(st)) {
+        *oom = true;
+        return NULL;
+    }
+    size_t j = (size_t)hash_str(s) & (st->set_cap - 1);
+    for (; st->set[j]; j = (j + 1) & (st->set_cap - 1))
+        if (!strcmp(st->set[j], s))
+            return st->set[j];
+    char *c = fl_arena_strdup(&st->arena, s);
+    if (!c) {
+        *oom = true;
+        return NULL;
+    }
+    st->set[j] = c;
+    st->set_n++;
+    return c;
+}
+
+/* A stored copy of s (NULL stays NULL); *oom set when memory ran out. */
+static const char *strings_copy(struct fl_audit_strings *st, const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *c = fl_arena_strdup(&st->arena, s);
+    if (!c)
+        *oom = true;
+    return c;
+}
+
+const fl_article_error *fl_article_entry_error(const fl_article_entry *e)
+{
+    return e->skipped && e->extra ? &e->extra->error : NULL;
+}
+
+const char *fl_article_entry_text(const fl_article_entry *e)
+{
+    return e->extra ? e->extra->text : NULL;
+}
+
+long fl_article_entry_line_base(const fl_article_entry *e)
+{
+    return e->extra ? e->extra->line_base : 0;
+}
+
+const char *fl_article_entry_dateline_source(const fl_article_entry *e)
+{
+    return fl_dateline_source_name((fl_dateline_source)e->dateline_source);
+}
+
+static uint8_t dateline_source_from_name(const char *name)
+{
+    for (int s = FL_DATELINE_NONE; s <= FL_DATELINE_CLI; s++)
+        if (name && !strcmp(name, fl_dateline_source_name((fl_dateline_source)s)))
+            return (uint8_t)s;
+    return FL_DATELINE_NONE;
+}
+
+static uint32_t clamp32(size_t n)
+{
+    return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
 void fl_audit_release(fl_audit *au)
 {
     for (size_t i = 0; i < au->n_findings; i++)
         fl_finding_release(&au->findings[i]);
     fl_free(au->findings);
+    for (size_t i = 0; i < au->n_entries; i++)
+        if (au->entries[i].extra)
+            fl_free((char *)au->entries[i].extra->text);
+    fl_free(au->entries);
+    strings_free(au->strings);
     for (size_t i = 0; i < au->n_articles; i++) {
         fl_article_record *r = &au->articles[i];
         fl_free(r->id);
@@ -164,7 +284,7 @@ static char *dup_or_null(const char *s)
     return s ? fl_strdup(s) : NULL;
 }
 
-fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
+static fl_status add_record(fl_audit *au, const fl_article_record *r)
 {
     if (FL_GROW(au->articles, au->cap_articles, au->n_articles + 1))
         return FL_ENOMEM;
@@ -176,13 +296,58 @@ fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
     c->text = dup_or_null(r->text);
     c->dateline = dup_or_null(r->dateline);
     au->n_articles++;
+    if ((r->id && !c->id) || (r->path && !c->path) || (r->title && !c->title) ||
+        (r->text && !c->text) || (r->dateline && !c->dateline))
+        return FL_ENOMEM; /* the record is there, with what could be copied */
+    return FL_OK;
+}
+
+fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
+{
+    if (!au->strings && !(au->strings = fl_calloc(1, sizeof *au->strings)))
+        return FL_ENOMEM;
+    if (FL_GROW(au->entries, au->cap_entries, au->n_entries + 1))
+        return FL_ENOMEM;
+    struct fl_audit_strings *st = au->strings;
+    bool oom = false;
+    fl_article_entry e;
+    memset(&e, 0, sizeof e);
+    e.seq = r->seq;
+    e.id = strings_copy(st, r->id, &oom);
+    e.path = strings_intern(st, r->path, &oom);
+    e.title = strings_copy(st, r->title, &oom);
+    e.dateline = strings_intern(st, r->dateline, &oom);
+    e.n_findings = clamp32(r->n_findings);
+    e.n_facts = clamp32(r->n_facts);
+    e.dateline_source = dateline_source_from_name(r->dateline_source);
+    e.skipped = r->skipped;
+    if (!oom && (r->skipped || r->text)) {
+        e.extra = fl_arena_alloc(&st->arena, sizeof *e.extra);
+        if (!e.extra)
+            return FL_ENOMEM;
+        memset(e.extra, 0, sizeof *e.extra);
+        e.extra->error.code = r->skipped ? r->error.code : FL_OK;
+        e.extra->error.line = r->skipped ? r->error.line : 0;
+        e.extra->error.offset = r->skipped ? r->error.offset : -1;
+        e.extra->error.file = strings_intern(st, r->skipped ? r->error.file : "", &oom);
+        e.extra->error.message = strings_copy(st, r->skipped ? r->error.message : "", &oom);
+        e.extra->line_base = r->line_base;
+        if (r->text && !(e.extra->text = fl_strdup(r->text)))
+            oom = true;
+    }
+    if (oom) {
+        if (e.extra)
+            fl_free((char *)e.extra->text);
+        return FL_ENOMEM;
+    }
+    au->entries[au->n_entries++] = e;
     if (r->skipped) {
         au->articles_skipped++;
         au->input_errors++;
     } else {
         au->articles_read++;
     }
-    return FL_OK;
+    return au->keep_records ? add_record(au, r) : FL_OK;
 }
 
 fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e)
@@ -235,6 +400,12 @@ static int cmp_finding(const void *pa, const void *pb)
     return cmp_str(a->message, b->message);
 }
 
+static int cmp_entry(const void *pa, const void *pb)
+{
+    const fl_article_entry *a = pa, *b = pb;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 static int cmp_article(const void *pa, const void *pb)
 {
     const fl_article_record *a = pa, *b = pb;
@@ -261,6 +432,8 @@ void fl_audit_sort(fl_audit *au)
 {
     if (au->n_findings)
         qsort(au->findings, au->n_findings, sizeof *au->findings, cmp_finding);
+    if (au->n_entries)
+        qsort(au->entries, au->n_entries, sizeof *au->entries, cmp_entry);
     if (au->n_articles)
         qsort(au->articles, au->n_articles, sizeof *au->articles, cmp_article);
     if (au->n_rule_errors)

@@ -11,6 +11,10 @@
  * order, every input article accounted for (checked, or skipped with a
  * reason), rule errors, and rule health.  Report writers read only this.
  *
+ * Memory: an audit grows with its findings and by one small fl_article_entry
+ * per article (see below); article text is kept only when a producer passes
+ * it (the HTML report, articles with findings).  docs/performance.md, Memory.
+ *
  * Ownership: the audit owns everything in it (fl_free).  Strings handed to
  * the add functions are copied.
  */
@@ -38,9 +42,9 @@ const char *fl_severity_name(fl_severity s); /* "info", "warning", "error" */
 int fl_severity_from_name(const char *s);
 
 typedef struct fl_location {
-    size_t offset, length; /* bytes in the article text */
+    size_t offset, length;                       /* bytes in the article text */
     uint32_t line, column, end_line, end_column; /* 1-based; end is exclusive column */
-    char *excerpt; /* the span's text (at most 200 bytes, cut at a character boundary) */
+    char *excerpt;   /* the span's text (at most 200 bytes, cut at a character boundary) */
     char *line_text; /* the whole source line of the start, for carets */
 } fl_location;
 
@@ -60,31 +64,78 @@ typedef struct fl_finding {
     fl_location loc;
     fl_related *related;
     size_t n_related;
-    char *evidence_json; /* a JSON array of facts, "[]" when none */
+    char *evidence_json;  /* a JSON array of facts, "[]" when none */
     char fingerprint[17]; /* 16 hex digits */
     bool suppressed;      /* by a baseline */
 } fl_finding;
 
+/* An article as a producer (the pipeline, map, merge) describes it to
+ * fl_audit_add_article: a transient value on the producer's stack.  The audit
+ * does not keep it; it keeps a compact fl_article_entry (below). */
 typedef struct fl_article_record {
     size_t seq;
     char *id;
     char *path;
     char *title;
     bool skipped;
-    fl_error error;     /* why it was skipped (code FL_OK when checked) */
-    size_t n_findings;  /* findings in this article (not suppressed) */
+    fl_error error;    /* why it was skipped (code FL_OK when checked) */
+    size_t n_findings; /* findings in this article (not suppressed) */
     size_t n_facts;
-    char *text;         /* kept only when a report needs it (html), else NULL */
-    long line_base;     /* as in fl_article, to map lines back for text */
-    char *dateline;     /* ISO, NULL when none */
+    char *text;     /* given only when a report needs it (html), else NULL */
+    long line_base; /* as in fl_article, to map lines back for text */
+    char *dateline; /* ISO, NULL when none */
     const char *dateline_source;
 } fl_article_record;
 
+/* Why an article was skipped: the parts of its fl_error the reports print. */
+typedef struct fl_article_error {
+    fl_status code;
+    long line;        /* 1-based, 0 when unknown */
+    long long offset; /* byte offset in the file, -1 when unknown */
+    const char *file; /* "" when not about a file */
+    const char *message;
+} fl_article_error;
+
+/* What only a few articles have: a skip reason, or text kept for the HTML
+ * report (articles with findings). */
+typedef struct fl_article_extra {
+    fl_article_error error; /* code FL_OK when the article was checked */
+    const char *text;       /* NULL unless kept */
+    long line_base;         /* as in fl_article, to map lines back for text */
+} fl_article_extra;
+
+/* What the audit keeps of every article so reports account for it: 64 bytes
+ * on LP64 plus its id and title (checked by tests/unit/test_audit_memory.c).
+ * Strings live in the audit's string store: path, dateline and error file
+ * are interned (one copy however many articles share them). */
+typedef struct fl_article_entry {
+    size_t seq;
+    const char *id;
+    const char *path;
+    const char *title;       /* NULL when none */
+    const char *dateline;    /* ISO, NULL when none */
+    fl_article_extra *extra; /* NULL when checked and no text is kept */
+    uint32_t n_findings;     /* findings in this article (not suppressed) */
+    uint32_t n_facts;        /* saturates at UINT32_MAX */
+    uint8_t dateline_source; /* fl_dateline_source */
+    bool skipped;            /* then extra->error says why */
+} fl_article_entry;
+
+/* The skip reason of e, NULL when it was checked. */
+const fl_article_error *fl_article_entry_error(const fl_article_entry *e);
+/* The kept text of e (HTML report), NULL when none. */
+const char *fl_article_entry_text(const fl_article_entry *e);
+long fl_article_entry_line_base(const fl_article_entry *e);
+/* The name of e's dateline source ("none", "jsonl", ...). */
+const char *fl_article_entry_dateline_source(const fl_article_entry *e);
+
+struct fl_audit_strings; /* the audit's string store (finding.c) */
+
 typedef struct fl_rule_error {
-    char *rule;   /* the rule id, or the file when it failed to load */
+    char *rule; /* the rule id, or the file when it failed to load */
     char *file;
     long line;
-    char *klass;  /* "runtime", "instructions", "memory", "blocked", "regex", "load", "report" */
+    char *klass; /* "runtime", "instructions", "memory", "blocked", "regex", "load", "report" */
     char *message;
     char *traceback;
     char *article_id; /* NULL for load errors */
@@ -93,10 +144,10 @@ typedef struct fl_rule_error {
 typedef struct fl_rule_health {
     char *rule;
     char *file;
-    char *hash;       /* SHA-256 of the rule file, hex */
+    char *hash; /* SHA-256 of the rule file, hex */
     char *summary;
     char *url;
-    char *tags;       /* comma separated */
+    char *tags; /* comma separated */
     fl_severity severity;
     bool loaded;
     bool enabled;
@@ -121,8 +172,14 @@ const char *fl_rule_error_class_name(fl_rule_error_class c);
 typedef struct fl_audit {
     fl_finding *findings;
     size_t n_findings, cap_findings;
+    fl_article_entry *entries; /* every input article, checked or skipped */
+    size_t n_entries, cap_entries;
+    /* Full copies of the records, kept only when keep_records is set: the
+     * summary of 'factlint extract' reads them.  Reports read entries. */
     fl_article_record *articles;
     size_t n_articles, cap_articles;
+    bool keep_records;
+    struct fl_audit_strings *strings;
     fl_rule_error *rule_errors;
     size_t n_rule_errors, cap_rule_errors;
     fl_rule_health *rules;
@@ -145,12 +202,14 @@ void fl_location_release(fl_location *loc);
 
 /* Appends a finding; the audit takes ownership of *f (which is then zeroed). */
 fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f);
-fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r); /* copies strings */
-fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e);  /* copies strings */
+/* Accounts for an article: appends an entry (strings copied into the audit's
+ * store), and a full copy of r when au->keep_records is set. */
+fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r);
+fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e); /* copies strings */
 /* The health record for a rule id, created when missing; NULL on ENOMEM. */
 fl_rule_health *fl_audit_rule(fl_audit *au, const char *rule);
 
-/* Sorts findings by (article seq, offset, rule, message), articles by seq,
+/* Sorts findings by (article seq, offset, rule, message), entries by seq,
  * rule errors by (article, rule), rules by id: the order every report uses. */
 void fl_audit_sort(fl_audit *au);
 

@@ -142,7 +142,7 @@ fl_status fl_baseline_apply(const char *path, fl_audit *au, fl_error *err)
         f->suppressed = true;
         au->suppressed++;
         /* the audit is ours to change: the lookup only returns a const view */
-        fl_article_record *r = (fl_article_record *)fl_report_article(au, f->article_seq);
+        fl_article_entry *r = (fl_article_entry *)fl_report_article(au, f->article_seq);
         if (r && r->n_findings)
             r->n_findings--;
     }

@@ -139,10 +139,10 @@ static void text_run(fl_sink *s, const char *text, size_t len, size_t from, size
 }
 
 /* Renders the text of one article with its spans marked. */
-static fl_status article_text(fl_sink *s, const fl_audit *au, const fl_article_record *r,
+static fl_status article_text(fl_sink *s, const fl_audit *au, const fl_article_entry *r,
                               size_t fbeg, size_t fend)
 {
-    const char *text = r->text;
+    const char *text = fl_article_entry_text(r);
     size_t len = strlen(text), n = 0, cap = 0;
     html_span *spans = NULL;
     size_t *stack = NULL, depth = 0, *reopen = NULL;
@@ -173,7 +173,7 @@ static fl_status article_text(fl_sink *s, const fl_audit *au, const fl_article_r
     reopen = fl_malloc((n + 1) * sizeof *reopen);
     if (!stack || !reopen)
         goto nomem;
-    long line = r->line_base + 1;
+    long line = fl_article_entry_line_base(r) + 1;
     fl_sink_addf(s, "<pre class=\"text\"><span class=\"ln\" data-n=\"%ld\"></span>", line);
     size_t pos = 0, next = 0;
     for (;;) {
@@ -341,12 +341,12 @@ static void summary(fl_sink *s, const fl_audit *au, const fl_report_index *ix)
     }
     fl_sink_adds(s, "</table>\n<details><summary>By article</summary>\n<table class=\"arts\">"
                     "<tr><th>Article</th><th>Status</th><th>Findings</th></tr>\n");
-    for (size_t i = 0; i < au->n_articles; i++) {
-        const fl_article_record *r = &au->articles[i];
+    for (size_t i = 0; i < au->n_entries; i++) {
+        const fl_article_entry *r = &au->entries[i];
         fl_sink_adds(s, "<tr><td>");
         esc(s, r->path ? r->path : r->id);
         fl_sink_addf(s, "</td><td>%s</td><td class=\"n\">%zu</td></tr>\n",
-                     r->skipped ? "skipped" : "checked", r->n_findings);
+                     r->skipped ? "skipped" : "checked", (size_t)r->n_findings);
     }
     fl_sink_adds(s, "</table></details>\n</section>\n");
 }
@@ -393,17 +393,18 @@ static void problems(fl_sink *s, const fl_audit *au)
                      "<section id=\"skipped\"><h2>Skipped articles (%zu)</h2>\n<table>"
                      "<tr><th>Article</th><th>Line</th><th>Error</th></tr>\n",
                      au->articles_skipped);
-        for (size_t i = 0; i < au->n_articles; i++) {
-            const fl_article_record *r = &au->articles[i];
-            if (!r->skipped)
+        for (size_t i = 0; i < au->n_entries; i++) {
+            const fl_article_entry *r = &au->entries[i];
+            const fl_article_error *e = fl_article_entry_error(r);
+            if (!e)
                 continue;
             fl_sink_adds(s, "<tr><td>");
-            esc(s, r->error.file[0] ? r->error.file : (r->path ? r->path : r->id));
+            esc(s, e->file[0] ? e->file : (r->path ? r->path : r->id));
             fl_sink_adds(s, "</td><td>");
-            if (r->error.line > 0)
-                fl_sink_addf(s, "%ld", r->error.line);
-            fl_sink_addf(s, "</td><td>%s: ", fl_status_name(r->error.code));
-            esc(s, r->error.message);
+            if (e->line > 0)
+                fl_sink_addf(s, "%ld", e->line);
+            fl_sink_addf(s, "</td><td>%s: ", fl_status_name(e->code));
+            esc(s, e->message);
             fl_sink_adds(s, "</td></tr>\n");
         }
         fl_sink_adds(s, "</table></section>\n");
@@ -490,8 +491,8 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
             i = end;
             continue;
         }
-        const fl_article_record *r = fl_report_article(au, seq);
-        bool has_text = r && r->text;
+        const fl_article_entry *r = fl_report_article(au, seq);
+        bool has_text = r && fl_article_entry_text(r);
         fl_sink_addf(&s, "<details class=\"art\" id=\"a%zu\"><summary>", seq);
         esc(&s, fl_report_finding_path(&au->findings[i]));
         if (r && r->title) {

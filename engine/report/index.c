@@ -103,21 +103,21 @@ void fl_report_index_release(fl_report_index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
-const fl_article_record *fl_report_article(const fl_audit *au, size_t seq)
+const fl_article_entry *fl_report_article(const fl_audit *au, size_t seq)
 {
-    size_t lo = 0, hi = au->n_articles;
+    size_t lo = 0, hi = au->n_entries;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (au->articles[mid].seq == seq)
-            return &au->articles[mid];
-        if (au->articles[mid].seq < seq)
+        if (au->entries[mid].seq == seq)
+            return &au->entries[mid];
+        if (au->entries[mid].seq < seq)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t i = 0; i < au->n_articles; i++) /* not sorted: search */
-        if (au->articles[i].seq == seq)
-            return &au->articles[i];
+    for (size_t i = 0; i < au->n_entries; i++) /* not sorted: search */
+        if (au->entries[i].seq == seq)
+            return &au->entries[i];
     return NULL;
 }
 

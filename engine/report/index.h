@@ -37,8 +37,8 @@ fl_status fl_report_index_build(fl_report_index *ix, const fl_audit *au, fl_erro
 void fl_report_index_release(fl_report_index *ix);
 /* Index of rule id in ix->rules, or SIZE_MAX. */
 size_t fl_report_index_rule(const fl_report_index *ix, const char *id);
-/* The article record with this seq, or NULL (articles sorted by seq, or searched). */
-const fl_article_record *fl_report_article(const fl_audit *au, size_t seq);
+/* The article entry with this seq, or NULL (articles sorted by seq, or searched). */
+const fl_article_entry *fl_report_article(const fl_audit *au, size_t seq);
 /* Path to show for a finding: its path, else its article id, else "-". */
 const char *fl_report_finding_path(const fl_finding *f);
 

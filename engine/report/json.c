@@ -3,12 +3,24 @@
  *
  * Key order is fixed by the order of the set calls below; change it only with
  * a new schema_version.
+ *
+ * The report is written piece by piece: each article, finding and error is
+ * built as a small jansson value, dumped and released before the next, so
+ * writing costs memory for one element, not for a tree of the whole corpus.
+ * The bytes are those json_dumpf(JSON_INDENT(2) | JSON_PRESERVE_ORDER) gives
+ * for the whole tree: an element at depth 2 is its own dump with every line
+ * after the first indented by four more spaces (strings never hold a raw
+ * newline, JSON escapes it).
  */
 #include "report/index.h"
 #include "report/jsonb.h"
 #include "report/report.h"
+#include "report/sink.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 
 #define FL_REPORT_JSON_SCHEMA_VERSION 1
 
@@ -57,28 +69,28 @@ static json_t *finding_json(fl_jsonb *b, const fl_finding *f)
     return o;
 }
 
-static json_t *article_json(fl_jsonb *b, const fl_article_record *r)
+static json_t *article_json(fl_jsonb *b, const fl_article_entry *r)
 {
+    const fl_article_error *err = fl_article_entry_error(r);
     json_t *o = fl_jsonb_obj(b);
     fl_jsonb_set(b, o, "id", fl_jsonb_str(b, r->id));
     fl_jsonb_set(b, o, "path", fl_jsonb_str(b, r->path));
     fl_jsonb_set(b, o, "title", fl_jsonb_str(b, r->title));
     fl_jsonb_set(b, o, "status", fl_jsonb_str(b, r->skipped ? "skipped" : "checked"));
-    if (r->skipped) {
+    if (err) {
         json_t *e = fl_jsonb_set(b, o, "error", fl_jsonb_obj(b));
-        fl_jsonb_set(b, e, "code", fl_jsonb_str(b, fl_status_name(r->error.code)));
-        fl_jsonb_set(b, e, "message", fl_jsonb_str(b, r->error.message));
-        fl_jsonb_set(b, e, "line",
-                     r->error.line > 0 ? fl_jsonb_int(b, r->error.line) : json_null());
-        fl_jsonb_set(b, e, "offset",
-                     r->error.offset >= 0 ? fl_jsonb_int(b, r->error.offset) : json_null());
+        fl_jsonb_set(b, e, "code", fl_jsonb_str(b, fl_status_name(err->code)));
+        fl_jsonb_set(b, e, "message", fl_jsonb_str(b, err->message));
+        fl_jsonb_set(b, e, "line", err->line > 0 ? fl_jsonb_int(b, err->line) : json_null());
+        fl_jsonb_set(b, e, "offset", err->offset >= 0 ? fl_jsonb_int(b, err->offset) : json_null());
     } else {
         fl_jsonb_set(b, o, "error", json_null());
     }
     fl_jsonb_set(b, o, "findings", fl_jsonb_int(b, (long long)r->n_findings));
     fl_jsonb_set(b, o, "facts", fl_jsonb_int(b, (long long)r->n_facts));
     fl_jsonb_set(b, o, "dateline", fl_jsonb_str(b, r->dateline));
-    fl_jsonb_set(b, o, "dateline_source", fl_jsonb_str(b, r->dateline ? r->dateline_source : NULL));
+    fl_jsonb_set(b, o, "dateline_source",
+                 fl_jsonb_str(b, r->dateline ? fl_article_entry_dateline_source(r) : NULL));
     return o;
 }
 
@@ -96,17 +108,16 @@ static json_t *rule_error_json(fl_jsonb *b, const fl_rule_error *e)
     return o;
 }
 
-static json_t *input_error_json(fl_jsonb *b, const fl_article_record *r)
+static json_t *input_error_json(fl_jsonb *b, const fl_article_entry *r, const fl_article_error *err)
 {
     json_t *o = fl_jsonb_obj(b);
     fl_jsonb_set(b, o, "type", fl_jsonb_str(b, "input"));
     fl_jsonb_set(b, o, "article", fl_jsonb_str(b, r->id));
-    fl_jsonb_set(b, o, "file", fl_jsonb_str(b, r->error.file[0] ? r->error.file : r->path));
-    fl_jsonb_set(b, o, "line", r->error.line > 0 ? fl_jsonb_int(b, r->error.line) : json_null());
-    fl_jsonb_set(b, o, "offset",
-                 r->error.offset >= 0 ? fl_jsonb_int(b, r->error.offset) : json_null());
-    fl_jsonb_set(b, o, "code", fl_jsonb_str(b, fl_status_name(r->error.code)));
-    fl_jsonb_set(b, o, "message", fl_jsonb_str(b, r->error.message));
+    fl_jsonb_set(b, o, "file", fl_jsonb_str(b, err->file[0] ? err->file : r->path));
+    fl_jsonb_set(b, o, "line", err->line > 0 ? fl_jsonb_int(b, err->line) : json_null());
+    fl_jsonb_set(b, o, "offset", err->offset >= 0 ? fl_jsonb_int(b, err->offset) : json_null());
+    fl_jsonb_set(b, o, "code", fl_jsonb_str(b, fl_status_name(err->code)));
+    fl_jsonb_set(b, o, "message", fl_jsonb_str(b, err->message));
     return o;
 }
 
@@ -135,6 +146,55 @@ static json_t *rule_json(fl_jsonb *b, const fl_report_rule *rr)
     return o;
 }
 
+/* Writes v (released here) as it would appear at depth `depth` of the tree. */
+static void put_value(fl_sink *s, fl_jsonb *b, json_t *v, int depth)
+{
+    if (!v || b->oom) {
+        b->oom = true;
+        json_decref(v);
+        return;
+    }
+    char *js = json_dumps(v, DUMP_FLAGS | JSON_ENCODE_ANY);
+    json_decref(v);
+    if (!js) {
+        b->oom = true;
+        return;
+    }
+    const char *p = js;
+    for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        fl_sink_add(s, p, (size_t)(nl + 1 - p));
+        fl_sink_add(s, "        ", (size_t)(2 * depth)); /* depth <= 4 */
+    }
+    fl_sink_adds(s, p);
+    free(js);
+}
+
+/* Array writing at depth 1 of the root object: `"key": [` ... `]`. */
+typedef struct array_out {
+    fl_sink *s;
+    fl_jsonb *b;
+    size_t n;
+} array_out;
+
+static void array_open(array_out *a, fl_sink *s, fl_jsonb *b, const char *key)
+{
+    a->s = s;
+    a->b = b;
+    a->n = 0;
+    fl_sink_addf(s, ",\n  \"%s\": [", key);
+}
+
+static void array_push(array_out *a, json_t *v)
+{
+    fl_sink_adds(a->s, a->n++ ? ",\n    " : "\n    ");
+    put_value(a->s, a->b, v, 2);
+}
+
+static void array_close(array_out *a)
+{
+    fl_sink_adds(a->s, a->n ? "\n  ]" : "]");
+}
+
 fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_options *opt,
                                fl_error *err)
 {
@@ -153,7 +213,7 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     fl_jsonb_set(&b, root, "command_line", fl_jsonb_str(&b, opt->command_line));
 
     json_t *sum = fl_jsonb_set(&b, root, "summary", fl_jsonb_obj(&b));
-    fl_jsonb_set(&b, sum, "articles", fl_jsonb_int(&b, (long long)au->n_articles));
+    fl_jsonb_set(&b, sum, "articles", fl_jsonb_int(&b, (long long)au->n_entries));
     fl_jsonb_set(&b, sum, "articles_checked", fl_jsonb_int(&b, (long long)au->articles_read));
     fl_jsonb_set(&b, sum, "articles_skipped", fl_jsonb_int(&b, (long long)au->articles_skipped));
     size_t total = ix.by_severity[1] + ix.by_severity[2] + ix.by_severity[3];
@@ -167,21 +227,45 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     fl_jsonb_set(&b, sum, "fail_on", fl_jsonb_str(&b, fl_severity_name(opt->fail_on)));
     fl_jsonb_set(&b, sum, "exit_code", fl_jsonb_int(&b, fl_report_exit_code(au, opt->fail_on)));
 
-    json_t *arts = fl_jsonb_set(&b, root, "articles", fl_jsonb_arr(&b));
-    for (size_t i = 0; i < au->n_articles && !b.oom; i++)
-        fl_jsonb_push(&b, arts, article_json(&b, &au->articles[i]));
-    json_t *finds = fl_jsonb_set(&b, root, "findings", fl_jsonb_arr(&b));
+    fl_sink s;
+    fl_sink_init(&s, fp);
+    /* the head object without its closing "\n}", then the arrays */
+    char *head = b.oom || !root ? NULL : json_dumps(root, DUMP_FLAGS);
+    json_decref(root);
+    size_t head_len = head ? strlen(head) : 0;
+    if (head_len < 2 || strcmp(head + head_len - 2, "\n}"))
+        b.oom = true;
+    else
+        fl_sink_add(&s, head, head_len - 2);
+    free(head);
+
+    array_out a;
+    array_open(&a, &s, &b, "articles");
+    for (size_t i = 0; i < au->n_entries && !b.oom; i++)
+        array_push(&a, article_json(&b, &au->entries[i]));
+    array_close(&a);
+    array_open(&a, &s, &b, "findings");
     for (size_t i = 0; i < au->n_findings && !b.oom; i++)
-        fl_jsonb_push(&b, finds, finding_json(&b, &au->findings[i]));
-    json_t *errs = fl_jsonb_set(&b, root, "errors", fl_jsonb_arr(&b));
+        array_push(&a, finding_json(&b, &au->findings[i]));
+    array_close(&a);
+    array_open(&a, &s, &b, "errors");
     for (size_t i = 0; i < au->n_rule_errors && !b.oom; i++)
-        fl_jsonb_push(&b, errs, rule_error_json(&b, &au->rule_errors[i]));
-    for (size_t i = 0; i < au->n_articles && !b.oom; i++)
-        if (au->articles[i].skipped)
-            fl_jsonb_push(&b, errs, input_error_json(&b, &au->articles[i]));
-    json_t *rules = fl_jsonb_set(&b, root, "rules", fl_jsonb_arr(&b));
+        array_push(&a, rule_error_json(&b, &au->rule_errors[i]));
+    for (size_t i = 0; i < au->n_entries && !b.oom; i++) {
+        const fl_article_error *e = fl_article_entry_error(&au->entries[i]);
+        if (e)
+            array_push(&a, input_error_json(&b, &au->entries[i], e));
+    }
+    array_close(&a);
+    array_open(&a, &s, &b, "rules");
     for (size_t i = 0; i < ix.n_rules && !b.oom; i++)
-        fl_jsonb_push(&b, rules, rule_json(&b, &ix.rules[i]));
+        array_push(&a, rule_json(&b, &ix.rules[i]));
+    array_close(&a);
+    fl_sink_adds(&s, "\n}\n");
     fl_report_index_release(&ix);
-    return fl_jsonb_dump(&b, root, fp, "json report", err);
+    if (b.oom) {
+        fl_sink_finish(&s, "json report", NULL);
+        return fl_error_set(err, FL_ENOMEM, "out of memory building '%s'", "json report");
+    }
+    return fl_sink_finish(&s, "json report", err);
 }

@@ -236,8 +236,8 @@ static void rule_suite(junit_ctx *j, size_t ri, size_t *pos)
         j->errors++;
     }
     bool runs = !h || (h->loaded && h->enabled);
-    for (size_t a = 0; a < au->n_articles; a++) {
-        const fl_article_record *r = &au->articles[a];
+    for (size_t a = 0; a < au->n_entries; a++) {
+        const fl_article_entry *r = &au->entries[a];
         /* findings of articles before this one that have no record */
         while (k < end && au->findings[j->order[k]].article_seq < r->seq) {
             size_t ke = k + 1;
@@ -316,13 +316,14 @@ fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_op
     for (size_t ri = 0; ri < ix.n_rules; ri++)
         rule_suite(&j, ri, &pos);
     if (au->articles_skipped) {
-        for (size_t a = 0; a < au->n_articles; a++) {
-            const fl_article_record *r = &au->articles[a];
-            if (!r->skipped)
+        for (size_t a = 0; a < au->n_entries; a++) {
+            const fl_article_entry *r = &au->entries[a];
+            const fl_article_error *e = fl_article_entry_error(r);
+            if (!e)
                 continue;
             case_open(&j, r->id ? r->id : r->path, "input");
             case_add(&j, ">\n      <skipped message=\"");
-            case_xml(&j, r->error.message[0] ? r->error.message : "skipped", true);
+            case_xml(&j, e->message[0] ? e->message : "skipped", true);
             case_add(&j, "\"/>\n    </testcase>\n");
             j.skipped++;
         }

@@ -161,17 +161,18 @@ fl_status fl_report_write_markdown(FILE *fp, const fl_audit *au, const fl_report
     if (au->articles_skipped) {
         fl_sink_addf(&s, "<details>\n<summary>Skipped articles (%zu)</summary>\n\n",
                      au->articles_skipped);
-        for (size_t i = 0; i < au->n_articles; i++) {
-            const fl_article_record *r = &au->articles[i];
-            if (!r->skipped)
+        for (size_t i = 0; i < au->n_entries; i++) {
+            const fl_article_entry *r = &au->entries[i];
+            const fl_article_error *e = fl_article_entry_error(r);
+            if (!e)
                 continue;
             fl_sink_adds(&s, "- ");
             md_code(&s, r->path ? r->path : r->id, false);
-            if (r->error.line > 0)
-                fl_sink_addf(&s, " line %ld", r->error.line);
+            if (e->line > 0)
+                fl_sink_addf(&s, " line %ld", e->line);
             fl_sink_adds(&s, ": ");
-            md_text(&s, r->error.message[0] ? r->error.message : "skipped");
-            fl_sink_addf(&s, " (%s)\n", fl_status_name(r->error.code));
+            md_text(&s, e->message[0] ? e->message : "skipped");
+            fl_sink_addf(&s, " (%s)\n", fl_status_name(e->code));
         }
         fl_sink_adds(&s, "\n</details>\n\n");
     }

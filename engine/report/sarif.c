@@ -202,24 +202,23 @@ static json_t *rule_error_note(fl_jsonb *b, const fl_rule_error *e, const fl_rep
     return o;
 }
 
-static json_t *input_error_note(fl_jsonb *b, const fl_article_record *r)
+static json_t *input_error_note(fl_jsonb *b, const fl_article_entry *r, const fl_article_error *e)
 {
     json_t *o = fl_jsonb_obj(b);
     fl_jsonb_set(b, o, "level", fl_jsonb_str(b, "error"));
-    fl_jsonb_set(b, o, "message",
-                 text_message(b, r->error.message[0] ? r->error.message : "article skipped"));
-    const char *file = r->error.file[0] ? r->error.file : (r->path ? r->path : r->id);
+    fl_jsonb_set(b, o, "message", text_message(b, e->message[0] ? e->message : "article skipped"));
+    const char *file = e->file[0] ? e->file : (r->path ? r->path : r->id);
     json_t *locs = fl_jsonb_set(b, o, "locations", fl_jsonb_arr(b));
     json_t *l0 = fl_jsonb_push(b, locs, fl_jsonb_obj(b));
     json_t *pl = fl_jsonb_set(b, l0, "physicalLocation", fl_jsonb_obj(b));
     set_artifact(b, fl_jsonb_set(b, pl, "artifactLocation", fl_jsonb_obj(b)), file);
-    if (r->error.line > 0) {
+    if (e->line > 0) {
         json_t *reg = fl_jsonb_set(b, pl, "region", fl_jsonb_obj(b));
-        fl_jsonb_set(b, reg, "startLine", fl_jsonb_int(b, r->error.line));
+        fl_jsonb_set(b, reg, "startLine", fl_jsonb_int(b, e->line));
     }
     json_t *props = fl_jsonb_set(b, o, "properties", fl_jsonb_obj(b));
     fl_jsonb_set(b, props, "factlint/type", fl_jsonb_str(b, "input"));
-    fl_jsonb_set(b, props, "factlint/code", fl_jsonb_str(b, fl_status_name(r->error.code)));
+    fl_jsonb_set(b, props, "factlint/code", fl_jsonb_str(b, fl_status_name(e->code)));
     fl_jsonb_set(b, props, "factlint/article", fl_jsonb_str(b, r->id));
     return o;
 }
@@ -256,9 +255,11 @@ fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_op
     json_t *notes = fl_jsonb_set(&b, inv0, "toolExecutionNotifications", fl_jsonb_arr(&b));
     for (size_t i = 0; i < au->n_rule_errors && !b.oom; i++)
         fl_jsonb_push(&b, notes, rule_error_note(&b, &au->rule_errors[i], &ix));
-    for (size_t i = 0; i < au->n_articles && !b.oom; i++)
-        if (au->articles[i].skipped)
-            fl_jsonb_push(&b, notes, input_error_note(&b, &au->articles[i]));
+    for (size_t i = 0; i < au->n_entries && !b.oom; i++)
+        if (fl_article_entry_error(&au->entries[i]))
+            fl_jsonb_push(
+                &b, notes,
+                input_error_note(&b, &au->entries[i], fl_article_entry_error(&au->entries[i])));
 
     fl_jsonb_set(&b, run, "columnKind", fl_jsonb_str(&b, "unicodeCodePoints"));
     json_t *results = fl_jsonb_set(&b, run, "results", fl_jsonb_arr(&b));

@@ -185,17 +185,18 @@ fl_status fl_report_write_text(FILE *fp, const fl_audit *au, const fl_report_opt
         fl_sink_adds(&s, "skipped:");
         color_off(&t);
         fl_sink_adds(&s, "\n");
-        for (size_t i = 0; i < au->n_articles; i++) {
-            const fl_article_record *r = &au->articles[i];
-            if (!r->skipped)
+        for (size_t i = 0; i < au->n_entries; i++) {
+            const fl_article_entry *r = &au->entries[i];
+            const fl_article_error *e = fl_article_entry_error(r);
+            if (!e)
                 continue;
-            const char *file = r->error.file[0] ? r->error.file : (r->path ? r->path : r->id);
+            const char *file = e->file[0] ? e->file : (r->path ? r->path : r->id);
             fl_sink_addf(&s, "  %s", file ? file : "-");
-            if (r->error.line > 0)
-                fl_sink_addf(&s, ":%ld", r->error.line);
+            if (e->line > 0)
+                fl_sink_addf(&s, ":%ld", e->line);
             fl_sink_adds(&s, ": ");
-            add_one_line(&t, r->error.message[0] ? r->error.message : "skipped");
-            fl_sink_addf(&s, " (%s)\n", fl_status_name(r->error.code));
+            add_one_line(&t, e->message[0] ? e->message : "skipped");
+            fl_sink_addf(&s, " (%s)\n", fl_status_name(e->code));
         }
     }
     if (au->n_rule_errors) {

@@ -434,10 +434,11 @@ static void test_html_rich(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(t, "<svg class=\"chart\""));
     free(t);
     /* without article text the findings are still listed, without marks */
-    for (size_t i = 0; i < au.n_articles; i++) {
-        fl_free(au.articles[i].text);
-        au.articles[i].text = NULL;
-    }
+    for (size_t i = 0; i < au.n_entries; i++)
+        if (au.entries[i].extra) {
+            fl_free((char *)au.entries[i].extra->text);
+            au.entries[i].extra->text = NULL;
+        }
     t = render("html", &au, &o, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_EQUAL(count(t, "<mark"), 0u);
@@ -664,7 +665,7 @@ static void test_baseline(void)
     CU_ASSERT_EQUAL(fl_baseline_apply(path, &fresh, &err), FL_OK);
     CU_ASSERT_EQUAL(fresh.suppressed, before + FL_FIXTURE_RICH_FINDINGS);
     CU_ASSERT_EQUAL(fl_audit_count_at_least(&fresh, FL_SEV_INFO), 0u);
-    CU_ASSERT_EQUAL(fresh.articles[0].n_findings, 0u);
+    CU_ASSERT_EQUAL(fresh.entries[0].n_findings, 0u);
     CU_ASSERT_EQUAL(fl_report_exit_code(&fresh, FL_SEV_INFO), 3); /* rule errors remain */
     fl_audit_release(&fresh);
 
