@@ -149,14 +149,23 @@ local function sorted_keys(set)
 end
 
 -- The measure of figure f in sentence s: measure id, noun, or nil.
-local function measure_of(article, f, s, text_len)
-    local sent_words = words_of(article:text(s.offset, s.length))
-    local changing = false
-    for _, w in ipairs(sent_words) do
-        if CHANGE[w] then
-            changing = true
-        end
+local function measure_of(article, f, s, text_len, sentence_cache)
+    local unit = f.kind == "money" and f.currency or (f.unit and f.unit:lower())
+    if not unit then
+        return nil
     end
+    -- a sentence's words, worked out once however many figures it has
+    local sw = sentence_cache[s.index]
+    if not sw then
+        sw = { words = words_of(article:text(s.offset, s.length)), changing = false }
+        for _, w in ipairs(sw.words) do
+            if CHANGE[w] then
+                sw.changing = true
+            end
+        end
+        sentence_cache[s.index] = sw
+    end
+    local sent_words, changing = sw.words, sw.changing
     local before_start = math.max(s.offset, f.offset - 60)
     local before = words_of(article:text(before_start, f.offset - before_start))
     -- the measure noun heads the figure: only linking words come between
@@ -183,10 +192,9 @@ local function measure_of(article, f, s, text_len)
             rate = rate or w
         end
     end
-    local unit = f.kind == "money" and f.currency or (f.unit and f.unit:lower())
     -- across articles a sentence about a change gives a value of another time,
     -- whatever the measure
-    if not unit or changing then
+    if changing then
         return nil
     end
     if f.kind == "quantity" and WORKFORCE_UNITS[unit] then
@@ -262,13 +270,25 @@ local function analyse(article)
     if tie then
         main = nil
     end
-    local refers = {}
-    for n, s in pairs(sentences) do
-        for _, w in ipairs(words_of(article:text(s.offset, s.length))) do
-            if REFERS[w] then
-                refers[n] = true
+    local sentence_cache = {}
+    -- whether sentence n points back at an organisation ("the company", "its"),
+    -- read only for the figures that need it
+    local refers_cache = {}
+    local function refers(n)
+        local r = refers_cache[n]
+        if r == nil then
+            r = false
+            local s = sentences[n]
+            local sw = s and sentence_cache[s.index]
+            for _, w in ipairs(sw and sw.words or (s and words_of(article:text(s.offset, s.length))) or {}) do
+                if REFERS[w] then
+                    r = true
+                    break
+                end
             end
+            refers_cache[n] = r
         end
+        return r
     end
     local dateline = article.dateline
     local text_len = #article:text()
@@ -280,13 +300,13 @@ local function analyse(article)
             -- under check --facts the article is a stand-in whose sentences need not be
             -- the ones the facts were numbered against: the figure must lie in its own
             if s and f.offset >= s.offset and f.offset + f.length <= s.offset + s.length then
-                local measure, label, rate, noun = measure_of(article, f, s, text_len)
+                local measure, label, rate, noun = measure_of(article, f, s, text_len, sentence_cache)
                 local subject
                 if measure and noun and PLACE_NOUNS[noun] then
                     subject = places[f.sentence] and ("in " .. sorted_keys(places[f.sentence]))
                 elseif measure and (org_order[f.sentence] or 0) == 1 then
                     subject = next(orgs[f.sentence])
-                elseif measure and not org_order[f.sentence] and refers[f.sentence] and main then
+                elseif measure and not org_order[f.sentence] and main and refers(f.sentence) then
                     subject = main
                 elseif measure and not org_order[f.sentence] and places[f.sentence] then
                     -- "Ecuador's foreign debt of 8.16 billion dlrs"
