@@ -36,9 +36,9 @@ local function expand(template, data)
     end))
 end
 
+-- normalised words, punctuation dropped, single spaces
 local function quote_key(text)
-    local s = util.normalise(text):gsub("[%p]", " "):gsub("%s+", " ")
-    return (s:gsub("^ ", ""):gsub(" $", ""))
+    return (util.words(text))
 end
 
 -- Role words dropped from names ("Deputy Prime Minister Mr Prescott").

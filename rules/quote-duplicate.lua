@@ -13,20 +13,8 @@ local MESSAGES = {
     first = "first printed here",
 }
 
--- The comparison key of a quote: normalised words, punctuation dropped.
-local function quote_key(text)
-    local s = util.normalise(text)
-    s = s:gsub("[%p]", " "):gsub("%s+", " ")
-    return (s:gsub("^ ", ""):gsub(" $", ""))
-end
-
-local function word_count(s)
-    local n = 0
-    for _ in s:gmatch("%S+") do
-        n = n + 1
-    end
-    return n
-end
+-- The comparison key of a quote is util.words' form: normalised words,
+-- punctuation dropped, single spaces (one C pass per quote).
 
 -- At most max characters of s (on a UTF-8 boundary), with an ellipsis.
 local function shorten(s, max)
@@ -57,8 +45,7 @@ return factlint.rule {
         local seen = {}
         for f in article:facts("quote") do
             if not f.partial and not article:is_boilerplate(f.offset) then
-                local key = quote_key(f.text)
-                local n = word_count(key)
+                local key, n = util.words(f.text)
                 -- a short lower-case fragment ("lack of consistent leadership") is a
                 -- phrase from a report that copy legitimately cites more than once
                 local fragment = not f.text:match("^[%s%p]*%u") and n < 8
