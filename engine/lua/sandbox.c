@@ -317,10 +317,10 @@ static int sb_rep(lua_State *L)
  * error); factlint.re (PCRE2, with match limits) has no such ceiling. */
 #define FL_SANDBOX_PATTERN_STEPS 4e10
 
-static double pattern_cost(const char *p, size_t lp, size_t n)
+static double pattern_cost(const char *p, size_t lp, size_t n, bool anchored)
 {
     int reps = 0, opts = 0;
-    for (size_t i = 0; i < lp;) {
+    for (size_t i = anchored ? 1 : 0; i < lp;) {
         /* one single-character class: %x, [set], or a plain character */
         if (p[i] == '%') {
             if (i + 1 < lp && p[i + 1] == 'b') {
@@ -364,7 +364,8 @@ static double pattern_cost(const char *p, size_t lp, size_t n)
             i++;
         }
     }
-    double cost = (double)(n + 1) * ldexp(1.0, opts > 60 ? 60 : opts);
+    /* an anchored pattern is tried at the first position only */
+    double cost = (double)(anchored ? 1 : n + 1) * ldexp(1.0, opts > 60 ? 60 : opts);
     for (int r = 0; r < reps && cost <= FL_SANDBOX_PATTERN_STEPS; r++)
         cost *= (double)(n + 1);
     return cost;
@@ -375,7 +376,8 @@ static double pattern_cost(const char *p, size_t lp, size_t n)
  *
  * As in Lua, but a pattern call that could backtrack for too long on a
  * subject this size (about n^(k+1) steps for k repetitions '*', '+', '-' on
- * an n-byte subject, doubled for each '?', over 4e10) is refused with a
+ * an n-byte subject, n^k when a leading '^' anchors find, match or gsub,
+ * doubled for each '?', over 4e10) is refused with a
  * "regex" rule error: use factlint.re, whose PCRE2 matching has limits.
  * Plain find (the fourth argument true) is never refused.
  */
@@ -384,9 +386,13 @@ static int sb_pattern(lua_State *L)
     size_t n, lp;
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &lp);
-    bool plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+    lua_Integer kind =
+        lua_tointeger(L, lua_upvalueindex(2)); /* 0 find, 1 match, 2 gmatch, 3 gsub */
+    bool plain = kind == 0 && lua_toboolean(L, 4);
+    /* '^' anchors find, match and gsub; in gmatch it is not an anchor */
+    bool anchored = kind != 2 && lp > 0 && p[0] == '^';
     if (!plain) {
-        double cost = pattern_cost(p, lp, n);
+        double cost = pattern_cost(p, lp, n, anchored);
         if (cost > FL_SANDBOX_PATTERN_STEPS)
             return fl_sandbox_raise(L, FL_RERR_REGEX,
                                     "Lua pattern '%.40s' on a subject of %zu bytes could "
@@ -574,7 +580,7 @@ static int sb_setup(lua_State *L)
     static const char *const patterned[] = {"find", "match", "gmatch", "gsub", NULL};
     for (const char *const *f = patterned; *f; f++) {
         lua_getfield(L, s, *f);
-        lua_pushboolean(L, !strcmp(*f, "find")); /* only find has a plain mode */
+        lua_pushinteger(L, f - patterned); /* which one: only find has a plain mode */
         lua_pushcclosure(L, sb_pattern, 2);
         lua_setfield(L, s, *f);
     }
