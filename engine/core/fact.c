@@ -149,59 +149,138 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
     }
 }
 
-/* The writer below appends literal keys with memcpy and formats numbers by
- * hand: it is on the hot path of `factlint extract` (one call per fact).  Its
- * output is what printf gave before, byte for byte: integers as %zu/%u,
- * integral values under 9e15 as %.0f, other numbers as %.17g. */
-#define ADD_LIT(sb, lit) fl_strbuf_put((sb), (lit), sizeof(lit) - 1)
+/* The writer below is on the hot path of `factlint extract` (one call per
+ * fact): it writes through a cursor into room reserved in the strbuf,
+ * appends literal keys with memcpy and formats numbers by hand.  Its output is
+ * what printf gave before, byte for byte: integers as %zu/%u, integral
+ * values under 9e15 as %.0f, other numbers as %.17g. */
+typedef struct jw {
+    fl_strbuf *sb;
+    char *p, *end; /* cursor and end of the reserved room (the NUL's byte excluded) */
+    bool nomem;
+} jw;
 
-static int add_digits(fl_strbuf *sb, unsigned long long v)
+/* Makes room for n more bytes at the cursor. */
+static inline bool jw_room(jw *w, size_t n)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return fl_strbuf_put(sb, p, (size_t)(tmp + sizeof tmp - p));
-}
-
-static int add_str(fl_strbuf *sb, const char *key_lit, size_t key_len, const char *v)
-{
-    if (fl_strbuf_put(sb, key_lit, key_len))
-        return -1;
-    if (!v)
-        return ADD_LIT(sb, "null");
-    return ADD_LIT(sb, "\"") || fl_strbuf_add_json_escaped(sb, v, strlen(v)) || ADD_LIT(sb, "\"");
-}
-
-static int add_num(fl_strbuf *sb, const char *key_lit, size_t key_len, double v)
-{
-    if (fl_strbuf_put(sb, key_lit, key_len))
-        return -1;
-    if (isnan(v) || isinf(v))
-        return ADD_LIT(sb, "null");
-    if (v == floor(v) && fabs(v) < 9e15) {
-        /* %.0f of an integral value: its digits, and "-0" for negative zero */
-        if (signbit(v) && fl_strbuf_addch(sb, '-'))
-            return -1;
-        return add_digits(sb, (unsigned long long)fabs(v));
+    if ((size_t)(w->end - w->p) >= n)
+        return true;
+    if (w->nomem)
+        return false;
+    w->sb->len = (size_t)(w->p - w->sb->buf);
+    if (fl_strbuf_grow(w->sb, n)) {
+        w->nomem = true;
+        return false;
     }
-    return fl_strbuf_add_g17(sb, v);
+    w->p = w->sb->buf + w->sb->len;
+    w->end = w->sb->buf + w->sb->alloc - 1;
+    return true;
 }
 
-static int add_bool(fl_strbuf *sb, const char *key_lit, size_t key_len, bool v)
-{
-    return fl_strbuf_put(sb, key_lit, key_len) || (v ? ADD_LIT(sb, "true") : ADD_LIT(sb, "false"));
-}
-
-static int add_uint(fl_strbuf *sb, const char *key_lit, size_t key_len, unsigned long long v)
-{
-    return fl_strbuf_put(sb, key_lit, key_len) || add_digits(sb, v);
-}
+/* keys and small literals: callers reserve KEY_ROOM first */
+#define KEY_ROOM        48
+#define PUT_LIT(w, lit) (memcpy((w)->p, (lit), sizeof(lit) - 1), (w)->p += sizeof(lit) - 1)
 
 /* ,"key": as a literal and its length */
 #define KEY(k) ",\"" k "\":", sizeof(",\"" k "\":") - 1
+
+static inline void put_key(jw *w, const char *key_lit, size_t key_len)
+{
+    memcpy(w->p, key_lit, key_len);
+    w->p += key_len;
+}
+
+static inline void put_digits(jw *w, unsigned long long v)
+{
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
+    if (v < 10) {
+        *w->p++ = (char)('0' + v);
+        return;
+    }
+    char tmp[24];
+    char *q = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        q -= 2;
+        memcpy(q, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        q -= 2;
+        memcpy(q, pairs + 2 * v, 2);
+    } else {
+        *--q = (char)('0' + v);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    memcpy(w->p, q, n);
+    w->p += n;
+}
+
+static void add_escaped(jw *w, const char *v, size_t n)
+{
+    do { /* in slices: worst-case room is never reserved for a long text at once */
+        size_t k = n < 4096 ? n : 4096;
+        if (!jw_room(w, 6 * k + KEY_ROOM))
+            return;
+        w->p = fl_json_escape_to(w->p, v, k);
+        v += k;
+        n -= k;
+    } while (n);
+}
+
+static void add_str(jw *w, const char *key_lit, size_t key_len, const char *v)
+{
+    if (!jw_room(w, KEY_ROOM))
+        return;
+    put_key(w, key_lit, key_len);
+    if (!v) {
+        PUT_LIT(w, "null");
+        return;
+    }
+    *w->p++ = '"';
+    add_escaped(w, v, strlen(v));
+    if (!w->nomem)
+        *w->p++ = '"';
+}
+
+static void add_num(jw *w, const char *key_lit, size_t key_len, double v)
+{
+    if (!jw_room(w, KEY_ROOM + 32))
+        return;
+    put_key(w, key_lit, key_len);
+    if (isnan(v) || isinf(v)) {
+        PUT_LIT(w, "null");
+    } else if (v == floor(v) && fabs(v) < 9e15) {
+        /* %.0f of an integral value: its digits, and "-0" for negative zero */
+        if (signbit(v))
+            *w->p++ = '-';
+        put_digits(w, (unsigned long long)fabs(v));
+    } else {
+        w->p += fl_format_g17(w->p, v);
+    }
+}
+
+static void add_bool(jw *w, const char *key_lit, size_t key_len, bool v)
+{
+    if (!jw_room(w, KEY_ROOM))
+        return;
+    put_key(w, key_lit, key_len);
+    if (v)
+        PUT_LIT(w, "true");
+    else
+        PUT_LIT(w, "false");
+}
+
+static void add_uint(jw *w, const char *key_lit, size_t key_len, unsigned long long v)
+{
+    if (!jw_room(w, KEY_ROOM + 24))
+        return;
+    put_key(w, key_lit, key_len);
+    put_digits(w, v);
+}
 
 /* An ISO date as fl_date_format writes it; by hand for the usual years. */
 static size_t format_iso(fl_date d, char *buf, size_t size)
@@ -232,80 +311,85 @@ static size_t format_iso(fl_date d, char *buf, size_t size)
 
 int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
 {
-    int r = 0;
+    size_t len0 = sb->len;
+    jw w = {sb, sb->buf + sb->len, sb->buf + sb->len, false};
     const char *kind = fl_fact_kind_name(f->kind);
-    size_t id_len = strlen(article_id);
-    if (fl_strbuf_grow(sb, id_len + 256))
+    if (!jw_room(&w, 512))
         return -1;
-    r |= ADD_LIT(sb, "{\"article\":\"");
-    r |= fl_strbuf_add_json_escaped(sb, article_id, id_len);
-    r |= ADD_LIT(sb, "\",\"kind\":\"");
-    r |= fl_strbuf_put(sb, kind, strlen(kind));
-    r |= ADD_LIT(sb, "\"");
-    r |= add_str(sb, KEY("text"), f->text ? f->text : "");
-    r |= add_uint(sb, KEY("offset"), f->offset);
-    r |= add_uint(sb, KEY("length"), f->length);
-    r |= add_uint(sb, KEY("line"), f->line);
-    r |= add_uint(sb, KEY("column"), f->column);
-    r |= add_uint(sb, KEY("paragraph"), f->paragraph);
-    r |= add_uint(sb, KEY("sentence"), f->sentence);
+    PUT_LIT(&w, "{\"article\":\"");
+    add_escaped(&w, article_id, strlen(article_id));
+    if (!jw_room(&w, KEY_ROOM))
+        return -1;
+    PUT_LIT(&w, "\",\"kind\":\"");
+    size_t kl = strlen(kind);
+    memcpy(w.p, kind, kl);
+    w.p += kl;
+    *w.p++ = '"';
+    add_str(&w, KEY("text"), f->text ? f->text : "");
+    add_uint(&w, KEY("offset"), f->offset);
+    add_uint(&w, KEY("length"), f->length);
+    add_uint(&w, KEY("line"), f->line);
+    add_uint(&w, KEY("column"), f->column);
+    add_uint(&w, KEY("paragraph"), f->paragraph);
+    add_uint(&w, KEY("sentence"), f->sentence);
     switch (f->kind) {
     case FL_FACT_MONEY:
-        r |= add_num(sb, KEY("value"), f->value);
+        add_num(&w, KEY("value"), f->value);
         if (!isnan(f->value_max))
-            r |= add_num(sb, KEY("value_max"), f->value_max);
-        r |= add_str(sb, KEY("currency"), f->currency);
-        r |= add_str(sb, KEY("currency_source"), f->currency_source);
-        r |= add_str(sb, KEY("qualifier"), f->qualifier);
+            add_num(&w, KEY("value_max"), f->value_max);
+        add_str(&w, KEY("currency"), f->currency);
+        add_str(&w, KEY("currency_source"), f->currency_source);
+        add_str(&w, KEY("qualifier"), f->qualifier);
         if (f->link >= 0 && all && (size_t)f->link < all->n) {
             const fl_fact *o = &all->items[f->link];
-            r |= ADD_LIT(sb, ",\"linked\":{\"offset\":");
-            r |= add_digits(sb, o->offset);
-            r |= add_uint(sb, KEY("length"), o->length);
-            r |= ADD_LIT(sb, "}");
+            add_uint(&w, ",\"linked\":{\"offset\":", sizeof(",\"linked\":{\"offset\":") - 1,
+                     o->offset);
+            add_uint(&w, KEY("length"), o->length);
+            if (jw_room(&w, 1))
+                *w.p++ = '}';
         }
         break;
     case FL_FACT_QUANTITY:
     case FL_FACT_DURATION:
-        r |= add_num(sb, KEY("value"), f->value);
+        add_num(&w, KEY("value"), f->value);
         if (!isnan(f->value_max))
-            r |= add_num(sb, KEY("value_max"), f->value_max);
-        r |= add_str(sb, KEY("unit"), f->unit);
-        r |= add_str(sb, KEY("qualifier"), f->qualifier);
+            add_num(&w, KEY("value_max"), f->value_max);
+        add_str(&w, KEY("unit"), f->unit);
+        add_str(&w, KEY("qualifier"), f->qualifier);
         break;
     case FL_FACT_PERCENT:
-        r |= add_num(sb, KEY("value"), f->value);
+        add_num(&w, KEY("value"), f->value);
         if (!isnan(f->value_max))
-            r |= add_num(sb, KEY("value_max"), f->value_max);
-        r |= add_str(sb, KEY("unit"), "percent");
-        r |= add_str(sb, KEY("qualifier"), f->qualifier);
+            add_num(&w, KEY("value_max"), f->value_max);
+        add_str(&w, KEY("unit"), "percent");
+        add_str(&w, KEY("qualifier"), f->qualifier);
         break;
     case FL_FACT_QUOTE:
-        r |= add_str(sb, KEY("speaker"), f->speaker);
-        r |= add_str(sb, KEY("speaker_text"), f->speaker_text);
-        r |= add_str(sb, KEY("attribution"), f->attribution);
-        r |= add_bool(sb, KEY("partial"), f->partial);
+        add_str(&w, KEY("speaker"), f->speaker);
+        add_str(&w, KEY("speaker_text"), f->speaker_text);
+        add_str(&w, KEY("attribution"), f->attribution);
+        add_bool(&w, KEY("partial"), f->partial);
         break;
     case FL_FACT_DATE: {
         char iso[32];
         format_iso(f->date, iso, sizeof iso);
-        r |= add_str(sb, KEY("value"), f->date.precision ? iso : NULL);
-        r |= add_str(sb, KEY("precision"),
-                     f->date.precision ? fl_precision_name(f->date.precision) : NULL);
-        r |= add_bool(sb, KEY("relative"), f->relative);
-        r |= add_bool(sb, KEY("resolved"), f->relative ? f->resolved : f->date.precision != 0);
-        r |= add_str(sb, KEY("anchor"), f->anchor);
-        r |= add_bool(sb, KEY("weekday_mismatch"), f->weekday_mismatch);
+        add_str(&w, KEY("value"), f->date.precision ? iso : NULL);
+        add_str(&w, KEY("precision"),
+                f->date.precision ? fl_precision_name(f->date.precision) : NULL);
+        add_bool(&w, KEY("relative"), f->relative);
+        add_bool(&w, KEY("resolved"), f->relative ? f->resolved : f->date.precision != 0);
+        add_str(&w, KEY("anchor"), f->anchor);
+        add_bool(&w, KEY("weekday_mismatch"), f->weekday_mismatch);
         break;
     }
     case FL_FACT_PERSON:
     case FL_FACT_ORG:
     case FL_FACT_PLACE:
-        r |= add_str(sb, KEY("name"), f->name);
-        r |= add_str(sb, KEY("key"), f->key);
-        r |= add_str(sb, KEY("title"), f->title);
+        add_str(&w, KEY("name"), f->name);
+        add_str(&w, KEY("key"), f->key);
+        add_str(&w, KEY("title"), f->title);
         if (f->canonical)
-            r |= add_str(sb, KEY("canonical"), f->canonical);
+            add_str(&w, KEY("canonical"), f->canonical);
         break;
     case FL_FACT_KIND_COUNT:
         break;
@@ -313,9 +397,20 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
     if (f->extra_json && f->extra_json[0] == '{' && f->extra_json[1] != '}') {
         /* splice the unknown fields back: ",<members>" */
         size_t n = strlen(f->extra_json);
-        r |= fl_strbuf_addch(sb, ',');
-        r |= fl_strbuf_add(sb, f->extra_json + 1, n - 2);
+        if (jw_room(&w, n)) {
+            *w.p++ = ',';
+            memcpy(w.p, f->extra_json + 1, n - 2);
+            w.p += n - 2;
+        }
     }
-    r |= ADD_LIT(sb, "}");
-    return r ? -1 : 0;
+    if (!jw_room(&w, 1) || w.nomem) {
+        sb->len = len0;
+        if (sb->alloc)
+            sb->buf[len0] = '\0';
+        return -1;
+    }
+    *w.p++ = '}';
+    sb->len = (size_t)(w.p - sb->buf);
+    sb->buf[sb->len] = '\0';
+    return 0;
 }

@@ -106,16 +106,12 @@ static const unsigned char json_esc[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                             1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                             1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, ['\\'] = 1};
 
-int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n)
+char *fl_json_escape_to(char *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    /* worst case 6 bytes out per byte in; grow once for the common case of
-     * nothing to escape, and again only when an escape needs room */
-    if (fl_strbuf_grow(sb, n))
-        return -1;
     const unsigned char *u = (const unsigned char *)s;
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    while (i < n) {
         /* eight bytes at a time while none is below 0x20, '"' or '\\' */
         while (i + 8 <= n) {
             uint64_t w;
@@ -125,42 +121,65 @@ int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n)
             uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
             if (hit & high)
                 break;
+            memcpy(out, u + i, 8);
+            out += 8;
             i += 8;
         }
-        if (i >= n)
-            break;
-        unsigned char c = u[i];
-        if (!json_esc[c])
-            continue;
-        char esc[6];
-        size_t el = 2;
-        esc[0] = '\\';
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u', esc[2] = '0', esc[3] = '0';
-            esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-            el = 6;
+        size_t stop = i + 8 < n ? i + 8 : n;
+        for (; i < stop; i++) {
+            unsigned char c = u[i];
+            if (!json_esc[c]) {
+                *out++ = (char)c;
+                continue;
+            }
+            *out++ = '\\';
+            switch (c) {
+            case '"':
+                *out++ = '"';
+                break;
+            case '\\':
+                *out++ = '\\';
+                break;
+            case '\n':
+                *out++ = 'n';
+                break;
+            case '\r':
+                *out++ = 'r';
+                break;
+            case '\t':
+                *out++ = 't';
+                break;
+            default:
+                *out++ = 'u', *out++ = '0', *out++ = '0';
+                *out++ = hex[c >> 4], *out++ = hex[c & 15];
+            }
         }
-        if (fl_strbuf_add(sb, s + start, i - start) || fl_strbuf_add(sb, esc, el))
-            return -1;
-        start = i + 1;
     }
-    return fl_strbuf_add(sb, s + start, n - start);
+    return out;
+}
+
+int fl_strbuf_add_json_escaped(fl_strbuf *sb, const char *s, size_t n)
+{
+    /* in slices, so that room for the worst case (6 bytes a byte) is never
+     * reserved for a whole long text at once */
+    size_t len0 = sb->len;
+    while (n) {
+        size_t k = n < 4096 ? n : 4096;
+        if (fl_strbuf_grow(sb, 6 * k)) {
+            if (sb->alloc) {
+                sb->len = len0;
+                sb->buf[len0] = '\0';
+            }
+            return -1;
+        }
+        char *end = fl_json_escape_to(sb->buf + sb->len, s, k);
+        sb->len = (size_t)(end - sb->buf);
+        s += k;
+        n -= k;
+    }
+    if (sb->alloc)
+        sb->buf[sb->len] = '\0';
+    return 0;
 }
 
 int fl_strbuf_add_u64(fl_strbuf *sb, unsigned long long v)

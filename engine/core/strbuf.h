@@ -59,6 +59,9 @@ int fl_strbuf_add_g17(fl_strbuf *sb, double v);
 /* Writes the same text as fl_strbuf_add_g17 into buf (at least 32 bytes), NUL
  * terminated; returns its length. */
 size_t fl_format_g17(char *buf, double v);
+/* Writes s with JSON string escaping to out, which has room for 6 * n bytes;
+ * returns the end of what it wrote (no NUL). */
+char *fl_json_escape_to(char *out, const char *s, size_t n);
 /* Appends s with XML/HTML escaping of & < > " '. */
 int fl_strbuf_add_xml_escaped(fl_strbuf *sb, const char *s, size_t n);
 

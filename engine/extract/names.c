@@ -518,11 +518,35 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
 /* FNV-1a of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
 static uint64_t key_hash(scan *sc, size_t s, size_t e)
 {
+    /* ASCII: the hash of what fl_normalize_append gives (letters lower-cased,
+     * white space runs folded to one space and trimmed), without building it */
+    uint64_t h = 1469598103934665603ull;
+    bool pending = false, any = false;
+    size_t i = s;
+    for (; i < e; i++) {
+        unsigned char c = (unsigned char)sc->text[i];
+        if (c >= 0x80)
+            break;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            pending = true;
+            continue;
+        }
+        if (pending && any) {
+            h ^= (unsigned char)' ';
+            h *= 1099511628211ull;
+        }
+        pending = false;
+        any = true;
+        h ^= c >= 'A' && c <= 'Z' ? c + 32u : c;
+        h *= 1099511628211ull;
+    }
+    if (i == e)
+        return h;
     if (make_key(sc, &sc->key, s, e) < 0)
         return 0;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < sc->key.len; i++) {
-        h ^= (unsigned char)sc->key.buf[i];
+    h = 1469598103934665603ull;
+    for (size_t k = 0; k < sc->key.len; k++) {
+        h ^= (unsigned char)sc->key.buf[k];
         h *= 1099511628211ull;
     }
     return h;

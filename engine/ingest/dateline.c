@@ -34,6 +34,10 @@ static void skip_spaces(cursor *c)
 /* Skips a literal (case-insensitive); true when it was there. */
 static bool accept(cursor *c, const char *lit)
 {
+    /* the first byte decides most calls: no strlen, no strncasecmp */
+    unsigned char a = c->i < c->n ? (unsigned char)c->s[c->i] : 0, b = (unsigned char)lit[0];
+    if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+        return false;
     size_t k = strlen(lit);
     if (c->n - c->i >= k && !strncasecmp(c->s + c->i, lit, k)) {
         c->i += k;

@@ -310,7 +310,57 @@ static void test_writer_numbers_and_escapes(void)
     }
 }
 
+/* A long text with escapes on both sides of the writer's 4096-byte slices
+ * comes out escaped exactly once, whole. */
+static void test_writer_long_text(void)
+{
+    size_t n = 10000;
+    char *text = fl_malloc(n + 1);
+    fl_strbuf want = FL_STRBUF_INIT;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    for (size_t i = 0; i < n; i++) {
+        char c = i % 97 == 0     ? '"'
+                 : i % 89 == 0   ? '\n'
+                 : i % 4095 == 0 ? '\x02'
+                                 : (char)('a' + i % 26);
+        text[i] = c;
+        if (c == '"')
+            fl_strbuf_adds(&want, "\\\"");
+        else if (c == '\n')
+            fl_strbuf_adds(&want, "\\n");
+        else if (c == '\x02')
+            fl_strbuf_adds(&want, "\\u0002");
+        else
+            fl_strbuf_addch(&want, c);
+    }
+    text[n] = '\0';
+    fl_facts fs;
+    fl_facts_init(&fs);
+    fl_fact *f = fl_facts_add(&fs, FL_FACT_QUOTE, 0, n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    f->text = text;
+    fl_strbuf sb = FL_STRBUF_INIT, alone = FL_STRBUF_INIT;
+    CU_ASSERT_EQUAL(fl_fact_write_json(&sb, "a", f, &fs), 0);
+    const char *t = strstr(sb.buf, "\"text\":\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    t += strlen("\"text\":\"");
+    CU_ASSERT(strncmp(t, want.buf, want.len) == 0);
+    CU_ASSERT_STRING_EQUAL(t + want.len,
+                           "\",\"offset\":0,\"length\":10000,\"line\":0,\"column\":0,"
+                           "\"paragraph\":0,\"sentence\":0,\"speaker\":null,"
+                           "\"speaker_text\":null,\"attribution\":null,\"partial\":false}");
+    /* the strbuf function gives the same text */
+    CU_ASSERT_EQUAL(fl_strbuf_add_json_escaped(&alone, text, n), 0);
+    CU_ASSERT_STRING_EQUAL(alone.buf, want.buf);
+    fl_strbuf_release(&sb);
+    fl_strbuf_release(&alone);
+    fl_strbuf_release(&want);
+    fl_facts_release(&fs);
+    fl_free(text);
+}
+
 static const fl_test_case cases[] = {
+    {"writer: a long text", test_writer_long_text},
     {"%.17g by hand matches printf", test_g17_matches_printf},
     {"writer: numbers and escapes", test_writer_numbers_and_escapes},
     {"each line round-trips", test_round_trip_lines},
