@@ -376,12 +376,14 @@ static scan_result scan_number(scanner *s, long long *v)
     if (p < s->end && *p == '-')
         neg = true, p++;
     const char *digits = p;
-    long long x = 0;
     while (p < s->end && *p >= '0' && *p <= '9')
-        x = x * 10 + (*p++ - '0');
+        p++;
     size_t nd = (size_t)(p - digits);
     if (nd == 0 || nd > 18 || (nd > 1 && *digits == '0'))
         return SCAN_FALLBACK;
+    long long x = 0;
+    for (const char *d = digits; d < p; d++)
+        x = x * 10 + (*d - '0');
     if (p < s->end && (*p == '.' || *p == 'e' || *p == 'E'))
         return SCAN_FALLBACK; /* a real: jansson's strtod and dtostr decide */
     s->p = p;
