@@ -429,6 +429,7 @@ static void test_jsonl_scanner(void)
         {"{\"text\": \"a\"} x", "invalid JSON"},
         {"{\"text\": \"a\",}", "invalid JSON"},
         {"{\"text\": \"a\", \"n\": 01}", "invalid JSON"},
+        {"{\"text\": \"a\", \"n\": [99999999999999999999]}", "invalid JSON"},
         {"{\"text\": \"a\", \"n\": [1,]}", "invalid JSON"},
         {"{\"text\": \"a\"", "invalid JSON"},
         {"[{\"text\": \"a\"}]", "not a JSON object"},
