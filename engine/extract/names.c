@@ -397,6 +397,54 @@ static unsigned M(const scan *sc, size_t k)
     return t->mask;
 }
 
+/* ASCII letters and digits. */
+static const unsigned char alnum_tab[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+static bool ascii_alnum(unsigned char c)
+{
+    return alnum_tab[c];
+}
+
+/* fl_word_next with the common case inline: an ASCII word between ASCII
+ * separators.  Anything else (a byte >= 0x80, an inner apostrophe or hyphen,
+ * a possible "U.S." initialism) is handed to fl_word_next from the word's
+ * start, which gives the same word since only separators were skipped. */
+static inline bool next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *we)
+{
+    size_t i = *pos;
+    for (;; i++) {
+        if (i >= len)
+            return false;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            return fl_word_next(s, len, pos, ws, we);
+        if (ascii_alnum(c))
+            break;
+    }
+    size_t j = i + 1;
+    while (j < len && ascii_alnum((unsigned char)s[j]))
+        j++;
+    if (j < len) {
+        unsigned char c = (unsigned char)s[j];
+        if (c >= 0x80 || c == '\'' || c == '-' || (c == '.' && j == i + 1)) {
+            *pos = i;
+            return fl_word_next(s, len, pos, ws, we);
+        }
+    }
+    *ws = i;
+    *we = *pos = j;
+    return true;
+}
+
 static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
 {
     const char *t = sc->text;
@@ -409,7 +457,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     /* a word takes at least two bytes with its gap: one growth per paragraph */
     if (FL_GROW(sc->toks, sc->cap_toks, p->length / 2 + 2))
         return -1;
-    while (fl_word_next(t, end, &pos, &ws, &we)) {
+    while (next_word(t, end, &pos, &ws, &we)) {
         tok *k = &sc->toks[sc->nt];
         k->s = ws;
         k->e = we;
@@ -464,6 +512,27 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
 /* Normalises text[s..e) into sb (reset first); -1 on ENOMEM. */
 static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
 {
+    fl_strbuf_reset(sb);
+    /* printable ASCII without spaces (most keys): the normal form is the
+     * text lower-cased */
+    size_t n = e - s;
+    const char *src = sc->text + s;
+    if (fl_strbuf_grow(sb, n)) {
+        sc->nomem = true;
+        return -1;
+    }
+    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c >= 0x80 || c <= ' ')
+            break;
+        sb->buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    if (i == n) {
+        sb->len = n;
+        sb->buf[n] = '\0';
+        return 0;
+    }
     fl_strbuf_reset(sb);
     if (fl_normalize_append(sb, sc->text + s, e - s) < 0) {
         sc->nomem = true;
