@@ -327,7 +327,10 @@ struct fl_number_state {
     uint16_t anchor_len[26]; /* bit n: some anchor word of n letters starts with 'a' + i */
     fl_re *cue;              /* money context before a bare amount with a magnitude */
     fl_re *strong_cue;       /* ... and before one without ("valued at 800,000") */
+    uint64_t qual_last[256]; /* bit i: quals_before[i] ends with this (lowercase) byte */
 };
+
+static void index_quals(fl_number_state *st);
 
 static uint32_t hash_word(const char *s, size_t n)
 {
@@ -840,6 +843,7 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         bad |= vocab_add(st, stop_words[i], V_STOP, 0, NULL);
     for (size_t i = 0; i < N_OF(number_words); i++)
         bad |= vocab_add(st, number_words[i].w, V_ANCHOR, number_words[i].v, NULL);
+    index_quals(st);
     bad |= vocab_add(st, "a", V_ANCHOR, 0, NULL);
     bad |= vocab_add(st, "an", V_ANCHOR, 0, NULL);
     bad |= vocab_add(st, "half", V_ANCHOR, 0, NULL);
@@ -1588,22 +1592,32 @@ static const struct {
     {"+", sizeof "+" - 1, "or more"},
 };
 
+_Static_assert(sizeof quals_before / sizeof quals_before[0] <= 64, "qual_last holds 64 bits");
+
+static void index_quals(fl_number_state *st)
+{
+    for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++)
+        st->qual_last[(unsigned char)quals_before[i].p[quals_before[i].n - 1]] |= 1ull << i;
+}
+
 static void qualifiers(const scan *sc, amt *A)
 {
     const char *s = sc->s;
     size_t e = back_sp(s, sc->floor, A->start), st, best = 0;
     A->qual_start = A->start;
     A->after = A->end;
-    if (e < A->start)
-        for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++)
-            if (quals_before[i].p[quals_before[i].n - 1] == lower(UC(s, e - 1)) &&
-                phrase_before_n(s, sc->floor, e, quals_before[i].p, quals_before[i].n, &st) &&
-                e - st > best) {
-                best = e - st;
-                A->qualifier = quals_before[i].norm;
-                A->qual_dur_ok = quals_before[i].dur_ok;
-                A->qual_start = st;
-            }
+    /* only the phrases that end with the byte before the amount, in list order */
+    uint64_t cands = e < A->start ? sc->st->qual_last[(unsigned char)lower(UC(s, e - 1))] : 0;
+    for (; cands; cands &= cands - 1) {
+        size_t i = (size_t)__builtin_ctzll(cands);
+        if (phrase_before_n(s, sc->floor, e, quals_before[i].p, quals_before[i].n, &st) &&
+            e - st > best) {
+            best = e - st;
+            A->qualifier = quals_before[i].norm;
+            A->qual_dur_ok = quals_before[i].dur_ok;
+            A->qual_start = st;
+        }
+    }
     for (size_t i = 0; i < sizeof quals_after / sizeof quals_after[0]; i++) {
         size_t x = phrase_at_n(s, sc->len, A->end, quals_after[i].p, quals_after[i].n);
         if (!x)
