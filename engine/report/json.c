@@ -17,7 +17,6 @@
 #include "report/report.h"
 #include "report/sink.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
@@ -146,27 +145,35 @@ static json_t *rule_json(fl_jsonb *b, const fl_report_rule *rr)
     return o;
 }
 
-/* Writes v (released here) as it would appear at depth `depth` of the tree. */
+typedef struct indent_out {
+    fl_sink *s;
+    size_t indent; /* spaces added after each newline */
+} indent_out;
+
+static int put_chunk(const char *buf, size_t size, void *data)
+{
+    indent_out *o = data;
+    const char *end = buf + size;
+    for (const char *nl; (nl = memchr(buf, '\n', (size_t)(end - buf))); buf = nl + 1) {
+        fl_sink_add(o->s, buf, (size_t)(nl + 1 - buf));
+        fl_sink_add(o->s, "        ", o->indent);
+    }
+    fl_sink_add(o->s, buf, (size_t)(end - buf));
+    return 0;
+}
+
+/* Writes v (released here) as it would appear at depth `depth` (<= 4) of the tree. */
 static void put_value(fl_sink *s, fl_jsonb *b, json_t *v, int depth)
 {
-    if (!v || b->oom) {
+    indent_out o = {s, (size_t)(2 * depth)};
+    if (!v || b->oom || json_dump_callback(v, put_chunk, &o, DUMP_FLAGS | JSON_ENCODE_ANY))
         b->oom = true;
-        json_decref(v);
-        return;
-    }
-    char *js = json_dumps(v, DUMP_FLAGS | JSON_ENCODE_ANY);
     json_decref(v);
-    if (!js) {
-        b->oom = true;
-        return;
-    }
-    const char *p = js;
-    for (const char *nl; (nl = strchr(p, '\n')); p = nl + 1) {
-        fl_sink_add(s, p, (size_t)(nl + 1 - p));
-        fl_sink_add(s, "        ", (size_t)(2 * depth)); /* depth <= 4 */
-    }
-    fl_sink_adds(s, p);
-    free(js);
+}
+
+static int add_chunk(const char *buf, size_t size, void *data)
+{
+    return fl_strbuf_add(data, buf, size) ? -1 : 0;
 }
 
 /* Array writing at depth 1 of the root object: `"key": [` ... `]`. */
@@ -230,14 +237,14 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     fl_sink s;
     fl_sink_init(&s, fp);
     /* the head object without its closing "\n}", then the arrays */
-    char *head = b.oom || !root ? NULL : json_dumps(root, DUMP_FLAGS);
-    json_decref(root);
-    size_t head_len = head ? strlen(head) : 0;
-    if (head_len < 2 || strcmp(head + head_len - 2, "\n}"))
+    fl_strbuf head = FL_STRBUF_INIT;
+    if (b.oom || !root || json_dump_callback(root, add_chunk, &head, DUMP_FLAGS) || head.len < 2 ||
+        memcmp(head.buf + head.len - 2, "\n}", 2))
         b.oom = true;
     else
-        fl_sink_add(&s, head, head_len - 2);
-    free(head);
+        fl_sink_add(&s, head.buf, head.len - 2);
+    fl_strbuf_release(&head);
+    json_decref(root);
 
     array_out a;
     array_open(&a, &s, &b, "articles");

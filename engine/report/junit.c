@@ -9,6 +9,11 @@
  * one errored case.  Skipped articles are <skipped/> cases in a suite named
  * "factlint.input".  The schema requires a timestamp and a host name: reports
  * are deterministic, so they are always "1970-01-01T00:00:00" and "localhost".
+ *
+ * A suite's header carries its totals, so each suite is walked twice: a dry
+ * pass counts (writing nothing), the second writes its cases straight to the
+ * sink.  Memory does not grow with the number of articles (a suite holds a
+ * test case per checked article).
  */
 #include "report/index.h"
 #include "report/report.h"
@@ -16,7 +21,6 @@
 
 #include "core/alloc.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +29,15 @@
 
 typedef struct junit_ctx {
     fl_sink *s;
-    fl_strbuf cases; /* the current suite's test cases, written after its totals are known */
+    bool dry; /* counting pass: case output is dropped */
     const fl_audit *au;
     const fl_report_index *ix;
     const fl_report_options *opt;
     size_t *order; /* finding indices sorted by (rule, article seq, audit order) */
     bool *error_used;
+    bool *error_used_saved; /* error_used before a suite's dry pass */
     size_t tests, failures, errors, skipped;
     int suite_id;
-    bool oom;
 } junit_ctx;
 
 typedef struct order_key {
@@ -52,27 +56,18 @@ static int cmp_order(const void *pa, const void *pb)
     return a->finding < b->finding ? -1 : a->finding > b->finding;
 }
 
-/* Appends to the current suite's buffer with XML escaping. */
+/* Case output: to the sink, or nowhere in the dry pass. */
 static void case_add(junit_ctx *j, const char *str)
 {
-    if (fl_strbuf_adds(&j->cases, str))
-        j->oom = true;
+    if (!j->dry)
+        fl_sink_adds(j->s, str);
 }
 
+/* The same, with XML escaping. */
 static void case_xml(junit_ctx *j, const char *str, bool attr)
 {
-    if (str && fl_sink_xml_escape(&j->cases, str, strlen(str), attr))
-        j->oom = true;
-}
-
-static void case_addf(junit_ctx *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void case_addf(junit_ctx *j, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (fl_strbuf_vaddf(&j->cases, fmt, ap))
-        j->oom = true;
-    va_end(ap);
+    if (str && !j->dry)
+        fl_sink_add_xml(j->s, str, strlen(str), attr);
 }
 
 static void finding_line(junit_ctx *j, const fl_finding *f)
@@ -102,7 +97,8 @@ static void error_body(junit_ctx *j, const fl_rule_error *e)
 {
     case_xml(j, e->file ? e->file : "?", false);
     if (e->line > 0)
-        case_addf(j, ":%ld", e->line);
+        if (!j->dry)
+            fl_sink_addf(j->s, ":%ld", e->line);
     case_add(j, ": ");
     case_xml(j, e->message ? e->message : "", false);
     case_add(j, "\n");
@@ -177,13 +173,10 @@ static void emit_case(junit_ctx *j, const char *rule, const char *article_id, si
     case_add(j, "    </testcase>\n");
 }
 
-static void suite_flush(junit_ctx *j, const char *name, const fl_rule_health *h)
+/* Writes a suite's opening (totals from the dry pass) and resets the totals. */
+static void suite_head(junit_ctx *j, const char *name, const fl_rule_health *h)
 {
     fl_sink *s = j->s;
-    if (j->oom) {
-        s->oom = true;
-        return;
-    }
     fl_sink_addf(s, "  <testsuite package=\"factlint\" id=\"%d\" name=\"", j->suite_id++);
     fl_sink_add_xmls(s, name && *name ? name : "(unnamed)", true);
     fl_sink_addf(s,
@@ -203,19 +196,24 @@ static void suite_flush(junit_ctx *j, const char *name, const fl_rule_health *h)
                      fl_severity_name(h->severity));
     }
     fl_sink_adds(s, "    </properties>\n");
-    fl_sink_add(s, j->cases.buf, j->cases.len);
-    fl_sink_adds(s, "    <system-out></system-out>\n    <system-err></system-err>\n"
-                    "  </testsuite>\n");
-    fl_strbuf_reset(&j->cases);
     j->tests = j->failures = j->errors = j->skipped = 0;
 }
 
-static void rule_suite(junit_ctx *j, size_t ri, size_t *pos)
+static void suite_tail(junit_ctx *j)
+{
+    fl_sink_adds(j->s, "    <system-out></system-out>\n    <system-err></system-err>\n"
+                       "  </testsuite>\n");
+    j->tests = j->failures = j->errors = j->skipped = 0;
+}
+
+/* The cases of rule ri: findings from j->order[pos] on; returns where the
+ * next rule's findings start. */
+static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
 {
     const fl_audit *au = j->au;
     const fl_report_rule *rr = &j->ix->rules[ri];
     const fl_rule_health *h = rr->health;
-    size_t k = *pos, end = k;
+    size_t k = pos, end = k;
     while (end < au->n_findings &&
            fl_report_index_rule(j->ix, au->findings[j->order[end]].rule) == ri)
         end++;
@@ -268,8 +266,39 @@ static void rule_suite(junit_ctx *j, size_t ri, size_t *pos)
         if (!j->error_used[e] && re->article_id && !strcmp(re->rule ? re->rule : "", rr->id))
             emit_case(j, rr->id, re->article_id, 0, 0);
     }
-    *pos = end;
-    suite_flush(j, rr->id, h);
+    return end;
+}
+
+/* One suite per rule: a dry pass for the totals, then the cases. */
+static void rule_suite(junit_ctx *j, size_t ri, size_t *pos)
+{
+    const fl_report_rule *rr = &j->ix->rules[ri];
+    size_t n_err = j->au->n_rule_errors;
+    memcpy(j->error_used_saved, j->error_used, n_err * sizeof *j->error_used);
+    j->dry = true;
+    rule_cases(j, ri, *pos);
+    j->dry = false;
+    memcpy(j->error_used, j->error_used_saved, n_err * sizeof *j->error_used);
+    suite_head(j, rr->id, rr->health);
+    *pos = rule_cases(j, ri, *pos);
+    suite_tail(j);
+}
+
+/* The "factlint.input" suite's cases: one per skipped article. */
+static void input_cases(junit_ctx *j)
+{
+    const fl_audit *au = j->au;
+    for (size_t a = 0; a < au->n_entries; a++) {
+        const fl_article_entry *r = &au->entries[a];
+        const fl_article_error *e = fl_article_entry_error(r);
+        if (!e)
+            continue;
+        case_open(j, r->id ? r->id : r->path, "input");
+        case_add(j, ">\n      <skipped message=\"");
+        case_xml(j, e->message[0] ? e->message : "skipped", true);
+        case_add(j, "\"/>\n    </testcase>\n");
+        j->skipped++;
+    }
 }
 
 fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_options *opt,
@@ -284,13 +313,13 @@ fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_op
     junit_ctx j = {0};
     order_key *keys = NULL;
     j.s = &s;
-    fl_strbuf_init(&j.cases);
     j.au = au;
     j.ix = &ix;
     j.opt = opt;
     j.order = fl_malloc((au->n_findings + 1) * sizeof *j.order);
     j.error_used = fl_calloc(au->n_rule_errors + 1, sizeof *j.error_used);
-    if (!j.order || !j.error_used) {
+    j.error_used_saved = fl_calloc(au->n_rule_errors + 1, sizeof *j.error_used_saved);
+    if (!j.order || !j.error_used || !j.error_used_saved) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory writing 'junit report'");
         goto cleanup;
     }
@@ -316,29 +345,21 @@ fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_op
     for (size_t ri = 0; ri < ix.n_rules; ri++)
         rule_suite(&j, ri, &pos);
     if (au->articles_skipped) {
-        for (size_t a = 0; a < au->n_entries; a++) {
-            const fl_article_entry *r = &au->entries[a];
-            const fl_article_error *e = fl_article_entry_error(r);
-            if (!e)
-                continue;
-            case_open(&j, r->id ? r->id : r->path, "input");
-            case_add(&j, ">\n      <skipped message=\"");
-            case_xml(&j, e->message[0] ? e->message : "skipped", true);
-            case_add(&j, "\"/>\n    </testcase>\n");
-            j.skipped++;
-        }
-        suite_flush(&j, "factlint.input", NULL);
+        j.dry = true;
+        input_cases(&j);
+        j.dry = false;
+        suite_head(&j, "factlint.input", NULL);
+        input_cases(&j);
+        suite_tail(&j);
     }
     fl_sink_adds(&s, "</testsuites>\n");
-    if (j.oom)
-        s.oom = true;
     st = fl_sink_finish(&s, "junit report", err);
 cleanup:
     fl_strbuf_release(&s.sb);
     fl_free(keys);
-    fl_strbuf_release(&j.cases);
     fl_free(j.order);
     fl_free(j.error_used);
+    fl_free(j.error_used_saved);
     fl_report_index_release(&ix);
     return st;
 }

@@ -22,3 +22,7 @@ add_test(NAME report_junit_schema
                  ${FL_REPORT_OUT}/report.xml ${FL_REPORT_OUT}/empty.xml)
 set_tests_properties(report_sarif_schema report_junit_schema PROPERTIES
                      FIXTURES_REQUIRED report_files LABELS report TIMEOUT 120)
+
+# What an audit keeps per article, and that no report writer holds a copy of
+# the corpus (docs/performance.md, Memory).
+fl_unit_test(test_audit_memory ${PROJECT_SOURCE_DIR}/tests/unit/test_audit_memory.c fl_report)

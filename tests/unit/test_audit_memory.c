@@ -1,0 +1,245 @@
+/*
+ * test_audit_memory.c - what an audit costs per article, and that writing a
+ * report costs no memory per article (docs/performance.md, Memory).
+ *
+ * Every fl_malloc/fl_realloc and every jansson allocation goes through a
+ * counting allocator; the tests compare live and peak bytes for N and 2N
+ * articles, so they fail if the per-article entry grows back (it once held a
+ * whole fl_error, ~1.6 KB) or if a writer starts holding a copy of the
+ * corpus (the JSON writer once built one jansson tree of every article).
+ */
+#include "fl_test.h"
+
+#include "core/alloc.h"
+#include "core/finding.h"
+#include "report/report.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef union count_header {
+    size_t size;
+    max_align_t align;
+} count_header;
+
+static size_t live_bytes, peak_bytes;
+
+static void *count_realloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    count_header *h = ptr ? (count_header *)ptr - 1 : NULL;
+    size_t old = h ? h->size : 0;
+    if (size == 0) {
+        live_bytes -= old;
+        free(h);
+        return NULL;
+    }
+    count_header *n = realloc(h, sizeof *n + size);
+    if (!n)
+        return NULL;
+    n->size = size;
+    live_bytes = live_bytes - old + size;
+    if (live_bytes > peak_bytes)
+        peak_bytes = live_bytes;
+    return n + 1;
+}
+
+static void *count_json_malloc(size_t size)
+{
+    return count_realloc(NULL, NULL, size ? size : 1);
+}
+
+static void count_json_free(void *p)
+{
+    if (p)
+        count_realloc(NULL, p, 0);
+}
+
+static void counting_on(void)
+{
+    static const fl_allocator a = {count_realloc, NULL};
+    fl_alloc_set(&a);
+    json_set_alloc_funcs(count_json_malloc, count_json_free);
+    live_bytes = peak_bytes = 0;
+}
+
+static void counting_off(void)
+{
+    fl_alloc_set(NULL);
+    json_set_alloc_funcs(malloc, free);
+}
+
+#define ID_FMT    "wire-%06zu"
+#define TITLE_FMT "Harbour board approves %zu new berths for the port"
+#define SKIP_MSG  "invalid UTF-8 at byte 3 (use --lossy to replace bad bytes)"
+
+static size_t round8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Adds articles [from, to) as the pipeline does: one file, one dateline. */
+static bool add_articles(fl_audit *au, size_t from, size_t to, bool skipped)
+{
+    for (size_t i = from; i < to; i++) {
+        char id[32], title[96];
+        snprintf(id, sizeof id, ID_FMT, i);
+        snprintf(title, sizeof title, TITLE_FMT, i);
+        fl_article_record r;
+        memset(&r, 0, sizeof r);
+        r.seq = i;
+        r.id = id;
+        r.path = (char *)"/data/wire/2024-05.jsonl";
+        r.title = skipped ? NULL : title;
+        r.n_facts = 37;
+        r.dateline = skipped ? NULL : (char *)"2024-05-01";
+        r.dateline_source = skipped ? "none" : "jsonl";
+        r.skipped = skipped;
+        fl_error_clear(&r.error);
+        if (skipped) {
+            fl_error_set(&r.error, FL_EUTF8, SKIP_MSG);
+            fl_error_locate(&r.error, "/data/wire/2024-05.jsonl", (long)i + 1, 3);
+        }
+        if (fl_audit_add_article(au, &r))
+            return false;
+    }
+    return true;
+}
+
+/* Live bytes per article added between n and 2n articles (n a power of two
+ * times 8, so the entry array is exactly full at both points). */
+static size_t bytes_per_article(size_t n, bool skipped)
+{
+    counting_on();
+    fl_audit au;
+    fl_audit_init(&au);
+    size_t at_n = 0, at_2n = 0;
+    bool ok = add_articles(&au, 0, n, skipped);
+    at_n = live_bytes;
+    ok = ok && add_articles(&au, n, 2 * n, skipped);
+    at_2n = live_bytes;
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT_EQUAL(au.n_entries, ok ? 2 * n : au.n_entries);
+    CU_ASSERT_EQUAL(au.n_articles, 0u); /* no full records unless asked */
+    fl_audit_release(&au);
+    CU_ASSERT_EQUAL(live_bytes, 0u);
+    counting_off();
+    return (at_2n - at_n) / n;
+}
+
+static void test_entry_size(void)
+{
+    CU_ASSERT(sizeof(fl_article_entry) <= 64);
+    CU_ASSERT(sizeof(fl_article_extra) <= 64);
+}
+
+static void test_checked_article_cost(void)
+{
+    size_t per = bytes_per_article(4096, false);
+    char id[32], title[96];
+    snprintf(id, sizeof id, ID_FMT, (size_t)5000);
+    snprintf(title, sizeof title, TITLE_FMT, (size_t)5000);
+    /* the entry, its id and title in the arena, a little arena slack; the
+     * path and dateline are shared */
+    size_t bound =
+        sizeof(fl_article_entry) + round8(strlen(id) + 1) + round8(strlen(title) + 1) + 8;
+    printf("\n  checked article: %zu bytes (bound %zu) ", per, bound);
+    CU_ASSERT(per <= bound);
+    CU_ASSERT(per >= sizeof(fl_article_entry)); /* the counter sees the entries */
+}
+
+static void test_skipped_article_cost(void)
+{
+    size_t per = bytes_per_article(4096, true);
+    size_t bound = sizeof(fl_article_entry) + sizeof(fl_article_extra) +
+                   round8(sizeof "wire-000000") + round8(sizeof SKIP_MSG) + 16;
+    printf("\n  skipped article: %zu bytes (bound %zu) ", per, bound);
+    CU_ASSERT(per <= bound);
+}
+
+/* Extra peak bytes (beyond the audit) writing `format` for n articles, 32 of
+ * them with a finding, and 32 skipped ones: only the number of checked
+ * articles without findings changes with n. */
+static size_t report_peak(const char *format, size_t n)
+{
+    counting_on();
+    fl_audit au;
+    fl_audit_init(&au);
+    bool ok = add_articles(&au, 0, n, false) && add_articles(&au, n, n + 32, true);
+    fl_rule_health *h = ok ? fl_audit_rule(&au, "demo.rule") : NULL;
+    if (h) {
+        h->loaded = h->enabled = true;
+        h->severity = FL_SEV_WARNING;
+        h->articles_run = n;
+    }
+    for (size_t i = 0; ok && i < n; i += n / 32) {
+        char id[32];
+        snprintf(id, sizeof id, ID_FMT, i);
+        fl_finding f;
+        memset(&f, 0, sizeof f);
+        f.rule = fl_strdup("demo.rule");
+        f.severity = FL_SEV_WARNING;
+        f.message = fl_strdup("the harbour has 40 berths here but 44 at line 9");
+        f.article_seq = i;
+        f.article_id = fl_strdup(id);
+        f.path = fl_strdup("/data/wire/2024-05.jsonl");
+        f.loc.line = 3;
+        f.loc.column = f.loc.end_line = 1;
+        f.loc.end_column = 10;
+        f.loc.length = 9;
+        f.loc.excerpt = fl_strdup("40 berths");
+        f.loc.line_text = fl_strdup("The harbour has 40 berths.");
+        f.evidence_json = fl_strdup("[]");
+        fl_finding_fingerprint(&f, f.loc.line_text, strlen(f.loc.line_text), 0);
+        ok = f.rule && f.message && f.article_id && f.path && f.loc.excerpt && f.loc.line_text &&
+             f.evidence_json && !fl_audit_add_finding(&au, &f);
+        fl_finding_release(&f);
+        au.entries[i].n_findings = 1;
+    }
+    CU_ASSERT_TRUE_FATAL(ok);
+    fl_audit_sort(&au);
+    FILE *fp = tmpfile();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    fl_report_options o;
+    fl_report_options_init(&o);
+    o.tool_version = "9.9.9";
+    size_t before = live_bytes;
+    peak_bytes = live_bytes;
+    fl_error err;
+    CU_ASSERT_EQUAL(fl_report_write(format, fp, &au, &o, &err), FL_OK);
+    size_t extra = peak_bytes - before;
+    long size = ftell(fp);
+    if (!strcmp(format, "json") || !strcmp(format, "junit") || !strcmp(format, "html"))
+        CU_ASSERT(size > (long)n); /* these list every article */
+    CU_ASSERT(size > 32 * 64);
+    fclose(fp);
+    fl_audit_release(&au);
+    counting_off();
+    return extra;
+}
+
+static void test_report_memory_flat(void)
+{
+    static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+        size_t small = report_peak(formats[i], 2048);
+        size_t large = report_peak(formats[i], 8192);
+        printf("\n  %-8s writer: %zu bytes for 2048 articles, %zu for 8192 ", formats[i], small,
+               large);
+        /* 6144 more articles may cost a few buffers' slack, not 6144 of anything */
+        CU_ASSERT(large <= small + 16384);
+    }
+}
+
+static const fl_test_case cases[] = {
+    {"entry size", test_entry_size},
+    {"bytes per checked article", test_checked_article_cost},
+    {"bytes per skipped article", test_skipped_article_cost},
+    {"report writers' peak memory is flat in articles", test_report_memory_flat},
+    {NULL, NULL},
+};
+
+FL_TEST_MAIN("audit_memory", cases)
