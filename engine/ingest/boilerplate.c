@@ -150,23 +150,33 @@ fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
     static const char *const navigation[] = {"Skip to content",    "Skip to main content",
                                              "Skip to navigation", "Back to top",
                                              "Jump to navigation", NULL};
+    /* the first bytes any prefix or whole-paragraph word above starts with
+     * (either case): other paragraphs skip every prefix test */
+    static const unsigned char first[256] = {
+        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['i'] = 1,
+        ['j'] = 1, ['m'] = 1, ['p'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['A'] = 1,
+        ['B'] = 1, ['C'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['I'] = 1, ['J'] = 1,
+        ['M'] = 1, ['P'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['('] = 1, [0xC2] = 1};
     if (n == 0 || n > BOILER_PARA_MAX)
         return FL_BOILER_NONE;
-    if (any_prefix(s, n, navigation))
-        return FL_BOILER_NAVIGATION;
-    if (any_prefix(s, n, share) || equals(s, n, "Share") || equals(s, n, "Share this"))
-        return FL_BOILER_SHARE;
-    if ((starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
-         starts_with(s, n, "Get our") || starts_with(s, n, "Get the")) &&
-        contains(s, n, "newsletter"))
-        return FL_BOILER_NEWSLETTER;
-    if (any_prefix(s, n, promoted) || equals(s, n, "Sponsored") || equals(s, n, "Promoted") ||
-        equals(s, n, "Advertisement"))
-        return FL_BOILER_PROMOTED;
-    if (any_prefix(s, n, credit) || has(s, n, "(Getty Images)") ||
+    bool pre = first[(unsigned char)s[0]];
+    if (pre) {
+        if (any_prefix(s, n, navigation))
+            return FL_BOILER_NAVIGATION;
+        if (any_prefix(s, n, share) || equals(s, n, "Share") || equals(s, n, "Share this"))
+            return FL_BOILER_SHARE;
+        if ((starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
+             starts_with(s, n, "Get our") || starts_with(s, n, "Get the")) &&
+            contains(s, n, "newsletter"))
+            return FL_BOILER_NEWSLETTER;
+        if (any_prefix(s, n, promoted) || equals(s, n, "Sponsored") || equals(s, n, "Promoted") ||
+            equals(s, n, "Advertisement"))
+            return FL_BOILER_PROMOTED;
+    }
+    if ((pre && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
         (n < 300 && (has(s, n, "Photograph: ") || has(s, n, "Photograph by "))))
         return FL_BOILER_CREDIT;
-    if (any_prefix(s, n, chrome) || (n < 200 && has(s, n, "All rights reserved")))
+    if ((pre && any_prefix(s, n, chrome)) || (n < 200 && has(s, n, "All rights reserved")))
         return FL_BOILER_CHROME;
     if (n < 300 && is_navigation_line(s, n))
         return FL_BOILER_NAVIGATION;
