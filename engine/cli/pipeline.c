@@ -112,6 +112,8 @@ static void work(void *ctx, void *arg)
     fl_audit_init(&part);
     char *facts_json = NULL;
     size_t facts_len = 0;
+    size_t kept_before = 0;
+    bool kept = false;
 
     fl_facts_reset(&w->facts);
     fl_status st = FL_OK;
@@ -138,7 +140,9 @@ static void work(void *ctx, void *arg)
         facts_json = fl_strbuf_detach(&sb, &facts_len);
     }
     if (w->rules) {
+        kept_before = fl_rule_worker_kept(w->rules);
         st = fl_rule_worker_check(w->rules, a, &w->facts, &part, &err);
+        kept = fl_rule_worker_kept(w->rules) > kept_before;
         if (st == FL_ENOMEM)
             goto record;
         st = FL_OK;
@@ -169,7 +173,9 @@ record:
         rec.skipped = true;
         rec.error = err;
     }
-    if (sh->cfg->keep_text && part.n_findings)
+    /* the HTML report shows the text of articles with findings, and corpus
+     * findings come later: keep it too when corpus rules kept a fact here */
+    if (sh->cfg->keep_text && (part.n_findings || kept))
         rec.text = a->text;
     if (fl_audit_add_article(sh->au, &rec) || fl_audit_merge(sh->au, &part)) {
         if (!sh->fatal) {

@@ -827,6 +827,14 @@ fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
     return run_call(st, &call, st->def->corpus ? body_key : body_check, out, aid);
 }
 
+size_t fl_rule_worker_kept(const fl_rule_worker *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; w && i < w->rs->n; i++)
+        n += w->states[i].n_kept;
+    return n;
+}
+
 fl_status fl_rule_worker_check(fl_rule_worker *w, const fl_article *a, const fl_facts *facts,
                                fl_audit *out, fl_error *err)
 {

@@ -132,6 +132,11 @@ void fl_rule_worker_free(fl_rule_worker *w);
 /* Runs every enabled article-scope rule on a (skipping rules disabled inline),
  * appending findings, rule errors and rule health to out; keeps the facts that
  * corpus-scope rules select.  Non-OK only for FL_ENOMEM. */
+/* How many facts the worker's corpus-scope rules have kept so far (their key
+ * returned a string): a caller compares the count before and after an article
+ * to know whether a corpus finding may later point into it. */
+size_t fl_rule_worker_kept(const fl_rule_worker *w);
+
 fl_status fl_rule_worker_check(fl_rule_worker *w, const fl_article *a, const fl_facts *facts,
                                fl_audit *out, fl_error *err);
 
@@ -182,8 +187,7 @@ void fl_corpus_reducer_free(fl_corpus_reducer *r);
 /* Adds the JSON value of one "c:" line to the pending group.  Every line of
  * a group names the same rule and key: a different one is FL_EUSAGE, as is a
  * rule that is not a loaded, enabled corpus rule; bad JSON is FL_EPARSE. */
-fl_status fl_corpus_reducer_add(fl_corpus_reducer *r, const char *json, size_t len,
-                                fl_error *err);
+fl_status fl_corpus_reducer_add(fl_corpus_reducer *r, const char *json, size_t len, fl_error *err);
 
 /* Runs the rule once on the pending group, appending findings, rule errors
  * and rule health to out.  The group stays readable (fl_corpus_reducer_sentence)
