@@ -31,6 +31,21 @@ static const char extract_help[] =
     "\n"
     "Exit status: 0 every article read, 2 usage errors or skipped inputs.\n";
 
+/* "file:line: message", as fl_error_format writes a skipped article's error. */
+static void print_skip(const fl_article_error *e)
+{
+    const char *file = e->file ? e->file : "";
+    if (!file[0])
+        fprintf(stderr, "factlint extract: skipped: %s\n", e->message);
+    else if (e->line > 0)
+        fprintf(stderr, "factlint extract: skipped: %s:%ld: %s\n", file, e->line, e->message);
+    else if (e->offset >= 0)
+        fprintf(stderr, "factlint extract: skipped: %s: byte %lld: %s\n", file, e->offset,
+                e->message);
+    else
+        fprintf(stderr, "factlint extract: skipped: %s: %s\n", file, e->message);
+}
+
 typedef struct extract_job {
     fl_run_config *run;
     fl_audit *au;
@@ -169,14 +184,13 @@ int fl_cmd_extract(int argc, char **argv)
         goto cleanup;
     }
     size_t n_facts = 0;
-    for (size_t i = 0; i < au.n_articles; i++) {
-        const fl_article_record *r = &au.articles[i];
-        n_facts += r->n_facts;
-        if (r->skipped) {
-            char msg[2048];
-            fl_error_format(&r->error, msg, sizeof msg);
-            fprintf(stderr, "factlint extract: skipped: %s\n", msg);
-        }
+    /* the compact entries, not the full records: nothing here needs more */
+    for (size_t i = 0; i < au.n_entries; i++) {
+        const fl_article_entry *e = &au.entries[i];
+        n_facts += e->n_facts;
+        const fl_article_error *ae = fl_article_entry_error(e);
+        if (e->skipped && ae)
+            print_skip(ae);
     }
     if (!quiet)
         fprintf(stderr, "factlint extract: %zu facts from %zu articles, %zu skipped\n", n_facts,
