@@ -186,6 +186,11 @@ int fl_cmd_check(int argc, char **argv)
     }
     if (!au.pcre2_version)
         au.pcre2_version = fl_strdup(fl_re_version());
+    /* entries of clean articles wait in a temporary file, so memory does not
+     * grow with the corpus (docs/performance.md, Memory); without a
+     * temporary file they stay in memory */
+    fl_error spill_err;
+    fl_audit_spill_open(&au, &spill_err);
 
     fl_cli_install_signals();
     run.paths = (const char *const *)(argv + optind);

@@ -6,9 +6,11 @@
 #include "core/date.h"
 #include "core/utf8.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *fl_severity_name(fl_severity s)
 {
@@ -207,6 +209,274 @@ static uint32_t clamp32(size_t n)
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/* A spilled entry on disk: this head, then id, path, title and dateline
+ * (lengths NO_STR for NULL), no terminators. */
+typedef struct spill_head {
+    uint64_t seq;
+    uint32_t n_facts;
+    uint32_t len[4]; /* id, path, title, dateline */
+    uint8_t dateline_source;
+    uint8_t pad[3];
+} spill_head;
+
+#define NO_STR UINT32_MAX
+
+/* An entry waiting for the ones before it (workers finish out of order). */
+typedef struct spill_pending {
+    uint64_t seq;
+    size_t len;
+    char *bytes; /* head and strings, as written */
+} spill_pending;
+
+struct fl_audit_spill {
+    FILE *fp;
+    long long bytes;        /* written */
+    size_t n;               /* entries written or pending */
+    size_t next;            /* the seq every earlier one of which has arrived */
+    spill_pending *pending; /* sorted by seq */
+    size_t n_pending, cap_pending;
+    bool failed;
+};
+
+fl_status fl_audit_spill_open(fl_audit *au, fl_error *err)
+{
+    if (au->spill)
+        return FL_OK;
+    struct fl_audit_spill *sp = fl_calloc(1, sizeof *sp);
+    if (!sp)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    errno = 0;
+    if (!(sp->fp = tmpfile())) {
+        fl_free(sp);
+        return fl_error_set(err, FL_EIO, "cannot make a temporary file for article entries: %s",
+                            errno ? strerror(errno) : "unknown error");
+    }
+    sp->next = au->n_entries ? SIZE_MAX : 0; /* order known only from the start */
+    au->spill = sp;
+    return FL_OK;
+}
+
+size_t fl_audit_n_articles(const fl_audit *au)
+{
+    return au->n_entries + (au->spill ? au->spill->n : 0);
+}
+
+static void spill_free(struct fl_audit_spill *sp)
+{
+    if (!sp)
+        return;
+    if (sp->fp)
+        fclose(sp->fp);
+    for (size_t i = 0; i < sp->n_pending; i++)
+        fl_free(sp->pending[i].bytes);
+    fl_free(sp->pending);
+    fl_free(sp);
+}
+
+static void spill_write(struct fl_audit_spill *sp, const char *bytes, size_t len)
+{
+    if (!sp->failed && fwrite(bytes, 1, len, sp->fp) != len)
+        sp->failed = true;
+    sp->bytes += (long long)len;
+}
+
+/* Writes the pending entries that are next in seq order. */
+static void spill_drain(struct fl_audit_spill *sp)
+{
+    size_t k = 0;
+    while (k < sp->n_pending && sp->pending[k].seq == sp->next) {
+        spill_write(sp, sp->pending[k].bytes, sp->pending[k].len);
+        fl_free(sp->pending[k].bytes);
+        sp->next++;
+        k++;
+    }
+    if (k) {
+        memmove(sp->pending, sp->pending + k, (sp->n_pending - k) * sizeof *sp->pending);
+        sp->n_pending -= k;
+    }
+}
+
+/* An article arrived that stays in memory: it still moves the order on. */
+static void spill_note(struct fl_audit_spill *sp, size_t seq)
+{
+    if (seq != sp->next)
+        return;
+    sp->next++;
+    spill_drain(sp);
+}
+
+static size_t spill_len(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+/* Serialises a clean checked article; FL_ENOMEM or FL_EIO. */
+static fl_status spill_add(struct fl_audit_spill *sp, const fl_article_record *r)
+{
+    const char *strs[4] = {r->id, r->path, r->title, r->dateline};
+    spill_head h;
+    memset(&h, 0, sizeof h);
+    h.seq = r->seq;
+    h.n_facts = clamp32(r->n_facts);
+    h.dateline_source = dateline_source_from_name(r->dateline_source);
+    size_t len = sizeof h;
+    for (int k = 0; k < 4; k++) {
+        size_t n = spill_len(strs[k]);
+        if (n >= NO_STR)
+            n = NO_STR - 1;
+        h.len[k] = strs[k] ? (uint32_t)n : NO_STR;
+        len += strs[k] ? n : 0;
+    }
+    char *bytes = fl_malloc(len);
+    if (!bytes)
+        return FL_ENOMEM;
+    memcpy(bytes, &h, sizeof h);
+    size_t at = sizeof h;
+    for (int k = 0; k < 4; k++)
+        if (strs[k]) {
+            memcpy(bytes + at, strs[k], h.len[k]);
+            at += h.len[k];
+        }
+    sp->n++;
+    if (r->seq == sp->next) {
+        spill_write(sp, bytes, len);
+        fl_free(bytes);
+        sp->next++;
+        spill_drain(sp);
+    } else {
+        if (FL_GROW(sp->pending, sp->cap_pending, sp->n_pending + 1)) {
+            fl_free(bytes);
+            sp->n--;
+            return FL_ENOMEM;
+        }
+        size_t k = sp->n_pending;
+        while (k > 0 && sp->pending[k - 1].seq > r->seq) {
+            sp->pending[k] = sp->pending[k - 1];
+            k--;
+        }
+        sp->pending[k] = (spill_pending){r->seq, len, bytes};
+        sp->n_pending++;
+    }
+    return sp->failed ? FL_EIO : FL_OK;
+}
+
+/* Writes whatever is still pending (its gaps will never fill) and flushes. */
+static void spill_finish(struct fl_audit_spill *sp)
+{
+    for (size_t k = 0; k < sp->n_pending; k++) {
+        spill_write(sp, sp->pending[k].bytes, sp->pending[k].len);
+        fl_free(sp->pending[k].bytes);
+    }
+    sp->n_pending = 0;
+    if (fflush(sp->fp))
+        sp->failed = true;
+}
+
+void fl_article_cursor_init(fl_article_cursor *c, const fl_audit *au)
+{
+    memset(c, 0, sizeof *c);
+    c->au = au;
+}
+
+void fl_article_cursor_release(fl_article_cursor *c)
+{
+    fl_free(c->buf);
+    fl_free(c->rec);
+    c->buf = c->rec = NULL;
+}
+
+#define CURSOR_BUF 65536
+
+/* Reads n bytes of the spill file at the cursor into dst. */
+static bool cursor_read(fl_article_cursor *c, void *dst, size_t n)
+{
+    char *out = dst;
+    while (n) {
+        if (c->buf_pos == c->buf_len) {
+            if (!c->buf && !(c->buf = fl_malloc(CURSOR_BUF)))
+                return false;
+            ssize_t got = pread(fileno(c->au->spill->fp), c->buf, CURSOR_BUF, (off_t)c->off);
+            if (got <= 0)
+                return false;
+            c->buf_len = (size_t)got;
+            c->buf_pos = 0;
+            c->off += got;
+        }
+        size_t take = c->buf_len - c->buf_pos < n ? c->buf_len - c->buf_pos : n;
+        memcpy(out, c->buf + c->buf_pos, take);
+        c->buf_pos += take;
+        out += take;
+        n -= take;
+    }
+    return true;
+}
+
+/* Reads the next spilled entry into c->spilled; false at the end or on failure. */
+static bool cursor_peek_spilled(fl_article_cursor *c)
+{
+    const struct fl_audit_spill *sp = c->au->spill;
+    if (!sp || sp->failed || c->off - (long long)(c->buf_len - c->buf_pos) >= sp->bytes)
+        return false;
+    spill_head h;
+    if (!cursor_read(c, &h, sizeof h)) {
+        c->failed = true;
+        return false;
+    }
+    size_t need = 0;
+    for (int k = 0; k < 4; k++)
+        need += h.len[k] == NO_STR ? 0 : (size_t)h.len[k] + 1;
+    if (need > c->rec_cap) {
+        char *rec = fl_realloc(c->rec, need);
+        if (!rec) {
+            c->failed = true;
+            return false;
+        }
+        c->rec = rec;
+        c->rec_cap = need;
+    }
+    const char *strs[4] = {NULL, NULL, NULL, NULL};
+    size_t at = 0;
+    for (int k = 0; k < 4; k++) {
+        if (h.len[k] == NO_STR)
+            continue;
+        if (!cursor_read(c, c->rec + at, h.len[k])) {
+            c->failed = true;
+            return false;
+        }
+        c->rec[at + h.len[k]] = '\0';
+        strs[k] = c->rec + at;
+        at += (size_t)h.len[k] + 1;
+    }
+    fl_article_entry *e = &c->spilled;
+    memset(e, 0, sizeof *e);
+    e->seq = (size_t)h.seq;
+    e->id = strs[0];
+    e->path = strs[1];
+    e->title = strs[2];
+    e->dateline = strs[3];
+    e->n_facts = h.n_facts;
+    e->dateline_source = h.dateline_source;
+    c->have_spilled = true;
+    return true;
+}
+
+const fl_article_entry *fl_article_cursor_next(fl_article_cursor *c)
+{
+    const fl_audit *au = c->au;
+    if (!c->have_spilled && !c->failed)
+        cursor_peek_spilled(c);
+    const fl_article_entry *m = c->mem < au->n_entries ? &au->entries[c->mem] : NULL;
+    if (c->have_spilled && (!m || c->spilled.seq < m->seq)) {
+        /* the returned copy keeps its strings until the next peek */
+        c->out = c->spilled;
+        c->have_spilled = false;
+        return &c->out;
+    }
+    if (m)
+        c->mem++;
+    return m;
+}
+
 void fl_audit_release(fl_audit *au)
 {
     for (size_t i = 0; i < au->n_findings; i++)
@@ -217,6 +487,7 @@ void fl_audit_release(fl_audit *au)
             fl_free((char *)au->entries[i].extra->text);
     fl_free(au->entries);
     strings_free(au->strings);
+    spill_free(au->spill);
     for (size_t i = 0; i < au->n_articles; i++) {
         fl_article_record *r = &au->articles[i];
         fl_free(r->id);
@@ -304,6 +575,13 @@ static fl_status add_record(fl_audit *au, const fl_article_record *r)
 
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
 {
+    if (au->spill && au->spill->next != SIZE_MAX && !r->skipped && !r->n_findings && !r->text) {
+        fl_status st = spill_add(au->spill, r);
+        if (st)
+            return st;
+        au->articles_read++;
+        return au->keep_records ? add_record(au, r) : FL_OK;
+    }
     if (!au->strings && !(au->strings = fl_calloc(1, sizeof *au->strings)))
         return FL_ENOMEM;
     if (FL_GROW(au->entries, au->cap_entries, au->n_entries + 1))
@@ -341,6 +619,8 @@ fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
         return FL_ENOMEM;
     }
     au->entries[au->n_entries++] = e;
+    if (au->spill && au->spill->next != SIZE_MAX)
+        spill_note(au->spill, r->seq);
     if (r->skipped) {
         au->articles_skipped++;
         au->input_errors++;
@@ -430,6 +710,8 @@ static int cmp_health(const void *pa, const void *pb)
 
 void fl_audit_sort(fl_audit *au)
 {
+    if (au->spill)
+        spill_finish(au->spill);
     if (au->n_findings)
         qsort(au->findings, au->n_findings, sizeof *au->findings, cmp_finding);
     if (au->n_entries)

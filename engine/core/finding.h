@@ -130,6 +130,7 @@ long fl_article_entry_line_base(const fl_article_entry *e);
 const char *fl_article_entry_dateline_source(const fl_article_entry *e);
 
 struct fl_audit_strings; /* the audit's string store (finding.c) */
+struct fl_audit_spill;   /* entries written to a temporary file (finding.c) */
 
 typedef struct fl_rule_error {
     char *rule; /* the rule id, or the file when it failed to load */
@@ -180,6 +181,7 @@ typedef struct fl_audit {
     size_t n_articles, cap_articles;
     bool keep_records;
     struct fl_audit_strings *strings;
+    struct fl_audit_spill *spill; /* NULL unless fl_audit_spill_open */
     fl_rule_error *rule_errors;
     size_t n_rule_errors, cap_rule_errors;
     fl_rule_health *rules;
@@ -206,6 +208,38 @@ fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f);
  * store), and a full copy of r when au->keep_records is set. */
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r);
 fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e); /* copies strings */
+/* Spilling: from now on the entries of checked articles with no finding and
+ * no kept text go to an unlinked temporary file (in seq order, through a
+ * small reorder window) instead of memory, so an audit's memory no longer
+ * grows with clean articles.  Only for producers that do not change entries
+ * afterwards (check); read every article with an fl_article_cursor after
+ * fl_audit_sort.  FL_EIO when no temporary file can be made (the audit then
+ * keeps entries in memory as before). */
+fl_status fl_audit_spill_open(fl_audit *au, fl_error *err);
+/* Every article accounted for: entries in memory and spilled ones. */
+size_t fl_audit_n_articles(const fl_audit *au);
+
+/* Every article of an audit in seq order, the spilled ones read back from
+ * the temporary file.  The entry returned is valid until the next call. */
+typedef struct fl_article_cursor {
+    const fl_audit *au;
+    size_t mem;              /* next entry in memory */
+    long long off;           /* next spilled byte to read */
+    char *buf;               /* read buffer over the spill file */
+    size_t buf_len, buf_pos; /* bytes in buf, bytes consumed */
+    char *rec;               /* strings of the spilled entry */
+    size_t rec_cap;
+    fl_article_entry spilled; /* the next spilled entry, when have_spilled */
+    bool have_spilled;
+    fl_article_entry out;
+    bool failed; /* a read error or out of memory ended the walk early */
+} fl_article_cursor;
+
+void fl_article_cursor_init(fl_article_cursor *c, const fl_audit *au);
+/* The next article, NULL at the end (check c->failed). */
+const fl_article_entry *fl_article_cursor_next(fl_article_cursor *c);
+void fl_article_cursor_release(fl_article_cursor *c);
+
 /* The health record for a rule id, created when missing; NULL on ENOMEM. */
 fl_rule_health *fl_audit_rule(fl_audit *au, const char *rule);
 

@@ -341,13 +341,17 @@ static void summary(fl_sink *s, const fl_audit *au, const fl_report_index *ix)
     }
     fl_sink_adds(s, "</table>\n<details><summary>By article</summary>\n<table class=\"arts\">"
                     "<tr><th>Article</th><th>Status</th><th>Findings</th></tr>\n");
-    for (size_t i = 0; i < au->n_entries; i++) {
-        const fl_article_entry *r = &au->entries[i];
+    fl_article_cursor cur;
+    fl_article_cursor_init(&cur, au);
+    for (const fl_article_entry *r; (r = fl_article_cursor_next(&cur));) {
         fl_sink_adds(s, "<tr><td>");
         esc(s, r->path ? r->path : r->id);
         fl_sink_addf(s, "</td><td>%s</td><td class=\"n\">%zu</td></tr>\n",
                      r->skipped ? "skipped" : "checked", (size_t)r->n_findings);
     }
+    if (cur.failed)
+        s->oom = true; /* reported as a failure to write the report */
+    fl_article_cursor_release(&cur);
     fl_sink_adds(s, "</table></details>\n</section>\n");
 }
 
@@ -479,6 +483,10 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
     summary(&s, au, &ix);
     filters(&s, au, &ix);
     fl_sink_adds(&s, "<section id=\"articles\"><h2>Findings by article</h2>\n");
+    /* findings come in seq order: walk the articles alongside for titles */
+    fl_article_cursor cur;
+    fl_article_cursor_init(&cur, au);
+    const fl_article_entry *at = fl_article_cursor_next(&cur);
     size_t i = 0;
     while (i < au->n_findings && st == FL_OK) {
         size_t seq = au->findings[i].article_seq, end = i, shown = 0;
@@ -491,7 +499,9 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
             i = end;
             continue;
         }
-        const fl_article_entry *r = fl_report_article(au, seq);
+        while (at && at->seq < seq)
+            at = fl_article_cursor_next(&cur);
+        const fl_article_entry *r = at && at->seq == seq ? at : fl_report_article(au, seq);
         bool has_text = r && fl_article_entry_text(r);
         fl_sink_addf(&s, "<details class=\"art\" id=\"a%zu\"><summary>", seq);
         esc(&s, fl_report_finding_path(&au->findings[i]));
@@ -517,6 +527,9 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
         fl_sink_adds(&s, "</details>\n");
         i = end;
     }
+    if (cur.failed)
+        s.oom = true;
+    fl_article_cursor_release(&cur);
     if (!ix.by_severity[1] && !ix.by_severity[2] && !ix.by_severity[3])
         fl_sink_adds(&s, "<p>No findings.</p>\n");
     fl_sink_adds(&s, "</section>\n");

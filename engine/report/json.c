@@ -220,7 +220,7 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     fl_jsonb_set(&b, root, "command_line", fl_jsonb_str(&b, opt->command_line));
 
     json_t *sum = fl_jsonb_set(&b, root, "summary", fl_jsonb_obj(&b));
-    fl_jsonb_set(&b, sum, "articles", fl_jsonb_int(&b, (long long)au->n_entries));
+    fl_jsonb_set(&b, sum, "articles", fl_jsonb_int(&b, (long long)fl_audit_n_articles(au)));
     fl_jsonb_set(&b, sum, "articles_checked", fl_jsonb_int(&b, (long long)au->articles_read));
     fl_jsonb_set(&b, sum, "articles_skipped", fl_jsonb_int(&b, (long long)au->articles_skipped));
     size_t total = ix.by_severity[1] + ix.by_severity[2] + ix.by_severity[3];
@@ -248,8 +248,13 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
 
     array_out a;
     array_open(&a, &s, &b, "articles");
-    for (size_t i = 0; i < au->n_entries && !b.oom; i++)
-        array_push(&a, article_json(&b, &au->entries[i]));
+    fl_article_cursor cur;
+    fl_article_cursor_init(&cur, au);
+    for (const fl_article_entry *r; !b.oom && (r = fl_article_cursor_next(&cur));)
+        array_push(&a, article_json(&b, r));
+    if (cur.failed)
+        b.oom = true;
+    fl_article_cursor_release(&cur);
     array_close(&a);
     array_open(&a, &s, &b, "findings");
     for (size_t i = 0; i < au->n_findings && !b.oom; i++)

@@ -234,8 +234,9 @@ static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
         j->errors++;
     }
     bool runs = !h || (h->loaded && h->enabled);
-    for (size_t a = 0; a < au->n_entries; a++) {
-        const fl_article_entry *r = &au->entries[a];
+    fl_article_cursor cur;
+    fl_article_cursor_init(&cur, au);
+    for (const fl_article_entry *r; (r = fl_article_cursor_next(&cur));) {
         /* findings of articles before this one that have no record */
         while (k < end && au->findings[j->order[k]].article_seq < r->seq) {
             size_t ke = k + 1;
@@ -252,6 +253,9 @@ static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
             emit_case(j, rr->id, r->id ? r->id : r->path, k, ke);
         k = ke;
     }
+    if (cur.failed)
+        j->s->oom = true;
+    fl_article_cursor_release(&cur);
     while (k < end) {
         size_t ke = k + 1;
         while (ke < end &&

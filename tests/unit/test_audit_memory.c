@@ -111,18 +111,21 @@ static bool add_articles(fl_audit *au, size_t from, size_t to, bool skipped)
 
 /* Live bytes per article added between n and 2n articles (n a power of two
  * times 8, so the entry array is exactly full at both points). */
-static size_t bytes_per_article(size_t n, bool skipped)
+static size_t bytes_per_article(size_t n, bool skipped, bool spill)
 {
     counting_on();
     fl_audit au;
     fl_audit_init(&au);
+    fl_error err;
+    if (spill)
+        CU_ASSERT_EQUAL(fl_audit_spill_open(&au, &err), FL_OK);
     size_t at_n = 0, at_2n = 0;
     bool ok = add_articles(&au, 0, n, skipped);
     at_n = live_bytes;
     ok = ok && add_articles(&au, n, 2 * n, skipped);
     at_2n = live_bytes;
     CU_ASSERT_TRUE(ok);
-    CU_ASSERT_EQUAL(au.n_entries, ok ? 2 * n : au.n_entries);
+    CU_ASSERT_EQUAL(fl_audit_n_articles(&au), 2 * n);
     CU_ASSERT_EQUAL(au.n_articles, 0u); /* no full records unless asked */
     fl_audit_release(&au);
     CU_ASSERT_EQUAL(live_bytes, 0u);
@@ -138,7 +141,7 @@ static void test_entry_size(void)
 
 static void test_checked_article_cost(void)
 {
-    size_t per = bytes_per_article(4096, false);
+    size_t per = bytes_per_article(4096, false, false);
     char id[32], title[96];
     snprintf(id, sizeof id, ID_FMT, (size_t)5000);
     snprintf(title, sizeof title, TITLE_FMT, (size_t)5000);
@@ -151,9 +154,16 @@ static void test_checked_article_cost(void)
     CU_ASSERT(per >= sizeof(fl_article_entry)); /* the counter sees the entries */
 }
 
+static void test_spilled_article_cost(void)
+{
+    size_t per = bytes_per_article(4096, false, true);
+    printf("\n  spilled clean article: %zu bytes ", per);
+    CU_ASSERT_EQUAL(per, 0u);
+}
+
 static void test_skipped_article_cost(void)
 {
-    size_t per = bytes_per_article(4096, true);
+    size_t per = bytes_per_article(4096, true, true); /* skipped ones are never spilled */
     size_t bound = sizeof(fl_article_entry) + sizeof(fl_article_extra) +
                    round8(sizeof "wire-000000") + round8(sizeof SKIP_MSG) + 16;
     printf("\n  skipped article: %zu bytes (bound %zu) ", per, bound);
@@ -168,6 +178,8 @@ static size_t report_peak(const char *format, size_t n)
     counting_on();
     fl_audit au;
     fl_audit_init(&au);
+    fl_error err;
+    CU_ASSERT_EQUAL(fl_audit_spill_open(&au, &err), FL_OK); /* as check does */
     bool ok = add_articles(&au, 0, n, false) && add_articles(&au, n, n + 32, true);
     fl_rule_health *h = ok ? fl_audit_rule(&au, "demo.rule") : NULL;
     if (h) {
@@ -197,7 +209,6 @@ static size_t report_peak(const char *format, size_t n)
         ok = f.rule && f.message && f.article_id && f.path && f.loc.excerpt && f.loc.line_text &&
              f.evidence_json && !fl_audit_add_finding(&au, &f);
         fl_finding_release(&f);
-        au.entries[i].n_findings = 1;
     }
     CU_ASSERT_TRUE_FATAL(ok);
     fl_audit_sort(&au);
@@ -208,7 +219,6 @@ static size_t report_peak(const char *format, size_t n)
     o.tool_version = "9.9.9";
     size_t before = live_bytes;
     peak_bytes = live_bytes;
-    fl_error err;
     CU_ASSERT_EQUAL(fl_report_write(format, fp, &au, &o, &err), FL_OK);
     size_t extra = peak_bytes - before;
     long size = ftell(fp);
@@ -234,10 +244,93 @@ static void test_report_memory_flat(void)
     }
 }
 
+/* Every writer's bytes with the clean articles spilled, added out of order
+ * (as workers finish them), equal the bytes with every entry in memory. */
+static void test_spill_same_reports(void)
+{
+    static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
+    enum { N = 300 };
+    fl_audit au[2];
+    fl_error err;
+    for (int v = 0; v < 2; v++) {
+        fl_audit_init(&au[v]);
+        if (v)
+            CU_ASSERT_EQUAL_FATAL(fl_audit_spill_open(&au[v], &err), FL_OK);
+        fl_rule_health *h = fl_audit_rule(&au[v], "demo.rule");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+        h->loaded = h->enabled = true;
+        for (size_t b = 0; b < N; b += 10) {
+            /* a block of ten arrives reversed; every 7th article is skipped
+             * and every 11th has a finding */
+            for (size_t k = 10; k-- > 0;) {
+                size_t i = b + k;
+                char id[32], title[96];
+                snprintf(id, sizeof id, ID_FMT, i);
+                snprintf(title, sizeof title, TITLE_FMT, i);
+                fl_article_record r;
+                memset(&r, 0, sizeof r);
+                r.seq = i;
+                r.id = id;
+                r.path = (char *)"/data/wire/2024-05.jsonl";
+                r.title = i % 5 ? title : NULL;
+                r.n_facts = i % 13;
+                r.dateline = i % 3 ? (char *)"2024-05-01" : NULL;
+                r.dateline_source = i % 3 ? "jsonl" : "none";
+                r.skipped = i % 7 == 0;
+                r.n_findings = i % 11 == 0 && !r.skipped;
+                fl_error_clear(&r.error);
+                if (r.skipped)
+                    fl_error_set(&r.error, FL_EPARSE, "invalid JSON near 'x'");
+                CU_ASSERT_EQUAL_FATAL(fl_audit_add_article(&au[v], &r), FL_OK);
+                if (!r.n_findings)
+                    continue;
+                fl_finding f;
+                memset(&f, 0, sizeof f);
+                f.rule = fl_strdup("demo.rule");
+                f.severity = FL_SEV_ERROR;
+                f.message = fl_strdup("the figure differs");
+                f.article_seq = i;
+                f.article_id = fl_strdup(id);
+                f.path = fl_strdup(r.path);
+                f.loc.line = f.loc.column = f.loc.end_line = 1;
+                f.loc.end_column = 4;
+                f.loc.length = 3;
+                f.loc.excerpt = fl_strdup("40m");
+                f.loc.line_text = fl_strdup("40m euros");
+                f.evidence_json = fl_strdup("[]");
+                CU_ASSERT_EQUAL_FATAL(fl_audit_add_finding(&au[v], &f), FL_OK);
+            }
+        }
+        fl_audit_sort(&au[v]);
+    }
+    CU_ASSERT(au[1].n_entries < N / 2); /* most went to the file */
+    CU_ASSERT_EQUAL(fl_audit_n_articles(&au[1]), N);
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+        char *out[2] = {NULL, NULL};
+        size_t len[2] = {0, 0};
+        for (int v = 0; v < 2; v++) {
+            FILE *fp = open_memstream(&out[v], &len[v]);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+            CU_ASSERT_EQUAL(fl_report_write(formats[i], fp, &au[v], NULL, &err), FL_OK);
+            fclose(fp);
+        }
+        CU_ASSERT_EQUAL(len[0], len[1]);
+        CU_ASSERT(len[0] == len[1] && !memcmp(out[0], out[1], len[0]));
+        if (len[0] != len[1] || memcmp(out[0], out[1], len[0]))
+            printf("\n  %s differs with spilled entries ", formats[i]);
+        free(out[0]);
+        free(out[1]);
+    }
+    fl_audit_release(&au[0]);
+    fl_audit_release(&au[1]);
+}
+
 static const fl_test_case cases[] = {
     {"entry size", test_entry_size},
     {"bytes per checked article", test_checked_article_cost},
     {"bytes per skipped article", test_skipped_article_cost},
+    {"bytes per spilled article", test_spilled_article_cost},
+    {"spilled entries give the same reports", test_spill_same_reports},
     {"report writers' peak memory is flat in articles", test_report_memory_flat},
     {NULL, NULL},
 };
