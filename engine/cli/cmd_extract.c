@@ -156,6 +156,10 @@ int fl_cmd_extract(int argc, char **argv)
         fprintf(stderr, "factlint extract: %s\n", err.message);
         goto cleanup;
     }
+    /* entries of clean articles wait in a temporary file, so memory does not
+     * grow with the corpus; without a temporary file they stay in memory */
+    fl_error spill_err;
+    fl_audit_spill_open(&au, &spill_err);
     fl_cli_install_signals();
     run.paths = (const char *const *)(argv + optind);
     run.n_paths = (size_t)(argc - optind);
@@ -184,13 +188,23 @@ int fl_cmd_extract(int argc, char **argv)
         goto cleanup;
     }
     size_t n_facts = 0;
-    /* the compact entries, not the full records: nothing here needs more */
-    for (size_t i = 0; i < au.n_entries; i++) {
-        const fl_article_entry *e = &au.entries[i];
+    /* every article's compact entry, in input order (the spilled ones read
+     * back): nothing here needs the full records */
+    fl_article_cursor cur;
+    fl_article_cursor_init(&cur, &au);
+    const fl_article_entry *e;
+    while ((e = fl_article_cursor_next(&cur))) {
         n_facts += e->n_facts;
         const fl_article_error *ae = fl_article_entry_error(e);
         if (e->skipped && ae)
             print_skip(ae);
+    }
+    bool lost = cur.failed;
+    fl_article_cursor_release(&cur);
+    if (lost) {
+        fprintf(stderr, "factlint extract: cannot read the list of articles back (facts were "
+                        "written)\n");
+        goto cleanup;
     }
     if (!quiet)
         fprintf(stderr, "factlint extract: %zu facts from %zu articles, %zu skipped\n", n_facts,
