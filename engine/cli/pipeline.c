@@ -243,10 +243,6 @@ static void add_sizes(const char *path, unsigned long long *total, size_t *budge
 
 fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
 {
-    /* 'factlint extract' (no rules) prints its summary from full records;
-     * check, map and merge read only the compact entries */
-    if (!cfg->rules)
-        au->keep_records = true;
     shared sh;
     memset(&sh, 0, sizeof sh);
     sh.cfg = cfg;

@@ -9,8 +9,8 @@
  * the same whatever the number of jobs.  Articles are released as soon as
  * they are checked; only a compact entry of each (fl_article_entry: ids,
  * counts, a skip reason) and their text when keep_text is set (for the HTML
- * report, and only when they have findings) are kept.  With no rules (extract
- * only) the audit also keeps full records (au->keep_records).
+ * report, and only when they have findings) are kept; with a spill file
+ * (fl_audit_spill_open) clean articles' entries wait on disk instead.
  */
 #ifndef FL_CLI_PIPELINE_H
 #define FL_CLI_PIPELINE_H

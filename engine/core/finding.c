@@ -488,15 +488,6 @@ void fl_audit_release(fl_audit *au)
     fl_free(au->entries);
     strings_free(au->strings);
     spill_free(au->spill);
-    for (size_t i = 0; i < au->n_articles; i++) {
-        fl_article_record *r = &au->articles[i];
-        fl_free(r->id);
-        fl_free(r->path);
-        fl_free(r->title);
-        fl_free(r->text);
-        fl_free(r->dateline);
-    }
-    fl_free(au->articles);
     for (size_t i = 0; i < au->n_rule_errors; i++)
         rule_error_release(&au->rule_errors[i]);
     fl_free(au->rule_errors);
@@ -555,24 +546,6 @@ static char *dup_or_null(const char *s)
     return s ? fl_strdup(s) : NULL;
 }
 
-static fl_status add_record(fl_audit *au, const fl_article_record *r)
-{
-    if (FL_GROW(au->articles, au->cap_articles, au->n_articles + 1))
-        return FL_ENOMEM;
-    fl_article_record *c = &au->articles[au->n_articles];
-    *c = *r;
-    c->id = dup_or_null(r->id);
-    c->path = dup_or_null(r->path);
-    c->title = dup_or_null(r->title);
-    c->text = dup_or_null(r->text);
-    c->dateline = dup_or_null(r->dateline);
-    au->n_articles++;
-    if ((r->id && !c->id) || (r->path && !c->path) || (r->title && !c->title) ||
-        (r->text && !c->text) || (r->dateline && !c->dateline))
-        return FL_ENOMEM; /* the record is there, with what could be copied */
-    return FL_OK;
-}
-
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
 {
     if (au->spill && au->spill->next != SIZE_MAX && !r->skipped && !r->n_findings && !r->text) {
@@ -580,7 +553,7 @@ fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
         if (st)
             return st;
         au->articles_read++;
-        return au->keep_records ? add_record(au, r) : FL_OK;
+        return FL_OK;
     }
     if (!au->strings && !(au->strings = fl_calloc(1, sizeof *au->strings)))
         return FL_ENOMEM;
@@ -627,7 +600,7 @@ fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
     } else {
         au->articles_read++;
     }
-    return au->keep_records ? add_record(au, r) : FL_OK;
+    return FL_OK;
 }
 
 fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e)
@@ -686,12 +659,6 @@ static int cmp_entry(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int cmp_article(const void *pa, const void *pb)
-{
-    const fl_article_record *a = pa, *b = pb;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
 static int cmp_rule_error(const void *pa, const void *pb)
 {
     const fl_rule_error *a = pa, *b = pb;
@@ -716,8 +683,6 @@ void fl_audit_sort(fl_audit *au)
         qsort(au->findings, au->n_findings, sizeof *au->findings, cmp_finding);
     if (au->n_entries)
         qsort(au->entries, au->n_entries, sizeof *au->entries, cmp_entry);
-    if (au->n_articles)
-        qsort(au->articles, au->n_articles, sizeof *au->articles, cmp_article);
     if (au->n_rule_errors)
         qsort(au->rule_errors, au->n_rule_errors, sizeof *au->rule_errors, cmp_rule_error);
     if (au->n_rules)

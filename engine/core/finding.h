@@ -175,11 +175,6 @@ typedef struct fl_audit {
     size_t n_findings, cap_findings;
     fl_article_entry *entries; /* every input article, checked or skipped */
     size_t n_entries, cap_entries;
-    /* Full copies of the records, kept only when keep_records is set: the
-     * summary of 'factlint extract' reads them.  Reports read entries. */
-    fl_article_record *articles;
-    size_t n_articles, cap_articles;
-    bool keep_records;
     struct fl_audit_strings *strings;
     struct fl_audit_spill *spill; /* NULL unless fl_audit_spill_open */
     fl_rule_error *rule_errors;
@@ -205,7 +200,7 @@ void fl_location_release(fl_location *loc);
 /* Appends a finding; the audit takes ownership of *f (which is then zeroed). */
 fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f);
 /* Accounts for an article: appends an entry (strings copied into the audit's
- * store), and a full copy of r when au->keep_records is set. */
+ * store) or, with a spill file, writes it there. */
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r);
 fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e); /* copies strings */
 /* Spilling: from now on the entries of checked articles with no finding and
