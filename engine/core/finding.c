@@ -209,12 +209,13 @@ static uint32_t clamp32(size_t n)
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
-/* A spilled entry on disk: this head, then id, path, title and dateline
- * (lengths NO_STR for NULL), no terminators. */
+/* A spilled entry on disk: this head, then id, path, title, dateline and
+ * text (lengths NO_STR for NULL), no terminators. */
 typedef struct spill_head {
     uint64_t seq;
+    int64_t line_base;
     uint32_t n_facts;
-    uint32_t len[4]; /* id, path, title, dateline */
+    uint32_t len[5]; /* id, path, title, dateline, text */
     uint8_t dateline_source;
     uint8_t pad[3];
 } spill_head;
@@ -313,14 +314,15 @@ static size_t spill_len(const char *s)
 /* Serialises a clean checked article; FL_ENOMEM or FL_EIO. */
 static fl_status spill_add(struct fl_audit_spill *sp, const fl_article_record *r)
 {
-    const char *strs[4] = {r->id, r->path, r->title, r->dateline};
+    const char *strs[5] = {r->id, r->path, r->title, r->dateline, r->text};
     spill_head h;
     memset(&h, 0, sizeof h);
     h.seq = r->seq;
+    h.line_base = r->text ? r->line_base : 0;
     h.n_facts = clamp32(r->n_facts);
     h.dateline_source = dateline_source_from_name(r->dateline_source);
     size_t len = sizeof h;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         size_t n = spill_len(strs[k]);
         if (n >= NO_STR)
             n = NO_STR - 1;
@@ -332,7 +334,7 @@ static fl_status spill_add(struct fl_audit_spill *sp, const fl_article_record *r
         return FL_ENOMEM;
     memcpy(bytes, &h, sizeof h);
     size_t at = sizeof h;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 5; k++)
         if (strs[k]) {
             memcpy(bytes + at, strs[k], h.len[k]);
             at += h.len[k];
@@ -411,6 +413,18 @@ static bool cursor_read(fl_article_cursor *c, void *dst, size_t n)
     return true;
 }
 
+/* Moves the cursor n bytes on without reading them. */
+static void cursor_skip(fl_article_cursor *c, size_t n)
+{
+    size_t left = c->buf_len - c->buf_pos;
+    if (n <= left) {
+        c->buf_pos += n;
+        return;
+    }
+    c->off += (long long)(n - left);
+    c->buf_pos = c->buf_len;
+}
+
 /* Reads the next spilled entry into c->spilled; false at the end or on failure. */
 static bool cursor_peek_spilled(fl_article_cursor *c)
 {
@@ -423,8 +437,8 @@ static bool cursor_peek_spilled(fl_article_cursor *c)
         return false;
     }
     size_t need = 0;
-    for (int k = 0; k < 4; k++)
-        need += h.len[k] == NO_STR ? 0 : (size_t)h.len[k] + 1;
+    for (int k = 0; k < 5; k++)
+        need += h.len[k] == NO_STR || (k == 4 && !c->want_text) ? 0 : (size_t)h.len[k] + 1;
     if (need > c->rec_cap) {
         char *rec = fl_realloc(c->rec, need);
         if (!rec) {
@@ -434,11 +448,15 @@ static bool cursor_peek_spilled(fl_article_cursor *c)
         c->rec = rec;
         c->rec_cap = need;
     }
-    const char *strs[4] = {NULL, NULL, NULL, NULL};
+    const char *strs[5] = {NULL, NULL, NULL, NULL, NULL};
     size_t at = 0;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         if (h.len[k] == NO_STR)
             continue;
+        if (k == 4 && !c->want_text) {
+            cursor_skip(c, h.len[k]);
+            continue;
+        }
         if (!cursor_read(c, c->rec + at, h.len[k])) {
             c->failed = true;
             return false;
@@ -456,6 +474,14 @@ static bool cursor_peek_spilled(fl_article_cursor *c)
     e->dateline = strs[3];
     e->n_facts = h.n_facts;
     e->dateline_source = h.dateline_source;
+    if (strs[4]) {
+        memset(&c->extra, 0, sizeof c->extra);
+        c->extra.error.offset = -1;
+        c->extra.error.file = c->extra.error.message = "";
+        c->extra.text = strs[4];
+        c->extra.line_base = (long)h.line_base;
+        e->extra = &c->extra;
+    }
     c->have_spilled = true;
     return true;
 }
@@ -548,7 +574,8 @@ static char *dup_or_null(const char *s)
 
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
 {
-    if (au->spill && au->spill->next != SIZE_MAX && !r->skipped && !r->n_findings && !r->text) {
+    if (au->spill && au->spill->next != SIZE_MAX && !r->skipped && !r->n_findings &&
+        (!r->text || strlen(r->text) < NO_STR)) {
         fl_status st = spill_add(au->spill, r);
         if (st)
             return st;

@@ -203,8 +203,8 @@ fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f);
  * store) or, with a spill file, writes it there. */
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r);
 fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e); /* copies strings */
-/* Spilling: from now on the entries of checked articles with no finding and
- * no kept text go to an unlinked temporary file (in seq order, through a
+/* Spilling: from now on the entries of checked articles with no finding (and
+ * their text, when kept) go to an unlinked temporary file (in seq order, through a
  * small reorder window) instead of memory, so an audit's memory no longer
  * grows with clean articles.  Only for producers that do not change entries
  * afterwards (check); read every article with an fl_article_cursor after
@@ -227,7 +227,9 @@ typedef struct fl_article_cursor {
     fl_article_entry spilled; /* the next spilled entry, when have_spilled */
     bool have_spilled;
     fl_article_entry out;
-    bool failed; /* a read error or out of memory ended the walk early */
+    fl_article_extra extra; /* the text of a spilled entry, when want_text */
+    bool want_text;         /* read spilled articles' text (set before the walk) */
+    bool failed;            /* a read error or out of memory ended the walk early */
 } fl_article_cursor;
 
 void fl_article_cursor_init(fl_article_cursor *c, const fl_audit *au);

@@ -486,6 +486,7 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
     /* findings come in seq order: walk the articles alongside for titles */
     fl_article_cursor cur;
     fl_article_cursor_init(&cur, au);
+    cur.want_text = true;
     const fl_article_entry *at = fl_article_cursor_next(&cur);
     size_t i = 0;
     while (i < au->n_findings && st == FL_OK) {

@@ -259,8 +259,9 @@ static void test_spill_same_reports(void)
         CU_ASSERT_PTR_NOT_NULL_FATAL(h);
         h->loaded = h->enabled = true;
         for (size_t b = 0; b < N; b += 10) {
-            /* a block of ten arrives reversed; every 7th article is skipped
-             * and every 11th has a finding */
+            /* a block of ten arrives reversed; every 7th article is skipped,
+             * every 11th has a finding, every 17th keeps its text (HTML) and
+             * gets a finding only later, as corpus-scope rules give them */
             for (size_t k = 10; k-- > 0;) {
                 size_t i = b + k;
                 char id[32], title[96];
@@ -277,11 +278,16 @@ static void test_spill_same_reports(void)
                 r.dateline_source = i % 3 ? "jsonl" : "none";
                 r.skipped = i % 7 == 0;
                 r.n_findings = i % 11 == 0 && !r.skipped;
+                bool later = i % 17 == 0 && !r.skipped && !r.n_findings;
+                if (r.n_findings || later) {
+                    r.text = (char *)"40m euros for the harbour.\nThe board met.\n";
+                    r.line_base = (long)(i % 4);
+                }
                 fl_error_clear(&r.error);
                 if (r.skipped)
                     fl_error_set(&r.error, FL_EPARSE, "invalid JSON near 'x'");
                 CU_ASSERT_EQUAL_FATAL(fl_audit_add_article(&au[v], &r), FL_OK);
-                if (!r.n_findings)
+                if (!r.n_findings && !later)
                     continue;
                 fl_finding f;
                 memset(&f, 0, sizeof f);
@@ -303,6 +309,7 @@ static void test_spill_same_reports(void)
         fl_audit_sort(&au[v]);
     }
     CU_ASSERT(au[1].n_entries < N / 2); /* most went to the file */
+    CU_ASSERT(au[0].n_findings > 20);
     CU_ASSERT_EQUAL(fl_audit_n_articles(&au[1]), N);
     for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
         char *out[2] = {NULL, NULL};
@@ -315,6 +322,13 @@ static void test_spill_same_reports(void)
         }
         CU_ASSERT_EQUAL(len[0], len[1]);
         CU_ASSERT(len[0] == len[1] && !memcmp(out[0], out[1], len[0]));
+        if (!strcmp(formats[i], "html")) {
+            /* every article with a finding shows its text, spilled or not */
+            size_t templates = 0;
+            for (const char *t = out[1]; (t = strstr(t, "<template>")); t++)
+                templates++;
+            CU_ASSERT_EQUAL(templates, au[1].n_findings);
+        }
         if (len[0] != len[1] || memcmp(out[0], out[1], len[0]))
             printf("\n  %s differs with spilled entries ", formats[i]);
         free(out[0]);
