@@ -177,8 +177,13 @@ record:
      * findings come later: keep it too when corpus rules kept a fact here */
     if (sh->cfg->keep_text && (part.n_findings || kept))
         rec.text = a->text;
-    if (fl_audit_add_article(sh->au, &rec) || fl_audit_merge(sh->au, &part)) {
-        if (!sh->fatal) {
+    fl_status ast = fl_audit_add_article(sh->au, &rec);
+    if (ast || fl_audit_merge(sh->au, &part)) {
+        if (!sh->fatal && ast == FL_EIO) {
+            sh->fatal = FL_EIO;
+            fl_error_set(&sh->fatal_err, FL_EIO,
+                         "cannot write article entries to a temporary file");
+        } else if (!sh->fatal) {
             sh->fatal = FL_ENOMEM;
             fl_error_set(&sh->fatal_err, FL_ENOMEM, "out of memory");
         }

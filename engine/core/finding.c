@@ -429,6 +429,8 @@ static void cursor_skip(fl_article_cursor *c, size_t n)
 static bool cursor_peek_spilled(fl_article_cursor *c)
 {
     const struct fl_audit_spill *sp = c->au->spill;
+    if (sp && sp->failed)
+        c->failed = true; /* entries were lost: the walk cannot be complete */
     if (!sp || sp->failed || c->off - (long long)(c->buf_len - c->buf_pos) >= sp->bytes)
         return false;
     spill_head h;
