@@ -246,11 +246,24 @@ fl_status fl_audit_spill_open(fl_audit *au, fl_error *err)
     struct fl_audit_spill *sp = fl_calloc(1, sizeof *sp);
     if (!sp)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    errno = 0;
-    if (!(sp->fp = tmpfile())) {
+    /* in $TMPDIR (else /tmp), unlinked at once: nothing is left behind */
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/factlint-entries-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = n > 0 && (size_t)n < sizeof path ? mkstemp(path) : -1;
+    int e = errno;
+    if (fd >= 0) {
+        unlink(path);
+        if (!(sp->fp = fdopen(fd, "w+b"))) {
+            e = errno;
+            close(fd);
+        }
+    }
+    if (!sp->fp) {
         fl_free(sp);
-        return fl_error_set(err, FL_EIO, "cannot make a temporary file for article entries: %s",
-                            errno ? strerror(errno) : "unknown error");
+        return fl_error_set(err, FL_EIO,
+                            "cannot make a temporary file for article entries in '%s': %s",
+                            dir && *dir ? dir : "/tmp", strerror(e));
     }
     sp->next = au->n_entries ? SIZE_MAX : 0; /* order known only from the start */
     au->spill = sp;
