@@ -39,34 +39,13 @@ local function expand(template, data)
     end))
 end
 
-local function set_of(words)
-    local t = {}
-    for w in words:gmatch("%S+") do
-        t[w] = true
-    end
-    return t
-end
-
--- The word lists of figure.conflict (rules/figure-conflict.lua).
-local WORKFORCE_UNITS = set_of("people workers employees staff personnel workforce")
-local JOB_UNITS = set_of("jobs posts positions roles")
-local PARTIAL = set_of("further another first more additional extra total overall already "
-    .. "remaining rest each includes include including included part")
-local CHANGE = set_of("rose rise rises rising risen fell fall falls falling fallen increase increased "
-    .. "increases increasing decrease decreased decreases decline declined declines grew grow grows "
-    .. "growth jumped jump climbed climb dropped drop drops slipped slip plunged soared surged "
-    .. "from compared compare versus vs against previous previously prior earlier ago "
-    .. "up down cut cuts cutting reduce reduced reducing raise raised raising lower lowered "
-    .. "boost boosted double doubled triple tripled halved forecast forecasts estimate estimates "
-    .. "target targets expected expects projected revised instead originally initially "
-    .. "expectation expectations predicted predicts")
-local WORKFORCE_EXCLUDE = set_of("cut cuts cutting lose losing lost laid lay layoff layoffs "
-    .. "redundant redundancies shed axe axed hire hiring hired recruit recruited add adding new "
-    .. "more extra additional temporary seasonal agency killed injured dead died evacuated rescued "
-    .. "strike striking protest protested marched")
-local MEASURE_NOUNS = set_of("bill budget deficit debt debts valuation fine "
-    .. "fines penalty compensation payout settlement bailout population turnout toll "
-    .. "subsidy overspend overrun ransom damages workforce death deaths")
+local figure = factlint.require("figure")
+local set_of, words_of, singular = figure.set_of, figure.words_of, figure.singular
+local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
+local WORKFORCE_EXCLUDE, MEASURE_NOUNS = figure.WORKFORCE_EXCLUDE, figure.MEASURE_NOUNS
+local RATE_WORDS = figure.RATE_WORDS
+-- Across articles a forecast is another figure too.
+local CHANGE = figure.extend(figure.CHANGE, "expectation expectations predicted predicts")
 -- Measures of a place rather than of an organisation.
 local PLACE_NOUNS = set_of("population turnout toll death deaths")
 -- Measures that grow by the day: their period is the dateline, not its year.
@@ -81,25 +60,6 @@ local LINK = set_of("of at is was are were be been being has have had now curren
 local REFERS = set_of("company company's group group's firm firm's it its plant factory mill mine "
     .. "bank bank's business corporation concern maker unit subsidiary chain operator retailer "
     .. "carrier airline utility club council")
-local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
-    .. "per")
-
-local function words_of(s)
-    local out = {}
-    for w in s:lower():gmatch("[%a][%a%-']*") do
-        out[#out + 1] = w
-    end
-    return out
-end
-
-local function singular(unit)
-    if unit:sub(-3) == "ies" then
-        return unit:sub(1, -4) .. "y"
-    elseif unit:sub(-1) == "s" and unit:sub(-2) ~= "ss" then
-        return unit:sub(1, -2)
-    end
-    return unit
-end
 
 -- The rounding a plain figure allows: half a unit of its last non-zero
 -- digit, at least 0.5% and at most 5% of it.  "1,200" stands for 1,150 to
@@ -119,24 +79,15 @@ local function rounding(v)
     return math.max(v * 0.005, math.min(half, v * 0.05))
 end
 
--- The interval a qualified figure allows (figure.conflict's, with a plain
--- figure's rounding to its last digit).
+-- The interval a figure allows: figure.conflict's for a qualified figure,
+-- a plain figure's rounding to its last digit otherwise.
 local function interval(f)
-    local v, q = f.value, f.qualifier
-    local hi = f.value_max or v
-    if not q then
+    if not f.qualifier then
+        local v = f.value
+        local hi = f.value_max or v
         return v - rounding(v), hi + rounding(hi)
     end
-    if q == "more than" or q == "at least" or q == "or more" or q == "and counting" then
-        return v, math.huge
-    elseif q == "up to" or q == "less than" then
-        return 0, hi
-    elseif q == "almost" then
-        return v * 0.9, hi
-    elseif q == "around" then
-        return v * 0.85, hi * 1.15
-    end
-    return v * 0.995, hi * 1.005
+    return figure.interval(f)
 end
 
 local function sorted_keys(set)

@@ -34,90 +34,21 @@ local function expand(template, data)
     end))
 end
 
-local function set_of(words)
-    local t = {}
-    for w in words:gmatch("%S+") do
-        t[w] = true
-    end
-    return t
-end
-
-local WORKFORCE_UNITS = set_of("people workers employees staff personnel workforce")
-local JOB_UNITS = set_of("jobs posts positions roles")
+local figure = factlint.require("figure")
+local set_of, has_any, words_of = figure.set_of, figure.has_any, figure.words_of
+local singular, interval = figure.singular, figure.interval
+local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
+local CHANGE, WORKFORCE_EXCLUDE = figure.CHANGE, figure.WORKFORCE_EXCLUDE
+local MEASURE_NOUNS, RATE_WORDS = figure.MEASURE_NOUNS, figure.RATE_WORDS
+-- What only the article half needs: hiring and cuts, and the kinds of jobs.
 local CREATE = set_of("create creates creating created new add adds adding added bring brings "
     .. "bringing generate generates generating support supports supporting safeguard secure "
     .. "securing hire hiring recruit recruiting")
 local CUT = set_of("cut cuts cutting lose loses losing lost loss losses shed sheds shedding axe "
     .. "axed axing slash slashed go going threat threatened risk eliminate eliminated "
     .. "redundancies redundant layoffs close closure")
-local PARTIAL = set_of("further another first more additional extra total overall already "
-    .. "remaining rest each includes include including included part")
 local JOB_KINDS = { "construction", "temporary", "permanent", "direct", "indirect", "supply",
     "seasonal", "part-time", "full-time", "contract" }
-local CHANGE = set_of("rose rise rises rising risen fell fall falls falling fallen increase increased "
-    .. "increases increasing decrease decreased decreases decline declined declines grew grow grows "
-    .. "growth jumped jump climbed climb dropped drop drops slipped slip plunged soared surged "
-    .. "from compared compare versus vs against previous previously prior earlier ago "
-    .. "up down cut cuts cutting reduce reduced reducing raise raised raising lower lowered "
-    .. "boost boosted double doubled triple tripled halved forecast forecasts estimate estimates "
-    .. "target targets expected expects projected revised instead originally initially")
-local WORKFORCE_EXCLUDE = set_of("cut cuts cutting lose losing lost laid lay layoff layoffs "
-    .. "redundant redundancies shed axe axed hire hiring hired recruit recruited add adding new "
-    .. "more extra additional temporary seasonal agency killed injured dead died evacuated rescued "
-    .. "strike striking protest protested marched")
-local STOP = set_of("the a an of to in on at for by with and or its their his her our this that "
-    .. "these those is are was were be been being has have had will would could should may might "
-    .. "about around almost nearly more than less fewer over under some up just roughly "
-    .. "approximately estimated least most as much many some it they he she we which who what "
-    .. "total totals all also only still now new")
--- Nouns naming one figure that an article should not give two values for.
-local MEASURE_NOUNS = set_of("bill budget deficit debt debts valuation fine "
-    .. "fines penalty compensation payout settlement bailout population turnout toll "
-    .. "subsidy overspend overrun ransom damages workforce death deaths")
-local RATE_WORDS = set_of("year day week month hour annually annual yearly daily weekly monthly each "
-    .. "per")
-
-local function has_any(words, set)
-    for _, w in ipairs(words) do
-        if set[w] then
-            return true
-        end
-    end
-    return false
-end
-
-local function words_of(s)
-    local out = {}
-    for w in s:lower():gmatch("[%a][%a%-']*") do
-        out[#out + 1] = w
-    end
-    return out
-end
-
-local function singular(unit)
-    if unit:sub(-3) == "ies" then
-        return unit:sub(1, -4) .. "y"
-    elseif unit:sub(-1) == "s" and unit:sub(-2) ~= "ss" then
-        return unit:sub(1, -2)
-    end
-    return unit
-end
-
--- The interval a qualified figure allows.
-local function interval(f)
-    local v, q = f.value, f.qualifier
-    local hi = f.value_max or v
-    if q == "more than" or q == "at least" or q == "or more" or q == "and counting" then
-        return v, math.huge
-    elseif q == "up to" or q == "less than" then
-        return 0, hi
-    elseif q == "almost" then
-        return v * 0.9, hi
-    elseif q == "around" then
-        return v * 0.85, hi * 1.15
-    end
-    return v * 0.995, hi * 1.005
-end
 
 return factlint.rule {
     id = "figure.conflict",

@@ -29,6 +29,7 @@
 #define FL_REG_RULE     "fl.rule"
 #define FL_REG_REFS     "fl.references"
 #define FL_REG_RECACHE  "fl.recache"
+#define FL_REG_LIBS     "fl.libs" /* factlint.require: name -> module (false while loading) */
 
 typedef struct fl_optval {
     int type; /* LUA_TNUMBER, LUA_TBOOLEAN or LUA_TSTRING */

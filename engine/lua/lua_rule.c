@@ -232,8 +232,101 @@ static int l_rule(lua_State *L)
  * Not a function: the factlint version string, e.g. "0.1.0".
  */
 
+/* A module name: lowercase segments of letters, digits, '_' and '-' separated
+ * by '/', so that it can only name a file below lib/. */
+static bool valid_module_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 64)
+        return false;
+    bool seg_start = true;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '/') {
+            if (seg_start)
+                return false;
+            seg_start = true;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+        seg_start = false;
+    }
+    return !seg_start;
+}
+
+/***
+ * factlint.require(name) -> value
+ *
+ * Loads a helper module shared by rules: the file `lib/NAME.lua` in the
+ * directory of the rule file that calls it (`factlint.require("figure")` in
+ * `rules/figure-conflict.lua` loads `rules/lib/figure.lua`).  The module runs
+ * in the rule's sandbox, once per rule state, and what it returns is
+ * returned again by later calls (true when it returns nothing).  Call it
+ * while the rule file loads (at its top level), not in check or key.  Names
+ * are lowercase letters, digits, '_', '-' and '/' (no '..'); a missing
+ * module, a module that requires itself or one that fails is a load error of
+ * the rule.  A rule's hash covers the rule file only, not its modules.
+ */
+static int l_require(lua_State *L)
+{
+    size_t n;
+    const char *name = luaL_checklstring(L, 1, &n);
+    if (!valid_module_name(name, n))
+        return luaL_error(L,
+                          "factlint.require: '%s' is not a module name (lowercase letters, "
+                          "digits, '_', '-' and '/')",
+                          name);
+    fl_rule_state *st = fl_lua_state(L);
+    if (!st || !st->def || !st->def->file)
+        return luaL_error(L, "factlint.require: only rule files can require modules");
+    if (st->call)
+        return luaL_error(L, "factlint.require: call it while the rule file loads, not in "
+                             "check or key");
+    if (lua_getfield(L, LUA_REGISTRYINDEX, FL_REG_LIBS) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, FL_REG_LIBS);
+    }
+    int libs = lua_gettop(L);
+    int t = lua_getfield(L, libs, name);
+    if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+        return luaL_error(L, "factlint.require: module '%s' requires itself", name);
+    if (t != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    const char *file = st->def->file;
+    const char *slash = strrchr(file, '/');
+    int dir_len = slash ? (int)(slash - file) : 1;
+    const char *dir = slash ? file : ".";
+    char path[FL_ERROR_FILE_MAX + 80];
+    snprintf(path, sizeof path, "%.*s/lib/%s.lua", dir_len, dir, name);
+    char *src = NULL;
+    size_t len = 0;
+    fl_error err;
+    if (fl_read_file(path, &src, &len, &err))
+        return luaL_error(L, "factlint.require: cannot load module '%s': %s", name, err.message);
+    lua_pushboolean(L, 0); /* loading: a module that requires itself is an error */
+    lua_setfield(L, libs, name);
+    char chunk[sizeof path + 1];
+    snprintf(chunk, sizeof chunk, "@%s", path);
+    int status = fl_sandbox_load(fl_sandbox_of(L), src, len, chunk);
+    fl_free(src);
+    if (status != LUA_OK)
+        return lua_error(L);
+    lua_call(L, 0, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, libs, name);
+    return 1;
+}
+
 static const luaL_Reg factlint_funcs[] = {
     {"rule", l_rule},
+    {"require", l_require},
     {NULL, NULL},
 };
 

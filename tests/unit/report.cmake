@@ -10,7 +10,6 @@ target_link_libraries(fl_gen_reports PRIVATE fl_report)
 target_include_directories(fl_gen_reports PRIVATE ${PROJECT_SOURCE_DIR}/tests/report)
 
 set(FL_REPORT_OUT ${PROJECT_BINARY_DIR}/report-fixtures)
-set(FL_SCHEMAS ${PROJECT_SOURCE_DIR}/../shared/schemas)
 add_test(NAME report_generate COMMAND fl_gen_reports ${FL_REPORT_OUT})
 set_tests_properties(report_generate PROPERTIES FIXTURES_SETUP report_files LABELS report)
 add_test(NAME report_sarif_schema
