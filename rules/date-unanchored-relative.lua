@@ -21,11 +21,6 @@ local WIRE = factlint.re("^\\s*(?:[#*_]+\\s*)?[A-Z][A-Za-z .'-]*[A-Z],\\s+(?:[A-
     .. "(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\\.?\\s+\\d{1,2}\\s*[-\u{2013}\u{2014}]", "m")
 
 -- Fills a message template's {{placeholders}} (for related-span messages).
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
 
 return factlint.rule {
     id = "date.unanchored-relative",
@@ -74,7 +69,7 @@ return factlint.rule {
             end
             related[#related + 1] = {
                 fact = found[i],
-                message = expand(MESSAGES.other, { text = found[i].text }),
+                messageId = "other", data = { text = found[i].text },
             }
         end
         if #found == 1 then

@@ -33,12 +33,6 @@ local MESSAGES = {
     other = "given as '{{text}}' here",
 }
 
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
-
 local figure = factlint.require("figure")
 local set_of, words_of, singular = figure.set_of, figure.words_of, figure.singular
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
@@ -375,7 +369,7 @@ return factlint.rule {
                     data = { measure = label, subject = "'" .. where .. "'", period = period,
                              text = b.text, other = a.text, article = a.article },
                     fact = b,
-                    related = { { fact = a, message = expand(MESSAGES.other, { text = a.text }) } },
+                    related = { { fact = a, messageId = "other", data = { text = a.text } } },
                 }
             end
         end

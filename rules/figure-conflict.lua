@@ -28,12 +28,6 @@ local MESSAGES = {
     other = "given as '{{text}}' here",
 }
 
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
-
 local figure = factlint.require("figure")
 local set_of, has_any, words_of = figure.set_of, figure.has_any, figure.words_of
 local singular, interval = figure.singular, figure.interval
@@ -261,7 +255,7 @@ return factlint.rule {
                             data = { measure = b.label,
                                      text = b.f.text, other = a.f.text, line = a.f.line },
                             fact = b.f,
-                            related = { { fact = a.f, message = expand(MESSAGES.other, { text = a.f.text }) } },
+                            related = { { fact = a.f, messageId = "other", data = { text = a.f.text } } },
                         }
                         reported[j] = true
                     end

@@ -41,12 +41,6 @@ for w in ([[inc incorporated corp corporation co cos company ltd limited plc llc
     SUFFIXES[w] = true
 end
 
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
-
 -- Words of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
 local function tokens(name)
     local out = {}
@@ -251,7 +245,7 @@ return factlint.rule {
                         for _, g in ipairs(common.firsts) do
                             if #related < 2 then
                                 related[#related + 1] = { fact = g,
-                                    message = expand(MESSAGES.other, { name = g.canonical or g.name }) }
+                                    messageId = "other", data = { name = g.canonical or g.name } }
                             end
                         end
                         report {

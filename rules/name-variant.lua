@@ -22,12 +22,6 @@ local MESSAGES = {
     other = "spelled '{{name}}' here",
 }
 
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
-
 -- Words of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
 local function tokens(name)
     local out = {}
@@ -163,7 +157,7 @@ return factlint.rule {
                 data = data,
                 fact = main.fact,
                 related = { { fact = other.fact,
-                              message = expand(MESSAGES.other, { name = other.fact.name }) } },
+                              messageId = "other", data = { name = other.fact.name } } },
             }
         end
         local function two_people(a, b)

@@ -30,12 +30,6 @@ local TITLES = {
     sen = true, senator = true, rep = true, judge = true, the = true,
 }
 
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
-
 -- normalised words, punctuation dropped, single spaces
 local function quote_key(text)
     return (util.words(text))
@@ -211,7 +205,7 @@ return factlint.rule {
                          line = first.fact.line },
                 fact = g.fact,
                 related = { { fact = first.fact,
-                              message = expand(MESSAGES.other, { speaker = first.fact.speaker }) } },
+                              messageId = "other", data = { speaker = first.fact.speaker } } },
             }
         end
     end,

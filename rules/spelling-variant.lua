@@ -15,12 +15,6 @@ local MESSAGES = {
     other = "spelled '{{word}}' here",
 }
 
-local function expand(template, data)
-    return (template:gsub("{{([%w_]+)}}", function(k)
-        return tostring(data[k])
-    end))
-end
-
 -- British stem -> American stem; any ending may follow.
 local STEMS = {
     colour = "color", favour = "favor", honour = "honor", labour = "labor",
@@ -291,7 +285,7 @@ return factlint.rule {
                                  (f.kind == "spacing" and "spaced/solid" or "British/American") },
                     span = { offset = main.offset, length = main.length },
                     related = { { span = { offset = other.offset, length = other.length },
-                                  message = expand(MESSAGES.other, { word = other.word }) } },
+                                  messageId = "other", data = { word = other.word } } },
                 }
             end
         end

@@ -50,10 +50,9 @@ static void add_value(lua_State *L, fl_strbuf *sb, int idx, const char *name)
     }
 }
 
-/* Expands {{name}} in tmpl with data (table at idx, or 0) into call->scratch. */
-static void expand(lua_State *L, fl_call *call, const char *tmpl, int data)
+/* Expands {{name}} in tmpl with data (table at idx, or 0) into sb (reset first). */
+static void expand(lua_State *L, fl_strbuf *sb, const char *tmpl, int data)
 {
-    fl_strbuf *sb = &call->scratch;
     fl_strbuf_reset(sb);
     const char *p = tmpl;
     while (*p) {
@@ -177,6 +176,31 @@ static void add_evidence(lua_State *L, fl_call *call, fl_strbuf *ev, const where
         nomem(L);
 }
 
+/* The message of the related entry at idx: its `message`, or its `messageId`
+ * expanded with its `data` (into the sandbox's scratch buffer, as call->scratch
+ * holds the evidence being built); NULL when it has neither.  Pushes one value. */
+static const char *related_message(lua_State *L, fl_rule_state *st, int idx, size_t i)
+{
+    int mt = get(L, idx, "messageId");
+    if (mt == LUA_TNIL) {
+        lua_pop(L, 1);
+        return get(L, idx, "message") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    }
+    if (mt != LUA_TSTRING)
+        REPORT_FAIL(L, "report: related[%zu].messageId must be a string", i + 1);
+    const char *mid = lua_tostring(L, -1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
+    if (get(L, -1, "messages") != LUA_TTABLE || get(L, -1, mid) != LUA_TSTRING)
+        REPORT_FAIL(L, "report: related[%zu]: unknown messageId '%s'", i + 1, mid);
+    int tmpl = lua_gettop(L);
+    int data = get(L, idx, "data") == LUA_TTABLE ? lua_gettop(L) : 0;
+    fl_strbuf *sb = &fl_sandbox_of(L)->scratch;
+    expand(L, sb, lua_tostring(L, tmpl), data);
+    lua_settop(L, idx);
+    lua_pushlstring(L, sb->buf, sb->len); /* one value, as the message branch */
+    return lua_tostring(L, -1);
+}
+
 static const char *const report_keys[] = {"message", "messageId", "data",     "fact", "span",
                                           "related", "evidence",  "severity", NULL};
 
@@ -190,7 +214,8 @@ static const char *const report_keys[] = {"message", "messageId", "data",     "f
  * `{{placeholders}}` are filled from `data` (strings, numbers, booleans).
  * The primary span is a fact's (`fact=`) or a byte span of the article
  * (`span=`, offsets 0-based as in facts; article rules only).  `related` is a
- * list of `{fact= | span=, message=}` ("first printed here").  `evidence` is
+ * list of `{fact= | span=, message= | messageId= [, data=]}` ("first printed
+ * here"; a `messageId` is expanded from `data` like the finding's own).  `evidence` is
  * a list of facts written into the finding; by default the primary and
  * related facts.  `severity` ("error", "warning", "info") overrides the
  * rule's.  An unknown key, a missing placeholder, a span outside the text or
@@ -228,7 +253,7 @@ static int l_report(lua_State *L)
         lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
         if (get(L, -1, "messages") != LUA_TTABLE || get(L, -1, mid) != LUA_TSTRING)
             return REPORT_FAIL(L, "report: unknown messageId '%s'", mid);
-        expand(L, call, lua_tostring(L, -1), data);
+        expand(L, &call->scratch, lua_tostring(L, -1), data);
         if (!(f->message_id = fl_strdup(mid)))
             nomem(L);
     } else if (mt != LUA_TNIL) {
@@ -296,7 +321,7 @@ static int l_report(lua_State *L)
             fl_related *r = &f->related[f->n_related];
             fill_loc(L, call, &w, &r->loc);
             f->n_related++;
-            const char *msg = get(L, -1, "message") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            const char *msg = related_message(L, st, lua_gettop(L), i);
             char buf[1024];
             if (msg && w.kept && prim.kept && strcmp(w.kept->article_id, prim.kept->article_id)) {
                 snprintf(buf, sizeof buf, "%s (in %s)", msg, w.kept->article_id);

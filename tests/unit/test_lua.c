@@ -239,6 +239,7 @@ static const hostile_case hostile[] = {
     {"pcall_blocked", "blocked", 0},
     {"bad_span", "report", 0},
     {"bad_placeholder", "report", 0},
+    {"bad_related_message", "report", 0},
     {"fact_write", "runtime", 0},
     {"kept_handle", "runtime", 1},
     {NULL, NULL, 0},
@@ -486,6 +487,9 @@ static void test_util_api(void)
     CU_ASSERT_EQUAL(out.n_rule_errors, 0);
     CU_ASSERT_EQUAL_FATAL(out.n_findings, 1);
     CU_ASSERT_STRING_EQUAL(out.findings[0].message, "util ok");
+    /* a related span's messageId is expanded from its own data */
+    CU_ASSERT_EQUAL_FATAL(out.findings[0].n_related, 1);
+    CU_ASSERT_STRING_EQUAL(out.findings[0].related[0].message, "the firm (2)");
     fl_audit_release(&out);
     fl_facts_release(&fs);
     fl_article_free(a);
