@@ -41,14 +41,22 @@ static int push_owned(lua_State *L, char *s)
  * quotes and dashes made ASCII, white space folded ("Sjöqvist  said" ->
  * "sjoqvist said").  Names' `key` fields use the same form.
  */
-static int u_normalise(lua_State *L)
+/* The normal form of the string argument idx, in the sandbox's scratch buffer
+ * (valid until the next helper call); raises on invalid UTF-8 or ENOMEM. */
+static fl_strbuf *normalise_arg(lua_State *L, int idx)
 {
     size_t n;
-    const char *s = check_utf8(L, 1, &n);
+    const char *s = check_utf8(L, idx, &n);
     fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
     fl_strbuf_reset(sc);
     if (fl_normalize_append(sc, s, n) < 0)
-        return luaL_error(L, "not enough memory");
+        luaL_error(L, "not enough memory");
+    return sc;
+}
+
+static int u_normalise(lua_State *L)
+{
+    fl_strbuf *sc = normalise_arg(L, 1);
     lua_pushlstring(L, sc->buf, sc->len);
     return 1;
 }
@@ -69,8 +77,9 @@ static int u_normalise(lua_State *L)
  */
 static int u_words(lua_State *L)
 {
+    fl_strbuf *sc = normalise_arg(L, 1); /* validates the argument */
     size_t n;
-    const char *s = check_utf8(L, 1, &n);
+    const char *s = lua_tolstring(L, 1, &n);
     lua_Integer capitals = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] >= 'A' && s[i] <= 'Z' && i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z') {
@@ -78,10 +87,6 @@ static int u_words(lua_State *L)
             while (i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
                 i++;
         }
-    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
-    fl_strbuf_reset(sc);
-    if (fl_normalize_append(sc, s, n) < 0)
-        return luaL_error(L, "not enough memory");
     /* the form is written over the normalised text (it is never longer); the
      * figures go after it in the same buffer */
     size_t len = sc->len, out = 0, words = 0;
