@@ -135,8 +135,8 @@ static size_t joiner(const char *s, size_t len, size_t i)
     return 0;
 }
 
-/* ASCII letters and digits. */
-static const unsigned char ascii_word[128] = {
+/* ASCII letters and digits: 1, every other byte 0 (gazetteer.h). */
+const unsigned char fl_ascii_alnum[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
     ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
     ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
@@ -154,7 +154,7 @@ bool fl_word_next(const char *s, size_t len, size_t *pos, size_t *start, size_t 
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            if (ascii_word[c]) {
+            if (fl_ascii_alnum[c]) {
                 w = 1;
                 break;
             }
@@ -181,7 +181,7 @@ bool fl_word_next(const char *s, size_t len, size_t *pos, size_t *start, size_t 
     for (;;) {
         while (i < len) {
             unsigned char c = (unsigned char)s[i];
-            if (c < 0x80 && ascii_word[c])
+            if (c < 0x80 && fl_ascii_alnum[c])
                 i++;
             else if (c >= 0x80 && (w = word_char(s, len, i)))
                 i += w;

@@ -62,6 +62,10 @@ unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n
  */
 bool fl_word_next(const char *s, size_t len, size_t *pos, size_t *start, size_t *end);
 
+/* 1 for the bytes of ASCII letters and digits, 0 for every other byte (the
+ * word scanner's fast path; the names extractor tokenises ASCII with it). */
+extern const unsigned char fl_ascii_alnum[256];
+
 /* 1 when the code point is a letter, mark or digit. */
 bool fl_word_cp(unsigned cp);
 
