@@ -34,13 +34,6 @@ static int push_owned(lua_State *L, char *s)
     return 1;
 }
 
-/***
- * factlint.util.normalise(s) -> string
- *
- * The comparison form of s: NFKC, case folded, diacritics removed, curly
- * quotes and dashes made ASCII, white space folded ("Sjöqvist  said" ->
- * "sjoqvist said").  Names' `key` fields use the same form.
- */
 /* The normal form of the string argument idx, in the sandbox's scratch buffer
  * (valid until the next helper call); raises on invalid UTF-8 or ENOMEM. */
 static fl_strbuf *normalise_arg(lua_State *L, int idx)
@@ -54,6 +47,13 @@ static fl_strbuf *normalise_arg(lua_State *L, int idx)
     return sc;
 }
 
+/***
+ * factlint.util.normalise(s) -> string
+ *
+ * The comparison form of s: NFKC, case folded, diacritics removed, curly
+ * quotes and dashes made ASCII, white space folded ("Sjöqvist  said" ->
+ * "sjoqvist said").  Names' `key` fields use the same form.
+ */
 static int u_normalise(lua_State *L)
 {
     fl_strbuf *sc = normalise_arg(L, 1);
