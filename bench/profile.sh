@@ -9,9 +9,9 @@
 # symbols and unwind tables, so no debug build is needed), and prints the top
 # functions by self time, by shared object, and by inclusive time.  Falls back
 # to valgrind --tool=callgrind on a 2 MB prefix when perf cannot record here.
-# `rules` instead times `check -j1` with each rule of the default suite enabled
-# alone (CPU seconds, user+system), beside a run with no rules at all, so the
-# cost of each rule shows up as its difference from that baseline.
+# `rules` instead times `check -j1` with and without the default suite (CPU
+# seconds, user+system) and prints `check --timing`: each rule's calls and
+# thread CPU time inside the run of the whole suite.
 # Scratch files go under /tmp/factlint-profile, removed at the end.
 set -eu
 
@@ -34,21 +34,18 @@ cpu_seconds() {
 
 case "$cmd" in
 rules)
+    # check --timing measures each rule's thread CPU time inside the run of the
+    # whole suite (switching rules off one at a time would miss what they cost
+    # together, and a corpus rule's key() calls)
     fl="$build/factlint"
-    ck=("$fl" check --no-config -q -j1 -f "json:$tmp/check.json")
-    echo "== CPU seconds of check -j1 on $(basename "$corpus"), one rule at a time"
-    printf '%-30s %8s\n' "(no rules: ingest + extract)" "$(cpu_seconds "${ck[@]}" \
-        --no-default-rules "$corpus")"
-    printf '%-30s %8s\n' "(whole default suite)" "$(cpu_seconds "${ck[@]}" "$corpus")"
-    ids=$("$fl" rules --no-config | awk '{print $1}')
-    for id in $ids; do
-        # every other rule disabled (--enable alone does not switch the others off)
-        off=()
-        for other in $ids; do
-            [ "$other" = "$id" ] || off+=(--disable "$other")
-        done
-        printf '%-30s %8s\n' "$id" "$(cpu_seconds "${ck[@]}" "${off[@]}" "$corpus")"
-    done
+    echo "== CPU seconds of check -j1 on $(basename "$corpus")"
+    printf '%-32s %8s\n' "(no rules: ingest + extract)" "$(cpu_seconds "$fl" check --no-config -q -j1 \
+        -f "json:$tmp/check.json" --no-default-rules "$corpus")"
+    printf '%-32s %8s\n' "(whole default suite)" "$(cpu_seconds "$fl" check --no-config -q -j1 \
+        -f "json:$tmp/check.json" "$corpus")"
+    echo
+    echo "== each rule inside that run (check --timing)"
+    "$fl" check --no-config -q -j1 --timing -f "json:$tmp/check.json" --fail-on never "$corpus" 2>&1 >/dev/null
     exit 0
     ;;
 extract) run=("$build/factlint" extract -q -j1 -o "$tmp/facts.jsonl") ;;

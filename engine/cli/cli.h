@@ -53,6 +53,7 @@ enum {
     FL_OPT_MAX_FILE_SIZE,
     FL_OPT_INSTRUCTIONS,
     FL_OPT_MEMORY,
+    FL_OPT_TIMING,
 };
 
 #define FL_CLI_RULE_LONGOPTS                                                                       \

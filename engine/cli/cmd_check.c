@@ -32,6 +32,7 @@ static const char check_help[] =
     "      --baseline FILE        do not report findings recorded in FILE\n"
     "      --write-baseline FILE  record the current findings in FILE\n"
     "  -q, --quiet                no progress on standard error\n"
+    "      --timing               print each rule's calls and CPU time on standard error\n"
     "Input:\n"
     "  -j, --jobs N               worker threads (default: the number of cores)\n"
     "      --date YYYY-MM-DD      dateline for articles that have none\n"
@@ -43,6 +44,43 @@ static const char check_help[] =
     "articles\n" FL_CLI_RULE_HELP "\n"
     "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input\n"
     "errors, 3 rule errors.\n";
+
+static int cmp_health_cpu(const void *pa, const void *pb)
+{
+    const fl_rule_health *a = *(const fl_rule_health *const *)pa;
+    const fl_rule_health *b = *(const fl_rule_health *const *)pb;
+    if (a->cpu_ns != b->cpu_ns)
+        return a->cpu_ns < b->cpu_ns ? 1 : -1;
+    return strcmp(a->rule, b->rule);
+}
+
+/* --timing: the rules by CPU time, as ESLint's TIMING=1 prints them.  Times
+ * are the threads' CPU time inside each rule's calls (check, or key and check
+ * for a corpus rule), summed over the workers; reading and extraction are not
+ * in them. */
+static void print_timing(FILE *out, const fl_audit *au)
+{
+    const fl_rule_health **by = fl_calloc(au->n_rules ? au->n_rules : 1, sizeof *by);
+    if (!by)
+        return;
+    size_t n = 0;
+    unsigned long long total = 0;
+    for (size_t i = 0; i < au->n_rules; i++)
+        if (au->rules[i].enabled && au->rules[i].loaded) {
+            by[n++] = &au->rules[i];
+            total += au->rules[i].cpu_ns;
+        }
+    qsort(by, n, sizeof *by, cmp_health_cpu);
+    fprintf(out, "%-32s %10s %12s %13s %8s\n", "rule", "calls", "CPU ms", "us per call", "share");
+    for (size_t i = 0; i < n; i++) {
+        const fl_rule_health *h = by[i];
+        fprintf(out, "%-32s %10zu %12.1f %13.1f %7.1f%%\n", h->rule, h->calls, h->cpu_ns / 1e6,
+                h->calls ? h->cpu_ns / 1e3 / (double)h->calls : 0.0,
+                total ? 100.0 * (double)h->cpu_ns / (double)total : 0.0);
+    }
+    fprintf(out, "%-32s %10s %12.1f\n", "(all rules)", "", total / 1e6);
+    fl_free(by);
+}
 
 static int parse_jobs(const char *arg, size_t *jobs)
 {
@@ -69,6 +107,7 @@ int fl_cmd_check(int argc, char **argv)
         {"stdin-format", required_argument, NULL, FL_OPT_STDIN_FORMAT},
         {"max-file-size", required_argument, NULL, FL_OPT_MAX_FILE_SIZE},
         {"facts", required_argument, NULL, FL_OPT_FACTS},
+        {"timing", no_argument, NULL, FL_OPT_TIMING},
         FL_CLI_RULE_LONGOPTS,
         {NULL, 0, NULL, 0}};
     fl_cli_rules rules;
@@ -138,6 +177,9 @@ int fl_cmd_check(int argc, char **argv)
             break;
         case FL_OPT_FACTS:
             run.facts_in = optarg;
+            break;
+        case FL_OPT_TIMING:
+            rules.cfg.timing = true;
             break;
         case FL_OPT_MAX_FILE_SIZE:
             if (!fl_cli_parse_size(optarg, &run.ingest.max_file_bytes)) {
@@ -218,6 +260,8 @@ int fl_cmd_check(int argc, char **argv)
         goto cleanup;
     }
 
+    if (rules.cfg.timing)
+        print_timing(stderr, &au);
     status = fl_cli_outputs_write("check", &outputs, &au);
     if (write_baseline && fl_baseline_write(write_baseline, &au, &err)) {
         char msg[2048];

@@ -61,6 +61,8 @@ fl_status fl_audit_merge(fl_audit *au, fl_audit *part)
             return FL_ENOMEM;
         dst->articles_run += src->articles_run;
         dst->findings += src->findings;
+        dst->calls += src->calls;
+        dst->cpu_ns += src->cpu_ns;
         for (size_t c = 0; c < FL_RERR_COUNT; c++)
             dst->errors_by_class[c] += src->errors_by_class[c];
     }

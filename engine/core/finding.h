@@ -155,6 +155,10 @@ typedef struct fl_rule_health {
     size_t articles_run;
     size_t findings;
     size_t errors_by_class[8]; /* indexed by fl_rule_error_class */
+    /* check --timing only (never written to reports, which stay the same
+     * from run to run): calls of the rule and their thread CPU time */
+    size_t calls;
+    unsigned long long cpu_ns;
 } fl_rule_health;
 
 typedef enum fl_rule_error_class {

@@ -67,6 +67,7 @@ struct fl_ruleset {
     unsigned long budget;
     size_t memory_limit;
     unsigned max_reports;
+    bool timing;
 };
 
 /* A fact kept for a corpus-scope rule: a copy that outlives its article. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 const char *fl_lua_version(void)
 {
@@ -437,6 +438,7 @@ fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char
     rs->budget = c->instruction_budget ? c->instruction_budget : FL_RULES_DEFAULT_BUDGET;
     rs->memory_limit = c->memory_limit ? c->memory_limit : FL_RULES_DEFAULT_MEMORY;
     rs->max_reports = c->max_reports ? c->max_reports : FL_RULES_DEFAULT_REPORTS;
+    rs->timing = c->timing;
     rs->reference_dir = fl_rules_default_dir(c->reference_dir, FL_DATA_REFERENCE);
     if (!rs->reference_dir) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
@@ -776,7 +778,20 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
     fl_status status = FL_OK;
     st->call = call;
     call->out = out;
+    struct timespec t0;
+    if (st->w->rs->timing)
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     bool ok = fl_sandbox_call(st->sb, st->w->rs->budget, body, call, &fail);
+    if (st->w->rs->timing) {
+        struct timespec t1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        fl_rule_health *h = fl_audit_rule(out, st->def->id);
+        if (h) {
+            h->calls++;
+            h->cpu_ns += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+                                              (t1.tv_nsec - t0.tv_nsec));
+        }
+    }
     st->call = NULL;
     st->w->generation++;
     if (ok) {

@@ -74,6 +74,7 @@ typedef struct fl_rules_config {
     unsigned long instruction_budget; /* per rule call */
     size_t memory_limit;              /* bytes per rule state */
     unsigned max_reports;             /* per rule per article (per key for corpus rules) */
+    bool timing; /* count each rule's calls and thread CPU time in its fl_rule_health */
 } fl_rules_config;
 
 void fl_rules_config_init(fl_rules_config *c);

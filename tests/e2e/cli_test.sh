@@ -177,5 +177,14 @@ ok "--disable all --enable ID runs only that rule" eval '
 run "$FL" check --no-config -q --disable no.such.rule "$EX"
 ok "an unknown rule id is a usage error" eval 'eq $status 2 && has "$err" "unknown rule or tag '"'"'no.such.rule'"'"'"'
 
+# ---- --timing: each enabled rule's calls and CPU time, on standard error --------
+run "$FL" check --no-config -q -j2 --timing --disable all --enable quote.duplicate --enable money.no-currency -f "json:$T/timed.json" "$EX"
+ok "--timing prints a row per enabled rule and a total" eval '
+  has "$err" "us per call" && has "$err" "(all rules)" &&
+  grep -qE "^quote\.duplicate +[1-9][0-9]* +[0-9]+\.[0-9]" <<<"$err" &&
+  grep -qE "^money\.no-currency +[1-9][0-9]* " <<<"$err" && ! has "$err" "figure.conflict"'
+run "$FL" check --no-config -q -j2 --disable all --enable quote.duplicate --enable money.no-currency -f "json:$T/untimed.json" "$EX"
+ok "--timing leaves the report as it is" eval 'eq "$err" "" && cmp "$T/timed.json" "$T/untimed.json"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
