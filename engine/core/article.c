@@ -216,6 +216,10 @@ static bool is_abbreviation(const char *t, size_t start, size_t end)
     return false;
 }
 
+/* Bytes that may start a sentence terminal: '.', '!', '?' and 0xE2, the lead
+ * byte of U+2026 (and of other characters, which the decoder then rejects). */
+static const bool maybe_terminal[256] = {['.'] = true, ['!'] = true, ['?'] = true, [0xE2] = true};
+
 /* Finds sentence ends in text[start..end); calls add(offset, length) for each. */
 static int split_sentences(fl_article *a, size_t start, size_t end, size_t para, size_t *cap)
 {
@@ -223,6 +227,14 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
     size_t s = start;
     size_t i = start;
     while (i < end) {
+        /* Only '.', '!', '?' and U+2026 (lead byte 0xE2) can end a sentence:
+         * skip the other bytes without decoding them.  The text is valid
+         * UTF-8 and neither ASCII nor 0xE2 is a continuation byte, so the
+         * scan stops on a character boundary as the decoding loop would. */
+        while (i < end && !maybe_terminal[(unsigned char)t[i]])
+            i++;
+        if (i >= end)
+            break;
         size_t at = i;
         uint32_t c = fl_utf8_next(t, end, &i);
         bool terminal = c == '.' || c == '!' || c == '?' || c == 0x2026;
