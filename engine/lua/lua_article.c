@@ -323,6 +323,12 @@ static const luaL_Reg article_methods[] = {
  */
 static int a_index(lua_State *L)
 {
+    /* methods first: article:text() and friends are read far more often than
+     * the fields, and the method table is one hash look-up */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
     const fl_article *a = check_article(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (!strcmp(k, "id"))
@@ -346,8 +352,7 @@ static int a_index(lua_State *L)
             lua_pushstring(L, iso);
         }
     } else {
-        lua_pushvalue(L, 2);
-        lua_rawget(L, lua_upvalueindex(1));
+        lua_pushnil(L);
     }
     return 1;
 }
@@ -372,6 +377,76 @@ static void push_num(lua_State *L, double v)
         lua_pushnumber(L, v);
 }
 
+/* The fields of a fact handle, looked up by name in a table (an upvalue of
+ * f_index) rather than by a chain of strcmp: a rule reads fields in its
+ * innermost loops. */
+typedef enum fact_field {
+    FF_KIND = 1,
+    FF_TEXT,
+    FF_OFFSET,
+    FF_LENGTH,
+    FF_LINE,
+    FF_COLUMN,
+    FF_PARAGRAPH,
+    FF_SENTENCE,
+    FF_ARTICLE,
+    FF_PATH,
+    FF_VALUE,
+    FF_VALUE_MAX,
+    FF_UNIT,
+    FF_QUALIFIER,
+    FF_CURRENCY,
+    FF_CURRENCY_SOURCE,
+    FF_LINKED,
+    FF_SPEAKER,
+    FF_SPEAKER_TEXT,
+    FF_ATTRIBUTION,
+    FF_PARTIAL,
+    FF_PRECISION,
+    FF_RELATIVE,
+    FF_RESOLVED,
+    FF_ANCHOR,
+    FF_WEEKDAY_MISMATCH,
+    FF_NAME,
+    FF_KEY,
+    FF_TITLE,
+    FF_CANONICAL,
+} fact_field;
+
+static const char *const fact_field_names[] = {
+    NULL,
+    "kind",
+    "text",
+    "offset",
+    "length",
+    "line",
+    "column",
+    "paragraph",
+    "sentence",
+    "article",
+    "path",
+    "value",
+    "value_max",
+    "unit",
+    "qualifier",
+    "currency",
+    "currency_source",
+    "linked",
+    "speaker",
+    "speaker_text",
+    "attribution",
+    "partial",
+    "precision",
+    "relative",
+    "resolved",
+    "anchor",
+    "weekday_mismatch",
+    "name",
+    "key",
+    "title",
+    "canonical",
+};
+
 /***
  * fact.FIELD
  *
@@ -391,89 +466,150 @@ static void push_num(lua_State *L, double v)
  */
 static int f_index(lua_State *L)
 {
-    l_fact *u = check_fact_ud(L, 1);
+    /* only reachable through the (locked) metatable, so 1 is a fact handle */
+    l_fact *u = lua_touserdata(L, 1);
+    fl_rule_state *st = fl_lua_state(L);
+    if (!u || !st || !st->call || u->gen != st->w->generation)
+        return luaL_error(L, "fact handle used after its check returned");
+    lua_pushvalue(L, 2);
+    fact_field field = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER
+                           ? (fact_field)lua_tointeger(L, -1)
+                           : (fact_field)0;
+    lua_pop(L, 1);
     const fl_fact *f = u->f;
-    const char *k = luaL_checkstring(L, 2);
     fl_fact_kind kind = f->kind;
     bool num = kind == FL_FACT_MONEY || kind == FL_FACT_QUANTITY || kind == FL_FACT_DURATION ||
                kind == FL_FACT_PERCENT;
     bool named = kind == FL_FACT_PERSON || kind == FL_FACT_ORG || kind == FL_FACT_PLACE;
-    if (!strcmp(k, "kind"))
+    bool quote = kind == FL_FACT_QUOTE, date = kind == FL_FACT_DATE;
+    switch (field) {
+    case FF_KIND:
         lua_pushstring(L, fl_fact_kind_name(kind));
-    else if (!strcmp(k, "text"))
+        break;
+    case FF_TEXT:
         lua_pushstring(L, f->text ? f->text : "");
-    else if (!strcmp(k, "offset"))
+        break;
+    case FF_OFFSET:
         lua_pushinteger(L, (lua_Integer)f->offset);
-    else if (!strcmp(k, "length"))
+        break;
+    case FF_LENGTH:
         lua_pushinteger(L, (lua_Integer)f->length);
-    else if (!strcmp(k, "line"))
+        break;
+    case FF_LINE:
         lua_pushinteger(L, f->line);
-    else if (!strcmp(k, "column"))
+        break;
+    case FF_COLUMN:
         lua_pushinteger(L, f->column);
-    else if (!strcmp(k, "paragraph"))
+        break;
+    case FF_PARAGRAPH:
         lua_pushinteger(L, f->paragraph);
-    else if (!strcmp(k, "sentence"))
+        break;
+    case FF_SENTENCE:
         lua_pushinteger(L, f->sentence);
-    else if (!strcmp(k, "article")) {
-        fl_rule_state *st = fl_lua_state(L);
+        break;
+    case FF_ARTICLE:
         if (u->kept)
             lua_pushstring(L, u->kept->article_id);
         else
             lua_pushstring(L, st->call->a->id ? st->call->a->id : st->call->a->path);
-    } else if (!strcmp(k, "path")) {
-        fl_rule_state *st = fl_lua_state(L);
+        break;
+    case FF_PATH:
         push_opt_string(L, u->kept ? u->kept->path : st->call->a->path);
-    } else if (!strcmp(k, "value") && num)
-        push_num(L, f->value);
-    else if (!strcmp(k, "value_max") && num)
-        push_num(L, f->value_max);
-    else if (!strcmp(k, "unit") && kind == FL_FACT_PERCENT)
-        lua_pushliteral(L, "percent");
-    else if (!strcmp(k, "unit") && num && kind != FL_FACT_MONEY)
-        push_opt_string(L, f->unit);
-    else if (!strcmp(k, "qualifier") && num)
-        push_opt_string(L, f->qualifier);
-    else if (!strcmp(k, "currency") && kind == FL_FACT_MONEY)
-        push_opt_string(L, f->currency);
-    else if (!strcmp(k, "currency_source") && kind == FL_FACT_MONEY)
-        push_opt_string(L, f->currency_source);
-    else if (!strcmp(k, "linked") && kind == FL_FACT_MONEY) {
-        if (u->all && f->link >= 0 && (size_t)f->link < u->all->n)
-            fl_lua_push_fact(L, fl_lua_state(L), &u->all->items[f->link], u->all, NULL);
+        break;
+    case FF_VALUE:
+        if (num) {
+            push_num(L, f->value);
+        } else if (date) {
+            char iso[32];
+            fl_date_format(f->date, iso, sizeof iso);
+            push_opt_string(L, f->date.precision ? iso : NULL);
+        } else {
+            lua_pushnil(L);
+        }
+        break;
+    case FF_VALUE_MAX:
+        if (num)
+            push_num(L, f->value_max);
         else
             lua_pushnil(L);
-    } else if (kind == FL_FACT_QUOTE && !strcmp(k, "speaker"))
-        push_opt_string(L, f->speaker);
-    else if (kind == FL_FACT_QUOTE && !strcmp(k, "speaker_text"))
-        push_opt_string(L, f->speaker_text);
-    else if (kind == FL_FACT_QUOTE && !strcmp(k, "attribution"))
-        push_opt_string(L, f->attribution);
-    else if (kind == FL_FACT_QUOTE && !strcmp(k, "partial"))
-        lua_pushboolean(L, f->partial);
-    else if (kind == FL_FACT_DATE && !strcmp(k, "value")) {
-        char iso[32];
-        fl_date_format(f->date, iso, sizeof iso);
-        push_opt_string(L, f->date.precision ? iso : NULL);
-    } else if (kind == FL_FACT_DATE && !strcmp(k, "precision"))
-        push_opt_string(L, f->date.precision ? fl_precision_name(f->date.precision) : NULL);
-    else if (kind == FL_FACT_DATE && !strcmp(k, "relative"))
-        lua_pushboolean(L, f->relative);
-    else if (kind == FL_FACT_DATE && !strcmp(k, "resolved"))
-        lua_pushboolean(L, f->relative ? f->resolved : f->date.precision != 0);
-    else if (kind == FL_FACT_DATE && !strcmp(k, "anchor"))
-        push_opt_string(L, f->anchor);
-    else if (kind == FL_FACT_DATE && !strcmp(k, "weekday_mismatch"))
-        lua_pushboolean(L, f->weekday_mismatch);
-    else if (named && !strcmp(k, "name"))
-        push_opt_string(L, f->name);
-    else if (named && !strcmp(k, "key"))
-        push_opt_string(L, f->key);
-    else if (named && !strcmp(k, "title"))
-        push_opt_string(L, f->title);
-    else if (named && !strcmp(k, "canonical"))
-        push_opt_string(L, f->canonical);
-    else
+        break;
+    case FF_UNIT:
+        if (kind == FL_FACT_PERCENT)
+            lua_pushliteral(L, "percent");
+        else
+            push_opt_string(L, num && kind != FL_FACT_MONEY ? f->unit : NULL);
+        break;
+    case FF_QUALIFIER:
+        push_opt_string(L, num ? f->qualifier : NULL);
+        break;
+    case FF_CURRENCY:
+        push_opt_string(L, kind == FL_FACT_MONEY ? f->currency : NULL);
+        break;
+    case FF_CURRENCY_SOURCE:
+        push_opt_string(L, kind == FL_FACT_MONEY ? f->currency_source : NULL);
+        break;
+    case FF_LINKED:
+        if (kind == FL_FACT_MONEY && u->all && f->link >= 0 && (size_t)f->link < u->all->n)
+            fl_lua_push_fact(L, st, &u->all->items[f->link], u->all, NULL);
+        else
+            lua_pushnil(L);
+        break;
+    case FF_SPEAKER:
+        push_opt_string(L, quote ? f->speaker : NULL);
+        break;
+    case FF_SPEAKER_TEXT:
+        push_opt_string(L, quote ? f->speaker_text : NULL);
+        break;
+    case FF_ATTRIBUTION:
+        push_opt_string(L, quote ? f->attribution : NULL);
+        break;
+    case FF_PARTIAL:
+        if (quote)
+            lua_pushboolean(L, f->partial);
+        else
+            lua_pushnil(L);
+        break;
+    case FF_PRECISION:
+        push_opt_string(L, date && f->date.precision ? fl_precision_name(f->date.precision) : NULL);
+        break;
+    case FF_RELATIVE:
+        if (date)
+            lua_pushboolean(L, f->relative);
+        else
+            lua_pushnil(L);
+        break;
+    case FF_RESOLVED:
+        if (date)
+            lua_pushboolean(L, f->relative ? f->resolved : f->date.precision != 0);
+        else
+            lua_pushnil(L);
+        break;
+    case FF_ANCHOR:
+        push_opt_string(L, date ? f->anchor : NULL);
+        break;
+    case FF_WEEKDAY_MISMATCH:
+        if (date)
+            lua_pushboolean(L, f->weekday_mismatch);
+        else
+            lua_pushnil(L);
+        break;
+    case FF_NAME:
+        push_opt_string(L, named ? f->name : NULL);
+        break;
+    case FF_KEY:
+        push_opt_string(L, named ? f->key : NULL);
+        break;
+    case FF_TITLE:
+        push_opt_string(L, named ? f->title : NULL);
+        break;
+    case FF_CANONICAL:
+        push_opt_string(L, named ? f->canonical : NULL);
+        break;
+    default:
+        luaL_checkstring(L, 2); /* a non-string key is an error, as before */
         lua_pushnil(L);
+        break;
+    }
     return 1;
 }
 
@@ -520,7 +656,9 @@ static const luaL_Reg article_meta[] = {
 };
 
 static const luaL_Reg fact_meta[] = {
-    {"__index", f_index}, {"__newindex", f_newindex}, {"__eq", f_eq}, {"__tostring", f_tostring},
+    {"__newindex", f_newindex},
+    {"__eq", f_eq},
+    {"__tostring", f_tostring},
     {NULL, NULL},
 };
 
@@ -537,6 +675,15 @@ void fl_lua_open_article(lua_State *L)
     lua_pop(L, 1);
     luaL_newmetatable(L, FL_META_FACT);
     luaL_setfuncs(L, fact_meta, 0);
+    /* __index with its field table as upvalue */
+    size_t n_fields = sizeof fact_field_names / sizeof *fact_field_names;
+    lua_createtable(L, 0, (int)n_fields);
+    for (size_t i = 1; i < n_fields; i++) {
+        lua_pushinteger(L, (lua_Integer)i);
+        lua_setfield(L, -2, fact_field_names[i]);
+    }
+    lua_pushcclosure(L, f_index, 1);
+    lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
