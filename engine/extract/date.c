@@ -21,6 +21,7 @@
  */
 #include "core/alloc.h"
 #include "core/date.h"
+#include "extract/bytemask.h"
 #include "extract/internal.h"
 
 #include <string.h>
@@ -1331,24 +1332,29 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
     const char *txt = sc.txt;
     const unsigned char *cls = s->cls;
     size_t len = sc.len, i = 0;
+    /* Only the start of a run of ASCII letters and digits can start a date:
+     * the masks find the next one, and the end of its letters or digits,
+     * without testing each byte (see bytemask.h). */
+    fl_bytemask bm;
+    fl_bytemask_init(&bm);
+    if (fl_bytemask_build(&bm, txt, len))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    fl_bytemask_starts(&bm);
+    fl_status st = FL_OK;
     while (i < len) {
+        i = fl_bits_next_set(bm.extra, len, i);
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)txt[i];
         unsigned k = cls[c];
-        if (!k || (i > 0 && cls[(unsigned char)txt[i - 1]])) {
-            i++;
-            continue;
-        }
-        size_t adv, j = i + 1;
-        fl_status st = FL_OK;
+        size_t adv, j;
         if (k == CLS_DIGIT) {
-            while (cls[(unsigned char)txt[j]] == CLS_DIGIT)
-                j++;
+            j = fl_bits_next_clear(bm.digit, len, i + 1);
             adv = j;
             if (j - i <= 4)
                 st = at_number(&sc, i, j - i, &adv);
         } else {
-            while (cls[(unsigned char)txt[j]] == CLS_ALPHA)
-                j++;
+            j = fl_bits_next_clear(bm.letter, len, i + 1);
             size_t n = j - i;
             adv = j;
             if (cls[(unsigned char)txt[j]] == CLS_DIGIT) {
@@ -1381,9 +1387,12 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
             }
         }
         if (st != FL_OK)
-            return st;
+            break;
         i = adv > i ? adv : j;
     }
+    fl_bytemask_release(&bm);
+    if (st != FL_OK)
+        return st;
     if (sc.mdy_seen && !sc.dmy_seen) {
         for (size_t k = 0; k < sc.n_ambiguous; k++) {
             fl_date *d = &out->items[sc.ambiguous[k]].date;

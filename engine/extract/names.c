@@ -20,6 +20,7 @@
 #include "core/normalize.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
+#include "extract/bytemask.h"
 #include "extract/gazetteer.h"
 #include "extract/internal.h"
 
@@ -292,6 +293,7 @@ typedef struct scan {
     size_t nc, cap_cands;
     fl_strbuf key;  /* scratch for normalised keys */
     fl_strbuf key2; /* a second one, for comparisons */
+    fl_bytemask bm; /* extra: ASCII letters and digits and bytes >= 0x80 */
     bool nomem;
 } scan;
 
@@ -397,30 +399,20 @@ static unsigned M(const scan *sc, size_t k)
     return t->mask;
 }
 
-static bool ascii_alnum(unsigned char c)
-{
-    return fl_ascii_alnum[c];
-}
-
 /* fl_word_next with the common case inline: an ASCII word between ASCII
  * separators.  Anything else (a byte >= 0x80, an inner apostrophe or hyphen,
  * a possible "U.S." initialism) is handed to fl_word_next from the word's
  * start, which gives the same word since only separators were skipped. */
-static inline bool next_word(const char *s, size_t len, size_t *pos, size_t *ws, size_t *we)
+static inline bool next_word(const fl_bytemask *bm, const char *s, size_t len, size_t *pos,
+                             size_t *ws, size_t *we)
 {
-    size_t i = *pos;
-    for (;; i++) {
-        if (i >= len)
-            return false;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80)
-            return fl_word_next(s, len, pos, ws, we);
-        if (ascii_alnum(c))
-            break;
-    }
-    size_t j = i + 1;
-    while (j < len && ascii_alnum((unsigned char)s[j]))
-        j++;
+    /* the masks skip the separators and find the word's end (bytemask.h) */
+    size_t i = fl_bits_next_set(bm->extra, len, *pos);
+    if (i >= len)
+        return false;
+    if ((unsigned char)s[i] >= 0x80)
+        return fl_word_next(s, len, pos, ws, we);
+    size_t j = fl_bits_next_clear(bm->alnum, len, i + 1);
     if (j < len) {
         unsigned char c = (unsigned char)s[j];
         if (c >= 0x80 || c == '\'' || c == '-' || (c == '.' && j == i + 1)) {
@@ -445,7 +437,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     /* a word takes at least two bytes with its gap: one growth per paragraph */
     if (FL_GROW(sc->toks, sc->cap_toks, p->length / 2 + 2))
         return -1;
-    while (next_word(t, end, &pos, &ws, &we)) {
+    while (next_word(&sc->bm, t, end, &pos, &ws, &we)) {
         tok *k = &sc->toks[sc->nt];
         k->s = ws;
         k->e = we;
@@ -1051,8 +1043,14 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     sc.text = a->text;
     fl_strbuf_init(&sc.key);
     fl_strbuf_init(&sc.key2);
+    fl_bytemask_init(&sc.bm);
     fl_status st = FL_OK;
     size_t sentence = 0;
+    if (fl_bytemask_build(&sc.bm, a->text, a->text_len)) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    fl_bytemask_alnum_high(&sc.bm);
     for (size_t p = 0; p < a->n_paragraphs; p++) {
         if (tokenize(&sc, &a->paragraphs[p], &sentence) < 0) {
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -1070,5 +1068,6 @@ cleanup:
     fl_free(sc.cands);
     fl_strbuf_release(&sc.key);
     fl_strbuf_release(&sc.key2);
+    fl_bytemask_release(&sc.bm);
     return st;
 }

@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "extract/currency.h"
+#include "extract/bytemask.h"
 #include "extract/internal.h"
 
 #include <math.h>
@@ -1988,7 +1989,16 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
     scan sc = {st, t, a->text, a->text_len, out, err, 0, -1, 0, NULL, FL_OK};
     const char *s = a->text;
     size_t len = a->text_len, i = 0, next;
+    /* amounts start at an ASCII letter or digit: the masks find the next one
+     * and the end of a letter run without testing each byte (bytemask.h) */
+    fl_bytemask bm;
+    fl_bytemask_init(&bm);
+    if (fl_bytemask_build(&bm, s, len))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
     while (i < len) {
+        i = fl_bits_next_set(bm.alnum, len, i);
+        if (i >= len)
+            break;
         int c = UC(s, i);
         if (is_digit(c)) {
             int r = try_at(&sc, i, &next);
@@ -2006,9 +2016,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             continue;
         }
         if (is_alpha(c)) {
-            size_t e = i + 1;
-            while (e < len && is_alpha(UC(s, e)))
-                e++;
+            size_t e = fl_bits_next_clear(bm.letter, len, i + 1);
             if (e - i <= 9 && (st->anchor_len[lower(c) - 'a'] >> (e - i) & 1) &&
                 vocab_has(&sc, i, e, V_ANCHOR) && worth_trying(&sc, i, e)) {
                 int r = try_at(&sc, i, &next);
@@ -2022,8 +2030,10 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         }
         i++;
     }
+    fl_bytemask_release(&bm);
     return FL_OK;
 fail:
+    fl_bytemask_release(&bm);
     if (sc.status == FL_ENOMEM)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     return sc.status ? sc.status : FL_EINTERNAL;

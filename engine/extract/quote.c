@@ -100,18 +100,21 @@ static const char *const org_nouns[] = {
     "institute",   "committee",    "fund",         "office",    "embassy",    "spokesman",
     "spokeswoman", "spokesperson", "statement"};
 
+/* Both compare byte by byte up to w's terminator rather than taking strlen(w)
+ * first: most calls run down a word list and differ at the first byte. */
 static bool is_word(const char *t, size_t ws, size_t we, const char *w)
 {
-    size_t n = strlen(w);
-    return we - ws == n && memcmp(t + ws, w, n) == 0;
+    size_t n = we - ws;
+    for (size_t i = 0; i < n; i++)
+        if (t[ws + i] != w[i]) /* also stops at w's NUL: text words hold none */
+            return false;
+    return w[n] == '\0';
 }
 
 /* Case-insensitive for ASCII words in the list (sentence-initial "He"). */
 static bool is_word_ci(const char *t, size_t ws, size_t we, const char *w)
 {
-    size_t n = strlen(w);
-    if (we - ws != n)
-        return false;
+    size_t n = we - ws;
     for (size_t i = 0; i < n; i++) {
         char c = t[ws + i];
         if (c >= 'A' && c <= 'Z')
@@ -119,7 +122,7 @@ static bool is_word_ci(const char *t, size_t ws, size_t we, const char *w)
         if (c != w[i])
             return false;
     }
-    return true;
+    return w[n] == '\0';
 }
 
 static bool in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)

@@ -1,4 +1,4 @@
-list(APPEND FL_SOURCES engine/extract/extract.c)
+list(APPEND FL_SOURCES engine/extract/extract.c engine/extract/bytemask.c)
 list(APPEND FL_SOURCES engine/extract/date.c)
 list(APPEND FL_SOURCES engine/extract/gazetteer.c engine/extract/names.c engine/extract/quote.c)
 list(APPEND FL_SOURCES engine/extract/number.c engine/extract/currency.c)

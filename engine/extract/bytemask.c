@@ -1,0 +1,107 @@
+#include "extract/bytemask.h"
+
+#include "core/alloc.h"
+
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+void fl_bytemask_init(fl_bytemask *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void fl_bytemask_release(fl_bytemask *m)
+{
+    fl_free(m->letter); /* one allocation holds the five arrays */
+    fl_bytemask_init(m);
+}
+
+/* The classes of up to 16 bytes, bit k for s[k], in l, d and h. */
+static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_t *d, uint32_t *h)
+{
+    uint32_t lm = 0, dm = 0, hm = 0;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = s[k];
+        unsigned char lc = (unsigned char)(c | 0x20);
+        lm |= (uint32_t)(lc >= 'a' && lc <= 'z') << k;
+        dm |= (uint32_t)(c >= '0' && c <= '9') << k;
+        hm |= (uint32_t)(c >= 0x80) << k;
+    }
+    *l = lm, *d = dm, *h = hm;
+}
+
+int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
+{
+    size_t words = (len + 63) / 64;
+    if (words > m->cap) {
+        size_t cap = words + words / 2 + 16;
+        uint64_t *p = fl_malloc(cap * 5 * sizeof *p);
+        if (!p)
+            return -1;
+        fl_free(m->letter);
+        m->letter = p;
+        m->digit = p + cap;
+        m->alnum = p + 2 * cap;
+        m->high = p + 3 * cap;
+        m->extra = p + 4 * cap;
+        m->cap = cap;
+    }
+    m->words = words;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t lw = 0, dw = 0, hw = 0;
+        size_t base = w * 64;
+        for (size_t q = 0; q < 64; q += 16) {
+            size_t at = base + q;
+            if (at >= len)
+                break;
+            uint32_t l, d, h;
+#if defined(__SSE2__)
+            if (len - at >= 16) {
+                /* signed compares: bytes >= 0x80 are negative, so neither
+                 * letters nor digits; c | 0x20 maps only letters to a-z */
+                __m128i v = _mm_loadu_si128((const __m128i *)(u + at));
+                __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                __m128i isl = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                                            _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+                __m128i isd = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                            _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+                l = (uint32_t)_mm_movemask_epi8(isl);
+                d = (uint32_t)_mm_movemask_epi8(isd);
+                h = (uint32_t)_mm_movemask_epi8(v);
+            } else
+#endif
+            {
+                size_t n = len - at < 16 ? len - at : 16;
+                classify_tail(u + at, n, &l, &d, &h);
+            }
+            lw |= (uint64_t)l << q;
+            dw |= (uint64_t)d << q;
+            hw |= (uint64_t)h << q;
+        }
+        m->letter[w] = lw;
+        m->digit[w] = dw;
+        m->alnum[w] = lw | dw;
+        m->high[w] = hw;
+    }
+    return 0;
+}
+
+void fl_bytemask_starts(fl_bytemask *m)
+{
+    uint64_t carry = 0; /* the alnum bit of the byte before this word */
+    for (size_t w = 0; w < m->words; w++) {
+        uint64_t a = m->alnum[w];
+        m->extra[w] = a & ~((a << 1) | carry);
+        carry = a >> 63;
+    }
+}
+
+void fl_bytemask_alnum_high(fl_bytemask *m)
+{
+    for (size_t w = 0; w < m->words; w++)
+        m->extra[w] = m->alnum[w] | m->high[w];
+}

@@ -1,0 +1,82 @@
+/*
+ * bytemask.h - one bit per byte of a text: ASCII letter, ASCII digit, or a
+ * byte >= 0x80.
+ *
+ * The extractors walk the whole article looking for the next word and the
+ * end of each word.  Done a byte at a time that costs a compare and a branch
+ * per byte and a mispredicted branch at the end of every word; with the
+ * classes packed 64 to a word (built 16 bytes at a time) the next word start
+ * or word end is a count-trailing-zeros.  The masks give the same answer as
+ * the byte tests they replace (same classes, same bounds), so the extractors'
+ * output does not change.
+ *
+ * Bits at positions >= len are zero.  Masks are built per article into a
+ * buffer the caller owns (fl_bytemask_init/release), grown once per article.
+ */
+#ifndef FL_EXTRACT_BYTEMASK_H
+#define FL_EXTRACT_BYTEMASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fl_bytemask {
+    uint64_t *letter; /* A-Z a-z */
+    uint64_t *digit;  /* 0-9 */
+    uint64_t *alnum;  /* letter | digit */
+    uint64_t *high;   /* bytes >= 0x80 */
+    uint64_t *extra;  /* for the caller (fl_bytemask_starts, or alnum | high) */
+    size_t words;     /* 64-bit words in each array */
+    size_t cap;       /* words allocated for each array */
+} fl_bytemask;
+
+void fl_bytemask_init(fl_bytemask *m);
+void fl_bytemask_release(fl_bytemask *m);
+
+/* Classifies s[0..len); -1 on ENOMEM. */
+int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len);
+
+/* extra = positions where an alnum run starts (alnum, and the byte before is
+ * not alnum or there is none). */
+void fl_bytemask_starts(fl_bytemask *m);
+
+/* extra = alnum | high */
+void fl_bytemask_alnum_high(fl_bytemask *m);
+
+/* The first position p with i <= p < end whose bit is set, else end. */
+static inline size_t fl_bits_next_set(const uint64_t *b, size_t end, size_t i)
+{
+    if (i >= end)
+        return end;
+    size_t w = i >> 6, last = (end - 1) >> 6;
+    uint64_t x = b[w] & (~0ull << (i & 63));
+    while (!x) {
+        if (++w > last)
+            return end;
+        x = b[w];
+    }
+    size_t p = (w << 6) + (size_t)__builtin_ctzll(x);
+    return p < end ? p : end;
+}
+
+/* The first position p with i <= p < end whose bit is clear, else end. */
+static inline size_t fl_bits_next_clear(const uint64_t *b, size_t end, size_t i)
+{
+    if (i >= end)
+        return end;
+    size_t w = i >> 6, last = (end - 1) >> 6;
+    uint64_t x = ~b[w] & (~0ull << (i & 63));
+    while (!x) {
+        if (++w > last)
+            return end;
+        x = ~b[w];
+    }
+    size_t p = (w << 6) + (size_t)__builtin_ctzll(x);
+    return p < end ? p : end;
+}
+
+static inline int fl_bits_test(const uint64_t *b, size_t i)
+{
+    return (int)(b[i >> 6] >> (i & 63) & 1);
+}
+
+#endif
