@@ -40,6 +40,22 @@
 #define FL_SANDBOX_REP_MAX   ((size_t)16 << 20)
 #define FL_SANDBOX_HOOK_STEP 1000
 
+/* Blocks of up to FL_SANDBOX_POOL_MAX bytes come from the state's own free
+ * lists, in classes FL_SANDBOX_POOL_GRAIN bytes apart (0 when built with
+ * AddressSanitizer, so that it sees every Lua block). */
+#if defined(__SANITIZE_ADDRESS__)
+#define FL_SANDBOX_POOL_MAX 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FL_SANDBOX_POOL_MAX 0
+#endif
+#endif
+#ifndef FL_SANDBOX_POOL_MAX
+#define FL_SANDBOX_POOL_MAX 256
+#endif
+#define FL_SANDBOX_POOL_GRAIN   16
+#define FL_SANDBOX_POOL_CLASSES (FL_SANDBOX_POOL_MAX / FL_SANDBOX_POOL_GRAIN + 1)
+
 typedef struct fl_sandbox {
     lua_State *L;
     size_t used, limit; /* bytes allocated and the cap */
@@ -53,6 +69,12 @@ typedef struct fl_sandbox {
     fl_strbuf scratch; /* C strings on their way into Lua (never held across a raise) */
     fl_strbuf print;   /* captured print() output, at most FL_SANDBOX_PRINT_MAX bytes */
     void *owner;       /* the rule state that uses this sandbox */
+    /* small-block pool (sandbox.c, sb_alloc): free lists by size class and
+     * the slabs they are carved from, released when the state closes */
+    void *pool_free[FL_SANDBOX_POOL_CLASSES];
+    void *pool_slabs;
+    char *pool_cur;
+    size_t pool_left;
 } fl_sandbox;
 
 /* The outcome of a failed call; strings owned (fl_sandbox_failure_release). */
