@@ -22,10 +22,12 @@ local MESSAGES = {
     other = "spelled '{{name}}' here",
 }
 
--- Words of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
+-- A word of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
+local WORD = "[^%s%-%.,'\u{2019}]+"
+
 local function tokens(name)
     local out = {}
-    for w in name:gmatch("[^%s%-%.,'\u{2019}]+") do
+    for w in name:gmatch(WORD) do
         out[#out + 1] = w
     end
     return out
@@ -68,6 +70,93 @@ local function same_but(ca, cb, a, b)
     return true
 end
 
+-- Two different words of one place and initial that are spellings of one
+-- word: the same apart from case (not a capitalised first letter alone) or
+-- accents, or long enough and one edit apart without being a plural or
+-- possessive.  norm_a and norm_b are the words' util.normalise forms.
+local function word_variants(raw_a, norm_a, raw_b, norm_b, min_letters)
+    if norm_a == norm_b then
+        return raw_a:sub(2) ~= raw_b:sub(2)
+    end
+    return letters(norm_a) >= min_letters and letters(norm_b) >= min_letters
+        and not plural_pair(norm_a, norm_b)
+        and util.edit_distance(norm_a, norm_b, 1) == 1
+end
+
+-- In ASCII, the comparable words of names (a capital, then somewhere a
+-- lower-case letter: two letters or more, not in capitals) with the
+-- separators after each, so that a match ends where the next word starts.
+-- The separators are those of WORD.
+local CAPITALISED = [[(?<![^ \t\n\x0B\f\r\-.,'])([A-Z][^ \t\n\x0B\f\r\-.,'a-z]*[a-z][^ \t\n\x0B\f\r\-.,']*)]]
+    .. [[[ \t\n\x0B\f\r\-.,']*]]
+
+-- Whether an article's names can hold a variant at all: some two words in the
+-- same place of two different names, with the same initial, are
+-- word_variants.  Boilerplate and mention chains are left to check, which
+-- only ever drops pairs, so most articles are done after reading each name
+-- once.  The names are split in one pass over them joined by spaces.  Names
+-- outside ASCII always go to check: util.normalise folds their accents (and
+-- refuses the broken UTF-8 that splitting at the bytes of U+2019 can leave),
+-- where for ASCII words it only lowers the case.
+local function may_vary(article, min_letters)
+    local names, seen = {}, {}
+    for _, kind in ipairs({ "person", "org" }) do
+        for f in article:facts(kind) do
+            local name = f.name
+            if name and not seen[name] then
+                seen[name] = true
+                names[#names + 1] = name
+            end
+        end
+    end
+    if #names < 2 then
+        return false -- words of one written name are never compared
+    end
+    local text = table.concat(names, " ")
+    if text:find("[\128-\255]") then
+        return true
+    end
+    local ends, at = {}, 0 -- the position in text where each name ends
+    for i, name in ipairs(names) do
+        at = at + #name
+        ends[i] = at
+        at = at + 1
+    end
+    -- place and initial -> the word seen there, as written, or a list of the
+    -- words when there are several
+    local found = {}
+    local i = 1
+    for s, e, raw in factlint.re(CAPITALISED):gmatch(text) do
+        while s > ends[i] do
+            i = i + 1
+        end
+        -- an initial of a last word (the next word is in another name) or not
+        local slot = e >= ends[i] and raw:byte(1) or -raw:byte(1)
+        local seen_there = found[slot]
+        if not seen_there then
+            found[slot] = raw
+        elseif seen_there ~= raw then
+            local group = seen_there
+            if type(group) == "string" then
+                group = { group }
+                found[slot] = group
+            end
+            local norm = raw:lower()
+            for _, other in ipairs(group) do
+                if other == raw then
+                    goto next_word
+                end
+                if word_variants(other, other:lower(), raw, norm, min_letters) then
+                    return true
+                end
+            end
+            group[#group + 1] = raw
+        end
+        ::next_word::
+    end
+    return false
+end
+
 return factlint.rule {
     id = "name.variant",
     summary = "A name is spelled two ways in one article",
@@ -82,6 +171,9 @@ return factlint.rule {
         min_letters = 5,
     },
     check = function(article, report, options)
+        if not may_vary(article, options.min_letters) then
+            return
+        end
         -- spelling (as written) -> { raw, norm, count, first fact, full names }
         local spellings, order = {}, {}
         local full_cache = {} -- a name's normalised words, by name (names repeat)
