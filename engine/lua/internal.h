@@ -102,7 +102,9 @@ typedef struct fl_call {
     size_t search_from; /* out->findings[search_from..] count for fingerprint occurrences */
     unsigned reports;
     bool overflow;
-    int options_ref; /* LUA_NOREF: the rule's configured options */
+    int options_ref;  /* LUA_NOREF: the rule's configured options */
+    void *article_ud; /* the article handle pushed for this call (check_article's fast path) */
+    int handles_ref;  /* registry ref of this call's fact handles by index; 0 = none yet */
 } fl_call;
 
 struct fl_rule_state {

@@ -19,8 +19,12 @@ typedef struct l_fact {
 
 static const fl_article *check_article(lua_State *L, int idx)
 {
-    l_article *u = luaL_checkudata(L, idx, FL_META_ARTICLE);
     fl_rule_state *st = fl_lua_state(L);
+    /* the handle of the current call: nothing else can live at its address */
+    void *p = lua_touserdata(L, idx);
+    if (p && st && st->call && st->call->a && p == st->call->article_ud)
+        return st->call->a;
+    l_article *u = luaL_checkudata(L, idx, FL_META_ARTICLE);
     if (!st || !st->call || !st->call->a || u->gen != st->w->generation)
         luaL_error(L, "article handle used after its check returned");
     return st->call->a;
@@ -59,6 +63,8 @@ void fl_lua_push_article(lua_State *L, fl_rule_state *st)
     l_article *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->gen = st->w->generation;
     luaL_setmetatable(L, FL_META_ARTICLE);
+    if (st->call)
+        st->call->article_ud = u;
 }
 
 static void push_opt_string(lua_State *L, const char *s)
@@ -257,7 +263,20 @@ static int facts_iter(lua_State *L)
         return 0;
     lua_pushinteger(L, i + 1);
     lua_replace(L, lua_upvalueindex(3));
-    fl_lua_push_fact(L, st, &fs->items[i], fs, NULL);
+    /* one handle per fact and call, however often the rule walks the facts */
+    fl_call *call = st->call;
+    if (!call->handles_ref) {
+        lua_createtable(L, (int)fs->n, 0);
+        call->handles_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, call->handles_ref);
+    if (lua_rawgeti(L, -1, i + 1) == LUA_TNIL) {
+        lua_pop(L, 1);
+        fl_lua_push_fact(L, st, &fs->items[i], fs, NULL);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, i + 1);
+    }
+    lua_remove(L, -2);
     return 1;
 }
 
@@ -267,7 +286,9 @@ static int facts_iter(lua_State *L)
  * `for f in article:facts("money") do ... end` yields the article's facts of
  * one kind ("quote", "money", "quantity", "percent", "duration", "date",
  * "person", "org", "place"), or of every kind when kind is nil, in document
- * order.  Each is a read-only fact handle.
+ * order.  Each is a read-only fact handle; within one call a fact has one
+ * handle, so walking the facts twice yields the same objects (usable as
+ * table keys).
  */
 static int a_facts(lua_State *L)
 {
