@@ -47,10 +47,8 @@ void fl_article_free(fl_article *a)
     fl_free(a->line_starts);
     fl_free(a->paragraphs);
     fl_free(a->sentences);
-    for (size_t i = 0; i < a->n_meta; i++) {
-        fl_free(a->meta[i].key);
-        fl_free(a->meta[i].value_json);
-    }
+    for (size_t i = 0; i < a->n_meta; i++)
+        fl_free(a->meta[i].key); /* holds the value too (fl_article_add_meta) */
     fl_free(a->meta);
     for (size_t i = 0; i < a->n_disabled_rules; i++)
         fl_free(a->disabled_rules[i]);
@@ -439,18 +437,23 @@ bool fl_article_is_boilerplate(const fl_article *a, size_t offset)
 
 fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json)
 {
-    fl_meta *m = fl_realloc(a->meta, (a->n_meta + 1) * sizeof *m);
-    if (!m)
-        return FL_ENOMEM;
-    a->meta = m;
-    char *k = fl_strdup(key);
-    char *v = fl_strdup(value_json);
-    if (!k || !v) {
-        fl_free(k);
-        fl_free(v);
-        return FL_ENOMEM;
+    /* A JSONL record adds about ten fields: the array grows to 4, 8, 16...
+     * entries (full when n_meta is 4 or a power of two above), and each
+     * entry's key and value share one allocation (the key owns it). */
+    size_t n = a->n_meta;
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+        fl_meta *m = fl_realloc(a->meta, (n ? 2 * n : 4) * sizeof *m);
+        if (!m)
+            return FL_ENOMEM;
+        a->meta = m;
     }
-    a->meta[a->n_meta++] = (fl_meta){k, v};
+    size_t kl = strlen(key), vl = strlen(value_json);
+    char *k = fl_malloc(kl + vl + 2);
+    if (!k)
+        return FL_ENOMEM;
+    memcpy(k, key, kl + 1);
+    memcpy(k + kl + 1, value_json, vl + 1);
+    a->meta[a->n_meta++] = (fl_meta){k, k + kl + 1};
     return FL_OK;
 }
 

@@ -69,29 +69,29 @@ typedef struct fl_sentence {
 /* Metadata kept from the input: JSONL fields and front-matter keys that the
  * model has no slot for.  value_json is the value as JSON text. */
 typedef struct fl_meta {
-    char *key;
-    char *value_json;
+    char *key;        /* one allocation holds both strings: free key only */
+    char *value_json; /* points into key's allocation */
 } fl_meta;
 
 typedef struct fl_article {
-    size_t seq;        /* input order, 0-based; reports sort by it */
-    char *id;          /* JSONL "id", else the path */
-    char *path;        /* the input file ("-" for standard input) */
-    long record_line;  /* JSONL: the record's line in the file; 0 otherwise */
-    long line_base;    /* lines of the file before text starts (front matter) */
+    size_t seq;       /* input order, 0-based; reports sort by it */
+    char *id;         /* JSONL "id", else the path */
+    char *path;       /* the input file ("-" for standard input) */
+    long record_line; /* JSONL: the record's line in the file; 0 otherwise */
+    long line_base;   /* lines of the file before text starts (front matter) */
     fl_format format;
-    char *title;       /* NULL when unknown */
-    char *source;      /* publication, NULL when unknown */
+    char *title;  /* NULL when unknown */
+    char *source; /* publication, NULL when unknown */
 
-    fl_date dateline;  /* precision NONE when the article has none */
+    fl_date dateline; /* precision NONE when the article has none */
     fl_dateline_source dateline_source;
     char *dateline_text; /* the text the dateline was read from, NULL when none */
     fl_date page_date;   /* a date printed on the page that differs from dateline, else NONE */
 
     char *text;
     size_t text_len;
-    bool bom;              /* the input started with a UTF-8 BOM */
-    size_t utf8_replaced;  /* bytes replaced by U+FFFD (lossy mode) */
+    bool bom;             /* the input started with a UTF-8 BOM */
+    size_t utf8_replaced; /* bytes replaced by U+FFFD (lossy mode) */
 
     size_t *line_starts;
     size_t n_lines;

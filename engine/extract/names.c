@@ -162,6 +162,9 @@ typedef struct word_slot {
 struct fl_names_state {
     fl_gazetteer *gaz;
     word_slot words[WORD_CAP];
+    /* bit n: some listed word of n bytes starts (ends) with this byte; most
+     * words of a text are rejected by these before they are hashed */
+    uint64_t first_len[256], last_len[256];
 };
 
 static uint32_t word_hash(const char *s, size_t n)
@@ -176,7 +179,8 @@ static uint32_t word_hash(const char *s, size_t n)
 
 static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
 {
-    if (n == 0 || n > 40)
+    if (n == 0 || n > 40 || !(st->first_len[(unsigned char)s[0]] >> n & 1) ||
+        !(st->last_len[(unsigned char)s[n - 1]] >> n & 1))
         return 0;
     for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
         const word_slot *w = &st->words[i];
@@ -189,6 +193,10 @@ static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
 
 static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
 {
+    if (n < 64) {
+        st->first_len[(unsigned char)s[0]] |= 1ull << n;
+        st->last_len[(unsigned char)s[n - 1]] |= 1ull << n;
+    }
     for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
         word_slot *w = &st->words[i];
         if (!w->w) {

@@ -2017,8 +2017,9 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         }
         if (is_alpha(c)) {
             size_t e = fl_bits_next_clear(bm.letter, len, i + 1);
+            /* the cheap test for "a"/"an" before the vocabulary is hashed */
             if (e - i <= 9 && (st->anchor_len[lower(c) - 'a'] >> (e - i) & 1) &&
-                vocab_has(&sc, i, e, V_ANCHOR) && worth_trying(&sc, i, e)) {
+                worth_trying(&sc, i, e) && vocab_has(&sc, i, e, V_ANCHOR)) {
                 int r = try_at(&sc, i, &next);
                 if (r < 0)
                     goto fail;
