@@ -15,7 +15,7 @@ void fl_bytemask_init(fl_bytemask *m)
 
 void fl_bytemask_release(fl_bytemask *m)
 {
-    fl_free(m->letter); /* one allocation holds the five arrays */
+    fl_free(m->letter); /* one allocation holds the six arrays */
     fl_bytemask_init(m);
 }
 
@@ -38,7 +38,7 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
     size_t words = (len + 63) / 64;
     if (words > m->cap) {
         size_t cap = words + words / 2 + 16;
-        uint64_t *p = fl_malloc(cap * 5 * sizeof *p);
+        uint64_t *p = fl_malloc(cap * 6 * sizeof *p);
         if (!p)
             return -1;
         fl_free(m->letter);
@@ -46,11 +46,13 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
         m->digit = p + cap;
         m->alnum = p + 2 * cap;
         m->high = p + 3 * cap;
-        m->extra = p + 4 * cap;
+        m->starts = p + 4 * cap;
+        m->alnum_high = p + 5 * cap;
         m->cap = cap;
     }
     m->words = words;
     const unsigned char *u = (const unsigned char *)s;
+    uint64_t carry = 0; /* the alnum bit of the byte before this word */
     for (size_t w = 0; w < words; w++) {
         uint64_t lw = 0, dw = 0, hw = 0;
         size_t base = w * 64;
@@ -84,24 +86,12 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
         }
         m->letter[w] = lw;
         m->digit[w] = dw;
-        m->alnum[w] = lw | dw;
+        uint64_t a = lw | dw;
+        m->alnum[w] = a;
         m->high[w] = hw;
-    }
-    return 0;
-}
-
-void fl_bytemask_starts(fl_bytemask *m)
-{
-    uint64_t carry = 0; /* the alnum bit of the byte before this word */
-    for (size_t w = 0; w < m->words; w++) {
-        uint64_t a = m->alnum[w];
-        m->extra[w] = a & ~((a << 1) | carry);
+        m->starts[w] = a & ~((a << 1) | carry);
+        m->alnum_high[w] = a | hw;
         carry = a >> 63;
     }
-}
-
-void fl_bytemask_alnum_high(fl_bytemask *m)
-{
-    for (size_t w = 0; w < m->words; w++)
-        m->extra[w] = m->alnum[w] | m->high[w];
+    return 0;
 }

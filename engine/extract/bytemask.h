@@ -10,8 +10,9 @@
  * the byte tests they replace (same classes, same bounds), so the extractors'
  * output does not change.
  *
- * Bits at positions >= len are zero.  Masks are built per article into a
- * buffer the caller owns (fl_bytemask_init/release), grown once per article.
+ * Bits at positions >= len are zero.  fl_extract builds the masks of each
+ * article once, into a buffer its thread keeps, and the extractors share them
+ * (fl_extract_bytemask in internal.h).
  */
 #ifndef FL_EXTRACT_BYTEMASK_H
 #define FL_EXTRACT_BYTEMASK_H
@@ -20,13 +21,14 @@
 #include <stdint.h>
 
 typedef struct fl_bytemask {
-    uint64_t *letter; /* A-Z a-z */
-    uint64_t *digit;  /* 0-9 */
-    uint64_t *alnum;  /* letter | digit */
-    uint64_t *high;   /* bytes >= 0x80 */
-    uint64_t *extra;  /* for the caller (fl_bytemask_starts, or alnum | high) */
-    size_t words;     /* 64-bit words in each array */
-    size_t cap;       /* words allocated for each array */
+    uint64_t *letter;     /* A-Z a-z */
+    uint64_t *digit;      /* 0-9 */
+    uint64_t *alnum;      /* letter | digit */
+    uint64_t *high;       /* bytes >= 0x80 */
+    uint64_t *starts;     /* alnum, and the byte before is not (or there is none) */
+    uint64_t *alnum_high; /* alnum | high */
+    size_t words;         /* 64-bit words in each array */
+    size_t cap;           /* words allocated for each array */
 } fl_bytemask;
 
 void fl_bytemask_init(fl_bytemask *m);
@@ -34,13 +36,6 @@ void fl_bytemask_release(fl_bytemask *m);
 
 /* Classifies s[0..len); -1 on ENOMEM. */
 int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len);
-
-/* extra = positions where an alnum run starts (alnum, and the byte before is
- * not alnum or there is none). */
-void fl_bytemask_starts(fl_bytemask *m);
-
-/* extra = alnum | high */
-void fl_bytemask_alnum_high(fl_bytemask *m);
 
 /* The first position p with i <= p < end whose bit is set, else end. */
 static inline size_t fl_bits_next_set(const uint64_t *b, size_t end, size_t i)

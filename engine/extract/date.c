@@ -21,7 +21,6 @@
  */
 #include "core/alloc.h"
 #include "core/date.h"
-#include "extract/bytemask.h"
 #include "extract/internal.h"
 
 #include <string.h>
@@ -1335,26 +1334,26 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
     /* Only the start of a run of ASCII letters and digits can start a date:
      * the masks find the next one, and the end of its letters or digits,
      * without testing each byte (see bytemask.h). */
-    fl_bytemask bm;
-    fl_bytemask_init(&bm);
-    if (fl_bytemask_build(&bm, txt, len))
+    fl_bytemask own;
+    fl_bytemask_init(&own);
+    const fl_bytemask *bm = fl_extract_bytemask(a, &own);
+    if (!bm)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    fl_bytemask_starts(&bm);
     fl_status st = FL_OK;
     while (i < len) {
-        i = fl_bits_next_set(bm.extra, len, i);
+        i = fl_bits_next_set(bm->starts, len, i);
         if (i >= len)
             break;
         unsigned char c = (unsigned char)txt[i];
         unsigned k = cls[c];
         size_t adv, j;
         if (k == CLS_DIGIT) {
-            j = fl_bits_next_clear(bm.digit, len, i + 1);
+            j = fl_bits_next_clear(bm->digit, len, i + 1);
             adv = j;
             if (j - i <= 4)
                 st = at_number(&sc, i, j - i, &adv);
         } else {
-            j = fl_bits_next_clear(bm.letter, len, i + 1);
+            j = fl_bits_next_clear(bm->letter, len, i + 1);
             size_t n = j - i;
             adv = j;
             if (cls[(unsigned char)txt[j]] == CLS_DIGIT) {
@@ -1390,7 +1389,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
             break;
         i = adv > i ? adv : j;
     }
-    fl_bytemask_release(&bm);
+    fl_bytemask_release(&own);
     if (st != FL_OK)
         return st;
     if (sc.mdy_seen && !sc.dmy_seen) {

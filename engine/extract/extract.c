@@ -12,7 +12,22 @@ struct fl_extractor {
 
 struct fl_extract_ctx {
     fl_re_thread *re;
+    fl_bytemask bm; /* the current article's, kept between articles for its buffer */
 };
+
+/* The article whose masks fl_extract built on this thread, while it runs. */
+static _Thread_local struct {
+    const char *text;
+    size_t len;
+    const fl_bytemask *bm;
+} current;
+
+const fl_bytemask *fl_extract_bytemask(const fl_article *a, fl_bytemask *own)
+{
+    if (current.bm && current.text == a->text && current.len == a->text_len)
+        return current.bm;
+    return fl_bytemask_build(own, a->text, a->text_len) ? NULL : own;
+}
 
 fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *err)
 {
@@ -48,6 +63,7 @@ fl_extract_ctx *fl_extract_ctx_new(const fl_extractor *x)
     fl_extract_ctx *c = fl_calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    fl_bytemask_init(&c->bm);
     if (!(c->re = fl_re_thread_new(NULL))) {
         fl_free(c);
         return NULL;
@@ -60,6 +76,7 @@ void fl_extract_ctx_free(fl_extract_ctx *c)
     if (!c)
         return;
     fl_re_thread_free(c->re);
+    fl_bytemask_release(&c->bm);
     fl_free(c);
 }
 
@@ -67,11 +84,21 @@ fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article 
                      fl_error *err)
 {
     fl_status st;
+    /* names, numbers and dates each walk the text by these masks: build
+     * them once for the three */
+    if (fl_bytemask_build(&c->bm, a->text, a->text_len))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    current.text = a->text;
+    current.len = a->text_len;
+    current.bm = &c->bm;
     if ((st = fl_names_extract(x->names, c->re, a, out, err)) ||
         (st = fl_quote_extract(x->quote, c->re, a, out, err)) ||
         (st = fl_number_extract(x->number, c->re, a, out, err)) ||
-        (st = fl_date_extract(x->date, c->re, a, out, err)))
+        (st = fl_date_extract(x->date, c->re, a, out, err))) {
+        current.bm = NULL;
         return st;
+    }
+    current.bm = NULL;
     if (fl_facts_sort(out))
         return fl_error_set(err, FL_ENOMEM, "out of memory sorting facts");
     fl_facts_locate(out, a);

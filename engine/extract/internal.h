@@ -16,6 +16,7 @@
 
 #include "core/article.h"
 #include "core/fact.h"
+#include "extract/bytemask.h"
 #include "re/re.h"
 
 typedef struct fl_names_state fl_names_state;
@@ -43,5 +44,10 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err);
 void fl_date_free(fl_date_state *s);
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
                           fl_facts *out, fl_error *err);
+
+/* The byte masks of a's text: the ones fl_extract built for this article on
+ * this thread, or else (an extractor called on its own, as the unit tests
+ * do) built into *own, which the caller releases.  NULL on ENOMEM. */
+const fl_bytemask *fl_extract_bytemask(const fl_article *a, fl_bytemask *own);
 
 #endif

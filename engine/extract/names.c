@@ -20,7 +20,6 @@
 #include "core/normalize.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
-#include "extract/bytemask.h"
 #include "extract/gazetteer.h"
 #include "extract/internal.h"
 
@@ -299,9 +298,10 @@ typedef struct scan {
     size_t nt, cap_toks;
     cand *cands;
     size_t nc, cap_cands;
-    fl_strbuf key;  /* scratch for normalised keys */
-    fl_strbuf key2; /* a second one, for comparisons */
-    fl_bytemask bm; /* extra: ASCII letters and digits and bytes >= 0x80 */
+    fl_strbuf key;         /* scratch for normalised keys */
+    fl_strbuf key2;        /* a second one, for comparisons */
+    const fl_bytemask *bm; /* the article's byte classes (fl_extract_bytemask) */
+    fl_bytemask own_bm;
     bool nomem;
 } scan;
 
@@ -415,7 +415,7 @@ static inline bool next_word(const fl_bytemask *bm, const char *s, size_t len, s
                              size_t *ws, size_t *we)
 {
     /* the masks skip the separators and find the word's end (bytemask.h) */
-    size_t i = fl_bits_next_set(bm->extra, len, *pos);
+    size_t i = fl_bits_next_set(bm->alnum_high, len, *pos);
     if (i >= len)
         return false;
     if ((unsigned char)s[i] >= 0x80)
@@ -445,7 +445,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     /* a word takes at least two bytes with its gap: one growth per paragraph */
     if (FL_GROW(sc->toks, sc->cap_toks, p->length / 2 + 2))
         return -1;
-    while (next_word(&sc->bm, t, end, &pos, &ws, &we)) {
+    while (next_word(sc->bm, t, end, &pos, &ws, &we)) {
         tok *k = &sc->toks[sc->nt];
         k->s = ws;
         k->e = we;
@@ -1051,14 +1051,13 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     sc.text = a->text;
     fl_strbuf_init(&sc.key);
     fl_strbuf_init(&sc.key2);
-    fl_bytemask_init(&sc.bm);
+    fl_bytemask_init(&sc.own_bm);
     fl_status st = FL_OK;
     size_t sentence = 0;
-    if (fl_bytemask_build(&sc.bm, a->text, a->text_len)) {
+    if (!(sc.bm = fl_extract_bytemask(a, &sc.own_bm))) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
         goto cleanup;
     }
-    fl_bytemask_alnum_high(&sc.bm);
     for (size_t p = 0; p < a->n_paragraphs; p++) {
         if (tokenize(&sc, &a->paragraphs[p], &sentence) < 0) {
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -1076,6 +1075,6 @@ cleanup:
     fl_free(sc.cands);
     fl_strbuf_release(&sc.key);
     fl_strbuf_release(&sc.key2);
-    fl_bytemask_release(&sc.bm);
+    fl_bytemask_release(&sc.own_bm);
     return st;
 }

@@ -16,7 +16,6 @@
 
 #include "core/alloc.h"
 #include "extract/currency.h"
-#include "extract/bytemask.h"
 #include "extract/internal.h"
 
 #include <math.h>
@@ -1991,12 +1990,13 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
     size_t len = a->text_len, i = 0, next;
     /* amounts start at an ASCII letter or digit: the masks find the next one
      * and the end of a letter run without testing each byte (bytemask.h) */
-    fl_bytemask bm;
-    fl_bytemask_init(&bm);
-    if (fl_bytemask_build(&bm, s, len))
+    fl_bytemask own;
+    fl_bytemask_init(&own);
+    const fl_bytemask *bm = fl_extract_bytemask(a, &own);
+    if (!bm)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     while (i < len) {
-        i = fl_bits_next_set(bm.alnum, len, i);
+        i = fl_bits_next_set(bm->alnum, len, i);
         if (i >= len)
             break;
         int c = UC(s, i);
@@ -2016,7 +2016,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             continue;
         }
         if (is_alpha(c)) {
-            size_t e = fl_bits_next_clear(bm.letter, len, i + 1);
+            size_t e = fl_bits_next_clear(bm->letter, len, i + 1);
             /* the cheap test for "a"/"an" before the vocabulary is hashed */
             if (e - i <= 9 && (st->anchor_len[lower(c) - 'a'] >> (e - i) & 1) &&
                 worth_trying(&sc, i, e) && vocab_has(&sc, i, e, V_ANCHOR)) {
@@ -2031,10 +2031,10 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         }
         i++;
     }
-    fl_bytemask_release(&bm);
+    fl_bytemask_release(&own);
     return FL_OK;
 fail:
-    fl_bytemask_release(&bm);
+    fl_bytemask_release(&own);
     if (sc.status == FL_ENOMEM)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     return sc.status ? sc.status : FL_EINTERNAL;
