@@ -49,6 +49,9 @@ typedef struct fl_rule_def {
     size_t n_tags;
     bool corpus;
     unsigned needs; /* bit (1 << fl_fact_kind) per needed kind; 0 = any */
+    /* corpus rules: check() only for keys with at least this many facts, and
+     * facts from at least this many articles (1 = every key) */
+    size_t min_facts, min_articles;
     fl_severity default_severity, severity;
     bool loaded, enabled;
     long line; /* of the factlint.rule call */

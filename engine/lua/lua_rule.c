@@ -32,9 +32,9 @@ static int rule_fail(lua_State *L, long line, const char *fmt, ...)
     return lua_error(L);
 }
 
-static const char *const rule_keys[] = {"id",    "summary", "description", "severity", "scope",
-                                        "tags",  "url",     "needs",       "messages", "options",
-                                        "check", "key",     "tests",       NULL};
+static const char *const rule_keys[] = {
+    "id",       "summary", "description", "severity", "scope", "tags",      "url",          "needs",
+    "messages", "options", "check",       "key",      "tests", "min_facts", "min_articles", NULL};
 
 static bool valid_id(const char *s)
 {
@@ -77,7 +77,7 @@ static void check_string_array(lua_State *L, int t, const char *name, long line)
 
 /***
  * factlint.rule{id=, summary=, severity=, scope=, tags=, url=, needs=, messages=, options=, check=,
- * key=, tests=} -> rule
+ * key=, min_facts=, min_articles=, tests=} -> rule
  *
  * Registers the rule a file defines; the file must `return` its result.
  * `id` (letters, digits, `.`, `-`, `_`), `summary` and `check` are
@@ -89,6 +89,12 @@ static void check_string_array(lua_State *L, int t, const char *name, long line)
  * give it, and `key(fact, article)` is called for each fact of those kinds,
  * with the fact's article (the same handle an article rule's check gets,
  * valid only during that call) so a key can read the fact's sentence.
+ * A corpus rule's `check(key, facts)` runs for every key unless the rule
+ * sets `min_facts` (an integer: only keys with at least that many facts) or
+ * `min_articles` (only keys whose facts come from at least that many
+ * articles): a rule that compares facts across articles says
+ * `min_articles = 2`, and the keys of one fact, most of a corpus, cost
+ * nothing.
  * `messages` maps message ids to templates with `{{placeholders}}`;
  * `options` maps option names to defaults (number, boolean or string), which
  * --rule-option and the config file may override with a value of the same
@@ -202,6 +208,17 @@ static int l_rule(lua_State *L)
         return rule_fail(L, kl, "factlint.rule: 'key' is only for corpus-scope rules");
     }
     lua_pop(L, 1);
+    static const char *const minimums[] = {"min_facts", "min_articles", NULL};
+    for (const char *const *m = minimums; *m; m++) {
+        t = field(L, 1, *m);
+        if (t != LUA_TNIL && !corpus)
+            return rule_fail(L, line, "factlint.rule: '%s' is only for corpus-scope rules", *m);
+        if (t != LUA_TNIL &&
+            (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 1000000))
+            return rule_fail(L, line, "factlint.rule: '%s' must be an integer from 1 to 1000000",
+                             *m);
+        lua_pop(L, 1);
+    }
     t = field(L, 1, "tests");
     if (t != LUA_TNIL) {
         if (t != LUA_TTABLE)
@@ -380,6 +397,11 @@ void fl_lua_read_rule(lua_State *L, fl_rule_def *def)
             def->n_tags++;
         }
     }
+    lua_pop(L, 1);
+    def->min_facts = field(L, t, "min_facts") == LUA_TNUMBER ? (size_t)lua_tointeger(L, -1) : 1;
+    lua_pop(L, 1);
+    def->min_articles =
+        field(L, t, "min_articles") == LUA_TNUMBER ? (size_t)lua_tointeger(L, -1) : 1;
     lua_pop(L, 1);
     def->needs = 0;
     if (field(L, t, "needs") == LUA_TTABLE) {

@@ -921,11 +921,19 @@ fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, s
     fl_status status = FL_OK;
     size_t search_from = out->n_findings;
     for (size_t i = 0; i < n && !status;) {
-        size_t j = i + 1;
-        while (j < n && !strcmp(all[j]->key, all[i]->key))
+        size_t j = i + 1, articles = 1;
+        while (j < n && !strcmp(all[j]->key, all[i]->key)) {
+            /* facts of a key are in article (seq) order */
+            if (all[j]->seq != all[j - 1]->seq)
+                articles++;
             j++;
+        }
         if (st->broken || !st->sb)
             break;
+        if (j - i < st->def->min_facts || articles < st->def->min_articles) {
+            i = j;
+            continue;
+        }
         fl_call call = {0};
         call.st = st;
         call.key = all[i]->key;

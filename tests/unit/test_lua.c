@@ -326,6 +326,8 @@ static void test_load_errors(void)
         {"syntax_error", 4, "expected"},
         {"no_return", 0, "must return factlint.rule"},
         {"key_on_article", 6, "'key' is only for corpus-scope rules"},
+        {"min_on_article", 2, "'min_articles' is only for corpus-scope rules"},
+        {"bad_min_facts", 2, "'min_facts' must be an integer from 1 to 1000000"},
         {"blocked_at_load", 2, "'os' is not available"},
         {NULL, 0, NULL},
     };
@@ -630,8 +632,9 @@ static char *write_temp(const char *text)
     return fl_strdup(tmpl);
 }
 
-/* Runs the corpus rule in the file holding `rule` over one article with text. */
-static void corpus_key_run(const char *rule, const char *text, fl_audit *out)
+/* Runs the corpus rule in the file holding `rule` over articles art0, art1...
+ * with the n texts. */
+static void corpus_rule_run(const char *rule, const char *const *texts, size_t n, fl_audit *out)
 {
     char *p = write_temp(rule);
     const char *paths[] = {p, NULL};
@@ -645,13 +648,17 @@ static void corpus_key_run(const char *rule, const char *text, fl_audit *out)
     CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(rs), 1);
     fl_rule_worker *w = fl_rule_worker_new(rs, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    fl_article *a = make_article(text, "art0", 0);
-    fl_facts fs;
-    fl_facts_init(&fs);
-    extract_simple(a, &fs);
-    CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, out, &err), FL_OK);
-    fl_facts_release(&fs);
-    fl_article_free(a);
+    for (size_t i = 0; i < n; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "art%zu", i);
+        fl_article *a = make_article(texts[i], id, i);
+        fl_facts fs;
+        fl_facts_init(&fs);
+        extract_simple(a, &fs);
+        CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, out, &err), FL_OK);
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
     CU_ASSERT_EQUAL(fl_ruleset_run_corpus(rs, &w, 1, out, &err), FL_OK);
     fl_audit_sort(out);
     fl_rule_worker_free(w);
@@ -660,6 +667,63 @@ static void corpus_key_run(const char *rule, const char *text, fl_audit *out)
     fl_rules_config_release(&c);
     unlink(p);
     fl_free(p);
+}
+
+static void corpus_key_run(const char *rule, const char *text, fl_audit *out)
+{
+    corpus_rule_run(rule, &text, 1, out);
+}
+
+/* min_facts and min_articles: check() runs only for keys with enough facts
+ * from enough articles. */
+static void test_corpus_minimums(void)
+{
+    static const char *const texts[] = {
+        "The bill was \xC2\xA3"
+        "5 in May.\n\nA second bill came to \xC2\xA3"
+        "9 and then \xC2\xA3"
+        "4.",
+        "Elsewhere the bill was \xC2\xA3"
+        "5 too.",
+    };
+    /* keys: the amount's text; "£5" is in both articles, "£9" and "£4" in one */
+    static const char rule_fmt[] =
+        "return factlint.rule{\n"
+        "  id = \"test.minimums\", summary = \"minimums\",\n"
+        "  scope = \"corpus\", needs = {\"money\"}, %s,\n"
+        "  key = function(f) return f.text end,\n"
+        "  check = function(key, facts, report)\n"
+        "    report{message = key .. \" x\" .. #facts, fact = facts[1]}\n"
+        "  end,\n"
+        "}\n";
+    static const struct {
+        const char *fields;
+        size_t n_texts, findings;
+        const char *first;
+    } cases[] = {
+        {"min_facts = 1", 1, 3, NULL},
+        {"min_facts = 2", 1, 0, NULL},
+        {"min_facts = 2", 2, 1,
+         "\xC2\xA3"
+         "5 x2"},
+        {"min_articles = 2", 1, 0, NULL},
+        {"min_articles = 2", 2, 1,
+         "\xC2\xA3"
+         "5 x2"},
+        {"min_articles = 3", 2, 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char rule[1024];
+        snprintf(rule, sizeof rule, rule_fmt, cases[i].fields);
+        fl_audit out;
+        fl_audit_init(&out);
+        corpus_rule_run(rule, texts, cases[i].n_texts, &out);
+        CU_ASSERT_EQUAL(out.n_rule_errors, 0);
+        CU_ASSERT_EQUAL(out.n_findings, cases[i].findings);
+        if (cases[i].first && out.n_findings)
+            CU_ASSERT_STRING_EQUAL(out.findings[0].message, cases[i].first);
+        fl_audit_release(&out);
+    }
 }
 
 /* key(fact, article) gets the fact's article: a key made of the fact's
@@ -794,6 +858,7 @@ static const fl_test_case cases[] = {
     {"util api", test_util_api},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
+    {"corpus min_facts and min_articles", test_corpus_minimums},
     {"rule tests", test_rule_tests},
     {"config file", test_config_file},
     {NULL, NULL},
