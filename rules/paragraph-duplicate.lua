@@ -21,24 +21,85 @@ local MESSAGES = {
 
 -- Encodes a comparable form as a string with one code point per distinct
 -- word, so that util.edit_distance counts word edits.  Built only for the
--- rare pairs of long paragraphs that might be near repeats.
+-- rare pairs of long paragraphs that might be near repeats.  The words are
+-- replaced by gsub through a table (a look-up in C per word); only a word
+-- not seen before calls back into Lua, to be given the next code point.
 local function encoder()
-    local ids, next_id = {}, 0
+    local next_id = 0
+    local codes = setmetatable({}, { __index = function(codes, w)
+        local id = next_id
+        next_id = next_id + 1
+        -- CJK ideographs first, then a supplementary private-use plane
+        local code = utf8.char(id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000)
+        codes[w] = code
+        return code
+    end })
     return function(form)
-        local cps = {}
-        for w in form:gmatch("%S+") do
-            local id = ids[w]
-            if not id then
-                id = next_id
-                next_id = next_id + 1
-                ids[w] = id
-            end
-            -- CJK ideographs first, then a supplementary private-use plane
-            cps[#cps + 1] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
-        end
-        return utf8.char(table.unpack(cps))
+        -- the form's words are separated by single spaces: drop them after
+        return (form:gsub("%S+", codes):gsub(" ", ""))
     end
 end
+
+-- A necessary condition for two forms to be within `allowed` word edits,
+-- tested with plain finds in C before encoding and edit distance.  The
+-- longer paragraph's words are cut into 2 * allowed + 1 runs; an edit
+-- touches at most two runs (a transposition may straddle two), so within
+-- `allowed` edits at least one run is untouched and appears, whole words,
+-- in the other form.  The runs are cut at the spaces after evenly spaced
+-- byte positions, once per paragraph (`allowed` is the longer one's).
+local function runs_of(p, allowed)
+    local list = p.runs
+    if list == nil then
+        local form, count = p.form, 2 * allowed + 1
+        list = {}
+        local start = 1
+        for c = 1, count - 1 do
+            local space = form:find(" ", math.max(start, #form * c // count), true)
+            if not space then
+                list = false -- too few words to cut: no test
+                break
+            end
+            list[c] = form:sub(start, space) -- with the space after it
+            start = space + 1
+        end
+        if list then
+            list[count] = form:sub(start) .. " "
+        end
+        p.runs = list
+    end
+    return list
+end
+
+local function may_be_near(long, short, allowed)
+    local list = runs_of(long, allowed)
+    if not list then
+        return true
+    end
+    local padded = short.padded
+    if not padded then
+        padded = " " .. short.form .. " "
+        short.padded = padded
+    end
+    for r = 1, #list do
+        -- whole words: the run ends on a space and must start after one
+        local run, init = list[r], 1
+        while true do
+            local at = padded:find(run, init, true)
+            if not at then
+                break
+            elseif padded:byte(at - 1) == 32 then
+                return true
+            end
+            init = at + 1
+        end
+    end
+    return false
+end
+
+-- Bytes that may start a table note ("Note - ...", "Source: ..."), after
+-- white space.
+local NOTE_START = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true,
+                     [78] = true, [110] = true, [83] = true }
 
 return factlint.rule {
     id = "paragraph.duplicate",
@@ -57,112 +118,144 @@ return factlint.rule {
         near_min_words = 20,
     },
     check = function(article, report, options)
-        local encode = encoder()
-        local paras = {}
+        local min_words, near_min = options.min_words, options.near_min_words
+        local share = 1 - options.similarity
+        -- the paragraphs that may be compared: no pair, no finding
+        local eligible = {}
         for p in article:paragraphs() do
             -- captions and credits are marked boilerplate but are exactly what gets
             -- pasted twice; navigation, share bars and the like repeat by design
-            if (not p.boilerplate or p.boilerplate == "credit") and not p.heading
-                and p.length > 0 then
-                local text = article:text(p.offset, p.length)
-                -- a table's note repeated under each section is there by design
-                local note = text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]") or text:find("^%s*[Ss]ource%s*:")
-                if not note then
-                    -- the comparison form: normalised words, punctuation dropped;
-                    -- whole-string C calls, not word-by-word Lua (this rule reads
-                    -- every word of every article)
-                    local form, n, profile = util.words(text)
-                    -- count words with letters: table rows of figures are not prose,
-                    -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
-                    local lettered = profile.lettered
-                    if profile.capitals * 2 > lettered then
-                        lettered = 0
-                    end
-                    if lettered >= options.min_words then
-                        paras[#paras + 1] = {
-                            offset = p.offset,
-                            length = p.length,
-                            n = n,
-                            lettered = lettered,
-                            numbers = profile.figures,
-                            form = form,
-                        }
-                    end
+            local boilerplate = p.boilerplate
+            if (not boilerplate or boilerplate == "credit") and not p.heading and p.length > 0 then
+                eligible[#eligible + 1] = p
+            end
+        end
+        if #eligible < 2 then
+            return
+        end
+        -- (numeric loops, integer arithmetic and few C calls from here on:
+        -- this runs on every paragraph of every article)
+        local paras = {}
+        for e = 1, #eligible do
+            local p = eligible[e]
+            local offset, length = p.offset, p.length
+            local text = article:text(offset, length)
+            -- a table's note repeated under each section is there by design
+            local note = NOTE_START[text:byte(1)] and (text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]")
+                or text:find("^%s*[Ss]ource%s*:"))
+            if not note then
+                -- the comparison form: normalised words, punctuation dropped;
+                -- whole-string C calls, not word-by-word Lua (this rule reads
+                -- every word of every article)
+                local form, n, profile = util.words(text)
+                -- count words with letters: table rows of figures are not prose,
+                -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
+                local lettered = profile.lettered
+                if profile.capitals * 2 > lettered then
+                    lettered = 0
+                end
+                if lettered >= min_words then
+                    local long = lettered >= near_min
+                    paras[#paras + 1] = {
+                        offset = offset,
+                        length = length,
+                        n = n,
+                        long = long,
+                        -- the word edits a near repeat may differ by, when this
+                        -- is the longer paragraph
+                        allowed = long and math.floor(n * share + 1e-9),
+                        numbers = profile.figures,
+                        form = form,
+                    }
                 end
             end
         end
         -- Only paragraphs with the same words, or long ones with the same
-        -- figures, can match: index the earlier ones by those, so that an
-        -- article's paragraphs are not all compared pairwise.
+        -- figures, can match: index the earlier ones by word count and by
+        -- figures, so that an article's paragraphs are not all compared
+        -- pairwise (word count rather than form: long strings are hashed
+        -- whole as table keys).  A paragraph repeats the earliest earlier one
+        -- that it matches.
+        local encode = encoder()
         local reported = {}
-        local by_form, by_numbers = {}, {}
-        local near_min = options.near_min_words
+        local by_count, by_numbers = {}, {}
         for j = 1, #paras do
             local b = paras[j]
-            local long = b.lettered >= near_min
-            local cands = {}
-            for _, i in ipairs(by_form[b.form] or {}) do
-                cands[#cands + 1] = i
-            end
-            if long then
-                for _, i in ipairs(by_numbers[b.numbers] or {}) do
-                    if paras[i].form ~= b.form then
-                        cands[#cands + 1] = i
+            local n, form = b.n, b.form
+            -- the earliest verbatim repeat (the same form: edit distance 0,
+            -- within any allowance that is not negative)
+            local first, match, d = j, nil, 0
+            local same = by_count[n]
+            if same and n * share + 1e-9 >= 0 then -- (the allowance is not negative)
+                for x = 1, #same do
+                    local i = same[x]
+                    if not reported[i] and paras[i].form == form then
+                        first, match = i, paras[i]
+                        break
                     end
                 end
-                table.sort(cands)
             end
-            local list = by_form[b.form]
-            if not list then
-                list = {}
-                by_form[b.form] = list
-            end
-            list[#list + 1] = j
-            if long then
-                list = by_numbers[b.numbers]
-                if not list then
-                    list = {}
-                    by_numbers[b.numbers] = list
-                end
-                list[#list + 1] = j
-            end
-            for _, i in ipairs(cands) do
-                local a = paras[i]
-                if not reported[i] then
-                    local longer = math.max(a.n, b.n)
-                    local allowed = math.floor(longer * (1 - options.similarity) + 1e-9)
-                    -- near repeats: long paragraphs with the same figures only; two
-                    -- parallel sentences with different figures are a pattern
-                    if a.form ~= b.form and (a.lettered < options.near_min_words
-                        or b.lettered < options.near_min_words or a.numbers ~= b.numbers) then
-                        allowed = -1
+            -- near repeats before it: long paragraphs with the same figures only;
+            -- two parallel sentences with different figures are a pattern
+            local longs = b.long and by_numbers[b.numbers]
+            if longs then
+                for x = 1, #longs do
+                    local i = longs[x]
+                    if i >= first then
+                        break
                     end
-                    if allowed >= 0 and math.abs(a.n - b.n) <= allowed then
-                        if a.form ~= b.form then
-                            a.code = a.code or encode(a.form)
-                            b.code = b.code or encode(b.form)
-                        end
-                        local d = a.form == b.form and 0
-                            or util.edit_distance(a.code, b.code, allowed)
-                        if d <= allowed then
-                            local line = article:locate(a.offset)
-                            local id, data = "verbatim", { line = line }
-                            if d > 0 then
-                                id = "near"
-                                data.percent = math.floor(100 * (longer - d) / longer)
-                            end
-                            report {
-                                messageId = id,
-                                data = data,
-                                span = { offset = b.offset, length = b.length },
-                                related = { { span = { offset = a.offset, length = a.length },
-                                              message = MESSAGES.first } },
-                            }
-                            reported[j] = true
+                    local a = paras[i]
+                    -- the allowance is the longer paragraph's
+                    local long, short = a, b
+                    if a.n < n then
+                        long, short = b, a
+                    end
+                    local allowed = long.allowed
+                    if not reported[i] and allowed >= 0 and long.n - short.n <= allowed
+                        and a.form ~= form and may_be_near(long, short, allowed) then
+                        a.code = a.code or encode(a.form)
+                        b.code = b.code or encode(form)
+                        local e = util.edit_distance(a.code, b.code, allowed)
+                        if e <= allowed then
+                            match, d = a, e
                             break
                         end
                     end
                 end
+            end
+            if same then
+                same[#same + 1] = j
+            else
+                by_count[n] = { j }
+            end
+            if b.long then
+                if longs then
+                    longs[#longs + 1] = j
+                else
+                    local list = by_numbers[b.numbers]
+                    if list then
+                        list[#list + 1] = j
+                    else
+                        by_numbers[b.numbers] = { j }
+                    end
+                end
+            end
+            if match then
+                local line = article:locate(match.offset)
+                local id, data = "verbatim", { line = line }
+                if d > 0 then
+                    local longer = math.max(match.n, n)
+                    id = "near"
+                    data.percent = math.floor(100 * (longer - d) / longer)
+                end
+                report {
+                    messageId = id,
+                    data = data,
+                    span = { offset = b.offset, length = b.length },
+                    related = { { span = { offset = match.offset, length = match.length },
+                                  message = MESSAGES.first } },
+                }
+                reported[j] = true
             end
         end
     end,
