@@ -9,21 +9,30 @@
 /* Paragraphs longer than this are story text, whatever they start with. */
 #define BOILER_PARA_MAX 400
 
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* ASCII case-insensitive, as strncasecmp in the C locale, but compared up to
+ * the prefix's NUL without taking its length first: most paragraphs differ
+ * from a prefix in its first bytes. */
 static bool starts_with(const char *s, size_t n, const char *prefix)
 {
-    size_t k = strlen(prefix);
-    return n >= k && !strncasecmp(s, prefix, k);
+    size_t i = 0;
+    for (; prefix[i]; i++)
+        if (i >= n || lower(s[i]) != lower(prefix[i]))
+            return false;
+    return true;
 }
 
 static bool equals(const char *s, size_t n, const char *word)
 {
-    size_t k = strlen(word);
-    return n == k && !strncasecmp(s, word, k);
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    size_t i = 0;
+    for (; word[i]; i++)
+        if (i >= n || lower(s[i]) != lower(word[i]))
+            return false;
+    return i == n;
 }
 
 static bool contains(const char *s, size_t n, const char *needle)
