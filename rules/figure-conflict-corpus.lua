@@ -35,11 +35,13 @@ local MESSAGES = {
 
 local figure = factlint.require("figure")
 local set_of, words_of, singular = figure.set_of, figure.words_of, figure.singular
+local may_have_noun = figure.may_have_noun
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local WORKFORCE_EXCLUDE, MEASURE_NOUNS = figure.WORKFORCE_EXCLUDE, figure.MEASURE_NOUNS
 local RATE_WORDS = figure.RATE_WORDS
 -- Across articles a forecast is another figure too.
 local CHANGE = figure.extend(figure.CHANGE, "expectation expectations predicted predicts")
+local FIGURE_KINDS = { "quantity", "money" }
 -- Measures of a place rather than of an organisation.
 local PLACE_NOUNS = set_of("population turnout toll death deaths")
 -- Measures that grow by the day: their period is the dateline, not its year.
@@ -93,10 +95,26 @@ local function sorted_keys(set)
     return table.concat(out, ",")
 end
 
--- The measure of figure f in sentence s: measure id, noun, or nil.
-local function measure_of(article, f, s, text_len, sentence_cache)
-    local unit = f.kind == "money" and f.currency or (f.unit and f.unit:lower())
-    if not unit then
+-- The measure of candidate figure c (see analyse) in its sentence s:
+-- measure id, label, rate, noun; nil when it has none.
+local function measure_of(article, c, s, text_len, sentence_cache)
+    local f, kind, unit, offset = c.f, c.kind, c.unit, c.offset
+    local workforce = kind == "quantity" and WORKFORCE_UNITS[unit]
+    local before_start = math.max(s.offset, offset - 60)
+    local before = words_of(article:text(before_start, offset - before_start))
+    -- the measure noun heads the figure: only linking words come between
+    -- ("the bill has reached", "a workforce of", not "debt repayments of")
+    local noun
+    for i = #before, math.max(1, #before - 3), -1 do
+        if MEASURE_NOUNS[before[i]] then
+            noun = before[i]
+            break
+        elseif not LINK[before[i]] then
+            break
+        end
+    end
+    -- (jobs were left out before: see analyse)
+    if not workforce and not noun then
         return nil
     end
     -- a sentence's words, worked out once however many figures it has
@@ -111,20 +129,8 @@ local function measure_of(article, f, s, text_len, sentence_cache)
         sentence_cache[s.index] = sw
     end
     local sent_words, changing = sw.words, sw.changing
-    local before_start = math.max(s.offset, f.offset - 60)
-    local before = words_of(article:text(before_start, f.offset - before_start))
-    -- the measure noun heads the figure: only linking words come between
-    -- ("the bill has reached", "a workforce of", not "debt repayments of")
-    local noun
-    for i = #before, math.max(1, #before - 3), -1 do
-        if MEASURE_NOUNS[before[i]] then
-            noun = before[i]
-            break
-        elseif not LINK[before[i]] then
-            break
-        end
-    end
-    local after = article:text(f.offset + f.length, math.min(16, text_len - f.offset - f.length)):lower()
+    local length = f.length
+    local after = article:text(offset + length, math.min(16, text_len - offset - length)):lower()
     local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
         or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)") or after:match("^%s+(each)")
     if rate and not RATE_WORDS[rate] then
@@ -142,7 +148,7 @@ local function measure_of(article, f, s, text_len, sentence_cache)
     if changing then
         return nil
     end
-    if f.kind == "quantity" and WORKFORCE_UNITS[unit] then
+    if workforce then
         local lead = table.concat(before, " ", math.max(1, #before - 2))
         local last = before[#before] or ""
         local employed = lead:find("employ") or lead:find("workforce") or lead:find("staff of")
@@ -157,7 +163,7 @@ local function measure_of(article, f, s, text_len, sentence_cache)
         if employed then
             return "workforce", "the workforce", rate
         end
-    elseif f.kind == "quantity" and JOB_UNITS[unit] then
+    elseif kind == "quantity" and JOB_UNITS[unit] then
         -- jobs created or cut are events, not a standing figure: a company
         -- may announce several rounds in a year
         return nil
@@ -169,38 +175,103 @@ local function measure_of(article, f, s, text_len, sentence_cache)
         end
         -- "debts" and "debt" are one measure
         local one = singular(noun)
-        return (f.kind == "money" and "money:" or "unit:") .. singular(unit) .. ":" .. one,
+        return (kind == "money" and "money:" or "unit:") .. singular(unit) .. ":" .. one,
             "the " .. one .. " in " .. unit, rate, noun
     end
     return nil
 end
 
--- Keys of every figure of an article, by "offset:kind".
+-- Keys of every figure of an article, by "offset:kind"; nil when it has none.
 local function analyse(article)
+    -- Most figures have no measure, so the cheap tests come first, on the
+    -- fewest fact fields: jobs are never a measure here, and a unit's
+    -- measure needs a measure noun just before the figure.
+    local text, text_len
+    local candidates = {}
+    for _, kind in ipairs(FIGURE_KINDS) do
+        for f in article:facts(kind) do
+            local unit = figure.unit_of(f, kind)
+            local workforce = kind == "quantity" and WORKFORCE_UNITS[unit]
+            if unit and not (kind == "quantity" and JOB_UNITS[unit]) then
+                if not text then
+                    text = article:text()
+                    text_len = #text
+                end
+                local offset = f.offset
+                -- (an offset past the text is in no sentence: see below)
+                if offset <= text_len and (workforce or may_have_noun(text, offset)) then
+                    local value = f.value
+                    if value and value > 0 and f.qualifier ~= "vague" then
+                        candidates[#candidates + 1] = { f = f, kind = kind, unit = unit, offset = offset,
+                            sentence = f.sentence }
+                    end
+                end
+            end
+        end
+    end
+    if #candidates == 0 then
+        return nil
+    end
+    -- the sentences up to the last one a candidate lies in
+    local last = 0
+    for _, c in ipairs(candidates) do
+        last = math.max(last, c.sentence)
+    end
     local sentences = {}
     for s in article:sentences() do
         sentences[s.index] = s
+        if s.index >= last then
+            break
+        end
     end
+    local sentence_cache = {}
+    local measured = {}
+    for _, c in ipairs(candidates) do
+        local s = sentences[c.sentence]
+        -- under check --facts the article is a stand-in whose sentences need not be
+        -- the ones the facts were numbered against: the figure must lie in its own
+        if s and c.offset >= s.offset and c.offset + c.f.length <= s.offset + s.length
+            and not article:is_boilerplate(c.offset) then
+            local measure, label, rate, noun = measure_of(article, c, s, text_len, sentence_cache)
+            if measure then
+                c.measure, c.label, c.rate, c.noun = measure, label, rate, noun
+                measured[#measured + 1] = c
+            end
+        end
+    end
+    if #measured == 0 then
+        return nil
+    end
+    -- keys in document order, as the article's figures come
+    figure.document_order(article, measured)
     local orgs, org_order, places, years, mentions = {}, {}, {}, {}, {}
-    for f in article:facts() do
-        local n = f.sentence
-        if f.kind == "org" and (f.canonical or f.key) then
-            local name = util.normalise(f.canonical or f.key)
+    for f in article:facts("org") do
+        local name = f.canonical or f.key
+        if name then
+            local n = f.sentence
+            name = util.normalise(name)
             orgs[n] = orgs[n] or {}
             if not orgs[n][name] then
                 orgs[n][name] = true
                 org_order[n] = (org_order[n] or 0) + 1
             end
             mentions[name] = (mentions[name] or 0) + 1
-        elseif f.kind == "place" and f.key then
+        end
+    end
+    for f in article:facts("place") do
+        local key = f.key
+        if key then
+            local n = f.sentence
             places[n] = places[n] or {}
-            places[n][f.key] = true
-        elseif f.kind == "date" and f.value then
-            local y = f.value:match("^(%d%d%d%d)")
-            if y then
-                years[n] = years[n] or {}
-                years[n][y] = true
-            end
+            places[n][key] = true
+        end
+    end
+    for f in article:facts("date") do
+        local y = f.value and f.value:match("^(%d%d%d%d)")
+        if y then
+            local n = f.sentence
+            years[n] = years[n] or {}
+            years[n][y] = true
         end
     end
     -- the article's main organisation: named at least twice, more than any other
@@ -215,7 +286,6 @@ local function analyse(article)
     if tie then
         main = nil
     end
-    local sentence_cache = {}
     -- whether sentence n points back at an organisation ("the company", "its"),
     -- read only for the figures that need it
     local refers_cache = {}
@@ -236,41 +306,32 @@ local function analyse(article)
         return r
     end
     local dateline = article.dateline
-    local text_len = #article:text()
     local figures = {}
-    for f in article:facts() do
-        if (f.kind == "quantity" or f.kind == "money") and f.value and f.value > 0
-            and f.qualifier ~= "vague" and not article:is_boilerplate(f.offset) then
-            local s = sentences[f.sentence]
-            -- under check --facts the article is a stand-in whose sentences need not be
-            -- the ones the facts were numbered against: the figure must lie in its own
-            if s and f.offset >= s.offset and f.offset + f.length <= s.offset + s.length then
-                local measure, label, rate, noun = measure_of(article, f, s, text_len, sentence_cache)
-                local subject
-                if measure and noun and PLACE_NOUNS[noun] then
-                    subject = places[f.sentence] and ("in " .. sorted_keys(places[f.sentence]))
-                elseif measure and (org_order[f.sentence] or 0) == 1 then
-                    subject = next(orgs[f.sentence])
-                elseif measure and not org_order[f.sentence] and main and refers(f.sentence) then
-                    subject = main
-                elseif measure and not org_order[f.sentence] and places[f.sentence] then
-                    -- "Ecuador's foreign debt of 8.16 billion dlrs"
-                    subject = "in " .. sorted_keys(places[f.sentence])
-                end
-                local period = sorted_keys(years[f.sentence])
-                if period == "" then
-                    period = dateline and ((noun and DAILY_NOUNS[noun]) and dateline or dateline:sub(1, 4))
-                        or "undated"
-                end
-                if subject then
-                    figures[#figures + 1] = {
-                        f = f,
-                        key = table.concat({ measure, subject, sorted_keys(places[f.sentence]), period,
-                            rate or "", label }, "|"),
-                        sentence = f.sentence,
-                    }
-                end
-            end
+    for _, c in ipairs(measured) do
+        local measure, label, rate, noun, n = c.measure, c.label, c.rate, c.noun, c.sentence
+        local subject
+        if noun and PLACE_NOUNS[noun] then
+            subject = places[n] and ("in " .. sorted_keys(places[n]))
+        elseif (org_order[n] or 0) == 1 then
+            subject = next(orgs[n])
+        elseif not org_order[n] and main and refers(n) then
+            subject = main
+        elseif not org_order[n] and places[n] then
+            -- "Ecuador's foreign debt of 8.16 billion dlrs"
+            subject = "in " .. sorted_keys(places[n])
+        end
+        local period = sorted_keys(years[n])
+        if period == "" then
+            period = dateline and ((noun and DAILY_NOUNS[noun]) and dateline or dateline:sub(1, 4))
+                or "undated"
+        end
+        if subject then
+            figures[#figures + 1] = {
+                f = c.f,
+                key = table.concat({ measure, subject, sorted_keys(places[n]), period,
+                    rate or "", label }, "|"),
+                sentence = n,
+            }
         end
     end
     -- sentences listing several figures of one key, and keys the article
@@ -297,7 +358,7 @@ local function analyse(article)
             end
         end
     end
-    return keys
+    return next(keys) and keys or nil
 end
 
 -- key() is called for every figure of an article in one pass, with one
@@ -322,7 +383,8 @@ return factlint.rule {
         if not rawequal(article, seen_article) then
             seen_article, seen_keys = article, analyse(article)
         end
-        return seen_keys[f.offset .. ":" .. f.kind]
+        -- (most articles have no keys: their figures' fields are not read)
+        return seen_keys and seen_keys[f.offset .. ":" .. f.kind]
     end,
     check = function(key, facts, report, options)
         local parts, from = {}, 1

@@ -46,6 +46,67 @@ M.MEASURE_NOUNS = M.set_of("bill budget deficit debt debts valuation fine "
 M.RATE_WORDS = M.set_of("year day week month hour annually annual yearly daily weekly monthly each "
     .. "per")
 
+-- Finds, in one pass in C, every measure noun that words_of() gives for the
+-- words before a figure, and a few more ("bill's" is one word to
+-- words_of(), "bill" to a wordset).  The nouns are letters only, so a noun
+-- words_of() finds is a whole wordset word too.  may_have_noun() scans up to
+-- 60 bytes before the figure where the halves read from its sentence's
+-- start at most: the same words, as a sentence starts after white space or
+-- a line break (engine/core/article.c), never inside a word.
+local noun_scan = {}
+for w in pairs(M.MEASURE_NOUNS) do
+    noun_scan[#noun_scan + 1] = w
+end
+local NOUN_SCAN = factlint.util.wordset(noun_scan)
+
+-- Whether the figure at offset in text (the article's text) may have a
+-- measure noun among the words just before it in its sentence (the 60
+-- bytes the halves read): false when it cannot, so that the words need not
+-- be read.
+function M.may_have_noun(text, offset)
+    local start = offset > 60 and offset - 60 or 0
+    return NOUN_SCAN:gmatch(text:sub(start + 1, offset))() ~= nil
+end
+
+-- The unit a figure is measured in: the currency of money, the lowercased
+-- unit of a quantity (nil when it has none).
+function M.unit_of(f, kind)
+    if kind == "money" then
+        return f.currency
+    end
+    local unit = f.unit
+    return unit and unit:lower()
+end
+
+-- Puts records { f = fact, kind = its kind } of money and quantity facts
+-- in the order article:facts() gives them.  facts(kind) keeps that order
+-- within one kind, so a list of one kind is left as it is.
+function M.document_order(article, list)
+    local mixed = false
+    for i = 2, #list do
+        if list[i].kind ~= list[1].kind then
+            mixed = true
+            break
+        end
+    end
+    if not mixed then
+        return
+    end
+    local rank = 0
+    for f in article:facts() do
+        rank = rank + 1
+        for _, x in ipairs(list) do
+            if not x.rank and x.f == f then
+                x.rank = rank
+                break
+            end
+        end
+    end
+    table.sort(list, function(a, b)
+        return a.rank < b.rank
+    end)
+end
+
 function M.has_any(words, set)
     for _, w in ipairs(words) do
         if set[w] then
