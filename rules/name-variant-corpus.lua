@@ -66,15 +66,6 @@ local function first_chars(s, n)
     return s:sub(1, stop - 1)
 end
 
--- The full name of a fact, or nil when it is not one to compare.
-local function full_name(f)
-    local full = f.canonical or f.name
-    if not full or not full:find("%a") or all_caps(full) then
-        return nil
-    end
-    return full
-end
-
 -- The words of a name without trailing legal suffixes: {raw = {...}, norm = {...}}.
 local function core_words(full)
     local raw = tokens(full)
@@ -88,25 +79,80 @@ local function core_words(full)
     return { raw = raw, norm = norm }
 end
 
-local function name_key(f)
-    if f.kind ~= "person" and f.kind ~= "org" then
-        return nil
+-- The key of a full name (the mention chain's canonical name, else the
+-- name) of one kind (see the top of the file), or false when the name is not
+-- one to compare: no letters, or all capitals.
+local function key_of(kind, full)
+    if not full:find("%a") or all_caps(full) then
+        return false
     end
-    local full = full_name(f)
+    if full:find("[%z\128-\255]") then
+        -- outside ASCII (or with a NUL, where C strings end): each word
+        -- normalised and given its skeleton
+        local w = core_words(full)
+        local n = #w.norm
+        if n == 0 or letters(w.norm[n]) < 2 then
+            return false
+        end
+        local head = {}
+        for i = 1, n - 1 do
+            head[i] = util.skeleton(w.norm[i])
+        end
+        local last = util.skeleton(w.norm[n])
+        return kind .. "|" .. table.concat(head, " ") .. "|" .. first_chars(last, n == 1 and 2 or 1)
+    end
+    -- in ASCII a word's util.normalise form is its lower case, and the
+    -- skeleton of words joined by spaces is their skeletons joined by spaces
+    -- (its look-alike sequences, "rn" and "vv", never span a space), so one
+    -- call does for the whole name
+    local words = tokens(full:lower())
+    local n = #words
+    while n > 1 and SUFFIXES[words[n]] do
+        n = n - 1
+    end
+    if n == 0 or #words[n] < 2 then
+        return false
+    end
+    local skeleton = util.skeleton(table.concat(words, " ", 1, n))
+    local cut = n > 1 and skeleton:find(" [^ ]*$")
+    if not cut then
+        return kind .. "||" .. skeleton:sub(1, 2)
+    end
+    return kind .. "|" .. skeleton:sub(1, cut - 1) .. "|" .. skeleton:sub(cut + 1, cut + 1)
+end
+
+-- Keys are worked out once per full name and kind: names repeat across a
+-- corpus.  The cache has two generations: when the young one holds
+-- CACHE_LIMIT names the old one is dropped and the young one takes its
+-- place, so memory stays bounded on any corpus while the names in use stay
+-- cached.
+local CACHE_LIMIT = 20000
+local young, old, young_n = { person = {}, org = {} }, { person = {}, org = {} }, 0
+
+local function name_key(f)
+    local kind = f.kind
+    local cache = young[kind]
+    if not cache then
+        return nil -- neither a person nor an organisation
+    end
+    local full = f.canonical or f.name
     if not full then
         return nil
     end
-    local w = core_words(full)
-    local n = #w.norm
-    if n == 0 or letters(w.norm[n]) < 2 then
-        return nil
+    local key = cache[full]
+    if key == nil then
+        key = old[kind][full]
+        if key == nil then
+            key = key_of(kind, full)
+        end
+        if young_n >= CACHE_LIMIT then
+            young, old, young_n = { person = {}, org = {} }, young, 0
+            cache = young[kind]
+        end
+        cache[full] = key
+        young_n = young_n + 1
     end
-    local head = {}
-    for i = 1, n - 1 do
-        head[i] = util.skeleton(w.norm[i])
-    end
-    local last = util.skeleton(w.norm[n])
-    return f.kind .. "|" .. table.concat(head, " ") .. "|" .. first_chars(last, n == 1 and 2 or 1)
+    return key or nil
 end
 
 local function plural_pair(a, b)
@@ -128,9 +174,10 @@ end
 
 -- Same name apart from case, accents or look-alikes, where the difference is
 -- more than a capitalised first letter and no differing word is in capitals.
+-- (a.skeleton is util.skeleton(a.full); names with one util.normalise form
+-- have one skeleton, which is worked out from it.)
 local function case_variant(a, b)
-    if util.normalise(a.full) ~= util.normalise(b.full)
-        and util.skeleton(a.full) ~= util.skeleton(b.full) then
+    if a.skeleton ~= b.skeleton then
         return false
     end
     local ra, rb = tokens(a.full), tokens(b.full)
@@ -162,9 +209,11 @@ local function edit_variant(a, b, min_letters)
     end
     local x, y = na[#na], nb[#nb]
     local rx, ry = a.words.raw[#na], b.words.raw[#nb]
-    return #na >= 2 and x ~= y and not house_style(x, y) and letters(x) >= min_letters and letters(y) >= min_letters
-        and x:sub(1, 1) == y:sub(1, 1) and not all_caps(rx) and not all_caps(ry)
-        and not plural_pair(x, y) and util.edit_distance(x, y, 1) == 1
+    -- the cheapest tests first
+    return #na >= 2 and x ~= y and x:sub(1, 1) == y:sub(1, 1)
+        and letters(x) >= min_letters and letters(y) >= min_letters
+        and not all_caps(rx) and not all_caps(ry) and not plural_pair(x, y)
+        and not house_style(x, y) and util.edit_distance(x, y, 1) == 1
 end
 
 return factlint.rule {
@@ -187,33 +236,59 @@ return factlint.rule {
     },
     key = name_key,
     check = function(_, facts, report, options)
-        -- spelling (full name as written) -> its articles and first fact in each
-        local spellings, order = {}, {}
+        -- the spellings (full names as written) in order of first use; key()
+        -- gave these facts a key, so their full names are ones to compare
+        local fulls, spellings, order = {}, {}, {}
+        for i, f in ipairs(facts) do
+            local full = f.canonical or f.name
+            fulls[i] = full
+            if not spellings[full] then
+                spellings[full] = true
+                order[#order + 1] = full
+            end
+        end
+        if #order < 2 then
+            return -- most keys hold one spelling
+        end
+        -- spelling -> its words, skeleton, articles and first fact in each
+        for i, full in ipairs(order) do
+            local s = { full = full, words = core_words(full), skeleton = util.skeleton(full),
+                        articles = {}, firsts = {}, runs = {}, n = 0 }
+            spellings[full] = s
+            order[i] = s
+        end
+        -- no two spellings are variants as names, whatever their counts: done
+        local function may_vary()
+            for j = 2, #order do
+                for i = 1, j - 1 do
+                    if case_variant(order[i], order[j])
+                        or edit_variant(order[i], order[j], options.min_letters) then
+                        return true
+                    end
+                end
+            end
+            return false
+        end
+        if not may_vary() then
+            return
+        end
         local run, last_article, last_offset = 0, nil, nil
-        for _, f in ipairs(facts) do
+        for i, f in ipairs(facts) do
             -- facts come in (article, offset) order: an offset that does not grow
             -- starts another article even when two articles share an id
-            if f.article ~= last_article or f.offset <= last_offset then
+            local article, offset = f.article, f.offset
+            if article ~= last_article or offset <= last_offset then
                 run = run + 1
             end
-            last_article, last_offset = f.article, f.offset
+            last_article, last_offset = article, offset
             local art = run
-            local full = full_name(f)
-            local s = spellings[full]
-            if not s then
-                s = { full = full, words = core_words(full), articles = {}, firsts = {}, runs = {}, n = 0 }
-                spellings[full] = s
-                order[#order + 1] = s
-            end
+            local s = spellings[fulls[i]]
             if not s.articles[art] then
                 s.articles[art] = true
                 s.firsts[#s.firsts + 1] = f
                 s.runs[#s.runs + 1] = art
                 s.n = s.n + 1
             end
-        end
-        if #order < 2 then
-            return
         end
         -- for each rare spelling, the most common spelling it is a variant of
         local partner = {}
