@@ -374,6 +374,8 @@ return factlint.rule {
     tags = { "number", "consistency", "figure", "figure.conflict" },
     url = "docs/rules/figure.conflict-corpus.md",
     needs = { "quantity", "money" },
+    -- figures of one article are figure.conflict's: only keys met in two articles
+    min_articles = 2,
     messages = MESSAGES,
     options = {
         -- pair figures of articles with no dateline and no date in the sentence
