@@ -26,6 +26,8 @@ local MESSAGES = {
 }
 
 local MARKER = factlint.re("\\b(?:of whom|of which|including|among them|among whom)\\b", "i")
+-- The kinds of fact that can be a part (a count of a total, a share).
+local PART_KINDS = { "quantity", "percent" }
 -- "N years ago in YEAR", "ago, in YEAR", "ago (in YEAR": the year dates the
 -- same event.
 local AGO_IN = factlint.re("^\\s+ago\\s*[,(]?\\s*(?:in|in the year)\\s+$", "i")
@@ -79,66 +81,115 @@ return factlint.rule {
     url = "docs/rules/number.arithmetic.md",
     messages = MESSAGES,
     check = function(article, report)
+        -- Cheapest tests first, on the few facts that can start a finding:
+        -- most articles have no "N years ago" and no marker before a figure,
+        -- and then little more is read.
+        local todo = {} -- sentence indices that may hold a finding
+        -- 1. durations in years right before "ago"
+        local ago = {}
+        local dl, text
+        for d in article:facts("duration") do
+            if d.unit == "years" and d.value then
+                if dl == nil then
+                    dl = article.dateline and util.date(article.dateline) or false
+                    if not dl or dl.year <= 0 then
+                        break -- needs a dateline
+                    end
+                    text = article:text()
+                end
+                -- "ago" within the 5 bytes after the figure
+                local e = d.offset + d.length
+                local _, last = text:find("^%s+ago", e + 1)
+                if last and last <= e + 5 and not article:is_boilerplate(d.offset) then
+                    local si = d.sentence
+                    local list = ago[si]
+                    if not list then
+                        list = {}
+                        ago[si] = list
+                        todo[#todo + 1] = si
+                    end
+                    list[#list + 1] = d
+                end
+            end
+        end
+        -- 2 and 3. a part is a count or a share: only sentences with one,
+        -- holding a marker and not about a change
+        local counted = {}
+        for _, kind in ipairs(PART_KINDS) do
+            for f in article:facts(kind) do
+                counted[f.sentence] = true
+            end
+        end
+        local sentences, sentence_text = {}, {}
+        if next(counted) then
+            for s in article:sentences() do
+                local si = s.index
+                if counted[si] then
+                    local stext = article:text(s.offset, s.length)
+                    -- sentences about a change compare figures rather than split one
+                    if MARKER:test(stext) and not CHANGE:test(stext) then
+                        if not ago[si] then
+                            todo[#todo + 1] = si
+                        end
+                        sentences[si] = s
+                        sentence_text[si] = stext
+                    end
+                end
+            end
+        end
+        if #todo == 0 then
+            return
+        end
+        table.sort(todo)
+        local wanted = {}
+        for _, si in ipairs(todo) do
+            wanted[si] = true
+        end
         local by_sentence = {}
-        local order = {}
         for f in article:facts() do
-            if not article:is_boilerplate(f.offset) then
-                local list = by_sentence[f.sentence]
+            local si = f.sentence
+            if wanted[si] and not article:is_boilerplate(f.offset) then
+                local list = by_sentence[si]
                 if not list then
                     list = {}
-                    by_sentence[f.sentence] = list
-                    order[#order + 1] = f.sentence
+                    by_sentence[si] = list
                 end
                 list[#list + 1] = f
             end
         end
-        local sentences = {}
-        for s in article:sentences() do
-            sentences[s.index] = s
-        end
-        local text_len = #article:text()
-        local dl = article.dateline and util.date(article.dateline)
-        for _, si in ipairs(order) do
+        for _, si in ipairs(todo) do
             local facts = by_sentence[si]
-            -- 1. years ago in YEAR
-            if dl and dl.year > 0 then
-                for _, d in ipairs(facts) do
-                    local after = article:text(d.offset + d.length,
-                        math.min(5, text_len - d.offset - d.length))
-                    if d.kind == "duration" and d.unit == "years" and d.value
-                        and after:match("^%s+ago") then
-                        for _, y in ipairs(facts) do
-                            local gap = y.offset >= d.offset + d.length
-                                and article:text(d.offset + d.length, y.offset - d.offset - d.length)
-                            if y.kind == "date" and not y.relative and y.precision == "year"
-                                and gap and AGO_IN:test(gap) then
-                                local year = util.date(y.value).year
-                                local diff = dl.year - year
-                                if year > 0 and not fits(diff, d.value, d.qualifier) then
-                                    local shown = article:text(d.offset, math.min(
-                                        y.offset + y.length - d.offset, 120))
-                                    report {
-                                        messageId = "yearsAgo",
-                                        data = { text = shown, year = year, dateline_year = dl.year,
-                                                 diff = diff },
-                                        fact = d,
-                                        related = { { fact = y, message = tostring(year) } },
-                                    }
-                                end
-                                break
-                            end
+            -- 1. years ago in YEAR: the first date right after "ago"
+            for _, d in ipairs(facts and ago[si] or {}) do
+                for _, y in ipairs(facts) do
+                    local gap = y.offset >= d.offset + d.length
+                        and article:text(d.offset + d.length, y.offset - d.offset - d.length)
+                    if y.kind == "date" and not y.relative and y.precision == "year"
+                        and gap and AGO_IN:test(gap) then
+                        local year = util.date(y.value).year
+                        local diff = dl.year - year
+                        if year > 0 and not fits(diff, d.value, d.qualifier) then
+                            local shown = article:text(d.offset, math.min(
+                                y.offset + y.length - d.offset, 120))
+                            report {
+                                messageId = "yearsAgo",
+                                data = { text = shown, year = year, dateline_year = dl.year,
+                                         diff = diff },
+                                fact = d,
+                                related = { { fact = y, message = tostring(year) } },
+                            }
                         end
+                        break
                     end
                 end
             end
             -- 2 and 3. parts right after "of whom" / "including"
             local s = sentences[si]
-            if s then
-                local text = article:text(s.offset, s.length)
-                local changing = CHANGE:test(text)
+            if s and facts then
+                local text = sentence_text[si]
                 local pos = 1
                 local total, percents, sum = nil, {}, 0
-                while not changing do
+                while true do
                     local ms, me = MARKER:find(text, pos)
                     if not ms then
                         break
@@ -183,7 +234,7 @@ return factlint.rule {
                     pos = me + 1
                 end
                 -- shares listed after one marker: "of whom 70% are women and 40% are men"
-                if not changing and #percents == 1 then
+                if #percents == 1 then
                     local first = percents[1]
                     for _, f in ipairs(facts) do
                         if f.kind == "percent" and f.offset > first.offset and f.value then
