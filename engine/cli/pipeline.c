@@ -132,6 +132,12 @@ static void work(void *ctx, void *arg)
     }
     if (sh->facts_out) {
         fl_strbuf sb = FL_STRBUF_INIT;
+        /* a fact's line is about 200 bytes: one allocation instead of a
+         * regrowth from 64 bytes (grown further when short) */
+        if (w->facts.n && fl_strbuf_grow(&sb, w->facts.n * 256)) {
+            st = fl_error_set(&err, FL_ENOMEM, "out of memory");
+            goto record;
+        }
         for (size_t i = 0; i < w->facts.n; i++)
             if (fl_fact_write_json(&sb, a->id, &w->facts.items[i], &w->facts) ||
                 fl_strbuf_addch(&sb, '\n')) {
