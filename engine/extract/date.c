@@ -169,7 +169,7 @@ static const unsigned char kw_by_len[10][2] = {{0, 0},   {0, 0},   {0, 0},   {0,
 struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
-    uint32_t first_mask[10], last_mask[10]; /* see word_kind */
+    uint32_t last_mask[10][26]; /* see word_kind */
     unsigned char cls[256];
     uint32_t past_mask[10], future_mask[10];
     /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
@@ -1205,15 +1205,15 @@ static fl_status at_ago(scan *sc, size_t p)
 
 /* Classifies a letter word of n bytes without calling into libc: months and
  * weekdays (the caller checks the capital), keywords (any case) and "ago".
- * Before comparing, two bit masks per length (first and last letters of the
- * words of that length, built in fl_date_init) reject almost every word. */
+ * Before comparing, a bit mask per length and first letter (the last letters
+ * of those words, built in fl_date_init) rejects almost every word. */
 static int word_kind(const fl_date_state *s, const char *w, size_t n)
 {
     char low[9];
     if (n < 3 || n > 9)
         return W_NONE;
     unsigned f = (unsigned)((w[0] | 0x20) - 'a'), l = (unsigned)((w[n - 1] | 0x20) - 'a');
-    if (f >= 26 || l >= 26 || !(s->first_mask[n] >> f & 1) || !(s->last_mask[n] >> l & 1))
+    if (f >= 26 || l >= 26 || !(s->last_mask[n][f] >> l & 1))
         return W_NONE;
     for (size_t i = 0; i < n; i++)
         low[i] = (char)(w[i] | 0x20);
@@ -1260,8 +1260,7 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
     }
     for (size_t i = 0; i < sizeof kw_words / sizeof kw_words[0]; i++) {
         size_t n = strlen(kw_words[i].s);
-        s->first_mask[n] |= 1u << (kw_words[i].s[0] - 'a');
-        s->last_mask[n] |= 1u << (kw_words[i].s[n - 1] - 'a');
+        s->last_mask[n][kw_words[i].s[0] - 'a'] |= 1u << (kw_words[i].s[n - 1] - 'a');
     }
     first_letters(past_words, s->past_mask);
     first_letters(future_words, s->future_mask);

@@ -324,7 +324,10 @@ typedef struct vocab {
 
 struct fl_number_state {
     vocab tab[VOCAB_SIZE];
-    uint16_t anchor_len[26]; /* bit n: some anchor word of n letters starts with 'a' + i */
+    /* anchor_len[f][l] bit n: some anchor word of n letters starts with
+     * 'a' + f and ends with 'a' + l (1.3 KB: the scanner asks it of every
+     * word, and it rejects nearly all before the vocabulary is hashed) */
+    uint16_t anchor_len[26][26];
     fl_re *cue;              /* money context before a bare amount with a magnitude */
     fl_re *strong_cue;       /* ... and before one without ("valued at 800,000") */
     uint64_t qual_last[256]; /* bit i: quals_before[i] ends with this (lowercase) byte */
@@ -359,8 +362,12 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
     size_t n = strlen(w);
     if (n >= sizeof st->tab[0].w)
         return -1;
-    if ((flags & V_ANCHOR) && is_alpha(UC(w, 0)) && n < 16)
-        st->anchor_len[lower(UC(w, 0)) - 'a'] |= (uint16_t)(1u << n);
+    if ((flags & V_ANCHOR) && is_alpha(UC(w, 0)) && n < 16) {
+        int f = lower(UC(w, 0)) - 'a', l = lower(UC(w, n - 1));
+        for (int k = 0; k < 26; k++) /* a last byte that is not a letter: any */
+            if (!is_alpha(l) || k == l - 'a')
+                st->anchor_len[f][k] |= (uint16_t)(1u << n);
+    }
     uint32_t h = hash_word(w, n) & (VOCAB_SIZE - 1);
     for (unsigned probes = 0; probes < VOCAB_SIZE; probes++, h = (h + 1) & (VOCAB_SIZE - 1)) {
         vocab *v = &st->tab[h];
@@ -2018,7 +2025,8 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         if (is_alpha(c)) {
             size_t e = fl_bits_next_clear(bm->letter, len, i + 1);
             /* the cheap test for "a"/"an" before the vocabulary is hashed */
-            if (e - i <= 9 && (st->anchor_len[lower(c) - 'a'] >> (e - i) & 1) &&
+            if (e - i <= 9 &&
+                (st->anchor_len[lower(c) - 'a'][lower(UC(s, e - 1)) - 'a'] >> (e - i) & 1) &&
                 worth_trying(&sc, i, e) && vocab_has(&sc, i, e, V_ANCHOR)) {
                 int r = try_at(&sc, i, &next);
                 if (r < 0)
