@@ -157,6 +157,28 @@ local function classify(w)
     return base .. "z", z == "s" and "british" or "american", "British/American"
 end
 
+-- classify() remembered per word: the candidate words of a corpus are few
+-- and repeat ("otherwise", "rise", "per").  The memory is dropped when it
+-- holds MEMO_LIMIT words, which keeps it bounded on any corpus.
+local MEMO_LIMIT = 5000
+local memo, memo_n = {}, 0
+local function classify_memo(w)
+    local c = memo[w]
+    if c == nil then
+        local family, variant, kind = classify(w)
+        c = family and { family, variant, kind } or false
+        if memo_n >= MEMO_LIMIT then
+            memo, memo_n = {}, 0
+        end
+        memo[w] = c
+        memo_n = memo_n + 1
+    end
+    if c then
+        return c[1], c[2], c[3]
+    end
+    return nil
+end
+
 local COMPUTING = {}
 for _, w in ipairs({ "computer", "software", "coding", "programmer", "programming", "algorithm",
     "app", "apps", "hacker", "code", "developer", "microsoft", "linux", "windows" }) do
@@ -194,6 +216,43 @@ do
     CANDIDATES = factlint.util.wordset(list)
 end
 
+-- Whether byte b is white space (what %s matches).
+local function is_space(b)
+    return b == 32 or (b ~= nil and b >= 9 and b <= 13)
+end
+
+-- Whether the article holds two spellings of one family anywhere: a
+-- necessary condition for a finding, worked out in one pass over the whole
+-- text.  Paragraphs are whole lines, so the text has the same words as its
+-- paragraphs; boilerplate, names and the "license" determiner test are left to
+-- check, which only ever drops words (and a "per" ending a paragraph before a
+-- "cent" starting the next only adds one here), so almost every article is
+-- done after this one scan.
+local function may_vary(text)
+    local seen = {} -- family -> the first variant found
+    for _, e, w in CANDIDATES:gmatch(text) do
+        local lookup = w
+        if w == "per" then
+            -- "per cent": most "per"s are followed by one space and another
+            -- word, told apart without a pattern
+            local b1, b2 = text:byte(e + 1, e + 2)
+            if is_space(b1) and (b2 == 99 or is_space(b2)) and text:find("^%s+cent%f[%A]", e + 1) then
+                lookup = "per cent"
+            end
+        end
+        local fam, var = classify_memo(lookup)
+        if fam then
+            local first = seen[fam]
+            if not first then
+                seen[fam] = var
+            elseif first ~= var then
+                return true
+            end
+        end
+    end
+    return false
+end
+
 return factlint.rule {
     id = "spelling.variant",
     summary = "The same word is spelled two ways in one article",
@@ -203,6 +262,9 @@ return factlint.rule {
     url = "docs/rules/spelling.variant.md",
     messages = MESSAGES,
     check = function(article, report)
+        if not may_vary(article:text()) then
+            return
+        end
         local families = {}  -- family -> { variant -> {count, first = {offset, word, line}} }
         local order = {}
         local computing = false
@@ -236,7 +298,7 @@ return factlint.rule {
                         end
                     end
                     if not proper then
-                        local fam, var, kind = classify(lookup)
+                        local fam, var, kind = classify_memo(lookup)
                         if fam == "license" and var == "american" and not DETERMINERS[prev_word or ""] then
                             fam = nil
                         end
