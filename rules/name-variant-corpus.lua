@@ -236,6 +236,9 @@ return factlint.rule {
     },
     key = name_key,
     check = function(_, facts, report, options)
+        if #facts < 2 then
+            return -- one name, one spelling
+        end
         -- the spellings (full names as written) in order of first use; key()
         -- gave these facts a key, so their full names are ones to compare
         local fulls, spellings, order = {}, {}, {}
