@@ -81,6 +81,72 @@ local function office_of(title)
     return nil
 end
 
+-- Titles seen before and their office (false for none): titles repeat
+-- across articles, and office_of normalises and splits each one.
+local office_memo, memo_size = {}, 0
+local function office_of_title(title)
+    local office = office_memo[title]
+    if office == nil then
+        office = office_of(title) or false
+        if memo_size >= 10000 then
+            office_memo, memo_size = {}, 0
+        end
+        office_memo[title] = office
+        memo_size = memo_size + 1
+    end
+    return office
+end
+
+-- The reference's holders by office and normalised name (or variant), each
+-- list in the reference's order: built once per reference table, instead
+-- of normalising every holder's names for every person named with a title.
+local holders_ref, holders_by = nil, nil
+local function holders_named(ref, office, name)
+    if holders_ref ~= ref then
+        holders_ref, holders_by = ref, {}
+        for _, o in ipairs(ref.offices) do
+            local by_name = holders_by[o.office]
+            if not by_name then
+                by_name = {}
+                holders_by[o.office] = by_name
+            end
+            for _, h in ipairs(o.holders) do
+                local names = { [util.normalise(h.name)] = true }
+                for _, v in ipairs(h.variants or {}) do
+                    names[util.normalise(v)] = true
+                end
+                for n in pairs(names) do
+                    local list = by_name[n]
+                    if not list then
+                        list = {}
+                        by_name[n] = list
+                    end
+                    list[#list + 1] = h
+                end
+            end
+        end
+    end
+    local by_name = holders_by[office]
+    return by_name and by_name[name] or {}
+end
+
+-- A past-tense verb, or the end of one, that ends a word.
+local PAST_END = factlint.re("(?:ed|" .. (function()
+    local words = {}
+    for w in pairs(PAST) do
+        if w ~= "was" and w ~= "were" and w ~= "had" then
+            words[#words + 1] = w
+        end
+    end
+    table.sort(words)
+    return table.concat(words, "|")
+end)() .. ")$")
+
+-- The last four words ([%a']+ after lowering) of a text: the first match,
+-- starting at a word, of up to four words followed only by other bytes.
+local LAST_WORDS = factlint.re("(?<![a-z'])([a-z']+)(?:[^a-z']+([a-z']+))?(?:[^a-z']+([a-z']+))?"
+    .. "(?:[^a-z']+([a-z']+))?[^a-z']*$")
+
 return factlint.rule {
     id = "date.dateline-conflict",
     summary = "Content contradicts the dateline (past events after it, officeholders out of office)",
@@ -95,12 +161,20 @@ return factlint.rule {
         if not dateline or #dateline < 10 then
             return
         end
-        local sentences = {}
-        for s in article:sentences() do
-            sentences[s.index] = s
+        local dateline_part = { day = dateline:sub(1, 10), month = dateline:sub(1, 7),
+                                year = dateline:sub(1, 4) }
+        local sentences -- index -> sentence, read when first needed
+        local function sentence(index)
+            if not sentences then
+                sentences = {}
+                for s in article:sentences() do
+                    sentences[s.index] = s
+                end
+            end
+            return sentences[index]
         end
         local function sentence_words(index)
-            local s = sentences[index]
+            local s = sentence(index)
             local out = {}
             if s then
                 for w in article:text(s.offset, s.length):gmatch("[%a']+") do
@@ -110,121 +184,156 @@ return factlint.rule {
             end
             return out
         end
-        local years_in = {} -- sentence -> list of years of absolute dates
-        -- 1. past-tense sentences with a date after the dateline
-        for f in article:facts("date") do
-            if not f.relative and f.value and f.precision and not article:is_boilerplate(f.offset) then
-                local y = util.date(f.value)
-                if y and y.year > 0 then
-                    local list = years_in[f.sentence] or {}
-                    list[#list + 1] = y.year
-                    years_in[f.sentence] = list
+        -- Whether the words right before a date may hold a past-tense verb,
+        -- from the 80 bytes before it rather than its sentence: the verb is
+        -- one of the last three words before the date, and when those bytes
+        -- hold four words the last three are whole (the sentence may start
+        -- inside them: a word cut by it still ends like the whole word).
+        local function may_be_past(offset)
+            local from = math.max(0, offset - 80)
+            -- (bytes of a character cut at the start are not letters: dropped)
+            local window = article:text(from, offset - from):lower():gsub("^[\128-\191]+", "")
+            local words = { LAST_WORDS:match(window) }
+            while #words > 0 and not words[#words] do
+                words[#words] = nil -- (no match, or fewer than four words)
+            end
+            if #words < 4 and from > 0 then
+                return true -- too few words: look at the sentence
+            end
+            for k = math.max(1, #words - 2), #words do
+                if PAST_END:test(words[k]) then
+                    return true
                 end
-                local p = f.precision
-                if (p == "day" or p == "month" or p == "year")
-                    and iso_part(f.value, p) > iso_part(dateline, p) then
-                    local past, future = false, false
+            end
+            return false
+        end
+        -- 1. past-tense sentences with a date after the dateline (cheapest
+        -- tests first: the date, then the words right before it, and only
+        -- for a past tense there whether the sentence looks forward)
+        for f in article:facts("date") do
+            local p, value = f.precision, f.value
+            local after = (p == "day" or p == "month" or p == "year") and value
+            -- (a value is not earlier than its part at a precision: compare
+            -- the whole value first, without cutting it)
+            if after and value > dateline_part[p] and iso_part(value, p) > dateline_part[p]
+                and not f.relative and not article:is_boilerplate(f.offset) then
+                local past, future = false, false
+                -- a past-tense verb right before the date: "closed on", "was
+                -- signed on", "took place in"
+                local offset = f.offset
+                local s = may_be_past(offset) and sentence(f.sentence)
+                if s and offset > s.offset then
+                    local before = {}
+                    local w1, w2, w3, w4 = LAST_WORDS:match(article:text(s.offset, offset - s.offset):lower())
+                    for _, w in ipairs({ w1 or false, w2 or false, w3 or false, w4 or false }) do
+                        if w then
+                            before[#before + 1] = w
+                        end
+                    end
+                    local i = #before
+                    if before[i] == "on" or before[i] == "in" or before[i] == "at" then
+                        i = i - 1
+                    end
+                    if before[i] == "place" then
+                        i = i - 1 -- "took place on"
+                    end
+                    local w = before[i]
+                    if w and PAST[w] and w ~= "was" and w ~= "were" and w ~= "had" then
+                        past = true
+                    elseif w and w:find("ed$") and (before[i - 1] == "was" or before[i - 1] == "were") then
+                        past = true
+                    end
+                end
+                if past then
                     for _, w in ipairs(sentence_words(f.sentence)) do
                         if FUTURE[w] or w:find("'ll$") then
                             future = true
                         end
                     end
                     -- "was to be delivered", "to be completed", "no later than", "up to"
-                    local st = sentences[f.sentence]
-                    if st then
-                        local low = article:text(st.offset, st.length):lower()
+                    if s then
+                        local low = article:text(s.offset, s.length):lower()
                         if low:find("to be%s") or low:find("w[ae][sr]e? to%s") or low:find("later than")
                             or low:find("up to%s") or low:find("tenders?") then
                             future = true
                         end
                     end
-                    -- a past-tense verb right before the date: "closed on", "was
-                    -- signed on", "took place in"
-                    local s = sentences[f.sentence]
-                    if s and f.offset > s.offset then
-                        local before = {}
-                        for w in article:text(s.offset, f.offset - s.offset):lower():gmatch("[%a']+") do
-                            before[#before + 1] = w
-                        end
-                        local i = #before
-                        if before[i] == "on" or before[i] == "in" or before[i] == "at" then
-                            i = i - 1
-                        end
-                        if before[i] == "place" then
-                            i = i - 1 -- "took place on"
-                        end
-                        local w = before[i]
-                        if w and PAST[w] and w ~= "was" and w ~= "were" and w ~= "had" then
-                            past = true
-                        elseif w and w:find("ed$") and (before[i - 1] == "was" or before[i - 1] == "were") then
-                            past = true
-                        end
-                    end
                     -- the word right before the date
-                    local lead = article:text(math.max(0, f.offset - 12), math.min(12, f.offset))
+                    local lead = article:text(math.max(0, offset - 12), math.min(12, offset))
                     local prev = lead:lower():match("(%a+)%s*$")
                     if prev and FUTURE[prev] then
                         future = true
                     end
-                    if past and not future then
-                        report {
-                            messageId = "futureInPast",
-                            data = { text = f.text, dateline = dateline },
-                            fact = f,
-                        }
-                    end
+                end
+                if past and not future then
+                    report {
+                        messageId = "futureInPast",
+                        data = { text = f.text, dateline = dateline },
+                        fact = f,
+                    }
                 end
             end
         end
-        -- 2. officeholders named with an office they did not hold on the dateline
-        local text_len = #article:text()
-        local ref = factlint.reference("officeholders")
-        if not ref or not ref.offices then
-            return
+        -- sentence -> list of years of absolute dates, read when first needed
+        local years_in
+        local function years_of(index)
+            if not years_in then
+                years_in = {}
+                for f in article:facts("date") do
+                    if not f.relative and f.value and f.precision and not article:is_boilerplate(f.offset) then
+                        local y = util.date(f.value)
+                        if y and y.year > 0 then
+                            local list = years_in[f.sentence] or {}
+                            list[#list + 1] = y.year
+                            years_in[f.sentence] = list
+                        end
+                    end
+                end
+            end
+            return years_in[index] or {}
         end
+        -- 2. officeholders named with an office they did not hold on the dateline
+        local ref, text_len
         for f in article:facts("person") do
-            local office = f.title and office_of(f.title)
+            local title = f.title
+            local office = title and office_of_title(title)
             if office and f.name and not article:is_boilerplate(f.offset) then
-                local name = util.normalise(f.name)
-                local lead = article:text(math.max(0, f.offset - 40), math.min(40, f.offset))
-                    .. article:text(f.offset, math.min(f.length + 8, text_len - f.offset))
-                local lower = lead:lower()
-                local marked = lower:find("former") or lower:find("%f[%a]ex%-") or lower:find("%f[%a]then")
-                    or lower:find("%f[%a]late%f[%A]") or lower:find("%-elect") or lower:find("incoming")
-                    or lower:find("future")
+                if ref == nil then
+                    ref = factlint.reference("officeholders") or false
+                    if not ref or not ref.offices then
+                        return
+                    end
+                    text_len = #article:text()
+                end
+                -- the holders of that office by that name (none: nothing to report)
+                local holders = holders_named(ref, office, util.normalise(f.name))
+                local marked = true
+                if #holders > 0 then
+                    local lead = article:text(math.max(0, f.offset - 40), math.min(40, f.offset))
+                        .. article:text(f.offset, math.min(f.length + 8, text_len - f.offset))
+                    local lower = lead:lower()
+                    marked = lower:find("former") or lower:find("%f[%a]ex%-") or lower:find("%f[%a]then")
+                        or lower:find("%f[%a]late%f[%A]") or lower:find("%-elect") or lower:find("incoming")
+                        or lower:find("future")
+                end
                 if not marked then
                     local matched, in_office, best = false, false, nil
-                    for _, o in ipairs(ref.offices) do
-                        if o.office == office then
-                            for _, h in ipairs(o.holders) do
-                                local hit = util.normalise(h.name) == name
-                                if not hit and h.variants then
-                                    for _, v in ipairs(h.variants) do
-                                        if util.normalise(v) == name then
-                                            hit = true
-                                            break
-                                        end
-                                    end
+                    for _, h in ipairs(holders) do
+                        matched = true
+                        local finish = h["end"]
+                        if h.start <= dateline and (not finish or dateline < finish) then
+                            in_office = true
+                        else
+                            -- the sentence may be about a year of the term
+                            for _, y in ipairs(years_of(f.sentence)) do
+                                local ys = string.format("%04d", y)
+                                if ys >= h.start:sub(1, 4)
+                                    and (not finish or ys <= finish:sub(1, 4)) then
+                                    in_office = true
                                 end
-                                if hit then
-                                    matched = true
-                                    local finish = h["end"]
-                                    if h.start <= dateline and (not finish or dateline < finish) then
-                                        in_office = true
-                                    else
-                                        -- the sentence may be about a year of the term
-                                        for _, y in ipairs(years_in[f.sentence] or {}) do
-                                            local ys = string.format("%04d", y)
-                                            if ys >= h.start:sub(1, 4)
-                                                and (not finish or ys <= finish:sub(1, 4)) then
-                                                in_office = true
-                                            end
-                                        end
-                                        if not best then
-                                            best = h
-                                        end
-                                    end
-                                end
+                            end
+                            if not best then
+                                best = h
                             end
                         end
                     end
