@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /*
  * Two readers share one field handler (take_field):
  *
@@ -229,6 +233,22 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
     char *o = out;
     for (;;) {
         const char *run = p;
+#if defined(__SSE2__)
+        /* sixteen bytes at a time to the first below 0x20, '"' or '\\' (an
+         * unsigned c < 0x20 is the signed (c ^ 0x80) < (0x20 ^ 0x80)) */
+        for (; end - p >= 16; p += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)p);
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                     _mm_cmplt_epi8(_mm_xor_si128(v, _mm_set1_epi8((char)0x80)),
+                                                    _mm_set1_epi8((char)(0x20 ^ 0x80))));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits) {
+                p += __builtin_ctz(bits);
+                goto stop;
+            }
+        }
+#endif
         /* eight bytes at a time while none is below 0x20, '"' or '\\' */
         while (end - p >= 8) {
             uint64_t w;
@@ -242,6 +262,9 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         }
         while (p < end && !str_stop[(unsigned char)*p])
             p++;
+#if defined(__SSE2__)
+    stop:
+#endif
         if (out) {
             memcpy(o, run, (size_t)(p - run));
             o += p - run;
