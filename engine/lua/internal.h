@@ -108,6 +108,7 @@ typedef struct fl_call {
     int options_ref;  /* LUA_NOREF: the rule's configured options */
     void *article_ud; /* the article handle pushed for this call (check_article's fast path) */
     int handles_ref;  /* registry ref of this call's fact handles by index; 0 = none yet */
+    int text_ref;     /* registry ref of the article's whole text as a Lua string; 0 = none yet */
 } fl_call;
 
 struct fl_rule_state {

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct l_article {
@@ -123,11 +124,21 @@ static int a_meta(lua_State *L)
  *
  * The article text, or the bytes [offset, offset+length) of it; offsets are
  * 0-based byte offsets as in facts and spans.  A range outside the text is an
- * error.
+ * error.  The whole text is made into a string once per call, however often
+ * it is asked for; `article.length` is its length without making it.
  */
 static int a_text(lua_State *L)
 {
     const fl_article *a = check_article(L, 1);
+    if (lua_gettop(L) == 1) {
+        fl_call *call = fl_lua_state(L)->call;
+        if (!call->text_ref) {
+            lua_pushlstring(L, a->text, a->text_len);
+            call->text_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        }
+        lua_rawgeti(L, LUA_REGISTRYINDEX, call->text_ref);
+        return 1;
+    }
     lua_Integer off = luaL_optinteger(L, 2, 0);
     lua_Integer len = luaL_optinteger(L, 3, (lua_Integer)a->text_len - off);
     if (off < 0 || len < 0 || (size_t)off > a->text_len || (size_t)len > a->text_len - (size_t)off)
@@ -213,6 +224,48 @@ static int a_sentences(lua_State *L)
     lua_settop(L, 1);
     lua_pushinteger(L, 0);
     lua_pushcclosure(L, sent_iter, 2);
+    return 1;
+}
+
+/***
+ * article:sentence(index) -> offset, length, paragraph | nil
+ *
+ * Sentence `index` (1-based, as `fact.sentence`) without a table: its byte
+ * offset and length and its 1-based paragraph; nil when there is no such
+ * sentence.  `local o, n = article:sentence(f.sentence)` then
+ * `article:text(o, n)` reads a fact's sentence.
+ */
+static int a_sentence(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || (size_t)i > a->n_sentences) {
+        lua_pushnil(L);
+        return 1;
+    }
+    const fl_sentence *s = &a->sentences[i - 1];
+    lua_pushinteger(L, (lua_Integer)s->offset);
+    lua_pushinteger(L, (lua_Integer)s->length);
+    lua_pushinteger(L, (lua_Integer)s->paragraph + 1);
+    return 3;
+}
+
+/***
+ * article:sentence_at(offset) -> index | nil
+ *
+ * The 1-based index of the sentence holding byte `offset`, nil when the
+ * offset is in no sentence (between sentences, or outside the text).
+ */
+static int a_sentence_at(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    lua_Integer off = luaL_checkinteger(L, 2);
+    size_t i =
+        off < 0 || (size_t)off > a->text_len ? SIZE_MAX : fl_article_sentence_at(a, (size_t)off);
+    if (i == SIZE_MAX)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, (lua_Integer)i + 1);
     return 1;
 }
 
@@ -324,6 +377,8 @@ static const luaL_Reg article_methods[] = {
     {"text", a_text},
     {"paragraphs", a_paragraphs},
     {"sentences", a_sentences},
+    {"sentence", a_sentence},
+    {"sentence_at", a_sentence_at},
     {"is_boilerplate", a_is_boilerplate},
     {"locate", a_locate},
     {"facts", a_facts},
@@ -333,14 +388,14 @@ static const luaL_Reg article_methods[] = {
 
 /***
  * article.id, article.title, article.path, article.source, article.format, article.dateline,
- * article.dateline_source
+ * article.dateline_source, article.length
  *
  * Fields of the article being checked: its id (the JSONL "id", else the
  * path), title and source (nil when unknown), input path, format ("txt",
  * "md", "html", "jsonl"), dateline as an ISO date (nil when it has none) and
  * where the dateline came from ("front-matter", "jsonl", "html-meta", "text",
- * "cli").  The handle is borrowed: using it after check returned raises
- * "article handle used after its check returned".
+ * "cli"), and the text's length in bytes.  The handle is borrowed: using it after check returned
+ * raises "article handle used after its check returned".
  */
 static int a_index(lua_State *L)
 {
@@ -362,6 +417,8 @@ static int a_index(lua_State *L)
         push_opt_string(L, a->source);
     else if (!strcmp(k, "format"))
         lua_pushstring(L, fl_format_name(a->format));
+    else if (!strcmp(k, "length"))
+        lua_pushinteger(L, (lua_Integer)a->text_len);
     else if (!strcmp(k, "dateline") || !strcmp(k, "dateline_source")) {
         if (a->dateline.precision == FL_PREC_NONE) {
             lua_pushnil(L);

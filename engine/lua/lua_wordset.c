@@ -286,6 +286,50 @@ static int ws_gmatch(lua_State *L)
 }
 
 /***
+ * wordset:find(s [, init [, last]]) -> first, last, word | nil
+ *
+ * The first word of s[init..last] (1-based and inclusive, as string.sub
+ * takes them; default the whole string) whose lowercase form is in the set,
+ * as gmatch would find it in `s:sub(init, last)` (a word cut by either end of
+ * the range is only its part inside), with its positions in s and the word
+ * lowercased; nil when there is none.  No substring is made, so testing a
+ * window of a long text costs only the window.
+ */
+static int ws_find(lua_State *L)
+{
+    l_wordset *w = luaL_checkudata(L, 1, FL_META_WORDSET);
+    size_t n;
+    const char *s = luaL_checklstring(L, 2, &n);
+    lua_Integer i = luaL_optinteger(L, 3, 1), j = luaL_optinteger(L, 4, -1);
+    /* string.sub's rules for negative and out-of-range bounds */
+    if (i < 0)
+        i = (lua_Integer)n + i + 1 > 0 ? (lua_Integer)n + i + 1 : 1;
+    else if (i == 0)
+        i = 1;
+    if (j < 0)
+        j = (lua_Integer)n + j + 1;
+    else if (j > (lua_Integer)n)
+        j = (lua_Integer)n;
+    if (i > j) {
+        lua_pushnil(L);
+        return 1;
+    }
+    size_t base = (size_t)i - 1, len = (size_t)(j - i + 1), pos = 0, first, last;
+    char low[WORD_MAX];
+    while (next_word(s + base, len, &pos, &first, &last)) {
+        size_t wl = last - first;
+        if (wl <= WORD_MAX && set_matches(w, low, lower_into(low, s + base + first, wl))) {
+            lua_pushinteger(L, (lua_Integer)(base + first) + 1);
+            lua_pushinteger(L, (lua_Integer)(base + last));
+            lua_pushlstring(L, low, wl);
+            return 3;
+        }
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
+/***
  * wordset.__len
  *
  * `#set` is the number of distinct words in the set.
@@ -300,6 +344,7 @@ static int ws_len(lua_State *L)
 static const luaL_Reg ws_methods[] = {
     {"has", ws_has},
     {"gmatch", ws_gmatch},
+    {"find", ws_find},
     {NULL, NULL},
 };
 

@@ -784,7 +784,9 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
     bool ok = fl_sandbox_call(st->sb, st->w->rs->budget, body, call, &fail);
     if (call->handles_ref > 0 && st->sb)
         luaL_unref(st->sb->L, LUA_REGISTRYINDEX, call->handles_ref);
-    call->handles_ref = 0;
+    if (call->text_ref > 0 && st->sb)
+        luaL_unref(st->sb->L, LUA_REGISTRYINDEX, call->text_ref);
+    call->handles_ref = call->text_ref = 0;
     if (st->w->rs->timing) {
         struct timespec t1;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
