@@ -65,7 +65,7 @@ local NOUN_SCAN = factlint.util.wordset(noun_scan)
 -- be read.
 function M.may_have_noun(text, offset)
     local start = offset > 60 and offset - 60 or 0
-    return NOUN_SCAN:gmatch(text:sub(start + 1, offset))() ~= nil
+    return NOUN_SCAN:find(text, start + 1, offset) ~= nil
 end
 
 -- The unit a figure is measured in: the currency of money, the lowercased
