@@ -225,6 +225,8 @@ return factlint.rule {
     tags = { "name", "spelling", "consistency", "name.variant" },
     url = "docs/rules/name.variant-corpus.md",
     needs = { "person", "org" },
+    -- within one article name.variant reports it: only keys met in two articles
+    min_articles = 2,
     messages = MESSAGES,
     options = {
         -- last words shorter than this are compared for case and accents only
