@@ -65,9 +65,11 @@ static bool has(const char *s, size_t n, const char *needle)
 
 static bool any_prefix(const char *s, size_t n, const char *const *list)
 {
-    char first = lower(s[0]);
+    /* a loose test on the first byte (letters either case; it may also let
+     * through a non-letter pair such as 0xC2/0xE2), then the exact one */
+    unsigned char first = (unsigned char)s[0] | 0x20;
     for (size_t i = 0; list[i]; i++)
-        if (lower(list[i][0]) == first && starts_with(s, n, list[i]))
+        if (((unsigned char)list[i][0] | 0x20) == first && starts_with(s, n, list[i]))
             return true;
     return false;
 }
@@ -84,6 +86,10 @@ static bool is_upper_start(const char *s, size_t n)
  * short items, each starting with a capital letter or digit. */
 static bool is_navigation_line(const char *s, size_t n)
 {
+    /* three items need a separator: without a '|' or the lead byte of a '•'
+     * the walk below would stop after the first item */
+    if (!memchr(s, '|', n) && !memchr(s, 0xE2, n))
+        return false;
     size_t items = 0, i = 0;
     while (i <= n) {
         size_t ib = i;
