@@ -182,6 +182,13 @@ bool fl_dateline_parse_date_line(const char *s, size_t n, fl_date *out)
         n--;
     if (n == 0 || n > DATELINE_LINE_MAX)
         return false;
+    /* every form below ends in a four-digit year: a line without a digit
+     * (most of them) is not one, and skips the month and weekday lookups */
+    size_t dig = 0;
+    while (dig < n && !is_digit(s[dig]))
+        dig++;
+    if (dig == n)
+        return false;
     cursor c = {s, n, 0};
     skip_spaces(&c);
     for (size_t i = 0; labels[i]; i++)
