@@ -6,6 +6,8 @@
 #include "lua/internal.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,11 +77,122 @@ static int u_normalise(lua_State *L)
  * capitals = runs of two or more ASCII capitals in s}`.  One pass in C,
  * where doing the same with string patterns reads every byte several times.
  */
+/* Byte classes for the ASCII path of util.words: what normalise and the
+ * form make of each byte. */
+enum { W_SEP = 1, W_UPPER = 2, W_LOWER = 4, W_DIGIT = 8 };
+static unsigned char word_class[128];
+static pthread_once_t word_class_once = PTHREAD_ONCE_INIT;
+
+static void word_classes_init(void)
+{
+    for (int c = 0; c < 128; c++) {
+        /* white space (normalise folds it) and ASCII punctuation (Lua's %p, the
+         * form drops it) both separate words */
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || ispunct(c))
+            word_class[c] = W_SEP;
+        else if (c >= 'A' && c <= 'Z')
+            word_class[c] = W_UPPER;
+        else if (c >= 'a' && c <= 'z')
+            word_class[c] = W_LOWER;
+        else if (c >= '0' && c <= '9')
+            word_class[c] = W_DIGIT;
+    }
+}
+
+static const unsigned char *word_classes(void)
+{
+    pthread_once(&word_class_once, word_classes_init);
+    return word_class;
+}
+
+static bool all_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull)
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* util.words for ASCII text in one pass over s: the form (lowercased words
+ * joined by single spaces) into sc, the figures after it; the same results
+ * as normalising first and then splitting (test: tests/lua/fixtures/util.lua). */
+static int words_ascii(lua_State *L, const char *s, size_t n)
+{
+    const unsigned char *cls = word_classes();
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    /* the form is at most n bytes and the figures at most n more */
+    if (fl_strbuf_grow(sc, 2 * n + 2))
+        return luaL_error(L, "not enough memory");
+    char *form = sc->buf, *figs = sc->buf + n + 1;
+    size_t out = 0, nfig = 0, words = 0, word_start = 0;
+    lua_Integer lettered = 0, capitals = 0;
+    bool in_word = false, letters = false, prev_alpha = false, prev_upper = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i], k = cls[c];
+        /* runs of two or more capitals, counted on the text as given */
+        bool upper = k & W_UPPER;
+        if (upper && prev_upper && !(i >= 2 && (cls[(unsigned char)s[i - 2]] & W_UPPER)))
+            capitals++;
+        prev_upper = upper;
+        if (k & W_SEP) {
+            if (in_word && (cls[(unsigned char)form[word_start]] & W_DIGIT)) {
+                if (nfig)
+                    figs[nfig++] = ' ';
+                memcpy(figs + nfig, form + word_start, out - word_start);
+                nfig += out - word_start;
+            }
+            in_word = false;
+            continue;
+        }
+        if (!in_word) {
+            if (words)
+                form[out++] = ' ';
+            words++;
+            word_start = out;
+            in_word = true;
+            letters = prev_alpha = false;
+        }
+        bool alpha = k & (W_UPPER | W_LOWER);
+        if (alpha && prev_alpha && !letters) {
+            letters = true;
+            lettered++;
+        }
+        prev_alpha = alpha;
+        form[out++] = (char)(upper ? c + 32 : c);
+    }
+    if (in_word && (cls[(unsigned char)form[word_start]] & W_DIGIT)) {
+        if (nfig)
+            figs[nfig++] = ' ';
+        memcpy(figs + nfig, form + word_start, out - word_start);
+        nfig += out - word_start;
+    }
+    lua_pushlstring(L, form, out);
+    lua_pushinteger(L, (lua_Integer)words);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, lettered);
+    lua_setfield(L, -2, "lettered");
+    lua_pushinteger(L, capitals);
+    lua_setfield(L, -2, "capitals");
+    lua_pushlstring(L, figs, nfig);
+    lua_setfield(L, -2, "figures");
+    return 3;
+}
+
 static int u_words(lua_State *L)
 {
-    fl_strbuf *sc = normalise_arg(L, 1); /* validates the argument */
     size_t n;
-    const char *s = lua_tolstring(L, 1, &n);
+    const char *s = luaL_checklstring(L, 1, &n);
+    if (all_ascii(s, n))
+        return words_ascii(L, s, n);
+    fl_strbuf *sc = normalise_arg(L, 1); /* validates the argument */
     lua_Integer capitals = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] >= 'A' && s[i] <= 'Z' && i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z') {
