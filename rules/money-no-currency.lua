@@ -19,6 +19,11 @@ local MESSAGES = {
     example = "an amount with a currency",
 }
 
+-- "106 mln crowns": words of an amount that are magnitudes, not units
+local MAGNITUDES = { m = true, bn = true, mln = true, bln = true, billion = true,
+    million = true, thousand = true, k = true, tn = true, trillion = true, crore = true,
+    lakh = true, b = true, trn = true }
+
 return factlint.rule {
     id = "money.no-currency",
     summary = "An amount has no currency where the article states currencies elsewhere",
@@ -29,63 +34,80 @@ return factlint.rule {
     needs = { "money" },
     messages = MESSAGES,
     check = function(article, report)
+        -- each fact's fields are read once, and only when needed (every read
+        -- is a call into C): amounts are tables { fact =, offset = } that
+        -- keep the other fields read through get
         local with, without = {}, {}
         local currencies, order = {}, {}
         for f in article:facts("money") do
-            if not article:is_boilerplate(f.offset) then
-                if f.currency then
-                    with[#with + 1] = f
-                    if not currencies[f.currency] then
-                        currencies[f.currency] = true
-                        order[#order + 1] = f.currency
+            local currency = f.currency
+            if currency or f.value then
+                local offset = f.offset
+                if not article:is_boilerplate(offset) then
+                    if currency then
+                        with[#with + 1] = { fact = f, offset = offset }
+                        if not currencies[currency] then
+                            currencies[currency] = true
+                            order[#order + 1] = currency
+                        end
+                    else
+                        without[#without + 1] = { fact = f, offset = offset }
                     end
-                elseif f.value then
-                    without[#without + 1] = f
                 end
             end
         end
-        if #with == 0 then
+        if #with == 0 or #without == 0 then
             return
         end
         local list = table.concat(order, ", ")
-        local sentences = {}
-        for s in article:sentences() do
-            sentences[s.index] = s
-        end
+        local sentences
         -- a results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
         -- table's convention, not something the line should repeat
-        local function tabular(f)
-            local s = sentences[f.sentence]
+        local function get(m, field)
+            local v = m[field]
+            if v == nil then
+                v = m.fact[field]
+                m[field] = v
+            end
+            return v
+        end
+        local function tabular(m)
+            if not sentences then
+                sentences = {}
+                for s in article:sentences() do
+                    sentences[s.index] = s
+                end
+            end
+            local s = sentences[get(m, "sentence")]
             if not s then
                 return false
             end
             local text = article:text(s.offset, s.length)
-            local words = 0
-            for _ in text:gmatch("%a+") do
-                words = words + 1
-            end
+            local _, words = text:gsub("%a+", "") -- (counted in C)
             if words < 6 then
                 return true -- a label and figures: "Net loss 753,000"
             end
             return (text:find("%f[%a]vs%f[%A]") or text:find("%f[%a]versus%f[%A]")) and words < 15
         end
         -- "106 mln crowns": a unit word the extractor did not know is still a unit
-        local MAGNITUDES = { m = true, bn = true, mln = true, bln = true, billion = true,
-            million = true, thousand = true, k = true, tn = true, trillion = true, crore = true,
-            lakh = true, b = true, trn = true }
-        local function names_unit(f)
-            for w in f.text:lower():gmatch("%a+") do
-                if not MAGNITUDES[w] then
-                    return true
+        local function names_unit(m)
+            if m.names_unit == nil then
+                m.names_unit = false
+                for w in get(m, "text"):lower():gmatch("%a+") do
+                    if not MAGNITUDES[w] then
+                        m.names_unit = true
+                        break
+                    end
                 end
             end
-            return false
+            return m.names_unit
         end
         -- "15 mln N.Z. Dlrs": a currency the extractor did not join to the amount
-        local text_len = #article:text()
-        local function unit_follows(f)
-            local after = article:text(f.offset + f.length,
-                math.min(24, text_len - f.offset - f.length)):lower()
+        local text_len
+        local function unit_follows(m)
+            text_len = text_len or #article:text()
+            local e = m.offset + get(m, "length")
+            local after = article:text(e, math.min(24, text_len - e)):lower()
             return after:find("^%s*[%a%.]*%s*dlrs") or after:find("^%s*[%a%.]*%s*dollars")
                 or after:find("^%s*[%a%.]*%s*francs") or after:find("^%s*[%a%.]*%s*marks")
                 or after:find("^%s*[%a%.]*%s*crowns") or after:find("^%s*[%a%.]*%s*pesos")
@@ -94,36 +116,40 @@ return factlint.rule {
         end
         -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
         -- carried from an amount earlier in the same sentence
-        local function carried(f)
+        local function carried(m)
+            local sentence = get(m, "sentence")
             for _, g in ipairs(with) do
-                if g.sentence == f.sentence or (#order == 1 and g.paragraph == f.paragraph) then
+                if get(g, "sentence") == sentence
+                    or (#order == 1 and get(g, "paragraph") == get(m, "paragraph")) then
                     return true
                 end
             end
             for _, g in ipairs(without) do
-                if g.sentence == f.sentence and g ~= f and names_unit(g) then
+                if get(g, "sentence") == sentence and g ~= m and names_unit(g) then
                     return true -- "600 mln bolivars ... debt costs of 900 mln"
                 end
             end
             return false
         end
-        for _, f in ipairs(without) do
-            if tabular(f) or carried(f) or names_unit(f) or not f.text:find("%a")
-                or unit_follows(f) then
+        -- (the cheapest tests first: any one of them rules the amount out)
+        for _, m in ipairs(without) do
+            if not get(m, "text"):find("%a") or names_unit(m) or carried(m) or unit_follows(m)
+                or tabular(m) then
                 goto continue
             end
             -- the closest amount with a currency, preferring one before it
             local best, dist = nil, math.huge
             for _, g in ipairs(with) do
-                local d = math.abs(g.offset - f.offset) + (g.offset > f.offset and 1 or 0)
+                local d = math.abs(g.offset - m.offset) + (g.offset > m.offset and 1 or 0)
                 if d < dist then
                     best, dist = g, d
                 end
             end
+            best = best.fact
             report {
                 messageId = "missing",
-                data = { text = f.text, currencies = list, example = best.text, line = best.line },
-                fact = f,
+                data = { text = get(m, "text"), currencies = list, example = best.text, line = best.line },
+                fact = m.fact,
                 related = { { fact = best, message = MESSAGES.example } },
             }
             ::continue::
