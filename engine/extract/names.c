@@ -445,6 +445,13 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     /* a word takes at least two bytes with its gap: one growth per paragraph */
     if (FL_GROW(sc->toks, sc->cap_toks, p->length / 2 + 2))
         return -1;
+    /* the sentence at or after the word, si, and its bounds [cur_s, cur_e)
+     * (SIZE_MAX when none is left): most words need one compare */
+    size_t si = *sentence, cur_s = SIZE_MAX, cur_e = SIZE_MAX;
+    if (si < a->n_sentences) {
+        cur_s = a->sentences[si].offset;
+        cur_e = cur_s + a->sentences[si].length;
+    }
     while (next_word(sc->bm, t, end, &pos, &ws, &we)) {
         tok *k = &sc->toks[sc->nt];
         k->s = ws;
@@ -481,17 +488,23 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         }
     sentences:
         /* sentence starts */
-        while (*sentence < a->n_sentences &&
-               a->sentences[*sentence].offset + a->sentences[*sentence].length <= ws)
-            (*sentence)++;
-        if (*sentence < a->n_sentences && a->sentences[*sentence].offset <= ws &&
-            sent_seen != *sentence) {
-            sent_seen = *sentence;
+        if (ws >= cur_e) {
+            while (si < a->n_sentences && a->sentences[si].offset + a->sentences[si].length <= ws)
+                si++;
+            cur_s = cur_e = SIZE_MAX;
+            if (si < a->n_sentences) {
+                cur_s = a->sentences[si].offset;
+                cur_e = cur_s + a->sentences[si].length;
+            }
+        }
+        if (cur_s <= ws && sent_seen != si) {
+            sent_seen = si;
             k->flags |= T_SENT;
         }
         prev_end = we;
         sc->nt++;
     }
+    *sentence = si;
     return 0;
 }
 
