@@ -185,12 +185,12 @@ return factlint.rule {
             return out
         end
         -- Whether the words right before a date may hold a past-tense verb,
-        -- from the 80 bytes before it rather than its sentence: the verb is
+        -- from the 40 bytes before it rather than its sentence: the verb is
         -- one of the last three words before the date, and when those bytes
         -- hold four words the last three are whole (the sentence may start
         -- inside them: a word cut by it still ends like the whole word).
         local function may_be_past(offset)
-            local from = math.max(0, offset - 80)
+            local from = math.max(0, offset - 40)
             -- (bytes of a character cut at the start are not letters: dropped)
             local window = article:text(from, offset - from):lower():gsub("^[\128-\191]+", "")
             local words = { LAST_WORDS:match(window) }
@@ -303,41 +303,38 @@ return factlint.rule {
                     if not ref or not ref.offices then
                         return
                     end
-                    text_len = #article:text()
                 end
                 -- the holders of that office by that name (none: nothing to report)
                 local holders = holders_named(ref, office, util.normalise(f.name))
-                local marked = true
-                if #holders > 0 then
+                local in_office, best = false, nil
+                for _, h in ipairs(holders) do
+                    local finish = h["end"]
+                    if h.start <= dateline and (not finish or dateline < finish) then
+                        in_office = true
+                    else
+                        -- the sentence may be about a year of the term
+                        for _, y in ipairs(years_of(f.sentence)) do
+                            local ys = string.format("%04d", y)
+                            if ys >= h.start:sub(1, 4)
+                                and (not finish or ys <= finish:sub(1, 4)) then
+                                in_office = true
+                            end
+                        end
+                        if not best then
+                            best = h
+                        end
+                    end
+                end
+                -- out of office: unless the mention is marked as past or future
+                if not in_office and best then
+                    text_len = text_len or #article:text()
                     local lead = article:text(math.max(0, f.offset - 40), math.min(40, f.offset))
                         .. article:text(f.offset, math.min(f.length + 8, text_len - f.offset))
                     local lower = lead:lower()
-                    marked = lower:find("former") or lower:find("%f[%a]ex%-") or lower:find("%f[%a]then")
+                    local marked = lower:find("former") or lower:find("%f[%a]ex%-") or lower:find("%f[%a]then")
                         or lower:find("%f[%a]late%f[%A]") or lower:find("%-elect") or lower:find("incoming")
                         or lower:find("future")
-                end
-                if not marked then
-                    local matched, in_office, best = false, false, nil
-                    for _, h in ipairs(holders) do
-                        matched = true
-                        local finish = h["end"]
-                        if h.start <= dateline and (not finish or dateline < finish) then
-                            in_office = true
-                        else
-                            -- the sentence may be about a year of the term
-                            for _, y in ipairs(years_of(f.sentence)) do
-                                local ys = string.format("%04d", y)
-                                if ys >= h.start:sub(1, 4)
-                                    and (not finish or ys <= finish:sub(1, 4)) then
-                                    in_office = true
-                                end
-                            end
-                            if not best then
-                                best = h
-                            end
-                        end
-                    end
-                    if matched and not in_office and best then
+                    if not marked then
                         report {
                             messageId = "notInOffice",
                             data = { name = f.name, office = office, dateline = dateline,
