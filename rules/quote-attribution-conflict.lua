@@ -118,6 +118,8 @@ return factlint.rule {
     tags = { "quote", "attribution", "consistency" },
     url = "docs/rules/quote.attribution-conflict.md",
     needs = { "quote" },
+    -- two speakers need two quotes: keys of one quote are not checked
+    min_facts = 2,
     messages = MESSAGES,
     options = {
         -- shorter quotes are not compared

@@ -61,6 +61,8 @@ return factlint.rule {
     tags = { "quote", "consistency" },
     url = "docs/rules/quote.drift.md",
     needs = { "quote" },
+    -- a pair needs two quotes: keys of one quote are not checked
+    min_facts = 2,
     messages = MESSAGES,
     options = {
         -- shorter quotes are not compared
