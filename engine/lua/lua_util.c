@@ -63,20 +63,6 @@ static int u_normalise(lua_State *L)
     return 1;
 }
 
-/***
- * factlint.util.words(s) -> string, integer, table
- *
- * The words of s in comparison form, how many there are, and a profile of
- * them.  The form is normalised as by util.normalise, with ASCII punctuation
- * (what Lua's `%p` matches) replaced by spaces and the words joined by
- * single spaces, no space at either end ("The port's 1.1m boxes." ->
- * "the port s 1 1m boxes", 5): two texts with the same words have the same
- * form.  The profile tells prose from tables and legends:
- * `{lettered = words of the form with two adjacent ASCII letters, figures =
- * the words of the form that start with a digit, joined by single spaces,
- * capitals = runs of two or more ASCII capitals in s}`.  One pass in C,
- * where doing the same with string patterns reads every byte several times.
- */
 /* Byte classes for the ASCII path of util.words: what normalise and the
  * form make of each byte. */
 enum { W_SEP = 1, W_UPPER = 2, W_LOWER = 4, W_DIGIT = 8 };
@@ -186,6 +172,20 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
     return 3;
 }
 
+/***
+ * factlint.util.words(s) -> string, integer, table
+ *
+ * The words of s in comparison form, how many there are, and a profile of
+ * them.  The form is normalised as by util.normalise, with ASCII punctuation
+ * (what Lua's `%p` matches) replaced by spaces and the words joined by
+ * single spaces, no space at either end ("The port's 1.1m boxes." ->
+ * "the port s 1 1m boxes", 5): two texts with the same words have the same
+ * form.  The profile tells prose from tables and legends:
+ * `{lettered = words of the form with two adjacent ASCII letters, figures =
+ * the words of the form that start with a digit, joined by single spaces,
+ * capitals = runs of two or more ASCII capitals in s}`.  One pass in C,
+ * where doing the same with string patterns reads every byte several times.
+ */
 static int u_words(lua_State *L)
 {
     size_t n;
