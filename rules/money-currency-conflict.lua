@@ -55,25 +55,67 @@ for w in ([[about above after again against along also among another around beca
     STOP[w] = true
 end
 
--- A word list as find patterns, built once: { {word, pattern}, ... }.
-local function word_patterns(list)
-    local out = {}
-    for i, w in ipairs(list) do
-        out[i] = { w, "%f[%a]" .. w:gsub(" ", "%%s+") .. "%f[%A]" }
+-- The phrases of TOTAL_WORDS as find patterns, built once: { {phrase, pattern}, ... }.
+local PHRASES = {}
+for _, w in ipairs(TOTAL_WORDS) do
+    if w:find(" ", 1, true) then
+        PHRASES[#PHRASES + 1] = { w, "%f[%a]" .. w:gsub(" ", "%%s+") .. "%f[%A]" }
     end
-    return out
 end
-TOTAL_WORDS = word_patterns(TOTAL_WORDS)
-DEAL_WORDS = word_patterns(DEAL_WORDS)
-POOL_WORDS = word_patterns(POOL_WORDS)
 
-local function has_word(lower, list)
-    for _, wp in ipairs(list) do
-        if lower:find(wp[2]) then
-            return wp[1]
+-- What a listed word stands for: its place in DEAL_WORDS, whether it is a
+-- total or pool word, or the last word of a phrase of TOTAL_WORDS.
+local ROLE_OF = {}
+local function role(w)
+    ROLE_OF[w] = ROLE_OF[w] or {}
+    return ROLE_OF[w]
+end
+for i, w in ipairs(DEAL_WORDS) do
+    role(w).deal = role(w).deal or i
+end
+for _, w in ipairs(POOL_WORDS) do
+    role(w).pool = true
+end
+for _, w in ipairs(TOTAL_WORDS) do
+    if w:find(" ", 1, true) then
+        role(w:match("(%a+)$")).phrase = true
+    else
+        role(w).total = true
+    end
+end
+local LISTED_WORDS = {}
+for w in pairs(ROLE_OF) do
+    LISTED_WORDS[#LISTED_WORDS + 1] = w
+end
+local LISTED = util.wordset(LISTED_WORDS)
+
+-- Whether a lowercased sentence has a total word and a pool word, and the
+-- first word of DEAL_WORDS (in list order) it has.  A listed word counts
+-- where a letter does not touch it on either side ("deal" in "mega-deal"
+-- too): with hyphens made spaces, those are the words the wordset finds.
+-- A phrase ("so far", any white space between its words) is looked for
+-- only when its last word is there.
+local function listed_words(lower)
+    local scan = lower:find("-", 1, true) and lower:gsub("%-", " ") or lower
+    local deal, total, pool, phrase
+    for _, _, w in LISTED:gmatch(scan) do
+        local r = ROLE_OF[w]
+        if r.deal and (not deal or r.deal < deal) then
+            deal = r.deal
+        end
+        total = total or r.total
+        pool = pool or r.pool
+        phrase = phrase or r.phrase
+    end
+    if pool and not total and phrase then
+        for _, wp in ipairs(PHRASES) do
+            if lower:find(wp[2]) then
+                total = true
+                break
+            end
         end
     end
-    return nil
+    return (total and pool) or false, deal and DEAL_WORDS[deal]
 end
 
 local function content_words(lower)
@@ -198,20 +240,17 @@ return factlint.rule {
         if distinct < 2 then
             return
         end
-        local sentences = {}
-        for s in article:sentences() do
-            sentences[s.index] = s
-        end
         -- what the checks need of a sentence, worked out once per sentence
         local sentence_info = {}
         local function info_of(f)
-            local info = sentence_info[f.sentence]
+            local index = f.sentence
+            local info = sentence_info[index]
             if not info then
-                local s = sentences[f.sentence]
-                local text = s and article:text(s.offset, s.length):lower() or ""
-                info = { text = text, total = has_word(text, TOTAL_WORDS) ~= nil
-                    and has_word(text, POOL_WORDS) ~= nil, noun = has_word(text, DEAL_WORDS) }
-                sentence_info[f.sentence] = info
+                local o, n = article:sentence(index)
+                local text = o and article:text(o, n):lower() or ""
+                local total, noun = listed_words(text)
+                info = { text = text, total = total, noun = noun }
+                sentence_info[index] = info
             end
             return info
         end
