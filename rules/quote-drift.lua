@@ -22,22 +22,46 @@ local TITLES = {
     minister = true, prime = true, chancellor = true, the = true,
 }
 
-local function words(text)
+-- The words of util.words' form (normalised, ASCII punctuation made spaces).
+local function split(form)
     local out = {}
-    for w in util.normalise(text):gsub("[%p]", " "):gmatch("%S+") do
+    for w in form:gmatch("%S+") do
         out[#out + 1] = w
     end
     return out
 end
 
+local TITLE_LIST = {}
+for w in pairs(TITLES) do
+    TITLE_LIST[#TITLE_LIST + 1] = w
+end
+local TITLE_SET = util.wordset(TITLE_LIST)
+
+-- Speaker keys by name, worked out once per distinct name (a bounded cache).
+local key_of, cached = {}, 0
+
 local function speaker_key(name)
-    local out = {}
-    for _, w in ipairs(words(name)) do
-        if not TITLES[w] then
-            out[#out + 1] = w
-        end
+    local k = key_of[name]
+    if k then
+        return k
     end
-    return table.concat(out, " ")
+    k = util.words(name)
+    -- a title is a word of letters between spaces of the form, so the
+    -- wordset finds it; without one the form is the key
+    if TITLE_SET:find(k) then
+        local out = {}
+        for w in k:gmatch("%S+") do
+            if not TITLES[w] then
+                out[#out + 1] = w
+            end
+        end
+        k = table.concat(out, " ")
+    end
+    if cached >= 20000 then
+        key_of, cached = {}, 0
+    end
+    key_of[name], cached = k, cached + 1
+    return k
 end
 
 -- The differing middle of two word lists: a's words, b's words.
@@ -71,20 +95,28 @@ return factlint.rule {
         similarity = 0.8,
     },
     key = function(f)
-        if f.partial or not f.speaker or f.attribution == "pronoun" or f.attribution == "carried" then
+        if f.partial then
             return nil
         end
-        local k = speaker_key(f.speaker)
+        local speaker = f.speaker
+        if not speaker then
+            return nil
+        end
+        local attribution = f.attribution
+        if attribution == "pronoun" or attribution == "carried" then
+            return nil
+        end
+        local k = speaker_key(speaker)
         return k ~= "" and k or nil
     end,
     check = function(_, facts, report, options)
         local ids, next_id = {}, 0
         local quotes, seen = {}, {}
         for _, f in ipairs(facts) do
-            local list = words(f.text)
-            local joined = table.concat(list, " ")
-            if #list >= options.min_words and not seen[joined] then
+            local joined, n = util.words(f.text)
+            if n >= options.min_words and not seen[joined] then
                 seen[joined] = true
+                local list = split(joined)
                 local cps = {}
                 for i, w in ipairs(list) do
                     local id = ids[w]
@@ -95,7 +127,7 @@ return factlint.rule {
                     end
                     cps[i] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
                 end
-                quotes[#quotes + 1] = { f = f, list = list, n = #list, joined = " " .. joined .. " ",
+                quotes[#quotes + 1] = { f = f, list = list, n = n, joined = " " .. joined .. " ",
                                         code = utf8.char(table.unpack(cps)) }
             end
         end
