@@ -303,148 +303,6 @@ static int a_locate(lua_State *L)
     return 2;
 }
 
-static int facts_iter(lua_State *L)
-{
-    check_article(L, lua_upvalueindex(1));
-    fl_rule_state *st = fl_lua_state(L);
-    const fl_facts *fs = st->call->facts;
-    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
-    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
-    while ((size_t)i < fs->n && kind >= 0 && (int)fs->items[i].kind != kind)
-        i++;
-    if ((size_t)i >= fs->n)
-        return 0;
-    lua_pushinteger(L, i + 1);
-    lua_replace(L, lua_upvalueindex(3));
-    /* one handle per fact and call, however often the rule walks the facts */
-    fl_call *call = st->call;
-    if (!call->handles_ref) {
-        lua_createtable(L, (int)fs->n, 0);
-        call->handles_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, call->handles_ref);
-    if (lua_rawgeti(L, -1, i + 1) == LUA_TNIL) {
-        lua_pop(L, 1);
-        fl_lua_push_fact(L, st, &fs->items[i], fs, NULL);
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, -3, i + 1);
-    }
-    lua_remove(L, -2);
-    return 1;
-}
-
-/***
- * article:facts([kind]) -> iterator
- *
- * `for f in article:facts("money") do ... end` yields the article's facts of
- * one kind ("quote", "money", "quantity", "percent", "duration", "date",
- * "person", "org", "place"), or of every kind when kind is nil, in document
- * order.  Each is a read-only fact handle; within one call a fact has one
- * handle, so walking the facts twice yields the same objects (usable as
- * table keys).
- */
-static int a_facts(lua_State *L)
-{
-    check_article(L, 1);
-    int kind = kind_arg(L, 2);
-    lua_settop(L, 1);
-    lua_pushinteger(L, kind);
-    lua_pushinteger(L, 0);
-    lua_pushcclosure(L, facts_iter, 3);
-    return 1;
-}
-
-/***
- * article:fact_count([kind]) -> integer
- *
- * How many facts of that kind (every kind when nil) the article has.
- */
-static int a_fact_count(lua_State *L)
-{
-    check_article(L, 1);
-    int kind = kind_arg(L, 2);
-    const fl_facts *fs = fl_lua_state(L)->call->facts;
-    lua_Integer n = 0;
-    for (size_t i = 0; i < fs->n; i++)
-        if (kind < 0 || (int)fs->items[i].kind == kind)
-            n++;
-    lua_pushinteger(L, n);
-    return 1;
-}
-
-static const luaL_Reg article_methods[] = {
-    {"meta", a_meta},
-    {"text", a_text},
-    {"paragraphs", a_paragraphs},
-    {"sentences", a_sentences},
-    {"sentence", a_sentence},
-    {"sentence_at", a_sentence_at},
-    {"is_boilerplate", a_is_boilerplate},
-    {"locate", a_locate},
-    {"facts", a_facts},
-    {"fact_count", a_fact_count},
-    {NULL, NULL},
-};
-
-/***
- * article.id, article.title, article.path, article.source, article.format, article.dateline,
- * article.dateline_source, article.length
- *
- * Fields of the article being checked: its id (the JSONL "id", else the
- * path), title and source (nil when unknown), input path, format ("txt",
- * "md", "html", "jsonl"), dateline as an ISO date (nil when it has none) and
- * where the dateline came from ("front-matter", "jsonl", "html-meta", "text",
- * "cli"), and the text's length in bytes.  The handle is borrowed: using it after check returned
- * raises "article handle used after its check returned".
- */
-static int a_index(lua_State *L)
-{
-    /* methods first: article:text() and friends are read far more often than
-     * the fields, and the method table is one hash look-up */
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-        return 1;
-    lua_pop(L, 1);
-    const fl_article *a = check_article(L, 1);
-    const char *k = luaL_checkstring(L, 2);
-    if (!strcmp(k, "id"))
-        lua_pushstring(L, a->id ? a->id : a->path ? a->path : "");
-    else if (!strcmp(k, "title"))
-        push_opt_string(L, a->title);
-    else if (!strcmp(k, "path"))
-        push_opt_string(L, a->path);
-    else if (!strcmp(k, "source"))
-        push_opt_string(L, a->source);
-    else if (!strcmp(k, "format"))
-        lua_pushstring(L, fl_format_name(a->format));
-    else if (!strcmp(k, "length"))
-        lua_pushinteger(L, (lua_Integer)a->text_len);
-    else if (!strcmp(k, "dateline") || !strcmp(k, "dateline_source")) {
-        if (a->dateline.precision == FL_PREC_NONE) {
-            lua_pushnil(L);
-        } else if (k[8] == '_') {
-            lua_pushstring(L, fl_dateline_source_name(a->dateline_source));
-        } else {
-            char iso[32];
-            fl_date_format(a->dateline, iso, sizeof iso);
-            lua_pushstring(L, iso);
-        }
-    } else {
-        lua_pushnil(L);
-    }
-    return 1;
-}
-
-/***
- * article.__newindex
- *
- * Articles are read-only: assigning a field raises "articles are read-only".
- */
-static int a_newindex(lua_State *L)
-{
-    return luaL_error(L, "articles are read-only");
-}
-
 static void push_num(lua_State *L, double v)
 {
     if (isnan(v))
@@ -525,36 +383,12 @@ static const char *const fact_field_names[] = {
     "canonical",
 };
 
-/***
- * fact.FIELD
- *
- * Facts are read-only handles whose fields are computed when read; the
- * names are those of the facts JSON (docs/facts.md).  Every fact: `kind`,
- * `text`, `offset`, `length` (bytes, 0-based), `line`, `column`,
- * `paragraph`, `sentence` (1-based), `article` (the article id) and `path`.
- * money: `value`, `value_max`, `currency`, `currency_source`, `qualifier`,
- * `linked` (the fact of a side-by-side conversion).  quantity, duration:
- * `value`, `value_max`, `unit`, `qualifier`.  percent: `value`, `value_max`,
- * `unit` ("percent"), `qualifier`.  quote: `speaker`, `speaker_text`,
- * `attribution`, `partial`.  date: `value` (ISO), `precision`, `relative`,
- * `resolved`, `anchor`, `weekday_mismatch`.  person, org, place: `name`,
- * `key`, `title`, `canonical`.  Fields that do not apply are nil.  Using a
- * fact after its check returned raises "fact handle used after its check
- * returned".
- */
-static int f_index(lua_State *L)
+/* Pushes field `field` of fact f (all: its article's facts, for `linked`;
+ * kept: the kept copy a corpus check sees, else NULL); nil when it does not
+ * apply. */
+static void push_field(lua_State *L, fl_rule_state *st, const fl_fact *f, const fl_facts *all,
+                       const fl_kept *kept, fact_field field)
 {
-    /* only reachable through the (locked) metatable, so 1 is a fact handle */
-    l_fact *u = lua_touserdata(L, 1);
-    fl_rule_state *st = fl_lua_state(L);
-    if (!u || !st || !st->call || u->gen != st->w->generation)
-        return luaL_error(L, "fact handle used after its check returned");
-    lua_pushvalue(L, 2);
-    fact_field field = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER
-                           ? (fact_field)lua_tointeger(L, -1)
-                           : (fact_field)0;
-    lua_pop(L, 1);
-    const fl_fact *f = u->f;
     fl_fact_kind kind = f->kind;
     bool num = kind == FL_FACT_MONEY || kind == FL_FACT_QUANTITY || kind == FL_FACT_DURATION ||
                kind == FL_FACT_PERCENT;
@@ -586,13 +420,13 @@ static int f_index(lua_State *L)
         lua_pushinteger(L, f->sentence);
         break;
     case FF_ARTICLE:
-        if (u->kept)
-            lua_pushstring(L, u->kept->article_id);
+        if (kept)
+            lua_pushstring(L, kept->article_id);
         else
             lua_pushstring(L, st->call->a->id ? st->call->a->id : st->call->a->path);
         break;
     case FF_PATH:
-        push_opt_string(L, u->kept ? u->kept->path : st->call->a->path);
+        push_opt_string(L, kept ? kept->path : st->call->a->path);
         break;
     case FF_VALUE:
         if (num) {
@@ -627,8 +461,8 @@ static int f_index(lua_State *L)
         push_opt_string(L, kind == FL_FACT_MONEY ? f->currency_source : NULL);
         break;
     case FF_LINKED:
-        if (kind == FL_FACT_MONEY && u->all && f->link >= 0 && (size_t)f->link < u->all->n)
-            fl_lua_push_fact(L, st, &u->all->items[f->link], u->all, NULL);
+        if (kind == FL_FACT_MONEY && all && f->link >= 0 && (size_t)f->link < all->n)
+            fl_lua_push_fact(L, st, &all->items[f->link], all, NULL);
         else
             lua_pushnil(L);
         break;
@@ -684,10 +518,244 @@ static int f_index(lua_State *L)
         push_opt_string(L, named ? f->canonical : NULL);
         break;
     default:
-        luaL_checkstring(L, 2); /* a non-string key is an error, as before */
         lua_pushnil(L);
         break;
     }
+}
+
+/* Pushes the call's handle of fact i (0-based), made on first use: one
+ * handle per fact and call, however often the rule walks the facts. */
+static void push_handle(lua_State *L, fl_rule_state *st, size_t i)
+{
+    fl_call *call = st->call;
+    const fl_facts *fs = call->facts;
+    if (!call->handles_ref) {
+        lua_createtable(L, (int)fs->n, 0);
+        call->handles_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, call->handles_ref);
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TNIL) {
+        lua_pop(L, 1);
+        fl_lua_push_fact(L, st, &fs->items[i], fs, NULL);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, (lua_Integer)i + 1);
+    }
+    lua_remove(L, -2);
+}
+
+/* Upvalues: 1 the article, 2 the kind (-1 any), 3 the next index, 4 the
+ * number of fields asked for, 5.. their fact_field codes. */
+static int facts_iter(lua_State *L)
+{
+    check_article(L, lua_upvalueindex(1));
+    fl_rule_state *st = fl_lua_state(L);
+    const fl_facts *fs = st->call->facts;
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+    while ((size_t)i < fs->n && kind >= 0 && (int)fs->items[i].kind != kind)
+        i++;
+    if ((size_t)i >= fs->n)
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(3));
+    int n_fields = (int)lua_tointeger(L, lua_upvalueindex(4));
+    if (!n_fields) {
+        push_handle(L, st, (size_t)i);
+        return 1;
+    }
+    luaL_checkstack(L, n_fields + 1, "too many fields");
+    lua_pushinteger(L, i + 1);
+    for (int k = 0; k < n_fields; k++)
+        push_field(L, st, &fs->items[i], fs, NULL,
+                   (fact_field)lua_tointeger(L, lua_upvalueindex(5 + k)));
+    return 1 + n_fields;
+}
+
+/***
+ * article:facts([kind [, field...]]) -> iterator
+ *
+ * `for f in article:facts("money") do ... end` yields the article's facts of
+ * one kind ("quote", "money", "quantity", "percent", "duration", "date",
+ * "person", "org", "place"), or of every kind when kind is nil, in document
+ * order.  Each is a read-only fact handle; within one call a fact has one
+ * handle, so walking the facts twice yields the same objects (usable as
+ * table keys).  Given field names after the kind, it yields instead the
+ * fact's number (for `article:fact(i)`) and those fields' values, without a
+ * handle or a call per field: `for i, unit, sentence in
+ * article:facts("quantity", "unit", "sentence") do ... end` (fields that do
+ * not apply are nil, as on a handle; at most 16 fields).
+ */
+static int a_facts(lua_State *L)
+{
+    check_article(L, 1);
+    int kind = kind_arg(L, 2);
+    int n_fields = lua_gettop(L) > 2 ? lua_gettop(L) - 2 : 0;
+    if (n_fields > 16)
+        return luaL_argerror(L, 19, "at most 16 fields");
+    int codes[16];
+    for (int k = 0; k < n_fields; k++) {
+        const char *name = luaL_checkstring(L, 3 + k);
+        codes[k] = 0;
+        for (size_t c = 1; c < sizeof fact_field_names / sizeof *fact_field_names; c++)
+            if (!strcmp(fact_field_names[c], name))
+                codes[k] = (int)c;
+        if (!codes[k])
+            return luaL_argerror(L, 3 + k, lua_pushfstring(L, "unknown fact field '%s'", name));
+    }
+    lua_settop(L, 1);
+    lua_pushinteger(L, kind);
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, n_fields);
+    for (int k = 0; k < n_fields; k++)
+        lua_pushinteger(L, codes[k]);
+    lua_pushcclosure(L, facts_iter, 4 + n_fields);
+    return 1;
+}
+
+/***
+ * article:fact(i) -> fact | nil
+ *
+ * The handle of the article's fact number i (1-based, in document order over
+ * every kind: the number `article:facts(kind, field...)` yields), nil when
+ * there is none; the same handle `article:facts()` gives for that fact.
+ */
+static int a_fact(lua_State *L)
+{
+    check_article(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    fl_rule_state *st = fl_lua_state(L);
+    if (i < 1 || (size_t)i > st->call->facts->n) {
+        lua_pushnil(L);
+        return 1;
+    }
+    push_handle(L, st, (size_t)i - 1);
+    return 1;
+}
+
+/***
+ * article:fact_count([kind]) -> integer
+ *
+ * How many facts of that kind (every kind when nil) the article has.
+ */
+static int a_fact_count(lua_State *L)
+{
+    check_article(L, 1);
+    int kind = kind_arg(L, 2);
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    lua_Integer n = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        if (kind < 0 || (int)fs->items[i].kind == kind)
+            n++;
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+static const luaL_Reg article_methods[] = {
+    {"meta", a_meta},
+    {"text", a_text},
+    {"paragraphs", a_paragraphs},
+    {"sentences", a_sentences},
+    {"sentence", a_sentence},
+    {"sentence_at", a_sentence_at},
+    {"is_boilerplate", a_is_boilerplate},
+    {"locate", a_locate},
+    {"facts", a_facts},
+    {"fact", a_fact},
+    {"fact_count", a_fact_count},
+    {NULL, NULL},
+};
+
+/***
+ * article.id, article.title, article.path, article.source, article.format, article.dateline,
+ * article.dateline_source, article.length
+ *
+ * Fields of the article being checked: its id (the JSONL "id", else the
+ * path), title and source (nil when unknown), input path, format ("txt",
+ * "md", "html", "jsonl"), dateline as an ISO date (nil when it has none) and
+ * where the dateline came from ("front-matter", "jsonl", "html-meta", "text",
+ * "cli"), and the text's length in bytes.  The handle is borrowed: using it after check returned
+ * raises "article handle used after its check returned".
+ */
+static int a_index(lua_State *L)
+{
+    /* methods first: article:text() and friends are read far more often than
+     * the fields, and the method table is one hash look-up */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    const fl_article *a = check_article(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "id"))
+        lua_pushstring(L, a->id ? a->id : a->path ? a->path : "");
+    else if (!strcmp(k, "title"))
+        push_opt_string(L, a->title);
+    else if (!strcmp(k, "path"))
+        push_opt_string(L, a->path);
+    else if (!strcmp(k, "source"))
+        push_opt_string(L, a->source);
+    else if (!strcmp(k, "format"))
+        lua_pushstring(L, fl_format_name(a->format));
+    else if (!strcmp(k, "length"))
+        lua_pushinteger(L, (lua_Integer)a->text_len);
+    else if (!strcmp(k, "dateline") || !strcmp(k, "dateline_source")) {
+        if (a->dateline.precision == FL_PREC_NONE) {
+            lua_pushnil(L);
+        } else if (k[8] == '_') {
+            lua_pushstring(L, fl_dateline_source_name(a->dateline_source));
+        } else {
+            char iso[32];
+            fl_date_format(a->dateline, iso, sizeof iso);
+            lua_pushstring(L, iso);
+        }
+    } else {
+        lua_pushnil(L);
+    }
+    return 1;
+}
+
+/***
+ * article.__newindex
+ *
+ * Articles are read-only: assigning a field raises "articles are read-only".
+ */
+static int a_newindex(lua_State *L)
+{
+    return luaL_error(L, "articles are read-only");
+}
+
+/***
+ * fact.FIELD
+ *
+ * Facts are read-only handles whose fields are computed when read; the
+ * names are those of the facts JSON (docs/facts.md).  Every fact: `kind`,
+ * `text`, `offset`, `length` (bytes, 0-based), `line`, `column`,
+ * `paragraph`, `sentence` (1-based), `article` (the article id) and `path`.
+ * money: `value`, `value_max`, `currency`, `currency_source`, `qualifier`,
+ * `linked` (the fact of a side-by-side conversion).  quantity, duration:
+ * `value`, `value_max`, `unit`, `qualifier`.  percent: `value`, `value_max`,
+ * `unit` ("percent"), `qualifier`.  quote: `speaker`, `speaker_text`,
+ * `attribution`, `partial`.  date: `value` (ISO), `precision`, `relative`,
+ * `resolved`, `anchor`, `weekday_mismatch`.  person, org, place: `name`,
+ * `key`, `title`, `canonical`.  Fields that do not apply are nil.  Using a
+ * fact after its check returned raises "fact handle used after its check
+ * returned".
+ */
+static int f_index(lua_State *L)
+{
+    /* only reachable through the (locked) metatable, so 1 is a fact handle */
+    l_fact *u = lua_touserdata(L, 1);
+    fl_rule_state *st = fl_lua_state(L);
+    if (!u || !st || !st->call || u->gen != st->w->generation)
+        return luaL_error(L, "fact handle used after its check returned");
+    lua_pushvalue(L, 2);
+    fact_field field = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER
+                           ? (fact_field)lua_tointeger(L, -1)
+                           : (fact_field)0;
+    lua_pop(L, 1);
+    if (!field)
+        luaL_checkstring(L, 2); /* a non-string key is an error, as before */
+    push_field(L, st, u->f, u->all, u->kept, field);
     return 1;
 }
 
