@@ -30,11 +30,6 @@ local TITLES = {
     sen = true, senator = true, rep = true, judge = true, the = true,
 }
 
--- normalised words, punctuation dropped, single spaces
-local function quote_key(text)
-    return (util.words(text))
-end
-
 -- Role words dropped from names ("Deputy Prime Minister Mr Prescott").
 local ROLE_TITLE = {}
 for w in ([[deputy vice shadow chief operating officer executive managing financial
@@ -42,14 +37,26 @@ for w in ([[deputy vice shadow chief operating officer executive managing financ
     ROLE_TITLE[w] = true
 end
 
--- Normalised name tokens without titles.
+-- Normalised name tokens without titles (util.words' form: normalised,
+-- ASCII punctuation made spaces), worked out once per distinct name in a
+-- bounded cache.  The lists are shared: callers only read them.
+local tokens_of, cached = {}, 0
+
 local function name_tokens(name)
-    local out = {}
-    for w in util.normalise(name):gsub("[%p]", " "):gmatch("%S+") do
+    local out = tokens_of[name]
+    if out then
+        return out
+    end
+    out = {}
+    for w in util.words(name):gmatch("%S+") do
         if not TITLES[w] and not ROLE_TITLE[w] then
             out[#out + 1] = w
         end
     end
+    if cached >= 20000 then
+        tokens_of, cached = {}, 0
+    end
+    tokens_of[name], cached = out, cached + 1
     return out
 end
 
@@ -126,7 +133,15 @@ return factlint.rule {
         min_words = 6,
     },
     key = function(f)
-        if f.partial or not f.speaker or f.attribution == "pronoun" or f.attribution == "carried" then
+        if f.partial then
+            return nil
+        end
+        local speaker = f.speaker
+        if not speaker then
+            return nil
+        end
+        local attribution = f.attribution
+        if attribution == "pronoun" or attribution == "carried" then
             return nil
         end
         -- "said Olvera's European president, Javier ...": the speaker was described
@@ -137,24 +152,27 @@ return factlint.rule {
         end
         -- a speaker described by role only ("the Treasury Secretary", "a senior
         -- official"), or not capitalised at all, cannot be compared by name
-        if not f.speaker:find("%u") or not named(name_tokens(f.speaker)) then
+        local tokens = speaker:find("%u") and name_tokens(speaker)
+        if not tokens or not named(tokens) then
             return nil
         end
         -- two speakers at once ("Blair and Mr Brown")
-        if f.speaker:find(" and ") or f.speaker:find(" & ") then
+        if speaker:find(" and ", 1, true) or speaker:find(" & ", 1, true) then
             return nil
         end
         -- a description resolved to a name it does not contain ("the supporters
-        -- club" -> a person named earlier): the resolution is a guess
-        if st then
+        -- club" -> a person named earlier): the resolution is a guess (a name
+        -- given as written shares all its words)
+        if st and st ~= speaker then
             local said = {}
             for _, w in ipairs(name_tokens(st)) do
                 said[w] = true
             end
             local shared = false
-            for _, w in ipairs(name_tokens(f.speaker)) do
+            for _, w in ipairs(tokens) do
                 if said[w] then
                     shared = true
+                    break
                 end
             end
             if not shared then
@@ -163,14 +181,12 @@ return factlint.rule {
         end
         -- a fragment inside reported speech ('allowed detentions "in a way
         -- that..."') is not a whole quote whose speaker can be compared
-        if not f.text:match("^[%s%p]*%u") then
+        local text = f.text
+        if not text:match("^[%s%p]*%u") then
             return nil
         end
-        local key = quote_key(f.text)
-        local n = 0
-        for _ in key:gmatch("%S+") do
-            n = n + 1
-        end
+        -- normalised words, punctuation dropped, single spaces
+        local key, n = util.words(text)
         if n < 6 then
             return nil
         end
@@ -179,13 +195,16 @@ return factlint.rule {
     check = function(_, facts, report, options)
         local groups = {}
         for _, f in ipairs(facts) do
-            local n = 0
+            local n, min_words = 0, options.min_words
             for _ in f.text:gmatch("[%w']+") do
                 n = n + 1
+                if n >= min_words then
+                    break -- enough words
+                end
             end
-            if n >= options.min_words then
-                local sp = { key = table.concat(name_tokens(f.speaker), " "),
-                             tokens = name_tokens(f.speaker), fact = f }
+            if n >= min_words then
+                local tokens = name_tokens(f.speaker)
+                local sp = { key = table.concat(tokens, " "), tokens = tokens, fact = f }
                 local found = false
                 for _, g in ipairs(groups) do
                     if same_speaker(g, sp) then
