@@ -114,26 +114,29 @@ return factlint.rule {
         end
         -- 2 and 3. a part is a count or a share: only sentences with one,
         -- holding a marker and not about a change
-        local counted = {}
+        local counted, order = {}, {}
         for _, kind in ipairs(PART_KINDS) do
-            for f in article:facts(kind) do
-                counted[f.sentence] = true
+            for _, si in article:facts(kind, "sentence") do
+                if not counted[si] then
+                    counted[si] = true
+                    order[#order + 1] = si
+                end
             end
         end
-        local sentences, sentence_text = {}, {}
-        if next(counted) then
-            for s in article:sentences() do
-                local si = s.index
-                if counted[si] then
-                    local stext = article:text(s.offset, s.length)
-                    -- sentences about a change compare figures rather than split one
-                    if MARKER:test(stext) and not CHANGE:test(stext) then
-                        if not ago[si] then
-                            todo[#todo + 1] = si
-                        end
-                        sentences[si] = s
-                        sentence_text[si] = stext
+        -- the offset and text of each such sentence that may split a figure
+        local sentence_offset, sentence_text = {}, {}
+        table.sort(order)
+        for _, si in ipairs(order) do
+            local offset, length = article:sentence(si)
+            if offset then
+                local stext = article:text(offset, length)
+                -- sentences about a change compare figures rather than split one
+                if MARKER:test(stext) and not CHANGE:test(stext) then
+                    if not ago[si] then
+                        todo[#todo + 1] = si
                     end
+                    sentence_offset[si] = offset
+                    sentence_text[si] = stext
                 end
             end
         end
@@ -184,8 +187,8 @@ return factlint.rule {
                 end
             end
             -- 2 and 3. parts right after "of whom" / "including"
-            local s = sentences[si]
-            if s and facts then
+            local s_offset = sentence_offset[si]
+            if s_offset and facts then
                 local text = sentence_text[si]
                 local pos = 1
                 local total, percents, sum = nil, {}, 0
@@ -194,7 +197,7 @@ return factlint.rule {
                     if not ms then
                         break
                     end
-                    local marker_end = s.offset + me
+                    local marker_end = s_offset + me
                     -- the figure must follow the marker at once (a determiner or a
                     -- qualifier may come between): "including 400 children"
                     local part
