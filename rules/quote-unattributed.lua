@@ -22,10 +22,14 @@ local MESSAGES = {
     unattributed = "quote has no speaker: \"{{quote}}\"",
 }
 
-local function word_count(s)
+-- The number of words of s, counting stopped at max.
+local function word_count(s, max)
     local n = 0
     for _ in s:gmatch("[%w']+") do
         n = n + 1
+        if n >= max then
+            break
+        end
     end
     return n
 end
@@ -115,33 +119,40 @@ return factlint.rule {
         standalone_only = true,
     },
     check = function(article, report, options)
+        -- quotes without a speaker are candidates; paragraphs holding an
+        -- attributed quote are noted on the way (fact fields read once)
+        local candidates = {}
+        local attributed_in = {} -- paragraph index -> true when it holds an attributed quote
+        for f in article:facts("quote") do
+            local speaker, partial = f.speaker, f.partial
+            if not partial then
+                if speaker then
+                    attributed_in[f.paragraph] = true
+                else
+                    candidates[#candidates + 1] = f
+                end
+            end
+        end
+        if #candidates == 0 then
+            return
+        end
         local paras = {}
         for p in article:paragraphs() do
             paras[p.index] = p
         end
-        local quotes = {}
-        local attributed_in = {} -- paragraph index -> true when it holds an attributed quote
-        for f in article:facts("quote") do
-            quotes[#quotes + 1] = f
-            if f.speaker and not f.partial then
-                attributed_in[f.paragraph] = true
-            end
-        end
         -- the paragraph's text before the quote
-        local function text_before(f)
-            local p = paras[f.paragraph]
+        local function text_before(f, p)
             if not p or f.offset <= p.offset then
                 return ""
             end
             return article:text(p.offset, f.offset - p.offset)
         end
         -- the quote is its paragraph: nothing but marks and punctuation around it
-        local function standalone(f)
-            local p = paras[f.paragraph]
+        local function standalone(f, p)
             if not p then
                 return false
             end
-            local before = text_before(f)
+            local before = text_before(f, p)
             local after_off = f.offset + f.length
             local after = after_off < p.offset + p.length
                 and article:text(after_off, p.offset + p.length - after_off) or ""
@@ -151,27 +162,30 @@ return factlint.rule {
             local p = paras[i]
             return p and article:text(p.offset, p.length) or ""
         end
-        for _, f in ipairs(quotes) do
-            if not f.speaker and not f.partial and not article:is_boilerplate(f.offset)
-                and word_count(f.text) >= options.min_words
+        local min_words, standalone_only = options.min_words, options.standalone_only
+        for _, f in ipairs(candidates) do
+            local index = f.paragraph
+            local p = paras[index]
+            -- cheap tests first: table look-ups, then the quote's own text,
+            -- then its paragraph, and the regular expressions last
+            if not attributed_in[index] and not attributed_in[index - 1]
+                and not article:is_boilerplate(f.offset)
+                and word_count(f.text, min_words) >= min_words
                 and f.text:match("^[%s%p]*%u")
-                and not attributed_in[f.paragraph]
-                and not attributed_in[f.paragraph - 1]
+                and starts_sentence(article, p, f)
+                and (not standalone_only or standalone(f, p))
                 -- attribution the extractor did not resolve to a name
-                and not ATTRIBUTED:test(para_text(f.paragraph))
-                and not REPORTED:test(para_text(f.paragraph - 1))
-                and not REPORTED:test(text_before(f))
-                and not para_text(f.paragraph - 1):find("^%s*[\"\u{201C}]")
-                and not para_text(f.paragraph - 1):find("[\"\u{201D}]%s*$")
-                and not INTRODUCED:test(para_text(f.paragraph + 1)) then
-                if starts_sentence(article, paras[f.paragraph], f)
-                    and (not options.standalone_only or standalone(f)) then
-                    report {
-                        messageId = "unattributed",
-                        data = { quote = shorten(f.text, 80) },
-                        fact = f,
-                    }
-                end
+                and not ATTRIBUTED:test(para_text(index))
+                and not REPORTED:test(para_text(index - 1))
+                and not REPORTED:test(text_before(f, p))
+                and not para_text(index - 1):find("^%s*[\"\u{201C}]")
+                and not para_text(index - 1):find("[\"\u{201D}]%s*$")
+                and not INTRODUCED:test(para_text(index + 1)) then
+                report {
+                    messageId = "unattributed",
+                    data = { quote = shorten(f.text, 80) },
+                    fact = f,
+                }
             end
         end
     end,
