@@ -43,18 +43,19 @@ return factlint.rule {
     },
     check = function(article, report, options)
         local seen = {}
+        local min_words = options.min_words
         for f in article:facts("quote") do
             if not f.partial and not article:is_boilerplate(f.offset) then
-                local key, n = util.words(f.text)
+                local text = f.text
+                local key, n = util.words(text)
                 -- a short lower-case fragment ("lack of consistent leadership") is a
                 -- phrase from a report that copy legitimately cites more than once
-                local fragment = not f.text:match("^[%s%p]*%u") and n < 8
-                if n >= options.min_words and not fragment then
+                if n >= min_words and (n >= 8 or text:match("^[%s%p]*%u")) then
                     local first = seen[key]
                     if first then
                         report {
                             messageId = "duplicate",
-                            data = { quote = shorten(f.text, 80), line = first.line },
+                            data = { quote = shorten(text, 80), line = first.line },
                             fact = f,
                             related = { { fact = first, message = MESSAGES.first } },
                         }
