@@ -228,6 +228,33 @@ static int a_sentences(lua_State *L)
 }
 
 /***
+ * article:paragraph(index) -> offset, length, boilerplate, heading | nil
+ *
+ * Paragraph `index` (1-based, as `fact.paragraph`) without a table: what
+ * `article:paragraphs()` gives for it as values (`boilerplate` is false or
+ * the reason); nil when there is no such paragraph.  `for i = 1,
+ * article.paragraph_count do local o, n, bp = article:paragraph(i) ... end`.
+ */
+static int a_paragraph(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    if (i < 1 || (size_t)i > a->n_paragraphs) {
+        lua_pushnil(L);
+        return 1;
+    }
+    const fl_paragraph *p = &a->paragraphs[i - 1];
+    lua_pushinteger(L, (lua_Integer)p->offset);
+    lua_pushinteger(L, (lua_Integer)p->length);
+    if (p->boilerplate)
+        lua_pushstring(L, fl_boilerplate_name(p->boilerplate));
+    else
+        lua_pushboolean(L, 0);
+    lua_pushboolean(L, p->heading);
+    return 4;
+}
+
+/***
  * article:sentence(index) -> offset, length, paragraph | nil
  *
  * Sentence `index` (1-based, as `fact.sentence`) without a table: its byte
@@ -656,6 +683,7 @@ static const luaL_Reg article_methods[] = {
     {"paragraphs", a_paragraphs},
     {"sentences", a_sentences},
     {"sentence", a_sentence},
+    {"paragraph", a_paragraph},
     {"sentence_at", a_sentence_at},
     {"is_boilerplate", a_is_boilerplate},
     {"locate", a_locate},
@@ -667,13 +695,15 @@ static const luaL_Reg article_methods[] = {
 
 /***
  * article.id, article.title, article.path, article.source, article.format, article.dateline,
- * article.dateline_source, article.length
+ * article.dateline_source, article.length, article.paragraph_count, article.sentence_count
  *
  * Fields of the article being checked: its id (the JSONL "id", else the
  * path), title and source (nil when unknown), input path, format ("txt",
  * "md", "html", "jsonl"), dateline as an ISO date (nil when it has none) and
  * where the dateline came from ("front-matter", "jsonl", "html-meta", "text",
- * "cli"), and the text's length in bytes.  The handle is borrowed: using it after check returned
+ * "cli"), the text's length in bytes, and how many paragraphs and sentences
+ * it has (for `article:paragraph(i)` and `article:sentence(i)`).  The
+ * handle is borrowed: using it after check returned
  * raises "article handle used after its check returned".
  */
 static int a_index(lua_State *L)
@@ -698,6 +728,10 @@ static int a_index(lua_State *L)
         lua_pushstring(L, fl_format_name(a->format));
     else if (!strcmp(k, "length"))
         lua_pushinteger(L, (lua_Integer)a->text_len);
+    else if (!strcmp(k, "paragraph_count"))
+        lua_pushinteger(L, (lua_Integer)a->n_paragraphs);
+    else if (!strcmp(k, "sentence_count"))
+        lua_pushinteger(L, (lua_Integer)a->n_sentences);
     else if (!strcmp(k, "dateline") || !strcmp(k, "dateline_source")) {
         if (a->dateline.precision == FL_PREC_NONE) {
             lua_pushnil(L);
