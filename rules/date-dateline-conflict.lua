@@ -163,15 +163,15 @@ return factlint.rule {
         end
         local dateline_part = { day = dateline:sub(1, 10), month = dateline:sub(1, 7),
                                 year = dateline:sub(1, 4) }
-        local sentences -- index -> sentence, read when first needed
+        local sentences = {} -- index -> {offset=, length=}, read when first needed
         local function sentence(index)
-            if not sentences then
-                sentences = {}
-                for s in article:sentences() do
-                    sentences[s.index] = s
-                end
+            local s = sentences[index]
+            if s == nil then
+                local offset, length = article:sentence(index)
+                s = offset and { offset = offset, length = length } or false
+                sentences[index] = s
             end
-            return sentences[index]
+            return s or nil
         end
         local function sentence_words(index)
             local s = sentence(index)
@@ -210,18 +210,18 @@ return factlint.rule {
         -- 1. past-tense sentences with a date after the dateline (cheapest
         -- tests first: the date, then the words right before it, and only
         -- for a past tense there whether the sentence looks forward)
-        for f in article:facts("date") do
-            local p, value = f.precision, f.value
+        -- (the fields as values: a handle only for a date that is reported)
+        for i, p, value, relative, offset, si in
+            article:facts("date", "precision", "value", "relative", "offset", "sentence") do
             local after = (p == "day" or p == "month" or p == "year") and value
             -- (a value is not earlier than its part at a precision: compare
             -- the whole value first, without cutting it)
             if after and value > dateline_part[p] and iso_part(value, p) > dateline_part[p]
-                and not f.relative and not article:is_boilerplate(f.offset) then
+                and not relative and not article:is_boilerplate(offset) then
                 local past, future = false, false
                 -- a past-tense verb right before the date: "closed on", "was
                 -- signed on", "took place in"
-                local offset = f.offset
-                local s = may_be_past(offset) and sentence(f.sentence)
+                local s = may_be_past(offset) and sentence(si)
                 if s and offset > s.offset then
                     local before = {}
                     local w1, w2, w3, w4 = LAST_WORDS:match(article:text(s.offset, offset - s.offset):lower())
@@ -245,7 +245,7 @@ return factlint.rule {
                     end
                 end
                 if past then
-                    for _, w in ipairs(sentence_words(f.sentence)) do
+                    for _, w in ipairs(sentence_words(si)) do
                         if FUTURE[w] or w:find("'ll$") then
                             future = true
                         end
@@ -266,6 +266,7 @@ return factlint.rule {
                     end
                 end
                 if past and not future then
+                    local f = article:fact(i)
                     report {
                         messageId = "futureInPast",
                         data = { text = f.text, dateline = dateline },
@@ -279,13 +280,14 @@ return factlint.rule {
         local function years_of(index)
             if not years_in then
                 years_in = {}
-                for f in article:facts("date") do
-                    if not f.relative and f.value and f.precision and not article:is_boilerplate(f.offset) then
-                        local y = util.date(f.value)
+                for _, relative, value, precision, offset, si in
+                    article:facts("date", "relative", "value", "precision", "offset", "sentence") do
+                    if not relative and value and precision and not article:is_boilerplate(offset) then
+                        local y = util.date(value)
                         if y and y.year > 0 then
-                            local list = years_in[f.sentence] or {}
+                            local list = years_in[si] or {}
                             list[#list + 1] = y.year
-                            years_in[f.sentence] = list
+                            years_in[si] = list
                         end
                     end
                 end
@@ -294,9 +296,9 @@ return factlint.rule {
         end
         -- 2. officeholders named with an office they did not hold on the dateline
         local ref, text_len
-        for f in article:facts("person") do
-            local title = f.title
+        for i, title in article:facts("person", "title") do
             local office = title and office_of_title(title)
+            local f = office and article:fact(i)
             if office and f.name and not article:is_boilerplate(f.offset) then
                 if ref == nil then
                     ref = factlint.reference("officeholders") or false
