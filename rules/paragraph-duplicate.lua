@@ -120,55 +120,55 @@ return factlint.rule {
     check = function(article, report, options)
         local min_words, near_min = options.min_words, options.near_min_words
         local share = 1 - options.similarity
-        -- the paragraphs that may be compared: no pair, no finding
-        local eligible = {}
-        for p in article:paragraphs() do
-            -- captions and credits are marked boilerplate but are exactly what gets
-            -- pasted twice; navigation, share bars and the like repeat by design
-            local boilerplate = p.boilerplate
-            if (not boilerplate or boilerplate == "credit") and not p.heading and p.length > 0 then
-                eligible[#eligible + 1] = p
-            end
-        end
-        if #eligible < 2 then
-            return
+        local count = article.paragraph_count
+        if count < 2 then
+            return -- no pair, no finding
         end
         -- (numeric loops, integer arithmetic and few C calls from here on:
-        -- this runs on every paragraph of every article)
+        -- this runs on every paragraph of every article; paragraphs are read
+        -- by index, without a table each, and the two methods are looked up
+        -- once)
+        local paragraph, text_of = article.paragraph, article.text
         local paras = {}
-        for e = 1, #eligible do
-            local p = eligible[e]
-            local offset, length = p.offset, p.length
-            local text = article:text(offset, length)
-            -- a table's note repeated under each section is there by design
-            local note = NOTE_START[text:byte(1)] and (text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]")
-                or text:find("^%s*[Ss]ource%s*:"))
-            if not note then
-                -- the comparison form: normalised words, punctuation dropped;
-                -- whole-string C calls, not word-by-word Lua (this rule reads
-                -- every word of every article)
-                local form, n, profile = util.words(text)
-                -- count words with letters: table rows of figures are not prose,
-                -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
-                local lettered = profile.lettered
-                if profile.capitals * 2 > lettered then
-                    lettered = 0
-                end
-                if lettered >= min_words then
-                    local long = lettered >= near_min
-                    paras[#paras + 1] = {
-                        offset = offset,
-                        length = length,
-                        n = n,
-                        long = long,
-                        -- the word edits a near repeat may differ by, when this
-                        -- is the longer paragraph
-                        allowed = long and math.floor(n * share + 1e-9),
-                        numbers = profile.figures,
-                        form = form,
-                    }
+        for index = 1, count do
+            local offset, length, boilerplate, heading = paragraph(article, index)
+            -- captions and credits are marked boilerplate but are exactly what gets
+            -- pasted twice; navigation, share bars and the like repeat by design
+            if (not boilerplate or boilerplate == "credit") and not heading and length > 0 then
+                local text = text_of(article, offset, length)
+                -- a table's note repeated under each section is there by design
+                local note = NOTE_START[text:byte(1)] and (text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]")
+                    or text:find("^%s*[Ss]ource%s*:"))
+                if not note then
+                    -- the comparison form: normalised words, punctuation dropped;
+                    -- whole-string C calls, not word-by-word Lua (this rule reads
+                    -- every word of every article)
+                    local form, n, profile = util.words(text)
+                    -- count words with letters: table rows of figures are not prose,
+                    -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
+                    local lettered = profile.lettered
+                    if profile.capitals * 2 > lettered then
+                        lettered = 0
+                    end
+                    if lettered >= min_words then
+                        local long = lettered >= near_min
+                        paras[#paras + 1] = {
+                            offset = offset,
+                            length = length,
+                            n = n,
+                            long = long,
+                            -- the word edits a near repeat may differ by, when this
+                            -- is the longer paragraph
+                            allowed = long and math.floor(n * share + 1e-9),
+                            numbers = profile.figures,
+                            form = form,
+                        }
+                    end
                 end
             end
+        end
+        if #paras < 2 then
+            return
         end
         -- Only paragraphs with the same words, or long ones with the same
         -- figures, can match: index the earlier ones by word count and by
