@@ -236,6 +236,50 @@ static void test_json_rich(void)
     fl_audit_release(&au);
 }
 
+/* The JSON report is written piece by piece, and clean articles without the
+ * jansson objects: the bytes must still be jansson's dump of the whole tree,
+ * for articles whose strings need escaping, a tab, or no dateline too. */
+static void test_json_streamed_equals_tree(void)
+{
+    fl_audit au;
+    CU_ASSERT_FATAL(fl_fixture_rich(&au));
+    static const struct {
+        const char *id, *title, *dateline;
+    } odd[] = {
+        {"wire \"7\" \\ x", "A \"quoted\" \\ title", "2024-03-15"},
+        {"tabbed", "a\ttab", NULL},
+        {"caf\xC3\xA9/\xE2\x80\x9Cq\xE2\x80\x9D", NULL, "2024-03"},
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+        fl_article_record r;
+        memset(&r, 0, sizeof r);
+        r.seq = 100 + i;
+        r.id = (char *)odd[i].id;
+        r.path = (char *)"odd/path \"x\".jsonl";
+        r.title = (char *)odd[i].title;
+        r.n_facts = 3;
+        r.dateline = (char *)odd[i].dateline;
+        r.dateline_source = odd[i].dateline ? "jsonl" : NULL;
+        fl_error_clear(&r.error);
+        CU_ASSERT_EQUAL_FATAL(fl_audit_add_article(&au, &r), FL_OK);
+    }
+    fl_report_options o = options();
+    char *t = render("json", &au, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    json_t *j = parse(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "articles")), 7u);
+    char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    size_t n = strlen(tree);
+    CU_ASSERT_EQUAL(strlen(t), n + 1);
+    CU_ASSERT_TRUE(strncmp(t, tree, n) == 0 && t[n] == '\n');
+    free(tree);
+    json_decref(j);
+    free(t);
+    fl_audit_release(&au);
+}
+
 static void test_sarif_rich(void)
 {
     fl_audit au;
@@ -752,6 +796,7 @@ static const fl_test_case cases[] = {
     {"text: rich audit", test_text_rich},
     {"text: tabs and wide characters", test_text_tabs_and_wide},
     {"json: rich audit", test_json_rich},
+    {"json: streamed bytes are the whole tree's dump", test_json_streamed_equals_tree},
     {"sarif: rich audit", test_sarif_rich},
     {"junit: rich audit", test_junit_rich},
     {"markdown: rich audit", test_markdown_rich},
