@@ -64,6 +64,24 @@ local function speaker_key(name)
     return k
 end
 
+-- Each distinct word stands for one character (CJK ideographs, then private
+-- use code points), so that the word-level edit distance is
+-- util.edit_distance's on code points.  The characters are made the first
+-- time gsub looks a word up and kept across checks (distinct words keep
+-- distinct characters); the table starts again, between checks, once it
+-- holds 100,000 words.
+local next_id = 0
+local CHAR_OF = {
+    __index = function(t, w)
+        local id = next_id
+        next_id = next_id + 1
+        local c = utf8.char(id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000)
+        t[w] = c
+        return c
+    end,
+}
+local char_of = setmetatable({}, CHAR_OF)
+
 -- The differing middle of two word lists: a's words, b's words.
 local function difference(a, b)
     local i = 1
@@ -110,50 +128,62 @@ return factlint.rule {
         return k ~= "" and k or nil
     end,
     check = function(_, facts, report, options)
-        local ids, next_id = {}, 0
-        local quotes, seen = {}, {}
+        if next_id >= 100000 then
+            char_of, next_id = setmetatable({}, CHAR_OF), 0
+        end
+        -- a quote's words as characters, only for quotes that are compared
+        local function code(q)
+            local c = q.code
+            if not c then
+                c = q.form:gsub("%S+", char_of):gsub(" ", "")
+                q.code = c
+            end
+            return c
+        end
+        local min_words, share = options.min_words, 1 - options.similarity
+        -- the quotes, their word counts and how many words of a pair may
+        -- differ when the quote is the longer one
+        local quotes, counts, limits, seen = {}, {}, {}, {}
         for _, f in ipairs(facts) do
-            local joined, n = util.words(f.text)
-            if n >= options.min_words and not seen[joined] then
-                seen[joined] = true
-                local list = split(joined)
-                local cps = {}
-                for i, w in ipairs(list) do
-                    local id = ids[w]
-                    if not id then
-                        id = next_id
-                        next_id = next_id + 1
-                        ids[w] = id
-                    end
-                    cps[i] = id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000
-                end
-                quotes[#quotes + 1] = { f = f, list = list, n = n, joined = " " .. joined .. " ",
-                                        code = utf8.char(table.unpack(cps)) }
+            local form, n = util.words(f.text)
+            if n >= min_words and not seen[form] then
+                seen[form] = true
+                local k = #quotes + 1
+                quotes[k] = { f = f, form = form, joined = " " .. form .. " " }
+                counts[k], limits[k] = n, math.floor(n * share + 1e-9)
             end
         end
-        -- compare each quote with the earlier ones of a similar length
-        local reported = {}
+        -- compare each quote with the earlier ones of a similar length; a
+        -- quote is reported once, against the first earlier one that differs
         for j = 2, #quotes do
-            local b = quotes[j]
+            local bn, b_limit = counts[j], limits[j]
             for i = 1, j - 1 do
-                local a = quotes[i]
-                local longer = math.max(a.n, b.n)
-                local allowed = math.floor(longer * (1 - options.similarity) + 1e-9)
-                if not reported[j] and math.abs(a.n - b.n) <= allowed
-                    and not a.joined:find(b.joined, 1, true)
-                    and not b.joined:find(a.joined, 1, true) then
-                    local d = util.edit_distance(a.code, b.code, allowed)
-                    if d > 0 and d <= allowed then
-                        local was, now = difference(b.list, a.list)
-                        report {
-                            messageId = "drift",
-                            data = { speaker = b.f.speaker, line = a.f.line,
-                                     was = was ~= "" and was or "(nothing)",
-                                     now = now ~= "" and now or "(nothing)" },
-                            fact = b.f,
-                            related = { { fact = a.f, message = MESSAGES.other } },
-                        }
-                        reported[j] = true
+                local an = counts[i]
+                local allowed, gap
+                if an > bn then
+                    allowed, gap = limits[i], an - bn
+                else
+                    allowed, gap = b_limit, bn - an
+                end
+                if gap <= allowed then
+                    local a, b = quotes[i], quotes[j]
+                    local aj, bj = a.joined, b.joined
+                    -- a longer string is no part of a shorter one
+                    if not (#bj <= #aj and aj:find(bj, 1, true))
+                        and not (#aj <= #bj and bj:find(aj, 1, true)) then
+                        local d = util.edit_distance(code(a), code(b), allowed)
+                        if d > 0 and d <= allowed then
+                            local was, now = difference(split(b.form), split(a.form))
+                            report {
+                                messageId = "drift",
+                                data = { speaker = b.f.speaker, line = a.f.line,
+                                         was = was ~= "" and was or "(nothing)",
+                                         now = now ~= "" and now or "(nothing)" },
+                                fact = b.f,
+                                related = { { fact = a.f, message = MESSAGES.other } },
+                            }
+                            break
+                        end
                     end
                 end
             end
