@@ -17,6 +17,7 @@ typedef struct worker {
     fl_extract_ctx *xctx;
     fl_rule_worker *rules;
     fl_facts facts;
+    fl_audit part; /* one article's findings and rule health, reset after each */
 } worker;
 
 typedef struct shared {
@@ -110,8 +111,7 @@ static void work(void *ctx, void *arg)
     fl_article *a = it->article;
     fl_error err;
     fl_error_clear(&err);
-    fl_audit part;
-    fl_audit_init(&part);
+    fl_audit *part = &w->part;
     char *facts_json = NULL;
     size_t facts_len = 0;
     size_t kept_before = 0;
@@ -149,7 +149,7 @@ static void work(void *ctx, void *arg)
     }
     if (w->rules) {
         kept_before = fl_rule_worker_kept(w->rules);
-        st = fl_rule_worker_check(w->rules, a, &w->facts, &part, &err);
+        st = fl_rule_worker_check(w->rules, a, &w->facts, part, &err);
         kept = fl_rule_worker_kept(w->rules) > kept_before;
         if (st == FL_ENOMEM)
             goto record;
@@ -169,7 +169,7 @@ record:
     rec.path = a->path;
     rec.title = a->title;
     rec.n_facts = w->facts.n;
-    rec.n_findings = part.n_findings;
+    rec.n_findings = part->n_findings;
     rec.line_base = a->line_base;
     char iso[32];
     if (a->dateline.precision) {
@@ -183,10 +183,10 @@ record:
     }
     /* the HTML report shows the text of articles with findings, and corpus
      * findings come later: keep it too when corpus rules kept a fact here */
-    if (sh->cfg->keep_text && (part.n_findings || kept))
+    if (sh->cfg->keep_text && (part->n_findings || kept))
         rec.text = a->text;
     fl_status ast = fl_audit_add_article(sh->au, &rec);
-    if (ast || fl_audit_merge(sh->au, &part)) {
+    if (ast || fl_audit_merge(sh->au, part)) {
         if (!sh->fatal && ast == FL_EIO) {
             sh->fatal = FL_EIO;
             fl_error_set(&sh->fatal_err, FL_EIO,
@@ -200,7 +200,7 @@ record:
     sh->bytes_done += a->text_len;
     progress(sh);
     pthread_mutex_unlock(&sh->mu);
-    fl_audit_release(&part);
+    fl_audit_reset_part(part);
     fl_article_free(a);
     fl_facts_release(&it->facts);
     fl_free(it);
@@ -290,6 +290,7 @@ fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
     for (size_t i = 0; i < jobs; i++) {
         workers[i].sh = &sh;
         fl_facts_init(&workers[i].facts);
+        fl_audit_init(&workers[i].part);
         if (!(workers[i].xctx = fl_extract_ctx_new(cfg->extractor))) {
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
             goto cleanup;
@@ -380,6 +381,7 @@ cleanup:
         fl_extract_ctx_free(workers[i].xctx);
         fl_rule_worker_free(workers[i].rules);
         fl_facts_release(&workers[i].facts);
+        fl_audit_release(&workers[i].part);
     }
     fl_free(workers);
     fl_free(ctx);

@@ -540,6 +540,23 @@ void fl_audit_release(fl_audit *au)
     fl_audit_init(au);
 }
 
+void fl_audit_reset_part(fl_audit *part)
+{
+    for (size_t i = 0; i < part->n_findings; i++)
+        fl_finding_release(&part->findings[i]);
+    part->n_findings = 0;
+    for (size_t i = 0; i < part->n_rule_errors; i++)
+        rule_error_release(&part->rule_errors[i]);
+    part->n_rule_errors = 0;
+    for (size_t i = 0; i < part->n_rules; i++) {
+        fl_rule_health *h = &part->rules[i];
+        h->articles_run = h->findings = h->calls = 0;
+        h->cpu_ns = 0;
+        memset(h->errors_by_class, 0, sizeof h->errors_by_class);
+    }
+    part->articles_read = part->articles_skipped = part->input_errors = part->suppressed = 0;
+}
+
 /* Copies at most max bytes of s, cut back to a character boundary. */
 static char *dup_cut(const char *s, size_t n, size_t max)
 {
@@ -662,16 +679,27 @@ fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e)
 
 fl_rule_health *fl_audit_rule(fl_audit *au, const char *rule)
 {
-    for (size_t i = 0; i < au->n_rules; i++)
-        if (!strcmp(au->rules[i].rule, rule))
+    /* rules are asked for in the same order article after article: try where
+     * the last one was found and the slot after it before searching */
+    for (size_t k = 0; k < 2; k++) {
+        size_t i = au->rule_hint + k;
+        if (i < au->n_rules && !strcmp(au->rules[i].rule, rule)) {
+            au->rule_hint = i;
             return &au->rules[i];
+        }
+    }
+    for (size_t i = 0; i < au->n_rules; i++)
+        if (!strcmp(au->rules[i].rule, rule)) {
+            au->rule_hint = i;
+            return &au->rules[i];
+        }
     if (FL_GROW(au->rules, au->cap_rules, au->n_rules + 1))
         return NULL;
     fl_rule_health *h = &au->rules[au->n_rules];
     memset(h, 0, sizeof *h);
     if (!(h->rule = fl_strdup(rule)))
         return NULL;
-    au->n_rules++;
+    au->rule_hint = au->n_rules++;
     return h;
 }
 

@@ -185,6 +185,7 @@ typedef struct fl_audit {
     size_t n_rule_errors, cap_rule_errors;
     fl_rule_health *rules;
     size_t n_rules, cap_rules;
+    size_t rule_hint;        /* fl_audit_rule: where the last rule was found */
     size_t articles_read;    /* checked */
     size_t articles_skipped; /* with a reason in articles[] */
     size_t input_errors;     /* skipped articles + unreadable paths */
@@ -195,6 +196,10 @@ typedef struct fl_audit {
 
 void fl_audit_init(fl_audit *au);
 void fl_audit_release(fl_audit *au);
+/* Empties a per-article part (findings, rule errors, counts) for the next
+ * article, keeping its rule health entries with their counters at zero, so
+ * that a worker does not copy every rule's id again for each article. */
+void fl_audit_reset_part(fl_audit *part);
 
 /* Fills a location for [offset, offset+length) in a (line, columns, excerpt). */
 fl_status fl_location_fill(fl_location *loc, const struct fl_article *a, size_t offset,
