@@ -50,6 +50,9 @@ local function tokens(name)
     return out
 end
 
+-- The same words in ASCII text, where the bytes of U+2019 cannot occur.
+local ASCII_WORD = "[^%s%-%.,'&()]+"
+
 local function letters(s)
     return utf8.len(s) or #s
 end
@@ -83,10 +86,17 @@ end
 -- name) of one kind (see the top of the file), or false when the name is not
 -- one to compare: no letters, or all capitals.
 local function key_of(kind, full)
-    if not full:find("%a") or all_caps(full) then
-        return false
+    -- (not all_caps(full), with the ASCII test below, from one utf8.len: a
+    -- name in ASCII without a NUL has as many code points as bytes)
+    local len = utf8.len(full)
+    if not full:find("%l") then
+        -- no lower-case letter: in capitals, unless one character, and then
+        -- still no letter unless that is one
+        if (len or #full) > 1 or not full:find("%a") then
+            return false
+        end
     end
-    if full:find("[%z\128-\255]") then
+    if len ~= #full or full:find("\0", 1, true) then
         -- outside ASCII (or with a NUL, where C strings end): each word
         -- normalised and given its skeleton
         local w = core_words(full)
@@ -105,7 +115,10 @@ local function key_of(kind, full)
     -- skeleton of words joined by spaces is their skeletons joined by spaces
     -- (its look-alike sequences, "rn" and "vv", never span a space), so one
     -- call does for the whole name
-    local words = tokens(full:lower())
+    local words = {}
+    for w in full:lower():gmatch(ASCII_WORD) do
+        words[#words + 1] = w
+    end
     local n = #words
     while n > 1 and SUFFIXES[words[n]] do
         n = n - 1
@@ -114,10 +127,12 @@ local function key_of(kind, full)
         return false
     end
     local skeleton = util.skeleton(table.concat(words, " ", 1, n))
-    local cut = n > 1 and skeleton:find(" [^ ]*$")
+    -- the last space: the first one in the reversed skeleton
+    local cut = n > 1 and skeleton:reverse():find(" ", 1, true)
     if not cut then
         return kind .. "||" .. skeleton:sub(1, 2)
     end
+    cut = #skeleton + 1 - cut
     return kind .. "|" .. skeleton:sub(1, cut - 1) .. "|" .. skeleton:sub(cut + 1, cut + 1)
 end
 
