@@ -230,11 +230,13 @@ return factlint.rule {
         -- both checks compare amounts in two currencies: most articles have
         -- one or none, and need nothing more
         local currencies, distinct = {}, 0
-        for f in article:facts("money") do
-            local c = f.currency
+        for _, c in article:facts("money", "currency") do
             if c and not currencies[c] then
                 currencies[c] = true
                 distinct = distinct + 1
+                if distinct == 2 then
+                    break
+                end
             end
         end
         if distinct < 2 then
@@ -262,18 +264,19 @@ return factlint.rule {
         local dateline_year = year_of(article.dateline)
         -- years of absolute dates, by sentence
         local sentence_year = {}
-        for d in article:facts("date") do
-            if not d.relative and d.value and not sentence_year[d.sentence] then
-                local y = year_of(d.value)
-                if y and (d.precision == "year" or d.precision == "month" or d.precision == "day") then
-                    sentence_year[d.sentence] = y
+        for _, relative, value, sentence, precision in
+            article:facts("date", "relative", "value", "sentence", "precision") do
+            if not relative and value and not sentence_year[sentence] then
+                local y = year_of(value)
+                if y and (precision == "year" or precision == "month" or precision == "day") then
+                    sentence_year[sentence] = y
                 end
             end
         end
         local amounts = {}
-        for f in article:facts("money") do
-            if f.currency and f.value and f.value > 0 and not article:is_boilerplate(f.offset) then
-                amounts[#amounts + 1] = f
+        for i, currency, value, offset in article:facts("money", "currency", "value", "offset") do
+            if currency and value and value > 0 and not article:is_boilerplate(offset) then
+                amounts[#amounts + 1] = article:fact(i)
             end
         end
 
