@@ -494,6 +494,21 @@ static int sb_pattern(lua_State *L)
 }
 
 /***
+ * math.random([m [, n]]), math.randomseed([x [, y]])
+ *
+ * As in Lua; every call of a rule function starts with the generator seeded
+ * the same way, so results do not depend on the articles before.
+ */
+static int sb_prng(lua_State *L)
+{
+    fl_sandbox_of(L)->prng_dirty = true;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/***
  * string.dump(f)
  *
  * Not available: bytecode cannot be produced or loaded in rules.  Calling it
@@ -685,6 +700,14 @@ static int sb_setup(lua_State *L)
     lua_getfield(L, g, LUA_MATHLIBNAME);
     lua_getfield(L, -1, "randomseed");
     lua_setfield(L, LUA_REGISTRYINDEX, REG_RANDOMSEED);
+    /* every call starts from the same generator state: calls that use it mark
+     * it, and only then is it seeded again before the next call */
+    static const char *const prng[] = {"random", "randomseed", NULL};
+    for (const char *const *f = prng; *f; f++) {
+        lua_getfield(L, -1, *f);
+        lua_pushcclosure(L, sb_prng, 1);
+        lua_setfield(L, -2, *f);
+    }
     lua_pop(L, 1);
 
     static const char *const ro[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
@@ -733,6 +756,7 @@ fl_sandbox *fl_sandbox_new(size_t memory_limit, fl_error *err)
         return NULL;
     }
     *(fl_sandbox **)lua_getextraspace(sb->L) = sb;
+    sb->prng_dirty = true; /* seeded before the first call */
     lua_pushcfunction(sb->L, sb_setup);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
         fl_error_set(err, FL_ENOMEM, "cannot set up a lua state: %s",
@@ -784,9 +808,13 @@ typedef struct tramp_args {
 static int sb_tramp(lua_State *L)
 {
     tramp_args *t = lua_touserdata(L, 1);
-    lua_getfield(L, LUA_REGISTRYINDEX, REG_RANDOMSEED);
-    lua_pushinteger(L, 0x5eed);
-    lua_call(L, 1, 0);
+    fl_sandbox *sb = fl_sandbox_of(L);
+    if (sb->prng_dirty) {
+        lua_getfield(L, LUA_REGISTRYINDEX, REG_RANDOMSEED);
+        lua_pushinteger(L, 0x5eed);
+        lua_call(L, 1, 0);
+        sb->prng_dirty = false;
+    }
     lua_settop(L, 0);
     lua_pushlightuserdata(L, t->ud);
     return t->body(L);

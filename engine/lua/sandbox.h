@@ -69,6 +69,7 @@ typedef struct fl_sandbox {
     fl_strbuf scratch; /* C strings on their way into Lua (never held across a raise) */
     fl_strbuf print;   /* captured print() output, at most FL_SANDBOX_PRINT_MAX bytes */
     void *owner;       /* the rule state that uses this sandbox */
+    bool prng_dirty;   /* math.random or randomseed ran since the generator was last seeded */
     /* small-block pool (sandbox.c, sb_alloc): free lists by size class and
      * the slabs they are carved from, released when the state closes */
     void *pool_free[FL_SANDBOX_POOL_CLASSES];
