@@ -101,8 +101,7 @@ local CAPITALISED = [[(?<![^ \t\n\x0B\f\r\-.,'])([A-Z][^ \t\n\x0B\f\r\-.,'a-z]*[
 local function may_vary(article, min_letters)
     local names, seen = {}, {}
     for _, kind in ipairs({ "person", "org" }) do
-        for f in article:facts(kind) do
-            local name = f.name
+        for _, name in article:facts(kind, "name") do
             if name and not seen[name] then
                 seen[name] = true
                 names[#names + 1] = name
@@ -113,7 +112,9 @@ local function may_vary(article, min_letters)
         return false -- words of one written name are never compared
     end
     local text = table.concat(names, " ")
-    if text:find("[\128-\255]") then
+    -- (a byte over 127, found by utf8.len in C: as many code points as
+    -- bytes only in ASCII, and nil for broken UTF-8)
+    if utf8.len(text) ~= #text then
         return true
     end
     local ends, at = {}, 0 -- the position in text where each name ends
@@ -200,12 +201,14 @@ return factlint.rule {
             end
             return nw
         end
-        for f in article:facts() do
-            local kind = f.kind
-            local name = (kind == "person" or kind == "org") and f.name
+        -- (every fact's fields read without a handle; the handle, to report,
+        -- only for the names compared)
+        for i, kind, name, offset, canonical in article:facts(nil, "kind", "name", "offset", "canonical") do
+            name = (kind == "person" or kind == "org") and name
             local words = name and name_words(name)
-            if words and not article:is_boilerplate(f.offset) then
-                local full = f.canonical or name
+            if words and not article:is_boilerplate(offset) then
+                local f = article:fact(i)
+                local full = canonical or name
                 local full_tokens = full_cache[full]
                 if not full_tokens then
                     full_tokens = normalised_tokens(full)
@@ -221,7 +224,7 @@ return factlint.rule {
                         order[#order + 1] = s
                     end
                     s.count = s.count + 1
-                    s.facts[f.offset] = true
+                    s.facts[offset] = true
                     if #full_tokens >= 2 then
                         s.fulls[#s.fulls + 1] = full_tokens
                     end
