@@ -42,25 +42,29 @@ return factlint.rule {
         min_words = 4,
     },
     check = function(article, report, options)
-        local seen = {}
+        -- a repeat needs two quotes
+        if article:fact_count("quote") < 2 then
+            return
+        end
+        local seen = {} -- key -> the number of its first quote
         local min_words = options.min_words
-        for f in article:facts("quote") do
-            if not f.partial and not article:is_boilerplate(f.offset) then
-                local text = f.text
+        for i, partial, offset, text in article:facts("quote", "partial", "offset", "text") do
+            if not partial and not article:is_boilerplate(offset) then
                 local key, n = util.words(text)
                 -- a short lower-case fragment ("lack of consistent leadership") is a
                 -- phrase from a report that copy legitimately cites more than once
                 if n >= min_words and (n >= 8 or text:match("^[%s%p]*%u")) then
                     local first = seen[key]
                     if first then
+                        first = article:fact(first)
                         report {
                             messageId = "duplicate",
                             data = { quote = shorten(text, 80), line = first.line },
-                            fact = f,
+                            fact = article:fact(i),
                             related = { { fact = first, message = MESSAGES.first } },
                         }
                     else
-                        seen[key] = f
+                        seen[key] = i
                     end
                 end
             end
