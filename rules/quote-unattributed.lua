@@ -66,14 +66,14 @@ local function strip_tail(s)
     return s
 end
 
--- True when the quote starts a sentence: nothing but a finished sentence
--- precedes its opening mark in the paragraph.  Returns false, "colon" when
--- a colon introduces it.
-local function starts_sentence(article, para, f)
-    if not para or f.offset < para.offset then
+-- True when the quote (at byte offset) starts a sentence: nothing but a
+-- finished sentence precedes its opening mark in the paragraph.  Returns
+-- false, "colon" when a colon introduces it.
+local function starts_sentence(article, para, offset)
+    if not para or offset < para.offset then
         return true
     end
-    local before = strip_tail(article:text(para.offset, f.offset - para.offset))
+    local before = strip_tail(article:text(para.offset, offset - para.offset))
     if before == "" then
         return true
     end
@@ -120,72 +120,83 @@ return factlint.rule {
     },
     check = function(article, report, options)
         -- quotes without a speaker are candidates; paragraphs holding an
-        -- attributed quote are noted on the way (fact fields read once)
-        local candidates = {}
+        -- attributed quote are noted on the way (fields read without handles)
+        local candidates, in_paragraph = {}, {} -- fact numbers, their paragraphs
         local attributed_in = {} -- paragraph index -> true when it holds an attributed quote
-        for f in article:facts("quote") do
-            local speaker, partial = f.speaker, f.partial
+        for i, speaker, partial, para_index in article:facts("quote", "speaker", "partial", "paragraph") do
             if not partial then
                 if speaker then
-                    attributed_in[f.paragraph] = true
+                    attributed_in[para_index] = true
                 else
-                    candidates[#candidates + 1] = f
+                    candidates[#candidates + 1] = i
+                    in_paragraph[#candidates] = para_index
                 end
             end
         end
         if #candidates == 0 then
             return
         end
-        local paras = {}
-        for p in article:paragraphs() do
-            paras[p.index] = p
+        -- the paragraphs, listed when a quote first needs them
+        local paras
+        local function paragraph(i)
+            if not paras then
+                paras = {}
+                for p in article:paragraphs() do
+                    paras[p.index] = p
+                end
+            end
+            return paras[i]
         end
         -- the paragraph's text before the quote
-        local function text_before(f, p)
-            if not p or f.offset <= p.offset then
+        local function text_before(offset, p)
+            if not p or offset <= p.offset then
                 return ""
             end
-            return article:text(p.offset, f.offset - p.offset)
+            return article:text(p.offset, offset - p.offset)
         end
         -- the quote is its paragraph: nothing but marks and punctuation around it
-        local function standalone(f, p)
+        local function standalone(offset, length, p)
             if not p then
                 return false
             end
-            local before = text_before(f, p)
-            local after_off = f.offset + f.length
+            local before = text_before(offset, p)
+            local after_off = offset + length
             local after = after_off < p.offset + p.length
                 and article:text(after_off, p.offset + p.length - after_off) or ""
             return strip_tail(before) == "" and not after:find("[%w]")
         end
         local function para_text(i)
-            local p = paras[i]
+            local p = paragraph(i)
             return p and article:text(p.offset, p.length) or ""
         end
         local min_words, standalone_only = options.min_words, options.standalone_only
-        for _, f in ipairs(candidates) do
-            local index = f.paragraph
-            local p = paras[index]
+        for k, i in ipairs(candidates) do
+            local index = in_paragraph[k]
             -- cheap tests first: table look-ups, then the quote's own text,
             -- then its paragraph, and the regular expressions last
-            if not attributed_in[index] and not attributed_in[index - 1]
-                and not article:is_boilerplate(f.offset)
-                and word_count(f.text, min_words) >= min_words
-                and f.text:match("^[%s%p]*%u")
-                and starts_sentence(article, p, f)
-                and (not standalone_only or standalone(f, p))
-                -- attribution the extractor did not resolve to a name
-                and not ATTRIBUTED:test(para_text(index))
-                and not REPORTED:test(para_text(index - 1))
-                and not REPORTED:test(text_before(f, p))
-                and not para_text(index - 1):find("^%s*[\"\u{201C}]")
-                and not para_text(index - 1):find("[\"\u{201D}]%s*$")
-                and not INTRODUCED:test(para_text(index + 1)) then
-                report {
-                    messageId = "unattributed",
-                    data = { quote = shorten(f.text, 80) },
-                    fact = f,
-                }
+            if not attributed_in[index] and not attributed_in[index - 1] then
+                local f = article:fact(i)
+                local offset, text = f.offset, f.text
+                if not article:is_boilerplate(offset)
+                    and word_count(text, min_words) >= min_words
+                    and text:match("^[%s%p]*%u") then
+                    local p = paragraph(index)
+                    if starts_sentence(article, p, offset)
+                        and (not standalone_only or standalone(offset, f.length, p))
+                        -- attribution the extractor did not resolve to a name
+                        and not ATTRIBUTED:test(para_text(index))
+                        and not REPORTED:test(para_text(index - 1))
+                        and not REPORTED:test(text_before(offset, p))
+                        and not para_text(index - 1):find("^%s*[\"\u{201C}]")
+                        and not para_text(index - 1):find("[\"\u{201D}]%s*$")
+                        and not INTRODUCED:test(para_text(index + 1)) then
+                        report {
+                            messageId = "unattributed",
+                            data = { quote = shorten(text, 80) },
+                            fact = f,
+                        }
+                    end
+                end
             end
         end
     end,
