@@ -229,8 +229,11 @@ end
 -- "cent" starting the next only adds one here), so almost every article is
 -- done after this one scan.
 local function may_vary(text)
-    local seen = {} -- family -> the first variant found
-    for _, e, w in CANDIDATES:gmatch(text) do
+    local seen -- family -> the first variant found
+    -- (find rather than gmatch: no iterator and no previous word made per
+    -- article; the next search starts where gmatch's would, after the word)
+    local _, e, w = CANDIDATES:find(text)
+    while w do
         local lookup = w
         if w == "per" then
             -- "per cent": most "per"s are followed by one space and another
@@ -242,6 +245,7 @@ local function may_vary(text)
         end
         local fam, var = classify_memo(lookup)
         if fam then
+            seen = seen or {}
             local first = seen[fam]
             if not first then
                 seen[fam] = var
@@ -249,6 +253,7 @@ local function may_vary(text)
                 return true
             end
         end
+        _, e, w = CANDIDATES:find(text, e + 1)
     end
     return false
 end
@@ -268,9 +273,10 @@ return factlint.rule {
         local families = {}  -- family -> { variant -> {count, first = {offset, word, line}} }
         local order = {}
         local computing = false
-        for p in article:paragraphs() do
-            if not p.boilerplate and p.length > 0 then
-                local text = article:text(p.offset, p.length)
+        for index = 1, article.paragraph_count do
+            local offset, length, boilerplate = article:paragraph(index)
+            if not boilerplate and length > 0 then
+                local text = article:text(offset, length)
                 -- only the listed words and -ise/-ize shapes, found in C: a Lua loop over
                 -- every word of every article cost more than the rest of the suite
                 for s, e, w, prev_end, prev_word in CANDIDATES:gmatch(text) do
@@ -311,7 +317,7 @@ return factlint.rule {
                             end
                             local v = f[var]
                             if not v then
-                                v = { count = 0, offset = p.offset + s - 1, length = e - s + 1,
+                                v = { count = 0, offset = offset + s - 1, length = e - s + 1,
                                       word = text:sub(s, e), var = var }
                                 f[var] = v
                             end
