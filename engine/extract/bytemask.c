@@ -15,22 +15,25 @@ void fl_bytemask_init(fl_bytemask *m)
 
 void fl_bytemask_release(fl_bytemask *m)
 {
-    fl_free(m->letter); /* one allocation holds the six arrays */
+    fl_free(m->letter); /* one allocation holds the eight arrays */
     fl_bytemask_init(m);
 }
 
-/* The classes of up to 16 bytes, bit k for s[k], in l, d and h. */
-static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_t *d, uint32_t *h)
+/* The classes of up to 16 bytes, bit k for s[k], in l, d, h, up and sp. */
+static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_t *d, uint32_t *h,
+                          uint32_t *up, uint32_t *sp)
 {
-    uint32_t lm = 0, dm = 0, hm = 0;
+    uint32_t lm = 0, dm = 0, hm = 0, um = 0, sm = 0;
     for (size_t k = 0; k < n; k++) {
         unsigned char c = s[k];
         unsigned char lc = (unsigned char)(c | 0x20);
         lm |= (uint32_t)(lc >= 'a' && lc <= 'z') << k;
         dm |= (uint32_t)(c >= '0' && c <= '9') << k;
         hm |= (uint32_t)(c >= 0x80) << k;
+        um |= (uint32_t)(c >= 'A' && c <= 'Z') << k;
+        sm |= (uint32_t)(c <= ' ') << k;
     }
-    *l = lm, *d = dm, *h = hm;
+    *l = lm, *d = dm, *h = hm, *up = um, *sp = sm;
 }
 
 int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
@@ -38,7 +41,7 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
     size_t words = (len + 63) / 64;
     if (words > m->cap) {
         size_t cap = words + words / 2 + 16;
-        uint64_t *p = fl_malloc(cap * 6 * sizeof *p);
+        uint64_t *p = fl_malloc(cap * 8 * sizeof *p);
         if (!p)
             return -1;
         fl_free(m->letter);
@@ -48,19 +51,21 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
         m->high = p + 3 * cap;
         m->starts = p + 4 * cap;
         m->alnum_high = p + 5 * cap;
+        m->upper_high = p + 6 * cap;
+        m->sep = p + 7 * cap;
         m->cap = cap;
     }
     m->words = words;
     const unsigned char *u = (const unsigned char *)s;
     uint64_t carry = 0; /* the alnum bit of the byte before this word */
     for (size_t w = 0; w < words; w++) {
-        uint64_t lw = 0, dw = 0, hw = 0;
+        uint64_t lw = 0, dw = 0, hw = 0, uw = 0, sw = 0;
         size_t base = w * 64;
         for (size_t q = 0; q < 64; q += 16) {
             size_t at = base + q;
             if (at >= len)
                 break;
-            uint32_t l, d, h;
+            uint32_t l, d, h, up, sp;
 #if defined(__SSE2__)
             if (len - at >= 16) {
                 /* signed compares: bytes >= 0x80 are negative, so neither
@@ -74,15 +79,21 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
                 l = (uint32_t)_mm_movemask_epi8(isl);
                 d = (uint32_t)_mm_movemask_epi8(isd);
                 h = (uint32_t)_mm_movemask_epi8(v);
+                /* bit 5 of each byte moved to bit 7: clear in upper-case letters */
+                up = l & ~(uint32_t)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
+                /* signed: bytes >= 0x80 are below 0x21 too, taken out below */
+                sp = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)));
             } else
 #endif
             {
                 size_t n = len - at < 16 ? len - at : 16;
-                classify_tail(u + at, n, &l, &d, &h);
+                classify_tail(u + at, n, &l, &d, &h, &up, &sp);
             }
             lw |= (uint64_t)l << q;
             dw |= (uint64_t)d << q;
             hw |= (uint64_t)h << q;
+            uw |= (uint64_t)up << q;
+            sw |= (uint64_t)sp << q;
         }
         m->letter[w] = lw;
         m->digit[w] = dw;
@@ -91,6 +102,8 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
         m->high[w] = hw;
         m->starts[w] = a & ~((a << 1) | carry);
         m->alnum_high[w] = a | hw;
+        m->upper_high[w] = uw | hw;
+        m->sep[w] = sw & ~hw;
         carry = a >> 63;
     }
     return 0;

@@ -1,6 +1,7 @@
 /*
  * bytemask.h - one bit per byte of a text: ASCII letter, ASCII digit, or a
- * byte >= 0x80.
+ * byte >= 0x80 (and a few unions of these, upper-case letters and white
+ * space).
  *
  * The extractors walk the whole article looking for the next word and the
  * end of each word.  Done a byte at a time that costs a compare and a branch
@@ -27,8 +28,14 @@ typedef struct fl_bytemask {
     uint64_t *high;       /* bytes >= 0x80 */
     uint64_t *starts;     /* alnum, and the byte before is not (or there is none) */
     uint64_t *alnum_high; /* alnum | high */
-    size_t words;         /* 64-bit words in each array */
-    size_t cap;           /* words allocated for each array */
+    uint64_t *upper_high; /* A-Z, or a byte >= 0x80: where a capitalised word can be */
+    /* white space and control bytes (<= 0x20), which no word (fl_word_next)
+     * contains.  In valid UTF-8 the word scanner never steps over an ASCII
+     * byte, so scanning from one of these finds the same words after it as
+     * scanning from further back. */
+    uint64_t *sep;
+    size_t words; /* 64-bit words in each array */
+    size_t cap;   /* words allocated for each array */
 } fl_bytemask;
 
 void fl_bytemask_init(fl_bytemask *m);
@@ -67,6 +74,22 @@ static inline size_t fl_bits_next_clear(const uint64_t *b, size_t end, size_t i)
     }
     size_t p = (w << 6) + (size_t)__builtin_ctzll(x);
     return p < end ? p : end;
+}
+
+/* The last position p with lo <= p < i whose bit is set, else SIZE_MAX. */
+static inline size_t fl_bits_prev_set(const uint64_t *b, size_t lo, size_t i)
+{
+    if (i <= lo)
+        return SIZE_MAX;
+    size_t w = (i - 1) >> 6, first = lo >> 6;
+    uint64_t x = b[w] & (~0ull >> (63 - ((i - 1) & 63)));
+    while (!x) {
+        if (w == first)
+            return SIZE_MAX;
+        x = b[--w];
+    }
+    size_t p = (w << 6) + 63 - (size_t)__builtin_clzll(x);
+    return p >= lo ? p : SIZE_MAX;
 }
 
 static inline int fl_bits_test(const uint64_t *b, size_t i)

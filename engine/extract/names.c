@@ -164,7 +164,13 @@ struct fl_names_state {
     /* bit n: some listed word of n bytes starts (ends) with this byte; most
      * words of a text are rejected by these before they are hashed */
     uint64_t first_len[256], last_len[256];
+    /* the same for the words listed as connectors, auxiliaries or
+     * organisation cues (STICKY), which tokenize asks of most words it keeps */
+    uint64_t sticky_first_len[256], sticky_last_len[256];
 };
+
+/* A word after which the rules may read the next word (tokenize's need). */
+#define STICKY (W_CONN | W_AUX | W_ORG)
 
 static uint32_t word_hash(const char *s, size_t n)
 {
@@ -195,6 +201,10 @@ static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
     if (n < 64) {
         st->first_len[(unsigned char)s[0]] |= 1ull << n;
         st->last_len[(unsigned char)s[n - 1]] |= 1ull << n;
+        if (mask & STICKY) {
+            st->sticky_first_len[(unsigned char)s[0]] |= 1ull << n;
+            st->sticky_last_len[(unsigned char)s[n - 1]] |= 1ull << n;
+        }
     }
     for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
         word_slot *w = &st->words[i];
@@ -398,13 +408,18 @@ static bool gap_opens(const char *s, size_t n)
     return false;
 }
 
+/* The word-list mask of token t, computed and stored; out of line so that M,
+ * called several times for most tokens, stays a load and a compare. */
+static __attribute__((noinline)) unsigned M_compute(const scan *sc, tok *t)
+{
+    return t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s);
+}
+
 /* The word-list mask of token k, computed on first use. */
-static unsigned M(const scan *sc, size_t k)
+static inline unsigned M(const scan *sc, size_t k)
 {
     tok *t = &sc->toks[k];
-    if (t->mask == MASK_UNSET)
-        t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s);
-    return t->mask;
+    return t->mask != MASK_UNSET ? t->mask : M_compute(sc, t);
 }
 
 /* fl_word_next with the common case inline: an ASCII word between ASCII
@@ -433,6 +448,49 @@ static inline bool next_word(const fl_bytemask *bm, const char *s, size_t len, s
     return true;
 }
 
+/*
+ * Where the tokeniser may resume, at or after pos, so that the words that the
+ * rules read around the word holding byte q (the next capital or non-ASCII
+ * byte) are stored, with their flags, as if no word had been skipped.
+ *
+ * The rules read a stored word's neighbours only near a word that can be
+ * capitalised (one with a byte of upper_high): up to two words before it
+ * (cue_before: "according to X", a role noun, "at X") and, after it, the
+ * following word and the words after a connector, auxiliary or organisation
+ * word (paragraph_runs, cue_after); tokenize keeps those after (need).  The
+ * flags of a stored word depend on the word before it and on whether a word
+ * of its sentence came first.  So the resume point is a white-space byte
+ * (bytemask.h: scanning from it finds the same words) with two stretches
+ * between white space that hold an ASCII letter or digit, so at least two
+ * words, between it and q's word: the first word after it, whose join and
+ * sentence flags may be wrong, is neither capitalised nor read as a
+ * neighbour.  If the sentence holding the resume point began after pos and
+ * none of its words was seen, the resume point moves back before the
+ * sentence's start, so its first word is still found.  pos itself when no
+ * such point exists.
+ */
+static size_t restart_before(const scan *sc, size_t pos, size_t q, size_t si, size_t sent_seen)
+{
+    const fl_bytemask *bm = sc->bm;
+    size_t b = fl_bits_prev_set(bm->sep, pos, q);
+    for (int words = 0; words < 2 && b != SIZE_MAX; words++) {
+        size_t w = fl_bits_prev_set(bm->alnum, pos, b);
+        b = w == SIZE_MAX ? SIZE_MAX : fl_bits_prev_set(bm->sep, pos, w);
+    }
+    if (b == SIZE_MAX)
+        return pos;
+    const fl_article *a = sc->a;
+    while (si < a->n_sentences && a->sentences[si].offset + a->sentences[si].length <= b)
+        si++;
+    if (si < a->n_sentences && a->sentences[si].offset < b && sent_seen != si) {
+        size_t ss = a->sentences[si].offset;
+        b = ss <= pos ? SIZE_MAX : fl_bits_prev_set(bm->sep, pos, ss);
+        if (b == SIZE_MAX)
+            return pos;
+    }
+    return b;
+}
+
 static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
 {
     const char *t = sc->text;
@@ -452,7 +510,22 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         cur_s = a->sentences[si].offset;
         cur_e = cur_s + a->sentences[si].length;
     }
-    while (next_word(sc->bm, t, end, &pos, &ws, &we)) {
+    /* need: the next word must be stored (it follows a word that can start
+     * or extend a name); hold: no skip before this position (see below) */
+    bool need = false;
+    size_t hold = 0;
+    for (;;) {
+        if (!need && pos >= hold) {
+            size_t q = fl_bits_next_set(sc->bm->upper_high, end, pos);
+            if (q >= end)
+                break; /* no capitalised word left: nothing more is read */
+            size_t np = restart_before(sc, pos, q, si, sent_seen);
+            if (np > pos)
+                prev_end = pos = np;
+            hold = q;
+        }
+        if (!next_word(sc->bm, t, end, &pos, &ws, &we))
+            break;
         tok *k = &sc->toks[sc->nt];
         k->s = ws;
         k->e = we;
@@ -503,6 +576,11 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         }
         prev_end = we;
         sc->nt++;
+        size_t kn = k->e - k->s;
+        need = fl_bits_next_set(sc->bm->upper_high, we, ws) < we ||
+               (kn < 64 && (sc->st->sticky_first_len[(unsigned char)t[k->s]] >> kn & 1) &&
+                (sc->st->sticky_last_len[(unsigned char)t[k->e - 1]] >> kn & 1) &&
+                (M(sc, sc->nt - 1) & STICKY));
     }
     *sentence = si;
     return 0;
@@ -510,28 +588,43 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
 
 /* ---- keys ---- */
 
+/* The white space that fl_normalize_append folds (its ascii_space). */
+static inline bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 /* Normalises text[s..e) into sb (reset first); -1 on ENOMEM. */
 static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
 {
     fl_strbuf_reset(sb);
-    /* printable ASCII without spaces (most keys): the normal form is the
-     * text lower-cased */
+    /* ASCII (most keys): the normal form is the text lower-cased with white
+     * space runs folded to one space and trimmed (fl_normalize_append); the
+     * many-word names of emit and gaz_match have spaces */
     size_t n = e - s;
     const char *src = sc->text + s;
     if (fl_strbuf_grow(sb, n)) {
         sc->nomem = true;
         return -1;
     }
-    size_t i = 0;
+    size_t i = 0, len = 0;
+    bool pending = false;
     for (; i < n; i++) {
         unsigned char c = (unsigned char)src[i];
-        if (c >= 0x80 || c <= ' ')
+        if (c >= 0x80)
             break;
-        sb->buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (c <= ' ' && is_space(c)) {
+            pending = true;
+            continue;
+        }
+        if (pending && len > 0)
+            sb->buf[len++] = ' ';
+        pending = false;
+        sb->buf[len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     if (i == n) {
-        sb->len = n;
-        sb->buf[n] = '\0';
+        sb->len = len;
+        sb->buf[len] = '\0';
         return 0;
     }
     fl_strbuf_reset(sb);
@@ -597,7 +690,7 @@ static uint64_t key_hash(scan *sc, size_t s, size_t e)
         unsigned char c = (unsigned char)sc->text[i];
         if (c >= 0x80)
             break;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+        if (c <= ' ' && is_space(c)) {
             pending = true;
             continue;
         }
