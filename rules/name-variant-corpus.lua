@@ -90,8 +90,8 @@ local function key_of(kind, full)
     -- name in ASCII without a NUL has as many code points as bytes)
     local len = utf8.len(full)
     if not full:find("%l") then
-        -- no lower-case letter: in capitals, unless one character, and then
-        -- still no letter unless that is one
+        -- no lower-case letter: all capitals when longer than one
+        -- character, and one character must at least be a letter
         if (len or #full) > 1 or not full:find("%a") then
             return false
         end
