@@ -117,6 +117,67 @@ local function same_speaker(a, b)
     return fa == fb or (#fa == 1 and fb:sub(1, 1) == fa) or (#fb == 1 and fa:sub(1, 1) == fb)
 end
 
+-- Whether a quote's speaker (its resolved name, and speaker_text, the words
+-- the copy used) can be compared by name; worked out once per distinct pair
+-- in a bounded cache.
+local usable_of, usable_count = {}, 0
+
+local function speaker_usable(speaker, st)
+    -- "said Olvera's European president, Javier ...": the speaker was described
+    -- through a possessive and the resolved name may be the organisation's
+    if st and (st:find("'s%f[%A]") or st:find("\u{2019}s%f[%A]")) then
+        return false
+    end
+    -- a speaker described by role only ("the Treasury Secretary", "a senior
+    -- official"), or not capitalised at all, cannot be compared by name
+    local tokens = speaker:find("%u") and name_tokens(speaker)
+    if not tokens or not named(tokens) then
+        return false
+    end
+    -- two speakers at once ("Blair and Mr Brown")
+    if speaker:find(" and ", 1, true) or speaker:find(" & ", 1, true) then
+        return false
+    end
+    -- a description resolved to a name it does not contain ("the supporters
+    -- club" -> a person named earlier): the resolution is a guess (a name
+    -- given as written shares all its words)
+    if st and st ~= speaker then
+        local said = {}
+        for _, w in ipairs(name_tokens(st)) do
+            said[w] = true
+        end
+        local shared = false
+        for _, w in ipairs(tokens) do
+            if said[w] then
+                shared = true
+                break
+            end
+        end
+        if not shared then
+            return false
+        end
+    end
+    return true
+end
+
+local function cached_usable(speaker, st)
+    local by_text = usable_of[speaker]
+    if not by_text then
+        if usable_count >= 20000 then
+            usable_of, usable_count = {}, 0
+        end
+        by_text = {}
+        usable_of[speaker], usable_count = by_text, usable_count + 1
+    end
+    local k = st or false
+    local usable = by_text[k]
+    if usable == nil then
+        usable = speaker_usable(speaker, st)
+        by_text[k] = usable
+    end
+    return usable
+end
+
 return factlint.rule {
     id = "quote.attribution-conflict",
     summary = "The same quote is attributed to different speakers",
@@ -144,40 +205,8 @@ return factlint.rule {
         if attribution == "pronoun" or attribution == "carried" then
             return nil
         end
-        -- "said Olvera's European president, Javier ...": the speaker was described
-        -- through a possessive and the resolved name may be the organisation's
-        local st = f.speaker_text
-        if st and (st:find("'s%f[%A]") or st:find("\u{2019}s%f[%A]")) then
+        if not cached_usable(speaker, f.speaker_text) then
             return nil
-        end
-        -- a speaker described by role only ("the Treasury Secretary", "a senior
-        -- official"), or not capitalised at all, cannot be compared by name
-        local tokens = speaker:find("%u") and name_tokens(speaker)
-        if not tokens or not named(tokens) then
-            return nil
-        end
-        -- two speakers at once ("Blair and Mr Brown")
-        if speaker:find(" and ", 1, true) or speaker:find(" & ", 1, true) then
-            return nil
-        end
-        -- a description resolved to a name it does not contain ("the supporters
-        -- club" -> a person named earlier): the resolution is a guess (a name
-        -- given as written shares all its words)
-        if st and st ~= speaker then
-            local said = {}
-            for _, w in ipairs(name_tokens(st)) do
-                said[w] = true
-            end
-            local shared = false
-            for _, w in ipairs(tokens) do
-                if said[w] then
-                    shared = true
-                    break
-                end
-            end
-            if not shared then
-                return nil
-            end
         end
         -- a fragment inside reported speech ('allowed detentions "in a way
         -- that..."') is not a whole quote whose speaker can be compared
