@@ -500,9 +500,8 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     sc->nt = 0;
     size_t prev_end = p->offset;
     size_t sent_seen = SIZE_MAX;
-    /* a word takes at least two bytes with its gap: one growth per paragraph */
-    if (FL_GROW(sc->toks, sc->cap_toks, p->length / 2 + 2))
-        return -1;
+    /* a word takes at least two bytes with its gap: fl_names_extract made
+     * room for the longest paragraph */
     /* the sentence at or after the word, si, and its bounds [cur_s, cur_e)
      * (SIZE_MAX when none is left): most words need one compare */
     size_t si = *sentence, cur_s = SIZE_MAX, cur_e = SIZE_MAX;
@@ -607,6 +606,9 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
         sc->nomem = true;
         return -1;
     }
+    /* out in a local: stores through sb->buf would make the compiler reload
+     * sb->buf after each one */
+    char *out = sb->buf;
     size_t i = 0, len = 0;
     bool pending = false;
     for (; i < n; i++) {
@@ -617,14 +619,16 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
             pending = true;
             continue;
         }
-        if (pending && len > 0)
-            sb->buf[len++] = ' ';
-        pending = false;
-        sb->buf[len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (pending) {
+            if (len > 0)
+                out[len++] = ' ';
+            pending = false;
+        }
+        out[len++] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
     }
     if (i == n) {
         sb->len = len;
-        sb->buf[len] = '\0';
+        out[len] = '\0';
         return 0;
     }
     fl_strbuf_reset(sb);
@@ -678,18 +682,29 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     return NULL;
 }
 
-/* FNV-1a of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
-static uint64_t key_hash(scan *sc, size_t s, size_t e)
+/* FNV-1a state for key_hash's ASCII path: the hash so far, a white space run
+ * not yet written, whether anything was written. */
+typedef struct key_fnv {
+    uint64_t h;
+    bool pending, any;
+} key_fnv;
+
+#define KEY_FNV_INIT                                                                               \
+    {                                                                                              \
+        1469598103934665603ull, false, false                                                       \
+    }
+
+/* Feeds text[s..e) to f as fl_normalize_append would write it for ASCII
+ * (letters lower-cased, white space runs folded to one space and trimmed),
+ * without building it; false at a byte >= 0x80 (f is then spoilt). */
+static bool key_fnv_feed(key_fnv *f, const char *text, size_t s, size_t e)
 {
-    /* ASCII: the hash of what fl_normalize_append gives (letters lower-cased,
-     * white space runs folded to one space and trimmed), without building it */
-    uint64_t h = 1469598103934665603ull;
-    bool pending = false, any = false;
-    size_t i = s;
-    for (; i < e; i++) {
-        unsigned char c = (unsigned char)sc->text[i];
+    uint64_t h = f->h;
+    bool pending = f->pending, any = f->any;
+    for (size_t i = s; i < e; i++) {
+        unsigned char c = (unsigned char)text[i];
         if (c >= 0x80)
-            break;
+            return false;
         if (c <= ' ' && is_space(c)) {
             pending = true;
             continue;
@@ -703,11 +718,17 @@ static uint64_t key_hash(scan *sc, size_t s, size_t e)
         h ^= c >= 'A' && c <= 'Z' ? c + 32u : c;
         h *= 1099511628211ull;
     }
-    if (i == e)
-        return h;
+    f->h = h, f->pending = pending, f->any = any;
+    return true;
+}
+
+/* FNV-1a of the normalised text[s..e) when it is not all ASCII; 0 on ENOMEM
+ * (sc->nomem set). */
+static uint64_t key_hash_slow(scan *sc, size_t s, size_t e)
+{
     if (make_key(sc, &sc->key, s, e) < 0)
         return 0;
-    h = 1469598103934665603ull;
+    uint64_t h = 1469598103934665603ull;
     for (size_t k = 0; k < sc->key.len; k++) {
         h ^= (unsigned char)sc->key.buf[k];
         h *= 1099511628211ull;
@@ -715,11 +736,18 @@ static uint64_t key_hash(scan *sc, size_t s, size_t e)
     return h;
 }
 
+/* FNV-1a of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
+static uint64_t key_hash(scan *sc, size_t s, size_t e)
+{
+    key_fnv f = KEY_FNV_INIT;
+    return key_fnv_feed(&f, sc->text, s, e) ? f.h : key_hash_slow(sc, s, e);
+}
+
 /* ---- candidates ---- */
 
 static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
 {
-    if (FL_GROW(sc->cands, sc->cap_cands, sc->nc + 1)) {
+    if (sc->nc == sc->cap_cands && FL_GROW(sc->cands, sc->cap_cands, sc->nc + 1)) {
         sc->nomem = true;
         return NULL;
     }
@@ -730,9 +758,22 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
     c->e = sc->toks[r1 - 1].e;
     c->first_end = sc->toks[r0].e;
     c->last_start = sc->toks[r1 - 1].s;
-    c->hfull = key_hash(sc, c->s, c->e);
-    c->hfirst = r1 - r0 == 1 ? c->hfull : key_hash(sc, c->s, c->first_end);
-    c->hlast = r1 - r0 == 1 ? c->hfull : key_hash(sc, c->last_start, c->e);
+    if (r1 - r0 == 1) {
+        c->hfull = c->hfirst = c->hlast = key_hash(sc, c->s, c->e);
+        return c;
+    }
+    /* the first word's hash is the state after it: the name's hash goes on
+     * from there */
+    key_fnv f = KEY_FNV_INIT;
+    if (key_fnv_feed(&f, sc->text, c->s, c->first_end)) {
+        c->hfirst = f.h;
+        c->hfull =
+            key_fnv_feed(&f, sc->text, c->first_end, c->e) ? f.h : key_hash_slow(sc, c->s, c->e);
+    } else {
+        c->hfull = key_hash_slow(sc, c->s, c->e);
+        c->hfirst = key_hash_slow(sc, c->s, c->first_end);
+    }
+    c->hlast = key_hash(sc, c->last_start, c->e);
     return c;
 }
 
@@ -1161,6 +1202,15 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     fl_status st = FL_OK;
     size_t sentence = 0;
     if (!(sc.bm = fl_extract_bytemask(a, &sc.own_bm))) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* one allocation for the tokens of the longest paragraph (tokenize) */
+    size_t longest = 0;
+    for (size_t p = 0; p < a->n_paragraphs; p++)
+        if (a->paragraphs[p].length > longest)
+            longest = a->paragraphs[p].length;
+    if (FL_GROW(sc.toks, sc.cap_toks, longest / 2 + 2)) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
         goto cleanup;
     }
