@@ -172,14 +172,26 @@ struct fl_names_state {
 /* A word after which the rules may read the next word (tokenize's need). */
 #define STICKY (W_CONN | W_AUX | W_ORG)
 
+/* A hash of the first two bytes, the last two and the length (n >= 1): a few
+ * instructions where a byte loop cost one multiply a byte, and spread enough
+ * for the word lists' thousand words in WORD_CAP slots. */
 static uint32_t word_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t x = (uint32_t)u[0] | (uint32_t)u[n > 1] << 8 | (uint32_t)u[n - 1] << 16 |
+                 (uint32_t)u[n > 1 ? n - 2 : 0] << 24;
+    x ^= (uint32_t)n * 0x9E3779B9u;
+    x *= 0x85EBCA6Bu;
+    return x ^ x >> 15;
+}
+
+/* memcmp(a, b, n) == 0 for the short words of word_mask, without a call */
+static inline bool words_equal(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
 }
 
 static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
@@ -191,7 +203,7 @@ static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
         const word_slot *w = &st->words[i];
         if (!w->w)
             return 0;
-        if (w->len == n && memcmp(w->w, s, n) == 0)
+        if (w->len == n && words_equal(w->w, s, n))
             return w->mask;
     }
 }
@@ -649,9 +661,22 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     if (!g || ((tk[k].flags & T_UPPER) && tk[k].e - tk[k].s > 3 &&
                !memchr(sc->text + tk[k].s, '.', tk[k].e - tk[k].s)))
         return NULL;
-    if (make_key(sc, &sc->key, tk[k].s, tk[k].e) < 0)
-        return NULL;
-    unsigned m = fl_gazetteer_max_words(g, sc->key.buf, sc->key.len);
+    /* the word's key: an ASCII word (no white space in a word) lower-cased in
+     * a local buffer, which is most of make_key's cost saved for most words */
+    const char *w = sc->text + tk[k].s;
+    size_t wn = tk[k].e - tk[k].s, i = 0;
+    char low[64];
+    if (wn <= sizeof low)
+        for (; i < wn && (unsigned char)w[i] < 0x80; i++)
+            low[i] = (char)(w[i] + ((unsigned)(w[i] - 'A') < 26u ? 32 : 0));
+    unsigned m;
+    if (wn <= sizeof low && i == wn) {
+        m = fl_gazetteer_max_words(g, low, wn);
+    } else {
+        if (make_key(sc, &sc->key, tk[k].s, tk[k].e) < 0)
+            return NULL;
+        m = fl_gazetteer_max_words(g, sc->key.buf, sc->key.len);
+    }
     if (!m)
         return NULL;
     size_t max = r1 - k < m ? r1 - k : m;
