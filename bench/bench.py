@@ -18,6 +18,7 @@ import os
 import platform
 import shutil
 import statistics
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,15 +41,28 @@ class Run:
         self.wall, self.cpu, self.rss_kib, self.code = wall, cpu, rss_kib, code
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def measure(cmd, cwd=None, timeout=None, ok=(0,)):
-    """Runs cmd once with stdout discarded; raises if its exit code is not in ok."""
+    """Runs cmd once with stdout discarded; raises if its exit code is not in ok.
+
+    Peak RSS comes from GNU time's %M, not from the rusage os.wait4 returns:
+    Linux folds the high-water mark of the memory a process had before exec
+    into its ru_maxrss, so a child of this script would report at least this
+    script's own RSS (hundreds of MiB once it has read a large report)."""
+    rss_file = tempfile.NamedTemporaryFile(delete=False)
+    rss_file.close()
+    if os.access(GNU_TIME, os.X_OK):
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss_file.name] + list(cmd)
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
+        # its own session, so that a timeout kills GNU time's child too
         p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=err)
+                             stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         killer = None
         if timeout:
-            killer = threading.Timer(timeout, p.kill)
+            killer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
             killer.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
@@ -60,7 +74,15 @@ def measure(cmd, cwd=None, timeout=None, ok=(0,)):
             err.seek(0)
             tail = err.read()[-2000:].decode("utf-8", "replace")
             raise RuntimeError("%s exited with %d\n%s" % (" ".join(cmd), code, tail))
-    return Run(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, code)
+    rss = ru.ru_maxrss
+    try:
+        with open(rss_file.name) as f:
+            lines = [l for l in f.read().split("\n") if l.strip()]
+        if lines and lines[-1].strip().isdigit():
+            rss = int(lines[-1])
+    finally:
+        os.unlink(rss_file.name)
+    return Run(wall, ru.ru_utime + ru.ru_stime, rss, code)
 
 
 class Figure:

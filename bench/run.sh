@@ -29,6 +29,15 @@ if ! command -v pcre2grep >/dev/null 2>&1; then
     fi
 fi
 
+if [ ! -x /usr/bin/time ]; then
+    echo "bench: installing time (GNU time) for peak memory" >&2
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get install -y time >/dev/null
+    else
+        sudo apt-get install -y time >/dev/null
+    fi
+fi
+
 if [ ! -x "$root/bench/node_modules/.bin/textlint" ]; then
     echo "bench: installing the peer linter (textlint) into bench/node_modules" >&2
     if [ -f "$root/bench/package-lock.json" ]; then
