@@ -106,6 +106,35 @@ static bool all_ascii(const char *s, size_t n)
     return true;
 }
 
+/* Pushes util.words' three results. */
+static int push_words(lua_State *L, const char *form, size_t len, size_t words,
+                      lua_Integer lettered, lua_Integer capitals, const char *figs, size_t nfig)
+{
+    lua_pushlstring(L, form, len);
+    lua_pushinteger(L, (lua_Integer)words);
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, lettered);
+    lua_setfield(L, -2, "lettered");
+    lua_pushinteger(L, capitals);
+    lua_setfield(L, -2, "capitals");
+    lua_pushlstring(L, figs, nfig);
+    lua_setfield(L, -2, "figures");
+    return 3;
+}
+
+/* Appends the word form[start..end) to the figures list when it starts with
+ * a digit. */
+static size_t add_figure(const unsigned char *cls, char *figs, size_t nfig, const char *form,
+                         size_t start, size_t end)
+{
+    if (!(cls[(unsigned char)form[start]] & W_DIGIT))
+        return nfig;
+    if (nfig)
+        figs[nfig++] = ' ';
+    memcpy(figs + nfig, form + start, end - start);
+    return nfig + (end - start);
+}
+
 /* util.words for ASCII text in one pass over s: the form (lowercased words
  * joined by single spaces) into sc, the figures after it; the same results
  * as normalising first and then splitting (test: tests/lua/fixtures/util.lua). */
@@ -129,12 +158,8 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
             capitals++;
         prev_upper = upper;
         if (k & W_SEP) {
-            if (in_word && (cls[(unsigned char)form[word_start]] & W_DIGIT)) {
-                if (nfig)
-                    figs[nfig++] = ' ';
-                memcpy(figs + nfig, form + word_start, out - word_start);
-                nfig += out - word_start;
-            }
+            if (in_word)
+                nfig = add_figure(cls, figs, nfig, form, word_start, out);
             in_word = false;
             continue;
         }
@@ -154,22 +179,9 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
         prev_alpha = alpha;
         form[out++] = (char)(upper ? c + 32 : c);
     }
-    if (in_word && (cls[(unsigned char)form[word_start]] & W_DIGIT)) {
-        if (nfig)
-            figs[nfig++] = ' ';
-        memcpy(figs + nfig, form + word_start, out - word_start);
-        nfig += out - word_start;
-    }
-    lua_pushlstring(L, form, out);
-    lua_pushinteger(L, (lua_Integer)words);
-    lua_createtable(L, 0, 3);
-    lua_pushinteger(L, lettered);
-    lua_setfield(L, -2, "lettered");
-    lua_pushinteger(L, capitals);
-    lua_setfield(L, -2, "capitals");
-    lua_pushlstring(L, figs, nfig);
-    lua_setfield(L, -2, "figures");
-    return 3;
+    if (in_word)
+        nfig = add_figure(cls, figs, nfig, form, word_start, out);
+    return push_words(L, form, out, words, lettered, capitals, figs, nfig);
 }
 
 /***
@@ -242,16 +254,7 @@ static int u_words(lua_State *L)
             i = e;
         }
     }
-    lua_pushlstring(L, sc->buf, out);
-    lua_pushinteger(L, (lua_Integer)words);
-    lua_createtable(L, 0, 3);
-    lua_pushinteger(L, lettered);
-    lua_setfield(L, -2, "lettered");
-    lua_pushinteger(L, capitals);
-    lua_setfield(L, -2, "capitals");
-    lua_pushlstring(L, sc->buf + fig, sc->len - fig);
-    lua_setfield(L, -2, "figures");
-    return 3;
+    return push_words(L, sc->buf, out, words, lettered, capitals, sc->buf + fig, sc->len - fig);
 }
 
 /***
