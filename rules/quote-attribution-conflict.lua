@@ -17,6 +17,7 @@
 -- company's chairman") are not used: the extractor guessed them.
 
 local util = factlint.util
+local stated_speaker = factlint.require("quote").stated_speaker
 
 local MESSAGES = {
     conflict = "the same quote is attributed to {{speaker}} here but to {{other}} at line {{line}}",
@@ -194,15 +195,8 @@ return factlint.rule {
         min_words = 6,
     },
     key = function(f)
-        if f.partial then
-            return nil
-        end
-        local speaker = f.speaker
+        local speaker = stated_speaker(f)
         if not speaker then
-            return nil
-        end
-        local attribution = f.attribution
-        if attribution == "pronoun" or attribution == "carried" then
             return nil
         end
         if not cached_usable(speaker, f.speaker_text) then

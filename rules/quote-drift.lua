@@ -10,6 +10,7 @@
 -- paragraph are not used.
 
 local util = factlint.util
+local stated_speaker = factlint.require("quote").stated_speaker
 
 local MESSAGES = {
     drift = "{{speaker}} is quoted differently at line {{line}}: '{{was}}' here is '{{now}}' there",
@@ -113,15 +114,8 @@ return factlint.rule {
         similarity = 0.8,
     },
     key = function(f)
-        if f.partial then
-            return nil
-        end
-        local speaker = f.speaker
+        local speaker = stated_speaker(f)
         if not speaker then
-            return nil
-        end
-        local attribution = f.attribution
-        if attribution == "pronoun" or attribution == "carried" then
             return nil
         end
         local k = speaker_key(speaker)

@@ -1,0 +1,26 @@
+-- rules/lib/quote.lua: what the quote rules' keys share, loaded with
+-- factlint.require("quote") by rules/quote-drift.lua and
+-- rules/quote-attribution-conflict.lua.
+
+local M = {}
+
+-- The speaker a quote fact names when the extractor found it in the text
+-- itself: nil for partial (scare) quotes, quotes without a speaker, and
+-- speakers found only through a pronoun or carried over from an earlier
+-- paragraph (the extractor guessed those).
+function M.stated_speaker(f)
+    if f.partial then
+        return nil
+    end
+    local speaker = f.speaker
+    if not speaker then
+        return nil
+    end
+    local attribution = f.attribution
+    if attribution == "pronoun" or attribution == "carried" then
+        return nil
+    end
+    return speaker
+end
+
+return M
