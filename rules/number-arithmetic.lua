@@ -84,7 +84,7 @@ return factlint.rule {
         -- Cheapest tests first, on the few facts that can start a finding:
         -- most articles have no "N years ago" and no marker before a figure,
         -- and then little more is read.
-        local todo = {} -- sentence indices that may hold a finding
+        local pending = {} -- sentence indices that may hold a finding, checked below
         -- 1. durations in years right before "ago"
         local ago = {}
         local dl, text
@@ -106,7 +106,7 @@ return factlint.rule {
                     if not list then
                         list = {}
                         ago[si] = list
-                        todo[#todo + 1] = si
+                        pending[#pending + 1] = si
                     end
                     list[#list + 1] = d
                 end
@@ -133,19 +133,19 @@ return factlint.rule {
                 -- sentences about a change compare figures rather than split one
                 if MARKER:test(stext) and not CHANGE:test(stext) then
                     if not ago[si] then
-                        todo[#todo + 1] = si
+                        pending[#pending + 1] = si
                     end
                     sentence_offset[si] = offset
                     sentence_text[si] = stext
                 end
             end
         end
-        if #todo == 0 then
+        if #pending == 0 then
             return
         end
-        table.sort(todo)
+        table.sort(pending)
         local wanted = {}
-        for _, si in ipairs(todo) do
+        for _, si in ipairs(pending) do
             wanted[si] = true
         end
         local by_sentence = {}
@@ -160,7 +160,7 @@ return factlint.rule {
                 list[#list + 1] = f
             end
         end
-        for _, si in ipairs(todo) do
+        for _, si in ipairs(pending) do
             local facts = by_sentence[si]
             -- 1. years ago in YEAR: the first date right after "ago"
             for _, d in ipairs(facts and ago[si] or {}) do

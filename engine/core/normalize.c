@@ -11,14 +11,6 @@
 
 #define FL_ED_STACK 256
 
-static bool is_ascii(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return false;
-    return true;
-}
-
 static bool ascii_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -158,7 +150,7 @@ static int map_runs(fl_strbuf *out, const char *s, size_t n)
 
 int fl_normalize_append(fl_strbuf *sb, const char *s, size_t n)
 {
-    if (is_ascii(s, n))
+    if (fl_is_ascii(s, n))
         return fold_space(sb, s, n, true);
     if (fl_utf8_validate(s, n) != n || n > (size_t)INT32_MAX)
         return -1;

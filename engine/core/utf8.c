@@ -3,6 +3,8 @@
 #include "core/alloc.h"
 #include "core/strbuf.h"
 
+#include <string.h>
+
 /* Length of the valid sequence at s[i], or 0 when it is invalid. */
 static size_t seq_len(const unsigned char *s, size_t len, size_t i)
 {
@@ -30,6 +32,21 @@ static size_t seq_len(const unsigned char *s, size_t len, size_t i)
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return n;
+}
+
+bool fl_is_ascii(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull)
+            return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
 }
 
 size_t fl_utf8_validate(const char *s, size_t len)

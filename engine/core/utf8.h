@@ -16,6 +16,9 @@
 /* Returns the byte offset of the first invalid sequence, or len when s is valid. */
 size_t fl_utf8_validate(const char *s, size_t len);
 
+/* Whether every byte of s[0..len) is below 0x80 (eight bytes a step). */
+bool fl_is_ascii(const char *s, size_t len);
+
 /* Returns a new NUL-terminated copy of s in which every invalid sequence is
  * replaced by U+FFFD; *out_len gets its length and *replaced the number of
  * replacements.  NULL when memory ran out. */

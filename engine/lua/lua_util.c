@@ -91,21 +91,6 @@ static const unsigned char *word_classes(void)
     return word_class;
 }
 
-static bool all_ascii(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        if (v & 0x8080808080808080ull)
-            return false;
-    }
-    for (; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return false;
-    return true;
-}
-
 /* Pushes util.words' three results. */
 static int push_words(lua_State *L, const char *form, size_t len, size_t words,
                       lua_Integer lettered, lua_Integer capitals, const char *figs, size_t nfig)
@@ -202,7 +187,7 @@ static int u_words(lua_State *L)
 {
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
-    if (all_ascii(s, n))
+    if (fl_is_ascii(s, n))
         return words_ascii(L, s, n);
     fl_strbuf *sc = normalise_arg(L, 1); /* validates the argument */
     lua_Integer capitals = 0;
