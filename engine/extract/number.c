@@ -309,7 +309,8 @@ enum {
     V_VAGUE = 1u << 11,    /* "hundreds", "millions" */
     V_CHANGE = 1u << 12,   /* "rose", "by": "X to Y" after it is a change, not a range */
     V_UNIT_ATT = 1u << 13, /* unit that may be glued to digits ("10km") */
-    V_NOTADJ = 1u << 14    /* "-strong", "-old": not a counted noun after a hyphen */
+    V_NOTADJ = 1u << 14,   /* "-strong", "-old": not a counted noun after a hyphen */
+    V_CUE = 1u << 15       /* the first word of a money-context match ("worth", "paid") */
 };
 
 typedef struct vocab {
@@ -836,6 +837,27 @@ static const char strong_cue_pattern[] =
     "net|shr|revs|(?:pre-tax\\s+|operating\\s+)?(?:profit|loss))"
     "(?:\\s+(?:of|was|were|is|are|at|about|around|nearly|almost|some))?\\s*$";
 
+/* Every word a match of cue_pattern or strong_cue_pattern can start with
+ * (the word after the \b; "pre-tax" is found by its "profits").  No match
+ * reaches back more than eight words from its end ("profits came in at
+ * came in at of"), and only white space separates them, so a window none of
+ * whose last words is here cannot match (see cue_possible). */
+static const char *const cue_words[] = {
+    "worth",        "valued",   "value",      "valuing",     "priced",  "price",    "cost",
+    "costs",        "costing",  "paid",       "pay",         "pays",    "paying",   "raise",
+    "raised",       "raising",  "spent",      "spend",       "spends",  "spending", "invest",
+    "invests",      "invested", "investing",  "investment",  "budget",  "funding",  "fine",
+    "fined",        "bid",      "offer",      "loan",        "grant",   "debt",     "debts",
+    "profit",       "profits",  "revenue",    "revenues",    "sales",   "turnover", "income",
+    "earnings",     "losses",   "loss",       "revs",        "net",     "pre",      "operating",
+    "salary",       "bonus",    "dividend",   "shr",         "earned",  "earn",     "earns",
+    "owe",          "owed",     "owes",       "borrowed",    "lent",    "fee",      "fees",
+    "charge",       "charges",  "commission", "commissions", "payment", "payments", "payout",
+    "payouts",      "bill",     "bills",      "sum",         "sums",    "prize",    "repaid",
+    "compensation", "deficit",  "surplus",    "sold",        "bought",  "fetched",  "award",
+    "awarded",      "damages",  "save",       "saves",       "saved",   "saving",
+};
+
 /* ---- state ----------------------------------------------------------- */
 
 fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *err)
@@ -880,6 +902,8 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         bad |= vocab_add(st, not_hyphen_nouns[i], V_NOTADJ, 0, NULL);
     for (size_t i = 0; i < N_OF(change_words); i++)
         bad |= vocab_add(st, change_words[i], V_CHANGE, 0, NULL);
+    for (size_t i = 0; i < N_OF(cue_words); i++)
+        bad |= vocab_add(st, cue_words[i], V_CUE, 0, NULL);
 #undef N_OF
     if (bad) {
         fl_free(st);
@@ -1644,6 +1668,50 @@ static void qualifiers(const scan *sc, amt *A)
     }
 }
 
+static bool is_re_space(int c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_re_word(int c)
+{
+    return is_alnum(c) || c == '_';
+}
+
+/* Whether the money-context pattern can match [w0, e): a match ends at e
+ * (white space may follow it) and is made of words and white space only,
+ * starting with a cue word at most eight words back.  Scanning back over the
+ * words for a cue word costs a few dozen instructions where PCRE2 costs
+ * thousands.  The patterns are compiled for UTF with Unicode properties: a
+ * byte >= 0x80 could be white space, part of a word or a caseless form of a
+ * letter ("\u017F" matches "s"), so any met on the way sends the window to
+ * the pattern. */
+static bool cue_possible(const scan *sc, size_t w0, size_t e)
+{
+    const char *s = sc->s;
+    size_t p = e;
+    for (int words = 0; words < 10; words++) {
+        while (p > w0 && is_re_space(UC(s, p - 1)))
+            p--;
+        size_t we = p;
+        while (p > w0 && is_re_word(UC(s, p - 1)))
+            p--;
+        if (p == we)
+            return p > w0 && UC(s, p - 1) >= 0x80;
+        const vocab *v = vocab_find(sc->st, s + p, we - p);
+        if (v && (v->flags & V_CUE))
+            return true;
+        if (p == w0)
+            return false;
+        int c = UC(s, p - 1);
+        if (c >= 0x80)
+            return true;
+        if (!is_re_space(c))
+            return false;
+    }
+    return false;
+}
+
 /* A bare amount is money when its context says so ("worth 40m"), or when it
  * follows a stated currency in the same clause ("$30m and 40m"). */
 static int classify_bare(scan *sc, amt *A)
@@ -1667,9 +1735,9 @@ static int classify_bare(scan *sc, amt *A)
         size_t w0 = e > sc->floor + 64 ? e - 64 : sc->floor;
         while (w0 < e && (UC(s, w0) & 0xC0) == 0x80)
             w0++;
+        const fl_re *re = money_mag ? sc->st->cue : sc->st->strong_cue;
         fl_re_match m;
-        int r =
-            fl_re_exec(money_mag ? sc->st->cue : sc->st->strong_cue, sc->t, s, e, w0, &m, sc->err);
+        int r = cue_possible(sc, w0, e) ? fl_re_exec(re, sc->t, s, e, w0, &m, sc->err) : 0;
         if (r < 0) {
             sc->status = sc->err ? sc->err->code : FL_EINTERNAL;
             return -1;
