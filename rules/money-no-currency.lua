@@ -24,6 +24,27 @@ local MAGNITUDES = { m = true, bn = true, mln = true, bln = true, billion = true
     million = true, thousand = true, k = true, tn = true, trillion = true, crore = true,
     lakh = true, b = true, trn = true }
 
+-- "15 mln N.Z. Dlrs": a currency word right after an amount (in the lowered
+-- 24 bytes after it), one pass instead of a string.find per word.  [ \t\n\v\f\r]
+-- is Lua's %s and [a-z.] its [%a%.] on lowered text (PCRE's \s would take
+-- Unicode spaces too).
+local UNIT_AFTER = factlint.re("^[ \t\n\v\f\r]*(?:[a-z.]*[ \t\n\v\f\r]*"
+    .. "(?:dlrs|dollars|francs|marks|crowns|pesos|rupees|lire)|stg|yen|rand)")
+-- the words of a sentence as %a+ counts them: at least 6, at least 15
+local SIX_WORDS = factlint.re("[A-Za-z]+(?:[^A-Za-z]+[A-Za-z]+){5}")
+local FIFTEEN_WORDS = factlint.re("[A-Za-z]+(?:[^A-Za-z]+[A-Za-z]+){14}")
+-- "vs" or "versus" as a word (%f[%a]vs%f[%A])
+local VERSUS = factlint.re("(?<![A-Za-z])(?:vs|versus)(?![A-Za-z])")
+
+local function names_unit_text(text)
+    for w in text:lower():gmatch("%a+") do
+        if not MAGNITUDES[w] then
+            return true
+        end
+    end
+    return false
+end
+
 return factlint.rule {
     id = "money.no-currency",
     summary = "An amount has no currency where the article states currencies elsewhere",
@@ -34,124 +55,133 @@ return factlint.rule {
     needs = { "money" },
     messages = MESSAGES,
     check = function(article, report)
-        -- each fact's fields are read once, and only when needed (every read
-        -- is a call into C): amounts are tables { fact =, offset = } that
-        -- keep the other fields read through get
-        local with, without = {}, {}
-        local currencies, order = {}, {}
-        for f in article:facts("money") do
-            local currency = f.currency
-            if currency or f.value then
-                local offset = f.offset
-                if not article:is_boilerplate(offset) then
-                    if currency then
-                        with[#with + 1] = { fact = f, offset = offset }
-                        if not currencies[currency] then
-                            currencies[currency] = true
-                            order[#order + 1] = currency
-                        end
-                    else
-                        without[#without + 1] = { fact = f, offset = offset }
-                    end
-                end
+        -- Most articles give every amount a currency, or none: one field of
+        -- each amount says so, and the walk stops once both kinds are seen.
+        local any_with, any_without = false, false
+        for _, currency in article:facts("money", "currency") do
+            if currency then
+                any_with = true
+            else
+                any_without = true
+            end
+            if any_with and any_without then
+                break
             end
         end
-        if #with == 0 or #without == 0 then
+        if not (any_with and any_without) then
             return
         end
-        local list = table.concat(order, ", ")
-        local sentences
-        -- a results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
-        -- table's convention, not something the line should repeat
-        local function get(m, field)
-            local v = m[field]
-            if v == nil then
-                v = m.fact[field]
-                m[field] = v
-            end
-            return v
-        end
-        local function tabular(m)
-            if not sentences then
-                sentences = {}
-                for s in article:sentences() do
-                    sentences[s.index] = s
-                end
-            end
-            local s = sentences[get(m, "sentence")]
-            if not s then
-                return false
-            end
-            local text = article:text(s.offset, s.length)
-            local _, words = text:gsub("%a+", "") -- (counted in C)
-            if words < 6 then
-                return true -- a label and figures: "Net loss 753,000"
-            end
-            return (text:find("%f[%a]vs%f[%A]") or text:find("%f[%a]versus%f[%A]")) and words < 15
-        end
-        -- "106 mln crowns": a unit word the extractor did not know is still a unit
-        local function names_unit(m)
-            if m.names_unit == nil then
-                m.names_unit = false
-                for w in get(m, "text"):lower():gmatch("%a+") do
-                    if not MAGNITUDES[w] then
-                        m.names_unit = true
-                        break
+        -- the amounts as parallel lists of their fields (no table per amount)
+        local w_idx, w_off, w_sent, w_para = {}, {}, {}, {}
+        local n_idx, n_off, n_len, n_sent, n_para, n_text = {}, {}, {}, {}, {}, {}
+        local nw, nn = 0, 0
+        local currencies, order = {}, {}
+        for i, currency, value, offset, sentence, paragraph, text, length in
+            article:facts("money", "currency", "value", "offset", "sentence", "paragraph", "text", "length") do
+            if (currency or value) and not article:is_boilerplate(offset) then
+                if currency then
+                    nw = nw + 1
+                    w_idx[nw], w_off[nw], w_sent[nw], w_para[nw] = i, offset, sentence, paragraph
+                    if not currencies[currency] then
+                        currencies[currency] = true
+                        order[#order + 1] = currency
                     end
+                else
+                    nn = nn + 1
+                    n_idx[nn], n_off[nn], n_len[nn], n_sent[nn], n_para[nn], n_text[nn] =
+                        i, offset, length, sentence, paragraph, text
                 end
             end
-            return m.names_unit
+        end
+        if nw == 0 or nn == 0 then
+            return
+        end
+        local single = #order == 1
+        -- "106 mln crowns": a unit word the extractor did not know is still a unit
+        local names_unit = {} -- amount without a currency -> boolean, when known
+        local function unit_named(k)
+            local u = names_unit[k]
+            if u == nil then
+                u = names_unit_text(n_text[k])
+                names_unit[k] = u
+            end
+            return u
+        end
+        -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
+        -- carried from an amount earlier in the same sentence
+        local function carried(k)
+            local sentence, paragraph = n_sent[k], n_para[k]
+            for j = 1, nw do
+                if w_sent[j] == sentence or (single and w_para[j] == paragraph) then
+                    return true
+                end
+            end
+            for j = 1, nn do
+                if n_sent[j] == sentence and j ~= k and unit_named(j) then
+                    return true -- "600 mln bolivars ... debt costs of 900 mln"
+                end
+            end
+            return false
         end
         -- "15 mln N.Z. Dlrs": a currency the extractor did not join to the amount
         local text_len
-        local function unit_follows(m)
-            text_len = text_len or #article:text()
-            local e = m.offset + get(m, "length")
+        local function unit_follows(k)
+            text_len = text_len or article.length
+            local e = n_off[k] + n_len[k]
             local after = article:text(e, math.min(24, text_len - e)):lower()
+            -- (the regex needs whole characters: 24 bytes that end inside one
+            -- take the patterns one by one)
+            local last = after:byte(-1)
+            if not last or last < 128 then
+                return UNIT_AFTER:test(after)
+            end
             return after:find("^%s*[%a%.]*%s*dlrs") or after:find("^%s*[%a%.]*%s*dollars")
                 or after:find("^%s*[%a%.]*%s*francs") or after:find("^%s*[%a%.]*%s*marks")
                 or after:find("^%s*[%a%.]*%s*crowns") or after:find("^%s*[%a%.]*%s*pesos")
                 or after:find("^%s*[%a%.]*%s*rupees") or after:find("^%s*[%a%.]*%s*lire")
                 or after:find("^%s*stg") or after:find("^%s*yen") or after:find("^%s*rand")
         end
-        -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
-        -- carried from an amount earlier in the same sentence
-        local function carried(m)
-            local sentence = get(m, "sentence")
-            for _, g in ipairs(with) do
-                if get(g, "sentence") == sentence
-                    or (#order == 1 and get(g, "paragraph") == get(m, "paragraph")) then
-                    return true
-                end
+        -- a results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
+        -- table's convention, not something the line should repeat
+        local function tabular(k)
+            local o, n = article:sentence(n_sent[k])
+            if not o then
+                return false
             end
-            for _, g in ipairs(without) do
-                if get(g, "sentence") == sentence and g ~= m and names_unit(g) then
-                    return true -- "600 mln bolivars ... debt costs of 900 mln"
-                end
+            local text = article:text(o, n)
+            if not SIX_WORDS:test(text) then
+                return true -- a label and figures: "Net loss 753,000"
             end
-            return false
+            return VERSUS:test(text) and not FIFTEEN_WORDS:test(text)
         end
         -- (the cheapest tests first: any one of them rules the amount out)
-        for _, m in ipairs(without) do
-            if not get(m, "text"):find("%a") or names_unit(m) or carried(m) or unit_follows(m)
-                or tabular(m) then
+        local list
+        for k = 1, nn do
+            local text = n_text[k]
+            if not text:find("%a") or unit_named(k) or carried(k) or unit_follows(k)
+                or tabular(k) then
                 goto continue
             end
             -- the closest amount with a currency, preferring one before it
-            local best, dist = nil, math.huge
-            for _, g in ipairs(with) do
-                local d = math.abs(g.offset - m.offset) + (g.offset > m.offset and 1 or 0)
-                if d < dist then
-                    best, dist = g, d
+            do
+                local offset = n_off[k]
+                local best, dist = nil, math.huge
+                for j = 1, nw do
+                    local g = w_off[j]
+                    local d = math.abs(g - offset) + (g > offset and 1 or 0)
+                    if d < dist then
+                        best, dist = j, d
+                    end
                 end
+                best = article:fact(w_idx[best])
+                list = list or table.concat(order, ", ")
+                report {
+                    messageId = "missing",
+                    data = { text = text, currencies = list, example = best.text, line = best.line },
+                    fact = article:fact(n_idx[k]),
+                    related = { { fact = best, message = MESSAGES.example } },
+                }
             end
-            best = best.fact
-            report {
-                messageId = "missing",
-                data = { text = get(m, "text"), currencies = list, example = best.text, line = best.line },
-                fact = m.fact,
-                related = { { fact = best, message = MESSAGES.example } },
-            }
             ::continue::
         end
     end,
