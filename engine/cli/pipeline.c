@@ -39,6 +39,20 @@ typedef struct item {
     bool loaded;
 } item;
 
+/* Articles go to the workers in batches: one hand-over per article cost two
+ * to three context switches each (54,000 on Reuters' 19,043 articles at
+ * -j2, the reading thread and two workers sharing two cores), and -j2 spent
+ * about a fifth more CPU than -j1.  A batch closes at BATCH_ITEMS articles
+ * or BATCH_BYTES of text, so a batch of long articles stays small and the
+ * articles in flight stay bounded. */
+#define BATCH_ITEMS 32
+#define BATCH_BYTES ((size_t)256 << 10)
+
+typedef struct batch {
+    size_t n, bytes;
+    item items[BATCH_ITEMS];
+} batch;
+
 static double seconds_since(const struct timespec *t)
 {
     struct timespec now;
@@ -103,11 +117,9 @@ static void progress(shared *sh)
     fflush(stderr);
 }
 
-static void work(void *ctx, void *arg)
+static void work_one(worker *w, item *it)
 {
-    worker *w = ctx;
     shared *sh = w->sh;
-    item *it = arg;
     fl_article *a = it->article;
     fl_error err;
     fl_error_clear(&err);
@@ -203,7 +215,14 @@ record:
     fl_audit_reset_part(part);
     fl_article_free(a);
     fl_facts_release(&it->facts);
-    fl_free(it);
+}
+
+static void work(void *ctx, void *arg)
+{
+    batch *b = arg;
+    for (size_t i = 0; i < b->n; i++)
+        work_one(ctx, &b->items[i]);
+    fl_free(b);
 }
 
 static void add_skipped(shared *sh, size_t seq, const fl_error *err)
@@ -278,6 +297,7 @@ fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
     fl_facts_reader *fr = NULL;
     size_t fr_seq = 0;
     fl_pool *pool = NULL;
+    batch *cur = NULL; /* the batch being filled */
     fl_status st = FL_OK;
     if (!workers || !ctx || !rws) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -342,21 +362,35 @@ fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
             add_skipped(&sh, seq, &ierr);
             continue;
         }
-        item *it = fl_malloc(sizeof *it);
-        if (!it) {
-            fl_facts_release(&loaded);
-            fl_article_free(a);
-            st = fl_error_set(err, FL_ENOMEM, "out of memory");
-            break;
+        if (!cur) {
+            if (!(cur = fl_malloc(sizeof *cur))) {
+                fl_facts_release(&loaded);
+                fl_article_free(a);
+                st = fl_error_set(err, FL_ENOMEM, "out of memory");
+                break;
+            }
+            cur->n = cur->bytes = 0;
         }
+        item *it = &cur->items[cur->n++];
         it->article = a;
         it->seq = seq;
         it->facts = loaded;
         it->loaded = fr != NULL;
-        fl_pool_submit(pool, it);
+        cur->bytes += a->text_len;
+        if (cur->n == BATCH_ITEMS || cur->bytes >= BATCH_BYTES) {
+            fl_pool_submit(pool, cur);
+            cur = NULL;
+        }
         if (sh.fatal)
             break;
     }
+    /* the last, partial batch; articles already read are checked (and so
+     * accounted for) even when the run stops early */
+    if (cur && cur->n) {
+        fl_pool_submit(pool, cur);
+        cur = NULL;
+    }
+    fl_free(cur);
     fl_pool_finish(pool);
     pool = NULL;
     if (cfg->progress && seconds_since(&sh.start) >= 1.0)
