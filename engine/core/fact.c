@@ -5,8 +5,13 @@
 #include "core/utf8.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static const char *const kind_names[FL_FACT_KIND_COUNT] = {
     "quote", "money", "quantity", "percent", "duration", "date", "person", "org", "place"};
@@ -223,13 +228,79 @@ static inline void put_digits(jw *w, unsigned long long v)
     w->p += n;
 }
 
+/* High bit set in (at least) each byte of x that JSON must escape: below
+ * 0x20, '"' or '\\' (borrows may flag bytes after one; never one before). */
+static inline uint64_t esc_bytes8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+static inline uint32_t esc_bytes4(uint32_t x)
+{
+    const uint32_t ones = 0x01010101u, high = 0x80808080u;
+    uint32_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+/* fl_json_escape_to for one string, with the common case first: nothing
+ * in it to escape (names, keys, most texts), tested with two overlapping
+ * loads, or sixteen bytes a step for long strings, and copied as it is.
+ * Anything to escape goes to fl_json_escape_to from the first block that
+ * needs it, so the output is the same. */
+static char *escape_to(char *out, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        if (!(esc_bytes8(a) | esc_bytes8(b))) {
+            memcpy(out, &a, 8);
+            memcpy(out + n - 8, &b, 8);
+            return out + n;
+        }
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        if (!(esc_bytes4(a) | esc_bytes4(b))) {
+            memcpy(out, &a, 4);
+            memcpy(out + n - 4, &b, 4);
+            return out + n;
+        }
+#if defined(__SSE2__)
+    } else if (n > 16) {
+        const __m128i lim = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"'),
+                      bslash = _mm_set1_epi8('\\');
+        size_t i = 0;
+        for (;;) {
+            /* the last step overlaps the one before: clean bytes are copied
+             * to the same place twice */
+            size_t at = i + 16 <= n ? i : n - 16;
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+            __m128i hit =
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
+            if (_mm_movemask_epi8(hit))
+                return fl_json_escape_to(out + i, s + i, n - i);
+            _mm_storeu_si128((__m128i *)(void *)(out + at), x);
+            if (at + 16 == n)
+                return out + n;
+            i += 16;
+        }
+#endif
+    }
+    return fl_json_escape_to(out, s, n);
+}
+
 static void add_escaped(jw *w, const char *v, size_t n)
 {
     do { /* in slices: worst-case room is never reserved for a long text at once */
         size_t k = n < 4096 ? n : 4096;
         if (!jw_room(w, 6 * k + KEY_ROOM))
             return;
-        w->p = fl_json_escape_to(w->p, v, k);
+        w->p = escape_to(w->p, v, k);
         v += k;
         n -= k;
     } while (n);
