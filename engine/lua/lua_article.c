@@ -619,13 +619,13 @@ static int a_facts(lua_State *L)
     int n_fields = lua_gettop(L) > 2 ? lua_gettop(L) - 2 : 0;
     if (n_fields > 16)
         return luaL_argerror(L, 19, "at most 16 fields");
-    int codes[16];
+    lua_Integer codes[16];
     for (int k = 0; k < n_fields; k++) {
+        /* the name -> code table shared with fact.__index (upvalue 1) */
         const char *name = luaL_checkstring(L, 3 + k);
-        codes[k] = 0;
-        for (size_t c = 1; c < sizeof fact_field_names / sizeof *fact_field_names; c++)
-            if (!strcmp(fact_field_names[c], name))
-                codes[k] = (int)c;
+        lua_pushvalue(L, 3 + k);
+        codes[k] = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
+        lua_pop(L, 1);
         if (!codes[k])
             return luaL_argerror(L, 3 + k, lua_pushfstring(L, "unknown fact field '%s'", name));
     }
@@ -687,7 +687,7 @@ static const luaL_Reg article_methods[] = {
     {"sentence_at", a_sentence_at},
     {"is_boilerplate", a_is_boilerplate},
     {"locate", a_locate},
-    {"facts", a_facts},
+    {"facts", a_facts}, /* replaced by a closure: fl_lua_open_article */
     {"fact", a_fact},
     {"fact_count", a_fact_count},
     {NULL, NULL},
@@ -842,10 +842,25 @@ static const luaL_Reg fact_meta[] = {
     {NULL, NULL},
 };
 
+/* Pushes a table of fact field names to their fact_field codes. */
+static void push_field_codes(lua_State *L)
+{
+    size_t n_fields = sizeof fact_field_names / sizeof *fact_field_names;
+    lua_createtable(L, 0, (int)n_fields);
+    for (size_t i = 1; i < n_fields; i++) {
+        lua_pushinteger(L, (lua_Integer)i);
+        lua_setfield(L, -2, fact_field_names[i]);
+    }
+}
+
 void fl_lua_open_article(lua_State *L)
 {
     luaL_newmetatable(L, FL_META_ARTICLE);
     luaL_newlib(L, article_methods);
+    /* article:facts looks field names up in the table fact.__index uses */
+    push_field_codes(L);
+    lua_pushcclosure(L, a_facts, 1);
+    lua_setfield(L, -2, "facts");
     lua_pushcclosure(L, article_meta[0].func, 1);
     lua_setfield(L, -2, article_meta[0].name);
     lua_pushcfunction(L, article_meta[1].func);
@@ -856,12 +871,7 @@ void fl_lua_open_article(lua_State *L)
     luaL_newmetatable(L, FL_META_FACT);
     luaL_setfuncs(L, fact_meta, 0);
     /* __index with its field table as upvalue */
-    size_t n_fields = sizeof fact_field_names / sizeof *fact_field_names;
-    lua_createtable(L, 0, (int)n_fields);
-    for (size_t i = 1; i < n_fields; i++) {
-        lua_pushinteger(L, (lua_Integer)i);
-        lua_setfield(L, -2, fact_field_names[i]);
-    }
+    push_field_codes(L);
     lua_pushcclosure(L, f_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "locked");
