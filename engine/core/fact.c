@@ -78,15 +78,35 @@ static int cmp_fact(const fl_fact *a, const fl_fact *b)
     return 0;
 }
 
-/* Orders pointers into one items array; ties keep the original order (the
- * pointers' addresses), so the sort is stable. */
-static int cmp_fact_ptr(const void *pa, const void *pb)
+/* Sorts idx[0..n) (indices into items) by cmp_fact, stably: a bottom-up
+ * merge sort through tmp.  Stable, so the order is the one qsort gave with
+ * ties broken by position. */
+static void sort_indices(const fl_fact *items, uint32_t *idx, uint32_t *tmp, size_t n)
 {
-    const fl_fact *a = *(const fl_fact *const *)pa, *b = *(const fl_fact *const *)pb;
-    int c = cmp_fact(a, b);
-    if (c)
-        return c;
-    return a < b ? -1 : a > b;
+    uint32_t *src = idx, *dst = tmp;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = mid + width < n ? mid + width : n;
+            size_t i = lo, j = mid, k = lo;
+            if (mid < hi && cmp_fact(&items[src[mid - 1]], &items[src[mid]]) <= 0) {
+                /* already in order: the extractors' facts come in sorted runs */
+                memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
+                continue;
+            }
+            while (i < mid && j < hi)
+                dst[k++] = cmp_fact(&items[src[j]], &items[src[i]]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != idx)
+        memcpy(idx, src, n * sizeof *idx);
 }
 
 fl_status fl_facts_sort(fl_facts *fs)
@@ -99,30 +119,42 @@ fl_status fl_facts_sort(fl_facts *fs)
         sorted = cmp_fact(&fs->items[i - 1], &fs->items[i]) <= 0;
     if (sorted)
         return FL_OK;
-    const fl_fact **order = fl_malloc(n * sizeof *order);
-    size_t *where = fl_malloc(n * sizeof *where);
-    fl_fact *copy = fl_malloc(n * sizeof *copy);
-    if (!order || !where || !copy) {
-        fl_free(order);
-        fl_free(where);
-        fl_free(copy);
+    if (n > UINT32_MAX)
         return FL_ENOMEM; /* unsorted but intact */
-    }
+    /* an article has tens of facts: its scratch is on the stack */
+    uint32_t local[3 * 256];
+    uint32_t *idx = n <= 256 ? local : fl_malloc(3 * n * sizeof *idx);
+    if (!idx)
+        return FL_ENOMEM; /* unsorted but intact */
+    uint32_t *tmp = idx + n, *where = idx + 2 * n;
     for (size_t i = 0; i < n; i++)
-        order[i] = &fs->items[i];
-    qsort(order, n, sizeof *order, cmp_fact_ptr);
+        idx[i] = (uint32_t)i;
+    sort_indices(fs->items, idx, tmp, n);
+    for (size_t i = 0; i < n; i++)
+        where[idx[i]] = (uint32_t)i;
+    /* move each fact to its place, a cycle of the permutation at a time:
+     * position j takes the fact at idx[j], and idx[j] = j marks it done */
     for (size_t i = 0; i < n; i++) {
-        size_t from = (size_t)(order[i] - fs->items);
-        copy[i] = *order[i];
-        where[from] = i;
+        if (idx[i] == i)
+            continue;
+        fl_fact held = fs->items[i];
+        size_t j = i;
+        for (;;) {
+            size_t k = idx[j];
+            idx[j] = (uint32_t)j;
+            if (k == i) {
+                fs->items[j] = held;
+                break;
+            }
+            fs->items[j] = fs->items[k];
+            j = k;
+        }
     }
     for (size_t i = 0; i < n; i++)
-        if (copy[i].link >= 0 && (size_t)copy[i].link < n)
-            copy[i].link = (int32_t)where[copy[i].link];
-    memcpy(fs->items, copy, n * sizeof *copy);
-    fl_free(order);
-    fl_free(where);
-    fl_free(copy);
+        if (fs->items[i].link >= 0 && (size_t)fs->items[i].link < n)
+            fs->items[i].link = (int32_t)where[fs->items[i].link];
+    if (idx != local)
+        fl_free(idx);
     return FL_OK;
 }
 
