@@ -29,6 +29,11 @@
 -- finding per article): within one article, name.variant reports it.
 
 local util = factlint.util
+local skeleton = util.skeleton
+local find, match, gmatch, sub, lower, upper, reverse = string.find, string.match, string.gmatch,
+    string.sub, string.lower, string.upper, string.reverse
+local concat = table.concat
+local utf8_len = utf8.len
 
 local MESSAGES = {
     variant = "'{{name}}' is spelled '{{other}}' in {{count}} other article(s)",
@@ -84,19 +89,20 @@ end
 
 -- The key of a full name (the mention chain's canonical name, else the
 -- name) of one kind (see the top of the file), or false when the name is not
--- one to compare: no letters, or all capitals.
-local function key_of(kind, full)
+-- one to compare: no letters, or all capitals.  Any name, worked out word by
+-- word; key_of below takes the common names a shorter way.
+local function key_of_words(kind, full)
     -- (not all_caps(full), with the ASCII test below, from one utf8.len: a
     -- name in ASCII without a NUL has as many code points as bytes)
-    local len = utf8.len(full)
-    if not full:find("%l") then
+    local len = utf8_len(full)
+    if not find(full, "%l") then
         -- no lower-case letter: all capitals when longer than one
         -- character, and one character must at least be a letter
-        if (len or #full) > 1 or not full:find("%a") then
+        if (len or #full) > 1 or not find(full, "%a") then
             return false
         end
     end
-    if len ~= #full or full:find("\0", 1, true) then
+    if len ~= #full or find(full, "\0", 1, true) then
         -- outside ASCII (or with a NUL, where C strings end): each word
         -- normalised and given its skeleton
         local w = core_words(full)
@@ -106,17 +112,17 @@ local function key_of(kind, full)
         end
         local head = {}
         for i = 1, n - 1 do
-            head[i] = util.skeleton(w.norm[i])
+            head[i] = skeleton(w.norm[i])
         end
-        local last = util.skeleton(w.norm[n])
-        return kind .. "|" .. table.concat(head, " ") .. "|" .. first_chars(last, n == 1 and 2 or 1)
+        local last = skeleton(w.norm[n])
+        return kind .. "|" .. concat(head, " ") .. "|" .. first_chars(last, n == 1 and 2 or 1)
     end
     -- in ASCII a word's util.normalise form is its lower case, and the
     -- skeleton of words joined by spaces is their skeletons joined by spaces
     -- (its look-alike sequences, "rn" and "vv", never span a space), so one
     -- call does for the whole name
     local words = {}
-    for w in full:lower():gmatch(ASCII_WORD) do
+    for w in gmatch(lower(full), ASCII_WORD) do
         words[#words + 1] = w
     end
     local n = #words
@@ -126,14 +132,71 @@ local function key_of(kind, full)
     if n == 0 or #words[n] < 2 then
         return false
     end
-    local skeleton = util.skeleton(table.concat(words, " ", 1, n))
+    local sk = skeleton(concat(words, " ", 1, n))
     -- the last space: the first one in the reversed skeleton
-    local cut = n > 1 and skeleton:reverse():find(" ", 1, true)
+    local cut = n > 1 and find(reverse(sk), " ", 1, true)
     if not cut then
-        return kind .. "||" .. skeleton:sub(1, 2)
+        return kind .. "||" .. sub(sk, 1, 2)
     end
-    cut = #skeleton + 1 - cut
-    return kind .. "|" .. skeleton:sub(1, cut - 1) .. "|" .. skeleton:sub(cut + 1, cut + 1)
+    cut = #sk + 1 - cut
+    return kind .. "|" .. sub(sk, 1, cut - 1) .. "|" .. sub(sk, cut + 1, cut + 1)
+end
+
+-- The first character of a word's skeleton, by the word's first two
+-- characters as written ("Rn..." starts with "m"): at most 52 * 52 entries.
+local FIRST = setmetatable({}, { __index = function(t, two)
+    local c = sub(skeleton(two), 1, 1)
+    t[two] = c
+    return c
+end })
+
+-- The names most are: ASCII letters in words parted by spaces, with a
+-- lower-case letter.  One match splits such a name into the words before
+-- its last word (false for none), which must be parted from it by one
+-- space, the last word's first two letters and the rest of that word;
+-- PLAIN_HEAD splits the words before again, when the last is a legal
+-- suffix.  Names of other shapes are nil.  (Names are valid UTF-8, as
+-- regexes need: the text is checked when read, facts files by the JSON
+-- parser.)
+local PLAIN_NAME = factlint.re("^(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)$")
+local PLAIN_HEAD = factlint.re("^(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)$")
+
+-- The first two letters of the legal suffixes, in any case: a last word
+-- that starts otherwise is no suffix, without lowering it.
+local SUFFIX_START = {}
+for w in pairs(SUFFIXES) do
+    local a, b = sub(w, 1, 1), sub(w, 2, 2)
+    for _, x in ipairs({ a, upper(a) }) do
+        for _, y in ipairs({ b, upper(b) }) do
+            SUFFIX_START[x .. y] = true
+        end
+    end
+end
+
+-- key_of_words' key, the short way for plain names: their lower case is
+-- their util.normalise form, and the skeleton of words joined by spaces is
+-- the words' skeletons joined by single spaces (util.skeleton folds runs of
+-- spaces), so the head's skeleton is one call, and the last word's first
+-- character is FIRST's.
+local function key_of(kind, full)
+    local head, two, rest = PLAIN_NAME:match(full)
+    if head == nil then
+        return key_of_words(kind, full)
+    end
+    -- the legal suffixes off the end, leaving at least one word
+    while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
+        head, two, rest = PLAIN_HEAD:match(head)
+        if head == nil then
+            return key_of_words(kind, full) -- a head with a leading or double space
+        end
+    end
+    if #two < 2 then
+        return false -- a last word of one letter
+    end
+    if not head then
+        return kind .. "||" .. sub(skeleton(two .. rest), 1, 2)
+    end
+    return kind .. "|" .. skeleton(head) .. "|" .. FIRST[two]
 end
 
 -- Keys are worked out once per full name and kind: names repeat across a
