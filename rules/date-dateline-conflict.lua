@@ -49,15 +49,6 @@ local MODIFIERS = { vice = true, deputy = true, former = true, ex = true, assist
     junior = true, shadow = true, acting = true, late = true, future = true, incoming = true,
     designate = true, elect = true, ["then"] = true, honorary = true, interim = true }
 
-local function iso_part(iso, precision)
-    if precision == "year" then
-        return iso:sub(1, 4)
-    elseif precision == "month" then
-        return iso:sub(1, 7)
-    end
-    return iso:sub(1, 10)
-end
-
 -- The office named by a title ("British Prime Minister" -> "Prime Minister"), or nil
 -- when the title is a deputy's, a former holder's and so on.
 local function office_of(title)
@@ -97,55 +88,160 @@ local function office_of_title(title)
     return office
 end
 
--- The reference's holders by office and normalised name (or variant), each
--- list in the reference's order: built once per reference table, instead
--- of normalising every holder's names for every person named with a title.
+-- The reference's holders of an office by normalised name (or variant),
+-- each list in the reference's order: built once per reference table and
+-- office, when a title first names that office, instead of normalising
+-- every holder's names for every person named with a title.
 local holders_ref, holders_by = nil, nil
 local function holders_named(ref, office, name)
     if holders_ref ~= ref then
         holders_ref, holders_by = ref, {}
+    end
+    local by_name = holders_by[office]
+    if not by_name then
+        by_name = {}
+        holders_by[office] = by_name
         for _, o in ipairs(ref.offices) do
-            local by_name = holders_by[o.office]
-            if not by_name then
-                by_name = {}
-                holders_by[o.office] = by_name
-            end
-            for _, h in ipairs(o.holders) do
-                local names = { [util.normalise(h.name)] = true }
-                for _, v in ipairs(h.variants or {}) do
-                    names[util.normalise(v)] = true
-                end
-                for n in pairs(names) do
-                    local list = by_name[n]
-                    if not list then
-                        list = {}
-                        by_name[n] = list
+            if o.office == office then
+                for _, h in ipairs(o.holders) do
+                    local names = { [util.normalise(h.name)] = true }
+                    for _, v in ipairs(h.variants or {}) do
+                        names[util.normalise(v)] = true
                     end
-                    list[#list + 1] = h
+                    for n in pairs(names) do
+                        local list = by_name[n]
+                        if not list then
+                            list = {}
+                            by_name[n] = list
+                        end
+                        list[#list + 1] = h
+                    end
                 end
             end
         end
     end
-    local by_name = holders_by[office]
-    return by_name and by_name[name] or {}
+    return by_name[name] or {}
 end
 
 -- A past-tense verb, or the end of one, that ends a word.
-local PAST_END = factlint.re("(?:ed|" .. (function()
-    local words = {}
-    for w in pairs(PAST) do
-        if w ~= "was" and w ~= "were" and w ~= "had" then
-            words[#words + 1] = w
-        end
+local PAST_ALTS = {}
+for w in pairs(PAST) do
+    if w ~= "was" and w ~= "were" and w ~= "had" then
+        PAST_ALTS[#PAST_ALTS + 1] = w
     end
-    table.sort(words)
-    return table.concat(words, "|")
-end)() .. ")$")
+end
+table.sort(PAST_ALTS)
+local PAST_END = factlint.re("(?:ed|" .. table.concat(PAST_ALTS, "|") .. ")$")
+
+-- The same test on the last three words of a reversed text, anchored at its
+-- start (a search for the past forms anywhere costs a pass over every
+-- alternative at every byte): with (?:...)? after `^` the start can be a
+-- word that ends in a past form (its reverse starts with the form's
+-- reverse), after up to two whole words.  FEW_OR_PAST_REV also matches a
+-- text of fewer than four words.  Caseless is safe: only ASCII texts are
+-- reversed.
+local PAST_REV = {}
+for i, w in ipairs(PAST_ALTS) do
+    PAST_REV[i] = w:reverse()
+end
+local PAST_REV_ALTS = "(?:de|" .. table.concat(PAST_REV, "|") .. ")"
+local PAST_IN_LAST3_REV = factlint.re("^[^a-z']*+(?:[a-z']++[^a-z']++){0,2}" .. PAST_REV_ALTS, "i")
+local FEW_OR_PAST_REV = factlint.re("^[^a-z']*+(?:(?:[a-z']++[^a-z']++){0,2}" .. PAST_REV_ALTS
+    .. "|(?!(?:[a-z']++[^a-z']++){3}[a-z']))", "i")
 
 -- The last four words ([%a']+ after lowering) of a text: the first match,
 -- starting at a word, of up to four words followed only by other bytes.
 local LAST_WORDS = factlint.re("(?<![a-z'])([a-z']+)(?:[^a-z']+([a-z']+))?(?:[^a-z']+([a-z']+))?"
     .. "(?:[^a-z']+([a-z']+))?[^a-z']*$")
+
+-- Whether the words right before a date may hold a past-tense verb, from
+-- the 40 bytes before it rather than its sentence: the verb is one of the
+-- last three words before the date, and when those bytes hold four words
+-- the last three are whole (the sentence may start inside them: a word cut
+-- by it still ends like the whole word).
+local function may_be_past(article, offset)
+    local from = offset > 40 and offset - 40 or 0
+    local window = article:text(from, offset - from)
+    if utf8.len(window) == #window then
+        -- ASCII: one anchored match on the reversed bytes
+        if from > 0 then
+            return FEW_OR_PAST_REV:test(window:reverse()) -- (too few words: look at the sentence)
+        end
+        return PAST_IN_LAST3_REV:test(window:reverse())
+    end
+    -- (bytes of a character cut at the start are not letters: dropped)
+    window = window:lower():gsub("^[\128-\191]+", "")
+    local words = { LAST_WORDS:match(window) }
+    while #words > 0 and not words[#words] do
+        words[#words] = nil -- (no match, or fewer than four words)
+    end
+    if #words < 4 and from > 0 then
+        return true -- too few words: look at the sentence
+    end
+    for k = math.max(1, #words - 2), #words do
+        if PAST_END:test(words[k]) then
+            return true
+        end
+    end
+    return false
+end
+
+-- Whether the date at offset, in sentence si, follows a past-tense verb in
+-- a sentence that does not look forward (will, would, expected, due...)
+-- and is not itself after a word that does ("by", "until", "from").
+local function past_not_future(article, offset, si)
+    local so, sn = article:sentence(si)
+    if not so or offset <= so then
+        return false
+    end
+    -- a past-tense verb right before the date: "closed on", "was signed on",
+    -- "took place in"
+    local past = false
+    local before = {}
+    local w1, w2, w3, w4 = LAST_WORDS:match(article:text(so, offset - so):lower())
+    for _, w in ipairs({ w1 or false, w2 or false, w3 or false, w4 or false }) do
+        if w then
+            before[#before + 1] = w
+        end
+    end
+    local i = #before
+    if before[i] == "on" or before[i] == "in" or before[i] == "at" then
+        i = i - 1
+    end
+    if before[i] == "place" then
+        i = i - 1 -- "took place on"
+    end
+    local w = before[i]
+    if w and PAST[w] and w ~= "was" and w ~= "were" and w ~= "had" then
+        past = true
+    elseif w and w:find("ed$") and (before[i - 1] == "was" or before[i - 1] == "were") then
+        past = true
+    end
+    if not past then
+        return false
+    end
+    local text = article:text(so, sn)
+    for w in text:gmatch("[%a']+") do
+        -- "May" the month is not "may" the modal verb
+        w = w == "May" and "May" or w:lower()
+        if FUTURE[w] or w:find("'ll$") then
+            return false
+        end
+    end
+    -- "was to be delivered", "to be completed", "no later than", "up to"
+    local low = text:lower()
+    if low:find("to be%s") or low:find("w[ae][sr]e? to%s") or low:find("later than")
+        or low:find("up to%s") or low:find("tenders?") then
+        return false
+    end
+    -- the word right before the date
+    local lead = article:text(math.max(0, offset - 12), math.min(12, offset))
+    local prev = lead:lower():match("(%a+)%s*$")
+    if prev and FUTURE[prev] then
+        return false
+    end
+    return true
+end
 
 return factlint.rule {
     id = "date.dateline-conflict",
@@ -157,121 +253,39 @@ return factlint.rule {
     needs = { "date", "person" },
     messages = MESSAGES,
     check = function(article, report)
-        local dateline = article.dateline
-        if not dateline or #dateline < 10 then
-            return
-        end
-        local dateline_part = { day = dateline:sub(1, 10), month = dateline:sub(1, 7),
-                                year = dateline:sub(1, 4) }
-        local sentences = {} -- index -> {offset=, length=}, read when first needed
-        local function sentence(index)
-            local s = sentences[index]
-            if s == nil then
-                local offset, length = article:sentence(index)
-                s = offset and { offset = offset, length = length } or false
-                sentences[index] = s
-            end
-            return s or nil
-        end
-        local function sentence_words(index)
-            local s = sentence(index)
-            local out = {}
-            if s then
-                for w in article:text(s.offset, s.length):gmatch("[%a']+") do
-                    -- "May" the month is not "may" the modal verb
-                    out[#out + 1] = w == "May" and "May" or w:lower()
-                end
-            end
-            return out
-        end
-        -- Whether the words right before a date may hold a past-tense verb,
-        -- from the 40 bytes before it rather than its sentence: the verb is
-        -- one of the last three words before the date, and when those bytes
-        -- hold four words the last three are whole (the sentence may start
-        -- inside them: a word cut by it still ends like the whole word).
-        local function may_be_past(offset)
-            local from = math.max(0, offset - 40)
-            -- (bytes of a character cut at the start are not letters: dropped)
-            local window = article:text(from, offset - from):lower():gsub("^[\128-\191]+", "")
-            local words = { LAST_WORDS:match(window) }
-            while #words > 0 and not words[#words] do
-                words[#words] = nil -- (no match, or fewer than four words)
-            end
-            if #words < 4 and from > 0 then
-                return true -- too few words: look at the sentence
-            end
-            for k = math.max(1, #words - 2), #words do
-                if PAST_END:test(words[k]) then
-                    return true
-                end
-            end
-            return false
-        end
+        -- the dateline at each precision, read at the first fact that needs
+        -- it (an article without one has nothing to report)
+        local dateline, dl_day, dl_month, dl_year
         -- 1. past-tense sentences with a date after the dateline (cheapest
         -- tests first: the date, then the words right before it, and only
         -- for a past tense there whether the sentence looks forward)
-        -- (the fields as values: a handle only for a date that is reported)
-        for i, p, value, relative, offset, si in
-            article:facts("date", "precision", "value", "relative", "offset", "sentence") do
-            local after = (p == "day" or p == "month" or p == "year") and value
-            -- (a value is not earlier than its part at a precision: compare
-            -- the whole value first, without cutting it)
-            if after and value > dateline_part[p] and iso_part(value, p) > dateline_part[p]
-                and not relative and not article:is_boilerplate(offset) then
-                local past, future = false, false
-                -- a past-tense verb right before the date: "closed on", "was
-                -- signed on", "took place in"
-                local s = may_be_past(offset) and sentence(si)
-                if s and offset > s.offset then
-                    local before = {}
-                    local w1, w2, w3, w4 = LAST_WORDS:match(article:text(s.offset, offset - s.offset):lower())
-                    for _, w in ipairs({ w1 or false, w2 or false, w3 or false, w4 or false }) do
-                        if w then
-                            before[#before + 1] = w
-                        end
+        -- (relative dates, two thirds of them, are passed over on one field
+        -- read as a value, before the dateline is read; a value's length is
+        -- its precision, 4, 7 or 10 for a year, month or day, "1980s" and
+        -- "20th century" have other lengths)
+        for i, relative in article:facts("date", "relative") do
+            if not relative then
+                if not dateline then
+                    dateline = article.dateline
+                    if not dateline or #dateline < 10 then
+                        return
                     end
-                    local i = #before
-                    if before[i] == "on" or before[i] == "in" or before[i] == "at" then
-                        i = i - 1
-                    end
-                    if before[i] == "place" then
-                        i = i - 1 -- "took place on"
-                    end
-                    local w = before[i]
-                    if w and PAST[w] and w ~= "was" and w ~= "were" and w ~= "had" then
-                        past = true
-                    elseif w and w:find("ed$") and (before[i - 1] == "was" or before[i - 1] == "were") then
-                        past = true
-                    end
+                    dl_day, dl_month, dl_year = dateline:sub(1, 10), dateline:sub(1, 7), dateline:sub(1, 4)
                 end
-                if past then
-                    for _, w in ipairs(sentence_words(si)) do
-                        if FUTURE[w] or w:find("'ll$") then
-                            future = true
-                        end
+                local f = article:fact(i)
+                local value = f.value
+                local n = value and #value
+                local part = n == 10 and dl_day or n == 7 and dl_month or n == 4 and dl_year
+                if part and value > part then
+                    local offset = f.offset
+                    if not article:is_boilerplate(offset) and may_be_past(article, offset)
+                        and past_not_future(article, offset, f.sentence) then
+                        report {
+                            messageId = "futureInPast",
+                            data = { text = f.text, dateline = dateline },
+                            fact = f,
+                        }
                     end
-                    -- "was to be delivered", "to be completed", "no later than", "up to"
-                    if s then
-                        local low = article:text(s.offset, s.length):lower()
-                        if low:find("to be%s") or low:find("w[ae][sr]e? to%s") or low:find("later than")
-                            or low:find("up to%s") or low:find("tenders?") then
-                            future = true
-                        end
-                    end
-                    -- the word right before the date
-                    local lead = article:text(math.max(0, offset - 12), math.min(12, offset))
-                    local prev = lead:lower():match("(%a+)%s*$")
-                    if prev and FUTURE[prev] then
-                        future = true
-                    end
-                end
-                if past and not future then
-                    local f = article:fact(i)
-                    report {
-                        messageId = "futureInPast",
-                        data = { text = f.text, dateline = dateline },
-                        fact = f,
-                    }
                 end
             end
         end
@@ -296,10 +310,19 @@ return factlint.rule {
         end
         -- 2. officeholders named with an office they did not hold on the dateline
         local ref, text_len
+        if article:fact_count("person") == 0 then
+            return -- (most articles name no one)
+        end
         for i, title in article:facts("person", "title") do
             local office = title and office_of_title(title)
             local f = office and article:fact(i)
             if office and f.name and not article:is_boilerplate(f.offset) then
+                if not dateline then
+                    dateline = article.dateline
+                    if not dateline or #dateline < 10 then
+                        return
+                    end
+                end
                 if ref == nil then
                     ref = factlint.reference("officeholders") or false
                     if not ref or not ref.offices then
