@@ -24,6 +24,7 @@ typedef struct slot {
 typedef struct l_wordset {
     size_t cap; /* slots, a power of two */
     size_t n;
+    uint64_t lengths;         /* bit k set: some entry has k bytes (bit 0: 64 bytes) */
     uint64_t suffix_lengths;  /* bit k set: some "*ending" entry has k bytes after the '*' */
     uint64_t suffix_first[4]; /* bit c set: some "*ending" entry starts with byte c */
     /* slot slots[cap] and the blob follow */
@@ -47,9 +48,16 @@ static uint32_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static bool set_has(l_wordset *w, const char *s, size_t n)
+static uint64_t length_bit(size_t n)
 {
-    uint32_t h = hash_bytes(s, n);
+    return (uint64_t)1 << (n & 63);
+}
+
+/* Whether s[0..n), whose hash_bytes is h, is in the set. */
+static bool set_has_hashed(l_wordset *w, const char *s, size_t n, uint32_t h)
+{
+    if (!(w->lengths & length_bit(n)))
+        return false; /* most words a scan meets: no probe */
     slot *sl = slots_of(w);
     const char *blob = blob_of(w);
     for (size_t i = h & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
@@ -60,21 +68,42 @@ static bool set_has(l_wordset *w, const char *s, size_t n)
     }
 }
 
-static size_t lower_into(char *dst, const char *s, size_t n);
-
-/* Whether the lowercase word low[0..n) is in the set, as a word or by one of
- * the set's "*ending" entries (the word must be longer than the ending). */
-static bool set_matches(l_wordset *w, const char *low, size_t n)
+static bool set_has(l_wordset *w, const char *s, size_t n)
 {
-    if (set_has(w, low, n))
+    return set_has_hashed(w, s, n, hash_bytes(s, n));
+}
+
+/* Lowercases s[0..n) (ASCII letters) into dst and returns hash_bytes of the
+ * result, in one pass: a scan does this for every word it meets. */
+static uint32_t lower_hash(char *dst, const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        dst[i] = (char)c;
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+/* Whether the lowercase word low[0..n), whose hash_bytes is h, is in the
+ * set, as a word or by one of the set's "*ending" entries (the word must be
+ * longer than the ending). */
+static bool set_matches(l_wordset *w, const char *low, size_t n, uint32_t h)
+{
+    if (set_has_hashed(w, low, n, h))
         return true;
+    /* only the endings' lengths shorter than the word: one step a length */
     uint64_t lengths = w->suffix_lengths;
+    if (n < 64)
+        lengths &= ((uint64_t)1 << n) - 1;
     char key[WORD_MAX + 1];
     key[0] = '*';
-    for (size_t k = 1; k < n && k < 64; k++) {
+    for (; lengths; lengths &= lengths - 1) {
+        size_t k = (size_t)__builtin_ctzll(lengths);
         unsigned char c = (unsigned char)low[n - k];
-        if (!(lengths & ((uint64_t)1 << k)) ||
-            !(w->suffix_first[c >> 6] & ((uint64_t)1 << (c & 63))))
+        if (!(w->suffix_first[c >> 6] & ((uint64_t)1 << (c & 63))))
             continue;
         memcpy(key + 1, low + n - k, k);
         if (set_has(w, key, k + 1))
@@ -128,7 +157,7 @@ static int u_wordset(lua_State *L)
     l_wordset *w = lua_newuserdatauv(L, sizeof *w + cap * sizeof(slot) + bytes, 0);
     w->cap = cap;
     w->n = 0;
-    w->suffix_lengths = 0;
+    w->lengths = w->suffix_lengths = 0;
     memset(w->suffix_first, 0, sizeof w->suffix_first);
     memset(slots_of(w), 0, cap * sizeof(slot));
     char *blob = blob_of(w);
@@ -147,6 +176,7 @@ static int u_wordset(lua_State *L)
             w->suffix_lengths |= (uint64_t)1 << (len - 1);
             w->suffix_first[c >> 6] |= (uint64_t)1 << (c & 63);
         }
+        w->lengths |= length_bit(len);
         memcpy(blob + used, low, len);
         uint32_t h = hash_bytes(low, len);
         slot *sl = slots_of(w);
@@ -174,13 +204,15 @@ static int ws_has(lua_State *L)
     size_t len;
     const char *s = luaL_checklstring(L, 2, &len);
     char low[WORD_MAX];
-    lua_pushboolean(L, len > 0 && len <= WORD_MAX && set_matches(w, low, lower_into(low, s, len)));
+    lua_pushboolean(L, len > 0 && len <= WORD_MAX &&
+                           set_matches(w, low, len, lower_hash(low, s, len)));
     return 1;
 }
 
 static bool is_letter(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    /* c | 32 folds A-Z onto a-z and no other byte into that range */
+    return (unsigned char)((c | 32) - 'a') < 26;
 }
 
 /* The next word of s at or after *pos: a letter, then letters and hyphens,
@@ -197,12 +229,16 @@ static bool next_word(const char *s, size_t n, size_t *pos, size_t *first, size_
             *pos = n;
             return false;
         }
-        size_t start = i, end = i + 1; /* end: one past the last letter seen */
-        i++;
-        while (i < n && (is_letter((unsigned char)s[i]) || s[i] == '-')) {
-            if (s[i] != '-')
-                end = i + 1;
-            i++;
+        size_t start = i, end; /* end: one past the last letter */
+        for (;;) {
+            while (i < n && is_letter((unsigned char)s[i]))
+                i++;
+            end = i;
+            /* hyphens continue the word only when a letter follows them */
+            while (i < n && s[i] == '-')
+                i++;
+            if (i == end || i >= n || !is_letter((unsigned char)s[i]))
+                break;
         }
         if (end - start >= 2) {
             *first = start;
@@ -233,7 +269,7 @@ static int ws_gmatch_iter(lua_State *L)
     char low[WORD_MAX];
     while (next_word(s, n, &pos, &first, &last)) {
         size_t len = last - first;
-        bool hit = len <= WORD_MAX && set_matches(w, low, lower_into(low, s + first, len));
+        bool hit = len <= WORD_MAX && set_matches(w, low, len, lower_hash(low, s + first, len));
         if (hit) {
             lua_pushinteger(L, (lua_Integer)pos);
             lua_replace(L, lua_upvalueindex(3));
@@ -318,7 +354,7 @@ static int ws_find(lua_State *L)
     char low[WORD_MAX];
     while (next_word(s + base, len, &pos, &first, &last)) {
         size_t wl = last - first;
-        if (wl <= WORD_MAX && set_matches(w, low, lower_into(low, s + base + first, wl))) {
+        if (wl <= WORD_MAX && set_matches(w, low, wl, lower_hash(low, s + base + first, wl))) {
             lua_pushinteger(L, (lua_Integer)(base + first) + 1);
             lua_pushinteger(L, (lua_Integer)(base + last));
             lua_pushlstring(L, low, wl);
