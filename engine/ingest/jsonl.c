@@ -86,7 +86,10 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
                             fl_error *err)
 {
     fl_article *a = doc->article;
-    if (!strcmp(key, "text")) {
+    /* the first byte picks the one or two names a key can be: most keys
+     * (topics, places, newid, ...) are none of these */
+    bool k_t = key[0] == 't', k_d = key[0] == 'd';
+    if (k_t && !strcmp(key, "text")) {
         if (v->type != JV_STR)
             return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string", key);
         char *t = v->owned;
@@ -103,7 +106,7 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         *have_text = true;
         return FL_OK;
     }
-    if (!strcmp(key, "id")) {
+    if (key[0] == 'i' && !strcmp(key, "id")) {
         char buf[64];
         const char *s;
         if (v->type == JV_NULL)
@@ -127,11 +130,11 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         a->id = id;
         return FL_OK;
     }
-    if (!strcmp(key, "title"))
+    if (k_t && !strcmp(key, "title"))
         return set_string(doc, &a->title, v, key, err);
-    if (!strcmp(key, "source"))
+    if (key[0] == 's' && !strcmp(key, "source"))
         return set_string(doc, &a->source, v, key, err);
-    if (!strcmp(key, "date")) {
+    if (k_d && !strcmp(key, "date")) {
         if (v->type == JV_NULL) {
             doc->date = (fl_date){0, 0, 0, FL_PREC_NONE};
             doc->date_source = FL_DATELINE_NONE;
@@ -148,7 +151,7 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         doc->date_source = FL_DATELINE_JSONL;
         return set_string(doc, &doc->date_text, v, key, err);
     }
-    if (!strcmp(key, "dateline") && v->type == JV_STR) {
+    if (k_d && !strcmp(key, "dateline") && v->type == JV_STR) {
         fl_status st = set_string(doc, &doc->wire, v, key, err);
         if (st != FL_OK)
             return st;
@@ -735,23 +738,35 @@ static fl_status parse_record(fl_ingest_doc *doc, const char *line, size_t len, 
     return st;
 }
 
+static fl_status parse_line(fl_ingest_doc *doc, const char *line, size_t len, long lineno,
+                            long long offset, fl_error *err);
+
 fl_status fl_ingest_parse_jsonl(fl_ingest_doc *doc, const char *line, size_t len, long lineno,
                                 long long offset, fl_error *err)
 {
     fl_article *a = doc->article;
     a->record_line = lineno;
-    {
+    /* a record's "id" replaces the id "path:line"; it is made only for
+     * records without one (a->id is NULL until then) */
+    fl_free(a->id);
+    a->id = NULL;
+    fl_status st = parse_line(doc, line, len, lineno, offset, err);
+    if (!a->id) {
         char idbuf[32];
         snprintf(idbuf, sizeof idbuf, ":%ld", lineno);
         size_t pl = strlen(a->path), il = strlen(idbuf);
-        char *id = fl_malloc(pl + il + 1);
-        if (!id)
-            return fl_error_set(err, FL_ENOMEM, "out of memory");
-        memcpy(id, a->path, pl);
-        memcpy(id + pl, idbuf, il + 1);
-        fl_free(a->id);
-        a->id = id;
+        if (!(a->id = fl_malloc(pl + il + 1)))
+            return st != FL_OK ? st : fl_error_set(err, FL_ENOMEM, "out of memory");
+        memcpy(a->id, a->path, pl);
+        memcpy(a->id + pl, idbuf, il + 1);
     }
+    return st;
+}
+
+static fl_status parse_line(fl_ingest_doc *doc, const char *line, size_t len, long lineno,
+                            long long offset, fl_error *err)
+{
+    fl_article *a = doc->article;
     if (lineno == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) {
         line += 3;
         len -= 3;
