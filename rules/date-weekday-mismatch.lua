@@ -73,9 +73,10 @@ return factlint.rule {
         mismatchBare = "'{{text}}': {{date}} was a {{actual}}",
     },
     check = function(article, report)
-        for f in article:facts("date") do
-            if f.weekday_mismatch and not article:is_boilerplate(f.offset) and f.value
-                and f.precision == "day" then
+        -- (the flag as a value: a handle only for the few dates it marks)
+        for i, mismatch in article:facts("date", "weekday_mismatch") do
+            local f = mismatch and article:fact(i)
+            if f and not article:is_boilerplate(f.offset) and f.value and f.precision == "day" then
                 local actual = util.weekday(f.value)
                 local printed = printed_weekday(f.text)
                 -- a date printed without its year: the extractor inferred the year,
