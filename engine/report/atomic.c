@@ -1,13 +1,55 @@
+#define _GNU_SOURCE /* fopencookie, sync_file_range */
 #include "report/atomic.h"
 
 #include "core/alloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The temporary file is written through a stream that asks the kernel to
+ * start writing back every WRITEBACK_STEP bytes (sync_file_range without
+ * waiting), so the closing fsync waits for the last few MB rather than for
+ * the whole file: `extract -o` of Reuters' 59 MB of facts spent about 0.2 s
+ * of its 0.9 s in that fsync, with the disk idle while the facts were made. */
+#define WRITEBACK_STEP ((off_t)4 << 20)
+#define STREAM_BUFFER  ((size_t)256 << 10)
+
+typedef struct wb_file {
+    int fd;
+    off_t written, kicked; /* bytes written; bytes whose writeback was started */
+} wb_file;
+
+static ssize_t wb_write(void *cookie, const char *buf, size_t n)
+{
+    wb_file *w = cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = write(w->fd, buf + done, n - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return 0; /* an error for the stream (errno says which) */
+        done += (size_t)r;
+    }
+    w->written += (off_t)n;
+    if (w->written - w->kicked >= WRITEBACK_STEP) {
+        /* a hint: a kernel or file system without it just writes back later */
+        (void)sync_file_range(w->fd, w->kicked, w->written - w->kicked, SYNC_FILE_RANGE_WRITE);
+        w->kicked = w->written;
+    }
+    return (ssize_t)n;
+}
+
+static int wb_close(void *cookie)
+{
+    (void)cookie; /* the descriptor is closed by fl_atomic_write after fsync */
+    return 0;
+}
 
 fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error *err)
 {
@@ -27,22 +69,28 @@ fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error 
         goto cleanup;
     }
     created = true;
-    if (fchmod(fd, 0644) != 0 || !(fp = fdopen(fd, "wb"))) {
+    wb_file wb = {fd, 0, 0};
+    cookie_io_functions_t io = {NULL, wb_write, NULL, wb_close};
+    if (fchmod(fd, 0644) != 0 || !(fp = fopencookie(&wb, "wb", io)) ||
+        setvbuf(fp, NULL, _IOFBF, STREAM_BUFFER) != 0) {
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
         goto cleanup;
     }
-    fd = -1; /* owned by fp */
     st = fn(fp, ud, err);
     if (st != FL_OK)
         goto cleanup;
     errno = 0;
-    if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0) {
+    if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path,
                           errno ? strerror(errno) : "write error");
         goto cleanup;
     }
     int rc = fclose(fp);
     fp = NULL;
+    if (rc == 0) {
+        rc = close(fd);
+        fd = -1;
+    }
     if (rc != 0) {
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
         goto cleanup;
