@@ -1613,6 +1613,7 @@ static const struct {
     size_t n;
     const char *norm;
 } quals_after[] = {
+    /* qualifiers() tests their first bytes first: keep it in step */
     {" and counting", sizeof " and counting" - 1, "and counting"},
     {" or more", sizeof " or more" - 1, "or more"},
     {" or higher", sizeof " or higher" - 1, "or more"},
@@ -1649,7 +1650,13 @@ static void qualifiers(const scan *sc, amt *A)
             A->qual_start = st;
         }
     }
-    for (size_t i = 0; i < sizeof quals_after / sizeof quals_after[0]; i++) {
+    /* every phrase after starts with '-', '+', or a space (or line break)
+     * and 'a', 'o' or 'p': nearly every amount is followed by none */
+    size_t p = A->end;
+    int c0 = p < sc->len ? UC(s, p) : 0, c1 = p + 1 < sc->len ? lower(UC(s, p + 1)) : 0;
+    bool after = c0 == '-' || c0 == '+' ||
+                 ((c0 == ' ' || c0 == '\n') && (c1 == 'a' || c1 == 'o' || c1 == 'p'));
+    for (size_t i = 0; after && i < sizeof quals_after / sizeof quals_after[0]; i++) {
         size_t x = phrase_at_n(s, sc->len, A->end, quals_after[i].p, quals_after[i].n);
         if (!x)
             continue;
