@@ -46,42 +46,38 @@ local function shorten(s, max)
 end
 
 -- Opening and closing quote marks as UTF-8 strings.
-local MARKS = { "\"", "'", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}" }
-
--- s without trailing white space and quote marks.
-local function strip_tail(s)
-    local changed = true
-    while changed do
-        changed = false
-        local t = s:gsub("%s+$", "")
-        if t ~= s then
-            s, changed = t, true
-        end
-        for _, m in ipairs(MARKS) do
-            if #s >= #m and s:sub(-#m) == m then
-                s, changed = s:sub(1, -#m - 1), true
-            end
+-- The end of s without its trailing white space and quotation marks (", ',
+-- \u{201C}, \u{201D}, \u{2018}, \u{2019}, \u{00AB}, \u{00BB}): the index of the last byte
+-- kept, 0 when nothing is.  Read byte by byte from the end, where a pattern
+-- anchored at the end is tried at every byte of the text.
+local byte = string.byte
+local function tail_end(s)
+    local e = #s
+    while e > 0 do
+        local b = byte(s, e)
+        if b == 32 or (b >= 9 and b <= 13) or b == 34 or b == 39 then
+            e = e - 1
+        elseif (b == 0x9C or b == 0x9D or b == 0x98 or b == 0x99) and e >= 3
+            and byte(s, e - 1) == 0x80 and byte(s, e - 2) == 0xE2 then
+            e = e - 3 -- \u{201C} \u{201D} \u{2018} \u{2019}
+        elseif (b == 0xAB or b == 0xBB) and e >= 2 and byte(s, e - 1) == 0xC2 then
+            e = e - 2 -- \u{00AB} \u{00BB}
+        else
+            break
         end
     end
-    return s
+    return e
 end
 
--- True when the quote (at byte offset) starts a sentence: nothing but a
--- finished sentence precedes its opening mark in the paragraph.  Returns
--- false, "colon" when a colon introduces it.
-local function starts_sentence(article, para, offset)
-    if not para or offset < para.offset then
-        return true
+-- The quote is its paragraph: nothing but marks and white space before it
+-- (e, the end of the text before it without them, is 0) and no letter or
+-- digit after it.
+local function standalone(article, f, offset, p_off, p_len, e)
+    if not p_off or e > 0 then
+        return false
     end
-    local before = strip_tail(article:text(para.offset, offset - para.offset))
-    if before == "" then
-        return true
-    end
-    local last = before:sub(-1)
-    if last == ":" then
-        return false, "colon"
-    end
-    return last == "." or last == "!" or last == "?"
+    local after_off, p_end = offset + f.length, p_off + p_len
+    return after_off >= p_end or not article:text(after_off, p_end - after_off):find("[%w]")
 end
 
 local SPEECH = "(?:said|says|adds|added|told|tells|explains|explained|concluded|insisted|insists|"
@@ -136,38 +132,10 @@ return factlint.rule {
         if #candidates == 0 then
             return
         end
-        -- the paragraphs, listed when a quote first needs them
-        local paras
-        local function paragraph(i)
-            if not paras then
-                paras = {}
-                for p in article:paragraphs() do
-                    paras[p.index] = p
-                end
-            end
-            return paras[i]
-        end
-        -- the paragraph's text before the quote
-        local function text_before(offset, p)
-            if not p or offset <= p.offset then
-                return ""
-            end
-            return article:text(p.offset, offset - p.offset)
-        end
-        -- the quote is its paragraph: nothing but marks and punctuation around it
-        local function standalone(offset, length, p)
-            if not p then
-                return false
-            end
-            local before = text_before(offset, p)
-            local after_off = offset + length
-            local after = after_off < p.offset + p.length
-                and article:text(after_off, p.offset + p.length - after_off) or ""
-            return strip_tail(before) == "" and not after:find("[%w]")
-        end
+        -- a paragraph's text (article:paragraph, no table of every paragraph)
         local function para_text(i)
-            local p = paragraph(i)
-            return p and article:text(p.offset, p.length) or ""
+            local o, n = article:paragraph(i)
+            return o and article:text(o, n) or ""
         end
         local min_words, standalone_only = options.min_words, options.standalone_only
         for k, i in ipairs(candidates) do
@@ -180,13 +148,21 @@ return factlint.rule {
                 if not article:is_boilerplate(offset)
                     and word_count(text, min_words) >= min_words
                     and text:match("^[%s%p]*%u") then
-                    local p = paragraph(index)
-                    if starts_sentence(article, p, offset)
-                        and (not standalone_only or standalone(offset, f.length, p))
+                    local p_off, p_len = article:paragraph(index)
+                    -- the paragraph's text before the quote, and where it
+                    -- ends without white space and marks
+                    local before = p_off and offset > p_off and article:text(p_off, offset - p_off) or ""
+                    local e = tail_end(before)
+                    -- the quote starts a sentence: after nothing, or a full
+                    -- stop, ! or ? (not a colon)
+                    local last = byte(before, e)
+                    local starts = not p_off or offset < p_off or e == 0
+                        or last == 46 or last == 33 or last == 63
+                    if starts and (not standalone_only or standalone(article, f, offset, p_off, p_len, e))
                         -- attribution the extractor did not resolve to a name
                         and not ATTRIBUTED:test(para_text(index))
                         and not REPORTED:test(para_text(index - 1))
-                        and not REPORTED:test(text_before(offset, p))
+                        and not REPORTED:test(before)
                         and not para_text(index - 1):find("^%s*[\"\u{201C}]")
                         and not para_text(index - 1):find("[\"\u{201D}]%s*$")
                         and not INTRODUCED:test(para_text(index + 1)) then
