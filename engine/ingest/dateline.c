@@ -2,6 +2,7 @@
 
 #include "core/alloc.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,6 +24,61 @@ static bool is_digit(char c)
 static bool is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The first three letters of a word, lower case, in one number ('|' 0x20
+ * turns no byte but a letter into a lower-case letter). */
+#define THREE(a, b, c) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16)
+
+static uint32_t first_three(const char *s)
+{
+    return THREE((unsigned char)s[0] | 0x20, (unsigned char)s[1] | 0x20,
+                 (unsigned char)s[2] | 0x20);
+}
+
+/* fl_month_from_name and fl_weekday_from_name, asked only of words that
+ * begin as some month or weekday does (names, three-letter abbreviations,
+ * "Sept", "Tues", "Thur"): they compare a word with every name by
+ * strncasecmp, and most words here are neither. */
+static int month_name(const char *s, size_t n)
+{
+    if (n < 3)
+        return 0;
+    switch (first_three(s)) {
+    case THREE('j', 'a', 'n'):
+    case THREE('f', 'e', 'b'):
+    case THREE('m', 'a', 'r'):
+    case THREE('a', 'p', 'r'):
+    case THREE('m', 'a', 'y'):
+    case THREE('j', 'u', 'n'):
+    case THREE('j', 'u', 'l'):
+    case THREE('a', 'u', 'g'):
+    case THREE('s', 'e', 'p'):
+    case THREE('o', 'c', 't'):
+    case THREE('n', 'o', 'v'):
+    case THREE('d', 'e', 'c'):
+        return fl_month_from_name(s, n);
+    default:
+        return 0;
+    }
+}
+
+static int weekday_name(const char *s, size_t n)
+{
+    if (n < 3)
+        return -1;
+    switch (first_three(s)) {
+    case THREE('m', 'o', 'n'):
+    case THREE('t', 'u', 'e'):
+    case THREE('w', 'e', 'd'):
+    case THREE('t', 'h', 'u'):
+    case THREE('f', 'r', 'i'):
+    case THREE('s', 'a', 't'):
+    case THREE('s', 'u', 'n'):
+        return fl_weekday_from_name(s, n);
+    default:
+        return -1;
+    }
 }
 
 static void skip_spaces(cursor *c)
@@ -76,7 +132,7 @@ static int month(cursor *c)
 {
     size_t b = c->i;
     size_t k = word(c);
-    int m = k ? fl_month_from_name(c->s + b, k) : 0;
+    int m = k ? month_name(c->s + b, k) : 0;
     if (!m) {
         c->i = b;
         return 0;
@@ -199,7 +255,7 @@ bool fl_dateline_parse_date_line(const char *s, size_t n, fl_date *out)
     /* optional weekday */
     size_t b = c.i;
     size_t k = word(&c);
-    if (k && fl_weekday_from_name(s + b, k) >= 0) {
+    if (k && weekday_name(s + b, k) >= 0) {
         if (c.i < n && c.s[c.i] == '.')
             c.i++;
         if (c.i < n && c.s[c.i] == ',')
@@ -294,7 +350,7 @@ bool fl_dateline_parse_source_line(const char *s, size_t n, fl_date *out)
     skip_spaces(&c);
     size_t mb = c.i;
     size_t k = word(&c);
-    int m = k ? fl_month_from_name(s + mb, k) : 0;
+    int m = k ? month_name(s + mb, k) : 0;
     if (!m)
         return false;
     skip_spaces(&c);
