@@ -30,8 +30,8 @@
 
 local util = factlint.util
 local skeleton = util.skeleton
-local find, match, gmatch, sub, lower, upper, reverse = string.find, string.match, string.gmatch,
-    string.sub, string.lower, string.upper, string.reverse
+local find, match, gmatch, sub, lower, upper, reverse, byte = string.find, string.match, string.gmatch,
+    string.sub, string.lower, string.upper, string.reverse, string.byte
 local concat = table.concat
 local utf8_len = utf8.len
 
@@ -274,21 +274,47 @@ local function case_variant(a, b)
     return differs
 end
 
--- The last core words are one edit apart and every other word is the same.
-local function edit_variant(a, b, min_letters)
-    local na, nb = a.words.norm, b.words.norm
-    if #na ~= #nb then
-        return false
+-- What edit_variant compares of a spelling: the util.normalise forms of its
+-- core words but the last (nil for fewer than two words) as one string,
+-- and the last word normalised and as written.  The head is its words
+-- joined by spaces when none holds a space (util.normalise folds some
+-- Unicode spaces to ' '), else by NULs after a NUL, so that two heads are
+-- equal exactly when their words are.  Plain names (key_of's) take the
+-- short way: their words are as written, lower-cased.
+local function shape(full)
+    local head, two, rest = PLAIN_NAME:match(full)
+    while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
+        head, two, rest = PLAIN_HEAD:match(head)
     end
-    for i = 1, #na - 1 do
-        if na[i] ~= nb[i] then
-            return false
+    if head ~= nil and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
+        local raw = two .. rest
+        return head and lower(head) or nil, lower(raw), raw
+    end
+    local w = core_words(full)
+    local norm, n = w.norm, #w.norm
+    if n < 2 then
+        return nil, norm[n], w.raw[n]
+    end
+    local joined = concat(norm, " ", 1, n - 1)
+    for i = 1, n - 1 do
+        if find(norm[i], " ", 1, true) then
+            joined = "\0" .. concat(norm, "\0", 1, n - 1)
+            break
         end
     end
-    local x, y = na[#na], nb[#nb]
-    local rx, ry = a.words.raw[#na], b.words.raw[#nb]
+    return joined, norm[n], w.raw[n]
+end
+
+-- The last core words are one edit apart and every other word is the same.
+local function edit_variant(a, b, min_letters)
+    local head = a.head
+    if not head or head ~= b.head then
+        return false
+    end
+    local x, y = a.last, b.last
+    local rx, ry = a.last_raw, b.last_raw
     -- the cheapest tests first
-    return #na >= 2 and x ~= y and x:sub(1, 1) == y:sub(1, 1)
+    return x ~= y and sub(x, 1, 1) == sub(y, 1, 1)
         and letters(x) >= min_letters and letters(y) >= min_letters
         and not all_caps(rx) and not all_caps(ry) and not plural_pair(x, y)
         and not house_style(x, y) and util.edit_distance(x, y, 1) == 1
@@ -316,44 +342,73 @@ return factlint.rule {
     },
     key = name_key,
     check = function(_, facts, report, options)
-        if #facts < 2 then
+        local n = #facts
+        if n < 2 then
             return -- one name, one spelling
         end
         -- the spellings (full names as written) in order of first use; key()
-        -- gave these facts a key, so their full names are ones to compare
-        local fulls, spellings, order = {}, {}, {}
-        for i, f in ipairs(facts) do
-            local full = f.canonical or f.name
+        -- gave these facts a key, so their full names are ones to compare.
+        -- Most keys hold one spelling: their names are only compared with
+        -- the first until one differs.
+        local first = facts[1].canonical or facts[1].name
+        local at, full = 2, nil
+        while true do
+            local f = facts[at]
+            full = f.canonical or f.name
+            if full ~= first then
+                break
+            end
+            if at == n then
+                return
+            end
+            at = at + 1
+        end
+        local fulls, spellings, order = {}, { [first] = true, [full] = true }, { first, full }
+        for i = 1, at - 1 do
+            fulls[i] = first
+        end
+        fulls[at] = full
+        for i = at + 1, n do
+            local f = facts[i]
+            full = f.canonical or f.name
             fulls[i] = full
             if not spellings[full] then
                 spellings[full] = true
                 order[#order + 1] = full
             end
         end
-        if #order < 2 then
-            return -- most keys hold one spelling
-        end
-        -- spelling -> its words, skeleton, articles and first fact in each
-        for i, full in ipairs(order) do
-            local s = { full = full, words = core_words(full), skeleton = util.skeleton(full),
-                        articles = {}, firsts = {}, runs = {}, n = 0 }
+        -- spelling -> its shape and skeleton (the articles and first facts
+        -- in each come once the spellings may vary)
+        for i = 1, #order do
+            full = order[i]
+            local head, last, last_raw = shape(full)
+            local s = { full = full, head = head, last = last, last_raw = last_raw,
+                        skeleton = skeleton(full), n = 0 }
             spellings[full] = s
             order[i] = s
         end
         -- no two spellings are variants as names, whatever their counts: done
-        local function may_vary()
-            for j = 2, #order do
-                for i = 1, j - 1 do
-                    if case_variant(order[i], order[j])
-                        or edit_variant(order[i], order[j], options.min_letters) then
-                        return true
-                    end
+        local min_letters = options.min_letters
+        local vary = false
+        for j = 2, #order do
+            local b = order[j]
+            for i = 1, j - 1 do
+                local a = order[i]
+                if (a.skeleton == b.skeleton and case_variant(a, b)) or edit_variant(a, b, min_letters) then
+                    vary = true
+                    break
                 end
             end
-            return false
+            if vary then
+                break
+            end
         end
-        if not may_vary() then
+        if not vary then
             return
+        end
+        for i = 1, #order do
+            local s = order[i]
+            s.articles, s.firsts, s.runs = {}, {}, {}
         end
         local run, last_article, last_offset = 0, nil, nil
         for i, f in ipairs(facts) do
