@@ -12,6 +12,9 @@
 -- "Source: ...") repeated under each section of a table are skipped.
 
 local util = factlint.util
+local words, edit_distance = util.words, util.edit_distance
+local byte, find, sub = string.byte, string.find, string.sub
+local floor, max = math.floor, math.max
 
 local MESSAGES = {
     verbatim = "paragraph printed twice: the same text as the paragraph at line {{line}}",
@@ -40,54 +43,56 @@ local function encoder()
     end
 end
 
+-- Per compared paragraph j of the article being checked (1, 2, ... in
+-- order), kept from one article to the next and written over, so that
+-- no table is made per article: its paragraph index, its form, the
+-- earlier one whose form has the same length, and for long ones their
+-- words, the fewest words of a near repeat (see check) and the earlier
+-- one with the same figures.
+local index_of, forms, same_length = {}, {}, {}
+local words_of, least, same_figures = {}, {}, {}
+-- The last compared paragraph with a form length / with figures, as its
+-- serial number: compared paragraphs are numbered across articles, so an
+-- entry from an earlier article is one not above the article's base.  The
+-- two tables are made anew every RENEW numbers, to keep them small.
+local serial, made, RENEW = 0, 0, 20000
+local by_length, by_figures = {}, {}
+
 -- A necessary condition for two forms to be within `allowed` word edits,
 -- tested with plain finds in C before encoding and edit distance.  The
--- longer paragraph's words are cut into 2 * allowed + 1 runs; an edit
--- touches at most two runs (a transposition may straddle two), so within
+-- longer paragraph's words are cut into allowed + 1 runs with one word
+-- between each run and the next.  An edit (a word substituted, inserted,
+-- deleted, or two neighbours swapped) touches at most one run: a swap
+-- across a run's end takes the word between, not the next run.  So within
 -- `allowed` edits at least one run is untouched and appears, whole words,
--- in the other form.  The runs are cut at the spaces after evenly spaced
--- byte positions, once per paragraph (`allowed` is the longer one's).
-local function runs_of(p, allowed)
-    local list = p.runs
-    if list == nil then
-        local form, count = p.form, 2 * allowed + 1
-        list = {}
-        local start = 1
-        for c = 1, count - 1 do
-            local space = form:find(" ", math.max(start, #form * c // count), true)
-            if not space then
-                list = false -- too few words to cut: no test
-                break
-            end
-            list[c] = form:sub(start, space) -- with the space after it
-            start = space + 1
+-- in the other form.  The runs end at the first spaces after evenly spaced
+-- byte positions; false when there are too few words to cut (no test).
+local function runs_of(form, allowed)
+    local list, count, size = {}, allowed + 1, #form
+    local start = 1
+    for c = 1, allowed do
+        local at = size * c // count
+        local space = find(form, " ", at > start and at or start, true)
+        local after = space and find(form, " ", space + 1, true) -- the word between
+        if not after then
+            return false
         end
-        if list then
-            list[count] = form:sub(start) .. " "
-        end
-        p.runs = list
+        list[c] = sub(form, start, space) -- with the space after it
+        start = after + 1
     end
+    list[count] = sub(form, start) .. " "
     return list
 end
 
-local function may_be_near(long, short, allowed)
-    local list = runs_of(long, allowed)
-    if not list then
-        return true
-    end
-    local padded = short.padded
-    if not padded then
-        padded = " " .. short.form .. " "
-        short.padded = padded
-    end
+local function has_run(list, padded)
     for r = 1, #list do
         -- whole words: the run ends on a space and must start after one
         local run, init = list[r], 1
         while true do
-            local at = padded:find(run, init, true)
+            local at = find(padded, run, init, true)
             if not at then
                 break
-            elseif padded:byte(at - 1) == 32 then
+            elseif byte(padded, at - 1) == 32 then
                 return true
             end
             init = at + 1
@@ -96,10 +101,42 @@ local function may_be_near(long, short, allowed)
     return false
 end
 
--- Bytes that may start a table note ("Note - ...", "Source: ..."), after
--- white space.
-local NOTE_START = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true,
-                     [78] = true, [110] = true, [83] = true }
+-- The word edit distance of kept paragraphs i and j, whose forms differ,
+-- when it is at most `allowed` (the longer one's allowance); over it,
+-- allowed + 1 or more.  st keeps per article what is worked out per
+-- paragraph: runs, padded forms and codes.
+local function near_distance(st, i, j, long, short, allowed)
+    local list = st.runs[long]
+    if list == nil then
+        list = runs_of(forms[long], allowed) -- (`allowed` is always the long one's own)
+        st.runs[long] = list
+    end
+    if list then
+        local padded = st.padded[short]
+        if not padded then
+            padded = " " .. forms[short] .. " "
+            st.padded[short] = padded
+        end
+        if not has_run(list, padded) then
+            return allowed + 1
+        end
+    end
+    local codes, encode = st.codes, st.encode
+    if not encode then
+        encode = encoder()
+        st.encode = encode
+    end
+    local a, b = codes[i], codes[j]
+    if not a then
+        a = encode(forms[i])
+        codes[i] = a
+    end
+    if not b then
+        b = encode(forms[j])
+        codes[j] = b
+    end
+    return edit_distance(a, b, allowed)
+end
 
 return factlint.rule {
     id = "paragraph.duplicate",
@@ -118,144 +155,140 @@ return factlint.rule {
         near_min_words = 20,
     },
     check = function(article, report, options)
-        local min_words, near_min = options.min_words, options.near_min_words
-        local share = 1 - options.similarity
         local count = article.paragraph_count
         if count < 2 then
             return -- no pair, no finding
         end
-        -- (numeric loops, integer arithmetic and few C calls from here on:
-        -- this runs on every paragraph of every article; paragraphs are read
-        -- by index, without a table each, and the two methods are looked up
-        -- once)
+        local min_words, near_min = options.min_words, options.near_min_words
+        local share = 1 - options.similarity
+        if share < 0 then
+            near_min = math.huge -- no allowance is then ever positive: no near repeats
+        end
+        if serial - made > RENEW then
+            by_length, by_figures, made = {}, {}, serial
+        end
+        -- This runs on every paragraph of every article: the common path is
+        -- a few C calls, no table per paragraph, and no table made per
+        -- article.  Compared paragraph j of this article is number base + j,
+        -- and an earlier one is only looked at when its form has the same
+        -- length (a verbatim repeat has the same form) or, for long ones,
+        -- the same figures.
         local paragraph, text_of = article.paragraph, article.text
-        local paras = {}
+        local base = serial
+        local reported, st -- made when first needed
+        local j = 0
         for index = 1, count do
             local offset, length, boilerplate, heading = paragraph(article, index)
             -- captions and credits are marked boilerplate but are exactly what gets
             -- pasted twice; navigation, share bars and the like repeat by design
             if (not boilerplate or boilerplate == "credit") and not heading and length > 0 then
                 local text = text_of(article, offset, length)
+                -- the comparison form: normalised words, punctuation dropped;
+                -- whole-string C calls, not word-by-word Lua (this rule reads
+                -- every word of every article)
+                local form, n, profile = words(text)
+                -- count words with letters: table rows of figures are not prose,
+                -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
+                local lettered = profile.lettered
+                if profile.capitals * 2 > lettered then
+                    lettered = 0
+                end
                 -- a table's note repeated under each section is there by design
-                local note = NOTE_START[text:byte(1)] and (text:find("^%s*[Nn][Oo][Tt][Ee]%s*[-:]")
-                    or text:find("^%s*[Ss]ource%s*:"))
-                if not note then
-                    -- the comparison form: normalised words, punctuation dropped;
-                    -- whole-string C calls, not word-by-word Lua (this rule reads
-                    -- every word of every article)
-                    local form, n, profile = util.words(text)
-                    -- count words with letters: table rows of figures are not prose,
-                    -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
-                    local lettered = profile.lettered
-                    if profile.capitals * 2 > lettered then
-                        lettered = 0
+                -- (a text that starts "Note" or "Source" after white space has a
+                -- form that starts with "n" or "s": the patterns run only then)
+                local first_byte = byte(form, 1)
+                if lettered >= min_words
+                    and not (first_byte == 110 and find(text, "^%s*[Nn][Oo][Tt][Ee]%s*[-:]"))
+                    and not (first_byte == 115 and find(text, "^%s*[Ss]ource%s*:")) then
+                    j = j + 1
+                    serial = base + j
+                    index_of[j], forms[j] = index, form
+                    -- A paragraph repeats the earliest earlier one that it
+                    -- matches: the earliest verbatim repeat (the same form:
+                    -- edit distance 0, within any allowance that is not
+                    -- negative) ...  Those of the same length are chained from
+                    -- the last back, and the earliest that matches is kept.
+                    local first, match, d = j, nil, 0
+                    local len = #form
+                    local i = by_length[len]
+                    by_length[len] = serial
+                    if i and i > base then
+                        i = i - base
+                        same_length[j] = i
+                        if n * share + 1e-9 >= 0 then -- (the allowance is not negative)
+                            repeat
+                                if forms[i] == form and not (reported and reported[i]) then
+                                    first, match = i, i
+                                end
+                                i = same_length[i]
+                            until not i
+                        end
+                    else
+                        same_length[j] = nil
                     end
-                    if lettered >= min_words then
-                        local long = lettered >= near_min
-                        paras[#paras + 1] = {
-                            offset = offset,
-                            length = length,
-                            n = n,
-                            long = long,
-                            -- the word edits a near repeat may differ by, when this
-                            -- is the longer paragraph
-                            allowed = long and math.floor(n * share + 1e-9),
-                            numbers = profile.figures,
-                            form = form,
-                        }
-                    end
-                end
-            end
-        end
-        if #paras < 2 then
-            return
-        end
-        -- Only paragraphs with the same words, or long ones with the same
-        -- figures, can match: index the earlier ones by word count and by
-        -- figures, so that an article's paragraphs are not all compared
-        -- pairwise (word count rather than form: long strings are hashed
-        -- whole as table keys).  A paragraph repeats the earliest earlier one
-        -- that it matches.
-        local encode = encoder()
-        local reported = {}
-        local by_count, by_numbers = {}, {}
-        for j = 1, #paras do
-            local b = paras[j]
-            local n, form = b.n, b.form
-            -- the earliest verbatim repeat (the same form: edit distance 0,
-            -- within any allowance that is not negative)
-            local first, match, d = j, nil, 0
-            local same = by_count[n]
-            if same and n * share + 1e-9 >= 0 then -- (the allowance is not negative)
-                for x = 1, #same do
-                    local i = same[x]
-                    if not reported[i] and paras[i].form == form then
-                        first, match = i, paras[i]
-                        break
-                    end
-                end
-            end
-            -- near repeats before it: long paragraphs with the same figures only;
-            -- two parallel sentences with different figures are a pattern
-            local longs = b.long and by_numbers[b.numbers]
-            if longs then
-                for x = 1, #longs do
-                    local i = longs[x]
-                    if i >= first then
-                        break
-                    end
-                    local a = paras[i]
-                    -- the allowance is the longer paragraph's
-                    local long, short = a, b
-                    if a.n < n then
-                        long, short = b, a
-                    end
-                    local allowed = long.allowed
-                    if not reported[i] and allowed >= 0 and long.n - short.n <= allowed
-                        and a.form ~= form and may_be_near(long, short, allowed) then
-                        a.code = a.code or encode(a.form)
-                        b.code = b.code or encode(form)
-                        local e = util.edit_distance(a.code, b.code, allowed)
-                        if e <= allowed then
-                            match, d = a, e
-                            break
+                    -- ... or a near repeat before it: long paragraphs with the
+                    -- same figures only; two parallel sentences with different
+                    -- figures are a pattern.
+                    if lettered >= near_min then
+                        -- The word edits a near repeat may differ by are the
+                        -- longer paragraph's allowance, so a pair is only
+                        -- compared when each has at least `least` words of the
+                        -- other: the fewest its allowance reaches down to.
+                        local least_j = n - (n * share + 1e-9) // 1
+                        words_of[j], least[j] = n, least_j
+                        local figures = profile.figures
+                        i = by_figures[figures]
+                        by_figures[figures] = serial
+                        if i and i > base then
+                            i = i - base
+                            same_figures[j] = i
+                            local near_d
+                            repeat
+                                local ni = words_of[i]
+                                if i < first and ni >= least_j and least[i] <= n then
+                                    local long, short = i, j
+                                    if ni < n then
+                                        long, short = j, i
+                                    end
+                                    if forms[i] ~= form and not (reported and reported[i]) then
+                                        if not st then
+                                            st = { runs = {}, padded = {}, codes = {} }
+                                        end
+                                        local allowed = words_of[long] - least[long]
+                                        local e = near_distance(st, i, j, long, short, allowed)
+                                        if e <= allowed then
+                                            match, near_d = i, e
+                                        end
+                                    end
+                                end
+                                i = same_figures[i]
+                            until not i
+                            if near_d then
+                                d = near_d
+                            end
+                        else
+                            same_figures[j] = nil
                         end
                     end
-                end
-            end
-            if same then
-                same[#same + 1] = j
-            else
-                by_count[n] = { j }
-            end
-            if b.long then
-                if longs then
-                    longs[#longs + 1] = j
-                else
-                    local list = by_numbers[b.numbers]
-                    if list then
-                        list[#list + 1] = j
-                    else
-                        by_numbers[b.numbers] = { j }
+                    if match then
+                        local m_offset, m_length = paragraph(article, index_of[match])
+                        local id, data = "verbatim", { line = article:locate(m_offset) }
+                        if d > 0 then
+                            local longer = max(words_of[match], n)
+                            id = "near"
+                            data.percent = floor(100 * (longer - d) / longer)
+                        end
+                        report {
+                            messageId = id,
+                            data = data,
+                            span = { offset = offset, length = length },
+                            related = { { span = { offset = m_offset, length = m_length },
+                                          message = MESSAGES.first } },
+                        }
+                        reported = reported or {}
+                        reported[j] = true
                     end
                 end
-            end
-            if match then
-                local line = article:locate(match.offset)
-                local id, data = "verbatim", { line = line }
-                if d > 0 then
-                    local longer = math.max(match.n, n)
-                    id = "near"
-                    data.percent = math.floor(100 * (longer - d) / longer)
-                end
-                report {
-                    messageId = id,
-                    data = data,
-                    span = { offset = b.offset, length = b.length },
-                    related = { { span = { offset = match.offset, length = match.length },
-                                  message = MESSAGES.first } },
-                }
-                reported[j] = true
             end
         end
     end,
