@@ -90,7 +90,7 @@ end
 -- The key of a full name (the mention chain's canonical name, else the
 -- name) of one kind (see the top of the file), or false when the name is not
 -- one to compare: no letters, or all capitals.  Any name, worked out word by
--- word; key_of below takes the common names a shorter way.
+-- word; name_key takes the common names a shorter way.
 local function key_of_words(kind, full)
     -- (not all_caps(full), with the ASCII test below, from one utf8.len: a
     -- name in ASCII without a NUL has as many code points as bytes)
@@ -155,10 +155,13 @@ end })
 -- its last word (false for none), which must be parted from it by one
 -- space, the last word's first two letters and the rest of that word;
 -- PLAIN_HEAD splits the words before again, when the last is a legal
--- suffix.  Names of other shapes are nil.  (Names are valid UTF-8, as
--- regexes need: the text is checked when read, facts files by the JSON
--- parser.)
-local PLAIN_NAME = factlint.re("^(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)$")
+-- suffix.  A name without a lower-case ASCII letter matches with all three
+-- false: key_of_words keys none of them (all capitals, or one character
+-- that is not a lower-case letter).  Names of other shapes are nil.  (Names
+-- are valid UTF-8, as regexes need: the text is checked when read, facts
+-- files by the JSON parser.)
+local PLAIN_NAME = factlint.re("^(?:(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)"
+    .. "|[^a-z]*)$")
 local PLAIN_HEAD = factlint.re("^(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)$")
 
 -- The first two letters of the legal suffixes, in any case: a last word
@@ -173,32 +176,6 @@ for w in pairs(SUFFIXES) do
     end
 end
 
--- key_of_words' key, the short way for plain names: their lower case is
--- their util.normalise form, and the skeleton of words joined by spaces is
--- the words' skeletons joined by single spaces (util.skeleton folds runs of
--- spaces), so the head's skeleton is one call, and the last word's first
--- character is FIRST's.
-local function key_of(kind, full)
-    local head, two, rest = PLAIN_NAME:match(full)
-    if head == nil then
-        return key_of_words(kind, full)
-    end
-    -- the legal suffixes off the end, leaving at least one word
-    while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
-        head, two, rest = PLAIN_HEAD:match(head)
-        if head == nil then
-            return key_of_words(kind, full) -- a head with a leading or double space
-        end
-    end
-    if #two < 2 then
-        return false -- a last word of one letter
-    end
-    if not head then
-        return kind .. "||" .. sub(skeleton(two .. rest), 1, 2)
-    end
-    return kind .. "|" .. skeleton(head) .. "|" .. FIRST[two]
-end
-
 -- Keys are worked out once per full name and kind: names repeat across a
 -- corpus.  The cache has two generations: when the young one holds
 -- CACHE_LIMIT names the old one is dropped and the young one takes its
@@ -207,6 +184,12 @@ end
 local CACHE_LIMIT = 20000
 local young, old, young_n = { person = {}, org = {} }, { person = {}, org = {} }, 0
 
+-- key_of_words' key, the short way for plain names: their lower case is
+-- their util.normalise form, and the skeleton of words joined by spaces is
+-- the words' skeletons joined by single spaces (util.skeleton folds runs of
+-- spaces), so the head's skeleton is one call, and the last word's first
+-- character is FIRST's.  (In name_key, not a function of its own: a call
+-- costs as much as a table lookup of the whole key.)
 local function name_key(f)
     local kind = f.kind
     local cache = young[kind]
@@ -221,7 +204,29 @@ local function name_key(f)
     if key == nil then
         key = old[kind][full]
         if key == nil then
-            key = key_of(kind, full)
+            local head, two, rest = PLAIN_NAME:match(full)
+            if head == nil then
+                key = key_of_words(kind, full)
+            elseif not two then
+                key = false -- no lower-case letter
+            else
+                -- the legal suffixes off the end, leaving at least one word
+                while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
+                    head, two, rest = PLAIN_HEAD:match(head)
+                    if head == nil then
+                        break -- a head with a leading or double space
+                    end
+                end
+                if head == nil then
+                    key = key_of_words(kind, full)
+                elseif #two < 2 then
+                    key = false -- a last word of one letter
+                elseif not head then
+                    key = kind .. "||" .. sub(skeleton(two .. rest), 1, 2)
+                else
+                    key = kind .. "|" .. skeleton(head) .. "|" .. FIRST[two]
+                end
+            end
         end
         if young_n >= CACHE_LIMIT then
             young, old, young_n = { person = {}, org = {} }, young, 0
@@ -279,14 +284,14 @@ end
 -- and the last word normalised and as written.  The head is its words
 -- joined by spaces when none holds a space (util.normalise folds some
 -- Unicode spaces to ' '), else by NULs after a NUL, so that two heads are
--- equal exactly when their words are.  Plain names (key_of's) take the
+-- equal exactly when their words are.  Plain names (name_key's) take the
 -- short way: their words are as written, lower-cased.
 local function shape(full)
     local head, two, rest = PLAIN_NAME:match(full)
     while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
         head, two, rest = PLAIN_HEAD:match(head)
     end
-    if head ~= nil and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
+    if two and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
         local raw = two .. rest
         return head and lower(head) or nil, lower(raw), raw
     end
