@@ -74,6 +74,44 @@ static bool any_prefix(const char *s, size_t n, const char *const *list)
     return false;
 }
 
+/* The prefix lists of fl_boilerplate_classify that have an entry whose
+ * first byte passes any_prefix's loose test for a paragraph starting with
+ * c: the others are skipped without walking them.  Keep in step with the
+ * lists (test_ingest's boilerplate cases and the corpora cover them). */
+enum { L_NAV = 1, L_SHARE = 2, L_PROMO = 4, L_CREDIT = 8, L_CHROME = 16 };
+
+static unsigned lists_for(unsigned char c)
+{
+    switch (c | 0x20) {
+    case 'a': /* All rights reserved */
+        return L_CHROME;
+    case 'b': /* Back to top */
+    case 'j': /* Jump to navigation */
+        return L_NAV;
+    case 'c': /* Click to share; Credit:; Copyright */
+        return L_SHARE | L_CREDIT | L_CHROME;
+    case 'e': /* Email this article */
+    case 'f': /* Follow us */
+    case 't': /* Tweet this */
+        return L_SHARE;
+    case 'i': /* Image */
+        return L_CREDIT;
+    case 'm': /* Media caption; More on this story, Most read */
+        return L_CREDIT | L_CHROME;
+    case 'p': /* Promoted, Paid; Photograph, Picture */
+        return L_PROMO | L_CREDIT;
+    case 'r': /* Recommended by; Related */
+        return L_PROMO | L_CHROME;
+    case 's': /* Skip to; Share; Sponsored */
+        return L_NAV | L_SHARE | L_PROMO;
+    case '(':         /* (c) 1 */
+    case 0xC2 | 0x20: /* the copyright sign's lead byte */
+        return L_CHROME;
+    default:
+        return 0;
+    }
+}
+
 static bool is_upper_start(const char *s, size_t n)
 {
     if (!n)
@@ -175,23 +213,26 @@ fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
     if (n == 0 || n > BOILER_PARA_MAX)
         return FL_BOILER_NONE;
     bool pre = first[(unsigned char)s[0]];
+    unsigned lists = lists_for((unsigned char)s[0]);
     if (pre) {
-        if (any_prefix(s, n, navigation))
+        if ((lists & L_NAV) && any_prefix(s, n, navigation))
             return FL_BOILER_NAVIGATION;
-        if (any_prefix(s, n, share) || equals(s, n, "Share") || equals(s, n, "Share this"))
+        if (((lists & L_SHARE) && any_prefix(s, n, share)) || equals(s, n, "Share") ||
+            equals(s, n, "Share this"))
             return FL_BOILER_SHARE;
         if ((starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
              starts_with(s, n, "Get our") || starts_with(s, n, "Get the")) &&
             contains(s, n, "newsletter"))
             return FL_BOILER_NEWSLETTER;
-        if (any_prefix(s, n, promoted) || equals(s, n, "Sponsored") || equals(s, n, "Promoted") ||
-            equals(s, n, "Advertisement"))
+        if (((lists & L_PROMO) && any_prefix(s, n, promoted)) || equals(s, n, "Sponsored") ||
+            equals(s, n, "Promoted") || equals(s, n, "Advertisement"))
             return FL_BOILER_PROMOTED;
     }
-    if ((pre && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
+    if ((pre && (lists & L_CREDIT) && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
         (n < 300 && (has(s, n, "Photograph: ") || has(s, n, "Photograph by "))))
         return FL_BOILER_CREDIT;
-    if ((pre && any_prefix(s, n, chrome)) || (n < 200 && has(s, n, "All rights reserved")))
+    if ((pre && (lists & L_CHROME) && any_prefix(s, n, chrome)) ||
+        (n < 200 && has(s, n, "All rights reserved")))
         return FL_BOILER_CHROME;
     if (n < 300 && is_navigation_line(s, n))
         return FL_BOILER_NAVIGATION;
