@@ -163,6 +163,7 @@ end })
 local PLAIN_NAME = factlint.re("^(?:(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)"
     .. "|[^a-z]*)$")
 local PLAIN_HEAD = factlint.re("^(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)$")
+local re_match = PLAIN_NAME.match -- (one method lookup, not one a call)
 
 -- The first two letters of the legal suffixes, in any case: a last word
 -- that starts otherwise is no suffix, without lowering it.
@@ -204,7 +205,7 @@ local function name_key(f)
     if key == nil then
         key = old[kind][full]
         if key == nil then
-            local head, two, rest = PLAIN_NAME:match(full)
+            local head, two, rest = re_match(PLAIN_NAME, full)
             if head == nil then
                 key = key_of_words(kind, full)
             elseif not two then
@@ -212,7 +213,7 @@ local function name_key(f)
             else
                 -- the legal suffixes off the end, leaving at least one word
                 while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
-                    head, two, rest = PLAIN_HEAD:match(head)
+                    head, two, rest = re_match(PLAIN_HEAD, head)
                     if head == nil then
                         break -- a head with a leading or double space
                     end
@@ -287,9 +288,9 @@ end
 -- equal exactly when their words are.  Plain names (name_key's) take the
 -- short way: their words are as written, lower-cased.
 local function shape(full)
-    local head, two, rest = PLAIN_NAME:match(full)
+    local head, two, rest = re_match(PLAIN_NAME, full)
     while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
-        head, two, rest = PLAIN_HEAD:match(head)
+        head, two, rest = re_match(PLAIN_HEAD, head)
     end
     if two and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
         local raw = two .. rest
