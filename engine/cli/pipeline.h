@@ -43,7 +43,4 @@ typedef struct fl_run_config {
  * whole run (out of memory, a facts write that failed). */
 fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err);
 
-/* Merges part into au: moves findings, copies rule errors, adds health counters. */
-fl_status fl_audit_merge(fl_audit *au, fl_audit *part);
-
 #endif

@@ -758,6 +758,30 @@ static int cmp_health(const void *pa, const void *pb)
     return cmp_str(a->rule, b->rule);
 }
 
+fl_status fl_audit_merge(fl_audit *au, fl_audit *part)
+{
+    for (size_t i = 0; i < part->n_findings; i++)
+        if (fl_audit_add_finding(au, &part->findings[i]))
+            return FL_ENOMEM;
+    part->n_findings = 0;
+    for (size_t i = 0; i < part->n_rule_errors; i++)
+        if (fl_audit_add_rule_error(au, &part->rule_errors[i]))
+            return FL_ENOMEM;
+    for (size_t i = 0; i < part->n_rules; i++) {
+        const fl_rule_health *src = &part->rules[i];
+        fl_rule_health *dst = fl_audit_rule(au, src->rule);
+        if (!dst)
+            return FL_ENOMEM;
+        dst->articles_run += src->articles_run;
+        dst->findings += src->findings;
+        dst->calls += src->calls;
+        dst->cpu_ns += src->cpu_ns;
+        for (size_t c = 0; c < FL_RERR_COUNT; c++)
+            dst->errors_by_class[c] += src->errors_by_class[c];
+    }
+    return FL_OK;
+}
+
 void fl_audit_sort(fl_audit *au)
 {
     if (au->spill)

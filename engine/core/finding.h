@@ -200,6 +200,8 @@ void fl_audit_release(fl_audit *au);
  * article, keeping its rule health entries with their counters at zero, so
  * that a worker does not copy every rule's id again for each article. */
 void fl_audit_reset_part(fl_audit *part);
+/* Merges part into au: moves findings, copies rule errors, adds health counters. */
+fl_status fl_audit_merge(fl_audit *au, fl_audit *part);
 
 /* Fills a location for [offset, offset+length) in a (line, columns, excerpt). */
 fl_status fl_location_fill(fl_location *loc, const struct fl_article *a, size_t offset,

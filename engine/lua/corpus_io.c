@@ -323,7 +323,7 @@ fl_status fl_corpus_reducer_run(fl_corpus_reducer *r, fl_audit *out, fl_error *e
     }
     fl_free(by);
     fl_rule_worker *ws[1] = {r->w};
-    if (fl_rule_run_corpus(ws, 1, r->rule, out, LUA_NOREF))
+    if (fl_rule_run_corpus(ws, 1, r->rule, out, LUA_NOREF, 0))
         return fl_error_set(err, FL_ENOMEM, "out of memory running rule '%s'",
                             r->rs->rules[r->rule].id);
     return FL_OK;

@@ -184,8 +184,10 @@ void fl_lua_push_optval(lua_State *L, const fl_optval *v);
  * LUA_NOREF uses the configured options.  Non-OK only for ENOMEM. */
 fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
                               const fl_facts *facts, fl_audit *out, int options_ref);
+/* Runs corpus rule r over the facts all n_workers kept, its calls in
+ * workers[on]'s state of the rule.  Non-OK only for ENOMEM. */
 fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, size_t r,
-                             fl_audit *out, int options_ref);
+                             fl_audit *out, int options_ref, size_t on);
 /* ruleset.c: (re)creates st's sandbox and instantiates the rule in it. */
 bool fl_rule_state_open(fl_rule_state *st, fl_sandbox_failure *fail);
 void fl_rule_state_close(fl_rule_state *st);

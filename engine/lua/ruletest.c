@@ -343,7 +343,7 @@ static fl_status run_case(fl_rule_worker *w, size_t r, const tcase *c, fl_test_e
     }
     if (st->def->corpus && !au.n_rule_errors) {
         fl_rule_worker *ws[1] = {w};
-        if (fl_rule_run_corpus(ws, 1, r, &au, c->options_ref)) {
+        if (fl_rule_run_corpus(ws, 1, r, &au, c->options_ref, 0)) {
             status = fl_error_set(err, FL_ENOMEM, "out of memory running a test");
             goto cleanup;
         }
