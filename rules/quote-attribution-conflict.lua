@@ -123,10 +123,16 @@ end
 -- in a bounded cache.
 local usable_of, usable_count = {}, 0
 
+-- "'s" or "\u{2019}s" ending a word (the patterns "'s%f[%A]" and
+-- "\u{2019}s%f[%A]" in one pass)
+local POSSESSIVE = factlint.re("(?:'|\u{2019})s(?![A-Za-z])")
+-- two speakers at once: " and " or " & "
+local TWO_SPEAKERS = factlint.re(" (?:and|&) ")
+
 local function speaker_usable(speaker, st)
     -- "said Olvera's European president, Javier ...": the speaker was described
     -- through a possessive and the resolved name may be the organisation's
-    if st and (st:find("'s%f[%A]") or st:find("\u{2019}s%f[%A]")) then
+    if st and POSSESSIVE:test(st) then
         return false
     end
     -- a speaker described by role only ("the Treasury Secretary", "a senior
@@ -136,7 +142,7 @@ local function speaker_usable(speaker, st)
         return false
     end
     -- two speakers at once ("Blair and Mr Brown")
-    if speaker:find(" and ", 1, true) or speaker:find(" & ", 1, true) then
+    if TWO_SPEAKERS:test(speaker) then
         return false
     end
     -- a description resolved to a name it does not contain ("the supporters
@@ -199,11 +205,9 @@ return factlint.rule {
         if not speaker then
             return nil
         end
-        if not cached_usable(speaker, f.speaker_text) then
-            return nil
-        end
         -- a fragment inside reported speech ('allowed detentions "in a way
         -- that..."') is not a whole quote whose speaker can be compared
+        -- (the quote's own tests first: a new speaker costs far more)
         local text = f.text
         if not text:match("^[%s%p]*%u") then
             return nil
@@ -211,6 +215,9 @@ return factlint.rule {
         -- normalised words, punctuation dropped, single spaces
         local key, n = util.words(text)
         if n < 6 then
+            return nil
+        end
+        if not cached_usable(speaker, f.speaker_text) then
             return nil
         end
         return key
