@@ -126,10 +126,12 @@ return factlint.rule {
             char_of, next_id = setmetatable({}, CHAR_OF), 0
         end
         -- a quote's words as characters, only for quotes that are compared
+        -- (each word with the space after it is one key: one gsub leaves no
+        -- spaces behind)
         local function code(q)
             local c = q.code
             if not c then
-                c = q.form:gsub("%S+", char_of):gsub(" ", "")
+                c = (q.form .. " "):gsub("%S+ ", char_of)
                 q.code = c
             end
             return c
