@@ -162,6 +162,20 @@ fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy,
     return build_lines(a, err);
 }
 
+fl_status fl_article_set_checked_text(fl_article *a, char *text, size_t len, fl_error *err)
+{
+    fl_free(a->text);
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        a->bom = true;
+        memmove(text, text + 3, len - 3);
+        len -= 3;
+    }
+    text[len] = '\0';
+    a->text = text;
+    a->text_len = len;
+    return build_lines(a, err);
+}
+
 /* ---- segmentation ---------------------------------------------------- */
 
 static bool line_is_blank(const char *s, size_t n)

@@ -121,6 +121,11 @@ void fl_article_free(fl_article *a);
  * On error text is freed and the article left without text. */
 fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy, fl_error *err);
 
+/* fl_article_set_text for a text the caller has already checked: valid
+ * UTF-8 without NUL bytes (a JSONL record's decoded "text").  Drops a
+ * leading BOM and builds line_starts as fl_article_set_text does. */
+fl_status fl_article_set_checked_text(fl_article *a, char *text, size_t len, fl_error *err);
+
 /* Splits text into paragraphs and sentences (see invariants above). */
 fl_status fl_article_segment(fl_article *a, fl_error *err);
 

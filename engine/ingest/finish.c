@@ -232,7 +232,8 @@ fl_status fl_ingest_finish(fl_ingest_doc *doc, const fl_ingest_options *opt, fl_
         }
         doc->len = 0;
     }
-    st = fl_article_set_text(a, text, doc->len, opt->lossy, err);
+    st = doc->text_checked ? fl_article_set_checked_text(a, text, doc->len, err)
+                           : fl_article_set_text(a, text, doc->len, opt->lossy, err);
     if (st != FL_OK) {
         if (err && (st == FL_EUTF8 || st == FL_EBINARY)) {
             long long off = err->offset + doc->byte_base;

@@ -47,6 +47,7 @@ typedef struct fl_ingest_doc {
     size_t n_disabled;
     bool scan_comments; /* look for suppression comments in the body text */
     bool lossy;         /* --lossy: parsers repair metadata instead of refusing it */
+    bool text_checked;  /* text is valid UTF-8 without NUL (JSONL: the record was checked) */
 } fl_ingest_doc;
 
 /* Starts a doc: a new article with path and format set (id = path). */

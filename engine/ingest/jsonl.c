@@ -103,6 +103,11 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         fl_free(doc->text);
         doc->text = t;
         doc->len = v->len;
+        /* the record passed fl_utf8_validate (or was repaired) and holds no
+         * NUL byte; its escapes decode to valid UTF-8 (\u0000 and lone
+         * surrogates are refused, by the scanner's fallback and jansson):
+         * fl_ingest_finish need not check the text again */
+        doc->text_checked = true;
         *have_text = true;
         return FL_OK;
     }
