@@ -26,7 +26,13 @@
 -- figure of an earlier article ("£5.6bn and counting" and "almost £6bn"
 -- overlap), relating the earlier one.
 
-local util = factlint.util
+-- Globals and library fields read in loops are locals: in the rule sandbox
+-- each global read is a call of the environment's __index.
+local ipairs, pairs, next, rawequal = ipairs, pairs, next, rawequal
+local max, min, floor, abs, log = math.max, math.min, math.floor, math.abs, math.log
+local huge = math.huge
+local concat, sort, insert = table.concat, table.sort, table.insert
+local normalise = factlint.util.normalise
 
 local MESSAGES = {
     conflict = "{{measure}} of {{subject}} ({{period}}) is '{{text}}' here but '{{other}}' in {{article}}",
@@ -35,13 +41,13 @@ local MESSAGES = {
 
 local figure = factlint.require("figure")
 local set_of, words_of, singular = figure.set_of, figure.words_of, figure.singular
-local may_have_noun = figure.may_have_noun
+local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
+local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local WORKFORCE_EXCLUDE, MEASURE_NOUNS = figure.WORKFORCE_EXCLUDE, figure.MEASURE_NOUNS
 local RATE_WORDS = figure.RATE_WORDS
 -- Across articles a forecast is another figure too.
 local CHANGE = figure.extend(figure.CHANGE, "expectation expectations predicted predicts")
-local FIGURE_KINDS = { "quantity", "money" }
 -- Measures of a place rather than of an organisation.
 local PLACE_NOUNS = set_of("population turnout toll death deaths")
 -- Measures that grow by the day: their period is the dateline, not its year.
@@ -62,28 +68,29 @@ local REFERS = set_of("company company's group group's firm firm's it its plant 
 -- 1,250, "8bn" for 7.6bn to 8.4bn, "8.16bn" for 8.12bn to 8.2bn: different
 -- articles round one figure differently.
 local function rounding(v)
-    local step = 10 ^ math.floor(math.log(v, 10))
+    local step = 10 ^ floor(log(v, 10))
     local half = 0
     for _ = 1, 12 do
         local q = v / step
-        if math.abs(q - math.floor(q + 0.5)) < 1e-6 * q then
+        if abs(q - floor(q + 0.5)) < 1e-6 * q then
             half = step / 2
             break
         end
         step = step / 10
     end
-    return math.max(v * 0.005, math.min(half, v * 0.05))
+    return max(v * 0.005, min(half, v * 0.05))
 end
 
 -- The interval a figure allows: figure.conflict's for a qualified figure,
 -- a plain figure's rounding to its last digit otherwise.
 local function interval(f)
-    if not f.qualifier then
+    local q = f.qualifier
+    if not q then
         local v = f.value
         local hi = f.value_max or v
         return v - rounding(v), hi + rounding(hi)
     end
-    return figure.interval(f)
+    return figure.interval(f.value, f.value_max, q)
 end
 
 local function sorted_keys(set)
@@ -91,8 +98,8 @@ local function sorted_keys(set)
     for k in pairs(set or {}) do
         out[#out + 1] = k
     end
-    table.sort(out)
-    return table.concat(out, ",")
+    sort(out)
+    return concat(out, ",")
 end
 
 -- The measure of candidate figure c (see analyse) in its sentence s:
@@ -100,12 +107,12 @@ end
 local function measure_of(article, c, s, text_len, sentence_cache)
     local f, kind, unit, offset = c.f, c.kind, c.unit, c.offset
     local workforce = kind == "quantity" and WORKFORCE_UNITS[unit]
-    local before_start = math.max(s.offset, offset - 60)
+    local before_start = max(s.offset, offset - 60)
     local before = words_of(article:text(before_start, offset - before_start))
     -- the measure noun heads the figure: only linking words come between
     -- ("the bill has reached", "a workforce of", not "debt repayments of")
     local noun
-    for i = #before, math.max(1, #before - 3), -1 do
+    for i = #before, max(1, #before - 3), -1 do
         if MEASURE_NOUNS[before[i]] then
             noun = before[i]
             break
@@ -130,13 +137,13 @@ local function measure_of(article, c, s, text_len, sentence_cache)
     end
     local sent_words, changing = sw.words, sw.changing
     local length = f.length
-    local after = article:text(offset + length, math.min(16, text_len - offset - length)):lower()
+    local after = article:text(offset + length, min(16, text_len - offset - length)):lower()
     local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
         or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)") or after:match("^%s+(each)")
     if rate and not RATE_WORDS[rate] then
         rate = nil
     end
-    for i = math.max(1, #before - 4), #before do
+    for i = max(1, #before - 4), #before do
         local w = before[i]
         if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly" or w == "daily"
             or w == "annually" then
@@ -149,7 +156,7 @@ local function measure_of(article, c, s, text_len, sentence_cache)
         return nil
     end
     if workforce then
-        local lead = table.concat(before, " ", math.max(1, #before - 2))
+        local lead = concat(before, " ", max(1, #before - 2))
         local last = before[#before] or ""
         local employed = lead:find("employ") or lead:find("workforce") or lead:find("staff of")
             or lead:find("payroll")
@@ -183,28 +190,44 @@ end
 
 -- Keys of every figure of an article, by "offset:kind"; nil when it has none.
 local function analyse(article)
-    -- Most figures have no measure, so the cheap tests come first, on the
-    -- fewest fact fields: jobs are never a measure here, and a unit's
-    -- measure needs a measure noun just before the figure.
-    local text, text_len
+    -- Most figures have no measure, so the cheap tests come first, on plain
+    -- values (article:facts(kind, field...): no fact handle), in one loop
+    -- per kind with as few Lua instructions a figure as may be (each costs
+    -- dozens of machine instructions in the sandbox): jobs are never a
+    -- measure here, and a unit's measure needs a measure noun just before
+    -- the figure.
+    local A = methods(article)
+    local fact_count, facts = A.fact_count, A.facts
+    local text = A.text(article)
+    local text_len = #text
     local candidates = {}
-    for _, kind in ipairs(FIGURE_KINDS) do
-        for f in article:facts(kind) do
-            local unit = figure.unit_of(f, kind)
-            local workforce = kind == "quantity" and WORKFORCE_UNITS[unit]
-            if unit and not (kind == "quantity" and JOB_UNITS[unit]) then
-                if not text then
-                    text = article:text()
-                    text_len = #text
-                end
-                local offset = f.offset
-                -- (an offset past the text is in no sentence: see below)
-                if offset <= text_len and (workforce or may_have_noun(text, offset)) then
+    -- (an offset past the text is in no sentence: see below)
+    if fact_count(article, "quantity") > 0 then
+        for i, given, offset in facts(article, "quantity", "unit", "offset") do
+            if given then
+                local unit = LOWER[given] or lower(given)
+                local workforce = WORKFORCE_UNITS[unit]
+                if not JOB_UNITS[unit] and offset <= text_len and (workforce
+                    or noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)) then
+                    local f = A.fact(article, i)
                     local value = f.value
                     if value and value > 0 and f.qualifier ~= "vague" then
-                        candidates[#candidates + 1] = { f = f, kind = kind, unit = unit, offset = offset,
-                            sentence = f.sentence }
+                        candidates[#candidates + 1] = { f = f, i = i, kind = "quantity",
+                            unit = unit, offset = offset, sentence = f.sentence }
                     end
+                end
+            end
+        end
+    end
+    if fact_count(article, "money") > 0 then
+        for i, unit, offset in facts(article, "money", "currency", "offset") do
+            if unit and offset <= text_len
+                and noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset) then
+                local f = A.fact(article, i)
+                local value = f.value
+                if value and value > 0 and f.qualifier ~= "vague" then
+                    candidates[#candidates + 1] = { f = f, i = i, kind = "money", unit = unit,
+                        offset = offset, sentence = f.sentence }
                 end
             end
         end
@@ -212,26 +235,23 @@ local function analyse(article)
     if #candidates == 0 then
         return nil
     end
-    -- the sentences up to the last one a candidate lies in
-    local last = 0
-    for _, c in ipairs(candidates) do
-        last = math.max(last, c.sentence)
-    end
+    -- the sentences the candidates lie in
     local sentences = {}
-    for s in article:sentences() do
-        sentences[s.index] = s
-        if s.index >= last then
-            break
+    for _, c in ipairs(candidates) do
+        local n = c.sentence
+        if sentences[n] == nil then
+            local offset, length = A.sentence(article, n)
+            sentences[n] = offset and { index = n, offset = offset, length = length } or false
         end
     end
     local sentence_cache = {}
     local measured = {}
     for _, c in ipairs(candidates) do
-        local s = sentences[c.sentence]
+        local s = sentences[c.sentence] or nil
         -- under check --facts the article is a stand-in whose sentences need not be
         -- the ones the facts were numbered against: the figure must lie in its own
         if s and c.offset >= s.offset and c.offset + c.f.length <= s.offset + s.length
-            and not article:is_boilerplate(c.offset) then
+            and not A.is_boilerplate(article, c.offset) then
             local measure, label, rate, noun = measure_of(article, c, s, text_len, sentence_cache)
             if measure then
                 c.measure, c.label, c.rate, c.noun = measure, label, rate, noun
@@ -243,13 +263,12 @@ local function analyse(article)
         return nil
     end
     -- keys in document order, as the article's figures come
-    figure.document_order(article, measured)
+    figure.document_order(measured)
     local orgs, org_order, places, years, mentions = {}, {}, {}, {}, {}
-    for f in article:facts("org") do
-        local name = f.canonical or f.key
+    for _, n, canonical, key in article:facts("org", "sentence", "canonical", "key") do
+        local name = canonical or key
         if name then
-            local n = f.sentence
-            name = util.normalise(name)
+            name = normalise(name)
             orgs[n] = orgs[n] or {}
             if not orgs[n][name] then
                 orgs[n][name] = true
@@ -258,18 +277,15 @@ local function analyse(article)
             mentions[name] = (mentions[name] or 0) + 1
         end
     end
-    for f in article:facts("place") do
-        local key = f.key
+    for _, n, key in article:facts("place", "sentence", "key") do
         if key then
-            local n = f.sentence
             places[n] = places[n] or {}
             places[n][key] = true
         end
     end
-    for f in article:facts("date") do
-        local y = f.value and f.value:match("^(%d%d%d%d)")
+    for _, n, value in article:facts("date", "sentence", "value") do
+        local y = value and value:match("^(%d%d%d%d)")
         if y then
-            local n = f.sentence
             years[n] = years[n] or {}
             years[n][y] = true
         end
@@ -293,7 +309,7 @@ local function analyse(article)
         local r = refers_cache[n]
         if r == nil then
             r = false
-            local s = sentences[n]
+            local s = sentences[n] or nil
             local sw = s and sentence_cache[s.index]
             for _, w in ipairs(sw and sw.words or (s and words_of(article:text(s.offset, s.length))) or {}) do
                 if REFERS[w] then
@@ -328,7 +344,7 @@ local function analyse(article)
         if subject then
             figures[#figures + 1] = {
                 f = c.f,
-                key = table.concat({ measure, subject, sorted_keys(places[n]), period,
+                key = concat({ measure, subject, sorted_keys(places[n]), period,
                     rate or "", label }, "|"),
                 sentence = n,
             }
@@ -341,14 +357,14 @@ local function analyse(article)
         local k = x.sentence .. "|" .. x.key
         per_sentence[k] = (per_sentence[k] or 0) + 1
         by_key[x.key] = by_key[x.key] or {}
-        table.insert(by_key[x.key], x)
+        insert(by_key[x.key], x)
     end
     local keys = {}
     for k, xs in pairs(by_key) do
-        local lo, hi = -math.huge, math.huge
+        local lo, hi = -huge, huge
         for _, x in ipairs(xs) do
             local a, b = interval(x.f)
-            lo, hi = math.max(lo, a), math.min(hi, b)
+            lo, hi = max(lo, a), min(hi, b)
         end
         if lo <= hi then
             for _, x in ipairs(xs) do
@@ -412,7 +428,7 @@ return factlint.rule {
             end
             last_article, last_offset = f.article, f.offset
             local lo, hi = interval(f)
-            table.insert(runs[#runs], { f = f, lo = lo, hi = hi })
+            insert(runs[#runs], { f = f, lo = lo, hi = hi })
         end
         local where = subject .. (places ~= "" and subject:sub(1, 3) ~= "in " and (" in " .. places) or "")
         for j = 2, #runs do

@@ -21,7 +21,12 @@
 -- the same sentence and sentences that list several figures of one measure
 -- are never paired.
 
-local util = factlint.util
+-- Globals and library fields read in loops are locals: in the rule sandbox
+-- each global read is a call of the environment's __index.
+local ipairs, pairs, next = ipairs, pairs, next
+local max, min = math.max, math.min
+local concat = table.concat
+local normalise = factlint.util.normalise
 
 local MESSAGES = {
     conflict = "{{measure}} given as '{{text}}' here but as '{{other}}' at line {{line}}",
@@ -31,7 +36,8 @@ local MESSAGES = {
 local figure = factlint.require("figure")
 local set_of, has_any, words_of = figure.set_of, figure.has_any, figure.words_of
 local singular, interval = figure.singular, figure.interval
-local may_have_noun, unit_of = figure.may_have_noun, figure.unit_of
+local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
+local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local CHANGE, WORKFORCE_EXCLUDE = figure.CHANGE, figure.WORKFORCE_EXCLUDE
 local MEASURE_NOUNS, RATE_WORDS = figure.MEASURE_NOUNS, figure.RATE_WORDS
@@ -42,34 +48,73 @@ local CREATE = set_of("create creates creating created new add adds adding added
 local CUT = set_of("cut cuts cutting lose loses losing lost loss losses shed sheds shedding axe "
     .. "axed axing slash slashed go going threat threatened risk eliminate eliminated "
     .. "redundancies redundant layoffs close closure")
-local FIGURE_KINDS = { "quantity", "money" }
 local JOB_KINDS = { "construction", "temporary", "permanent", "direct", "indirect", "supply",
     "seasonal", "part-time", "full-time", "contract" }
 
--- The measure of candidate figure c (see check) in its sentence s:
--- measure, label, measure nouns near it, rate; nil when it has none.
--- sentence_words holds a sentence's words, worked out once however many
--- figures it has.
-local function measure_of(article, c, s, text_len, sentence_words)
-    local f, kind, unit = c.f, c.kind, c.unit
-    local offset, length = c.offset, f.length
-    local before_start = math.max(s.offset, offset - 60)
+-- The kind of measure a figure may have, by its unit as the fact gives it:
+-- the workforce, jobs, or (with a measure noun) its unit.  Kept across
+-- calls; emptied (in place) should they ever grow large.
+local QUANTITY_CLASS, MONEY_CLASS, n_classes = {}, {}, 0
+local function class_of(given, money)
+    if n_classes >= 1000 then
+        for _, t in ipairs({ QUANTITY_CLASS, MONEY_CLASS }) do
+            for k in pairs(t) do
+                t[k] = nil
+            end
+        end
+        n_classes = 0
+    end
+    local class
+    if money then
+        class = "money:" .. singular(given)
+        MONEY_CLASS[given] = class
+    else
+        local unit = LOWER[given] or lower(given)
+        if WORKFORCE_UNITS[unit] then
+            class = "workforce"
+        elseif JOB_UNITS[unit] then
+            class = "jobs"
+        else
+            class = "quantity:" .. singular(unit)
+        end
+        QUANTITY_CLASS[given] = class
+    end
+    n_classes = n_classes + 1
+    return class
+end
+
+-- Scratch arrays for the first pass over an article's figures, indexed 1
+-- to the number of figures: the same tables on every call (entries past
+-- that number are left over from an earlier article).
+local NUMBER, CLASS, SENTENCE, OFFSET = {}, {}, {}, {}
+
+-- The measure of candidate figure c (see check) in its sentence (offset
+-- s_offset, length s_length): measure, label, measure nouns near it, rate;
+-- nil when it has none.  sentence_words holds a sentence's words, worked
+-- out once however many figures it has.
+local function measure_of(article, c, s_offset, s_length, text_len, sentence_words)
+    local unit, offset, length = c.unit, c.offset, c.length
+    local before_start = max(s_offset, offset - 60)
     local before = words_of(article:text(before_start, offset - before_start))
-    local near = {}
-    for i = math.max(1, #before - 3), #before do
+    local n_before = #before
+    local near
+    for i = max(1, n_before - 3), n_before do
         local w = before[i]
         if MEASURE_NOUNS[w] then
+            near = near or {}
             near[w] = true
         end
     end
     -- a unit's measure needs a measure noun among those words
-    if c.class ~= "workforce" and c.class ~= "jobs" and not next(near) then
+    local class = c.class
+    if class ~= "workforce" and class ~= "jobs" and not near then
         return nil
     end
+    near = near or {}
     local sw = sentence_words[c.sentence]
     if not sw then
         sw = { present = {}, changing = false }
-        sw.words = words_of(article:text(s.offset, s.length))
+        sw.words = words_of(article:text(s_offset, s_length))
         for _, w in ipairs(sw.words) do
             sw.present[w] = true
             if CHANGE[w] then
@@ -79,23 +124,23 @@ local function measure_of(article, c, s, text_len, sentence_words)
         sentence_words[c.sentence] = sw
     end
     local sent_words, changing, present = sw.words, sw.changing, sw.present
-    local after = article:text(offset + length, math.min(16, text_len - offset - length)):lower()
+    local after = article:text(offset + length, min(16, text_len - offset - length)):lower()
     local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
         or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)")
         or after:match("^%s+(each)")
     if rate and not RATE_WORDS[rate] then
         rate = nil
     end
-    for i = math.max(1, #before - 4), #before do
+    for i = max(1, n_before - 4), n_before do
         local w = before[i]
         if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly"
             or w == "daily" or w == "annually" then
             rate = rate or w
         end
     end
-    if c.class == "workforce" then
-        local lead = table.concat(before, " ", math.max(1, #before - 2))
-        local last = before[#before] or ""
+    if class == "workforce" then
+        local lead = concat(before, " ", max(1, n_before - 2))
+        local last = before[n_before] or ""
         -- "employs 1,200 people", "a workforce of", "its 1,900 workers"
         local employed = lead:find("employ") or lead:find("workforce")
             or lead:find("staff of") or lead:find("payroll")
@@ -104,7 +149,7 @@ local function measure_of(article, c, s, text_len, sentence_words)
         if employed and not has_any(sent_words, WORKFORCE_EXCLUDE) then
             return "workforce", "the workforce", near, rate
         end
-    elseif c.class == "jobs" then
+    elseif class == "jobs" then
         local create, cut = false, false
         for _, w in ipairs(sent_words) do
             create = create or CREATE[w] ~= nil
@@ -113,12 +158,12 @@ local function measure_of(article, c, s, text_len, sentence_words)
         -- "a further 200", "the first 12,500", "200 jobs at the Department":
         -- a share of some larger figure
         local share = has_any(sent_words, PARTIAL)
-        local tail = article:text(offset + length, math.min(30, text_len - offset - length))
+        local tail = article:text(offset + length, min(30, text_len - offset - length))
         if tail:find("^%s+at%s+%a*%s*%u") or tail:find("^%s+in%s+%a*%s*%u") then
             share = true
         end
         -- "At the Department for Work and Pensions, 30,000 jobs"
-        local head = article:text(s.offset, offset - s.offset)
+        local head = article:text(s_offset, offset - s_offset)
         if head:find("[Aa]t the %u") or head:find("[Ii]n the %u") then
             share = true
         end
@@ -129,12 +174,13 @@ local function measure_of(article, c, s, text_len, sentence_words)
                     kinds[#kinds + 1] = k
                 end
             end
-            return "jobs:" .. (create and "created" or "cut") .. ":" .. table.concat(kinds, ","),
+            return "jobs:" .. (create and "created" or "cut") .. ":" .. concat(kinds, ","),
                 create and "jobs created" or "jobs cut", near, rate
         end
     elseif not changing and next(near) and not has_any(sent_words, PARTIAL) then
-        return (kind == "money" and "money:" or "unit:") .. singular(unit),
-            kind == "money" and ("the amount in " .. unit) or ("the number of " .. unit), near, rate
+        local money = c.money
+        return (money and "money:" or "unit:") .. singular(unit),
+            money and ("the amount in " .. unit) or ("the number of " .. unit), near, rate
     end
     return nil
 end
@@ -161,6 +207,21 @@ local function paired(list, field)
     return kept
 end
 
+local function same_set(a, b)
+    a, b = a or {}, b or {}
+    for k in pairs(a) do
+        if not b[k] then
+            return false
+        end
+    end
+    for k in pairs(b) do
+        if not a[k] then
+            return false
+        end
+    end
+    return true
+end
+
 return factlint.rule {
     id = "figure.conflict",
     summary = "The same measure is given two incompatible values",
@@ -172,67 +233,83 @@ return factlint.rule {
     needs = { "quantity", "money" },
     messages = MESSAGES,
     check = function(article, report)
-        -- Most figures can never pair, so the cheap tests come first, on the
-        -- fewest fact fields.  The kind of measure a figure may have: the
-        -- workforce, jobs, or (with a measure noun) its unit.  Figures of one
-        -- measure pair only across sentences, so a kind of measure met in
-        -- one sentence only is left out.
-        local facts, classes, sentence_of, count = {}, {}, {}, 0
-        local quantities -- how many of them are quantities (they come first)
-        local first, several = {}, {}
-        for _, kind in ipairs(FIGURE_KINDS) do
-            local class_of = {} -- by unit as given
-            for f in article:facts(kind) do
-                local given = kind == "money" and f.currency or f.unit
+        -- Most figures can never pair, so the cheap tests come first, on
+        -- plain values (article:facts(kind, field...): no fact handle), in
+        -- one loop per kind with as few Lua instructions a figure as may
+        -- be (each costs dozens of machine instructions in the sandbox).
+        -- The kind of measure a figure may have: the workforce, jobs, or
+        -- (with a measure noun) its unit.  Figures of one measure pair only
+        -- across sentences, so a kind of measure met in one sentence only
+        -- is left out (paired() below decides; this only spares reading).
+        local A = methods(article)
+        local fact_count, facts = A.fact_count, A.facts
+        local n_quantities, n_money = fact_count(article, "quantity"), fact_count(article, "money")
+        if n_quantities + n_money < 2 then
+            return
+        end
+        local NUMBER, CLASS, SENTENCE, OFFSET = NUMBER, CLASS, SENTENCE, OFFSET
+        local count, first, several = 0, {}, nil
+        if n_quantities > 0 then
+            local CLASSES = QUANTITY_CLASS
+            for i, given, n, offset in facts(article, "quantity", "unit", "sentence", "offset") do
                 if given then
-                    local class = class_of[given]
-                    if not class then
-                        local unit = kind == "money" and given or given:lower()
-                        if kind == "quantity" and WORKFORCE_UNITS[unit] then
-                            class = "workforce"
-                        elseif kind == "quantity" and JOB_UNITS[unit] then
-                            class = "jobs"
-                        else
-                            class = kind .. ":" .. singular(unit)
-                        end
-                        class_of[given] = class
-                    end
-                    local n = f.sentence
+                    local class = CLASSES[given] or class_of(given, false)
                     count = count + 1
-                    facts[count], classes[count], sentence_of[count] = f, class, n
+                    NUMBER[count], CLASS[count] = i, class
+                    SENTENCE[count], OFFSET[count] = n, offset
                     local m = first[class]
                     if not m then
                         first[class] = n
                     elseif m ~= n then
+                        several = several or {}
                         several[class] = true
                     end
                 end
             end
-            quantities = quantities or count
         end
-        if not next(several) then
+        local quantities = count -- the figures up to this one are quantities
+        if n_money > 0 then
+            local CLASSES = MONEY_CLASS
+            for i, given, n, offset in facts(article, "money", "currency", "sentence", "offset") do
+                if given then
+                    local class = CLASSES[given] or class_of(given, true)
+                    count = count + 1
+                    NUMBER[count], CLASS[count] = i, class
+                    SENTENCE[count], OFFSET[count] = n, offset
+                    local m = first[class]
+                    if not m then
+                        first[class] = n
+                    elseif m ~= n then
+                        several = several or {}
+                        several[class] = true
+                    end
+                end
+            end
+        end
+        if not several then
             return
         end
         -- a unit's measure needs a measure noun just before the figure: the
         -- figures that cannot have one are left out before any word is read,
         -- and so are those the rule does not read (no value, a vague one)
-        local text = article:text()
+        local text = A.text(article)
         local text_len = #text
         local candidates = {}
-        for i = 1, count do
-            local class = classes[i]
+        for k = 1, count do
+            local class = CLASS[k]
             if several[class] then
-                local f = facts[i]
-                local offset = f.offset
+                local offset = OFFSET[k]
                 -- (an offset past the text is in no sentence: see below)
-                if offset <= text_len then
-                    if class == "workforce" or class == "jobs" or may_have_noun(text, offset) then
-                        local value = f.value
-                        if value and value > 0 and f.qualifier ~= "vague" then
-                            local kind = i <= quantities and "quantity" or "money"
-                            candidates[#candidates + 1] = { f = f, kind = kind, unit = unit_of(f, kind),
-                                class = class, sentence = sentence_of[i], offset = offset }
-                        end
+                if offset <= text_len and (class == "workforce" or class == "jobs"
+                    or noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)) then
+                    local f = A.fact(article, NUMBER[k])
+                    local value, qualifier = f.value, f.qualifier
+                    if value and value > 0 and qualifier ~= "vague" then
+                        local money = k > quantities
+                        candidates[#candidates + 1] = { f = f, i = NUMBER[k], money = money,
+                            unit = money and f.currency or f.unit:lower(), class = class,
+                            sentence = SENTENCE[k], offset = offset, value = value,
+                            qualifier = qualifier }
                     end
                 end
             end
@@ -241,36 +318,31 @@ return factlint.rule {
         if #candidates == 0 then
             return
         end
-        -- the sentences up to the last one a candidate lies in
-        local last = 0
-        for _, c in ipairs(candidates) do
-            last = math.max(last, c.sentence)
-        end
-        local sentences = {}
-        for s in article:sentences() do
-            sentences[s.index] = s
-            if s.index >= last then
-                break
-            end
-        end
         local figures = {}
         local sentence_words = {}
+        local sentence_at = {} -- sentence number -> offset, or false when there is none
+        local sentence_len = {}
         for _, c in ipairs(candidates) do
-            local f, offset = c.f, c.offset
-            local s = sentences[c.sentence]
+            local n, offset = c.sentence, c.offset
+            local s_offset = sentence_at[n]
+            if s_offset == nil then
+                local o, l = A.sentence(article, n)
+                s_offset = o or false
+                sentence_at[n], sentence_len[n] = s_offset, l
+            end
+            local s_length = sentence_len[n]
             -- under check --facts the article is a stand-in whose sentences need not
             -- be the ones the facts were numbered against: the figure must lie in its own
-            if s and offset >= s.offset and offset + f.length <= s.offset + s.length
-                and not article:is_boilerplate(offset) then
-                local measure, label, near, rate = measure_of(article, c, s, text_len, sentence_words)
+            c.length = c.f.length
+            if s_offset and offset >= s_offset and offset + c.length <= s_offset + s_length
+                and not A.is_boilerplate(article, offset) then
+                local measure, label, near, rate =
+                    measure_of(article, c, s_offset, s_length, text_len, sentence_words)
                 if measure then
-                    local lo, hi = interval(f)
-                    figures[#figures + 1] = {
-                        f = f, kind = c.kind, sentence = c.sentence,
-                        measure = measure, label = label, near = near, rate = rate or "",
-                        generic = measure:sub(1, 5) == "unit:" or measure:sub(1, 6) == "money:",
-                        lo = lo, hi = hi,
-                    }
+                    c.lo, c.hi = interval(c.value, c.f.value_max, c.qualifier)
+                    c.measure, c.label, c.near, c.rate = measure, label, near, rate or ""
+                    c.generic = measure:sub(1, 5) == "unit:" or measure:sub(1, 6) == "money:"
+                    figures[#figures + 1] = c
                 end
             end
         end
@@ -280,7 +352,7 @@ return factlint.rule {
         if #figures == 0 then
             return
         end
-        figure.document_order(article, figures)
+        figure.document_order(figures)
         -- two figures of one measure in one sentence are a list ("3,000 bpd at
         -- 14.51 dlrs and 4,000 bpd at..."): such sentences are left out
         local per_sentence = {}
@@ -304,43 +376,26 @@ return factlint.rule {
             wanted[x.sentence] = true
         end
         local places, dates, actors = {}, {}, {}
-        for f in article:facts("place") do
-            local n = f.sentence
-            if wanted[n] and f.key then
+        for _, n, key in article:facts("place", "sentence", "key") do
+            if wanted[n] and key then
                 places[n] = places[n] or {}
-                places[n][f.key] = true
+                places[n][key] = true
             end
         end
         for _, kind in ipairs({ "org", "person" }) do
-            for f in article:facts(kind) do
-                local n = f.sentence
-                local name = wanted[n] and (f.canonical or f.key)
+            for _, n, canonical, key in article:facts(kind, "sentence", "canonical", "key") do
+                local name = wanted[n] and (canonical or key)
                 if name then
                     actors[n] = actors[n] or {}
-                    actors[n][util.normalise(name)] = true
+                    actors[n][normalise(name)] = true
                 end
             end
         end
-        for f in article:facts("date") do
-            local n = f.sentence
+        for _, n, value, text in article:facts("date", "sentence", "value", "text") do
             if wanted[n] then
                 dates[n] = dates[n] or {}
-                dates[n][f.value or f.text:lower()] = true
+                dates[n][value or text:lower()] = true
             end
-        end
-        local function same_set(a, b)
-            a, b = a or {}, b or {}
-            for k in pairs(a) do
-                if not b[k] then
-                    return false
-                end
-            end
-            for k in pairs(b) do
-                if not a[k] then
-                    return false
-                end
-            end
-            return true
         end
         -- organisations or people named in both sentences: when both name some,
         -- at least one must be shared ("Magna had assets of" vs "First Granite had")
@@ -375,12 +430,13 @@ return factlint.rule {
                         end
                     end
                     if related_subject and (a.hi < b.lo or b.hi < a.lo) then
+                        local af, bf = a.f, b.f
                         report {
                             messageId = "conflict",
                             data = { measure = b.label,
-                                     text = b.f.text, other = a.f.text, line = a.f.line },
-                            fact = b.f,
-                            related = { { fact = a.f, messageId = "other", data = { text = a.f.text } } },
+                                     text = bf.text, other = af.text, line = af.line },
+                            fact = bf,
+                            related = { { fact = af, messageId = "other", data = { text = af.text } } },
                         }
                         reported[j] = true
                     end

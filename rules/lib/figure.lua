@@ -5,6 +5,11 @@
 
 local M = {}
 
+-- Globals and library fields read in loops are locals: in the rule sandbox
+-- each global read is a call of the environment's __index.
+local ipairs, pairs, sort = ipairs, pairs, table.sort
+local huge = math.huge
+
 function M.set_of(words)
     local t = {}
     for w in words:gmatch("%S+") do
@@ -49,62 +54,67 @@ M.RATE_WORDS = M.set_of("year day week month hour annually annual yearly daily w
 -- Finds, in one pass in C, every measure noun that words_of() gives for the
 -- words before a figure, and a few more ("bill's" is one word to
 -- words_of(), "bill" to a wordset).  The nouns are letters only, so a noun
--- words_of() finds is a whole wordset word too.  may_have_noun() scans up to
--- 60 bytes before the figure where the halves read from its sentence's
--- start at most: the same words, as a sentence starts after white space or
--- a line break (engine/core/article.c), never inside a word.
+-- words_of() finds is a whole wordset word too.  Whether the figure at
+-- offset in text (the article's text) may have a measure noun among the
+-- words just before it in its sentence, so that the words need reading:
+--     noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)
+-- is nil when it cannot.  It scans up to 60 bytes before the figure where
+-- the halves read from its sentence's start at most: the same words, as a
+-- sentence starts after white space or a line break (engine/core/article.c),
+-- never inside a word.  The halves write the test out in their loops over
+-- every figure, where a Lua function call would cost more than the test's
+-- arithmetic.
 local noun_scan = {}
 for w in pairs(M.MEASURE_NOUNS) do
     noun_scan[#noun_scan + 1] = w
 end
-local NOUN_SCAN = factlint.util.wordset(noun_scan)
+M.NOUN_SCAN = factlint.util.wordset(noun_scan)
+M.noun_find = M.NOUN_SCAN.find
 
--- Whether the figure at offset in text (the article's text) may have a
--- measure noun among the words just before it in its sentence (the 60
--- bytes the halves read): false when it cannot, so that the words need not
--- be read.
-function M.may_have_noun(text, offset)
-    local start = offset > 60 and offset - 60 or 0
-    return NOUN_SCAN:find(text, start + 1, offset) ~= nil
+-- Quantity units as the facts give them -> lowercased, kept across calls:
+-- `M.LOWER[given] or M.lower(given)`.  Units are a short list of nouns; the
+-- table is emptied (in place) should it ever grow large.
+local LOWER, n_lower = {}, 0
+M.LOWER = LOWER
+function M.lower(given)
+    if n_lower >= 1000 then
+        for k in pairs(LOWER) do
+            LOWER[k] = nil
+        end
+        n_lower = 0
+    end
+    local unit = given:lower()
+    LOWER[given], n_lower = unit, n_lower + 1
+    return unit
 end
 
--- The unit a figure is measured in: the currency of money, the lowercased
--- unit of a quantity (nil when it has none).
-function M.unit_of(f, kind)
-    if kind == "money" then
-        return f.currency
+-- The article methods the halves call, as plain functions (A.text(article,
+-- ...)): article:text() looks "text" up through the handle's __index, a C
+-- call, on every use.  They are the same functions for every article of a
+-- rule state, so they are read from the first article only.
+local methods
+function M.methods(article)
+    if not methods then
+        methods = { text = article.text, fact = article.fact, facts = article.facts,
+            fact_count = article.fact_count, sentence = article.sentence,
+            is_boilerplate = article.is_boilerplate }
     end
-    local unit = f.unit
-    return unit and unit:lower()
+    return methods
 end
 
--- Puts records { f = fact, kind = its kind } of money and quantity facts
--- in the order article:facts() gives them.  facts(kind) keeps that order
--- within one kind, so a list of one kind is left as it is.
-function M.document_order(article, list)
-    local mixed = false
-    for i = 2, #list do
-        if list[i].kind ~= list[1].kind then
-            mixed = true
-            break
+-- Puts records { i = fact number, ... } in document order (the order of
+-- their fact numbers).  Each kind's records come in that order already, so
+-- the sort is needed only where a record follows a later one.
+local function by_number(a, b)
+    return a.i < b.i
+end
+function M.document_order(list)
+    for k = 2, #list do
+        if list[k].i < list[k - 1].i then
+            sort(list, by_number)
+            return
         end
     end
-    if not mixed then
-        return
-    end
-    local rank = 0
-    for f in article:facts() do
-        rank = rank + 1
-        for _, x in ipairs(list) do
-            if not x.rank and x.f == f then
-                x.rank = rank
-                break
-            end
-        end
-    end
-    table.sort(list, function(a, b)
-        return a.rank < b.rank
-    end)
 end
 
 function M.has_any(words, set)
@@ -133,12 +143,12 @@ function M.singular(unit)
     return unit
 end
 
--- The interval a qualified figure allows.
-function M.interval(f)
-    local v, q = f.value, f.qualifier
-    local hi = f.value_max or v
+-- The interval a qualified figure of value v (value_max vmax, qualifier q)
+-- allows.
+function M.interval(v, vmax, q)
+    local hi = vmax or v
     if q == "more than" or q == "at least" or q == "or more" or q == "and counting" then
-        return v, math.huge
+        return v, huge
     elseif q == "up to" or q == "less than" then
         return 0, hi
     elseif q == "almost" then
