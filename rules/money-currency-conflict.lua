@@ -229,17 +229,19 @@ return factlint.rule {
     check = function(article, report, options)
         -- both checks compare amounts in two currencies: most articles have
         -- one or none, and need nothing more
-        local currencies, distinct = {}, 0
+        -- (the first currency in a local, no table: the walk ends at the
+        -- first other one)
+        local first, second
         for _, c in article:facts("money", "currency") do
-            if c and not currencies[c] then
-                currencies[c] = true
-                distinct = distinct + 1
-                if distinct == 2 then
+            if c and c ~= first then
+                if first then
+                    second = c
                     break
                 end
+                first = c
             end
         end
-        if distinct < 2 then
+        if not second then
             return
         end
         -- what the checks need of a sentence, worked out once per sentence
@@ -262,16 +264,23 @@ return factlint.rule {
             return info.words
         end
         local dateline_year = year_of(article.dateline)
-        -- years of absolute dates, by sentence
-        local sentence_year = {}
-        for _, relative, value, sentence, precision in
-            article:facts("date", "relative", "value", "sentence", "precision") do
-            if not relative and value and not sentence_year[sentence] then
-                local y = year_of(value)
-                if y and (precision == "year" or precision == "month" or precision == "day") then
-                    sentence_year[sentence] = y
+        -- years of absolute dates, by sentence, read when first needed (an
+        -- article with a dateline never needs them)
+        local sentence_year
+        local function year_in(sentence)
+            if not sentence_year then
+                sentence_year = {}
+                for _, relative, value, si, precision in
+                    article:facts("date", "relative", "value", "sentence", "precision") do
+                    if not relative and value and not sentence_year[si] then
+                        local y = year_of(value)
+                        if y and (precision == "year" or precision == "month" or precision == "day") then
+                            sentence_year[si] = y
+                        end
+                    end
                 end
             end
+            return sentence_year[sentence]
         end
         local amounts = {}
         for i, currency, value, offset in article:facts("money", "currency", "value", "offset") do
@@ -298,8 +307,7 @@ return factlint.rule {
                 local tf, pf = t.f, p.f
                 if not reported_total[tf.offset] and tf.currency ~= pf.currency
                     and tf.sentence ~= pf.sentence and shares_word(words_of(tf), words_of(pf)) then
-                    local year = dateline_year or sentence_year[tf.sentence]
-                        or sentence_year[pf.sentence]
+                    local year = dateline_year or year_in(tf.sentence) or year_in(pf.sentence)
                     local _, t_hi = bounds(tf)
                     local p_lo = bounds(pf)
                     if year and p_lo > 0 then
