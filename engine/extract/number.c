@@ -108,10 +108,15 @@ static const struct {
 
 double fl_number_magnitude(const char *s, size_t n, bool attached)
 {
-    if (n == 0 || n > 8 || !strchr("kmbtclKMBTCL", s[0]))
+    if (n == 0 || n > 8)
         return 0;
+    int c = lower(UC(s, 0));
+    if (c != 'k' && c != 'm' && c != 'b' && c != 't' && c != 'c' && c != 'l')
+        return 0;
+    /* the words are distinct: only those with the word's first letter can be it */
     for (size_t i = 0; i < sizeof magnitudes / sizeof magnitudes[0]; i++)
-        if ((attached || !magnitudes[i].attached_only) && word_eq(s, n, magnitudes[i].w))
+        if (magnitudes[i].w[0] == c && (attached || !magnitudes[i].attached_only) &&
+            word_eq(s, n, magnitudes[i].w))
             return magnitudes[i].m;
     return 0;
 }
