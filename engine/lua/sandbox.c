@@ -534,9 +534,7 @@ static const char *const blocked_names[] = {"os",        "io",         "package"
  */
 static int env_index(lua_State *L)
 {
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-        return 1;
+    /* the __index of the real globals, so name is not among them */
     const char *name = lua_tostring(L, 2);
     if (name) {
         for (const char *const *b = blocked_names; *b; b++)
@@ -718,18 +716,27 @@ static int sb_setup(lua_State *L)
         lua_setfield(L, g, *r);
     }
 
-    /* the environment rules see: an empty locked proxy over the real globals */
+    /* the environment rules see: an empty locked proxy whose reads fall
+     * through to the real globals, a table __index the VM follows without a
+     * C call (a function __index cost a call for every global a rule read);
+     * the names the real globals lack reach env_index through their own
+     * metatable */
     lua_newtable(L);
     int env = lua_gettop(L);
     lua_createtable(L, 0, 3);
     lua_pushvalue(L, g);
-    lua_pushcclosure(L, env_meta[0].func, 1);
-    lua_setfield(L, -2, env_meta[0].name);
+    lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, env_meta[1].func);
     lua_setfield(L, -2, env_meta[1].name);
     lua_pushliteral(L, LOCKED);
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, env);
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, env_meta[0].func);
+    lua_setfield(L, -2, env_meta[0].name);
+    lua_pushliteral(L, LOCKED);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, g);
     lua_pushvalue(L, env);
     lua_setfield(L, g, LUA_GNAME);
     lua_pushvalue(L, env);
