@@ -297,8 +297,11 @@ static inline void put_digits(jw *w, unsigned long long v)
         *w->p++ = (char)('0' + v);
         return;
     }
-    char tmp[24];
-    char *q = tmp + sizeof tmp;
+    /* count the digits, then write them from the last, in place */
+    size_t n = 2;
+    for (unsigned long long t = v / 100; t; t /= 10)
+        n++;
+    char *q = w->p + n;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
@@ -311,8 +314,6 @@ static inline void put_digits(jw *w, unsigned long long v)
     } else {
         *--q = (char)('0' + v);
     }
-    size_t n = (size_t)(tmp + sizeof tmp - q);
-    memcpy(w->p, q, n);
     w->p += n;
 }
 
@@ -332,14 +333,14 @@ static inline uint32_t esc_bytes4(uint32_t x)
     return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
 }
 
-/* fl_json_escape_to for one string, with the common case first: nothing
- * in it to escape (names, keys, most texts), tested with two overlapping
- * loads, or sixteen bytes a step for long strings, and copied as it is.
- * Anything to escape goes to fl_json_escape_to from the first block that
- * needs it, so the output is the same. */
-static char *escape_to(char *out, const char *s, size_t n)
+/* fl_json_escape_to for a string of at most sixteen bytes, with the
+ * common case first: nothing in it to escape (names, keys, codes), tested
+ * with two overlapping loads (or byte by byte under four bytes) and copied
+ * as it is.  Anything to escape goes to fl_json_escape_to, so the output is
+ * the same.  Inlined where strings are written. */
+static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
 {
-    if (n >= 8 && n <= 16) {
+    if (n >= 8) {
         uint64_t a, b;
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
@@ -348,7 +349,7 @@ static char *escape_to(char *out, const char *s, size_t n)
             memcpy(out + n - 8, &b, 8);
             return out + n;
         }
-    } else if (n >= 4 && n < 8) {
+    } else if (n >= 4) {
         uint32_t a, b;
         memcpy(&a, s, 4);
         memcpy(&b, s + n - 4, 4);
@@ -357,8 +358,27 @@ static char *escape_to(char *out, const char *s, size_t n)
             memcpy(out + n - 4, &b, 4);
             return out + n;
         }
+    } else {
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c == '"' || c == '\\')
+                break;
+            out[i] = (char)c;
+        }
+        if (i == n)
+            return out + n;
+    }
+    return fl_json_escape_to(out, s, n);
+}
+
+/* The same for any length: a longer string is tested sixteen bytes a step
+ * (SSE2, the last step overlapping) and copied, and from the first block
+ * with a byte to escape goes to fl_json_escape_to. */
+static char *escape_to(char *out, const char *s, size_t n)
+{
 #if defined(__SSE2__)
-    } else if (n > 16) {
+    if (n > 16) {
         const __m128i lim = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"'),
                       bslash = _mm_set1_epi8('\\');
         size_t i = 0;
@@ -377,9 +397,9 @@ static char *escape_to(char *out, const char *s, size_t n)
                 return out + n;
             i += 16;
         }
-#endif
     }
-    return fl_json_escape_to(out, s, n);
+#endif
+    return n <= 16 ? escape_short(out, s, n) : fl_json_escape_to(out, s, n);
 }
 
 static void add_escaped(jw *w, const char *v, size_t n)
@@ -404,7 +424,11 @@ static FL_INLINE void add_str(jw *w, const char *key_lit, size_t key_len, const 
         return;
     }
     *w->p++ = '"';
-    add_escaped(w, v, strlen(v));
+    size_t n = strlen(v);
+    if (n <= 16 && jw_room(w, 6 * n + KEY_ROOM))
+        w->p = escape_short(w->p, v, n);
+    else
+        add_escaped(w, v, n);
     if (!w->nomem)
         *w->p++ = '"';
 }
@@ -483,11 +507,27 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
     add_escaped(&w, article_id, strlen(article_id));
     if (!jw_room(&w, KEY_ROOM))
         return -1;
-    PUT_LIT(&w, "\",\"kind\":\"");
-    size_t kl = strlen(kind);
-    memcpy(w.p, kind, kl);
-    w.p += kl;
-    *w.p++ = '"';
+    if ((unsigned)f->kind < FL_FACT_KIND_COUNT) {
+        /* ","kind":"money" from a table padded to 24 bytes: a fixed-size copy */
+        static const struct {
+            char s[24];
+            size_t n;
+        } kinds[FL_FACT_KIND_COUNT] = {
+#define KIND_LIT(k) {"\",\"kind\":\"" k "\"", sizeof("\",\"kind\":\"" k "\"") - 1}
+            KIND_LIT("quote"),   KIND_LIT("money"),    KIND_LIT("quantity"),
+            KIND_LIT("percent"), KIND_LIT("duration"), KIND_LIT("date"),
+            KIND_LIT("person"),  KIND_LIT("org"),      KIND_LIT("place"),
+#undef KIND_LIT
+        };
+        memcpy(w.p, kinds[f->kind].s, sizeof kinds[f->kind].s);
+        w.p += kinds[f->kind].n;
+    } else {
+        PUT_LIT(&w, "\",\"kind\":\"");
+        size_t kl = strlen(kind);
+        memcpy(w.p, kind, kl);
+        w.p += kl;
+        *w.p++ = '"';
+    }
     add_str(&w, KEY("text"), f->text ? f->text : "");
     add_uint(&w, KEY("offset"), f->offset);
     add_uint(&w, KEY("length"), f->length);
