@@ -95,25 +95,31 @@ static const char *find(const char *h, size_t n, const char *needle, size_t k)
     return NULL;
 }
 
-/* "<!-- factlint-disable a.b -->" anywhere in the body text. */
+/* "<!-- factlint-disable a.b -->" anywhere in the body text.  The search
+ * is for "<!--" ('<' is rare in text; the keyword's 'f' is not), then white
+ * space and the keyword: the same comments as a search for the keyword
+ * with "<!--" and white space before it, in the same order, and like it
+ * the next search starts after a comment taken. */
 static fl_status scan_comments(fl_ingest_doc *doc, const fl_article *a)
 {
     static const char kw[] = "factlint-disable";
     const char *t = a->text;
     size_t n = a->text_len;
-    const char *p = t;
-    while ((p = find(p, n - (size_t)(p - t), kw, sizeof kw - 1))) {
-        const char *open = p;
-        while (open > t && is_space(open[-1]))
-            open--;
-        const char *close = find(p, n - (size_t)(p - t), "-->", 3);
-        if (open - t >= 4 && !memcmp(open - 4, "<!--", 4) && close) {
-            if (fl_ingest_doc_disable_comment(doc, p, (size_t)(close - p)) != FL_OK)
-                return FL_ENOMEM;
-            p = close + 3;
-        } else {
-            p += sizeof kw - 1;
+    const char *o = t;
+    while ((o = find(o, n - (size_t)(o - t), "<!--", 4))) {
+        const char *p = o + 4;
+        while (p < t + n && is_space(*p))
+            p++;
+        if ((size_t)(t + n - p) < sizeof kw - 1 || memcmp(p, kw, sizeof kw - 1)) {
+            o += 4;
+            continue;
         }
+        const char *close = find(p, n - (size_t)(p - t), "-->", 3);
+        if (!close)
+            break; /* nor is there one after any later keyword */
+        if (fl_ingest_doc_disable_comment(doc, p, (size_t)(close - p)) != FL_OK)
+            return FL_ENOMEM;
+        o = close + 3;
     }
     return FL_OK;
 }
