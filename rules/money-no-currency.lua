@@ -36,13 +36,62 @@ local FIFTEEN_WORDS = factlint.re("[A-Za-z]+(?:[^A-Za-z]+[A-Za-z]+){14}")
 -- "vs" or "versus" as a word (%f[%a]vs%f[%A])
 local VERSUS = factlint.re("(?<![A-Za-z])(?:vs|versus)(?![A-Za-z])")
 
-local function names_unit_text(text)
+-- "106 mln crowns": a word of an amount's text that is not a magnitude is
+-- a unit the extractor did not know
+local function names_unit(text)
     for w in text:lower():gmatch("%a+") do
         if not MAGNITUDES[w] then
             return true
         end
     end
     return false
+end
+
+-- "15 mln N.Z. Dlrs": a currency the extractor did not join to the amount
+-- (e is the byte after the amount)
+local function unit_follows(article, e)
+    local after = article:text(e, math.min(24, article.length - e)):lower()
+    -- (the regex needs whole characters: 24 bytes that end inside one
+    -- take the patterns one by one)
+    local last = after:byte(-1)
+    if not last or last < 128 then
+        return UNIT_AFTER:test(after)
+    end
+    return after:find("^%s*[%a%.]*%s*dlrs") or after:find("^%s*[%a%.]*%s*dollars")
+        or after:find("^%s*[%a%.]*%s*francs") or after:find("^%s*[%a%.]*%s*marks")
+        or after:find("^%s*[%a%.]*%s*crowns") or after:find("^%s*[%a%.]*%s*pesos")
+        or after:find("^%s*[%a%.]*%s*rupees") or after:find("^%s*[%a%.]*%s*lire")
+        or after:find("^%s*stg") or after:find("^%s*yen") or after:find("^%s*rand")
+end
+
+-- A results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
+-- table's convention, not something the line should repeat
+local function tabular(article, sentence)
+    local o, n = article:sentence(sentence)
+    if not o then
+        return false
+    end
+    local text = article:text(o, n)
+    if not SIX_WORDS:test(text) then
+        return true -- a label and figures: "Net loss 753,000"
+    end
+    return VERSUS:test(text) and not FIFTEEN_WORDS:test(text)
+end
+
+-- The amount with a currency closest to offset, preferring one before it
+-- (for a report: a second walk over the amounts rather than a list kept
+-- for every article).
+local function closest_with(article, offset)
+    local best, dist
+    for i, currency, off in article:facts("money", "currency", "offset") do
+        if currency and not article:is_boilerplate(off) then
+            local d = math.abs(off - offset) + (off > offset and 1 or 0)
+            if not dist or d < dist then
+                best, dist = i, d
+            end
+        end
+    end
+    return article:fact(best)
 end
 
 return factlint.rule {
@@ -71,118 +120,58 @@ return factlint.rule {
         if not (any_with and any_without) then
             return
         end
-        -- the amounts as parallel lists of their fields (no table per amount)
-        local w_idx, w_off, w_sent, w_para = {}, {}, {}, {}
-        local n_idx, n_off, n_len, n_sent, n_para, n_text = {}, {}, {}, {}, {}, {}
-        local nw, nn = 0, 0
+        -- The amounts with a currency by sentence and paragraph, and the
+        -- others, which the cheapest tests rule out on the way: an amount
+        -- written as bare digits, or one that names a unit ("106 mln
+        -- crowns").  Only the rest are kept, five fields each in one list.
+        local with_sentence, with_paragraph, unit_sentence = {}, {}, {}
         local currencies, order = {}, {}
+        local kept, nk = {}, 0
         for i, currency, value, offset, sentence, paragraph, text, length in
             article:facts("money", "currency", "value", "offset", "sentence", "paragraph", "text", "length") do
             if (currency or value) and not article:is_boilerplate(offset) then
                 if currency then
-                    nw = nw + 1
-                    w_idx[nw], w_off[nw], w_sent[nw], w_para[nw] = i, offset, sentence, paragraph
+                    with_sentence[sentence], with_paragraph[paragraph] = true, true
                     if not currencies[currency] then
                         currencies[currency] = true
                         order[#order + 1] = currency
                     end
-                else
-                    nn = nn + 1
-                    n_idx[nn], n_off[nn], n_len[nn], n_sent[nn], n_para[nn], n_text[nn] =
-                        i, offset, length, sentence, paragraph, text
+                elseif text:find("%a") then
+                    if names_unit(text) then
+                        -- "600 mln bolivars ... debt costs of 900 mln"
+                        unit_sentence[sentence] = true
+                    else
+                        kept[nk + 1], kept[nk + 2], kept[nk + 3], kept[nk + 4], kept[nk + 5] =
+                            i, offset + length, sentence, paragraph, text
+                        nk = nk + 5
+                    end
                 end
             end
         end
-        if nw == 0 or nn == 0 then
+        if nk == 0 or #order == 0 then
             return
         end
         local single = #order == 1
-        -- "106 mln crowns": a unit word the extractor did not know is still a unit
-        local names_unit = {} -- amount without a currency -> boolean, when known
-        local function unit_named(k)
-            local u = names_unit[k]
-            if u == nil then
-                u = names_unit_text(n_text[k])
-                names_unit[k] = u
-            end
-            return u
-        end
-        -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency is
-        -- carried from an amount earlier in the same sentence
-        local function carried(k)
-            local sentence, paragraph = n_sent[k], n_para[k]
-            for j = 1, nw do
-                if w_sent[j] == sentence or (single and w_para[j] == paragraph) then
-                    return true
-                end
-            end
-            for j = 1, nn do
-                if n_sent[j] == sentence and j ~= k and unit_named(j) then
-                    return true -- "600 mln bolivars ... debt costs of 900 mln"
-                end
-            end
-            return false
-        end
-        -- "15 mln N.Z. Dlrs": a currency the extractor did not join to the amount
-        local text_len
-        local function unit_follows(k)
-            text_len = text_len or article.length
-            local e = n_off[k] + n_len[k]
-            local after = article:text(e, math.min(24, text_len - e)):lower()
-            -- (the regex needs whole characters: 24 bytes that end inside one
-            -- take the patterns one by one)
-            local last = after:byte(-1)
-            if not last or last < 128 then
-                return UNIT_AFTER:test(after)
-            end
-            return after:find("^%s*[%a%.]*%s*dlrs") or after:find("^%s*[%a%.]*%s*dollars")
-                or after:find("^%s*[%a%.]*%s*francs") or after:find("^%s*[%a%.]*%s*marks")
-                or after:find("^%s*[%a%.]*%s*crowns") or after:find("^%s*[%a%.]*%s*pesos")
-                or after:find("^%s*[%a%.]*%s*rupees") or after:find("^%s*[%a%.]*%s*lire")
-                or after:find("^%s*stg") or after:find("^%s*yen") or after:find("^%s*rand")
-        end
-        -- a results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
-        -- table's convention, not something the line should repeat
-        local function tabular(k)
-            local o, n = article:sentence(n_sent[k])
-            if not o then
-                return false
-            end
-            local text = article:text(o, n)
-            if not SIX_WORDS:test(text) then
-                return true -- a label and figures: "Net loss 753,000"
-            end
-            return VERSUS:test(text) and not FIFTEEN_WORDS:test(text)
-        end
-        -- (the cheapest tests first: any one of them rules the amount out)
         local list
-        for k = 1, nn do
-            local text = n_text[k]
-            if not text:find("%a") or unit_named(k) or carried(k) or unit_follows(k)
-                or tabular(k) then
-                goto continue
-            end
-            -- the closest amount with a currency, preferring one before it
-            do
-                local offset = n_off[k]
-                local best, dist = nil, math.huge
-                for j = 1, nw do
-                    local g = w_off[j]
-                    local d = math.abs(g - offset) + (g > offset and 1 or 0)
-                    if d < dist then
-                        best, dist = j, d
-                    end
-                end
-                best = article:fact(w_idx[best])
+        for k = 1, nk, 5 do
+            local sentence = kept[k + 2]
+            -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency
+            -- is carried from an amount earlier in the same sentence (or, with
+            -- one currency in the article, the same paragraph), or a unit
+            -- named in it; then the words after the amount and the sentence
+            if not (with_sentence[sentence] or (single and with_paragraph[kept[k + 3]])
+                or unit_sentence[sentence] or unit_follows(article, kept[k + 1])
+                or tabular(article, sentence)) then
+                local f = article:fact(kept[k])
+                local best = closest_with(article, f.offset)
                 list = list or table.concat(order, ", ")
                 report {
                     messageId = "missing",
-                    data = { text = text, currencies = list, example = best.text, line = best.line },
-                    fact = article:fact(n_idx[k]),
+                    data = { text = kept[k + 4], currencies = list, example = best.text, line = best.line },
+                    fact = f,
                     related = { { fact = best, message = MESSAGES.example } },
                 }
             end
-            ::continue::
         end
     end,
     tests = {
