@@ -15,7 +15,13 @@
 --    are women and 40% men") that add up to more than 100.
 -- Sentences about a change ("rose", "from", "compared") are skipped.
 
-local util = factlint.util
+-- Globals and library functions read in check are locals: in the rule
+-- sandbox each global read is a call of the environment's __index.
+local ipairs, tostring = ipairs, tostring
+local max, min, abs = math.max, math.min, math.abs
+local concat, sort = table.concat, table.sort
+local format = string.format
+local to_date = factlint.util.date
 
 local MESSAGES = {
     yearsAgo = "'{{text}}' in {{year}} does not fit the dateline: {{dateline_year}} - {{year}} = "
@@ -26,6 +32,15 @@ local MESSAGES = {
 }
 
 local MARKER = factlint.re("\\b(?:of whom|of which|including|among them|among whom)\\b", "i")
+-- Parts of those words anywhere in the text: an article without them has
+-- no sentence MARKER matches (a match in a sentence is one in the text, and
+-- these are parts of it under the same caseless matching), and most
+-- articles are passed over on these two tests of their text.  Two regexes,
+-- as PCRE2 scans for one literal (or two starting with rare letters) far
+-- faster than for an alternation of several ("of whom|of which|..." costs
+-- about 2.5 times the two).
+local ANY_INCLUDING = factlint.re("cluding", "i")
+local ANY_OF_WH_AMONG = factlint.re("f wh|mong ", "i")
 -- The kinds of fact that can be a part (a count of a total, a share).
 local PART_KINDS = { "quantity", "percent" }
 -- "N years ago in YEAR", "ago, in YEAR", "ago (in YEAR": the year dates the
@@ -51,13 +66,13 @@ local function fits(diff, v, q)
     if q == "more than" or q == "at least" or q == "or more" then
         return diff >= v
     elseif q == "almost" then
-        return diff <= v and diff >= v - math.max(2, 0.1 * v)
+        return diff <= v and diff >= v - max(2, 0.1 * v)
     elseif q == "around" then
-        return math.abs(diff - v) <= math.max(1, 0.1 * v)
+        return abs(diff - v) <= max(1, 0.1 * v)
     elseif q == "up to" or q == "less than" then
         return diff <= v
     end
-    return math.abs(diff - v) <= 1
+    return abs(diff - v) <= 1
 end
 
 local function same_unit(total, part)
@@ -72,6 +87,16 @@ local function same_unit(total, part)
     return tu == pu or (KIND_OF[tu] and KIND_OF[tu][pu]) or false
 end
 
+-- The article methods check calls, as plain functions: the same functions
+-- for every article of a rule state, so read from the first one only.
+local methods
+local function article_methods(article)
+    methods = { text = article.text, fact = article.fact, facts = article.facts,
+        fact_count = article.fact_count, sentence = article.sentence,
+        is_boilerplate = article.is_boilerplate }
+    return methods
+end
+
 return factlint.rule {
     id = "number.arithmetic",
     summary = "Stated arithmetic does not hold (years ago, parts of a total)",
@@ -82,82 +107,95 @@ return factlint.rule {
     messages = MESSAGES,
     check = function(article, report)
         -- Cheapest tests first, on the few facts that can start a finding:
-        -- most articles have no "N years ago" and no marker before a figure,
-        -- and then little more is read.
-        local pending = {} -- sentence indices that may hold a finding, checked below
+        -- most articles have no "N years ago" and no marker at all, and
+        -- then little more is read.  Article methods are called as
+        -- functions (see methods): article:m() costs an __index call more.
+        local A = methods or article_methods(article)
+        local pending -- sentence indices that may hold a finding, checked below
         -- 1. durations in years right before "ago"
         local ago = {}
         local dl, text
-        for d in article:facts("duration") do
-            if d.unit == "years" and d.value then
-                if dl == nil then
-                    dl = article.dateline and util.date(article.dateline) or false
-                    if not dl or dl.year <= 0 then
-                        break -- needs a dateline
+        if A.fact_count(article, "duration") > 0 then
+            for i, unit, value, offset, length, si in
+                A.facts(article, "duration", "unit", "value", "offset", "length", "sentence") do
+                if unit == "years" and value then
+                    if dl == nil then
+                        local dateline = article.dateline
+                        dl = dateline and to_date(dateline) or false
+                        if not dl or dl.year <= 0 then
+                            break -- needs a dateline
+                        end
+                        text = A.text(article)
                     end
-                    text = article:text()
-                end
-                -- "ago" within the 5 bytes after the figure
-                local e = d.offset + d.length
-                local _, last = text:find("^%s+ago", e + 1)
-                if last and last <= e + 5 and not article:is_boilerplate(d.offset) then
-                    local si = d.sentence
-                    local list = ago[si]
-                    if not list then
-                        list = {}
-                        ago[si] = list
-                        pending[#pending + 1] = si
+                    -- "ago" within the 5 bytes after the figure
+                    local e = offset + length
+                    local _, last = text:find("^%s+ago", e + 1)
+                    if last and last <= e + 5 and not A.is_boilerplate(article, offset) then
+                        local list = ago[si]
+                        if not list then
+                            list = {}
+                            ago[si] = list
+                            pending = pending or {}
+                            pending[#pending + 1] = si
+                        end
+                        list[#list + 1] = A.fact(article, i)
                     end
-                    list[#list + 1] = d
                 end
             end
         end
         -- 2 and 3. a part is a count or a share: only sentences with one,
         -- holding a marker and not about a change
-        local counted, order = {}, {}
-        for _, kind in ipairs(PART_KINDS) do
-            for _, si in article:facts(kind, "sentence") do
-                if not counted[si] then
-                    counted[si] = true
-                    order[#order + 1] = si
-                end
-            end
-        end
-        -- the offset and text of each such sentence that may split a figure
         local sentence_offset, sentence_text = {}, {}
-        table.sort(order)
-        for _, si in ipairs(order) do
-            local offset, length = article:sentence(si)
-            if offset then
-                local stext = article:text(offset, length)
-                -- sentences about a change compare figures rather than split one
-                if MARKER:test(stext) and not CHANGE:test(stext) then
-                    if not ago[si] then
-                        pending[#pending + 1] = si
+        local has_marker = false
+        if A.fact_count(article, "quantity") > 0 or A.fact_count(article, "percent") > 0 then
+            text = text or A.text(article)
+            has_marker = ANY_INCLUDING:test(text) or ANY_OF_WH_AMONG:test(text)
+        end
+        if has_marker then
+            local counted, order = {}, {}
+            for _, kind in ipairs(PART_KINDS) do
+                for _, si in A.facts(article, kind, "sentence") do
+                    if not counted[si] then
+                        counted[si] = true
+                        order[#order + 1] = si
                     end
-                    sentence_offset[si] = offset
-                    sentence_text[si] = stext
+                end
+            end
+            -- the offset and text of each such sentence that may split a figure
+            sort(order)
+            for _, si in ipairs(order) do
+                local offset, length = A.sentence(article, si)
+                if offset then
+                    local stext = A.text(article, offset, length)
+                    -- sentences about a change compare figures rather than split one
+                    if MARKER:test(stext) and not CHANGE:test(stext) then
+                        if not ago[si] then
+                            pending = pending or {}
+                            pending[#pending + 1] = si
+                        end
+                        sentence_offset[si] = offset
+                        sentence_text[si] = stext
+                    end
                 end
             end
         end
-        if #pending == 0 then
+        if not pending then
             return
         end
-        table.sort(pending)
+        sort(pending)
         local wanted = {}
         for _, si in ipairs(pending) do
             wanted[si] = true
         end
         local by_sentence = {}
-        for f in article:facts() do
-            local si = f.sentence
-            if wanted[si] and not article:is_boilerplate(f.offset) then
+        for i, si, offset in A.facts(article, nil, "sentence", "offset") do
+            if wanted[si] and not A.is_boilerplate(article, offset) then
                 local list = by_sentence[si]
                 if not list then
                     list = {}
                     by_sentence[si] = list
                 end
-                list[#list + 1] = f
+                list[#list + 1] = A.fact(article, i)
             end
         end
         for _, si in ipairs(pending) do
@@ -169,10 +207,10 @@ return factlint.rule {
                         and article:text(d.offset + d.length, y.offset - d.offset - d.length)
                     if y.kind == "date" and not y.relative and y.precision == "year"
                         and gap and AGO_IN:test(gap) then
-                        local year = util.date(y.value).year
+                        local year = to_date(y.value).year
                         local diff = dl.year - year
                         if year > 0 and not fits(diff, d.value, d.qualifier) then
-                            local shown = article:text(d.offset, math.min(
+                            local shown = article:text(d.offset, min(
                                 y.offset + y.length - d.offset, 120))
                             report {
                                 messageId = "yearsAgo",
@@ -253,8 +291,8 @@ return factlint.rule {
                     end
                     report {
                         messageId = "percentOver100",
-                        data = { list = table.concat(shown, " + "),
-                                 sum = string.format("%g", sum) },
+                        data = { list = concat(shown, " + "),
+                                 sum = format("%g", sum) },
                         fact = percents[1],
                         evidence = percents,
                     }
