@@ -90,70 +90,143 @@ end
 local CAPITALISED = [[(?<![^ \t\n\x0B\f\r\-.,'])([A-Z][^ \t\n\x0B\f\r\-.,'a-z]*[a-z][^ \t\n\x0B\f\r\-.,']*)]]
     .. [[[ \t\n\x0B\f\r\-.,']*]]
 
+local CAPITALISED_RE = factlint.re(CAPITALISED)
+local re_gmatch = CAPITALISED_RE.gmatch
+local byte, lower = string.byte, string.lower
+local utf8_len = utf8.len
+
+-- A written name's comparable words, worked out once per name (names
+-- repeat across articles): for each, its place and initial as a number from
+-- 1 to 52 (the initial's letter, plus 26 unless the word is the name's last:
+-- the next word is in another name), then the word; true for a name outside
+-- ASCII (or broken UTF-8), whose words util.normalise must see.  Matching
+-- CAPITALISED in one name finds what matching it in the names joined by
+-- spaces finds in that name: a space precedes the next name as nothing
+-- precedes the first.  Most names are one to four capitalised words of
+-- letters parted by single spaces, every one of them a CAPITALISED word:
+-- one SIMPLE match splits them (a gmatch call a word costs more).  The
+-- cache has two generations, as name.variant-corpus's keys.
+local W = "([A-Z]+[a-z][A-Za-z]*)"
+local SIMPLE = factlint.re("^" .. W .. "(?: " .. W .. ")?(?: " .. W .. ")?(?: " .. W .. ")?$")
+local re_match = SIMPLE.match
+local WORDS_LIMIT = 20000
+local words_young, words_old, words_n = {}, {}, 0
+
+local function name_words(name)
+    local words = words_old[name]
+    if words == nil then
+        local a, b, c, d = re_match(SIMPLE, name)
+        if not a then
+            local len = #name
+            if utf8_len(name) ~= len then
+                words = true
+            else
+                words = {}
+                local n = 0
+                for _, e, raw in re_gmatch(CAPITALISED_RE, name) do
+                    words[n + 1] = byte(raw) - 64 + (e >= len and 0 or 26)
+                    words[n + 2] = raw
+                    n = n + 2
+                end
+            end
+        elseif not b then
+            words = { byte(a) - 64, a }
+        elseif not c then
+            words = { byte(a) - 38, a, byte(b) - 64, b }
+        elseif not d then
+            words = { byte(a) - 38, a, byte(b) - 38, b, byte(c) - 64, c }
+        else
+            words = { byte(a) - 38, a, byte(b) - 38, b, byte(c) - 38, c, byte(d) - 64, d }
+        end
+    end
+    if words_n >= WORDS_LIMIT then
+        words_young, words_old, words_n = {}, words_young, 0
+    end
+    words_young[name] = words
+    words_n = words_n + 1
+    return words
+end
+
+-- The words seen in the article at each place and initial, as written: one
+-- list a place for every article, its first counts[slot] entries current
+-- when stamps[slot] is the article's number (tables made and grown for
+-- each article cost more than the rest of the pass).
+local lists, counts, stamps, article_no = {}, {}, {}, 0
+for i = 1, 52 do
+    lists[i], counts[i], stamps[i] = {}, 0, 0
+end
+
 -- Whether an article's names can hold a variant at all: some two words in the
 -- same place of two different names, with the same initial, are
 -- word_variants.  Boilerplate and mention chains are left to check, which
 -- only ever drops pairs, so most articles are done after reading each name
--- once.  The names are split in one pass over them joined by spaces.  Names
--- outside ASCII always go to check: util.normalise folds their accents (and
--- refuses the broken UTF-8 that splitting at the bytes of U+2019 can leave),
--- where for ASCII words it only lowers the case.
+-- once.  Names outside ASCII always go to check: util.normalise folds their
+-- accents (and refuses the broken UTF-8 that splitting at the bytes of
+-- U+2019 can leave), where for ASCII words it only lowers the case.  With
+-- one distinct name there is nothing to compare, so a hit waits for a
+-- second; a name met again finds its words where it left them.  Two ASCII
+-- words one edit apart differ in length by at most one, and two the same
+-- but for case are as long: other pairs are no word_variants, told without
+-- lowering them.
+local KINDS = { "person", "org" }
+
 local function may_vary(article, min_letters)
-    local names, seen = {}, {}
-    for _, kind in ipairs({ "person", "org" }) do
-        for _, name in article:facts(kind, "name") do
-            if name and not seen[name] then
-                seen[name] = true
-                names[#names + 1] = name
-            end
-        end
-    end
-    if #names < 2 then
-        return false -- words of one written name are never compared
-    end
-    local text = table.concat(names, " ")
-    -- (a byte over 127, found by utf8.len in C: as many code points as
-    -- bytes only in ASCII, and nil for broken UTF-8)
-    if utf8.len(text) ~= #text then
-        return true
-    end
-    local ends, at = {}, 0 -- the position in text where each name ends
-    for i, name in ipairs(names) do
-        at = at + #name
-        ends[i] = at
-        at = at + 1
-    end
-    -- place and initial -> the word seen there, as written, or a list of the
-    -- words when there are several
-    local found = {}
-    local i = 1
-    for s, e, raw in factlint.re(CAPITALISED):gmatch(text) do
-        while s > ends[i] do
-            i = i + 1
-        end
-        -- an initial of a last word (the next word is in another name) or not
-        local slot = e >= ends[i] and raw:byte(1) or -raw:byte(1)
-        local seen_there = found[slot]
-        if not seen_there then
-            found[slot] = raw
-        elseif seen_there ~= raw then
-            local group = seen_there
-            if type(group) == "string" then
-                group = { group }
-                found[slot] = group
-            end
-            local norm = raw:lower()
-            for _, other in ipairs(group) do
-                if other == raw then
-                    goto next_word
+    article_no = article_no + 1
+    local now = article_no
+    local first, two_names, hit = nil, false, false
+    for k = 1, 2 do
+        for _, name in article:facts(KINDS[k], "name") do
+            if name then
+                if not first then
+                    first = name
+                elseif not two_names and name ~= first then
+                    two_names = true
+                    if hit then
+                        return true
+                    end
                 end
-                if word_variants(other, other:lower(), raw, norm, min_letters) then
+                local words = words_young[name]
+                if words == nil then
+                    words = name_words(name)
+                end
+                if words == true then
+                    hit = true
+                else
+                    for w = 1, #words, 2 do
+                        local slot, raw = words[w], words[w + 1]
+                        local list = lists[slot]
+                        local n = 0
+                        if stamps[slot] == now then
+                            n = counts[slot]
+                        else
+                            stamps[slot] = now
+                        end
+                        local len, norm = #raw, nil
+                        for j = 1, n do
+                            local other = list[j]
+                            if other == raw then
+                                goto next_word
+                            end
+                            local d = #other - len
+                            if d == 0 or ((d == 1 or d == -1) and len >= min_letters and #other >= min_letters) then
+                                norm = norm or lower(raw)
+                                if word_variants(other, lower(other), raw, norm, min_letters) then
+                                    hit = true
+                                    goto next_name
+                                end
+                            end
+                        end
+                        list[n + 1] = raw
+                        counts[slot] = n + 1
+                        ::next_word::
+                    end
+                end
+                ::next_name::
+                if hit and two_names then
                     return true
                 end
             end
-            group[#group + 1] = raw
         end
-        ::next_word::
     end
     return false
 end
