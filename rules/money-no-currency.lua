@@ -47,6 +47,29 @@ local function names_unit(text)
     return false
 end
 
+-- Whether a word is a unit (not a magnitude in any case), by word: amounts
+-- repeat a handful of words ("mln", "billion", "m").
+local unit_word, unit_words = {}, 0
+local function is_unit(w)
+    local u = unit_word[w]
+    if u == nil then
+        u = not MAGNITUDES[w:lower()]
+        if unit_words >= 10000 then
+            unit_word, unit_words = {}, 0
+        end
+        unit_word[w], unit_words = u, unit_words + 1
+    end
+    return u
+end
+
+-- An amount's text in one match: its first word (%a+, "" when it has no
+-- letter) and whether the bytes after that word hold no other letter
+-- (the position after the trailing non-letters is past the end).
+local function first_word(text)
+    local w, e = text:match("^[^%a]*(%a*)[^%a]*()")
+    return w, e > #text
+end
+
 -- "15 mln N.Z. Dlrs": a currency the extractor did not join to the amount
 -- (e is the byte after the amount)
 local function unit_follows(article, e)
@@ -129,15 +152,26 @@ return factlint.rule {
         local kept, nk = {}, 0
         for i, currency, value, offset, sentence, paragraph, text, length in
             article:facts("money", "currency", "value", "offset", "sentence", "paragraph", "text", "length") do
-            if (currency or value) and not article:is_boilerplate(offset) then
-                if currency then
+            if currency then
+                if not article:is_boilerplate(offset) then
                     with_sentence[sentence], with_paragraph[paragraph] = true, true
                     if not currencies[currency] then
                         currencies[currency] = true
                         order[#order + 1] = currency
                     end
-                elseif text:find("%a") then
-                    if names_unit(text) then
+                end
+            elseif value then
+                -- (the text before the boilerplate test: most of these are
+                -- bare digits)
+                local w, alone = first_word(text)
+                if w ~= "" and not article:is_boilerplate(offset) then
+                    local unit
+                    if alone then
+                        unit = is_unit(w)
+                    else
+                        unit = names_unit(text)
+                    end
+                    if unit then
                         -- "600 mln bolivars ... debt costs of 900 mln"
                         unit_sentence[sentence] = true
                     else
