@@ -144,10 +144,12 @@ return factlint.rule {
             end
         end
         -- 2 and 3. a part is a count or a share: only sentences with one,
-        -- holding a marker and not about a change
+        -- holding a marker and not about a change.  A part larger than its
+        -- total takes two counts (the total comes before the marker, the
+        -- part after it), shares over 100% two shares
         local sentence_offset, sentence_text = {}, {}
         local has_marker = false
-        if A.fact_count(article, "quantity") > 0 or A.fact_count(article, "percent") > 0 then
+        if A.fact_count(article, "quantity") > 1 or A.fact_count(article, "percent") > 1 then
             text = text or A.text(article)
             has_marker = ANY_INCLUDING:test(text) or ANY_OF_WH_AMONG:test(text)
         end
