@@ -3,6 +3,8 @@
 #include "core/alloc.h"
 #include "extract/internal.h"
 
+#include <string.h>
+
 struct fl_extractor {
     fl_names_state *names;
     fl_quote_state *quote;
@@ -13,6 +15,7 @@ struct fl_extractor {
 struct fl_extract_ctx {
     fl_re_thread *re;
     fl_bytemask bm; /* the current article's, kept between articles for its buffer */
+    fl_names_scratch names;
 };
 
 /* The article whose masks fl_extract built on this thread, while it runs. */
@@ -20,7 +23,29 @@ static _Thread_local struct {
     const char *text;
     size_t len;
     const fl_bytemask *bm;
+    fl_names_scratch *names;
 } current;
+
+fl_names_scratch *fl_extract_names_scratch(void)
+{
+    return current.names;
+}
+
+void fl_names_scratch_release(fl_names_scratch *s)
+{
+    fl_free(s->toks);
+    fl_free(s->cands);
+    fl_strbuf_release(&s->key);
+    fl_strbuf_release(&s->key2);
+    memset(s, 0, sizeof *s);
+}
+
+void fl_names_scratch_keep(fl_names_scratch *s)
+{
+    /* a news article's arrays are a few KiB; a book-length one's are not kept */
+    if (s->cap_toks > 16384 || s->cap_cands > 4096 || s->key.alloc > 65536 || s->key2.alloc > 65536)
+        fl_names_scratch_release(s);
+}
 
 const fl_bytemask *fl_extract_bytemask(const fl_article *a, fl_bytemask *own)
 {
@@ -64,6 +89,8 @@ fl_extract_ctx *fl_extract_ctx_new(const fl_extractor *x)
     if (!c)
         return NULL;
     fl_bytemask_init(&c->bm);
+    fl_strbuf_init(&c->names.key);
+    fl_strbuf_init(&c->names.key2);
     if (!(c->re = fl_re_thread_new(NULL))) {
         fl_free(c);
         return NULL;
@@ -77,6 +104,7 @@ void fl_extract_ctx_free(fl_extract_ctx *c)
         return;
     fl_re_thread_free(c->re);
     fl_bytemask_release(&c->bm);
+    fl_names_scratch_release(&c->names);
     fl_free(c);
 }
 
@@ -91,14 +119,17 @@ fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article 
     current.text = a->text;
     current.len = a->text_len;
     current.bm = &c->bm;
+    current.names = &c->names;
     if ((st = fl_names_extract(x->names, c->re, a, out, err)) ||
         (st = fl_quote_extract(x->quote, c->re, a, out, err)) ||
         (st = fl_number_extract(x->number, c->re, a, out, err)) ||
         (st = fl_date_extract(x->date, c->re, a, out, err))) {
         current.bm = NULL;
+        current.names = NULL;
         return st;
     }
     current.bm = NULL;
+    current.names = NULL;
     if (fl_facts_sort(out))
         return fl_error_set(err, FL_ENOMEM, "out of memory sorting facts");
     fl_facts_locate(out, a);

@@ -45,6 +45,24 @@ void fl_date_free(fl_date_state *s);
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
                           fl_facts *out, fl_error *err);
 
+/* Memory the names extractor keeps between articles on one thread (its
+ * token and candidate arrays and key buffers), so that an article does not
+ * allocate them again.  fl_extract lends the calling context's; NULL when
+ * an extractor is called on its own. */
+typedef struct fl_names_scratch {
+    void *toks;
+    size_t cap_toks;
+    void *cands;
+    size_t cap_cands;
+    fl_strbuf key, key2;
+} fl_names_scratch;
+
+fl_names_scratch *fl_extract_names_scratch(void);
+/* Keeps the arrays and buffers in *s unless they are large (one long
+ * article should not hold its memory for the rest of the run). */
+void fl_names_scratch_keep(fl_names_scratch *s);
+void fl_names_scratch_release(fl_names_scratch *s);
+
 /* The byte masks of a's text: the ones fl_extract built for this article on
  * this thread, or else (an extractor called on its own, as the unit tests
  * do) built into *own, which the caller releases.  NULL on ENOMEM. */

@@ -1223,6 +1223,16 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     sc.text = a->text;
     fl_strbuf_init(&sc.key);
     fl_strbuf_init(&sc.key2);
+    /* the arrays and buffers of the thread's previous article, if any */
+    fl_names_scratch *keep = fl_extract_names_scratch();
+    if (keep) {
+        sc.toks = keep->toks;
+        sc.cap_toks = keep->cap_toks;
+        sc.cands = keep->cands;
+        sc.cap_cands = keep->cap_cands;
+        sc.key = keep->key;
+        sc.key2 = keep->key2;
+    }
     fl_bytemask_init(&sc.own_bm);
     fl_status st = FL_OK;
     size_t sentence = 0;
@@ -1252,10 +1262,15 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     }
     st = resolve(&sc, out, err);
 cleanup:
-    fl_free(sc.toks);
-    fl_free(sc.cands);
-    fl_strbuf_release(&sc.key);
-    fl_strbuf_release(&sc.key2);
+    if (keep) {
+        *keep = (fl_names_scratch){sc.toks, sc.cap_toks, sc.cands, sc.cap_cands, sc.key, sc.key2};
+        fl_names_scratch_keep(keep);
+    } else {
+        fl_free(sc.toks);
+        fl_free(sc.cands);
+        fl_strbuf_release(&sc.key);
+        fl_strbuf_release(&sc.key2);
+    }
     fl_bytemask_release(&sc.own_bm);
     return st;
 }
