@@ -117,19 +117,20 @@ return factlint.rule {
     check = function(article, report, options)
         -- quotes without a speaker are candidates; paragraphs holding an
         -- attributed quote are noted on the way (fields read without handles)
-        local candidates, in_paragraph = {}, {} -- fact numbers, their paragraphs
+        local candidates, nc = nil, 0 -- fact numbers and their paragraphs, in pairs
         local attributed_in = {} -- paragraph index -> true when it holds an attributed quote
         for i, speaker, partial, para_index in article:facts("quote", "speaker", "partial", "paragraph") do
             if not partial then
                 if speaker then
                     attributed_in[para_index] = true
                 else
-                    candidates[#candidates + 1] = i
-                    in_paragraph[#candidates] = para_index
+                    candidates = candidates or {}
+                    candidates[nc + 1], candidates[nc + 2] = i, para_index
+                    nc = nc + 2
                 end
             end
         end
-        if #candidates == 0 then
+        if nc == 0 then
             return
         end
         -- a paragraph's text (article:paragraph, no table of every paragraph)
@@ -138,8 +139,8 @@ return factlint.rule {
             return o and article:text(o, n) or ""
         end
         local min_words, standalone_only = options.min_words, options.standalone_only
-        for k, i in ipairs(candidates) do
-            local index = in_paragraph[k]
+        for k = 1, nc, 2 do
+            local i, index = candidates[k], candidates[k + 1]
             -- cheap tests first: table look-ups, then the quote's own text,
             -- then its paragraph, and the regular expressions last
             if not attributed_in[index] and not attributed_in[index - 1] then
