@@ -28,7 +28,7 @@
 
 -- Globals and library fields read in loops are locals: in the rule sandbox
 -- each global read is a call of the environment's __index.
-local ipairs, pairs, next, rawequal = ipairs, pairs, next, rawequal
+local ipairs, pairs, next = ipairs, pairs, next
 local max, min, floor, abs, log = math.max, math.min, math.floor, math.abs, math.log
 local huge = math.huge
 local concat, sort, insert = table.concat, table.sort, table.insert
@@ -198,6 +198,11 @@ local function analyse(article)
     -- the figure.
     local A = methods(article)
     local fact_count, facts = A.fact_count, A.facts
+    -- a figure's subject is an organisation or the places of its sentence
+    -- (see below): an article naming neither has no key
+    if fact_count(article, "org") == 0 and fact_count(article, "place") == 0 then
+        return nil
+    end
     local text = A.text(article)
     local text_len = #text
     local candidates = {}
@@ -398,7 +403,8 @@ return factlint.rule {
         undated = false,
     },
     key = function(f, article)
-        if not rawequal(article, seen_article) then
+        -- (~= as rawequal, without a call: article handles have no __eq)
+        if article ~= seen_article then
             seen_article, seen_keys = article, analyse(article)
         end
         -- (most articles have no keys: their figures' fields are not read)
