@@ -43,20 +43,23 @@ local function encoder()
     end
 end
 
--- Per compared paragraph j of the article being checked (1, 2, ... in
--- order), kept from one article to the next and written over, so that
--- no table is made per article: its paragraph index, its form, the
--- earlier one whose form has the same length, and for long ones their
--- words, the fewest words of a near repeat (see check) and the earlier
--- one with the same figures.
-local index_of, forms, same_length = {}, {}, {}
-local words_of, least, same_figures = {}, {}, {}
+-- Per compared paragraph j of the article being checked (its index), kept
+-- from one article to the next and written over, so that no table is made
+-- per article: its form, the earlier one whose form has the same length,
+-- and for long ones their words, the fewest words of a near repeat (see
+-- check), their words with two letters in a row and the earlier one with
+-- the same figures.
+local forms, same_length = {}, {}
+local words_of, least, letters_of, same_figures = {}, {}, {}, {}
 -- The last compared paragraph with a form length / with figures, as its
--- serial number: compared paragraphs are numbered across articles, so an
--- entry from an earlier article is one not above the article's base.  The
--- two tables are made anew every RENEW numbers, to keep them small.
+-- serial number: paragraphs are numbered across articles, so an entry
+-- from an earlier article is one not above the article's base.  The two
+-- tables are made anew every RENEW numbers, to keep them small.
 local serial, made, RENEW = 0, 0, 20000
 local by_length, by_figures = {}, {}
+-- The options as last read, and the methods of articles.
+local options_read, min_words, near_min, share
+local paragraph_method, text_method
 
 -- A necessary condition for two forms to be within `allowed` word edits,
 -- tested with plain finds in C before encoding and edit distance.  The
@@ -159,26 +162,36 @@ return factlint.rule {
         if count < 2 then
             return -- no pair, no finding
         end
-        local min_words, near_min = options.min_words, options.near_min_words
-        local share = 1 - options.similarity
-        if share < 0 then
-            near_min = math.huge -- no allowance is then ever positive: no near repeats
+        if options ~= options_read then -- (read-only: read once per table)
+            options_read = options
+            min_words, near_min = options.min_words, options.near_min_words
+            share = 1 - options.similarity
+            if share < 0 then
+                near_min = math.huge -- no allowance is then ever positive: no near repeats
+            end
         end
         if serial - made > RENEW then
             by_length, by_figures, made = {}, {}, serial
         end
         -- This runs on every paragraph of every article: the common path is
-        -- a few C calls, no table per paragraph, and no table made per
-        -- article.  Compared paragraph j of this article is number base + j,
-        -- and an earlier one is only looked at when its form has the same
-        -- length (a verbatim repeat has the same form) or, for long ones,
-        -- the same figures.
-        local paragraph, text_of = article.paragraph, article.text
+        -- a few C calls, no table per paragraph and none made per article.
+        -- Paragraph j of this article is number base + j, and an earlier one
+        -- is only looked at when its form has the same length (a verbatim
+        -- repeat has the same form) or, for long ones, the same figures.
+        local paragraph, text_of = paragraph_method, text_method
+        if not paragraph then -- (the methods every article shares)
+            paragraph, text_of = article.paragraph, article.text
+            paragraph_method, text_method = paragraph, text_of
+        end
+        local forms, same_length, by_length = forms, same_length, by_length
+        local words_of, least, letters_of = words_of, least, letters_of
+        local same_figures, by_figures = same_figures, by_figures
+        local min_words, near_min, share = min_words, near_min, share
         local base = serial
+        serial = base + count
         local reported, st -- made when first needed
-        local j = 0
-        for index = 1, count do
-            local offset, length, boilerplate, heading = paragraph(article, index)
+        for j = 1, count do
+            local offset, length, boilerplate, heading = paragraph(article, j)
             -- captions and credits are marked boilerplate but are exactly what gets
             -- pasted twice; navigation, share bars and the like repeat by design
             if (not boilerplate or boilerplate == "credit") and not heading and length > 0 then
@@ -189,8 +202,9 @@ return factlint.rule {
                 local form, n, profile = words(text)
                 -- count words with letters: table rows of figures are not prose,
                 -- nor a table legend in capitals ("NC-NO COMPARISON unch-UNCHANGED")
-                local lettered = profile.lettered
-                if profile.capitals * 2 > lettered then
+                local letters = profile.lettered
+                local lettered = letters
+                if profile.capitals * 2 > letters then
                     lettered = 0
                 end
                 -- a table's note repeated under each section is there by design
@@ -200,25 +214,23 @@ return factlint.rule {
                 if lettered >= min_words
                     and not (first_byte == 110 and find(text, "^%s*[Nn][Oo][Tt][Ee]%s*[-:]"))
                     and not (first_byte == 115 and find(text, "^%s*[Ss]ource%s*:")) then
-                    j = j + 1
-                    serial = base + j
-                    index_of[j], forms[j] = index, form
+                    forms[j] = form
                     -- A paragraph repeats the earliest earlier one that it
                     -- matches: the earliest verbatim repeat (the same form:
                     -- edit distance 0, within any allowance that is not
                     -- negative) ...  Those of the same length are chained from
                     -- the last back, and the earliest that matches is kept.
-                    local first, match, d = j, nil, 0
+                    local match, d
                     local len = #form
                     local i = by_length[len]
-                    by_length[len] = serial
+                    by_length[len] = base + j
                     if i and i > base then
                         i = i - base
                         same_length[j] = i
                         if n * share + 1e-9 >= 0 then -- (the allowance is not negative)
                             repeat
                                 if forms[i] == form and not (reported and reported[i]) then
-                                    first, match = i, i
+                                    match = i
                                 end
                                 i = same_length[i]
                             until not i
@@ -235,14 +247,14 @@ return factlint.rule {
                         -- compared when each has at least `least` words of the
                         -- other: the fewest its allowance reaches down to.
                         local least_j = n - (n * share + 1e-9) // 1
-                        words_of[j], least[j] = n, least_j
+                        words_of[j], least[j], letters_of[j] = n, least_j, letters
                         local figures = profile.figures
                         i = by_figures[figures]
-                        by_figures[figures] = serial
+                        by_figures[figures] = base + j
                         if i and i > base then
                             i = i - base
                             same_figures[j] = i
-                            local near_d
+                            local first = match or j
                             repeat
                                 local ni = words_of[i]
                                 if i < first and ni >= least_j and least[i] <= n then
@@ -250,30 +262,33 @@ return factlint.rule {
                                     if ni < n then
                                         long, short = j, i
                                     end
-                                    if forms[i] ~= form and not (reported and reported[i]) then
+                                    -- each edit changes by at most one the words with
+                                    -- two letters in a row, and those without
+                                    local allowed = words_of[long] - least[long]
+                                    local dl = letters_of[i] - letters
+                                    local dn = ni - n - dl
+                                    if forms[i] ~= form and not (reported and reported[i])
+                                        and dl <= allowed and -dl <= allowed
+                                        and dn <= allowed and -dn <= allowed then
                                         if not st then
                                             st = { runs = {}, padded = {}, codes = {} }
                                         end
-                                        local allowed = words_of[long] - least[long]
                                         local e = near_distance(st, i, j, long, short, allowed)
                                         if e <= allowed then
-                                            match, near_d = i, e
+                                            match, d = i, e
                                         end
                                     end
                                 end
                                 i = same_figures[i]
                             until not i
-                            if near_d then
-                                d = near_d
-                            end
                         else
                             same_figures[j] = nil
                         end
                     end
                     if match then
-                        local m_offset, m_length = paragraph(article, index_of[match])
+                        local m_offset, m_length = paragraph(article, match)
                         local id, data = "verbatim", { line = article:locate(m_offset) }
-                        if d > 0 then
+                        if d and d > 0 then
                             local longer = max(words_of[match], n)
                             id = "near"
                             data.percent = floor(100 * (longer - d) / longer)
