@@ -241,11 +241,18 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
     char *o = out;
     for (;;) {
         const char *run = p;
+        size_t copied = 0; /* bytes of the run already in out */
 #if defined(__SSE2__)
         /* sixteen bytes at a time to the first below 0x20, '"' or '\\' (an
-         * unsigned c < 0x20 is the signed (c ^ 0x80) < (0x20 ^ 0x80)) */
+         * unsigned c < 0x20 is the signed (c ^ 0x80) < (0x20 ^ 0x80)).
+         * Each block is stored to out as it is read: out has room for the
+         * raw bytes up to the end of the line, and the decoded text is
+         * never ahead of the raw, so a block's bytes past the stop are
+         * overwritten or past the end of the string. */
         for (; end - p >= 16; p += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)p);
+            if (out)
+                _mm_storeu_si128((__m128i *)(void *)(o + (p - run)), v);
             __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
                                      _mm_cmplt_epi8(_mm_xor_si128(v, _mm_set1_epi8((char)0x80)),
@@ -253,9 +260,11 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
             unsigned bits = (unsigned)_mm_movemask_epi8(m);
             if (bits) {
                 p += __builtin_ctz(bits);
+                copied = (size_t)(p - run);
                 goto stop;
             }
         }
+        copied = (size_t)(p - run);
 #endif
         /* eight bytes at a time while none is below 0x20, '"' or '\\' */
         while (end - p >= 8) {
@@ -274,7 +283,8 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
     stop:
 #endif
         if (out) {
-            memcpy(o, run, (size_t)(p - run));
+            if ((size_t)(p - run) > copied)
+                memcpy(o + copied, run + copied, (size_t)(p - run) - copied);
             o += p - run;
         }
         if (p >= end || (unsigned char)*p < 0x20)
