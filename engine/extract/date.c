@@ -170,6 +170,7 @@ struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
     uint32_t last_mask[10][26]; /* see word_kind */
+    uint32_t unit_mask[16][26]; /* see unit_noun */
     unsigned char cls[256];
     uint32_t past_mask[10], future_mask[10];
     /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
@@ -327,6 +328,21 @@ static const char *const unit_nouns[] = {
     "jobs",       "runs",       "goals",       "games",     "matches",   "calories",
     "degrees",    "bushels",    "lb",          "kilometre", "mile",      "metre",
     "foot",       "inches",     "cents",       "pence",     "p",         NULL};
+
+/* word_in(t, w, unit_nouns) for a word of letters (word_after's), asked of
+ * the list only when some noun has the word's length and first and last
+ * letters (unit_mask, built in fl_date_init): the list is 155 words long and
+ * most words after a number are none of them. */
+static bool unit_noun(const fl_date_state *s, const char *t, word w)
+{
+    if (w.len == 0 || w.len >= 16)
+        return false;
+    unsigned f = (unsigned)((t[w.start] | 0x20) - 'a'),
+             l = (unsigned)((t[w.start + w.len - 1] | 0x20) - 'a');
+    if (f >= 26 || l >= 26 || !(s->unit_mask[w.len][f] >> l & 1))
+        return false;
+    return word_in(t, w, unit_nouns);
+}
 /* Words that may follow a 3-digit year ("in 760, the abbey ...", "in 760 AD"). */
 static const char *const year3_next[] = {"AD",     "BC",    "BCE", "CE", "when", "after", "before",
                                          "during", "until", "the", "by", "and",  NULL};
@@ -721,7 +737,7 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
             return FL_OK;
     }
     word next = word_after(t, sc->len, q);
-    if (word_in(t, next, unit_nouns))
+    if (unit_noun(sc->s, t, next))
         return FL_OK;
     /* "between 1500 and 2000 tonnes": look at the unit after the second number */
     if (word_in(t, next, connectors)) {
@@ -731,7 +747,7 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
         size_t b = i;
         while (i < sc->len && (is_digit((unsigned char)t[i]) || t[i] == ','))
             i++;
-        if (i > b && word_in(t, word_after(t, sc->len, i), unit_nouns))
+        if (i > b && unit_noun(sc->s, t, word_after(t, sc->len, i)))
             return FL_OK;
     }
 
@@ -1261,6 +1277,16 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
     for (size_t i = 0; i < sizeof kw_words / sizeof kw_words[0]; i++) {
         size_t n = strlen(kw_words[i].s);
         s->last_mask[n][kw_words[i].s[0] - 'a'] |= 1u << (kw_words[i].s[n - 1] - 'a');
+    }
+    for (size_t i = 0; unit_nouns[i]; i++) {
+        const char *w = unit_nouns[i];
+        size_t n = strlen(w);
+        if (n == 0 || n >= 16 || w[0] < 'a' || w[0] > 'z' || w[n - 1] < 'a' || w[n - 1] > 'z') {
+            st =
+                fl_error_set(err, FL_EINTERNAL, "unit noun '%s' is not a short lower-case word", w);
+            goto cleanup;
+        }
+        s->unit_mask[n][w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
     }
     first_letters(past_words, s->past_mask);
     first_letters(future_words, s->future_mask);
