@@ -118,10 +118,12 @@ local function listed_words(lower)
     return (total and pool) or false, deal and DEAL_WORDS[deal]
 end
 
+-- (the words of five letters or more: gmatch returns only those, not every
+-- word of the sentence)
 local function content_words(lower)
     local set = {}
-    for w in lower:gmatch("%a+") do
-        if #w >= 5 and not STOP[w] then
+    for w in lower:gmatch("%a%a%a%a%a+") do
+        if not STOP[w] then
             set[w] = true
         end
     end
@@ -335,7 +337,14 @@ return factlint.rule {
         end
 
         -- 2. side-by-side conversions
-        local rates = factlint.reference("exchange-rates")
+        -- (the reference is read only for a conversion without a dateline)
+        local rates
+        local function all_rates()
+            if rates == nil then
+                rates = factlint.reference("exchange-rates") or false
+            end
+            return rates and rates.rates
+        end
         local seen_pair = {}
         for _, g in ipairs(amounts) do
             local f, l = g, g.linked
@@ -369,7 +378,7 @@ return factlint.rule {
                             }
                         end
                     end
-                elseif rates and rates.rates then
+                elseif all_rates() then
                     local first, last, low, high
                     local close = false
                     for y in pairs(rates.rates) do
