@@ -132,40 +132,59 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
     if (fl_strbuf_grow(sc, 2 * n + 2))
         return luaL_error(L, "not enough memory");
     char *form = sc->buf, *figs = sc->buf + n + 1;
-    size_t out = 0, nfig = 0, words = 0, word_start = 0;
+    size_t out = 0, nfig = 0, words = 0, i = 0;
     lua_Integer lettered = 0, capitals = 0;
-    bool in_word = false, letters = false, prev_alpha = false, prev_upper = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i], k = cls[c];
-        /* runs of two or more capitals, counted on the text as given */
-        bool upper = k & W_UPPER;
-        if (upper && prev_upper && !(i >= 2 && (cls[(unsigned char)s[i - 2]] & W_UPPER)))
-            capitals++;
-        prev_upper = upper;
-        if (k & W_SEP) {
-            if (in_word)
-                nfig = add_figure(cls, figs, nfig, form, word_start, out);
-            in_word = false;
-            continue;
+    while (i < n) {
+        while (i < n && (cls[(unsigned char)s[i]] & W_SEP))
+            i++;
+        if (i == n)
+            break;
+        if (words)
+            form[out++] = ' ';
+        words++;
+        size_t word_start = out, upper_run = 0;
+        bool prev_alpha = false, letters = false;
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i], k = cls[c];
+            if (k & W_SEP)
+                break;
+            /* runs of two or more capitals, counted on the text as given (a
+             * run never crosses a separator) */
+            if (k & W_UPPER) {
+                if (++upper_run == 2)
+                    capitals++;
+                c = (unsigned char)(c + 32);
+            } else {
+                upper_run = 0;
+            }
+            form[out++] = (char)c;
+            /* the word is lettered at its first two adjacent letters; the
+             * rest of it is only copied (the loop below) */
+            bool alpha = k & (W_UPPER | W_LOWER);
+            if (alpha && prev_alpha) {
+                letters = true;
+                lettered++;
+                i++;
+                break;
+            }
+            prev_alpha = alpha;
         }
-        if (!in_word) {
-            if (words)
-                form[out++] = ' ';
-            words++;
-            word_start = out;
-            in_word = true;
-            letters = prev_alpha = false;
-        }
-        bool alpha = k & (W_UPPER | W_LOWER);
-        if (alpha && prev_alpha && !letters) {
-            letters = true;
-            lettered++;
-        }
-        prev_alpha = alpha;
-        form[out++] = (char)(upper ? c + 32 : c);
-    }
-    if (in_word)
+        if (letters)
+            for (; i < n; i++) {
+                unsigned char c = (unsigned char)s[i], k = cls[c];
+                if (k & W_SEP)
+                    break;
+                if (k & W_UPPER) {
+                    if (++upper_run == 2)
+                        capitals++;
+                    c = (unsigned char)(c + 32);
+                } else {
+                    upper_run = 0;
+                }
+                form[out++] = (char)c;
+            }
         nfig = add_figure(cls, figs, nfig, form, word_start, out);
+    }
     return push_words(L, form, out, words, lettered, capitals, figs, nfig);
 }
 
