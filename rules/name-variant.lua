@@ -96,9 +96,10 @@ local byte, lower = string.byte, string.lower
 local utf8_len = utf8.len
 
 -- A written name's comparable words, worked out once per name (names
--- repeat across articles): for each, its place and initial as a number from
--- 1 to 52 (the initial's letter, plus 26 unless the word is the name's last:
--- the next word is in another name), then the word; true for a name outside
+-- repeat across articles): the number of the last article it was met in,
+-- then for each word its place and initial as a number from 1 to 52 (the
+-- initial's letter, plus 26 unless the word is the name's last: the next
+-- word is in another name), then the word; true for a name outside
 -- ASCII (or broken UTF-8), whose words util.normalise must see.  Matching
 -- CAPITALISED in one name finds what matching it in the names joined by
 -- spaces finds in that name: a space precedes the next name as nothing
@@ -121,8 +122,8 @@ local function name_words(name)
             if utf8_len(name) ~= len then
                 words = true
             else
-                words = {}
-                local n = 0
+                words = { 0 }
+                local n = 1
                 for _, e, raw in re_gmatch(CAPITALISED_RE, name) do
                     words[n + 1] = byte(raw) - 64 + (e >= len and 0 or 26)
                     words[n + 2] = raw
@@ -130,13 +131,13 @@ local function name_words(name)
                 end
             end
         elseif not b then
-            words = { byte(a) - 64, a }
+            words = { 0, byte(a) - 64, a }
         elseif not c then
-            words = { byte(a) - 38, a, byte(b) - 64, b }
+            words = { 0, byte(a) - 38, a, byte(b) - 64, b }
         elseif not d then
-            words = { byte(a) - 38, a, byte(b) - 38, b, byte(c) - 64, c }
+            words = { 0, byte(a) - 38, a, byte(b) - 38, b, byte(c) - 64, c }
         else
-            words = { byte(a) - 38, a, byte(b) - 38, b, byte(c) - 38, c, byte(d) - 64, d }
+            words = { 0, byte(a) - 38, a, byte(b) - 38, b, byte(c) - 38, c, byte(d) - 64, d }
         end
     end
     if words_n >= WORDS_LIMIT then
@@ -148,12 +149,13 @@ local function name_words(name)
 end
 
 -- The words seen in the article at each place and initial, as written: one
--- list a place for every article, its first counts[slot] entries current
--- when stamps[slot] is the article's number (tables made and grown for
--- each article cost more than the rest of the pass).
-local lists, counts, stamps, article_no = {}, {}, {}, 0
+-- list a place for every article, current when stamps[slot] is the
+-- article's number, with one word unless counts[slot] says more (current
+-- when many[slot] is the article's number).  Tables made and grown for each
+-- article cost more than the rest of the pass.
+local lists, stamps, counts, many, article_no = {}, {}, {}, {}, 0
 for i = 1, 52 do
-    lists[i], counts[i], stamps[i] = {}, 0, 0
+    lists[i], stamps[i], counts[i], many[i] = {}, 0, 1, 0
 end
 
 -- Whether an article's names can hold a variant at all: some two words in the
@@ -164,66 +166,79 @@ end
 -- accents (and refuses the broken UTF-8 that splitting at the bytes of
 -- U+2019 can leave), where for ASCII words it only lowers the case.  With
 -- one distinct name there is nothing to compare, so a hit waits for a
--- second; a name met again finds its words where it left them.  Two ASCII
--- words one edit apart differ in length by at most one, and two the same
--- but for case are as long: other pairs are no word_variants, told without
--- lowering them.
+-- second; a name met again in the article adds nothing.  Two ASCII words
+-- one edit apart differ in length by at most one, and two the same but for
+-- case are as long: other pairs are no word_variants, told without lowering
+-- them.
 local KINDS = { "person", "org" }
+
+-- A word at a place where the article has words already: true when it is a
+-- variant of one of them, else it joins them (unless it is one of them).
+local function meet(slot, raw, now, min_letters)
+    local list, n = lists[slot], 1
+    if many[slot] == now then
+        n = counts[slot]
+    end
+    local len, norm = #raw, nil
+    for j = 1, n do
+        local other = list[j]
+        if other == raw then
+            return false
+        end
+        local d = #other - len
+        if d == 0 or ((d == 1 or d == -1) and len >= min_letters and #other >= min_letters) then
+            norm = norm or lower(raw)
+            if word_variants(other, lower(other), raw, norm, min_letters) then
+                return true
+            end
+        end
+    end
+    list[n + 1] = raw
+    many[slot], counts[slot] = now, n + 1
+    return false
+end
 
 local function may_vary(article, min_letters)
     article_no = article_no + 1
     local now = article_no
+    local stamps, lists = stamps, lists
     local first, two_names, hit = nil, false, false
     for k = 1, 2 do
         for _, name in article:facts(KINDS[k], "name") do
-            if name then
+            if not two_names and name then
                 if not first then
                     first = name
-                elseif not two_names and name ~= first then
+                elseif name ~= first then
                     two_names = true
                     if hit then
                         return true
                     end
                 end
-                local words = words_young[name]
-                if words == nil then
-                    words = name_words(name)
-                end
-                if words == true then
-                    hit = true
-                else
-                    for w = 1, #words, 2 do
-                        local slot, raw = words[w], words[w + 1]
-                        local list = lists[slot]
-                        local n = 0
-                        if stamps[slot] == now then
-                            n = counts[slot]
-                        else
-                            stamps[slot] = now
-                        end
-                        local len, norm = #raw, nil
-                        for j = 1, n do
-                            local other = list[j]
-                            if other == raw then
-                                goto next_word
-                            end
-                            local d = #other - len
-                            if d == 0 or ((d == 1 or d == -1) and len >= min_letters and #other >= min_letters) then
-                                norm = norm or lower(raw)
-                                if word_variants(other, lower(other), raw, norm, min_letters) then
-                                    hit = true
-                                    goto next_name
-                                end
-                            end
-                        end
-                        list[n + 1] = raw
-                        counts[slot] = n + 1
-                        ::next_word::
-                    end
-                end
-                ::next_name::
-                if hit and two_names then
+            end
+            local words = name and (words_young[name] or name_words(name))
+            if words == true then
+                hit = true
+                if two_names then
                     return true
+                end
+            elseif words and words[1] ~= now then
+                words[1] = now
+                for w = 2, #words, 2 do
+                    local slot = words[w]
+                    if stamps[slot] ~= now then
+                        stamps[slot] = now
+                        lists[slot][1] = words[w + 1]
+                    else
+                        local raw = words[w + 1]
+                        -- (most often the one word there already: "Inc")
+                        if (many[slot] == now or lists[slot][1] ~= raw) and meet(slot, raw, now, min_letters) then
+                            hit = true
+                            if two_names then
+                                return true
+                            end
+                            break
+                        end
+                    end
                 end
             end
         end
