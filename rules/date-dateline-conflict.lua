@@ -133,13 +133,12 @@ end
 table.sort(PAST_ALTS)
 local PAST_END = factlint.re("(?:ed|" .. table.concat(PAST_ALTS, "|") .. ")$")
 
--- The same test on the last three words of a reversed text, anchored at its
--- start (a search for the past forms anywhere costs a pass over every
--- alternative at every byte): with (?:...)? after `^` the start can be a
--- word that ends in a past form (its reverse starts with the form's
--- reverse), after up to two whole words.  FEW_OR_PAST_REV also matches a
--- text of fewer than four words.  Caseless is safe: only ASCII texts are
--- reversed.
+-- The same test on the last three words of a text, as one match anchored
+-- at the start of the reversed text (a search for the past forms anywhere
+-- tries every alternative at every byte): after up to two whole words, a
+-- word that starts with a reversed past form (the word ends with the form).
+-- FEW_OR_PAST_REV also matches a text of fewer than four words.  Caseless
+-- is safe: only ASCII texts are reversed.
 local PAST_REV = {}
 for i, w in ipairs(PAST_ALTS) do
     PAST_REV[i] = w:reverse()
