@@ -248,7 +248,9 @@ return factlint.rule {
             return
         end
         local NUMBER, CLASS, SENTENCE, OFFSET = NUMBER, CLASS, SENTENCE, OFFSET
-        local count, first, several = 0, {}, nil
+        -- (last: the last figure of each kind of measure so far; a kind is
+        -- met in two sentences when a figure's sentence is not the last's)
+        local count, last, several = 0, {}, nil
         if n_quantities > 0 then
             local CLASSES = QUANTITY_CLASS
             for i, given, n, offset in facts(article, "quantity", "unit", "sentence", "offset") do
@@ -257,13 +259,12 @@ return factlint.rule {
                     count = count + 1
                     NUMBER[count], CLASS[count] = i, class
                     SENTENCE[count], OFFSET[count] = n, offset
-                    local m = first[class]
-                    if not m then
-                        first[class] = n
-                    elseif m ~= n then
+                    local p = last[class]
+                    if p and SENTENCE[p] ~= n then
                         several = several or {}
                         several[class] = true
                     end
+                    last[class] = count
                 end
             end
         end
@@ -276,13 +277,12 @@ return factlint.rule {
                     count = count + 1
                     NUMBER[count], CLASS[count] = i, class
                     SENTENCE[count], OFFSET[count] = n, offset
-                    local m = first[class]
-                    if not m then
-                        first[class] = n
-                    elseif m ~= n then
+                    local p = last[class]
+                    if p and SENTENCE[p] ~= n then
                         several = several or {}
                         several[class] = true
                     end
+                    last[class] = count
                 end
             end
         end
@@ -291,20 +291,26 @@ return factlint.rule {
         end
         -- a unit's measure needs a measure noun just before the figure: the
         -- figures that cannot have one are left out before any word is read,
-        -- and so are those the rule does not read (no value, a vague one)
+        -- and so are those the rule does not read (no value, a vague one).
+        -- Only candidates of a kind of measure met twice can pair, so the
+        -- last figure of a kind none of whose figures before it became a
+        -- candidate is left out untested.
         local text = A.text(article)
         local text_len = #text
-        local candidates = {}
+        local candidates, taken = {}, nil
         for k = 1, count do
             local class = CLASS[k]
             if several[class] then
                 local offset = OFFSET[k]
                 -- (an offset past the text is in no sentence: see below)
                 if offset <= text_len and (class == "workforce" or class == "jobs"
-                    or noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)) then
+                    or (k ~= last[class] or (taken and taken[class]))
+                    and noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)) then
                     local f = A.fact(article, NUMBER[k])
                     local value, qualifier = f.value, f.qualifier
                     if value and value > 0 and qualifier ~= "vague" then
+                        taken = taken or {}
+                        taken[class] = true
                         local money = k > quantities
                         candidates[#candidates + 1] = { f = f, i = NUMBER[k], money = money,
                             unit = money and f.currency or f.unit:lower(), class = class,
