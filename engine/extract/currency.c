@@ -152,8 +152,12 @@ size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w)
         else
             hi = mid;
     }
+    /* the second byte rules out most entries before the loop below */
+    int c1 = n > 1 ? lower((unsigned char)s[1]) : 0;
     for (size_t i = lo; i < nw && words[i].phrase[0] == c0; i++) {
         const char *p = words[i].phrase;
+        if (p[1] && p[1] != ' ' && p[1] != c1)
+            continue;
         size_t k = 0;
         while (p[k] && k < n) {
             int c = (unsigned char)s[k];
