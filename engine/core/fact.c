@@ -503,7 +503,8 @@ static size_t format_iso(fl_date d, char *buf, size_t size)
 int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
 {
     size_t len0 = sb->len;
-    jw w = {sb, sb->buf + sb->len, sb->buf + sb->len, false};
+    /* the room the buffer already has (none when it has no buffer yet) */
+    jw w = {sb, sb->buf + sb->len, sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len, false};
     const char *kind = fl_fact_kind_name(f->kind);
     if (!jw_room(&w, 512))
         return -1;
