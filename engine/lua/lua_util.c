@@ -120,6 +120,20 @@ static size_t add_figure(const unsigned char *cls, char *figs, size_t nfig, cons
     return nfig + (end - start);
 }
 
+/* A word's byte c (of class k) in the form, lowercased; counts a run of
+ * capitals at its second one (on the text as given: a run never crosses a
+ * separator). */
+static inline char form_byte(char c, unsigned char k, size_t *upper_run, lua_Integer *capitals)
+{
+    if (!(k & W_UPPER)) {
+        *upper_run = 0;
+        return c;
+    }
+    if (++*upper_run == 2)
+        (*capitals)++;
+    return (char)(c + 32);
+}
+
 /* util.words for ASCII text in one pass over s: the form (lowercased words
  * joined by single spaces) into sc, the figures after it; the same results
  * as normalising first and then splitting (test: tests/lua/fixtures/util.lua). */
@@ -145,19 +159,10 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
         size_t word_start = out, upper_run = 0;
         bool prev_alpha = false, letters = false;
         for (; i < n; i++) {
-            unsigned char c = (unsigned char)s[i], k = cls[c];
+            unsigned char k = cls[(unsigned char)s[i]];
             if (k & W_SEP)
                 break;
-            /* runs of two or more capitals, counted on the text as given (a
-             * run never crosses a separator) */
-            if (k & W_UPPER) {
-                if (++upper_run == 2)
-                    capitals++;
-                c = (unsigned char)(c + 32);
-            } else {
-                upper_run = 0;
-            }
-            form[out++] = (char)c;
+            form[out++] = form_byte(s[i], k, &upper_run, &capitals);
             /* the word is lettered at its first two adjacent letters; the
              * rest of it is only copied (the loop below) */
             bool alpha = k & (W_UPPER | W_LOWER);
@@ -171,17 +176,10 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
         }
         if (letters)
             for (; i < n; i++) {
-                unsigned char c = (unsigned char)s[i], k = cls[c];
+                unsigned char k = cls[(unsigned char)s[i]];
                 if (k & W_SEP)
                     break;
-                if (k & W_UPPER) {
-                    if (++upper_run == 2)
-                        capitals++;
-                    c = (unsigned char)(c + 32);
-                } else {
-                    upper_run = 0;
-                }
-                form[out++] = (char)c;
+                form[out++] = form_byte(s[i], k, &upper_run, &capitals);
             }
         nfig = add_figure(cls, figs, nfig, form, word_start, out);
     }
