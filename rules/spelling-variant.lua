@@ -107,6 +107,18 @@ local NOT_ISE = { "advis", "surpris", "compris", "compromis", "exercis", "expert
     "nois", "pois", "cruis", "bruis", "treatis", "demis", "despis", "apprais", "excis", "incis",
     "circumcis", "downsis", "oversis", "resis", "capsis", "supersis", "chastis" }
 
+-- The same as a wordset: one C call, not one per entry.  A form ends with
+-- one of them when it is one ("advis") or ends with it ("*advis").
+local NOT_ISE_SET
+do
+    local list = {}
+    for _, n in ipairs(NOT_ISE) do
+        list[#list + 1] = n
+        list[#list + 1] = "*" .. n
+    end
+    NOT_ISE_SET = factlint.util.wordset(list)
+end
+
 -- Endings a stem may take ("colour" -> "colours", "coloured", "colourful").
 local ENDINGS = { "", "s", "e", "es", "d", "ed", "ing", "ful", "fully", "less", "able", "ably",
     "ite", "ites", "er", "ers", "hood", "hoods", "ist", "ists", "ism", "al", "ally", "ical",
@@ -148,9 +160,15 @@ local function classify(w)
     end
     local base = stem .. letter
     local form = base .. "s"
-    for _, n in ipairs(NOT_ISE) do
-        if form:sub(-#n) == n then
+    if #form <= 64 then -- (what a wordset holds; the scans find no longer word)
+        if NOT_ISE_SET:has(form) then
             return nil
+        end
+    else
+        for _, n in ipairs(NOT_ISE) do
+            if form:sub(-#n) == n then
+                return nil
+            end
         end
     end
     local z = w:sub(#base + 1, #base + 1)
@@ -216,10 +234,23 @@ do
     CANDIDATES = factlint.util.wordset(list)
 end
 
--- Whether byte b is white space (what %s matches).
-local function is_space(b)
-    return b == 32 or (b ~= nil and b >= 9 and b <= 13)
+-- The same without the -ise/-ize shapes, for texts without a "z": a
+-- family of those needs a "z" spelling to have two, and no listed family
+-- ends like one ("...iz", "...yz").  Nor the computing words, which
+-- name no family.  Checking a word against the shapes costs the scan
+-- about a third more, and three texts in four have no "z".
+local LISTED
+do
+    local list = { "per" }
+    for w in pairs(EXACT) do
+        if w ~= "per cent" then -- (the one with a space)
+            list[#list + 1] = w
+        end
+    end
+    LISTED = factlint.util.wordset(list)
 end
+local set_find = LISTED.find
+local byte, find = string.byte, string.find
 
 -- Whether the article holds two spellings of one family anywhere: a
 -- necessary condition for a finding, worked out in one pass over the whole
@@ -229,22 +260,32 @@ end
 -- "cent" starting the next only adds one here), so almost every article is
 -- done after this one scan.
 local function may_vary(text)
+    local set = CANDIDATES
+    if not find(text, "z", 1, true) and not find(text, "Z", 1, true) then
+        set = LISTED
+    end
     local seen -- family -> the first variant found
     -- (find rather than gmatch: no iterator and no previous word made per
     -- article; the next search starts where gmatch's would, after the word)
-    local _, e, w = CANDIDATES:find(text)
+    local _, e, w = set_find(set, text)
     while w do
-        local lookup = w
         if w == "per" then
             -- "per cent": most "per"s are followed by one space and another
             -- word, told apart without a pattern
-            local b1, b2 = text:byte(e + 1, e + 2)
-            if is_space(b1) and (b2 == 99 or is_space(b2)) and text:find("^%s+cent%f[%A]", e + 1) then
-                lookup = "per cent"
+            local b1, b2 = byte(text, e + 1, e + 2)
+            if (b1 == 32 or b1 and b1 >= 9 and b1 <= 13)
+                and (b2 == 99 or b2 == 32 or b2 and b2 >= 9 and b2 <= 13)
+                and find(text, "^%s+cent%f[%A]", e + 1) then
+                w = "per cent"
             end
         end
-        local fam, var = classify_memo(lookup)
-        if fam then
+        local c = memo[w]
+        if c == nil then
+            classify_memo(w)
+            c = memo[w]
+        end
+        if c then
+            local fam, var = c[1], c[2]
             seen = seen or {}
             local first = seen[fam]
             if not first then
@@ -253,7 +294,7 @@ local function may_vary(text)
                 return true
             end
         end
-        _, e, w = CANDIDATES:find(text, e + 1)
+        _, e, w = set_find(set, text, e + 1)
     end
     return false
 end
