@@ -262,8 +262,8 @@ size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, con
         unsigned char last = (unsigned char)text[end - 1];
         if (last < 0x80 && last != '$' && last != '.' && !is_alpha(last))
             continue;
-        /* a symbol */
-        for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+        /* a symbol (each is a multi-byte character: it ends in a byte >= 0x80) */
+        for (size_t i = 0; last >= 0x80 && i < sizeof symbols / sizeof symbols[0]; i++) {
             size_t n = strlen(symbols[i].bytes);
             if (end >= floor + n && memcmp(text + end - n, symbols[i].bytes, n) == 0) {
                 *iso = symbols[i].iso;
@@ -300,7 +300,7 @@ size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, con
                                        text[b - 1] == '-')))
             continue;
         for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
-            if (span_is(text, b, end, abbrevs[i].bytes)) {
+            if (abbrevs[i].bytes[0] == text[b] && span_is(text, b, end, abbrevs[i].bytes)) {
                 *iso = abbrevs[i].iso;
                 *source = abbrevs[i].source;
                 return b;
