@@ -104,6 +104,28 @@ local function has_run(list, padded)
     return false
 end
 
+-- Whether compared paragraph k (its form, and its text when at hand) is a
+-- table's note ("Note - ...", "Source: ..."), which a table repeats under
+-- each section by design: such a paragraph is not compared.  Only asked
+-- where a match would be made, so that the text of the others is neither
+-- read again nor searched: their status changes nothing before that.  A
+-- text that starts "Note" or "Source" after white space has a form that
+-- starts with "n" or "s".
+local function is_note(article, k, form, text)
+    local b = byte(form, 1)
+    if b ~= 110 and b ~= 115 then
+        return false
+    end
+    if not text then
+        local offset, length = article:paragraph(k)
+        text = article:text(offset, length)
+    end
+    if b == 110 then
+        return find(text, "^%s*[Nn][Oo][Tt][Ee]%s*[-:]") ~= nil
+    end
+    return find(text, "^%s*[Ss]ource%s*:") ~= nil
+end
+
 -- The word edit distance of kept paragraphs i and j, whose forms differ,
 -- when it is at most `allowed` (the longer one's allowance); over it,
 -- allowed + 1 or more.  st keeps per article what is worked out per
@@ -207,13 +229,9 @@ return factlint.rule {
                 if profile.capitals * 2 > letters then
                     lettered = 0
                 end
-                -- a table's note repeated under each section is there by design
-                -- (a text that starts "Note" or "Source" after white space has a
-                -- form that starts with "n" or "s": the patterns run only then)
-                local first_byte = byte(form, 1)
-                if lettered >= min_words
-                    and not (first_byte == 110 and find(text, "^%s*[Nn][Oo][Tt][Ee]%s*[-:]"))
-                    and not (first_byte == 115 and find(text, "^%s*[Ss]ource%s*:")) then
+                -- (table notes are left out only where a match is found: see
+                -- is_note)
+                if lettered >= min_words then
                     forms[j] = form
                     -- A paragraph repeats the earliest earlier one that it
                     -- matches: the earliest verbatim repeat (the same form:
@@ -229,7 +247,8 @@ return factlint.rule {
                         same_length[j] = i
                         if n * share + 1e-9 >= 0 then -- (the allowance is not negative)
                             repeat
-                                if forms[i] == form and not (reported and reported[i]) then
+                                if forms[i] == form and not (reported and reported[i])
+                                    and not is_note(article, i, form) then
                                     match = i
                                 end
                                 i = same_length[i]
@@ -274,7 +293,7 @@ return factlint.rule {
                                             st = { runs = {}, padded = {}, codes = {} }
                                         end
                                         local e = near_distance(st, i, j, long, short, allowed)
-                                        if e <= allowed then
+                                        if e <= allowed and not is_note(article, i, forms[i]) then
                                             match, d = i, e
                                         end
                                     end
@@ -285,7 +304,7 @@ return factlint.rule {
                             same_figures[j] = nil
                         end
                     end
-                    if match then
+                    if match and not is_note(article, j, form, text) then
                         local m_offset, m_length = paragraph(article, match)
                         local id, data = "verbatim", { line = article:locate(m_offset) }
                         if d and d > 0 then
