@@ -475,7 +475,7 @@ static int sb_pattern(lua_State *L)
     luaL_checklstring(L, 1, &n);
     const char *p = luaL_checklstring(L, 2, &lp);
     lua_Integer kind =
-        lua_tointeger(L, lua_upvalueindex(2)); /* 0 find, 1 match, 2 gmatch, 3 gsub */
+        lua_tointeger(L, lua_upvalueindex(1)); /* 0 find, 1 match, 2 gmatch, 3 gsub */
     bool plain = kind == 0 && lua_toboolean(L, 4);
     /* '^' anchors find, match and gsub; in gmatch it is not an anchor */
     bool anchored = kind != 2 && lp > 0 && p[0] == '^';
@@ -487,10 +487,10 @@ static int sb_pattern(lua_State *L)
                                     "backtrack for too long; use factlint.re",
                                     p, n);
     }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
+    /* the library's own function, called directly on these arguments: a
+     * C function may call another like any C function (no lua_call, no
+     * stack rotation for each pattern call a rule makes) */
+    return fl_sandbox_of(L)->pattern_fn[kind](L);
 }
 
 /***
@@ -679,10 +679,15 @@ static int sb_setup(lua_State *L)
     lua_pushcclosure(L, sb_rep, 1);
     lua_setfield(L, s, "rep");
     static const char *const patterned[] = {"find", "match", "gmatch", "gsub", NULL};
+    fl_sandbox *sb = fl_sandbox_of(L);
     for (const char *const *f = patterned; *f; f++) {
         lua_getfield(L, s, *f);
+        sb->pattern_fn[f - patterned] = lua_tocfunction(L, -1);
+        lua_pop(L, 1);
+        if (!sb->pattern_fn[f - patterned])
+            return luaL_error(L, "string.%s is not a C function", *f);
         lua_pushinteger(L, f - patterned); /* which one: only find has a plain mode */
-        lua_pushcclosure(L, sb_pattern, 2);
+        lua_pushcclosure(L, sb_pattern, 1);
         lua_setfield(L, s, *f);
     }
     lua_pushcfunction(L, string_funcs[1].func);

@@ -70,6 +70,9 @@ typedef struct fl_sandbox {
     fl_strbuf print;   /* captured print() output, at most FL_SANDBOX_PRINT_MAX bytes */
     void *owner;       /* the rule state that uses this sandbox */
     bool prng_dirty;   /* math.random or randomseed ran since the generator was last seeded */
+    /* string.find, match, gmatch and gsub as the string library made them,
+     * called by their guards (sandbox.c, sb_pattern) */
+    lua_CFunction pattern_fn[4];
     /* small-block pool (sandbox.c, sb_alloc): free lists by size class and
      * the slabs they are carved from, released when the state closes */
     void *pool_free[FL_SANDBOX_POOL_CLASSES];
