@@ -37,6 +37,7 @@ local figure = factlint.require("figure")
 local set_of, has_any, words_of = figure.set_of, figure.has_any, figure.words_of
 local singular, interval = figure.singular, figure.interval
 local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
+local article_methods -- figure.methods(), from the first article
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local CHANGE, WORKFORCE_EXCLUDE = figure.CHANGE, figure.WORKFORCE_EXCLUDE
@@ -241,7 +242,11 @@ return factlint.rule {
         -- (with a measure noun) its unit.  Figures of one measure pair only
         -- across sentences, so a kind of measure met in one sentence only
         -- is left out (paired() below decides; this only spares reading).
-        local A = methods(article)
+        local A = article_methods
+        if not A then
+            A = methods(article)
+            article_methods = A
+        end
         local fact_count, facts = A.fact_count, A.facts
         local n_quantities, n_money = fact_count(article, "quantity"), fact_count(article, "money")
         if n_quantities + n_money < 2 then
