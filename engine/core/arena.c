@@ -2,8 +2,6 @@
 
 #include "core/alloc.h"
 
-#include <string.h>
-
 struct fl_arena_block {
     fl_arena_block *next;
     size_t size;
@@ -12,37 +10,18 @@ struct fl_arena_block {
 
 #define FL_ARENA_BLOCK 16384
 
-void *fl_arena_alloc(fl_arena *a, size_t size)
+void *fl_arena_alloc_block(fl_arena *a, size_t size)
 {
-    size = (size + 7) & ~(size_t)7;
-    if (!a->head || a->used + size > a->head->size) {
-        size_t bs = size > FL_ARENA_BLOCK ? size : FL_ARENA_BLOCK;
-        fl_arena_block *b = fl_malloc(sizeof *b + bs);
-        if (!b)
-            return NULL;
-        b->size = bs;
-        b->next = a->head;
-        a->head = b;
-        a->used = 0;
-    }
-    void *p = a->head->data + a->used;
-    a->used += size;
-    return p;
-}
-
-char *fl_arena_strndup(fl_arena *a, const char *s, size_t n)
-{
-    char *p = fl_arena_alloc(a, n + 1);
-    if (!p)
+    size_t bs = size > FL_ARENA_BLOCK ? size : FL_ARENA_BLOCK;
+    fl_arena_block *b = fl_malloc(sizeof *b + bs);
+    if (!b)
         return NULL;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-char *fl_arena_strdup(fl_arena *a, const char *s)
-{
-    return fl_arena_strndup(a, s, strlen(s));
+    b->size = bs;
+    b->next = a->head;
+    a->head = b;
+    a->cur = b->data + size;
+    a->left = bs - size;
+    return b->data;
 }
 
 void fl_arena_reset(fl_arena *a)
@@ -56,7 +35,8 @@ void fl_arena_reset(fl_arena *a)
         b = n;
     }
     a->head->next = NULL;
-    a->used = 0;
+    a->cur = a->head->data;
+    a->left = a->head->size;
 }
 
 void fl_arena_release(fl_arena *a)
@@ -68,5 +48,6 @@ void fl_arena_release(fl_arena *a)
         b = n;
     }
     a->head = NULL;
-    a->used = 0;
+    a->cur = NULL;
+    a->left = 0;
 }
