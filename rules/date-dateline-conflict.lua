@@ -123,35 +123,39 @@ local function holders_named(ref, office, name)
     return by_name[name] or {}
 end
 
--- A past-tense verb, or the end of one, that ends a word.
-local PAST_ALTS = {}
+-- The past forms that end a past-tense verb ("ed", and the forms of PAST
+-- but was/were/had), reversed: the tests below look at the last words of a
+-- text as the first words of the reversed text, in one match anchored at
+-- its start, where a match anchored at the end is tried at every word.
+local PAST_REV = { "de" }
 for w in pairs(PAST) do
     if w ~= "was" and w ~= "were" and w ~= "had" then
-        PAST_ALTS[#PAST_ALTS + 1] = w
+        PAST_REV[#PAST_REV + 1] = w:reverse()
     end
 end
-table.sort(PAST_ALTS)
-local PAST_END = factlint.re("(?:ed|" .. table.concat(PAST_ALTS, "|") .. ")$")
-
--- The same test on the last three words of a text, as one match anchored
--- at the start of the reversed text (a search for the past forms anywhere
--- tries every alternative at every byte): after up to two whole words, a
--- word that starts with a reversed past form (the word ends with the form).
--- FEW_OR_PAST_REV also matches a text of fewer than four words.  Caseless
--- is safe: only ASCII texts are reversed.
-local PAST_REV = {}
-for i, w in ipairs(PAST_ALTS) do
-    PAST_REV[i] = w:reverse()
-end
-local PAST_REV_ALTS = "(?:de|" .. table.concat(PAST_REV, "|") .. ")"
+table.sort(PAST_REV)
+local PAST_REV_ALTS = "(?:" .. table.concat(PAST_REV, "|") .. ")"
+-- One of the last three [a-z']+ words of a text ends with a past form:
+-- after up to two whole words of the reversed text, a word that starts with
+-- a reversed form.  FEW_OR_PAST_REV also matches a text of fewer than four
+-- words.  (Caseless is safe: the reversed texts are ASCII.)
 local PAST_IN_LAST3_REV = factlint.re("^[^a-z']*+(?:[a-z']++[^a-z']++){0,2}" .. PAST_REV_ALTS, "i")
 local FEW_OR_PAST_REV = factlint.re("^[^a-z']*+(?:(?:[a-z']++[^a-z']++){0,2}" .. PAST_REV_ALTS
     .. "|(?!(?:[a-z']++[^a-z']++){3}[a-z']))", "i")
+-- The last four [a-z']+ words of a lowered text, last first, from its
+-- reversed text.
+local LAST_WORDS_REV = factlint.re("^[^a-z']*+([a-z']++)(?:[^a-z']++([a-z']++))?(?:[^a-z']++([a-z']++))?"
+    .. "(?:[^a-z']++([a-z']++))?")
 
--- The last four words ([%a']+ after lowering) of a text: the first match,
--- starting at a word, of up to four words followed only by other bytes.
-local LAST_WORDS = factlint.re("(?<![a-z'])([a-z']+)(?:[^a-z']+([a-z']+))?(?:[^a-z']+([a-z']+))?"
-    .. "(?:[^a-z']+([a-z']+))?[^a-z']*$")
+-- s reversed, with every byte of a non-ASCII character made \1 first (not
+-- a letter either: the [a-z']+ words are the same, and the reversed bytes
+-- are valid UTF-8 for the regexes).
+local function reversed(s)
+    if utf8.len(s) ~= #s then
+        s = s:gsub("[\128-\255]", "\1")
+    end
+    return s:reverse()
+end
 
 -- Whether the words right before a date may hold a past-tense verb, from
 -- the 40 bytes before it rather than its sentence: the verb is one of the
@@ -160,29 +164,11 @@ local LAST_WORDS = factlint.re("(?<![a-z'])([a-z']+)(?:[^a-z']+([a-z']+))?(?:[^a
 -- by it still ends like the whole word).
 local function may_be_past(article, offset)
     local from = offset > 40 and offset - 40 or 0
-    local window = article:text(from, offset - from)
-    if utf8.len(window) == #window then
-        -- ASCII: one anchored match on the reversed bytes
-        if from > 0 then
-            return FEW_OR_PAST_REV:test(window:reverse()) -- (too few words: look at the sentence)
-        end
-        return PAST_IN_LAST3_REV:test(window:reverse())
+    local rev = reversed(article:text(from, offset - from))
+    if from > 0 then
+        return FEW_OR_PAST_REV:test(rev) -- (too few words: look at the sentence)
     end
-    -- (bytes of a character cut at the start are not letters: dropped)
-    window = window:lower():gsub("^[\128-\191]+", "")
-    local words = { LAST_WORDS:match(window) }
-    while #words > 0 and not words[#words] do
-        words[#words] = nil -- (no match, or fewer than four words)
-    end
-    if #words < 4 and from > 0 then
-        return true -- too few words: look at the sentence
-    end
-    for k = math.max(1, #words - 2), #words do
-        if PAST_END:test(words[k]) then
-            return true
-        end
-    end
-    return false
+    return PAST_IN_LAST3_REV:test(rev)
 end
 
 -- Whether the date at offset, in sentence si, follows a past-tense verb in
@@ -197,10 +183,10 @@ local function past_not_future(article, offset, si)
     -- "took place in"
     local past = false
     local before = {}
-    local w1, w2, w3, w4 = LAST_WORDS:match(article:text(so, offset - so):lower())
-    for _, w in ipairs({ w1 or false, w2 or false, w3 or false, w4 or false }) do
+    local w1, w2, w3, w4 = LAST_WORDS_REV:match(reversed(article:text(so, offset - so):lower()))
+    for _, w in ipairs({ w4 or false, w3 or false, w2 or false, w1 or false }) do
         if w then
-            before[#before + 1] = w
+            before[#before + 1] = w:reverse()
         end
     end
     local i = #before
