@@ -87,8 +87,10 @@ int fl_number_word(const char *s, size_t n)
 {
     if (n < 3 || n > 9)
         return -1;
+    /* the words are distinct: only those with the word's first letter can be it */
+    int c = lower(UC(s, 0));
     for (size_t i = 0; i < sizeof number_words / sizeof number_words[0]; i++)
-        if (word_eq(s, n, number_words[i].w))
+        if (number_words[i].w[0] == c && word_eq(s, n, number_words[i].w))
             return number_words[i].v;
     return -1;
 }
