@@ -56,6 +56,9 @@ local words_of, least, letters_of, same_figures = {}, {}, {}, {}
 -- from an earlier article is one not above the article's base.  The two
 -- tables are made anew every RENEW numbers, to keep them small.
 local serial, made, RENEW = 0, 0, 20000
+-- The forms of an article are dropped before the next when it was longer
+-- than KEEP_FORMS bytes (or its check ended early): `unfinished` paragraphs.
+local unfinished, KEEP_FORMS = 0, 1000000
 local by_length, by_figures = {}, {}
 -- The options as last read, and the methods of articles.
 local options_read, min_words, near_min, share
@@ -211,6 +214,14 @@ return factlint.rule {
         local min_words, near_min, share = min_words, near_min, share
         local base = serial
         serial = base + count
+        -- (the forms are dropped after a long article, or one whose check
+        -- ended early, so that they do not hold memory from one to the next)
+        if unfinished > 0 then
+            for k = 1, unfinished do
+                forms[k] = nil
+            end
+        end
+        unfinished = count
         local reported, st -- made when first needed
         for j = 1, count do
             local offset, length, boilerplate, heading = paragraph(article, j)
@@ -324,6 +335,10 @@ return factlint.rule {
                     end
                 end
             end
+        end
+        local offset, length = paragraph(article, count)
+        if offset + length <= KEEP_FORMS then
+            unfinished = 0
         end
     end,
     tests = {
