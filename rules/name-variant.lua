@@ -15,6 +15,8 @@
 -- two people and are not reported.
 
 local util = factlint.util
+local normalise = util.normalise
+local gmatch = string.gmatch
 
 local MESSAGES = {
     variant = "'{{name}}' is spelled '{{other}}' at line {{line}}",
@@ -25,9 +27,29 @@ local MESSAGES = {
 -- A word of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
 local WORD = "[^%s%-%.,'\u{2019}]+"
 
+-- Names of one to six words of ASCII letters parted by single spaces, split
+-- by one match (WORD's gmatch costs a call and a scan of its class a
+-- character): absent words are false, and only at the end.
+local X = " ([A-Za-z]++))?(?:"
+local PLAIN_WORDS = factlint.re("^([A-Za-z]++)(?:" .. X .. X .. X .. X .. " ([A-Za-z]++))?$")
+local re_match = PLAIN_WORDS.match
+
 local function tokens(name)
+    local a, b, c, d, e, f = re_match(PLAIN_WORDS, name)
+    if a then
+        if not b then
+            return { a }
+        elseif not c then
+            return { a, b }
+        elseif not d then
+            return { a, b, c }
+        elseif not e then
+            return { a, b, c, d }
+        end
+        return { a, b, c, d, e, f or nil }
+    end
     local out = {}
-    for w in name:gmatch(WORD) do
+    for w in gmatch(name, WORD) do
         out[#out + 1] = w
     end
     return out
@@ -52,7 +74,7 @@ end
 local function normalised_tokens(name)
     local out = {}
     for _, t in ipairs(tokens(name)) do
-        out[#out + 1] = util.normalise(t)
+        out[#out + 1] = normalise(t)
     end
     return out
 end
@@ -99,53 +121,36 @@ local utf8_len = utf8.len
 -- repeat across articles): the number of the last article it was met in,
 -- then for each word its place and initial as a number from 1 to 52 (the
 -- initial's letter, plus 26 unless the word is the name's last: the next
--- word is in another name), then the word; true for a name outside
--- ASCII (or broken UTF-8), whose words util.normalise must see.  Matching
--- CAPITALISED in one name finds what matching it in the names joined by
--- spaces finds in that name: a space precedes the next name as nothing
--- precedes the first.  Most names are one to four capitalised words of
--- letters parted by single spaces, every one of them a CAPITALISED word:
--- one SIMPLE match splits them (a gmatch call a word costs more).  The
--- cache has two generations, as name.variant-corpus's keys.
-local W = "([A-Z]+[a-z][A-Za-z]*)"
-local SIMPLE = factlint.re("^" .. W .. "(?: " .. W .. ")?(?: " .. W .. ")?(?: " .. W .. ")?$")
-local re_match = SIMPLE.match
+-- word is in another name), then the word; false for a name without such
+-- words ("OPEC"), true for a name outside ASCII (or broken UTF-8), whose
+-- words util.normalise must see.  Matching CAPITALISED in one name finds
+-- what matching it in the names joined by spaces finds in that name: a
+-- space precedes the next name as nothing precedes the first.  Most names
+-- are one to five words of ASCII letters parted by single spaces, where the
+-- CAPITALISED words are those with a capital first and a lower-case letter:
+-- one LETTERS match splits them (a gmatch call a word costs more), its last
+-- group being the last word, the others those before it (false when absent
+-- or not capitalised; possessive, so that a word is never tried again
+-- shorter).  The cache has two generations, as name.variant-corpus's keys.
+local W = "([A-Z]++[a-z][A-Za-z]*+)"
+local T = "(?:" .. W .. "|[A-Za-z]++)"
+local LETTERS = factlint.re("^(?:" .. T .. " (?:" .. T .. " (?:" .. T .. " (?:" .. T .. " )?)?)?)?" .. T .. "$")
 local WORDS_LIMIT = 20000
 local words_young, words_old, words_n = {}, {}, 0
 
-local function name_words(name)
-    local words = words_old[name]
-    if words == nil then
-        local a, b, c, d = re_match(SIMPLE, name)
-        if not a then
-            local len = #name
-            if utf8_len(name) ~= len then
-                words = true
-            else
-                words = { 0 }
-                local n = 1
-                for _, e, raw in re_gmatch(CAPITALISED_RE, name) do
-                    words[n + 1] = byte(raw) - 64 + (e >= len and 0 or 26)
-                    words[n + 2] = raw
-                    n = n + 2
-                end
-            end
-        elseif not b then
-            words = { 0, byte(a) - 64, a }
-        elseif not c then
-            words = { 0, byte(a) - 38, a, byte(b) - 64, b }
-        elseif not d then
-            words = { 0, byte(a) - 38, a, byte(b) - 38, b, byte(c) - 64, c }
-        else
-            words = { 0, byte(a) - 38, a, byte(b) - 38, b, byte(c) - 38, c, byte(d) - 64, d }
-        end
+-- The words of a name LETTERS does not split.
+local function other_words(name)
+    local len = #name
+    if utf8_len(name) ~= len then
+        return true
     end
-    if words_n >= WORDS_LIMIT then
-        words_young, words_old, words_n = {}, words_young, 0
+    local words, n = { 0 }, 1
+    for _, e, raw in re_gmatch(CAPITALISED_RE, name) do
+        words[n + 1] = byte(raw) - 64 + (e >= len and 0 or 26)
+        words[n + 2] = raw
+        n = n + 2
     end
-    words_young[name] = words
-    words_n = words_n + 1
-    return words
+    return n > 1 and words
 end
 
 -- The words seen in the article at each place and initial, as written: one
@@ -165,20 +170,18 @@ end
 -- once.  Names outside ASCII always go to check: util.normalise folds their
 -- accents (and refuses the broken UTF-8 that splitting at the bytes of
 -- U+2019 can leave), where for ASCII words it only lowers the case.  With
--- one distinct name there is nothing to compare, so a hit waits for a
--- second; a name met again in the article adds nothing.  Two ASCII words
+-- one distinct name there is nothing to compare, so a hit counts only when
+-- two_names says so; a name met again in the article adds nothing.  Two ASCII words
 -- one edit apart differ in length by at most one, and two the same but for
 -- case are as long: other pairs are no word_variants, told without lowering
 -- them.
 local KINDS = { "person", "org" }
 
--- A word at a place where the article has words already: true when it is a
--- variant of one of them, else it joins them (unless it is one of them).
+-- A word at a place where the article has two words or more already: true
+-- when it is a variant of one of them, else it joins them (unless it is one
+-- of them).
 local function meet(slot, raw, now, min_letters)
-    local list, n = lists[slot], 1
-    if many[slot] == now then
-        n = counts[slot]
-    end
+    local list, n = lists[slot], counts[slot]
     local len, norm = #raw, nil
     for j = 1, n do
         local other = list[j]
@@ -198,29 +201,71 @@ local function meet(slot, raw, now, min_letters)
     return false
 end
 
+-- Whether the article has two different names (of people or organisations):
+-- asked only once may_vary has a hit, which two words of one name can give.
+local function two_names(article)
+    local first
+    for k = 1, 2 do
+        for _, name in article:facts(KINDS[k], "name") do
+            if name then
+                if not first then
+                    first = name
+                elseif name ~= first then
+                    return true
+                end
+            end
+        end
+    end
+    return false
+end
+
 local function may_vary(article, min_letters)
     article_no = article_no + 1
     local now = article_no
     local stamps, lists = stamps, lists
-    local first, two_names, hit = nil, false, false
+    local facts = article.facts
     for k = 1, 2 do
-        for _, name in article:facts(KINDS[k], "name") do
-            if not two_names and name then
-                if not first then
-                    first = name
-                elseif name ~= first then
-                    two_names = true
-                    if hit then
-                        return true
+        for _, name in facts(article, KINDS[k], "name") do
+            local words = words_young[name] -- (nil for a nil name, which has no words)
+            if words == nil and name then
+                -- (name_words inline: a call costs as much as the rest of a hit)
+                words = words_old[name]
+                if words == nil then
+                    local a, b, c, d, e = re_match(LETTERS, name)
+                    if a == nil then
+                        words = other_words(name)
+                    elseif not (a or b or c or d) then
+                        words = e and { 0, byte(e) - 64, e }
+                    elseif a and e and not (b or c or d) then
+                        words = { 0, byte(a) - 38, a, byte(e) - 64, e }
+                    else
+                        words = { 0 }
+                        local n = 1
+                        if a then
+                            words[2], words[3], n = byte(a) - 38, a, 3
+                        end
+                        if b then
+                            words[n + 1], words[n + 2], n = byte(b) - 38, b, n + 2
+                        end
+                        if c then
+                            words[n + 1], words[n + 2], n = byte(c) - 38, c, n + 2
+                        end
+                        if d then
+                            words[n + 1], words[n + 2], n = byte(d) - 38, d, n + 2
+                        end
+                        if e then
+                            words[n + 1], words[n + 2] = byte(e) - 64, e
+                        end
                     end
                 end
-            end
-            local words = name and (words_young[name] or name_words(name))
-            if words == true then
-                hit = true
-                if two_names then
-                    return true
+                if words_n >= WORDS_LIMIT then
+                    words_young, words_old, words_n = {}, words_young, 0
                 end
+                words_young[name] = words
+                words_n = words_n + 1
+            end
+            if words == true then
+                return two_names(article)
             elseif words and words[1] ~= now then
                 words[1] = now
                 for w = 2, #words, 2 do
@@ -228,15 +273,23 @@ local function may_vary(article, min_letters)
                     if stamps[slot] ~= now then
                         stamps[slot] = now
                         lists[slot][1] = words[w + 1]
+                    elseif many[slot] == now then
+                        if meet(slot, words[w + 1], now, min_letters) then
+                            return two_names(article)
+                        end
                     else
-                        local raw = words[w + 1]
-                        -- (most often the one word there already: "Inc")
-                        if (many[slot] == now or lists[slot][1] ~= raw) and meet(slot, raw, now, min_letters) then
-                            hit = true
-                            if two_names then
-                                return true
+                        -- one word there so far (meet's loop, written out:
+                        -- most often it is this one, "Inc", or of another length)
+                        local raw, list = words[w + 1], lists[slot]
+                        local other = list[1]
+                        if other ~= raw then
+                            local len, d = #raw, #other - #raw
+                            if (d == 0 or ((d == 1 or d == -1) and len >= min_letters and len + d >= min_letters))
+                                and word_variants(other, lower(other), raw, lower(raw), min_letters) then
+                                return two_names(article)
                             end
-                            break
+                            list[2] = raw
+                            many[slot], counts[slot] = now, 2
                         end
                     end
                 end
