@@ -244,6 +244,7 @@ do
     CANDIDATES = factlint.util.wordset(list)
 end
 local set_find = LISTED.find
+local text_method -- article.text
 local byte, find = string.byte, string.find
 
 -- Whether the article holds two spellings of one family anywhere: a
@@ -302,7 +303,12 @@ return factlint.rule {
     url = "docs/rules/spelling.variant.md",
     messages = MESSAGES,
     check = function(article, report)
-        if not may_vary(article:text()) then
+        local text_of = text_method
+        if not text_of then -- (the method every article shares, looked up once)
+            text_of = article.text
+            text_method = text_of
+        end
+        if not may_vary(text_of(article)) then
             return
         end
         local families = {}  -- family -> { variant -> {count, first = {offset, word, line}} }
