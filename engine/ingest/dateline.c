@@ -6,6 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* How far into the text a date line or source line is looked for. */
 #define DATELINE_MAX_PARAGRAPHS 6
 #define DATELINE_MAX_LINES      10
@@ -85,6 +89,25 @@ static void skip_spaces(cursor *c)
 {
     while (c->i < c->n && (c->s[c->i] == ' ' || c->s[c->i] == '\t'))
         c->i++;
+}
+
+/* Whether s[0..n) holds an ASCII digit: sixteen bytes a step (signed
+ * compares: bytes >= 0x80 are below '0'). */
+static bool has_digit(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above))))
+            return true;
+    }
+#endif
+    for (; i < n; i++)
+        if (is_digit(s[i]))
+            return true;
+    return false;
 }
 
 /* Skips a literal (case-insensitive); true when it was there. */
@@ -240,10 +263,7 @@ bool fl_dateline_parse_date_line(const char *s, size_t n, fl_date *out)
         return false;
     /* every form below ends in a four-digit year: a line without a digit
      * (most of them) is not one, and skips the month and weekday lookups */
-    size_t dig = 0;
-    while (dig < n && !is_digit(s[dig]))
-        dig++;
-    if (dig == n)
+    if (!has_digit(s, n))
         return false;
     cursor c = {s, n, 0};
     skip_spaces(&c);
