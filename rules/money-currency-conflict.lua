@@ -232,7 +232,10 @@ return factlint.rule {
         -- both checks compare amounts in two currencies: most articles have
         -- one or none, and need nothing more
         -- (the first currency in a local, no table: the walk ends at the
-        -- first other one)
+        -- first other one; an article of one amount needs no walk)
+        if article:fact_count("money") < 2 then
+            return
+        end
         local first, second
         for _, c in article:facts("money", "currency") do
             if c and c ~= first then

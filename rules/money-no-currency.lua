@@ -128,7 +128,11 @@ return factlint.rule {
     messages = MESSAGES,
     check = function(article, report)
         -- Most articles give every amount a currency, or none: one field of
-        -- each amount says so, and the walk stops once both kinds are seen.
+        -- each amount says so, and the walk stops once both kinds are seen
+        -- (an article of one amount needs no walk).
+        if article:fact_count("money") < 2 then
+            return
+        end
         local any_with, any_without = false, false
         for _, currency in article:facts("money", "currency") do
             if currency then
