@@ -46,7 +46,7 @@ local article_methods -- figure.methods(), from the first article
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local WORKFORCE_EXCLUDE, MEASURE_NOUNS = figure.WORKFORCE_EXCLUDE, figure.MEASURE_NOUNS
-local RATE_WORDS = figure.RATE_WORDS
+local rate_of = figure.rate_of
 -- Across articles a forecast is another figure too.
 local CHANGE = figure.extend(figure.CHANGE, "expectation expectations predicted predicts")
 -- Measures of a place rather than of an organisation.
@@ -137,20 +137,6 @@ local function measure_of(article, c, s, text_len, sentence_cache)
         sentence_cache[s.index] = sw
     end
     local sent_words, changing = sw.words, sw.changing
-    local length = f.length
-    local after = article:text(offset + length, min(16, text_len - offset - length)):lower()
-    local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
-        or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)") or after:match("^%s+(each)")
-    if rate and not RATE_WORDS[rate] then
-        rate = nil
-    end
-    for i = max(1, #before - 4), #before do
-        local w = before[i]
-        if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly" or w == "daily"
-            or w == "annually" then
-            rate = rate or w
-        end
-    end
     -- across articles a sentence about a change gives a value of another time,
     -- whatever the measure
     if changing then
@@ -169,7 +155,7 @@ local function measure_of(article, c, s, text_len, sentence_cache)
             end
         end
         if employed then
-            return "workforce", "the workforce", rate
+            return "workforce", "the workforce", rate_of(article, offset, f.length, text_len, before)
         end
     elseif kind == "quantity" and JOB_UNITS[unit] then
         -- jobs created or cut are events, not a standing figure: a company
@@ -184,7 +170,7 @@ local function measure_of(article, c, s, text_len, sentence_cache)
         -- "debts" and "debt" are one measure
         local one = singular(noun)
         return (kind == "money" and "money:" or "unit:") .. singular(unit) .. ":" .. one,
-            "the " .. one .. " in " .. unit, rate, noun
+            "the " .. one .. " in " .. unit, rate_of(article, offset, f.length, text_len, before), noun
     end
     return nil
 end

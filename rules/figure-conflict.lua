@@ -41,7 +41,7 @@ local article_methods -- figure.methods(), from the first article
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local CHANGE, WORKFORCE_EXCLUDE = figure.CHANGE, figure.WORKFORCE_EXCLUDE
-local MEASURE_NOUNS, RATE_WORDS = figure.MEASURE_NOUNS, figure.RATE_WORDS
+local MEASURE_NOUNS, rate_of = figure.MEASURE_NOUNS, figure.rate_of
 -- What only the article half needs: hiring and cuts, and the kinds of jobs.
 local CREATE = set_of("create creates creating created new add adds adding added bring brings "
     .. "bringing generate generates generating support supports supporting safeguard secure "
@@ -125,20 +125,6 @@ local function measure_of(article, c, s_offset, s_length, text_len, sentence_wor
         sentence_words[c.sentence] = sw
     end
     local sent_words, changing, present = sw.words, sw.changing, sw.present
-    local after = article:text(offset + length, min(16, text_len - offset - length)):lower()
-    local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
-        or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)")
-        or after:match("^%s+(each)")
-    if rate and not RATE_WORDS[rate] then
-        rate = nil
-    end
-    for i = max(1, n_before - 4), n_before do
-        local w = before[i]
-        if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly"
-            or w == "daily" or w == "annually" then
-            rate = rate or w
-        end
-    end
     if class == "workforce" then
         local lead = concat(before, " ", max(1, n_before - 2))
         local last = before[n_before] or ""
@@ -148,7 +134,8 @@ local function measure_of(article, c, s_offset, s_length, text_len, sentence_wor
             or (unit ~= "people" and (last == "its" or last == "their"
                 or last == "whose" or last:find("'s$")))
         if employed and not has_any(sent_words, WORKFORCE_EXCLUDE) then
-            return "workforce", "the workforce", near, rate
+            return "workforce", "the workforce", near,
+                rate_of(article, offset, length, text_len, before)
         end
     elseif class == "jobs" then
         local create, cut = false, false
@@ -176,12 +163,14 @@ local function measure_of(article, c, s_offset, s_length, text_len, sentence_wor
                 end
             end
             return "jobs:" .. (create and "created" or "cut") .. ":" .. concat(kinds, ","),
-                create and "jobs created" or "jobs cut", near, rate
+                create and "jobs created" or "jobs cut", near,
+                rate_of(article, offset, length, text_len, before)
         end
     elseif not changing and next(near) and not has_any(sent_words, PARTIAL) then
         local money = c.money
         return (money and "money:" or "unit:") .. singular(unit),
-            money and ("the amount in " .. unit) or ("the number of " .. unit), near, rate
+            money and ("the amount in " .. unit) or ("the number of " .. unit), near,
+            rate_of(article, offset, length, text_len, before)
     end
     return nil
 end

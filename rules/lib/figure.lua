@@ -143,6 +143,31 @@ function M.singular(unit)
     return unit
 end
 
+-- The rate a figure is given at ("a year", "per day", "annually", "each",
+-- or "annual" among the five words before it: the last of before, the
+-- words_of() of the text before it), nil when none: offset and length are
+-- the figure's, text_len the article's length.  Read only for a figure
+-- that has a measure.
+local rate_min = math.min
+function M.rate_of(article, offset, length, text_len, before)
+    local after = article:text(offset + length, rate_min(16, text_len - offset - length)):lower()
+    local rate = after:match("^%s+a%s+(%a+)") or after:match("^%s+an%s+(%a+)")
+        or after:match("^%s+per%s+(%a+)") or after:match("^%s+(annually)")
+        or after:match("^%s+(each)")
+    if rate and not M.RATE_WORDS[rate] then
+        rate = nil
+    end
+    local n_before = #before
+    for i = n_before > 4 and n_before - 4 or 1, n_before do
+        local w = before[i]
+        if w == "annual" or w == "yearly" or w == "monthly" or w == "weekly"
+            or w == "daily" or w == "annually" then
+            rate = rate or w
+        end
+    end
+    return rate
+end
+
 -- The interval a qualified figure of value v (value_max vmax, qualifier q)
 -- allows.
 function M.interval(v, vmax, q)
