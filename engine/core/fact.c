@@ -509,7 +509,11 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
     if (!jw_room(&w, 512))
         return -1;
     PUT_LIT(&w, "{\"article\":\"");
-    add_escaped(&w, article_id, strlen(article_id));
+    size_t idn = strlen(article_id);
+    if (idn <= 16) /* the room for 512 bytes is there */
+        w.p = escape_short(w.p, article_id, idn);
+    else
+        add_escaped(&w, article_id, idn);
     if (!jw_room(&w, KEY_ROOM))
         return -1;
     if ((unsigned)f->kind < FL_FACT_KIND_COUNT) {
