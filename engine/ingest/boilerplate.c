@@ -63,6 +63,27 @@ static bool has(const char *s, size_t n, const char *needle)
     return false;
 }
 
+/* has(s, n, "Photograph: ") || has(s, n, "Photograph by "): one search for
+ * "Photograph", each occurrence tested for either ending. */
+static bool has_photograph(const char *s, size_t n)
+{
+    static const char word[] = "Photograph";
+    const size_t k = sizeof word - 1;
+    const char *end = s + n;
+    while ((size_t)(end - s) >= k + 2) {
+        const char *p = memchr(s, 'P', (size_t)(end - s) - (k + 2) + 1);
+        if (!p)
+            return false;
+        if (!memcmp(p, word, k)) {
+            size_t left = (size_t)(end - p) - k;
+            if (!memcmp(p + k, ": ", 2) || (left >= 4 && !memcmp(p + k, " by ", 4)))
+                return true;
+        }
+        s = p + 1;
+    }
+    return false;
+}
+
 static bool any_prefix(const char *s, size_t n, const char *const *list)
 {
     /* a loose test on the first byte (letters either case; it may also let
@@ -229,7 +250,7 @@ fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
             return FL_BOILER_PROMOTED;
     }
     if ((pre && (lists & L_CREDIT) && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
-        (n < 300 && (has(s, n, "Photograph: ") || has(s, n, "Photograph by "))))
+        (n < 300 && has_photograph(s, n)))
         return FL_BOILER_CREDIT;
     if ((pre && (lists & L_CHROME) && any_prefix(s, n, chrome)) ||
         (n < 200 && has(s, n, "All rights reserved")))
