@@ -30,8 +30,8 @@
 
 local util = factlint.util
 local skeleton = util.skeleton
-local find, match, gmatch, sub, lower, upper, reverse, byte = string.find, string.match, string.gmatch,
-    string.sub, string.lower, string.upper, string.reverse, string.byte
+local find, match, gmatch, gsub, sub, lower, upper, reverse, byte = string.find, string.match,
+    string.gmatch, string.gsub, string.sub, string.lower, string.upper, string.reverse, string.byte
 local concat = table.concat
 local utf8_len = utf8.len
 
@@ -57,6 +57,7 @@ end
 
 -- The same words in ASCII text, where the bytes of U+2019 cannot occur.
 local ASCII_WORD = "[^%s%-%.,'&()]+"
+local SEPARATORS = "[%s%-%.,'&()]+"
 
 local function letters(s)
     return utf8.len(s) or #s
@@ -207,6 +208,11 @@ local function name_key(f)
         if key == nil then
             local head, two, rest = re_match(PLAIN_NAME, full)
             if head == nil then
+                -- words parted by other separators ("Coca-Cola Co", "U.S.
+                -- Steel") are those words parted by single spaces
+                head, two, rest = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
+            end
+            if head == nil then
                 key = key_of_words(kind, full)
             elseif not two then
                 key = false -- no lower-case letter
@@ -289,6 +295,9 @@ end
 -- short way: their words are as written, lower-cased.
 local function shape(full)
     local head, two, rest = re_match(PLAIN_NAME, full)
+    if head == nil then
+        head, two, rest = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
+    end
     while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
         head, two, rest = re_match(PLAIN_HEAD, head)
     end
