@@ -366,17 +366,17 @@ return factlint.rule {
         -- Most keys hold one spelling: their names are only compared with
         -- the first until one differs.
         local first = facts[1].canonical or facts[1].name
-        local at, full = 2, nil
-        while true do
-            local f = facts[at]
+        local at, full = nil, nil
+        for i = 2, n do
+            local f = facts[i]
             full = f.canonical or f.name
             if full ~= first then
+                at = i
                 break
             end
-            if at == n then
-                return
-            end
-            at = at + 1
+        end
+        if not at then
+            return
         end
         local fulls, spellings, order = {}, { [first] = true, [full] = true }, { first, full }
         for i = 1, at - 1 do
@@ -426,9 +426,10 @@ return factlint.rule {
             s.articles, s.firsts, s.runs = {}, {}, {}
         end
         local run, last_article, last_offset = 0, nil, nil
-        for i, f in ipairs(facts) do
+        for i = 1, n do
             -- facts come in (article, offset) order: an offset that does not grow
             -- starts another article even when two articles share an id
+            local f = facts[i]
             local article, offset = f.article, f.offset
             if article ~= last_article or offset <= last_offset then
                 run = run + 1
@@ -453,7 +454,7 @@ return factlint.rule {
                     rare, common = b, a
                 end
                 local hit = false
-                if rare.n < common.n and case_variant(a, b) then
+                if rare.n < common.n and a.skeleton == b.skeleton and case_variant(a, b) then
                     hit = true
                 elseif rare.n <= options.max_rare and common.n >= options.min_common
                     and edit_variant(a, b, options.min_letters) then
