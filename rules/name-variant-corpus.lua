@@ -154,16 +154,16 @@ end })
 -- The names most are: ASCII letters in words parted by spaces, with a
 -- lower-case letter.  One match splits such a name into the words before
 -- its last word (false for none), which must be parted from it by one
--- space, the last word's first two letters and the rest of that word;
+-- space, the last word and its first two letters;
 -- PLAIN_HEAD splits the words before again, when the last is a legal
 -- suffix.  A name without a lower-case ASCII letter matches with all three
 -- false: key_of_words keys none of them (all capitals, or one character
 -- that is not a lower-case letter).  Names of other shapes are nil.  (Names
 -- are valid UTF-8, as regexes need: the text is checked when read, facts
 -- files by the JSON parser.)
-local PLAIN_NAME = factlint.re("^(?:(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)"
+local PLAIN_NAME = factlint.re("^(?:(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?(([A-Za-z]{1,2})[A-Za-z]*)"
     .. "|[^a-z]*)$")
-local PLAIN_HEAD = factlint.re("^(?:([A-Za-z ]*[A-Za-z]) )?([A-Za-z]{1,2})([A-Za-z]*)$")
+local PLAIN_HEAD = factlint.re("^(?:([A-Za-z ]*[A-Za-z]) )?(([A-Za-z]{1,2})[A-Za-z]*)$")
 local re_match = PLAIN_NAME.match -- (one method lookup, not one a call)
 
 -- The first two letters of the legal suffixes, in any case: a last word
@@ -206,20 +206,20 @@ local function name_key(f)
     if key == nil then
         key = old[kind][full]
         if key == nil then
-            local head, two, rest = re_match(PLAIN_NAME, full)
+            local head, last, two = re_match(PLAIN_NAME, full)
             if head == nil then
                 -- words parted by other separators ("Coca-Cola Co", "U.S.
                 -- Steel") are those words parted by single spaces
-                head, two, rest = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
+                head, last, two = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
             end
             if head == nil then
                 key = key_of_words(kind, full)
-            elseif not two then
+            elseif not last then
                 key = false -- no lower-case letter
             else
                 -- the legal suffixes off the end, leaving at least one word
-                while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
-                    head, two, rest = re_match(PLAIN_HEAD, head)
+                while head and SUFFIX_START[two] and SUFFIXES[lower(last)] do
+                    head, last, two = re_match(PLAIN_HEAD, head)
                     if head == nil then
                         break -- a head with a leading or double space
                     end
@@ -229,7 +229,7 @@ local function name_key(f)
                 elseif #two < 2 then
                     key = false -- a last word of one letter
                 elseif not head then
-                    key = kind .. "||" .. sub(skeleton(two .. rest), 1, 2)
+                    key = kind .. "||" .. sub(skeleton(last), 1, 2)
                 else
                     key = kind .. "|" .. skeleton(head) .. "|" .. FIRST[two]
                 end
@@ -294,16 +294,15 @@ end
 -- equal exactly when their words are.  Plain names (name_key's) take the
 -- short way: their words are as written, lower-cased.
 local function shape(full)
-    local head, two, rest = re_match(PLAIN_NAME, full)
+    local head, last, two = re_match(PLAIN_NAME, full)
     if head == nil then
-        head, two, rest = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
+        head, last, two = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
     end
-    while head and SUFFIX_START[two] and SUFFIXES[lower(two .. rest)] do
-        head, two, rest = re_match(PLAIN_HEAD, head)
+    while head and SUFFIX_START[two] and SUFFIXES[lower(last)] do
+        head, last, two = re_match(PLAIN_HEAD, head)
     end
-    if two and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
-        local raw = two .. rest
-        return head and lower(head) or nil, lower(raw), raw
+    if last and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
+        return head and lower(head) or nil, lower(last), last
     end
     local w = core_words(full)
     local norm, n = w.norm, #w.norm
