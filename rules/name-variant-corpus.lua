@@ -154,9 +154,8 @@ end })
 -- The names most are: ASCII letters in words parted by spaces, with a
 -- lower-case letter.  One match splits such a name into the words before
 -- its last word (false for none), which must be parted from it by one
--- space, the last word and its first two letters;
--- PLAIN_HEAD splits the words before again, when the last is a legal
--- suffix.  A name without a lower-case ASCII letter matches with all three
+-- space, the last word and its first two letters; PLAIN_HEAD splits the
+-- words before again, when the last is a legal suffix.  A name without a lower-case ASCII letter matches with all three
 -- false: key_of_words keys none of them (all capitals, or one character
 -- that is not a lower-case letter).  Names of other shapes are nil.  (Names
 -- are valid UTF-8, as regexes need: the text is checked when read, facts

@@ -171,10 +171,10 @@ end
 -- accents (and refuses the broken UTF-8 that splitting at the bytes of
 -- U+2019 can leave), where for ASCII words it only lowers the case.  With
 -- one distinct name there is nothing to compare, so a hit counts only when
--- two_names says so; a name met again in the article adds nothing.  Two ASCII words
--- one edit apart differ in length by at most one, and two the same but for
--- case are as long: other pairs are no word_variants, told without lowering
--- them.
+-- two_names says so; a name met again in the article adds nothing.  Two
+-- ASCII words one edit apart differ in length by at most one, and two the
+-- same but for case are as long: other pairs are no word_variants, told
+-- without lowering them.
 local KINDS = { "person", "org" }
 
 -- A word at a place where the article has two words or more already: true
@@ -229,7 +229,8 @@ local function may_vary(article, min_letters)
         for _, name in facts(article, KINDS[k], "name") do
             local words = words_young[name] -- (nil for a nil name, which has no words)
             if words == nil and name then
-                -- (name_words inline: a call costs as much as the rest of a hit)
+                -- (worked out here, not in a function: a call costs as much
+                -- as the rest of a cached name)
                 words = words_old[name]
                 if words == nil then
                     local a, b, c, d, e = re_match(LETTERS, name)
