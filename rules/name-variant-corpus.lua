@@ -405,9 +405,12 @@ return factlint.rule {
         local vary = false
         for j = 2, #order do
             local b = order[j]
+            local sk, head = b.skeleton, b.head
             for i = 1, j - 1 do
                 local a = order[i]
-                if (a.skeleton == b.skeleton and case_variant(a, b)) or edit_variant(a, b, min_letters) then
+                -- (each function's first test written out: most pairs stop there)
+                if (a.skeleton == sk and case_variant(a, b))
+                    or (head and a.head == head and edit_variant(a, b, min_letters)) then
                     vary = true
                     break
                 end
