@@ -771,6 +771,30 @@ static void after_failure(fl_rule_state *st, const fl_sandbox_failure *fail)
     }
 }
 
+static void release_call_refs(fl_rule_state *st, fl_call *call)
+{
+    if (call->handles_ref > 0 && st->sb)
+        luaL_unref(st->sb->L, LUA_REGISTRYINDEX, call->handles_ref);
+    if (call->text_ref > 0 && st->sb)
+        luaL_unref(st->sb->L, LUA_REGISTRYINDEX, call->text_ref);
+    call->handles_ref = call->text_ref = 0;
+}
+
+/* Undoes what a watched call that is to be run again did: its findings
+ * and draft, its reports count, the facts a key() kept; its handles go
+ * stale with the generation. */
+static void undo_call(fl_rule_state *st, fl_call *call, lua_CFunction body)
+{
+    fl_call_release(call);
+    fl_strbuf_init(&call->scratch);
+    call->reports = 0;
+    call->overflow = false;
+    call->article_ud = NULL;
+    if (body == body_key)
+        st->n_kept = call->kept_before;
+    st->w->generation++;
+}
+
 /* Runs one call of st (body) and commits or records its outcome. */
 static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, fl_audit *out,
                           const char *article_id)
@@ -782,12 +806,15 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
     struct timespec t0;
     if (st->w->rs->timing)
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-    bool ok = fl_sandbox_call(st->sb, st->w->rs->budget, body, call, &fail);
-    if (call->handles_ref > 0 && st->sb)
-        luaL_unref(st->sb->L, LUA_REGISTRYINDEX, call->handles_ref);
-    if (call->text_ref > 0 && st->sb)
-        luaL_unref(st->sb->L, LUA_REGISTRYINDEX, call->text_ref);
-    call->handles_ref = call->text_ref = 0;
+    bool rerun = false;
+    bool ok = fl_sandbox_call_watched(st->sb, st->w->rs->budget, body, call, &fail, &rerun);
+    release_call_refs(st, call);
+    if (rerun) {
+        /* too long to be sure it kept to the budget: undo and count it */
+        undo_call(st, call, body);
+        ok = fl_sandbox_call(st->sb, st->w->rs->budget, body, call, &fail);
+        release_call_refs(st, call);
+    }
     if (st->w->rs->timing) {
         struct timespec t1;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);

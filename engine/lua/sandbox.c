@@ -4,9 +4,13 @@
 #include "core/alloc.h"
 
 #include <lualib.h>
-#include <stdio.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #define REG_REAL_G     "fl.realG"
 #define REG_RANDOMSEED "fl.randomseed"
@@ -172,6 +176,9 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
     fl_sandbox *sb = fl_sandbox_of(L);
     if (!sb->in_call)
         return;
+    if (sb->watch_expired && !sb->sticky)
+        make_sticky(sb, FL_RERR_INSTRUCTIONS, "stopped by the watchdog: to be run again, counted",
+                    0);
     if (sb->sticky) {
         luaL_error(L, "%s", sb->sticky_msg);
         return;
@@ -832,8 +839,80 @@ static int sb_tramp(lua_State *L)
     return t->body(L);
 }
 
-bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
-                     fl_sandbox_failure *fail)
+/* ---- the watchdog of watched calls (sandbox.h) --------------------------- */
+
+#define WATCH_TICK_US 5000 /* SIGPROF period, in µs of the process's CPU time */
+
+static volatile sig_atomic_t watch_on;
+static struct sigaction watch_old_action;
+/* the watched call running on this thread, and when it may run until */
+static _Thread_local fl_sandbox *volatile watch_sb;
+static _Thread_local volatile long long watch_deadline_ns;
+
+static long long now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void watch_tick(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    fl_sandbox *sb = watch_sb;
+    /* lua_sethook may be called from a signal handler (lua.c stops a
+     * script from SIGINT the same way); the hook then stops the call */
+    if (sb && now_ns() > watch_deadline_ns) {
+        sb->watch_expired = 1;
+        lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, 1);
+    }
+    errno = saved;
+}
+
+bool fl_sandbox_watch_start(void)
+{
+    if (watch_on)
+        return true;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = watch_tick;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGPROF, &sa, &watch_old_action))
+        return false;
+    struct itimerval it = {{0, WATCH_TICK_US}, {0, WATCH_TICK_US}};
+    if (setitimer(ITIMER_PROF, &it, NULL)) {
+        sigaction(SIGPROF, &watch_old_action, NULL);
+        return false;
+    }
+    watch_on = 1;
+    return true;
+}
+
+void fl_sandbox_watch_stop(void)
+{
+    if (!watch_on)
+        return;
+    watch_on = 0;
+    struct itimerval it = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_PROF, &it, NULL);
+    /* a tick may still be pending (valgrind delivers late): where SIGPROF
+     * would have killed the process, it is ignored from now on, which
+     * also discards one that is pending */
+    if (watch_old_action.sa_handler == SIG_DFL && !(watch_old_action.sa_flags & SA_SIGINFO)) {
+        struct sigaction ign;
+        memset(&ign, 0, sizeof ign);
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPROF, &ign, NULL);
+    } else {
+        sigaction(SIGPROF, &watch_old_action, NULL);
+    }
+}
+
+static bool call_impl(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
+                      fl_sandbox_failure *fail, bool watched, bool *rerun)
 {
     lua_State *L = sb->L;
     int base = lua_gettop(L);
@@ -854,13 +933,36 @@ bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, v
         return false;
     }
     sb->in_call = true;
-    lua_sethook(L, sb_hook, LUA_MASKCOUNT, FL_SANDBOX_HOOK_STEP);
+    long long deadline = 0;
+    if (watched) {
+        /* the time the budget cannot be spent in; a longer call is run again */
+        deadline = now_ns() + (long long)((double)budget / FL_SANDBOX_VM_RATE * 1e9);
+        sb->watch_expired = 0;
+        watch_deadline_ns = deadline;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        watch_sb = sb;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    } else {
+        lua_sethook(L, sb_hook, LUA_MASKCOUNT, FL_SANDBOX_HOOK_STEP);
+    }
     lua_pushcfunction(L, sb_msgh);
     lua_pushcfunction(L, sb_tramp);
     lua_pushlightuserdata(L, &t);
     int st = lua_pcall(L, 1, 0, base + 1);
+    if (watched) {
+        watch_sb = NULL;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        if (sb->watch_expired || now_ns() > deadline)
+            *rerun = true;
+    }
     sb->in_call = false;
     lua_sethook(L, NULL, 0, 0);
+    if (watched && *rerun) {
+        sb->watch_expired = 0;
+        lua_settop(L, base);
+        sb->sticky = 0;
+        return false;
+    }
     bool ok = st == LUA_OK && !sb->sticky;
     if (!ok && fail) {
         if (sb->sticky) {
@@ -881,6 +983,20 @@ bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, v
     lua_settop(L, base);
     sb->sticky = 0;
     return ok;
+}
+
+bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
+                     fl_sandbox_failure *fail)
+{
+    return call_impl(sb, budget, body, ud, fail, false, NULL);
+}
+
+bool fl_sandbox_call_watched(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
+                             fl_sandbox_failure *fail, bool *rerun)
+{
+    *rerun = false;
+    bool watched = watch_on && budget >= FL_SANDBOX_WATCH_MIN;
+    return call_impl(sb, budget, body, ud, fail, watched, rerun);
 }
 
 void fl_sandbox_failure_release(fl_sandbox_failure *f)

@@ -11,7 +11,9 @@
  *    undeclared global or writing any global raises; library tables are
  *    read-only proxies; protected metatables (__metatable = "locked") can be
  *    neither read nor replaced, not even with rawset;
- *  - an instruction budget enforced by a count hook, reset on every call.
+ *  - an instruction budget enforced by a count hook, reset on every call
+ *    (or, while the watchdog runs, the budget checked without the hook for
+ *    calls too short to reach it: fl_sandbox_call_watched).
  *
  * Limits are sticky: once a call hits the budget, the memory cap, or raises a
  * "blocked", "regex" or "report" error through fl_sandbox_raise, the hook
@@ -73,6 +75,7 @@ typedef struct fl_sandbox {
     /* string.find, match, gmatch and gsub as the string library made them,
      * called by their guards (sandbox.c, sb_pattern) */
     lua_CFunction pattern_fn[4];
+    volatile int watch_expired; /* the watchdog stopped a watched call (sandbox.c) */
     /* small-block pool (sandbox.c, sb_alloc): free lists by size class and
      * the slabs they are carved from, released when the state closes */
     void *pool_free[FL_SANDBOX_POOL_CLASSES];
@@ -104,6 +107,25 @@ int fl_sandbox_load(fl_sandbox *sb, const char *src, size_t len, const char *chu
 bool fl_sandbox_call(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
                      fl_sandbox_failure *fail);
 void fl_sandbox_failure_release(fl_sandbox_failure *f);
+
+/* The watched mode.  Lua 5.4's count hook stops the VM at every instruction
+ * (about a tenth of a check's instructions went to it), so while the
+ * watchdog runs, a call with a budget of at least FL_SANDBOX_WATCH_MIN may
+ * run without the hook.  Its outcome is kept only when the call took less
+ * wall time than the budget could be spent in (budget / FL_SANDBOX_VM_RATE
+ * seconds, a rate no Lua VM reaches), so it cannot have gone over; a longer
+ * call, or one the watchdog (a SIGPROF every few ms of CPU) finds running
+ * past that time, is stopped and *rerun is set: the caller undoes the call's
+ * effects and runs it again with fl_sandbox_call, which counts every
+ * instruction.  Outcomes are therefore the ones counting gives.
+ * fl_sandbox_watch_start installs the watchdog for the process (false when
+ * it cannot, and then every call counts); fl_sandbox_watch_stop removes it. */
+#define FL_SANDBOX_WATCH_MIN 1000000UL
+#define FL_SANDBOX_VM_RATE   2e9 /* VM instructions a second: an upper bound */
+bool fl_sandbox_watch_start(void);
+void fl_sandbox_watch_stop(void);
+bool fl_sandbox_call_watched(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
+                             fl_sandbox_failure *fail, bool *rerun);
 
 /* Raises a sticky error of class klass (does not return). */
 int fl_sandbox_raise(lua_State *L, fl_rule_error_class klass, const char *fmt, ...)

@@ -6,6 +6,7 @@
 #include "core/finding.h"
 #include "fl_test.h"
 #include "lua/ruleset.h"
+#include "lua/sandbox.h"
 #include "lua/sha256.h"
 
 #include <math.h>
@@ -245,8 +246,15 @@ static const hostile_case hostile[] = {
     {NULL, NULL, 0},
 };
 
-static void test_hostile(void)
+/* The hostile rules, run with every call counted (watched false) or with the
+ * watchdog running (true): the same error classes and messages either way,
+ * the watched calls that run long being stopped and counted again. */
+static char hostile_msg[64][3][300];
+
+static void run_hostile(bool watched)
 {
+    if (watched)
+        CU_ASSERT_TRUE_FATAL(fl_sandbox_watch_start());
     for (const hostile_case *hc = hostile; hc->name; hc++) {
         char path[512];
         snprintf(path, sizeof path, "%s", FL_SRC("tests/lua/hostile/"));
@@ -288,6 +296,14 @@ static void test_hostile(void)
                     CU_ASSERT_STRING_EQUAL(e->file, path);
                     CU_ASSERT_STRING_EQUAL(e->article_id, id);
                 }
+                char *m = hostile_msg[hc - hostile][k];
+                if (!watched) {
+                    snprintf(m, sizeof hostile_msg[0][0], "%s", e ? e->message : "");
+                } else if (strcmp(m, e ? e->message : "")) {
+                    fprintf(stderr, "\n%s watched: '%s', counted: '%s'\n", hc->name,
+                            e ? e->message : "", m);
+                    CU_FAIL("a watched call's error differs from the counted one's");
+                }
             }
             /* the well-behaved rule still reports, the hostile one reports nothing
              * beyond its first max_reports */
@@ -305,6 +321,15 @@ static void test_hostile(void)
         fl_audit_release(&load);
         fl_rules_config_release(&c);
     }
+    if (watched)
+        fl_sandbox_watch_stop();
+}
+
+static void test_hostile(void)
+{
+    CU_ASSERT_TRUE_FATAL(sizeof hostile / sizeof *hostile <= 64);
+    run_hostile(false);
+    run_hostile(true);
 }
 
 typedef struct load_case {
