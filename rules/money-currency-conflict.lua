@@ -213,6 +213,37 @@ local function bounds(f)
     return v, hi
 end
 
+-- Every year's rate of a currency pair, from units of `from` to units of
+-- `to`: { list of the rates, first =, last = years, low =, high = rates },
+-- false when no year converts.  Worked out once per pair and reference
+-- table, where the check without a dateline asked util.convert for every
+-- year of every conversion it saw.
+local pair_years, pair_years_of = {}, nil
+local function years_of_pair(rates, from, to)
+    if pair_years_of ~= rates then
+        pair_years, pair_years_of = {}, rates
+    end
+    local key = from .. ">" .. to
+    local yr = pair_years[key]
+    if yr == nil then
+        local list, first, last, low, high = {}, nil, nil, nil, nil
+        for y in pairs(rates) do
+            local yn = tonumber(y)
+            local ok, rate = util.convert(1, from, to, y)
+            if yn and ok then
+                first = math.min(first or yn, yn)
+                last = math.max(last or yn, yn)
+                low = math.min(low or rate, rate)
+                high = math.max(high or rate, rate)
+                list[#list + 1] = rate
+            end
+        end
+        yr = first and { list = list, first = first, last = last, low = low, high = high } or false
+        pair_years[key] = yr
+    end
+    return yr
+end
+
 return factlint.rule {
     id = "money.currency-conflict",
     summary = "Amounts in different currencies contradict each other once converted",
@@ -382,28 +413,24 @@ return factlint.rule {
                         end
                     end
                 elseif all_rates() then
-                    local first, last, low, high
+                    local yr = years_of_pair(rates.rates, f.currency, l.currency)
                     local close = false
-                    for y in pairs(rates.rates) do
-                        local yn = tonumber(y)
-                        local ok, rate = util.convert(1, f.currency, l.currency, y)
-                        if yn and ok then
-                            first = math.min(first or yn, yn)
-                            last = math.max(last or yn, yn)
-                            low = math.min(low or rate, rate)
-                            high = math.max(high or rate, rate)
-                            if math.abs(implied / rate - 1) <= options.tolerance then
+                    if yr then
+                        local list, tolerance = yr.list, options.tolerance
+                        for k = 1, #list do
+                            if math.abs(implied / list[k] - 1) <= tolerance then
                                 close = true
+                                break
                             end
                         end
                     end
-                    if first and not close then
+                    if yr and not close then
                         report {
                             messageId = "linkedAnyYear",
                             data = { a = f.text, b = l.text, implied = rate_text(implied),
                                      pair = pair, tolerance = string.format("%.0f", options.tolerance * 100),
-                                     first = first, last = last, low = rate_text(low),
-                                     high = rate_text(high) },
+                                     first = yr.first, last = yr.last, low = rate_text(yr.low),
+                                     high = rate_text(yr.high) },
                             fact = f,
                             related = { { fact = l, message = MESSAGES.conversion } },
                         }
