@@ -182,17 +182,20 @@ end
 -- A currency read from a word several currencies share: "francs" (French,
 -- Belgian, Swiss), "crowns" (Danish, Swedish, Norwegian, Czech), or dollars
 -- of a named country the extractor mapped to USD.
+-- (one regex for the three words first, one for the places of dollars:
+-- most amounts have none of them)
+local FRANC_CROWN = factlint.re("franc|crown|kron")
+local CROWN = factlint.re("crown|kron")
+local DOLLAR_PLACE = factlint.re("australian|canadian|n\\.z\\.|new zealand|h\\.k\\.|hong kong|singapore|taiwan")
 local function ambiguous(f)
     local t = f.text:lower()
-    if t:find("franc") and not t:find("swiss") and not t:find("sfr") then
-        return true
+    if FRANC_CROWN:test(t) then
+        -- a franc that is not Swiss, or a crown
+        if CROWN:test(t) or not (t:find("swiss", 1, true) or t:find("sfr", 1, true)) then
+            return true
+        end
     end
-    if t:find("crown") or t:find("kron") then
-        return true
-    end
-    if f.currency == "USD" and (t:find("australian") or t:find("canadian") or t:find("n%.z%.")
-        or t:find("new zealand") or t:find("h%.k%.") or t:find("hong kong") or t:find("singapore")
-        or t:find("taiwan")) then
+    if f.currency == "USD" and DOLLAR_PLACE:test(t) then
         return true
     end
     return false
@@ -282,8 +285,7 @@ return factlint.rule {
         end
         -- what the checks need of a sentence, worked out once per sentence
         local sentence_info = {}
-        local function info_of(f)
-            local index = f.sentence
+        local function info_of(index)
             local info = sentence_info[index]
             if not info then
                 local o, n = article:sentence(index)
@@ -294,8 +296,8 @@ return factlint.rule {
             end
             return info
         end
-        local function words_of(f)
-            local info = info_of(f)
+        local function words_of(index)
+            local info = info_of(index)
             info.words = info.words or content_words(info.text)
             return info.words
         end
@@ -327,23 +329,30 @@ return factlint.rule {
 
         -- 1. a total smaller than one of its parts
         local totals, parts = {}, {}
+        -- (the fields every pair compares are read once per amount)
         for _, f in ipairs(amounts) do
-            local info = info_of(f)
+            local sentence = f.sentence
+            local info = info_of(sentence)
             local q = f.qualifier
-            if info.total and q ~= "more than" and q ~= "over" and q ~= "at least" then
-                totals[#totals + 1] = { f = f }
-            end
-            if info.noun then
-                parts[#parts + 1] = { f = f, noun = info.noun }
+            local total = info.total and q ~= "more than" and q ~= "over" and q ~= "at least"
+            if total or info.noun then
+                local g = { f = f, offset = f.offset, currency = f.currency, sentence = sentence }
+                if total then
+                    totals[#totals + 1] = g
+                end
+                if info.noun then
+                    parts[#parts + 1] = { f = f, offset = g.offset, currency = g.currency,
+                                          sentence = sentence, noun = info.noun }
+                end
             end
         end
         local reported_total = {}
         for _, t in ipairs(totals) do
             for _, p in ipairs(parts) do
                 local tf, pf = t.f, p.f
-                if not reported_total[tf.offset] and tf.currency ~= pf.currency
-                    and tf.sentence ~= pf.sentence and shares_word(words_of(tf), words_of(pf)) then
-                    local year = dateline_year or year_in(tf.sentence) or year_in(pf.sentence)
+                if not reported_total[t.offset] and t.currency ~= p.currency
+                    and t.sentence ~= p.sentence and shares_word(words_of(t.sentence), words_of(p.sentence)) then
+                    local year = dateline_year or year_in(t.sentence) or year_in(p.sentence)
                     local _, t_hi = bounds(tf)
                     local p_lo = bounds(pf)
                     if year and p_lo > 0 then
@@ -363,7 +372,7 @@ return factlint.rule {
                                 fact = tf,
                                 related = { { fact = pf, message = pf.text .. " " .. p.noun } },
                             }
-                            reported_total[tf.offset] = true
+                            reported_total[t.offset] = true
                         end
                     end
                 end
@@ -385,7 +394,9 @@ return factlint.rule {
             if l and l.offset < f.offset then
                 f, l = l, f
             end
-            if l and (ambiguous(f) or ambiguous(l)) then
+            -- (a pair is seen from both its amounts: the second time it is
+            -- passed over before the tests of its texts)
+            if l and (seen_pair[f.offset] or ambiguous(f) or ambiguous(l)) then
                 l = nil
             end
             if l and f.currency and f.value and f.value > 0 and l.currency and l.value
