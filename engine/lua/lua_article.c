@@ -25,7 +25,7 @@ static const fl_article *check_article(lua_State *L, int idx)
     void *p = lua_touserdata(L, idx);
     if (p && st && st->call && st->call->a && p == st->call->article_ud)
         return st->call->a;
-    l_article *u = luaL_checkudata(L, idx, FL_META_ARTICLE);
+    l_article *u = fl_sandbox_checkudata(L, idx, FL_UDATA_ARTICLE, FL_META_ARTICLE);
     if (!st || !st->call || !st->call->a || u->gen != st->w->generation)
         luaL_error(L, "article handle used after its check returned");
     return st->call->a;
@@ -33,7 +33,7 @@ static const fl_article *check_article(lua_State *L, int idx)
 
 static l_fact *check_fact_ud(lua_State *L, int idx)
 {
-    l_fact *u = luaL_checkudata(L, idx, FL_META_FACT);
+    l_fact *u = fl_sandbox_checkudata(L, idx, FL_UDATA_FACT, FL_META_FACT);
     fl_rule_state *st = fl_lua_state(L);
     if (!st || !st->call || u->gen != st->w->generation)
         luaL_error(L, "fact handle used after its check returned");
@@ -810,8 +810,8 @@ static int f_newindex(lua_State *L)
  */
 static int f_eq(lua_State *L)
 {
-    l_fact *a = luaL_checkudata(L, 1, FL_META_FACT);
-    l_fact *b = luaL_checkudata(L, 2, FL_META_FACT);
+    l_fact *a = fl_sandbox_checkudata(L, 1, FL_UDATA_FACT, FL_META_FACT);
+    l_fact *b = fl_sandbox_checkudata(L, 2, FL_UDATA_FACT, FL_META_FACT);
     lua_pushboolean(L, a->f == b->f);
     return 1;
 }

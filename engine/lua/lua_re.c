@@ -11,7 +11,7 @@ typedef struct l_regex {
 
 static fl_re *check_re(lua_State *L, int idx)
 {
-    l_regex *u = luaL_checkudata(L, idx, FL_META_REGEX);
+    l_regex *u = fl_sandbox_checkudata(L, idx, FL_UDATA_REGEX, FL_META_REGEX);
     if (!u->re)
         luaL_error(L, "regex is not compiled");
     return u->re;
@@ -227,7 +227,7 @@ static int re_gmatch(lua_State *L)
  */
 static int re_gc(lua_State *L)
 {
-    l_regex *u = luaL_checkudata(L, 1, FL_META_REGEX);
+    l_regex *u = fl_sandbox_checkudata(L, 1, FL_UDATA_REGEX, FL_META_REGEX);
     fl_re_free(u->re);
     u->re = NULL;
     return 0;

@@ -200,7 +200,7 @@ static int u_wordset(lua_State *L)
  */
 static int ws_has(lua_State *L)
 {
-    l_wordset *w = luaL_checkudata(L, 1, FL_META_WORDSET);
+    l_wordset *w = fl_sandbox_checkudata(L, 1, FL_UDATA_WORDSET, FL_META_WORDSET);
     size_t len;
     const char *s = luaL_checklstring(L, 2, &len);
     char low[WORD_MAX];
@@ -311,7 +311,7 @@ static int ws_gmatch_iter(lua_State *L)
  */
 static int ws_gmatch(lua_State *L)
 {
-    luaL_checkudata(L, 1, FL_META_WORDSET);
+    fl_sandbox_checkudata(L, 1, FL_UDATA_WORDSET, FL_META_WORDSET);
     luaL_checkstring(L, 2);
     lua_settop(L, 2);
     lua_pushinteger(L, 0);
@@ -333,7 +333,7 @@ static int ws_gmatch(lua_State *L)
  */
 static int ws_find(lua_State *L)
 {
-    l_wordset *w = luaL_checkudata(L, 1, FL_META_WORDSET);
+    l_wordset *w = fl_sandbox_checkudata(L, 1, FL_UDATA_WORDSET, FL_META_WORDSET);
     size_t n;
     const char *s = luaL_checklstring(L, 2, &n);
     lua_Integer i = luaL_optinteger(L, 3, 1), j = luaL_optinteger(L, 4, -1);
@@ -372,7 +372,7 @@ static int ws_find(lua_State *L)
  */
 static int ws_len(lua_State *L)
 {
-    l_wordset *w = luaL_checkudata(L, 1, FL_META_WORDSET);
+    l_wordset *w = fl_sandbox_checkudata(L, 1, FL_UDATA_WORDSET, FL_META_WORDSET);
     lua_pushinteger(L, (lua_Integer)w->n);
     return 1;
 }

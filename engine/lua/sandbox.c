@@ -8,6 +8,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -168,6 +169,25 @@ int fl_sandbox_raise(lua_State *L, fl_rule_error_class klass, const char *fmt, .
     va_end(ap);
     make_sticky(sb, klass, msg, current_line(L, 1));
     return luaL_error(L, "%s", msg);
+}
+
+void *fl_sandbox_checkudata(lua_State *L, int idx, fl_udata_kind kind, const char *tname)
+{
+    fl_sandbox *sb = fl_sandbox_of(L);
+    void *p = lua_touserdata(L, idx);
+    if (p && sb->udata_meta[kind] && lua_getmetatable(L, idx)) {
+        const void *mt = lua_topointer(L, -1);
+        lua_pop(L, 1);
+        if (mt == sb->udata_meta[kind])
+            return p;
+    }
+    p = luaL_checkudata(L, idx, tname); /* raises the usual error when it is not one */
+    if (!sb->udata_meta[kind]) {
+        luaL_getmetatable(L, tname);
+        sb->udata_meta[kind] = lua_topointer(L, -1); /* tables do not move */
+        lua_pop(L, 1);
+    }
+    return p;
 }
 
 static void sb_hook(lua_State *L, lua_Debug *ar)
@@ -874,6 +894,11 @@ bool fl_sandbox_watch_start(void)
 {
     if (watch_on)
         return true;
+    /* off by request: under valgrind calls run so slowly that watched ones
+     * would all be run again, and instruction counts are wanted counted */
+    const char *off = getenv("FACTLINT_NO_WATCHDOG");
+    if (off && *off && strcmp(off, "0"))
+        return false;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = watch_tick;

@@ -76,6 +76,9 @@ typedef struct fl_sandbox {
      * called by their guards (sandbox.c, sb_pattern) */
     lua_CFunction pattern_fn[4];
     volatile int watch_expired; /* the watchdog stopped a watched call (sandbox.c) */
+    /* the metatables of the factlint userdata types, by fl_udata_kind, once
+     * seen (fl_sandbox_checkudata) */
+    const void *udata_meta[4];
     /* small-block pool (sandbox.c, sb_alloc): free lists by size class and
      * the slabs they are carved from, released when the state closes */
     void *pool_free[FL_SANDBOX_POOL_CLASSES];
@@ -126,6 +129,12 @@ bool fl_sandbox_watch_start(void);
 void fl_sandbox_watch_stop(void);
 bool fl_sandbox_call_watched(fl_sandbox *sb, unsigned long budget, lua_CFunction body, void *ud,
                              fl_sandbox_failure *fail, bool *rerun);
+
+/* luaL_checkudata for the factlint userdata types, without its registry
+ * look-up by name once the type's metatable is known: the userdata at idx
+ * of type tname (kind indexes the known metatables), or a raised error. */
+typedef enum { FL_UDATA_ARTICLE, FL_UDATA_FACT, FL_UDATA_REGEX, FL_UDATA_WORDSET } fl_udata_kind;
+void *fl_sandbox_checkudata(lua_State *L, int idx, fl_udata_kind kind, const char *tname);
 
 /* Raises a sticky error of class klass (does not return). */
 int fl_sandbox_raise(lua_State *L, fl_rule_error_class klass, const char *fmt, ...)
