@@ -117,8 +117,28 @@ fl_date fl_date_add_months(fl_date d, long n)
     return r;
 }
 
+/* Writes n (0 <= n < 10^width) as width digits. */
+static char *put_digits(char *p, int n, int width)
+{
+    for (int i = width - 1; i >= 0; i--, n /= 10)
+        p[i] = (char)('0' + n % 10);
+    return p + width;
+}
+
 void fl_date_format(fl_date d, char *buf, size_t size)
 {
+    /* the common case without snprintf: every checked article's dateline,
+     * every day-precision date fact */
+    if (d.precision == FL_PREC_DAY && size >= 11 && d.year >= 0 && d.year <= 9999 && d.month >= 1 &&
+        d.month <= 12 && d.day >= 1 && d.day <= 31) {
+        char *p = put_digits(buf, d.year, 4);
+        *p++ = '-';
+        p = put_digits(p, d.month, 2);
+        *p++ = '-';
+        p = put_digits(p, d.day, 2);
+        *p = '\0';
+        return;
+    }
     switch (d.precision) {
     case FL_PREC_DAY:
         snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);

@@ -8,6 +8,7 @@
 #include "fl_test.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -580,16 +581,33 @@ static void test_add_months(void)
     CU_ASSERT(d.year == 2014 && d.month == 12);
 }
 
-static const fl_test_case cases[] = {{"absolute", test_absolute},
-                                     {"inferred", test_inferred},
-                                     {"relative", test_relative},
-                                     {"weekday", test_weekday},
-                                     {"negative", test_negative},
-                                     {"article", test_article},
-                                     {"edge", test_edge},
-                                     {"prefixes", test_prefixes},
-                                     {"enomem", test_enomem},
-                                     {"add_months", test_add_months},
-                                     {NULL, NULL}};
+/* fl_date_format writes day dates without snprintf: the same text as the
+ * general "%04d-%02d-%02d", and the other precisions unchanged. */
+static void test_format(void)
+{
+    static const int years[] = {0, 7, 99, 760, 1987, 2017, 9999};
+    for (size_t y = 0; y < sizeof years / sizeof *years; y++)
+        for (int m = 1; m <= 12; m++)
+            for (int d = 1; d <= 31; d++) {
+                char got[32], want[32];
+                fl_date_format((fl_date){years[y], m, d, FL_PREC_DAY}, got, sizeof got);
+                snprintf(want, sizeof want, "%04d-%02d-%02d", years[y], m, d);
+                CU_ASSERT_STRING_EQUAL(got, want);
+            }
+    char buf[32];
+    fl_date_format((fl_date){2017, 3, 0, FL_PREC_MONTH}, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "2017-03");
+    fl_date_format((fl_date){12345, 1, 2, FL_PREC_DAY}, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "12345-01-02");
+    fl_date_format((fl_date){2017, 11, 24, FL_PREC_DAY}, buf, 8); /* too small: cut */
+    CU_ASSERT_STRING_EQUAL(buf, "2017-11");
+}
+
+static const fl_test_case cases[] = {{"absolute", test_absolute},     {"format", test_format},
+                                     {"inferred", test_inferred},     {"relative", test_relative},
+                                     {"weekday", test_weekday},       {"negative", test_negative},
+                                     {"article", test_article},       {"edge", test_edge},
+                                     {"prefixes", test_prefixes},     {"enomem", test_enomem},
+                                     {"add_months", test_add_months}, {NULL, NULL}};
 
 FL_TEST_MAIN("date", cases)
