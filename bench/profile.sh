@@ -72,7 +72,7 @@ if perf record -q --call-graph dwarf,16384 -F 999 -o "$tmp/perf.data" -- "${run[
 else
     echo "perf cannot record here ($(tail -1 "$tmp/perf.err")); using callgrind on a 2 MB prefix"
     head -c 2000000 "$corpus" | sed '$d' >"$tmp/prefix.jsonl"
-    valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" \
+    FACTLINT_NO_WATCHDOG=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" \
         "${run[@]}" "$tmp/prefix.jsonl" 2>/dev/null
     callgrind_annotate "$tmp/callgrind.out" | head -50
 fi
