@@ -215,6 +215,9 @@ int fl_cmd_check(int argc, char **argv)
     if (fl_cli_outputs_finish(&outputs))
         goto cleanup;
     run.keep_text = fl_cli_outputs_want(&outputs, "html");
+    /* a finding's whole source line is for the text report's carets only:
+     * about half of what a finding or a kept fact holds */
+    rules.cfg.drop_line_text = !fl_cli_outputs_want(&outputs, "text");
 
     if (fl_extractor_new(&x, NULL, &err)) {
         fprintf(stderr, "factlint check: %s\n", err.message);

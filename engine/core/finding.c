@@ -581,7 +581,8 @@ static char *dup_cut(const char *s, size_t n, size_t max)
     return fl_strndup(s, n);
 }
 
-fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset, size_t length)
+fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset, size_t length,
+                           size_t line_max)
 {
     memset(loc, 0, sizeof *loc);
     if (offset > a->text_len)
@@ -595,7 +596,7 @@ fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset,
     size_t ls, ll;
     fl_article_line_span(a, offset, &ls, &ll);
     loc->excerpt = dup_cut(a->text + offset, length, 200);
-    loc->line_text = dup_cut(a->text + ls, ll, 4000);
+    loc->line_text = dup_cut(a->text + ls, ll, line_max);
     if (!loc->excerpt || !loc->line_text) {
         fl_location_release(loc);
         return FL_ENOMEM;

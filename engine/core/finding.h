@@ -203,9 +203,12 @@ void fl_audit_reset_part(fl_audit *part);
 /* Merges part into au: moves findings, copies rule errors, adds health counters. */
 fl_status fl_audit_merge(fl_audit *au, fl_audit *part);
 
-/* Fills a location for [offset, offset+length) in a (line, columns, excerpt). */
+/* Fills a location for [offset, offset+length) in a (line, columns, excerpt,
+ * and its source line cut to line_max bytes: FL_LOCATION_LINE_MAX for the
+ * text report's carets, 0 when no output shows it). */
+#define FL_LOCATION_LINE_MAX 4000
 fl_status fl_location_fill(fl_location *loc, const struct fl_article *a, size_t offset,
-                           size_t length);
+                           size_t length, size_t line_max);
 void fl_location_release(fl_location *loc);
 
 /* Appends a finding; the audit takes ownership of *f (which is then zeroed). */

@@ -71,6 +71,7 @@ struct fl_ruleset {
     size_t memory_limit;
     unsigned max_reports;
     bool timing;
+    size_t line_max; /* longest source line a location keeps (0: none) */
 };
 
 /* A fact kept for a corpus-scope rule: a copy that outlives its article. */

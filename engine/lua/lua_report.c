@@ -155,7 +155,7 @@ static void fill_loc(lua_State *L, fl_call *call, const where *w, fl_location *l
         loc->line_text = fl_strdup(w->kept->loc.line_text);
         if (!loc->excerpt || !loc->line_text)
             nomem(L);
-    } else if (fl_location_fill(loc, call->a, w->offset, w->length)) {
+    } else if (fl_location_fill(loc, call->a, w->offset, w->length, call->st->w->rs->line_max)) {
         nomem(L);
     }
 }

@@ -440,6 +440,7 @@ fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char
     rs->memory_limit = c->memory_limit ? c->memory_limit : FL_RULES_DEFAULT_MEMORY;
     rs->max_reports = c->max_reports ? c->max_reports : FL_RULES_DEFAULT_REPORTS;
     rs->timing = c->timing;
+    rs->line_max = c->drop_line_text ? 0 : FL_LOCATION_LINE_MAX;
     rs->reference_dir = fl_rules_default_dir(c->reference_dir, FL_DATA_REFERENCE);
     if (!rs->reference_dir) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
@@ -689,7 +690,7 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
         k->sentence_len = a->sentences[si].length;
     }
     fl_location loc;
-    if (fl_location_fill(&loc, a, f->offset, f->length))
+    if (fl_location_fill(&loc, a, f->offset, f->length, st->w->rs->line_max))
         luaL_error(L, "not enough memory");
     k->loc = loc;
     k->loc.excerpt = fl_arena_strdup(ar, loc.excerpt);

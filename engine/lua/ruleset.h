@@ -75,6 +75,9 @@ typedef struct fl_rules_config {
     size_t memory_limit;              /* bytes per rule state */
     unsigned max_reports;             /* per rule per article (per key for corpus rules) */
     bool timing; /* count each rule's calls and thread CPU time in its fl_rule_health */
+    /* no output shows findings' source lines (only the text report's carets
+     * do): findings and kept facts keep none (an empty line_text) */
+    bool drop_line_text;
 } fl_rules_config;
 
 void fl_rules_config_init(fl_rules_config *c);

@@ -76,7 +76,7 @@ static bool add_finding(fl_audit *au, const fl_article *a, const char *rule, fl_
               (!msg_id || f.message_id);
     size_t off = find_nth(a, span.needle, span.nth);
     size_t len = span.cut ? span.cut : strlen(span.needle);
-    if (ok && fl_location_fill(&f.loc, a, off, len) != FL_OK)
+    if (ok && fl_location_fill(&f.loc, a, off, len, FL_LOCATION_LINE_MAX) != FL_OK)
         ok = false;
     if (ok && related) {
         f.related = fl_calloc(1, sizeof *f.related);
@@ -87,7 +87,8 @@ static bool add_finding(fl_audit *au, const fl_article *a, const char *rule, fl_
             f.related[0].message = fl_strdup(related_msg);
             size_t ro = find_nth(a, related->needle, related->nth);
             size_t rl = related->cut ? related->cut : strlen(related->needle);
-            if (!f.related[0].message || fl_location_fill(&f.related[0].loc, a, ro, rl) != FL_OK)
+            if (!f.related[0].message ||
+                fl_location_fill(&f.related[0].loc, a, ro, rl, FL_LOCATION_LINE_MAX) != FL_OK)
                 ok = false;
         }
     }

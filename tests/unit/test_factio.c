@@ -103,12 +103,16 @@ static void test_reader_groups_links_locations(void)
     }
     /* a finding on a loaded fact points where the fact said it was */
     fl_location loc;
-    CU_ASSERT_EQUAL(fl_location_fill(&loc, a, fs.items[2].offset, fs.items[2].length), FL_OK);
+    CU_ASSERT_EQUAL(
+        fl_location_fill(&loc, a, fs.items[2].offset, fs.items[2].length, FL_LOCATION_LINE_MAX),
+        FL_OK);
     CU_ASSERT_EQUAL(loc.line, 7);
     CU_ASSERT_EQUAL(loc.column, 2);
     CU_ASSERT_STRING_EQUAL(loc.excerpt, "We will build it");
     fl_location_release(&loc);
-    CU_ASSERT_EQUAL(fl_location_fill(&loc, a, fs.items[1].offset, fs.items[1].length), FL_OK);
+    CU_ASSERT_EQUAL(
+        fl_location_fill(&loc, a, fs.items[1].offset, fs.items[1].length, FL_LOCATION_LINE_MAX),
+        FL_OK);
     CU_ASSERT_EQUAL(loc.line, 5);
     CU_ASSERT_EQUAL(loc.column, 43);
     fl_location_release(&loc);
