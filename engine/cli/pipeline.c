@@ -258,39 +258,34 @@ typedef struct rule_open {
     const fl_ruleset *rs;
     fl_rule_worker *w;
     fl_error err;
-    pthread_t tid;
 } rule_open;
 
-static void *rule_open_main(void *arg)
+static void rule_open_run(void *ctx, void *arg)
 {
+    (void)ctx;
     rule_open *o = arg;
     fl_error_clear(&o->err);
     o->w = fl_rule_worker_new(o->rs, &o->err);
-    return NULL;
 }
 
 static fl_status open_rule_workers(const fl_ruleset *rs, worker *workers, size_t jobs,
                                    fl_error *err)
 {
     rule_open *opens = fl_calloc(jobs, sizeof *opens);
-    bool *threaded = fl_calloc(jobs, sizeof *threaded);
-    if (!opens || !threaded) {
+    void **ctx = fl_calloc(jobs, sizeof *ctx); /* the pool's contexts: unused */
+    fl_pool *pool = opens && ctx ? fl_pool_new(jobs, jobs, rule_open_run, ctx) : NULL;
+    if (!pool) {
         fl_free(opens);
-        fl_free(threaded);
+        fl_free(ctx);
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < jobs; i++) {
         opens[i].rs = rs;
-        /* worker 0 on this thread; one whose thread cannot start, too */
-        threaded[i] = i > 0 && !pthread_create(&opens[i].tid, NULL, rule_open_main, &opens[i]);
+        fl_pool_submit(pool, &opens[i]);
     }
-    for (size_t i = 0; i < jobs; i++)
-        if (!threaded[i])
-            rule_open_main(&opens[i]);
+    fl_pool_finish(pool);
     fl_status st = FL_OK;
     for (size_t i = 0; i < jobs; i++) {
-        if (threaded[i])
-            pthread_join(opens[i].tid, NULL);
         workers[i].rules = opens[i].w;
         if (!opens[i].w && !st) {
             st = opens[i].err.code ? opens[i].err.code : FL_ENOMEM;
@@ -299,7 +294,7 @@ static fl_status open_rule_workers(const fl_ruleset *rs, worker *workers, size_t
         }
     }
     fl_free(opens);
-    fl_free(threaded);
+    fl_free(ctx);
     return st;
 }
 

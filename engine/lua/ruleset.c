@@ -3,11 +3,11 @@
 
 #include "core/alloc.h"
 #include "core/datadir.h"
+#include "core/pool.h"
 #include "lua/internal.h"
 #include "lua/sha256.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -986,38 +986,32 @@ fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, s
  * are merged in rule order, so the report is the one a single thread makes.
  * Run one after the other on the calling thread, the phase was a serial tail
  * of about a tenth of check -j2 on Reuters. */
-typedef struct corpus_jobs {
+typedef struct corpus_job {
+    size_t rule;      /* index of an enabled corpus rule */
+    size_t kept;      /* facts all workers kept for it */
+    fl_audit part;    /* its findings and health */
+    fl_status status; /* of fl_rule_run_corpus */
+} corpus_job;
+
+typedef struct corpus_worker {
     fl_rule_worker *const *workers;
-    size_t n_workers;
-    const size_t *rules; /* the enabled corpus rules' indices */
-    fl_audit *parts;     /* one per rule */
-    fl_status *status;
-    size_t *order; /* jobs by kept facts, most first: the longest starts first */
-    size_t *kept;
-    size_t n, next;
-    pthread_mutex_t mu;
-} corpus_jobs;
+    size_t n_workers, on; /* the calls run in workers[on]'s states */
+} corpus_worker;
 
-typedef struct corpus_thread {
-    corpus_jobs *jobs;
-    size_t worker;
-    pthread_t tid;
-} corpus_thread;
-
-static void *corpus_thread_main(void *arg)
+static void corpus_job_run(void *ctx, void *item)
 {
-    corpus_thread *t = arg;
-    corpus_jobs *cj = t->jobs;
-    for (;;) {
-        pthread_mutex_lock(&cj->mu);
-        size_t j = cj->next++;
-        pthread_mutex_unlock(&cj->mu);
-        if (j >= cj->n)
-            return NULL;
-        j = cj->order[j];
-        cj->status[j] = fl_rule_run_corpus(cj->workers, cj->n_workers, cj->rules[j], &cj->parts[j],
-                                           LUA_NOREF, t->worker);
-    }
+    corpus_worker *cw = ctx;
+    corpus_job *job = item;
+    job->status =
+        fl_rule_run_corpus(cw->workers, cw->n_workers, job->rule, &job->part, LUA_NOREF, cw->on);
+}
+
+static int cmp_job_kept(const void *pa, const void *pb)
+{
+    const corpus_job *a = *(corpus_job *const *)pa, *b = *(corpus_job *const *)pb;
+    if (a->kept != b->kept)
+        return a->kept > b->kept ? -1 : 1;
+    return a->rule < b->rule ? -1 : a->rule > b->rule;
 }
 
 fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *workers,
@@ -1030,61 +1024,51 @@ fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *wor
         n += rs->rules[r].enabled && rs->rules[r].corpus;
     if (!n)
         return FL_OK;
-    size_t *rules = fl_calloc(n, sizeof *rules);
-    fl_audit *parts = fl_calloc(n, sizeof *parts);
-    fl_status *status = fl_calloc(n, sizeof *status);
-    size_t *order = fl_calloc(n, sizeof *order), *kept = fl_calloc(n, sizeof *kept);
     size_t n_threads = n_workers < n ? n_workers : n;
-    corpus_thread *threads = fl_calloc(n_threads, sizeof *threads);
+    corpus_job *jobs = fl_calloc(n, sizeof *jobs);
+    corpus_job **order = fl_calloc(n, sizeof *order);
+    corpus_worker *cws = fl_calloc(n_threads, sizeof *cws);
+    void **ctx = fl_calloc(n_threads, sizeof *ctx);
+    fl_pool *pool = NULL;
     fl_status st = FL_OK;
-    if (!rules || !parts || !status || !order || !kept || !threads) {
+    if (!jobs || !order || !cws || !ctx) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
         goto done;
     }
-    corpus_jobs cj = {workers, n_workers, rules, parts, status,
-                      order,   kept,      n,     0,     PTHREAD_MUTEX_INITIALIZER};
     for (size_t r = 0, j = 0; r < rs->n; r++)
         if (rs->rules[r].enabled && rs->rules[r].corpus) {
-            rules[j] = r;
+            jobs[j].rule = r;
             for (size_t w = 0; w < n_workers; w++)
-                kept[j] += workers[w]->states[r].n_kept;
-            fl_audit_init(&parts[j]);
-            /* insertion by kept facts, most first */
-            size_t k = j++;
-            while (k > 0 && kept[order[k - 1]] < kept[j - 1]) {
-                order[k] = order[k - 1];
-                k--;
-            }
-            order[k] = j - 1;
+                jobs[j].kept += workers[w]->states[r].n_kept;
+            fl_audit_init(&jobs[j].part);
+            order[j] = &jobs[j];
+            j++;
         }
-    /* the calling thread is worker 0; a thread that cannot start leaves its
-     * share to the others */
-    size_t started = 1;
-    for (size_t t = 1; t < n_threads; t++) {
-        threads[started].jobs = &cj;
-        threads[started].worker = t;
-        if (!pthread_create(&threads[started].tid, NULL, corpus_thread_main, &threads[started]))
-            started++;
+    /* the rules with the most kept facts first, so the longest starts first */
+    qsort(order, n, sizeof *order, cmp_job_kept);
+    for (size_t t = 0; t < n_threads; t++) {
+        cws[t] = (corpus_worker){workers, n_workers, t};
+        ctx[t] = &cws[t];
     }
-    threads[0].jobs = &cj;
-    threads[0].worker = 0;
-    corpus_thread_main(&threads[0]);
-    for (size_t t = 1; t < started; t++)
-        pthread_join(threads[t].tid, NULL);
-    pthread_mutex_destroy(&cj.mu);
+    if (!(pool = fl_pool_new(n_threads, n, corpus_job_run, ctx))) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < n; j++)
+        fl_pool_submit(pool, order[j]);
+    fl_pool_finish(pool);
+    /* merged in rule order: the report one thread makes */
     for (size_t j = 0; j < n && !st; j++) {
-        if (status[j] || fl_audit_merge(out, &parts[j]))
+        if (jobs[j].status || fl_audit_merge(out, &jobs[j].part))
             st = fl_error_set(err, FL_ENOMEM, "out of memory running rule '%s'",
-                              rs->rules[rules[j]].id);
+                              rs->rules[jobs[j].rule].id);
     }
 done:
-    for (size_t j = 0; parts && j < n; j++)
-        fl_audit_release(&parts[j]);
-    fl_free(rules);
-    fl_free(parts);
-    fl_free(status);
+    for (size_t j = 0; jobs && j < n; j++)
+        fl_audit_release(&jobs[j].part);
+    fl_free(jobs);
     fl_free(order);
-    fl_free(kept);
-    fl_free(threads);
+    fl_free(cws);
+    fl_free(ctx);
     return st;
 }
