@@ -42,7 +42,6 @@ local MESSAGES = {
 local figure = factlint.require("figure")
 local set_of, words_of, singular = figure.set_of, figure.words_of, figure.singular
 local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
-local article_methods -- figure.methods(), from the first article
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local WORKFORCE_EXCLUDE, MEASURE_NOUNS = figure.WORKFORCE_EXCLUDE, figure.MEASURE_NOUNS
@@ -183,11 +182,7 @@ local function analyse(article)
     -- dozens of machine instructions in the sandbox): jobs are never a
     -- measure here, and a unit's measure needs a measure noun just before
     -- the figure.
-    local A = article_methods
-    if not A then
-        A = methods(article)
-        article_methods = A
-    end
+    local A = methods(article)
     local fact_count, facts = A.fact_count, A.facts
     -- a figure's subject is an organisation or the places of its sentence
     -- (see below): an article naming neither has no key

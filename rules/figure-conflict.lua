@@ -37,7 +37,6 @@ local figure = factlint.require("figure")
 local set_of, has_any, words_of = figure.set_of, figure.has_any, figure.words_of
 local singular, interval = figure.singular, figure.interval
 local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
-local article_methods -- figure.methods(), from the first article
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local CHANGE, WORKFORCE_EXCLUDE = figure.CHANGE, figure.WORKFORCE_EXCLUDE
@@ -175,6 +174,31 @@ local function measure_of(article, c, s_offset, s_length, text_len, sentence_wor
     return nil
 end
 
+-- Appends an article's figures of one kind that have a unit or currency
+-- (kind "quantity" or "money", field "unit" or "currency", their class
+-- table) to the lists after number count, marking in several the classes
+-- met in two sentences (last: the last figure of each class so far).
+-- Returns the new count and several.  One loop a kind with as few Lua
+-- instructions a figure as may be.
+local function gather(article, facts, kind, field, classes, money, count, last, several)
+    local NUMBER, CLASS, SENTENCE, OFFSET = NUMBER, CLASS, SENTENCE, OFFSET
+    for i, given, n, offset in facts(article, kind, field, "sentence", "offset") do
+        if given then
+            local class = classes[given] or class_of(given, money)
+            count = count + 1
+            NUMBER[count], CLASS[count] = i, class
+            SENTENCE[count], OFFSET[count] = n, offset
+            local p = last[class]
+            if p and SENTENCE[p] ~= n then
+                several = several or {}
+                several[class] = true
+            end
+            last[class] = count
+        end
+    end
+    return count, several
+end
+
 -- Keeps the records of list whose field (a measure or a kind of measure)
 -- some record of another sentence shares: only those can pair.
 local function paired(list, field)
@@ -231,11 +255,7 @@ return factlint.rule {
         -- (with a measure noun) its unit.  Figures of one measure pair only
         -- across sentences, so a kind of measure met in one sentence only
         -- is left out (paired() below decides; this only spares reading).
-        local A = article_methods
-        if not A then
-            A = methods(article)
-            article_methods = A
-        end
+        local A = methods(article)
         local fact_count, facts = A.fact_count, A.facts
         local n_quantities, n_money = fact_count(article, "quantity"), fact_count(article, "money")
         if n_quantities + n_money < 2 then
@@ -246,39 +266,13 @@ return factlint.rule {
         -- met in two sentences when a figure's sentence is not the last's)
         local count, last, several = 0, {}, nil
         if n_quantities > 0 then
-            local CLASSES = QUANTITY_CLASS
-            for i, given, n, offset in facts(article, "quantity", "unit", "sentence", "offset") do
-                if given then
-                    local class = CLASSES[given] or class_of(given, false)
-                    count = count + 1
-                    NUMBER[count], CLASS[count] = i, class
-                    SENTENCE[count], OFFSET[count] = n, offset
-                    local p = last[class]
-                    if p and SENTENCE[p] ~= n then
-                        several = several or {}
-                        several[class] = true
-                    end
-                    last[class] = count
-                end
-            end
+            count, several = gather(article, facts, "quantity", "unit", QUANTITY_CLASS, false,
+                                    count, last, several)
         end
         local quantities = count -- the figures up to this one are quantities
         if n_money > 0 then
-            local CLASSES = MONEY_CLASS
-            for i, given, n, offset in facts(article, "money", "currency", "sentence", "offset") do
-                if given then
-                    local class = CLASSES[given] or class_of(given, true)
-                    count = count + 1
-                    NUMBER[count], CLASS[count] = i, class
-                    SENTENCE[count], OFFSET[count] = n, offset
-                    local p = last[class]
-                    if p and SENTENCE[p] ~= n then
-                        several = several or {}
-                        several[class] = true
-                    end
-                    last[class] = count
-                end
-            end
+            count, several = gather(article, facts, "money", "currency", MONEY_CLASS, true, count,
+                                    last, several)
         end
         if not several then
             return

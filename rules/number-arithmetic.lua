@@ -87,15 +87,8 @@ local function same_unit(total, part)
     return tu == pu or (KIND_OF[tu] and KIND_OF[tu][pu]) or false
 end
 
--- The article methods check calls, as plain functions: the same functions
--- for every article of a rule state, so read from the first one only.
-local methods
-local function article_methods(article)
-    methods = { text = article.text, fact = article.fact, facts = article.facts,
-        fact_count = article.fact_count, sentence = article.sentence,
-        is_boilerplate = article.is_boilerplate }
-    return methods
-end
+-- The article methods check calls, as plain functions (rules/lib/article.lua).
+local methods = factlint.require("article").methods
 
 return factlint.rule {
     id = "number.arithmetic",
@@ -110,7 +103,7 @@ return factlint.rule {
         -- most articles have no "N years ago" and no marker at all, and
         -- then little more is read.  Article methods are called as
         -- functions (see methods): article:m() costs an __index call more.
-        local A = methods or article_methods(article)
+        local A = methods(article)
         local pending -- sentence indices that may hold a finding, checked below
         -- 1. durations in years right before "ago"
         local ago = {}

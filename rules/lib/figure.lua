@@ -88,19 +88,9 @@ function M.lower(given)
     return unit
 end
 
--- The article methods the halves call, as plain functions (A.text(article,
--- ...)): article:text() looks "text" up through the handle's __index, a C
--- call, on every use.  They are the same functions for every article of a
--- rule state, so they are read from the first article only.
-local methods
-function M.methods(article)
-    if not methods then
-        methods = { text = article.text, fact = article.fact, facts = article.facts,
-            fact_count = article.fact_count, sentence = article.sentence,
-            is_boilerplate = article.is_boilerplate }
-    end
-    return methods
-end
+-- The article methods the halves call, as plain functions (see
+-- rules/lib/article.lua).
+M.methods = factlint.require("article").methods
 
 -- Puts records { i = fact number, ... } in document order (the order of
 -- their fact numbers).  Each kind's records come in that order already, so
