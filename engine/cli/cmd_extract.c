@@ -56,10 +56,7 @@ typedef struct extract_job {
 static fl_status run_into(FILE *fp, void *ud, fl_error *err)
 {
     extract_job *job = ud;
-    /* one write(2) per MiB of facts instead of about one per article (stdio's
-     * default buffer is smaller than most articles' facts); nothing has been
-     * written to fp yet, so the buffer may still be changed */
-    setvbuf(fp, NULL, _IOFBF, (size_t)1 << 20);
+    /* (fp is buffered by fl_atomic_write: 256 KB a write) */
     job->run->facts_out = fp;
     fl_status st = fl_run(job->run, job->au, err);
     if (!st && fl_cli_interrupted)

@@ -414,11 +414,8 @@ fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
     }
     /* the last, partial batch; articles already read are checked (and so
      * accounted for) even when the run stops early */
-    if (cur && cur->n) {
-        fl_pool_submit(pool, cur);
-        cur = NULL;
-    }
-    fl_free(cur);
+    if (cur)
+        fl_pool_submit(pool, cur); /* (a batch is made with its first article) */
     fl_pool_finish(pool);
     pool = NULL;
     if (cfg->progress && seconds_since(&sh.start) >= 1.0)

@@ -855,10 +855,12 @@ static void push_field_codes(lua_State *L)
 
 void fl_lua_open_article(lua_State *L)
 {
-    luaL_newmetatable(L, FL_META_ARTICLE);
-    luaL_newlib(L, article_methods);
     /* article:facts looks field names up in the table fact.__index uses */
     push_field_codes(L);
+    int codes = lua_gettop(L);
+    luaL_newmetatable(L, FL_META_ARTICLE);
+    luaL_newlib(L, article_methods);
+    lua_pushvalue(L, codes);
     lua_pushcclosure(L, a_facts, 1);
     lua_setfield(L, -2, "facts");
     lua_pushcclosure(L, article_meta[0].func, 1);
@@ -871,10 +873,10 @@ void fl_lua_open_article(lua_State *L)
     luaL_newmetatable(L, FL_META_FACT);
     luaL_setfuncs(L, fact_meta, 0);
     /* __index with its field table as upvalue */
-    push_field_codes(L);
+    lua_pushvalue(L, codes);
     lua_pushcclosure(L, f_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "locked");
     lua_setfield(L, -2, "__metatable");
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }

@@ -959,6 +959,7 @@ static bool call_impl(fl_sandbox *sb, unsigned long budget, lua_CFunction body, 
     }
     sb->in_call = true;
     long long deadline = 0;
+    size_t printed = sb->print.len; /* a call run again prints once */
     if (watched) {
         /* the time the budget cannot be spent in; a longer call is run again */
         deadline = now_ns() + (long long)((double)budget / FL_SANDBOX_VM_RATE * 1e9);
@@ -984,6 +985,10 @@ static bool call_impl(fl_sandbox *sb, unsigned long budget, lua_CFunction body, 
     lua_sethook(L, NULL, 0, 0);
     if (watched && *rerun) {
         sb->watch_expired = 0;
+        if (sb->print.len > printed) {
+            sb->print.len = printed;
+            sb->print.buf[printed] = '\0';
+        }
         lua_settop(L, base);
         sb->sticky = 0;
         return false;

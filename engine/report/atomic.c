@@ -57,6 +57,7 @@ fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error 
     FILE *fp = NULL;
     int fd = -1;
     bool created = false;
+    char *buf = NULL; /* the stream's buffer, freed after it closes */
     size_t n = strlen(path);
     char *tmp = fl_malloc(n + 16);
     if (!tmp)
@@ -71,8 +72,13 @@ fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error 
     created = true;
     wb_file wb = {fd, 0, 0};
     cookie_io_functions_t io = {NULL, wb_write, NULL, wb_close};
+    /* glibc takes setvbuf's size only with a buffer of the caller's */
+    if (!(buf = fl_malloc(STREAM_BUFFER))) {
+        st = fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
+        goto cleanup;
+    }
     if (fchmod(fd, 0644) != 0 || !(fp = fopencookie(&wb, "wb", io)) ||
-        setvbuf(fp, NULL, _IOFBF, STREAM_BUFFER) != 0) {
+        setvbuf(fp, buf, _IOFBF, STREAM_BUFFER) != 0) {
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
         goto cleanup;
     }
@@ -106,6 +112,7 @@ cleanup:
         close(fd);
     if (st != FL_OK && created)
         unlink(tmp);
+    fl_free(buf);
     fl_free(tmp);
     return st;
 }
