@@ -28,6 +28,9 @@ char *fl_strndup(const char *s, size_t n);
 
 /* Grows *items (of *cap elements of elem_size) to hold at least need; returns 0 or -1. */
 int fl_grow(void **items, size_t *cap, size_t need, size_t elem_size);
-#define FL_GROW(arr, cap, need) fl_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+/* The same, with the common case (room enough) tested inline, without a call:
+ * arr, cap and need are evaluated more than once. */
+#define FL_GROW(arr, cap, need)                                                                    \
+    ((size_t)(need) <= (size_t)(cap) ? 0 : fl_grow((void **)&(arr), &(cap), (need), sizeof *(arr)))
 
 #endif

@@ -10,10 +10,6 @@
 #include <emmintrin.h>
 #endif
 
-/* FL_GROW with the common case inline: room already there is one compare,
- * not a call to fl_grow. */
-#define GROW(arr, cap, need) ((need) <= (cap) ? 0 : FL_GROW(arr, cap, need))
-
 const char *fl_format_name(fl_format f)
 {
     switch (f) {
@@ -78,7 +74,7 @@ static fl_status build_lines(fl_article *a, fl_error *err)
     size_t n = 0;
     /* wire copy wraps at about 70 columns: room for a line every 48 bytes
      * saves most of the regrowth */
-    if (GROW(starts, cap, a->text_len / 48 + 1))
+    if (FL_GROW(starts, cap, a->text_len / 48 + 1))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     starts[n++] = 0;
     const char *t = a->text;
@@ -88,7 +84,7 @@ static fl_status build_lines(fl_article *a, fl_error *err)
         const char *p = t, *end = t + a->text_len;
         while ((p = memchr(p, '\n', (size_t)(end - p)))) {
             p++;
-            if (GROW(starts, cap, n + 1)) {
+            if (FL_GROW(starts, cap, n + 1)) {
                 fl_free(starts);
                 return fl_error_set(err, FL_ENOMEM, "out of memory");
             }
@@ -104,7 +100,7 @@ static fl_status build_lines(fl_article *a, fl_error *err)
             if (t[i] == '\r' && i + 1 < a->text_len && t[i + 1] == '\n')
                 i++;
             if (i + 1 <= a->text_len) {
-                if (GROW(starts, cap, n + 1)) {
+                if (FL_GROW(starts, cap, n + 1)) {
                     fl_free(starts);
                     return fl_error_set(err, FL_ENOMEM, "out of memory");
                 }
@@ -355,7 +351,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
             if (is_abbreviation(t, w, at))
                 continue;
         }
-        if (GROW(a->sentences, *cap, a->n_sentences + 1))
+        if (FL_GROW(a->sentences, *cap, a->n_sentences + 1))
             return -1;
         a->sentences[a->n_sentences++] = (fl_sentence){s, sent_end - s, para};
         s = k;
@@ -366,7 +362,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
     while (e > s && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r' || t[e - 1] == '\n'))
         e--;
     if (e > s) {
-        if (GROW(a->sentences, *cap, a->n_sentences + 1))
+        if (FL_GROW(a->sentences, *cap, a->n_sentences + 1))
             return -1;
         a->sentences[a->n_sentences++] = (fl_sentence){s, e - s, para};
     }
@@ -385,8 +381,8 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
         return FL_OK;
     /* first guesses that save most of the regrowth: a paragraph every four
      * lines, a sentence every 128 bytes (both grow when short) */
-    if (GROW(a->paragraphs, pcap, a->n_lines / 4 + 1) ||
-        GROW(a->sentences, scap, a->text_len / 128 + 1))
+    if (FL_GROW(a->paragraphs, pcap, a->n_lines / 4 + 1) ||
+        FL_GROW(a->sentences, scap, a->text_len / 128 + 1))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
 
     bool any_blank = false;
@@ -419,7 +415,7 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
         while (pend > pstart && (a->text[pend - 1] == ' ' || a->text[pend - 1] == '\t' ||
                                  a->text[pend - 1] == '\r' || a->text[pend - 1] == '\n'))
             pend--;
-        if (GROW(a->paragraphs, pcap, a->n_paragraphs + 1))
+        if (FL_GROW(a->paragraphs, pcap, a->n_paragraphs + 1))
             return fl_error_set(err, FL_ENOMEM, "out of memory");
         fl_paragraph *p = &a->paragraphs[a->n_paragraphs];
         *p = (fl_paragraph){pstart, pend - pstart, a->n_sentences, 0, FL_BOILER_NONE, false};

@@ -13,10 +13,6 @@
 #include <emmintrin.h>
 #endif
 
-/* FL_GROW with the common case inline: room already there is one compare,
- * not a call to fl_grow. */
-#define GROW(arr, cap, need) ((need) <= (cap) ? 0 : FL_GROW(arr, cap, need))
-
 static const char *const kind_names[FL_FACT_KIND_COUNT] = {
     "quote", "money", "quantity", "percent", "duration", "date", "person", "org", "place"};
 
@@ -53,7 +49,7 @@ void fl_facts_reset(fl_facts *fs)
 
 fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
 {
-    if (GROW(fs->items, fs->cap, fs->n + 1))
+    if (FL_GROW(fs->items, fs->cap, fs->n + 1))
         return NULL;
     fl_fact *f = &fs->items[fs->n++];
     memset(f, 0, sizeof *f);
@@ -220,8 +216,6 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
             li = pi = si = 0;
         prev_at = at;
         size_t off = at > a->text_len ? a->text_len : at;
-        if (li >= a->n_lines || a->line_starts[li] > off)
-            li = 0; /* only after a clamped offset went back */
         while (li + 1 < a->n_lines && a->line_starts[li + 1] <= off)
             li++;
         f->line = (uint32_t)(li + 1 + (size_t)a->line_base);

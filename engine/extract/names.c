@@ -772,7 +772,7 @@ static uint64_t key_hash(scan *sc, size_t s, size_t e)
 
 static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
 {
-    if (sc->nc == sc->cap_cands && FL_GROW(sc->cands, sc->cap_cands, sc->nc + 1)) {
+    if (FL_GROW(sc->cands, sc->cap_cands, sc->nc + 1)) {
         sc->nomem = true;
         return NULL;
     }
