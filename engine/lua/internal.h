@@ -168,6 +168,10 @@ void fl_lua_open_re(lua_State *L); /* sets factlint.re in the table at the top *
 void fl_lua_open_util(lua_State *L); /* sets factlint.util and factlint.reference */
 /* registers the wordset class and sets 'wordset' in the table at the top (factlint.util) */
 void fl_lua_open_wordset(lua_State *L);
+/* the helpers of util_names.c, util_text.c, util_figures.c, into the table on top */
+void fl_lua_open_util_names(lua_State *L);
+void fl_lua_open_util_text(lua_State *L);
+void fl_lua_open_util_figures(lua_State *L);
 json_t *fl_worker_reference(fl_rule_worker *w, const char *name, fl_error *err);
 void fl_worker_references_release(fl_rule_worker *w);
 

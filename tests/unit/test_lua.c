@@ -528,6 +528,55 @@ static void test_util_api(void)
     fl_rules_config_release(&c);
 }
 
+/* The fixtures of the C helpers in util_names.c, util_text.c and
+ * util_figures.c: each is a rule that raises on a mismatch and otherwise
+ * reports one finding "util ok" on the article. */
+static void test_util_helpers(void)
+{
+    static const char *const fixtures[] = {FL_SRC("tests/lua/fixtures/util_names.lua"),
+                                           FL_SRC("tests/lua/fixtures/util_text.lua"),
+                                           FL_SRC("tests/lua/fixtures/util_figures.lua")};
+    for (size_t k = 0; k < sizeof fixtures / sizeof *fixtures; k++) {
+        const char *paths[] = {fixtures[k], NULL};
+        fl_rules_config c;
+        config_for(&c, paths);
+        fl_audit load;
+        fl_audit_init(&load);
+        fl_ruleset *rs = NULL;
+        fl_error err;
+        CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
+        CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(rs), 1);
+        fl_rule_worker *w = fl_rule_worker_new(rs, &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+        fl_article *a = make_article("Ana Ruiz said the firm paid \xC2\xA3"
+                                     "5m for 120 homes in 2021.\n\nThe firm paid "
+                                     "\xC2\xA3"
+                                     "5m for 120 homes in 2021, Ana Ruiz said.",
+                                     "util-helpers", 0);
+        fl_date_parse_iso("2023-03-14", &a->dateline);
+        a->dateline_source = FL_DATELINE_CLI;
+        fl_facts fs;
+        fl_facts_init(&fs);
+        extract_simple(a, &fs);
+        fl_audit out;
+        fl_audit_init(&out);
+        CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, &out, &err), FL_OK);
+        if (out.n_rule_errors)
+            fprintf(stderr, "\n%s: %s\n%s\n", fixtures[k], out.rule_errors[0].message,
+                    out.rule_errors[0].traceback ? out.rule_errors[0].traceback : "");
+        CU_ASSERT_EQUAL(out.n_rule_errors, 0);
+        CU_ASSERT_EQUAL_FATAL(out.n_findings, 1);
+        CU_ASSERT_STRING_EQUAL(out.findings[0].message, "util ok");
+        fl_audit_release(&out);
+        fl_facts_release(&fs);
+        fl_article_free(a);
+        fl_rule_worker_free(w);
+        fl_ruleset_free(rs);
+        fl_audit_release(&load);
+        fl_rules_config_release(&c);
+    }
+}
+
 /* Runs quote.reused over articles spread over n_workers workers by `assign`. */
 static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
 {
@@ -883,6 +932,7 @@ static const fl_test_case cases[] = {
     {"usage errors", test_usage_errors},
     {"config overrides", test_config_overrides},
     {"util api", test_util_api},
+    {"util helpers", test_util_helpers},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
     {"corpus min_facts and min_articles", test_corpus_minimums},
