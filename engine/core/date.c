@@ -125,19 +125,24 @@ static char *put_digits(char *p, int n, int width)
     return p + width;
 }
 
-void fl_date_format(fl_date d, char *buf, size_t size)
+size_t fl_date_format(fl_date d, char *buf, size_t size)
 {
-    /* the common case without snprintf: every checked article's dateline,
-     * every day-precision date fact */
-    if (d.precision == FL_PREC_DAY && size >= 11 && d.year >= 0 && d.year <= 9999 && d.month >= 1 &&
-        d.month <= 12 && d.day >= 1 && d.day <= 31) {
+    /* the common cases without snprintf (every checked article's dateline,
+     * every date fact written out): a year of four digits and, at month or
+     * day precision, two digits each, as "%04d-%02d-%02d" writes them */
+    if (size >= 11 && d.year >= 0 && d.year <= 9999 && d.precision >= FL_PREC_YEAR &&
+        d.precision <= FL_PREC_DAY && d.month >= 0 && d.month <= 99 && d.day >= 0 && d.day <= 99) {
         char *p = put_digits(buf, d.year, 4);
-        *p++ = '-';
-        p = put_digits(p, d.month, 2);
-        *p++ = '-';
-        p = put_digits(p, d.day, 2);
+        if (d.precision != FL_PREC_YEAR) {
+            *p++ = '-';
+            p = put_digits(p, d.month, 2);
+            if (d.precision == FL_PREC_DAY) {
+                *p++ = '-';
+                p = put_digits(p, d.day, 2);
+            }
+        }
         *p = '\0';
-        return;
+        return (size_t)(p - buf);
     }
     switch (d.precision) {
     case FL_PREC_DAY:
@@ -166,6 +171,7 @@ void fl_date_format(fl_date d, char *buf, size_t size)
         if (size)
             buf[0] = '\0';
     }
+    return size ? strlen(buf) : 0;
 }
 
 static int digits(const char *s, int n)

@@ -56,8 +56,9 @@ fl_date fl_date_add_days(fl_date d, long n);
  * 2024-02-29).  The precision is kept. */
 fl_date fl_date_add_months(fl_date d, long n);
 
-/* Writes the ISO form truncated to precision into buf (at least 24 bytes). */
-void fl_date_format(fl_date d, char *buf, size_t size);
+/* Writes the ISO form truncated to precision into buf (at least 24 bytes);
+ * returns its length. */
+size_t fl_date_format(fl_date d, char *buf, size_t size);
 /* Parses "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a trailing "THH:MM..." is ignored). */
 bool fl_date_parse_iso(const char *s, fl_date *out);
 

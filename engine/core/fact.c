@@ -467,33 +467,6 @@ static FL_INLINE void add_uint(jw *w, const char *key_lit, size_t key_len, unsig
     put_digits(w, v);
 }
 
-/* An ISO date as fl_date_format writes it; by hand for the usual years. */
-static size_t format_iso(fl_date d, char *buf, size_t size)
-{
-    if (d.year < 0 || d.year > 9999 || d.precision < FL_PREC_YEAR || d.precision > FL_PREC_DAY ||
-        d.month < 0 || d.month > 99 || d.day < 0 || d.day > 99) {
-        fl_date_format(d, buf, size);
-        return strlen(buf);
-    }
-    char *p = buf;
-    *p++ = (char)('0' + d.year / 1000);
-    *p++ = (char)('0' + d.year / 100 % 10);
-    *p++ = (char)('0' + d.year / 10 % 10);
-    *p++ = (char)('0' + d.year % 10);
-    if (d.precision != FL_PREC_YEAR) {
-        *p++ = '-';
-        *p++ = (char)('0' + d.month / 10);
-        *p++ = (char)('0' + d.month % 10);
-        if (d.precision == FL_PREC_DAY) {
-            *p++ = '-';
-            *p++ = (char)('0' + d.day / 10);
-            *p++ = (char)('0' + d.day % 10);
-        }
-    }
-    *p = '\0';
-    return (size_t)(p - buf);
-}
-
 int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
 {
     size_t len0 = sb->len;
@@ -578,7 +551,7 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
         break;
     case FL_FACT_DATE: {
         char iso[32];
-        format_iso(f->date, iso, sizeof iso);
+        fl_date_format(f->date, iso, sizeof iso);
         add_str(&w, KEY("value"), f->date.precision ? iso : NULL);
         add_str(&w, KEY("precision"),
                 f->date.precision ? fl_precision_name(f->date.precision) : NULL);

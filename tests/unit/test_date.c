@@ -581,8 +581,9 @@ static void test_add_months(void)
     CU_ASSERT(d.year == 2014 && d.month == 12);
 }
 
-/* fl_date_format writes day dates without snprintf: the same text as the
- * general "%04d-%02d-%02d", and the other precisions unchanged. */
+/* fl_date_format writes year, month and day dates without snprintf: the
+ * same text as the general "%04d-%02d-%02d", and the other precisions
+ * unchanged. */
 static void test_format(void)
 {
     static const int years[] = {0, 7, 99, 760, 1987, 2017, 9999};
@@ -594,7 +595,23 @@ static void test_format(void)
                 snprintf(want, sizeof want, "%04d-%02d-%02d", years[y], m, d);
                 CU_ASSERT_STRING_EQUAL(got, want);
             }
+    /* year and month precision, months out of range too (a fact file may
+     * hold them): the text of "%04d" and "%04d-%02d", and its length */
+    for (size_t y = 0; y < sizeof years / sizeof *years; y++)
+        for (int m = 0; m <= 99; m++) {
+            char got[32], want[32];
+            size_t n = fl_date_format((fl_date){years[y], m, 0, FL_PREC_MONTH}, got, sizeof got);
+            snprintf(want, sizeof want, "%04d-%02d", years[y], m);
+            CU_ASSERT_STRING_EQUAL(got, want);
+            CU_ASSERT_EQUAL(n, strlen(want));
+            n = fl_date_format((fl_date){years[y], m, 5, FL_PREC_YEAR}, got, sizeof got);
+            snprintf(want, sizeof want, "%04d", years[y]);
+            CU_ASSERT_STRING_EQUAL(got, want);
+            CU_ASSERT_EQUAL(n, strlen(want));
+        }
     char buf[32];
+    CU_ASSERT_EQUAL(fl_date_format((fl_date){1987, 0, 0, FL_PREC_DECADE}, buf, sizeof buf), 5);
+    CU_ASSERT_STRING_EQUAL(buf, "1980s");
     fl_date_format((fl_date){2017, 3, 0, FL_PREC_MONTH}, buf, sizeof buf);
     CU_ASSERT_STRING_EQUAL(buf, "2017-03");
     fl_date_format((fl_date){12345, 1, 2, FL_PREC_DAY}, buf, sizeof buf);
