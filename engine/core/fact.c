@@ -2,16 +2,13 @@
 
 #include "core/alloc.h"
 #include "core/article.h"
+#include "core/jsonesc.h"
 #include "core/utf8.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 static const char *const kind_names[FL_FACT_KIND_COUNT] = {
     "quote", "money", "quantity", "percent", "duration", "date", "person", "org", "place"};
@@ -158,45 +155,6 @@ fl_status fl_facts_sort(fl_facts *fs)
     return FL_OK;
 }
 
-/* The bits set in m (a movemask: sixteen at most, usually none or few). */
-static inline size_t bits16(unsigned m)
-{
-    size_t n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
-}
-
-/* fl_utf8_count(t + from, to - from): the bytes that are not UTF-8
- * continuation bytes, sixteen a step (an ASCII step adds sixteen without
- * counting); the last part step reads the sixteen bytes that end at `to`
- * (all in the text) and counts only the new ones. */
-static size_t count_chars(const char *t, size_t from, size_t to)
-{
-    size_t n = 0, i = from;
-#if defined(__SSE2__)
-    const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
-    for (; i + 16 <= to; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        n += 16;
-        if (_mm_movemask_epi8(x))
-            n -= bits16((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top), cont)));
-    }
-    if (i < to && to >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + to - 16));
-        size_t k = to - i; /* the last k of the sixteen bytes, 0 < k < 16 */
-        unsigned m = (unsigned)_mm_movemask_epi8(x) >> (16 - k);
-        if (m)
-            m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top), cont)) >>
-                (16 - k);
-        return n + k - bits16(m);
-    }
-#endif
-    for (; i < to; i++)
-        n += ((unsigned char)t[i] & 0xC0) != 0x80;
-    return n;
-}
-
 void fl_facts_locate(fl_facts *fs, const fl_article *a)
 {
     /* facts are sorted by offset: on one line, the column of a fact is the
@@ -220,10 +178,11 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
             li++;
         f->line = (uint32_t)(li + 1 + (size_t)a->line_base);
         if (li == prev_line && off >= prev_offset) {
-            f->column = prev_column + (uint32_t)count_chars(a->text, prev_offset, off);
+            f->column =
+                prev_column + (uint32_t)fl_utf8_count(a->text + prev_offset, off - prev_offset);
         } else {
             size_t start = a->n_lines ? a->line_starts[li] : 0;
-            f->column = (uint32_t)(count_chars(a->text, start, off) + 1);
+            f->column = (uint32_t)(fl_utf8_count(a->text + start, off - start) + 1);
         }
         prev_line = li;
         prev_offset = off;
@@ -315,22 +274,6 @@ static inline void put_digits(jw *w, unsigned long long v)
     w->p += n;
 }
 
-/* High bit set in (at least) each byte of x that JSON must escape: below
- * 0x20, '"' or '\\' (borrows may flag bytes after one; never one before). */
-static inline uint64_t esc_bytes8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-}
-
-static inline uint32_t esc_bytes4(uint32_t x)
-{
-    const uint32_t ones = 0x01010101u, high = 0x80808080u;
-    uint32_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-}
-
 /* fl_json_escape_to for a string of at most sixteen bytes, with the
  * common case first: nothing in it to escape (names, keys, codes), tested
  * with two overlapping loads (or byte by byte under four bytes) and copied
@@ -342,7 +285,7 @@ static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
         uint64_t a, b;
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
-        if (!(esc_bytes8(a) | esc_bytes8(b))) {
+        if (!(fl_json_esc8(a) | fl_json_esc8(b))) {
             memcpy(out, &a, 8);
             memcpy(out + n - 8, &b, 8);
             return out + n;
@@ -351,7 +294,7 @@ static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
         uint32_t a, b;
         memcpy(&a, s, 4);
         memcpy(&b, s + n - 4, 4);
-        if (!(esc_bytes4(a) | esc_bytes4(b))) {
+        if (!(fl_json_esc4(a) | fl_json_esc4(b))) {
             memcpy(out, &a, 4);
             memcpy(out + n - 4, &b, 4);
             return out + n;
@@ -360,7 +303,7 @@ static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
         size_t i = 0;
         for (; i < n; i++) {
             unsigned char c = (unsigned char)s[i];
-            if (c < 0x20 || c == '"' || c == '\\')
+            if (fl_json_escapes[c])
                 break;
             out[i] = (char)c;
         }
@@ -370,33 +313,10 @@ static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
     return fl_json_escape_to(out, s, n);
 }
 
-/* The same for any length: a longer string is tested sixteen bytes a step
- * (SSE2, the last step overlapping) and copied, and from the first block
- * with a byte to escape goes to fl_json_escape_to. */
+/* The same for any length: fl_json_escape_to copies what needs no escape
+ * sixteen bytes a step. */
 static char *escape_to(char *out, const char *s, size_t n)
 {
-#if defined(__SSE2__)
-    if (n > 16) {
-        const __m128i lim = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"'),
-                      bslash = _mm_set1_epi8('\\');
-        size_t i = 0;
-        for (;;) {
-            /* the last step overlaps the one before: clean bytes are copied
-             * to the same place twice */
-            size_t at = i + 16 <= n ? i : n - 16;
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
-            __m128i hit =
-                _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                             _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)));
-            if (_mm_movemask_epi8(hit))
-                return fl_json_escape_to(out + i, s + i, n - i);
-            _mm_storeu_si128((__m128i *)(void *)(out + at), x);
-            if (at + 16 == n)
-                return out + n;
-            i += 16;
-        }
-    }
-#endif
     return n <= 16 ? escape_short(out, s, n) : fl_json_escape_to(out, s, n);
 }
 

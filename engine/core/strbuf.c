@@ -1,6 +1,7 @@
 #include "core/strbuf.h"
 
 #include "core/alloc.h"
+#include "core/jsonesc.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -101,8 +102,7 @@ int fl_strbuf_addf(fl_strbuf *sb, const char *fmt, ...)
     return r;
 }
 
-/* Bytes that JSON strings must escape: control characters, '"' and '\\'. */
-static const unsigned char json_esc[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+const unsigned char fl_json_escapes[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                             1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                             1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, ['\\'] = 1};
 
@@ -112,23 +112,27 @@ char *fl_json_escape_to(char *out, const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        /* eight bytes at a time while none is below 0x20, '"' or '\\' */
-        while (i + 8 <= n) {
+#if defined(__SSE2__)
+        /* sixteen bytes at a time while none is to be escaped */
+        for (; i + 16 <= n; i += 16, out += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            if (fl_json_esc16(x))
+                break;
+            _mm_storeu_si128((__m128i *)(void *)out, x);
+        }
+#endif
+        /* eight at a time */
+        for (; i + 8 <= n; i += 8, out += 8) {
             uint64_t w;
             memcpy(&w, u + i, 8);
-            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-            uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
-            if (hit & high)
+            if (fl_json_esc8(w))
                 break;
-            memcpy(out, u + i, 8);
-            out += 8;
-            i += 8;
+            memcpy(out, &w, 8);
         }
         size_t stop = i + 8 < n ? i + 8 : n;
         for (; i < stop; i++) {
             unsigned char c = u[i];
-            if (!json_esc[c]) {
+            if (!fl_json_escapes[c]) {
                 *out++ = (char)c;
                 continue;
             }

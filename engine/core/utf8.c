@@ -3,7 +3,12 @@
 #include "core/alloc.h"
 #include "core/strbuf.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Length of the valid sequence at s[i], or 0 when it is invalid. */
 static size_t seq_len(const unsigned char *s, size_t len, size_t i)
@@ -134,10 +139,29 @@ uint32_t fl_utf8_prev(const char *s, size_t *i)
     return cp;
 }
 
+/* The bytes that are not continuation bytes (10xxxxxx): sixteen a step
+ * (an ASCII step adds sixteen without counting), then eight, then one.
+ * Columns are counted this way for every fact and finding. */
 size_t fl_utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
+    size_t n = 0, i = 0;
+#if defined(__SSE2__)
+    const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        n += 16;
+        if (_mm_movemask_epi8(x))
+            n -= (size_t)__builtin_popcount(
+                (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top), cont)));
+    }
+#endif
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        /* bit 7 set and bit 6 clear: a continuation byte */
+        n += 8 - (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+    }
+    for (; i < len; i++)
         n += ((unsigned char)s[i] & 0xC0) != 0x80;
     return n;
 }

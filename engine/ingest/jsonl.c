@@ -1,6 +1,7 @@
 #include "ingest/jsonl.h"
 
 #include "core/alloc.h"
+#include "core/jsonesc.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "ingest/dateline.h"
@@ -9,10 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /*
  * Two readers share one field handler (take_field):
@@ -183,11 +180,6 @@ typedef struct scanner {
     fl_strbuf scratch; /* decoded keys and strings, dumps: referred to by offset */
 } scanner;
 
-/* Bytes a string may not hold raw: control characters, '"' and '\\'. */
-static const unsigned char str_stop[256] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                            1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, ['\\'] = 1};
-
 static void skip_ws(scanner *s)
 {
     while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
@@ -243,8 +235,7 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         const char *run = p;
         size_t copied = 0; /* bytes of the run already in out */
 #if defined(__SSE2__)
-        /* sixteen bytes at a time to the first below 0x20, '"' or '\\' (an
-         * unsigned c < 0x20 is the signed (c ^ 0x80) < (0x20 ^ 0x80)).
+        /* sixteen bytes at a time to the first below 0x20, '"' or '\\'.
          * Each block is stored to out as it is read: out has room for the
          * raw bytes up to the end of the line, and the decoded text is
          * never ahead of the raw, so a block's bytes past the stop are
@@ -253,11 +244,7 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
             __m128i v = _mm_loadu_si128((const __m128i *)p);
             if (out)
                 _mm_storeu_si128((__m128i *)(void *)(o + (p - run)), v);
-            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                     _mm_cmplt_epi8(_mm_xor_si128(v, _mm_set1_epi8((char)0x80)),
-                                                    _mm_set1_epi8((char)(0x20 ^ 0x80))));
-            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            unsigned bits = fl_json_esc16(v);
             if (bits) {
                 p += __builtin_ctz(bits);
                 copied = (size_t)(p - run);
@@ -270,14 +257,11 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         while (end - p >= 8) {
             uint64_t w;
             memcpy(&w, p, 8);
-            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-            uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-            uint64_t hit = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b);
-            if (hit & high)
+            if (fl_json_esc8(w))
                 break;
             p += 8;
         }
-        while (p < end && !str_stop[(unsigned char)*p])
+        while (p < end && !fl_json_escapes[(unsigned char)*p])
             p++;
 #if defined(__SSE2__)
     stop:
@@ -358,7 +342,7 @@ static int dump_string(fl_strbuf *sb, const char *v, size_t n)
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)v[i];
-        if (!str_stop[c])
+        if (!fl_json_escapes[c])
             continue;
         char e[6] = {'\\', 0, 0, 0, 0, 0};
         size_t el = 2;

@@ -317,7 +317,43 @@ static void test_normalize_runs(void)
     fl_free(s);
 }
 
+/* fl_utf8_count and fl_json_escape_to take sixteen and eight bytes a step:
+ * every length and offset of a text with multi-byte characters and bytes to
+ * escape at varied places gives what the plain byte-by-byte definitions
+ * give. */
+static void test_utf8_count_and_escape(void)
+{
+    static const char text[] = "Plain words, then \xC2\xA3"
+                               "5m and \xE2\x80\x9Cquoted\xE2\x80\x9D "
+                               "text\twith a tab, a \"quote\", a back\\slash and \x01 "
+                               "a control byte; \xF0\x9F\x98\x80 then more plain text to end.";
+    size_t len = sizeof text - 1;
+    char out[6 * sizeof text], want[6 * sizeof text];
+    for (size_t from = 0; from < len; from++)
+        for (size_t n = 0; from + n <= len; n++) {
+            size_t chars = 0;
+            char *w = want;
+            for (size_t i = from; i < from + n; i++) {
+                unsigned char c = (unsigned char)text[i];
+                chars += (c & 0xC0) != 0x80;
+                if (c == '"' || c == '\\')
+                    *w++ = '\\', *w++ = (char)c;
+                else if (c == '\t')
+                    *w++ = '\\', *w++ = 't';
+                else if (c < 0x20)
+                    w += sprintf(w, "\\u%04x", c);
+                else
+                    *w++ = (char)c;
+            }
+            CU_ASSERT_EQUAL(fl_utf8_count(text + from, n), chars);
+            char *end = fl_json_escape_to(out, text + from, n);
+            CU_ASSERT_EQUAL((size_t)(end - out), (size_t)(w - want));
+            CU_ASSERT(memcmp(out, want, (size_t)(w - want)) == 0);
+        }
+}
+
 static const fl_test_case cases[] = {{"utf8 validate and repair", test_utf8_validate},
+                                     {"utf8 count and json escape", test_utf8_count_and_escape},
                                      {"dates", test_dates},
                                      {"strbuf", test_strbuf},
                                      {"line map with CRLF and CR", test_lines_crlf},
