@@ -8,11 +8,10 @@ struct fl_arena_block {
     _Alignas(8) unsigned char data[];
 };
 
-#define FL_ARENA_BLOCK 16384
-
 void *fl_arena_alloc_block(fl_arena *a, size_t size)
 {
-    size_t bs = size > FL_ARENA_BLOCK ? size : FL_ARENA_BLOCK;
+    size_t block = a->block_size ? a->block_size : FL_ARENA_BLOCK;
+    size_t bs = size > block ? size : block;
     fl_arena_block *b = fl_malloc(sizeof *b + bs);
     if (!b)
         return NULL;

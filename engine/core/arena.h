@@ -18,11 +18,14 @@ typedef struct fl_arena {
     fl_arena_block *head;
     unsigned char *cur; /* the room left in head: left bytes from cur */
     size_t left;
+    size_t block_size; /* bytes a block (more for a larger object); 0: FL_ARENA_BLOCK */
 } fl_arena;
+
+#define FL_ARENA_BLOCK 16384
 
 #define FL_ARENA_INIT                                                                              \
     {                                                                                              \
-        NULL, NULL, 0                                                                              \
+        NULL, NULL, 0, 0                                                                           \
     }
 
 /* size bytes (a multiple of 8) from a new block; NULL on ENOMEM. */

@@ -32,12 +32,6 @@ const char *fl_boilerplate_name(fl_boilerplate b)
     return (unsigned)b <= FL_BOILER_CHROME ? names[b] : "";
 }
 
-struct fl_meta_block {
-    fl_meta_block *next;
-    size_t size, used;
-    _Alignas(8) char data[];
-};
-
 fl_article *fl_article_new(void)
 {
     fl_article *a = fl_calloc(1, sizeof *a);
@@ -57,10 +51,7 @@ void fl_article_free(fl_article *a)
     fl_free(a->line_starts);
     fl_free(a->paragraphs);
     fl_free(a->sentences);
-    for (fl_meta_block *b = a->meta_blocks, *next; b; b = next) {
-        next = b->next;
-        fl_free(b);
-    }
+    fl_arena_release(&a->meta_arena);
     for (size_t i = 0; i < a->n_disabled_rules; i++)
         fl_free(a->disabled_rules[i]);
     fl_free(a->disabled_rules);
@@ -505,36 +496,20 @@ bool fl_article_is_boilerplate(const fl_article *a, size_t offset)
 }
 
 /* A JSONL record adds about ten fields, a few hundred bytes in all: the
- * first block holds them and their array, so an article's metadata costs
- * one allocation instead of two a field. */
+ * first arena block holds them and their array, so an article's metadata
+ * costs one allocation instead of two a field (and a block of 1 KB, not the
+ * arena's usual 16 KB, as many articles may be in flight at once). */
 #define META_BLOCK   1024
 #define META_ENTRIES 16
-
-/* n bytes of the article's meta blocks, 8-byte aligned when aligned is set. */
-static char *meta_room(fl_article *a, size_t n, bool aligned)
-{
-    fl_meta_block *b = a->meta_blocks;
-    size_t at = b ? (aligned ? (b->used + 7) & ~(size_t)7 : b->used) : 0;
-    if (!b || at > b->size || b->size - at < n) {
-        size_t size = n > META_BLOCK ? n : META_BLOCK;
-        if (!(b = fl_malloc(sizeof *b + size)))
-            return NULL;
-        b->next = a->meta_blocks;
-        b->size = size;
-        a->meta_blocks = b;
-        at = 0;
-    }
-    b->used = at + n;
-    return b->data + at;
-}
 
 fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json)
 {
     size_t n = a->n_meta;
+    a->meta_arena.block_size = META_BLOCK;
     if (n == a->meta_cap) {
         /* a full array is left in its block, which is freed with the rest */
         size_t cap = n ? 2 * n : META_ENTRIES;
-        fl_meta *m = (fl_meta *)meta_room(a, cap * sizeof *m, true);
+        fl_meta *m = fl_arena_alloc(&a->meta_arena, cap * sizeof *m);
         if (!m)
             return FL_ENOMEM;
         if (n)
@@ -543,7 +518,7 @@ fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_
         a->meta_cap = cap;
     }
     size_t kl = strlen(key), vl = strlen(value_json);
-    char *k = meta_room(a, kl + vl + 2, false);
+    char *k = fl_arena_alloc(&a->meta_arena, kl + vl + 2);
     if (!k)
         return FL_ENOMEM;
     memcpy(k, key, kl + 1);

@@ -24,6 +24,7 @@
 #ifndef FL_CORE_ARTICLE_H
 #define FL_CORE_ARTICLE_H
 
+#include "core/arena.h"
 #include "core/date.h"
 #include "core/error.h"
 
@@ -69,12 +70,9 @@ typedef struct fl_sentence {
 /* Metadata kept from the input: JSONL fields and front-matter keys that the
  * model has no slot for.  value_json is the value as JSON text. */
 typedef struct fl_meta {
-    char *key; /* both strings live in the article's meta blocks */
+    char *key; /* both strings live in the article's meta_arena */
     char *value_json;
 } fl_meta;
-
-/* Memory for the metadata of one article, freed with it. */
-typedef struct fl_meta_block fl_meta_block;
 
 typedef struct fl_article {
     size_t seq;       /* input order, 0-based; reports sort by it */
@@ -102,11 +100,11 @@ typedef struct fl_article {
     size_t n_paragraphs;
     fl_sentence *sentences;
     size_t n_sentences;
-    fl_meta *meta; /* in meta_blocks, like the strings */
+    fl_meta *meta; /* in meta_arena, like the strings */
     size_t n_meta;
-    size_t meta_cap;            /* entries meta has room for */
-    fl_meta_block *meta_blocks; /* the metadata's memory: a few allocations, not two a field */
-    char **disabled_rules;      /* inline "factlint-disable rule.id" comments */
+    size_t meta_cap;       /* entries meta has room for */
+    fl_arena meta_arena;   /* the metadata's memory: a few allocations, not two a field */
+    char **disabled_rules; /* inline "factlint-disable rule.id" comments */
     size_t n_disabled_rules;
 } fl_article;
 
