@@ -2,6 +2,7 @@
 
 #include "core/alloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -86,51 +87,12 @@ static bool has_photograph(const char *s, size_t n)
 
 static bool any_prefix(const char *s, size_t n, const char *const *list)
 {
-    /* a loose test on the first byte (letters either case; it may also let
-     * through a non-letter pair such as 0xC2/0xE2), then the exact one */
-    unsigned char first = (unsigned char)s[0] | 0x20;
+    /* the first byte (a letter in either case), then the whole prefix */
+    char first = lower(s[0]);
     for (size_t i = 0; list[i]; i++)
-        if (((unsigned char)list[i][0] | 0x20) == first && starts_with(s, n, list[i]))
+        if (lower(list[i][0]) == first && starts_with(s, n, list[i]))
             return true;
     return false;
-}
-
-/* The prefix lists of fl_boilerplate_classify that have an entry whose
- * first byte passes any_prefix's loose test for a paragraph starting with
- * c: the others are skipped without walking them.  Keep in step with the
- * lists (test_ingest's boilerplate cases and the corpora cover them). */
-enum { L_NAV = 1, L_SHARE = 2, L_PROMO = 4, L_CREDIT = 8, L_CHROME = 16 };
-
-static unsigned lists_for(unsigned char c)
-{
-    switch (c | 0x20) {
-    case 'a': /* All rights reserved */
-        return L_CHROME;
-    case 'b': /* Back to top */
-    case 'j': /* Jump to navigation */
-        return L_NAV;
-    case 'c': /* Click to share; Credit:; Copyright */
-        return L_SHARE | L_CREDIT | L_CHROME;
-    case 'e': /* Email this article */
-    case 'f': /* Follow us */
-    case 't': /* Tweet this */
-        return L_SHARE;
-    case 'i': /* Image */
-        return L_CREDIT;
-    case 'm': /* Media caption; More on this story, Most read */
-        return L_CREDIT | L_CHROME;
-    case 'p': /* Promoted, Paid; Photograph, Picture */
-        return L_PROMO | L_CREDIT;
-    case 'r': /* Recommended by; Related */
-        return L_PROMO | L_CHROME;
-    case 's': /* Skip to; Share; Sponsored */
-        return L_NAV | L_SHARE | L_PROMO;
-    case '(':         /* (c) 1 */
-    case 0xC2 | 0x20: /* the copyright sign's lead byte */
-        return L_CHROME;
-    default:
-        return 0;
-    }
 }
 
 static bool is_upper_start(const char *s, size_t n)
@@ -188,71 +150,90 @@ static bool is_navigation_line(const char *s, size_t n)
     return items >= 3;
 }
 
+static const char *const share[] = {
+    "Share this",         "Share on ",  "Share via ",     "Share with ",
+    "Follow us on",       "Follow us:", "Click to share", "Tweet this",
+    "Email this article", "Share page", "Share story",    NULL};
+static const char *const promoted[] = {"Promoted Links",       "Promoted Stories",
+                                       "Promoted Content",     "Sponsored by",
+                                       "Sponsored content",    "Sponsored links",
+                                       "Recommended by",       "Paid content",
+                                       "Paid partner content", NULL};
+static const char *const credit[] = {
+    "Photograph:",     "Photograph by ", "Photo:",        "Photo credit",  "Picture:", "Image:",
+    "Image copyright", "Image source",   "Image caption", "Media caption", "Credit:",  NULL};
+static const char *const chrome[] = {"\xC2\xA9 ",
+                                     "\xC2\xA9"
+                                     "1",
+                                     "\xC2\xA9"
+                                     "2",
+                                     "Copyright \xC2\xA9",
+                                     "Copyright (c)",
+                                     "(c) 1",
+                                     "(c) 2",
+                                     "Related Topics",
+                                     "Related articles",
+                                     "Related stories",
+                                     "Related content",
+                                     "Related coverage",
+                                     "More on this story",
+                                     "Most read",
+                                     "Most popular",
+                                     "All rights reserved",
+                                     NULL};
+static const char *const navigation[] = {"Skip to content",    "Skip to main content",
+                                         "Skip to navigation", "Back to top",
+                                         "Jump to navigation", NULL};
+
+/* The words fl_boilerplate_classify tests a whole paragraph or its start
+ * against, beside the lists. */
+static const char *const words[] = {"Share",         "Sponsored", "Promoted",
+                                    "Advertisement", "Sign up",   "Subscribe",
+                                    "Get our",       "Get the",   NULL};
+
+/* Which of the lists above (bit i: lists[i]) and whether one of the words
+ * (WORDS) have an entry starting with a byte, lowercased: a paragraph that
+ * starts with another skips every prefix test, and the lists its first byte
+ * is not in are not walked.  Built from the lists once. */
+enum { L_NAV = 1, L_SHARE = 2, L_PROMO = 4, L_CREDIT = 8, L_CHROME = 16, WORDS = 32 };
+static const char *const *const lists[] = {navigation, share, promoted, credit, chrome};
+static unsigned char starts[256];
+static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+
+static void starts_init(void)
+{
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (size_t i = 0; lists[l][i]; i++)
+            starts[(unsigned char)lower(lists[l][i][0])] |= (unsigned char)(1u << l);
+    for (size_t i = 0; words[i]; i++)
+        starts[(unsigned char)lower(words[i][0])] |= WORDS;
+}
+
 fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
 {
-    static const char *const share[] = {
-        "Share this",         "Share on ",  "Share via ",     "Share with ",
-        "Follow us on",       "Follow us:", "Click to share", "Tweet this",
-        "Email this article", "Share page", "Share story",    NULL};
-    static const char *const promoted[] = {"Promoted Links",       "Promoted Stories",
-                                           "Promoted Content",     "Sponsored by",
-                                           "Sponsored content",    "Sponsored links",
-                                           "Recommended by",       "Paid content",
-                                           "Paid partner content", NULL};
-    static const char *const credit[] = {
-        "Photograph:",     "Photograph by ", "Photo:",        "Photo credit",  "Picture:", "Image:",
-        "Image copyright", "Image source",   "Image caption", "Media caption", "Credit:",  NULL};
-    static const char *const chrome[] = {"\xC2\xA9 ",
-                                         "\xC2\xA9"
-                                         "1",
-                                         "\xC2\xA9"
-                                         "2",
-                                         "Copyright \xC2\xA9",
-                                         "Copyright (c)",
-                                         "(c) 1",
-                                         "(c) 2",
-                                         "Related Topics",
-                                         "Related articles",
-                                         "Related stories",
-                                         "Related content",
-                                         "Related coverage",
-                                         "More on this story",
-                                         "Most read",
-                                         "Most popular",
-                                         "All rights reserved",
-                                         NULL};
-    static const char *const navigation[] = {"Skip to content",    "Skip to main content",
-                                             "Skip to navigation", "Back to top",
-                                             "Jump to navigation", NULL};
-    /* the first bytes any prefix or whole-paragraph word above starts with
-     * (either case): other paragraphs skip every prefix test */
-    static const unsigned char first[256] = {
-        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['i'] = 1,
-        ['j'] = 1, ['m'] = 1, ['p'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['A'] = 1,
-        ['B'] = 1, ['C'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['I'] = 1, ['J'] = 1,
-        ['M'] = 1, ['P'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['('] = 1, [0xC2] = 1};
     if (n == 0 || n > BOILER_PARA_MAX)
         return FL_BOILER_NONE;
-    bool pre = first[(unsigned char)s[0]];
-    unsigned lists = lists_for((unsigned char)s[0]);
+    pthread_once(&starts_once, starts_init);
+    unsigned mask = starts[(unsigned char)lower(s[0])];
+    bool pre = mask != 0;
     if (pre) {
-        if ((lists & L_NAV) && any_prefix(s, n, navigation))
+        if ((mask & L_NAV) && any_prefix(s, n, navigation))
             return FL_BOILER_NAVIGATION;
-        if (((lists & L_SHARE) && any_prefix(s, n, share)) || equals(s, n, "Share") ||
+        if (((mask & L_SHARE) && any_prefix(s, n, share)) || equals(s, n, "Share") ||
             equals(s, n, "Share this"))
             return FL_BOILER_SHARE;
         if ((starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
              starts_with(s, n, "Get our") || starts_with(s, n, "Get the")) &&
             contains(s, n, "newsletter"))
             return FL_BOILER_NEWSLETTER;
-        if (((lists & L_PROMO) && any_prefix(s, n, promoted)) || equals(s, n, "Sponsored") ||
+        if (((mask & L_PROMO) && any_prefix(s, n, promoted)) || equals(s, n, "Sponsored") ||
             equals(s, n, "Promoted") || equals(s, n, "Advertisement"))
             return FL_BOILER_PROMOTED;
     }
-    if ((pre && (lists & L_CREDIT) && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
+    if ((pre && (mask & L_CREDIT) && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
         (n < 300 && has_photograph(s, n)))
         return FL_BOILER_CREDIT;
-    if ((pre && (lists & L_CHROME) && any_prefix(s, n, chrome)) ||
+    if ((pre && (mask & L_CHROME) && any_prefix(s, n, chrome)) ||
         (n < 200 && has(s, n, "All rights reserved")))
         return FL_BOILER_CHROME;
     if (n < 300 && is_navigation_line(s, n))
