@@ -1310,6 +1310,17 @@ void fl_date_free(fl_date_state *s)
     fl_free(s);
 }
 
+void fl_date_run_filter(const fl_date_state *s, fl_run_filter *f)
+{
+    /* word_kind's first test, and "Q1" */
+    for (size_t n = 3; n <= 9 && n <= FL_RUN_MAXLEN; n++)
+        for (int a = 0; a < 26; a++)
+            for (int b = 0; b < 26; b++)
+                if (s->last_mask[n][a] >> b & 1)
+                    f->bits[n][a + 1][b + 1] |= FL_RUN_DATE;
+    f->bits[1][FL_RUN_LETTER('q')][FL_RUN_LETTER('q')] |= FL_RUN_DATE;
+}
+
 /* Can the keyword at p (n letters) start a date?  Day words always can; the
  * others need "-" ("mid-2015") or, after a space, a digit, a capital or the
  * start of week/month/year/this/quarter/half ("this year", "last quarter"). */
@@ -1360,15 +1371,28 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
      * the masks find the next one, and the end of its letters or digits,
      * without testing each byte (see bytemask.h). */
     fl_bytemask own;
+    fl_runs own_runs;
     fl_bytemask_init(&own);
+    fl_runs_init(&own_runs);
     const fl_bytemask *bm = fl_extract_bytemask(a, &own);
-    if (!bm)
+    const fl_runs *runs = bm ? fl_extract_runs(a, bm, &own_runs) : NULL;
+    if (!runs) {
+        fl_bytemask_release(&own);
         return fl_error_set(err, FL_ENOMEM, "out of memory");
+    }
     fl_status st = FL_OK;
+    size_t ri = 0; /* the next listed run to look at */
     while (i < len) {
-        i = fl_bits_next_set(bm->starts, len, i);
-        if (i >= len)
+        /* the next run at or after i that starts a word (no letter or
+         * digit before it); the runs not listed (runs.h) are letter words
+         * that word_kind rejects, which the loop only steps over */
+        while (ri < runs->n &&
+               (runs->items[ri].s < i || !(runs->items[ri].flags & (FL_RUN_DIGITS | FL_RUN_DATE)) ||
+                (runs->items[ri].s > 0 && fl_bits_test(bm->alnum, runs->items[ri].s - 1))))
+            ri++;
+        if (ri == runs->n)
             break;
+        i = runs->items[ri].s;
         unsigned char c = (unsigned char)txt[i];
         unsigned k = cls[c];
         size_t adv, j;
@@ -1415,6 +1439,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
         i = adv > i ? adv : j;
     }
     fl_bytemask_release(&own);
+    fl_runs_release(&own_runs);
     if (st != FL_OK)
         return st;
     if (sc.mdy_seen && !sc.dmy_seen) {

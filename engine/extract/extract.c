@@ -10,11 +10,13 @@ struct fl_extractor {
     fl_quote_state *quote;
     fl_number_state *number;
     fl_date_state *date;
+    fl_run_filter filter; /* the number and date scanners' word filters (runs.h) */
 };
 
 struct fl_extract_ctx {
     fl_re_thread *re;
     fl_bytemask bm; /* the current article's, kept between articles for its buffer */
+    fl_runs runs;   /* the same */
     fl_names_scratch names;
 };
 
@@ -23,6 +25,7 @@ static _Thread_local struct {
     const char *text;
     size_t len;
     const fl_bytemask *bm;
+    const fl_runs *runs;
     fl_names_scratch *names;
 } current;
 
@@ -54,6 +57,13 @@ const fl_bytemask *fl_extract_bytemask(const fl_article *a, fl_bytemask *own)
     return fl_bytemask_build(own, a->text, a->text_len) ? NULL : own;
 }
 
+const fl_runs *fl_extract_runs(const fl_article *a, const fl_bytemask *bm, fl_runs *own)
+{
+    if (current.runs && current.text == a->text && current.len == a->text_len)
+        return current.runs;
+    return fl_runs_build(own, bm, a->text, a->text_len, NULL) ? NULL : own;
+}
+
 fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *err)
 {
     fl_extractor *x = fl_calloc(1, sizeof *x);
@@ -67,6 +77,8 @@ fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *er
         fl_extractor_free(x);
         return st;
     }
+    fl_number_run_filter(x->number, &x->filter);
+    fl_date_run_filter(x->date, &x->filter);
     *out = x;
     return FL_OK;
 }
@@ -89,6 +101,7 @@ fl_extract_ctx *fl_extract_ctx_new(const fl_extractor *x)
     if (!c)
         return NULL;
     fl_bytemask_init(&c->bm);
+    fl_runs_init(&c->runs);
     fl_strbuf_init(&c->names.key);
     fl_strbuf_init(&c->names.key2);
     if (!(c->re = fl_re_thread_new(NULL))) {
@@ -104,6 +117,7 @@ void fl_extract_ctx_free(fl_extract_ctx *c)
         return;
     fl_re_thread_free(c->re);
     fl_bytemask_release(&c->bm);
+    fl_runs_release(&c->runs);
     fl_names_scratch_release(&c->names);
     fl_free(c);
 }
@@ -114,21 +128,25 @@ fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article 
     fl_status st;
     /* names, numbers and dates each walk the text by these masks: build
      * them once for the three */
-    if (fl_bytemask_build(&c->bm, a->text, a->text_len))
+    if (fl_bytemask_build(&c->bm, a->text, a->text_len) ||
+        fl_runs_build(&c->runs, &c->bm, a->text, a->text_len, &x->filter))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     current.text = a->text;
     current.len = a->text_len;
     current.bm = &c->bm;
+    current.runs = &c->runs;
     current.names = &c->names;
     if ((st = fl_names_extract(x->names, c->re, a, out, err)) ||
         (st = fl_quote_extract(x->quote, c->re, a, out, err)) ||
         (st = fl_number_extract(x->number, c->re, a, out, err)) ||
         (st = fl_date_extract(x->date, c->re, a, out, err))) {
         current.bm = NULL;
+        current.runs = NULL;
         current.names = NULL;
         return st;
     }
     current.bm = NULL;
+    current.runs = NULL;
     current.names = NULL;
     if (fl_facts_sort(out))
         return fl_error_set(err, FL_ENOMEM, "out of memory sorting facts");

@@ -17,6 +17,7 @@
 #include "core/article.h"
 #include "core/fact.h"
 #include "extract/bytemask.h"
+#include "extract/runs.h"
 #include "re/re.h"
 
 typedef struct fl_names_state fl_names_state;
@@ -39,11 +40,15 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
 void fl_number_free(fl_number_state *s);
 fl_status fl_number_extract(const fl_number_state *s, fl_re_thread *t, const fl_article *a,
                             fl_facts *out, fl_error *err);
+/* Sets FL_RUN_NUMBER in f for the letter runs the number scanner may stop at. */
+void fl_number_run_filter(const fl_number_state *s, fl_run_filter *f);
 
 fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err);
 void fl_date_free(fl_date_state *s);
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
                           fl_facts *out, fl_error *err);
+/* Sets FL_RUN_DATE in f for the letter runs the date scanner may stop at. */
+void fl_date_run_filter(const fl_date_state *s, fl_run_filter *f);
 
 /* Memory the names extractor keeps between articles on one thread (its
  * token and candidate arrays and key buffers), so that an article does not
@@ -67,5 +72,11 @@ void fl_names_scratch_release(fl_names_scratch *s);
  * this thread, or else (an extractor called on its own, as the unit tests
  * do) built into *own, which the caller releases.  NULL on ENOMEM. */
 const fl_bytemask *fl_extract_bytemask(const fl_article *a, fl_bytemask *own);
+
+/* The runs of a's text (runs.h): the ones fl_extract listed for this article
+ * on this thread with the extractors' filter, or else built into *own from
+ * bm (a's masks) without a filter, which the caller releases.  NULL on
+ * ENOMEM. */
+const fl_runs *fl_extract_runs(const fl_article *a, const fl_bytemask *bm, fl_runs *own);
 
 #endif

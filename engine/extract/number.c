@@ -2059,6 +2059,16 @@ static int try_at(scan *sc, size_t pos, size_t *next)
     return 1;
 }
 
+void fl_number_run_filter(const fl_number_state *st, fl_run_filter *f)
+{
+    /* the anchor test of fl_number_extract's letter words */
+    for (size_t n = 1; n <= FL_RUN_MAXLEN; n++)
+        for (int a = 0; a < 26; a++)
+            for (int b = 0; b < 26; b++)
+                if (st->anchor_len[a][b] >> n & 1)
+                    f->bits[n][a + 1][b + 1] |= FL_RUN_NUMBER;
+}
+
 /* "a"/"an" start an amount only before "few", "dozen", "decade", "century"
  * or a magnitude word: check that cheaply before trying. */
 static bool worth_trying(const scan *sc, size_t i, size_t e)
@@ -2080,14 +2090,32 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
     /* amounts start at an ASCII letter or digit: the masks find the next one
      * and the end of a letter run without testing each byte (bytemask.h) */
     fl_bytemask own;
+    fl_runs own_runs;
     fl_bytemask_init(&own);
+    fl_runs_init(&own_runs);
     const fl_bytemask *bm = fl_extract_bytemask(a, &own);
-    if (!bm)
+    const fl_runs *runs = bm ? fl_extract_runs(a, bm, &own_runs) : NULL;
+    if (!runs) {
+        fl_bytemask_release(&own);
         return fl_error_set(err, FL_ENOMEM, "out of memory");
+    }
+    size_t k = 0; /* the next listed run to look at */
     while (i < len) {
-        i = fl_bits_next_set(bm->alnum, len, i);
-        if (i >= len)
-            break;
+        /* Inside a run (try_at may stop in one) the scanner goes on from i.
+         * Else the next letter or digit starts a run, and the runs it would
+         * only step over (letter words that no number word resembles: see
+         * the anchor test below) are not listed (runs.h): go to the next
+         * listed one. */
+        bool inside = i > 0 && ((fl_bits_test(bm->digit, i) && fl_bits_test(bm->digit, i - 1)) ||
+                                (fl_bits_test(bm->letter, i) && fl_bits_test(bm->letter, i - 1)));
+        if (!inside) {
+            while (k < runs->n && (runs->items[k].s < i ||
+                                   !(runs->items[k].flags & (FL_RUN_DIGITS | FL_RUN_NUMBER))))
+                k++;
+            if (k == runs->n)
+                break;
+            i = runs->items[k].s;
+        }
         int c = UC(s, i);
         if (is_digit(c)) {
             int r = try_at(&sc, i, &next);
@@ -2122,9 +2150,11 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         i++;
     }
     fl_bytemask_release(&own);
+    fl_runs_release(&own_runs);
     return FL_OK;
 fail:
     fl_bytemask_release(&own);
+    fl_runs_release(&own_runs);
     if (sc.status == FL_ENOMEM)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     return sc.status ? sc.status : FL_EINTERNAL;
