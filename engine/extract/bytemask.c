@@ -15,7 +15,7 @@ void fl_bytemask_init(fl_bytemask *m)
 
 void fl_bytemask_release(fl_bytemask *m)
 {
-    fl_free(m->letter); /* one allocation holds the eight arrays */
+    fl_free(m->letter); /* one allocation holds the six arrays */
     fl_bytemask_init(m);
 }
 
@@ -41,23 +41,20 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
     size_t words = (len + 63) / 64;
     if (words > m->cap) {
         size_t cap = words + words / 2 + 16;
-        uint64_t *p = fl_malloc(cap * 8 * sizeof *p);
+        uint64_t *p = fl_malloc(cap * 6 * sizeof *p);
         if (!p)
             return -1;
         fl_free(m->letter);
         m->letter = p;
         m->digit = p + cap;
         m->alnum = p + 2 * cap;
-        m->high = p + 3 * cap;
-        m->starts = p + 4 * cap;
-        m->alnum_high = p + 5 * cap;
-        m->upper_high = p + 6 * cap;
-        m->sep = p + 7 * cap;
+        m->alnum_high = p + 3 * cap;
+        m->upper_high = p + 4 * cap;
+        m->sep = p + 5 * cap;
         m->cap = cap;
     }
     m->words = words;
     const unsigned char *u = (const unsigned char *)s;
-    uint64_t carry = 0; /* the alnum bit of the byte before this word */
     for (size_t w = 0; w < words; w++) {
         uint64_t lw = 0, dw = 0, hw = 0, uw = 0, sw = 0;
         size_t base = w * 64;
@@ -99,12 +96,9 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
         m->digit[w] = dw;
         uint64_t a = lw | dw;
         m->alnum[w] = a;
-        m->high[w] = hw;
-        m->starts[w] = a & ~((a << 1) | carry);
         m->alnum_high[w] = a | hw;
         m->upper_high[w] = uw | hw;
         m->sep[w] = sw & ~hw;
-        carry = a >> 63;
     }
     return 0;
 }

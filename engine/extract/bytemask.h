@@ -25,9 +25,7 @@ typedef struct fl_bytemask {
     uint64_t *letter;     /* A-Z a-z */
     uint64_t *digit;      /* 0-9 */
     uint64_t *alnum;      /* letter | digit */
-    uint64_t *high;       /* bytes >= 0x80 */
-    uint64_t *starts;     /* alnum, and the byte before is not (or there is none) */
-    uint64_t *alnum_high; /* alnum | high */
+    uint64_t *alnum_high; /* alnum, or a byte >= 0x80 */
     uint64_t *upper_high; /* A-Z, or a byte >= 0x80: where a capitalised word can be */
     /* white space and control bytes (<= 0x20), which no word (fl_word_next)
      * contains.  In valid UTF-8 the word scanner never steps over an ASCII
