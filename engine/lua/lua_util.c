@@ -4,6 +4,7 @@
 #include "core/normalize.h"
 #include "core/utf8.h"
 #include "lua/internal.h"
+#include "lua/util_text.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -92,17 +93,16 @@ static const unsigned char *word_classes(void)
 }
 
 /* Pushes util.words' three results. */
-static int push_words(lua_State *L, const char *form, size_t len, size_t words,
-                      lua_Integer lettered, lua_Integer capitals, const char *figs, size_t nfig)
+static int push_words(lua_State *L, const char *form, const fl_words *w)
 {
-    lua_pushlstring(L, form, len);
-    lua_pushinteger(L, (lua_Integer)words);
+    lua_pushlstring(L, form, w->form_len);
+    lua_pushinteger(L, (lua_Integer)w->words);
     lua_createtable(L, 0, 3);
-    lua_pushinteger(L, lettered);
+    lua_pushinteger(L, w->lettered);
     lua_setfield(L, -2, "lettered");
-    lua_pushinteger(L, capitals);
+    lua_pushinteger(L, w->capitals);
     lua_setfield(L, -2, "capitals");
-    lua_pushlstring(L, figs, nfig);
+    lua_pushlstring(L, form + w->form_len, w->figures_len);
     lua_setfield(L, -2, "figures");
     return 3;
 }
@@ -134,18 +134,16 @@ static inline char form_byte(char c, unsigned char k, size_t *upper_run, lua_Int
     return (char)(c + 32);
 }
 
-/* util.words for ASCII text in one pass over s: the form (lowercased words
- * joined by single spaces) into sc, the figures after it; the same results
- * as normalising first and then splitting (test: tests/lua/fixtures/util.lua). */
-static int words_ascii(lua_State *L, const char *s, size_t n)
+/* fl_words_append for ASCII text in one pass over s: the form (lowercased
+ * words joined by single spaces), the figures after it; the same results as
+ * normalising first and then splitting (test: tests/lua/fixtures/util.lua). */
+static int words_ascii(fl_strbuf *sb, const char *s, size_t n, fl_words *w)
 {
     const unsigned char *cls = word_classes();
-    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
-    fl_strbuf_reset(sc);
     /* the form is at most n bytes and the figures at most n more */
-    if (fl_strbuf_grow(sc, 2 * n + 2))
-        return luaL_error(L, "not enough memory");
-    char *form = sc->buf, *figs = sc->buf + n + 1;
+    if (fl_strbuf_grow(sb, 2 * n + 2))
+        return -1;
+    char *form = sb->buf + sb->len, *figs = form + n + 1;
     size_t out = 0, nfig = 0, words = 0, i = 0;
     lua_Integer lettered = 0, capitals = 0;
     while (i < n) {
@@ -183,7 +181,86 @@ static int words_ascii(lua_State *L, const char *s, size_t n)
             }
         nfig = add_figure(cls, figs, nfig, form, word_start, out);
     }
-    return push_words(L, form, out, words, lettered, capitals, figs, nfig);
+    memmove(form + out, figs, nfig);
+    sb->len += out + nfig;
+    sb->buf[sb->len] = '\0';
+    w->form_len = out;
+    w->figures_len = nfig;
+    w->words = words;
+    w->lettered = lettered;
+    w->capitals = capitals;
+    return 0;
+}
+
+int fl_words_append(fl_strbuf *sb, const char *s, size_t n, fl_words *w)
+{
+    if (fl_is_ascii(s, n))
+        return words_ascii(sb, s, n, w);
+    size_t start = sb->len;
+    if (fl_normalize_append(sb, s, n) < 0)
+        return -1;
+    lua_Integer capitals = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 'A' && s[i] <= 'Z' && i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z') {
+            capitals++;
+            while (i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
+                i++;
+        }
+    /* the form is written over the normalised text (it is never longer); the
+     * figures go after it */
+    char *form = sb->buf + start;
+    size_t len = sb->len - start, out = 0, words = 0;
+    lua_Integer lettered = 0;
+    bool in_word = false, letters = false, prev_alpha = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)form[i];
+        if (c == ' ' || (c < 0x80 && ispunct(c))) {
+            in_word = false;
+            continue;
+        }
+        if (!in_word) {
+            if (words)
+                form[out++] = ' ';
+            words++;
+            in_word = true;
+            letters = prev_alpha = false;
+        }
+        bool alpha = c < 0x80 && isalpha(c);
+        if (alpha && prev_alpha && !letters) {
+            letters = true;
+            lettered++;
+        }
+        prev_alpha = alpha;
+        form[out++] = (char)c;
+    }
+    /* figures: the form's words that start with a digit, appended after the
+     * form (room for them all first: no realloc moves the form below) */
+    sb->len = start + out;
+    if (fl_strbuf_grow(sb, out + 1)) {
+        sb->len = start;
+        sb->buf[start] = '\0';
+        return -1;
+    }
+    form = sb->buf + start;
+    for (size_t i = 0; i < out; i++) {
+        if ((i == 0 || form[i - 1] == ' ') && form[i] >= '0' && form[i] <= '9') {
+            size_t e = i;
+            while (e < out && form[e] != ' ')
+                e++;
+            if (sb->len > start + out)
+                sb->buf[sb->len++] = ' ';
+            memcpy(sb->buf + sb->len, form + i, e - i);
+            sb->len += e - i;
+            i = e;
+        }
+    }
+    sb->buf[sb->len] = '\0';
+    w->form_len = out;
+    w->figures_len = sb->len - start - out;
+    w->words = words;
+    w->lettered = lettered;
+    w->capitals = capitals;
+    return 0;
 }
 
 /***
@@ -204,59 +281,14 @@ static int u_words(lua_State *L)
 {
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
-    if (fl_is_ascii(s, n))
-        return words_ascii(L, s, n);
-    fl_strbuf *sc = normalise_arg(L, 1); /* validates the argument */
-    lua_Integer capitals = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] >= 'A' && s[i] <= 'Z' && i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z') {
-            capitals++;
-            while (i + 1 < n && s[i + 1] >= 'A' && s[i + 1] <= 'Z')
-                i++;
-        }
-    /* the form is written over the normalised text (it is never longer); the
-     * figures go after it in the same buffer */
-    size_t len = sc->len, out = 0, words = 0;
-    lua_Integer lettered = 0;
-    bool in_word = false, letters = false, prev_alpha = false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)sc->buf[i];
-        if (c == ' ' || (c < 0x80 && ispunct(c))) {
-            in_word = false;
-            continue;
-        }
-        if (!in_word) {
-            if (words)
-                sc->buf[out++] = ' ';
-            words++;
-            in_word = true;
-            letters = prev_alpha = false;
-        }
-        bool alpha = c < 0x80 && isalpha(c);
-        if (alpha && prev_alpha && !letters) {
-            letters = true;
-            lettered++;
-        }
-        prev_alpha = alpha;
-        sc->buf[out++] = (char)c;
-    }
-    /* figures: the form's words that start with a digit, appended to the
-     * scratch buffer after the form (nothing to free if pushing raises) */
-    size_t fig = sc->len;
-    if (fl_strbuf_grow(sc, out + 1)) /* room for them all: no realloc below */
+    if (!fl_is_ascii(s, n))
+        check_utf8(L, 1, &n);
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    fl_words w;
+    if (fl_words_append(sc, s, n, &w))
         return luaL_error(L, "not enough memory");
-    for (size_t i = 0; i < out; i++) {
-        if ((i == 0 || sc->buf[i - 1] == ' ') && sc->buf[i] >= '0' && sc->buf[i] <= '9') {
-            size_t e = i;
-            while (e < out && sc->buf[e] != ' ')
-                e++;
-            if ((sc->len > fig && fl_strbuf_addch(sc, ' ')) ||
-                fl_strbuf_add(sc, sc->buf + i, e - i))
-                return luaL_error(L, "not enough memory");
-            i = e;
-        }
-    }
-    return push_words(L, sc->buf, out, words, lettered, capitals, sc->buf + fig, sc->len - fig);
+    return push_words(L, sc->buf, &w);
 }
 
 /***
