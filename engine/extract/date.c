@@ -1378,6 +1378,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
     const fl_runs *runs = bm ? fl_extract_runs(a, bm, &own_runs) : NULL;
     if (!runs) {
         fl_bytemask_release(&own);
+        fl_runs_release(&own_runs); /* what a failed build had allocated */
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
     fl_status st = FL_OK;

@@ -2097,6 +2097,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
     const fl_runs *runs = bm ? fl_extract_runs(a, bm, &own_runs) : NULL;
     if (!runs) {
         fl_bytemask_release(&own);
+        fl_runs_release(&own_runs); /* what a failed build had allocated */
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
     size_t k = 0; /* the next listed run to look at */
