@@ -74,17 +74,13 @@ end
 -- (e is the byte after the amount)
 local function unit_follows(article, e)
     local after = article:text(e, math.min(24, article.length - e)):lower()
-    -- (the regex needs whole characters: 24 bytes that end inside one
-    -- take the patterns one by one)
+    -- The regex needs whole characters, and 24 bytes may end inside one.
+    -- A match is ASCII from the start, so bytes above 127 at the end can go.
     local last = after:byte(-1)
-    if not last or last < 128 then
-        return UNIT_AFTER:test(after)
+    if last and last >= 128 then
+        after = after:gsub("[\128-\255]+$", "")
     end
-    return after:find("^%s*[%a%.]*%s*dlrs") or after:find("^%s*[%a%.]*%s*dollars")
-        or after:find("^%s*[%a%.]*%s*francs") or after:find("^%s*[%a%.]*%s*marks")
-        or after:find("^%s*[%a%.]*%s*crowns") or after:find("^%s*[%a%.]*%s*pesos")
-        or after:find("^%s*[%a%.]*%s*rupees") or after:find("^%s*[%a%.]*%s*lire")
-        or after:find("^%s*stg") or after:find("^%s*yen") or after:find("^%s*rand")
+    return UNIT_AFTER:test(after)
 end
 
 -- A results table line ("Net 2,917,000 vs 5,963,000"): the currency is the
