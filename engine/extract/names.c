@@ -338,6 +338,18 @@ static unsigned classify(const char *s, size_t n)
     if (c >= 'a' && c <= 'z' &&
         !(n > 2 && (s[1] == '-' || s[1] == '\'' || s[2] == '-' || (n > 3 && s[3] == '-'))))
         return T_LOWER; /* the common case: an ordinary lower-case word */
+    if (ascii_upper(c)) {
+        /* the next most common: a capitalised word, an acronym (T_UPPER)
+         * only while no lower-case letter or byte >= 0x80 follows */
+        size_t letters = 1;
+        for (size_t i = 1; i < n; i++) {
+            unsigned char b = (unsigned char)s[i];
+            if ((b >= 'a' && b <= 'z') || b >= 0x80)
+                return T_CAP;
+            letters += ascii_upper(b);
+        }
+        return letters >= 2 ? T_CAP | T_UPPER : T_CAP;
+    }
     unsigned f = 0;
     size_t letters = 0, upper = 0;
     bool ascii = true;
