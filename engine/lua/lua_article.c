@@ -3,6 +3,7 @@
 #include "lua/internal.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -572,29 +573,40 @@ static void push_handle(lua_State *L, fl_rule_state *st, size_t i)
 
 /* Upvalues: 1 the article, 2 the kind (-1 any), 3 the next index, 4 the
  * number of fields asked for, 5.. their fact_field codes. */
+/* The state of one article:facts walk, a userdata upvalue of the iterator:
+ * read and written in place, where integers in upvalues took a conversion
+ * and a replace each a step. */
+typedef struct facts_walk {
+    lua_Integer next; /* the fact to look at next, 0-based */
+    int kind;         /* -1: every kind */
+    int n_fields;
+    unsigned char fields[16]; /* fact_field codes */
+} facts_walk;
+
 static int facts_iter(lua_State *L)
 {
     check_article(L, lua_upvalueindex(1));
     fl_rule_state *st = fl_lua_state(L);
     const fl_facts *fs = st->call->facts;
-    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
-    lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
-    while ((size_t)i < fs->n && kind >= 0 && (int)fs->items[i].kind != kind)
+    facts_walk *w = lua_touserdata(L, lua_upvalueindex(2));
+    size_t i = (size_t)w->next;
+    int kind = w->kind;
+    while (i < fs->n && kind >= 0 && (int)fs->items[i].kind != kind)
         i++;
-    if ((size_t)i >= fs->n)
+    if (i >= fs->n) {
+        w->next = (lua_Integer)fs->n;
         return 0;
-    lua_pushinteger(L, i + 1);
-    lua_replace(L, lua_upvalueindex(3));
-    int n_fields = (int)lua_tointeger(L, lua_upvalueindex(4));
+    }
+    w->next = (lua_Integer)i + 1;
+    int n_fields = w->n_fields;
     if (!n_fields) {
-        push_handle(L, st, (size_t)i);
+        push_handle(L, st, i);
         return 1;
     }
     luaL_checkstack(L, n_fields + 1, "too many fields");
-    lua_pushinteger(L, i + 1);
+    lua_pushinteger(L, (lua_Integer)i + 1);
     for (int k = 0; k < n_fields; k++)
-        push_field(L, st, &fs->items[i], fs, NULL,
-                   (fact_field)lua_tointeger(L, lua_upvalueindex(5 + k)));
+        push_field(L, st, &fs->items[i], fs, NULL, (fact_field)w->fields[k]);
     return 1 + n_fields;
 }
 
@@ -619,23 +631,25 @@ static int a_facts(lua_State *L)
     int n_fields = lua_gettop(L) > 2 ? lua_gettop(L) - 2 : 0;
     if (n_fields > 16)
         return luaL_argerror(L, 19, "at most 16 fields");
-    lua_Integer codes[16];
+    lua_settop(L, 2 + n_fields);
+    facts_walk *w = lua_newuserdatauv(L, sizeof *w, 0);
+    w->next = 0;
+    w->kind = kind;
+    w->n_fields = n_fields;
     for (int k = 0; k < n_fields; k++) {
         /* the name -> code table shared with fact.__index (upvalue 1) */
         const char *name = luaL_checkstring(L, 3 + k);
         lua_pushvalue(L, 3 + k);
-        codes[k] = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
+        lua_Integer code =
+            lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
         lua_pop(L, 1);
-        if (!codes[k])
+        if (code <= 0 || code > UCHAR_MAX)
             return luaL_argerror(L, 3 + k, lua_pushfstring(L, "unknown fact field '%s'", name));
+        w->fields[k] = (unsigned char)code;
     }
-    lua_settop(L, 1);
-    lua_pushinteger(L, kind);
-    lua_pushinteger(L, 0);
-    lua_pushinteger(L, n_fields);
-    for (int k = 0; k < n_fields; k++)
-        lua_pushinteger(L, codes[k]);
-    lua_pushcclosure(L, facts_iter, 4 + n_fields);
+    lua_pushvalue(L, 1);
+    lua_insert(L, -2);
+    lua_pushcclosure(L, facts_iter, 2);
     return 1;
 }
 
