@@ -1,20 +1,23 @@
 #include "extract/currency.h"
 
+#include "extract/ascii.h"
+
 #include <string.h>
 
+/* bytes 0..255 (ascii.h) */
 static bool is_alpha(int c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return fl_ascii_alpha((unsigned char)c);
 }
 
 static bool is_alnum(int c)
 {
-    return is_alpha(c) || (c >= '0' && c <= '9');
+    return fl_ascii_alnum((unsigned char)c);
 }
 
 static int lower(int c)
 {
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    return fl_ascii_tolower((unsigned char)c);
 }
 
 typedef struct word_entry {

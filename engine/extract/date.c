@@ -21,6 +21,7 @@
  */
 #include "core/alloc.h"
 #include "core/date.h"
+#include "extract/ascii.h"
 #include "extract/internal.h"
 
 #include <string.h>
@@ -182,22 +183,22 @@ enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
 
 static bool is_digit(unsigned char c)
 {
-    return c >= '0' && c <= '9';
+    return fl_ascii_digit(c);
 }
 
 static bool is_alpha(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return fl_ascii_alpha(c);
 }
 
 static bool is_alnum(unsigned char c)
 {
-    return is_digit(c) || is_alpha(c);
+    return fl_ascii_alnum(c);
 }
 
 static bool is_upper(unsigned char c)
 {
-    return c >= 'A' && c <= 'Z';
+    return fl_ascii_upper(c);
 }
 
 static bool is_hspace(unsigned char c)

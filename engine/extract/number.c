@@ -15,6 +15,7 @@
 #include "extract/number.h"
 
 #include "core/alloc.h"
+#include "extract/ascii.h"
 #include "extract/currency.h"
 #include "extract/internal.h"
 
@@ -24,29 +25,30 @@
 
 /* ---- characters ---------------------------------------------------------- */
 
+/* bytes 0..255 (ascii.h) */
 static bool is_digit(int c)
 {
-    return c >= '0' && c <= '9';
+    return fl_ascii_digit((unsigned char)c);
 }
 
 static bool is_alpha(int c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return fl_ascii_alpha((unsigned char)c);
 }
 
 static bool is_alnum(int c)
 {
-    return is_digit(c) || is_alpha(c);
+    return fl_ascii_alnum((unsigned char)c);
 }
 
 static bool is_upper(int c)
 {
-    return c >= 'A' && c <= 'Z';
+    return fl_ascii_upper((unsigned char)c);
 }
 
 static int lower(int c)
 {
-    return is_upper(c) ? c + 32 : c;
+    return fl_ascii_tolower((unsigned char)c);
 }
 
 #define UC(s, i) ((unsigned char)(s)[i])
