@@ -3,14 +3,17 @@
 -- Okonkwo" in two stories, "Marta Okonkow" in a third).
 --
 -- key(fact) sees one name at a time, so it must put both spellings of a
--- variant in one group without knowing the other: the key is the fact's kind,
--- the confusable skeletons of every word of the full name (the mention
--- chain's canonical name when there is one) except the last, and the first
--- letter of the last word.  Legal suffixes of organisations (Inc, Corp, Ltd,
--- ...) are not words of the name for the key.  A one-word name keys on its
--- first two letters.  So "Marta Okonkwo" and "Marta Okonkow" meet under
--- "person|marta|o", while "Ann Thomson" and "Bob Thompson" (different first
--- names) never meet.
+-- variant in one group without knowing the other: the key is
+-- util.name_key's, the fact's kind, the confusable skeletons of every word
+-- of the full name (the mention chain's canonical name when there is one)
+-- except the last, and the first letter of the last word.  Legal suffixes
+-- of organisations (Inc, Corp, Ltd, ...) are not words of the name for the
+-- key.  A one-word name keys on its first two letters, and names without a
+-- lower-case letter (all capitals) have none.  So "Marta Okonkwo" and
+-- "Marta Okonkow" meet under "person|marta|o", while "Ann Thomson" and "Bob
+-- Thompson" (different first names) never meet.  (util.name_key works it
+-- out in C from the fact itself: no field is read in Lua, and there is
+-- nothing to cache.)
 --
 -- check(key, names) counts the articles of each spelling and reports the
 -- rare one when
@@ -30,10 +33,9 @@
 
 local util = factlint.util
 local skeleton = util.skeleton
-local find, match, gmatch, gsub, sub, lower, upper, reverse, byte = string.find, string.match,
-    string.gmatch, string.gsub, string.sub, string.lower, string.upper, string.reverse, string.byte
+local find, gsub, sub, lower, upper, byte = string.find, string.gsub, string.sub, string.lower,
+    string.upper, string.byte
 local concat = table.concat
-local utf8_len = utf8.len
 
 local MESSAGES = {
     variant = "'{{name}}' is spelled '{{other}}' in {{count}} other article(s)",
@@ -55,8 +57,8 @@ local function tokens(name)
     return out
 end
 
--- The same words in ASCII text, where the bytes of U+2019 cannot occur.
-local ASCII_WORD = "[^%s%-%.,'&()]+"
+-- The separators of those words in ASCII text, where the bytes of U+2019
+-- cannot occur.
 local SEPARATORS = "[%s%-%.,'&()]+"
 
 local function letters(s)
@@ -65,14 +67,6 @@ end
 
 local function all_caps(s)
     return not s:find("%l") and letters(s) > 1
-end
-
-local function first_chars(s, n)
-    local stop = utf8.offset(s, n + 1)
-    if not stop then
-        return s
-    end
-    return s:sub(1, stop - 1)
 end
 
 -- The words of a name without trailing legal suffixes: {raw = {...}, norm = {...}}.
@@ -88,76 +82,13 @@ local function core_words(full)
     return { raw = raw, norm = norm }
 end
 
--- The key of a full name (the mention chain's canonical name, else the
--- name) of one kind (see the top of the file), or false when the name is not
--- one to compare: no letters, or all capitals.  Any name, worked out word by
--- word; name_key takes the common names a shorter way.
-local function key_of_words(kind, full)
-    -- (not all_caps(full), with the ASCII test below, from one utf8.len: a
-    -- name in ASCII without a NUL has as many code points as bytes)
-    local len = utf8_len(full)
-    if not find(full, "%l") then
-        -- no lower-case letter: all capitals when longer than one
-        -- character, and one character must at least be a letter
-        if (len or #full) > 1 or not find(full, "%a") then
-            return false
-        end
-    end
-    if len ~= #full or find(full, "\0", 1, true) then
-        -- outside ASCII (or with a NUL, where C strings end): each word
-        -- normalised and given its skeleton
-        local w = core_words(full)
-        local n = #w.norm
-        if n == 0 or letters(w.norm[n]) < 2 then
-            return false
-        end
-        local head = {}
-        for i = 1, n - 1 do
-            head[i] = skeleton(w.norm[i])
-        end
-        local last = skeleton(w.norm[n])
-        return kind .. "|" .. concat(head, " ") .. "|" .. first_chars(last, n == 1 and 2 or 1)
-    end
-    -- in ASCII a word's util.normalise form is its lower case, and the
-    -- skeleton of words joined by spaces is their skeletons joined by spaces
-    -- (its look-alike sequences, "rn" and "vv", never span a space), so one
-    -- call does for the whole name
-    local words = {}
-    for w in gmatch(lower(full), ASCII_WORD) do
-        words[#words + 1] = w
-    end
-    local n = #words
-    while n > 1 and SUFFIXES[words[n]] do
-        n = n - 1
-    end
-    if n == 0 or #words[n] < 2 then
-        return false
-    end
-    local sk = skeleton(concat(words, " ", 1, n))
-    -- the last space: the first one in the reversed skeleton
-    local cut = n > 1 and find(reverse(sk), " ", 1, true)
-    if not cut then
-        return kind .. "||" .. sub(sk, 1, 2)
-    end
-    cut = #sk + 1 - cut
-    return kind .. "|" .. sub(sk, 1, cut - 1) .. "|" .. sub(sk, cut + 1, cut + 1)
-end
-
--- The first character of a word's skeleton, by the word's first two
--- characters as written ("Rn..." starts with "m"): at most 52 * 52 entries.
-local FIRST = setmetatable({}, { __index = function(t, two)
-    local c = sub(skeleton(two), 1, 1)
-    t[two] = c
-    return c
-end })
-
 -- The names most are: ASCII letters in words parted by spaces, with a
 -- lower-case letter.  One match splits such a name into the words before
 -- its last word (false for none), which must be parted from it by one
 -- space, the last word and its first two letters; PLAIN_HEAD splits the
--- words before again, when the last is a legal suffix.  A name without a lower-case ASCII letter matches with all three
--- false: key_of_words keys none of them (all capitals, or one character
--- that is not a lower-case letter).  Names of other shapes are nil.  (Names
+-- words before again, when the last is a legal suffix.  A name without a
+-- lower-case ASCII letter matches with all three false (util.name_key keys
+-- none of them).  Names of other shapes are nil.  (Names
 -- are valid UTF-8, as regexes need: the text is checked when read, facts
 -- files by the JSON parser.)
 local PLAIN_NAME = factlint.re("^(?:(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?(([A-Za-z]{1,2})[A-Za-z]*)"
@@ -175,73 +106,6 @@ for w in pairs(SUFFIXES) do
             SUFFIX_START[x .. y] = true
         end
     end
-end
-
--- Keys are worked out once per full name and kind: names repeat across a
--- corpus.  The cache has two generations: when the young one holds
--- CACHE_LIMIT names the old one is dropped and the young one takes its
--- place, so memory stays bounded on any corpus while the names in use stay
--- cached.
-local CACHE_LIMIT = 20000
-local young, old, young_n = { person = {}, org = {} }, { person = {}, org = {} }, 0
-
--- key_of_words' key, the short way for plain names: their lower case is
--- their util.normalise form, and the skeleton of words joined by spaces is
--- the words' skeletons joined by single spaces (util.skeleton folds runs of
--- spaces), so the head's skeleton is one call, and the last word's first
--- character is FIRST's.  (In name_key, not a function of its own: a call
--- costs as much as a table lookup of the whole key.)
-local function name_key(f)
-    local kind = f.kind
-    local cache = young[kind]
-    if not cache then
-        return nil -- neither a person nor an organisation
-    end
-    local full = f.canonical or f.name
-    if not full then
-        return nil
-    end
-    local key = cache[full]
-    if key == nil then
-        key = old[kind][full]
-        if key == nil then
-            local head, last, two = re_match(PLAIN_NAME, full)
-            if head == nil then
-                -- words parted by other separators ("Coca-Cola Co", "U.S.
-                -- Steel") are those words parted by single spaces
-                head, last, two = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
-            end
-            if head == nil then
-                key = key_of_words(kind, full)
-            elseif not last then
-                key = false -- no lower-case letter
-            else
-                -- the legal suffixes off the end, leaving at least one word
-                while head and SUFFIX_START[two] and SUFFIXES[lower(last)] do
-                    head, last, two = re_match(PLAIN_HEAD, head)
-                    if head == nil then
-                        break -- a head with a leading or double space
-                    end
-                end
-                if head == nil then
-                    key = key_of_words(kind, full)
-                elseif #two < 2 then
-                    key = false -- a last word of one letter
-                elseif not head then
-                    key = kind .. "||" .. sub(skeleton(last), 1, 2)
-                else
-                    key = kind .. "|" .. skeleton(head) .. "|" .. FIRST[two]
-                end
-            end
-        end
-        if young_n >= CACHE_LIMIT then
-            young, old, young_n = { person = {}, org = {} }, young, 0
-            cache = young[kind]
-        end
-        cache[full] = key
-        young_n = young_n + 1
-    end
-    return key or nil
 end
 
 local function plural_pair(a, b)
@@ -290,7 +154,7 @@ end
 -- and the last word normalised and as written.  The head is its words
 -- joined by spaces when none holds a space (util.normalise folds some
 -- Unicode spaces to ' '), else by NULs after a NUL, so that two heads are
--- equal exactly when their words are.  Plain names (name_key's) take the
+-- equal exactly when their words are.  Plain names (PLAIN_NAME's) take the
 -- short way: their words are as written, lower-cased.
 local function shape(full)
     local head, last, two = re_match(PLAIN_NAME, full)
@@ -353,7 +217,7 @@ return factlint.rule {
         -- ... and the other spelling in at least this many
         min_common = 2,
     },
-    key = name_key,
+    key = util.name_key, -- (key(fact, article): name_key reads only the fact)
     check = function(_, facts, report, options)
         local n = #facts
         if n < 2 then

@@ -1,9 +1,304 @@
 /* util_names.c - factlint.util helpers written in C for the name rules (name.variant,
  * name.variant-corpus): loops that would otherwise run word by word or fact by fact in Lua.
  * Registered into factlint.util by fl_lua_open_util. */
+#include "core/alloc.h"
+#include "core/normalize.h"
+#include "core/utf8.h"
 #include "lua/internal.h"
 
+#include <stdbool.h>
+#include <string.h>
+
+/* ---- the words of a name ------------------------------------------------- */
+
+/* A word of a name: bytes [start, end) of the name. */
+typedef struct nm_span {
+    size_t start, end;
+} nm_span;
+
+/* Words of a name held on the C stack; more go to a userdata on the Lua
+ * stack (freed by the collector, so a raise leaks nothing). */
+#define NM_STACK_WORDS 32
+
+typedef struct nm_words {
+    nm_span *w;
+    size_t n, cap;
+    nm_span stack[NM_STACK_WORDS];
+} nm_words;
+
+/* The length of the separator of words at s[i] (0: none): ASCII white space,
+ * '-', '.', ',', '\'', with `brackets` also '&', '(' and ')', and U+2019. */
+static size_t nm_sep(const char *s, size_t n, size_t i, bool brackets)
+{
+    unsigned char c = (unsigned char)s[i];
+    switch (c) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case '-':
+    case '.':
+    case ',':
+    case '\'':
+        return 1;
+    case '&':
+    case '(':
+    case ')':
+        return brackets ? 1 : 0;
+    case 0xE2:
+        return i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99 ? 3
+                                                                                               : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Splits s[0..n) into its words (the runs between separators). */
+static void nm_split(lua_State *L, nm_words *ws, const char *s, size_t n, bool brackets)
+{
+    ws->w = ws->stack;
+    ws->n = 0;
+    ws->cap = NM_STACK_WORDS;
+    size_t i = 0;
+    while (i < n) {
+        size_t k = nm_sep(s, n, i, brackets);
+        if (k) {
+            i += k;
+            continue;
+        }
+        size_t start = i;
+        while (i < n && !nm_sep(s, n, i, brackets))
+            i++;
+        if (ws->n == ws->cap) {
+            nm_span *more = lua_newuserdatauv(L, 2 * ws->cap * sizeof *more, 0);
+            memcpy(more, ws->w, ws->n * sizeof *more);
+            ws->w = more;
+            ws->cap *= 2;
+        }
+        ws->w[ws->n].start = start;
+        ws->w[ws->n].end = i;
+        ws->n++;
+    }
+}
+
+/* Appends the util.normalise form of s[0..n) to sb; raises on ENOMEM. */
+static void nm_normalise(lua_State *L, fl_strbuf *sb, const char *s, size_t n)
+{
+    if (fl_normalize_append(sb, s, n) < 0)
+        luaL_error(L, "not enough memory");
+}
+
+/* Legal suffixes of organisation names, in their util.normalise form. */
+static const char *const nm_suffixes[] = {
+    "inc", "incorporated", "corp", "corporation", "co",   "cos", "company", "ltd", "limited",
+    "plc", "llc",          "lp",   "sa",          "ag",   "nv",  "bv",      "spa", "se",
+    "ab",  "as",           "asa",  "oy",          "gmbh", "kk",  "bhd",     "pty", NULL};
+
+static bool nm_is_suffix(const char *s, size_t n)
+{
+    if (n < 2 || n > 12)
+        return false;
+    for (const char *const *x = nm_suffixes; *x; x++)
+        if (strlen(*x) == n && !memcmp(*x, s, n))
+            return true;
+    return false;
+}
+
+/* Whether the word s[0..n) of a name is a legal suffix once normalised. */
+static bool nm_word_is_suffix(lua_State *L, const char *s, size_t n)
+{
+    char low[12];
+    if (fl_is_ascii(s, n)) {
+        if (n > sizeof low)
+            return false;
+        for (size_t i = 0; i < n; i++)
+            low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+        return nm_is_suffix(low, n);
+    }
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    size_t at = sc->len;
+    nm_normalise(L, sc, s, n);
+    bool r = nm_is_suffix(sc->buf + at, sc->len - at);
+    sc->len = at;
+    sc->buf[at] = '\0';
+    return r;
+}
+
+/* The look-alike class of an ASCII byte in a skeleton (fl_skeleton's). */
+static char nm_lookalike(char c)
+{
+    switch (c) {
+    case '1':
+    case 'l':
+    case 'i':
+    case '|':
+    case '!':
+        return 'l';
+    case '0':
+    case 'o':
+        return 'o';
+    case '5':
+    case 's':
+        return 's';
+    default:
+        return c;
+    }
+}
+
+/* Appends to sb the util.skeleton of the util.normalise form of the word
+ * s[0..n) (no white space in it), at most `chars` characters of it (0: all).
+ * Raises on ENOMEM or invalid UTF-8. */
+static void nm_skeleton(lua_State *L, fl_strbuf *sb, const char *s, size_t n, size_t chars)
+{
+    if (fl_is_ascii(s, n)) {
+        /* the normal form of an ASCII word is its lower case, where
+         * fl_skeleton's passes are byte by byte (and stop at a NUL) */
+        if (fl_strbuf_grow(sb, n))
+            luaL_error(L, "not enough memory");
+        char *out = sb->buf + sb->len;
+        size_t w = 0;
+        for (size_t i = 0; i < n && (!chars || w < chars); i++) {
+            char c = s[i];
+            if (!c)
+                break;
+            c = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            char d = i + 1 < n ? s[i + 1] : 0;
+            d = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+            if (c == 'r' && d == 'n') {
+                out[w++] = 'm';
+                i++;
+            } else if (c == 'v' && d == 'v') {
+                out[w++] = 'w';
+                i++;
+            } else {
+                out[w++] = nm_lookalike(c);
+            }
+        }
+        sb->len += w;
+        sb->buf[sb->len] = '\0';
+        return;
+    }
+    size_t at = sb->len;
+    nm_normalise(L, sb, s, n);
+    char *sk = fl_skeleton(sb->buf + at, sb->len - at);
+    sb->len = at;
+    sb->buf[at] = '\0';
+    if (!sk)
+        luaL_error(L, "not enough memory");
+    size_t len = strlen(sk);
+    if (chars) {
+        size_t i = 0, c = 0;
+        while (i < len && c < chars) {
+            fl_utf8_next(sk, len, &i);
+            c++;
+        }
+        len = i;
+    }
+    int rc = fl_strbuf_add(sb, sk, len);
+    fl_free(sk);
+    if (rc)
+        luaL_error(L, "not enough memory");
+}
+
+/* The number of characters of the util.normalise form of s[0..n). */
+static size_t nm_norm_letters(lua_State *L, const char *s, size_t n)
+{
+    if (fl_is_ascii(s, n))
+        return n;
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    size_t at = sc->len;
+    nm_normalise(L, sc, s, n);
+    size_t r = fl_utf8_count(sc->buf + at, sc->len - at);
+    sc->len = at;
+    sc->buf[at] = '\0';
+    return r;
+}
+
+/* The string argument idx, which must be valid UTF-8. */
+static const char *nm_check_utf8(lua_State *L, int idx, size_t *n)
+{
+    const char *s = luaL_checklstring(L, idx, n);
+    if (fl_utf8_validate(s, *n) != *n)
+        luaL_argerror(L, idx, "not valid UTF-8");
+    return s;
+}
+
+/***
+ * factlint.util.name_key(name, prefix | fact) -> string | nil
+ *
+ * The key under which the spellings of one name meet, for grouping the
+ * names of people and organisations in a corpus: "Marta Okonkwo" and
+ * "Marta Okonkow" share "person|marta|o", "Ann Thomson" and "Bob Thompson"
+ * do not.  The name's words (parted by white space, `-`, `.`, `,`, `'`,
+ * `&`, `(`, `)` and U+2019) are taken in their util.normalise form, and legal
+ * suffixes at the end dropped (inc, incorporated, corp, corporation, co, cos,
+ * company, ltd, limited, plc, llc, lp, sa, ag, nv, bv, spa, se, ab, as, asa,
+ * oy, gmbh, kk, bhd, pty; never the first word).  The key is prefix, `|`,
+ * the util.skeleton of each word but the last joined by spaces, `|`, and the
+ * first character of the last word's skeleton (the first two for a one-word
+ * name).  nil when the name has no lower-case ASCII letter (all capitals,
+ * or no letters) or its last word is shorter than two characters.
+ *
+ * Given a fact instead (`name_key(fact)`; a corpus rule may set `key =
+ * factlint.util.name_key`, whose second argument, the article, is then not
+ * read), the name is the fact's canonical name, else its name, and the
+ * prefix its kind; nil for a fact with neither.
+ */
+static int u_name_key(lua_State *L)
+{
+    const char *s, *prefix;
+    size_t n, plen;
+    if (lua_type(L, 1) == LUA_TUSERDATA) {
+        const fl_fact *f = fl_lua_check_fact(L, 1, NULL);
+        s = f->canonical ? f->canonical : f->name;
+        if (!s) {
+            lua_pushnil(L);
+            return 1;
+        }
+        n = strlen(s);
+        prefix = fl_fact_kind_name(f->kind);
+        plen = strlen(prefix);
+    } else {
+        s = nm_check_utf8(L, 1, &n);
+        prefix = luaL_checklstring(L, 2, &plen);
+    }
+    bool lower = false;
+    for (size_t i = 0; i < n && !lower; i++)
+        lower = s[i] >= 'a' && s[i] <= 'z';
+    nm_words ws;
+    nm_split(L, &ws, s, n, true);
+    size_t k = ws.n; /* the words kept: trailing suffixes dropped */
+    while (k > 1 &&
+           nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
+        k--;
+    if (!lower || k == 0 ||
+        nm_norm_letters(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start) < 2) {
+        lua_pushnil(L);
+        return 1;
+    }
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    if (fl_strbuf_grow(sc, plen + n + 8))
+        return luaL_error(L, "not enough memory");
+    memcpy(sc->buf, prefix, plen);
+    sc->buf[plen] = '|';
+    sc->len = plen + 1;
+    for (size_t i = 0; i + 1 < k; i++) {
+        if (i && fl_strbuf_addch(sc, ' '))
+            return luaL_error(L, "not enough memory");
+        nm_skeleton(L, sc, s + ws.w[i].start, ws.w[i].end - ws.w[i].start, 0);
+    }
+    if (fl_strbuf_addch(sc, '|'))
+        return luaL_error(L, "not enough memory");
+    nm_skeleton(L, sc, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start, k == 1 ? 2 : 1);
+    lua_pushlstring(L, sc->buf, sc->len);
+    return 1;
+}
+
 static const luaL_Reg util_names_funcs[] = {
+    {"name_key", u_name_key},
     {NULL, NULL},
 };
 
