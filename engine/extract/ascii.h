@@ -18,27 +18,27 @@ extern const unsigned char fl_ascii_class[256];
 /* each byte with A-Z lower-cased */
 extern const unsigned char fl_ascii_lower[256];
 
-static inline bool fl_ascii_digit(unsigned char c)
+static inline bool fl_ch_digit(unsigned char c)
 {
     return fl_ascii_class[c] & FL_CH_DIGIT;
 }
 
-static inline bool fl_ascii_alpha(unsigned char c)
+static inline bool fl_ch_alpha(unsigned char c)
 {
     return fl_ascii_class[c] & FL_CH_ALPHA;
 }
 
-static inline bool fl_ascii_alnum(unsigned char c)
+static inline bool fl_ch_alnum(unsigned char c)
 {
     return fl_ascii_class[c] & (FL_CH_DIGIT | FL_CH_ALPHA);
 }
 
-static inline bool fl_ascii_upper(unsigned char c)
+static inline bool fl_ch_upper(unsigned char c)
 {
     return fl_ascii_class[c] & FL_CH_UPPER;
 }
 
-static inline int fl_ascii_tolower(unsigned char c)
+static inline int fl_ch_lower(unsigned char c)
 {
     return fl_ascii_lower[c];
 }

@@ -183,22 +183,22 @@ enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
 
 static bool is_digit(unsigned char c)
 {
-    return fl_ascii_digit(c);
+    return fl_ch_digit(c);
 }
 
 static bool is_alpha(unsigned char c)
 {
-    return fl_ascii_alpha(c);
+    return fl_ch_alpha(c);
 }
 
 static bool is_alnum(unsigned char c)
 {
-    return fl_ascii_alnum(c);
+    return fl_ch_alnum(c);
 }
 
 static bool is_upper(unsigned char c)
 {
-    return fl_ascii_upper(c);
+    return fl_ch_upper(c);
 }
 
 static bool is_hspace(unsigned char c)

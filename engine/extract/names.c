@@ -20,6 +20,7 @@
 #include "core/normalize.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
+#include "extract/ascii.h"
 #include "extract/gazetteer.h"
 #include "extract/internal.h"
 
@@ -600,7 +601,8 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         prev_end = we;
         sc->nt++;
         size_t kn = k->e - k->s;
-        need = fl_bits_next_set(sc->bm->upper_high, we, ws) < we ||
+        need = fl_bits_test(sc->bm->upper_high, ws) ||
+               fl_bits_next_set(sc->bm->upper_high, we, ws + 1) < we ||
                (kn < 64 && (sc->st->sticky_first_len[(unsigned char)t[k->s]] >> kn & 1) &&
                 (sc->st->sticky_last_len[(unsigned char)t[k->e - 1]] >> kn & 1) &&
                 (M(sc, sc->nt - 1) & STICKY));
@@ -648,7 +650,7 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
                 out[len++] = ' ';
             pending = false;
         }
-        out[len++] = (char)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
+        out[len++] = (char)fl_ch_lower(c);
     }
     if (i == n) {
         sb->len = len;
@@ -680,7 +682,7 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     char low[64];
     if (wn <= sizeof low)
         for (; i < wn && (unsigned char)w[i] < 0x80; i++)
-            low[i] = (char)(w[i] + ((unsigned)(w[i] - 'A') < 26u ? 32 : 0));
+            low[i] = (char)fl_ch_lower((unsigned char)w[i]);
     unsigned m;
     if (wn <= sizeof low && i == wn) {
         m = fl_gazetteer_max_words(g, low, wn);
@@ -752,7 +754,7 @@ static bool key_fnv_feed(key_fnv *f, const char *text, size_t s, size_t e)
         }
         pending = false;
         any = true;
-        h ^= c >= 'A' && c <= 'Z' ? c + 32u : c;
+        h ^= (uint64_t)fl_ch_lower(c);
         h *= 1099511628211ull;
     }
     f->h = h, f->pending = pending, f->any = any;
@@ -1072,9 +1074,9 @@ static void paragraph_runs(scan *sc)
     const tok *tk = sc->toks;
     size_t i = 0;
     while (i < sc->nt && !sc->nomem) {
-        bool pronoun_i =
-            tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.';
-        if (!(tk[i].flags & T_CAP) || pronoun_i) {
+        if (!(tk[i].flags & T_CAP) ||
+            (tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.')) {
+            /* not capitalised, or the pronoun "I" */
             i++;
             continue;
         }

@@ -28,27 +28,27 @@
 /* bytes 0..255 (ascii.h) */
 static bool is_digit(int c)
 {
-    return fl_ascii_digit((unsigned char)c);
+    return fl_ch_digit((unsigned char)c);
 }
 
 static bool is_alpha(int c)
 {
-    return fl_ascii_alpha((unsigned char)c);
+    return fl_ch_alpha((unsigned char)c);
 }
 
 static bool is_alnum(int c)
 {
-    return fl_ascii_alnum((unsigned char)c);
+    return fl_ch_alnum((unsigned char)c);
 }
 
 static bool is_upper(int c)
 {
-    return fl_ascii_upper((unsigned char)c);
+    return fl_ch_upper((unsigned char)c);
 }
 
 static int lower(int c)
 {
-    return fl_ascii_tolower((unsigned char)c);
+    return fl_ch_lower((unsigned char)c);
 }
 
 #define UC(s, i) ((unsigned char)(s)[i])
