@@ -1398,13 +1398,12 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
         unsigned char c = (unsigned char)txt[i];
         unsigned k = cls[c];
         size_t adv, j;
+        j = runs->items[ri].e; /* the end of its digits or letters */
         if (k == CLS_DIGIT) {
-            j = fl_bits_next_clear(bm->digit, len, i + 1);
             adv = j;
             if (j - i <= 4)
                 st = at_number(&sc, i, j - i, &adv);
         } else {
-            j = fl_bits_next_clear(bm->letter, len, i + 1);
             size_t n = j - i;
             adv = j;
             if (cls[(unsigned char)txt[j]] == CLS_DIGIT) {

@@ -2136,7 +2136,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             continue;
         }
         if (is_alpha(c)) {
-            size_t e = fl_bits_next_clear(bm->letter, len, i + 1);
+            size_t e = inside ? fl_bits_next_clear(bm->letter, len, i + 1) : runs->items[k].e;
             /* the cheap test for "a"/"an" before the vocabulary is hashed */
             if (e - i <= 9 &&
                 (st->anchor_len[lower(c) - 'a'][lower(UC(s, e - 1)) - 'a'] >> (e - i) & 1) &&
