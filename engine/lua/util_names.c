@@ -297,8 +297,206 @@ static int u_name_key(lua_State *L)
     return 1;
 }
 
+/* ---- names_may_vary -------------------------------------------------------- */
+
+/* The facts of the article handle at idx, which must be the current call's. */
+static const fl_facts *nm_check_article(lua_State *L, int idx)
+{
+    fl_rule_state *st = fl_lua_state(L);
+    void *p = lua_touserdata(L, idx);
+    if (!st || !st->call || !st->call->a || !p || p != st->call->article_ud)
+        luaL_argerror(L, idx, "not the article of the current check");
+    return st->call->facts;
+}
+
+/* Distinct capitalised words met in an article's names, by place: one list
+ * a place (initial A-Z, and whether it is a name's last word). */
+#define NM_PLACES 52
+#define NM_POOL   1024
+
+typedef struct nm_seen {
+    const char *s;
+    size_t n;
+    int next; /* the next word of its place, -1: none */
+} nm_seen;
+
+static bool nm_ascii_sep(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == '-' ||
+           c == '.' || c == ',' || c == '\'';
+}
+
+static char nm_lower(char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/* Whether the lower cases of a[0..an) and b[0..bn) (an, bn differing by at
+ * most one) are one edit apart: a letter added, dropped, changed, or two
+ * adjacent letters swapped (util.edit_distance(a, b, 1) == 1). */
+static bool nm_one_edit(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > bn) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tn = an;
+        an = bn;
+        bn = tn;
+    }
+    size_t i = 0;
+    while (i < an && nm_lower(a[i]) == nm_lower(b[i]))
+        i++;
+    if (an == bn) {
+        if (i == an)
+            return false; /* the same */
+        if (i + 1 < an && nm_lower(a[i]) == nm_lower(b[i + 1]) &&
+            nm_lower(a[i + 1]) == nm_lower(b[i])) {
+            i += 2; /* swapped */
+        } else {
+            i += 1; /* changed */
+        }
+        for (; i < an; i++)
+            if (nm_lower(a[i]) != nm_lower(b[i]))
+                return false;
+        return true;
+    }
+    /* b is a longer by one letter, added at i */
+    for (; i < an; i++)
+        if (nm_lower(a[i]) != nm_lower(b[i + 1]))
+            return false;
+    return true;
+}
+
+/* Whether the lower cases of a and b (an < bn) are a word and its plural in
+ * -s or -es. */
+static bool nm_plural(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t k = bn - an;
+    if (k != 1 && k != 2)
+        return false;
+    for (size_t i = 0; i < an; i++)
+        if (nm_lower(a[i]) != nm_lower(b[i]))
+            return false;
+    if (k == 1)
+        return nm_lower(b[an]) == 's';
+    return nm_lower(b[an]) == 'e' && nm_lower(b[an + 1]) == 's';
+}
+
+/* Whether two different ASCII words of one place and initial are spellings of
+ * one word (see names_may_vary). */
+static bool nm_variants(const char *a, size_t an, const char *b, size_t bn, double min_letters)
+{
+    if (an == bn) {
+        size_t i = 0;
+        while (i < an && nm_lower(a[i]) == nm_lower(b[i]))
+            i++;
+        if (i == an) /* the same in lower case: not a capitalised first letter alone */
+            return memcmp(a + 1, b + 1, an - 1) != 0;
+    } else if (an + 1 != bn && bn + 1 != an) {
+        return false;
+    }
+    if ((double)an < min_letters || (double)bn < min_letters)
+        return false;
+    if (an < bn ? nm_plural(a, an, b, bn) : nm_plural(b, bn, a, an))
+        return false;
+    return nm_one_edit(a, an, b, bn);
+}
+
+/***
+ * factlint.util.names_may_vary(article, min_letters) -> boolean
+ *
+ * A quick test of whether the article's names can hold one word spelled two
+ * ways, for a rule to pass over most articles before its own word-by-word
+ * work.  The words compared are those of person and organisation facts'
+ * names (parted by white space, `-`, `.`, `,` and `'`) that start with a
+ * capital A-Z and hold a lower-case letter a-z, each in its place: a name's
+ * last word, or another word, with its initial.  Two different words of one
+ * place are spellings of one word when they are the same apart from letter
+ * case after the first letter, or when both have at least min_letters
+ * letters, they are one edit apart in lower case (util.edit_distance) and
+ * neither is the other plus "s" or "es".  True when some place holds such a
+ * pair, or some name is outside ASCII (not compared here), or more than 1,024
+ * distinct words are met; and the article names at least two different
+ * names.  False means no two words of its names are such spellings.
+ * `article` is the handle of the current check or key() call.
+ */
+static int u_names_may_vary(lua_State *L)
+{
+    const fl_facts *fs = nm_check_article(L, 1);
+    double min_letters = luaL_checknumber(L, 2);
+    nm_seen pool[NM_POOL];
+    int head[NM_PLACES];
+    for (int i = 0; i < NM_PLACES; i++)
+        head[i] = -1;
+    int used = 0;
+    const char *first = NULL;
+    bool two = false, may = false;
+    for (size_t k = 0; k < fs->n; k++) {
+        const fl_fact *f = &fs->items[k];
+        const char *s = f->name;
+        if ((f->kind != FL_FACT_PERSON && f->kind != FL_FACT_ORG) || !s)
+            continue;
+        if (!first)
+            first = s;
+        else if (!two && strcmp(first, s))
+            two = true;
+        if (may) {
+            if (two)
+                break;
+            continue;
+        }
+        size_t n = strlen(s);
+        for (size_t i = 0; i < n && !may; i++)
+            may = (unsigned char)s[i] >= 0x80;
+        size_t i = 0;
+        while (i < n && !may) {
+            while (i < n && nm_ascii_sep((unsigned char)s[i]))
+                i++;
+            if (i == n)
+                break;
+            size_t start = i;
+            bool lower = false;
+            while (i < n && !nm_ascii_sep((unsigned char)s[i])) {
+                lower = lower || (s[i] >= 'a' && s[i] <= 'z');
+                i++;
+            }
+            if (s[start] < 'A' || s[start] > 'Z' || !lower)
+                continue;
+            size_t end = i, j = i;
+            while (j < n && nm_ascii_sep((unsigned char)s[j]))
+                j++;
+            int place = (s[start] - 'A') + (j < n ? 26 : 0);
+            const char *w = s + start;
+            size_t wn = end - start;
+            bool known = false;
+            for (int x = head[place]; x >= 0 && !known && !may; x = pool[x].next) {
+                if (pool[x].n == wn && !memcmp(pool[x].s, w, wn))
+                    known = true;
+                else if (nm_variants(pool[x].s, pool[x].n, w, wn, min_letters))
+                    may = true;
+            }
+            if (known || may)
+                continue;
+            if (used == NM_POOL) {
+                may = true;
+                break;
+            }
+            pool[used].s = w;
+            pool[used].n = wn;
+            pool[used].next = head[place];
+            head[place] = used++;
+        }
+        if (may && two)
+            break;
+    }
+    lua_pushboolean(L, may && two);
+    return 1;
+}
+
 static const luaL_Reg util_names_funcs[] = {
     {"name_key", u_name_key},
+    {"names_may_vary", u_names_may_vary},
     {NULL, NULL},
 };
 
