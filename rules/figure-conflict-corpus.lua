@@ -41,7 +41,7 @@ local MESSAGES = {
 
 local figure = factlint.require("figure")
 local set_of, words_of, singular = figure.set_of, figure.words_of, figure.singular
-local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
+local led_figures, methods = figure.led_figures, figure.methods
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local WORKFORCE_EXCLUDE, MEASURE_NOUNS = figure.WORKFORCE_EXCLUDE, figure.MEASURE_NOUNS
@@ -176,50 +176,35 @@ end
 
 -- Keys of every figure of an article, by "offset:kind"; nil when it has none.
 local function analyse(article)
-    -- Most figures have no measure, so the cheap tests come first, on plain
-    -- values (article:facts(kind, field...): no fact handle), in one loop
-    -- per kind with as few Lua instructions a figure as may be (each costs
-    -- dozens of machine instructions in the sandbox): jobs are never a
-    -- measure here, and a unit's measure needs a measure noun just before
-    -- the figure.
+    -- Most figures have no measure, so the cheap tests come first: jobs
+    -- are never a measure here, and a unit's measure needs a measure noun
+    -- just before the figure.
     local A = methods(article)
-    local fact_count, facts = A.fact_count, A.facts
+    local fact_count = A.fact_count
     -- a figure's subject is an organisation or the places of its sentence
     -- (see below): an article naming neither has no key
     if fact_count(article, "org") == 0 and fact_count(article, "place") == 0 then
         return nil
     end
-    local text = A.text(article)
-    local text_len = #text
+    -- the figures that may have a measure: a value the rule reads (above
+    -- 0, not vague) and a workforce unit or a measure noun in the 60 bytes
+    -- before them (see rules/lib/figure.lua); jobs are never a measure here
+    local text_len = article.length
     local candidates = {}
-    -- (an offset past the text is in no sentence: see below)
-    if fact_count(article, "quantity") > 0 then
-        for i, given, offset in facts(article, "quantity", "unit", "offset") do
-            if given then
-                local unit = LOWER[given] or lower(given)
-                local workforce = WORKFORCE_UNITS[unit]
-                if not JOB_UNITS[unit] and offset <= text_len and (workforce
-                    or noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)) then
-                    local f = A.fact(article, i)
-                    local value = f.value
-                    if value and value > 0 and f.qualifier ~= "vague" then
-                        candidates[#candidates + 1] = { f = f, i = i, kind = "quantity",
-                            unit = unit, offset = offset, sentence = f.sentence }
-                    end
-                end
-            end
-        end
-    end
-    if fact_count(article, "money") > 0 then
-        for i, unit, offset in facts(article, "money", "currency", "offset") do
-            if unit and offset <= text_len
-                and noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset) then
-                local f = A.fact(article, i)
-                local value = f.value
-                if value and value > 0 and f.qualifier ~= "vague" then
-                    candidates[#candidates + 1] = { f = f, i = i, kind = "money", unit = unit,
-                        offset = offset, sentence = f.sentence }
-                end
+    local numbers = led_figures(article)
+    local fact = A.fact
+    for k = 1, #numbers do
+        local i = numbers[k]
+        local f = fact(article, i)
+        if f.kind == "money" then
+            candidates[#candidates + 1] = { f = f, i = i, kind = "money", unit = f.currency,
+                offset = f.offset, sentence = f.sentence }
+        else
+            local given = f.unit
+            local unit = LOWER[given] or lower(given)
+            if not JOB_UNITS[unit] then
+                candidates[#candidates + 1] = { f = f, i = i, kind = "quantity", unit = unit,
+                    offset = f.offset, sentence = f.sentence }
             end
         end
     end

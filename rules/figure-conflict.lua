@@ -36,7 +36,7 @@ local MESSAGES = {
 local figure = factlint.require("figure")
 local set_of, has_any, words_of = figure.set_of, figure.has_any, figure.words_of
 local singular, interval = figure.singular, figure.interval
-local NOUN_SCAN, noun_find, methods = figure.NOUN_SCAN, figure.noun_find, figure.methods
+local led_figures, methods = figure.led_figures, figure.methods
 local LOWER, lower = figure.LOWER, figure.lower
 local WORKFORCE_UNITS, JOB_UNITS, PARTIAL = figure.WORKFORCE_UNITS, figure.JOB_UNITS, figure.PARTIAL
 local CHANGE, WORKFORCE_EXCLUDE = figure.CHANGE, figure.WORKFORCE_EXCLUDE
@@ -82,11 +82,6 @@ local function class_of(given, money)
     n_classes = n_classes + 1
     return class
 end
-
--- Scratch arrays for the first pass over an article's figures, indexed 1
--- to the number of figures: the same tables on every call (entries past
--- that number are left over from an earlier article).
-local NUMBER, CLASS, SENTENCE, OFFSET = {}, {}, {}, {}
 
 -- The measure of candidate figure c (see check) in its sentence (offset
 -- s_offset, length s_length): measure, label, measure nouns near it, rate;
@@ -174,31 +169,6 @@ local function measure_of(article, c, s_offset, s_length, text_len, sentence_wor
     return nil
 end
 
--- Appends an article's figures of one kind that have a unit or currency
--- (kind "quantity" or "money", field "unit" or "currency", their class
--- table) to the lists after number count, marking in several the classes
--- met in two sentences (last: the last figure of each class so far).
--- Returns the new count and several.  One loop a kind with as few Lua
--- instructions a figure as may be.
-local function gather(article, facts, kind, field, classes, money, count, last, several)
-    local NUMBER, CLASS, SENTENCE, OFFSET = NUMBER, CLASS, SENTENCE, OFFSET
-    for i, given, n, offset in facts(article, kind, field, "sentence", "offset") do
-        if given then
-            local class = classes[given] or class_of(given, money)
-            count = count + 1
-            NUMBER[count], CLASS[count] = i, class
-            SENTENCE[count], OFFSET[count] = n, offset
-            local p = last[class]
-            if p and SENTENCE[p] ~= n then
-                several = several or {}
-                several[class] = true
-            end
-            last[class] = count
-        end
-    end
-    return count, several
-end
-
 -- Keeps the records of list whose field (a measure or a kind of measure)
 -- some record of another sentence shares: only those can pair.
 local function paired(list, field)
@@ -247,67 +217,35 @@ return factlint.rule {
     needs = { "quantity", "money" },
     messages = MESSAGES,
     check = function(article, report)
-        -- Most figures can never pair, so the cheap tests come first, on
-        -- plain values (article:facts(kind, field...): no fact handle), in
-        -- one loop per kind with as few Lua instructions a figure as may
-        -- be (each costs dozens of machine instructions in the sandbox).
-        -- The kind of measure a figure may have: the workforce, jobs, or
-        -- (with a measure noun) its unit.  Figures of one measure pair only
-        -- across sentences, so a kind of measure met in one sentence only
-        -- is left out (paired() below decides; this only spares reading).
+        -- Most figures can never pair.  The kind of measure a figure may
+        -- have: the workforce, jobs, or (with a measure noun among the
+        -- words just before it) its unit.  util.figures picks, in C, the
+        -- figures that have a value the rule reads (above 0, not vague)
+        -- and may have a measure: a workforce or jobs unit, or a measure
+        -- noun in the 60 bytes before the figure, where the words read
+        -- below come from (its sentence's start at most: a sentence starts
+        -- after white space or a line break, never inside a word).  Only
+        -- those of a kind of measure met in two sentences can pair
+        -- (paired() below).
         local A = methods(article)
-        local fact_count, facts = A.fact_count, A.facts
-        local n_quantities, n_money = fact_count(article, "quantity"), fact_count(article, "money")
-        if n_quantities + n_money < 2 then
+        local numbers = led_figures(article)
+        if numbers[2] == nil then
             return
         end
-        local NUMBER, CLASS, SENTENCE, OFFSET = NUMBER, CLASS, SENTENCE, OFFSET
-        -- (last: the last figure of each kind of measure so far; a kind is
-        -- met in two sentences when a figure's sentence is not the last's)
-        local count, last, several = 0, {}, nil
-        if n_quantities > 0 then
-            count, several = gather(article, facts, "quantity", "unit", QUANTITY_CLASS, false,
-                                    count, last, several)
+        local fact = A.fact
+        local candidates = {}
+        for k = 1, #numbers do
+            local i = numbers[k]
+            local f = fact(article, i)
+            local money = f.kind == "money"
+            local given = money and f.currency or f.unit
+            local class = (money and MONEY_CLASS or QUANTITY_CLASS)[given] or class_of(given, money)
+            candidates[k] = { f = f, i = i, money = money,
+                unit = money and given or given:lower(), class = class,
+                sentence = f.sentence, offset = f.offset, value = f.value,
+                qualifier = f.qualifier }
         end
-        local quantities = count -- the figures up to this one are quantities
-        if n_money > 0 then
-            count, several = gather(article, facts, "money", "currency", MONEY_CLASS, true, count,
-                                    last, several)
-        end
-        if not several then
-            return
-        end
-        -- a unit's measure needs a measure noun just before the figure: the
-        -- figures that cannot have one are left out before any word is read,
-        -- and so are those the rule does not read (no value, a vague one).
-        -- Only candidates of a kind of measure met twice can pair, so the
-        -- last figure of a kind none of whose figures before it became a
-        -- candidate is left out untested.
-        local text = A.text(article)
-        local text_len = #text
-        local candidates, taken = {}, nil
-        for k = 1, count do
-            local class = CLASS[k]
-            if several[class] then
-                local offset = OFFSET[k]
-                -- (an offset past the text is in no sentence: see below)
-                if offset <= text_len and (class == "workforce" or class == "jobs"
-                    or (k ~= last[class] or (taken and taken[class]))
-                    and noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)) then
-                    local f = A.fact(article, NUMBER[k])
-                    local value, qualifier = f.value, f.qualifier
-                    if value and value > 0 and qualifier ~= "vague" then
-                        taken = taken or {}
-                        taken[class] = true
-                        local money = k > quantities
-                        candidates[#candidates + 1] = { f = f, i = NUMBER[k], money = money,
-                            unit = money and f.currency or f.unit:lower(), class = class,
-                            sentence = SENTENCE[k], offset = offset, value = value,
-                            qualifier = qualifier }
-                    end
-                end
-            end
-        end
+        local text_len = article.length
         candidates = paired(candidates, "class")
         if #candidates == 0 then
             return

@@ -3,7 +3,353 @@
  * by word or fact by fact in Lua. Registered into factlint.util by fl_lua_open_util. */
 #include "lua/internal.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The article handle of the current call at idx (check or key(): the only
+ * one that is not stale while the rule runs). */
+static const fl_article *check_article(lua_State *L, int idx)
+{
+    fl_rule_state *st = fl_lua_state(L);
+    if (!st || !st->call || !st->call->a || !lua_touserdata(L, idx) ||
+        lua_touserdata(L, idx) != st->call->article_ud)
+        luaL_argerror(L, idx, "not the article of the current call");
+    return st->call->a;
+}
+
+/* ---- figure_scanner ------------------------------------------------------ */
+
+#define FS_WORD_MAX  64 /* longest word a scanner's set holds, in bytes */
+#define FS_PAIR_BITS 1024
+
+/* A set of lowercase words, one userdata: this header, cap slots, the
+ * words' bytes. */
+typedef struct fs_slot {
+    uint32_t hash;
+    uint32_t off; /* into the blob, + 1; 0 for an empty slot */
+    uint32_t len;
+} fs_slot;
+
+typedef struct fs_set {
+    size_t cap;         /* slots, a power of two */
+    uint64_t lengths;   /* bit k set: some word has k bytes (bit 0: 64 bytes) */
+    uint64_t firsts[4]; /* bit c set: some word starts with byte c */
+    /* bit pair_bit(c0, c1) set: some word of 2+ bytes starts with those two
+     * bytes (lowercase): most words a scan meets are rejected on it */
+    uint64_t pairs[FS_PAIR_BITS / 64];
+} fs_set;
+
+static unsigned pair_bit(unsigned char c0, unsigned char c1)
+{
+    return ((unsigned)c0 * 37u + c1) & (FS_PAIR_BITS - 1);
+}
+
+static fs_slot *fs_slots(fs_set *s)
+{
+    return (fs_slot *)(s + 1);
+}
+
+static char *fs_blob(fs_set *s)
+{
+    return (char *)(fs_slots(s) + s->cap);
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
+/* hash_bytes of s[0..n) lowercased, into low */
+static uint32_t fs_lower_hash(char *low, const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = ascii_lower((unsigned char)s[i]);
+        low[i] = (char)c;
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+/* Whether s[0..n) (any case) is in the set. */
+static bool fs_has(fs_set *set, const char *s, size_t n)
+{
+    if (n == 0 || n > FS_WORD_MAX || !(set->lengths >> (n & 63) & 1))
+        return false;
+    unsigned char c0 = ascii_lower((unsigned char)s[0]);
+    if (!(set->firsts[c0 >> 6] >> (c0 & 63) & 1))
+        return false;
+    char low[FS_WORD_MAX];
+    uint32_t h = fs_lower_hash(low, s, n);
+    fs_slot *sl = fs_slots(set);
+    const char *blob = fs_blob(set);
+    for (size_t i = h & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+        if (!sl[i].off)
+            return false;
+        if (sl[i].hash == h && sl[i].len == n && !memcmp(blob + sl[i].off - 1, low, n))
+            return true;
+    }
+}
+
+/* The word of entry (key k, value v) of a list or set table: the value of
+ * an integer key, the key of a true value; NULL when neither. */
+static const char *fs_entry(lua_State *L, int k, int v, size_t *len)
+{
+    if (lua_type(L, k) == LUA_TNUMBER && lua_type(L, v) == LUA_TSTRING)
+        return lua_tolstring(L, v, len);
+    if (lua_type(L, k) == LUA_TSTRING && lua_toboolean(L, v))
+        return lua_tolstring(L, k, len);
+    return NULL;
+}
+
+/* Pushes the set of the words of the list or set table at idx (what
+ * argument `what` of figure_scanner holds, for messages). */
+static fs_set *fs_build(lua_State *L, int idx, const char *what)
+{
+    idx = lua_absindex(L, idx);
+    size_t n = 0, bytes = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        size_t len;
+        if (fs_entry(L, -2, -1, &len)) {
+            if (len == 0 || len > FS_WORD_MAX)
+                luaL_error(L, "figure_scanner: a word of %s has %d bytes (1 to %d allowed)", what,
+                           (int)len, FS_WORD_MAX);
+            n++;
+            bytes += len;
+        } else if (lua_type(L, -2) == LUA_TNUMBER || lua_toboolean(L, -1)) {
+            luaL_error(L, "figure_scanner: %s must be a list of words or a set (word -> true)",
+                       what);
+        }
+        lua_pop(L, 1);
+    }
+    if (n > 100000)
+        luaL_error(L, "figure_scanner: %s has too many words (at most 100000)", what);
+    size_t cap = 8;
+    while (cap < 2 * n)
+        cap *= 2;
+    fs_set *set = lua_newuserdatauv(L, sizeof *set + cap * sizeof(fs_slot) + bytes, 0);
+    set->cap = cap;
+    set->lengths = 0;
+    memset(set->firsts, 0, sizeof set->firsts);
+    memset(set->pairs, 0, sizeof set->pairs);
+    memset(fs_slots(set), 0, cap * sizeof(fs_slot));
+    char *blob = fs_blob(set);
+    size_t used = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        size_t len;
+        const char *w = fs_entry(L, -2, -1, &len);
+        if (w && !fs_has(set, w, len)) {
+            uint32_t h = fs_lower_hash(blob + used, w, len);
+            size_t i = h & (cap - 1);
+            while (fs_slots(set)[i].off)
+                i = (i + 1) & (cap - 1);
+            fs_slots(set)[i] = (fs_slot){h, (uint32_t)used + 1, (uint32_t)len};
+            used += len;
+            set->lengths |= (uint64_t)1 << (len & 63);
+            unsigned char c0 = (unsigned char)blob[used - len];
+            set->firsts[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
+            if (len >= 2) {
+                unsigned b = pair_bit(c0, (unsigned char)blob[used - len + 1]);
+                set->pairs[b >> 6] |= (uint64_t)1 << (b & 63);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return set;
+}
+
+/* Byte classes of the scan: letters (ASCII) and the hyphen. */
+enum { FS_OTHER = 0, FS_LETTER = 1, FS_HYPHEN = 2 };
+static const unsigned char fs_class[256] = {
+    ['-'] = FS_HYPHEN, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1,         ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
+    ['P'] = 1,         ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
+    ['X'] = 1,         ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
+    ['f'] = 1,         ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+    ['n'] = 1,         ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+    ['v'] = 1,         ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* Whether s[0..n) holds a word of set: words as wordset:find and gmatch
+ * take them (a letter, then letters and hyphens, ending on a letter; one
+ * letter alone is not a word), a word cut by either end being only its
+ * part inside. */
+static bool fs_any_word(fs_set *set, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    for (;;) {
+        while (i < n && fs_class[s[i]] != FS_LETTER)
+            i++;
+        if (i >= n)
+            return false;
+        size_t start = i, end;
+        for (;;) {
+            while (i < n && fs_class[s[i]] == FS_LETTER)
+                i++;
+            end = i;
+            /* hyphens continue the word only when a letter follows them */
+            while (i < n && s[i] == '-')
+                i++;
+            if (i == end || i >= n || fs_class[s[i]] != FS_LETTER)
+                break;
+        }
+        size_t len = end - start;
+        if (len >= 2 && len <= FS_WORD_MAX && (set->lengths >> (len & 63) & 1)) {
+            unsigned b = pair_bit(ascii_lower(s[start]), ascii_lower(s[start + 1]));
+            if ((set->pairs[b >> 6] >> (b & 63) & 1) && fs_has(set, str + start, len))
+                return true;
+        }
+        i = end;
+    }
+}
+
+/* Upvalues: 1 the words' set, 2 the units' set (nil: none), 3 the window. */
+static int fs_scan(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    fs_set *words = lua_touserdata(L, lua_upvalueindex(1));
+    fs_set *units = lua_touserdata(L, lua_upvalueindex(2));
+    size_t window = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    lua_newtable(L);
+    lua_Integer n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        bool money = f->kind == FL_FACT_MONEY;
+        if (!money && f->kind != FL_FACT_QUANTITY)
+            continue;
+        if ((money ? f->currency : f->unit) == NULL || isnan(f->value) || !(f->value > 0) ||
+            f->offset > a->text_len || (f->qualifier && !strcmp(f->qualifier, "vague")))
+            continue;
+        size_t from = f->offset > window ? f->offset - window : 0;
+        if ((units && !money && fs_has(units, f->unit, strlen(f->unit))) ||
+            fs_any_word(words, a->text + from, f->offset - from)) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, ++n);
+        }
+    }
+    return 1;
+}
+
+/***
+ * factlint.util.figure_scanner{words=, units=, window=} -> scanner
+ *
+ * Builds, once (at load time, outside check), `scanner(article) -> list`:
+ * the fact numbers (for `article:fact(i)`), in document order, of the
+ * article's figures that a measure word leads.  A figure is a money fact
+ * with a currency or a quantity fact with a unit, whose value is above 0,
+ * whose qualifier is not "vague" and whose offset is within the text; it
+ * is led when one of `words` is among the words of the `window` bytes
+ * before it (default 60: what `wordset:find(text, offset > window and
+ * offset - window + 1 or 1, offset)` finds, a word cut by the window's
+ * start being only its part inside), or, for a quantity, when its unit is
+ * one of `units` (optional).  `words` and `units` are lists of words or
+ * sets (word -> true), compared lowercased, each word at most 64 bytes.
+ * `article` is the handle of the current check or key() call.  One call an
+ * article where a Lua loop would read every figure's fields and words,
+ * though most figures have no such word.
+ */
+static int u_figure_scanner(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    if (lua_getfield(L, 1, "words") != LUA_TTABLE)
+        return luaL_error(L, "figure_scanner: words must be a table");
+    fs_build(L, -1, "words"); /* 3 */
+    if (lua_getfield(L, 1, "units") == LUA_TNIL) {
+        lua_pushnil(L); /* 5 */
+    } else {
+        if (!lua_istable(L, 4))
+            return luaL_error(L, "figure_scanner: units must be a table");
+        fs_build(L, 4, "units"); /* 5 */
+    }
+    lua_Integer window = 60;
+    if (lua_getfield(L, 1, "window") != LUA_TNIL) {
+        int ok;
+        window = lua_tointegerx(L, -1, &ok);
+        if (!ok || window < 1 || window > 1000000)
+            return luaL_error(L, "figure_scanner: window must be an integer from 1 to 1000000");
+    }
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, 5);
+    lua_pushinteger(L, window);
+    lua_pushcclosure(L, fs_scan, 3);
+    return 1;
+}
+
+/* ---- word_list ------------------------------------------------------------- */
+
+/* Bytes of a word of word_list: ASCII letters, '-' and '\'' (a word starts
+ * with a letter). */
+static bool wl_part(unsigned char c)
+{
+    return fs_class[c] == FS_LETTER || c == '-' || c == '\'';
+}
+
+/***
+ * factlint.util.word_list(s [, i [, j]]) -> list
+ *
+ * The words of s[i..j] (1-based and inclusive, as string.sub takes them;
+ * default the whole string), lowercased, in order: what
+ * `for w in s:sub(i, j):lower():gmatch("[%a][%a%-']*")` collects, a word
+ * being an ASCII letter followed by letters, hyphens and apostrophes
+ * ("company's", "part-time", "up-").  A word cut by either end of the
+ * range is only its part inside.  One pass in C, without the substring,
+ * where the Lua pattern tries every byte in turn.
+ */
+static int u_word_list(lua_State *L)
+{
+    size_t n;
+    const char *str = luaL_checklstring(L, 1, &n);
+    lua_Integer i = luaL_optinteger(L, 2, 1), j = luaL_optinteger(L, 3, -1);
+    /* string.sub's rules for negative and out-of-range bounds */
+    if (i < 0)
+        i = (lua_Integer)n + i + 1 > 0 ? (lua_Integer)n + i + 1 : 1;
+    else if (i == 0)
+        i = 1;
+    if (j < 0)
+        j = (lua_Integer)n + j + 1;
+    else if (j > (lua_Integer)n)
+        j = (lua_Integer)n;
+    lua_newtable(L);
+    if (i > j)
+        return 1;
+    const unsigned char *s = (const unsigned char *)str;
+    size_t p = (size_t)i - 1, e = (size_t)j;
+    lua_Integer count = 0;
+    char buf[256];
+    while (p < e) {
+        while (p < e && fs_class[s[p]] != FS_LETTER)
+            p++;
+        if (p >= e)
+            break;
+        size_t start = p;
+        while (p < e && wl_part(s[p]))
+            p++;
+        size_t len = p - start;
+        if (len <= sizeof buf) {
+            for (size_t k = 0; k < len; k++)
+                buf[k] = (char)ascii_lower(s[start + k]);
+            lua_pushlstring(L, buf, len);
+        } else {
+            luaL_Buffer b;
+            char *d = luaL_buffinitsize(L, &b, len);
+            for (size_t k = 0; k < len; k++)
+                d[k] = (char)ascii_lower(s[start + k]);
+            luaL_pushresultsize(&b, len);
+        }
+        lua_rawseti(L, -2, ++count);
+    }
+    return 1;
+}
+
 static const luaL_Reg util_figures_funcs[] = {
+    {"figure_scanner", u_figure_scanner},
+    {"word_list", u_word_list},
     {NULL, NULL},
 };
 

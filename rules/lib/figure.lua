@@ -51,25 +51,26 @@ M.MEASURE_NOUNS = M.set_of("bill budget deficit debt debts valuation fine "
 M.RATE_WORDS = M.set_of("year day week month hour annually annual yearly daily weekly monthly each "
     .. "per")
 
--- Finds, in one pass in C, every measure noun that words_of() gives for the
--- words before a figure, and a few more ("bill's" is one word to
--- words_of(), "bill" to a wordset).  The nouns are letters only, so a noun
--- words_of() finds is a whole wordset word too.  Whether the figure at
--- offset in text (the article's text) may have a measure noun among the
--- words just before it in its sentence, so that the words need reading:
---     noun_find(NOUN_SCAN, text, offset > 60 and offset - 59 or 1, offset)
--- is nil when it cannot.  It scans up to 60 bytes before the figure where
--- the halves read from its sentence's start at most: the same words, as a
--- sentence starts after white space or a line break (engine/core/article.c),
--- never inside a word.  The halves write the test out in their loops over
--- every figure, where a Lua function call would cost more than the test's
--- arithmetic.
-local noun_scan = {}
-for w in pairs(M.MEASURE_NOUNS) do
-    noun_scan[#noun_scan + 1] = w
+-- The figures that may have a measure, in one call an article in C:
+-- led_figures(article) gives the fact numbers, in document order, of the
+-- money and quantity facts with a value the halves read (above 0, not
+-- vague) that have a workforce or jobs unit, or a measure noun among the
+-- words of the 60 bytes before them.  It finds every measure noun that
+-- words_of() gives for the words before a figure, and a few more
+-- ("bill's" is one word to words_of(), "bill" to the scanner): the nouns
+-- are letters only, so a noun words_of() finds is a whole scanner word
+-- too.  The halves read those words from up to 60 bytes before the figure
+-- and from its sentence's start at most: the same words, as a sentence
+-- starts after white space or a line break (engine/core/article.c), never
+-- inside a word.
+local led_units = {}
+for _, set in ipairs({ M.WORKFORCE_UNITS, M.JOB_UNITS }) do
+    for w in pairs(set) do
+        led_units[w] = true
+    end
 end
-M.NOUN_SCAN = factlint.util.wordset(noun_scan)
-M.noun_find = M.NOUN_SCAN.find
+M.led_figures = factlint.util.figure_scanner { words = M.MEASURE_NOUNS, units = led_units,
+    window = 60 }
 
 -- Quantity units as the facts give them -> lowercased, kept across calls:
 -- `M.LOWER[given] or M.lower(given)`.  Units are a short list of nouns; the
@@ -116,13 +117,9 @@ function M.has_any(words, set)
     return false
 end
 
-function M.words_of(s)
-    local out = {}
-    for w in s:lower():gmatch("[%a][%a%-']*") do
-        out[#out + 1] = w
-    end
-    return out
-end
+-- The words of s, lowercased: what s:lower():gmatch("[%a][%a%-']*")
+-- yields, collected in one pass in C (words_of(s, i, j) for s[i..j]).
+M.words_of = factlint.util.word_list
 
 function M.singular(unit)
     if unit:sub(-3) == "ies" then
