@@ -56,13 +56,15 @@ static int write_kept(fl_strbuf *out, const fl_rule_def *def, const fl_kept *k)
     json_t *o = json_object();
     char *js = NULL;
     int r = -1;
-    if (!o)
-        return -1;
+    fl_strbuf ev;
+    fl_strbuf_init(&ev);
+    if (!o || fl_kept_evidence(k, &ev))
+        goto cleanup;
     if (set_new(o, "rule", json_string(def->id)) || set_new(o, "key", json_string(k->key)) ||
         set_new(o, "article", json_string(k->article_id)) ||
         set_new(o, "path", json_string(k->path)) ||
         set_new(o, "ordinal", json_integer((json_int_t)k->ordinal)) ||
-        set_new(o, "fact", json_string(k->evidence)) ||
+        set_new(o, "fact", json_stringn(ev.buf, ev.len)) ||
         set_new(o, "sentence",
                 k->sentence ? json_stringn(k->sentence, k->sentence_len) : json_null()) ||
         set_new(o, "loc", loc_json(&k->loc)))
@@ -75,6 +77,7 @@ static int write_kept(fl_strbuf *out, const fl_rule_def *def, const fl_kept *k)
         goto cleanup;
     r = 0;
 cleanup:
+    fl_strbuf_release(&ev);
     free(js);
     json_decref(o);
     return r;

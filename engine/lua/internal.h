@@ -79,12 +79,22 @@ typedef struct fl_kept {
     const char *key;
     size_t seq, ordinal; /* article seq, index of the fact in its article */
     const char *article_id, *path;
-    fl_fact fact;         /* strings in the state's arena; link = -1 */
-    const char *evidence; /* the fact as JSON */
+    fl_fact fact; /* strings in the state's arena; link = -1 */
+    /* The fact as JSON, when it was read so from a map file; NULL for a
+     * fact kept from an article, whose JSON is written from `fact` only
+     * when needed (fl_kept_evidence): most kept facts are never reported,
+     * and the JSON was a third of a kept fact's memory. */
+    const char *evidence;
+    bool linked; /* a money fact's conversion: where it is in the article */
+    size_t linked_offset, linked_length;
     const char *sentence; /* the sentence holding it (for fingerprints) */
     size_t sentence_len;
     fl_location loc; /* excerpt and line_text in the arena */
 } fl_kept;
+
+/* Appends kept fact k as JSON (as fl_fact_write_json wrote it when it was
+ * kept) to sb; -1 when memory ran out. */
+int fl_kept_evidence(const fl_kept *k, fl_strbuf *sb);
 
 typedef struct fl_rule_worker fl_rule_worker;
 typedef struct fl_rule_state fl_rule_state;

@@ -169,7 +169,7 @@ static void add_evidence(lua_State *L, fl_call *call, fl_strbuf *ev, const where
     *first = false;
     int r;
     if (w->kept)
-        r = fl_strbuf_adds(ev, w->kept->evidence);
+        r = fl_kept_evidence(w->kept, ev);
     else
         r = fl_fact_write_json(ev, call->a->id ? call->a->id : call->a->path, w->fact, call->facts);
     if (r)

@@ -663,7 +663,13 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
     k->path = arena_dup(st, a->path ? a->path : "");
     k->fact = *f;
     k->fact.link = -1;
-    k->fact.extra_json = NULL;
+    k->fact.extra_json = arena_dup(st, f->extra_json); /* (a facts file's unknown fields) */
+    if (f->kind == FL_FACT_MONEY && f->link >= 0 && (size_t)f->link < call->facts->n) {
+        const fl_fact *o = &call->facts->items[f->link];
+        k->linked = true;
+        k->linked_offset = o->offset;
+        k->linked_length = o->length;
+    }
     const char **strs[] = {&k->fact.text,
                            &k->fact.unit,
                            &k->fact.qualifier,
@@ -679,10 +685,6 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
                            &k->fact.canonical};
     for (size_t s = 0; s < sizeof strs / sizeof *strs; s++)
         *strs[s] = arena_dup(st, *strs[s]);
-    fl_strbuf_reset(&call->scratch);
-    if (fl_fact_write_json(&call->scratch, k->article_id ? k->article_id : "", f, call->facts))
-        luaL_error(L, "not enough memory");
-    k->evidence = fl_arena_strndup(ar, call->scratch.buf, call->scratch.len);
     size_t si = fl_article_sentence_at(a, f->offset);
     if (si != SIZE_MAX) {
         k->sentence =
@@ -696,10 +698,27 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
     k->loc.excerpt = fl_arena_strdup(ar, loc.excerpt);
     k->loc.line_text = fl_arena_strdup(ar, loc.line_text);
     fl_location_release(&loc);
-    if (!k->key || !k->article_id || !k->path || !k->evidence || !k->loc.excerpt ||
-        !k->loc.line_text)
+    if (!k->key || !k->article_id || !k->path || (f->extra_json && !k->fact.extra_json) ||
+        !k->loc.excerpt || !k->loc.line_text)
         luaL_error(L, "not enough memory");
     st->n_kept++;
+}
+
+int fl_kept_evidence(const fl_kept *k, fl_strbuf *sb)
+{
+    if (k->evidence)
+        return fl_strbuf_adds(sb, k->evidence);
+    if (!k->linked)
+        return fl_fact_write_json(sb, k->article_id, &k->fact, NULL);
+    /* the conversion as the writer reads it: fact 0 of a one-fact list */
+    fl_fact f = k->fact, linked = {0};
+    f.link = 0;
+    linked.offset = k->linked_offset;
+    linked.length = k->linked_length;
+    fl_facts all = {0};
+    all.items = &linked;
+    all.n = 1;
+    return fl_fact_write_json(sb, k->article_id, &f, &all);
 }
 
 static int body_key(lua_State *L)

@@ -577,6 +577,63 @@ static void test_util_helpers(void)
     }
 }
 
+/* A kept fact's evidence is written when a finding needs it, from the kept
+ * copy: the same JSON as the article's fact, its conversion's place
+ * included. */
+static void test_kept_evidence(void)
+{
+    const char *paths[] = {FL_SRC("tests/lua/fixtures/kept_money.lua"), NULL};
+    fl_rules_config c;
+    config_for(&c, paths);
+    fl_audit load, out;
+    fl_audit_init(&load);
+    fl_audit_init(&out);
+    fl_ruleset *rs = NULL;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
+    fl_rule_worker *w = fl_rule_worker_new(rs, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    fl_article *a = make_article("The firm paid \xC2\xA3"
+                                 "5000000 ($6m) for the site.",
+                                 "kept-art", 0);
+    fl_facts fs;
+    fl_facts_init(&fs);
+    extract_simple(a, &fs);
+    /* the conversion, linked as the money extractor links it */
+    size_t usd = fs.n;
+    fl_fact *u = fl_facts_add(&fs, FL_FACT_MONEY, 23, 3);
+    u->text = "$6m";
+    u->value = 6e6;
+    u->currency = "USD";
+    fs.items[0].link = (int32_t)usd;
+    u->link = 0;
+    fl_strbuf want[2];
+    for (size_t i = 0; i < 2; i++) {
+        fl_strbuf_init(&want[i]);
+        CU_ASSERT_EQUAL(fl_fact_write_json(&want[i], "kept-art", &fs.items[i == 0 ? 0 : usd], &fs),
+                        0);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(want[0].buf, "\"linked\":{\"offset\":23,\"length\":3}"));
+    CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, &out, &err), FL_OK);
+    fl_facts_release(&fs);
+    fl_article_free(a); /* the kept copies outlive the article */
+    CU_ASSERT_EQUAL(fl_ruleset_run_corpus(rs, &w, 1, &out, &err), FL_OK);
+    fl_audit_sort(&out);
+    CU_ASSERT_EQUAL(out.n_rule_errors, 0);
+    CU_ASSERT_EQUAL_FATAL(out.n_findings, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const fl_finding *f = &out.findings[i];
+        size_t k = strstr(f->message, "$6m") ? 1 : 0;
+        CU_ASSERT_PTR_NOT_NULL(f->evidence_json && strstr(f->evidence_json, want[k].buf));
+        fl_strbuf_release(&want[k]);
+    }
+    fl_audit_release(&out);
+    fl_rule_worker_free(w);
+    fl_ruleset_free(rs);
+    fl_audit_release(&load);
+    fl_rules_config_release(&c);
+}
+
 /* Runs quote.reused over articles spread over n_workers workers by `assign`. */
 static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
 {
@@ -933,6 +990,7 @@ static const fl_test_case cases[] = {
     {"config overrides", test_config_overrides},
     {"util api", test_util_api},
     {"util helpers", test_util_helpers},
+    {"kept evidence", test_kept_evidence},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
     {"corpus min_facts and min_articles", test_corpus_minimums},
