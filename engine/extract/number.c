@@ -2080,7 +2080,16 @@ static bool worth_trying(const scan *sc, size_t i, size_t e)
     if (e >= sc->len || sc->s[e] != ' ')
         return false;
     int c = lower(UC(sc->s, e + 1));
-    return c == 'f' || c == 'd' || c == 'c' || c == 'h' || c == 't' || c == 'm' || c == 'b';
+    if (!(c == 'f' || c == 'd' || c == 'c' || c == 'h' || c == 't' || c == 'm' || c == 'b'))
+        return false;
+    /* the words after "a " that try_at can read: "a few" (try_vague), "a
+     * decade", "a century" (try_word), "a hundred", "a dozen" and "a million"
+     * (parse_words: any magnitude word) */
+    const char *w = sc->s + e + 1;
+    size_t n = alpha_end(sc->s, sc->len, e + 1) - (e + 1);
+    return word_eq(w, n, "few") || word_eq(w, n, "dozen") || word_eq(w, n, "decade") ||
+           word_eq(w, n, "century") || word_eq(w, n, "hundred") ||
+           fl_number_magnitude(w, n, false) > 0;
 }
 
 fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl_article *a,
