@@ -48,6 +48,7 @@ typedef struct fl_rule_def {
     char **tags;
     size_t n_tags;
     bool corpus;
+    bool keys;      /* a corpus rule with keys(article, keep), not key(fact, article) */
     unsigned needs; /* bit (1 << fl_fact_kind) per needed kind; 0 = any */
     /* corpus rules: check() only for keys with at least this many facts, and
      * facts from at least this many articles (1 = every key) */
@@ -116,6 +117,7 @@ typedef struct fl_call {
     size_t search_from; /* out->findings[search_from..] count for fingerprint occurrences */
     unsigned reports;
     bool overflow;
+    bool keeping;     /* inside a keys(article, keep) call: keep() may keep */
     int options_ref;  /* LUA_NOREF: the rule's configured options */
     void *article_ud; /* the article handle pushed for this call (check_article's fast path) */
     int handles_ref;  /* registry ref of this call's fact handles by index; 0 = none yet */

@@ -33,8 +33,9 @@ static int rule_fail(lua_State *L, long line, const char *fmt, ...)
 }
 
 static const char *const rule_keys[] = {
-    "id",       "summary", "description", "severity", "scope", "tags",      "url",          "needs",
-    "messages", "options", "check",       "key",      "tests", "min_facts", "min_articles", NULL};
+    "id",   "summary", "description", "severity",     "scope", "tags",
+    "url",  "needs",   "messages",    "options",      "check", "key",
+    "keys", "tests",   "min_facts",   "min_articles", NULL};
 
 static bool valid_id(const char *s)
 {
@@ -77,7 +78,7 @@ static void check_string_array(lua_State *L, int t, const char *name, long line)
 
 /***
  * factlint.rule{id=, summary=, severity=, scope=, tags=, url=, needs=, messages=, options=, check=,
- * key=, min_facts=, min_articles=, tests=} -> rule
+ * key=, keys=, min_facts=, min_articles=, tests=} -> rule
  *
  * Registers the rule a file defines; the file must `return` its result.
  * `id` (letters, digits, `.`, `-`, `_`), `summary` and `check` are
@@ -89,6 +90,13 @@ static void check_string_array(lua_State *L, int t, const char *name, long line)
  * give it, and `key(fact, article)` is called for each fact of those kinds,
  * with the fact's article (the same handle an article rule's check gets,
  * valid only during that call) so a key can read the fact's sentence.
+ * Instead of `key`, a corpus rule may give `keys(article, keep)`, called
+ * once per article that has a fact of those kinds: it walks the facts
+ * itself (`article:facts(kind, field...)`) and calls `keep(i, key)` for
+ * each it keeps, with i the fact's number (or its handle) and key a string.
+ * Where most facts are dropped, or the keys come from one pass over the
+ * article, this costs one call per article instead of a call and a fact
+ * handle per fact.
  * A corpus rule's `check(key, facts)` runs for every key unless the rule
  * sets `min_facts` (an integer: only keys with at least that many facts) or
  * `min_articles` (only keys whose facts come from at least that many
@@ -195,19 +203,31 @@ static int l_rule(lua_State *L)
         return rule_fail(L, line, "factlint.rule: 'check' must be a function");
     lua_pop(L, 1);
     t = field(L, 1, "key");
-    if (corpus && t != LUA_TFUNCTION)
-        return rule_fail(L, line, "factlint.rule: a corpus rule needs a 'key' function");
-    if (!corpus && t != LUA_TNIL) {
+    int ts = field(L, 1, "keys");
+    if (corpus && !((t == LUA_TFUNCTION) ^ (ts == LUA_TFUNCTION)))
+        return rule_fail(L, line,
+                         t == LUA_TFUNCTION
+                             ? "factlint.rule: a corpus rule gives 'key' or 'keys', not both"
+                             : "factlint.rule: a corpus rule needs a 'key' (or 'keys') function");
+    if (corpus && (t != LUA_TNIL && t != LUA_TFUNCTION))
+        return rule_fail(L, line, "factlint.rule: 'key' must be a function");
+    if (corpus && (ts != LUA_TNIL && ts != LUA_TFUNCTION))
+        return rule_fail(L, line, "factlint.rule: 'keys' must be a function");
+    for (int k = 0; k < 2 && !corpus; k++) {
+        int kt = k ? ts : t, idx = k ? -1 : -2;
+        if (kt == LUA_TNIL)
+            continue;
         long kl = line;
-        if (t == LUA_TFUNCTION) {
+        if (kt == LUA_TFUNCTION) {
             lua_Debug ar;
-            lua_pushvalue(L, -1);
+            lua_pushvalue(L, idx);
             if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
                 kl = ar.linedefined;
         }
-        return rule_fail(L, kl, "factlint.rule: 'key' is only for corpus-scope rules");
+        return rule_fail(L, kl, "factlint.rule: '%s' is only for corpus-scope rules",
+                         k ? "keys" : "key");
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
     static const char *const minimums[] = {"min_facts", "min_articles", NULL};
     for (const char *const *m = minimums; *m; m++) {
         t = field(L, 1, *m);
@@ -382,6 +402,8 @@ void fl_lua_read_rule(lua_State *L, fl_rule_def *def)
     def->severity = def->default_severity;
     if (field(L, t, "scope") == LUA_TSTRING)
         def->corpus = !strcmp(lua_tostring(L, -1), "corpus");
+    lua_pop(L, 1);
+    def->keys = field(L, t, "keys") == LUA_TFUNCTION;
     lua_pop(L, 1);
     if (field(L, t, "tags") == LUA_TTABLE) {
         size_t n = lua_rawlen(L, -1);

@@ -721,10 +721,60 @@ int fl_kept_evidence(const fl_kept *k, fl_strbuf *sb)
     return fl_fact_write_json(sb, k->article_id, &f, &all);
 }
 
+/* keep(i, key): keeps fact i (its number, 1-based, or its handle) under
+ * key (a string; nil keeps nothing), inside a keys(article, keep) call. */
+static int l_keep(lua_State *L)
+{
+    fl_rule_state *st = fl_lua_state(L);
+    fl_call *call = st ? st->call : NULL;
+    if (!call || !call->keeping)
+        return luaL_error(L, "keep() used outside its keys() call");
+    const fl_facts *fs = call->facts;
+    size_t i;
+    if (lua_type(L, 1) == LUA_TNUMBER) {
+        lua_Integer n = luaL_checkinteger(L, 1);
+        if (n < 1 || (lua_Unsigned)n > fs->n)
+            return luaL_argerror(L, 1, "no such fact in this article");
+        i = (size_t)n - 1;
+    } else {
+        const fl_kept *kept = NULL;
+        const fl_fact *f = fl_lua_check_fact(L, 1, &kept);
+        if (kept || f < fs->items || f >= fs->items + fs->n)
+            return luaL_argerror(L, 1, "not a fact of this article");
+        i = (size_t)(f - fs->items);
+    }
+    int t = lua_type(L, 2);
+    if (t == LUA_TNIL)
+        return 0;
+    if (t != LUA_TSTRING)
+        return luaL_error(L, "keep() takes a string key or nil, not a %s", luaL_typename(L, 2));
+    size_t kl;
+    const char *key = lua_tolstring(L, 2, &kl);
+    keep_fact(L, call, i, key, kl);
+    return 0;
+}
+
+/* keys(article, keep): one call for the article's facts. */
+static int body_keys(lua_State *L, fl_call *call)
+{
+    fl_rule_state *st = call->st;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
+    lua_pushliteral(L, "keys");
+    lua_rawget(L, -2);
+    fl_lua_push_article(L, st);
+    lua_pushcfunction(L, l_keep);
+    call->keeping = true;
+    lua_call(L, 2, 0);
+    call->keeping = false;
+    return 0;
+}
+
 static int body_key(lua_State *L)
 {
     fl_call *call = lua_touserdata(L, 1);
     fl_rule_state *st = call->st;
+    if (st->def->keys)
+        return body_keys(L, call);
     lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
     lua_pushliteral(L, "key");
     lua_rawget(L, -2);

@@ -353,6 +353,9 @@ static void test_load_errors(void)
         {"syntax_error", 4, "expected"},
         {"no_return", 0, "must return factlint.rule"},
         {"key_on_article", 6, "'key' is only for corpus-scope rules"},
+        {"keys_on_article", 6, "'keys' is only for corpus-scope rules"},
+        {"key_and_keys", 2, "gives 'key' or 'keys', not both"},
+        {"corpus_no_key", 2, "needs a 'key' (or 'keys') function"},
         {"min_on_article", 2, "'min_articles' is only for corpus-scope rules"},
         {"bad_min_facts", 2, "'min_facts' must be an integer from 1 to 1000000"},
         {"blocked_at_load", 2, "'os' is not available"},
@@ -634,8 +637,9 @@ static void test_kept_evidence(void)
     fl_rules_config_release(&c);
 }
 
-/* Runs quote.reused over articles spread over n_workers workers by `assign`. */
-static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
+/* Runs quote.reused (from `rule`) over articles spread over n_workers
+ * workers by `assign`. */
+static void corpus_run_rule(const char *rule, size_t n_workers, const size_t *assign, fl_audit *out)
 {
     static const char *const texts[] = {
         "\xE2\x80\x9CWe will build the new bridge by spring,\xE2\x80\x9D said Ana Ruiz.",
@@ -644,7 +648,7 @@ static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
         "bridge by spring,\xE2\x80\x9D said Lee Park.",
         "\xE2\x80\x9CNothing in common with the others,\xE2\x80\x9D said Ana Ruiz.",
     };
-    const char *paths[] = {FL_SRC("tests/lua/rules/quote_reused.lua"), NULL};
+    const char *paths[] = {rule, NULL};
     fl_rules_config c;
     config_for(&c, paths);
     fl_audit load;
@@ -674,6 +678,39 @@ static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
     fl_ruleset_free(rs);
     fl_audit_release(&load);
     fl_rules_config_release(&c);
+}
+
+static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
+{
+    corpus_run_rule(FL_SRC("tests/lua/rules/quote_reused.lua"), n_workers, assign, out);
+}
+
+/* keys(article, keep) keeps, in one call per article, what key(fact) keeps
+ * fact by fact: the same findings, on one worker or two. */
+static void test_corpus_keys(void)
+{
+    const size_t single[] = {0, 0, 0, 0}, spread[] = {1, 0, 1, 0};
+    for (size_t w = 1; w <= 2; w++) {
+        fl_audit by_key, by_keys;
+        fl_audit_init(&by_key);
+        fl_audit_init(&by_keys);
+        corpus_run(w, w == 1 ? single : spread, &by_key);
+        corpus_run_rule(FL_SRC("tests/lua/fixtures/quote_reused_keys.lua"), w,
+                        w == 1 ? single : spread, &by_keys);
+        if (by_keys.n_rule_errors)
+            fprintf(stderr, "\nkeys: %s\n", by_keys.rule_errors[0].message);
+        CU_ASSERT_EQUAL(by_keys.n_rule_errors, 0);
+        CU_ASSERT_EQUAL_FATAL(by_key.n_findings, 2);
+        CU_ASSERT_EQUAL_FATAL(by_keys.n_findings, 2);
+        for (size_t i = 0; i < 2; i++) {
+            CU_ASSERT_STRING_EQUAL(by_key.findings[i].message, by_keys.findings[i].message);
+            CU_ASSERT_STRING_EQUAL(by_key.findings[i].fingerprint, by_keys.findings[i].fingerprint);
+            CU_ASSERT_STRING_EQUAL(by_key.findings[i].evidence_json,
+                                   by_keys.findings[i].evidence_json);
+        }
+        fl_audit_release(&by_key);
+        fl_audit_release(&by_keys);
+    }
 }
 
 static void test_corpus(void)
@@ -991,6 +1028,7 @@ static const fl_test_case cases[] = {
     {"util api", test_util_api},
     {"util helpers", test_util_helpers},
     {"kept evidence", test_kept_evidence},
+    {"corpus keys(article, keep)", test_corpus_keys},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
     {"corpus min_facts and min_articles", test_corpus_minimums},
