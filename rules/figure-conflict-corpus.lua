@@ -3,7 +3,7 @@
 -- values in different articles ("Brennick Foods employs 1,200 people" in one
 -- story, "Brennick's 1,900 workers" in another of the same year).
 --
--- key(fact, article) reads the fact's sentence the way figure.conflict does
+-- keys(article, keep) reads each figure's sentence the way figure.conflict does
 -- and names what the figure measures:
 --  - the measure: the workforce, jobs created or cut, or a unit (the
 --    currency for money) with the measure noun before the number (bill,
@@ -353,10 +353,6 @@ local function analyse(article)
     return next(keys) and keys or nil
 end
 
--- key() is called for every figure of an article in one pass, with one
--- article handle: the article is analysed once, on its first figure.
-local seen_article, seen_keys
-
 return factlint.rule {
     id = "figure.conflict-corpus",
     summary = "The same measure is given incompatible values in different articles (corpus half of figure.conflict)",
@@ -373,13 +369,20 @@ return factlint.rule {
         -- pair figures of articles with no dateline and no date in the sentence
         undated = false,
     },
-    key = function(f, article)
-        -- (~= as rawequal, without a call: article handles have no __eq)
-        if article ~= seen_article then
-            seen_article, seen_keys = article, analyse(article)
+    -- one call per article: the article is analysed once, and most have no
+    -- keys, so their figures are not walked
+    keys = function(article, keep)
+        local keys = analyse(article)
+        if keys then
+            for i, kind, offset in article:facts(nil, "kind", "offset") do
+                if kind == "quantity" or kind == "money" then
+                    local k = keys[offset .. ":" .. kind]
+                    if k then
+                        keep(i, k)
+                    end
+                end
+            end
         end
-        -- (most articles have no keys: their figures' fields are not read)
-        return seen_keys and seen_keys[f.offset .. ":" .. f.kind]
     end,
     check = function(key, facts, report, options)
         local parts, from = {}, 1
