@@ -212,13 +212,30 @@ static int gap_kind(const char *t, size_t a, size_t b)
 
 /* The word ending at or before pos, not before lo: scans back over non-word
  * characters, then over the word (inner apostrophes and hyphens included). */
+/* fl_utf8_prev (*i > 0) and fl_word_cp with the ASCII case inline: back
+ * steps over every byte between a quote and its speaker. */
+static inline uint32_t prev_cp(const char *t, size_t *i)
+{
+    unsigned char c = (unsigned char)t[*i - 1];
+    if (c < 0x80) {
+        (*i)--;
+        return c;
+    }
+    return fl_utf8_prev(t, i);
+}
+
+static inline bool word_cp(uint32_t cp)
+{
+    return cp < 0x80 ? fl_ascii_alnum[cp] != 0 : fl_word_cp(cp);
+}
+
 static bool back(const char *t, size_t lo, size_t pos, size_t *ws, size_t *we)
 {
     size_t i = pos;
     while (i > lo) {
         size_t j = i;
-        uint32_t cp = fl_utf8_prev(t, &j);
-        if (fl_word_cp(cp))
+        uint32_t cp = prev_cp(t, &j);
+        if (word_cp(cp))
             break;
         i = j;
     }
@@ -227,14 +244,14 @@ static bool back(const char *t, size_t lo, size_t pos, size_t *ws, size_t *we)
     *we = i;
     while (i > lo) {
         size_t j = i;
-        uint32_t cp = fl_utf8_prev(t, &j);
-        if (fl_word_cp(cp)) {
+        uint32_t cp = prev_cp(t, &j);
+        if (word_cp(cp)) {
             i = j;
             continue;
         }
         if ((cp == '\'' || cp == 0x2019 || cp == '-') && j > lo) {
             size_t k = j;
-            if (fl_word_cp(fl_utf8_prev(t, &k))) {
+            if (word_cp(prev_cp(t, &k))) {
                 i = j;
                 continue;
             }
