@@ -475,9 +475,59 @@ static void test_currency(void)
     CU_ASSERT_PTR_NULL(iso);
 }
 
+/* The shared run list (extract/runs.c) that the scanner walks: without a
+ * filter, every digit run and every letter run of at most FL_RUN_MAXLEN
+ * letters, as a byte loop finds them, wherever the text falls across the
+ * masks' 64-byte words, including a text that ends inside a run. */
+static void test_runs(void)
+{
+    const char *body = "Net rose to 5.4 mln dlrs vs 4.3mln, B52 in 1986; Q1 extraordinarily "
+                       "\xC3\xA9t\xC3\xA9 a hundred 2,000-tonne ships 12345678901 end";
+    char buf[512];
+    for (size_t shift = 0; shift < 140; shift++) {
+        size_t n = shift + strlen(body);
+        memset(buf, shift % 3 ? ' ' : '.', shift);
+        memcpy(buf + shift, body, n - shift);
+        for (size_t len = n - 5; len <= n; len++) { /* "end", "en", ..., cut inside a run */
+            fl_bytemask bm;
+            fl_runs runs;
+            fl_bytemask_init(&bm);
+            fl_runs_init(&runs);
+            CU_ASSERT_EQUAL_FATAL(fl_bytemask_build(&bm, buf, len), 0);
+            CU_ASSERT_EQUAL_FATAL(fl_runs_build(&runs, &bm, buf, len, NULL), 0);
+            size_t k = 0;
+            for (size_t i = 0; i < len;) {
+                unsigned char c = (unsigned char)buf[i];
+                bool digit = c >= '0' && c <= '9';
+                bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                if (!digit && !letter) {
+                    i++;
+                    continue;
+                }
+                size_t e = i + 1;
+                while (e < len && (digit ? buf[e] >= '0' && buf[e] <= '9'
+                                         : ((buf[e] | 0x20) >= 'a' && (buf[e] | 0x20) <= 'z')))
+                    e++;
+                if (digit || e - i <= FL_RUN_MAXLEN) {
+                    CU_ASSERT_FATAL(k < runs.n);
+                    CU_ASSERT_EQUAL(runs.items[k].s, i);
+                    CU_ASSERT_EQUAL(runs.items[k].e, e);
+                    CU_ASSERT_EQUAL(runs.items[k].flags, digit ? FL_RUN_DIGITS : FL_RUN_ALL);
+                    k++;
+                }
+                i = e;
+            }
+            CU_ASSERT_EQUAL(k, runs.n);
+            fl_runs_release(&runs);
+            fl_bytemask_release(&bm);
+        }
+    }
+}
+
 static const fl_test_case tests[] = {
     {"table", test_table}, {"nothing", test_nothing},   {"links", test_links},
-    {"parse", test_parse}, {"currency", test_currency}, {NULL, NULL},
+    {"parse", test_parse}, {"currency", test_currency}, {"runs", test_runs},
+    {NULL, NULL},
 };
 
 FL_TEST_MAIN("number", tests)
