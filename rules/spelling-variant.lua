@@ -229,16 +229,20 @@ local DETERMINERS = { a = true, an = true, the = true, its = true, their = true,
 -- The words the check looks at, found in C (factlint.util.wordset): the
 -- listed spellings, the computing words, "per" (of "per cent") and every
 -- word ending like -ise/-ize, -yse/-yze and their inflections, which
--- classify() then checks in full.  LISTED is the same without the
--- -ise/-ize shapes and the computing words, for texts without a "z": a
--- family of those needs a "z" spelling to have two, no listed family ends
--- like one ("...iz", "...yz") and the computing words name none.
--- Checking a word against the shapes costs the scan about a tenth more,
--- and three texts in four have no "z".  (One list for both, built once:
--- the rule is loaded in every worker.)
+-- classify() then checks in full.
 local ISE_ENDINGS = { "e", "es", "ed", "er", "ess", "eds", "ers", "ing", "ation", "ations" }
-local CANDIDATES, LISTED
-do
+local SHAPES = {} -- the -ise/-ize endings, for may_vary and CANDIDATES below
+for _, l in ipairs({ "i", "y" }) do
+    for _, z in ipairs({ "s", "z" }) do
+        for _, e in ipairs(ISE_ENDINGS) do
+            SHAPES[#SHAPES + 1] = l .. z .. e
+        end
+    end
+end
+-- (made when first needed: few articles get past may_vary below, and the
+-- rule is loaded in every rule state)
+local CANDIDATES
+local function candidates()
     local list, n = { "per" }, 1
     for w in pairs(EXACT) do
         if w ~= "per cent" then -- (the one entry with a space)
@@ -246,71 +250,32 @@ do
             list[n] = w
         end
     end
-    LISTED = factlint.util.wordset(list)
     for w in pairs(COMPUTING) do
         n = n + 1
         list[n] = w
     end
-    for _, l in ipairs({ "i", "y" }) do
-        for _, z in ipairs({ "s", "z" }) do
-            for _, e in ipairs(ISE_ENDINGS) do
-                n = n + 1
-                list[n] = "*" .. l .. z .. e
-            end
-        end
+    for _, e in ipairs(SHAPES) do
+        n = n + 1
+        list[n] = "*" .. e
     end
     CANDIDATES = factlint.util.wordset(list)
+    return CANDIDATES
 end
-local set_find = LISTED.find
-local text_method -- article.text
-local byte, find = string.byte, string.find
 
 -- Whether the article holds two spellings of one family anywhere: a
--- necessary condition for a finding, worked out in one pass over the whole
--- text.  Paragraphs are whole lines, so the text has the same words as its
--- paragraphs; boilerplate, names and the "license" determiner test are left to
--- check, which only ever drops words (and a "per" ending a paragraph before a
--- "cent" starting the next only adds one here), so almost every article is
--- done after this one scan.
-local function may_vary(text)
-    local set = CANDIDATES
-    if not find(text, "z", 1, true) and not find(text, "Z", 1, true) then
-        set = LISTED
-    end
-    local seen -- family -> the first variant found
-    -- (find rather than gmatch: no iterator and no previous word made per
-    -- article; the next search starts where gmatch's would, after the word)
-    local _, e, w = set_find(set, text)
-    while w do
-        if w == "per" then
-            -- "per cent": most "per"s are followed by one space and another
-            -- word, told apart without a pattern
-            local b1, b2 = byte(text, e + 1, e + 2)
-            if (b1 == 32 or b1 and b1 >= 9 and b1 <= 13)
-                and (b2 == 99 or b2 == 32 or b2 and b2 >= 9 and b2 <= 13)
-                and find(text, "^%s+cent%f[%A]", e + 1) then
-                w = "per cent"
-            end
-        end
-        local c = memo[w]
-        if c == nil then
-            classify_memo(w)
-            c = memo[w]
-        end
-        if c then
-            local fam, var = c[1], c[2]
-            seen = seen or {}
-            local first = seen[fam]
-            if not first then
-                seen[fam] = var
-            elseif first ~= var then
-                return true
-            end
-        end
-        _, e, w = set_find(set, text, e + 1)
-    end
-    return false
-end
+-- necessary condition for a finding, worked out in one pass in C over the
+-- whole text (factlint.util.spellings: the listed words, "per cent", and the
+-- -ise/-ize shapes through classify, which the scanner remembers).
+-- Paragraphs are whole lines, so the text has the same words as its
+-- paragraphs; boilerplate, names and the "license" determiner test are left
+-- to check, which only ever drops words (and a "per" ending a paragraph
+-- before a "cent" starting the next only adds one here), so almost every
+-- article is done after this one scan, made on the article's text without
+-- a Lua string of it.  A text without a "z" is scanned for the listed words
+-- only ("zZ"): a family of the shapes needs a "z" spelling to have two, and
+-- no listed family ends like one ("...iz", "...yz").  (Three texts in four
+-- have no "z".)
+local may_vary = factlint.util.spellings(EXACT, SHAPES, classify_memo, "zZ")
 
 return factlint.rule {
     id = "spelling.variant",
@@ -321,12 +286,7 @@ return factlint.rule {
     url = "docs/rules/spelling.variant.md",
     messages = MESSAGES,
     check = function(article, report)
-        local text_of = text_method
-        if not text_of then -- (the method every article shares, looked up once)
-            text_of = article.text
-            text_method = text_of
-        end
-        if not may_vary(text_of(article)) then
+        if not may_vary(article) then
             return
         end
         local families = {}  -- family -> { variant -> {count, first = {offset, word, line}} }
@@ -338,7 +298,7 @@ return factlint.rule {
                 local text = article:text(offset, length)
                 -- only the listed words and -ise/-ize shapes, found in C: a Lua loop over
                 -- every word of every article cost more than the rest of the suite
-                for s, e, w, prev_end, prev_word in CANDIDATES:gmatch(text) do
+                for s, e, w, prev_end, prev_word in (CANDIDATES or candidates()):gmatch(text) do
                     -- sentence-initial: no word yet in the paragraph, or a sentence-ending
                     -- mark since the last word
                     local initial = true

@@ -347,8 +347,617 @@ static int u_paragraph_repeats(lua_State *L)
     return 1;
 }
 
+/* ---- spellings ------------------------------------------------------------ */
+
+#define SP_WORD_MAX    64   /* longest word looked up, in bytes (as wordset) */
+#define SP_ENDING_MAX  16   /* longest ending */
+#define SP_PAIRS_MAX   16   /* two-word entries */
+#define SP_MEMO_MAX    4096 /* classify answers remembered before they are forgotten */
+#define SP_FILTER_BITS 65536
+
+typedef struct sp_slot {
+    uint32_t hash, off, len; /* off: into the blob + 1; 0 for an empty slot */
+    int32_t family, variant; /* ids; -1 when the word is only a pair's first */
+    int32_t pair;            /* the two-word entry it starts, or -1 */
+} sp_slot;
+
+typedef struct sp_pair {
+    char second[SP_WORD_MAX];
+    size_t second_len;
+    int32_t family, variant;
+} sp_pair;
+
+/* A spellings scanner's tables, in one userdata (upvalue 1 of the scan
+ * function; upvalues 2 to 5: the memo table, classify, the fixed ids
+ * table and the ids given to classify's answers). */
+typedef struct l_spellings {
+    size_t cap;       /* slots, a power of two */
+    uint64_t lengths; /* bit k: some word has k bytes (bit 0: 64) */
+    uint64_t filter[SP_FILTER_BITS / 64];
+    size_t n_ids, n_fixed, next_id, memo_n, n_nodes, n_pairs;
+    char needs[8]; /* the endings are looked at only in texts with one of these bytes */
+    size_t n_needs;
+    uint32_t stamp;
+    sp_pair pairs[SP_PAIRS_MAX];
+    /* uint16_t trie[n_nodes][27] (26 letters, then 1 when an ending ends
+     * there), uint32_t seen_stamp[n_ids], int32_t seen_variant[n_ids],
+     * sp_slot slots[cap] and the blob follow */
+} l_spellings;
+
+static uint16_t (*sp_trie(l_spellings *sp))[27]
+{
+    return (uint16_t(*)[27])(sp + 1);
+}
+
+static uint32_t *sp_seen_stamp(l_spellings *sp)
+{
+    return (uint32_t *)((char *)(sp + 1) + (sp->n_nodes * 27 * sizeof(uint16_t) + 7) / 8 * 8);
+}
+
+static int32_t *sp_seen_variant(l_spellings *sp)
+{
+    return (int32_t *)(sp_seen_stamp(sp) + sp->n_ids);
+}
+
+static sp_slot *sp_slots(l_spellings *sp)
+{
+    return (sp_slot *)(sp_seen_variant(sp) + sp->n_ids);
+}
+
+static char *sp_blob(l_spellings *sp)
+{
+    return (char *)(sp_slots(sp) + sp->cap);
+}
+
+static bool is_letter(unsigned char c)
+{
+    /* c | 32 folds A-Z onto a-z and no other byte into that range */
+    return (unsigned char)((c | 32) - 'a') < 26;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SP_SWAR 1 /* eight bytes at a time: the first of a string is the low byte of a load */
+#endif
+
+#ifdef SP_SWAR
+/* The high bit of each byte of v (eight bytes of text) that is an ASCII
+ * letter: c | 32 in 'a'..'z' (no carry crosses a byte: each sum is under
+ * 0x100), and not a byte >= 0x80. */
+static inline uint64_t letter_bits(uint64_t v)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu, high = 0x8080808080808080u;
+    uint64_t x = (v | 0x2020202020202020u) & low7;
+    uint64_t ge_a = x + 0x1F1F1F1F1F1F1F1Fu;   /* high bit: x >= 'a' */
+    uint64_t past_z = x + 0x0505050505050505u; /* high bit: x > 'z' */
+    return ge_a & ~past_z & ~v & high;
+}
+#endif
+
+/* The first byte at or after i that is (letter true) or is not (false) an
+ * ASCII letter; n when there is none. */
+static size_t sp_skip(const char *s, size_t n, size_t i, bool letter)
+{
+#ifdef SP_SWAR
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = letter_bits(v);
+        if (!letter)
+            m = ~m & 0x8080808080808080u;
+        if (m)
+            return i + ((size_t)__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < n && is_letter((unsigned char)s[i]) != letter)
+        i++;
+    return i;
+}
+
+/* The letters of s[base..base + 64): bit k set when s[base + k] is an
+ * ASCII letter (none past n). */
+static uint64_t sp_letters(const char *s, size_t n, size_t base)
+{
+    uint64_t m = 0;
+#ifdef SP_SWAR
+    if (n - base >= 64) {
+        for (int k = 0; k < 8; k++) {
+            uint64_t v;
+            memcpy(&v, s + base + 8 * k, 8);
+            /* the eight high bits gathered into one byte */
+            m |= ((letter_bits(v) >> 7) * 0x0102040810204080u >> 56) << (8 * k);
+        }
+        return m;
+    }
+#endif
+    size_t end = n - base < 64 ? n : base + 64;
+    for (size_t i = base; i < end; i++)
+        m |= (uint64_t)is_letter((unsigned char)s[i]) << (i - base);
+    return m;
+}
+
+/* The words of a text, as next_word in lua_wordset.c finds them (a letter,
+ * then letters and hyphens, ending on a letter; one letter alone is not a
+ * word), found from a mask of the letters of 64 bytes at a time. */
+typedef struct sp_words {
+    const char *s;
+    size_t n;
+    size_t base;   /* the window's first byte */
+    uint64_t mask; /* sp_letters at base */
+    size_t pos;    /* where the next word is looked for */
+} sp_words;
+
+static bool sp_next_word(sp_words *it, size_t *first, size_t *last)
+{
+    const char *s = it->s;
+    size_t n = it->n;
+    while (it->pos < n) {
+        size_t off = it->pos - it->base;
+        if (off >= 64) {
+            it->base = it->pos;
+            it->mask = sp_letters(s, n, it->base);
+            off = 0;
+        }
+        uint64_t rest = it->mask >> off << off;
+        if (!rest) {
+            it->pos = it->base + 64;
+            continue;
+        }
+        size_t a = (size_t)__builtin_ctzll(rest);
+        uint64_t after = ~it->mask & (~(uint64_t)0 << a);
+        size_t start = it->base + a;
+        size_t end =
+            after ? it->base + (size_t)__builtin_ctzll(after) : sp_skip(s, n, it->base + 64, false);
+        if (end < n && s[end] == '-') /* hyphens go on only when a letter follows */
+            for (size_t i = end;;) {
+                while (i < n && s[i] == '-')
+                    i++;
+                if (i == end || i >= n || !is_letter((unsigned char)s[i]))
+                    break;
+                i = end = sp_skip(s, n, i, false);
+            }
+        it->pos = end;
+        if (end - start >= 2) {
+            *first = start;
+            *last = end;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The filter bit of a word (any case) from its length and its first and
+ * last two bytes: most words of a text are answered by it without a hash
+ * of the whole word. */
+static uint32_t sp_filter_bit(const char *w, size_t n)
+{
+    uint64_t k = (uint64_t)n | (uint64_t)((unsigned char)w[0] | 32) << 8 |
+                 (uint64_t)((unsigned char)w[1] | 32) << 16 |
+                 (uint64_t)((unsigned char)w[n - 2] | 32) << 24 |
+                 (uint64_t)((unsigned char)w[n - 1] | 32) << 32;
+    return (uint32_t)((k * 0x9E3779B97F4A7C15u) >> 48);
+}
+
+static bool sp_filter_has(const l_spellings *sp, const char *w, size_t n)
+{
+    uint32_t b = sp_filter_bit(w, n);
+    return sp->filter[b >> 6] >> (b & 63) & 1;
+}
+
+/* Lowercases w[0..n) into low and returns its hash. */
+static uint32_t sp_lower_hash(char *low, const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        low[i] = (char)c;
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+static sp_slot *sp_lookup(l_spellings *sp, const char *low, size_t n, uint32_t h)
+{
+    sp_slot *sl = sp_slots(sp);
+    const char *blob = sp_blob(sp);
+    for (size_t i = h & (sp->cap - 1);; i = (i + 1) & (sp->cap - 1)) {
+        if (!sl[i].off)
+            return NULL;
+        if (sl[i].hash == h && sl[i].len == n && !memcmp(blob + sl[i].off - 1, low, n))
+            return &sl[i];
+    }
+}
+
+/* The id of the string at the top of the stack (popped) in the table at
+ * idx, made the next id when it has none and next is not NULL; -1 when it
+ * has none. */
+static int32_t sp_id(lua_State *L, int idx, size_t *next)
+{
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, idx) == LUA_TNUMBER) {
+        int32_t id = (int32_t)lua_tointeger(L, -1);
+        lua_pop(L, 2);
+        return id;
+    }
+    lua_pop(L, 1);
+    if (!next) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    lua_pushinteger(L, (lua_Integer)*next);
+    lua_rawset(L, idx);
+    return (int32_t)(*next)++;
+}
+
+/* classify's answer for the lowercase word low[0..n), remembered in the
+ * memo table (upvalue 2): the family and variant ids, false when none. */
+static bool sp_classify(lua_State *L, l_spellings *sp, const char *low, size_t n, int32_t *family,
+                        int32_t *variant)
+{
+    lua_pushlstring(L, low, n);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
+        lua_Integer v = lua_tointeger(L, -1);
+        bool known = lua_toboolean(L, -1);
+        lua_pop(L, 2);
+        *family = (int32_t)(v >> 20);
+        *variant = (int32_t)(v & 0xFFFFF);
+        return known;
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(3));
+    lua_pushvalue(L, -2);
+    lua_call(L, 1, 2);
+    bool keep = sp->memo_n < SP_MEMO_MAX;
+    if (!lua_toboolean(L, -2)) {
+        lua_pop(L, 2);
+        lua_pushboolean(L, 0);
+        if (keep) {
+            lua_rawset(L, lua_upvalueindex(2));
+            sp->memo_n++;
+        } else {
+            lua_pop(L, 2);
+        }
+        return false;
+    }
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "spellings: classify('%s') must return a family and a variant (strings)",
+                   lua_tostring(L, -3));
+    int32_t ids[2];
+    for (int k = 0; k < 2; k++) {
+        lua_pushvalue(L, -2 + k);
+        ids[k] = sp_id(L, lua_upvalueindex(4), NULL);
+        if (ids[k] < 0) {
+            lua_pushvalue(L, -2 + k);
+            ids[k] = sp_id(L, lua_upvalueindex(5), &sp->next_id);
+        }
+    }
+    lua_pop(L, 2);
+    if (keep) {
+        lua_pushinteger(L, (lua_Integer)ids[0] << 20 | ids[1]);
+        lua_rawset(L, lua_upvalueindex(2));
+        sp->memo_n++;
+    } else {
+        lua_pop(L, 1);
+    }
+    *family = ids[0];
+    *variant = ids[1];
+    return true;
+}
+
+/* Whether the word w[0..n) of the text (any case) ends with one of the
+ * endings and is longer. */
+static bool sp_has_ending(l_spellings *sp, const char *w, size_t n)
+{
+    uint16_t(*trie)[27] = sp_trie(sp);
+    size_t node = 0;
+    for (size_t k = 1; k < n; k++) {
+        unsigned char c = (unsigned char)w[n - k];
+        if (!is_letter(c) || !(node = trie[node][(c | 32) - 'a']))
+            return false;
+        if (trie[node][26])
+            return true;
+    }
+    return false;
+}
+
+/* After a word that ends at s[at]: white space, then second exactly, then
+ * no letter (Lua's "^%s+SECOND%f[%A]"). */
+static bool sp_pair_follows(const sp_pair *p, const char *s, size_t n, size_t at)
+{
+    size_t i = at;
+    while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+        i++;
+    return i > at && n - i >= p->second_len && !memcmp(s + i, p->second, p->second_len) &&
+           (i + p->second_len == n || !is_letter((unsigned char)s[i + p->second_len]));
+}
+
+static int sp_scan(lua_State *L)
+{
+    size_t n;
+    const char *s;
+    if (lua_type(L, 1) == LUA_TUSERDATA) { /* the article: no string of its text is made */
+        const fl_article *a = check_article(L, 1);
+        s = a->text;
+        n = a->text_len;
+    } else {
+        s = luaL_checklstring(L, 1, &n);
+    }
+    l_spellings *sp = lua_touserdata(L, lua_upvalueindex(1));
+    bool endings = sp->n_nodes > 1 && !lua_toboolean(L, 2);
+    if (endings && sp->n_needs) {
+        endings = false;
+        for (size_t k = 0; k < sp->n_needs && !endings; k++)
+            endings = memchr(s, sp->needs[k], n) != NULL;
+    }
+    lua_settop(L, 1);
+    if (sp->memo_n >= SP_MEMO_MAX || sp->next_id >= sp->n_ids) { /* forget classify's answers */
+        lua_newtable(L);
+        lua_replace(L, lua_upvalueindex(2));
+        lua_newtable(L);
+        lua_replace(L, lua_upvalueindex(5));
+        sp->memo_n = 0;
+        sp->next_id = sp->n_fixed;
+    }
+    if (++sp->stamp == 0) {
+        memset(sp_seen_stamp(sp), 0, sp->n_ids * sizeof(uint32_t));
+        sp->stamp = 1;
+    }
+    uint32_t *seen = sp_seen_stamp(sp);
+    int32_t *seen_variant = sp_seen_variant(sp);
+    char low[SP_WORD_MAX];
+    sp_words it = {s, n, 0, sp_letters(s, n, 0), 0};
+    size_t start, end;
+    while (sp_next_word(&it, &start, &end)) {
+        size_t len = end - start;
+        if (len > SP_WORD_MAX)
+            continue;
+        const char *w = s + start;
+        int32_t family = -1, variant = -1;
+        if ((sp->lengths >> (len & 63) & 1) && sp_filter_has(sp, w, len)) {
+            sp_slot *slot = sp_lookup(sp, low, len, sp_lower_hash(low, w, len));
+            if (slot) {
+                if (slot->pair >= 0 && sp_pair_follows(&sp->pairs[slot->pair], s, n, end)) {
+                    family = sp->pairs[slot->pair].family;
+                    variant = sp->pairs[slot->pair].variant;
+                } else {
+                    family = slot->family;
+                    variant = slot->variant;
+                }
+            }
+        }
+        if (family < 0 && endings && sp_has_ending(sp, w, len)) {
+            sp_lower_hash(low, w, len);
+            if (!sp_classify(L, sp, low, len, &family, &variant))
+                continue;
+            seen = sp_seen_stamp(sp);
+            seen_variant = sp_seen_variant(sp);
+        }
+        if (family < 0)
+            continue;
+        if ((size_t)family >= sp->n_ids) {
+            /* more new families in this text than the arrays hold (a text
+             * with thousands of words for classify): a table for those */
+            if (lua_gettop(L) == 1)
+                lua_newtable(L);
+            if (lua_rawgeti(L, 2, family) == LUA_TNIL) {
+                lua_pushinteger(L, variant);
+                lua_rawseti(L, 2, family);
+            } else if (lua_tointeger(L, -1) != variant) {
+                lua_pushboolean(L, 1);
+                return 1;
+            }
+            lua_pop(L, 1);
+            continue;
+        }
+        if (seen[family] != sp->stamp) {
+            seen[family] = sp->stamp;
+            seen_variant[family] = variant;
+        } else if (seen_variant[family] != variant) {
+            lua_pushboolean(L, 1);
+            return 1;
+        }
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* Checks that the key at the top is a lowercase word for spellings (two
+ * with one space between them when pairs is true) and returns it. */
+static const char *sp_check_word(lua_State *L, size_t *len, size_t max, const char *what)
+{
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "spellings: %s %s is not a string", what, luaL_typename(L, -1));
+    const char *w = lua_tolstring(L, -1, len);
+    if (*len == 0 || *len > max)
+        luaL_error(L, "spellings: %s '%s' has %d bytes (1 to %d allowed)", what, w, (int)*len,
+                   (int)max);
+    for (size_t i = 0; i < *len; i++)
+        if (w[i] >= 'A' && w[i] <= 'Z')
+            luaL_error(L, "spellings: %s '%s' is not lowercase", what, w);
+    return w;
+}
+
+/***
+ * factlint.util.spellings(words [, endings, classify [, needs]]) -> scan
+ *
+ * A scanner that tells whether a text spells a word two ways: `words` maps
+ * lowercase words (at most 64 bytes each) to tables with string fields
+ * `family` and `variant` ("colour" -> `{family = "color", variant =
+ * "british"}`); a key of two words with one space between them ("per
+ * cent") matches the first word followed by white space, the second
+ * exactly as written and no letter after it.  With `endings` (a list of
+ * lowercase ASCII endings, at most 16 bytes each) and `classify`, a word
+ * not in `words` that is longer than an ending and ends with it is passed
+ * to `classify(word)` (lowercase), which returns its family and variant,
+ * or nil; the answers are remembered (the last few thousand words).
+ * `needs` (at most 8 bytes) skips the endings in texts that have none of
+ * its bytes ("zZ" when a family of the endings needs a "z" spelling to
+ * have two).  `scan(text [, words_only])` is true when two words of the
+ * text (as wordset:gmatch finds them) have one family and different
+ * variants; `text` may be the article handle of the current check (its
+ * whole text, without making a string of it), and `words_only` leaves the
+ * endings out.  One pass in C over a mask of the letters, which answers
+ * most words from a bit filter on their length and first and last letters
+ * without hashing them.
+ */
+static int u_spellings(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    bool has_endings = !lua_isnoneornil(L, 2);
+    if (has_endings) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        luaL_checktype(L, 3, LUA_TFUNCTION);
+    }
+    size_t n_needs = 0;
+    const char *needs = luaL_optlstring(L, 4, "", &n_needs);
+    if (n_needs > sizeof((l_spellings *)0)->needs)
+        return luaL_argerror(L, 4, "at most 8 bytes");
+    char needs_copy[8];
+    memcpy(needs_copy, needs, n_needs);
+    lua_settop(L, 3);
+    lua_newtable(L); /* 4: fixed ids: the families and variants of words */
+    lua_newtable(L); /* 5: record table -> its family and variant ids, packed */
+    size_t n_words = 0, bytes = 0, n_ids = 0;
+    for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) {
+        size_t len;
+        lua_pushvalue(L, -2);
+        sp_check_word(L, &len, 2 * SP_WORD_MAX + 1, "word");
+        lua_pop(L, 1);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "spellings: the value of a word is not a table");
+        n_words++;
+        bytes += len;
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 5) != LUA_TNIL) { /* (words share records) */
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pop(L, 1);
+        int32_t fv[2];
+        for (int k = 0; k < 2; k++) {
+            if (lua_getfield(L, -1, k ? "variant" : "family") != LUA_TSTRING)
+                return luaL_error(L, "spellings: a word's %s is not a string",
+                                  k ? "variant" : "family");
+            fv[k] = sp_id(L, 4, &n_ids);
+        }
+        lua_pushvalue(L, -1);
+        lua_pushinteger(L, (lua_Integer)fv[0] << 20 | fv[1]);
+        lua_rawset(L, 5);
+    }
+    size_t n_nodes = 1;
+    lua_Integer n_endings = has_endings ? luaL_len(L, 2) : 0;
+    for (lua_Integer e = 1; e <= n_endings; e++) {
+        lua_rawgeti(L, 2, e);
+        size_t len;
+        const char *w = sp_check_word(L, &len, SP_ENDING_MAX, "ending");
+        for (size_t i = 0; i < len; i++)
+            if (w[i] < 'a' || w[i] > 'z')
+                return luaL_error(L, "spellings: ending '%s' is not ASCII letters", w);
+        n_nodes += len;
+        lua_pop(L, 1);
+    }
+    if (n_nodes > UINT16_MAX || n_ids >= 0xFFFFF - 2 * SP_MEMO_MAX)
+        return luaL_error(L, "spellings: too many endings or families");
+    size_t cap = 8;
+    while (cap < 2 * n_words)
+        cap *= 2;
+    size_t ids = n_ids + 2 * SP_MEMO_MAX;
+    size_t size = sizeof(l_spellings) + (n_nodes * 27 * sizeof(uint16_t) + 7) / 8 * 8 +
+                  ids * (sizeof(uint32_t) + sizeof(int32_t)) + cap * sizeof(sp_slot) + bytes;
+    l_spellings *sp = lua_newuserdatauv(L, size, 0); /* 6 */
+    memset(sp, 0, size);
+    sp->cap = cap;
+    sp->n_ids = ids;
+    sp->n_fixed = sp->next_id = n_ids;
+    sp->n_nodes = n_nodes;
+    memcpy(sp->needs, needs_copy, n_needs);
+    sp->n_needs = n_needs;
+    /* the endings, reversed, into the trie */
+    uint16_t(*trie)[27] = sp_trie(sp);
+    size_t used_nodes = 1;
+    for (lua_Integer e = 1; e <= n_endings; e++) {
+        lua_rawgeti(L, 2, e);
+        size_t len;
+        const char *w = lua_tolstring(L, -1, &len);
+        size_t node = 0;
+        for (size_t k = len; k-- > 0;) {
+            uint16_t *next = &trie[node][w[k] - 'a'];
+            if (!*next)
+                *next = (uint16_t)used_nodes++;
+            node = *next;
+        }
+        trie[node][26] = 1;
+        lua_pop(L, 1);
+    }
+    sp_slot *sl = sp_slots(sp);
+    char *blob = sp_blob(sp);
+    size_t used = 0;
+    for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) {
+        size_t len;
+        const char *w = lua_tolstring(L, -2, &len);
+        lua_pushvalue(L, -1);
+        lua_rawget(L, 5);
+        lua_Integer packed = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        int32_t fv[2] = {(int32_t)(packed >> 20), (int32_t)(packed & 0xFFFFF)};
+        const char *space = memchr(w, ' ', len);
+        size_t first = space ? (size_t)(space - w) : len;
+        if (space) {
+            size_t second = len - first - 1;
+            if (!first || first > SP_WORD_MAX || !second || second > SP_WORD_MAX ||
+                memchr(space + 1, ' ', second))
+                return luaL_error(L, "spellings: '%s' is not two words", w);
+            if (sp->n_pairs == SP_PAIRS_MAX)
+                return luaL_error(L, "spellings: more than %d two-word entries", SP_PAIRS_MAX);
+            sp_pair *p = &sp->pairs[sp->n_pairs];
+            memcpy(p->second, space + 1, second);
+            p->second_len = second;
+            p->family = fv[0];
+            p->variant = fv[1];
+        } else if (len > SP_WORD_MAX) {
+            return luaL_error(L, "spellings: word '%s' has %d bytes (1 to %d allowed)", w, (int)len,
+                              SP_WORD_MAX);
+        }
+        if (first < 2)
+            continue; /* (a scan finds no word of one letter) */
+        uint32_t h = sp_lower_hash(blob + used, w, first);
+        sp_slot *slot = sp_lookup(sp, blob + used, first, h);
+        if (!slot) {
+            size_t k = h & (cap - 1);
+            while (sl[k].off)
+                k = (k + 1) & (cap - 1);
+            slot = &sl[k];
+            slot->hash = h;
+            slot->off = (uint32_t)used + 1;
+            slot->len = (uint32_t)first;
+            slot->family = slot->variant = slot->pair = -1;
+            used += first;
+            sp->lengths |= (uint64_t)1 << (first & 63);
+            uint32_t b = sp_filter_bit(w, first);
+            sp->filter[b >> 6] |= (uint64_t)1 << (b & 63);
+        }
+        if (space) {
+            if (slot->pair >= 0)
+                return luaL_error(L, "spellings: two entries of two words start with '%s'",
+                                  blob + slot->off - 1);
+            slot->pair = (int32_t)sp->n_pairs++;
+        } else {
+            slot->family = fv[0];
+            slot->variant = fv[1];
+        }
+    }
+    lua_newtable(L); /* the memo */
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, 4);
+    lua_newtable(L); /* the ids of classify's answers */
+    lua_pushcclosure(L, sp_scan, 5);
+    return 1;
+}
+
 static const luaL_Reg util_text_funcs[] = {
     {"paragraph_repeats", u_paragraph_repeats},
+    {"spellings", u_spellings},
     {NULL, NULL},
 };
 
