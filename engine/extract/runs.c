@@ -36,40 +36,60 @@ int fl_runs_build(fl_runs *r, const fl_bytemask *bm, const char *text, size_t le
                   const fl_run_filter *filter)
 {
     (void)len; /* the masks have no bits at or after len */
+    fl_run_filter all;
+    if (!filter) {
+        memset(all.bits, FL_RUN_ALL, sizeof all.bits);
+        memset(all.bits[0], 0, sizeof all.bits[0]);
+        filter = &all;
+    }
     r->n = 0;
     size_t words = bm->words;
     if (!words)
         return 0;
-    /* Runs do not overlap, so the k-th first byte and the k-th last byte
-     * (in text order) belong to the same run: two cursors over the masks. */
-    size_t ws = 0, wl = 0;
-    uint64_t S = run_starts(bm, 0), L = run_lasts(bm, 0);
+    /* the list in locals while it grows (stores through r would be
+     * reloaded after each) */
+    fl_run *items = r->items;
+    size_t n = 0, cap = r->cap;
     const unsigned char *u = (const unsigned char *)text;
+    /* Runs do not overlap, so the k-th first byte and the k-th last byte
+     * (in text order) belong to the same run: two cursors over the masks,
+     * each with the offset of its 64-bit word. */
+    size_t ws = 0, wl = 0, sbase = 0, lbase = 0;
+    uint64_t S = run_starts(bm, 0), L = run_lasts(bm, 0);
     for (;;) {
         while (!S) {
-            if (++ws >= words)
+            if (++ws >= words) {
+                r->items = items;
+                r->n = n;
+                r->cap = cap;
                 return 0;
+            }
             S = run_starts(bm, ws);
+            sbase = ws << 6;
         }
-        size_t s = (ws << 6) + (size_t)__builtin_ctzll(S);
+        while (!L) { /* the run that starts in word ws ends */
+            L = run_lasts(bm, ++wl);
+            lbase = wl << 6;
+        }
+        size_t s = sbase + (unsigned)__builtin_ctzll(S);
+        size_t e = lbase + (unsigned)__builtin_ctzll(L) + 1;
         S &= S - 1;
-        while (!L)
-            L = run_lasts(bm, ++wl); /* the run that starts at s ends */
-        size_t e = (wl << 6) + (size_t)__builtin_ctzll(L) + 1;
         L &= L - 1;
         unsigned flags;
-        if (u[s] <= '9') /* a digit (a run is letters or digits) */
+        if (u[s] <= '9') { /* a digit (a run is letters or digits) */
             flags = FL_RUN_DIGITS;
-        else if (e - s > FL_RUN_MAXLEN)
-            flags = 0;
-        else if (!filter)
-            flags = FL_RUN_ALL;
-        else
-            flags = filter->bits[e - s][FL_RUN_LETTER(u[s])][FL_RUN_LETTER(u[e - 1])];
+        } else {
+            /* longer letter runs look up row 0, which lists nothing */
+            size_t rl = e - s <= FL_RUN_MAXLEN ? e - s : 0;
+            flags = filter->bits[rl][FL_RUN_LETTER(u[s])][FL_RUN_LETTER(u[e - 1])];
+        }
         if (!flags)
             continue;
-        if (FL_GROW(r->items, r->cap, r->n + 1))
+        if (FL_GROW(items, cap, n + 1)) {
+            r->items = items;
+            r->cap = cap;
             return -1;
-        r->items[r->n++] = (fl_run){s, e, flags};
+        }
+        items[n++] = (fl_run){s, e, flags};
     }
 }
