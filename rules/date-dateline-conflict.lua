@@ -49,44 +49,12 @@ local MODIFIERS = { vice = true, deputy = true, former = true, ex = true, assist
     junior = true, shadow = true, acting = true, late = true, future = true, incoming = true,
     designate = true, elect = true, ["then"] = true, honorary = true, interim = true }
 
--- The office named by a title ("British Prime Minister" -> "Prime Minister"), or nil
--- when the title is a deputy's, a former holder's and so on.
-local function office_of(title)
-    local words = {}
-    for w in util.normalise(title):gsub("[%p]", " "):gmatch("%S+") do
-        words[#words + 1] = w
-    end
-    for n = 2, 1, -1 do
-        if #words >= n then
-            local tail = table.concat(words, " ", #words - n + 1)
-            local office = OFFICE_OF[tail]
-            if office then
-                local before = words[#words - n]
-                if before and MODIFIERS[before] then
-                    return nil
-                end
-                return office
-            end
-        end
-    end
-    return nil
-end
-
--- Titles seen before and their office (false for none): titles repeat
--- across articles, and office_of normalises and splits each one.
-local office_memo, memo_size = {}, 0
-local function office_of_title(title)
-    local office = office_memo[title]
-    if office == nil then
-        office = office_of(title) or false
-        if memo_size >= 10000 then
-            office_memo, memo_size = {}, 0
-        end
-        office_memo[title] = office
-        memo_size = memo_size + 1
-    end
-    return office
-end
+-- The office a person's title names ("British Prime Minister" -> "Prime
+-- Minister"): the last two or one words of the title (util.normalise form,
+-- punctuation as spaces) are one of OFFICE_OF, and the word before them is
+-- not one of MODIFIERS (a deputy's, a former holder's title...).  One C call
+-- an article gives the people with such a title.
+local OFFICES = util.title_matcher { titles = OFFICE_OF, not_after = MODIFIERS }
 
 -- The reference's holders of an office by normalised name (or variant),
 -- each list in the reference's order: built once per reference table and
@@ -238,44 +206,29 @@ return factlint.rule {
     needs = { "date", "person" },
     messages = MESSAGES,
     check = function(article, report)
-        -- An article without a dateline has nothing to report: its source
-        -- says so without formatting the date (nil when there is none).
-        if not article.dateline_source then
+        -- An article without a dateline, or with one less precise than a day,
+        -- has nothing to report.
+        local dateline = article.dateline
+        if not dateline or #dateline < 10 then
             return
         end
-        -- the dateline at each precision, read at the first fact that needs
-        -- it (most articles have only relative dates and no officeholder)
-        local dateline, dl_day, dl_month, dl_year
         -- 1. past-tense sentences with a date after the dateline (cheapest
         -- tests first: the date, then the words right before it, and only
-        -- for a past tense there whether the sentence looks forward)
-        -- (relative dates, two thirds of them, are passed over on one field
-        -- read as a value, before the dateline is read; a value's length is
-        -- its precision, 4, 7 or 10 for a year, month or day, "1980s" and
-        -- "20th century" have other lengths)
-        for i, relative in article:facts("date", "relative") do
-            if not relative then
-                if not dateline then
-                    dateline = article.dateline
-                    if not dateline or #dateline < 10 then
-                        return
-                    end
-                    dl_day, dl_month, dl_year = dateline:sub(1, 10), dateline:sub(1, 7), dateline:sub(1, 4)
-                end
+        -- for a past tense there whether the sentence looks forward).  The
+        -- dates after the dateline at their precision come from one C call
+        -- (nil for most articles).
+        local later = util.dates_after(article, dateline)
+        if later then
+            for _, i in ipairs(later) do
                 local f = article:fact(i)
-                local value = f.value
-                local n = value and #value
-                local part = n == 10 and dl_day or n == 7 and dl_month or n == 4 and dl_year
-                if part and value > part then
-                    local offset = f.offset
-                    if not article:is_boilerplate(offset) and may_be_past(article, offset)
-                        and past_not_future(article, offset, f.sentence) then
-                        report {
-                            messageId = "futureInPast",
-                            data = { text = f.text, dateline = dateline },
-                            fact = f,
-                        }
-                    end
+                local offset = f.offset
+                if not article:is_boilerplate(offset) and may_be_past(article, offset)
+                    and past_not_future(article, offset, f.sentence) then
+                    report {
+                        messageId = "futureInPast",
+                        data = { text = f.text, dateline = dateline },
+                        fact = f,
+                    }
                 end
             end
         end
@@ -299,20 +252,16 @@ return factlint.rule {
             return years_in[index] or {}
         end
         -- 2. officeholders named with an office they did not hold on the dateline
-        local ref, text_len
-        if article:fact_count("person") == 0 then
-            return -- (most articles name no one)
+        -- (the people named with the title of an office: nil for most articles)
+        local people, offices = OFFICES(article)
+        if not people then
+            return
         end
-        for i, title in article:facts("person", "title") do
-            local office = title and office_of_title(title)
-            local f = office and article:fact(i)
-            if office and f.name and not article:is_boilerplate(f.offset) then
-                if not dateline then
-                    dateline = article.dateline
-                    if not dateline or #dateline < 10 then
-                        return
-                    end
-                end
+        local ref, text_len
+        for k, i in ipairs(people) do
+            local office = offices[k]
+            local f = article:fact(i)
+            if f.name and not article:is_boilerplate(f.offset) then
                 if ref == nil then
                     ref = factlint.reference("officeholders") or false
                     if not ref or not ref.offices then
@@ -370,6 +319,14 @@ return factlint.rule {
               dateline = "2024-03-20" },
             { text = "Prime Minister Theresa May visited the factory on Friday.",
               dateline = "2017-04-10" },
+            { text = "Former Prime Minister Theresa May opened the new hospital wing on Friday.",
+              dateline = "2021-06-11" },
+            { text = "Deputy Prime Minister Theresa May opened the new hospital wing on Friday.",
+              dateline = "2021-06-11" },
+            { text = "The plant closed in 2024 after 60 years, the company said.",
+              dateline = "2024-03-02" },
+            { text = "The plant closed on 14 March 2024. It will reopen in 2026, the company said.",
+              dateline = "2024-03-20" },
         },
         invalid = {
             { text = "The plant closed on 14 March 2024 after 60 years, the company said.",
@@ -381,6 +338,15 @@ return factlint.rule {
             { text = "Prime Minister Theresa May opened the new hospital wing on Friday.",
               dateline = "2021-06-11",
               errors = { { messageId = "notInOffice", line = 1 } } },
+            { text = "British Prime Minister Theresa May opened the new hospital wing on Friday.",
+              dateline = "2021-06-11",
+              errors = { { messageId = "notInOffice", line = 1 } } },
+            { text = "The plant closed in April 2024 after 60 years, the company said.",
+              dateline = "2024-03-02",
+              errors = { { messageId = "futureInPast", line = 1 } } },
+            { text = "Sales will rise in 2025.\n\nThe plant closed in 2025, the company said.",
+              dateline = "2024-03-02",
+              errors = { { messageId = "futureInPast", line = 3 } } },
         },
     },
 }

@@ -1,6 +1,7 @@
 /* util_figures.c - factlint.util helpers written in C for the figure and date rules
  * (figure.conflict, number.arithmetic, date.dateline-conflict): loops that would otherwise run word
  * by word or fact by fact in Lua. Registered into factlint.util by fl_lua_open_util. */
+#include "core/normalize.h"
 #include "lua/internal.h"
 
 #include <math.h>
@@ -104,7 +105,7 @@ static const char *fs_entry(lua_State *L, int k, int v, size_t *len)
 }
 
 /* Pushes the set of the words of the list or set table at idx (what
- * argument `what` of figure_scanner holds, for messages). */
+ * names the function and argument, "figure_scanner: words", for messages). */
 static fs_set *fs_build(lua_State *L, int idx, const char *what)
 {
     idx = lua_absindex(L, idx);
@@ -114,18 +115,17 @@ static fs_set *fs_build(lua_State *L, int idx, const char *what)
         size_t len;
         if (fs_entry(L, -2, -1, &len)) {
             if (len == 0 || len > FS_WORD_MAX)
-                luaL_error(L, "figure_scanner: a word of %s has %d bytes (1 to %d allowed)", what,
-                           (int)len, FS_WORD_MAX);
+                luaL_error(L, "%s: a word has %d bytes (1 to %d allowed)", what, (int)len,
+                           FS_WORD_MAX);
             n++;
             bytes += len;
         } else if (lua_type(L, -2) == LUA_TNUMBER || lua_toboolean(L, -1)) {
-            luaL_error(L, "figure_scanner: %s must be a list of words or a set (word -> true)",
-                       what);
+            luaL_error(L, "%s must be a list of words or a set (word -> true)", what);
         }
         lua_pop(L, 1);
     }
     if (n > 100000)
-        luaL_error(L, "figure_scanner: %s has too many words (at most 100000)", what);
+        luaL_error(L, "%s has too many words (at most 100000)", what);
     size_t cap = 8;
     while (cap < 2 * n)
         cap *= 2;
@@ -259,13 +259,13 @@ static int u_figure_scanner(lua_State *L)
     lua_settop(L, 1);
     if (lua_getfield(L, 1, "words") != LUA_TTABLE)
         return luaL_error(L, "figure_scanner: words must be a table");
-    fs_build(L, -1, "words"); /* 3 */
+    fs_build(L, -1, "figure_scanner: words"); /* 3 */
     if (lua_getfield(L, 1, "units") == LUA_TNIL) {
         lua_pushnil(L); /* 5 */
     } else {
         if (!lua_istable(L, 4))
             return luaL_error(L, "figure_scanner: units must be a table");
-        fs_build(L, 4, "units"); /* 5 */
+        fs_build(L, 4, "figure_scanner: units"); /* 5 */
     }
     lua_Integer window = 60;
     if (lua_getfield(L, 1, "window") != LUA_TNIL) {
@@ -347,7 +347,244 @@ static int u_word_list(lua_State *L)
     return 1;
 }
 
+/* ---- dates_after ----------------------------------------------------------- */
+
+/***
+ * factlint.util.dates_after(article, iso) -> list | nil
+ *
+ * The fact numbers (for `article:fact(i)`), in document order, of the
+ * article's absolute date facts (`relative` false) that are later than the
+ * date `iso` ("YYYY-MM-DD", "YYYY-MM" or "YYYY", as `article.dateline`
+ * gives it) at their own precision: a date whose `value` is a year, a
+ * month or a day (4, 7 or 10 characters) is later when `value >
+ * iso:sub(1, #value)`; decades, centuries and dates without a value are
+ * passed over.  nil when there is none, so that most articles make no
+ * table.  `article` is the handle of the current check or key() call.
+ * One call an article where a Lua loop would read every date's fields,
+ * though most dates are relative or not after the dateline.
+ */
+static int u_dates_after(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    size_t iso_len;
+    const char *iso = luaL_checklstring(L, 2, &iso_len);
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    lua_Integer n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        if (f->kind != FL_FACT_DATE || f->relative || !f->date.precision)
+            continue;
+        char value[32];
+        size_t len = fl_date_format(f->date, value, sizeof value);
+        if (len != 4 && len != 7 && len != 10)
+            continue;
+        /* value > iso:sub(1, len), as Lua compares strings (bytes, C locale) */
+        size_t m = len < iso_len ? len : iso_len;
+        int c = memcmp(value, iso, m);
+        if (c < 0 || (c == 0 && len <= m))
+            continue;
+        if (n == 0)
+            lua_newtable(L);
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, ++n);
+    }
+    (void)a;
+    if (n == 0)
+        lua_pushnil(L);
+    return 1;
+}
+
+/* ---- title_matcher --------------------------------------------------------- */
+
+#define TM_WORDS_MAX 8 /* words of the longest title a matcher holds */
+
+/* Bytes that end a word of a title: ASCII white space and punctuation
+ * (Lua's %s and %p). */
+static bool tm_sep(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '!' && c <= '/') ||
+           (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+
+/* Upvalues: 1 the titles' set, 2 the titles table (title -> value), 3 the
+ * not_after set, 4 the most words of a title.  Pushes the value of the
+ * title s[0..n) ends with (nil for none) and returns its Lua type. */
+static int tm_match(lua_State *L, const char *s, size_t n)
+{
+    fs_set *titles = lua_touserdata(L, lua_upvalueindex(1));
+    fs_set *not_after = lua_touserdata(L, lua_upvalueindex(3));
+    size_t max_words = (size_t)lua_tointeger(L, lua_upvalueindex(4));
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    if (fl_normalize_append(sc, s, n) < 0)
+        luaL_error(L, "title_matcher: not enough memory or not UTF-8");
+    const unsigned char *t = (const unsigned char *)sc->buf;
+    size_t len = sc->len;
+    /* the last max_words + 1 words, last first: start and length */
+    size_t start[TM_WORDS_MAX + 1], wlen[TM_WORDS_MAX + 1], k = 0;
+    size_t e = len;
+    while (k <= max_words) {
+        while (e > 0 && tm_sep(t[e - 1]))
+            e--;
+        if (e == 0)
+            break;
+        size_t b = e;
+        while (b > 0 && !tm_sep(t[b - 1]))
+            b--;
+        start[k] = b;
+        wlen[k] = e - b;
+        k++;
+        e = b;
+    }
+    for (size_t w = max_words < k ? max_words : k; w >= 1; w--) {
+        /* the last w words joined by single spaces */
+        char tail[FS_WORD_MAX];
+        size_t tl = 0;
+        bool fits = true;
+        for (size_t j = w; j-- > 0;) {
+            if (tl + wlen[j] + (tl > 0) > sizeof tail) {
+                fits = false;
+                break;
+            }
+            if (tl > 0)
+                tail[tl++] = ' ';
+            memcpy(tail + tl, t + start[j], wlen[j]);
+            tl += wlen[j];
+        }
+        if (!fits || !fs_has(titles, tail, tl))
+            continue;
+        if (w < k && fs_has(not_after, (const char *)t + start[w], wlen[w]))
+            break;
+        lua_pushlstring(L, tail, tl);
+        return lua_rawget(L, lua_upvalueindex(2));
+    }
+    lua_pushnil(L);
+    return LUA_TNIL;
+}
+
+static int tm_call(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        size_t n;
+        const char *s = lua_tolstring(L, 1, &n);
+        tm_match(L, s, n);
+        return 1;
+    }
+    check_article(L, 1);
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    lua_settop(L, 1);
+    lua_Integer n = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        if (f->kind != FL_FACT_PERSON || !f->title)
+            continue;
+        if (tm_match(L, f->title, strlen(f->title)) == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (n == 0) {
+            lua_newtable(L); /* 3 */
+            lua_newtable(L); /* 4 */
+            lua_rotate(L, 2, 2);
+        }
+        lua_rawseti(L, 3, ++n);
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_rawseti(L, 2, n);
+    }
+    if (n == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    return 2;
+}
+
+/***
+ * factlint.util.title_matcher{titles=, not_after=} -> matcher
+ *
+ * Builds, once (at load time, outside check), a matcher of titles such as
+ * "British Prime Minister".  `titles` maps titles of one to eight words,
+ * written in util.normalise form (lowercase, words separated by single
+ * spaces, at most 64 bytes), to any value: `{["prime minister"] = "Prime
+ * Minister", pm = "Prime Minister"}` (a title whose value is false is left
+ * out).  `not_after` (optional) is a list or
+ * set of words that cancel a title when they come right before it
+ * ("deputy", "former").
+ *
+ * `matcher(s) -> value | nil`: the value of the longest title the words of
+ * s end with, where s is taken in util.normalise form and split into words
+ * at white space and ASCII punctuation ("Ex-Prime Minister" is "ex prime
+ * minister"); nil when s ends with none, or when the word before that
+ * title is one of `not_after` (then a shorter title is not tried).
+ *
+ * `matcher(article) -> numbers, values | nil`: the same match for the
+ * `title` of each person fact of the article (the handle of the current
+ * check or key() call): the fact numbers of those that match, in document
+ * order, and their values; nil when none does.  One call an article where
+ * a Lua loop would read and split every person's title.
+ */
+static int u_title_matcher(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    if (lua_getfield(L, 1, "titles") != LUA_TTABLE) /* 2 */
+        return luaL_error(L, "title_matcher: titles must be a table (title -> value)");
+    lua_Integer max_words = 0;
+    lua_newtable(L); /* 3: the titles as a list, for the set */
+    lua_Integer count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        if (!lua_toboolean(L, -1)) { /* a title whose value is false is left out */
+            lua_pop(L, 1);
+            continue;
+        }
+        size_t len;
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &len) : NULL;
+        if (!k || len == 0 || len > FS_WORD_MAX || k[0] == ' ' || k[len - 1] == ' ')
+            return luaL_error(L,
+                              "title_matcher: each key of titles must be a title of 1 to %d "
+                              "bytes",
+                              FS_WORD_MAX);
+        lua_Integer words = 1;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)k[i];
+            if (c == ' ' && k[i - 1] == ' ')
+                return luaL_error(L, "title_matcher: title '%s' has two spaces in a row", k);
+            if ((c >= 'A' && c <= 'Z') || (c != ' ' && tm_sep(c)))
+                return luaL_error(L,
+                                  "title_matcher: title '%s' is not lowercase words separated by "
+                                  "single spaces",
+                                  k);
+            words += c == ' ';
+        }
+        if (words > TM_WORDS_MAX)
+            return luaL_error(L, "title_matcher: title '%s' has more than %d words", k,
+                              TM_WORDS_MAX);
+        if (words > max_words)
+            max_words = words;
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, 3, ++count);
+        lua_pop(L, 1);
+    }
+    fs_build(L, 3, "title_matcher: titles");           /* 4 */
+    if (lua_getfield(L, 1, "not_after") == LUA_TNIL) { /* 5 */
+        lua_newtable(L);
+    } else if (!lua_istable(L, 5)) {
+        return luaL_error(L, "title_matcher: not_after must be a table");
+    } else {
+        lua_pushvalue(L, 5);
+    }
+    fs_build(L, -1, "title_matcher: not_after"); /* 7 */
+    lua_pushvalue(L, 4);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 7);
+    lua_pushinteger(L, max_words);
+    lua_pushcclosure(L, tm_call, 4);
+    return 1;
+}
+
 static const luaL_Reg util_figures_funcs[] = {
+    {"dates_after", u_dates_after},
+    {"title_matcher", u_title_matcher},
     {"figure_scanner", u_figure_scanner},
     {"word_list", u_word_list},
     {NULL, NULL},
