@@ -17,7 +17,7 @@
 -- company's chairman") are not used: the extractor guessed them.
 
 local util = factlint.util
-local stated_speaker = factlint.require("quote").stated_speaker
+local stated = factlint.require("quote").stated
 
 local MESSAGES = {
     conflict = "the same quote is attributed to {{speaker}} here but to {{other}} at line {{line}}",
@@ -40,7 +40,7 @@ end
 
 -- Normalised name tokens without titles (util.words' form: normalised,
 -- ASCII punctuation made spaces), worked out once per distinct name in a
--- bounded cache.  The lists are shared: callers only read them.
+-- bounded cache, for the check.  The lists are shared: callers only read them.
 local tokens_of, cached = {}, 0
 
 local function name_tokens(name)
@@ -75,13 +75,16 @@ for w in ([[secretary spokesman spokeswoman spokesperson official officials mini
     ROLE[w] = true
 end
 
-local function named(tokens)
-    for _, w in ipairs(tokens) do
-        if not ROLE[w] then
-            return true
-        end
+-- What a key drops from a speaker's words: titles and role words (the
+-- tokens), and those with the words of a role (what is left names someone).
+local NOT_TOKEN, NOT_NAMED = {}, {}
+for _, set in ipairs({ TITLES, ROLE_TITLE }) do
+    for w in pairs(set) do
+        NOT_TOKEN[w], NOT_NAMED[w] = true, true
     end
-    return false
+end
+for w in pairs(ROLE) do
+    NOT_NAMED[w] = true
 end
 
 -- True when two speakers can be the same person.
@@ -124,45 +127,33 @@ end
 local usable_of, usable_count = {}, 0
 
 -- "'s" or "\u{2019}s" ending a word (the patterns "'s%f[%A]" and
--- "\u{2019}s%f[%A]" in one pass)
+-- "\u{2019}s%f[%A]" in one pass), tried only on text with an apostrophe
 local POSSESSIVE = factlint.re("(?:'|\u{2019})s(?![A-Za-z])")
--- two speakers at once: " and " or " & "
-local TWO_SPEAKERS = factlint.re(" (?:and|&) ")
 
 local function speaker_usable(speaker, st)
     -- "said Olvera's European president, Javier ...": the speaker was described
     -- through a possessive and the resolved name may be the organisation's
-    if st and POSSESSIVE:test(st) then
+    if st and (st:find("'", 1, true) or st:find("\u{2019}", 1, true)) and POSSESSIVE:test(st) then
         return false
     end
     -- a speaker described by role only ("the Treasury Secretary", "a senior
     -- official"), or not capitalised at all, cannot be compared by name
-    local tokens = speaker:find("%u") and name_tokens(speaker)
-    if not tokens or not named(tokens) then
+    if not speaker:find("%u") then
+        return false
+    end
+    local tokens, n = util.words_without(speaker, NOT_TOKEN)
+    if n == 0 or select(2, util.words_without(speaker, NOT_NAMED)) == 0 then
         return false
     end
     -- two speakers at once ("Blair and Mr Brown")
-    if TWO_SPEAKERS:test(speaker) then
+    if speaker:find(" and ", 1, true) or speaker:find(" & ", 1, true) then
         return false
     end
     -- a description resolved to a name it does not contain ("the supporters
     -- club" -> a person named earlier): the resolution is a guess (a name
     -- given as written shares all its words)
-    if st and st ~= speaker then
-        local said = {}
-        for _, w in ipairs(name_tokens(st)) do
-            said[w] = true
-        end
-        local shared = false
-        for _, w in ipairs(tokens) do
-            if said[w] then
-                shared = true
-                break
-            end
-        end
-        if not shared then
-            return false
-        end
+    if st and st ~= speaker and util.common_words(tokens, (util.words_without(st, NOT_TOKEN))) == 0 then
+        return false
     end
     return true
 end
@@ -200,27 +191,22 @@ return factlint.rule {
         -- shorter quotes are not compared
         min_words = 6,
     },
-    key = function(f)
-        local speaker = stated_speaker(f)
-        if not speaker then
-            return nil
+    -- one call per article: the quotes' fields are read without handles
+    keys = function(article, keep)
+        for i, attribution, partial, speaker, text, st in
+            article:facts("quote", "attribution", "partial", "speaker", "text", "speaker_text") do
+            speaker = stated(attribution, partial, speaker)
+            -- a fragment inside reported speech ('allowed detentions "in a way
+            -- that..."') is not a whole quote whose speaker can be compared
+            -- (the quote's own tests first: a new speaker costs far more)
+            if speaker and text:match("^[%s%p]*%u") then
+                -- normalised words, punctuation dropped, single spaces
+                local key, n = util.words_without(text)
+                if n >= 6 and cached_usable(speaker, st) then
+                    keep(i, key)
+                end
+            end
         end
-        -- a fragment inside reported speech ('allowed detentions "in a way
-        -- that..."') is not a whole quote whose speaker can be compared
-        -- (the quote's own tests first: a new speaker costs far more)
-        local text = f.text
-        if not text:match("^[%s%p]*%u") then
-            return nil
-        end
-        -- normalised words, punctuation dropped, single spaces
-        local key, n = util.words(text)
-        if n < 6 then
-            return nil
-        end
-        if not cached_usable(speaker, f.speaker_text) then
-            return nil
-        end
-        return key
     end,
     check = function(_, facts, report, options)
         local groups = {}

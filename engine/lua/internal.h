@@ -184,6 +184,7 @@ void fl_lua_open_wordset(lua_State *L);
 void fl_lua_open_util_names(lua_State *L);
 void fl_lua_open_util_text(lua_State *L);
 void fl_lua_open_util_figures(lua_State *L);
+void fl_lua_open_util_quotes(lua_State *L);
 json_t *fl_worker_reference(fl_rule_worker *w, const char *name, fl_error *err);
 void fl_worker_references_release(fl_rule_worker *w);
 

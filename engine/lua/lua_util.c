@@ -691,6 +691,7 @@ void fl_lua_open_util(lua_State *L)
     fl_lua_open_util_names(L);
     fl_lua_open_util_text(L);
     fl_lua_open_util_figures(L);
+    fl_lua_open_util_quotes(L);
     fl_sandbox_readonly(L);
     lua_setfield(L, -2, "util");
     luaL_setfuncs(L, ref_funcs, 0);

@@ -18,4 +18,13 @@ function M.stated_speaker(f)
     return f.speaker
 end
 
+-- The same from the fields themselves, for keys(article, keep), which reads
+-- them with article:facts("quote", "attribution", "partial", "speaker").
+function M.stated(attribution, partial, speaker)
+    if attribution == "pronoun" or attribution == "carried" or partial then
+        return nil
+    end
+    return speaker
+end
+
 return M

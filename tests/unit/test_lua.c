@@ -538,7 +538,8 @@ static void test_util_helpers(void)
 {
     static const char *const fixtures[] = {FL_SRC("tests/lua/fixtures/util_names.lua"),
                                            FL_SRC("tests/lua/fixtures/util_text.lua"),
-                                           FL_SRC("tests/lua/fixtures/util_figures.lua")};
+                                           FL_SRC("tests/lua/fixtures/util_figures.lua"),
+                                           FL_SRC("tests/lua/fixtures/util_quotes.lua")};
     for (size_t k = 0; k < sizeof fixtures / sizeof *fixtures; k++) {
         const char *paths[] = {fixtures[k], NULL};
         fl_rules_config c;

@@ -1,0 +1,314 @@
+/* util_quotes.c - factlint.util helpers written in C for the quote and money rules
+ * (quote.attribution-conflict, quote.drift, quote.duplicate): word forms without a Lua table
+ * per call, words two forms share, and the edit distance of two forms counted in words.
+ * Registered into factlint.util by fl_lua_open_util. */
+#include "core/utf8.h"
+#include "lua/internal.h"
+#include "lua/util_text.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Lua's %s: the C locale's white space. */
+static bool uq_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The next word of s[0..n) from *pos (a run of bytes that are not white
+ * space): its start and length; false when there is none. */
+static bool uq_next_word(const char *s, size_t n, size_t *pos, size_t *start, size_t *len)
+{
+    size_t p = *pos;
+    while (p < n && uq_space((unsigned char)s[p]))
+        p++;
+    if (p >= n) {
+        *pos = n;
+        return false;
+    }
+    size_t b = p;
+    while (p < n && !uq_space((unsigned char)s[p]))
+        p++;
+    *start = b;
+    *len = p - b;
+    *pos = p;
+    return true;
+}
+
+static uint32_t uq_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static const char *uq_check_utf8(lua_State *L, int idx, size_t *len)
+{
+    const char *s = luaL_checklstring(L, idx, len);
+    if (!fl_is_ascii(s, *len) && fl_utf8_validate(s, *len) != *len)
+        luaL_argerror(L, idx, "not valid UTF-8");
+    return s;
+}
+
+/* ---- words_without --------------------------------------------------------- */
+
+/***
+ * factlint.util.words_without(s [, drop]) -> string, integer
+ *
+ * The words of s in util.words' comparison form (normalised, ASCII
+ * punctuation made spaces, single spaces), leaving out every word that is
+ * a key of the table `drop` with a true value, and how many words are left:
+ * `util.words_without("Deputy Prime Minister Mr Prescott", {mr = true,
+ * prime = true, minister = true, deputy = true})` is "prescott", 1.  Without
+ * drop it is util.words(s) without the profile table (no table is made), and
+ * a form given again comes back unchanged.  drop is read with rawget.
+ */
+static int u_words_without(lua_State *L)
+{
+    size_t n;
+    const char *s = uq_check_utf8(L, 1, &n);
+    bool drop = !lua_isnoneornil(L, 2);
+    if (drop)
+        luaL_checktype(L, 2, LUA_TTABLE);
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    fl_words w;
+    if (fl_words_append(sc, s, n, &w))
+        return luaL_error(L, "not enough memory");
+    if (!drop) {
+        lua_pushlstring(L, sc->buf, w.form_len);
+        lua_pushinteger(L, (lua_Integer)w.words);
+        return 2;
+    }
+    /* kept words are moved down over the dropped ones, in place */
+    char *form = sc->buf;
+    size_t pos = 0, out = 0, start, len;
+    lua_Integer kept = 0;
+    while (uq_next_word(form, w.form_len, &pos, &start, &len)) {
+        lua_pushlstring(L, form + start, len);
+        bool gone = lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (gone)
+            continue;
+        if (out)
+            form[out++] = ' ';
+        memmove(form + out, form + start, len);
+        out += len;
+        kept++;
+    }
+    lua_pushlstring(L, form, out);
+    lua_pushinteger(L, kept);
+    return 2;
+}
+
+/* ---- common_words ---------------------------------------------------------- */
+
+#define UQ_STACK_SLOTS 512
+
+typedef struct uq_slot {
+    uint32_t hash;
+    uint32_t len; /* 0: empty */
+    size_t start; /* into the string the words came from */
+    bool counted;
+} uq_slot;
+
+/* Slots for at least n words: on the stack when they fit, else a userdata
+ * pushed on the Lua stack (the caller's frame frees it). */
+static uq_slot *uq_slots(lua_State *L, uq_slot *stack, size_t n, size_t *cap)
+{
+    size_t c = 16;
+    while (c < 2 * n)
+        c *= 2;
+    uq_slot *s = stack;
+    if (c > UQ_STACK_SLOTS) {
+        if (c > SIZE_MAX / sizeof *s)
+            luaL_error(L, "not enough memory");
+        s = lua_newuserdatauv(L, c * sizeof *s, 0);
+    }
+    memset(s, 0, c * sizeof *s);
+    *cap = c;
+    return s;
+}
+
+static size_t uq_count_words(const char *s, size_t n)
+{
+    size_t pos = 0, start, len, k = 0;
+    while (uq_next_word(s, n, &pos, &start, &len))
+        k++;
+    return k;
+}
+
+/***
+ * factlint.util.common_words(a, b [, min_bytes]) -> integer
+ *
+ * How many distinct words of a are also words of b, counting only words of
+ * at least min_bytes bytes (default 1).  A word is a run of bytes that are
+ * not white space (Lua's `%S+`), compared byte for byte: give util.words
+ * forms to ignore case, accents and punctuation.  `common_words("harris
+ * upham and co", "smith barney harris upham", 3)` is 2.
+ */
+static int u_common_words(lua_State *L)
+{
+    size_t an, bn;
+    const char *a = luaL_checklstring(L, 1, &an);
+    const char *b = luaL_checklstring(L, 2, &bn);
+    lua_Integer min = luaL_optinteger(L, 3, 1);
+    uq_slot stack[UQ_STACK_SLOTS];
+    size_t cap;
+    uq_slot *set = uq_slots(L, stack, uq_count_words(b, bn), &cap);
+    size_t pos = 0, start, len;
+    while (uq_next_word(b, bn, &pos, &start, &len)) {
+        if ((lua_Integer)len < min)
+            continue;
+        uint32_t h = uq_hash(b + start, len);
+        size_t i = h & (cap - 1);
+        while (set[i].len && !(set[i].hash == h && set[i].len == len &&
+                               !memcmp(b + set[i].start, b + start, len)))
+            i = (i + 1) & (cap - 1);
+        set[i] = (uq_slot){h, (uint32_t)len, start, false};
+    }
+    lua_Integer common = 0;
+    pos = 0;
+    while (uq_next_word(a, an, &pos, &start, &len)) {
+        if ((lua_Integer)len < min)
+            continue;
+        uint32_t h = uq_hash(a + start, len);
+        for (size_t i = h & (cap - 1); set[i].len; i = (i + 1) & (cap - 1)) {
+            if (set[i].hash == h && set[i].len == len &&
+                !memcmp(b + set[i].start, a + start, len)) {
+                if (!set[i].counted) {
+                    set[i].counted = true;
+                    common++;
+                }
+                break;
+            }
+        }
+    }
+    lua_pushinteger(L, common);
+    return 1;
+}
+
+/* ---- word_distance --------------------------------------------------------- */
+
+#define UQ_STACK_WORDS 256
+
+/* Gives each word of s[0..n) a number into ids, the same number for the same
+ * bytes (its slot in set, where base[i] is the string slot i's word is in);
+ * returns how many words s has. */
+static size_t uq_word_ids(const char *s, size_t n, uq_slot *set, size_t cap, const char **base,
+                          uint32_t *ids)
+{
+    size_t pos = 0, start, len, k = 0;
+    while (uq_next_word(s, n, &pos, &start, &len)) {
+        uint32_t h = uq_hash(s + start, len);
+        size_t i = h & (cap - 1);
+        while (set[i].len && !(set[i].hash == h && set[i].len == len &&
+                               !memcmp(base[i] + set[i].start, s + start, len)))
+            i = (i + 1) & (cap - 1);
+        if (!set[i].len) {
+            set[i] = (uq_slot){h, (uint32_t)len, start, false};
+            base[i] = s;
+        }
+        ids[k++] = (uint32_t)i; /* a word's slot is its number */
+    }
+    return k;
+}
+
+static size_t uq_min3(size_t a, size_t b, size_t c)
+{
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+/* Optimal string alignment distance of two lists of numbers, stopping once
+ * it is known to exceed max (then max + 1): fl_edit_distance's on code
+ * points, here on words. */
+static size_t uq_osa(const uint32_t *a, size_t an, const uint32_t *b, size_t bn, size_t max,
+                     size_t *rows)
+{
+    size_t *pp = rows, *p = rows + (bn + 1), *c = rows + 2 * (bn + 1);
+    for (size_t j = 0; j <= bn; j++)
+        p[j] = j;
+    size_t prev_min = 0;
+    for (size_t i = 1; i <= an; i++) {
+        c[0] = i;
+        size_t row_min = c[0];
+        for (size_t j = 1; j <= bn; j++) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = uq_min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            c[j] = v;
+            if (v < row_min)
+                row_min = v;
+        }
+        if (row_min > max && prev_min > max)
+            return max + 1;
+        prev_min = row_min;
+        size_t *t = pp;
+        pp = p;
+        p = c;
+        c = t;
+    }
+    return p[bn] > max ? max + 1 : p[bn];
+}
+
+/***
+ * factlint.util.word_distance(a, b [, max]) -> integer
+ *
+ * The edit distance of a and b counted in words, as util.edit_distance
+ * counts code points (Damerau-Levenshtein, optimal string alignment: a word
+ * added, dropped, changed, or two adjacent words swapped, each costing 1).
+ * Words are runs of bytes that are not white space, compared byte for byte
+ * (give util.words forms).  With max, stops early and returns max + 1 once
+ * the distance is known to exceed it.  `word_distance("we knew the first
+ * fortnight", "we knew the first month")` is 1.
+ */
+static int u_word_distance(lua_State *L)
+{
+    size_t an, bn;
+    const char *a = luaL_checklstring(L, 1, &an);
+    const char *b = luaL_checklstring(L, 2, &bn);
+    lua_Integer maxi = luaL_optinteger(L, 3, -1);
+    size_t max = maxi < 0 ? SIZE_MAX - 2 : (size_t)maxi;
+    if (max > SIZE_MAX - 2)
+        max = SIZE_MAX - 2;
+    size_t na = uq_count_words(a, an), nb = uq_count_words(b, bn);
+    size_t diff = na > nb ? na - nb : nb - na;
+    if (diff > max) {
+        lua_pushinteger(L, (lua_Integer)max + 1);
+        return 1;
+    }
+    uq_slot stack_set[UQ_STACK_SLOTS];
+    const char *stack_base[UQ_STACK_SLOTS];
+    uint32_t stack_ids[2 * UQ_STACK_WORDS];
+    size_t stack_rows[3 * (UQ_STACK_WORDS + 1)];
+    size_t cap;
+    uq_slot *set = uq_slots(L, stack_set, na + nb, &cap);
+    const char **base = stack_base;
+    uint32_t *ids = stack_ids;
+    size_t *rows = stack_rows;
+    if (cap > UQ_STACK_SLOTS)
+        base = lua_newuserdatauv(L, cap * sizeof *base, 0);
+    if (na + nb > 2 * UQ_STACK_WORDS)
+        ids = lua_newuserdatauv(L, (na + nb) * sizeof *ids, 0);
+    if (nb > UQ_STACK_WORDS)
+        rows = lua_newuserdatauv(L, 3 * (nb + 1) * sizeof *rows, 0);
+    uq_word_ids(a, an, set, cap, base, ids);
+    uq_word_ids(b, bn, set, cap, base, ids + na);
+    lua_pushinteger(L, (lua_Integer)uq_osa(ids, na, ids + na, nb, max, rows));
+    return 1;
+}
+
+static const luaL_Reg util_quotes_funcs[] = {
+    {"words_without", u_words_without},
+    {"common_words", u_common_words},
+    {"word_distance", u_word_distance},
+    {NULL, NULL},
+};
+
+void fl_lua_open_util_quotes(lua_State *L)
+{
+    luaL_setfuncs(L, util_quotes_funcs, 0);
+}
