@@ -10,7 +10,7 @@
 -- paragraph are not used.
 
 local util = factlint.util
-local stated_speaker = factlint.require("quote").stated_speaker
+local stated = factlint.require("quote").stated
 
 local MESSAGES = {
     drift = "{{speaker}} is quoted differently at line {{line}}: '{{was}}' here is '{{now}}' there",
@@ -32,13 +32,8 @@ local function split(form)
     return out
 end
 
-local TITLE_LIST = {}
-for w in pairs(TITLES) do
-    TITLE_LIST[#TITLE_LIST + 1] = w
-end
-local TITLE_SET = util.wordset(TITLE_LIST)
-
--- Speaker keys by name, worked out once per distinct name (a bounded cache).
+-- Speaker keys by name: the form without titles, worked out once per
+-- distinct name (a bounded cache).
 local key_of, cached = {}, 0
 
 local function speaker_key(name)
@@ -46,42 +41,13 @@ local function speaker_key(name)
     if k then
         return k
     end
-    k = util.words(name)
-    -- a title is a word of letters between spaces of the form, so the
-    -- wordset finds it; without one the form is the key
-    if TITLE_SET:find(k) then
-        local out = {}
-        for w in k:gmatch("%S+") do
-            if not TITLES[w] then
-                out[#out + 1] = w
-            end
-        end
-        k = table.concat(out, " ")
-    end
+    k = util.words_without(name, TITLES)
     if cached >= 20000 then
         key_of, cached = {}, 0
     end
     key_of[name], cached = k, cached + 1
     return k
 end
-
--- Each distinct word stands for one character (CJK ideographs, then private
--- use code points), so that the word-level edit distance is
--- util.edit_distance's on code points.  The characters are made the first
--- time gsub looks a word up and kept across checks (distinct words keep
--- distinct characters); the table starts again, between checks, once it
--- holds 100,000 words.
-local next_id = 0
-local CHAR_OF = {
-    __index = function(t, w)
-        local id = next_id
-        next_id = next_id + 1
-        local c = utf8.char(id < 20000 and 0x4E00 + id or 0xF0000 + id - 20000)
-        t[w] = c
-        return c
-    end,
-}
-local char_of = setmetatable({}, CHAR_OF)
 
 -- The differing middle of two word lists: a's words, b's words.
 local function difference(a, b)
@@ -113,35 +79,25 @@ return factlint.rule {
         -- share of words that must be the same (0..1)
         similarity = 0.8,
     },
-    key = function(f)
-        local speaker = stated_speaker(f)
-        if not speaker then
-            return nil
+    -- one call per article: the quotes' fields are read without handles
+    keys = function(article, keep)
+        for i, attribution, partial, speaker in article:facts("quote", "attribution", "partial", "speaker") do
+            speaker = stated(attribution, partial, speaker)
+            if speaker then
+                local k = speaker_key(speaker)
+                if k ~= "" then
+                    keep(i, k)
+                end
+            end
         end
-        local k = speaker_key(speaker)
-        return k ~= "" and k or nil
     end,
     check = function(_, facts, report, options)
-        if next_id >= 100000 then
-            char_of, next_id = setmetatable({}, CHAR_OF), 0
-        end
-        -- a quote's words as characters, only for quotes that are compared
-        -- (each word with the space after it is one key: one gsub leaves no
-        -- spaces behind)
-        local function code(q)
-            local c = q.code
-            if not c then
-                c = (q.form .. " "):gsub("%S+ ", char_of)
-                q.code = c
-            end
-            return c
-        end
         local min_words, share = options.min_words, 1 - options.similarity
         -- the quotes, their word counts and how many words of a pair may
         -- differ when the quote is the longer one
         local quotes, counts, limits, seen = {}, {}, {}, {}
         for _, f in ipairs(facts) do
-            local form, n = util.words(f.text)
+            local form, n = util.words_without(f.text)
             if n >= min_words and not seen[form] then
                 seen[form] = true
                 local k = #quotes + 1
@@ -167,7 +123,7 @@ return factlint.rule {
                     -- a longer string is no part of a shorter one
                     if not (#bj <= #aj and aj:find(bj, 1, true))
                         and not (#aj <= #bj and bj:find(aj, 1, true)) then
-                        local d = util.edit_distance(code(a), code(b), allowed)
+                        local d = util.word_distance(a.form, b.form, allowed)
                         if d > 0 and d <= allowed then
                             local was, now = difference(split(b.form), split(a.form))
                             report {
