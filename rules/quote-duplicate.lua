@@ -13,7 +13,8 @@ local MESSAGES = {
     first = "first printed here",
 }
 
--- The comparison key of a quote is util.words' form: normalised words,
+-- The comparison key of a quote is util.words' form (util.words_without,
+-- which makes no profile table): normalised words,
 -- punctuation dropped, single spaces (one C pass per quote).
 
 -- At most max characters of s (on a UTF-8 boundary), with an ellipsis.
@@ -50,7 +51,7 @@ return factlint.rule {
         local min_words = options.min_words
         for i, partial, offset, text in article:facts("quote", "partial", "offset", "text") do
             if not partial and not article:is_boilerplate(offset) then
-                local key, n = util.words(text)
+                local key, n = util.words_without(text)
                 -- a short lower-case fragment ("lack of consistent leadership") is a
                 -- phrase from a report that copy legitimately cites more than once
                 if n >= min_words and (n >= 8 or text:match("^[%s%p]*%u")) then
