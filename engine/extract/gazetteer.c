@@ -18,6 +18,21 @@ typedef struct gz_slot {
     uint32_t val; /* entries: place index << 1 | demonym; prefixes: max words */
 } gz_slot;
 
+#define PREFIX_BLOOM_BITS 16384u /* a power of two; a few thousand first words */
+
+/* A few instructions: the first two bytes, the last two and the length. */
+static uint32_t prefix_bit(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    uint32_t x = (uint32_t)u[0] | (uint32_t)u[n > 1] << 8 | (uint32_t)u[n - 1] << 16 |
+                 (uint32_t)u[n > 1 ? n - 2 : 0] << 24;
+    x ^= (uint32_t)n * 0x9E3779B9u;
+    x *= 0x85EBCA6Bu;
+    return (x ^ x >> 15) & (PREFIX_BLOOM_BITS - 1);
+}
+
 typedef struct gz_table {
     gz_slot *slots;
     size_t cap, n; /* cap is a power of two */
@@ -29,6 +44,9 @@ struct fl_gazetteer {
     size_t n_places, cap_places;
     gz_table entries;
     gz_table prefixes;
+    /* bit prefix_bit(k) set for every key k of prefixes: most words the
+     * names extractor asks about are rejected by it before they are hashed */
+    uint64_t prefix_bloom[PREFIX_BLOOM_BITS / 64];
 };
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -282,6 +300,8 @@ static fl_status add_key(fl_gazetteer *g, const char *text, size_t n, uint32_t p
     gz_slot *p = table_put(&g->prefixes, key, first_len, &fresh);
     if (!p)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
+    uint32_t bit = prefix_bit(key, first_len);
+    g->prefix_bloom[bit >> 6] |= 1ull << (bit & 63);
     if (words > p->val)
         p->val = words;
     return FL_OK;
@@ -422,6 +442,9 @@ const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size
 
 unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n)
 {
+    uint32_t bit = prefix_bit(key, n);
+    if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
+        return 0;
     gz_slot *s = table_find(&g->prefixes, key, n);
     return s && s->key ? s->val : 0;
 }
