@@ -13,6 +13,8 @@
 -- digits ("sales totalled 1,751,000") are often counts, not money, and are
 -- not reported: only amounts with a magnitude ("40m", "85 mln") are.
 
+local util = factlint.util
+
 local MESSAGES = {
     missing = "amount '{{text}}' has no currency, but the article gives amounts in "
         .. "{{currencies}} (e.g. '{{example}}' at line {{line}})",
@@ -123,24 +125,14 @@ return factlint.rule {
     needs = { "money" },
     messages = MESSAGES,
     check = function(article, report)
-        -- Most articles give every amount a currency, or none: one field of
-        -- each amount says so, and the walk stops once both kinds are seen
-        -- (an article of one amount needs no walk).
+        -- Most articles give every amount a currency, or none: the
+        -- currencies of the amounts outside boilerplate, and how many have
+        -- none, in one C pass (an article of one amount needs none).
         if article:fact_count("money") < 2 then
             return
         end
-        local any_with, any_without = false, false
-        for _, currency in article:facts("money", "currency") do
-            if currency then
-                any_with = true
-            else
-                any_without = true
-            end
-            if any_with and any_without then
-                break
-            end
-        end
-        if not (any_with and any_without) then
+        local order, without = util.field_values(article, "money", "currency", true)
+        if #order == 0 or without == 0 then
             return
         end
         -- The amounts with a currency by sentence and paragraph, and the
@@ -148,17 +140,12 @@ return factlint.rule {
         -- written as bare digits, or one that names a unit ("106 mln
         -- crowns").  Only the rest are kept, five fields each in one list.
         local with_sentence, with_paragraph, unit_sentence = {}, {}, {}
-        local currencies, order = {}, {}
         local kept, nk = {}, 0
         for i, currency, value, offset, sentence, paragraph, text, length in
             article:facts("money", "currency", "value", "offset", "sentence", "paragraph", "text", "length") do
             if currency then
                 if not article:is_boilerplate(offset) then
                     with_sentence[sentence], with_paragraph[paragraph] = true, true
-                    if not currencies[currency] then
-                        currencies[currency] = true
-                        order[#order + 1] = currency
-                    end
                 end
             elseif value then
                 -- (the text before the boilerplate test: most of these are
@@ -182,7 +169,7 @@ return factlint.rule {
                 end
             end
         end
-        if nk == 0 or #order == 0 then
+        if nk == 0 then
             return
         end
         local single = #order == 1

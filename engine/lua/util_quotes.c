@@ -1,7 +1,8 @@
 /* util_quotes.c - factlint.util helpers written in C for the quote and money rules
- * (quote.attribution-conflict, quote.drift, quote.duplicate): word forms without a Lua table
- * per call, words two forms share, and the edit distance of two forms counted in words.
- * Registered into factlint.util by fl_lua_open_util. */
+ * (quote.attribution-conflict, quote.drift, quote.duplicate, money.no-currency,
+ * money.currency-conflict): word forms without a Lua table per call, words two forms share, the
+ * edit distance of two forms counted in words, and the values a field of an article's facts
+ * takes without a walk in Lua. Registered into factlint.util by fl_lua_open_util. */
 #include "core/utf8.h"
 #include "lua/internal.h"
 #include "lua/util_text.h"
@@ -301,7 +302,144 @@ static int u_word_distance(lua_State *L)
     return 1;
 }
 
+/* ---- field_values ---------------------------------------------------------- */
+
+/* The facts of the article handle at idx, which must be the current call's. */
+static const fl_facts *uq_check_article(lua_State *L, int idx, const fl_article **a)
+{
+    fl_rule_state *st = fl_lua_state(L);
+    void *p = lua_touserdata(L, idx);
+    if (!st || !st->call || !st->call->a || !p || p != st->call->article_ud)
+        luaL_argerror(L, idx, "not the article of the current check");
+    *a = st->call->a;
+    return st->call->facts;
+}
+
+/* The string fields field_values reads, and the kinds each applies to (as
+ * a fact handle gives them: nil on other kinds). */
+typedef enum uq_field {
+    UQ_CURRENCY,
+    UQ_CURRENCY_SOURCE,
+    UQ_QUALIFIER,
+    UQ_UNIT,
+    UQ_SPEAKER,
+    UQ_SPEAKER_TEXT,
+    UQ_ATTRIBUTION,
+    UQ_NAME,
+    UQ_KEY,
+    UQ_TITLE,
+    UQ_CANONICAL,
+} uq_field;
+
+static const char *const uq_field_names[] = {
+    "currency", "currency_source", "qualifier",   "unit",
+    "speaker",  "speaker_text",    "attribution", "name",
+    "key",      "title",           "canonical",   NULL,
+};
+
+static const char *uq_field_of(const fl_fact *f, uq_field field)
+{
+    fl_fact_kind k = f->kind;
+    bool num = k == FL_FACT_MONEY || k == FL_FACT_QUANTITY || k == FL_FACT_DURATION ||
+               k == FL_FACT_PERCENT;
+    bool named = k == FL_FACT_PERSON || k == FL_FACT_ORG || k == FL_FACT_PLACE;
+    switch (field) {
+    case UQ_CURRENCY:
+        return k == FL_FACT_MONEY ? f->currency : NULL;
+    case UQ_CURRENCY_SOURCE:
+        return k == FL_FACT_MONEY ? f->currency_source : NULL;
+    case UQ_QUALIFIER:
+        return num ? f->qualifier : NULL;
+    case UQ_UNIT:
+        if (k == FL_FACT_PERCENT)
+            return "percent";
+        return num && k != FL_FACT_MONEY ? f->unit : NULL;
+    case UQ_SPEAKER:
+        return k == FL_FACT_QUOTE ? f->speaker : NULL;
+    case UQ_SPEAKER_TEXT:
+        return k == FL_FACT_QUOTE ? f->speaker_text : NULL;
+    case UQ_ATTRIBUTION:
+        return k == FL_FACT_QUOTE ? f->attribution : NULL;
+    case UQ_NAME:
+        return named ? f->name : NULL;
+    case UQ_KEY:
+        return named ? f->key : NULL;
+    case UQ_TITLE:
+        return named ? f->title : NULL;
+    case UQ_CANONICAL:
+        return named ? f->canonical : NULL;
+    }
+    return NULL;
+}
+
+/***
+ * factlint.util.field_values(article, kind, field [, skip_boilerplate]) -> values, without
+ *
+ * The distinct values a string field takes among the article's facts of one
+ * kind, as a list in document order of their first fact, and how many of
+ * those facts do not have the field (nil on a handle): one C pass where a
+ * walk with `article:facts(kind, field)` pushes every value.  With
+ * skip_boilerplate, facts in boilerplate paragraphs are left out of both.
+ * The fields are the string fields of facts: "currency", "currency_source",
+ * "qualifier", "unit", "speaker", "speaker_text", "attribution", "name",
+ * "key", "title" and "canonical" (nil on the kinds they do not apply to, as
+ * on a handle).  `local currencies, without = util.field_values(article,
+ * "money", "currency")`: `#currencies >= 2` when two currencies are used,
+ * `without > 0` when an amount has none.  `article` is the handle of the
+ * current check or key() call.
+ */
+static int u_field_values(lua_State *L)
+{
+    const fl_article *a;
+    const fl_facts *fs = uq_check_article(L, 1, &a);
+    const char *kname = luaL_checkstring(L, 2);
+    int kind = fl_fact_kind_from_name(kname);
+    if (kind < 0)
+        return luaL_argerror(L, 2, lua_pushfstring(L, "unknown fact kind '%s'", kname));
+    uq_field field = (uq_field)luaL_checkoption(L, 3, NULL, uq_field_names);
+    bool skip = lua_toboolean(L, 4);
+    lua_settop(L, 4);
+    lua_newtable(L); /* 5: the values */
+    int nv = 0;
+    lua_Integer without = 0;
+    /* the values met so far, compared by pointer first (fact strings are
+     * often shared), then by bytes */
+    const char *seen[64];
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        if ((int)f->kind != kind)
+            continue;
+        if (skip && f->offset <= a->text_len && fl_article_is_boilerplate(a, f->offset))
+            continue;
+        const char *v = uq_field_of(f, field);
+        if (!v) {
+            without++;
+            continue;
+        }
+        bool known = false;
+        for (int k = 0; k < nv && k < 64 && !known; k++)
+            known = seen[k] == v || !strcmp(seen[k], v);
+        if (!known && nv >= 64) {
+            /* past 64 values: the list itself is searched */
+            for (int k = 65; k <= nv && !known; k++) {
+                lua_rawgeti(L, 5, k);
+                known = !strcmp(lua_tostring(L, -1), v);
+                lua_pop(L, 1);
+            }
+        }
+        if (known)
+            continue;
+        if (nv < 64)
+            seen[nv] = v;
+        lua_pushstring(L, v);
+        lua_rawseti(L, 5, ++nv);
+    }
+    lua_pushinteger(L, without);
+    return 2;
+}
+
 static const luaL_Reg util_quotes_funcs[] = {
+    {"field_values", u_field_values},
     {"words_without", u_words_without},
     {"common_words", u_common_words},
     {"word_distance", u_word_distance},
