@@ -166,6 +166,11 @@ void fl_lua_push_fact(lua_State *L, fl_rule_state *st, const fl_fact *f, const f
 /* The fact behind the userdata at idx (raises when stale or not a fact). */
 const fl_fact *fl_lua_check_fact(lua_State *L, int idx, const fl_kept **kept);
 fl_rule_state *fl_lua_state(lua_State *L);
+/* The article (and, when facts is not NULL, its facts) of the article handle
+ * at idx, which must be the current call's (check or key/keys: the only
+ * one that is not stale while a rule runs); raises an argument error
+ * otherwise.  For C helpers that take the article. */
+const fl_article *fl_lua_current_article(lua_State *L, int idx, const fl_facts **facts);
 
 /* lua_report.c: pushes the report function of the current call */
 void fl_lua_push_report(lua_State *L, fl_rule_state *st);

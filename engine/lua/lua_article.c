@@ -32,6 +32,17 @@ static const fl_article *check_article(lua_State *L, int idx)
     return st->call->a;
 }
 
+const fl_article *fl_lua_current_article(lua_State *L, int idx, const fl_facts **facts)
+{
+    fl_rule_state *st = fl_lua_state(L);
+    void *p = lua_touserdata(L, idx);
+    if (!st || !st->call || !st->call->a || !p || p != st->call->article_ud)
+        luaL_argerror(L, idx, "not the article of the current call");
+    if (facts)
+        *facts = st->call->facts;
+    return st->call->a;
+}
+
 static l_fact *check_fact_ud(lua_State *L, int idx)
 {
     l_fact *u = fl_sandbox_checkudata(L, idx, FL_UDATA_FACT, FL_META_FACT);

@@ -8,6 +8,7 @@
  * a stack buffer: scanning allocates nothing until a listed word is found.
  */
 #include "lua/internal.h"
+#include "lua/util_text.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -105,20 +106,6 @@ static bool set_has_hashed(l_wordset *w, const char *s, size_t n, uint32_t h)
 static bool set_has(l_wordset *w, const char *s, size_t n)
 {
     return set_has_hashed(w, s, n, hash_bytes(s, n));
-}
-
-/* Lowercases s[0..n) (ASCII letters) into dst and returns hash_bytes of the
- * result, in one pass: a scan does this for every word it meets. */
-static uint32_t lower_hash(char *dst, const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        dst[i] = (char)c;
-        h = (h ^ c) * 16777619u;
-    }
-    return h;
 }
 
 /* Whether the lowercase word low[0..n), whose hash_bytes is h, is in the
@@ -244,14 +231,8 @@ static int ws_has(lua_State *L)
     const char *s = luaL_checklstring(L, 2, &len);
     char low[WORD_MAX];
     lua_pushboolean(L, len > 0 && len <= WORD_MAX &&
-                           set_matches(w, low, len, lower_hash(low, s, len)));
+                           set_matches(w, low, len, fl_lower_fnv(low, s, len)));
     return 1;
-}
-
-static bool is_letter(unsigned char c)
-{
-    /* c | 32 folds A-Z onto a-z and no other byte into that range */
-    return (unsigned char)((c | 32) - 'a') < 26;
 }
 
 /* The next word of s at or after *pos: a letter, then letters and hyphens,
@@ -262,7 +243,7 @@ static bool next_word(const char *s, size_t n, size_t *pos, size_t *first, size_
 {
     size_t i = *pos;
     for (;;) {
-        while (i < n && !is_letter((unsigned char)s[i]))
+        while (i < n && !fl_ascii_letter((unsigned char)s[i]))
             i++;
         if (i >= n) {
             *pos = n;
@@ -270,13 +251,13 @@ static bool next_word(const char *s, size_t n, size_t *pos, size_t *first, size_
         }
         size_t start = i, end; /* end: one past the last letter */
         for (;;) {
-            while (i < n && is_letter((unsigned char)s[i]))
+            while (i < n && fl_ascii_letter((unsigned char)s[i]))
                 i++;
             end = i;
             /* hyphens continue the word only when a letter follows them */
             while (i < n && s[i] == '-')
                 i++;
-            if (i == end || i >= n || !is_letter((unsigned char)s[i]))
+            if (i == end || i >= n || !fl_ascii_letter((unsigned char)s[i]))
                 break;
         }
         if (end - start >= 2) {
@@ -308,7 +289,7 @@ static int ws_gmatch_iter(lua_State *L)
     char low[WORD_MAX];
     while (next_word(s, n, &pos, &first, &last)) {
         size_t len = last - first;
-        bool hit = len <= WORD_MAX && set_matches(w, low, len, lower_hash(low, s + first, len));
+        bool hit = len <= WORD_MAX && set_matches(w, low, len, fl_lower_fnv(low, s + first, len));
         if (hit) {
             lua_pushinteger(L, (lua_Integer)pos);
             lua_replace(L, lua_upvalueindex(3));
@@ -393,7 +374,7 @@ static int ws_find(lua_State *L)
     char low[WORD_MAX];
     while (next_word(s + base, len, &pos, &first, &last)) {
         size_t wl = last - first;
-        if (wl <= WORD_MAX && set_matches(w, low, wl, lower_hash(low, s + base + first, wl))) {
+        if (wl <= WORD_MAX && set_matches(w, low, wl, fl_lower_fnv(low, s + base + first, wl))) {
             lua_pushinteger(L, (lua_Integer)(base + first) + 1);
             lua_pushinteger(L, (lua_Integer)(base + last));
             lua_pushlstring(L, low, wl);

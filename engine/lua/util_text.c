@@ -8,17 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The article handle of the current check at idx (the only one that is not
- * stale while a check runs). */
-static const fl_article *check_article(lua_State *L, int idx)
-{
-    fl_rule_state *st = fl_lua_state(L);
-    if (!st || !st->call || !st->call->a || !lua_touserdata(L, idx) ||
-        lua_touserdata(L, idx) != st->call->article_ud)
-        luaL_argerror(L, idx, "not the article of the current check");
-    return st->call->a;
-}
-
 static uint64_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603u;
@@ -235,7 +224,7 @@ static bool cand_room(fl_strbuf *sc, size_t n, size_t *cap)
  */
 static int u_paragraph_repeats(lua_State *L)
 {
-    const fl_article *a = check_article(L, 1);
+    const fl_article *a = fl_lua_current_article(L, 1, NULL);
     lua_Number min_words = luaL_checknumber(L, 2);
     lua_Number share = 1 - luaL_checknumber(L, 3);
     lua_Number near_min = luaL_checknumber(L, 4);
@@ -409,12 +398,6 @@ static char *sp_blob(l_spellings *sp)
     return (char *)(sp_slots(sp) + sp->cap);
 }
 
-static bool is_letter(unsigned char c)
-{
-    /* c | 32 folds A-Z onto a-z and no other byte into that range */
-    return (unsigned char)((c | 32) - 'a') < 26;
-}
-
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define SP_SWAR 1 /* eight bytes at a time: the first of a string is the low byte of a load */
 #endif
@@ -448,7 +431,7 @@ static size_t sp_skip(const char *s, size_t n, size_t i, bool letter)
             return i + ((size_t)__builtin_ctzll(m) >> 3);
     }
 #endif
-    while (i < n && is_letter((unsigned char)s[i]) != letter)
+    while (i < n && fl_ascii_letter((unsigned char)s[i]) != letter)
         i++;
     return i;
 }
@@ -471,7 +454,7 @@ static uint64_t sp_letters(const char *s, size_t n, size_t base)
 #endif
     size_t end = n - base < 64 ? n : base + 64;
     for (size_t i = base; i < end; i++)
-        m |= (uint64_t)is_letter((unsigned char)s[i]) << (i - base);
+        m |= (uint64_t)fl_ascii_letter((unsigned char)s[i]) << (i - base);
     return m;
 }
 
@@ -511,7 +494,7 @@ static bool sp_next_word(sp_words *it, size_t *first, size_t *last)
             for (size_t i = end;;) {
                 while (i < n && s[i] == '-')
                     i++;
-                if (i == end || i >= n || !is_letter((unsigned char)s[i]))
+                if (i == end || i >= n || !fl_ascii_letter((unsigned char)s[i]))
                     break;
                 i = end = sp_skip(s, n, i, false);
             }
@@ -541,19 +524,6 @@ static bool sp_filter_has(const l_spellings *sp, const char *w, size_t n)
 {
     uint32_t b = sp_filter_bit(w, n);
     return sp->filter[b >> 6] >> (b & 63) & 1;
-}
-
-/* Lowercases w[0..n) into low and returns its hash. */
-static uint32_t sp_lower_hash(char *low, const char *w, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)w[i];
-        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        low[i] = (char)c;
-        h = (h ^ c) * 16777619u;
-    }
-    return h;
 }
 
 static sp_slot *sp_lookup(l_spellings *sp, const char *low, size_t n, uint32_t h)
@@ -653,7 +623,7 @@ static bool sp_has_ending(l_spellings *sp, const char *w, size_t n)
     size_t node = 0;
     for (size_t k = 1; k < n; k++) {
         unsigned char c = (unsigned char)w[n - k];
-        if (!is_letter(c) || !(node = trie[node][(c | 32) - 'a']))
+        if (!fl_ascii_letter(c) || !(node = trie[node][(c | 32) - 'a']))
             return false;
         if (trie[node][26])
             return true;
@@ -669,7 +639,7 @@ static bool sp_pair_follows(const sp_pair *p, const char *s, size_t n, size_t at
     while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
         i++;
     return i > at && n - i >= p->second_len && !memcmp(s + i, p->second, p->second_len) &&
-           (i + p->second_len == n || !is_letter((unsigned char)s[i + p->second_len]));
+           (i + p->second_len == n || !fl_ascii_letter((unsigned char)s[i + p->second_len]));
 }
 
 static int sp_scan(lua_State *L)
@@ -677,7 +647,7 @@ static int sp_scan(lua_State *L)
     size_t n;
     const char *s;
     if (lua_type(L, 1) == LUA_TUSERDATA) { /* the article: no string of its text is made */
-        const fl_article *a = check_article(L, 1);
+        const fl_article *a = fl_lua_current_article(L, 1, NULL);
         s = a->text;
         n = a->text_len;
     } else {
@@ -715,7 +685,7 @@ static int sp_scan(lua_State *L)
         const char *w = s + start;
         int32_t family = -1, variant = -1;
         if ((sp->lengths >> (len & 63) & 1) && sp_filter_has(sp, w, len)) {
-            sp_slot *slot = sp_lookup(sp, low, len, sp_lower_hash(low, w, len));
+            sp_slot *slot = sp_lookup(sp, low, len, fl_lower_fnv(low, w, len));
             if (slot) {
                 if (slot->pair >= 0 && sp_pair_follows(&sp->pairs[slot->pair], s, n, end)) {
                     family = sp->pairs[slot->pair].family;
@@ -727,7 +697,7 @@ static int sp_scan(lua_State *L)
             }
         }
         if (family < 0 && endings && sp_has_ending(sp, w, len)) {
-            sp_lower_hash(low, w, len);
+            fl_lower_fnv(low, w, len);
             if (!sp_classify(L, sp, low, len, &family, &variant))
                 continue;
             seen = sp_seen_stamp(sp);
@@ -921,7 +891,7 @@ static int u_spellings(lua_State *L)
         }
         if (first < 2)
             continue; /* (a scan finds no word of one letter) */
-        uint32_t h = sp_lower_hash(blob + used, w, first);
+        uint32_t h = fl_lower_fnv(blob + used, w, first);
         sp_slot *slot = sp_lookup(sp, blob + used, first, h);
         if (!slot) {
             size_t k = h & (cap - 1);

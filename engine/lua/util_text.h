@@ -1,12 +1,37 @@
-/* util_text.h - the word form of factlint.util.words, shared by lua_util.c (util.words) and
- * util_text.c (util.paragraph_repeats). */
+/* util_text.h - what the text helpers share: the word form of factlint.util.words (lua_util.c's
+ * util.words and util_text.c's util.paragraph_repeats), and the ASCII letter test and lowercasing
+ * hash of the word scanners (lua_wordset.c's wordsets, util_text.c's util.spellings). */
 #ifndef FL_LUA_UTIL_TEXT_H
 #define FL_LUA_UTIL_TEXT_H
 
 #include "core/strbuf.h"
 
 #include <lua.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* An ASCII letter, either case (c | 32 folds A-Z onto a-z and no other byte
+ * into that range): what the scanners' words are made of. */
+static inline bool fl_ascii_letter(unsigned char c)
+{
+    return (unsigned char)((c | 32) - 'a') < 26;
+}
+
+/* Lowercases the ASCII letters of s[0..n) into dst and returns the 32-bit
+ * FNV-1a hash of the result, in one pass (the scanners do it for every word
+ * they meet). */
+static inline uint32_t fl_lower_fnv(char *dst, const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        dst[i] = (char)c;
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
 
 /* What fl_words_append found: the form and the figures it appended (in that
  * order, with nothing between) and the profile util.words documents. */
