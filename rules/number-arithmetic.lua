@@ -22,6 +22,8 @@ local max, min, abs = math.max, math.min, math.abs
 local concat, sort = table.concat, table.sort
 local format = string.format
 local to_date = factlint.util.date
+local sentences_containing = factlint.util.sentences_containing
+local facts_followed_by = factlint.util.facts_followed_by
 
 local MESSAGES = {
     yearsAgo = "'{{text}}' in {{year}} does not fit the dateline: {{dateline_year}} - {{year}} = "
@@ -32,15 +34,12 @@ local MESSAGES = {
 }
 
 local MARKER = factlint.re("\\b(?:of whom|of which|including|among them|among whom)\\b", "i")
--- Parts of those words anywhere in the text: an article without them has
--- no sentence MARKER matches (a match in a sentence is one in the text, and
--- these are parts of it under the same caseless matching), and most
--- articles are passed over on these two tests of their text.  Two regexes,
--- as PCRE2 scans for one literal (or two starting with rare letters) far
--- faster than for an alternation of several ("of whom|of which|..." costs
--- about 2.5 times the two).
-local ANY_INCLUDING = factlint.re("cluding", "i")
-local ANY_OF_WH_AMONG = factlint.re("f wh|mong ", "i")
+-- Parts of those words: a sentence without them has no MARKER match (these
+-- are parts of every match under the same caseless matching), and most
+-- articles have no sentence with a count or a share and one of them
+-- (util.sentences_containing: one C call, without a Lua string of each
+-- sentence).
+local ANY_MARKER = { "cluding", "f wh", "mong " }
 -- The kinds of fact that can be a part (a count of a total, a share).
 local PART_KINDS = { "quantity", "percent" }
 -- "N years ago in YEAR", "ago, in YEAR", "ago (in YEAR": the year dates the
@@ -105,25 +104,19 @@ return factlint.rule {
         -- functions (see methods): article:m() costs an __index call more.
         local A = methods(article)
         local pending -- sentence indices that may hold a finding, checked below
-        -- 1. durations in years right before "ago"
+        -- 1. durations in years right before "ago" (1 or 2 white space bytes,
+        -- then "ago": one C call, nil for most articles)
         local ago = {}
-        local dl, text
-        if A.fact_count(article, "duration") > 0 then
-            for i, unit, value, offset, length, si in
-                A.facts(article, "duration", "unit", "value", "offset", "length", "sentence") do
-                if unit == "years" and value then
-                    if dl == nil then
-                        local dateline = article.dateline
-                        dl = dateline and to_date(dateline) or false
-                        if not dl or dl.year <= 0 then
-                            break -- needs a dateline
-                        end
-                        text = A.text(article)
-                    end
-                    -- "ago" within the 5 bytes after the figure
-                    local e = offset + length
-                    local _, last = text:find("^%s+ago", e + 1)
-                    if last and last <= e + 5 and not A.is_boilerplate(article, offset) then
+        local dl
+        local agos = facts_followed_by(article, "duration", "ago", 2, "years")
+        if agos then
+            local dateline = article.dateline
+            dl = dateline and to_date(dateline) or false
+            if dl and dl.year > 0 then -- (needs a dateline)
+                for _, i in ipairs(agos) do
+                    local f = A.fact(article, i)
+                    if not A.is_boilerplate(article, f.offset) then
+                        local si = f.sentence
                         local list = ago[si]
                         if not list then
                             list = {}
@@ -131,7 +124,7 @@ return factlint.rule {
                             pending = pending or {}
                             pending[#pending + 1] = si
                         end
-                        list[#list + 1] = A.fact(article, i)
+                        list[#list + 1] = f
                     end
                 end
             end
@@ -141,36 +134,23 @@ return factlint.rule {
         -- total takes two counts (the total comes before the marker, the
         -- part after it), shares over 100% two shares
         local sentence_offset, sentence_text = {}, {}
-        local has_marker = false
-        if A.fact_count(article, "quantity") > 1 or A.fact_count(article, "percent") > 1 then
-            text = text or A.text(article)
-            has_marker = ANY_INCLUDING:test(text) or ANY_OF_WH_AMONG:test(text)
-        end
-        if has_marker then
-            local counted, order = {}, {}
-            for _, kind in ipairs(PART_KINDS) do
-                for _, si in A.facts(article, kind, "sentence") do
-                    if not counted[si] then
-                        counted[si] = true
-                        order[#order + 1] = si
-                    end
-                end
-            end
+        -- (the sentences with a count or a share and a part of a marker's
+        -- words, from one C call: nil for most articles)
+        local order = (A.fact_count(article, "quantity") > 1 or A.fact_count(article, "percent") > 1)
+            and sentences_containing(article, PART_KINDS, ANY_MARKER)
+        if order then
             -- the offset and text of each such sentence that may split a figure
-            sort(order)
             for _, si in ipairs(order) do
                 local offset, length = A.sentence(article, si)
-                if offset then
-                    local stext = A.text(article, offset, length)
-                    -- sentences about a change compare figures rather than split one
-                    if MARKER:test(stext) and not CHANGE:test(stext) then
-                        if not ago[si] then
-                            pending = pending or {}
-                            pending[#pending + 1] = si
-                        end
-                        sentence_offset[si] = offset
-                        sentence_text[si] = stext
+                local stext = A.text(article, offset, length)
+                -- sentences about a change compare figures rather than split one
+                if MARKER:test(stext) and not CHANGE:test(stext) then
+                    if not ago[si] then
+                        pending = pending or {}
+                        pending[#pending + 1] = si
                     end
+                    sentence_offset[si] = offset
+                    sentence_text[si] = stext
                 end
             end
         end
@@ -305,6 +285,12 @@ return factlint.rule {
               dateline = "1987-06-01" },
             { text = "The firm has 300 staff, of whom 60% are women and 40% are men.",
               dateline = "2020-01-15" },
+            { text = "The abbey was founded 1,250 years   ago in 860, according to the trust.",
+              dateline = "2017-11-24" },
+            { text = "The abbey was founded 1,250 years AGO in 860, according to the trust.",
+              dateline = "2017-11-24" },
+            { text = "The council said 1,150 people were evacuated, among 1,400 children.",
+              dateline = "2022-09-05" },
         },
         invalid = {
             { text = "The abbey was founded more than 1,250 years ago in 860, according to the trust.",
@@ -316,6 +302,13 @@ return factlint.rule {
             { text = "The firm has 300 staff, of whom 70% are women and 40% are men.",
               dateline = "2020-01-15",
               errors = { { messageId = "percentOver100", line = 1 } } },
+            { text = "The abbey was founded 1,250 years  ago in 860, according to the trust.",
+              dateline = "2017-11-24",
+              errors = { { messageId = "yearsAgo", line = 1 } } },
+            { text = "Sales were 5% and 6%.\n\nThe council said 1,150 people were evacuated, "
+                  .. "among them 1,400 children.",
+              dateline = "2022-09-05",
+              errors = { { messageId = "partExceedsTotal", line = 3 } } },
         },
     },
 }

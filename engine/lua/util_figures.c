@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The article handle of the current call at idx (check or key(): the only
@@ -582,7 +583,264 @@ static int u_title_matcher(lua_State *L)
     return 1;
 }
 
+/* ---- contains, sentences_containing ---------------------------------------- */
+
+#define CT_NEEDLES_MAX 64
+
+/* Needles for a caseless search: their bytes (held by the Lua table they
+ * came from), lengths, the shortest length m and the shift table. */
+typedef struct ct_needles {
+    const unsigned char *nd[CT_NEEDLES_MAX];
+    size_t nl[CT_NEEDLES_MAX], k, m;
+    /* shift[c]: how far the window may move when its last byte is c (0: a
+     * needle's first m bytes may end there) */
+    unsigned char shift[256];
+} ct_needles;
+
+/* Reads the list of needles at idx (kept on the Lua stack by the caller). */
+static void ct_prepare(lua_State *L, int idx, ct_needles *c)
+{
+    luaL_checktype(L, idx, LUA_TTABLE);
+    size_t k = (size_t)lua_rawlen(L, idx);
+    if (k == 0 || k > CT_NEEDLES_MAX)
+        luaL_argerror(L, idx, "a list of 1 to 64 strings");
+    c->k = k;
+    c->m = FS_WORD_MAX;
+    for (size_t j = 0; j < k; j++) {
+        /* the strings stay referenced by the table */
+        if (lua_rawgeti(L, idx, (lua_Integer)j + 1) != LUA_TSTRING)
+            luaL_argerror(L, idx, "a list of 1 to 64 strings");
+        c->nd[j] = (const unsigned char *)lua_tolstring(L, -1, &c->nl[j]);
+        lua_pop(L, 1);
+        if (c->nl[j] == 0 || c->nl[j] > FS_WORD_MAX)
+            luaL_argerror(L, idx, "needles have 1 to 64 bytes");
+        if (c->nl[j] < c->m)
+            c->m = c->nl[j];
+    }
+    memset(c->shift, (int)c->m, sizeof c->shift);
+    for (size_t j = 0; j < k; j++) {
+        for (size_t p = 0; p < c->m; p++) {
+            unsigned char b = ascii_lower(c->nd[j][p]), d = (unsigned char)(c->m - 1 - p);
+            unsigned char u = (unsigned char)(b >= 'a' && b <= 'z' ? b - 32 : b);
+            if (d < c->shift[b])
+                c->shift[b] = d;
+            if (d < c->shift[u])
+                c->shift[u] = d;
+        }
+    }
+}
+
+/* Whether s[0..n) holds one of the needles (Horspool on the last byte of
+ * each window of the shortest needle's length). */
+static bool ct_find(const ct_needles *c, const unsigned char *s, size_t n)
+{
+    size_t m = c->m;
+    for (size_t i = 0; i + m <= n;) {
+        unsigned sh = c->shift[s[i + m - 1]];
+        if (sh) {
+            i += sh;
+            continue;
+        }
+        for (size_t j = 0; j < c->k; j++) {
+            size_t len = c->nl[j];
+            if (i + len > n)
+                continue;
+            size_t x = 0;
+            while (x < len && ascii_lower(s[i + x]) == ascii_lower(c->nd[j][x]))
+                x++;
+            if (x == len)
+                return true;
+        }
+        i++;
+    }
+    return false;
+}
+
+/***
+ * factlint.util.contains(s | article, needles) -> boolean
+ *
+ * Whether the string s, or the whole text of `article` (the handle of the
+ * current check or key() call; the text is not copied into Lua), holds
+ * one of `needles` (a list of 1 to 64 strings of 1 to 64 bytes each),
+ * ASCII letters compared without case: what
+ * `factlint.re("needle1|needle2|...", "i"):test(s)` answers for needles of
+ * ASCII letters, digits, spaces and punctuation.  One pass that skips
+ * ahead on the last byte of each window (Horspool), without the Lua string
+ * of the text a regex needs: a cheap first test of an article for the
+ * words a rule looks for.
+ */
+static int u_contains(lua_State *L)
+{
+    size_t n;
+    const unsigned char *s;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        s = (const unsigned char *)lua_tolstring(L, 1, &n);
+    } else {
+        const fl_article *a = check_article(L, 1);
+        s = (const unsigned char *)a->text;
+        n = a->text_len;
+    }
+    ct_needles c;
+    ct_prepare(L, 2, &c);
+    lua_pushboolean(L, ct_find(&c, s, n));
+    return 1;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/***
+ * factlint.util.sentences_containing(article, kinds, needles) -> list | nil
+ *
+ * The indices (for `article:sentence(i)`), in ascending order, of the
+ * sentences that hold a fact of one of `kinds` (a list of kind names:
+ * `{"quantity", "percent"}`) and whose text holds one of `needles`, as
+ * util.contains compares them (ASCII letters without case).  nil when
+ * there is none, so that most articles make no table.  `article` is the
+ * handle of the current check or key() call.  One call an article where
+ * a Lua loop would read every fact's sentence and make a string of each
+ * sentence to test it.
+ */
+static int u_sentences_containing(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    unsigned kinds = 0;
+    for (lua_Integer j = 1; lua_rawgeti(L, 2, j) != LUA_TNIL; j++) {
+        const char *name = lua_tostring(L, -1);
+        int kind = name ? fl_fact_kind_from_name(name) : -1;
+        if (kind < 0)
+            return luaL_argerror(L, 2, "a list of fact kinds");
+        kinds |= 1u << kind;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    ct_needles c;
+    ct_prepare(L, 3, &c);
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    /* the sentences of those facts, in order (facts are sorted by offset:
+     * sorted again only when they are not) */
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    uint32_t last = 0;
+    bool sorted = true;
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        uint32_t si = f->sentence;
+        if (!(kinds >> f->kind & 1) || si == 0 || si > a->n_sentences || si == last)
+            continue;
+        if (si < last)
+            sorted = false;
+        last = si;
+        if (fl_strbuf_add(sc, &si, sizeof si) < 0)
+            return luaL_error(L, "sentences_containing: not enough memory");
+    }
+    uint32_t *list = (uint32_t *)(void *)sc->buf;
+    size_t n = sc->len / sizeof *list;
+    if (!sorted)
+        qsort(list, n, sizeof *list, cmp_u32);
+    lua_Integer count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && list[i] == list[i - 1])
+            continue;
+        const fl_sentence *sn = &a->sentences[list[i] - 1];
+        if (!ct_find(&c, (const unsigned char *)a->text + sn->offset, sn->length))
+            continue;
+        if (count == 0)
+            lua_newtable(L);
+        lua_pushinteger(L, list[i]);
+        lua_rawseti(L, -2, ++count);
+    }
+    if (count == 0)
+        lua_pushnil(L);
+    return 1;
+}
+
+/* ---- facts_followed_by ----------------------------------------------------- */
+
+/* The unit field of a figure fact as article:facts gives it. */
+static const char *figure_unit(const fl_fact *f)
+{
+    if (f->kind == FL_FACT_PERCENT)
+        return "percent";
+    return f->kind == FL_FACT_MONEY ? NULL : f->unit;
+}
+
+/***
+ * factlint.util.facts_followed_by(article, kind, s [, max_space [, unit]]) -> list | nil
+ *
+ * The fact numbers (for `article:fact(i)`), in document order, of the
+ * figures of `kind` ("money", "quantity", "percent" or "duration") with a
+ * value (not vague) and, when given, that `unit`, whose span is followed
+ * by 1 to `max_space` (default 1) white space bytes and then by the bytes
+ * of s, as written: `facts_followed_by(article, "duration", "ago", 2,
+ * "years")` finds "25 years ago" (what `text:find("^%s+ago", e + 1)`
+ * ending within e + 5 finds, e being the span's end; a longer word that
+ * starts with s counts).  nil when there is none, so that most articles
+ * make no table.  `article` is the handle of the current check or key()
+ * call.  One call an article where a Lua loop would read every figure's
+ * fields and the text after it.
+ */
+static int u_facts_followed_by(lua_State *L)
+{
+    const fl_article *a = check_article(L, 1);
+    const char *kind_name = luaL_checkstring(L, 2);
+    size_t sl;
+    const char *str = luaL_checklstring(L, 3, &sl);
+    lua_Integer max_space = luaL_optinteger(L, 4, 1);
+    const char *unit = luaL_optstring(L, 5, NULL);
+    fl_fact_kind kind;
+    if (!strcmp(kind_name, "money"))
+        kind = FL_FACT_MONEY;
+    else if (!strcmp(kind_name, "quantity"))
+        kind = FL_FACT_QUANTITY;
+    else if (!strcmp(kind_name, "percent"))
+        kind = FL_FACT_PERCENT;
+    else if (!strcmp(kind_name, "duration"))
+        kind = FL_FACT_DURATION;
+    else
+        return luaL_argerror(L, 2, "money, quantity, percent or duration");
+    if (sl == 0)
+        return luaL_argerror(L, 3, "an empty string");
+    if (max_space < 1)
+        return luaL_argerror(L, 4, "at least 1");
+    const fl_facts *fs = fl_lua_state(L)->call->facts;
+    const char *t = a->text;
+    size_t n = a->text_len;
+    lua_Integer count = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        if (f->kind != kind || isnan(f->value))
+            continue;
+        if (unit) {
+            const char *u = figure_unit(f);
+            if (!u || strcmp(u, unit))
+                continue;
+        }
+        size_t e = f->offset + f->length, p = e;
+        if (e > n)
+            continue;
+        while (p < n && (t[p] == ' ' || (t[p] >= '\t' && t[p] <= '\r')))
+            p++;
+        if (p == e || p - e > (size_t)max_space || n - p < sl || memcmp(t + p, str, sl))
+            continue;
+        if (count == 0)
+            lua_newtable(L);
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, ++count);
+    }
+    if (count == 0)
+        lua_pushnil(L);
+    return 1;
+}
+
 static const luaL_Reg util_figures_funcs[] = {
+    {"contains", u_contains},
+    {"sentences_containing", u_sentences_containing},
+    {"facts_followed_by", u_facts_followed_by},
     {"dates_after", u_dates_after},
     {"title_matcher", u_title_matcher},
     {"figure_scanner", u_figure_scanner},
