@@ -72,7 +72,8 @@ struct fl_ruleset {
     size_t memory_limit;
     unsigned max_reports;
     bool timing;
-    size_t line_max; /* longest source line a location keeps (0: none) */
+    size_t line_max;        /* longest source line a location keeps (0: none) */
+    fl_chunk_cache *chunks; /* the rule files and modules, compiled once */
 };
 
 /* A fact kept for a corpus-scope rule: a copy that outlives its article. */
@@ -131,7 +132,8 @@ struct fl_rule_state {
     int rule_ref, options_ref;
     long blame_line; /* a load error's line, 0 = the failing frame's */
     bool loading;
-    bool broken; /* could not be instantiated in this worker */
+    bool broken;            /* could not be instantiated in this worker */
+    fl_chunk_cache *chunks; /* while loading (no worker yet): the rule set's */
     fl_call *call;
     fl_kept *kept;
     size_t n_kept, cap_kept;

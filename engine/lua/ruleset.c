@@ -141,6 +141,7 @@ bool fl_rule_state_open(fl_rule_state *st, fl_sandbox_failure *fail)
         return false;
     }
     st->sb->owner = st;
+    st->sb->chunks = st->w ? st->w->rs->chunks : st->chunks;
     st->blame_line = 0;
     if (!fl_sandbox_call(st->sb, FL_RULES_LOAD_BUDGET, body_open, st, fail)) {
         fl_rule_state_close(st);
@@ -294,6 +295,7 @@ static fl_status load_one(fl_ruleset *rs, const char *file, fl_audit *au, fl_err
     }
     st.def = &def;
     st.loading = true;
+    st.chunks = rs->chunks;
     st.rule_ref = st.options_ref = LUA_NOREF;
     if (!fl_rule_state_open(&st, &fail)) {
         long line = st.blame_line ? st.blame_line : fail.line;
@@ -442,7 +444,8 @@ fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char
     rs->timing = c->timing;
     rs->line_max = c->drop_line_text ? 0 : FL_LOCATION_LINE_MAX;
     rs->reference_dir = fl_rules_default_dir(c->reference_dir, FL_DATA_REFERENCE);
-    if (!rs->reference_dir) {
+    rs->chunks = fl_chunk_cache_new();
+    if (!rs->reference_dir || !rs->chunks) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
         goto cleanup;
     }
@@ -549,6 +552,7 @@ void fl_ruleset_free(fl_ruleset *rs)
     fl_free(rs->rules);
     fl_free(rs->reference_dir);
     fl_string_list_free(rs->reference_files, rs->n_reference_files);
+    fl_chunk_cache_free(rs->chunks);
     fl_free(rs);
 }
 

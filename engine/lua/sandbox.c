@@ -6,6 +6,7 @@
 #include <lualib.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -818,13 +819,109 @@ void fl_sandbox_free(fl_sandbox *sb)
     fl_free(sb);
 }
 
+/* ---- compiled chunks ------------------------------------------------------ */
+
+typedef struct chunk {
+    struct chunk *next;
+    char *name, *src, *code; /* chunk name, source text, its bytecode */
+    size_t src_len, code_len;
+} chunk;
+
+struct fl_chunk_cache {
+    pthread_mutex_t mu;
+    chunk *head;
+};
+
+fl_chunk_cache *fl_chunk_cache_new(void)
+{
+    fl_chunk_cache *c = fl_calloc(1, sizeof *c);
+    if (c && pthread_mutex_init(&c->mu, NULL)) {
+        fl_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void chunk_free(chunk *k)
+{
+    fl_free(k->name);
+    fl_free(k->src);
+    fl_free(k->code);
+    fl_free(k);
+}
+
+void fl_chunk_cache_free(fl_chunk_cache *c)
+{
+    if (!c)
+        return;
+    for (chunk *k = c->head, *next; k; k = next) {
+        next = k->next;
+        chunk_free(k);
+    }
+    pthread_mutex_destroy(&c->mu);
+    fl_free(c);
+}
+
+/* The bytecode of src under name, or NULL (entries are never removed or
+ * changed, so the pointer stays valid without the lock). */
+static const chunk *chunk_find(fl_chunk_cache *c, const char *src, size_t len, const char *name)
+{
+    const chunk *found = NULL;
+    pthread_mutex_lock(&c->mu);
+    for (const chunk *k = c->head; k && !found; k = k->next)
+        if (k->src_len == len && !strcmp(k->name, name) && !memcmp(k->src, src, len))
+            found = k;
+    pthread_mutex_unlock(&c->mu);
+    return found;
+}
+
+static int dump_writer(lua_State *L, const void *p, size_t n, void *ud)
+{
+    (void)L;
+    return fl_strbuf_add(ud, p, n);
+}
+
+/* Adds the function on top of the stack, compiled from src, to the cache;
+ * on ENOMEM it is simply not cached. */
+static void chunk_add(fl_sandbox *sb, const char *src, size_t len, const char *name)
+{
+    fl_strbuf code = FL_STRBUF_INIT;
+    chunk *k = fl_calloc(1, sizeof *k);
+    if (!k || lua_dump(sb->L, dump_writer, &code, 0) || !(k->name = fl_strdup(name)) ||
+        !(k->src = fl_malloc(len ? len : 1))) {
+        fl_strbuf_release(&code);
+        if (k)
+            chunk_free(k);
+        return;
+    }
+    memcpy(k->src, src, len);
+    k->src_len = len;
+    k->code_len = code.len;
+    k->code = fl_strbuf_detach(&code, NULL);
+    pthread_mutex_lock(&sb->chunks->mu);
+    k->next = sb->chunks->head;
+    sb->chunks->head = k; /* (a twin added meanwhile is harmless: the first found wins) */
+    pthread_mutex_unlock(&sb->chunks->mu);
+}
+
 int fl_sandbox_load(fl_sandbox *sb, const char *src, size_t len, const char *chunkname)
 {
     if (len > 0 && src[0] == LUA_SIGNATURE[0]) {
         lua_pushstring(sb->L, "binary chunks cannot be loaded as rules");
         return LUA_ERRSYNTAX;
     }
-    return luaL_loadbufferx(sb->L, src, len, chunkname, "t");
+    if (sb->chunks) {
+        const chunk *k = chunk_find(sb->chunks, src, len, chunkname);
+        /* bytecode this process made from this very text */
+        if (k && luaL_loadbufferx(sb->L, k->code, k->code_len, chunkname, "b") == LUA_OK)
+            return LUA_OK;
+        if (k)
+            lua_pop(sb->L, 1); /* (only out of memory): parse the text instead */
+    }
+    int status = luaL_loadbufferx(sb->L, src, len, chunkname, "t");
+    if (status == LUA_OK && sb->chunks)
+        chunk_add(sb, src, len, chunkname);
+    return status;
 }
 
 static int sb_msgh(lua_State *L)
