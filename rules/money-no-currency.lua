@@ -135,23 +135,20 @@ return factlint.rule {
         if #order == 0 or without == 0 then
             return
         end
-        -- The amounts with a currency by sentence and paragraph, and the
-        -- others, which the cheapest tests rule out on the way: an amount
-        -- written as bare digits, or one that names a unit ("106 mln
-        -- crowns").  Only the rest are kept, five fields each in one list.
-        local with_sentence, with_paragraph, unit_sentence = {}, {}, {}
+        -- The sentences and paragraphs of the amounts with a currency (from
+        -- C), and a walk over the others outside boilerplate, which rules out
+        -- the cheapest first: an amount written as bare digits, or one that
+        -- names a unit ("106 mln crowns").  Only the rest are kept, five
+        -- fields each in one list.
+        local with_sentence, with_paragraph = util.field_places(article, "money", "currency", true)
+        local unit_sentence = {}
         local kept, nk = {}, 0
-        for i, currency, value, offset, sentence, paragraph, text, length in
-            article:facts("money", "currency", "value", "offset", "sentence", "paragraph", "text", "length") do
-            if currency then
-                if not article:is_boilerplate(offset) then
-                    with_sentence[sentence], with_paragraph[paragraph] = true, true
-                end
-            elseif value then
-                -- (the text before the boilerplate test: most of these are
-                -- bare digits)
+        for i, value, offset, sentence, paragraph, text, length in
+            util.facts_lacking(article, "money", "currency", true,
+                               "value", "offset", "sentence", "paragraph", "text", "length") do
+            if value then
                 local w, alone = first_word(text)
-                if w ~= "" and not article:is_boilerplate(offset) then
+                if w ~= "" then
                     local unit
                     if alone then
                         unit = is_unit(w)

@@ -7,6 +7,7 @@
 #include "lua/internal.h"
 #include "lua/util_text.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -438,7 +439,196 @@ static int u_field_values(lua_State *L)
     return 2;
 }
 
+/* ---- field_places, facts_lacking ---------------------------------------- */
+
+/* The kind (argument kidx) and string field (argument fidx) of a call. */
+static int uq_check_kind(lua_State *L, int kidx)
+{
+    const char *kname = luaL_checkstring(L, kidx);
+    int kind = fl_fact_kind_from_name(kname);
+    if (kind < 0)
+        return luaL_argerror(L, kidx, lua_pushfstring(L, "unknown fact kind '%s'", kname));
+    return kind;
+}
+
+static bool uq_in_boilerplate(const fl_article *a, const fl_fact *f)
+{
+    return f->offset <= a->text_len && fl_article_is_boilerplate(a, f->offset);
+}
+
+/***
+ * factlint.util.field_places(article, kind, field [, skip_boilerplate]) -> sentences, paragraphs
+ *
+ * Where the article's facts of one kind that have a string field (one of
+ * those util.field_values reads) are: the set of their sentence numbers
+ * and the set of their paragraph numbers (number -> true, 1-based as
+ * `fact.sentence` and `fact.paragraph`).  With skip_boilerplate, facts in
+ * boilerplate paragraphs are left out.  `local priced =
+ * util.field_places(article, "money", "currency")` then `priced[f.sentence]`
+ * tells whether an amount's sentence holds one with a currency.
+ */
+static int u_field_places(lua_State *L)
+{
+    const fl_article *a;
+    const fl_facts *fs = uq_check_article(L, 1, &a);
+    int kind = uq_check_kind(L, 2);
+    uq_field field = (uq_field)luaL_checkoption(L, 3, NULL, uq_field_names);
+    bool skip = lua_toboolean(L, 4);
+    lua_settop(L, 4);
+    lua_newtable(L); /* 5 */
+    lua_newtable(L); /* 6 */
+    for (size_t i = 0; i < fs->n; i++) {
+        const fl_fact *f = &fs->items[i];
+        if ((int)f->kind != kind || !uq_field_of(f, field) || (skip && uq_in_boilerplate(a, f)))
+            continue;
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, 5, f->sentence);
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, 6, f->paragraph);
+    }
+    return 2;
+}
+
+/* The fields facts_lacking yields: the string fields, then these. */
+enum { UQ_STRING_FIELDS = UQ_CANONICAL + 1 };
+static const char *const uq_yield_names[] = {
+    "currency",  "currency_source", "qualifier",   "unit",
+    "speaker",   "speaker_text",    "attribution", "name",
+    "key",       "title",           "canonical",   "text",
+    "offset",    "length",          "line",        "column",
+    "paragraph", "sentence",        "value",       "value_max",
+    NULL,
+};
+
+#define UQ_MAX_YIELD 16
+
+typedef struct uq_lacking {
+    int kind;
+    uq_field field;
+    bool skip;
+    size_t pos; /* the next fact to look at */
+    int nf;
+    unsigned char fields[UQ_MAX_YIELD];
+} uq_lacking;
+
+/* A number as a fact handle gives it: nil for NaN, an integer when whole. */
+static void uq_push_num(lua_State *L, double v)
+{
+    if (isnan(v))
+        lua_pushnil(L);
+    else if (v == floor(v) && fabs(v) < 9e15)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
+}
+
+static void uq_push_yield(lua_State *L, const fl_fact *f, int field)
+{
+    bool num = f->kind == FL_FACT_MONEY || f->kind == FL_FACT_QUANTITY ||
+               f->kind == FL_FACT_DURATION || f->kind == FL_FACT_PERCENT;
+    if (field < UQ_STRING_FIELDS) {
+        const char *v = uq_field_of(f, (uq_field)field);
+        if (v)
+            lua_pushstring(L, v);
+        else
+            lua_pushnil(L);
+        return;
+    }
+    switch (field - UQ_STRING_FIELDS) {
+    case 0:
+        lua_pushstring(L, f->text ? f->text : "");
+        break;
+    case 1:
+        lua_pushinteger(L, (lua_Integer)f->offset);
+        break;
+    case 2:
+        lua_pushinteger(L, (lua_Integer)f->length);
+        break;
+    case 3:
+        lua_pushinteger(L, f->line);
+        break;
+    case 4:
+        lua_pushinteger(L, f->column);
+        break;
+    case 5:
+        lua_pushinteger(L, f->paragraph);
+        break;
+    case 6:
+        lua_pushinteger(L, f->sentence);
+        break;
+    case 7:
+        if (num)
+            uq_push_num(L, f->value);
+        else
+            lua_pushnil(L);
+        break;
+    default:
+        if (num)
+            uq_push_num(L, f->value_max);
+        else
+            lua_pushnil(L);
+        break;
+    }
+}
+
+static int uq_lacking_iter(lua_State *L)
+{
+    const fl_article *a;
+    const fl_facts *fs = uq_check_article(L, lua_upvalueindex(1), &a);
+    uq_lacking *it = lua_touserdata(L, lua_upvalueindex(2));
+    while (it->pos < fs->n) {
+        size_t i = it->pos++;
+        const fl_fact *f = &fs->items[i];
+        if ((int)f->kind != it->kind || uq_field_of(f, it->field) ||
+            (it->skip && uq_in_boilerplate(a, f)))
+            continue;
+        luaL_checkstack(L, it->nf + 1, "too many fields");
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        for (int k = 0; k < it->nf; k++)
+            uq_push_yield(L, f, it->fields[k]);
+        return it->nf + 1;
+    }
+    return 0;
+}
+
+/***
+ * factlint.util.facts_lacking(article, kind, field, skip_boilerplate, field...) -> iterator
+ *
+ * `article:facts(kind, field...)` over only the facts of one kind that do
+ * not have a string field (one of those util.field_values reads), and, when
+ * skip_boilerplate is true, are outside boilerplate paragraphs: it yields
+ * each one's number (for `article:fact(i)`) and the fields named after
+ * skip_boilerplate (at most 16): the string fields, "text", "offset",
+ * "length", "line", "column", "paragraph", "sentence", "value" and
+ * "value_max" (the number fields of amounts; nil on other kinds), as a
+ * handle gives them.  `for i, text, value in util.facts_lacking(article,
+ * "money", "currency", true, "text", "value") do ... end` walks the amounts
+ * without a currency, and a rule pays nothing in Lua for the others.
+ */
+static int u_facts_lacking(lua_State *L)
+{
+    const fl_article *a;
+    uq_check_article(L, 1, &a);
+    uq_lacking it = {0};
+    it.kind = uq_check_kind(L, 2);
+    it.field = (uq_field)luaL_checkoption(L, 3, NULL, uq_field_names);
+    luaL_checktype(L, 4, LUA_TBOOLEAN);
+    it.skip = lua_toboolean(L, 4);
+    int top = lua_gettop(L);
+    if (top - 4 > UQ_MAX_YIELD)
+        return luaL_error(L, "facts_lacking: at most %d fields", UQ_MAX_YIELD);
+    for (int k = 5; k <= top; k++)
+        it.fields[it.nf++] = (unsigned char)luaL_checkoption(L, k, NULL, uq_yield_names);
+    lua_pushvalue(L, 1);
+    uq_lacking *u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = it;
+    lua_pushcclosure(L, uq_lacking_iter, 2);
+    return 1;
+}
+
 static const luaL_Reg util_quotes_funcs[] = {
+    {"field_places", u_field_places},
+    {"facts_lacking", u_facts_lacking},
     {"field_values", u_field_values},
     {"words_without", u_words_without},
     {"common_words", u_common_words},
