@@ -25,6 +25,8 @@ local to_date = factlint.util.date
 local sentences_containing = factlint.util.sentences_containing
 local facts_followed_by = factlint.util.facts_followed_by
 
+local NONE = {} -- (an empty list, never written)
+
 local MESSAGES = {
     yearsAgo = "'{{text}}' in {{year}} does not fit the dateline: {{dateline_year}} - {{year}} = "
         .. "{{diff}} years",
@@ -106,8 +108,7 @@ return factlint.rule {
         local pending -- sentence indices that may hold a finding, checked below
         -- 1. durations in years right before "ago" (1 or 2 white space bytes,
         -- then "ago": one C call, nil for most articles)
-        local ago = {}
-        local dl
+        local ago, dl -- (tables are made only when needed: most articles need none)
         local agos = facts_followed_by(article, "duration", "ago", 2, "years")
         if agos then
             local dateline = article.dateline
@@ -117,6 +118,7 @@ return factlint.rule {
                     local f = A.fact(article, i)
                     if not A.is_boilerplate(article, f.offset) then
                         local si = f.sentence
+                        ago = ago or {}
                         local list = ago[si]
                         if not list then
                             list = {}
@@ -133,19 +135,20 @@ return factlint.rule {
         -- holding a marker and not about a change.  A part larger than its
         -- total takes two counts (the total comes before the marker, the
         -- part after it), shares over 100% two shares
-        local sentence_offset, sentence_text = {}, {}
+        local sentence_offset, sentence_text
         -- (the sentences with a count or a share and a part of a marker's
         -- words, from one C call: nil for most articles)
         local order = (A.fact_count(article, "quantity") > 1 or A.fact_count(article, "percent") > 1)
             and sentences_containing(article, PART_KINDS, ANY_MARKER)
         if order then
+            sentence_offset, sentence_text = {}, {}
             -- the offset and text of each such sentence that may split a figure
             for _, si in ipairs(order) do
                 local offset, length = A.sentence(article, si)
                 local stext = A.text(article, offset, length)
                 -- sentences about a change compare figures rather than split one
                 if MARKER:test(stext) and not CHANGE:test(stext) then
-                    if not ago[si] then
+                    if not (ago and ago[si]) then
                         pending = pending or {}
                         pending[#pending + 1] = si
                     end
@@ -176,7 +179,7 @@ return factlint.rule {
         for _, si in ipairs(pending) do
             local facts = by_sentence[si]
             -- 1. years ago in YEAR: the first date right after "ago"
-            for _, d in ipairs(facts and ago[si] or {}) do
+            for _, d in ipairs(facts and ago and ago[si] or NONE) do
                 for _, y in ipairs(facts) do
                     local gap = y.offset >= d.offset + d.length
                         and article:text(d.offset + d.length, y.offset - d.offset - d.length)
@@ -200,7 +203,7 @@ return factlint.rule {
                 end
             end
             -- 2 and 3. parts right after "of whom" / "including"
-            local s_offset = sentence_offset[si]
+            local s_offset = sentence_offset and sentence_offset[si]
             if s_offset and facts then
                 local text = sentence_text[si]
                 local pos = 1
