@@ -629,13 +629,20 @@ static bool wants(const fl_rule_def *d, const fl_fact *f)
     return !d->needs || (d->needs & (1u << f->kind));
 }
 
+/* Pushes the rule table and its function `name` (the registry ref of the
+ * state's rule). */
+static void push_rule_fn(lua_State *L, fl_rule_state *st, const char *name)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
+    lua_pushstring(L, name);
+    lua_rawget(L, -2);
+}
+
 static int body_check(lua_State *L)
 {
     fl_call *call = lua_touserdata(L, 1);
     fl_rule_state *st = call->st;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
-    lua_pushliteral(L, "check");
-    lua_rawget(L, -2);
+    push_rule_fn(L, st, "check");
     fl_lua_push_article(L, st);
     fl_lua_push_report(L, st);
     lua_rawgeti(L, LUA_REGISTRYINDEX,
@@ -762,9 +769,7 @@ static int l_keep(lua_State *L)
 static int body_keys(lua_State *L, fl_call *call)
 {
     fl_rule_state *st = call->st;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
-    lua_pushliteral(L, "keys");
-    lua_rawget(L, -2);
+    push_rule_fn(L, st, "keys");
     fl_lua_push_article(L, st);
     lua_pushcfunction(L, l_keep);
     call->keeping = true;
@@ -779,9 +784,7 @@ static int body_key(lua_State *L)
     fl_rule_state *st = call->st;
     if (st->def->keys)
         return body_keys(L, call);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
-    lua_pushliteral(L, "key");
-    lua_rawget(L, -2);
+    push_rule_fn(L, st, "key");
     int fn = lua_gettop(L);
     /* key(fact, article): the article handle is the one check() gets at article scope */
     fl_lua_push_article(L, st);
@@ -989,9 +992,7 @@ static int body_corpus(lua_State *L)
 {
     fl_call *call = lua_touserdata(L, 1);
     fl_rule_state *st = call->st;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, st->rule_ref);
-    lua_pushliteral(L, "check");
-    lua_rawget(L, -2);
+    push_rule_fn(L, st, "check");
     lua_pushstring(L, call->key);
     lua_createtable(L, (int)call->n_group, 0);
     for (size_t i = 0; i < call->n_group; i++) {

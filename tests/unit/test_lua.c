@@ -476,18 +476,41 @@ static void test_config_overrides(void)
     fl_rules_config_release(&c);
 }
 
+/* One rule file loaded, with one worker: the set-up of the tests that run
+ * a fixture rule over an article. */
+typedef struct one_rule {
+    fl_rules_config c;
+    fl_audit load;
+    fl_ruleset *rs;
+    fl_rule_worker *w;
+} one_rule;
+
+static void one_rule_open(one_rule *o, const char *path)
+{
+    const char *paths[] = {path, NULL};
+    fl_error err;
+    config_for(&o->c, paths);
+    fl_audit_init(&o->load);
+    o->rs = NULL;
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&o->rs, &o->c, &o->load, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(o->rs), 1);
+    o->w = fl_rule_worker_new(o->rs, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o->w);
+}
+
+static void one_rule_close(one_rule *o)
+{
+    fl_rule_worker_free(o->w);
+    fl_ruleset_free(o->rs);
+    fl_audit_release(&o->load);
+    fl_rules_config_release(&o->c);
+}
+
 static void test_util_api(void)
 {
-    const char *paths[] = {FL_SRC("tests/lua/fixtures/util.lua"), NULL};
-    fl_rules_config c;
-    config_for(&c, paths);
-    fl_audit load;
-    fl_audit_init(&load);
-    fl_ruleset *rs = NULL;
+    one_rule o;
+    one_rule_open(&o, FL_SRC("tests/lua/fixtures/util.lua"));
     fl_error err;
-    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
-    CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(rs), 1);
-    fl_rule_worker *w = fl_rule_worker_new(rs, &err);
     fl_article *a = make_article("The firm paid \xC2\xA3"
                                  "5000000 ($6m).\n\n\xE2\x80\x9CIt was "
                                  "fair,\xE2\x80\x9D said Ana Ruiz.",
@@ -512,7 +535,7 @@ static void test_util_api(void)
     fs.items[usd].kind = FL_FACT_PERCENT;
     fl_audit out;
     fl_audit_init(&out);
-    CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, &out, &err), FL_OK);
+    CU_ASSERT_EQUAL(fl_rule_worker_check(o.w, a, &fs, &out, &err), FL_OK);
     if (out.n_rule_errors)
         fprintf(stderr, "\nutil: %s\n%s\n", out.rule_errors[0].message,
                 out.rule_errors[0].traceback ? out.rule_errors[0].traceback : "");
@@ -525,10 +548,7 @@ static void test_util_api(void)
     fl_audit_release(&out);
     fl_facts_release(&fs);
     fl_article_free(a);
-    fl_rule_worker_free(w);
-    fl_ruleset_free(rs);
-    fl_audit_release(&load);
-    fl_rules_config_release(&c);
+    one_rule_close(&o);
 }
 
 /* The fixtures of the C helpers in util_names.c, util_text.c and
@@ -541,17 +561,9 @@ static void test_util_helpers(void)
                                            FL_SRC("tests/lua/fixtures/util_figures.lua"),
                                            FL_SRC("tests/lua/fixtures/util_quotes.lua")};
     for (size_t k = 0; k < sizeof fixtures / sizeof *fixtures; k++) {
-        const char *paths[] = {fixtures[k], NULL};
-        fl_rules_config c;
-        config_for(&c, paths);
-        fl_audit load;
-        fl_audit_init(&load);
-        fl_ruleset *rs = NULL;
+        one_rule o;
+        one_rule_open(&o, fixtures[k]);
         fl_error err;
-        CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
-        CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(rs), 1);
-        fl_rule_worker *w = fl_rule_worker_new(rs, &err);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(w);
         fl_article *a = make_article("Ana Ruiz said the firm paid \xC2\xA3"
                                      "5m for 120 homes in 2021.\n\nThe firm paid "
                                      "\xC2\xA3"
@@ -564,7 +576,7 @@ static void test_util_helpers(void)
         extract_simple(a, &fs);
         fl_audit out;
         fl_audit_init(&out);
-        CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, &out, &err), FL_OK);
+        CU_ASSERT_EQUAL(fl_rule_worker_check(o.w, a, &fs, &out, &err), FL_OK);
         if (out.n_rule_errors)
             fprintf(stderr, "\n%s: %s\n%s\n", fixtures[k], out.rule_errors[0].message,
                     out.rule_errors[0].traceback ? out.rule_errors[0].traceback : "");
@@ -574,10 +586,7 @@ static void test_util_helpers(void)
         fl_audit_release(&out);
         fl_facts_release(&fs);
         fl_article_free(a);
-        fl_rule_worker_free(w);
-        fl_ruleset_free(rs);
-        fl_audit_release(&load);
-        fl_rules_config_release(&c);
+        one_rule_close(&o);
     }
 }
 
@@ -586,17 +595,11 @@ static void test_util_helpers(void)
  * included. */
 static void test_kept_evidence(void)
 {
-    const char *paths[] = {FL_SRC("tests/lua/fixtures/kept_money.lua"), NULL};
-    fl_rules_config c;
-    config_for(&c, paths);
-    fl_audit load, out;
-    fl_audit_init(&load);
+    one_rule o;
+    one_rule_open(&o, FL_SRC("tests/lua/fixtures/kept_money.lua"));
+    fl_audit out;
     fl_audit_init(&out);
-    fl_ruleset *rs = NULL;
     fl_error err;
-    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
-    fl_rule_worker *w = fl_rule_worker_new(rs, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     fl_article *a = make_article("The firm paid \xC2\xA3"
                                  "5000000 ($6m) for the site.",
                                  "kept-art", 0);
@@ -618,10 +621,10 @@ static void test_kept_evidence(void)
                         0);
     }
     CU_ASSERT_PTR_NOT_NULL(strstr(want[0].buf, "\"linked\":{\"offset\":23,\"length\":3}"));
-    CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, &out, &err), FL_OK);
+    CU_ASSERT_EQUAL(fl_rule_worker_check(o.w, a, &fs, &out, &err), FL_OK);
     fl_facts_release(&fs);
     fl_article_free(a); /* the kept copies outlive the article */
-    CU_ASSERT_EQUAL(fl_ruleset_run_corpus(rs, &w, 1, &out, &err), FL_OK);
+    CU_ASSERT_EQUAL(fl_ruleset_run_corpus(o.rs, &o.w, 1, &out, &err), FL_OK);
     fl_audit_sort(&out);
     CU_ASSERT_EQUAL(out.n_rule_errors, 0);
     CU_ASSERT_EQUAL_FATAL(out.n_findings, 2);
@@ -632,10 +635,7 @@ static void test_kept_evidence(void)
         fl_strbuf_release(&want[k]);
     }
     fl_audit_release(&out);
-    fl_rule_worker_free(w);
-    fl_ruleset_free(rs);
-    fl_audit_release(&load);
-    fl_rules_config_release(&c);
+    one_rule_close(&o);
 }
 
 /* Runs quote.reused (from `rule`) over articles spread over n_workers
