@@ -30,36 +30,30 @@
 --    `max_rare` articles while the other is in at least `min_common`.
 -- Only articles where the other spelling does not appear are reported (one
 -- finding per article): within one article, name.variant reports it.
+-- (The spellings and their article counts come from util.fact_spellings,
+-- the words compared from util.name_shape, both in C; only spellings that
+-- share a skeleton or the words before the last are paired, and the
+-- articles of a pair to report come from util.spelling_articles.)
 
 local util = factlint.util
-local skeleton = util.skeleton
-local find, gsub, sub, lower, upper, byte = string.find, string.gsub, string.sub, string.lower,
-    string.upper, string.byte
-local concat = table.concat
+local skeleton, name_shape = util.skeleton, util.name_shape
+local fact_spellings, spelling_articles = util.fact_spellings, util.spelling_articles
+local sub, gsub, gmatch = string.sub, string.gsub, string.gmatch
 
 local MESSAGES = {
     variant = "'{{name}}' is spelled '{{other}}' in {{count}} other article(s)",
     other = "spelled '{{name}}' here",
 }
 
-local SUFFIXES = {}
-for w in ([[inc incorporated corp corporation co cos company ltd limited plc llc lp sa ag nv bv
-    spa se ab as asa oy gmbh kk bhd pty]]):gmatch("%a+") do
-    SUFFIXES[w] = true
-end
-
--- Words of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la, Rua).
+-- Words of a name as written ("Jean-Paul de la Rua" -> Jean, Paul, de, la,
+-- Rua): util.name_shape's, U+2019 a separator as a whole character.
 local function tokens(name)
     local out = {}
-    for w in name:gmatch("[^%s%-%.,'\u{2019}&()]+") do
+    for w in gmatch((gsub(name, "\u{2019}", "'")), "[^%s%-%.,'&()]+") do
         out[#out + 1] = w
     end
     return out
 end
-
--- The separators of those words in ASCII text, where the bytes of U+2019
--- cannot occur.
-local SEPARATORS = "[%s%-%.,'&()]+"
 
 local function letters(s)
     return utf8.len(s) or #s
@@ -67,45 +61,6 @@ end
 
 local function all_caps(s)
     return not s:find("%l") and letters(s) > 1
-end
-
--- The words of a name without trailing legal suffixes: {raw = {...}, norm = {...}}.
-local function core_words(full)
-    local raw = tokens(full)
-    local norm = {}
-    for i, t in ipairs(raw) do
-        norm[i] = util.normalise(t)
-    end
-    while #norm > 1 and SUFFIXES[norm[#norm]] do
-        raw[#raw], norm[#norm] = nil, nil
-    end
-    return { raw = raw, norm = norm }
-end
-
--- The names most are: ASCII letters in words parted by spaces, with a
--- lower-case letter.  One match splits such a name into the words before
--- its last word (false for none), which must be parted from it by one
--- space, the last word and its first two letters; PLAIN_HEAD splits the
--- words before again, when the last is a legal suffix.  A name without a
--- lower-case ASCII letter matches with all three false (util.name_key keys
--- none of them).  Names of other shapes are nil.  (Names
--- are valid UTF-8, as regexes need: the text is checked when read, facts
--- files by the JSON parser.)
-local PLAIN_NAME = factlint.re("^(?:(?=[^a-z]*[a-z])(?:([A-Za-z ]*[A-Za-z]) )?(([A-Za-z]{1,2})[A-Za-z]*)"
-    .. "|[^a-z]*)$")
-local PLAIN_HEAD = factlint.re("^(?:([A-Za-z ]*[A-Za-z]) )?(([A-Za-z]{1,2})[A-Za-z]*)$")
-local re_match = PLAIN_NAME.match -- (one method lookup, not one a call)
-
--- The first two letters of the legal suffixes, in any case: a last word
--- that starts otherwise is no suffix, without lowering it.
-local SUFFIX_START = {}
-for w in pairs(SUFFIXES) do
-    local a, b = sub(w, 1, 1), sub(w, 2, 2)
-    for _, x in ipairs({ a, upper(a) }) do
-        for _, y in ipairs({ b, upper(b) }) do
-            SUFFIX_START[x .. y] = true
-        end
-    end
 end
 
 local function plural_pair(a, b)
@@ -127,13 +82,11 @@ end
 
 -- Same name apart from case, accents or look-alikes, where the difference is
 -- more than a capitalised first letter and no differing word is in capitals.
--- (a.skeleton is util.skeleton(a.full); names with one util.normalise form
--- have one skeleton, which is worked out from it.)
 local function case_variant(a, b)
     if a.skeleton ~= b.skeleton then
         return false
     end
-    local ra, rb = tokens(a.full), tokens(b.full)
+    local ra, rb = tokens(a.name), tokens(b.name)
     if #ra ~= #rb then
         return false
     end
@@ -149,40 +102,8 @@ local function case_variant(a, b)
     return differs
 end
 
--- What edit_variant compares of a spelling: the util.normalise forms of its
--- core words but the last (nil for fewer than two words) as one string,
--- and the last word normalised and as written.  The head is its words
--- joined by spaces when none holds a space (util.normalise folds some
--- Unicode spaces to ' '), else by NULs after a NUL, so that two heads are
--- equal exactly when their words are.  Plain names (PLAIN_NAME's) take the
--- short way: their words are as written, lower-cased.
-local function shape(full)
-    local head, last, two = re_match(PLAIN_NAME, full)
-    if head == nil then
-        head, last, two = re_match(PLAIN_NAME, (gsub(full, SEPARATORS, " ")))
-    end
-    while head and SUFFIX_START[two] and SUFFIXES[lower(last)] do
-        head, last, two = re_match(PLAIN_HEAD, head)
-    end
-    if last and not (head and (find(head, "  ", 1, true) or byte(head) == 32)) then
-        return head and lower(head) or nil, lower(last), last
-    end
-    local w = core_words(full)
-    local norm, n = w.norm, #w.norm
-    if n < 2 then
-        return nil, norm[n], w.raw[n]
-    end
-    local joined = concat(norm, " ", 1, n - 1)
-    for i = 1, n - 1 do
-        if find(norm[i], " ", 1, true) then
-            joined = "\0" .. concat(norm, "\0", 1, n - 1)
-            break
-        end
-    end
-    return joined, norm[n], w.raw[n]
-end
-
--- The last core words are one edit apart and every other word is the same.
+-- The last core words are one edit apart and every other word is the same
+-- (a.head, a.last, a.last_raw: util.name_shape's).
 local function edit_variant(a, b, min_letters)
     local head = a.head
     if not head or head ~= b.head then
@@ -219,132 +140,93 @@ return factlint.rule {
     },
     key = util.name_key, -- (key(fact, article): name_key reads only the fact)
     check = function(_, facts, report, options)
-        local n = #facts
-        if n < 2 then
-            return -- one name, one spelling
-        end
-        -- the spellings (full names as written) in order of first use; key()
-        -- gave these facts a key, so their full names are ones to compare.
-        -- Most keys hold one spelling: their names are only compared with
-        -- the first until one differs.
-        local first = facts[1].canonical or facts[1].name
-        local at, full = nil, nil
-        for i = 2, n do
-            local f = facts[i]
-            full = f.canonical or f.name
-            if full ~= first then
-                at = i
-                break
-            end
-        end
-        if not at then
+        -- the spellings in order of first use, with their article counts
+        -- (nil for one: most keys)
+        local order = fact_spellings(facts, 2)
+        if not order then
             return
         end
-        local fulls, spellings, order = {}, { [first] = true, [full] = true }, { first, full }
-        for i = 1, at - 1 do
-            fulls[i] = first
-        end
-        fulls[at] = full
-        for i = at + 1, n do
-            local f = facts[i]
-            full = f.canonical or f.name
-            fulls[i] = full
-            if not spellings[full] then
-                spellings[full] = true
-                order[#order + 1] = full
+        -- a variant pair shares its skeleton (case_variant) or its head
+        -- (edit_variant): only spellings met under one are compared.  For
+        -- each rare spelling, the most common spelling it is a variant of
+        -- (on a tie, the first).
+        local by_skeleton, by_head, partner = {}, {}, nil
+        local max_rare, min_common, min_letters = options.max_rare, options.min_common,
+            options.min_letters
+        local function pair(a, b)
+            local rare, common = a, b
+            if b.articles < a.articles then
+                rare, common = b, a
             end
-        end
-        -- spelling -> its shape and skeleton (the articles and first facts
-        -- in each come once the spellings may vary)
-        for i = 1, #order do
-            full = order[i]
-            local head, last, last_raw = shape(full)
-            local s = { full = full, head = head, last = last, last_raw = last_raw,
-                        skeleton = skeleton(full), n = 0 }
-            spellings[full] = s
-            order[i] = s
-        end
-        -- no two spellings are variants as names, whatever their counts: done
-        local min_letters = options.min_letters
-        local vary = false
-        for j = 2, #order do
-            local b = order[j]
-            local sk, head = b.skeleton, b.head
-            for i = 1, j - 1 do
-                local a = order[i]
-                -- (each function's first test written out: most pairs stop there)
-                if (a.skeleton == sk and case_variant(a, b))
-                    or (head and a.head == head and edit_variant(a, b, min_letters)) then
-                    vary = true
-                    break
-                end
+            local hit = false
+            if rare.articles < common.articles and case_variant(a, b) then
+                hit = true
+            elseif rare.articles <= max_rare and common.articles >= min_common
+                and edit_variant(a, b, min_letters) then
+                hit = true
             end
-            if vary then
-                break
-            end
-        end
-        if not vary then
-            return
-        end
-        for i = 1, #order do
-            local s = order[i]
-            s.articles, s.firsts, s.runs = {}, {}, {}
-        end
-        local run, last_article, last_offset = 0, nil, nil
-        for i = 1, n do
-            -- facts come in (article, offset) order: an offset that does not grow
-            -- starts another article even when two articles share an id
-            local f = facts[i]
-            local article, offset = f.article, f.offset
-            if article ~= last_article or offset <= last_offset then
-                run = run + 1
-            end
-            last_article, last_offset = article, offset
-            local art = run
-            local s = spellings[fulls[i]]
-            if not s.articles[art] then
-                s.articles[art] = true
-                s.firsts[#s.firsts + 1] = f
-                s.runs[#s.runs + 1] = art
-                s.n = s.n + 1
-            end
-        end
-        -- for each rare spelling, the most common spelling it is a variant of
-        local partner = {}
-        for j = 2, #order do
-            for i = 1, j - 1 do
-                local a, b = order[i], order[j]
-                local rare, common = a, b
-                if b.n < a.n then
-                    rare, common = b, a
-                end
-                local hit = false
-                if rare.n < common.n and a.skeleton == b.skeleton and case_variant(a, b) then
-                    hit = true
-                elseif rare.n <= options.max_rare and common.n >= options.min_common
-                    and edit_variant(a, b, options.min_letters) then
-                    hit = true
-                end
-                if hit and (not partner[rare] or partner[rare].n < common.n) then
+            if hit then
+                partner = partner or {}
+                local p = partner[rare]
+                if not p or p.articles < common.articles
+                    or (p.articles == common.articles and common.index < p.index) then
                     partner[rare] = common
                 end
             end
         end
+        for j = 1, #order do
+            local b = order[j]
+            local full = b.name
+            local head, last, last_raw = name_shape(full)
+            local sk = skeleton(full)
+            b.index, b.head, b.last, b.last_raw, b.skeleton = j, head, last, last_raw, sk
+            local same = by_skeleton[sk]
+            if same then
+                for i = 1, #same do
+                    pair(same[i], b)
+                end
+                same[#same + 1] = b
+            else
+                by_skeleton[sk] = { b }
+            end
+            if head then
+                same = by_head[head]
+                if same then
+                    for i = 1, #same do
+                        local a = same[i]
+                        if a.skeleton ~= sk then -- (else compared above)
+                            pair(a, b)
+                        end
+                    end
+                    same[#same + 1] = b
+                else
+                    by_head[head] = { b }
+                end
+            end
+        end
+        if not partner then
+            return
+        end
+        -- only articles where the common spelling does not appear are reported
         for _, rare in ipairs(order) do
             local common = partner[rare]
             if common then
-                for ai, f in ipairs(rare.firsts) do
-                    if not common.articles[rare.runs[ai]] then
+                local others, in_articles = spelling_articles(facts, common.name)
+                local seen = {}
+                for _, a in ipairs(in_articles) do
+                    seen[a] = true
+                end
+                local firsts, articles = spelling_articles(facts, rare.name)
+                for k, f in ipairs(firsts) do
+                    if not seen[articles[k]] then
                         local related = {}
-                        for _, g in ipairs(common.firsts) do
-                            if #related < 2 then
-                                related[#related + 1] = { fact = g,
-                                    messageId = "other", data = { name = g.canonical or g.name } }
-                            end
+                        for r = 1, math.min(2, #others) do
+                            related[r] = { fact = others[r], messageId = "other",
+                                           data = { name = common.name } }
                         end
                         report {
                             messageId = "variant",
-                            data = { name = rare.full, other = common.full, count = common.n },
+                            data = { name = rare.name, other = common.name, count = common.articles },
                             fact = f,
                             related = related,
                         }
@@ -416,6 +298,15 @@ return factlint.rule {
                 { text = "Corvanta Shiping Ltd denied the report.", dateline = "1987-04-04" },
               },
               errors = { "variant" } },
+            -- names outside ASCII: words are parted at whole characters only
+            -- ("ę" is C4 99, and 99 is a byte of U+2019)
+            { articles = {
+                { text = "Lech Wa\u{142}\u{119}sa, the former president, said the shipyard would reopen.",
+                  dateline = "1989-08-01" },
+                { text = "Lech Wa\u{142}\u{119}sa said the workers would return.", dateline = "1989-08-02" },
+                { text = "Lech Wa\u{142}\u{119}sy said talks had stalled.", dateline = "1989-08-03" },
+              },
+              errors = { { messageId = "variant", line = 1 } } },
             -- the thresholds are options
             { articles = {
                 { text = "Marta Okonkwo, 52, was appointed chief executive of Harbourline on Tuesday.",

@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 #include "lua/internal.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -494,9 +495,319 @@ static int u_names_may_vary(lua_State *L)
     return 1;
 }
 
+/* ---- name_shape ------------------------------------------------------------ */
+
+/* Appends the util.normalise forms of words [from, to) of s to sb, each after
+ * `sep` but the first (a NUL sep: each after it, the first too); sets *space
+ * when one holds a space. */
+static void nm_join(lua_State *L, fl_strbuf *sb, const char *s, const nm_words *ws, size_t from,
+                    size_t to, char sep, bool *space)
+{
+    for (size_t i = from; i < to; i++) {
+        if ((i > from || !sep) && fl_strbuf_addch(sb, sep))
+            luaL_error(L, "not enough memory");
+        size_t at = sb->len;
+        nm_normalise(L, sb, s + ws->w[i].start, ws->w[i].end - ws->w[i].start);
+        if (space && memchr(sb->buf + at, ' ', sb->len - at))
+            *space = true;
+    }
+}
+
+/***
+ * factlint.util.name_shape(name) -> head | nil, last | nil, last_as_written | nil
+ *
+ * A name cut for comparing its spellings word by word.  Its words are
+ * util.name_key's (parted by white space, `-`, `.`, `,`, `'`, `&`, `(`, `)`
+ * and U+2019, whole characters), legal suffixes at the end dropped as there
+ * (never the first word).  `last` is the last word in its util.normalise
+ * form and `last_as_written` the same word as written; `head` is the
+ * util.normalise forms of the words before it joined by spaces, or, when
+ * one of them holds a space (util.normalise folds Unicode spaces to ' '),
+ * each after a NUL ("\0jean\0paul"), so that two heads are equal exactly
+ * when their words are.  "Jean-Paul de la Rua" -> "jean paul de la", "rua",
+ * "Rua"; "Harbour Trade Co." -> "harbour", "trade", "Trade".  head is nil
+ * for a name of one word, and all three are nil for a name without words.
+ * Raises on invalid UTF-8.
+ */
+static int u_name_shape(lua_State *L)
+{
+    size_t n;
+    const char *s = nm_check_utf8(L, 1, &n);
+    lua_settop(L, 1);
+    nm_words ws;
+    nm_split(L, &ws, s, n, true);
+    size_t k = ws.n;
+    while (k > 1 &&
+           nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
+        k--;
+    if (k == 0) {
+        lua_pushnil(L);
+        lua_pushnil(L);
+        lua_pushnil(L);
+        return 3;
+    }
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    if (k < 2) {
+        lua_pushnil(L);
+    } else {
+        bool space = false;
+        nm_join(L, sc, s, &ws, 0, k - 1, ' ', &space);
+        if (space) {
+            fl_strbuf_reset(sc);
+            nm_join(L, sc, s, &ws, 0, k - 1, '\0', NULL);
+        }
+        lua_pushlstring(L, sc->buf, sc->len);
+        fl_strbuf_reset(sc);
+    }
+    const nm_span *last = &ws.w[k - 1];
+    nm_normalise(L, sc, s + last->start, last->end - last->start);
+    lua_pushlstring(L, sc->buf, sc->len);
+    lua_pushlstring(L, s + last->start, last->end - last->start);
+    return 3;
+}
+
+/* ---- spellings ------------------------------------------------------------ */
+
+/* The spelling of fact f: its canonical name, else its name; NULL for a fact
+ * without either (or of a kind without names). */
+static const char *nm_spelling_of(const fl_fact *f)
+{
+    if (f->kind != FL_FACT_PERSON && f->kind != FL_FACT_ORG && f->kind != FL_FACT_PLACE)
+        return NULL;
+    return f->canonical ? f->canonical : f->name;
+}
+
+/* Walks a list of fact handles, telling articles apart as a corpus check
+ * must: another article starts where the article id changes, or where an
+ * offset does not grow (two articles may share an id). */
+typedef struct nm_walk {
+    const char *article; /* of the previous fact, NULL before the first */
+    size_t offset;
+    lua_Integer run; /* the number of the current article, from 1 */
+} nm_walk;
+
+/* The fact at index i of the list at idx, its article counted in w (the
+ * handle is left on the stack when keep is set). */
+static const fl_fact *nm_walk_fact(lua_State *L, int idx, lua_Integer i, nm_walk *w, bool keep)
+{
+    lua_rawgeti(L, idx, i);
+    const fl_kept *kept = NULL;
+    const fl_fact *f = fl_lua_check_fact(L, -1, &kept);
+    if (!keep)
+        lua_pop(L, 1);
+    const char *article = "";
+    if (kept) {
+        article = kept->article_id ? kept->article_id : "";
+    } else {
+        fl_rule_state *st = fl_lua_state(L);
+        const fl_article *a = st && st->call ? st->call->a : NULL;
+        if (a)
+            article = a->id ? a->id : a->path ? a->path : "";
+    }
+    if (!w->article || (article != w->article && strcmp(article, w->article)) ||
+        f->offset <= w->offset)
+        w->run++;
+    w->article = article;
+    w->offset = f->offset;
+    return f;
+}
+
+/* A distinct spelling, and the articles it is used in. */
+typedef struct nm_spelling {
+    const char *s;
+    size_t n;
+    unsigned hash;
+    lua_Integer articles, uses, last_run;
+} nm_spelling;
+
+#define NM_STACK_SPELLINGS 64
+
+typedef struct nm_spellings {
+    nm_spelling *e;
+    int *slot; /* open addressing: index into e, -1 empty */
+    size_t n, cap, slots;
+    nm_spelling stack_e[NM_STACK_SPELLINGS];
+    int stack_slot[2 * NM_STACK_SPELLINGS];
+} nm_spellings;
+
+static unsigned nm_hash(const char *s, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void nm_spellings_init(nm_spellings *t)
+{
+    t->e = t->stack_e;
+    t->slot = t->stack_slot;
+    t->n = 0;
+    t->cap = NM_STACK_SPELLINGS;
+    t->slots = 2 * NM_STACK_SPELLINGS;
+    for (size_t i = 0; i < t->slots; i++)
+        t->slot[i] = -1;
+}
+
+/* The entry of spelling s[0..n), added when new (room grows in a userdata
+ * left on the Lua stack). */
+static nm_spelling *nm_spellings_get(lua_State *L, nm_spellings *t, const char *s, size_t n)
+{
+    unsigned h = nm_hash(s, n);
+    size_t mask = t->slots - 1, i = h & mask;
+    for (; t->slot[i] >= 0; i = (i + 1) & mask) {
+        nm_spelling *e = &t->e[t->slot[i]];
+        if (e->hash == h && e->n == n && !memcmp(e->s, s, n))
+            return e;
+    }
+    if (t->n == t->cap) {
+        if (t->cap > (size_t)INT_MAX / 4)
+            luaL_error(L, "too many spellings");
+        size_t cap = 2 * t->cap, slots = 2 * cap;
+        luaL_checkstack(L, 1, "spellings");
+        char *mem = lua_newuserdatauv(L, cap * sizeof(nm_spelling) + slots * sizeof(int), 0);
+        nm_spelling *e = (nm_spelling *)mem;
+        int *slot = (int *)(mem + cap * sizeof(nm_spelling));
+        memcpy(e, t->e, t->n * sizeof *e);
+        for (size_t k = 0; k < slots; k++)
+            slot[k] = -1;
+        for (size_t k = 0; k < t->n; k++) {
+            size_t j = e[k].hash & (slots - 1);
+            while (slot[j] >= 0)
+                j = (j + 1) & (slots - 1);
+            slot[j] = (int)k;
+        }
+        t->e = e;
+        t->slot = slot;
+        t->cap = cap;
+        t->slots = slots;
+        mask = slots - 1;
+        for (i = h & mask; t->slot[i] >= 0; i = (i + 1) & mask)
+            ;
+    }
+    nm_spelling *e = &t->e[t->n];
+    e->s = s;
+    e->n = n;
+    e->hash = h;
+    e->articles = e->uses = e->last_run = 0;
+    t->slot[i] = (int)t->n++;
+    return e;
+}
+
+/***
+ * factlint.util.fact_spellings(facts [, min]) -> {{name, articles, uses}, ...} | nil
+ *
+ * The distinct spellings of the names in a list of facts (a corpus check's
+ * `facts`, or any list of fact handles in article order), in order of first
+ * use: `name` is the spelling (the fact's canonical name, else its name),
+ * `articles` the number of articles it is used in and `uses` the number of
+ * its facts.  Facts without a name are passed over.  Articles are told
+ * apart as facts come: another article starts where the fact's article id
+ * changes or its offset does not grow (two articles may share an id).  nil
+ * when there are fewer than `min` (default 1) distinct spellings, which
+ * costs one string comparison a fact when the names are all one.
+ */
+static int u_fact_spellings(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer min = luaL_optinteger(L, 2, 1);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_settop(L, 1);
+    /* most lists hold one spelling: compare with the first until one differs */
+    const char *first = NULL;
+    bool differ = false;
+    for (lua_Integer i = 1; i <= n && !differ; i++) {
+        lua_rawgeti(L, 1, i);
+        const char *s = nm_spelling_of(fl_lua_check_fact(L, -1, NULL));
+        lua_pop(L, 1);
+        if (!s)
+            continue;
+        if (!first)
+            first = s;
+        else if (s != first && strcmp(s, first))
+            differ = true;
+    }
+    if (!differ && (first ? 1 : 0) < min) {
+        lua_pushnil(L);
+        return 1;
+    }
+    nm_spellings t;
+    nm_spellings_init(&t);
+    nm_walk w = {NULL, 0, 0};
+    for (lua_Integer i = 1; i <= n; i++) {
+        const fl_fact *f = nm_walk_fact(L, 1, i, &w, false);
+        const char *s = nm_spelling_of(f);
+        if (!s)
+            continue;
+        nm_spelling *e = nm_spellings_get(L, &t, s, strlen(s));
+        e->uses++;
+        if (e->last_run != w.run) {
+            e->last_run = w.run;
+            e->articles++;
+        }
+    }
+    if ((lua_Integer)t.n < min) {
+        lua_pushnil(L);
+        return 1;
+    }
+    luaL_checkstack(L, 4, "spellings");
+    lua_createtable(L, (int)t.n, 0);
+    for (size_t k = 0; k < t.n; k++) {
+        lua_createtable(L, 0, 3);
+        lua_pushlstring(L, t.e[k].s, t.e[k].n);
+        lua_setfield(L, -2, "name");
+        lua_pushinteger(L, t.e[k].articles);
+        lua_setfield(L, -2, "articles");
+        lua_pushinteger(L, t.e[k].uses);
+        lua_setfield(L, -2, "uses");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/***
+ * factlint.util.spelling_articles(facts, name) -> {fact, ...}, {integer, ...}
+ *
+ * The articles of a list of facts (as util.fact_spellings tells them apart) in
+ * which `name` is a fact's spelling (its canonical name, else its name): the
+ * first such fact of each article, and each article's number (1 for the
+ * list's first article, counting every article of the list), both in
+ * article order.  Two empty lists when no fact is spelled so.
+ */
+static int u_spelling_articles(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_settop(L, 2);
+    lua_newtable(L); /* 3: the first facts */
+    lua_newtable(L); /* 4: their articles */
+    nm_walk w = {NULL, 0, 0};
+    lua_Integer last = 0, k = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        const fl_fact *f = nm_walk_fact(L, 1, i, &w, true);
+        const char *s = nm_spelling_of(f);
+        if (s && w.run != last && strlen(s) == len && !memcmp(s, name, len)) {
+            last = w.run;
+            k++;
+            lua_rawseti(L, 3, k); /* the handle on top */
+            lua_pushinteger(L, w.run);
+            lua_rawseti(L, 4, k);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    return 2;
+}
+
 static const luaL_Reg util_names_funcs[] = {
     {"name_key", u_name_key},
     {"names_may_vary", u_names_may_vary},
+    {"name_shape", u_name_shape},
+    {"fact_spellings", u_fact_spellings},
+    {"spelling_articles", u_spelling_articles},
     {NULL, NULL},
 };
 
