@@ -206,6 +206,14 @@ return factlint.rule {
     needs = { "date", "person" },
     messages = MESSAGES,
     check = function(article, report)
+        -- The dates after the dateline at their precision (1) and the people
+        -- named with the title of an office (2), each from one C call: nil
+        -- for most articles, which then have nothing to report.
+        local later = util.dates_after(article) -- (nil without a dateline)
+        local people, offices = OFFICES(article)
+        if not later and not people then
+            return
+        end
         -- An article without a dateline, or with one less precise than a day,
         -- has nothing to report.
         local dateline = article.dateline
@@ -214,10 +222,7 @@ return factlint.rule {
         end
         -- 1. past-tense sentences with a date after the dateline (cheapest
         -- tests first: the date, then the words right before it, and only
-        -- for a past tense there whether the sentence looks forward).  The
-        -- dates after the dateline at their precision come from one C call
-        -- (nil for most articles).
-        local later = util.dates_after(article, dateline)
+        -- for a past tense there whether the sentence looks forward)
         if later then
             for _, i in ipairs(later) do
                 local f = article:fact(i)
@@ -231,6 +236,10 @@ return factlint.rule {
                     }
                 end
             end
+        end
+        -- 2. officeholders named with an office they did not hold on the dateline
+        if not people then
+            return
         end
         -- sentence -> list of years of absolute dates, read when first needed
         local years_in
@@ -250,12 +259,6 @@ return factlint.rule {
                 end
             end
             return years_in[index] or {}
-        end
-        -- 2. officeholders named with an office they did not hold on the dateline
-        -- (the people named with the title of an office: nil for most articles)
-        local people, offices = OFFICES(article)
-        if not people then
-            return
         end
         local ref, text_len
         for k, i in ipairs(people) do

@@ -351,12 +351,13 @@ static int u_word_list(lua_State *L)
 /* ---- dates_after ----------------------------------------------------------- */
 
 /***
- * factlint.util.dates_after(article, iso) -> list | nil
+ * factlint.util.dates_after(article [, iso]) -> list | nil
  *
  * The fact numbers (for `article:fact(i)`), in document order, of the
  * article's absolute date facts (`relative` false) that are later than the
- * date `iso` ("YYYY-MM-DD", "YYYY-MM" or "YYYY", as `article.dateline`
- * gives it) at their own precision: a date whose `value` is a year, a
+ * date `iso` ("YYYY-MM-DD", "YYYY-MM" or "YYYY"; default the article's
+ * dateline as `article.dateline` gives it, nil when it has none) at their
+ * own precision: a date whose `value` is a year, a
  * month or a day (4, 7 or 10 characters) is later when `value >
  * iso:sub(1, #value)`; decades, centuries and dates without a value are
  * passed over.  nil when there is none, so that most articles make no
@@ -368,7 +369,18 @@ static int u_dates_after(lua_State *L)
 {
     const fl_article *a = check_article(L, 1);
     size_t iso_len;
-    const char *iso = luaL_checklstring(L, 2, &iso_len);
+    const char *iso;
+    char dateline[32];
+    if (lua_isnoneornil(L, 2)) {
+        if (a->dateline.precision == FL_PREC_NONE) {
+            lua_pushnil(L);
+            return 1;
+        }
+        iso_len = fl_date_format(a->dateline, dateline, sizeof dateline);
+        iso = dateline;
+    } else {
+        iso = luaL_checklstring(L, 2, &iso_len);
+    }
     const fl_facts *fs = fl_lua_state(L)->call->facts;
     lua_Integer n = 0;
     for (size_t i = 0; i < fs->n; i++) {
@@ -389,7 +401,6 @@ static int u_dates_after(lua_State *L)
         lua_pushinteger(L, (lua_Integer)i + 1);
         lua_rawseti(L, -2, ++n);
     }
-    (void)a;
     if (n == 0)
         lua_pushnil(L);
     return 1;
