@@ -15,7 +15,8 @@ local MESSAGES = {
     other = "spelled '{{word}}' here",
 }
 
--- British stem -> American stem; any ending may follow.
+-- British stem -> American stem; any of ENDINGS may follow (made into
+-- words in C by factlint.util.spellings, below).
 local STEMS = {
     colour = "color", favour = "favor", honour = "honor", labour = "labor",
     neighbour = "neighbor", behaviour = "behavior", humour = "humor", rumour = "rumor",
@@ -23,38 +24,37 @@ local STEMS = {
     armour = "armor", odour = "odor", rigour = "rigor", vigour = "vigor", tumour = "tumor",
     saviour = "savior", splendour = "splendor", candour = "candor", fervour = "fervor",
     clamour = "clamor", parlour = "parlor", demeanour = "demeanor", valour = "valor",
-    centre = "center", theatre = "theater", litre = "liter", fibre = "fiber",
+    centre = "center", theatre = "theater", fibre = "fiber",
     calibre = "caliber", sombre = "somber", spectre = "specter", lustre = "luster",
-    meagre = "meager", manoeuvr = "maneuver", sceptic = "skeptic", mould = "mold",
+    meagre = "meager", manoeuvr = "maneuver", sceptic = "skeptic",
     smoulder = "smolder", moustache = "mustache", aluminium = "aluminum",
     jewellery = "jewelry", paediatric = "pediatric", orthopaedic = "orthopedic",
     anaemi = "anemi", haemorrhag = "hemorrhag", oestrogen = "estrogen", foetus = "fetus",
     encyclopaedi = "encyclopedi", archaeolog = "archeolog", plough = "plow",
-    catalogue = "catalog", dialogue = "dialog", analogue = "analog", monologue = "monolog",
+    catalogue = "catalog", monologue = "monolog",
     judgement = "judgment", acknowledgement = "acknowledgment", ageing = "aging",
     defence = "defense", offence = "offense", pretence = "pretense",
     instalment = "installment", skilful = "skillful", wilful = "willful",
-    fulfil = "fulfill", enrol = "enroll", cheque = "check", pyjama = "pajama",
-    grey = "gray", kerb = "curb", tyre = "tire", storey = "story", cosy = "cozy",
-    programme = "program", licence = "license",
+    pyjama = "pajama", cosy = "cozy",
 }
 
 -- Stems whose American form is also another common English word: only the
--- exact pairs listed count, not the American stem with any ending.
+-- exact pairs listed count, not the American stem with any ending (family
+-- -> British word -> American word).
 local EXACT_ONLY = {
-    cheque = { cheque = "check", cheques = "checks" },
-    kerb = { kerb = "curb", kerbs = "curbs" },
-    tyre = { tyre = "tire", tyres = "tires" },
-    storey = { storey = "story", storeys = "stories" },
-    grey = { grey = "gray", greyer = "grayer", greying = "graying" },
-    programme = { programme = "program", programmes = "programs" },
-    licence = { licence = "license", licences = "licenses" },
-    mould = { mould = "mold", moulds = "molds", moulded = "molded", mouldy = "moldy" },
-    fulfil = { fulfil = "fulfill", fulfils = "fulfills", fulfilment = "fulfillment" },
-    enrol = { enrol = "enroll", enrols = "enrolls", enrolment = "enrollment" },
-    analogue = { analogue = "analog", analogues = "analogs" },
-    dialogue = { dialogue = "dialog", dialogues = "dialogs" },
-    litre = { litre = "liter", litres = "liters" },
+    check = { cheque = "check", cheques = "checks" },
+    curb = { kerb = "curb", kerbs = "curbs" },
+    tire = { tyre = "tire", tyres = "tires" },
+    story = { storey = "story", storeys = "stories" },
+    gray = { grey = "gray", greyer = "grayer", greying = "graying" },
+    program = { programme = "program", programmes = "programs" },
+    license = { licence = "license", licences = "licenses" },
+    mold = { mould = "mold", moulds = "molds", moulded = "molded", mouldy = "moldy" },
+    fulfill = { fulfil = "fulfill", fulfils = "fulfills", fulfilment = "fulfillment" },
+    enroll = { enrol = "enroll", enrols = "enrolls", enrolment = "enrollment" },
+    analog = { analogue = "analog", analogues = "analogs" },
+    dialog = { dialogue = "dialog", dialogues = "dialogs" },
+    liter = { litre = "liter", litres = "liters" },
 }
 
 -- Doubled l in British inflections: travelled/traveled.
@@ -73,49 +73,42 @@ local HYPHEN = {
     ["under-way"] = "underway", ["wild-life"] = "wildlife", ["data-base"] = "database",
 }
 
--- word -> { family, variant, kind } built from the tables.  The words of
--- one family and variant share one record (a few hundred records for some
--- 5,000 words: the rule is built in every rule state, three at -j2).
-local EXACT = {}
-local RECORDS = {} -- kind -> variant -> family -> record
-local function add(word, family, variant, kind)
-    if not EXACT[word] then
-        local by_variant = RECORDS[kind]
-        if not by_variant then
-            by_variant = {}
-            RECORDS[kind] = by_variant
-        end
-        local by_family = by_variant[variant]
-        if not by_family then
-            by_family = {}
-            by_variant[variant] = by_family
-        end
-        local record = by_family[family]
-        if not record then
-            record = { family = family, variant = variant, kind = kind }
-            by_family[family] = record
-        end
-        EXACT[word] = record
+-- Endings a stem may take ("colour" -> "colours", "coloured", "colourful").
+local ENDINGS = { "", "s", "e", "es", "d", "ed", "ing", "ful", "fully", "less", "able", "ably",
+    "ite", "ites", "er", "ers", "hood", "hoods", "ist", "ists", "ism", "al", "ally", "ical",
+    "ian", "ians", "y", "a", "as", "c", "ly" }
+
+-- The kind of spelling of each variant, as the message words it.
+local KIND = { british = "British/American", american = "British/American",
+    hyphenated = "hyphenated/solid", solid = "hyphenated/solid",
+    spaced = "spaced/solid", unspaced = "spaced/solid" }
+
+-- The words for util.spellings: the exact pairs and "per cent" as words
+-- (word -> {family, variant}, one record per family and variant), and the
+-- stems as groups, which C makes into their some 5,000 words (the rule is
+-- loaded in every rule state, three at -j2: building them in Lua cost more
+-- than the rest of its start-up).  No word is made twice with two families
+-- or variants.
+local WORDS = {}
+for family, pairs_of in pairs(EXACT_ONLY) do
+    local british = { family = family, variant = "british" }
+    local american = { family = family, variant = "american" }
+    for b, a in pairs(pairs_of) do
+        WORDS[b] = british
+        WORDS[a] = american
     end
 end
-for brit, amer in pairs(EXACT_ONLY) do
-    for b, a in pairs(amer) do
-        add(b, STEMS[brit], "british", "British/American")
-        add(a, STEMS[brit], "american", "British/American")
+WORDS["per cent"] = { family = "percent", variant = "spaced" }
+WORDS.percent = { family = "percent", variant = "unspaced" }
+do
+    local doubled = {}
+    for _, stem in ipairs(DOUBLE_L) do
+        doubled[stem .. "l"] = stem
     end
+    WORDS[1] = { stems = doubled, endings = L_ENDINGS, variants = { "british", "american" } }
 end
-for _, stem in ipairs(DOUBLE_L) do
-    for _, e in ipairs(L_ENDINGS) do
-        add(stem .. "l" .. e, stem, "british", "British/American")
-        add(stem .. e, stem, "american", "British/American")
-    end
-end
-add("judgement", "judgment", "british", "British/American")
-add("judgements", "judgment", "british", "British/American")
-add("judgment", "judgment", "american", "British/American")
-add("judgments", "judgment", "american", "British/American")
-add("per cent", "percent", "spaced", "spacing")
-add("percent", "percent", "solid", "spacing")
+WORDS[2] = { stems = STEMS, endings = ENDINGS, variants = { "british", "american" } }
+WORDS[3] = { stems = HYPHEN, endings = ENDINGS, variants = { "hyphenated", "solid" } }
 
 -- Words ending in -ise/-ize that are not one verb with two spellings (as
 -- the "s" form of their stem).
@@ -137,30 +130,14 @@ do
     NOT_ISE_SET = factlint.util.wordset(list)
 end
 
--- Endings a stem may take ("colour" -> "colours", "coloured", "colourful").
-local ENDINGS = { "", "s", "e", "es", "d", "ed", "ing", "ful", "fully", "less", "able", "ably",
-    "ite", "ites", "er", "ers", "hood", "hoods", "ist", "ists", "ism", "al", "ally", "ical",
-    "ian", "ians", "y", "a", "as", "c", "ly" }
-for brit, amer in pairs(STEMS) do
-    if not EXACT_ONLY[brit] then
-        for _, e in ipairs(ENDINGS) do
-            add(brit .. e, amer, "british", "British/American")
-            add(amer .. e, amer, "american", "British/American")
-        end
-    end
-end
-for hy, solid in pairs(HYPHEN) do
-    for _, e in ipairs(ENDINGS) do
-        add(hy .. e, solid, "hyphenated", "hyphenation")
-        add(solid .. e, solid, "solid", "hyphenation")
-    end
-end
+-- The family and variant of a listed word (util.spellings' lookup, below).
+local listed
 
--- family, variant, kind of a lowercase word, or nil.
+-- family, variant, kind (as KIND words it) of a lowercase word, or nil.
 local function classify(w)
-    local e = EXACT[w]
-    if e then
-        return e.family, e.variant, e.kind
+    local family, variant = listed(w)
+    if family then
+        return family, variant, KIND[variant]
     end
     -- -ise/-ize, -yse/-yze and their derivatives (most words have neither)
     if not w:find("[iy][sz]", 4) then
@@ -215,51 +192,26 @@ local function classify_memo(w)
     return nil
 end
 
-local COMPUTING = {}
-for _, w in ipairs({ "computer", "software", "coding", "programmer", "programming", "algorithm",
-    "app", "apps", "hacker", "code", "developer", "microsoft", "linux", "windows" }) do
-    COMPUTING[w] = true
-end
+-- Words of articles about computing, where "program" is not compared.
+local COMPUTING = factlint.util.wordset({ "computer", "software", "coding", "programmer",
+    "programming", "algorithm", "app", "apps", "hacker", "code", "developer", "microsoft",
+    "linux", "windows" })
 
 local DETERMINERS = { a = true, an = true, the = true, its = true, their = true, his = true,
     her = true, our = true, this = true, that = true, driving = true, operating = true,
     export = true, import = true, banking = true, broadcasting = true, gaming = true,
     mining = true, exploration = true, my = true, your = true }
 
--- The words the check looks at, found in C (factlint.util.wordset): the
--- listed spellings, the computing words, "per" (of "per cent") and every
--- word ending like -ise/-ize, -yse/-yze and their inflections, which
--- classify() then checks in full.
+-- The -ise/-ize, -yse/-yze endings and their inflections: words that end
+-- so are passed to classify(), which checks them in full.
 local ISE_ENDINGS = { "e", "es", "ed", "er", "ess", "eds", "ers", "ing", "ation", "ations" }
-local SHAPES = {} -- the -ise/-ize endings, for may_vary and CANDIDATES below
+local SHAPES = {}
 for _, l in ipairs({ "i", "y" }) do
     for _, z in ipairs({ "s", "z" }) do
         for _, e in ipairs(ISE_ENDINGS) do
             SHAPES[#SHAPES + 1] = l .. z .. e
         end
     end
-end
--- (made when first needed: few articles get past may_vary below, and the
--- rule is loaded in every rule state)
-local CANDIDATES
-local function candidates()
-    local list, n = { "per" }, 1
-    for w in pairs(EXACT) do
-        if w ~= "per cent" then -- (the one entry with a space)
-            n = n + 1
-            list[n] = w
-        end
-    end
-    for w in pairs(COMPUTING) do
-        n = n + 1
-        list[n] = w
-    end
-    for _, e in ipairs(SHAPES) do
-        n = n + 1
-        list[n] = "*" .. e
-    end
-    CANDIDATES = factlint.util.wordset(list)
-    return CANDIDATES
 end
 
 -- Whether the article holds two spellings of one family anywhere: a
@@ -274,8 +226,11 @@ end
 -- a Lua string of it.  A text without a "z" is scanned for the listed words
 -- only ("zZ"): a family of the shapes needs a "z" spelling to have two, and
 -- no listed family ends like one ("...iz", "...yz").  (Three texts in four
--- have no "z".)
-local may_vary = factlint.util.spellings(EXACT, SHAPES, classify_memo, "zZ")
+-- have no "z".)  The scanner also looks words up (`listed`) and finds, in
+-- a paragraph, the words the check looks at (`candidates`: the listed
+-- words, "per" of "per cent" and the -ise/-ize shapes), all in C.
+local may_vary, candidates
+may_vary, listed, candidates = factlint.util.spellings(WORDS, SHAPES, classify_memo, "zZ")
 
 return factlint.rule {
     id = "spelling.variant",
@@ -296,9 +251,12 @@ return factlint.rule {
             local offset, length, boilerplate = article:paragraph(index)
             if not boilerplate and length > 0 then
                 local text = article:text(offset, length)
+                if not computing and COMPUTING:find(text) then
+                    computing = true
+                end
                 -- only the listed words and -ise/-ize shapes, found in C: a Lua loop over
                 -- every word of every article cost more than the rest of the suite
-                for s, e, w, prev_end, prev_word in (CANDIDATES or candidates()):gmatch(text) do
+                for s, e, w, prev_end, prev_word in candidates(text) do
                     -- sentence-initial: no word yet in the paragraph, or a sentence-ending
                     -- mark since the last word
                     local initial = true
@@ -311,9 +269,6 @@ return factlint.rule {
                     local c = text:byte(s)
                     local proper = c >= 65 and c <= 90 and (not initial
                         or text:find("^%s+%u%l", e + 1) ~= nil)
-                    if COMPUTING[w] then
-                        computing = true
-                    end
                     local lookup = w
                     if w == "per" then
                         local nxt = text:match("^%s+cent%f[%A]", e + 1)
@@ -368,8 +323,7 @@ return factlint.rule {
                 report {
                     messageId = "variant",
                     data = { word = main.word, other = other.word, line = line,
-                             kind = f.kind == "hyphenation" and "hyphenated/solid" or
-                                 (f.kind == "spacing" and "spaced/solid" or "British/American") },
+                             kind = f.kind },
                     span = { offset = main.offset, length = main.length },
                     related = { { span = { offset = other.offset, length = other.length },
                                   messageId = "other", data = { word = other.word } } },

@@ -732,31 +732,231 @@ static int sp_scan(lua_State *L)
     return 1;
 }
 
-/* Checks that the key at the top is a lowercase word for spellings (two
- * with one space between them when pairs is true) and returns it. */
-static const char *sp_check_word(lua_State *L, size_t *len, size_t max, const char *what)
+/* Checks that the string at idx is a lowercase word of min to max bytes for
+ * spellings (with no space when stem is true) and returns it. */
+static const char *sp_check_word(lua_State *L, int idx, size_t *len, size_t min, size_t max,
+                                 bool stem, const char *what)
 {
-    if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_error(L, "spellings: %s %s is not a string", what, luaL_typename(L, -1));
-    const char *w = lua_tolstring(L, -1, len);
-    if (*len == 0 || *len > max)
-        luaL_error(L, "spellings: %s '%s' has %d bytes (1 to %d allowed)", what, w, (int)*len,
-                   (int)max);
+    if (lua_type(L, idx) != LUA_TSTRING)
+        luaL_error(L, "spellings: %s %s is not a string", what, luaL_typename(L, idx));
+    const char *w = lua_tolstring(L, idx, len);
+    if (*len < min || *len > max)
+        luaL_error(L, "spellings: %s '%s' has %d bytes (%d to %d allowed)", what, w, (int)*len,
+                   (int)min, (int)max);
     for (size_t i = 0; i < *len; i++)
-        if (w[i] >= 'A' && w[i] <= 'Z')
-            luaL_error(L, "spellings: %s '%s' is not lowercase", what, w);
+        if ((w[i] >= 'A' && w[i] <= 'Z') || (stem && w[i] == ' '))
+            luaL_error(L, "spellings: %s '%s' is not %s", what, w,
+                       w[i] == ' ' ? "one word" : "lowercase");
     return w;
 }
 
+/* Adds the word w[0..n) (2 to SP_WORD_MAX bytes) to sp's slots, with the
+ * family and variant ids when family >= 0 (in place of those it has when
+ * replace is true), and returns its slot.  *used: the blob bytes in use. */
+static sp_slot *sp_add(l_spellings *sp, size_t *used, const char *w, size_t n, int32_t family,
+                       int32_t variant, bool replace)
+{
+    char *blob = sp_blob(sp);
+    uint32_t h = fl_lower_fnv(blob + *used, w, n);
+    sp_slot *slot = sp_lookup(sp, blob + *used, n, h);
+    if (!slot) {
+        sp_slot *sl = sp_slots(sp);
+        size_t k = h & (sp->cap - 1);
+        while (sl[k].off)
+            k = (k + 1) & (sp->cap - 1);
+        slot = &sl[k];
+        slot->hash = h;
+        slot->off = (uint32_t)*used + 1;
+        slot->len = (uint32_t)n;
+        slot->family = slot->variant = slot->pair = -1;
+        *used += n;
+        sp->lengths |= (uint64_t)1 << (n & 63);
+        uint32_t b = sp_filter_bit(w, n);
+        sp->filter[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
+    if (family >= 0 && (replace || slot->family < 0)) {
+        slot->family = family;
+        slot->variant = variant;
+    }
+    return slot;
+}
+
+#define SP_GROUP_ENDINGS_MAX 64 /* endings of one group of stems */
+
+/* Stem group g of the words (at index 1; its fixed ids at index 4): with
+ * sp NULL, checks it, gives its families and variants ids (*n_ids the
+ * next) and counts its words and bytes (upper bounds) into *words and
+ * *bytes; else adds its words to sp. */
+static void sp_group(lua_State *L, lua_Integer g, l_spellings *sp, size_t *used, size_t *n_ids,
+                     size_t *words, size_t *bytes)
+{
+    if (lua_rawgeti(L, 1, g) != LUA_TTABLE)
+        luaL_error(L, "spellings: group %d is not a table", (int)g);
+    int t = lua_gettop(L);
+    static const char *const fields[] = {"stems", "endings", "variants"};
+    for (int k = 0; k < 3; k++)
+        if (lua_getfield(L, t, fields[k]) != LUA_TTABLE)
+            luaL_error(L, "spellings: group %d has no table '%s'", (int)g, fields[k]);
+    int32_t var[2];
+    for (int k = 0; k < 2; k++) {
+        lua_rawgeti(L, t + 3, k + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "spellings: group %d needs two variants (strings)", (int)g);
+        var[k] = sp_id(L, 4, sp ? NULL : n_ids);
+    }
+    size_t n_end = lua_rawlen(L, t + 2), end_len[SP_GROUP_ENDINGS_MAX], end_bytes = 0;
+    const char *end[SP_GROUP_ENDINGS_MAX];
+    if (n_end > SP_GROUP_ENDINGS_MAX)
+        luaL_error(L, "spellings: group %d has more than %d endings", (int)g, SP_GROUP_ENDINGS_MAX);
+    for (size_t e = 0; e < n_end; e++) {
+        lua_rawgeti(L, t + 2, (lua_Integer)e + 1); /* (the list keeps the string) */
+        end[e] = sp_check_word(L, -1, &end_len[e], 0, SP_ENDING_MAX, true, "ending");
+        end_bytes += end_len[e];
+        lua_pop(L, 1);
+    }
+    char buf[SP_WORD_MAX];
+    for (lua_pushnil(L); lua_next(L, t + 1); lua_pop(L, 1)) {
+        size_t len[2];
+        const char *stem[2];
+        for (int k = 0; k < 2; k++)
+            stem[k] = sp_check_word(L, k - 2, &len[k], 1, SP_WORD_MAX, true, "stem");
+        lua_pushvalue(L, -1);
+        int32_t family = sp_id(L, 4, sp ? NULL : n_ids);
+        if (!sp) {
+            *words += 2 * n_end;
+            *bytes += (len[0] + len[1]) * n_end + 2 * end_bytes;
+            continue;
+        }
+        for (size_t e = 0; e < n_end; e++)
+            for (int k = 0; k < 2; k++) {
+                size_t n = len[k] + end_len[e];
+                if (n > SP_WORD_MAX)
+                    luaL_error(L, "spellings: '%s' + '%s' is over %d bytes", stem[k], end[e],
+                               SP_WORD_MAX);
+                if (n < 2)
+                    continue; /* (a scan finds no word of one letter) */
+                memcpy(buf, stem[k], len[k]);
+                memcpy(buf + len[k], end[e], end_len[e]);
+                sp_add(sp, used, buf, n, family, var[k], false);
+            }
+    }
+    lua_settop(L, t - 1);
+}
+
+/* lookup(word): the family and variant of a listed word, or nil. */
+static int sp_find(lua_State *L)
+{
+    size_t n;
+    const char *w = luaL_checklstring(L, 1, &n);
+    l_spellings *sp = lua_touserdata(L, lua_upvalueindex(1));
+    const char *space = memchr(w, ' ', n);
+    size_t first = space ? (size_t)(space - w) : n;
+    int32_t family = -1, variant = -1;
+    char low[SP_WORD_MAX];
+    sp_slot *slot = first >= 2 && first <= SP_WORD_MAX
+                        ? sp_lookup(sp, low, first, fl_lower_fnv(low, w, first))
+                        : NULL;
+    if (slot && !space) {
+        family = slot->family;
+        variant = slot->variant;
+    } else if (slot && slot->pair >= 0) {
+        const sp_pair *p = &sp->pairs[slot->pair];
+        if (n - first - 1 == p->second_len && !memcmp(space + 1, p->second, p->second_len)) {
+            family = p->family;
+            variant = p->variant;
+        }
+    }
+    if (family < 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_rawgeti(L, lua_upvalueindex(2), family + 1);
+    lua_rawgeti(L, lua_upvalueindex(2), variant + 1);
+    return 2;
+}
+
+static int sp_gmatch_iter(lua_State *L)
+{
+    l_spellings *sp = lua_touserdata(L, lua_upvalueindex(1));
+    size_t n;
+    const char *s = lua_tolstring(L, lua_upvalueindex(2), &n);
+    size_t pos = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+    lua_Integer prev_first = lua_tointeger(L, lua_upvalueindex(4)); /* 1-based, 0: none */
+    lua_Integer prev_last = lua_tointeger(L, lua_upvalueindex(5));
+    sp_words it = {s, n, pos, sp_letters(s, n, pos), pos};
+    size_t first, last;
+    char low[SP_WORD_MAX];
+    while (sp_next_word(&it, &first, &last)) {
+        size_t len = last - first;
+        const char *w = s + first;
+        if (len <= SP_WORD_MAX && (((sp->lengths >> (len & 63) & 1) && sp_filter_has(sp, w, len) &&
+                                    sp_lookup(sp, low, len, fl_lower_fnv(low, w, len))) ||
+                                   (sp->n_nodes > 1 && sp_has_ending(sp, w, len)))) {
+            fl_lower_fnv(low, w, len);
+            lua_pushinteger(L, (lua_Integer)last);
+            lua_replace(L, lua_upvalueindex(3));
+            lua_pushinteger(L, (lua_Integer)first + 1);
+            lua_replace(L, lua_upvalueindex(4));
+            lua_pushinteger(L, (lua_Integer)last);
+            lua_replace(L, lua_upvalueindex(5));
+            lua_pushinteger(L, (lua_Integer)first + 1);
+            lua_pushinteger(L, (lua_Integer)last);
+            lua_pushlstring(L, low, len);
+            if (prev_first) {
+                size_t plen = (size_t)(prev_last - prev_first + 1);
+                luaL_Buffer b;
+                char *p = luaL_buffinitsize(L, &b, plen);
+                fl_lower_fnv(p, s + prev_first - 1, plen);
+                luaL_pushresultsize(&b, plen);
+                lua_pushinteger(L, prev_last);
+                lua_insert(L, -2);
+            } else {
+                lua_pushnil(L);
+                lua_pushnil(L);
+            }
+            return 5;
+        }
+        prev_first = (lua_Integer)first + 1;
+        prev_last = (lua_Integer)last;
+    }
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_replace(L, lua_upvalueindex(3));
+    return 0;
+}
+
+/* gmatch(text): the iterator over the words of text that scan looks at. */
+static int sp_gmatch(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, sp_gmatch_iter, 5);
+    return 1;
+}
+
 /***
- * factlint.util.spellings(words [, endings, classify [, needs]]) -> scan
+ * factlint.util.spellings(words [, endings, classify [, needs]]) -> scan, lookup, gmatch
  *
  * A scanner that tells whether a text spells a word two ways: `words` maps
  * lowercase words (at most 64 bytes each) to tables with string fields
  * `family` and `variant` ("colour" -> `{family = "color", variant =
  * "british"}`); a key of two words with one space between them ("per
  * cent") matches the first word followed by white space, the second
- * exactly as written and no letter after it.  With `endings` (a list of
+ * exactly as written and no letter after it.  The list part of `words`
+ * holds groups of stems that take endings, made into words in C:
+ * `{stems = {colour = "color", ...}, endings = {"", "s", "ed", ...},
+ * variants = {"british", "american"}}` gives each key followed by each
+ * ending (at most 64 endings of up to 16 bytes, "" for the stem alone) the
+ * variant `variants[1]` and each value followed by each ending
+ * `variants[2]`, both of the family named by the value ("colours" and
+ * "colors" of family "color"); stems are lowercase single words.  A word
+ * given twice keeps the family and variant it was first given: the keys'
+ * before the groups', an earlier group's before a later one's (within one
+ * group the order is not set).  With `endings` (a list of
  * lowercase ASCII endings, at most 16 bytes each) and `classify`, a word
  * not in `words` that is longer than an ending and ends with it is passed
  * to `classify(word)` (lowercase), which returns its family and variant,
@@ -769,7 +969,13 @@ static const char *sp_check_word(lua_State *L, size_t *len, size_t max, const ch
  * whole text, without making a string of it), and `words_only` leaves the
  * endings out.  One pass in C over a mask of the letters, which answers
  * most words from a bit filter on their length and first and last letters
- * without hashing them.
+ * without hashing them.  `lookup(word)` returns the family and variant of
+ * a word of `words` or its groups (any case; a two-word entry as listed,
+ * "per cent"), or nil; classify is not asked.  `gmatch(text)` is
+ * wordset:gmatch over the words that scan looks at (those of `words` and
+ * its groups, the first words of two-word entries, and the words that end
+ * with one of `endings`, whatever `needs` says): `for first, last, word,
+ * prev_last, prev_word in gmatch(text) do ... end`.
  */
 static int u_spellings(lua_State *L)
 {
@@ -788,12 +994,13 @@ static int u_spellings(lua_State *L)
     lua_settop(L, 3);
     lua_newtable(L); /* 4: fixed ids: the families and variants of words */
     lua_newtable(L); /* 5: record table -> its family and variant ids, packed */
+    lua_Integer n_groups = (lua_Integer)lua_rawlen(L, 1);
     size_t n_words = 0, bytes = 0, n_ids = 0;
     for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) {
+        if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= n_groups)
+            continue; /* (a group) */
         size_t len;
-        lua_pushvalue(L, -2);
-        sp_check_word(L, &len, 2 * SP_WORD_MAX + 1, "word");
-        lua_pop(L, 1);
+        sp_check_word(L, -2, &len, 1, 2 * SP_WORD_MAX + 1, false, "word");
         if (!lua_istable(L, -1))
             return luaL_error(L, "spellings: the value of a word is not a table");
         n_words++;
@@ -815,20 +1022,23 @@ static int u_spellings(lua_State *L)
         lua_pushinteger(L, (lua_Integer)fv[0] << 20 | fv[1]);
         lua_rawset(L, 5);
     }
+    for (lua_Integer g = 1; g <= n_groups; g++)
+        sp_group(L, g, NULL, NULL, &n_ids, &n_words, &bytes);
     size_t n_nodes = 1;
     lua_Integer n_endings = has_endings ? luaL_len(L, 2) : 0;
     for (lua_Integer e = 1; e <= n_endings; e++) {
         lua_rawgeti(L, 2, e);
         size_t len;
-        const char *w = sp_check_word(L, &len, SP_ENDING_MAX, "ending");
+        const char *w = sp_check_word(L, -1, &len, 1, SP_ENDING_MAX, false, "ending");
         for (size_t i = 0; i < len; i++)
             if (w[i] < 'a' || w[i] > 'z')
                 return luaL_error(L, "spellings: ending '%s' is not ASCII letters", w);
         n_nodes += len;
         lua_pop(L, 1);
     }
-    if (n_nodes > UINT16_MAX || n_ids >= 0xFFFFF - 2 * SP_MEMO_MAX)
-        return luaL_error(L, "spellings: too many endings or families");
+    if (n_nodes > UINT16_MAX || n_ids >= 0xFFFFF - 2 * SP_MEMO_MAX || n_words > 0x3FFFFFFF ||
+        bytes >= UINT32_MAX)
+        return luaL_error(L, "spellings: too many words, endings or families");
     size_t cap = 8;
     while (cap < 2 * n_words)
         cap *= 2;
@@ -860,10 +1070,10 @@ static int u_spellings(lua_State *L)
         trie[node][26] = 1;
         lua_pop(L, 1);
     }
-    sp_slot *sl = sp_slots(sp);
-    char *blob = sp_blob(sp);
     size_t used = 0;
     for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) {
+        if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= n_groups)
+            continue;
         size_t len;
         const char *w = lua_tolstring(L, -2, &len);
         lua_pushvalue(L, -1);
@@ -891,38 +1101,34 @@ static int u_spellings(lua_State *L)
         }
         if (first < 2)
             continue; /* (a scan finds no word of one letter) */
-        uint32_t h = fl_lower_fnv(blob + used, w, first);
-        sp_slot *slot = sp_lookup(sp, blob + used, first, h);
-        if (!slot) {
-            size_t k = h & (cap - 1);
-            while (sl[k].off)
-                k = (k + 1) & (cap - 1);
-            slot = &sl[k];
-            slot->hash = h;
-            slot->off = (uint32_t)used + 1;
-            slot->len = (uint32_t)first;
-            slot->family = slot->variant = slot->pair = -1;
-            used += first;
-            sp->lengths |= (uint64_t)1 << (first & 63);
-            uint32_t b = sp_filter_bit(w, first);
-            sp->filter[b >> 6] |= (uint64_t)1 << (b & 63);
-        }
+        sp_slot *slot = sp_add(sp, &used, w, first, space ? -1 : fv[0], fv[1], true);
         if (space) {
             if (slot->pair >= 0)
                 return luaL_error(L, "spellings: two entries of two words start with '%s'",
-                                  blob + slot->off - 1);
+                                  sp_blob(sp) + slot->off - 1);
             slot->pair = (int32_t)sp->n_pairs++;
-        } else {
-            slot->family = fv[0];
-            slot->variant = fv[1];
         }
     }
+    for (lua_Integer g = 1; g <= n_groups; g++)
+        sp_group(L, g, sp, &used, NULL, NULL, NULL);
+    /* 7: the fixed ids' names, id + 1 -> string (for lookup) */
+    lua_createtable(L, (int)n_ids, 0);
+    for (lua_pushnil(L); lua_next(L, 4); lua_pop(L, 1)) {
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, 7, lua_tointeger(L, -2) + 1);
+    }
+    lua_pushvalue(L, 6);
     lua_newtable(L); /* the memo */
     lua_pushvalue(L, 3);
     lua_pushvalue(L, 4);
     lua_newtable(L); /* the ids of classify's answers */
     lua_pushcclosure(L, sp_scan, 5);
-    return 1;
+    lua_pushvalue(L, 6);
+    lua_pushvalue(L, 7);
+    lua_pushcclosure(L, sp_find, 2);
+    lua_pushvalue(L, 6);
+    lua_pushcclosure(L, sp_gmatch, 1);
+    return 3;
 }
 
 static const luaL_Reg util_text_funcs[] = {
