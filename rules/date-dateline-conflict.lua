@@ -56,40 +56,7 @@ local MODIFIERS = { vice = true, deputy = true, former = true, ex = true, assist
 -- an article gives the people with such a title.
 local OFFICES = util.title_matcher { titles = OFFICE_OF, not_after = MODIFIERS }
 
--- The reference's holders of an office by normalised name (or variant),
--- each list in the reference's order: built once per reference table and
--- office, when a title first names that office, instead of normalising
--- every holder's names for every person named with a title.
-local holders_ref, holders_by = nil, nil
-local function holders_named(ref, office, name)
-    if holders_ref ~= ref then
-        holders_ref, holders_by = ref, {}
-    end
-    local by_name = holders_by[office]
-    if not by_name then
-        by_name = {}
-        holders_by[office] = by_name
-        for _, o in ipairs(ref.offices) do
-            if o.office == office then
-                for _, h in ipairs(o.holders) do
-                    local names = { [util.normalise(h.name)] = true }
-                    for _, v in ipairs(h.variants or {}) do
-                        names[util.normalise(v)] = true
-                    end
-                    for n in pairs(names) do
-                        local list = by_name[n]
-                        if not list then
-                            list = {}
-                            by_name[n] = list
-                        end
-                        list[#list + 1] = h
-                    end
-                end
-            end
-        end
-    end
-    return by_name[name] or {}
-end
+local NONE = {} -- (an empty list, never written)
 
 -- The past forms that end a past-tense verb ("ed", and the forms of PAST
 -- but was/were/had), reversed: the tests below look at the last words of a
@@ -260,21 +227,19 @@ return factlint.rule {
             end
             return years_in[index] or {}
         end
-        local ref, text_len
+        local text_len
         for k, i in ipairs(people) do
             local office = offices[k]
             local f = article:fact(i)
             if f.name and not article:is_boilerplate(f.offset) then
-                if ref == nil then
-                    ref = factlint.reference("officeholders") or false
-                    if not ref or not ref.offices then
-                        return
-                    end
+                -- the holders of that office by that name (false for none: nothing
+                -- to report; nil without the reference)
+                local holders = util.officeholders(office, f.name)
+                if holders == nil then
+                    return
                 end
-                -- the holders of that office by that name (none: nothing to report)
-                local holders = holders_named(ref, office, util.normalise(f.name))
                 local in_office, best = false, nil
-                for _, h in ipairs(holders) do
+                for _, h in ipairs(holders or NONE) do
                     local finish = h["end"]
                     if h.start <= dateline and (not finish or dateline < finish) then
                         in_office = true

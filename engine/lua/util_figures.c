@@ -848,11 +848,254 @@ static int u_facts_followed_by(lua_State *L)
     return 1;
 }
 
+/* ---- officeholders ---------------------------------------------------------- */
+
+/* The holders of the officeholders reference by office and normalised name,
+ * built once per rule state (a userdata in the registry): holder records,
+ * then the entries sorted by key ("office\0name"), then the strings. */
+typedef struct oh_holder {
+    uint32_t name, name_len, start, start_len, end, end_len; /* into the blob */
+    bool has_end;
+} oh_holder;
+
+typedef struct oh_entry {
+    const char *key; /* into the blob of the index */
+    uint32_t key_len, holder;
+} oh_entry;
+
+typedef struct oh_index {
+    size_t n_holders, n_entries;
+} oh_index;
+
+static oh_holder *oh_holders(oh_index *x)
+{
+    return (oh_holder *)(x + 1);
+}
+
+static oh_entry *oh_entries(oh_index *x)
+{
+    return (oh_entry *)(oh_holders(x) + x->n_holders);
+}
+
+static char *oh_blob(oh_index *x)
+{
+    return (char *)(oh_entries(x) + x->n_entries);
+}
+
+static int oh_key_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+static int oh_entry_cmp(const void *x, const void *y)
+{
+    const oh_entry *a = x, *b = y;
+    int c = oh_key_cmp(a->key, a->key_len, b->key, b->key_len);
+    return c ? c : (a->holder > b->holder) - (a->holder < b->holder);
+}
+
+static char oh_registry_key; /* its address keys the index in the registry */
+
+/* Appends s as a holder string to blob; its offset and length to *off, *len. */
+static bool oh_add_str(fl_strbuf *blob, json_t *s, uint32_t *off, uint32_t *len)
+{
+    *off = (uint32_t)blob->len;
+    *len = (uint32_t)json_string_length(s);
+    return fl_strbuf_add(blob, json_string_value(s), json_string_length(s)) == 0;
+}
+
+/* Builds the index from the reference json into the temporary buffers;
+ * NULL on success, else what went wrong. */
+static const char oh_no_offices[] = "the officeholders reference has no offices";
+
+static const char *oh_collect(json_t *j, fl_strbuf *blob, fl_strbuf *hols, fl_strbuf *ents)
+{
+    json_t *offices = json_object_get(j, "offices");
+    if (!json_is_array(offices))
+        return oh_no_offices;
+    size_t i, k, v;
+    json_t *o, *h;
+    uint32_t n_holders = 0;
+    json_array_foreach(offices, i, o)
+    {
+        json_t *office = json_object_get(o, "office");
+        json_t *holders = json_object_get(o, "holders");
+        if (!json_is_string(office) || !json_is_array(holders))
+            continue;
+        json_array_foreach(holders, k, h)
+        {
+            json_t *name = json_object_get(h, "name"), *start = json_object_get(h, "start");
+            json_t *end = json_object_get(h, "end"), *variants = json_object_get(h, "variants");
+            if (!json_is_string(name) || !json_is_string(start) ||
+                (end && !json_is_null(end) && !json_is_string(end)))
+                return "an officeholder without a name or start";
+            oh_holder rec = {0};
+            rec.has_end = json_is_string(end);
+            if (!oh_add_str(blob, name, &rec.name, &rec.name_len) ||
+                !oh_add_str(blob, start, &rec.start, &rec.start_len) ||
+                (rec.has_end && !oh_add_str(blob, end, &rec.end, &rec.end_len)) ||
+                fl_strbuf_add(hols, &rec, sizeof rec) < 0)
+                return "not enough memory";
+            size_t first = ents->len / sizeof(oh_entry);
+            size_t n_names = 1 + (json_is_array(variants) ? json_array_size(variants) : 0);
+            for (v = 0; v < n_names; v++) {
+                json_t *nm = v == 0 ? name : json_array_get(variants, v - 1);
+                if (!json_is_string(nm))
+                    return "an officeholder variant that is not a string";
+                /* the key: office, NUL, the name in util.normalise form
+                 * (offsets for now: the blob may still move) */
+                size_t key = blob->len;
+                if (fl_strbuf_add(blob, json_string_value(office), json_string_length(office)) <
+                        0 ||
+                    fl_strbuf_addch(blob, 0) < 0 ||
+                    fl_normalize_append(blob, json_string_value(nm), json_string_length(nm)) < 0)
+                    return "not enough memory or not UTF-8";
+                size_t key_len = blob->len - key;
+                bool seen = false;
+                for (size_t e = first; e < ents->len / sizeof(oh_entry) && !seen; e++) {
+                    oh_entry prev;
+                    memcpy(&prev, ents->buf + e * sizeof prev, sizeof prev);
+                    seen = prev.key_len == key_len &&
+                           !memcmp(blob->buf + (uintptr_t)prev.key, blob->buf + key, key_len);
+                }
+                if (seen) {
+                    blob->len = key;
+                    continue;
+                }
+                oh_entry ent = {(const char *)(uintptr_t)key, (uint32_t)key_len, n_holders};
+                if (fl_strbuf_add(ents, &ent, sizeof ent) < 0)
+                    return "not enough memory";
+            }
+            n_holders++;
+        }
+    }
+    return NULL;
+}
+
+/* Pushes the index of this rule state (built at the first call), or nil
+ * and a message when the reference cannot be had. */
+static int oh_index_push(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &oh_registry_key) == LUA_TUSERDATA)
+        return 1;
+    lua_pop(L, 1);
+    fl_rule_state *st = fl_lua_state(L);
+    if (!st || !st->w)
+        luaL_error(L, "reference facts are not available while the rule file loads; read them "
+                      "in check");
+    fl_error err;
+    json_t *j = fl_worker_reference(st->w, "officeholders", &err);
+    if (!j) {
+        luaL_pushfail(L);
+        lua_pushstring(L, err.message);
+        return 2;
+    }
+    fl_strbuf blob, hols, ents;
+    fl_strbuf_init(&blob);
+    fl_strbuf_init(&hols);
+    fl_strbuf_init(&ents);
+    const char *why = oh_collect(j, &blob, &hols, &ents);
+    oh_index *x = NULL;
+    if (!why) {
+        size_t nh = hols.len / sizeof(oh_holder), ne = ents.len / sizeof(oh_entry);
+        x = lua_newuserdatauv(L, sizeof *x + hols.len + ents.len + blob.len, 0);
+        x->n_holders = nh;
+        x->n_entries = ne;
+        if (hols.len)
+            memcpy(oh_holders(x), hols.buf, hols.len);
+        if (blob.len)
+            memcpy(oh_blob(x), blob.buf, blob.len);
+        oh_entry *e = oh_entries(x);
+        if (ents.len)
+            memcpy(e, ents.buf, ents.len);
+        for (size_t i = 0; i < ne; i++)
+            e[i].key = oh_blob(x) + (uintptr_t)e[i].key;
+        qsort(e, ne, sizeof *e, oh_entry_cmp);
+    }
+    fl_strbuf_release(&blob);
+    fl_strbuf_release(&hols);
+    fl_strbuf_release(&ents);
+    if (why == oh_no_offices) {
+        luaL_pushfail(L);
+        lua_pushstring(L, why);
+        return 2;
+    }
+    if (why)
+        luaL_error(L, "officeholders: %s", why);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &oh_registry_key);
+    return 1;
+}
+
+/***
+ * factlint.util.officeholders(office, name) -> list | false | nil, message
+ *
+ * The holders of `office` ("Prime Minister": the `office` field of the
+ * officeholders reference, every country's) whose name or one of whose
+ * variants is `name` once both are in util.normalise form, in the
+ * reference's order, each a new table `{name=, start=, ["end"]=}` (`end`
+ * nil for a holder still in office); false when there is none; nil and a
+ * message when the reference cannot be read or has no offices (a holder
+ * without a name or start raises).  The
+ * reference (as factlint.reference("officeholders") reads it, --reference
+ * files merged) is indexed in C at the first call of a rule state, so that
+ * a rule that looks up a few names neither copies the whole reference into
+ * Lua nor normalises every holder's names itself.  Only in check.
+ */
+static int u_officeholders(lua_State *L)
+{
+    size_t ol, nl;
+    const char *office = luaL_checklstring(L, 1, &ol);
+    const char *name = luaL_checklstring(L, 2, &nl);
+    if (oh_index_push(L) == 2)
+        return 2;
+    oh_index *x = lua_touserdata(L, -1);
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    if (fl_strbuf_add(sc, office, ol) < 0 || fl_strbuf_addch(sc, 0) < 0 ||
+        fl_normalize_append(sc, name, nl) < 0)
+        return luaL_error(L, "officeholders: not enough memory or not UTF-8");
+    const char *key = sc->buf;
+    size_t key_len = sc->len;
+    /* the first entry with that key */
+    oh_entry *e = oh_entries(x);
+    size_t lo = 0, hi = x->n_entries;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (oh_key_cmp(e[mid].key, e[mid].key_len, key, key_len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    lua_Integer n = 0;
+    for (; lo < x->n_entries && !oh_key_cmp(e[lo].key, e[lo].key_len, key, key_len); lo++) {
+        const oh_holder *h = &oh_holders(x)[e[lo].holder];
+        const char *blob = oh_blob(x);
+        if (n == 0)
+            lua_newtable(L);
+        lua_createtable(L, 0, 3);
+        lua_pushlstring(L, blob + h->name, h->name_len);
+        lua_setfield(L, -2, "name");
+        lua_pushlstring(L, blob + h->start, h->start_len);
+        lua_setfield(L, -2, "start");
+        if (h->has_end) {
+            lua_pushlstring(L, blob + h->end, h->end_len);
+            lua_setfield(L, -2, "end");
+        }
+        lua_rawseti(L, -2, ++n);
+    }
+    if (n == 0)
+        lua_pushboolean(L, 0);
+    return 1;
+}
+
 static const luaL_Reg util_figures_funcs[] = {
     {"contains", u_contains},
     {"sentences_containing", u_sentences_containing},
     {"facts_followed_by", u_facts_followed_by},
     {"dates_after", u_dates_after},
+    {"officeholders", u_officeholders},
     {"title_matcher", u_title_matcher},
     {"figure_scanner", u_figure_scanner},
     {"word_list", u_word_list},
