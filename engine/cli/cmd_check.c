@@ -218,6 +218,7 @@ int fl_cmd_check(int argc, char **argv)
     /* a finding's whole source line is for the text report's carets only:
      * about half of what a finding or a kept fact holds */
     rules.cfg.drop_line_text = !fl_cli_outputs_want(&outputs, "text");
+    rules.cfg.jobs = run.jobs; /* the rule files load side by side too */
 
     if (fl_extractor_new(&x, NULL, &err)) {
         fprintf(stderr, "factlint check: %s\n", err.message);

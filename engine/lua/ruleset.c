@@ -269,64 +269,123 @@ static fl_status load_error(fl_audit *au, const char *file, long line, const cha
     return FL_OK;
 }
 
-/* Loads one file into rs (or records a load error in au). */
-static fl_status load_one(fl_ruleset *rs, const char *file, fl_audit *au, fl_error *err)
+/* One rule file, read and run once in a state of its own to learn its
+ * definition.  Files are prepared side by side (prepare_file, on a pool)
+ * and then taken into the rule set in their order (take_file), so that
+ * load errors and duplicate ids come out as a serial load gives them. */
+typedef struct prepared {
+    const char *file;
+    fl_chunk_cache *chunks;
+    fl_rule_def def;
+    fl_status status; /* FL_ENOMEM: out of memory */
+    bool failed;      /* a load error: line, message, traceback */
+    long line;
+    char *message;           /* owned */
+    fl_sandbox_failure fail; /* owned: the message and traceback of a failed run */
+    const char *traceback;   /* in fail, or NULL */
+} prepared;
+
+static void prepare_file(void *ctx, void *item)
 {
-    fl_rule_def def = {0};
+    (void)ctx;
+    prepared *p = item;
     fl_rule_state st = {0};
-    fl_sandbox_failure fail = {0};
-    fl_status status = FL_OK;
     fl_error e;
-    if (!(def.file = fl_strdup(file)))
-        return fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
-    if (fl_read_file(file, &def.source, &def.source_len, &e)) {
-        if (e.code == FL_ENOMEM) {
-            status = fl_error_set(err, FL_ENOMEM, "%s", e.message);
-            goto cleanup;
-        }
-        status = load_error(au, file, 0, e.message, NULL);
-        goto cleanup;
+    const char *file = p->file;
+    if (!(p->def.file = fl_strdup(file))) {
+        p->status = FL_ENOMEM;
+        return;
+    }
+    if (fl_read_file(file, &p->def.source, &p->def.source_len, &e)) {
+        if (e.code == FL_ENOMEM)
+            p->status = FL_ENOMEM;
+        else if (!(p->message = fl_strdup(e.message)))
+            p->status = FL_ENOMEM;
+        p->failed = true;
+        return;
     }
     char hash[65];
-    fl_sha256_hex(def.source, def.source_len, hash);
-    if (!(def.hash = fl_strdup(hash))) {
-        status = fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
-        goto cleanup;
+    fl_sha256_hex(p->def.source, p->def.source_len, hash);
+    if (!(p->def.hash = fl_strdup(hash))) {
+        p->status = FL_ENOMEM;
+        return;
     }
-    st.def = &def;
+    st.def = &p->def;
     st.loading = true;
-    st.chunks = rs->chunks;
+    st.chunks = p->chunks;
     st.rule_ref = st.options_ref = LUA_NOREF;
-    if (!fl_rule_state_open(&st, &fail)) {
-        long line = st.blame_line ? st.blame_line : fail.line;
-        if (!line && fail.message)
-            line = line_from_message(fail.message, file);
-        status = load_error(au, file, line, fail.message ? fail.message : "cannot load",
-                            st.blame_line ? NULL : fail.traceback);
-        goto cleanup;
+    if (!fl_rule_state_open(&st, &p->fail)) {
+        p->failed = true;
+        p->line = st.blame_line ? st.blame_line : p->fail.line;
+        if (!p->line && p->fail.message)
+            p->line = line_from_message(p->fail.message, file);
+        if (!(p->message = fl_strdup(p->fail.message ? p->fail.message : "cannot load")))
+            p->status = FL_ENOMEM;
+        p->traceback = st.blame_line ? NULL : p->fail.traceback;
     }
-    for (size_t i = 0; i < rs->n; i++)
-        if (!strcmp(rs->rules[i].id, def.id)) {
-            char msg[1024];
-            snprintf(msg, sizeof msg, "duplicate rule id '%s' (already defined in '%s')", def.id,
-                     rs->rules[i].file);
-            status = load_error(au, file, def.line, msg, NULL);
-            goto cleanup;
-        }
-    if (FL_GROW(rs->rules, rs->cap, rs->n + 1)) {
-        status = fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
-        goto cleanup;
-    }
-    def.loaded = def.enabled = true;
-    rs->rules[rs->n++] = def;
-    memset(&def, 0, sizeof def);
-cleanup:
-    if (status == FL_ENOMEM && err && err->code != FL_ENOMEM)
-        fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
     fl_rule_state_close(&st);
-    fl_sandbox_failure_release(&fail);
-    fl_rule_def_release(&def);
-    return status;
+}
+
+/* Takes prepared file p into rs (or records its load error in au). */
+static fl_status take_file(fl_ruleset *rs, prepared *p, fl_audit *au, fl_error *err)
+{
+    const char *file = p->file;
+    if (p->status == FL_ENOMEM)
+        return fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
+    if (p->failed)
+        return load_error(au, file, p->line, p->message, p->traceback) == FL_ENOMEM
+                   ? fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file)
+                   : FL_OK;
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->rules[i].id, p->def.id)) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "duplicate rule id '%s' (already defined in '%s')", p->def.id,
+                     rs->rules[i].file);
+            return load_error(au, file, p->def.line, msg, NULL) == FL_ENOMEM
+                       ? fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file)
+                       : FL_OK;
+        }
+    if (FL_GROW(rs->rules, rs->cap, rs->n + 1))
+        return fl_error_set(err, FL_ENOMEM, "out of memory loading '%s'", file);
+    p->def.loaded = p->def.enabled = true;
+    rs->rules[rs->n++] = p->def;
+    memset(&p->def, 0, sizeof p->def);
+    return FL_OK;
+}
+
+/* Prepares the files on up to `jobs` threads, then takes them in order. */
+static fl_status load_files(fl_ruleset *rs, char **files, size_t n, size_t jobs, fl_audit *au,
+                            fl_error *err)
+{
+    if (!n)
+        return FL_OK;
+    prepared *ps = fl_calloc(n, sizeof *ps);
+    if (!ps)
+        return fl_error_set(err, FL_ENOMEM, "out of memory loading rules");
+    for (size_t i = 0; i < n; i++) {
+        ps[i].file = files[i];
+        ps[i].chunks = rs->chunks;
+    }
+    void *ctx[8] = {NULL}; /* (prepare_file needs no context) */
+    if (jobs > n)
+        jobs = n;
+    if (jobs > sizeof ctx / sizeof *ctx)
+        jobs = sizeof ctx / sizeof *ctx;
+    fl_pool *pool = jobs > 1 ? fl_pool_new(jobs, n, prepare_file, ctx) : NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!pool || fl_pool_submit(pool, &ps[i]))
+            prepare_file(NULL, &ps[i]); /* one thread, or no pool for want of memory */
+    fl_pool_finish(pool);
+    fl_status st = FL_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!st)
+            st = take_file(rs, &ps[i], au, err);
+        fl_rule_def_release(&ps[i].def);
+        fl_free(ps[i].message);
+        fl_sandbox_failure_release(&ps[i].fail);
+    }
+    fl_free(ps);
+    return st;
 }
 
 static int cmp_def(const void *a, const void *b)
@@ -455,9 +514,8 @@ fl_status fl_ruleset_load_files(fl_ruleset **out, const fl_rules_config *c, char
             fl_error_set(err, st, "out of memory loading rules");
             goto cleanup;
         }
-    for (size_t i = 0; i < n_files; i++)
-        if ((st = load_one(rs, files[i], au, err)))
-            goto cleanup;
+    if ((st = load_files(rs, files, n_files, c->jobs, au, err)))
+        goto cleanup;
     if (rs->n)
         qsort(rs->rules, rs->n, sizeof *rs->rules, cmp_def);
     for (size_t i = 0; i < c->n_disable; i++)

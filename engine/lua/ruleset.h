@@ -78,6 +78,7 @@ typedef struct fl_rules_config {
     /* no output shows findings' source lines (only the text report's carets
      * do): findings and kept facts keep none (an empty line_text) */
     bool drop_line_text;
+    size_t jobs; /* threads to load the rule files on (0 or 1: the calling one) */
 } fl_rules_config;
 
 void fl_rules_config_init(fl_rules_config *c);

@@ -390,6 +390,45 @@ static void test_load_errors(void)
     }
 }
 
+/* Rule files load side by side (fl_rules_config.jobs) with the same
+ * outcome as one by one: the same rules, and the same load errors in the
+ * same order (a directory of failing files, a duplicate id among them). */
+static void test_parallel_load(void)
+{
+    const char *paths[] = {GOOD, FL_SRC("tests/lua/load"), RULES, NULL};
+    fl_audit loads[2];
+    fl_ruleset *sets[2] = {NULL, NULL};
+    for (size_t k = 0; k < 2; k++) {
+        fl_rules_config c;
+        config_for(&c, paths);
+        c.jobs = k ? 3 : 1;
+        fl_audit_init(&loads[k]);
+        fl_error err;
+        CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&sets[k], &c, &loads[k], &err), FL_OK);
+        fl_rules_config_release(&c);
+    }
+    CU_ASSERT(loads[0].n_rule_errors > 10);
+    CU_ASSERT_EQUAL_FATAL(loads[1].n_rule_errors, loads[0].n_rule_errors);
+    for (size_t i = 0; i < loads[0].n_rule_errors; i++) {
+        const fl_rule_error *a = &loads[0].rule_errors[i], *b = &loads[1].rule_errors[i];
+        CU_ASSERT_STRING_EQUAL(a->file, b->file);
+        CU_ASSERT_EQUAL(a->line, b->line);
+        CU_ASSERT_STRING_EQUAL(a->message, b->message);
+    }
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_count(sets[1]), fl_ruleset_count(sets[0]));
+    for (size_t i = 0; i < fl_ruleset_count(sets[0]); i++) {
+        fl_rule_info x, y;
+        fl_ruleset_info(sets[0], i, &x);
+        fl_ruleset_info(sets[1], i, &y);
+        CU_ASSERT_STRING_EQUAL(x.id, y.id);
+        CU_ASSERT_STRING_EQUAL(x.file, y.file);
+    }
+    for (size_t k = 0; k < 2; k++) {
+        fl_ruleset_free(sets[k]);
+        fl_audit_release(&loads[k]);
+    }
+}
+
 static void test_usage_errors(void)
 {
     const char *paths[] = {RULES, NULL};
@@ -1024,6 +1063,7 @@ static const fl_test_case cases[] = {
     {"article rules", test_article_rules},
     {"hostile rules", test_hostile},
     {"load errors", test_load_errors},
+    {"parallel load", test_parallel_load},
     {"usage errors", test_usage_errors},
     {"config overrides", test_config_overrides},
     {"util api", test_util_api},
