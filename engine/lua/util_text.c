@@ -750,20 +750,20 @@ static const char *sp_check_word(lua_State *L, int idx, size_t *len, size_t min,
     return w;
 }
 
-/* Adds the word w[0..n) (2 to SP_WORD_MAX bytes) to sp's slots, with the
- * family and variant ids when family >= 0 (in place of those it has when
- * replace is true), and returns its slot.  *used: the blob bytes in use. */
-static sp_slot *sp_add(l_spellings *sp, size_t *used, const char *w, size_t n, int32_t family,
-                       int32_t variant, bool replace)
+/* Adds the lowercase word of n bytes (2 to SP_WORD_MAX) written at the
+ * end of sp's blob (*used: the bytes in use), whose fl_lower_fnv is h, to
+ * the slots, with the family and variant ids when family >= 0 (in place of
+ * those it has when replace is true), and returns its slot. */
+static sp_slot *sp_add_hashed(l_spellings *sp, size_t *used, size_t n, uint32_t h, int32_t family,
+                              int32_t variant, bool replace)
 {
-    char *blob = sp_blob(sp);
-    uint32_t h = fl_lower_fnv(blob + *used, w, n);
-    sp_slot *slot = sp_lookup(sp, blob + *used, n, h);
+    const char *blob = sp_blob(sp), *w = blob + *used;
+    sp_slot *sl = sp_slots(sp), *slot = NULL;
+    size_t k = h & (sp->cap - 1);
+    for (; sl[k].off && !slot; k = (k + 1) & (sp->cap - 1))
+        if (sl[k].hash == h && sl[k].len == n && !memcmp(blob + sl[k].off - 1, w, n))
+            slot = &sl[k];
     if (!slot) {
-        sp_slot *sl = sp_slots(sp);
-        size_t k = h & (sp->cap - 1);
-        while (sl[k].off)
-            k = (k + 1) & (sp->cap - 1);
         slot = &sl[k];
         slot->hash = h;
         slot->off = (uint32_t)*used + 1;
@@ -779,6 +779,14 @@ static sp_slot *sp_add(l_spellings *sp, size_t *used, const char *w, size_t n, i
         slot->variant = variant;
     }
     return slot;
+}
+
+/* sp_add_hashed of the word w[0..n) (any case). */
+static sp_slot *sp_add(l_spellings *sp, size_t *used, const char *w, size_t n, int32_t family,
+                       int32_t variant, bool replace)
+{
+    uint32_t h = fl_lower_fnv(sp_blob(sp) + *used, w, n);
+    return sp_add_hashed(sp, used, n, h, family, variant, replace);
 }
 
 #define SP_GROUP_ENDINGS_MAX 64 /* endings of one group of stems */
@@ -814,7 +822,7 @@ static void sp_group(lua_State *L, lua_Integer g, l_spellings *sp, size_t *used,
         end_bytes += end_len[e];
         lua_pop(L, 1);
     }
-    char buf[SP_WORD_MAX];
+    char *blob = sp ? sp_blob(sp) : NULL;
     for (lua_pushnil(L); lua_next(L, t + 1); lua_pop(L, 1)) {
         size_t len[2];
         const char *stem[2];
@@ -827,18 +835,28 @@ static void sp_group(lua_State *L, lua_Integer g, l_spellings *sp, size_t *used,
             *bytes += (len[0] + len[1]) * n_end + 2 * end_bytes;
             continue;
         }
-        for (size_t e = 0; e < n_end; e++)
-            for (int k = 0; k < 2; k++) {
+        /* each word is written where the blob ends, its hash carried on
+         * from the stem's (the stems and endings are lowercase) */
+        for (int k = 0; k < 2 && n_end; k++) {
+            uint32_t hs = fl_lower_fnv(blob + *used, stem[k], len[k]);
+            for (size_t e = 0; e < n_end; e++) {
                 size_t n = len[k] + end_len[e];
                 if (n > SP_WORD_MAX)
                     luaL_error(L, "spellings: '%s' + '%s' is over %d bytes", stem[k], end[e],
                                SP_WORD_MAX);
                 if (n < 2)
                     continue; /* (a scan finds no word of one letter) */
-                memcpy(buf, stem[k], len[k]);
-                memcpy(buf + len[k], end[e], end_len[e]);
-                sp_add(sp, used, buf, n, family, var[k], false);
+                char *w = blob + *used;
+                memcpy(w, stem[k], len[k]);
+                uint32_t h = hs;
+                for (size_t i = 0; i < end_len[e]; i++) {
+                    unsigned char c = (unsigned char)end[e][i];
+                    w[len[k] + i] = (char)c;
+                    h = (h ^ c) * 16777619u;
+                }
+                sp_add_hashed(sp, used, n, h, family, var[k], false);
             }
+        }
     }
     lua_settop(L, t - 1);
 }
@@ -1046,11 +1064,15 @@ static int u_spellings(lua_State *L)
     size_t size = sizeof(l_spellings) + (n_nodes * 27 * sizeof(uint16_t) + 7) / 8 * 8 +
                   ids * (sizeof(uint32_t) + sizeof(int32_t)) + cap * sizeof(sp_slot) + bytes;
     l_spellings *sp = lua_newuserdatauv(L, size, 0); /* 6 */
-    memset(sp, 0, size);
+    memset(sp, 0, sizeof(l_spellings));
     sp->cap = cap;
     sp->n_ids = ids;
     sp->n_fixed = sp->next_id = n_ids;
     sp->n_nodes = n_nodes;
+    /* zeroed: the trie, the stamps and the slots (not the variants a
+     * stamp makes valid, nor the blob) */
+    memset(sp_trie(sp), 0, (size_t)((char *)sp_seen_variant(sp) - (char *)sp_trie(sp)));
+    memset(sp_slots(sp), 0, cap * sizeof(sp_slot));
     memcpy(sp->needs, needs_copy, n_needs);
     sp->n_needs = n_needs;
     /* the endings, reversed, into the trie */
