@@ -15,6 +15,7 @@
 --    reported.
 
 local util = factlint.util
+local words_before = util.words_before
 
 local MESSAGES = {
     futureInPast = "'{{text}}' is after the dateline ({{dateline}}) in a sentence in the past tense",
@@ -58,54 +59,6 @@ local OFFICES = util.title_matcher { titles = OFFICE_OF, not_after = MODIFIERS }
 
 local NONE = {} -- (an empty list, never written)
 
--- The past forms that end a past-tense verb ("ed", and the forms of PAST
--- but was/were/had), reversed: the tests below look at the last words of a
--- text as the first words of the reversed text, in one match anchored at
--- its start, where a match anchored at the end is tried at every word.
-local PAST_REV = { "de" }
-for w in pairs(PAST) do
-    if w ~= "was" and w ~= "were" and w ~= "had" then
-        PAST_REV[#PAST_REV + 1] = w:reverse()
-    end
-end
-table.sort(PAST_REV)
-local PAST_REV_ALTS = "(?:" .. table.concat(PAST_REV, "|") .. ")"
--- One of the last three [a-z']+ words of a text ends with a past form:
--- after up to two whole words of the reversed text, a word that starts with
--- a reversed form.  FEW_OR_PAST_REV also matches a text of fewer than four
--- words.  (Caseless is safe: the reversed texts are ASCII.)
-local PAST_IN_LAST3_REV = factlint.re("^[^a-z']*+(?:[a-z']++[^a-z']++){0,2}" .. PAST_REV_ALTS, "i")
-local FEW_OR_PAST_REV = factlint.re("^[^a-z']*+(?:(?:[a-z']++[^a-z']++){0,2}" .. PAST_REV_ALTS
-    .. "|(?!(?:[a-z']++[^a-z']++){3}[a-z']))", "i")
--- The last four [a-z']+ words of a lowered text, last first, from its
--- reversed text.
-local LAST_WORDS_REV = factlint.re("^[^a-z']*+([a-z']++)(?:[^a-z']++([a-z']++))?(?:[^a-z']++([a-z']++))?"
-    .. "(?:[^a-z']++([a-z']++))?")
-
--- s reversed, with every byte of a non-ASCII character made \1 first (not
--- a letter either: the [a-z']+ words are the same, and the reversed bytes
--- are valid UTF-8 for the regexes).
-local function reversed(s)
-    if utf8.len(s) ~= #s then
-        s = s:gsub("[\128-\255]", "\1")
-    end
-    return s:reverse()
-end
-
--- Whether the words right before a date may hold a past-tense verb, from
--- the 40 bytes before it rather than its sentence: the verb is one of the
--- last three words before the date, and when those bytes hold four words
--- the last three are whole (the sentence may start inside them: a word cut
--- by it still ends like the whole word).
-local function may_be_past(article, offset)
-    local from = offset > 40 and offset - 40 or 0
-    local rev = reversed(article:text(from, offset - from))
-    if from > 0 then
-        return FEW_OR_PAST_REV:test(rev) -- (too few words: look at the sentence)
-    end
-    return PAST_IN_LAST3_REV:test(rev)
-end
-
 -- Whether the date at offset, in sentence si, follows a past-tense verb in
 -- a sentence that does not look forward (will, would, expected, due...)
 -- and is not itself after a word that does ("by", "until", "from").
@@ -115,26 +68,20 @@ local function past_not_future(article, offset, si)
         return false
     end
     -- a past-tense verb right before the date: "closed on", "was signed on",
-    -- "took place in"
+    -- "took place in" (the last words of the sentence before it, last
+    -- first, from one C call: ASCII letters and apostrophes, lowercased)
+    local w, w2, w3, w4 = words_before(article, offset, 4, so)
+    local prev = w2 -- the word before w
+    if w == "on" or w == "in" or w == "at" then
+        w, prev, w3 = w2, w3, w4
+    end
+    if w == "place" then
+        w, prev = prev, w3 -- "took place on"
+    end
     local past = false
-    local before = {}
-    local w1, w2, w3, w4 = LAST_WORDS_REV:match(reversed(article:text(so, offset - so):lower()))
-    for _, w in ipairs({ w4 or false, w3 or false, w2 or false, w1 or false }) do
-        if w then
-            before[#before + 1] = w:reverse()
-        end
-    end
-    local i = #before
-    if before[i] == "on" or before[i] == "in" or before[i] == "at" then
-        i = i - 1
-    end
-    if before[i] == "place" then
-        i = i - 1 -- "took place on"
-    end
-    local w = before[i]
     if w and PAST[w] and w ~= "was" and w ~= "were" and w ~= "had" then
         past = true
-    elseif w and w:find("ed$") and (before[i - 1] == "was" or before[i - 1] == "were") then
+    elseif w and w:find("ed$") and (prev == "was" or prev == "were") then
         past = true
     end
     if not past then
@@ -194,7 +141,7 @@ return factlint.rule {
             for _, i in ipairs(later) do
                 local f = article:fact(i)
                 local offset = f.offset
-                if not article:is_boilerplate(offset) and may_be_past(article, offset)
+                if not article:is_boilerplate(offset)
                     and past_not_future(article, offset, f.sentence) then
                     report {
                         messageId = "futureInPast",
@@ -295,6 +242,8 @@ return factlint.rule {
               dateline = "2024-03-02" },
             { text = "The plant closed on 14 March 2024. It will reopen in 2026, the company said.",
               dateline = "2024-03-20" },
+            { text = "The summit met in Genève on 5 May 2024, officials said.",
+              dateline = "2024-04-20" },
         },
         invalid = {
             { text = "The plant closed on 14 March 2024 after 60 years, the company said.",
@@ -311,6 +260,9 @@ return factlint.rule {
               errors = { { messageId = "notInOffice", line = 1 } } },
             { text = "The plant closed in April 2024 after 60 years, the company said.",
               dateline = "2024-03-02",
+              errors = { { messageId = "futureInPast", line = 1 } } },
+            { text = "The summit in Genève took place on 5 May 2024, officials said.",
+              dateline = "2024-04-20",
               errors = { { messageId = "futureInPast", line = 1 } } },
             { text = "Sales will rise in 2025.\n\nThe plant closed in 2025, the company said.",
               dateline = "2024-03-02",

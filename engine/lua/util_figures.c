@@ -1090,12 +1090,80 @@ static int u_officeholders(lua_State *L)
     return 1;
 }
 
+/* ---- words_before ---------------------------------------------------------- */
+
+#define WB_MAX 16
+
+/***
+ * factlint.util.words_before(s | article, offset, n [, from]) -> word1, word2, ...
+ *
+ * The last n (1 to 16) words of the bytes [from, offset) of s or of the
+ * article's text (0-based offsets as facts give them; `from` defaults to
+ * 0), last word first, lowercased, as separate results (fewer when there
+ * are fewer words, none when there is none).  A word is a run of ASCII
+ * letters and apostrophes ("company's"); other bytes, digits and every
+ * byte of a non-ASCII character among them, separate words, and a word
+ * cut by `from` is only its part after it.  What
+ * `s:sub(from + 1, offset):lower():reverse()` and a regex over its
+ * `[a-z']+` runs give, without the strings: "the plant closed on" before
+ * a date gives "on", "closed", "plant", "the".
+ */
+static int u_words_before(lua_State *L)
+{
+    size_t len;
+    const unsigned char *s;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        s = (const unsigned char *)lua_tolstring(L, 1, &len);
+    } else {
+        const fl_article *a = check_article(L, 1);
+        s = (const unsigned char *)a->text;
+        len = a->text_len;
+    }
+    lua_Integer offset = luaL_checkinteger(L, 2), n = luaL_checkinteger(L, 3);
+    lua_Integer from = luaL_optinteger(L, 4, 0);
+    if (n < 1 || n > WB_MAX)
+        return luaL_argerror(L, 3, "1 to 16 words");
+    if (offset < 0 || (size_t)offset > len)
+        return luaL_argerror(L, 2, "not an offset of the text");
+    if (from < 0)
+        from = 0;
+    size_t e = (size_t)offset, lo = (size_t)from;
+    int count = 0;
+    luaL_checkstack(L, (int)n + 2, "words_before");
+    while (count < n) {
+        while (e > lo && !(fs_class[s[e - 1]] == FS_LETTER || s[e - 1] == '\''))
+            e--;
+        if (e <= lo)
+            break;
+        size_t b = e;
+        while (b > lo && (fs_class[s[b - 1]] == FS_LETTER || s[b - 1] == '\''))
+            b--;
+        char buf[64];
+        size_t wl = e - b;
+        if (wl <= sizeof buf) {
+            for (size_t k = 0; k < wl; k++)
+                buf[k] = (char)ascii_lower(s[b + k]);
+            lua_pushlstring(L, buf, wl);
+        } else {
+            luaL_Buffer lb;
+            char *d = luaL_buffinitsize(L, &lb, wl);
+            for (size_t k = 0; k < wl; k++)
+                d[k] = (char)ascii_lower(s[b + k]);
+            luaL_pushresultsize(&lb, wl);
+        }
+        count++;
+        e = b;
+    }
+    return count;
+}
+
 static const luaL_Reg util_figures_funcs[] = {
     {"contains", u_contains},
     {"sentences_containing", u_sentences_containing},
     {"facts_followed_by", u_facts_followed_by},
     {"dates_after", u_dates_after},
     {"officeholders", u_officeholders},
+    {"words_before", u_words_before},
     {"title_matcher", u_title_matcher},
     {"figure_scanner", u_figure_scanner},
     {"word_list", u_word_list},
