@@ -215,8 +215,8 @@ static size_t min3(size_t a, size_t b, size_t c)
     return m < c ? m : c;
 }
 
-static size_t osa(const uint32_t *a, size_t an, const uint32_t *b, size_t bn, size_t max,
-                  size_t *rows)
+size_t fl_osa_distance(const uint32_t *a, size_t an, const uint32_t *b, size_t bn, size_t max,
+                       size_t *rows)
 {
     size_t *pp = rows, *p = rows + (bn + 1), *c = rows + 2 * (bn + 1);
     for (size_t j = 0; j <= bn; j++)
@@ -258,7 +258,7 @@ size_t fl_edit_distance(const char *a, size_t an, const char *b, size_t bn, size
         size_t diff = na > nb ? na - nb : nb - na;
         if (diff > max)
             return max + 1;
-        return osa(sa, na, sb, nb, max, rows_stack);
+        return fl_osa_distance(sa, na, sb, nb, max, rows_stack);
     }
     size_t ca = fl_utf8_count(a, an), cb = fl_utf8_count(b, bn);
     size_t diff = ca > cb ? ca - cb : cb - ca;
@@ -273,7 +273,7 @@ size_t fl_edit_distance(const char *a, size_t an, const char *b, size_t bn, size
         goto cleanup;
     decode(a, an, ha, ca);
     decode(b, bn, hb, cb);
-    result = osa(ha, ca, hb, cb, max, rows);
+    result = fl_osa_distance(ha, ca, hb, cb, max, rows);
 cleanup:
     fl_free(ha);
     fl_free(hb);

@@ -21,6 +21,7 @@
 #include "core/strbuf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The normal form of s[0..n):
@@ -57,6 +58,10 @@ char *fl_normalize_reference(const char *s, size_t n);
  * strings to ignore case and accents.
  */
 size_t fl_edit_distance(const char *a, size_t an, const char *b, size_t bn, size_t max);
+/* The same distance between two sequences of numbers (code points, or word
+ * numbers for a distance in words): rows has room for 3 * (bn + 1). */
+size_t fl_osa_distance(const uint32_t *a, size_t an, const uint32_t *b, size_t bn, size_t max,
+                       size_t *rows);
 
 /*
  * A confusable skeleton: two strings that a reader could mistake for one

@@ -3,6 +3,7 @@
  * money.currency-conflict): word forms without a Lua table per call, words two forms share, the
  * edit distance of two forms counted in words, and the values a field of an article's facts
  * takes without a walk in Lua. Registered into factlint.util by fl_lua_open_util. */
+#include "core/normalize.h"
 #include "core/utf8.h"
 #include "lua/internal.h"
 #include "lua/util_text.h"
@@ -217,45 +218,6 @@ static size_t uq_word_ids(const char *s, size_t n, uq_slot *set, size_t cap, con
     return k;
 }
 
-static size_t uq_min3(size_t a, size_t b, size_t c)
-{
-    size_t m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-/* Optimal string alignment distance of two lists of numbers, stopping once
- * it is known to exceed max (then max + 1): fl_edit_distance's on code
- * points, here on words. */
-static size_t uq_osa(const uint32_t *a, size_t an, const uint32_t *b, size_t bn, size_t max,
-                     size_t *rows)
-{
-    size_t *pp = rows, *p = rows + (bn + 1), *c = rows + 2 * (bn + 1);
-    for (size_t j = 0; j <= bn; j++)
-        p[j] = j;
-    size_t prev_min = 0;
-    for (size_t i = 1; i <= an; i++) {
-        c[0] = i;
-        size_t row_min = c[0];
-        for (size_t j = 1; j <= bn; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = uq_min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-            if (v < row_min)
-                row_min = v;
-        }
-        if (row_min > max && prev_min > max)
-            return max + 1;
-        prev_min = row_min;
-        size_t *t = pp;
-        pp = p;
-        p = c;
-        c = t;
-    }
-    return p[bn] > max ? max + 1 : p[bn];
-}
-
 /***
  * factlint.util.word_distance(a, b [, max]) -> integer
  *
@@ -299,22 +261,11 @@ static int u_word_distance(lua_State *L)
         rows = lua_newuserdatauv(L, 3 * (nb + 1) * sizeof *rows, 0);
     uq_word_ids(a, an, set, cap, base, ids);
     uq_word_ids(b, bn, set, cap, base, ids + na);
-    lua_pushinteger(L, (lua_Integer)uq_osa(ids, na, ids + na, nb, max, rows));
+    lua_pushinteger(L, (lua_Integer)fl_osa_distance(ids, na, ids + na, nb, max, rows));
     return 1;
 }
 
 /* ---- field_values ---------------------------------------------------------- */
-
-/* The facts of the article handle at idx, which must be the current call's. */
-static const fl_facts *uq_check_article(lua_State *L, int idx, const fl_article **a)
-{
-    fl_rule_state *st = fl_lua_state(L);
-    void *p = lua_touserdata(L, idx);
-    if (!st || !st->call || !st->call->a || !p || p != st->call->article_ud)
-        luaL_argerror(L, idx, "not the article of the current check");
-    *a = st->call->a;
-    return st->call->facts;
-}
 
 /* The string fields field_values reads, and the kinds each applies to (as
  * a fact handle gives them: nil on other kinds). */
@@ -391,8 +342,8 @@ static const char *uq_field_of(const fl_fact *f, uq_field field)
  */
 static int u_field_values(lua_State *L)
 {
-    const fl_article *a;
-    const fl_facts *fs = uq_check_article(L, 1, &a);
+    const fl_facts *fs;
+    const fl_article *a = fl_lua_current_article(L, 1, &fs);
     const char *kname = luaL_checkstring(L, 2);
     int kind = fl_fact_kind_from_name(kname);
     if (kind < 0)
@@ -469,8 +420,8 @@ static bool uq_in_boilerplate(const fl_article *a, const fl_fact *f)
  */
 static int u_field_places(lua_State *L)
 {
-    const fl_article *a;
-    const fl_facts *fs = uq_check_article(L, 1, &a);
+    const fl_facts *fs;
+    const fl_article *a = fl_lua_current_article(L, 1, &fs);
     int kind = uq_check_kind(L, 2);
     uq_field field = (uq_field)luaL_checkoption(L, 3, NULL, uq_field_names);
     bool skip = lua_toboolean(L, 4);
@@ -573,8 +524,8 @@ static void uq_push_yield(lua_State *L, const fl_fact *f, int field)
 
 static int uq_lacking_iter(lua_State *L)
 {
-    const fl_article *a;
-    const fl_facts *fs = uq_check_article(L, lua_upvalueindex(1), &a);
+    const fl_facts *fs;
+    const fl_article *a = fl_lua_current_article(L, lua_upvalueindex(1), &fs);
     uq_lacking *it = lua_touserdata(L, lua_upvalueindex(2));
     while (it->pos < fs->n) {
         size_t i = it->pos++;
@@ -607,8 +558,7 @@ static int uq_lacking_iter(lua_State *L)
  */
 static int u_facts_lacking(lua_State *L)
 {
-    const fl_article *a;
-    uq_check_article(L, 1, &a);
+    fl_lua_current_article(L, 1, NULL);
     uq_lacking it = {0};
     it.kind = uq_check_kind(L, 2);
     it.field = (uq_field)luaL_checkoption(L, 3, NULL, uq_field_names);
