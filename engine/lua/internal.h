@@ -173,6 +173,11 @@ fl_rule_state *fl_lua_state(lua_State *L);
  * one that is not stale while a rule runs); raises an argument error
  * otherwise.  For C helpers that take the article. */
 const fl_article *fl_lua_current_article(lua_State *L, int idx, const fl_facts **facts);
+/* The range a string of n bytes takes from the optional integer arguments
+ * idx and idx + 1, by string.sub's rules (1-based, inclusive, negative from
+ * the end; defaults the whole string): false when it is empty, else its
+ * 0-based start and length. */
+bool fl_lua_sub_range(lua_State *L, int idx, size_t n, size_t *from, size_t *len);
 
 /* lua_report.c: pushes the report function of the current call */
 void fl_lua_push_report(lua_State *L, fl_rule_state *st);

@@ -21,6 +21,25 @@ static const char *check_utf8(lua_State *L, int idx, size_t *len)
     return s;
 }
 
+bool fl_lua_sub_range(lua_State *L, int idx, size_t n, size_t *from, size_t *len)
+{
+    lua_Integer i = luaL_optinteger(L, idx, 1), j = luaL_optinteger(L, idx + 1, -1);
+    /* string.sub's rules for negative and out-of-range bounds */
+    if (i < 0)
+        i = (lua_Integer)n + i + 1 > 0 ? (lua_Integer)n + i + 1 : 1;
+    else if (i == 0)
+        i = 1;
+    if (j < 0)
+        j = (lua_Integer)n + j + 1;
+    else if (j > (lua_Integer)n)
+        j = (lua_Integer)n;
+    if (i > j)
+        return false;
+    *from = (size_t)i - 1;
+    *len = (size_t)(j - i + 1);
+    return true;
+}
+
 /* Pushes a malloc'd string and frees it first (through the sandbox's scratch
  * buffer, so a memory error while pushing leaks nothing); raises on NULL. */
 static int push_owned(lua_State *L, char *s)

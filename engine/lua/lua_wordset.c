@@ -356,21 +356,11 @@ static int ws_find(lua_State *L)
     l_wordset *w = fl_sandbox_checkudata(L, 1, FL_UDATA_WORDSET, FL_META_WORDSET);
     size_t n;
     const char *s = luaL_checklstring(L, 2, &n);
-    lua_Integer i = luaL_optinteger(L, 3, 1), j = luaL_optinteger(L, 4, -1);
-    /* string.sub's rules for negative and out-of-range bounds */
-    if (i < 0)
-        i = (lua_Integer)n + i + 1 > 0 ? (lua_Integer)n + i + 1 : 1;
-    else if (i == 0)
-        i = 1;
-    if (j < 0)
-        j = (lua_Integer)n + j + 1;
-    else if (j > (lua_Integer)n)
-        j = (lua_Integer)n;
-    if (i > j) {
+    size_t base, len, pos = 0, first, last;
+    if (!fl_lua_sub_range(L, 3, n, &base, &len)) {
         lua_pushnil(L);
         return 1;
     }
-    size_t base = (size_t)i - 1, len = (size_t)(j - i + 1), pos = 0, first, last;
     char low[WORD_MAX];
     while (next_word(s + base, len, &pos, &first, &last)) {
         size_t wl = last - first;

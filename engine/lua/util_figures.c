@@ -9,17 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The article handle of the current call at idx (check or key(): the only
- * one that is not stale while the rule runs). */
-static const fl_article *check_article(lua_State *L, int idx)
-{
-    fl_rule_state *st = fl_lua_state(L);
-    if (!st || !st->call || !st->call->a || !lua_touserdata(L, idx) ||
-        lua_touserdata(L, idx) != st->call->article_ud)
-        luaL_argerror(L, idx, "not the article of the current call");
-    return st->call->a;
-}
-
 /* ---- figure_scanner ------------------------------------------------------ */
 
 #define FS_WORD_MAX  64 /* longest word a scanner's set holds, in bytes */
@@ -211,7 +200,7 @@ static bool fs_any_word(fs_set *set, const char *str, size_t n)
 /* Upvalues: 1 the words' set, 2 the units' set (nil: none), 3 the window. */
 static int fs_scan(lua_State *L)
 {
-    const fl_article *a = check_article(L, 1);
+    const fl_article *a = fl_lua_current_article(L, 1, NULL);
     fs_set *words = lua_touserdata(L, lua_upvalueindex(1));
     fs_set *units = lua_touserdata(L, lua_upvalueindex(2));
     size_t window = (size_t)lua_tointeger(L, lua_upvalueindex(3));
@@ -306,21 +295,13 @@ static int u_word_list(lua_State *L)
 {
     size_t n;
     const char *str = luaL_checklstring(L, 1, &n);
-    lua_Integer i = luaL_optinteger(L, 2, 1), j = luaL_optinteger(L, 3, -1);
-    /* string.sub's rules for negative and out-of-range bounds */
-    if (i < 0)
-        i = (lua_Integer)n + i + 1 > 0 ? (lua_Integer)n + i + 1 : 1;
-    else if (i == 0)
-        i = 1;
-    if (j < 0)
-        j = (lua_Integer)n + j + 1;
-    else if (j > (lua_Integer)n)
-        j = (lua_Integer)n;
+    size_t from, span;
+    bool any = fl_lua_sub_range(L, 2, n, &from, &span);
     lua_newtable(L);
-    if (i > j)
+    if (!any)
         return 1;
     const unsigned char *s = (const unsigned char *)str;
-    size_t p = (size_t)i - 1, e = (size_t)j;
+    size_t p = from, e = from + span;
     lua_Integer count = 0;
     char buf[256];
     while (p < e) {
@@ -367,7 +348,7 @@ static int u_word_list(lua_State *L)
  */
 static int u_dates_after(lua_State *L)
 {
-    const fl_article *a = check_article(L, 1);
+    const fl_article *a = fl_lua_current_article(L, 1, NULL);
     size_t iso_len;
     const char *iso;
     char dateline[32];
@@ -482,7 +463,7 @@ static int tm_call(lua_State *L)
         tm_match(L, s, n);
         return 1;
     }
-    check_article(L, 1);
+    fl_lua_current_article(L, 1, NULL);
     const fl_facts *fs = fl_lua_state(L)->call->facts;
     lua_settop(L, 1);
     lua_Integer n = 0;
@@ -687,7 +668,7 @@ static int u_contains(lua_State *L)
     if (lua_type(L, 1) == LUA_TSTRING) {
         s = (const unsigned char *)lua_tolstring(L, 1, &n);
     } else {
-        const fl_article *a = check_article(L, 1);
+        const fl_article *a = fl_lua_current_article(L, 1, NULL);
         s = (const unsigned char *)a->text;
         n = a->text_len;
     }
@@ -717,7 +698,7 @@ static int cmp_u32(const void *x, const void *y)
  */
 static int u_sentences_containing(lua_State *L)
 {
-    const fl_article *a = check_article(L, 1);
+    const fl_article *a = fl_lua_current_article(L, 1, NULL);
     luaL_checktype(L, 2, LUA_TTABLE);
     unsigned kinds = 0;
     for (lua_Integer j = 1; lua_rawgeti(L, 2, j) != LUA_TNIL; j++) {
@@ -797,7 +778,7 @@ static const char *figure_unit(const fl_fact *f)
  */
 static int u_facts_followed_by(lua_State *L)
 {
-    const fl_article *a = check_article(L, 1);
+    const fl_article *a = fl_lua_current_article(L, 1, NULL);
     const char *kind_name = luaL_checkstring(L, 2);
     size_t sl;
     const char *str = luaL_checklstring(L, 3, &sl);
@@ -1115,7 +1096,7 @@ static int u_words_before(lua_State *L)
     if (lua_type(L, 1) == LUA_TSTRING) {
         s = (const unsigned char *)lua_tolstring(L, 1, &len);
     } else {
-        const fl_article *a = check_article(L, 1);
+        const fl_article *a = fl_lua_current_article(L, 1, NULL);
         s = (const unsigned char *)a->text;
         len = a->text_len;
     }
