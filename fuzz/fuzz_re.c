@@ -26,8 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fl_re *re = NULL;
     fl_error err;
     if (fl_re_compile(&re, pat, size && (data[0] & 1) ? FL_RE_CASELESS : 0, &err) == FL_OK) {
-        static const char subject[] = "The fund paid \xC2\xA3" "1.5m to 40 firms on Monday, "
-                                      "said Ana Ruiz: \xE2\x80\x9Cwe are done\xE2\x80\x9D. aaaaaaaaaaaaaaaaaaaaaaaaab";
+        static const char subject[] =
+            "The fund paid \xC2\xA3"
+            "1.5m to 40 firms on Monday, "
+            "said Ana Ruiz: \xE2\x80\x9Cwe are done\xE2\x80\x9D. aaaaaaaaaaaaaaaaaaaaaaaaab";
         fl_re_match m;
         size_t start = 0;
         for (int i = 0; i < 32 && start <= sizeof subject - 1; i++) {

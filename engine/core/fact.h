@@ -53,9 +53,9 @@ typedef struct fl_fact {
     const char *text; /* as written (for a quote: inside the marks) */
 
     /* money, quantity, percent, duration */
-    double value;     /* NAN when vague ("billions of pounds") */
-    double value_max; /* upper end of a range, NAN when not a range */
-    const char *unit; /* quantity/duration noun: "tonnes", "months"; age ranges "age" */
+    double value;          /* NAN when vague ("billions of pounds") */
+    double value_max;      /* upper end of a range, NAN when not a range */
+    const char *unit;      /* quantity/duration noun: "tonnes", "months"; age ranges "age" */
     const char *qualifier; /* "almost", "more than", "around", "and counting", NULL */
 
     /* money */
@@ -71,16 +71,16 @@ typedef struct fl_fact {
     bool partial;             /* a scare quote of one to three words */
 
     /* date */
-    fl_date date;           /* resolved value; precision NONE when unresolved */
-    bool relative;          /* "yesterday", "on Monday", "last month" */
-    bool resolved;          /* a relative date was resolved against a dateline */
-    bool weekday_mismatch;  /* "Tuesday 14 March 2023" when it was not a Tuesday */
-    const char *anchor;     /* ISO date it was resolved against, NULL */
+    fl_date date;          /* resolved value; precision NONE when unresolved */
+    bool relative;         /* "yesterday", "on Monday", "last month" */
+    bool resolved;         /* a relative date was resolved against a dateline */
+    bool weekday_mismatch; /* "Tuesday 14 March 2023" when it was not a Tuesday */
+    const char *anchor;    /* ISO date it was resolved against, NULL */
 
     /* person, org, place */
-    const char *name;  /* as written, without the title */
-    const char *key;   /* normalised: NFKC, case folded, diacritics removed */
-    const char *title; /* "Prime Minister", "Mr", NULL */
+    const char *name;      /* as written, without the title */
+    const char *key;       /* normalised: NFKC, case folded, diacritics removed */
+    const char *title;     /* "Prime Minister", "Mr", NULL */
     const char *canonical; /* the full name a mention chain resolves to */
 
     const char *extra_json; /* unknown fields of a loaded fact, as a JSON object, or NULL */

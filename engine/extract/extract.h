@@ -30,7 +30,7 @@ void fl_extractor_free(fl_extractor *x);
 fl_extract_ctx *fl_extract_ctx_new(const fl_extractor *x);
 void fl_extract_ctx_free(fl_extract_ctx *c);
 
-fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article *a,
-                     fl_facts *out, fl_error *err);
+fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article *a, fl_facts *out,
+                     fl_error *err);
 
 #endif

@@ -147,8 +147,8 @@ int fl_re_exec(const fl_re *re, fl_re_thread *t, const char *subject, size_t len
         t->md = md;
         t->md_pairs = re->groups + 1;
     }
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, t->md,
-                         t->mctx);
+    int rc =
+        pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, PCRE2_NO_UTF_CHECK, t->md, t->mctx);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     if (rc < 0) {

@@ -42,8 +42,8 @@ uint32_t fl_re_groups(const fl_re *re);
 int fl_re_group_index(const fl_re *re, const char *name);
 
 typedef struct fl_re_limits {
-    uint32_t match_limit; /* backtracking steps per match attempt (0 = default 10,000,000) */
-    uint32_t depth_limit; /* (0 = default 10,000) */
+    uint32_t match_limit;    /* backtracking steps per match attempt (0 = default 10,000,000) */
+    uint32_t depth_limit;    /* (0 = default 10,000) */
     uint32_t heap_limit_kib; /* (0 = default 20,480) */
 } fl_re_limits;
 
