@@ -571,18 +571,22 @@ void fl_audit_reset_part(fl_audit *part)
 }
 
 /* Copies at most max bytes of s, cut back to a character boundary. */
-static char *dup_cut(const char *s, size_t n, size_t max)
+/* The length of s[0..n) cut to at most max bytes at a character boundary. */
+static size_t cut_len(const char *s, size_t n, size_t max)
 {
     if (n > max) {
         n = max;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
-    return fl_strndup(s, n);
+    return n;
 }
 
-fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset, size_t length,
-                           size_t line_max)
+/* Fills loc's numbers; *excerpt and *line (with their lengths) are the
+ * spans its two strings are copied from. */
+static void locate(fl_location *loc, const fl_article *a, size_t offset, size_t length,
+                   size_t line_max, const char **excerpt, size_t *excerpt_len, const char **line,
+                   size_t *line_len)
 {
     memset(loc, 0, sizeof *loc);
     if (offset > a->text_len)
@@ -595,13 +599,36 @@ fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset,
     fl_article_locate(a, offset + length, &loc->end_line, &loc->end_column);
     size_t ls, ll;
     fl_article_line_span(a, offset, &ls, &ll);
-    loc->excerpt = dup_cut(a->text + offset, length, 200);
-    loc->line_text = dup_cut(a->text + ls, ll, line_max);
+    *excerpt = a->text + offset;
+    *excerpt_len = cut_len(*excerpt, length, 200);
+    *line = a->text + ls;
+    *line_len = cut_len(*line, ll, line_max);
+}
+
+fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset, size_t length,
+                           size_t line_max)
+{
+    const char *ex, *ln;
+    size_t exn, lnn;
+    locate(loc, a, offset, length, line_max, &ex, &exn, &ln, &lnn);
+    loc->excerpt = fl_strndup(ex, exn);
+    loc->line_text = fl_strndup(ln, lnn);
     if (!loc->excerpt || !loc->line_text) {
         fl_location_release(loc);
         return FL_ENOMEM;
     }
     return FL_OK;
+}
+
+fl_status fl_location_fill_in(fl_location *loc, const fl_article *a, size_t offset, size_t length,
+                              size_t line_max, fl_arena *ar)
+{
+    const char *ex, *ln;
+    size_t exn, lnn;
+    locate(loc, a, offset, length, line_max, &ex, &exn, &ln, &lnn);
+    loc->excerpt = fl_arena_strndup(ar, ex, exn);
+    loc->line_text = fl_arena_strndup(ar, ln, lnn);
+    return loc->excerpt && loc->line_text ? FL_OK : FL_ENOMEM;
 }
 
 fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f)

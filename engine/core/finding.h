@@ -21,6 +21,7 @@
 #ifndef FL_CORE_FINDING_H
 #define FL_CORE_FINDING_H
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/strbuf.h"
 
@@ -209,6 +210,10 @@ fl_status fl_audit_merge(fl_audit *au, fl_audit *part);
 #define FL_LOCATION_LINE_MAX 4000
 fl_status fl_location_fill(fl_location *loc, const struct fl_article *a, size_t offset,
                            size_t length, size_t line_max);
+/* The same with the two strings in ar (not to be released with
+ * fl_location_release): for kept facts, which live in their rule's arena. */
+fl_status fl_location_fill_in(fl_location *loc, const struct fl_article *a, size_t offset,
+                              size_t length, size_t line_max, fl_arena *ar);
 void fl_location_release(fl_location *loc);
 
 /* Appends a finding; the audit takes ownership of *f (which is then zeroed). */

@@ -728,8 +728,14 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
     k->key = fl_arena_strndup(ar, key, key_len);
     k->seq = a->seq;
     k->ordinal = i;
-    k->article_id = arena_dup(st, a->id ? a->id : a->path ? a->path : "");
-    k->path = arena_dup(st, a->path ? a->path : "");
+    if (st->n_kept && k[-1].seq == a->seq) {
+        /* the article's other kept facts hold its id and path already */
+        k->article_id = k[-1].article_id;
+        k->path = k[-1].path;
+    } else {
+        k->article_id = arena_dup(st, a->id ? a->id : a->path ? a->path : "");
+        k->path = arena_dup(st, a->path ? a->path : "");
+    }
     k->fact = *f;
     k->fact.link = -1;
     k->fact.extra_json = arena_dup(st, f->extra_json); /* (a facts file's unknown fields) */
@@ -760,15 +766,8 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
             fl_arena_strndup(ar, a->text + a->sentences[si].offset, a->sentences[si].length);
         k->sentence_len = a->sentences[si].length;
     }
-    fl_location loc;
-    if (fl_location_fill(&loc, a, f->offset, f->length, st->w->rs->line_max))
-        luaL_error(L, "not enough memory");
-    k->loc = loc;
-    k->loc.excerpt = fl_arena_strdup(ar, loc.excerpt);
-    k->loc.line_text = fl_arena_strdup(ar, loc.line_text);
-    fl_location_release(&loc);
-    if (!k->key || !k->article_id || !k->path || (f->extra_json && !k->fact.extra_json) ||
-        !k->loc.excerpt || !k->loc.line_text)
+    if (fl_location_fill_in(&k->loc, a, f->offset, f->length, st->w->rs->line_max, ar) || !k->key ||
+        !k->article_id || !k->path || (f->extra_json && !k->fact.extra_json))
         luaL_error(L, "not enough memory");
     st->n_kept++;
 }
