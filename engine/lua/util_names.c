@@ -7,6 +7,7 @@
 #include "lua/internal.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -27,32 +28,27 @@ typedef struct nm_words {
     nm_span stack[NM_STACK_WORDS];
 } nm_words;
 
+/* The bytes that can start a separator of words: 1 one always, 2 a bracket
+ * ('&', '(', ')'), 3 the first byte of U+2019. */
+static const unsigned char nm_sep_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, ['-'] = 1,
+    ['.'] = 1, [','] = 1,  ['\''] = 1, ['&'] = 2,  ['('] = 2,  [')'] = 2,  [0xE2] = 3,
+};
+
 /* The length of the separator of words at s[i] (0: none): ASCII white space,
  * '-', '.', ',', '\'', with `brackets` also '&', '(' and ')', and U+2019. */
 static size_t nm_sep(const char *s, size_t n, size_t i, bool brackets)
 {
-    unsigned char c = (unsigned char)s[i];
-    switch (c) {
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case '-':
-    case '.':
-    case ',':
-    case '\'':
+    switch (nm_sep_byte[(unsigned char)s[i]]) {
+    case 0:
+        return 0;
+    case 1:
         return 1;
-    case '&':
-    case '(':
-    case ')':
+    case 2:
         return brackets ? 1 : 0;
-    case 0xE2:
+    default:
         return i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99 ? 3
                                                                                                : 0;
-    default:
-        return 0;
     }
 }
 
@@ -70,8 +66,11 @@ static void nm_split(lua_State *L, nm_words *ws, const char *s, size_t n, bool b
             continue;
         }
         size_t start = i;
-        while (i < n && !nm_sep(s, n, i, brackets))
+        do { /* (bytes that cannot start a separator skipped by table) */
             i++;
+            while (i < n && !nm_sep_byte[(unsigned char)s[i]])
+                i++;
+        } while (i < n && !nm_sep(s, n, i, brackets));
         if (ws->n == ws->cap) {
             nm_span *more = lua_newuserdatauv(L, 2 * ws->cap * sizeof *more, 0);
             memcpy(more, ws->w, ws->n * sizeof *more);
@@ -91,19 +90,62 @@ static void nm_normalise(lua_State *L, fl_strbuf *sb, const char *s, size_t n)
         luaL_error(L, "not enough memory");
 }
 
-/* Legal suffixes of organisation names, in their util.normalise form. */
-static const char *const nm_suffixes[] = {
-    "inc", "incorporated", "corp", "corporation", "co",   "cos", "company", "ltd", "limited",
-    "plc", "llc",          "lp",   "sa",          "ag",   "nv",  "bv",      "spa", "se",
-    "ab",  "as",           "asa",  "oy",          "gmbh", "kk",  "bhd",     "pty", NULL};
-
+/* Whether s[0..n) is a legal suffix of organisation names in its util.normalise
+ * form: inc, incorporated, corp, corporation, co, cos, company, ltd, limited,
+ * plc, llc, lp, sa, ag, nv, bv, spa, se, ab, as, asa, oy, gmbh, kk, bhd, pty
+ * (listed by length). */
 static bool nm_is_suffix(const char *s, size_t n)
 {
-    if (n < 2 || n > 12)
+    const char *list;
+    switch (n) {
+    case 2:
+        list = "co"
+               "sa"
+               "ag"
+               "nv"
+               "bv"
+               "se"
+               "ab"
+               "as"
+               "oy"
+               "kk"
+               "lp";
+        break;
+    case 3:
+        list = "inc"
+               "cos"
+               "ltd"
+               "plc"
+               "llc"
+               "spa"
+               "asa"
+               "bhd"
+               "pty";
+        break;
+    case 4:
+        list = "corp"
+               "gmbh";
+        break;
+    case 7:
+        list = "company"
+               "limited";
+        break;
+    case 11:
+        list = "corporation";
+        break;
+    case 12:
+        list = "incorporated";
+        break;
+    default:
         return false;
-    for (const char *const *x = nm_suffixes; *x; x++)
-        if (strlen(*x) == n && !memcmp(*x, s, n))
+    }
+    for (; *list; list += n) {
+        size_t i = 0;
+        while (i < n && list[i] == s[i])
+            i++;
+        if (i == n)
             return true;
+    }
     return false;
 }
 
@@ -127,24 +169,35 @@ static bool nm_word_is_suffix(lua_State *L, const char *s, size_t n)
     return r;
 }
 
-/* The look-alike class of an ASCII byte in a skeleton (fl_skeleton's). */
-static char nm_lookalike(char c)
+/* An ASCII byte in a skeleton: its lower case, in its look-alike class
+ * (fl_skeleton's: 1 l i | ! -> l, 0 o -> o, 5 s -> s); filled once. */
+static char nm_skeleton_byte[128];
+static pthread_once_t nm_skeleton_once = PTHREAD_ONCE_INIT;
+
+static void nm_skeleton_init(void)
 {
-    switch (c) {
-    case '1':
-    case 'l':
-    case 'i':
-    case '|':
-    case '!':
-        return 'l';
-    case '0':
-    case 'o':
-        return 'o';
-    case '5':
-    case 's':
-        return 's';
-    default:
-        return c;
+    for (int c = 0; c < 128; c++) {
+        char x = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        switch (x) {
+        case '1':
+        case 'l':
+        case 'i':
+        case '|':
+        case '!':
+            x = 'l';
+            break;
+        case '0':
+        case 'o':
+            x = 'o';
+            break;
+        case '5':
+        case 's':
+            x = 's';
+            break;
+        default:
+            break;
+        }
+        nm_skeleton_byte[c] = x;
     }
 }
 
@@ -154,6 +207,7 @@ static char nm_lookalike(char c)
 static void nm_skeleton(lua_State *L, fl_strbuf *sb, const char *s, size_t n, size_t chars)
 {
     if (fl_is_ascii(s, n)) {
+        pthread_once(&nm_skeleton_once, nm_skeleton_init);
         /* the normal form of an ASCII word is its lower case, where
          * fl_skeleton's passes are byte by byte (and stop at a NUL) */
         if (fl_strbuf_grow(sb, n))
@@ -161,21 +215,21 @@ static void nm_skeleton(lua_State *L, fl_strbuf *sb, const char *s, size_t n, si
         char *out = sb->buf + sb->len;
         size_t w = 0;
         for (size_t i = 0; i < n && (!chars || w < chars); i++) {
-            char c = s[i];
+            unsigned char c = (unsigned char)s[i];
             if (!c)
                 break;
-            c = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-            char d = i + 1 < n ? s[i + 1] : 0;
-            d = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
-            if (c == 'r' && d == 'n') {
-                out[w++] = 'm';
-                i++;
-            } else if (c == 'v' && d == 'v') {
-                out[w++] = 'w';
-                i++;
-            } else {
-                out[w++] = nm_lookalike(c);
+            char m = nm_skeleton_byte[c];
+            if ((m == 'r' || m == 'v') && i + 1 < n) {
+                char d = (char)(s[i + 1] >= 'A' && s[i + 1] <= 'Z' ? s[i + 1] + 32 : s[i + 1]);
+                if (m == 'r' && d == 'n') {
+                    m = 'm';
+                    i++;
+                } else if (m == 'v' && d == 'v') {
+                    m = 'w';
+                    i++;
+                }
             }
+            out[w++] = m;
         }
         sb->len += w;
         sb->buf[sb->len] = '\0';
@@ -754,7 +808,7 @@ static int u_fact_spellings(lua_State *L)
     luaL_checkstack(L, 4, "spellings");
     lua_createtable(L, (int)t.n, 0);
     for (size_t k = 0; k < t.n; k++) {
-        lua_createtable(L, 0, 3);
+        lua_createtable(L, 0, 8); /* (room for fields of the caller's) */
         lua_pushlstring(L, t.e[k].s, t.e[k].n);
         lua_setfield(L, -2, "name");
         lua_pushinteger(L, t.e[k].articles);
