@@ -101,6 +101,11 @@ int fl_kept_evidence(const fl_kept *k, fl_strbuf *sb);
 typedef struct fl_rule_worker fl_rule_worker;
 typedef struct fl_rule_state fl_rule_state;
 
+/* The health record of st's rule in out (made when missing); NULL on
+ * ENOMEM.  Remembers where it was: a rule's record is asked for at every
+ * call, and the records of a worker's audit are not in call order. */
+fl_rule_health *fl_rule_state_health(fl_rule_state *st, fl_audit *out);
+
 /* One call of a rule function. */
 typedef struct fl_call {
     fl_rule_state *st;
@@ -134,6 +139,9 @@ struct fl_rule_state {
     bool loading;
     bool broken;            /* could not be instantiated in this worker */
     fl_chunk_cache *chunks; /* while loading (no worker yet): the rule set's */
+    /* where this rule's health record was last found (fl_rule_state_health) */
+    const fl_audit *health_au;
+    size_t health_i;
     fl_call *call;
     fl_kept *kept;
     size_t n_kept, cap_kept;

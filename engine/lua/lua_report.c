@@ -408,7 +408,7 @@ void fl_lua_push_report(lua_State *L, fl_rule_state *st)
 fl_status fl_call_commit(fl_call *call, fl_audit *out, size_t search_from)
 {
     (void)search_from;
-    fl_rule_health *h = fl_audit_rule(out, call->st->def->id);
+    fl_rule_health *h = fl_rule_state_health(call->st, out);
     if (!h)
         return FL_ENOMEM;
     for (size_t i = 0; i < call->n_found; i++) {

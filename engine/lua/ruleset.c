@@ -682,6 +682,19 @@ void fl_rule_worker_free(fl_rule_worker *w)
     fl_free(w);
 }
 
+fl_rule_health *fl_rule_state_health(fl_rule_state *st, fl_audit *out)
+{
+    size_t i = st->health_i;
+    if (st->health_au == out && i < out->n_rules && !strcmp(out->rules[i].rule, st->def->id))
+        return &out->rules[i];
+    fl_rule_health *h = fl_audit_rule(out, st->def->id);
+    if (h) {
+        st->health_au = out;
+        st->health_i = (size_t)(h - out->rules);
+    }
+    return h;
+}
+
 static bool wants(const fl_rule_def *d, const fl_fact *f)
 {
     return !d->needs || (d->needs & (1u << f->kind));
@@ -886,7 +899,7 @@ static fl_status record_failure(fl_rule_state *st, fl_audit *out, const fl_sandb
     e.article_id = (char *)article_id;
     if (fl_audit_add_rule_error(out, &e))
         return FL_ENOMEM;
-    fl_rule_health *h = fl_audit_rule(out, st->def->id);
+    fl_rule_health *h = fl_rule_state_health(st, out);
     if (!h)
         return FL_ENOMEM;
     h->errors_by_class[fail->klass]++;
@@ -952,7 +965,7 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
     if (st->w->rs->timing) {
         struct timespec t1;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-        fl_rule_health *h = fl_audit_rule(out, st->def->id);
+        fl_rule_health *h = fl_rule_state_health(st, out);
         if (h) {
             h->calls++;
             h->cpu_ns += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
@@ -993,7 +1006,7 @@ fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
         any = wants(st->def, &facts->items[f]);
     if (!any)
         return FL_OK;
-    fl_rule_health *h = fl_audit_rule(out, st->def->id);
+    fl_rule_health *h = fl_rule_state_health(st, out);
     if (!h)
         return FL_ENOMEM;
     h->articles_run++;

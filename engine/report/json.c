@@ -238,6 +238,15 @@ static void put_plain_string(fl_sink *sk, const char *s)
  * tenth of a check of Reuters on the thread that writes the report); articles
  * with an error, or with a string jansson would escape otherwise, take that
  * path.  Returns false when it wrote nothing. */
+static void put_uint(fl_sink *sk, unsigned long long v)
+{
+    char num[24], *p = num + sizeof num;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    fl_sink_add(sk, p, (size_t)(num + sizeof num - p));
+}
+
 static bool array_push_article(array_out *a, const fl_article_entry *r)
 {
     const char *src = r->dateline ? fl_article_entry_dateline_source(r) : NULL;
@@ -245,7 +254,6 @@ static bool array_push_article(array_out *a, const fl_article_entry *r)
         !plain_string(r->title) || !plain_string(r->dateline) || !plain_string(src))
         return false;
     fl_sink *sk = a->s;
-    char num[32];
     fl_sink_adds(sk, a->n++ ? ",\n    {\n      \"id\": " : "\n    {\n      \"id\": ");
     put_plain_string(sk, r->id);
     fl_sink_adds(sk, ",\n      \"path\": ");
@@ -254,11 +262,9 @@ static bool array_push_article(array_out *a, const fl_article_entry *r)
     put_plain_string(sk, r->title);
     fl_sink_adds(sk, ",\n      \"status\": \"checked\",\n      \"error\": null,\n      "
                      "\"findings\": ");
-    snprintf(num, sizeof num, "%llu", (unsigned long long)r->n_findings);
-    fl_sink_adds(sk, num);
+    put_uint(sk, r->n_findings);
     fl_sink_adds(sk, ",\n      \"facts\": ");
-    snprintf(num, sizeof num, "%llu", (unsigned long long)r->n_facts);
-    fl_sink_adds(sk, num);
+    put_uint(sk, r->n_facts);
     fl_sink_adds(sk, ",\n      \"dateline\": ");
     put_plain_string(sk, r->dateline);
     fl_sink_adds(sk, ",\n      \"dateline_source\": ");
