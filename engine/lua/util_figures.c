@@ -832,8 +832,10 @@ static int u_facts_followed_by(lua_State *L)
 /* ---- officeholders ---------------------------------------------------------- */
 
 /* The holders of the officeholders reference by office and normalised name,
- * built once per rule state (a userdata in the registry): holder records,
- * then the entries sorted by key ("office\0name"), then the strings. */
+ * built once per rule state (a userdata in the registry): the entries
+ * sorted by key ("office\0name"), then the holder records, then the strings
+ * (in that order so that each part is aligned for its type: an entry holds
+ * a pointer, a holder record only 4-byte numbers). */
 typedef struct oh_holder {
     uint32_t name, name_len, start, start_len, end, end_len; /* into the blob */
     bool has_end;
@@ -847,20 +849,23 @@ typedef struct oh_entry {
 typedef struct oh_index {
     size_t n_holders, n_entries;
 } oh_index;
-
-static oh_holder *oh_holders(oh_index *x)
-{
-    return (oh_holder *)(x + 1);
-}
+_Static_assert(sizeof(oh_index) % _Alignof(oh_entry) == 0 &&
+                   sizeof(oh_entry) % _Alignof(oh_holder) == 0,
+               "the parts of an officeholders index are aligned");
 
 static oh_entry *oh_entries(oh_index *x)
 {
-    return (oh_entry *)(oh_holders(x) + x->n_holders);
+    return (oh_entry *)(x + 1);
+}
+
+static oh_holder *oh_holders(oh_index *x)
+{
+    return (oh_holder *)(oh_entries(x) + x->n_entries);
 }
 
 static char *oh_blob(oh_index *x)
 {
-    return (char *)(oh_entries(x) + x->n_entries);
+    return (char *)(oh_holders(x) + x->n_holders);
 }
 
 static int oh_key_cmp(const char *a, size_t an, const char *b, size_t bn)
