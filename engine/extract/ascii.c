@@ -5,7 +5,7 @@
      : (c) >= 'A' && (c) <= 'Z' ? FL_CH_ALPHA | FL_CH_UPPER                                        \
      : (c) >= 'a' && (c) <= 'z' ? FL_CH_ALPHA                                                      \
                                 : 0)
-#define LC(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define LC(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
 
 /* F(c) for the 256 bytes */
 #define X4(F, c)  F(c), F((c) + 1), F((c) + 2), F((c) + 3)
