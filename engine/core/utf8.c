@@ -139,9 +139,10 @@ uint32_t fl_utf8_prev(const char *s, size_t *i)
     return cp;
 }
 
-/* The bytes that are not continuation bytes (10xxxxxx): sixteen a step
- * (an ASCII step adds sixteen without counting), then eight, then one.
- * Columns are counted this way for every fact and finding. */
+/* Counts the bytes that are not continuation bytes (10xxxxxx): sixteen bytes
+ * at a time with SSE2 (a block with no byte above 0x7F adds sixteen without
+ * counting), then eight at a time, then the rest one by one.  Columns are
+ * counted this way for every fact and finding. */
 size_t fl_utf8_count(const char *s, size_t len)
 {
     size_t n = 0, i = 0;

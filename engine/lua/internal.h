@@ -181,6 +181,9 @@ fl_rule_state *fl_lua_state(lua_State *L);
  * one that is not stale while a rule runs); raises an argument error
  * otherwise.  For C helpers that take the article. */
 const fl_article *fl_lua_current_article(lua_State *L, int idx, const fl_facts **facts);
+/* Pushes a fact's number as a fact handle gives it: nil for NaN, an integer
+ * when whole. */
+void fl_lua_push_fact_number(lua_State *L, double v);
 /* The range a string of n bytes takes from the optional integer arguments
  * idx and idx + 1, by string.sub's rules (1-based, inclusive, negative from
  * the end; defaults the whole string): false when it is empty, else its

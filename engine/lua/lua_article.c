@@ -342,7 +342,7 @@ static int a_locate(lua_State *L)
     return 2;
 }
 
-static void push_num(lua_State *L, double v)
+void fl_lua_push_fact_number(lua_State *L, double v)
 {
     if (isnan(v))
         lua_pushnil(L);
@@ -469,7 +469,7 @@ static void push_field(lua_State *L, fl_rule_state *st, const fl_fact *f, const 
         break;
     case FF_VALUE:
         if (num) {
-            push_num(L, f->value);
+            fl_lua_push_fact_number(L, f->value);
         } else if (date) {
             char iso[32];
             fl_date_format(f->date, iso, sizeof iso);
@@ -480,7 +480,7 @@ static void push_field(lua_State *L, fl_rule_state *st, const fl_fact *f, const 
         break;
     case FF_VALUE_MAX:
         if (num)
-            push_num(L, f->value_max);
+            fl_lua_push_fact_number(L, f->value_max);
         else
             lua_pushnil(L);
         break;

@@ -277,6 +277,35 @@ static void push_lower(lua_State *L, const char *s, size_t n)
     luaL_pushresultsize(&b, n);
 }
 
+int fl_gmatch_yield(lua_State *L, const char *s, size_t pos, size_t first, size_t last,
+                    const char *low, lua_Integer prev_first, lua_Integer prev_last)
+{
+    lua_pushinteger(L, (lua_Integer)pos);
+    lua_replace(L, lua_upvalueindex(3));
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_replace(L, lua_upvalueindex(4));
+    lua_pushinteger(L, (lua_Integer)last);
+    lua_replace(L, lua_upvalueindex(5));
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_pushinteger(L, (lua_Integer)last);
+    lua_pushlstring(L, low, last - first);
+    if (prev_first) {
+        lua_pushinteger(L, prev_last);
+        push_lower(L, s + prev_first - 1, (size_t)(prev_last - prev_first + 1));
+    } else {
+        lua_pushnil(L);
+        lua_pushnil(L);
+    }
+    return 5;
+}
+
+int fl_gmatch_done(lua_State *L, size_t n)
+{
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_replace(L, lua_upvalueindex(3));
+    return 0;
+}
+
 static int ws_gmatch_iter(lua_State *L)
 {
     l_wordset *w = lua_touserdata(L, lua_upvalueindex(1));
@@ -290,31 +319,12 @@ static int ws_gmatch_iter(lua_State *L)
     while (next_word(s, n, &pos, &first, &last)) {
         size_t len = last - first;
         bool hit = len <= WORD_MAX && set_matches(w, low, len, fl_lower_fnv(low, s + first, len));
-        if (hit) {
-            lua_pushinteger(L, (lua_Integer)pos);
-            lua_replace(L, lua_upvalueindex(3));
-            lua_pushinteger(L, (lua_Integer)first + 1);
-            lua_replace(L, lua_upvalueindex(4));
-            lua_pushinteger(L, (lua_Integer)last);
-            lua_replace(L, lua_upvalueindex(5));
-            lua_pushinteger(L, (lua_Integer)first + 1);
-            lua_pushinteger(L, (lua_Integer)last);
-            lua_pushlstring(L, low, len);
-            if (prev_first) {
-                lua_pushinteger(L, prev_last);
-                push_lower(L, s + prev_first - 1, (size_t)(prev_last - prev_first + 1));
-            } else {
-                lua_pushnil(L);
-                lua_pushnil(L);
-            }
-            return 5;
-        }
+        if (hit)
+            return fl_gmatch_yield(L, s, pos, first, last, low, prev_first, prev_last);
         prev_first = (lua_Integer)first + 1;
         prev_last = (lua_Integer)last;
     }
-    lua_pushinteger(L, (lua_Integer)n);
-    lua_replace(L, lua_upvalueindex(3));
-    return 0;
+    return fl_gmatch_done(L, n);
 }
 
 /***

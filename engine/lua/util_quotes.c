@@ -462,17 +462,6 @@ typedef struct uq_lacking {
     unsigned char fields[UQ_MAX_YIELD];
 } uq_lacking;
 
-/* A number as a fact handle gives it: nil for NaN, an integer when whole. */
-static void uq_push_num(lua_State *L, double v)
-{
-    if (isnan(v))
-        lua_pushnil(L);
-    else if (v == floor(v) && fabs(v) < 9e15)
-        lua_pushinteger(L, (lua_Integer)v);
-    else
-        lua_pushnumber(L, v);
-}
-
 static void uq_push_yield(lua_State *L, const fl_fact *f, int field)
 {
     bool num = f->kind == FL_FACT_MONEY || f->kind == FL_FACT_QUANTITY ||
@@ -509,13 +498,13 @@ static void uq_push_yield(lua_State *L, const fl_fact *f, int field)
         break;
     case 7:
         if (num)
-            uq_push_num(L, f->value);
+            fl_lua_push_fact_number(L, f->value);
         else
             lua_pushnil(L);
         break;
     default:
         if (num)
-            uq_push_num(L, f->value_max);
+            fl_lua_push_fact_number(L, f->value_max);
         else
             lua_pushnil(L);
         break;

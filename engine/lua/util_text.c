@@ -911,35 +911,12 @@ static int sp_gmatch_iter(lua_State *L)
                                     sp_lookup(sp, low, len, fl_lower_fnv(low, w, len))) ||
                                    (sp->n_nodes > 1 && sp_has_ending(sp, w, len)))) {
             fl_lower_fnv(low, w, len);
-            lua_pushinteger(L, (lua_Integer)last);
-            lua_replace(L, lua_upvalueindex(3));
-            lua_pushinteger(L, (lua_Integer)first + 1);
-            lua_replace(L, lua_upvalueindex(4));
-            lua_pushinteger(L, (lua_Integer)last);
-            lua_replace(L, lua_upvalueindex(5));
-            lua_pushinteger(L, (lua_Integer)first + 1);
-            lua_pushinteger(L, (lua_Integer)last);
-            lua_pushlstring(L, low, len);
-            if (prev_first) {
-                size_t plen = (size_t)(prev_last - prev_first + 1);
-                luaL_Buffer b;
-                char *p = luaL_buffinitsize(L, &b, plen);
-                fl_lower_fnv(p, s + prev_first - 1, plen);
-                luaL_pushresultsize(&b, plen);
-                lua_pushinteger(L, prev_last);
-                lua_insert(L, -2);
-            } else {
-                lua_pushnil(L);
-                lua_pushnil(L);
-            }
-            return 5;
+            return fl_gmatch_yield(L, s, last, first, last, low, prev_first, prev_last);
         }
         prev_first = (lua_Integer)first + 1;
         prev_last = (lua_Integer)last;
     }
-    lua_pushinteger(L, (lua_Integer)n);
-    lua_replace(L, lua_upvalueindex(3));
-    return 0;
+    return fl_gmatch_done(L, n);
 }
 
 /* gmatch(text): the iterator over the words of text that scan looks at. */

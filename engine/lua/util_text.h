@@ -46,4 +46,14 @@ typedef struct fl_words {
  * w.  Returns 0, or -1 when memory ran out (sb then holds what it held). */
 int fl_words_append(fl_strbuf *sb, const char *s, size_t n, fl_words *w);
 
+/* The two ends of a gmatch iterator over words (wordset:gmatch and the
+ * spellings scanner's gmatch): its upvalues 3-5 are the position to go on
+ * from and the 1-based first and last byte of the word before.  yield
+ * pushes `first, last, word, prev_last, prev_word` for the word
+ * s[first..last) (low: its lowercase form) and moves the upvalues on to
+ * pos; done ends the walk of a text of n bytes. */
+int fl_gmatch_yield(lua_State *L, const char *s, size_t pos, size_t first, size_t last,
+                    const char *low, lua_Integer prev_first, lua_Integer prev_last);
+int fl_gmatch_done(lua_State *L, size_t n);
+
 #endif

@@ -515,6 +515,17 @@ static void test_config_overrides(void)
     fl_rules_config_release(&c);
 }
 
+/* Adds "$6m" at bytes 23-26 (the conversion in "The firm paid £5000000
+ * ($6m)"), as the money extractor would give it; returns its index. */
+static size_t add_usd_6m(fl_facts *fs)
+{
+    fl_fact *u = fl_facts_add(fs, FL_FACT_MONEY, 23, 3);
+    u->text = "$6m";
+    u->value = 6e6;
+    u->currency = "USD";
+    return fs->n - 1;
+}
+
 /* One rule file loaded, with one worker: the set-up of the tests that run
  * a fixture rule over an article. */
 typedef struct one_rule {
@@ -562,11 +573,7 @@ static void test_util_api(void)
     fl_facts_init(&fs);
     extract_simple(a, &fs);
     /* a linked USD conversion, as the money extractor would give */
-    size_t usd = fs.n;
-    fl_fact *u = fl_facts_add(&fs, FL_FACT_MONEY, 23, 3);
-    u->text = "$6m";
-    u->value = 6e6;
-    u->currency = "USD";
+    size_t usd = add_usd_6m(&fs);
     for (size_t i = 0; i < usd; i++)
         if (fs.items[i].kind == FL_FACT_MONEY)
             fs.items[i].link = (int32_t)usd;
@@ -646,13 +653,9 @@ static void test_kept_evidence(void)
     fl_facts_init(&fs);
     extract_simple(a, &fs);
     /* the conversion, linked as the money extractor links it */
-    size_t usd = fs.n;
-    fl_fact *u = fl_facts_add(&fs, FL_FACT_MONEY, 23, 3);
-    u->text = "$6m";
-    u->value = 6e6;
-    u->currency = "USD";
+    size_t usd = add_usd_6m(&fs);
     fs.items[0].link = (int32_t)usd;
-    u->link = 0;
+    fs.items[usd].link = 0;
     fl_strbuf want[2];
     for (size_t i = 0; i < 2; i++) {
         fl_strbuf_init(&want[i]);
