@@ -19,7 +19,10 @@
 
 #include "core/utf8.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
@@ -273,6 +276,452 @@ static bool array_push_article(array_out *a, const fl_article_entry *r)
     return true;
 }
 
+/* ---- findings without jansson --------------------------------------------
+ *
+ * A finding built as a jansson tree and dumped costs ~200,000 instructions,
+ * most of it parsing the evidence back (json_loads) and dumping it again: on
+ * Reuters ~100 M instructions on the thread that writes the report, after
+ * every worker has finished.  The writer below puts the same bytes
+ * json_dump_callback(DUMP_FLAGS) gives, straight into a buffer, and re-indents
+ * the evidence from its text.  Whatever it cannot be sure of gives up: a
+ * string that is not valid UTF-8 (jansson repairs it), evidence that is not
+ * JSON as the engine writes it (an escape other than \" \\ \b \f \n \r \t, a
+ * duplicate key, an integer jansson could not hold, nesting deeper than
+ * DIRECT_MAX_DEPTH), and the finding is written through jansson as before.
+ * Reals are formatted by jansson itself.  test_report compares both paths on
+ * findings made to tell them apart. */
+
+bool fl_report_json_no_direct = false;
+
+#define DIRECT_MAX_DEPTH 32
+#define DIRECT_MAX_KEYS  64 /* an evidence object with more keys gives up */
+
+typedef struct direct {
+    fl_strbuf *sb;
+    bool ok; /* false once anything gave up or memory ran out */
+} direct;
+
+static void d_add(direct *d, const char *s, size_t n)
+{
+    if (d->ok && fl_strbuf_add(d->sb, s, n))
+        d->ok = false;
+}
+
+static void d_adds(direct *d, const char *s)
+{
+    d_add(d, s, strlen(s));
+}
+
+static void d_newline(direct *d, int depth)
+{
+    static const char spaces[] =
+        "\n                                                                ";
+    size_t n = 2 * (size_t)depth;
+    if (n + 1 >= sizeof spaces) {
+        d->ok = false;
+        return;
+    }
+    d_add(d, spaces, n + 1);
+}
+
+static void d_uint(direct *d, unsigned long long v)
+{
+    char num[24], *p = num + sizeof num;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    d_add(d, p, (size_t)(num + sizeof num - p));
+}
+
+/* A string as jansson dumps it: '"' and '\\' escaped, control characters as
+ * \b \f \n \r \t or \u00XX; NULL as null; not valid UTF-8: give up. */
+static void d_str(direct *d, const char *s)
+{
+    if (!s) {
+        d_adds(d, "null");
+        return;
+    }
+    size_t n = strlen(s);
+    if (fl_utf8_validate(s, n) != n) {
+        d->ok = false;
+        return;
+    }
+    d_add(d, "\"", 1);
+    const char *run = s;
+    for (const char *p = s; p < s + n; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        d_add(d, run, (size_t)(p - run));
+        run = p + 1;
+        char esc[8];
+        const char *e = NULL;
+        switch (c) {
+        case '"':
+            e = "\\\"";
+            break;
+        case '\\':
+            e = "\\\\";
+            break;
+        case '\b':
+            e = "\\b";
+            break;
+        case '\f':
+            e = "\\f";
+            break;
+        case '\n':
+            e = "\\n";
+            break;
+        case '\r':
+            e = "\\r";
+            break;
+        case '\t':
+            e = "\\t";
+            break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
+            e = esc;
+        }
+        d_adds(d, e);
+    }
+    d_add(d, run, (size_t)(s + n - run));
+    d_add(d, "\"", 1);
+}
+
+static void d_key(direct *d, int depth, bool first, const char *key)
+{
+    d_add(d, first ? "{" : ",", 1);
+    d_newline(d, depth);
+    d_add(d, "\"", 1);
+    d_adds(d, key);
+    d_add(d, "\": ", 3);
+}
+
+static void d_location(direct *d, int depth, const fl_location *loc)
+{
+    d_key(d, depth, false, "line");
+    d_uint(d, loc->line);
+    d_key(d, depth, false, "column");
+    d_uint(d, loc->column);
+    d_key(d, depth, false, "end_line");
+    d_uint(d, loc->end_line);
+    d_key(d, depth, false, "end_column");
+    d_uint(d, loc->end_column);
+    d_key(d, depth, false, "offset");
+    d_uint(d, loc->offset);
+    d_key(d, depth, false, "length");
+    d_uint(d, loc->length);
+    d_key(d, depth, false, "excerpt");
+    d_str(d, loc->excerpt);
+}
+
+/* ---- the evidence: JSON text re-indented ---- */
+
+typedef struct jtext {
+    const char *p, *end;
+} jtext;
+
+static void j_space(jtext *t)
+{
+    while (t->p < t->end && (*t->p == ' ' || *t->p == '\t' || *t->p == '\n' || *t->p == '\r'))
+        t->p++;
+}
+
+/* A string token copied as jansson would write what it decodes to; its
+ * extent (quotes excluded) in *s, *n. */
+static void j_string(direct *d, jtext *t, const char **s, size_t *n)
+{
+    const char *p = ++t->p; /* past the opening quote */
+    for (; p < t->end && *p != '"'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20) {
+            d->ok = false; /* invalid JSON: jansson keeps the evidence as a string */
+            return;
+        }
+        if (c == '\\') {
+            if (p + 1 >= t->end || !strchr("\"\\bfnrt", p[1]) || !p[1]) {
+                d->ok = false; /* \/ and \u escapes come out differently */
+                return;
+            }
+            p++;
+        }
+    }
+    if (p >= t->end || fl_utf8_validate(t->p, (size_t)(p - t->p)) != (size_t)(p - t->p)) {
+        d->ok = false;
+        return;
+    }
+    *s = t->p;
+    *n = (size_t)(p - t->p);
+    d_add(d, t->p - 1, *n + 2);
+    t->p = p + 1;
+}
+
+static bool j_digits(jtext *t)
+{
+    const char *p = t->p;
+    while (t->p < t->end && *t->p >= '0' && *t->p <= '9')
+        t->p++;
+    return t->p > p;
+}
+
+static void j_number(direct *d, jtext *t)
+{
+    const char *start = t->p;
+    if (*t->p == '-')
+        t->p++;
+    const char *digits = t->p;
+    if (!j_digits(t) || (*digits == '0' && t->p - digits > 1)) {
+        d->ok = false;
+        return;
+    }
+    bool real = false;
+    if (t->p < t->end && *t->p == '.') {
+        t->p++;
+        real = true;
+        if (!j_digits(t)) {
+            d->ok = false;
+            return;
+        }
+    }
+    if (t->p < t->end && (*t->p == 'e' || *t->p == 'E')) {
+        t->p++;
+        real = true;
+        if (t->p < t->end && (*t->p == '+' || *t->p == '-'))
+            t->p++;
+        if (!j_digits(t)) {
+            d->ok = false;
+            return;
+        }
+    }
+    size_t n = (size_t)(t->p - start);
+    if (!real) {
+        /* as written, unless jansson would read it differently: -0, or
+         * beyond what its long long holds */
+        if (t->p - digits > 18 || (start < digits && *digits == '0'))
+            d->ok = false;
+        else
+            d_add(d, start, n);
+        return;
+    }
+    char buf[64];
+    if (n >= sizeof buf) {
+        d->ok = false;
+        return;
+    }
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+    errno = 0;
+    double v = strtod(buf, NULL);
+    json_t *r = errno == ERANGE && isinf(v) ? NULL : json_real(v);
+    if (!r || json_dump_callback(r, add_chunk, d->sb, JSON_ENCODE_ANY))
+        d->ok = false;
+    json_decref(r);
+}
+
+static void j_value(direct *d, jtext *t, int depth);
+
+static void j_object(direct *d, jtext *t, int depth)
+{
+    const char *keys[DIRECT_MAX_KEYS];
+    size_t key_len[DIRECT_MAX_KEYS];
+    size_t n = 0;
+    t->p++;
+    j_space(t);
+    if (t->p < t->end && *t->p == '}') {
+        t->p++;
+        d_add(d, "{}", 2);
+        return;
+    }
+    for (;;) {
+        j_space(t);
+        if (!d->ok || t->p >= t->end || *t->p != '"' || n == DIRECT_MAX_KEYS) {
+            d->ok = false;
+            return;
+        }
+        d_add(d, n ? "," : "{", 1);
+        d_newline(d, depth + 1);
+        j_string(d, t, &keys[n], &key_len[n]);
+        for (size_t k = 0; d->ok && k < n; k++)
+            if (key_len[k] == key_len[n] && !memcmp(keys[k], keys[n], key_len[n]))
+                d->ok = false; /* jansson keeps the last value of a key */
+        n++;
+        j_space(t);
+        if (!d->ok || t->p >= t->end || *t->p != ':') {
+            d->ok = false;
+            return;
+        }
+        t->p++;
+        d_add(d, ": ", 2);
+        j_value(d, t, depth + 1);
+        j_space(t);
+        if (!d->ok || t->p >= t->end) {
+            d->ok = false;
+            return;
+        }
+        if (*t->p == '}') {
+            t->p++;
+            d_newline(d, depth);
+            d_add(d, "}", 1);
+            return;
+        }
+        if (*t->p++ != ',') {
+            d->ok = false;
+            return;
+        }
+    }
+}
+
+static void j_array(direct *d, jtext *t, int depth)
+{
+    size_t n = 0;
+    t->p++;
+    j_space(t);
+    if (t->p < t->end && *t->p == ']') {
+        t->p++;
+        d_add(d, "[]", 2);
+        return;
+    }
+    for (;;) {
+        d_add(d, n++ ? "," : "[", 1);
+        d_newline(d, depth + 1);
+        j_value(d, t, depth + 1);
+        j_space(t);
+        if (!d->ok || t->p >= t->end) {
+            d->ok = false;
+            return;
+        }
+        if (*t->p == ']') {
+            t->p++;
+            d_newline(d, depth);
+            d_add(d, "]", 1);
+            return;
+        }
+        if (*t->p++ != ',') {
+            d->ok = false;
+            return;
+        }
+    }
+}
+
+static bool j_word(jtext *t, const char *w)
+{
+    size_t n = strlen(w);
+    if ((size_t)(t->end - t->p) < n || memcmp(t->p, w, n))
+        return false;
+    t->p += n;
+    return true;
+}
+
+static void j_value(direct *d, jtext *t, int depth)
+{
+    j_space(t);
+    if (!d->ok || t->p >= t->end || depth > DIRECT_MAX_DEPTH) {
+        d->ok = false;
+        return;
+    }
+    const char *s;
+    size_t n;
+    switch (*t->p) {
+    case '{':
+        j_object(d, t, depth);
+        return;
+    case '[':
+        j_array(d, t, depth);
+        return;
+    case '"':
+        j_string(d, t, &s, &n);
+        return;
+    case 't':
+    case 'f':
+    case 'n': {
+        const char *w = *t->p == 't' ? "true" : *t->p == 'f' ? "false" : "null";
+        if (j_word(t, w))
+            d_adds(d, w);
+        else
+            d->ok = false;
+        return;
+    }
+    default:
+        if (*t->p == '-' || (*t->p >= '0' && *t->p <= '9'))
+            j_number(d, t);
+        else
+            d->ok = false;
+    }
+}
+
+/* The evidence at `depth`, as evidence() + dump would write it. */
+static void d_evidence(direct *d, const char *ev, int depth)
+{
+    if (!ev || !*ev) {
+        d_add(d, "[]", 2);
+        return;
+    }
+    jtext t = {ev, ev + strlen(ev)};
+    j_value(d, &t, depth);
+    j_space(&t);
+    if (t.p != t.end)
+        d->ok = false; /* trailing text: jansson would not parse it */
+}
+
+/* Appends finding f at depth 2 of the report to sb as put_value(finding_json())
+ * writes it; false (sb then holds a partial element) when it gave up. */
+static bool direct_finding(fl_strbuf *sb, const fl_finding *f)
+{
+    direct d = {sb, !fl_report_json_no_direct};
+    const int depth = 2;
+    d_key(&d, depth + 1, true, "rule");
+    d_str(&d, f->rule);
+    d_key(&d, depth + 1, false, "severity");
+    d_str(&d, fl_severity_name(f->severity));
+    d_key(&d, depth + 1, false, "message");
+    d_str(&d, f->message);
+    d_key(&d, depth + 1, false, "message_id");
+    d_str(&d, f->message_id);
+    d_key(&d, depth + 1, false, "article");
+    d_str(&d, f->article_id);
+    d_key(&d, depth + 1, false, "file");
+    d_str(&d, f->path);
+    d_location(&d, depth + 1, &f->loc);
+    d_key(&d, depth + 1, false, "related");
+    if (!f->n_related)
+        d_add(&d, "[]", 2);
+    for (size_t r = 0; r < f->n_related; r++) {
+        d_add(&d, r ? "," : "[", 1);
+        d_newline(&d, depth + 2);
+        d_key(&d, depth + 3, true, "file");
+        d_str(&d, f->path);
+        d_location(&d, depth + 3, &f->related[r].loc);
+        d_key(&d, depth + 3, false, "message");
+        d_str(&d, f->related[r].message);
+        d_newline(&d, depth + 2);
+        d_add(&d, "}", 1);
+        if (r + 1 == f->n_related) {
+            d_newline(&d, depth + 1);
+            d_add(&d, "]", 1);
+        }
+    }
+    d_key(&d, depth + 1, false, "evidence");
+    d_evidence(&d, f->evidence_json, depth + 1);
+    d_key(&d, depth + 1, false, "fingerprint");
+    d_str(&d, f->fingerprint);
+    d_key(&d, depth + 1, false, "suppressed");
+    d_adds(&d, f->suppressed ? "true" : "false");
+    d_newline(&d, depth);
+    d_add(&d, "}", 1);
+    return d.ok;
+}
+
+static void array_push_finding(array_out *a, fl_strbuf *tmp, const fl_finding *f)
+{
+    tmp->len = 0;
+    if (direct_finding(tmp, f)) {
+        fl_sink_adds(a->s, a->n++ ? ",\n    " : "\n    ");
+        fl_sink_add(a->s, tmp->buf, tmp->len);
+    } else {
+        array_push(a, finding_json(a->b, f));
+    }
+}
+
 static void array_close(array_out *a)
 {
     fl_sink_adds(a->s, a->n ? "\n  ]" : "]");
@@ -334,8 +783,10 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     fl_article_cursor_release(&cur);
     array_close(&a);
     array_open(&a, &s, &b, "findings");
+    fl_strbuf tmp = FL_STRBUF_INIT;
     for (size_t i = 0; i < au->n_findings && !b.oom; i++)
-        array_push(&a, finding_json(&b, &au->findings[i]));
+        array_push_finding(&a, &tmp, &au->findings[i]);
+    fl_strbuf_release(&tmp);
     array_close(&a);
     array_open(&a, &s, &b, "errors");
     for (size_t i = 0; i < au->n_rule_errors && !b.oom; i++)

@@ -79,6 +79,9 @@ fl_status fl_report_write_text(FILE *fp, const fl_audit *au, const fl_report_opt
                                fl_error *err);
 fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_options *opt,
                                fl_error *err);
+/* For tests: the JSON writer builds every finding through jansson instead of
+ * writing it directly (the two give the same bytes; test_report checks). */
+extern bool fl_report_json_no_direct;
 fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_options *opt,
                                 fl_error *err);
 fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_options *opt,

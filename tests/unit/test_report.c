@@ -280,6 +280,86 @@ static void test_json_streamed_equals_tree(void)
     fl_audit_release(&au);
 }
 
+/* Findings are written without jansson where the writer can be sure of the
+ * bytes, through jansson otherwise: both must give the same report, for
+ * evidence and strings made to tell them apart. */
+static void test_json_direct_equals_jansson(void)
+{
+    static const char *const evidence[] = {
+        "[]",
+        "",
+        "[{\"kind\":\"money\",\"value\":6770000000,\"currency\":null,\"partial\":false}]",
+        "[{\"value\":0.1},{\"value\":2.5},{\"value\":-3.0E-7},{\"value\":1e21},{\"v\":1e-400}]",
+        "[{\"value\":1e400}]",
+        "[{\"v\":-0},{\"v\":12345678901234567890},{\"v\":-123456789012345678}]",
+        "[{\"t\":\"caf\\u00e9\"}]",
+        "[{\"t\":\"a\\/b\"}]",
+        "[{\"t\":\"tab\\tnew\\nq\\\"b\\\\s\\b\\f\\r\"}]",
+        "[{\"t\":\"caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D\"}]",
+        "[{\"a\":1,\"a\":2}]",
+        " [ { \"a\" : [ 1 , [ ] , { } , [ [ true ] ] ] , \"b\" : { \"c\" : false } } ] ",
+        "[{\"a\":1}] x",
+        "[{\"a\":\"raw\x01ctl\"}]",
+        "[{\"a\":\"bad \xC3\"}]",
+        "{\"not\":\"an array\"}",
+        "\"just a string\"",
+        "[1,2,]",
+        "[{\"a\":01}]",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+    };
+    static const char *const messages[] = {
+        "plain",       "with \"quotes\" and \\", "ctl \x01 and \x1f and tab\t", "bad \xFF utf-8",
+        "caf\xC3\xA9",
+    };
+    fl_audit au;
+    fl_audit_init(&au);
+    size_t n_ev = sizeof evidence / sizeof *evidence, n_msg = sizeof messages / sizeof *messages;
+    for (size_t i = 0; i < n_ev; i++) {
+        fl_finding f;
+        memset(&f, 0, sizeof f);
+        f.rule = fl_strdup("x.y");
+        f.message = fl_strdup(messages[i % n_msg]);
+        f.message_id = i % 2 ? fl_strdup("id") : NULL;
+        f.article_id = fl_strdup("a1");
+        f.path = fl_strdup(i % 3 ? "a.jsonl" : "dir/\"odd\".jsonl");
+        f.severity = (fl_severity)(1 + i % 3);
+        f.loc.line = f.loc.end_line = (uint32_t)i + 1;
+        f.loc.column = 3;
+        f.loc.end_column = 9;
+        f.loc.offset = 1000 * i;
+        f.loc.length = 6;
+        f.loc.excerpt = fl_strdup(i % 4 ? "excerpt" : "ex\ncerpt");
+        if (i % 3 == 1) {
+            f.n_related = 1 + i % 2;
+            f.related = fl_calloc(f.n_related, sizeof *f.related);
+            for (size_t r = 0; r < f.n_related; r++) {
+                f.related[r].loc = f.loc;
+                f.related[r].loc.excerpt = fl_strdup("rel");
+                f.related[r].message = r ? NULL : fl_strdup(messages[(i + 1) % n_msg]);
+            }
+        }
+        f.evidence_json = fl_strdup(evidence[i]);
+        snprintf(f.fingerprint, sizeof f.fingerprint, "%016zx", i);
+        f.suppressed = i == 4;
+        CU_ASSERT_EQUAL_FATAL(fl_audit_add_finding(&au, &f), FL_OK);
+    }
+    fl_report_options o = options();
+    char *direct = render("json", &au, &o, NULL);
+    fl_report_json_no_direct = true;
+    char *tree = render("json", &au, &o, NULL);
+    fl_report_json_no_direct = false;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(direct);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    CU_ASSERT_STRING_EQUAL(direct, tree);
+    json_t *j = parse(direct);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "findings")), n_ev);
+    json_decref(j);
+    free(direct);
+    free(tree);
+    fl_audit_release(&au);
+}
+
 static void test_sarif_rich(void)
 {
     fl_audit au;
@@ -797,6 +877,7 @@ static const fl_test_case cases[] = {
     {"text: tabs and wide characters", test_text_tabs_and_wide},
     {"json: rich audit", test_json_rich},
     {"json: streamed bytes are the whole tree's dump", test_json_streamed_equals_tree},
+    {"json: findings written directly as jansson writes them", test_json_direct_equals_jansson},
     {"sarif: rich audit", test_sarif_rich},
     {"junit: rich audit", test_junit_rich},
     {"markdown: rich audit", test_markdown_rich},
