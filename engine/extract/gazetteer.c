@@ -5,6 +5,7 @@
 #include "core/normalize.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
+#include "extract/ascii.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -20,17 +21,25 @@ typedef struct gz_slot {
 
 #define PREFIX_BLOOM_BITS 16384u /* a power of two; a few thousand first words */
 
-/* A few instructions: the first two bytes, the last two and the length. */
-static uint32_t prefix_bit(const char *s, size_t n)
+/* A few instructions: the first two bytes, the last two and the length,
+ * each byte through lower (NULL: as it is). */
+static inline uint32_t prefix_bit_by(const char *s, size_t n, const unsigned char *lower)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (n == 0)
         return 0;
-    uint32_t x = (uint32_t)u[0] | (uint32_t)u[n > 1] << 8 | (uint32_t)u[n - 1] << 16 |
-                 (uint32_t)u[n > 1 ? n - 2 : 0] << 24;
+    unsigned b0 = u[0], b1 = u[n > 1], bl = u[n - 1], bl2 = u[n > 1 ? n - 2 : 0];
+    if (lower)
+        b0 = lower[b0], b1 = lower[b1], bl = lower[bl], bl2 = lower[bl2];
+    uint32_t x = (uint32_t)b0 | (uint32_t)b1 << 8 | (uint32_t)bl << 16 | (uint32_t)bl2 << 24;
     x ^= (uint32_t)n * 0x9E3779B9u;
     x *= 0x85EBCA6Bu;
     return (x ^ x >> 15) & (PREFIX_BLOOM_BITS - 1);
+}
+
+static uint32_t prefix_bit(const char *s, size_t n)
+{
+    return prefix_bit_by(s, n, NULL);
 }
 
 typedef struct gz_table {
@@ -67,6 +76,33 @@ static gz_slot *table_find(const gz_table *t, const char *key, size_t n)
     for (size_t i = hash_bytes(key, n) & mask;; i = (i + 1) & mask) {
         gz_slot *s = &t->slots[i];
         if (!s->key || (s->len == n && memcmp(s->key, key, n) == 0))
+            return s;
+    }
+}
+
+/* table_find of word lower-cased (ASCII), without a copy: the same hash
+ * and the same compare, a byte at a time through fl_ascii_lower. */
+static gz_slot *table_find_lower(const gz_table *t, const char *word, size_t n)
+{
+    if (!t->cap)
+        return NULL;
+    const unsigned char *u = (const unsigned char *)word;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= fl_ascii_lower[u[i]];
+        h *= 1099511628211ull;
+    }
+    size_t mask = t->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        gz_slot *s = &t->slots[i];
+        if (!s->key)
+            return s;
+        if (s->len != n)
+            continue;
+        size_t k = 0;
+        while (k < n && (unsigned char)s->key[k] == fl_ascii_lower[u[k]])
+            k++;
+        if (k == n)
             return s;
     }
 }
@@ -446,5 +482,17 @@ unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n
     if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
         return 0;
     gz_slot *s = table_find(&g->prefixes, key, n);
+    return s && s->key ? s->val : 0;
+}
+
+unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n)
+{
+    /* the key is the word lower-cased (fl_normalize_append of ASCII without
+     * white space); the bit set is asked first, so that most words are
+     * rejected on four bytes and never copied */
+    uint32_t bit = prefix_bit_by(word, n, fl_ascii_lower);
+    if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
+        return 0;
+    gz_slot *s = table_find_lower(&g->prefixes, word, n);
     return s && s->key ? s->val : 0;
 }

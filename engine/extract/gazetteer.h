@@ -52,6 +52,11 @@ const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size
  * when no entry starts with that word: bounds the longest-match search. */
 unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n);
 
+/* fl_gazetteer_max_words of an ASCII word[0..n) without white space, in any
+ * case (its key is the word lower-cased): most words are rejected before
+ * they are lower-cased. */
+unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n);
+
 /*
  * The word scanner.  A word is a run of letters, marks and digits, with an
  * inner apostrophe (' or U+2019) or hyphen when a letter follows it

@@ -307,6 +307,7 @@ typedef struct cand {
     bool confirmed;                /* a person with a cue (else kept only if a chain confirms it) */
     size_t first_end, last_start;  /* first and last word of the name */
     uint64_t hfull, hfirst, hlast; /* hashes of the normalised name and its end words */
+    size_t key_off, key_len;       /* the normalised name, in scan.keys */
 } cand;
 
 /* Mention chains look this many candidates back (and, for titled names,
@@ -322,7 +323,7 @@ typedef struct scan {
     cand *cands;
     size_t nc, cap_cands;
     fl_strbuf key;         /* scratch for normalised keys */
-    fl_strbuf key2;        /* a second one, for comparisons */
+    fl_strbuf keys;        /* the candidates' normalised names, back to back */
     const fl_bytemask *bm; /* the article's byte classes (fl_extract_bytemask) */
     fl_bytemask own_bm;
     bool nomem;
@@ -619,14 +620,15 @@ static inline bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Normalises text[s..e) into sb (reset first); -1 on ENOMEM. */
-static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
+/* Appends the normal form of text[s..e) to sb: 1 when the text is ASCII (its
+ * form is then the text lower-cased with its white space runs folded to one
+ * space), 0 when it is not, -1 on ENOMEM or invalid UTF-8 (sc->nomem set). */
+static int key_append(scan *sc, fl_strbuf *sb, size_t s, size_t e)
 {
-    fl_strbuf_reset(sb);
     /* ASCII (most keys): the normal form is the text lower-cased with white
      * space runs folded to one space and trimmed (fl_normalize_append); the
      * many-word names of emit and gaz_match have spaces */
-    size_t n = e - s;
+    size_t n = e - s, at = sb->len;
     const char *src = sc->text + s;
     if (fl_strbuf_grow(sb, n)) {
         sc->nomem = true;
@@ -634,8 +636,19 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
     }
     /* out in a local: stores through sb->buf would make the compiler reload
      * sb->buf after each one */
-    char *out = sb->buf;
-    size_t i = 0, len = 0;
+    char *out = sb->buf + at;
+    /* most names: letters and digits with single spaces between words,
+     * which are only lower-cased (a space here is between two of them) */
+    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (!fl_ascii_alnum[c] &&
+            !(c == ' ' && i > 0 && i + 1 < n && fl_ascii_alnum[(unsigned char)src[i + 1]]))
+            break;
+        out[i] = (char)fl_ch_lower(c);
+    }
+    /* the rest byte by byte; out[0..i) ends with a letter or digit, if any */
+    size_t len = i;
     bool pending = false;
     for (; i < n; i++) {
         unsigned char c = (unsigned char)src[i];
@@ -653,16 +666,23 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
         out[len++] = (char)fl_ch_lower(c);
     }
     if (i == n) {
-        sb->len = len;
+        sb->len = at + len;
         out[len] = '\0';
-        return 0;
+        return 1;
     }
-    fl_strbuf_reset(sb);
+    sb->len = at;
     if (fl_normalize_append(sb, sc->text + s, e - s) < 0) {
         sc->nomem = true;
         return -1;
     }
     return 0;
+}
+
+/* Normalises text[s..e) into sb (reset first); -1 on ENOMEM. */
+static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
+{
+    fl_strbuf_reset(sb);
+    return key_append(sc, sb, s, e) < 0 ? -1 : 0;
 }
 
 static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, bool *demonym,
@@ -675,17 +695,15 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     if (!g || ((tk[k].flags & T_UPPER) && tk[k].e - tk[k].s > 3 &&
                !memchr(sc->text + tk[k].s, '.', tk[k].e - tk[k].s)))
         return NULL;
-    /* the word's key: an ASCII word (no white space in a word) lower-cased in
-     * a local buffer, which is most of make_key's cost saved for most words */
+    /* an ASCII word (no white space in a word) is its key lower-cased, which
+     * the gazetteer reads as it is: no key built for most words */
     const char *w = sc->text + tk[k].s;
     size_t wn = tk[k].e - tk[k].s, i = 0;
-    char low[64];
-    if (wn <= sizeof low)
-        for (; i < wn && (unsigned char)w[i] < 0x80; i++)
-            low[i] = (char)fl_ch_lower((unsigned char)w[i]);
+    while (i < wn && (unsigned char)w[i] < 0x80)
+        i++;
     unsigned m;
-    if (wn <= sizeof low && i == wn) {
-        m = fl_gazetteer_max_words(g, low, wn);
+    if (i == wn) {
+        m = fl_gazetteer_max_words_ascii(g, w, wn);
     } else {
         if (make_key(sc, &sc->key, tk[k].s, tk[k].e) < 0)
             return NULL;
@@ -721,55 +739,12 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     return NULL;
 }
 
-/* FNV-1a state for key_hash's ASCII path: the hash so far, a white space run
- * not yet written, whether anything was written. */
-typedef struct key_fnv {
-    uint64_t h;
-    bool pending, any;
-} key_fnv;
-
-#define KEY_FNV_INIT                                                                               \
-    {                                                                                              \
-        1469598103934665603ull, false, false                                                       \
-    }
-
-/* Feeds text[s..e) to f as fl_normalize_append would write it for ASCII
- * (letters lower-cased, white space runs folded to one space and trimmed),
- * without building it; false at a byte >= 0x80 (f is then spoilt). */
-static bool key_fnv_feed(key_fnv *f, const char *text, size_t s, size_t e)
+/* FNV-1a of k[0..n). */
+static uint64_t fnv(const char *k, size_t n)
 {
-    uint64_t h = f->h;
-    bool pending = f->pending, any = f->any;
-    for (size_t i = s; i < e; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c >= 0x80)
-            return false;
-        if (c <= ' ' && is_space(c)) {
-            pending = true;
-            continue;
-        }
-        if (pending && any) {
-            h ^= (unsigned char)' ';
-            h *= 1099511628211ull;
-        }
-        pending = false;
-        any = true;
-        h ^= (uint64_t)fl_ch_lower(c);
-        h *= 1099511628211ull;
-    }
-    f->h = h, f->pending = pending, f->any = any;
-    return true;
-}
-
-/* FNV-1a of the normalised text[s..e) when it is not all ASCII; 0 on ENOMEM
- * (sc->nomem set). */
-static uint64_t key_hash_slow(scan *sc, size_t s, size_t e)
-{
-    if (make_key(sc, &sc->key, s, e) < 0)
-        return 0;
     uint64_t h = 1469598103934665603ull;
-    for (size_t k = 0; k < sc->key.len; k++) {
-        h ^= (unsigned char)sc->key.buf[k];
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)k[i];
         h *= 1099511628211ull;
     }
     return h;
@@ -778,8 +753,9 @@ static uint64_t key_hash_slow(scan *sc, size_t s, size_t e)
 /* FNV-1a of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
 static uint64_t key_hash(scan *sc, size_t s, size_t e)
 {
-    key_fnv f = KEY_FNV_INIT;
-    return key_fnv_feed(&f, sc->text, s, e) ? f.h : key_hash_slow(sc, s, e);
+    if (make_key(sc, &sc->key, s, e) < 0)
+        return 0;
+    return fnv(sc->key.buf, sc->key.len);
 }
 
 /* ---- candidates ---- */
@@ -797,23 +773,36 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
     c->e = sc->toks[r1 - 1].e;
     c->first_end = sc->toks[r0].e;
     c->last_start = sc->toks[r1 - 1].s;
+    /* the name is normalised once: emit writes this key, and the mention
+     * chains compare hashes of it and of its end words */
+    c->key_off = sc->keys.len;
+    int ascii = key_append(sc, &sc->keys, c->s, c->e);
+    if (ascii < 0)
+        return NULL;
+    c->key_len = sc->keys.len - c->key_off;
+    const char *key = sc->keys.buf + c->key_off;
+    c->hfull = fnv(key, c->key_len);
     if (r1 - r0 == 1) {
-        c->hfull = c->hfirst = c->hlast = key_hash(sc, c->s, c->e);
-        return c;
-    }
-    /* the first word's hash is the state after it: the name's hash goes on
-     * from there */
-    key_fnv f = KEY_FNV_INIT;
-    if (key_fnv_feed(&f, sc->text, c->s, c->first_end)) {
-        c->hfirst = f.h;
-        c->hfull =
-            key_fnv_feed(&f, sc->text, c->first_end, c->e) ? f.h : key_hash_slow(sc, c->s, c->e);
+        c->hfirst = c->hlast = c->hfull;
+    } else if (ascii) {
+        /* an ASCII word is its key lower-cased, and the name's key starts
+         * with its first word's and ends with its last word's */
+        c->hfirst = fnv(key, c->first_end - c->s);
+        c->hlast = fnv(key + c->key_len - (c->e - c->last_start), c->e - c->last_start);
     } else {
-        c->hfull = key_hash_slow(sc, c->s, c->e);
-        c->hfirst = key_hash_slow(sc, c->s, c->first_end);
+        c->hfirst = key_hash(sc, c->s, c->first_end);
+        c->hlast = key_hash(sc, c->last_start, c->e);
     }
-    c->hlast = key_hash(sc, c->last_start, c->e);
     return c;
+}
+
+/* A place that ends past its last word ("St. John's"): its key again. */
+static void extend_place(scan *sc, cand *c, size_t e)
+{
+    c->e = e;
+    c->key_off = sc->keys.len;
+    if (key_append(sc, &sc->keys, c->s, c->e) >= 0)
+        c->key_len = sc->keys.len - c->key_off;
 }
 
 static bool is_roman(const char *s, size_t n)
@@ -1004,7 +993,7 @@ static void run(scan *sc, size_t r0, size_t r1, bool at_start)
             if (c) {
                 c->place = pl;
                 if (ext_end)
-                    c->e = ext_end;
+                    extend_place(sc, c, ext_end);
             }
             return;
         }
@@ -1033,7 +1022,7 @@ static void run(scan *sc, size_t r0, size_t r1, bool at_start)
                 return;
             c->place = pl;
             if (ext_end)
-                c->e = ext_end;
+                extend_place(sc, c, ext_end);
         }
         run(sc, k + words, r1, false);
         return;
@@ -1146,9 +1135,7 @@ static fl_status emit(scan *sc, fl_facts *out, const cand *c, fl_fact_kind kind,
     if (!f)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     const char *name = fl_facts_str(out, sc->text + c->s, c->e - c->s);
-    if (make_key(sc, &sc->key, c->s, c->e) < 0)
-        return fl_error_set(err, FL_ENOMEM, "out of memory");
-    const char *key = fl_facts_str(out, sc->key.buf, sc->key.len);
+    const char *key = fl_facts_str(out, sc->keys.buf + c->key_off, c->key_len);
     const char *title = c->te > c->ts ? fl_facts_str(out, sc->text + c->ts, c->te - c->ts) : NULL;
     const char *canon = canonical ? fl_facts_str(out, canonical, canonical_len) : name;
     if (!name || !key || !canon || (c->te > c->ts && !title))
@@ -1236,7 +1223,7 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     sc.a = a;
     sc.text = a->text;
     fl_strbuf_init(&sc.key);
-    fl_strbuf_init(&sc.key2);
+    fl_strbuf_init(&sc.keys);
     /* the arrays and buffers of the thread's previous article, if any */
     fl_names_scratch *keep = fl_extract_names_scratch();
     if (keep) {
@@ -1245,7 +1232,8 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
         sc.cands = keep->cands;
         sc.cap_cands = keep->cap_cands;
         sc.key = keep->key;
-        sc.key2 = keep->key2;
+        sc.keys = keep->key2; /* the scratch's second buffer */
+        fl_strbuf_reset(&sc.keys);
     }
     fl_bytemask_init(&sc.own_bm);
     fl_status st = FL_OK;
@@ -1277,13 +1265,13 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     st = resolve(&sc, out, err);
 cleanup:
     if (keep) {
-        *keep = (fl_names_scratch){sc.toks, sc.cap_toks, sc.cands, sc.cap_cands, sc.key, sc.key2};
+        *keep = (fl_names_scratch){sc.toks, sc.cap_toks, sc.cands, sc.cap_cands, sc.key, sc.keys};
         fl_names_scratch_keep(keep);
     } else {
         fl_free(sc.toks);
         fl_free(sc.cands);
         fl_strbuf_release(&sc.key);
-        fl_strbuf_release(&sc.key2);
+        fl_strbuf_release(&sc.keys);
     }
     fl_bytemask_release(&sc.own_bm);
     return st;
