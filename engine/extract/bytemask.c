@@ -36,6 +36,62 @@ static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_
     *l = lm, *d = dm, *h = hm, *up = um, *sp = sm;
 }
 
+/* The classes of a 64-bit word's bytes, one bit per byte. */
+typedef struct word_masks {
+    uint64_t l, d, h, up, sp;
+} word_masks;
+
+/* Adds the classes of the 16 bytes at s, shifted to bit q, to *m. */
+static inline void classify16(const unsigned char *s, int q, word_masks *m)
+{
+#if defined(__SSE2__)
+    /* A range test in one signed compare: c is in [lo, lo + n) when c -
+     * lo + 0x80, wrapped to a signed byte, is below n - 0x80.  c | 0x20
+     * maps only letters to a-z (bytes >= 0x80 to bytes >= 0xA0). */
+    __m128i v = _mm_loadu_si128((const __m128i *)s);
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i isl = _mm_cmplt_epi8(_mm_add_epi8(lo, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                 _mm_set1_epi8((char)(26 - 0x80)));
+    __m128i isd = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                 _mm_set1_epi8((char)(10 - 0x80)));
+    uint64_t l = (uint32_t)_mm_movemask_epi8(isl);
+    m->l |= l << q;
+    m->d |= (uint64_t)(uint32_t)_mm_movemask_epi8(isd) << q;
+    m->h |= (uint64_t)(uint32_t)_mm_movemask_epi8(v) << q;
+    /* bit 5 of each byte moved to bit 7: clear in upper-case letters */
+    m->up |= (l & ~(uint64_t)(uint32_t)_mm_movemask_epi8(_mm_slli_epi16(v, 2))) << q;
+    /* signed: bytes >= 0x80 are below 0x21 too, taken out by the caller */
+    m->sp |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21))) << q;
+#else
+    uint32_t l, d, h, up, sp;
+    classify_tail(s, 16, &l, &d, &h, &up, &sp);
+    m->l |= (uint64_t)l << q;
+    m->d |= (uint64_t)d << q;
+    m->h |= (uint64_t)h << q;
+    m->up |= (uint64_t)up << q;
+    m->sp |= (uint64_t)sp << q;
+#endif
+}
+
+/* The classes of s[0..n), n < 64: sixteen bytes at a time, then byte by byte. */
+static word_masks classify_partial(const unsigned char *s, size_t n)
+{
+    word_masks m = {0, 0, 0, 0, 0};
+    int q = 0;
+    for (; n - (size_t)q >= 16; q += 16)
+        classify16(s + q, q, &m);
+    if ((size_t)q < n) {
+        uint32_t l, d, h, up, sp;
+        classify_tail(s + q, n - (size_t)q, &l, &d, &h, &up, &sp);
+        m.l |= (uint64_t)l << q;
+        m.d |= (uint64_t)d << q;
+        m.h |= (uint64_t)h << q;
+        m.up |= (uint64_t)up << q;
+        m.sp |= (uint64_t)sp << q;
+    }
+    return m;
+}
+
 int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
 {
     size_t words = (len + 63) / 64;
@@ -56,49 +112,23 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
     m->words = words;
     const unsigned char *u = (const unsigned char *)s;
     for (size_t w = 0; w < words; w++) {
-        uint64_t lw = 0, dw = 0, hw = 0, uw = 0, sw = 0;
         size_t base = w * 64;
-        for (size_t q = 0; q < 64; q += 16) {
-            size_t at = base + q;
-            if (at >= len)
-                break;
-            uint32_t l, d, h, up, sp;
-#if defined(__SSE2__)
-            if (len - at >= 16) {
-                /* signed compares: bytes >= 0x80 are negative, so neither
-                 * letters nor digits; c | 0x20 maps only letters to a-z */
-                __m128i v = _mm_loadu_si128((const __m128i *)(u + at));
-                __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                __m128i isl = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
-                                            _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
-                __m128i isd = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                            _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-                l = (uint32_t)_mm_movemask_epi8(isl);
-                d = (uint32_t)_mm_movemask_epi8(isd);
-                h = (uint32_t)_mm_movemask_epi8(v);
-                /* bit 5 of each byte moved to bit 7: clear in upper-case letters */
-                up = l & ~(uint32_t)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
-                /* signed: bytes >= 0x80 are below 0x21 too, taken out below */
-                sp = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21)));
-            } else
-#endif
-            {
-                size_t n = len - at < 16 ? len - at : 16;
-                classify_tail(u + at, n, &l, &d, &h, &up, &sp);
-            }
-            lw |= (uint64_t)l << q;
-            dw |= (uint64_t)d << q;
-            hw |= (uint64_t)h << q;
-            uw |= (uint64_t)up << q;
-            sw |= (uint64_t)sp << q;
+        word_masks c = {0, 0, 0, 0, 0};
+        if (len - base >= 64) { /* a whole word: no bounds tests */
+            classify16(u + base, 0, &c);
+            classify16(u + base + 16, 16, &c);
+            classify16(u + base + 32, 32, &c);
+            classify16(u + base + 48, 48, &c);
+        } else {
+            c = classify_partial(u + base, len - base);
         }
-        m->letter[w] = lw;
-        m->digit[w] = dw;
-        uint64_t a = lw | dw;
+        m->letter[w] = c.l;
+        m->digit[w] = c.d;
+        uint64_t a = c.l | c.d;
         m->alnum[w] = a;
-        m->alnum_high[w] = a | hw;
-        m->upper_high[w] = uw | hw;
-        m->sep[w] = sw & ~hw;
+        m->alnum_high[w] = a | c.h;
+        m->upper_high[w] = c.up | c.h;
+        m->sep[w] = c.sp & ~c.h;
     }
     return 0;
 }
