@@ -728,6 +728,68 @@ static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
     corpus_run_rule(FL_SRC("tests/lua/rules/quote_reused.lua"), n_workers, assign, out);
 }
 
+/* Runs quote.count over n articles, article k on worker k % n_workers. */
+static void corpus_count_run(size_t n, size_t n_workers, fl_audit *out)
+{
+    const char *paths[] = {FL_SRC("tests/lua/fixtures/quote_count.lua"), NULL};
+    fl_rules_config c;
+    config_for(&c, paths);
+    fl_audit load;
+    fl_audit_init(&load);
+    fl_ruleset *rs = NULL;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
+    fl_rule_worker *ws[4];
+    for (size_t i = 0; i < n_workers; i++)
+        ws[i] = fl_rule_worker_new(rs, &err);
+    for (size_t k = 0; k < n; k++) {
+        char id[16], text[96];
+        snprintf(id, sizeof id, "art%04zu", k);
+        snprintf(text, sizeof text, "\xE2\x80\x9CQuote number %zu,\xE2\x80\x9D said Ana Ruiz.",
+                 (k * 7) % (n / 4));
+        fl_article *a = make_article(text, id, k);
+        fl_facts fs;
+        fl_facts_init(&fs);
+        extract_simple(a, &fs);
+        CU_ASSERT_EQUAL(fl_rule_worker_check(ws[k % n_workers], a, &fs, out, &err), FL_OK);
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+    CU_ASSERT_EQUAL(fl_ruleset_run_corpus(rs, ws, n_workers, out, &err), FL_OK);
+    fl_audit_sort(out);
+    for (size_t i = 0; i < n_workers; i++)
+        fl_rule_worker_free(ws[i]);
+    fl_ruleset_free(rs);
+    fl_audit_release(&load);
+    fl_rules_config_release(&c);
+}
+
+/* A corpus rule with many kept facts has its key groups cut into slices that
+ * run on several workers: the findings are those of one worker, in order. */
+static void test_corpus_slices(void)
+{
+    const size_t n = 2400; /* 600 keys of 4 facts: slices of >= 512 facts */
+    fl_audit one, three;
+    fl_audit_init(&one);
+    fl_audit_init(&three);
+    corpus_count_run(n, 1, &one);
+    corpus_count_run(n, 3, &three);
+    CU_ASSERT_EQUAL(one.n_findings, n / 4);
+    CU_ASSERT_EQUAL_FATAL(three.n_findings, one.n_findings);
+    for (size_t i = 0; i < one.n_findings; i++) {
+        CU_ASSERT_STRING_EQUAL(one.findings[i].message, three.findings[i].message);
+        CU_ASSERT_STRING_EQUAL(one.findings[i].article_id, three.findings[i].article_id);
+        CU_ASSERT_STRING_EQUAL(one.findings[i].evidence_json, three.findings[i].evidence_json);
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(one.findings[0].message, ": 4 in 4"));
+    fl_rule_health *h1 = fl_audit_rule(&one, "quote.count"),
+                   *h3 = fl_audit_rule(&three, "quote.count");
+    CU_ASSERT_EQUAL(h1->findings, n / 4);
+    CU_ASSERT_EQUAL(h3->findings, n / 4);
+    fl_audit_release(&one);
+    fl_audit_release(&three);
+}
+
 /* keys(article, keep) keeps, in one call per article, what key(fact) keeps
  * fact by fact: the same findings, on one worker or two. */
 static void test_corpus_keys(void)
@@ -1073,6 +1135,7 @@ static const fl_test_case cases[] = {
     {"util helpers", test_util_helpers},
     {"kept evidence", test_kept_evidence},
     {"corpus keys(article, keep)", test_corpus_keys},
+    {"corpus slices", test_corpus_slices},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
     {"corpus min_facts and min_articles", test_corpus_minimums},
