@@ -2,7 +2,7 @@
 -- organisation's name spelled two ways in different articles ("Marta
 -- Okonkwo" in two stories, "Marta Okonkow" in a third).
 --
--- key(fact) sees one name at a time, so it must put both spellings of a
+-- A key sees one name at a time, so it must put both spellings of a
 -- variant in one group without knowing the other: the key is
 -- util.name_key's, the fact's kind, the confusable skeletons of every word
 -- of the full name (the mention chain's canonical name when there is one)
@@ -11,9 +11,10 @@
 -- key.  A one-word name keys on its first two letters, and names without a
 -- lower-case letter (all capitals) have none.  So "Marta Okonkwo" and
 -- "Marta Okonkow" meet under "person|marta|o", while "Ann Thomson" and "Bob
--- Thompson" (different first names) never meet.  (util.name_key works it
--- out in C from the fact itself: no field is read in Lua, and there is
--- nothing to cache.)
+-- Thompson" (different first names) never meet.  (util.name_keys works
+-- them out in C for a whole article, once per distinct spelling, and keeps
+-- only the first fact of each spelling in each article: check counts
+-- articles and reports first uses, so the other facts need not be kept.)
 --
 -- check(key, names) counts the articles of each spelling and reports the
 -- rare one when
@@ -38,6 +39,7 @@
 local util = factlint.util
 local skeleton, name_shape = util.skeleton, util.name_shape
 local fact_spellings, spelling_articles = util.fact_spellings, util.spelling_articles
+local name_keys = util.name_keys
 local edit_distance = util.edit_distance
 local sub, gsub, gmatch = string.sub, string.gsub, string.gmatch
 
@@ -154,7 +156,10 @@ return factlint.rule {
         -- ... and the other spelling in at least this many
         min_common = 2,
     },
-    key = util.name_key, -- (key(fact, article): name_key reads only the fact)
+    keys = function(article, keep)
+        -- the first fact of each spelling of a person or organisation
+        name_keys(article, keep, nil, true)
+    end,
     check = function(_, facts, report, options)
         -- the spellings in order of first use, with their article counts
         -- (nil for one: most keys)

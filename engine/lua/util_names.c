@@ -280,6 +280,42 @@ static const char *nm_check_utf8(lua_State *L, int idx, size_t *n)
     return s;
 }
 
+/* Writes the util.name_key of the name s[0..n) with prefix[0..plen) to the
+ * scratch buffer (from its start); false when the name has none. */
+static bool nm_key(lua_State *L, const char *s, size_t n, const char *prefix, size_t plen)
+{
+    bool lower = false;
+    for (size_t i = 0; i < n && !lower; i++)
+        lower = s[i] >= 'a' && s[i] <= 'z';
+    if (!lower)
+        return false;
+    nm_words ws;
+    nm_split(L, &ws, s, n, true);
+    size_t k = ws.n; /* the words kept: trailing suffixes dropped */
+    while (k > 1 &&
+           nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
+        k--;
+    if (k == 0 ||
+        nm_norm_letters(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start) < 2)
+        return false;
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    if (fl_strbuf_grow(sc, plen + n + 8))
+        luaL_error(L, "not enough memory");
+    memcpy(sc->buf, prefix, plen);
+    sc->buf[plen] = '|';
+    sc->len = plen + 1;
+    for (size_t i = 0; i + 1 < k; i++) {
+        if (i && fl_strbuf_addch(sc, ' '))
+            luaL_error(L, "not enough memory");
+        nm_skeleton(L, sc, s + ws.w[i].start, ws.w[i].end - ws.w[i].start, 0);
+    }
+    if (fl_strbuf_addch(sc, '|'))
+        luaL_error(L, "not enough memory");
+    nm_skeleton(L, sc, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start, k == 1 ? 2 : 1);
+    return true;
+}
+
 /***
  * factlint.util.name_key(name, prefix | fact) -> string | nil
  *
@@ -319,35 +355,11 @@ static int u_name_key(lua_State *L)
         s = nm_check_utf8(L, 1, &n);
         prefix = luaL_checklstring(L, 2, &plen);
     }
-    bool lower = false;
-    for (size_t i = 0; i < n && !lower; i++)
-        lower = s[i] >= 'a' && s[i] <= 'z';
-    nm_words ws;
-    nm_split(L, &ws, s, n, true);
-    size_t k = ws.n; /* the words kept: trailing suffixes dropped */
-    while (k > 1 &&
-           nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
-        k--;
-    if (!lower || k == 0 ||
-        nm_norm_letters(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start) < 2) {
+    if (!nm_key(L, s, n, prefix, plen)) {
         lua_pushnil(L);
         return 1;
     }
     fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
-    fl_strbuf_reset(sc);
-    if (fl_strbuf_grow(sc, plen + n + 8))
-        return luaL_error(L, "not enough memory");
-    memcpy(sc->buf, prefix, plen);
-    sc->buf[plen] = '|';
-    sc->len = plen + 1;
-    for (size_t i = 0; i + 1 < k; i++) {
-        if (i && fl_strbuf_addch(sc, ' '))
-            return luaL_error(L, "not enough memory");
-        nm_skeleton(L, sc, s + ws.w[i].start, ws.w[i].end - ws.w[i].start, 0);
-    }
-    if (fl_strbuf_addch(sc, '|'))
-        return luaL_error(L, "not enough memory");
-    nm_skeleton(L, sc, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start, k == 1 ? 2 : 1);
     lua_pushlstring(L, sc->buf, sc->len);
     return 1;
 }
@@ -667,11 +679,13 @@ static const fl_fact *nm_walk_fact(lua_State *L, int idx, lua_Integer i, nm_walk
     return f;
 }
 
-/* A distinct spelling, and the articles it is used in. */
+/* A distinct spelling (of one tag: util.name_keys' fact kind, else 0), and
+ * the articles it is used in. */
 typedef struct nm_spelling {
     const char *s;
     size_t n;
     unsigned hash;
+    int tag;
     lua_Integer articles, uses, last_run;
 } nm_spelling;
 
@@ -704,15 +718,16 @@ static void nm_spellings_init(nm_spellings *t)
         t->slot[i] = -1;
 }
 
-/* The entry of spelling s[0..n), added when new (room grows in a userdata
- * left on the Lua stack). */
-static nm_spelling *nm_spellings_get(lua_State *L, nm_spellings *t, const char *s, size_t n)
+/* The entry of spelling s[0..n) with tag, added when new (room grows in a
+ * userdata left on the Lua stack). */
+static nm_spelling *nm_spellings_get(lua_State *L, nm_spellings *t, const char *s, size_t n,
+                                     int tag)
 {
-    unsigned h = nm_hash(s, n);
+    unsigned h = nm_hash(s, n) + (unsigned)tag;
     size_t mask = t->slots - 1, i = h & mask;
     for (; t->slot[i] >= 0; i = (i + 1) & mask) {
         nm_spelling *e = &t->e[t->slot[i]];
-        if (e->hash == h && e->n == n && !memcmp(e->s, s, n))
+        if (e->hash == h && e->n == n && e->tag == tag && !memcmp(e->s, s, n))
             return e;
     }
     if (t->n == t->cap) {
@@ -744,6 +759,7 @@ static nm_spelling *nm_spellings_get(lua_State *L, nm_spellings *t, const char *
     e->s = s;
     e->n = n;
     e->hash = h;
+    e->tag = tag;
     e->articles = e->uses = e->last_run = 0;
     t->slot[i] = (int)t->n++;
     return e;
@@ -794,7 +810,7 @@ static int u_fact_spellings(lua_State *L)
         const char *s = nm_spelling_of(f);
         if (!s)
             continue;
-        nm_spelling *e = nm_spellings_get(L, &t, s, strlen(s));
+        nm_spelling *e = nm_spellings_get(L, &t, s, strlen(s), 0);
         e->uses++;
         if (e->last_run != w.run) {
             e->last_run = w.run;
@@ -856,12 +872,108 @@ static int u_spelling_articles(lua_State *L)
     return 2;
 }
 
+/* ---- name_keys ------------------------------------------------------------ */
+
+/***
+ * factlint.util.name_keys(article, keep [, kinds [, first]])
+ *
+ * util.name_key for all of an article's names in one call, for a corpus
+ * rule's `keys(article, keep)`: walks the article's facts of the kinds in
+ * the list `kinds` (fact kind names; default `{"person", "org"}`) in
+ * document order and calls `keep(i, key)` for each fact whose
+ * `util.name_key(fact)` is not nil (`i` the fact's number; the key is
+ * `util.name_key(name, kind)` of its canonical name, else its name).  A
+ * key is worked out once for each distinct kind and spelling of the
+ * article, and facts without a name are passed over.  With `first` true
+ * only the first fact of each kind and spelling is kept: enough for a rule
+ * that counts the articles a spelling is used in or reports its first use
+ * in each (util.fact_spellings' `articles`, util.spelling_articles), with
+ * fewer facts to keep and sort (util.fact_spellings' `uses` then counts
+ * articles too).  `keep` is any function: the one keys() gets, or one of
+ * the caller's.  `article` is the handle of the current call.  Raises when
+ * `kinds` is not a list of fact kind names.
+ */
+static int u_name_keys(lua_State *L)
+{
+    const fl_facts *fs;
+    fl_lua_current_article(L, 1, &fs);
+    luaL_checkany(L, 2);
+    unsigned kinds = (1u << FL_FACT_PERSON) | (1u << FL_FACT_ORG);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        kinds = 0;
+        lua_Integer nk = (lua_Integer)lua_rawlen(L, 3);
+        for (lua_Integer i = 1; i <= nk; i++) {
+            lua_rawgeti(L, 3, i);
+            const char *name = lua_tostring(L, -1);
+            int k = name ? fl_fact_kind_from_name(name) : -1;
+            if (k < 0)
+                return luaL_error(L, "name_keys: unknown fact kind '%s'",
+                                  name ? name : luaL_typename(L, -1));
+            kinds |= 1u << (unsigned)k;
+            lua_pop(L, 1);
+        }
+    }
+    bool first = lua_toboolean(L, 4);
+    lua_settop(L, 2);
+    /* 3: the key of each distinct spelling by its number in t (false: none),
+     * for its later facts; not needed when only the first fact is kept */
+    if (first)
+        lua_pushnil(L);
+    else
+        lua_newtable(L);
+    nm_spellings t; /* the article's distinct (kind, spelling) pairs */
+    nm_spellings_init(&t);
+    for (size_t k = 0; k < fs->n; k++) {
+        const fl_fact *f = &fs->items[k];
+        if (!(kinds & (1u << f->kind)))
+            continue;
+        const char *s = nm_spelling_of(f);
+        if (!s)
+            continue;
+        size_t n = strlen(s);
+        nm_spelling *e = nm_spellings_get(L, &t, s, n, (int)f->kind);
+        if (e->uses++) {
+            if (first)
+                continue;
+            lua_rawgeti(L, 3, e - t.e + 1);
+            if (!lua_toboolean(L, -1)) {
+                lua_pop(L, 1);
+                continue;
+            }
+        } else {
+            const char *prefix = fl_fact_kind_name(f->kind);
+            if (!nm_key(L, s, n, prefix, strlen(prefix))) {
+                if (!first) {
+                    lua_pushboolean(L, 0);
+                    lua_rawseti(L, 3, e - t.e + 1);
+                }
+                continue;
+            }
+            fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+            lua_pushlstring(L, sc->buf, sc->len);
+            if (!first) {
+                lua_pushvalue(L, -1);
+                lua_rawseti(L, 3, e - t.e + 1);
+            }
+        }
+        /* the key on top: keep(i, key) */
+        luaL_checkstack(L, 3, "name_keys");
+        lua_pushvalue(L, 2);
+        lua_pushinteger(L, (lua_Integer)k + 1);
+        lua_rotate(L, -3, -1);
+        lua_call(L, 2, 0);
+    }
+    return 0;
+}
+
 static const luaL_Reg util_names_funcs[] = {
     {"name_key", u_name_key},
     {"names_may_vary", u_names_may_vary},
     {"name_shape", u_name_shape},
     {"fact_spellings", u_fact_spellings},
     {"spelling_articles", u_spelling_articles},
+    {"name_keys", u_name_keys},
     {NULL, NULL},
 };
 
