@@ -822,8 +822,11 @@ static const char *const change_words[] = {
 
 /* ---- the money-context pattern --------------------------------------- */
 
+/* Both patterns are run anchored (\\G) at the places a match could start
+ * (see cue_starts), which gives the same answer as one search over the
+ * window. */
 static const char cue_pattern[] =
-    "\\b(?:worth|valued\\s+at|value\\s+of|valuing\\s+\\w+\\s+at|priced\\s+at|price\\s+of|"
+    "\\G\\b(?:worth|valued\\s+at|value\\s+of|valuing\\s+\\w+\\s+at|priced\\s+at|price\\s+of|"
     "cost(?:s|ing)?|cost\\s+of|paid|pays?|paying|raised?|raising|spent|spends?|spending|"
     "invest(?:s|ed|ing)?|investment\\s+of|budget\\s+of|funding\\s+of|fined?|fine\\s+of|"
     "bid\\s+of|offer\\s+of|loan\\s+of|grant\\s+of|debts?\\s+of|"
@@ -840,7 +843,7 @@ static const char cue_pattern[] =
 
 /* Cues strong enough for an amount without a magnitude ("valued at 800,000"). */
 static const char strong_cue_pattern[] =
-    "\\b(?:worth|valued\\s+at|value\\s+of|priced\\s+at|price\\s+of|costs?|costing|"
+    "\\G\\b(?:worth|valued\\s+at|value\\s+of|priced\\s+at|price\\s+of|costs?|costing|"
     "cost\\s+of|paid|pays?|paying|sold\\s+for|bought\\s+for|fetched|fined|fine\\s+of|"
     "salary\\s+of|compensation\\s+of|damages\\s+of|net\\s+(?:profit|income|loss)|"
     "net|shr|revs|(?:pre-tax\\s+|operating\\s+)?(?:profit|loss))"
@@ -850,7 +853,7 @@ static const char strong_cue_pattern[] =
  * (the word after the \b; "pre-tax" is found by its "profits").  No match
  * reaches back more than eight words from its end ("profits came in at
  * came in at of"), and only white space separates them, so a window none of
- * whose last words is here cannot match (see cue_possible). */
+ * whose last words is here cannot match (see cue_starts). */
 static const char *const cue_words[] = {
     "worth",        "valued",   "value",      "valuing",     "priced",  "price",    "cost",
     "costs",        "costing",  "paid",       "pay",         "pays",    "paying",   "raise",
@@ -1694,18 +1697,27 @@ static bool is_re_word(int c)
     return is_alnum(c) || c == '_';
 }
 
-/* Whether the money-context pattern can match [w0, e): a match ends at e
- * (white space may follow it) and is made of words and white space only,
- * starting with a cue word at most eight words back.  Scanning back over the
- * words for a cue word costs a few dozen instructions where PCRE2 costs
+/* Where a match of the money-context patterns in [w0, e) can start, nearest
+ * first, in starts[0..10): the count, or -1 when the window holds a byte >=
+ * 0x80 where it matters (see below).
+ *
+ * A match ends at e (white space may follow it) and is made of words and
+ * white space only, starting with a cue word at most eight words back; its
+ * first word is one of cue_words, written out whole (each is followed by
+ * white space or the end in the patterns; "pre-tax profits" also matches
+ * from "profits", as "net income" does from "income").  So only the cue
+ * words among the last ten words, back to the first byte that is neither
+ * white space nor part of a word, can start one: looking them up costs a few
+ * dozen instructions where a search of the window with PCRE2 costs
  * thousands.  The patterns are compiled for UTF with Unicode properties: a
  * byte >= 0x80 could be white space, part of a word or a caseless form of a
  * letter ("\u017F" matches "s"), so any met on the way sends the window to
- * the pattern. */
-static bool cue_possible(const scan *sc, size_t w0, size_t e)
+ * every_start. */
+static int cue_starts(const scan *sc, size_t w0, size_t e, size_t starts[10])
 {
     const char *s = sc->s;
     size_t p = e;
+    int n = 0;
     for (int words = 0; words < 10; words++) {
         while (p > w0 && is_re_space(UC(s, p - 1)))
             p--;
@@ -1713,19 +1725,29 @@ static bool cue_possible(const scan *sc, size_t w0, size_t e)
         while (p > w0 && is_re_word(UC(s, p - 1)))
             p--;
         if (p == we)
-            return p > w0 && UC(s, p - 1) >= 0x80;
+            return p > w0 && UC(s, p - 1) >= 0x80 ? -1 : n;
         const vocab *v = vocab_find(sc->st, s + p, we - p);
         if (v && (v->flags & V_CUE))
-            return true;
+            starts[n++] = p;
         if (p == w0)
-            return false;
+            return n;
         int c = UC(s, p - 1);
         if (c >= 0x80)
-            return true;
+            return -1;
         if (!is_re_space(c))
-            return false;
+            return n;
     }
-    return false;
+    return n;
+}
+
+/* Whether a match can start at p of s[0..e) when the window holds bytes >=
+ * 0x80: a letter (or the two bytes of "\u017F", a caseless "s") after no
+ * ASCII word character (\b; the pattern tests the rest). */
+static bool every_start(const char *s, size_t e, size_t p)
+{
+    if (p > 0 && is_re_word(UC(s, p - 1)))
+        return false;
+    return is_alpha(UC(s, p)) || (UC(s, p) == 0xC5 && p + 1 < e && UC(s, p + 1) == 0xBF);
 }
 
 /* A bare amount is money when its context says so ("worth 40m"), or when it
@@ -1753,7 +1775,16 @@ static int classify_bare(scan *sc, amt *A)
             w0++;
         const fl_re *re = money_mag ? sc->st->cue : sc->st->strong_cue;
         fl_re_match m;
-        int r = cue_possible(sc, w0, e) ? fl_re_exec(re, sc->t, s, e, w0, &m, sc->err) : 0;
+        size_t starts[10];
+        int nc = cue_starts(sc, w0, e, starts), r = 0;
+        if (nc >= 0) {
+            for (int k = 0; k < nc && r == 0; k++)
+                r = fl_re_exec(re, sc->t, s, e, starts[k], &m, sc->err);
+        } else {
+            for (size_t p = w0; p < e && r == 0; p++)
+                if (every_start(s, e, p))
+                    r = fl_re_exec(re, sc->t, s, e, p, &m, sc->err);
+        }
         if (r < 0) {
             sc->status = sc->err ? sc->err->code : FL_EINTERNAL;
             return -1;
