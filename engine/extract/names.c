@@ -739,10 +739,11 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     return NULL;
 }
 
-/* FNV-1a of k[0..n). */
-static uint64_t fnv(const char *k, size_t n)
+#define FNV_INIT 1469598103934665603ull
+
+/* FNV-1a of k[0..n) continued from h (FNV_INIT for a whole string). */
+static uint64_t fnv_from(uint64_t h, const char *k, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)k[i];
         h *= 1099511628211ull;
@@ -755,7 +756,7 @@ static uint64_t key_hash(scan *sc, size_t s, size_t e)
 {
     if (make_key(sc, &sc->key, s, e) < 0)
         return 0;
-    return fnv(sc->key.buf, sc->key.len);
+    return fnv_from(FNV_INIT, sc->key.buf, sc->key.len);
 }
 
 /* ---- candidates ---- */
@@ -781,15 +782,18 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
         return NULL;
     c->key_len = sc->keys.len - c->key_off;
     const char *key = sc->keys.buf + c->key_off;
-    c->hfull = fnv(key, c->key_len);
     if (r1 - r0 == 1) {
-        c->hfirst = c->hlast = c->hfull;
+        c->hfull = c->hfirst = c->hlast = fnv_from(FNV_INIT, key, c->key_len);
     } else if (ascii) {
         /* an ASCII word is its key lower-cased, and the name's key starts
-         * with its first word's and ends with its last word's */
-        c->hfirst = fnv(key, c->first_end - c->s);
-        c->hlast = fnv(key + c->key_len - (c->e - c->last_start), c->e - c->last_start);
+         * with its first word's (whose hash the name's goes on from) and
+         * ends with its last word's */
+        size_t first = c->first_end - c->s, last = c->e - c->last_start;
+        c->hfirst = fnv_from(FNV_INIT, key, first);
+        c->hfull = fnv_from(c->hfirst, key + first, c->key_len - first);
+        c->hlast = fnv_from(FNV_INIT, key + c->key_len - last, last);
     } else {
+        c->hfull = fnv_from(FNV_INIT, key, c->key_len);
         c->hfirst = key_hash(sc, c->s, c->first_end);
         c->hlast = key_hash(sc, c->last_start, c->e);
     }
