@@ -200,92 +200,136 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
 }
 
 /* The writer below is on the hot path of `factlint extract` (one call per
- * fact): it writes through a cursor into room reserved in the strbuf,
- * appends literal keys with memcpy and formats numbers by hand.  Its output is
- * what printf gave before, byte for byte: integers as %zu/%u, integral
- * values under 9e15 as %.0f, other numbers as %.17g. */
-typedef struct jw {
-    fl_strbuf *sb;
-    char *p, *end; /* cursor and end of the reserved room (the NUL's byte excluded) */
-    bool nomem;
-} jw;
+ * fact).  Its output is what printf gave before, byte for byte: integers as
+ * %zu/%u, integral values under 9e15 as %.0f, other numbers as %.17g.
+ *
+ * It writes through a cursor (a local `char *p`, kept in a register) into
+ * room reserved in the strbuf.  Room is checked only where a string is
+ * written: every check asks for the string's worst case (6 bytes a byte)
+ * plus FIXED_ROOM, which is more than the keys, numbers, booleans and nulls
+ * written between two strings (at most ~290 bytes: a percent's six
+ * positions of up to 20 digits, its value and value_max, its unit and the
+ * qualifier's key), so keys and numbers are written without checks. */
+#define FIXED_ROOM 384
 
-/* Makes room for n more bytes at the cursor. */
-static inline bool jw_room(jw *w, size_t n)
-{
-    if ((size_t)(w->end - w->p) >= n)
-        return true;
-    if (w->nomem)
-        return false;
-    w->sb->len = (size_t)(w->p - w->sb->buf);
-    if (fl_strbuf_grow(w->sb, n)) {
-        w->nomem = true;
-        return false;
-    }
-    w->p = w->sb->buf + w->sb->len;
-    w->end = w->sb->buf + w->sb->alloc - 1;
-    return true;
-}
-
-/* The add_* helpers are forced inline: each call site's key is a literal, so
- * put_key's memcpy becomes a few moves instead of a libc call per field. */
+/* The helpers are forced inline: each call site's key is a literal, so a
+ * key's memcpy becomes a few moves instead of a libc call. */
 #define FL_INLINE inline __attribute__((always_inline))
 
-/* keys and small literals: callers reserve KEY_ROOM first */
-#define KEY_ROOM        48
-#define PUT_LIT(w, lit) (memcpy((w)->p, (lit), sizeof(lit) - 1), (w)->p += sizeof(lit) - 1)
+typedef struct jw {
+    fl_strbuf *sb;
+    char *end; /* end of the reserved room (the NUL's byte excluded) */
+} jw;
 
-/* ,"key": as a literal and its length */
-#define KEY(k) ",\"" k "\":", sizeof(",\"" k "\":") - 1
-
-static inline void put_key(jw *w, const char *key_lit, size_t key_len)
+/* Grows the buffer so that n bytes fit at p; the new cursor, or NULL when
+ * memory ran out. */
+static char *jw_grow(jw *w, char *p, size_t n)
 {
-    memcpy(w->p, key_lit, key_len);
-    w->p += key_len;
+    w->sb->len = (size_t)(p - w->sb->buf);
+    if (fl_strbuf_grow(w->sb, n))
+        return NULL;
+    w->end = w->sb->buf + w->sb->alloc - 1;
+    return w->sb->buf + w->sb->len;
 }
 
-static inline void put_digits(jw *w, unsigned long long v)
+/* Room for n bytes at p: p itself, or the cursor in the grown buffer, or NULL. */
+static FL_INLINE char *jw_room(jw *w, char *p, size_t n)
 {
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                   "25262728293031323334353637383940414243444546474849"
-                                   "50515253545556575859606162636465666768697071727374"
-                                   "75767778798081828384858687888990919293949596979899";
-    if (v < 10) {
-        *w->p++ = (char)('0' + v);
-        return;
-    }
-    /* count the digits, then write them from the last, in place */
-    size_t n = 2;
-    for (unsigned long long t = v / 100; t; t /= 10)
+    return (size_t)(w->end - p) >= n ? p : jw_grow(w, p, n);
+}
+
+/* A literal (a key, "null", "true"...) at p: a fixed-size copy. */
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+/* ,"key": as a literal */
+#define KEY(k) ",\"" k "\":"
+
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* The digits of v from 10^4 up, written from the last, in place. */
+static char *put_digits_long(char *p, unsigned long long v)
+{
+    size_t n = 5;
+    for (unsigned long long t = v / 100000; t; t /= 10)
         n++;
-    char *q = w->p + n;
+    char *q = p + n;
     while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * (v % 100), 2);
         v /= 100;
-        q -= 2;
-        memcpy(q, pairs + 2 * r, 2);
     }
-    if (v >= 10) {
-        q -= 2;
-        memcpy(q, pairs + 2 * v, 2);
-    } else {
-        *--q = (char)('0' + v);
-    }
-    w->p += n;
+    if (v >= 10)
+        memcpy(q - 2, digit_pairs + 2 * v, 2);
+    else
+        q[-1] = (char)('0' + v);
+    return p + n;
 }
 
-/* fl_json_escape_to for a string of at most sixteen bytes, with the
- * common case first: nothing in it to escape (names, keys, codes), tested
- * with two overlapping loads (or byte by byte under four bytes) and copied
- * as it is.  Anything to escape goes to fl_json_escape_to, so the output is
- * the same.  Inlined where strings are written. */
+/* The decimal digits of v (as %llu); offsets, lengths, lines, columns,
+ * paragraph and sentence numbers are mostly under 10^4, written here
+ * without a loop. */
+static FL_INLINE char *put_uint(char *p, unsigned long long v)
+{
+    if (v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    if (v < 100) {
+        memcpy(p, digit_pairs + 2 * v, 2);
+        return p + 2;
+    }
+    if (v < 1000) {
+        unsigned h = (unsigned)v / 100;
+        *p = (char)('0' + h);
+        memcpy(p + 1, digit_pairs + 2 * (v - 100 * h), 2);
+        return p + 3;
+    }
+    if (v < 10000) {
+        unsigned h = (unsigned)v / 100;
+        memcpy(p, digit_pairs + 2 * h, 2);
+        memcpy(p + 2, digit_pairs + 2 * (v - 100 * h), 2);
+        return p + 4;
+    }
+    return put_digits_long(p, v);
+}
+
+/* A number: null when none, an integral value under 9e15 as %.0f (its
+ * digits, "-0" for negative zero), any other as %.17g.  At most 25 bytes. */
+static char *put_num(char *p, double v)
+{
+    double a = fabs(v);
+    if (a < 9e15) { /* false for NaN and the infinities */
+        unsigned long long u = (unsigned long long)a;
+        if ((double)u == a) {
+            if (signbit(v))
+                *p++ = '-';
+            return put_uint(p, u);
+        }
+        return p + fl_format_g17(p, v);
+    }
+    if (isnan(v) || isinf(v))
+        return PUT_LIT(p, "null");
+    return p + fl_format_g17(p, v);
+}
+
+/* fl_json_escape_to for a string of at most sixteen bytes, with the common
+ * case first: nothing in it to escape (names, keys, codes), tested on two
+ * overlapping loads at once (byte by byte under four bytes) and copied as it
+ * is.  Anything to escape goes to fl_json_escape_to, so the output is the
+ * same.  out has room for 6 * n bytes. */
 static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
 {
     if (n >= 8) {
         uint64_t a, b;
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
+#if defined(__SSE2__)
+        if (!fl_json_esc16(_mm_set_epi64x((long long)b, (long long)a))) {
+#else
         if (!(fl_json_esc8(a) | fl_json_esc8(b))) {
+#endif
             memcpy(out, &a, 8);
             memcpy(out + n - 8, &b, 8);
             return out + n;
@@ -294,7 +338,7 @@ static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
         uint32_t a, b;
         memcpy(&a, s, 4);
         memcpy(&b, s + n - 4, 4);
-        if (!(fl_json_esc4(a) | fl_json_esc4(b))) {
+        if (!fl_json_esc8((uint64_t)b << 32 | a)) {
             memcpy(out, &a, 4);
             memcpy(out + n - 4, &b, 4);
             return out + n;
@@ -313,182 +357,149 @@ static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
     return fl_json_escape_to(out, s, n);
 }
 
-/* The same for any length: fl_json_escape_to copies what needs no escape
- * sixteen bytes a step. */
-static char *escape_to(char *out, const char *s, size_t n)
+/* A string of any length, escaped, at p (no quotes): room is checked here,
+ * in slices for a long one, so that worst-case room is never reserved for a
+ * long text at once.  The new cursor, or NULL when memory ran out. */
+static char *put_escaped_long(jw *w, char *p, const char *s, size_t n)
 {
-    return n <= 16 ? escape_short(out, s, n) : fl_json_escape_to(out, s, n);
-}
-
-static void add_escaped(jw *w, const char *v, size_t n)
-{
-    do { /* in slices: worst-case room is never reserved for a long text at once */
+    do {
         size_t k = n < 4096 ? n : 4096;
-        if (!jw_room(w, 6 * k + KEY_ROOM))
-            return;
-        w->p = escape_to(w->p, v, k);
-        v += k;
+        if (!(p = jw_room(w, p, 6 * k + FIXED_ROOM)))
+            return NULL;
+        p = fl_json_escape_to(p, s, k);
+        s += k;
         n -= k;
     } while (n);
+    return p;
 }
 
-static FL_INLINE void add_str(jw *w, const char *key_lit, size_t key_len, const char *v)
+/* "s" (or null for no string) at p, with room checked; NULL when memory ran
+ * out. */
+static FL_INLINE char *put_str(jw *w, char *p, const char *s)
 {
-    if (!jw_room(w, KEY_ROOM))
-        return;
-    put_key(w, key_lit, key_len);
-    if (!v) {
-        PUT_LIT(w, "null");
-        return;
-    }
-    *w->p++ = '"';
-    size_t n = strlen(v);
-    if (n <= 16 && jw_room(w, 6 * n + KEY_ROOM))
-        w->p = escape_short(w->p, v, n);
-    else
-        add_escaped(w, v, n);
-    if (!w->nomem)
-        *w->p++ = '"';
-}
-
-static void add_num(jw *w, const char *key_lit, size_t key_len, double v)
-{
-    if (!jw_room(w, KEY_ROOM + 32))
-        return;
-    put_key(w, key_lit, key_len);
-    if (isnan(v) || isinf(v)) {
-        PUT_LIT(w, "null");
-    } else if (v == floor(v) && fabs(v) < 9e15) {
-        /* %.0f of an integral value: its digits, and "-0" for negative zero */
-        if (signbit(v))
-            *w->p++ = '-';
-        put_digits(w, (unsigned long long)fabs(v));
+    if (!s)
+        return PUT_LIT(p, "null");
+    size_t n = strlen(s);
+    if (n > 16) {
+        *p++ = '"';
+        if (!(p = put_escaped_long(w, p, s, n)))
+            return NULL;
     } else {
-        w->p += fl_format_g17(w->p, v);
+        if (!(p = jw_room(w, p, 6 * n + FIXED_ROOM)))
+            return NULL;
+        *p++ = '"';
+        p = escape_short(p, s, n);
     }
+    *p++ = '"';
+    return p;
 }
 
-static FL_INLINE void add_bool(jw *w, const char *key_lit, size_t key_len, bool v)
-{
-    if (!jw_room(w, KEY_ROOM))
-        return;
-    put_key(w, key_lit, key_len);
-    if (v)
-        PUT_LIT(w, "true");
-    else
-        PUT_LIT(w, "false");
-}
-
-static FL_INLINE void add_uint(jw *w, const char *key_lit, size_t key_len, unsigned long long v)
-{
-    if (!jw_room(w, KEY_ROOM + 24))
-        return;
-    put_key(w, key_lit, key_len);
-    put_digits(w, v);
-}
+/* ,"key":"value" (or null); each use stops the fact on NULL. */
+#define ADD_STR(k, s)                                                                              \
+    do {                                                                                           \
+        p = PUT_LIT(p, KEY(k));                                                                    \
+        if (!(p = put_str(&w, p, (s))))                                                            \
+            goto nomem;                                                                            \
+    } while (0)
+#define ADD_UINT(k, v) (p = PUT_LIT(p, KEY(k)), p = put_uint(p, (v)))
+#define ADD_NUM(k, v)  (p = PUT_LIT(p, KEY(k)), p = put_num(p, (v)))
+#define ADD_BOOL(k, v) (p = PUT_LIT(p, KEY(k)), p = (v) ? PUT_LIT(p, "true") : PUT_LIT(p, "false"))
 
 int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
 {
     size_t len0 = sb->len;
     /* the room the buffer already has (none when it has no buffer yet) */
-    jw w = {sb, sb->buf + sb->len, sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len, false};
-    const char *kind = fl_fact_kind_name(f->kind);
-    if (!jw_room(&w, 512))
-        return -1;
-    PUT_LIT(&w, "{\"article\":\"");
-    size_t idn = strlen(article_id);
-    if (idn <= 16) /* the room for 512 bytes is there */
-        w.p = escape_short(w.p, article_id, idn);
-    else
-        add_escaped(&w, article_id, idn);
-    if (!jw_room(&w, KEY_ROOM))
-        return -1;
+    jw w = {sb, sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len};
+    char *p = sb->buf + sb->len;
+    if (!(p = jw_room(&w, p, FIXED_ROOM)))
+        goto nomem;
+    p = PUT_LIT(p, "{\"article\":");
+    if (!(p = put_str(&w, p, article_id)))
+        goto nomem;
     if ((unsigned)f->kind < FL_FACT_KIND_COUNT) {
-        /* ","kind":"money" from a table padded to 24 bytes: a fixed-size copy */
+        /* ,"kind":"money" from a table padded to 24 bytes: a fixed-size copy */
         static const struct {
             char s[24];
             size_t n;
         } kinds[FL_FACT_KIND_COUNT] = {
-#define KIND_LIT(k) {"\",\"kind\":\"" k "\"", sizeof("\",\"kind\":\"" k "\"") - 1}
+#define KIND_LIT(k) {",\"kind\":\"" k "\"", sizeof(",\"kind\":\"" k "\"") - 1}
             KIND_LIT("quote"),   KIND_LIT("money"),    KIND_LIT("quantity"),
             KIND_LIT("percent"), KIND_LIT("duration"), KIND_LIT("date"),
             KIND_LIT("person"),  KIND_LIT("org"),      KIND_LIT("place"),
 #undef KIND_LIT
         };
-        memcpy(w.p, kinds[f->kind].s, sizeof kinds[f->kind].s);
-        w.p += kinds[f->kind].n;
+        memcpy(p, kinds[f->kind].s, sizeof kinds[f->kind].s);
+        p += kinds[f->kind].n;
     } else {
-        PUT_LIT(&w, "\",\"kind\":\"");
-        size_t kl = strlen(kind);
-        memcpy(w.p, kind, kl);
-        w.p += kl;
-        *w.p++ = '"';
+        ADD_STR("kind", fl_fact_kind_name(f->kind));
     }
-    add_str(&w, KEY("text"), f->text ? f->text : "");
-    add_uint(&w, KEY("offset"), f->offset);
-    add_uint(&w, KEY("length"), f->length);
-    add_uint(&w, KEY("line"), f->line);
-    add_uint(&w, KEY("column"), f->column);
-    add_uint(&w, KEY("paragraph"), f->paragraph);
-    add_uint(&w, KEY("sentence"), f->sentence);
+    ADD_STR("text", f->text ? f->text : "");
+    ADD_UINT("offset", f->offset);
+    ADD_UINT("length", f->length);
+    ADD_UINT("line", f->line);
+    ADD_UINT("column", f->column);
+    ADD_UINT("paragraph", f->paragraph);
+    ADD_UINT("sentence", f->sentence);
     switch (f->kind) {
     case FL_FACT_MONEY:
-        add_num(&w, KEY("value"), f->value);
+        ADD_NUM("value", f->value);
         if (!isnan(f->value_max))
-            add_num(&w, KEY("value_max"), f->value_max);
-        add_str(&w, KEY("currency"), f->currency);
-        add_str(&w, KEY("currency_source"), f->currency_source);
-        add_str(&w, KEY("qualifier"), f->qualifier);
+            ADD_NUM("value_max", f->value_max);
+        ADD_STR("currency", f->currency);
+        ADD_STR("currency_source", f->currency_source);
+        ADD_STR("qualifier", f->qualifier);
         if (f->link >= 0 && all && (size_t)f->link < all->n) {
             const fl_fact *o = &all->items[f->link];
-            add_uint(&w, ",\"linked\":{\"offset\":", sizeof(",\"linked\":{\"offset\":") - 1,
-                     o->offset);
-            add_uint(&w, KEY("length"), o->length);
-            if (jw_room(&w, 1))
-                *w.p++ = '}';
+            ADD_UINT("linked\":{\"offset", o->offset);
+            ADD_UINT("length", o->length);
+            *p++ = '}';
         }
         break;
     case FL_FACT_QUANTITY:
     case FL_FACT_DURATION:
-        add_num(&w, KEY("value"), f->value);
+        ADD_NUM("value", f->value);
         if (!isnan(f->value_max))
-            add_num(&w, KEY("value_max"), f->value_max);
-        add_str(&w, KEY("unit"), f->unit);
-        add_str(&w, KEY("qualifier"), f->qualifier);
+            ADD_NUM("value_max", f->value_max);
+        ADD_STR("unit", f->unit);
+        ADD_STR("qualifier", f->qualifier);
         break;
     case FL_FACT_PERCENT:
-        add_num(&w, KEY("value"), f->value);
+        ADD_NUM("value", f->value);
         if (!isnan(f->value_max))
-            add_num(&w, KEY("value_max"), f->value_max);
-        add_str(&w, KEY("unit"), "percent");
-        add_str(&w, KEY("qualifier"), f->qualifier);
+            ADD_NUM("value_max", f->value_max);
+        p = PUT_LIT(p, KEY("unit") "\"percent\"");
+        ADD_STR("qualifier", f->qualifier);
         break;
     case FL_FACT_QUOTE:
-        add_str(&w, KEY("speaker"), f->speaker);
-        add_str(&w, KEY("speaker_text"), f->speaker_text);
-        add_str(&w, KEY("attribution"), f->attribution);
-        add_bool(&w, KEY("partial"), f->partial);
+        ADD_STR("speaker", f->speaker);
+        ADD_STR("speaker_text", f->speaker_text);
+        ADD_STR("attribution", f->attribution);
+        ADD_BOOL("partial", f->partial);
         break;
-    case FL_FACT_DATE: {
-        char iso[32];
-        fl_date_format(f->date, iso, sizeof iso);
-        add_str(&w, KEY("value"), f->date.precision ? iso : NULL);
-        add_str(&w, KEY("precision"),
-                f->date.precision ? fl_precision_name(f->date.precision) : NULL);
-        add_bool(&w, KEY("relative"), f->relative);
-        add_bool(&w, KEY("resolved"), f->relative ? f->resolved : f->date.precision != 0);
-        add_str(&w, KEY("anchor"), f->anchor);
-        add_bool(&w, KEY("weekday_mismatch"), f->weekday_mismatch);
+    case FL_FACT_DATE:
+        if (f->date.precision) {
+            /* fl_date_format writes digits, '-', letters and spaces: nothing
+             * to escape, at most 31 bytes and a NUL (FIXED_ROOM counts 32) */
+            p = PUT_LIT(p, KEY("value") "\"");
+            p += fl_date_format(f->date, p, 32);
+            *p++ = '"';
+            ADD_STR("precision", fl_precision_name(f->date.precision));
+        } else {
+            p = PUT_LIT(p, KEY("value") "null" KEY("precision") "null");
+        }
+        ADD_BOOL("relative", f->relative);
+        ADD_BOOL("resolved", f->relative ? f->resolved : f->date.precision != 0);
+        ADD_STR("anchor", f->anchor);
+        ADD_BOOL("weekday_mismatch", f->weekday_mismatch);
         break;
-    }
     case FL_FACT_PERSON:
     case FL_FACT_ORG:
     case FL_FACT_PLACE:
-        add_str(&w, KEY("name"), f->name);
-        add_str(&w, KEY("key"), f->key);
-        add_str(&w, KEY("title"), f->title);
+        ADD_STR("name", f->name);
+        ADD_STR("key", f->key);
+        ADD_STR("title", f->title);
         if (f->canonical)
-            add_str(&w, KEY("canonical"), f->canonical);
+            ADD_STR("canonical", f->canonical);
         break;
     case FL_FACT_KIND_COUNT:
         break;
@@ -496,20 +507,19 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
     if (f->extra_json && f->extra_json[0] == '{' && f->extra_json[1] != '}') {
         /* splice the unknown fields back: ",<members>" */
         size_t n = strlen(f->extra_json);
-        if (jw_room(&w, n)) {
-            *w.p++ = ',';
-            memcpy(w.p, f->extra_json + 1, n - 2);
-            w.p += n - 2;
-        }
+        if (!(p = jw_room(&w, p, n + FIXED_ROOM)))
+            goto nomem;
+        *p++ = ',';
+        memcpy(p, f->extra_json + 1, n - 2);
+        p += n - 2;
     }
-    if (!jw_room(&w, 1) || w.nomem) {
-        sb->len = len0;
-        if (sb->alloc)
-            sb->buf[len0] = '\0';
-        return -1;
-    }
-    *w.p++ = '}';
-    sb->len = (size_t)(w.p - sb->buf);
+    *p++ = '}';
+    sb->len = (size_t)(p - sb->buf);
     sb->buf[sb->len] = '\0';
     return 0;
+nomem:
+    sb->len = len0;
+    if (sb->alloc)
+        sb->buf[len0] = '\0';
+    return -1;
 }

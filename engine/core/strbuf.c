@@ -111,6 +111,27 @@ char *fl_json_escape_to(char *out, const char *s, size_t n)
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
+#if defined(__SSE2__)
+    /* The common case, nothing to escape, sixteen bytes a step and the last
+     * sixteen (overlapping the step before) at once; at the first step with
+     * something to escape, the loop below takes over from there. */
+    if (n >= 16) {
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            if (fl_json_esc16(x))
+                break;
+            _mm_storeu_si128((__m128i *)(void *)(out + i), x);
+        }
+        if (i + 16 > n) { /* every step was clean: the tail, if any */
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + n - 16));
+            if (!fl_json_esc16(x)) {
+                _mm_storeu_si128((__m128i *)(void *)(out + n - 16), x);
+                return out + n;
+            }
+        }
+        out += i; /* bytes before i were copied as they are */
+    }
+#endif
     while (i < n) {
 #if defined(__SSE2__)
         /* sixteen bytes at a time while none is to be escaped */
@@ -199,20 +220,36 @@ int fl_strbuf_add_u64(fl_strbuf *sb, unsigned long long v)
 
 __extension__ typedef unsigned __int128 fl_u128;
 
-static fl_u128 pow10_u128(int n)
-{
-    fl_u128 r = 1;
-    while (n-- > 0)
-        r *= 10;
-    return r;
-}
+/* 10^0 .. 10^19, every power of ten a uint64_t holds */
+static const uint64_t pow10_u64[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
 
 /* m * 10^s / 2^shift: its floor in *q, and whether rounding to nearest with
  * ties to even (what glibc's printf does with the exact value) goes up;
- * m < 2^53, 0 <= s <= 22, shift < 128. */
+ * m < 2^53, 0 <= s <= 22, shift < 128, and the quotient under 2^64. */
 static bool scaled_digits(uint64_t m, int s, int shift, uint64_t *q)
 {
-    fl_u128 t = (fl_u128)m * pow10_u128(s);
+    /* m * 10^(s - 19) < 2^63 when s > 19: the product in two steps */
+    fl_u128 t =
+        s <= 19 ? (fl_u128)m * pow10_u64[s] : (fl_u128)(m * pow10_u64[s - 19]) * pow10_u64[19];
     if (shift == 0) {
         *q = (uint64_t)t;
         return false;
@@ -233,31 +270,58 @@ static char *strip_zeros(char *start, char *end)
     return end;
 }
 
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* v < 10^8 as exactly eight digits */
+static void put8(char *p, uint32_t v)
+{
+    uint32_t hi = v / 10000, lo = v % 10000;
+    memcpy(p, digit_pairs + 2 * (hi / 100), 2);
+    memcpy(p + 2, digit_pairs + 2 * (hi % 100), 2);
+    memcpy(p + 4, digit_pairs + 2 * (lo / 100), 2);
+    memcpy(p + 6, digit_pairs + 2 * (lo % 100), 2);
+}
+
+/* 10^-6 .. 10^16 as doubles, for the first guess of a value's decimal exponent */
+static const double pow10_d[23] = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1,
+                                   1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
+
+static size_t g17_printf(char *buf, double v)
+{
+    int n = snprintf(buf, 32, "%.17g", v);
+    return n < 0 ? 0 : (size_t)n;
+}
+
 size_t fl_format_g17(char *buf, double v)
 {
     double a = fabs(v);
-    if (!(a >= 1e-6 && a < 9e15)) { /* also NaN, infinities and zero */
-        int n = snprintf(buf, 32, "%.17g", v);
-        return n < 0 ? 0 : (size_t)n;
-    }
-    int e2;
-    double fr = frexp(a, &e2); /* a = fr * 2^e2, fr in [0.5, 1) */
-    uint64_t m = (uint64_t)ldexp(fr, 53);
-    int shift = 53 - e2; /* a = m / 2^shift exactly; 0 <= shift <= 73 here */
-    if (shift < 0) {
-        int n = snprintf(buf, 32, "%.17g", v);
-        return n < 0 ? 0 : (size_t)n;
-    }
+    if (!(a >= 1e-6 && a < 9e15)) /* also NaN, infinities and zero */
+        return g17_printf(buf, v);
+    /* a = m / 2^shift exactly: a is normal here, m its 53-bit significand */
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int e2 = (int)(bits >> 52) - 1022; /* a = (m / 2^53) * 2^e2, -19 <= e2 <= 53 */
+    uint64_t m = (bits & ((1ULL << 52) - 1)) | (1ULL << 52);
+    int shift = 53 - e2; /* 0 <= shift <= 72 */
+    /* the decimal exponent d, 10^d <= a < 10^(d+1): a is in [2^(e2-1),
+     * 2^e2), so d is floor((e2 - 1) * log10(2)) or one more (78913 / 2^18 is
+     * log10(2) closely enough for these exponents); the table settles which,
+     * and the loop below corrects a guess that is off */
+    int e = e2 - 1;
+    int d = e >= 0 ? (e * 78913) >> 18 : -((-e * 78913 + (1 << 18) - 1) >> 18);
+    if (d + 1 <= 16 && a >= pow10_d[d + 1 + 6])
+        d++;
     const uint64_t lo = 10000000000000000ULL, hi = 100000000000000000ULL; /* 1e16, 1e17 */
-    int d = (int)floor(log10(a));
     int s = 16 - d;
     uint64_t q = 0;
     bool up = false;
     for (int tries = 0; tries < 4; tries++) {
-        if (s < 0 || s > 22) {
-            int n = snprintf(buf, 32, "%.17g", v);
-            return n < 0 ? 0 : (size_t)n;
-        }
+        if (s < 0 || s > 22)
+            return g17_printf(buf, v);
         up = scaled_digits(m, s, shift, &q);
         if (q >= hi)
             s--;
@@ -269,16 +333,15 @@ size_t fl_format_g17(char *buf, double v)
     q += up;
     if (q == hi) /* rounding carried into an 18th digit */
         q = lo, s--;
-    if (q < lo || q >= hi) {
-        int n = snprintf(buf, 32, "%.17g", v);
-        return n < 0 ? 0 : (size_t)n;
-    }
+    if (q < lo || q >= hi)
+        return g17_printf(buf, v);
     d = 16 - s;
+    /* the 17 digits: one, then two groups of eight */
     char dig[17];
-    for (int i = 16; i >= 0; i--) {
-        dig[i] = (char)('0' + q % 10);
-        q /= 10;
-    }
+    uint64_t top = q / 100000000; /* under 10^9 */
+    dig[0] = (char)('0' + top / 100000000);
+    put8(dig + 1, (uint32_t)(top % 100000000));
+    put8(dig + 9, (uint32_t)(q % 100000000));
     char *p = buf;
     if (v < 0)
         *p++ = '-';

@@ -363,8 +363,65 @@ static void test_writer_long_text(void)
     fl_free(text);
 }
 
+/* The writer checks room only where it writes a string: the longest facts
+ * of each kind, written with every amount of room from none to more than
+ * they need left at the end of an exactly sized buffer (AddressSanitizer
+ * sees a byte written past it), come out as they do in an empty buffer. */
+static void test_writer_room_at_buffer_end(void)
+{
+    fl_facts fs;
+    fl_facts_init(&fs);
+    const fl_fact_kind kinds[] = {FL_FACT_MONEY, FL_FACT_PERCENT,  FL_FACT_QUANTITY,
+                                  FL_FACT_DATE,  FL_FACT_DATE,     FL_FACT_QUOTE,
+                                  FL_FACT_PLACE, FL_FACT_DURATION, (fl_fact_kind)42};
+    size_t nk = sizeof kinds / sizeof *kinds;
+    for (size_t i = 0; i < nk; i++) {
+        fl_fact *f = fl_facts_add(&fs, kinds[i], SIZE_MAX, SIZE_MAX);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        f->line = f->column = f->paragraph = f->sentence = UINT32_MAX;
+        f->text = i % 2 ? "\"\x01\"" : "a text of some length, \"quoted\"";
+        f->value = -1.2345678901234567e-300;
+        f->value_max = -2.2250738585072014e-308;
+        f->currency = "USD";
+        f->currency_source = "\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f";
+        f->qualifier = "more than";
+        f->unit = "\\";
+        f->link = 0;
+        f->speaker = f->speaker_text = f->attribution = "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"";
+        f->partial = true;
+        f->date = i == 3 ? (fl_date){-2000000000, -2000000000, -2000000000, FL_PREC_DAY}
+                         : (fl_date){1999, 0, 0, FL_PREC_CENTURY};
+        f->relative = i == 3;
+        f->anchor = "2017-11-24";
+        f->name = f->key = f->title = f->canonical = "\n";
+    }
+    fs.items[0].extra_json = "{\"x\":[1,2,3]}";
+    for (size_t i = 0; i < nk; i++) {
+        fl_strbuf want = FL_STRBUF_INIT;
+        CU_ASSERT_EQUAL_FATAL(fl_fact_write_json(&want, "id\x02", &fs.items[i], &fs), 0);
+        for (size_t room = 0; room <= want.len + 700; room++) {
+            size_t used = 40;
+            fl_strbuf sb;
+            sb.alloc = used + room + 1;
+            sb.buf = fl_malloc(sb.alloc);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(sb.buf);
+            memset(sb.buf, 'x', used);
+            sb.buf[used] = '\0';
+            sb.len = used;
+            CU_ASSERT_EQUAL(fl_fact_write_json(&sb, "id\x02", &fs.items[i], &fs), 0);
+            CU_ASSERT_EQUAL(sb.len, used + want.len);
+            CU_ASSERT(sb.len < sb.alloc && sb.buf[sb.len] == '\0');
+            CU_ASSERT(memcmp(sb.buf + used, want.buf, want.len) == 0);
+            fl_strbuf_release(&sb);
+        }
+        fl_strbuf_release(&want);
+    }
+    fl_facts_release(&fs);
+}
+
 static const fl_test_case cases[] = {
     {"writer: a long text", test_writer_long_text},
+    {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
     {"%.17g by hand matches printf", test_g17_matches_printf},
     {"writer: numbers and escapes", test_writer_numbers_and_escapes},
     {"each line round-trips", test_round_trip_lines},
