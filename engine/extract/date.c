@@ -818,6 +818,54 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
     return st;
 }
 
+/* The first two letters of a month name or abbreviation, lower-cased. */
+static bool month_start(unsigned char a, unsigned char b)
+{
+    static const char pairs[][2] = {{'j', 'a'}, {'j', 'u'}, {'f', 'e'}, {'m', 'a'}, {'a', 'p'},
+                                    {'a', 'u'}, {'s', 'e'}, {'o', 'c'}, {'n', 'o'}, {'d', 'e'}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (pairs[i][0] == a && pairs[i][1] == b)
+            return true;
+    return false;
+}
+
+/* Can PAT_NUM match at p, a run of nd ASCII digits that at_number found
+ * structured?  The bytes after the digits are tested against what each of
+ * its alternatives needs there; it is a necessary test only (the pattern
+ * decides), and a byte >= 0x80 passes wherever \h, \d or a caseless letter
+ * ("\u017F" is an "s") could take it.  Most structured runs in news copy are
+ * fractions and compounds ("1/2 pct", "5-1/4", "10-year") that no
+ * alternative matches. */
+static bool num_shape_possible(const scan *sc, size_t p, size_t nd)
+{
+    const unsigned char *t = (const unsigned char *)sc->txt;
+    size_t q = p + nd, len = sc->len;
+#define AT(i) ((i) < len ? t[i] : 0)
+    unsigned char c = AT(q), c1 = AT(q + 1), c2 = AT(q + 2);
+    if (nd == 4) /* yyyy-m(m)-d(d); "1990s", "1990's" */
+        return (c == '-' && (is_digit(c1) || c1 >= 0x80)) ||
+               (t[q - 1] == '0' && (c == 's' || (c == '\'' && c1 == 's')));
+    if (c >= 0x80) /* a no-break space before a month name */
+        return true;
+    if (is_hspace(c)) { /* "24 November": at_number saw a capital after the spaces */
+        size_t k = q;
+        while (k < len && is_hspace(t[k]))
+            k++;
+        return month_start((unsigned char)(AT(k) | 0x20), AT(k + 1));
+    }
+    if (c == '/') /* d/m/y */
+        return is_digit(c1) || c1 >= 0x80;
+    if (c == '-') /* "26-FEB-2016", caseless */
+        return c1 >= 0x80 || month_start((unsigned char)(c1 | 0x20), (unsigned char)(c2 | 0x20));
+    if (is_upper(c) && month_start((unsigned char)(c | 0x20), (unsigned char)(c1 | 0x20)))
+        return true; /* "21Oct15" */
+    /* "24th November", "24th of November", "20th century", "20th-century" */
+    bool ord = (c == 's' && c1 == 't') || (c == 'n' && c1 == 'd') || (c == 'r' && c1 == 'd') ||
+               (c == 't' && c1 == 'h');
+    return ord && (is_hspace(c2) || c2 == '-' || c2 >= 0x80);
+#undef AT
+}
+
 /* At a digit word of nd digits; *adv is set past what was consumed. */
 static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
 {
@@ -838,7 +886,7 @@ static fl_status at_number(scan *sc, size_t p, size_t nd, size_t *adv)
             k++;
         structured = k < sc->len && is_upper((unsigned char)t[k]);
     }
-    if (structured) {
+    if (structured && num_shape_possible(sc, p, nd)) {
         fl_re_match m;
         int rc = fl_re_exec(sc->s->re[RE_NUM], sc->t, t, sc->len, p, &m, sc->err);
         if (rc < 0)
