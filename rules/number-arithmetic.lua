@@ -98,6 +98,10 @@ return factlint.rule {
     scope = "article",
     tags = { "number", "arithmetic" },
     url = "docs/rules/number.arithmetic.md",
+    -- "years ago" needs a duration, parts and shares two counts or shares:
+    -- an article with none of them is not checked (a call costs even when
+    -- it returns at once)
+    needs = { "duration", "quantity", "percent" },
     messages = MESSAGES,
     check = function(article, report)
         -- Cheapest tests first, on the few facts that can start a finding:
