@@ -171,15 +171,25 @@ return factlint.rule {
         end
         local single = #order == 1
         local list
+        local is_table = {} -- sentence -> whether tabular(), read once a sentence
         for k = 1, nk, 5 do
             local sentence = kept[k + 2]
             -- "sales of 1.1 billion dlrs and profit of 31.1 mln": the currency
             -- is carried from an amount earlier in the same sentence (or, with
             -- one currency in the article, the same paragraph), or a unit
-            -- named in it; then the words after the amount and the sentence
-            if not (with_sentence[sentence] or (single and with_paragraph[kept[k + 3]])
-                or unit_sentence[sentence] or unit_follows(article, kept[k + 1])
-                or tabular(article, sentence)) then
+            -- named in it; then the sentence (most of the amounts left are
+            -- lines of results tables, several a line) and the words after
+            -- the amount
+            local covered = with_sentence[sentence] or (single and with_paragraph[kept[k + 3]])
+                or unit_sentence[sentence]
+            if not covered then
+                covered = is_table[sentence]
+                if covered == nil then
+                    covered = tabular(article, sentence)
+                    is_table[sentence] = covered
+                end
+            end
+            if not (covered or unit_follows(article, kept[k + 1])) then
                 local f = article:fact(kept[k])
                 local best = closest_with(article, f.offset)
                 list = list or table.concat(order, ", ")
