@@ -502,7 +502,8 @@ bool fl_article_is_boilerplate(const fl_article *a, size_t offset)
 #define META_BLOCK   1024
 #define META_ENTRIES 16
 
-fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json)
+fl_status fl_article_add_meta_n(fl_article *a, const char *key, size_t kl, const char *value_json,
+                                size_t vl)
 {
     size_t n = a->n_meta;
     a->meta_arena.block_size = META_BLOCK;
@@ -517,14 +518,20 @@ fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_
         a->meta = m;
         a->meta_cap = cap;
     }
-    size_t kl = strlen(key), vl = strlen(value_json);
     char *k = fl_arena_alloc(&a->meta_arena, kl + vl + 2);
     if (!k)
         return FL_ENOMEM;
-    memcpy(k, key, kl + 1);
-    memcpy(k + kl + 1, value_json, vl + 1);
+    memcpy(k, key, kl);
+    k[kl] = '\0';
+    memcpy(k + kl + 1, value_json, vl);
+    k[kl + 1 + vl] = '\0';
     a->meta[a->n_meta++] = (fl_meta){k, k + kl + 1};
     return FL_OK;
+}
+
+fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json)
+{
+    return fl_article_add_meta_n(a, key, strlen(key), value_json, strlen(value_json));
 }
 
 const char *fl_article_meta(const fl_article *a, const char *key)

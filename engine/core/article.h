@@ -142,6 +142,9 @@ bool fl_article_is_boilerplate(const fl_article *a, size_t offset);
 
 /* Adds a metadata entry (copies both strings). */
 fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json);
+/* The same for a key and value of known lengths (neither holds a NUL). */
+fl_status fl_article_add_meta_n(fl_article *a, const char *key, size_t key_len,
+                                const char *value_json, size_t value_len);
 const char *fl_article_meta(const fl_article *a, const char *key);
 /* Records an inline suppression for a rule id or "*" for all rules. */
 fl_status fl_article_disable_rule(fl_article *a, const char *rule);

@@ -10,33 +10,9 @@
 #include <emmintrin.h>
 #endif
 
-/* Length of the valid sequence at s[i], or 0 when it is invalid. */
 static size_t seq_len(const unsigned char *s, size_t len, size_t i)
 {
-    unsigned char c = s[i];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    uint32_t min;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, min = 0x80, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, min = 0x800, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, min = 0x10000, cp = c & 0x07;
-    else
-        return 0;
-    if (len - i < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
+    return fl_utf8_seq_len((const char *)s + i, len - i);
 }
 
 bool fl_is_ascii(const char *s, size_t len)

@@ -13,6 +13,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Length of the valid UTF-8 sequence at s[0] (len > 0 bytes from s), or 0
+ * when it is invalid (overlong, a surrogate, above U+10FFFF, cut short). */
+static inline size_t fl_utf8_seq_len(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    uint32_t min, cp;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, min = 0x80, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, min = 0x800, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, min = 0x10000, cp = c & 0x07;
+    else
+        return 0;
+    if (len < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((u[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (u[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
 /* Returns the byte offset of the first invalid sequence, or len when s is valid. */
 size_t fl_utf8_validate(const char *s, size_t len);
 

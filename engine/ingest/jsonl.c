@@ -14,19 +14,21 @@
 /*
  * Two readers share one field handler (take_field):
  *
- * - the scanner reads the record once, left to right, decoding the strings it
- *   needs (the text straight into the article's buffer) and writing the
- *   compact JSON of every metadata value as it goes.  It accepts only records
- *   it can read exactly as jansson would: an object of unique keys whose
- *   values are strings, integers of up to 18 digits, true, false, null and
- *   arrays of those.
+ * - the scanner reads the record once, left to right, checking its UTF-8,
+ *   decoding the strings it needs (the text straight into the article's
+ *   buffer) and writing the compact JSON of every metadata value as it goes.
+ *   It accepts only records it can read exactly as jansson would: valid
+ *   UTF-8, an object of unique keys whose values are strings, integers of up
+ *   to 18 digits, true, false, null and arrays of those.
  * - anything else (bad JSON, a duplicate key, a real number, a nested
- *   object, a key past MAX_FIELDS, \u0000 or a lone surrogate) goes to
- *   jansson (json_loadb with JSON_REJECT_DUPLICATES), which then accepts it
- *   or names the error with its message and column, as before.
+ *   object, a key past MAX_FIELDS, \u0000 or a lone surrogate, a NUL byte or
+ *   invalid UTF-8) goes the slow way: the line is checked for NUL bytes and
+ *   UTF-8 (errors with their byte offsets), then jansson (json_loadb with
+ *   JSON_REJECT_DUPLICATES) accepts it or names the error with its message
+ *   and column, as before.
  *
- * So jansson decides every error and every unusual record, and the scanner
- * only makes the common record fast; test_ingest compares the two.
+ * So the checks and jansson decide every error and every unusual record, and
+ * the scanner only makes the common record fast; test_ingest compares the two.
  */
 
 #define MAX_FIELDS 64
@@ -43,18 +45,51 @@ typedef enum jv_type {
     JV_OBJECT
 } jv_type;
 
+/* The keys take_field knows, told apart once by length and bytes. */
+typedef enum jv_key {
+    KEY_OTHER,
+    KEY_TEXT,
+    KEY_ID,
+    KEY_TITLE,
+    KEY_SOURCE,
+    KEY_DATE,
+    KEY_DATELINE
+} jv_key;
+
 /* One member of the record, from either reader. */
 typedef struct jv_field {
-    const char *key;
+    const char *key; /* NUL-terminated */
+    size_t key_len;
+    jv_key kind;
     jv_type type;
     const char *str; /* JV_STR: decoded, NUL-terminated */
     size_t len;
     char *owned; /* the scanner's decoded text, handed over to the doc */
     long long integer;
     double real;
-    const char *dump; /* scanner: the value as compact JSON */
-    json_t *j;        /* jansson: the value */
+    const char *dump; /* scanner: the value as compact JSON, NUL-terminated */
+    size_t dump_len;
+    json_t *j; /* jansson: the value */
 } jv_field;
+
+/* The kind of key k (n bytes): what strcmp against each name would say. */
+static inline jv_key key_kind(const char *k, size_t n)
+{
+    switch (n) {
+    case 2:
+        return !memcmp(k, "id", 2) ? KEY_ID : KEY_OTHER;
+    case 4:
+        return !memcmp(k, "text", 4) ? KEY_TEXT : !memcmp(k, "date", 4) ? KEY_DATE : KEY_OTHER;
+    case 5:
+        return !memcmp(k, "title", 5) ? KEY_TITLE : KEY_OTHER;
+    case 6:
+        return !memcmp(k, "source", 6) ? KEY_SOURCE : KEY_OTHER;
+    case 8:
+        return !memcmp(k, "dateline", 8) ? KEY_DATELINE : KEY_OTHER;
+    default:
+        return KEY_OTHER;
+    }
+}
 
 static fl_status record_error(fl_ingest_doc *doc, fl_error *err, fl_status code, long long offset,
                               const char *fmt, const char *arg)
@@ -64,13 +99,12 @@ static fl_status record_error(fl_ingest_doc *doc, fl_error *err, fl_status code,
     return code;
 }
 
-static fl_status set_string(fl_ingest_doc *doc, char **slot, const jv_field *v, const char *key,
-                            fl_error *err)
+static fl_status set_string(fl_ingest_doc *doc, char **slot, const jv_field *v, fl_error *err)
 {
     if (v->type == JV_NULL)
         return FL_OK;
     if (v->type != JV_STR)
-        return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string or null", key);
+        return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string or null", v->key);
     char *s = fl_strndup(v->str, v->len);
     if (!s)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -79,14 +113,12 @@ static fl_status set_string(fl_ingest_doc *doc, char **slot, const jv_field *v, 
     return FL_OK;
 }
 
-static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bool *have_text,
-                            fl_error *err)
+static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool *have_text, fl_error *err)
 {
     fl_article *a = doc->article;
-    /* the first byte picks the one or two names a key can be: most keys
-     * (topics, places, newid, ...) are none of these */
-    bool k_t = key[0] == 't', k_d = key[0] == 'd';
-    if (k_t && !strcmp(key, "text")) {
+    const char *key = v->key;
+    switch (v->kind) {
+    case KEY_TEXT: {
         if (v->type != JV_STR)
             return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string", key);
         char *t = v->owned;
@@ -100,15 +132,16 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         fl_free(doc->text);
         doc->text = t;
         doc->len = v->len;
-        /* the record passed fl_utf8_validate (or was repaired) and holds no
-         * NUL byte; its escapes decode to valid UTF-8 (\u0000 and lone
-         * surrogates are refused, by the scanner's fallback and jansson):
-         * fl_ingest_finish need not check the text again */
+        /* the record passed the scanner's UTF-8 check or fl_utf8_validate (or
+         * was repaired) and holds no NUL byte; its escapes decode to valid
+         * UTF-8 (\u0000 and lone surrogates are refused, by the scanner's
+         * fallback and jansson): fl_ingest_finish need not check the text
+         * again */
         doc->text_checked = true;
         *have_text = true;
         return FL_OK;
     }
-    if (key[0] == 'i' && !strcmp(key, "id")) {
+    case KEY_ID: {
         char buf[64];
         const char *s;
         if (v->type == JV_NULL)
@@ -132,11 +165,11 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         a->id = id;
         return FL_OK;
     }
-    if (k_t && !strcmp(key, "title"))
-        return set_string(doc, &a->title, v, key, err);
-    if (key[0] == 's' && !strcmp(key, "source"))
-        return set_string(doc, &a->source, v, key, err);
-    if (k_d && !strcmp(key, "date")) {
+    case KEY_TITLE:
+        return set_string(doc, &a->title, v, err);
+    case KEY_SOURCE:
+        return set_string(doc, &a->source, v, err);
+    case KEY_DATE: {
         if (v->type == JV_NULL) {
             doc->date = (fl_date){0, 0, 0, FL_PREC_NONE};
             doc->date_source = FL_DATELINE_NONE;
@@ -151,12 +184,17 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
             return record_error(doc, err, FL_EPARSE, -1, "cannot parse date '%s'", s);
         doc->date = d;
         doc->date_source = FL_DATELINE_JSONL;
-        return set_string(doc, &doc->date_text, v, key, err);
+        return set_string(doc, &doc->date_text, v, err);
     }
-    if (k_d && !strcmp(key, "dateline") && v->type == JV_STR) {
-        fl_status st = set_string(doc, &doc->wire, v, key, err);
-        if (st != FL_OK)
-            return st;
+    case KEY_DATELINE:
+        if (v->type == JV_STR) {
+            fl_status st = set_string(doc, &doc->wire, v, err);
+            if (st != FL_OK)
+                return st;
+        }
+        break;
+    case KEY_OTHER:
+        break;
     }
     fl_status st;
     if (v->j) {
@@ -166,7 +204,7 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
         st = fl_article_add_meta(a, key, js);
         free(js);
     } else {
-        st = fl_article_add_meta(a, key, v->dump);
+        st = fl_article_add_meta_n(a, key, v->key_len, v->dump, v->dump_len);
     }
     return st == FL_OK ? FL_OK : fl_error_set(err, FL_ENOMEM, "out of memory");
 }
@@ -175,14 +213,32 @@ static fl_status take_field(fl_ingest_doc *doc, const char *key, jv_field *v, bo
 
 typedef enum scan_result { SCAN_OK, SCAN_FALLBACK, SCAN_NOMEM } scan_result;
 
+/*
+ * The scanner writes every decoded key and string and the compact JSON of
+ * every value into one buffer, o moving forward, with no bound check per
+ * write.  The buffer has BUF_ROOM(len) bytes for a record of len bytes:
+ *  - a member's writes are at most twice its raw bytes, plus one: a decoded
+ *    key or string is no longer than its JSON, a compact dump no longer than
+ *    the value it was read from (white space dropped, "\/" written '/', an
+ *    escape written as it was or shorter), and each gets a NUL;
+ *  - a member takes four raw bytes at least ("":0 and a comma or brace);
+ *  - scan_string stores sixteen bytes at a time ahead of its output, up to
+ *    as far past o as the raw rest of the line is long.
+ * So o + (the raw bytes left) stays below 2.25 * len + 1 past the start.
+ */
+#define BUF_ROOM(len) (3 * (len) + 16)
+
 typedef struct scanner {
     const char *p, *end;
-    fl_strbuf scratch; /* decoded keys and strings, dumps: referred to by offset */
+    char *o; /* where the next output byte goes */
 } scanner;
 
-static void skip_ws(scanner *s)
+/* JSON's white space: ' ', '\t', '\n', '\r'. */
+static const bool json_space[256] = {[' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true};
+
+static inline void skip_ws(scanner *s)
 {
-    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    while (s->p < s->end && json_space[(unsigned char)*s->p])
         s->p++;
 }
 
@@ -224,9 +280,11 @@ static char *put_utf8(char *o, uint32_t cp)
     return o;
 }
 
-/* Decodes the string whose opening quote is at s->p into out, which has room
- * for the raw bytes up to the closing quote (a decoded string is never longer
- * than its JSON); *n is its length.  Leaves s->p after the closing quote. */
+/* Decodes the string whose opening quote is at s->p into out (NULL: only
+ * read), which has room for the raw bytes up to the end of the line (a
+ * decoded string is never longer than its JSON); *n is its length.  Its raw
+ * bytes above 0x7F must be valid UTF-8: the scanner is the record's UTF-8
+ * check.  Leaves s->p after the closing quote. */
 static scan_result scan_string(scanner *s, char *out, size_t *n)
 {
     const char *p = s->p + 1, *end = s->end;
@@ -235,16 +293,16 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         const char *run = p;
         size_t copied = 0; /* bytes of the run already in out */
 #if defined(__SSE2__)
-        /* sixteen bytes at a time to the first below 0x20, '"' or '\\'.
-         * Each block is stored to out as it is read: out has room for the
-         * raw bytes up to the end of the line, and the decoded text is
-         * never ahead of the raw, so a block's bytes past the stop are
-         * overwritten or past the end of the string. */
+        /* sixteen bytes at a time to the first below 0x20, '"', '\\' or
+         * above 0x7F.  Each block is stored to out as it is read: out has
+         * room for the raw bytes up to the end of the line, and the decoded
+         * text is never ahead of the raw, so a block's bytes past the stop
+         * are overwritten or past the end of the string. */
         for (; end - p >= 16; p += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)p);
             if (out)
                 _mm_storeu_si128((__m128i *)(void *)(o + (p - run)), v);
-            unsigned bits = fl_json_esc16(v);
+            unsigned bits = fl_json_esc16(v) | (unsigned)_mm_movemask_epi8(v);
             if (bits) {
                 p += __builtin_ctz(bits);
                 copied = (size_t)(p - run);
@@ -253,15 +311,15 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         }
         copied = (size_t)(p - run);
 #endif
-        /* eight bytes at a time while none is below 0x20, '"' or '\\' */
+        /* eight bytes at a time while none is below 0x20, '"', '\\' or above 0x7F */
         while (end - p >= 8) {
             uint64_t w;
             memcpy(&w, p, 8);
-            if (fl_json_esc8(w))
+            if (fl_json_esc8(w) | (w & 0x8080808080808080ULL))
                 break;
             p += 8;
         }
-        while (p < end && !fl_json_escapes[(unsigned char)*p])
+        while (p < end && !fl_json_escapes[(unsigned char)*p] && (unsigned char)*p < 0x80)
             p++;
 #if defined(__SSE2__)
     stop:
@@ -273,6 +331,21 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         }
         if (p >= end || (unsigned char)*p < 0x20)
             return SCAN_FALLBACK;
+        if ((unsigned char)*p >= 0x80) {
+            /* a run of characters above U+007F, checked and copied */
+            const char *u = p;
+            do {
+                size_t k = fl_utf8_seq_len(p, (size_t)(end - p));
+                if (!k)
+                    return SCAN_FALLBACK; /* fl_utf8_validate names the byte */
+                p += k;
+            } while (p < end && (unsigned char)*p >= 0x80);
+            if (out) {
+                memcpy(o, u, (size_t)(p - u));
+                o += p - u;
+            }
+            continue;
+        }
         if (*p == '"')
             break;
         /* a backslash */
@@ -333,63 +406,85 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
     return SCAN_OK;
 }
 
-/* Appends a decoded string as jansson's compact dump writes it. */
-static int dump_string(fl_strbuf *sb, const char *v, size_t n)
+/* Writes a decoded string as jansson's compact dump writes it, quotes
+ * included; returns the end.  (No longer than the JSON it was decoded from.) */
+static char *dump_string(char *o, const char *v, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    if (fl_strbuf_addch(sb, '"'))
-        return -1;
-    size_t start = 0;
+    *o++ = '"';
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)v[i];
-        if (!fl_json_escapes[c])
+        if (!fl_json_escapes[c]) {
+            *o++ = (char)c;
             continue;
-        char e[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t el = 2;
+        }
+        *o++ = '\\';
         switch (c) {
         case '"':
         case '\\':
-            e[1] = (char)c;
+            *o++ = (char)c;
             break;
         case '\b':
-            e[1] = 'b';
+            *o++ = 'b';
             break;
         case '\f':
-            e[1] = 'f';
+            *o++ = 'f';
             break;
         case '\n':
-            e[1] = 'n';
+            *o++ = 'n';
             break;
         case '\r':
-            e[1] = 'r';
+            *o++ = 'r';
             break;
         case '\t':
-            e[1] = 't';
+            *o++ = 't';
             break;
         default:
-            e[1] = 'u', e[2] = '0', e[3] = '0', e[4] = hex[c >> 4], e[5] = hex[c & 15];
-            el = 6;
+            *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15];
         }
-        if (fl_strbuf_add(sb, v + start, i - start) || fl_strbuf_add(sb, e, el))
-            return -1;
-        start = i + 1;
     }
-    return fl_strbuf_add(sb, v + start, n - start) || fl_strbuf_addch(sb, '"');
+    *o++ = '"';
+    return o;
 }
 
-/* Decodes a string into the scratch buffer (NUL-terminated at *at). */
-static scan_result scratch_string(scanner *s, size_t *at, size_t *n)
+/* Reads the string at s->p and writes its dump at s->o; *str (when not NULL)
+ * gets the decoded string, written before the dump and NUL-terminated. */
+static scan_result string_value(scanner *s, const char **str, size_t *str_len)
 {
-    /* the raw string is at most the rest of the line */
-    size_t room = (size_t)(s->end - s->p);
-    if (fl_strbuf_grow(&s->scratch, room + 1))
-        return SCAN_NOMEM;
-    *at = s->scratch.len;
-    scan_result r = scan_string(s, s->scratch.buf + s->scratch.len, n);
+    const char *raw = s->p;
+    char *o = s->o;
+    size_t n;
+    if (str) {
+        scan_result r = scan_string(s, o, &n);
+        if (r != SCAN_OK)
+            return r;
+        o[n] = '\0';
+        *str = o, *str_len = n;
+        char *d = o + n + 1;
+        if ((size_t)(s->p - raw) == n + 2) { /* no escapes: the raw string is the dump */
+            memcpy(d, raw, n + 2);
+            s->o = d + n + 2;
+        } else {
+            s->o = dump_string(d, o, n);
+        }
+        return SCAN_OK;
+    }
+    /* only the dump is wanted: decoded after its opening quote, it is the
+     * dump once closed when there was no escape; else the dump is written
+     * after the decoded string and moved over it */
+    scan_result r = scan_string(s, o + 1, &n);
     if (r != SCAN_OK)
         return r;
-    s->scratch.len += *n;
-    s->scratch.buf[s->scratch.len++] = '\0';
+    if ((size_t)(s->p - raw) == n + 2) {
+        o[0] = '"';
+        o[n + 1] = '"';
+        s->o = o + n + 2;
+    } else {
+        char *e = dump_string(o + 1 + n, o + 1, n);
+        size_t dl = (size_t)(e - (o + 1 + n));
+        memmove(o, o + 1 + n, dl);
+        s->o = o + dl;
+    }
     return SCAN_OK;
 }
 
@@ -416,75 +511,61 @@ static scan_result scan_number(scanner *s, long long *v)
     return SCAN_OK;
 }
 
-static bool literal(scanner *s, const char *word, size_t n)
+/* Writes v in decimal, as printf("%lld") does; returns the end. */
+static char *put_int(char *o, long long v)
 {
-    if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
-        return false;
-    s->p += n;
-    return true;
+    char digits[24];
+    size_t k = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    if (v < 0)
+        *o++ = '-';
+    do {
+        digits[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (k)
+        *o++ = digits[--k];
+    return o;
 }
 
-/* Reads one value at s->p (no leading white space) and appends its compact
- * JSON to the scratch buffer.  For a string, *str_at and *str_len also get the
- * decoded string (in the scratch, before the dump). */
-static scan_result scan_value(scanner *s, int depth, jv_type *type, long long *integer,
-                              size_t *str_at, size_t *str_len)
+/* The literal word (n bytes) at s->p, copied to the output. */
+static scan_result literal(scanner *s, const char *word, size_t n)
+{
+    if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
+        return SCAN_FALLBACK;
+    s->p += n;
+    memcpy(s->o, word, n);
+    s->o += n;
+    return SCAN_OK;
+}
+
+/* Reads one value at s->p (no leading white space) and writes its compact
+ * JSON at s->o.  f is the record's member (its type, and for a string its
+ * decoded text, are set) or NULL for an array's element. */
+static scan_result scan_value(scanner *s, int depth, jv_field *f)
 {
     if (s->p >= s->end)
         return SCAN_FALLBACK;
-    fl_strbuf *sb = &s->scratch;
     switch (*s->p) {
-    case '"': {
-        const char *raw = s->p;
-        size_t at, n;
-        *type = JV_STR;
-        if (!str_at) {
-            /* only the dump is wanted: a string without escapes is its own dump */
-            scan_result r = scan_string(s, NULL, &n);
-            if (r != SCAN_OK)
-                return r;
-            size_t raw_len = (size_t)(s->p - raw);
-            if (!memchr(raw + 1, '\\', raw_len - 2))
-                return fl_strbuf_add(sb, raw, raw_len) ? SCAN_NOMEM : SCAN_OK;
-            s->p = raw;
-        }
-        size_t mark = sb->len;
-        scan_result r = scratch_string(s, &at, &n);
-        if (r != SCAN_OK)
-            return r;
-        if (str_at)
-            *str_at = at, *str_len = n;
-        if ((size_t)(s->p - raw) == n + 2) /* no escapes: the raw string is the dump */
-            r = fl_strbuf_add(sb, raw, n + 2) ? SCAN_NOMEM : SCAN_OK;
-        else if (fl_strbuf_grow(sb, n * 6 + 3)) /* dump_string reads through the offset */
-            r = SCAN_NOMEM;
-        else
-            r = dump_string(sb, sb->buf + at, n) ? SCAN_NOMEM : SCAN_OK;
-        if (r == SCAN_OK && !str_at) {
-            /* drop the decoded copy, keep the dump */
-            size_t from = at + n + 1;
-            memmove(sb->buf + mark, sb->buf + from, sb->len - from);
-            sb->len = mark + (sb->len - from);
-            sb->buf[sb->len] = '\0';
-        }
-        return r;
-    }
+    case '"':
+        if (f)
+            f->type = JV_STR;
+        return string_value(s, f ? &f->str : NULL, f ? &f->len : NULL);
     case '[': {
         if (depth >= MAX_DEPTH)
             return SCAN_FALLBACK;
         s->p++;
-        *type = JV_ARRAY;
-        if (fl_strbuf_addch(sb, '['))
-            return SCAN_NOMEM;
+        if (f)
+            f->type = JV_ARRAY;
+        *s->o++ = '[';
         skip_ws(s);
         if (s->p < s->end && *s->p == ']') {
             s->p++;
-            return fl_strbuf_addch(sb, ']') ? SCAN_NOMEM : SCAN_OK;
+            *s->o++ = ']';
+            return SCAN_OK;
         }
         for (;;) {
-            jv_type t;
-            long long iv;
-            scan_result r = scan_value(s, depth + 1, &t, &iv, NULL, NULL);
+            scan_result r = scan_value(s, depth + 1, NULL);
             if (r != SCAN_OK)
                 return r;
             skip_ws(s);
@@ -492,56 +573,57 @@ static scan_result scan_value(scanner *s, int depth, jv_type *type, long long *i
                 return SCAN_FALLBACK;
             if (*s->p == ']') {
                 s->p++;
-                return fl_strbuf_addch(sb, ']') ? SCAN_NOMEM : SCAN_OK;
+                *s->o++ = ']';
+                return SCAN_OK;
             }
             if (*s->p != ',')
                 return SCAN_FALLBACK;
             s->p++;
-            if (fl_strbuf_addch(sb, ','))
-                return SCAN_NOMEM;
+            *s->o++ = ',';
             skip_ws(s);
         }
     }
     case 't':
-        *type = JV_TRUE;
-        return !literal(s, "true", 4)         ? SCAN_FALLBACK
-               : fl_strbuf_add(sb, "true", 4) ? SCAN_NOMEM
-                                              : SCAN_OK;
+        if (f)
+            f->type = JV_TRUE;
+        return literal(s, "true", 4);
     case 'f':
-        *type = JV_FALSE;
-        return !literal(s, "false", 5)         ? SCAN_FALLBACK
-               : fl_strbuf_add(sb, "false", 5) ? SCAN_NOMEM
-                                               : SCAN_OK;
+        if (f)
+            f->type = JV_FALSE;
+        return literal(s, "false", 5);
     case 'n':
-        *type = JV_NULL;
-        return !literal(s, "null", 4)         ? SCAN_FALLBACK
-               : fl_strbuf_add(sb, "null", 4) ? SCAN_NOMEM
-                                              : SCAN_OK;
+        if (f)
+            f->type = JV_NULL;
+        return literal(s, "null", 4);
     default: {
-        scan_result r = scan_number(s, integer);
+        long long v;
+        scan_result r = scan_number(s, &v);
         if (r != SCAN_OK)
             return r;
-        *type = JV_INT;
-        if (*integer < 0 && fl_strbuf_addch(sb, '-'))
-            return SCAN_NOMEM;
-        return fl_strbuf_add_u64(sb, (unsigned long long)(*integer < 0 ? -*integer : *integer))
-                   ? SCAN_NOMEM
-                   : SCAN_OK;
+        if (f)
+            f->type = JV_INT, f->integer = v;
+        s->o = put_int(s->o, v);
+        return SCAN_OK;
     }
     }
 }
 
-/* The offsets a field's strings have in the scratch until it stops moving. */
-typedef struct field_at {
-    size_t key, key_len, str, dump;
-} field_at;
+/* A bit for a key's length and end bytes: a key whose bit is not yet set
+ * in the record cannot be a duplicate, and is not compared with the others. */
+static uint64_t key_bit(const char *k, size_t n)
+{
+    unsigned h = (unsigned)n;
+    if (n)
+        h += 7u * (unsigned char)k[0] + 13u * (unsigned char)k[n - 1];
+    return 1ull << (h & 63);
+}
 
 /* Reads the record into fields; *n_fields counts the fields begun, also on
- * failure, so the caller can free what they own. */
+ * failure, so the caller can free what they own.  s->o has BUF_ROOM bytes. */
 static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
 {
-    field_at at[MAX_FIELDS];
     size_t n = 0;
+    uint64_t keys_seen = 0;
     *n_fields = 0;
     skip_ws(s);
     if (s->p >= s->end || *s->p != '{')
@@ -556,23 +638,30 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                 return SCAN_FALLBACK;
             jv_field *f = &fields[n];
             memset(f, 0, sizeof *f);
-            *n_fields = n + 1;
+            *n_fields = ++n;
+            char *key = s->o;
             size_t klen;
-            scan_result r = scratch_string(s, &at[n].key, &klen);
+            scan_result r = scan_string(s, key, &klen);
             if (r != SCAN_OK)
                 return r;
-            const char *key = s->scratch.buf + at[n].key;
-            at[n].key_len = klen;
-            for (size_t i = 0; i < n; i++)
-                if (at[i].key_len == klen && !memcmp(s->scratch.buf + at[i].key, key, klen))
-                    return SCAN_FALLBACK; /* jansson names the duplicate */
-            n++;
+            key[klen] = '\0';
+            s->o = key + klen + 1;
+            f->key = key;
+            f->key_len = klen;
+            f->kind = key_kind(key, klen);
+            uint64_t bit = key_bit(key, klen);
+            if (keys_seen & bit) {
+                for (size_t i = 0; i + 1 < n; i++)
+                    if (fields[i].key_len == klen && !memcmp(fields[i].key, key, klen))
+                        return SCAN_FALLBACK; /* jansson names the duplicate */
+            }
+            keys_seen |= bit;
             skip_ws(s);
             if (s->p >= s->end || *s->p != ':')
                 return SCAN_FALLBACK;
             s->p++;
             skip_ws(s);
-            if (!strcmp(key, "text") && s->p < s->end && *s->p == '"') {
+            if (f->kind == KEY_TEXT && s->p < s->end && *s->p == '"') {
                 /* the body: decoded once, into the buffer the article keeps */
                 size_t room = (size_t)(s->end - s->p);
                 if (!(f->owned = fl_malloc(room + 1)))
@@ -583,24 +672,16 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                 f->owned[f->len] = '\0';
                 f->type = JV_STR;
                 f->str = f->owned;
-                at[n - 1].str = at[n - 1].dump = SIZE_MAX;
             } else {
-                size_t sa = SIZE_MAX, sl = 0;
-                jv_type t = JV_NULL;
-                long long iv = 0;
-                size_t dump_from = s->scratch.len;
-                r = scan_value(s, 0, &t, &iv, &sa, &sl);
+                char *dump = s->o;
+                r = scan_value(s, 0, f);
                 if (r != SCAN_OK)
                     return r;
-                f->type = t;
-                f->integer = iv;
-                f->len = sl;
-                at[n - 1].str = sa;
-                if (t == JV_STR) /* the dump follows the decoded string and its NUL */
-                    dump_from = sa + sl + 1;
-                at[n - 1].dump = dump_from;
-                if (fl_strbuf_addch(&s->scratch, '\0'))
-                    return SCAN_NOMEM;
+                if (f->type == JV_STR) /* the dump follows the decoded string and its NUL */
+                    dump = (char *)f->str + f->len + 1;
+                f->dump = dump;
+                f->dump_len = (size_t)(s->o - dump);
+                *s->o++ = '\0';
             }
             skip_ws(s);
             if (s->p >= s->end)
@@ -618,21 +699,14 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
     skip_ws(s);
     if (s->p != s->end)
         return SCAN_FALLBACK; /* jansson: "end of file expected" */
-    for (size_t i = 0; i < n; i++) {
-        fields[i].key = s->scratch.buf + at[i].key;
-        if (at[i].str != SIZE_MAX && fields[i].type == JV_STR && !fields[i].owned)
-            fields[i].str = s->scratch.buf + at[i].str;
-        if (at[i].dump != SIZE_MAX)
-            fields[i].dump = s->scratch.buf + at[i].dump;
-    }
-    *n_fields = n;
     return SCAN_OK;
 }
 
 static void free_fields(jv_field *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        fl_free(fields[i].owned);
+        if (fields[i].owned)
+            fl_free(fields[i].owned);
 }
 
 /* ---- jansson ------------------------------------------------------------------- */
@@ -641,6 +715,8 @@ static void from_json(jv_field *f, const char *key, json_t *v)
 {
     memset(f, 0, sizeof *f);
     f->key = key;
+    f->key_len = strlen(key);
+    f->kind = key_kind(key, f->key_len);
     f->j = v;
     switch (json_typeof(v)) {
     case JSON_OBJECT:
@@ -699,7 +775,7 @@ static fl_status parse_with_jansson(fl_ingest_doc *doc, const char *line, size_t
     {
         jv_field f;
         from_json(&f, key, v);
-        if ((st = take_field(doc, key, &f, &have_text, err)) != FL_OK)
+        if ((st = take_field(doc, &f, &have_text, err)) != FL_OK)
             goto done;
     }
     if (!have_text)
@@ -711,30 +787,42 @@ done:
 
 /* ---- one record ------------------------------------------------------------------ */
 
-static fl_status parse_record(fl_ingest_doc *doc, const char *line, size_t len, long long offset,
-                              fl_error *err)
+/* The scanner's reading of a record: SCAN_OK with *st what taking its fields
+ * gave, else SCAN_FALLBACK or SCAN_NOMEM with nothing taken. */
+static scan_result scan_and_take(fl_ingest_doc *doc, const char *line, size_t len, long long offset,
+                                 fl_error *err, fl_status *st)
 {
     jv_field fields[MAX_FIELDS];
     size_t n = 0;
-    scanner s = {line, line + len, FL_STRBUF_INIT};
+    char *buf = fl_malloc(BUF_ROOM(len));
+    if (!buf)
+        return SCAN_NOMEM;
+    scanner s = {line, line + len, buf};
     scan_result r = scan_record(&s, fields, &n);
-    fl_status st = FL_OK;
-    if (r == SCAN_NOMEM) {
-        st = fl_error_set(err, FL_ENOMEM, "out of memory");
-    } else if (r == SCAN_FALLBACK) {
-        free_fields(fields, n);
-        n = 0;
-        st = parse_with_jansson(doc, line, len, offset, err);
-    } else {
+    if (r == SCAN_OK) {
         bool have_text = false;
-        for (size_t i = 0; i < n && st == FL_OK; i++)
-            st = take_field(doc, fields[i].key, &fields[i], &have_text, err);
-        if (st == FL_OK && !have_text)
-            st = record_error(doc, err, FL_EPARSE, offset, "%s", "record has no 'text' field");
+        *st = FL_OK;
+        for (size_t i = 0; i < n && *st == FL_OK; i++)
+            *st = take_field(doc, &fields[i], &have_text, err);
+        if (*st == FL_OK && !have_text)
+            *st = record_error(doc, err, FL_EPARSE, offset, "%s", "record has no 'text' field");
     }
     free_fields(fields, n);
-    fl_strbuf_release(&s.scratch);
-    return st;
+    fl_free(buf);
+    return r;
+}
+
+/* A record read by the scanner, else by jansson (a repaired line). */
+static fl_status parse_record(fl_ingest_doc *doc, const char *line, size_t len, long long offset,
+                              fl_error *err)
+{
+    fl_status st;
+    scan_result r = scan_and_take(doc, line, len, offset, err, &st);
+    if (r == SCAN_OK)
+        return st;
+    if (r == SCAN_NOMEM)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    return parse_with_jansson(doc, line, len, offset, err);
 }
 
 static fl_status parse_line(fl_ingest_doc *doc, const char *line, size_t len, long lineno,
@@ -772,6 +860,14 @@ static fl_status parse_line(fl_ingest_doc *doc, const char *line, size_t len, lo
         offset += 3;
         a->bom = true;
     }
+    /* the common record: read by the scanner, which also checks its UTF-8
+     * (and a NUL byte is never part of a record it reads) */
+    fl_status st;
+    scan_result r = scan_and_take(doc, line, len, offset, err, &st);
+    if (r == SCAN_OK)
+        return st;
+    /* anything else: NUL bytes and UTF-8 first, with their offsets, then
+     * jansson */
     const char *nul = memchr(line, '\0', len);
     if (nul) {
         long long at = offset + (nul - line);
@@ -780,8 +876,11 @@ static fl_status parse_line(fl_ingest_doc *doc, const char *line, size_t len, lo
         return FL_EBINARY;
     }
     size_t bad = fl_utf8_validate(line, len);
-    if (bad == len)
-        return parse_record(doc, line, len, offset, err);
+    if (bad == len) {
+        if (r == SCAN_NOMEM)
+            return fl_error_set(err, FL_ENOMEM, "out of memory");
+        return parse_with_jansson(doc, line, len, offset, err);
+    }
     long long at = offset + (long long)bad;
     if (!doc->lossy) {
         fl_error_set(err, FL_EUTF8, "invalid UTF-8 at byte %lld (use --lossy to replace bad bytes)",
@@ -794,7 +893,7 @@ static fl_status parse_line(fl_ingest_doc *doc, const char *line, size_t len, lo
     if (!fixed)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     a->utf8_replaced = replaced;
-    fl_status st = parse_record(doc, fixed, n, offset, err);
+    st = parse_record(doc, fixed, n, offset, err);
     fl_free(fixed);
     return st;
 }
