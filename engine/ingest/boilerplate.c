@@ -192,21 +192,32 @@ static const char *const words[] = {"Share",         "Sponsored", "Promoted",
                                     "Get our",       "Get the",   NULL};
 
 /* Which of the lists above (bit i: lists[i]) and whether one of the words
- * (WORDS) have an entry starting with a byte, lowercased: a paragraph that
- * starts with another skips every prefix test, and the lists its first byte
- * is not in are not walked.  Built from the lists once. */
+ * (WORDS) have an entry starting with a pair of bytes, lowercased: a
+ * paragraph whose first two bytes begin no entry skips every prefix test,
+ * and the lists its first two bytes are not in are not walked.  A pair's
+ * bits are those of its first byte (starts) and of the two bytes' low five
+ * bits together (pairs: letters in either case alike, and other bytes
+ * sharing a cell, which can only add bits, never drop one).  Every entry
+ * has two bytes at least.  Built from the lists once. */
 enum { L_NAV = 1, L_SHARE = 2, L_PROMO = 4, L_CREDIT = 8, L_CHROME = 16, WORDS = 32 };
 static const char *const *const lists[] = {navigation, share, promoted, credit, chrome};
 static unsigned char starts[256];
+static unsigned char pairs[32][32];
 static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+
+static void add_start(const char *entry, unsigned bit)
+{
+    starts[(unsigned char)lower(entry[0])] |= (unsigned char)bit;
+    pairs[lower(entry[0]) & 31][lower(entry[1]) & 31] |= (unsigned char)bit;
+}
 
 static void starts_init(void)
 {
     for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
         for (size_t i = 0; lists[l][i]; i++)
-            starts[(unsigned char)lower(lists[l][i][0])] |= (unsigned char)(1u << l);
+            add_start(lists[l][i], 1u << l);
     for (size_t i = 0; words[i]; i++)
-        starts[(unsigned char)lower(words[i][0])] |= WORDS;
+        add_start(words[i], WORDS);
 }
 
 fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
@@ -214,20 +225,23 @@ fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
     if (n == 0 || n > BOILER_PARA_MAX)
         return FL_BOILER_NONE;
     pthread_once(&starts_once, starts_init);
-    unsigned mask = starts[(unsigned char)lower(s[0])];
+    unsigned mask =
+        n < 2 ? 0 : starts[(unsigned char)lower(s[0])] & pairs[lower(s[0]) & 31][lower(s[1]) & 31];
     bool pre = mask != 0;
     if (pre) {
         if ((mask & L_NAV) && any_prefix(s, n, navigation))
             return FL_BOILER_NAVIGATION;
-        if (((mask & L_SHARE) && any_prefix(s, n, share)) || equals(s, n, "Share") ||
-            equals(s, n, "Share this"))
+        if (((mask & L_SHARE) && any_prefix(s, n, share)) ||
+            ((mask & WORDS) && (equals(s, n, "Share") || equals(s, n, "Share this"))))
             return FL_BOILER_SHARE;
-        if ((starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
+        if ((mask & WORDS) &&
+            (starts_with(s, n, "Sign up") || starts_with(s, n, "Subscribe") ||
              starts_with(s, n, "Get our") || starts_with(s, n, "Get the")) &&
             contains(s, n, "newsletter"))
             return FL_BOILER_NEWSLETTER;
-        if (((mask & L_PROMO) && any_prefix(s, n, promoted)) || equals(s, n, "Sponsored") ||
-            equals(s, n, "Promoted") || equals(s, n, "Advertisement"))
+        if (((mask & L_PROMO) && any_prefix(s, n, promoted)) ||
+            ((mask & WORDS) && (equals(s, n, "Sponsored") || equals(s, n, "Promoted") ||
+                                equals(s, n, "Advertisement"))))
             return FL_BOILER_PROMOTED;
     }
     if ((pre && (mask & L_CREDIT) && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
