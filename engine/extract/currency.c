@@ -141,6 +141,29 @@ static const word_entry words[] = {
     {"zloty", "PLN", 1, false},
 };
 
+/* The bytes of s[0..n) that words[i] matches, ending at a word boundary, or 0. */
+static size_t match_entry(size_t i, const char *s, size_t n)
+{
+    const char *p = words[i].phrase;
+    size_t k = 0;
+    while (p[k] && k < n) {
+        int c = (unsigned char)s[k];
+        if (p[k] == ' ' ? c != ' ' : lower(c) != p[k])
+            break;
+        k++;
+    }
+    if (p[k] || (k < n && is_alnum((unsigned char)s[k])))
+        return 0;
+    return k;
+}
+
+static void fill(size_t i, fl_currency_word *w)
+{
+    w->iso = words[i].iso;
+    w->divisor = words[i].divisor;
+    w->needs_magnitude = words[i].needs_magnitude;
+}
+
 size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w)
 {
     if (n == 0 || !is_alpha((unsigned char)s[0]))
@@ -161,23 +184,32 @@ size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w)
         const char *p = words[i].phrase;
         if (p[1] && p[1] != ' ' && p[1] != c1)
             continue;
-        size_t k = 0;
-        while (p[k] && k < n) {
-            int c = (unsigned char)s[k];
-            if (p[k] == ' ' ? c != ' ' : lower(c) != p[k])
-                break;
-            k++;
-        }
-        if (p[k] || (k < n && is_alnum((unsigned char)s[k])))
-            continue;
+        size_t k = match_entry(i, s, n);
         if (k > best) {
             best = k;
-            w->iso = words[i].iso;
-            w->divisor = words[i].divisor;
-            w->needs_magnitude = words[i].needs_magnitude;
+            fill(i, w);
         }
     }
     return best;
+}
+
+size_t fl_currency_phrases_at(const unsigned char *idx, size_t count, const char *s, size_t n,
+                              fl_currency_word *w)
+{
+    size_t best = 0;
+    for (size_t j = 0; j < count; j++) {
+        size_t k = match_entry(idx[j], s, n);
+        if (k > best) {
+            best = k;
+            fill(idx[j], w);
+        }
+    }
+    return best;
+}
+
+const char *fl_currency_phrase(size_t i)
+{
+    return i < sizeof words / sizeof words[0] ? words[i].phrase : NULL;
 }
 
 static const char *const codes[] = {

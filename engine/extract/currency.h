@@ -36,6 +36,17 @@ typedef struct fl_currency_word {
  * none) and fills *w. */
 size_t fl_currency_word_at(const char *s, size_t n, fl_currency_word *w);
 
+/* The i-th word or phrase fl_currency_word_at knows (lower case; a space in
+ * it matches one space), NULL past the last: for a caller that indexes them
+ * by their first words (number.c). */
+const char *fl_currency_phrase(size_t i);
+
+/* fl_currency_word_at over the phrases idx[0..count) only (indices as
+ * fl_currency_phrase's, in increasing order): the same answer when they are
+ * all the phrases that could match at s. */
+size_t fl_currency_phrases_at(const unsigned char *idx, size_t count, const char *s, size_t n,
+                              fl_currency_word *w);
+
 /* The ISO code when s[0..n) is exactly a known capitalised ISO 4217 code
  * ("USD", "EUR", "RMB" gives CNY), else NULL. */
 const char *fl_currency_code(const char *s, size_t n);

@@ -319,12 +319,15 @@ enum {
     V_CHANGE = 1u << 12,   /* "rose", "by": "X to Y" after it is a change, not a range */
     V_UNIT_ATT = 1u << 13, /* unit that may be glued to digits ("10km") */
     V_NOTADJ = 1u << 14,   /* "-strong", "-old": not a counted noun after a hyphen */
-    V_CUE = 1u << 15       /* the first word of a money-context match ("worth", "paid") */
+    V_CUE = 1u << 15,      /* the first word of a money-context match ("worth", "paid") */
+    V_CURW = 1u << 16      /* the leading letters of a currency word or phrase ("dlrs", "u") */
 };
 
 typedef struct vocab {
     char w[24];
     uint8_t len;
+    uint8_t ncur;   /* V_CURW: the currency phrases that start with this word */
+    uint8_t cur[4]; /* (fl_currency_phrase indices, in increasing order) */
     uint32_t flags;
     double num;
     const char *canon;
@@ -916,6 +919,26 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         bad |= vocab_add(st, change_words[i], V_CHANGE, 0, NULL);
     for (size_t i = 0; i < N_OF(cue_words); i++)
         bad |= vocab_add(st, cue_words[i], V_CUE, 0, NULL);
+    /* A currency phrase that matches at a word matches its letters up to a
+     * byte that is not a letter (a space, "." in "u.s.", "-" in "d-marks",
+     * or the end), so the word's leading letters are one of these; each
+     * entry lists the phrases that start with it. */
+    const char *ph;
+    for (size_t i = 0; (ph = fl_currency_phrase(i)) != NULL; i++) {
+        size_t n = 0;
+        while (n + 1 < sizeof st->tab[0].w && is_alpha(UC(ph, n)))
+            n++;
+        char w[sizeof st->tab[0].w];
+        memcpy(w, ph, n);
+        w[n] = '\0';
+        vocab *v;
+        if (n == 0 || is_alpha(UC(ph, n)) || i > UINT8_MAX || vocab_add(st, w, V_CURW, 0, NULL) ||
+            !(v = (vocab *)vocab_find(st, w, n)) || v->ncur == sizeof v->cur) {
+            bad = -1;
+            break;
+        }
+        v->cur[v->ncur++] = (uint8_t)i;
+    }
 #undef N_OF
     if (bad) {
         fl_free(st);
@@ -1393,7 +1416,13 @@ static bool tail(const scan *sc, amt *A)
         A->end = e2;
         return true;
     }
-    cn = fl_currency_word_at(w, len - q2, &cw);
+    /* the word's letters, looked up once: they give the currency phrases
+     * that can match here (none for nearly every word), and the vocabulary
+     * entry below when they are the whole word */
+    size_t ae = alpha_end(s, len, q2);
+    const vocab *av = vocab_find(sc->st, w, ae - q2);
+    cn = av && (av->flags & V_CURW) ? fl_currency_phrases_at(av->cur, av->ncur, w, len - q2, &cw)
+                                    : 0;
     if (cn && (!cw.needs_magnitude || A->num.magnitude > 1)) {
         set_money(A, cw.iso, "word");
         A->divisor = cw.divisor;
@@ -1405,7 +1434,7 @@ static bool tail(const scan *sc, amt *A)
         A->end = we;
         return true;
     }
-    const vocab *v = vocab_find(sc->st, w, n);
+    const vocab *v = ae == we ? av : vocab_find(sc->st, w, n);
     if (v && (v->flags & V_DUR)) {
         A->kind = FL_FACT_DURATION;
         A->unit = v->canon;
