@@ -203,93 +203,21 @@ static void array_push(array_out *a, json_t *v)
     put_value(a->s, a->b, v, 2);
 }
 
-/* Whether s can be written as a JSON string by put_plain_string: valid
- * UTF-8 with no control character, so that only '"' and '\\' need escaping,
- * as jansson's dump escapes them. */
-static bool plain_string(const char *s)
-{
-    if (!s)
-        return true;
-    size_t n = 0;
-    for (; s[n]; n++)
-        if ((unsigned char)s[n] < 0x20)
-            return false;
-    return fl_utf8_validate(s, n) == n;
-}
-
-static void put_plain_string(fl_sink *sk, const char *s)
-{
-    if (!s) {
-        fl_sink_adds(sk, "null");
-        return;
-    }
-    fl_sink_add(sk, "\"", 1);
-    for (const char *run = s;; s++) {
-        if (*s == '"' || *s == '\\' || !*s) {
-            fl_sink_add(sk, run, (size_t)(s - run));
-            if (!*s)
-                break;
-            fl_sink_add(sk, *s == '"' ? "\\\"" : "\\\\", 2);
-            run = s + 1;
-        }
-    }
-    fl_sink_add(sk, "\"", 1);
-}
-
-/* A checked article's entry as array_push(article_json()) writes it, without
- * building and dumping a jansson object (~40,000 instructions an article, a
- * tenth of a check of Reuters on the thread that writes the report); articles
- * with an error, or with a string jansson would escape otherwise, take that
- * path.  Returns false when it wrote nothing. */
-static void put_uint(fl_sink *sk, unsigned long long v)
-{
-    char num[24], *p = num + sizeof num;
-    do
-        *--p = (char)('0' + v % 10);
-    while (v /= 10);
-    fl_sink_add(sk, p, (size_t)(num + sizeof num - p));
-}
-
-static bool array_push_article(array_out *a, const fl_article_entry *r)
-{
-    const char *src = r->dateline ? fl_article_entry_dateline_source(r) : NULL;
-    if (fl_article_entry_error(r) || r->skipped || !plain_string(r->id) || !plain_string(r->path) ||
-        !plain_string(r->title) || !plain_string(r->dateline) || !plain_string(src))
-        return false;
-    fl_sink *sk = a->s;
-    fl_sink_adds(sk, a->n++ ? ",\n    {\n      \"id\": " : "\n    {\n      \"id\": ");
-    put_plain_string(sk, r->id);
-    fl_sink_adds(sk, ",\n      \"path\": ");
-    put_plain_string(sk, r->path);
-    fl_sink_adds(sk, ",\n      \"title\": ");
-    put_plain_string(sk, r->title);
-    fl_sink_adds(sk, ",\n      \"status\": \"checked\",\n      \"error\": null,\n      "
-                     "\"findings\": ");
-    put_uint(sk, r->n_findings);
-    fl_sink_adds(sk, ",\n      \"facts\": ");
-    put_uint(sk, r->n_facts);
-    fl_sink_adds(sk, ",\n      \"dateline\": ");
-    put_plain_string(sk, r->dateline);
-    fl_sink_adds(sk, ",\n      \"dateline_source\": ");
-    put_plain_string(sk, src);
-    fl_sink_adds(sk, "\n    }");
-    return true;
-}
-
-/* ---- findings without jansson --------------------------------------------
+/* ---- findings and articles without jansson --------------------------------
  *
  * A finding built as a jansson tree and dumped costs ~200,000 instructions,
  * most of it parsing the evidence back (json_loads) and dumping it again: on
  * Reuters ~100 M instructions on the thread that writes the report, after
- * every worker has finished.  The writer below puts the same bytes
- * json_dump_callback(DUMP_FLAGS) gives, straight into a buffer, and re-indents
- * the evidence from its text.  Whatever it cannot be sure of gives up: a
- * string that is not valid UTF-8 (jansson repairs it), evidence that is not
- * JSON as the engine writes it (an escape other than \" \\ \b \f \n \r \t, a
- * duplicate key, an integer jansson could not hold, nesting deeper than
- * DIRECT_MAX_DEPTH), and the finding is written through jansson as before.
- * Reals are formatted by jansson itself.  test_report compares both paths on
- * findings made to tell them apart. */
+ * every worker has finished; an article entry cost ~40,000.  The writer below
+ * puts the same bytes json_dump_callback(DUMP_FLAGS) gives straight into a
+ * buffer, and re-indents the evidence from its text.  Whatever it cannot be
+ * sure of gives up: a string that is not valid UTF-8 (jansson repairs it),
+ * evidence that is not JSON as the engine writes it (an escape other than
+ * \" \\ \b \f \n \r \t, a duplicate key, an integer jansson could not hold,
+ * nesting deeper than DIRECT_MAX_DEPTH), an article with an error; that
+ * element is then written through jansson as before.  Reals are formatted by
+ * jansson.  test_report compares both paths on elements made to tell them
+ * apart. */
 
 bool fl_report_json_no_direct = false;
 
@@ -722,6 +650,46 @@ static void array_push_finding(array_out *a, fl_strbuf *tmp, const fl_finding *f
     }
 }
 
+/* A checked article's entry as array_push(article_json()) writes it (an
+ * article with an error takes that path); false when it gave up. */
+static bool direct_article(fl_strbuf *sb, const fl_article_entry *r)
+{
+    direct d = {sb, !fl_report_json_no_direct && !r->skipped && !fl_article_entry_error(r)};
+    const int depth = 2;
+    d_key(&d, depth + 1, true, "id");
+    d_str(&d, r->id);
+    d_key(&d, depth + 1, false, "path");
+    d_str(&d, r->path);
+    d_key(&d, depth + 1, false, "title");
+    d_str(&d, r->title);
+    d_key(&d, depth + 1, false, "status");
+    d_adds(&d, "\"checked\"");
+    d_key(&d, depth + 1, false, "error");
+    d_adds(&d, "null");
+    d_key(&d, depth + 1, false, "findings");
+    d_uint(&d, r->n_findings);
+    d_key(&d, depth + 1, false, "facts");
+    d_uint(&d, r->n_facts);
+    d_key(&d, depth + 1, false, "dateline");
+    d_str(&d, r->dateline);
+    d_key(&d, depth + 1, false, "dateline_source");
+    d_str(&d, r->dateline ? fl_article_entry_dateline_source(r) : NULL);
+    d_newline(&d, depth);
+    d_add(&d, "}", 1);
+    return d.ok;
+}
+
+static void array_push_article(array_out *a, fl_strbuf *tmp, const fl_article_entry *r)
+{
+    tmp->len = 0;
+    if (direct_article(tmp, r)) {
+        fl_sink_adds(a->s, a->n++ ? ",\n    " : "\n    ");
+        fl_sink_add(a->s, tmp->buf, tmp->len);
+    } else {
+        array_push(a, article_json(a->b, r));
+    }
+}
+
 static void array_close(array_out *a)
 {
     fl_sink_adds(a->s, a->n ? "\n  ]" : "]");
@@ -775,15 +743,14 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     array_open(&a, &s, &b, "articles");
     fl_article_cursor cur;
     fl_article_cursor_init(&cur, au);
+    fl_strbuf tmp = FL_STRBUF_INIT;
     for (const fl_article_entry *r; !b.oom && (r = fl_article_cursor_next(&cur));)
-        if (!array_push_article(&a, r))
-            array_push(&a, article_json(&b, r));
+        array_push_article(&a, &tmp, r);
     if (cur.failed)
         b.oom = true;
     fl_article_cursor_release(&cur);
     array_close(&a);
     array_open(&a, &s, &b, "findings");
-    fl_strbuf tmp = FL_STRBUF_INIT;
     for (size_t i = 0; i < au->n_findings && !b.oom; i++)
         array_push_finding(&a, &tmp, &au->findings[i]);
     fl_strbuf_release(&tmp);

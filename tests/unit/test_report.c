@@ -280,9 +280,9 @@ static void test_json_streamed_equals_tree(void)
     fl_audit_release(&au);
 }
 
-/* Findings are written without jansson where the writer can be sure of the
- * bytes, through jansson otherwise: both must give the same report, for
- * evidence and strings made to tell them apart. */
+/* Findings and articles are written without jansson where the writer can be
+ * sure of the bytes, through jansson otherwise: both must give the same
+ * report, for evidence and strings made to tell them apart. */
 static void test_json_direct_equals_jansson(void)
 {
     static const char *const evidence[] = {
@@ -342,6 +342,32 @@ static void test_json_direct_equals_jansson(void)
         snprintf(f.fingerprint, sizeof f.fingerprint, "%016zx", i);
         f.suppressed = i == 4;
         CU_ASSERT_EQUAL_FATAL(fl_audit_add_finding(&au, &f), FL_OK);
+    }
+    static const struct {
+        const char *id, *title, *dateline;
+        bool skipped;
+    } arts[] = {
+        {"a1", "Plain title", "2024-03-15", false},
+        {"a2 \"q\" \\", "tab\tctl\x01 caf\xC3\xA9", NULL, false},
+        {"a3", "bad \xFF utf-8", "2024", false},
+        {"a4", NULL, "2024-03", true},
+    };
+    for (size_t i = 0; i < sizeof arts / sizeof *arts; i++) {
+        fl_article_record r;
+        memset(&r, 0, sizeof r);
+        r.seq = i;
+        r.id = (char *)arts[i].id;
+        r.path = (char *)"feed.jsonl";
+        r.title = (char *)arts[i].title;
+        r.n_facts = 10 * i;
+        r.n_findings = i;
+        r.dateline = (char *)arts[i].dateline;
+        r.dateline_source = arts[i].dateline ? "jsonl" : NULL;
+        r.skipped = arts[i].skipped;
+        fl_error_clear(&r.error);
+        if (r.skipped)
+            fl_error_set(&r.error, FL_EPARSE, "bad line");
+        CU_ASSERT_EQUAL_FATAL(fl_audit_add_article(&au, &r), FL_OK);
     }
     fl_report_options o = options();
     char *direct = render("json", &au, &o, NULL);
@@ -877,7 +903,8 @@ static const fl_test_case cases[] = {
     {"text: tabs and wide characters", test_text_tabs_and_wide},
     {"json: rich audit", test_json_rich},
     {"json: streamed bytes are the whole tree's dump", test_json_streamed_equals_tree},
-    {"json: findings written directly as jansson writes them", test_json_direct_equals_jansson},
+    {"json: findings and articles written directly as jansson writes them",
+     test_json_direct_equals_jansson},
     {"sarif: rich audit", test_sarif_rich},
     {"junit: rich audit", test_junit_rich},
     {"markdown: rich audit", test_markdown_rich},
