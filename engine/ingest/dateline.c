@@ -506,6 +506,10 @@ static bool line_date(const fl_article *a, size_t b, size_t e, fl_date *d)
 static bool detect(const fl_article *a, found *f)
 {
     size_t lines = 0;
+    /* the paragraphs whose whole text the first loop read as a line (one
+     * line paragraphs, most of them): no date there, and the second loop
+     * need not read them again */
+    bool read_whole[DATELINE_MAX_PARAGRAPHS] = {false};
     for (size_t pi = 0; pi < a->n_paragraphs && pi < DATELINE_MAX_PARAGRAPHS; pi++) {
         const fl_paragraph *p = &a->paragraphs[pi];
         size_t li = fl_article_line_index(a, p->offset);
@@ -527,6 +531,8 @@ static bool detect(const fl_article *a, found *f)
                 f->wire = false;
                 return true;
             }
+            if (b == p->offset && e == pend)
+                read_whole[pi] = true;
         }
     }
     for (size_t pi = 0; pi < a->n_paragraphs && pi < DATELINE_MAX_PARAGRAPHS; pi++) {
@@ -534,7 +540,7 @@ static bool detect(const fl_article *a, found *f)
         if (p->heading || p->boilerplate != FL_BOILER_NONE)
             continue;
         fl_date d;
-        if (line_date(a, p->offset, p->offset + p->length, &d))
+        if (!read_whole[pi] && line_date(a, p->offset, p->offset + p->length, &d))
             continue;
         int y, m, day;
         size_t len;

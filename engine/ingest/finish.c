@@ -12,7 +12,9 @@ fl_status fl_ingest_doc_init(fl_ingest_doc *doc, const char *path, fl_format fmt
     if (!a)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     a->format = fmt;
-    if (!(a->path = fl_strdup(path)) || !(a->id = fl_strdup(path))) {
+    /* a JSONL record's id is set by fl_ingest_parse_jsonl, from the record
+     * or as "path:line": no copy of the path to throw away */
+    if (!(a->path = fl_strdup(path)) || (fmt != FL_FORMAT_JSONL && !(a->id = fl_strdup(path)))) {
         fl_article_free(a);
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }

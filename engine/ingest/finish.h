@@ -50,7 +50,8 @@ typedef struct fl_ingest_doc {
     bool text_checked;  /* text is valid UTF-8 without NUL (JSONL: the record was checked) */
 } fl_ingest_doc;
 
-/* Starts a doc: a new article with path and format set (id = path). */
+/* Starts a doc: a new article with path and format set (id = path; for
+ * JSONL NULL until fl_ingest_parse_jsonl sets it). */
 fl_status fl_ingest_doc_init(fl_ingest_doc *doc, const char *path, fl_format fmt, fl_error *err);
 void fl_ingest_doc_release(fl_ingest_doc *doc);
 /* Records a suppression (copied); "" means every rule ("*"). */
