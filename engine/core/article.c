@@ -3,6 +3,7 @@
 #include "core/alloc.h"
 #include "core/utf8.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -231,6 +232,18 @@ static const struct {
 };
 #undef ABBR
 
+/* Bit n of abbreviation_lengths[c]: some abbreviation has n bytes and
+ * starts with byte c.  Built from the list once. */
+static unsigned char abbreviation_lengths[256];
+static pthread_once_t abbreviation_once = PTHREAD_ONCE_INIT;
+
+static void abbreviation_init(void)
+{
+    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
+        abbreviation_lengths[(unsigned char)abbreviations[i].s[0]] |=
+            (unsigned char)(1u << abbreviations[i].n);
+}
+
 static bool is_abbreviation(const char *t, size_t start, size_t end)
 {
     size_t n = end - start;
@@ -242,6 +255,9 @@ static bool is_abbreviation(const char *t, size_t start, size_t end)
     /* dotted acronyms: U.S, U.K, e.g, i.e, a.m, p.m */
     if (memchr(t + start, '.', n))
         return true;
+    pthread_once(&abbreviation_once, abbreviation_init);
+    if (!(abbreviation_lengths[(unsigned char)t[start]] >> n & 1))
+        return false;
     for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
         if (abbreviations[i].n == n && abbreviations[i].s[0] == t[start] &&
             !memcmp(abbreviations[i].s, t + start, n))
