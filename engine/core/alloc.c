@@ -1,5 +1,6 @@
 #include "core/alloc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,11 @@ static void *libc_realloc(void *ud, void *ptr, size_t size)
 }
 
 static fl_allocator current = {libc_realloc, NULL};
+/* Whether a hook is installed: without one (every run but the tests') the
+ * functions below call malloc, realloc and free directly instead of going
+ * through the hook's realloc (a free was an indirect call to
+ * libc_realloc(ptr, 0), and a malloc glibc's realloc(NULL, n)). */
+static bool hooked;
 
 void fl_alloc_set(const fl_allocator *a)
 {
@@ -22,10 +28,13 @@ void fl_alloc_set(const fl_allocator *a)
         current = *a;
     else
         current = (fl_allocator){libc_realloc, NULL};
+    hooked = a != NULL;
 }
 
 void *fl_malloc(size_t size)
 {
+    if (!hooked)
+        return malloc(size ? size : 1);
     return current.realloc(current.ud, NULL, size ? size : 1);
 }
 
@@ -41,12 +50,16 @@ void *fl_calloc(size_t n, size_t size)
 
 void *fl_realloc(void *ptr, size_t size)
 {
+    if (!hooked)
+        return realloc(ptr, size ? size : 1);
     return current.realloc(current.ud, ptr, size ? size : 1);
 }
 
 void fl_free(void *ptr)
 {
-    if (ptr)
+    if (!hooked)
+        free(ptr);
+    else if (ptr)
         current.realloc(current.ud, ptr, 0);
 }
 

@@ -41,7 +41,7 @@ void fl_strbuf_reset(fl_strbuf *sb)
         sb->buf[0] = '\0';
 }
 
-int fl_strbuf_grow(fl_strbuf *sb, size_t extra)
+int fl_strbuf_grow_slow(fl_strbuf *sb, size_t extra)
 {
     size_t need = sb->len + extra + 1;
     if (need <= sb->alloc)
@@ -74,7 +74,7 @@ int fl_strbuf_adds(fl_strbuf *sb, const char *s)
     return fl_strbuf_add(sb, s, strlen(s));
 }
 
-int fl_strbuf_addch(fl_strbuf *sb, int c)
+int fl_strbuf_addch_slow(fl_strbuf *sb, int c)
 {
     char ch = (char)c;
     return fl_strbuf_add(sb, &ch, 1);

@@ -30,7 +30,14 @@ void fl_strbuf_init(fl_strbuf *sb);
 void fl_strbuf_release(fl_strbuf *sb);
 char *fl_strbuf_detach(fl_strbuf *sb, size_t *len);
 void fl_strbuf_reset(fl_strbuf *sb);
-int fl_strbuf_grow(fl_strbuf *sb, size_t extra);
+/* Makes room for extra more bytes (and the NUL); 0, or -1 when memory ran
+ * out.  The common case, room enough, is tested inline. */
+int fl_strbuf_grow_slow(fl_strbuf *sb, size_t extra);
+static inline int fl_strbuf_grow(fl_strbuf *sb, size_t extra)
+{
+    /* alloc == 0 (no buffer yet, len 0) never has room */
+    return sb->alloc - sb->len > extra ? 0 : fl_strbuf_grow_slow(sb, extra);
+}
 int fl_strbuf_add(fl_strbuf *sb, const void *data, size_t n);
 int fl_strbuf_adds(fl_strbuf *sb, const char *s);
 /* fl_strbuf_add inlined for hot paths (the fact writer): the same contract. */
@@ -44,7 +51,17 @@ static inline int fl_strbuf_put(fl_strbuf *sb, const void *data, size_t n)
     }
     return fl_strbuf_add(sb, data, n);
 }
-int fl_strbuf_addch(fl_strbuf *sb, int c);
+int fl_strbuf_addch_slow(fl_strbuf *sb, int c);
+/* Appends one byte; the common case inline. */
+static inline int fl_strbuf_addch(fl_strbuf *sb, int c)
+{
+    if (sb->alloc - sb->len > 1) { /* alloc == 0 (no buffer yet) never has room */
+        sb->buf[sb->len++] = (char)c;
+        sb->buf[sb->len] = '\0';
+        return 0;
+    }
+    return fl_strbuf_addch_slow(sb, c);
+}
 int fl_strbuf_addf(fl_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fl_strbuf_vaddf(fl_strbuf *sb, const char *fmt, va_list ap);
 /* Appends s with JSON string escaping (no surrounding quotes). */
