@@ -290,6 +290,27 @@ static size_t skip_to_terminal(const char *t, size_t i, size_t end)
     return i;
 }
 
+/* fl_utf8_next and fl_utf8_prev with an ASCII byte decoded inline: most of
+ * what the sentence splitter steps over around a full stop is ASCII. */
+static inline uint32_t next_cp(const char *t, size_t end, size_t *i)
+{
+    unsigned char c = (unsigned char)t[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    return fl_utf8_next(t, end, i);
+}
+
+static inline uint32_t prev_cp(const char *t, size_t *i)
+{
+    if (*i && (unsigned char)t[*i - 1] < 0x80) {
+        (*i)--;
+        return (unsigned char)t[*i];
+    }
+    return fl_utf8_prev(t, i);
+}
+
 /* Finds sentence ends in text[start..end); calls add(offset, length) for each. */
 static int split_sentences(fl_article *a, size_t start, size_t end, size_t para, size_t *cap)
 {
@@ -305,7 +326,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
         if (i >= end)
             break;
         size_t at = i;
-        uint32_t c = fl_utf8_next(t, end, &i);
+        uint32_t c = next_cp(t, end, &i);
         bool terminal = c == '.' || c == '!' || c == '?' || c == 0x2026;
         if (!terminal)
             continue;
@@ -313,7 +334,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
         size_t j = i;
         while (j < end) {
             size_t k = j;
-            uint32_t d = fl_utf8_next(t, end, &k);
+            uint32_t d = next_cp(t, end, &k);
             if (d == '.' || d == '!' || d == '?' || d == 0x2026 || is_closer(d))
                 j = k;
             else
@@ -323,12 +344,12 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
         if (j >= end)
             break; /* the paragraph's end closes the sentence anyway */
         size_t k = j;
-        uint32_t d = fl_utf8_next(t, end, &k);
+        uint32_t d = next_cp(t, end, &k);
         if (!is_space_cp(d))
             continue; /* "3.5", "jack.The", "U.S." inside words */
         while (k < end) {
             size_t m = k;
-            d = fl_utf8_next(t, end, &m);
+            d = next_cp(t, end, &m);
             if (!is_space_cp(d))
                 break;
             k = m;
@@ -336,10 +357,10 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
         if (k >= end)
             break;
         size_t m = k;
-        d = fl_utf8_next(t, end, &m);
+        d = next_cp(t, end, &m);
         if (is_opener(d) && m < end) {
             size_t m2 = m;
-            uint32_t e = fl_utf8_next(t, end, &m2);
+            uint32_t e = next_cp(t, end, &m2);
             if (!(is_upper_cp(e) || (e >= '0' && e <= '9')))
                 continue;
         } else if (!(is_upper_cp(d) || (d >= '0' && d <= '9'))) {
@@ -350,7 +371,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
             size_t w = at;
             while (w > s) {
                 size_t p = w;
-                uint32_t e = fl_utf8_prev(t, &p);
+                uint32_t e = prev_cp(t, &p);
                 if (is_space_cp(e) || is_opener(e))
                     break;
                 w = p;
