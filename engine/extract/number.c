@@ -341,9 +341,11 @@ struct fl_number_state {
      * 'a' + f and ends with 'a' + l (1.3 KB: the scanner asks it of every
      * word, and it rejects nearly all before the vocabulary is hashed) */
     uint16_t anchor_len[26][26];
-    fl_re *cue;              /* money context before a bare amount with a magnitude */
-    fl_re *strong_cue;       /* ... and before one without ("valued at 800,000") */
-    uint64_t qual_last[256]; /* bit i: quals_before[i] ends with this (lowercase) byte */
+    fl_re *cue;        /* money context before a bare amount with a magnitude */
+    fl_re *strong_cue; /* ... and before one without ("valued at 800,000") */
+    /* qual_last[a][b] bit i: quals_before[i] ends with two bytes whose low
+     * five bits are a and b, lower-cased (see qualifiers) */
+    uint64_t qual_last[32][32];
 };
 
 static void index_quals(fl_number_state *st);
@@ -1667,10 +1669,20 @@ static const struct {
 
 _Static_assert(sizeof quals_before / sizeof quals_before[0] <= 64, "qual_last holds 64 bits");
 
+/* the index of a byte in qual_last; a space in a phrase also matches a line break */
+#define QUAL_KEY(c) ((unsigned char)(c)&31u)
+
 static void index_quals(fl_number_state *st)
 {
-    for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++)
-        st->qual_last[(unsigned char)quals_before[i].p[quals_before[i].n - 1]] |= 1ull << i;
+    for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++) {
+        const char *p = quals_before[i].p;
+        size_t n = quals_before[i].n;
+        char a = p[n - 2], b = p[n - 1];
+        for (int k = 0; k < 4; k++) { /* each of a and b: itself, or '\n' for a space */
+            char x = (k & 1) && a == ' ' ? '\n' : a, y = (k & 2) && b == ' ' ? '\n' : b;
+            st->qual_last[QUAL_KEY(x)][QUAL_KEY(y)] |= 1ull << i;
+        }
+    }
 }
 
 static void qualifiers(const scan *sc, amt *A)
@@ -1679,8 +1691,12 @@ static void qualifiers(const scan *sc, amt *A)
     size_t e = back_sp(s, sc->floor, A->start), st, best = 0;
     A->qual_start = A->start;
     A->after = A->end;
-    /* only the phrases that end with the byte before the amount, in list order */
-    uint64_t cands = e < A->start ? sc->st->qual_last[(unsigned char)lower(UC(s, e - 1))] : 0;
+    /* only the phrases that end with the two bytes before the amount (every
+     * phrase is longer), in list order */
+    uint64_t cands =
+        e < A->start && e >= sc->floor + 2
+            ? sc->st->qual_last[QUAL_KEY(lower(UC(s, e - 2)))][QUAL_KEY(lower(UC(s, e - 1)))]
+            : 0;
     for (; cands; cands &= cands - 1) {
         size_t i = (size_t)__builtin_ctzll(cands);
         if (phrase_before_n(s, sc->floor, e, quals_before[i].p, quals_before[i].n, &st) &&
