@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,10 +230,18 @@ typedef struct direct {
     bool ok; /* false once anything gave up or memory ran out */
 } direct;
 
-static void d_add(direct *d, const char *s, size_t n)
+/* Appends n bytes (the buffer is reused element after element, so there is
+ * room nearly always: that case inline). */
+static inline void d_add(direct *d, const char *s, size_t n)
 {
-    if (d->ok && fl_strbuf_add(d->sb, s, n))
+    fl_strbuf *sb = d->sb;
+    if (sb->alloc - sb->len > n) {
+        memcpy(sb->buf + sb->len, s, n);
+        sb->len += n;
+        sb->buf[sb->len] = '\0';
+    } else if (d->ok && fl_strbuf_add(sb, s, n)) {
         d->ok = false;
+    }
 }
 
 static void d_adds(direct *d, const char *s)
@@ -261,6 +270,17 @@ static void d_uint(direct *d, unsigned long long v)
     d_add(d, p, (size_t)(num + sizeof num - p));
 }
 
+/* Whether any of the eight bytes at p is '"', '\\' or below 0x20 (the usual
+ * SWAR tests for a zero byte and a byte below n; bytes >= 0x80 never match). */
+static inline bool needs_escape8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+}
+
 /* A string as jansson dumps it: '"' and '\\' escaped, control characters as
  * \b \f \n \r \t or \u00XX; NULL as null; not valid UTF-8: give up. */
 static void d_str(direct *d, const char *s)
@@ -277,6 +297,11 @@ static void d_str(direct *d, const char *s)
     d_add(d, "\"", 1);
     const char *run = s;
     for (const char *p = s; p < s + n; p++) {
+        /* eight bytes at a time while none needs escaping (most strings) */
+        while (p + 8 <= s + n && !needs_escape8(p))
+            p += 8;
+        if (p == s + n)
+            break;
         unsigned char c = (unsigned char)*p;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
@@ -316,13 +341,27 @@ static void d_str(direct *d, const char *s)
     d_add(d, "\"", 1);
 }
 
+/* `{` or `,`, then a new line at depth and `"key": ` (keys are the writer's
+ * own, plain ASCII). */
 static void d_key(direct *d, int depth, bool first, const char *key)
 {
-    d_add(d, first ? "{" : ",", 1);
-    d_newline(d, depth);
-    d_add(d, "\"", 1);
-    d_adds(d, key);
-    d_add(d, "\": ", 3);
+    char buf[128];
+    size_t n = strlen(key), ind = 2 * (size_t)depth;
+    if (n + ind + 8 > sizeof buf) {
+        d->ok = false;
+        return;
+    }
+    char *p = buf;
+    *p++ = first ? '{' : ',';
+    *p++ = '\n';
+    memset(p, ' ', ind);
+    p += ind;
+    *p++ = '"';
+    memcpy(p, key, n);
+    p += n;
+    memcpy(p, "\": ", 3);
+    p += 3;
+    d_add(d, buf, (size_t)(p - buf));
 }
 
 static void d_location(direct *d, int depth, const fl_location *loc)

@@ -310,6 +310,7 @@ static void test_json_direct_equals_jansson(void)
     static const char *const messages[] = {
         "plain",       "with \"quotes\" and \\", "ctl \x01 and \x1f and tab\t", "bad \xFF utf-8",
         "caf\xC3\xA9",
+        "a longer message with a \"quote\" past the eighth byte, a \\ and a tab\t too",
     };
     fl_audit au;
     fl_audit_init(&au);
