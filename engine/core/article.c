@@ -168,6 +168,23 @@ fl_status fl_article_set_checked_text(fl_article *a, char *text, size_t len, fl_
     return build_lines(a, err);
 }
 
+fl_status fl_article_set_checked_lines(fl_article *a, char *text, size_t len, size_t *starts,
+                                       size_t n, fl_error *err)
+{
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        fl_free(starts); /* its offsets count the BOM */
+        return fl_article_set_checked_text(a, text, len, err);
+    }
+    fl_free(a->text);
+    text[len] = '\0';
+    a->text = text;
+    a->text_len = len;
+    fl_free(a->line_starts);
+    a->line_starts = starts;
+    a->n_lines = n;
+    return FL_OK;
+}
+
 /* ---- segmentation ---------------------------------------------------- */
 
 static bool line_is_blank(const char *s, size_t n)

@@ -124,6 +124,13 @@ fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy,
  * leading BOM and builds line_starts as fl_article_set_text does. */
 fl_status fl_article_set_checked_text(fl_article *a, char *text, size_t len, fl_error *err);
 
+/* fl_article_set_checked_text for a text whose line starts the caller found
+ * (the JSONL scanner, while decoding): starts[0..n) (fl_malloc'd, taken
+ * whatever happens) are 0 and the offset after each '\n', and the text has
+ * no '\r'.  A text that starts with a BOM is mapped again without it. */
+fl_status fl_article_set_checked_lines(fl_article *a, char *text, size_t len, size_t *starts,
+                                       size_t n, fl_error *err);
+
 /* Splits text into paragraphs and sentences (see invariants above). */
 fl_status fl_article_segment(fl_article *a, fl_error *err);
 

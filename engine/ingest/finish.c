@@ -27,6 +27,7 @@ void fl_ingest_doc_release(fl_ingest_doc *doc)
 {
     fl_article_free(doc->article);
     fl_free(doc->text);
+    fl_free(doc->line_starts);
     fl_free(doc->date_text);
     fl_free(doc->wire);
     fl_free(doc->marks);
@@ -240,8 +241,14 @@ fl_status fl_ingest_finish(fl_ingest_doc *doc, const fl_ingest_options *opt, fl_
         }
         doc->len = 0;
     }
-    st = doc->text_checked ? fl_article_set_checked_text(a, text, doc->len, err)
-                           : fl_article_set_text(a, text, doc->len, opt->lossy, err);
+    if (doc->text_checked && doc->line_starts) {
+        st = fl_article_set_checked_lines(a, text, doc->len, doc->line_starts, doc->n_lines, err);
+        doc->line_starts = NULL;
+    } else if (doc->text_checked) {
+        st = fl_article_set_checked_text(a, text, doc->len, err);
+    } else {
+        st = fl_article_set_text(a, text, doc->len, opt->lossy, err);
+    }
     if (st != FL_OK) {
         if (err && (st == FL_EUTF8 || st == FL_EBINARY)) {
             long long off = err->offset + doc->byte_base;

@@ -36,6 +36,8 @@ typedef struct fl_ingest_doc {
     fl_article *article;
     char *text; /* the body (fl_malloc'd, room for a NUL at text[len]) */
     size_t len;
+    size_t *line_starts; /* JSONL: the text's line starts, found while decoding (or NULL) */
+    size_t n_lines;
     long long byte_base; /* file offset of text[0] (front matter before it) */
     fl_date date;        /* metadata date, precision NONE when none */
     fl_dateline_source date_source;

@@ -64,7 +64,9 @@ typedef struct jv_field {
     jv_type type;
     const char *str; /* JV_STR: decoded, NUL-terminated */
     size_t len;
-    char *owned; /* the scanner's decoded text, handed over to the doc */
+    char *owned;         /* the scanner's decoded text, handed over to the doc */
+    size_t *line_starts; /* the scanner's text: where its lines start (NULL: not known) */
+    size_t n_lines;
     long long integer;
     double real;
     const char *dump; /* scanner: the value as compact JSON, NUL-terminated */
@@ -132,6 +134,10 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool *have_text, fl
         fl_free(doc->text);
         doc->text = t;
         doc->len = v->len;
+        fl_free(doc->line_starts);
+        doc->line_starts = v->line_starts;
+        doc->n_lines = v->n_lines;
+        v->line_starts = NULL;
         /* the record passed the scanner's UTF-8 check or fl_utf8_validate (or
          * was repaired) and holds no NUL byte; its escapes decode to valid
          * UTF-8 (\u0000 and lone surrogates are refused, by the scanner's
@@ -233,6 +239,30 @@ typedef struct scanner {
     char *o; /* where the next output byte goes */
 } scanner;
 
+/* The line starts of the text as it is decoded: every line break in a JSON
+ * string is an escape, which the decoder stops at anyway, so the article's
+ * line map (fl_article_set_checked_lines) costs no pass of its own.  A text
+ * with a carriage return gets none (cr), and is mapped the usual way. */
+typedef struct line_map {
+    size_t *starts;
+    size_t n, cap;
+    bool cr;
+} line_map;
+
+/* Notes a decoded '\n' or '\r' that ends at byte at of the text; -1 when
+ * memory ran out. */
+static int note_break(line_map *m, uint32_t c, size_t at)
+{
+    if (c == '\r') {
+        m->cr = true;
+        return 0;
+    }
+    if (FL_GROW(m->starts, m->cap, m->n + 1))
+        return -1;
+    m->starts[m->n++] = at;
+    return 0;
+}
+
 /* JSON's white space: ' ', '\t', '\n', '\r'. */
 static const bool json_space[256] = {[' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true};
 
@@ -285,7 +315,7 @@ static char *put_utf8(char *o, uint32_t cp)
  * decoded string is never longer than its JSON); *n is its length.  Its raw
  * bytes above 0x7F must be valid UTF-8: the scanner is the record's UTF-8
  * check.  Leaves s->p after the closing quote. */
-static scan_result scan_string(scanner *s, char *out, size_t *n)
+static scan_result scan_string(scanner *s, char *out, size_t *n, line_map *lines)
 {
     const char *p = s->p + 1, *end = s->end;
     char *o = out;
@@ -393,6 +423,8 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
             }
             if (out)
                 o = put_utf8(o, u);
+            if (lines && (u == '\n' || u == '\r') && note_break(lines, u, (size_t)(o - out)))
+                return SCAN_NOMEM;
             continue;
         }
         default:
@@ -400,6 +432,9 @@ static scan_result scan_string(scanner *s, char *out, size_t *n)
         }
         if (out)
             *o++ = d;
+        if (lines && (d == '\n' || d == '\r') &&
+            note_break(lines, (unsigned char)d, (size_t)(o - out)))
+            return SCAN_NOMEM;
     }
     *n = out ? (size_t)(o - out) : 0;
     s->p = p + 1;
@@ -455,7 +490,7 @@ static scan_result string_value(scanner *s, const char **str, size_t *str_len)
     char *o = s->o;
     size_t n;
     if (str) {
-        scan_result r = scan_string(s, o, &n);
+        scan_result r = scan_string(s, o, &n, NULL);
         if (r != SCAN_OK)
             return r;
         o[n] = '\0';
@@ -472,7 +507,7 @@ static scan_result string_value(scanner *s, const char **str, size_t *str_len)
     /* only the dump is wanted: decoded after its opening quote, it is the
      * dump once closed when there was no escape; else the dump is written
      * after the decoded string and moved over it */
-    scan_result r = scan_string(s, o + 1, &n);
+    scan_result r = scan_string(s, o + 1, &n, NULL);
     if (r != SCAN_OK)
         return r;
     if ((size_t)(s->p - raw) == n + 2) {
@@ -641,7 +676,7 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
             *n_fields = ++n;
             char *key = s->o;
             size_t klen;
-            scan_result r = scan_string(s, key, &klen);
+            scan_result r = scan_string(s, key, &klen, NULL);
             if (r != SCAN_OK)
                 return r;
             key[klen] = '\0';
@@ -666,7 +701,18 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                 size_t room = (size_t)(s->end - s->p);
                 if (!(f->owned = fl_malloc(room + 1)))
                     return SCAN_NOMEM;
-                r = scan_string(s, f->owned, &f->len);
+                /* a line every 48 bytes, as fl_article_set_text guesses */
+                line_map lines = {NULL, 0, 0, false};
+                if (FL_GROW(lines.starts, lines.cap, room / 48 + 1))
+                    return SCAN_NOMEM;
+                lines.starts[lines.n++] = 0;
+                r = scan_string(s, f->owned, &f->len, &lines);
+                if (r != SCAN_OK || lines.cr) {
+                    fl_free(lines.starts);
+                    lines.starts = NULL;
+                }
+                f->line_starts = lines.starts;
+                f->n_lines = lines.n;
                 if (r != SCAN_OK)
                     return r;
                 f->owned[f->len] = '\0';
@@ -704,9 +750,12 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
 
 static void free_fields(jv_field *fields, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (fields[i].owned)
             fl_free(fields[i].owned);
+        if (fields[i].line_starts)
+            fl_free(fields[i].line_starts);
+    }
 }
 
 /* ---- jansson ------------------------------------------------------------------- */
