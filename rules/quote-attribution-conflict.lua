@@ -17,7 +17,6 @@
 -- company's chairman") are not used: the extractor guessed them.
 
 local util = factlint.util
-local stated = factlint.require("quote").stated
 
 local MESSAGES = {
     conflict = "the same quote is attributed to {{speaker}} here but to {{other}} at line {{line}}",
@@ -36,29 +35,6 @@ local ROLE_TITLE = {}
 for w in ([[deputy vice shadow chief operating officer executive managing financial
     secretary spokesman spokeswoman chairman governor director senior]]):gmatch("%a+") do
     ROLE_TITLE[w] = true
-end
-
--- Normalised name tokens without titles (util.words' form: normalised,
--- ASCII punctuation made spaces), worked out once per distinct name in a
--- bounded cache, for the check.  The lists are shared: callers only read them.
-local tokens_of, cached = {}, 0
-
-local function name_tokens(name)
-    local out = tokens_of[name]
-    if out then
-        return out
-    end
-    out = {}
-    for w in util.words(name):gmatch("%S+") do
-        if not TITLES[w] and not ROLE_TITLE[w] then
-            out[#out + 1] = w
-        end
-    end
-    if cached >= 20000 then
-        tokens_of, cached = {}, 0
-    end
-    tokens_of[name], cached = out, cached + 1
-    return out
 end
 
 -- Words of a role, not a name: a speaker made only of these ("Treasury
@@ -85,6 +61,48 @@ for _, set in ipairs({ TITLES, ROLE_TITLE }) do
 end
 for w in pairs(ROLE) do
     NOT_NAMED[w] = true
+end
+
+-- A speaker's name without titles and role words, for the check: its key
+-- (util.words' form: normalised, ASCII punctuation made spaces) and the
+-- list of its words, worked out once per distinct name in a bounded cache.
+-- The entries are shared: callers only read them.
+local name_of, cached = {}, 0
+
+local function speaker_name(name)
+    local out = name_of[name]
+    if out then
+        return out
+    end
+    local key = util.words_without(name, NOT_TOKEN)
+    local tokens = {}
+    for w in key:gmatch("%S+") do
+        tokens[#tokens + 1] = w
+    end
+    out = { key = key, tokens = tokens }
+    if cached >= 20000 then
+        name_of, cached = {}, 0
+    end
+    name_of[name], cached = out, cached + 1
+    return out
+end
+
+-- Whether s has at least n words (runs of %w and ' as Lua's C locale reads
+-- them: `s:gmatch("[%w']+")`), in one anchored match: the regex for n is
+-- made once.
+local at_least = {}
+local function has_words(s, n)
+    if n <= 0 then
+        return true
+    end
+    n = math.ceil(n)
+    local re = at_least[n]
+    if not re then
+        re = factlint.re("^[^A-Za-z0-9']*+[A-Za-z0-9']++(?:[^A-Za-z0-9']++[A-Za-z0-9']++){"
+            .. string.format("%d", n - 1) .. "}")
+        at_least[n] = re
+    end
+    return re:test(s)
 end
 
 -- True when two speakers can be the same person.
@@ -176,6 +194,14 @@ local function cached_usable(speaker, st)
     return usable
 end
 
+-- The quotes keys are made of (util.quotes' tests): a speaker the extractor
+-- found in the text itself (not through a pronoun, not carried over from an
+-- earlier paragraph, not a partial quote), a text opening with a capital (a
+-- fragment inside reported speech, 'allowed detentions "in a way that..."',
+-- is not a whole quote whose speaker can be compared) and at least 6 words
+-- of util.words' form (the key: normalised words, punctuation dropped).
+local KEYED = { stated = true, capitalised = true, min_words = 6 }
+
 return factlint.rule {
     id = "quote.attribution-conflict",
     summary = "The same quote is attributed to different speakers",
@@ -191,36 +217,23 @@ return factlint.rule {
         -- shorter quotes are not compared
         min_words = 6,
     },
-    -- one call per article: the quotes' fields are read without handles
+    -- one call per article: util.quotes walks the quotes in C and yields
+    -- only those a key can be made of, with their form
     keys = function(article, keep)
-        for i, attribution, partial, speaker, text, st in
-            article:facts("quote", "attribution", "partial", "speaker", "text", "speaker_text") do
-            speaker = stated(attribution, partial, speaker)
-            -- a fragment inside reported speech ('allowed detentions "in a way
-            -- that..."') is not a whole quote whose speaker can be compared
-            -- (the quote's own tests first: a new speaker costs far more)
-            if speaker and text:match("^[%s%p]*%u") then
-                -- normalised words, punctuation dropped, single spaces
-                local key, n = util.words_without(text)
-                if n >= 6 and cached_usable(speaker, st) then
-                    keep(i, key)
-                end
-            end
+        for i, key in util.quotes(article, KEYED, "form") do
+            keep(i, key)
         end
     end,
     check = function(_, facts, report, options)
-        local groups = {}
+        -- the speakers are tested here, not in keys: most keys hold one
+        -- quote and are never checked (min_facts), so a speaker is looked at
+        -- only when its quote is printed twice
+        local groups, min_words = {}, options.min_words
         for _, f in ipairs(facts) do
-            local n, min_words = 0, options.min_words
-            for _ in f.text:gmatch("[%w']+") do
-                n = n + 1
-                if n >= min_words then
-                    break -- enough words
-                end
-            end
-            if n >= min_words then
-                local tokens = name_tokens(f.speaker)
-                local sp = { key = table.concat(tokens, " "), tokens = tokens, fact = f }
+            local speaker = f.speaker
+            if has_words(f.text, min_words) and cached_usable(speaker, f.speaker_text) then
+                local name = speaker_name(speaker)
+                local sp = { key = name.key, tokens = name.tokens, fact = f }
                 local found = false
                 for _, g in ipairs(groups) do
                     if same_speaker(g, sp) then

@@ -565,9 +565,190 @@ static int u_facts_lacking(lua_State *L)
     return 1;
 }
 
+/* ---- quotes ---------------------------------------------------------------- */
+
+/* Lua's %s and %p in the C locale, for the capitalised test. */
+static bool uq_space_or_punct(unsigned char c)
+{
+    return uq_space(c) || (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
+           (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+
+/* Whether s opens, after white space and ASCII punctuation, with an ASCII
+ * capital: Lua's `s:match("^[%s%p]*%u")` in the C locale. */
+static bool uq_capitalised(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && uq_space_or_punct(*p))
+        p++;
+    return *p >= 'A' && *p <= 'Z';
+}
+
+/* A quote whose speaker the extractor found in the text itself: not
+ * partial, with a speaker, not through a pronoun or carried over. */
+static bool uq_stated(const fl_fact *f)
+{
+    return !f->partial && f->speaker &&
+           !(f->attribution &&
+             (!strcmp(f->attribution, "pronoun") || !strcmp(f->attribution, "carried")));
+}
+
+/* The fields util.quotes yields: facts_lacking's (the same numbers), then
+ * these. */
+enum { UQ_Y_PARTIAL = 20, UQ_Y_FORM, UQ_Y_WORDS, UQ_Y_CAPITALISED };
+static const char *const uq_quote_yield_names[] = {
+    "currency",    "currency_source",
+    "qualifier",   "unit",
+    "speaker",     "speaker_text",
+    "attribution", "name",
+    "key",         "title",
+    "canonical",   "text",
+    "offset",      "length",
+    "line",        "column",
+    "paragraph",   "sentence",
+    "value",       "value_max",
+    "partial",     "form",
+    "words",       "capitalised",
+    NULL,
+};
+
+/* The tests of util.quotes' filter, each -1 (either), 0 (must be false) or
+ * 1 (must be true), in the order they are tried: cheapest first. */
+enum { UQ_F_PARTIAL, UQ_F_SPEAKER, UQ_F_STATED, UQ_F_BOILERPLATE, UQ_F_CAPITALISED, UQ_F_N };
+static const char *const uq_filter_names[] = {"partial",     "speaker",   "stated", "boilerplate",
+                                              "capitalised", "min_words", NULL};
+
+/* An iterator's state, in a userdata upvalue. */
+typedef struct uq_quotes {
+    signed char test[UQ_F_N];
+    lua_Integer min_words; /* 0: not tested */
+    bool need_form;        /* min_words, or "form"/"words" yielded */
+    size_t pos;            /* the next fact to look at */
+    int nf;
+    unsigned char fields[UQ_MAX_YIELD];
+} uq_quotes;
+
+static int uq_quotes_iter(lua_State *L)
+{
+    const fl_facts *fs;
+    const fl_article *a = fl_lua_current_article(L, lua_upvalueindex(1), &fs);
+    uq_quotes *it = lua_touserdata(L, lua_upvalueindex(2));
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    while (it->pos < fs->n) {
+        size_t i = it->pos++;
+        const fl_fact *f = &fs->items[i];
+        if (f->kind != FL_FACT_QUOTE)
+            continue;
+        const signed char *t = it->test;
+        if ((t[UQ_F_PARTIAL] >= 0 && f->partial != t[UQ_F_PARTIAL]) ||
+            (t[UQ_F_SPEAKER] >= 0 && (f->speaker != NULL) != t[UQ_F_SPEAKER]) ||
+            (t[UQ_F_STATED] >= 0 && uq_stated(f) != t[UQ_F_STATED]) ||
+            (t[UQ_F_BOILERPLATE] >= 0 && uq_in_boilerplate(a, f) != t[UQ_F_BOILERPLATE]))
+            continue;
+        const char *text = f->text ? f->text : "";
+        if (t[UQ_F_CAPITALISED] >= 0 && uq_capitalised(text) != t[UQ_F_CAPITALISED])
+            continue;
+        fl_words w = {0};
+        if (it->need_form) {
+            fl_strbuf_reset(sc);
+            if (fl_words_append(sc, text, strlen(text), &w))
+                return luaL_error(L, "not enough memory");
+            if ((lua_Integer)w.words < it->min_words)
+                continue;
+        }
+        luaL_checkstack(L, it->nf + 1, "too many fields");
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        for (int k = 0; k < it->nf; k++) {
+            switch (it->fields[k]) {
+            case UQ_Y_PARTIAL:
+                lua_pushboolean(L, f->partial);
+                break;
+            case UQ_Y_FORM:
+                lua_pushlstring(L, sc->buf, w.form_len);
+                break;
+            case UQ_Y_WORDS:
+                lua_pushinteger(L, (lua_Integer)w.words);
+                break;
+            case UQ_Y_CAPITALISED:
+                lua_pushboolean(L, uq_capitalised(text));
+                break;
+            default:
+                uq_push_yield(L, f, it->fields[k]);
+            }
+        }
+        return it->nf + 1;
+    }
+    return 0;
+}
+
+/***
+ * factlint.util.quotes(article, filter, field...) -> iterator
+ *
+ * `article:facts("quote", field...)` over only the quotes that pass filter,
+ * tested in C: it yields each one's number (for `article:fact(i)`) and the
+ * fields named (at most 16).  filter is a table (or nil) whose keys are
+ * tests, each true or false (absent: either):
+ *
+ * - `partial`: a partial (scare) quote;
+ * - `speaker`: the quote has a speaker;
+ * - `stated`: the extractor found the speaker in the text itself: not
+ *   partial, with a speaker, and an attribution other than "pronoun" and
+ *   "carried" (a guess);
+ * - `boilerplate`: the quote is in a boilerplate paragraph;
+ * - `capitalised`: its text opens, after white space and ASCII
+ *   punctuation, with an ASCII capital (`text:match("^[%s%p]*%u")`);
+ *
+ * and `min_words`, an integer: its text has at least that many words in
+ * util.words' form.  The fields are those of util.facts_lacking, "partial",
+ * and three worked out from the text: "form" and "words" (its util.words
+ * form and word count, as util.words_without(text) gives them) and
+ * "capitalised" (the test above).  `for i, form in util.quotes(article,
+ * {stated = true, capitalised = true, min_words = 6}, "form") do keep(i,
+ * form) end` keys the whole quotes a speaker was named for, and a rule
+ * pays nothing in Lua for the others.  An unknown test or field raises.
+ */
+static int u_quotes(lua_State *L)
+{
+    fl_lua_current_article(L, 1, NULL);
+    uq_quotes it = {0};
+    memset(it.test, -1, sizeof it.test);
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            if (lua_type(L, -2) != LUA_TSTRING)
+                return luaL_error(L, "quotes: filter keys are test names");
+            int t = luaL_checkoption(L, -2, NULL, uq_filter_names);
+            if (t == UQ_F_N) {
+                it.min_words = luaL_checkinteger(L, -1);
+                it.need_form = it.min_words > 0;
+            } else {
+                luaL_checktype(L, -1, LUA_TBOOLEAN);
+                it.test[t] = (signed char)lua_toboolean(L, -1);
+            }
+            lua_pop(L, 1);
+        }
+    }
+    int top = lua_gettop(L);
+    if (top - 2 > UQ_MAX_YIELD)
+        return luaL_error(L, "quotes: at most %d fields", UQ_MAX_YIELD);
+    for (int k = 3; k <= top; k++) {
+        int f = luaL_checkoption(L, k, NULL, uq_quote_yield_names);
+        it.fields[it.nf++] = (unsigned char)f;
+        if (f == UQ_Y_FORM || f == UQ_Y_WORDS)
+            it.need_form = true;
+    }
+    lua_pushvalue(L, 1);
+    uq_quotes *u = lua_newuserdatauv(L, sizeof *u, 0);
+    *u = it;
+    lua_pushcclosure(L, uq_quotes_iter, 2);
+    return 1;
+}
+
 static const luaL_Reg util_quotes_funcs[] = {
     {"field_places", u_field_places},
     {"facts_lacking", u_facts_lacking},
+    {"quotes", u_quotes},
     {"field_values", u_field_values},
     {"words_without", u_words_without},
     {"common_words", u_common_words},
