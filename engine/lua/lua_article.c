@@ -740,24 +740,27 @@ static int a_index(lua_State *L)
         return 1;
     lua_pop(L, 1);
     const fl_article *a = check_article(L, 1);
-    const char *k = luaL_checkstring(L, 2);
-    if (!strcmp(k, "id"))
+    size_t n;
+    const char *k = luaL_checklstring(L, 2, &n);
+    /* by length first: one compare for most names */
+#define IS(name) (n == sizeof name - 1 && !memcmp(k, name, sizeof name - 1))
+    if (IS("id"))
         lua_pushstring(L, a->id ? a->id : a->path ? a->path : "");
-    else if (!strcmp(k, "title"))
+    else if (IS("title"))
         push_opt_string(L, a->title);
-    else if (!strcmp(k, "path"))
+    else if (IS("path"))
         push_opt_string(L, a->path);
-    else if (!strcmp(k, "source"))
+    else if (IS("source"))
         push_opt_string(L, a->source);
-    else if (!strcmp(k, "format"))
+    else if (IS("format"))
         lua_pushstring(L, fl_format_name(a->format));
-    else if (!strcmp(k, "length"))
+    else if (IS("length"))
         lua_pushinteger(L, (lua_Integer)a->text_len);
-    else if (!strcmp(k, "paragraph_count"))
+    else if (IS("paragraph_count"))
         lua_pushinteger(L, (lua_Integer)a->n_paragraphs);
-    else if (!strcmp(k, "sentence_count"))
+    else if (IS("sentence_count"))
         lua_pushinteger(L, (lua_Integer)a->n_sentences);
-    else if (!strcmp(k, "dateline") || !strcmp(k, "dateline_source")) {
+    else if (IS("dateline") || IS("dateline_source")) {
         if (a->dateline.precision == FL_PREC_NONE) {
             lua_pushnil(L);
         } else if (k[8] == '_') {
@@ -770,6 +773,7 @@ static int a_index(lua_State *L)
     } else {
         lua_pushnil(L);
     }
+#undef IS
     return 1;
 }
 

@@ -1037,6 +1037,33 @@ static void test_corpus_key_article(void)
                                                     "4. (2)");
     fl_audit_release(&out);
 
+    /* the article's fields, found by name (nil for an unknown one) */
+    fl_audit_init(&out);
+    corpus_key_run("return factlint.rule{\n"
+                   "  id = \"test.key-fields\", summary = \"key reads article fields\",\n"
+                   "  scope = \"corpus\", needs = {\"money\"},\n"
+                   "  key = function(f, article)\n"
+                   "    local t = {}\n"
+                   "    for _, k in ipairs{\"id\", \"title\", \"path\", \"source\", \"format\",\n"
+                   "        \"length\", \"paragraph_count\", \"sentence_count\", \"dateline\",\n"
+                   "        \"dateline_source\", \"datelin\", \"i\", \"nosuch\"} do\n"
+                   "      t[#t + 1] = tostring(article[k])\n"
+                   "    end\n"
+                   "    return table.concat(t, \"|\")\n"
+                   "  end,\n"
+                   "  check = function(key, facts, report)\n"
+                   "    report{message = key, fact = facts[1]}\n"
+                   "  end,\n"
+                   "}\n",
+                   "The bill was \xC2\xA3"
+                   "5.\n\nIt was paid.",
+                   &out);
+    CU_ASSERT_EQUAL(out.n_rule_errors, 0);
+    CU_ASSERT_EQUAL_FATAL(out.n_findings, 1);
+    CU_ASSERT_STRING_EQUAL(out.findings[0].message,
+                           "art0|nil|test.txt|nil|txt|31|2|2|nil|nil|nil|nil|nil");
+    fl_audit_release(&out);
+
     /* the handle is the call's: kept past key() it refuses to work */
     fl_audit_init(&out);
     corpus_key_run("local kept\n"
