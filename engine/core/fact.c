@@ -398,24 +398,17 @@ static FL_INLINE char *put_str(jw *w, char *p, const char *s)
 #define ADD_STR(k, s)                                                                              \
     do {                                                                                           \
         p = PUT_LIT(p, KEY(k));                                                                    \
-        if (!(p = put_str(&w, p, (s))))                                                            \
-            goto nomem;                                                                            \
+        if (!(p = put_str(w, p, (s))))                                                             \
+            return NULL;                                                                           \
     } while (0)
 #define ADD_UINT(k, v) (p = PUT_LIT(p, KEY(k)), p = put_uint(p, (v)))
 #define ADD_NUM(k, v)  (p = PUT_LIT(p, KEY(k)), p = put_num(p, (v)))
 #define ADD_BOOL(k, v) (p = PUT_LIT(p, KEY(k)), p = (v) ? PUT_LIT(p, "true") : PUT_LIT(p, "false"))
 
-int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
+/* The fact's members after "article", and the closing brace, at p (which
+ * has FIXED_ROOM): the new cursor, or NULL when memory ran out. */
+static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const fl_facts *all)
 {
-    size_t len0 = sb->len;
-    /* the room the buffer already has (none when it has no buffer yet) */
-    jw w = {sb, sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len};
-    char *p = sb->buf + sb->len;
-    if (!(p = jw_room(&w, p, FIXED_ROOM)))
-        goto nomem;
-    p = PUT_LIT(p, "{\"article\":");
-    if (!(p = put_str(&w, p, article_id)))
-        goto nomem;
     if ((unsigned)f->kind < FL_FACT_KIND_COUNT) {
         /* ,"kind":"money" from a table padded to 24 bytes: a fixed-size copy */
         static const struct {
@@ -507,19 +500,88 @@ int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, 
     if (f->extra_json && f->extra_json[0] == '{' && f->extra_json[1] != '}') {
         /* splice the unknown fields back: ",<members>" */
         size_t n = strlen(f->extra_json);
-        if (!(p = jw_room(&w, p, n + FIXED_ROOM)))
-            goto nomem;
+        if (!(p = jw_room(w, p, n + FIXED_ROOM)))
+            return NULL;
         *p++ = ',';
         memcpy(p, f->extra_json + 1, n - 2);
         p += n - 2;
     }
     *p++ = '}';
+    return p;
+}
+
+/* A writer at the end of sb's text, with the room the buffer already has
+ * (none when it has no buffer yet); *p is its cursor. */
+static jw jw_start(fl_strbuf *sb, char **p)
+{
+    *p = sb->buf + sb->len;
+    return (jw){sb, sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len};
+}
+
+/* Ends what was written at p; or, after a failure (p NULL), drops it and
+ * leaves sb as it was at len0.  0 or -1. */
+static int jw_finish(fl_strbuf *sb, char *p, size_t len0)
+{
+    if (!p) {
+        sb->len = len0;
+        if (sb->alloc)
+            sb->buf[len0] = '\0';
+        return -1;
+    }
     sb->len = (size_t)(p - sb->buf);
     sb->buf[sb->len] = '\0';
     return 0;
-nomem:
-    sb->len = len0;
-    if (sb->alloc)
-        sb->buf[len0] = '\0';
-    return -1;
+}
+
+int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f, const fl_facts *all)
+{
+    size_t len0 = sb->len;
+    char *p;
+    jw w = jw_start(sb, &p);
+    if ((p = jw_room(&w, p, FIXED_ROOM))) {
+        p = PUT_LIT(p, "{\"article\":");
+        if ((p = put_str(&w, p, article_id)))
+            p = put_fact_members(&w, p, f, all);
+    }
+    return jw_finish(sb, p, len0);
+}
+
+int fl_facts_write_jsonl(fl_strbuf *sb, const char *article_id, const fl_facts *facts)
+{
+    size_t len0 = sb->len;
+    size_t idn = strlen(article_id);
+    if (!facts->n)
+        return 0;
+    if (idn > 32) { /* (not from the corpora): the line at a time */
+        for (size_t i = 0; i < facts->n; i++)
+            if (fl_fact_write_json(sb, article_id, &facts->items[i], facts) ||
+                fl_strbuf_addch(sb, '\n'))
+                return jw_finish(sb, NULL, len0);
+        return 0;
+    }
+    /* the lines' common start, {"article":"<id>", escaped once */
+    char head[12 + 6 * 32 + 1 + 64];
+    char *h = PUT_LIT(head, "{\"article\":\"");
+    h = fl_json_escape_to(h, article_id, idn);
+    *h++ = '"';
+    size_t head_len = (size_t)(h - head);
+    if (head_len < 64)
+        memset(h, 0, 64 - head_len); /* a head under 64 bytes is copied as 64 (below) */
+    /* a line is ~220 bytes: one growth for all, not a regrowth every few */
+    if (fl_strbuf_grow(sb, facts->n * 256))
+        return -1;
+    char *p;
+    jw w = jw_start(sb, &p);
+    for (size_t i = 0; i < facts->n && p; i++) {
+        if (!(p = jw_room(&w, p, head_len + FIXED_ROOM)))
+            break;
+        if (head_len <= 64)
+            memcpy(p, head, 64); /* a fixed-size copy: FIXED_ROOM is more */
+        else
+            memcpy(p, head, head_len);
+        p += head_len;
+        if ((p = put_fact_members(&w, p, &facts->items[i], facts)))
+            *p++ = '\n';
+    }
+    return jw_finish(sb, p, len0);
 }

@@ -113,5 +113,9 @@ void fl_facts_locate(fl_facts *fs, const struct fl_article *a);
  * the article.  Returns 0 or -1 on ENOMEM. */
 int fl_fact_write_json(fl_strbuf *sb, const char *article_id, const fl_fact *f,
                        const fl_facts *all);
+/* Appends every fact of the list as fl_fact_write_json writes it, each
+ * followed by a newline: an article's JSON Lines, the article's member
+ * escaped once.  Returns 0, or -1 on ENOMEM with sb as it was. */
+int fl_facts_write_jsonl(fl_strbuf *sb, const char *article_id, const fl_facts *facts);
 
 #endif

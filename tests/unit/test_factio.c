@@ -419,9 +419,100 @@ static void test_writer_room_at_buffer_end(void)
     fl_facts_release(&fs);
 }
 
+static void *no_memory_realloc(void *ud, void *ptr, size_t size)
+{
+    (void)ud;
+    if (!size)
+        free(ptr);
+    return NULL;
+}
+static const fl_allocator no_memory = {no_memory_realloc, NULL};
+
+/* An article's lines in one call are its facts' lines one by one, each with
+ * a newline, whatever the id (escaped, long, past the 32 bytes written once)
+ * and however little room the buffer has left. */
+static void test_writer_article_lines(void)
+{
+    fl_facts fs;
+    fl_facts_init(&fs);
+    for (int i = 0; lines[i]; i++) {
+        const char *id = NULL;
+        fl_error err;
+        CU_ASSERT_EQUAL_FATAL(fl_fact_parse_json(lines[i], strlen(lines[i]), &fs, &id, &err),
+                              FL_OK);
+    }
+    static const char *const ids[] = {
+        "a",
+        "a\"b\\c\x01",
+        "reuters-0001234567890123456789",
+        "an id of exactly 32 bytes, 12345",
+        "an id of more than 32 bytes, \"quoted\" and long",
+        "\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f"
+        "\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f"};
+    size_t k_long = 4; /* more than 32 bytes */
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++) {
+        fl_strbuf want = FL_STRBUF_INIT;
+        for (size_t i = 0; i < fs.n; i++) {
+            CU_ASSERT_EQUAL(fl_fact_write_json(&want, ids[k], &fs.items[i], &fs), 0);
+            fl_strbuf_addch(&want, '\n');
+        }
+        for (size_t room = 0; room <= want.len + 64; room += room < 600 ? 1 : 37) {
+            fl_strbuf sb;
+            sb.alloc = room + 4;
+            sb.buf = fl_malloc(sb.alloc);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(sb.buf);
+            memcpy(sb.buf, "ab\n", 4);
+            sb.len = 3;
+            CU_ASSERT_EQUAL(fl_facts_write_jsonl(&sb, ids[k], &fs), 0);
+            CU_ASSERT_EQUAL(sb.len, 3 + want.len);
+            CU_ASSERT(memcmp(sb.buf, "ab\n", 3) == 0);
+            CU_ASSERT_STRING_EQUAL(sb.buf + 3, want.buf);
+            fl_strbuf_release(&sb);
+        }
+        fl_strbuf_release(&want);
+    }
+    /* out of memory, at the first growth or part way (a long quote after
+     * the lines the first growth makes room for): -1 and the buffer as it
+     * was */
+    char *long_text = fl_malloc(5001);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(long_text);
+    memset(long_text, 'q', 5000);
+    long_text[5000] = '\0';
+    fl_fact *q = fl_facts_add(&fs, FL_FACT_QUOTE, 1000, 5000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+    q->text = long_text;
+    for (size_t room = 0; room < 4000; room += 50) {
+        fl_strbuf sb;
+        sb.alloc = room + 4;
+        sb.buf = fl_malloc(sb.alloc);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sb.buf);
+        memcpy(sb.buf, "ab\n", 4);
+        sb.len = 3;
+        fl_alloc_set(&no_memory);
+        int rc = fl_facts_write_jsonl(&sb, ids[k_long], &fs);
+        int rc2 = fl_facts_write_jsonl(&sb, "a", &fs);
+        fl_alloc_set(NULL);
+        CU_ASSERT_EQUAL(rc, -1);
+        CU_ASSERT_EQUAL(rc2, -1);
+        CU_ASSERT_EQUAL(sb.len, 3);
+        CU_ASSERT_STRING_EQUAL(sb.buf, "ab\n");
+        fl_strbuf_release(&sb);
+    }
+    fl_free(long_text);
+    /* no facts: nothing written, nothing allocated */
+    fl_facts none;
+    fl_facts_init(&none);
+    fl_strbuf sb = FL_STRBUF_INIT;
+    CU_ASSERT_EQUAL(fl_facts_write_jsonl(&sb, "a", &none), 0);
+    CU_ASSERT_EQUAL(sb.len, 0);
+    CU_ASSERT_EQUAL(sb.alloc, 0);
+    fl_facts_release(&fs);
+}
+
 static const fl_test_case cases[] = {
     {"writer: a long text", test_writer_long_text},
     {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
+    {"writer: an article's lines in one call", test_writer_article_lines},
     {"%.17g by hand matches printf", test_g17_matches_printf},
     {"writer: numbers and escapes", test_writer_numbers_and_escapes},
     {"each line round-trips", test_round_trip_lines},
