@@ -10,7 +10,6 @@
 -- paragraph are not used.
 
 local util = factlint.util
-local stated = factlint.require("quote").stated
 
 local MESSAGES = {
     drift = "{{speaker}} is quoted differently at line {{line}}: '{{was}}' here is '{{now}}' there",
@@ -62,6 +61,11 @@ local function difference(a, b)
     return table.concat(a, " ", i, ja), table.concat(b, " ", i, jb)
 end
 
+-- The quotes that are keyed (util.quotes' test): those whose speaker the
+-- extractor found in the text itself (not through a pronoun, not carried
+-- over from an earlier paragraph, not a partial quote).
+local STATED = { stated = true }
+
 return factlint.rule {
     id = "quote.drift",
     summary = "The same speaker's quote appears with words changed",
@@ -79,66 +83,47 @@ return factlint.rule {
         -- share of words that must be the same (0..1)
         similarity = 0.8,
     },
-    -- one call per article: the quotes' fields are read without handles
+    -- one call per article: util.quotes walks the quotes in C and yields
+    -- only those with a stated speaker
     keys = function(article, keep)
-        for i, attribution, partial, speaker in article:facts("quote", "attribution", "partial", "speaker") do
-            speaker = stated(attribution, partial, speaker)
-            if speaker then
-                local k = speaker_key(speaker)
-                if k ~= "" then
-                    keep(i, k)
-                end
+        for i, speaker in util.quotes(article, STATED, "speaker") do
+            local k = speaker_key(speaker)
+            if k ~= "" then
+                keep(i, k)
             end
         end
     end,
     check = function(_, facts, report, options)
-        local min_words, share = options.min_words, 1 - options.similarity
-        -- the quotes, their word counts and how many words of a pair may
-        -- differ when the quote is the longer one
-        local quotes, counts, limits, seen = {}, {}, {}, {}
+        -- the quotes of at least min_words words, each form once
+        local quotes, forms, seen = {}, {}, {}
+        local min_words = options.min_words
         for _, f in ipairs(facts) do
             local form, n = util.words_without(f.text)
             if n >= min_words and not seen[form] then
                 seen[form] = true
-                local k = #quotes + 1
-                quotes[k] = { f = f, form = form, joined = " " .. form .. " " }
-                counts[k], limits[k] = n, math.floor(n * share + 1e-9)
+                quotes[#quotes + 1], forms[#forms + 1] = f, form
             end
         end
-        -- compare each quote with the earlier ones of a similar length; a
-        -- quote is reported once, against the first earlier one that differs
-        for j = 2, #quotes do
-            local bn, b_limit = counts[j], limits[j]
-            for i = 1, j - 1 do
-                local an = counts[i]
-                local allowed, gap
-                if an > bn then
-                    allowed, gap = limits[i], an - bn
-                else
-                    allowed, gap = b_limit, bn - an
-                end
-                if gap <= allowed then
-                    local a, b = quotes[i], quotes[j]
-                    local aj, bj = a.joined, b.joined
-                    -- a longer string is no part of a shorter one
-                    if not (#bj <= #aj and aj:find(bj, 1, true))
-                        and not (#aj <= #bj and bj:find(aj, 1, true)) then
-                        local d = util.word_distance(a.form, b.form, allowed)
-                        if d > 0 and d <= allowed then
-                            local was, now = difference(split(b.form), split(a.form))
-                            report {
-                                messageId = "drift",
-                                data = { speaker = b.f.speaker, line = a.f.line,
-                                         was = was ~= "" and was or "(nothing)",
-                                         now = now ~= "" and now or "(nothing)" },
-                                fact = b.f,
-                                related = { { fact = a.f, message = MESSAGES.other } },
-                            }
-                            break
-                        end
-                    end
-                end
-            end
+        if #forms < 2 then
+            return
+        end
+        -- each quote against the earlier ones, in C: a quote is reported
+        -- once, against the first earlier one that differs in a few words
+        -- (at most 1 - similarity of the longer's words) and is not a cut of
+        -- it or it of that one
+        local variants = util.word_variants(forms, 1 - options.similarity)
+        for k = 1, #variants, 2 do
+            local j, i = variants[k], variants[k + 1]
+            local a, b = quotes[i], quotes[j]
+            local was, now = difference(split(forms[j]), split(forms[i]))
+            report {
+                messageId = "drift",
+                data = { speaker = b.speaker, line = a.line,
+                         was = was ~= "" and was or "(nothing)",
+                         now = now ~= "" and now or "(nothing)" },
+                fact = b,
+                related = { { fact = a, message = MESSAGES.other } },
+            }
         end
     end,
     tests = {

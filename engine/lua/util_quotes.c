@@ -265,6 +265,140 @@ static int u_word_distance(lua_State *L)
     return 1;
 }
 
+/* ---- word_variants --------------------------------------------------------- */
+
+/* Whether " a " occurs in " b " (the words of a, as a contiguous run of the
+ * words of b, when both are single-spaced forms): a occurs in b at a word
+ * boundary on either side. */
+static bool uq_cut_of(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > bn)
+        return false;
+    for (size_t p = 0; p + an <= bn; p++) {
+        if ((p == 0 || b[p - 1] == ' ') && (p + an == bn || b[p + an] == ' ') &&
+            (an == 0 || (b[p] == a[0] && !memcmp(b + p, a, an))))
+            return true;
+    }
+    return false;
+}
+
+/* One form of a word_variants call: its string, its words' numbers (a run
+ * of the call's ids array) and how many of its words a pair may differ by
+ * when it is the longer one. */
+typedef struct uq_form {
+    const char *s;
+    size_t len;
+    size_t first, words; /* ids[first .. first + words) */
+    double limit;
+} uq_form;
+
+#define UQ_STACK_FORMS 64
+
+/***
+ * factlint.util.word_variants(forms, share) -> list
+ *
+ * The pairs of a list of forms (util.words forms: words are runs of bytes
+ * that are not white space, compared byte for byte) that are variants of
+ * one another: for each form j, in order, the first earlier form i such
+ * that the two differ in at least one and at most `limit` words
+ * (util.word_distance: words added, dropped, changed or two swapped),
+ * where limit is math.floor(n * share + 1e-9) for n the word count of the
+ * form with more words (of j when they have as many), and neither is a
+ * contiguous run of the other's words (`(" " .. b .. " "):find(" " .. a ..
+ * " ", 1, true)`: a shortened quote is not a variant).  Returns the pairs
+ * as a flat list `{j1, i1, j2, i2, ...}` (1-based positions in forms),
+ * empty when there is none.  `util.word_variants({"we knew the first
+ * fortnight would be hard", "we knew the first month would be hard"},
+ * 0.2)` is `{2, 1}`; with share 0.1 it is empty (limit 0).  One call
+ * compares a whole list, where a Lua loop over its pairs calls
+ * util.word_distance for each.
+ */
+static int u_word_variants(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    double share = luaL_checknumber(L, 2);
+    lua_settop(L, 2);
+    size_t n = (size_t)lua_rawlen(L, 1);
+    lua_newtable(L); /* 3: the result */
+    if (n < 2)
+        return 1;
+    /* the forms, on the stack when they fit (strings stay referenced by
+     * the table at index 1) */
+    uq_form stack_forms[UQ_STACK_FORMS];
+    uq_form *forms = stack_forms;
+    if (n > UQ_STACK_FORMS) {
+        if (n > SIZE_MAX / sizeof *forms)
+            return luaL_error(L, "not enough memory");
+        forms = lua_newuserdatauv(L, n * sizeof *forms, 0);
+    }
+    size_t total = 0, most = 0;
+    for (size_t k = 0; k < n; k++) {
+        lua_rawgeti(L, 1, (lua_Integer)k + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "word_variants: forms[%d] is not a string", (int)k + 1);
+        uq_form *f = &forms[k];
+        f->s = lua_tolstring(L, -1, &f->len);
+        lua_pop(L, 1);
+        f->first = total;
+        f->words = uq_count_words(f->s, f->len);
+        f->limit = floor((double)f->words * share + 1e-9);
+        total += f->words;
+        if (f->words > most)
+            most = f->words;
+    }
+    /* every word of the call gets a number (its slot in one set), so that a
+     * pair's distance compares numbers */
+    uq_slot stack_set[UQ_STACK_SLOTS];
+    const char *stack_base[UQ_STACK_SLOTS];
+    uint32_t stack_ids[2 * UQ_STACK_WORDS];
+    size_t stack_rows[3 * (UQ_STACK_WORDS + 1)];
+    size_t cap;
+    uq_slot *set = uq_slots(L, stack_set, total, &cap);
+    const char **base = stack_base;
+    uint32_t *ids = stack_ids;
+    size_t *rows = stack_rows;
+    if (cap > UQ_STACK_SLOTS)
+        base = lua_newuserdatauv(L, cap * sizeof *base, 0);
+    if (total > 2 * UQ_STACK_WORDS)
+        ids = lua_newuserdatauv(L, total * sizeof *ids, 0);
+    if (most > UQ_STACK_WORDS)
+        rows = lua_newuserdatauv(L, 3 * (most + 1) * sizeof *rows, 0);
+    for (size_t k = 0; k < n; k++)
+        uq_word_ids(forms[k].s, forms[k].len, set, cap, base, ids + forms[k].first);
+    lua_Integer found = 0;
+    for (size_t j = 1; j < n; j++) {
+        const uq_form *b = &forms[j];
+        for (size_t i = 0; i < j; i++) {
+            const uq_form *a = &forms[i];
+            double allowed;
+            size_t gap;
+            if (a->words > b->words) {
+                allowed = a->limit;
+                gap = a->words - b->words;
+            } else {
+                allowed = b->limit;
+                gap = b->words - a->words;
+            }
+            if (!((double)gap <= allowed))
+                continue; /* (a NaN limit allows nothing) */
+            if (uq_cut_of(b->s, b->len, a->s, a->len) || uq_cut_of(a->s, a->len, b->s, b->len))
+                continue;
+            size_t max = allowed >= (double)(SIZE_MAX / 4) ? SIZE_MAX / 4 : (size_t)allowed;
+            size_t d =
+                fl_osa_distance(ids + a->first, a->words, ids + b->first, b->words, max, rows);
+            if (d > 0 && d <= max) {
+                lua_pushinteger(L, (lua_Integer)j + 1);
+                lua_rawseti(L, 3, ++found);
+                lua_pushinteger(L, (lua_Integer)i + 1);
+                lua_rawseti(L, 3, ++found);
+                break;
+            }
+        }
+    }
+    lua_settop(L, 3);
+    return 1;
+}
+
 /* ---- field_values ---------------------------------------------------------- */
 
 /* The string fields field_values reads, and the kinds each applies to (as
@@ -753,6 +887,7 @@ static const luaL_Reg util_quotes_funcs[] = {
     {"words_without", u_words_without},
     {"common_words", u_common_words},
     {"word_distance", u_word_distance},
+    {"word_variants", u_word_variants},
     {NULL, NULL},
 };
 
