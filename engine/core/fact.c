@@ -75,29 +75,31 @@ static int cmp_fact(const fl_fact *a, const fl_fact *b)
     return 0;
 }
 
-/* Sorts idx[0..n) (indices into items) by cmp_fact, stably: a bottom-up
- * merge sort through tmp.  Stable, so the order is the one qsort gave with
- * ties broken by position. */
-static void sort_indices(const fl_fact *items, uint32_t *idx, uint32_t *tmp, size_t n)
+/* Sorts idx[0..n) (indices into items, in order at first) by cmp_fact,
+ * stably: a natural merge sort.  The facts come in sorted runs (each
+ * extractor's in text order), starting at runs[0..n_runs) (runs[n_runs] is
+ * n); each pass merges neighbouring runs pairwise through tmp, so four runs
+ * take two passes.  Stable, so the order is the one qsort gave with ties
+ * broken by position. */
+static void sort_indices(const fl_fact *items, uint32_t *idx, uint32_t *tmp, uint32_t *runs,
+                         size_t n_runs, size_t n)
 {
     uint32_t *src = idx, *dst = tmp;
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = mid + width < n ? mid + width : n;
+    while (n_runs > 1) {
+        size_t out = 0;
+        for (size_t r = 0; r < n_runs; r += 2) {
+            size_t lo = runs[r], mid = runs[r + 1], hi = r + 2 <= n_runs ? runs[r + 2] : mid;
             size_t i = lo, j = mid, k = lo;
-            if (mid < hi && cmp_fact(&items[src[mid - 1]], &items[src[mid]]) <= 0) {
-                /* already in order: the extractors' facts come in sorted runs */
-                memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
-                continue;
-            }
             while (i < mid && j < hi)
                 dst[k++] = cmp_fact(&items[src[j]], &items[src[i]]) < 0 ? src[j++] : src[i++];
             while (i < mid)
                 dst[k++] = src[i++];
             while (j < hi)
                 dst[k++] = src[j++];
+            runs[out++] = (uint32_t)lo;
         }
+        runs[out] = (uint32_t)n;
+        n_runs = out;
         uint32_t *t = src;
         src = dst;
         dst = t;
@@ -111,22 +113,34 @@ fl_status fl_facts_sort(fl_facts *fs)
     size_t n = fs->n;
     if (n < 2)
         return FL_OK;
-    bool sorted = true;
-    for (size_t i = 1; i < n && sorted; i++)
-        sorted = cmp_fact(&fs->items[i - 1], &fs->items[i]) <= 0;
-    if (sorted)
+    /* an article has tens of facts: its scratch is on the stack; a longer
+     * list is tested for order before scratch is allocated for it */
+    uint32_t local[4 * 256 + 1];
+    uint32_t *idx = local;
+    if (n > 256) {
+        size_t i = 1;
+        while (i < n && cmp_fact(&fs->items[i - 1], &fs->items[i]) <= 0)
+            i++;
+        if (i == n)
+            return FL_OK;
+        if (n > UINT32_MAX - 1 || !(idx = fl_malloc((4 * n + 1) * sizeof *idx)))
+            return FL_ENOMEM; /* unsorted but intact */
+    }
+    uint32_t *tmp = idx + n, *where = idx + 2 * n, *runs = idx + 3 * n;
+    size_t n_runs = 0;
+    runs[n_runs++] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (cmp_fact(&fs->items[i - 1], &fs->items[i]) > 0)
+            runs[n_runs++] = (uint32_t)i;
+    runs[n_runs] = (uint32_t)n;
+    if (n_runs == 1) { /* sorted */
+        if (idx != local)
+            fl_free(idx);
         return FL_OK;
-    if (n > UINT32_MAX)
-        return FL_ENOMEM; /* unsorted but intact */
-    /* an article has tens of facts: its scratch is on the stack */
-    uint32_t local[3 * 256];
-    uint32_t *idx = n <= 256 ? local : fl_malloc(3 * n * sizeof *idx);
-    if (!idx)
-        return FL_ENOMEM; /* unsorted but intact */
-    uint32_t *tmp = idx + n, *where = idx + 2 * n;
+    }
     for (size_t i = 0; i < n; i++)
         idx[i] = (uint32_t)i;
-    sort_indices(fs->items, idx, tmp, n);
+    sort_indices(fs->items, idx, tmp, runs, n_runs, n);
     for (size_t i = 0; i < n; i++)
         where[idx[i]] = (uint32_t)i;
     /* move each fact to its place, a cycle of the permutation at a time:

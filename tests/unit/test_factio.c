@@ -509,10 +509,61 @@ static void test_writer_article_lines(void)
     fl_facts_release(&fs);
 }
 
+/* fl_facts_sort: offset, then kind, then the longest first, ties in their
+ * first order, links following their facts; on the stack (20 facts) and
+ * on the heap (600), with one-integer keys and, when a fact's offset does
+ * not fit them, field by field. */
+static void test_sort_orders_and_links(void)
+{
+    uint64_t st = 0x2545F4914F6CDD1DULL;
+    for (int round = 0; round < 8; round++) {
+        size_t n = round % 2 ? 600 : 20;
+        fl_facts fs;
+        fl_facts_init(&fs);
+        for (size_t i = 0; i < n; i++) {
+            st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+            size_t off = (size_t)(st % 50);
+            if (round >= 4 && i == n / 2)
+                off = (size_t)1 << 40; /* past the keys */
+            fl_fact *f = fl_facts_add(&fs, (fl_fact_kind)((st >> 8) % FL_FACT_KIND_COUNT), off,
+                                      (size_t)((st >> 16) % 4));
+            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+            f->column = (uint32_t)i; /* its first place */
+            f->link = (int32_t)((st >> 24) % (n + 1)) - 1;
+            if (f->link >= 0 && (size_t)f->link >= n)
+                f->link = -1;
+        }
+        int32_t *link_to = fl_calloc(n, sizeof *link_to); /* first places */
+        CU_ASSERT_PTR_NOT_NULL_FATAL(link_to);
+        for (size_t i = 0; i < n; i++)
+            link_to[i] = fs.items[i].link;
+        CU_ASSERT_EQUAL(fl_facts_sort(&fs), FL_OK);
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++) {
+            const fl_fact *f = &fs.items[i];
+            if (i) {
+                const fl_fact *e = &fs.items[i - 1];
+                bool in_order = e->offset != f->offset   ? e->offset < f->offset
+                                : e->kind != f->kind     ? e->kind < f->kind
+                                : e->length != f->length ? e->length > f->length
+                                                         : e->column < f->column;
+                bad += !in_order;
+            }
+            int32_t want = link_to[f->column];
+            bad += want < 0 ? f->link != -1
+                            : f->link < 0 || fs.items[f->link].column != (uint32_t)want;
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+        fl_free(link_to);
+        fl_facts_release(&fs);
+    }
+}
+
 static const fl_test_case cases[] = {
     {"writer: a long text", test_writer_long_text},
     {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
     {"writer: an article's lines in one call", test_writer_article_lines},
+    {"sort: order, ties and links", test_sort_orders_and_links},
     {"%.17g by hand matches printf", test_g17_matches_printf},
     {"writer: numbers and escapes", test_writer_numbers_and_escapes},
     {"each line round-trips", test_round_trip_lines},
