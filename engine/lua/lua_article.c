@@ -68,14 +68,14 @@ void fl_lua_push_fact(lua_State *L, fl_rule_state *st, const fl_fact *f, const f
     u->all = all;
     u->kept = kept;
     u->gen = st->w->generation;
-    luaL_setmetatable(L, FL_META_FACT);
+    fl_sandbox_setmetatable(L, FL_UDATA_FACT, FL_META_FACT);
 }
 
 void fl_lua_push_article(lua_State *L, fl_rule_state *st)
 {
     l_article *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->gen = st->w->generation;
-    luaL_setmetatable(L, FL_META_ARTICLE);
+    fl_sandbox_setmetatable(L, FL_UDATA_ARTICLE, FL_META_ARTICLE);
     if (st->call)
         st->call->article_ud = u;
 }

@@ -23,6 +23,22 @@ fl_sandbox *fl_sandbox_of(lua_State *L)
     return *(fl_sandbox **)lua_getextraspace(L);
 }
 
+void fl_sandbox_setmetatable(lua_State *L, fl_udata_kind kind, const char *tname)
+{
+    fl_sandbox *sb = fl_sandbox_of(L);
+    int ref = sb->udata_meta_ref[kind];
+    if (ref > 0) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    } else {
+        luaL_getmetatable(L, tname);
+        if (lua_istable(L, -1)) {
+            lua_pushvalue(L, -1);
+            sb->udata_meta_ref[kind] = luaL_ref(L, LUA_REGISTRYINDEX);
+        }
+    }
+    lua_setmetatable(L, -2);
+}
+
 static void sb_hook(lua_State *L, lua_Debug *ar);
 
 static void make_sticky(fl_sandbox *sb, fl_rule_error_class klass, const char *msg, long line)

@@ -88,6 +88,7 @@ typedef struct fl_sandbox {
     /* the metatables of the factlint userdata types, by fl_udata_kind, once
      * seen (fl_sandbox_checkudata) */
     const void *udata_meta[4];
+    int udata_meta_ref[4]; /* registry refs of those metatables; 0 = not yet */
     /* small-block pool (sandbox.c, sb_alloc): free lists by size class and
      * the slabs they are carved from, released when the state closes */
     void *pool_free[FL_SANDBOX_POOL_CLASSES];
@@ -146,6 +147,9 @@ bool fl_sandbox_call_watched(fl_sandbox *sb, unsigned long budget, lua_CFunction
  * of type tname (kind indexes the known metatables), or a raised error. */
 typedef enum { FL_UDATA_ARTICLE, FL_UDATA_FACT, FL_UDATA_REGEX, FL_UDATA_WORDSET } fl_udata_kind;
 void *fl_sandbox_checkudata(lua_State *L, int idx, fl_udata_kind kind, const char *tname);
+/* luaL_setmetatable(L, tname) for the factlint userdata types, the metatable
+ * found by registry index after the first time instead of by name. */
+void fl_sandbox_setmetatable(lua_State *L, fl_udata_kind kind, const char *tname);
 
 /* Raises a sticky error of class klass (does not return). */
 int fl_sandbox_raise(lua_State *L, fl_rule_error_class klass, const char *fmt, ...)
