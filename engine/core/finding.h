@@ -160,6 +160,11 @@ typedef struct fl_rule_health {
      * from run to run): calls of the rule and their thread CPU time */
     size_t calls;
     unsigned long long cpu_ns;
+    /* fl_audit_merge of a part: where this record went last time (the
+     * destination audit's serial, its record index and rule string) */
+    unsigned long merged_serial;
+    size_t merged_i;
+    const char *merged_rule;
 } fl_rule_health;
 
 typedef enum fl_rule_error_class {
@@ -187,6 +192,7 @@ typedef struct fl_audit {
     fl_rule_health *rules;
     size_t n_rules, cap_rules;
     size_t rule_hint;        /* fl_audit_rule: where the last rule was found */
+    unsigned long serial;    /* distinct for every fl_audit_init (fl_audit_merge) */
     size_t articles_read;    /* checked */
     size_t articles_skipped; /* with a reason in articles[] */
     size_t input_errors;     /* skipped articles + unreadable paths */
