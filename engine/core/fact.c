@@ -169,6 +169,18 @@ fl_status fl_facts_sort(fl_facts *fs)
     return FL_OK;
 }
 
+/* The characters in s[0..n): fl_utf8_count, with a short span (most spans
+ * between two facts on a line) counted here, not through a call. */
+static inline size_t count_chars(const char *s, size_t n)
+{
+    if (n >= 16)
+        return fl_utf8_count(s, n);
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars;
+}
+
 void fl_facts_locate(fl_facts *fs, const fl_article *a)
 {
     /* facts are sorted by offset: on one line, the column of a fact is the
@@ -177,7 +189,16 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
      * sentence are found by walking forward from the previous fact's (they
      * are in order and do not overlap, and none is empty: see article.h), a
      * step or two where a binary search took a dozen; a fact before the
-     * previous one starts the walks again from the top. */
+     * previous one starts the walks again from the top.  The article's
+     * arrays are read into locals: the stores into facts would otherwise
+     * make the compiler load them again for every fact. */
+    const char *text = a->text;
+    const size_t text_len = a->text_len, n_lines = a->n_lines, n_paras = a->n_paragraphs,
+                 n_sents = a->n_sentences;
+    const size_t *line_starts = a->line_starts;
+    const fl_paragraph *paras = a->paragraphs;
+    const fl_sentence *sents = a->sentences;
+    const size_t line_base = (size_t)a->line_base;
     size_t prev_line = SIZE_MAX, prev_offset = 0, prev_at = 0;
     uint32_t prev_column = 0;
     size_t li = 0, pi = 0, si = 0;
@@ -187,27 +208,26 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
         if (at < prev_at)
             li = pi = si = 0;
         prev_at = at;
-        size_t off = at > a->text_len ? a->text_len : at;
-        while (li + 1 < a->n_lines && a->line_starts[li + 1] <= off)
+        size_t off = at > text_len ? text_len : at;
+        while (li + 1 < n_lines && line_starts[li + 1] <= off)
             li++;
-        f->line = (uint32_t)(li + 1 + (size_t)a->line_base);
+        f->line = (uint32_t)(li + 1 + line_base);
         if (li == prev_line && off >= prev_offset) {
-            f->column =
-                prev_column + (uint32_t)fl_utf8_count(a->text + prev_offset, off - prev_offset);
+            f->column = prev_column + (uint32_t)count_chars(text + prev_offset, off - prev_offset);
         } else {
-            size_t start = a->n_lines ? a->line_starts[li] : 0;
-            f->column = (uint32_t)(fl_utf8_count(a->text + start, off - start) + 1);
+            size_t start = n_lines ? line_starts[li] : 0;
+            f->column = (uint32_t)(count_chars(text + start, off - start) + 1);
         }
         prev_line = li;
         prev_offset = off;
         prev_column = f->column;
-        while (pi < a->n_paragraphs && at >= a->paragraphs[pi].offset + a->paragraphs[pi].length &&
-               !(a->paragraphs[pi].length == 0 && at == a->paragraphs[pi].offset))
+        while (pi < n_paras && at >= paras[pi].offset + paras[pi].length &&
+               !(paras[pi].length == 0 && at == paras[pi].offset))
             pi++;
-        while (si < a->n_sentences && at >= a->sentences[si].offset + a->sentences[si].length)
+        while (si < n_sents && at >= sents[si].offset + sents[si].length)
             si++;
-        bool in_p = pi < a->n_paragraphs && a->paragraphs[pi].offset <= at;
-        bool in_s = si < a->n_sentences && a->sentences[si].offset <= at;
+        bool in_p = pi < n_paras && paras[pi].offset <= at;
+        bool in_s = si < n_sents && sents[si].offset <= at;
         f->paragraph = in_p ? (uint32_t)(pi + 1) : 0;
         f->sentence = in_s ? (uint32_t)(si + 1) : 0;
     }
