@@ -13,9 +13,13 @@ local MESSAGES = {
     first = "first printed here",
 }
 
--- The comparison key of a quote is util.words' form (util.words_without,
--- which makes no profile table): normalised words,
--- punctuation dropped, single spaces (one C pass per quote).
+-- The comparison key of a quote is util.words' form (util.quotes' "form",
+-- as util.words_without gives it): normalised words, punctuation dropped,
+-- single spaces (one C pass per quote).  The quotes compared: not partial,
+-- not in boilerplate (util.quotes' tests, in C).
+-- Only the quotes whose form another of them shares come back (`repeated`):
+-- in most articles none does, and Lua sees no quote at all.
+local COMPARED = { partial = false, boilerplate = false, repeated = true }
 
 -- At most max characters of s (on a UTF-8 boundary), with an ellipsis.
 local function shorten(s, max)
@@ -49,24 +53,25 @@ return factlint.rule {
         end
         local seen = {} -- key -> the number of its first quote
         local min_words = options.min_words
-        for i, partial, offset, text in article:facts("quote", "partial", "offset", "text") do
-            if not partial and not article:is_boilerplate(offset) then
-                local key, n = util.words_without(text)
-                -- a short lower-case fragment ("lack of consistent leadership") is a
-                -- phrase from a report that copy legitimately cites more than once
-                if n >= min_words and (n >= 8 or text:match("^[%s%p]*%u")) then
-                    local first = seen[key]
-                    if first then
-                        first = article:fact(first)
-                        report {
-                            messageId = "duplicate",
-                            data = { quote = shorten(text, 80), line = first.line },
-                            fact = article:fact(i),
-                            related = { { fact = first, message = MESSAGES.first } },
-                        }
-                    else
-                        seen[key] = i
-                    end
+        -- the quotes outside boilerplate that are not partial and share
+        -- their key with another, walked in C, with the key: util.words'
+        -- form, and its word count
+        for i, key, n, capitalised in util.quotes(article, COMPARED, "form", "words", "capitalised") do
+            -- a short lower-case fragment ("lack of consistent leadership") is a
+            -- phrase from a report that copy legitimately cites more than once
+            if n >= min_words and (n >= 8 or capitalised) then
+                local first = seen[key]
+                if first then
+                    first = article:fact(first)
+                    local f = article:fact(i)
+                    report {
+                        messageId = "duplicate",
+                        data = { quote = shorten(f.text, 80), line = first.line },
+                        fact = f,
+                        related = { { fact = first, message = MESSAGES.first } },
+                    }
+                else
+                    seen[key] = i
                 end
             end
         end

@@ -747,20 +747,114 @@ static const char *const uq_quote_yield_names[] = {
 };
 
 /* The tests of util.quotes' filter, each -1 (either), 0 (must be false) or
- * 1 (must be true), in the order they are tried: cheapest first. */
+ * 1 (must be true), in the order they are tried: cheapest first; then the
+ * two that are not booleans. */
 enum { UQ_F_PARTIAL, UQ_F_SPEAKER, UQ_F_STATED, UQ_F_BOILERPLATE, UQ_F_CAPITALISED, UQ_F_N };
-static const char *const uq_filter_names[] = {"partial",     "speaker",   "stated", "boilerplate",
-                                              "capitalised", "min_words", NULL};
+enum { UQ_F_MIN_WORDS = UQ_F_N, UQ_F_REPEATED };
+static const char *const uq_filter_names[] = {"partial",     "speaker",   "stated",   "boilerplate",
+                                              "capitalised", "min_words", "repeated", NULL};
 
 /* An iterator's state, in a userdata upvalue. */
 typedef struct uq_quotes {
     signed char test[UQ_F_N];
     lua_Integer min_words; /* 0: not tested */
-    bool need_form;        /* min_words, or "form"/"words" yielded */
+    bool need_form;        /* min_words or repeated tested, or "form"/"words" yielded */
+    bool repeated;         /* only the quotes marked in `marks` */
     size_t pos;            /* the next fact to look at */
     int nf;
     unsigned char fields[UQ_MAX_YIELD];
+    unsigned char marks[]; /* with repeated: bit i set when fact i's form is repeated */
 } uq_quotes;
+
+/* Whether fact f passes the iterator's tests but `repeated`: 1 or 0, -1
+ * when memory ran out.  When it needs the form, the form and its figures
+ * are appended to sc and described in w. */
+static int uq_quote_passes(const fl_article *a, const fl_fact *f, const uq_quotes *it,
+                           fl_strbuf *sc, fl_words *w)
+{
+    if (f->kind != FL_FACT_QUOTE)
+        return 0;
+    const signed char *t = it->test;
+    if ((t[UQ_F_PARTIAL] >= 0 && f->partial != t[UQ_F_PARTIAL]) ||
+        (t[UQ_F_SPEAKER] >= 0 && (f->speaker != NULL) != t[UQ_F_SPEAKER]) ||
+        (t[UQ_F_STATED] >= 0 && uq_stated(f) != t[UQ_F_STATED]) ||
+        (t[UQ_F_BOILERPLATE] >= 0 && uq_in_boilerplate(a, f) != t[UQ_F_BOILERPLATE]))
+        return 0;
+    const char *text = f->text ? f->text : "";
+    if (t[UQ_F_CAPITALISED] >= 0 && uq_capitalised(text) != t[UQ_F_CAPITALISED])
+        return 0;
+    if (it->need_form) {
+        if (fl_words_append(sc, text, strlen(text), w))
+            return -1;
+        if ((lua_Integer)w->words < it->min_words)
+            return 0;
+    }
+    return 1;
+}
+
+/* An entry of the pre-pass of `repeated`: a passing quote's form (in the
+ * scratch buffer) and its fact. */
+typedef struct uq_seen_form {
+    size_t fact, off, len;
+    uint32_t hash;
+} uq_seen_form;
+
+#define UQ_STACK_QUOTES 256
+
+/* Marks in it->marks the quotes that pass the other tests and share their
+ * form with another that does: every passing quote's form goes into the
+ * scratch buffer and a hash set of forms. */
+static void uq_mark_repeated(lua_State *L, const fl_article *a, const fl_facts *fs, uq_quotes *it)
+{
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    size_t nq = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        nq += fs->items[i].kind == FL_FACT_QUOTE;
+    uq_seen_form stack_forms[UQ_STACK_QUOTES];
+    uint32_t stack_slots[2 * UQ_STACK_QUOTES];
+    uq_seen_form *forms = stack_forms;
+    size_t cap = 16;
+    while (cap < 2 * nq)
+        cap *= 2;
+    uint32_t *slots = stack_slots; /* an entry's number + 1; 0: empty */
+    if (nq > UQ_STACK_QUOTES) {
+        forms = lua_newuserdatauv(L, nq * sizeof *forms, 0);
+        slots = lua_newuserdatauv(L, cap * sizeof *slots, 0);
+    }
+    memset(slots, 0, cap * sizeof *slots);
+    size_t m = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        size_t off = sc->len;
+        fl_words w = {0};
+        int pass = uq_quote_passes(a, &fs->items[i], it, sc, &w);
+        if (pass < 0)
+            luaL_error(L, "not enough memory");
+        if (!pass) {
+            sc->len = off;
+            continue;
+        }
+        sc->len = off + w.form_len; /* the figures are not needed */
+        uint32_t h = uq_hash(sc->buf + off, w.form_len);
+        size_t k = h & (cap - 1);
+        for (; slots[k]; k = (k + 1) & (cap - 1)) {
+            const uq_seen_form *o = &forms[slots[k] - 1];
+            if (o->hash == h && o->len == w.form_len &&
+                !memcmp(sc->buf + o->off, sc->buf + off, o->len))
+                break;
+        }
+        if (slots[k]) {
+            size_t first = forms[slots[k] - 1].fact;
+            it->marks[first / 8] |= (unsigned char)(1u << (first % 8));
+            it->marks[i / 8] |= (unsigned char)(1u << (i % 8));
+            sc->len = off; /* a form already there */
+            continue;
+        }
+        forms[m] = (uq_seen_form){i, off, w.form_len, h};
+        slots[k] = (uint32_t)++m;
+    }
+    fl_strbuf_reset(sc);
+}
 
 static int uq_quotes_iter(lua_State *L)
 {
@@ -771,25 +865,16 @@ static int uq_quotes_iter(lua_State *L)
     while (it->pos < fs->n) {
         size_t i = it->pos++;
         const fl_fact *f = &fs->items[i];
-        if (f->kind != FL_FACT_QUOTE)
-            continue;
-        const signed char *t = it->test;
-        if ((t[UQ_F_PARTIAL] >= 0 && f->partial != t[UQ_F_PARTIAL]) ||
-            (t[UQ_F_SPEAKER] >= 0 && (f->speaker != NULL) != t[UQ_F_SPEAKER]) ||
-            (t[UQ_F_STATED] >= 0 && uq_stated(f) != t[UQ_F_STATED]) ||
-            (t[UQ_F_BOILERPLATE] >= 0 && uq_in_boilerplate(a, f) != t[UQ_F_BOILERPLATE]))
-            continue;
-        const char *text = f->text ? f->text : "";
-        if (t[UQ_F_CAPITALISED] >= 0 && uq_capitalised(text) != t[UQ_F_CAPITALISED])
+        if (it->repeated && !(it->marks[i / 8] & (1u << (i % 8))))
             continue;
         fl_words w = {0};
-        if (it->need_form) {
-            fl_strbuf_reset(sc);
-            if (fl_words_append(sc, text, strlen(text), &w))
-                return luaL_error(L, "not enough memory");
-            if ((lua_Integer)w.words < it->min_words)
-                continue;
-        }
+        fl_strbuf_reset(sc);
+        int pass = uq_quote_passes(a, f, it, sc, &w);
+        if (pass < 0)
+            return luaL_error(L, "not enough memory");
+        if (!pass)
+            continue;
+        const char *text = f->text ? f->text : "";
         luaL_checkstack(L, it->nf + 1, "too many fields");
         lua_pushinteger(L, (lua_Integer)i + 1);
         for (int k = 0; k < it->nf; k++) {
@@ -833,17 +918,19 @@ static int uq_quotes_iter(lua_State *L)
  *   punctuation, with an ASCII capital (`text:match("^[%s%p]*%u")`);
  *
  * and `min_words`, an integer: its text has at least that many words in
- * util.words' form.  The fields are those of util.facts_lacking, "partial",
- * and three worked out from the text: "form" and "words" (its util.words
- * form and word count, as util.words_without(text) gives them) and
- * "capitalised" (the test above).  `for i, form in util.quotes(article,
- * {stated = true, capitalised = true, min_words = 6}, "form") do keep(i,
- * form) end` keys the whole quotes a speaker was named for, and a rule
+ * util.words' form; and `repeated`, true: only the quotes whose util.words
+ * form is also that of another quote of the article that passes the other
+ * tests (the quotes printed twice; false is the same as absent).  The fields are those of
+ * util.facts_lacking, "partial", and three worked out from the text: "form" and "words" (its
+ * util.words form and word count, as util.words_without(text) gives them) and "capitalised" (the
+ * test above).  `for i, form in util.quotes(article, {stated = true, capitalised = true, min_words
+ * = 6}, "form") do keep(i, form) end` keys the whole quotes a speaker was named for, and a rule
  * pays nothing in Lua for the others.  An unknown test or field raises.
  */
 static int u_quotes(lua_State *L)
 {
-    fl_lua_current_article(L, 1, NULL);
+    const fl_facts *fs;
+    const fl_article *a = fl_lua_current_article(L, 1, &fs);
     uq_quotes it = {0};
     memset(it.test, -1, sizeof it.test);
     if (!lua_isnoneornil(L, 2)) {
@@ -853,9 +940,13 @@ static int u_quotes(lua_State *L)
             if (lua_type(L, -2) != LUA_TSTRING)
                 return luaL_error(L, "quotes: filter keys are test names");
             int t = luaL_checkoption(L, -2, NULL, uq_filter_names);
-            if (t == UQ_F_N) {
+            if (t == UQ_F_MIN_WORDS) {
                 it.min_words = luaL_checkinteger(L, -1);
-                it.need_form = it.min_words > 0;
+                it.need_form = it.need_form || it.min_words > 0;
+            } else if (t == UQ_F_REPEATED) {
+                luaL_checktype(L, -1, LUA_TBOOLEAN);
+                it.repeated = lua_toboolean(L, -1);
+                it.need_form = it.need_form || it.repeated;
             } else {
                 luaL_checktype(L, -1, LUA_TBOOLEAN);
                 it.test[t] = (signed char)lua_toboolean(L, -1);
@@ -872,9 +963,16 @@ static int u_quotes(lua_State *L)
         if (f == UQ_Y_FORM || f == UQ_Y_WORDS)
             it.need_form = true;
     }
+    size_t marks = it.repeated ? (fs->n + 7) / 8 : 0;
     lua_pushvalue(L, 1);
-    uq_quotes *u = lua_newuserdatauv(L, sizeof *u, 0);
+    uq_quotes *u = lua_newuserdatauv(L, sizeof *u + marks, 0);
     *u = it;
+    memset(u->marks, 0, marks);
+    if (it.repeated) {
+        int top_now = lua_gettop(L);
+        uq_mark_repeated(L, a, fs, u);
+        lua_settop(L, top_now);
+    }
     lua_pushcclosure(L, uq_quotes_iter, 2);
     return 1;
 }
