@@ -7,6 +7,7 @@
 
 typedef struct l_regex {
     fl_re *re;
+    bool borrowed; /* the rule set's shared regex (fl_chunk_cache_re): not freed here */
 } l_regex;
 
 static fl_re *check_re(lua_State *L, int idx)
@@ -80,9 +81,9 @@ static int push_captures(lua_State *L, const char *s, const fl_re_match *m, bool
 /***
  * factlint.re(pattern [, flags]) -> regex
  *
- * Compiles a PCRE2 pattern (UTF-8, Unicode properties, JIT) once per rule
- * state: the same pattern and flags return the same compiled regex, so it
- * is fine to call in check.  `flags` is a string of "i" (caseless), "m"
+ * Compiles a PCRE2 pattern (UTF-8, Unicode properties, JIT) once: the same
+ * pattern and flags return the same compiled regex, so it is fine to call in
+ * check (the rule's states on every worker share it).  `flags` is a string of "i" (caseless), "m"
  * (multiline), "s" (dot matches newline), "x" (extended).  A bad pattern or
  * flag is a "regex" rule error naming the pattern offset.  Match positions
  * are 1-based and inclusive, like string.find; matching a regex that
@@ -104,10 +105,19 @@ static int l_re(lua_State *L)
     lua_pop(L, 1);
     l_regex *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->re = NULL;
+    u->borrowed = false;
     luaL_setmetatable(L, FL_META_REGEX);
     fl_error err;
-    if (fl_re_compile(&u->re, pat, fl, &err))
+    fl_sandbox *sb = fl_sandbox_of(L);
+    fl_re *shared = NULL;
+    if (sb->chunks && fl_chunk_cache_re(sb->chunks, pat, fl, &shared, &err))
         return fl_sandbox_raise(L, FL_RERR_REGEX, "bad regex '%s': %s", pat, err.message);
+    if (shared) {
+        u->re = shared;
+        u->borrowed = true;
+    } else if (fl_re_compile(&u->re, pat, fl, &err)) {
+        return fl_sandbox_raise(L, FL_RERR_REGEX, "bad regex '%s': %s", pat, err.message);
+    }
     lua_pushvalue(L, 4);
     lua_pushvalue(L, -2);
     lua_rawset(L, 3);
@@ -228,7 +238,8 @@ static int re_gmatch(lua_State *L)
 static int re_gc(lua_State *L)
 {
     l_regex *u = fl_sandbox_checkudata(L, 1, FL_UDATA_REGEX, FL_META_REGEX);
-    fl_re_free(u->re);
+    if (!u->borrowed)
+        fl_re_free(u->re);
     u->re = NULL;
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "lua/sandbox.h"
 
 #include "core/alloc.h"
+#include "re/re.h"
 
 #include <lualib.h>
 #include <errno.h>
@@ -843,9 +844,19 @@ typedef struct chunk {
     size_t src_len, code_len;
 } chunk;
 
+/* A compiled regex of the rule set (fl_chunk_cache_re). */
+typedef struct shared_re {
+    struct shared_re *next;
+    uint32_t flags;
+    char *pattern;
+    fl_re *re;
+} shared_re;
+
 struct fl_chunk_cache {
     pthread_mutex_t mu;
     chunk *head;
+    shared_re *res; /* most recent first */
+    size_t n_res;
 };
 
 fl_chunk_cache *fl_chunk_cache_new(void)
@@ -874,8 +885,63 @@ void fl_chunk_cache_free(fl_chunk_cache *c)
         next = k->next;
         chunk_free(k);
     }
+    for (shared_re *r = c->res, *next; r; r = next) {
+        next = r->next;
+        fl_re_free(r->re);
+        fl_free(r->pattern);
+        fl_free(r);
+    }
     pthread_mutex_destroy(&c->mu);
     fl_free(c);
+}
+
+static fl_re *re_find(fl_chunk_cache *c, const char *pattern, uint32_t flags)
+{
+    for (const shared_re *r = c->res; r; r = r->next)
+        if (r->flags == flags && !strcmp(r->pattern, pattern))
+            return r->re;
+    return NULL;
+}
+
+fl_status fl_chunk_cache_re(fl_chunk_cache *c, const char *pattern, uint32_t flags, fl_re **out,
+                            fl_error *err)
+{
+    pthread_mutex_lock(&c->mu);
+    fl_re *found = re_find(c, pattern, flags);
+    bool full = c->n_res >= FL_CHUNK_CACHE_RES;
+    pthread_mutex_unlock(&c->mu);
+    *out = found;
+    if (found || full)
+        return FL_OK;
+    /* compiled outside the lock; a twin added meanwhile wins */
+    fl_re *re = NULL;
+    fl_status st = fl_re_compile(&re, pattern, flags, err);
+    if (st != FL_OK)
+        return st;
+    shared_re *r = fl_calloc(1, sizeof *r);
+    char *copy = fl_strdup(pattern);
+    if (!r || !copy) {
+        fl_free(r);
+        fl_free(copy);
+        fl_re_free(re);
+        return FL_OK; /* not shared: the caller compiles its own */
+    }
+    pthread_mutex_lock(&c->mu);
+    if ((found = re_find(c, pattern, flags))) {
+        fl_re_free(re);
+        fl_free(copy);
+        fl_free(r);
+    } else {
+        r->flags = flags;
+        r->pattern = copy;
+        r->re = found = re;
+        r->next = c->res;
+        c->res = r;
+        c->n_res++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    *out = found;
+    return FL_OK;
 }
 
 /* The bytecode of src under name, or NULL (entries are never removed or

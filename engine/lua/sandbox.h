@@ -65,6 +65,17 @@
 typedef struct fl_chunk_cache fl_chunk_cache;
 fl_chunk_cache *fl_chunk_cache_new(void); /* NULL on ENOMEM */
 void fl_chunk_cache_free(fl_chunk_cache *c);
+/* The cache also holds the rule set's regexes (factlint.re): a pattern is
+ * compiled and JIT-compiled once, and every state that asks for the same
+ * pattern and flags borrows it (compiled patterns are read-only, matched with
+ * each thread's own match data).  *out is the cache's, valid until the cache
+ * is freed, or NULL when the cache is full (FL_CHUNK_CACHE_RES patterns):
+ * the caller then compiles a private one.  A bad pattern is fl_re_compile's
+ * error. */
+#define FL_CHUNK_CACHE_RES 512
+struct fl_re;
+fl_status fl_chunk_cache_re(fl_chunk_cache *c, const char *pattern, uint32_t flags,
+                            struct fl_re **out, fl_error *err);
 
 typedef struct fl_sandbox {
     lua_State *L;

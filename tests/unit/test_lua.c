@@ -229,6 +229,8 @@ static const hostile_case hostile[] = {
     {"deep_recursion", "memory", 0},
     {"catastrophic_regex", "regex", 0},
     {"lua_pattern", "regex", 0},
+    {"bad_regex", "regex", 0},
+    {"many_regexes", "regex", 0},
     {"million_reports", "report", 0},
     {"global_write", "runtime", 0},
     {"undeclared_global", "runtime", 0},
