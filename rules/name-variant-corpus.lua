@@ -31,13 +31,12 @@
 --    `max_rare` articles while the other is in at least `min_common`.
 -- Only articles where the other spelling does not appear are reported (one
 -- finding per article): within one article, name.variant reports it.
--- (The spellings and their article counts come from util.fact_spellings,
--- the words compared from util.name_shape, both in C; only spellings that
+-- (The spellings, their article counts and the words compared come from
+-- util.fact_spellings with util.name_shape's fields, in C; only spellings that
 -- share a skeleton or the words before the last are paired, and the
 -- articles of a pair to report come from util.spelling_articles.)
 
 local util = factlint.util
-local skeleton, name_shape = util.skeleton, util.name_shape
 local fact_spellings, spelling_articles = util.fact_spellings, util.spelling_articles
 local name_keys = util.name_keys
 local edit_distance = util.edit_distance
@@ -162,8 +161,8 @@ return factlint.rule {
     end,
     check = function(_, facts, report, options)
         -- the spellings in order of first use, with their article counts
-        -- (nil for one: most keys)
-        local order = fact_spellings(facts, 2)
+        -- (nil for one: most keys), each with util.name_shape's fields
+        local order = fact_spellings(facts, 2, true)
         if not order then
             return
         end
@@ -175,10 +174,8 @@ return factlint.rule {
         local partner = nil
         for j = 1, #order do
             local b = order[j]
-            local full = b.name
-            local head, last, last_raw = name_shape(full)
-            local sk = skeleton(full)
-            b.index, b.head, b.last, b.last_raw, b.skeleton = j, head, last, last_raw, sk
+            local head, sk = b.head, b.skeleton
+            b.index = j
             for i = 1, j - 1 do
                 local a = order[i]
                 if a.skeleton == sk or (head and a.head == head) then

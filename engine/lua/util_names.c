@@ -201,6 +201,34 @@ static void nm_skeleton_init(void)
     }
 }
 
+/* Writes to out the skeleton of the ASCII word s[0..n) (see nm_skeleton), at
+ * most `chars` characters of it (0: all); returns its length (at most n).
+ * nm_skeleton_byte must be filled. */
+static size_t nm_skeleton_ascii(char *out, const char *s, size_t n, size_t chars)
+{
+    /* the normal form of an ASCII word is its lower case, where
+     * fl_skeleton's passes are byte by byte (and stop at a NUL) */
+    size_t w = 0;
+    for (size_t i = 0; i < n && (!chars || w < chars); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!c)
+            break;
+        char m = nm_skeleton_byte[c];
+        if ((m == 'r' || m == 'v') && i + 1 < n) {
+            char d = (char)(s[i + 1] >= 'A' && s[i + 1] <= 'Z' ? s[i + 1] + 32 : s[i + 1]);
+            if (m == 'r' && d == 'n') {
+                m = 'm';
+                i++;
+            } else if (m == 'v' && d == 'v') {
+                m = 'w';
+                i++;
+            }
+        }
+        out[w++] = m;
+    }
+    return w;
+}
+
 /* Appends to sb the util.skeleton of the util.normalise form of the word
  * s[0..n) (no white space in it), at most `chars` characters of it (0: all).
  * Raises on ENOMEM or invalid UTF-8. */
@@ -208,30 +236,9 @@ static void nm_skeleton(lua_State *L, fl_strbuf *sb, const char *s, size_t n, si
 {
     if (fl_is_ascii(s, n)) {
         pthread_once(&nm_skeleton_once, nm_skeleton_init);
-        /* the normal form of an ASCII word is its lower case, where
-         * fl_skeleton's passes are byte by byte (and stop at a NUL) */
         if (fl_strbuf_grow(sb, n))
             luaL_error(L, "not enough memory");
-        char *out = sb->buf + sb->len;
-        size_t w = 0;
-        for (size_t i = 0; i < n && (!chars || w < chars); i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (!c)
-                break;
-            char m = nm_skeleton_byte[c];
-            if ((m == 'r' || m == 'v') && i + 1 < n) {
-                char d = (char)(s[i + 1] >= 'A' && s[i + 1] <= 'Z' ? s[i + 1] + 32 : s[i + 1]);
-                if (m == 'r' && d == 'n') {
-                    m = 'm';
-                    i++;
-                } else if (m == 'v' && d == 'v') {
-                    m = 'w';
-                    i++;
-                }
-            }
-            out[w++] = m;
-        }
-        sb->len += w;
+        sb->len += nm_skeleton_ascii(sb->buf + sb->len, s, n, chars);
         sb->buf[sb->len] = '\0';
         return;
     }
@@ -284,19 +291,26 @@ static const char *nm_check_utf8(lua_State *L, int idx, size_t *n)
  * scratch buffer (from its start); false when the name has none. */
 static bool nm_key(lua_State *L, const char *s, size_t n, const char *prefix, size_t plen)
 {
+    unsigned char high = 0; /* the bits of every byte: 0x80 when not ASCII */
     bool lower = false;
-    for (size_t i = 0; i < n && !lower; i++)
-        lower = s[i] >= 'a' && s[i] <= 'z';
+    for (size_t i = 0; i < n; i++) {
+        high |= (unsigned char)s[i];
+        lower = lower || (s[i] >= 'a' && s[i] <= 'z');
+    }
     if (!lower)
         return false;
+    bool ascii = !(high & 0x80);
     nm_words ws;
     nm_split(L, &ws, s, n, true);
     size_t k = ws.n; /* the words kept: trailing suffixes dropped */
     while (k > 1 &&
            nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
         k--;
-    if (k == 0 ||
-        nm_norm_letters(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start) < 2)
+    if (k == 0)
+        return false;
+    const nm_span *last = &ws.w[k - 1];
+    size_t last_n = last->end - last->start;
+    if ((ascii ? last_n : nm_norm_letters(L, s + last->start, last_n)) < 2)
         return false;
     fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
     fl_strbuf_reset(sc);
@@ -304,6 +318,22 @@ static bool nm_key(lua_State *L, const char *s, size_t n, const char *prefix, si
         luaL_error(L, "not enough memory");
     memcpy(sc->buf, prefix, plen);
     sc->buf[plen] = '|';
+    if (ascii) {
+        /* the skeletons written in place: none is longer than its word, and
+         * the words with their separators fit in n */
+        pthread_once(&nm_skeleton_once, nm_skeleton_init);
+        char *out = sc->buf + plen + 1;
+        for (size_t i = 0; i + 1 < k; i++) {
+            if (i)
+                *out++ = ' ';
+            out += nm_skeleton_ascii(out, s + ws.w[i].start, ws.w[i].end - ws.w[i].start, 0);
+        }
+        *out++ = '|';
+        out += nm_skeleton_ascii(out, s + last->start, last_n, k == 1 ? 2 : 1);
+        sc->len = (size_t)(out - sc->buf);
+        sc->buf[sc->len] = '\0';
+        return true;
+    }
     sc->len = plen + 1;
     for (size_t i = 0; i + 1 < k; i++) {
         if (i && fl_strbuf_addch(sc, ' '))
@@ -312,7 +342,7 @@ static bool nm_key(lua_State *L, const char *s, size_t n, const char *prefix, si
     }
     if (fl_strbuf_addch(sc, '|'))
         luaL_error(L, "not enough memory");
-    nm_skeleton(L, sc, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start, k == 1 ? 2 : 1);
+    nm_skeleton(L, sc, s + last->start, last_n, k == 1 ? 2 : 1);
     return true;
 }
 
@@ -391,6 +421,12 @@ static bool nm_ascii_sep(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == '-' ||
            c == '.' || c == ',' || c == '\'';
+}
+
+/* ASCII white space, as util.normalise folds it. */
+static bool nm_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 static char nm_lower(char c)
@@ -579,8 +615,108 @@ static void nm_join(lua_State *L, fl_strbuf *sb, const char *s, const nm_words *
     }
 }
 
+/* Pushes the lower case of the ASCII words [from, to) of s joined by spaces
+ * (their util.normalise form: an ASCII word holds no white space). */
+static void nm_push_lower_words(lua_State *L, const char *s, const nm_words *ws, size_t from,
+                                size_t to)
+{
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    size_t room = ws->w[to - 1].end - ws->w[from].start;
+    if (fl_strbuf_grow(sc, room))
+        luaL_error(L, "not enough memory");
+    char *out = sc->buf;
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
+            *out++ = ' ';
+        for (size_t j = ws->w[i].start; j < ws->w[i].end; j++)
+            *out++ = nm_lower(s[j]);
+    }
+    lua_pushlstring(L, sc->buf, (size_t)(out - sc->buf));
+}
+
+/* Pushes util.skeleton(s[0..n)) (s valid UTF-8). */
+static void nm_push_skeleton(lua_State *L, const char *s, size_t n, bool ascii)
+{
+    if (!ascii || memchr(s, '\0', n)) {
+        char *sk = fl_skeleton(s, n);
+        if (!sk)
+            luaL_error(L, "not enough memory");
+        lua_pushstring(L, sk);
+        fl_free(sk);
+        return;
+    }
+    /* ASCII: util.normalise lower-cases and parts words by single spaces
+     * (none at the ends); fl_skeleton's passes then work within words */
+    pthread_once(&nm_skeleton_once, nm_skeleton_init);
+    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+    fl_strbuf_reset(sc);
+    if (fl_strbuf_grow(sc, n))
+        luaL_error(L, "not enough memory");
+    char *out = sc->buf;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && nm_space((unsigned char)s[i]))
+            i++;
+        if (i == n)
+            break;
+        size_t start = i;
+        while (i < n && !nm_space((unsigned char)s[i]))
+            i++;
+        if (out > sc->buf)
+            *out++ = ' ';
+        out += nm_skeleton_ascii(out, s + start, i - start, 0);
+    }
+    lua_pushlstring(L, sc->buf, (size_t)(out - sc->buf));
+}
+
+/* Pushes name_shape's four values for the name s[0..n) (valid UTF-8). */
+static void nm_push_shape(lua_State *L, const char *s, size_t n)
+{
+    luaL_checkstack(L, 4, "name_shape");
+    bool ascii = fl_is_ascii(s, n);
+    nm_words ws;
+    nm_split(L, &ws, s, n, true);
+    size_t k = ws.n;
+    while (k > 1 &&
+           nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
+        k--;
+    if (k == 0) {
+        lua_pushnil(L);
+        lua_pushnil(L);
+        lua_pushnil(L);
+    } else if (ascii) {
+        if (k < 2)
+            lua_pushnil(L);
+        else
+            nm_push_lower_words(L, s, &ws, 0, k - 1);
+        nm_push_lower_words(L, s, &ws, k - 1, k);
+        lua_pushlstring(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start);
+    } else {
+        fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
+        fl_strbuf_reset(sc);
+        if (k < 2) {
+            lua_pushnil(L);
+        } else {
+            bool space = false;
+            nm_join(L, sc, s, &ws, 0, k - 1, ' ', &space);
+            if (space) {
+                fl_strbuf_reset(sc);
+                nm_join(L, sc, s, &ws, 0, k - 1, '\0', NULL);
+            }
+            lua_pushlstring(L, sc->buf, sc->len);
+            fl_strbuf_reset(sc);
+        }
+        const nm_span *last = &ws.w[k - 1];
+        nm_normalise(L, sc, s + last->start, last->end - last->start);
+        lua_pushlstring(L, sc->buf, sc->len);
+        lua_pushlstring(L, s + last->start, last->end - last->start);
+    }
+    nm_push_skeleton(L, s, n, ascii);
+}
+
 /***
- * factlint.util.name_shape(name) -> head | nil, last | nil, last_as_written | nil
+ * factlint.util.name_shape(name) -> head | nil, last | nil, last_as_written | nil, skeleton
  *
  * A name cut for comparing its spellings word by word.  Its words are
  * util.name_key's (parted by white space, `-`, `.`, `,`, `'`, `&`, `(`, `)`
@@ -592,45 +728,17 @@ static void nm_join(lua_State *L, fl_strbuf *sb, const char *s, const nm_words *
  * each after a NUL ("\0jean\0paul"), so that two heads are equal exactly
  * when their words are.  "Jean-Paul de la Rua" -> "jean paul de la", "rua",
  * "Rua"; "Harbour Trade Co." -> "harbour", "trade", "Trade".  head is nil
- * for a name of one word, and all three are nil for a name without words.
- * Raises on invalid UTF-8.
+ * for a name of one word, and the first three are nil for a name without
+ * words.  `skeleton` is util.skeleton(name), of the whole name (made
+ * without normalising a name in ASCII twice).  Raises on invalid UTF-8.
  */
 static int u_name_shape(lua_State *L)
 {
     size_t n;
     const char *s = nm_check_utf8(L, 1, &n);
     lua_settop(L, 1);
-    nm_words ws;
-    nm_split(L, &ws, s, n, true);
-    size_t k = ws.n;
-    while (k > 1 &&
-           nm_word_is_suffix(L, s + ws.w[k - 1].start, ws.w[k - 1].end - ws.w[k - 1].start))
-        k--;
-    if (k == 0) {
-        lua_pushnil(L);
-        lua_pushnil(L);
-        lua_pushnil(L);
-        return 3;
-    }
-    fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
-    fl_strbuf_reset(sc);
-    if (k < 2) {
-        lua_pushnil(L);
-    } else {
-        bool space = false;
-        nm_join(L, sc, s, &ws, 0, k - 1, ' ', &space);
-        if (space) {
-            fl_strbuf_reset(sc);
-            nm_join(L, sc, s, &ws, 0, k - 1, '\0', NULL);
-        }
-        lua_pushlstring(L, sc->buf, sc->len);
-        fl_strbuf_reset(sc);
-    }
-    const nm_span *last = &ws.w[k - 1];
-    nm_normalise(L, sc, s + last->start, last->end - last->start);
-    lua_pushlstring(L, sc->buf, sc->len);
-    lua_pushlstring(L, s + last->start, last->end - last->start);
-    return 3;
+    nm_push_shape(L, s, n);
+    return 4;
 }
 
 /* ---- spellings ------------------------------------------------------------ */
@@ -766,7 +874,7 @@ static nm_spelling *nm_spellings_get(lua_State *L, nm_spellings *t, const char *
 }
 
 /***
- * factlint.util.fact_spellings(facts [, min]) -> {{name, articles, uses}, ...} | nil
+ * factlint.util.fact_spellings(facts [, min [, shapes]]) -> {{name, articles, uses}, ...} | nil
  *
  * The distinct spellings of the names in a list of facts (a corpus check's
  * `facts`, or any list of fact handles in article order), in order of first
@@ -776,12 +884,16 @@ static nm_spelling *nm_spellings_get(lua_State *L, nm_spellings *t, const char *
  * apart as facts come: another article starts where the fact's article id
  * changes or its offset does not grow (two articles may share an id).  nil
  * when there are fewer than `min` (default 1) distinct spellings, which
- * costs one string comparison a fact when the names are all one.
+ * costs one string comparison a fact when the names are all one.  With
+ * `shapes` true each spelling also has the fields `head`, `last`,
+ * `last_raw` and `skeleton`: util.name_shape(name)'s four values (`head`
+ * absent for a name of one word, the first three for a name without words).
  */
 static int u_fact_spellings(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_Integer min = luaL_optinteger(L, 2, 1);
+    bool shapes = lua_toboolean(L, 3);
     lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
     lua_settop(L, 1);
     /* most lists hold one spelling: compare with the first until one differs */
@@ -831,6 +943,16 @@ static int u_fact_spellings(lua_State *L)
         lua_setfield(L, -2, "articles");
         lua_pushinteger(L, t.e[k].uses);
         lua_setfield(L, -2, "uses");
+        if (shapes) {
+            nm_push_shape(L, t.e[k].s, t.e[k].n);
+            lua_setfield(L, -5, "skeleton");
+            lua_setfield(L, -4, "last_raw");
+            lua_setfield(L, -3, "last");
+            if (lua_isnil(L, -1))
+                lua_pop(L, 1);
+            else
+                lua_setfield(L, -2, "head");
+        }
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     return 1;
