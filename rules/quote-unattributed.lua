@@ -77,11 +77,11 @@ end
 -- The quote is its paragraph: nothing but marks and white space before it
 -- (e, the end of the text before it without them, is 0) and no letter or
 -- digit after it.
-local function standalone(article, f, offset, p_off, p_len, e)
+local function standalone(article, offset, length, p_off, p_len, e)
     if not p_off or e > 0 then
         return false
     end
-    local after_off, p_end = offset + f.length, p_off + p_len
+    local after_off, p_end = offset + length, p_off + p_len
     return after_off >= p_end or not article:text(after_off, p_end - after_off):find("[%w]")
 end
 
@@ -103,6 +103,13 @@ local REPORTED = factlint.re("\\b(?:said|says|told \\w+|added|warned|argued|beli
 -- The quote is introduced by the next paragraph: "These are the questions X..."
 local INTRODUCED = factlint.re("^\\s*(?:These|Those|That|This|Such) (?:are|were|was|is) ")
 
+local util = factlint.util
+-- The candidates (util.quotes' tests): whole quotes outside boilerplate
+-- with no speaker, opening with a capital (starting a sentence); and the
+-- quotes that attribute their paragraph.
+local CANDIDATE = { partial = false, speaker = false, boilerplate = false, capitalised = true }
+local ATTRIBUTED_QUOTE = { partial = false, speaker = true }
+
 return factlint.rule {
     id = "quote.unattributed",
     summary = "A full-sentence quote has no speaker",
@@ -120,23 +127,23 @@ return factlint.rule {
         standalone_only = true,
     },
     check = function(article, report, options)
-        -- quotes without a speaker are candidates; paragraphs holding an
-        -- attributed quote are noted on the way (fields read without handles)
-        local candidates, nc = nil, 0 -- fact numbers and their paragraphs, in pairs
-        local attributed_in = {} -- paragraph index -> true when it holds an attributed quote
-        for i, speaker, partial, para_index in article:facts("quote", "speaker", "partial", "paragraph") do
-            if not partial then
-                if speaker then
-                    attributed_in[para_index] = true
-                else
-                    candidates = candidates or {}
-                    candidates[nc + 1], candidates[nc + 2] = i, para_index
-                    nc = nc + 2
-                end
-            end
+        -- quotes without a speaker are candidates (util.quotes' tests, in
+        -- C: not partial, outside boilerplate, opening with a capital)
+        local candidates, nc = nil, 0 -- fact numbers, paragraphs, offsets, lengths and texts, in fives
+        for i, para_index, offset, length, text in util.quotes(article, CANDIDATE, "paragraph", "offset",
+            "length", "text") do
+            candidates = candidates or {}
+            candidates[nc + 1], candidates[nc + 2], candidates[nc + 3] = i, para_index, offset
+            candidates[nc + 4], candidates[nc + 5] = length, text
+            nc = nc + 5
         end
         if nc == 0 then
             return
+        end
+        -- the paragraphs holding an attributed quote
+        local attributed_in = {} -- paragraph index -> true
+        for _, para_index in util.quotes(article, ATTRIBUTED_QUOTE, "paragraph") do
+            attributed_in[para_index] = true
         end
         -- a paragraph's text (article:paragraph, no table of every paragraph)
         local function para_text(i)
@@ -144,16 +151,13 @@ return factlint.rule {
             return o and article:text(o, n) or ""
         end
         local min_words, standalone_only = options.min_words, options.standalone_only
-        for k = 1, nc, 2 do
-            local i, index = candidates[k], candidates[k + 1]
+        for k = 1, nc, 5 do
+            local i, index, offset, length, text = candidates[k], candidates[k + 1], candidates[k + 2],
+                candidates[k + 3], candidates[k + 4]
             -- cheap tests first: table look-ups, then the quote's own text,
             -- then its paragraph, and the regular expressions last
             if not attributed_in[index] and not attributed_in[index - 1] then
-                local f = article:fact(i)
-                local offset, text = f.offset, f.text
-                if not article:is_boilerplate(offset)
-                    and has_words(text, min_words)
-                    and text:match("^[%s%p]*%u") then
+                if has_words(text, min_words) then
                     local p_off, p_len = article:paragraph(index)
                     -- the paragraph's text before the quote, and where it
                     -- ends without white space and marks
@@ -164,7 +168,7 @@ return factlint.rule {
                     local last = byte(before, e)
                     local starts = not p_off or offset < p_off or e == 0
                         or last == 46 or last == 33 or last == 63
-                    if starts and (not standalone_only or standalone(article, f, offset, p_off, p_len, e))
+                    if starts and (not standalone_only or standalone(article, offset, length, p_off, p_len, e))
                         -- attribution the extractor did not resolve to a name
                         and not ATTRIBUTED:test(para_text(index))
                         and not REPORTED:test(para_text(index - 1))
@@ -175,7 +179,7 @@ return factlint.rule {
                         report {
                             messageId = "unattributed",
                             data = { quote = shorten(text, 80) },
-                            fact = f,
+                            fact = article:fact(i),
                         }
                     end
                 end

@@ -792,6 +792,18 @@ static int uq_quote_passes(const fl_article *a, const fl_fact *f, const uq_quote
     return 1;
 }
 
+/* luaL_checkoption without a default, comparing a name's first byte before
+ * the whole of it (util.quotes reads its filter and fields once a call,
+ * and rules call it once an article or more). */
+static int uq_check_name(lua_State *L, int idx, const char *const names[])
+{
+    const char *s = luaL_checkstring(L, idx);
+    for (int k = 0; names[k]; k++)
+        if (names[k][0] == s[0] && !strcmp(names[k], s))
+            return k;
+    return luaL_argerror(L, idx, lua_pushfstring(L, "invalid option '%s'", s));
+}
+
 /* An entry of the pre-pass of `repeated`: a passing quote's form (in the
  * scratch buffer) and its fact. */
 typedef struct uq_seen_form {
@@ -939,7 +951,7 @@ static int u_quotes(lua_State *L)
         while (lua_next(L, 2)) {
             if (lua_type(L, -2) != LUA_TSTRING)
                 return luaL_error(L, "quotes: filter keys are test names");
-            int t = luaL_checkoption(L, -2, NULL, uq_filter_names);
+            int t = uq_check_name(L, -2, uq_filter_names);
             if (t == UQ_F_MIN_WORDS) {
                 it.min_words = luaL_checkinteger(L, -1);
                 it.need_form = it.need_form || it.min_words > 0;
@@ -958,7 +970,7 @@ static int u_quotes(lua_State *L)
     if (top - 2 > UQ_MAX_YIELD)
         return luaL_error(L, "quotes: at most %d fields", UQ_MAX_YIELD);
     for (int k = 3; k <= top; k++) {
-        int f = luaL_checkoption(L, k, NULL, uq_quote_yield_names);
+        int f = uq_check_name(L, k, uq_quote_yield_names);
         it.fields[it.nf++] = (unsigned char)f;
         if (f == UQ_Y_FORM || f == UQ_Y_WORDS)
             it.need_form = true;
