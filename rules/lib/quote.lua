@@ -1,6 +1,7 @@
--- rules/lib/quote.lua: what the quote rules' keys share, loaded with
--- factlint.require("quote") by rules/quote-drift.lua and
--- rules/quote-attribution-conflict.lua.
+-- rules/lib/quote.lua: the quote rules' notion of a stated speaker, for
+-- rules loading it with factlint.require("quote").  The default quote rules
+-- now ask util.quotes for `{stated = true}`, the same test made in C
+-- (engine/lua/util_quotes.c); keep the two in step.
 
 local M = {}
 
