@@ -79,6 +79,7 @@ int fl_cmd_extract(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     fl_run_config run;
     memset(&run, 0, sizeof run);
+    run.ingest.skip_meta = true; /* facts carry no metadata: not kept, a few % of ingest */
     run.jobs = fl_pool_cpu_count();
     const char *out_path = NULL;
     bool quiet = false;

@@ -224,7 +224,8 @@ static void apply_marks(fl_article *a, const fl_ingest_doc *doc)
 fl_status fl_ingest_finish(fl_ingest_doc *doc, const fl_ingest_options *opt, fl_chrome *chrome,
                            const char *group, fl_article **out, fl_error *err)
 {
-    static const fl_ingest_options defaults = {false, {0, 0, 0, FL_PREC_NONE}, FL_FORMAT_TXT, 0};
+    static const fl_ingest_options defaults = {
+        false, {0, 0, 0, FL_PREC_NONE}, FL_FORMAT_TXT, 0, false};
     fl_status st;
     fl_article *a = doc->article;
     *out = NULL;

@@ -50,6 +50,7 @@ typedef struct fl_ingest_doc {
     bool scan_comments; /* look for suppression comments in the body text */
     bool lossy;         /* --lossy: parsers repair metadata instead of refusing it */
     bool text_checked;  /* text is valid UTF-8 without NUL (JSONL: the record was checked) */
+    bool skip_meta;     /* fl_ingest_options.skip_meta */
 } fl_ingest_doc;
 
 /* Starts a doc: a new article with path and format set (id = path; for

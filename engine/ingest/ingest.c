@@ -145,6 +145,7 @@ static fl_status build(const char *path, fl_format fmt, char *data, size_t len,
         return st;
     }
     doc.lossy = opt && opt->lossy;
+    doc.skip_meta = opt && opt->skip_meta;
     if ((st = parse_buffer(&doc, fmt, data, len, err)) != FL_OK) {
         if (err && !err->file[0])
             fl_error_locate(err, path, err->line, err->offset);
@@ -333,6 +334,7 @@ static fl_status next_record(fl_ingest *in, fl_article **out, fl_error *err)
         if ((st = fl_ingest_doc_init(&doc, in->jsonl_path, FL_FORMAT_JSONL, err)) != FL_OK)
             return st;
         doc.lossy = in->opt.lossy;
+        doc.skip_meta = in->opt.skip_meta;
         if ((st = fl_ingest_parse_jsonl(&doc, line, len, lineno, offset, err)) != FL_OK) {
             fl_ingest_doc_release(&doc);
             return st;

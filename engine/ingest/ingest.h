@@ -29,6 +29,8 @@ typedef struct fl_ingest_options {
     fl_date default_date;   /* --date: used when an article has no dateline (NONE = unset) */
     fl_format stdin_format; /* the format of "-" */
     size_t max_file_bytes;  /* 0 = no limit; larger files are skipped with FL_ELIMIT */
+    bool skip_meta;         /* JSONL fields beyond the model's are checked but not kept
+                               (extract writes no metadata; rules read it with meta()) */
 } fl_ingest_options;
 
 typedef struct fl_ingest fl_ingest;

@@ -202,6 +202,8 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool *have_text, fl
     case KEY_OTHER:
         break;
     }
+    if (doc->skip_meta)
+        return FL_OK; /* read and checked like any field, but not kept */
     fl_status st;
     if (v->j) {
         char *js = json_dumps(v->j, JSON_COMPACT | JSON_ENCODE_ANY);

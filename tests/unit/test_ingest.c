@@ -16,7 +16,7 @@
 
 #define DATA(rel) FL_SRC("tests/data/ingest/" rel)
 
-static const fl_ingest_options no_opts = {false, {0, 0, 0, FL_PREC_NONE}, FL_FORMAT_TXT, 0};
+static const fl_ingest_options no_opts = {false, {0, 0, 0, FL_PREC_NONE}, FL_FORMAT_TXT, 0, false};
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -383,6 +383,36 @@ static void test_jsonl_fields(void)
         fl_ingest_buffer("w.jsonl", FL_FORMAT_JSONL, id, strlen(id), &no_opts, &a, &err),
         FL_EPARSE);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "'id'"));
+
+    /* skip_meta (extract): the same article without its metadata, and a
+     * field that is not valid JSON is still an error */
+    fl_ingest_options skip = no_opts;
+    skip.skip_meta = true;
+    const char *rec = "{\"id\": 7, \"title\": \"T\", \"date\": \"2024-05-02\", \"dateline\": "
+                      "\"PARIS, May 2 -\", \"topics\": [\"a\"], \"text\": \"Output fell.\"}";
+    fl_article *full = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        fl_ingest_buffer("w.jsonl", FL_FORMAT_JSONL, rec, strlen(rec), &no_opts, &full, &err),
+        FL_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        fl_ingest_buffer("w.jsonl", FL_FORMAT_JSONL, rec, strlen(rec), &skip, &a, &err), FL_OK);
+    CU_ASSERT_STRING_EQUAL(a->id, full->id);
+    CU_ASSERT_STRING_EQUAL(a->title, full->title);
+    CU_ASSERT_STRING_EQUAL(a->text, full->text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(full->dateline_text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a->dateline_text);
+    CU_ASSERT_STRING_EQUAL(a->dateline_text, full->dateline_text);
+    date_is(a->dateline, 2024, 5, 2);
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(full, "topics"), "[\"a\"]");
+    CU_ASSERT_PTR_NULL(fl_article_meta(a, "topics"));
+    CU_ASSERT_PTR_NULL(fl_article_meta(a, "dateline"));
+    fl_article_free(full);
+    fl_article_free(a);
+    const char *broken = "{\"text\": \"x\", \"topics\": [\"a\", ]}";
+    CU_ASSERT_EQUAL(
+        fl_ingest_buffer("w.jsonl", FL_FORMAT_JSONL, broken, strlen(broken), &skip, &a, &err),
+        FL_EPARSE);
+    CU_ASSERT_EQUAL(err.line, 1);
 }
 
 /* The one-pass JSONL scanner: escapes, surrogate pairs and metadata dumps as
