@@ -131,6 +131,11 @@ return factlint.rule {
             { text = "The council approved the budget for next year by 31 votes to 22 on Tuesday.\n\n"
                 .. "The council rejected the budget for the library service by 30 votes to 23 on Wednesday night.",
               dateline = "2023-02-08" },
+            -- runs of capitals (one across the 64-byte blocks util.paragraph_repeats reads)
+            -- in more than half of the lettered words: a table legend, not compared
+            { text = "Net profit " .. string.rep("x", 50) .. " FOR THE SECOND QUARTER ROSE TO A RECORD, THE BANK SAID\n\n"
+                .. "Net profit " .. string.rep("x", 50) .. " FOR THE SECOND QUARTER ROSE TO A RECORD, THE BANK SAID",
+              dateline = "1987-03-02" },
         },
         invalid = {
             { text = "Residents clear debris from a flooded street in Lower Varden on Saturday. Photograph: Ana Petrov\n\n"
@@ -151,6 +156,24 @@ return factlint.rule {
                 .. "life-threatening.",
               dateline = "2018-01-15",
               errors = { { messageId = "verbatim", line = 5 } } },
+            -- the same words whatever the case, punctuation and white space, '£' included;
+            -- "café" is "cafe" once normalised, and a word of 64 letters or more counts whole
+            { text = "The Café owners said the new rules, which cost £5m, would\tcost them more.\n\n"
+                .. "Prices rose.\n\n"
+                .. "the cafe owners said the new rules which cost £5m would cost\nthem more\n\n"
+                .. "Visitors to Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu "
+                .. "were counted by the regional tourism office last year.\n\n"
+                .. "Visitors to TAUMATAWHAKATANGIHANGAKOAUAUOTAMATEATURIPUKAKAPIKIMAUNGAHORONUKUPOKAIWHENUAKITANATAHU "
+                .. "were counted by the regional tourism office last year.",
+              dateline = "2024-03-14",
+              errors = { { messageId = "verbatim", line = 5 }, { messageId = "verbatim", line = 10 } } },
+            -- a near repeat with a word over 'é' and one across a 64-byte block
+            { text = "The café association said " .. string.rep("very ", 11) .. "many members had "
+                .. "closed their doors for good since the tax changes of last spring were announced.\n\n"
+                .. "The cafe association said " .. string.rep("very ", 11) .. "many members had "
+                .. "closed their doors since the tax changes of last spring were announced.",
+              dateline = "2024-03-14",
+              errors = { { messageId = "near", line = 3 } } },
         },
     },
 }

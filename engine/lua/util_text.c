@@ -5,48 +5,332 @@
 #include "lua/util_text.h"
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
-/* A bucket key of s[0..n) from its length and its first and last eight
- * bytes, whatever its length: equal strings have equal keys, and the
- * strings are compared in full after. */
-static uint64_t quick_key(const char *s, size_t n)
-{
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else {
-        memcpy(&a, s, n);
-    }
-    uint64_t h = (a ^ n) * 0x9E3779B97F4A7C15u + b * 0xC2B2AE3D27D4EB4Fu;
-    return h ^ (h >> 29) ^ (h >> 47);
-}
-
 /* ---- paragraph_repeats ---------------------------------------------------- */
+
+/* Paragraphs are compared by a summary made in one pass over their text
+ * (rp_sum, from masks of 64 bytes at a time): util.words' counts and what
+ * two paragraphs with the same form also have the same of.  Most
+ * paragraphs repeat nothing and are done with that.  What the summaries
+ * cannot tell apart is then made and compared exactly, as util.words would:
+ * the forms (fl_words_append) of the pairs with the same summary, and of
+ * the near pairs (by their counts) whose sets of words do not rule out a
+ * near repeat (rp_para.set; made for those pairs only). */
+
+#define RP_H80  0x8080808080808080u
+#define RP_B(c) (0x0101010101010101u * (uint64_t)(c))
+
+/* A word's key, from its form's first eight bytes (zero-padded), its last
+ * eight when it is longer than eight bytes (else 0) and its length: equal
+ * words have equal keys. */
+static inline uint64_t rp_key(uint64_t first, uint64_t last, size_t len)
+{
+    uint64_t h = (first ^ (last * 0x9E3779B97F4A7C15u) ^ (uint64_t)len) * 0xBF58476D1CE4E5B9u;
+    return h ^ (h >> 32);
+}
+
+static inline uint64_t rp_mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 0x9E3779B97F4A7C15u;
+}
+
+/* What one pass over a paragraph finds: what two paragraphs with the same
+ * form have the same of (but capitals, which count in the text as given). */
+typedef struct rp_sum {
+    size_t words;
+    lua_Integer lettered, capitals; /* util.words' profile */
+    size_t bytes, letters;          /* the bytes of the form's words; their ASCII letters */
+    uint64_t figures_hash;          /* of the figures' keys, in order */
+} rp_sum;
+
+/* The high bit of each byte of x (bytes under 0x80) that is lo to hi: x +
+ * (0x80 - lo) reaches the high bit when the byte is lo or more, x + (0x7F -
+ * hi) when it is more than hi; no sum carries into the next byte. */
+static inline uint64_t rp_in_range(uint64_t x, unsigned lo, unsigned hi)
+{
+    return (x + RP_B(0x80 - lo)) & ~(x + RP_B(0x7F - hi)) & RP_H80;
+}
+
+/* The eight bytes v with their ASCII capitals lowercased (the others,
+ * bytes of 0x80 and over included, as they are). */
+static inline uint64_t rp_lower(uint64_t v)
+{
+    uint64_t upper = rp_in_range(v & ~RP_H80, 'A', 'Z') & ~v;
+    return v | upper >> 2;
+}
+
+static inline unsigned rp_popcount(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555u);
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+    return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
+/* The key of the word s[a..e) of a text or form of n bytes. */
+static inline uint64_t rp_text_key(const char *s, size_t n, size_t a, size_t e)
+{
+    size_t len = e - a;
+    uint64_t first = 0, last = 0;
+    if (n - a >= 8)
+        memcpy(&first, s + a, 8);
+    else
+        for (size_t k = 0; k < n - a; k++)
+            first |= (uint64_t)(unsigned char)s[a + k] << 8 * k;
+    if (len < 8)
+        first &= ((uint64_t)1 << (8 * len)) - 1;
+    else if (len > 8)
+        memcpy(&last, s + e - 8, 8);
+    return rp_key(rp_lower(first), rp_lower(last), len);
+}
+
+/* Whether byte c of a text is a word byte (an ASCII letter or digit, or a
+ * byte of 0x80 and over; the others separate words). */
+static inline bool rp_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (unsigned char)(c - '0') < 10 || fl_ascii_letter(c);
+}
+
+/* The classes of a window of 64 bytes of rp_text_sum, one bit a byte (the
+ * window's first byte lowest). */
+typedef struct rp_window {
+    uint64_t word, letter, upper, digit; /* word bytes: letters, digits, >= 0x80 */
+    uint64_t high;                       /* bytes of 0x80 and over */
+} rp_window;
+
+/* Adds the classes of the 16 bytes at p, shifted to bit q, to win.  False
+ * for a control byte other than white space. */
+static inline bool rp_chunk(const unsigned char *p, int q, rp_window *win)
+{
+    uint32_t l, d, h, up, bad;
+#if defined(__SSE2__)
+    /* a range test in one signed compare, as bytemask.c's: c is in [lo, lo
+     * + n) when c - lo + 0x80, wrapped to a signed byte, is below n - 0x80;
+     * c | 0x20 maps only letters to a-z (bytes >= 0x80 to bytes >= 0xA0) */
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    l = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(
+        _mm_add_epi8(lo, _mm_set1_epi8((char)(0x80 - 'a'))), _mm_set1_epi8((char)(26 - 0x80))));
+    d = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(
+        _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8((char)(10 - 0x80))));
+    h = (uint32_t)_mm_movemask_epi8(v);
+    /* bit 5 of each byte moved to bit 7: clear in capitals */
+    up = l & ~(uint32_t)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
+    /* control bytes (signed: bytes >= 0x80 are below 0x20 too, taken out) */
+    bad = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)))) &
+          ~h;
+    if (bad) /* but white space */
+        bad &= ~(uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(
+            _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '\t'))), _mm_set1_epi8((char)(5 - 0x80))));
+#else
+    l = d = h = up = bad = 0;
+    for (int k = 0; k < 16; k++) {
+        unsigned char c = p[k];
+        l |= (uint32_t)fl_ascii_letter(c) << k;
+        d |= (uint32_t)(c >= '0' && c <= '9') << k;
+        h |= (uint32_t)(c >= 0x80) << k;
+        up |= (uint32_t)(c >= 'A' && c <= 'Z') << k;
+        bad |= (uint32_t)((c < 0x20 && (c < '\t' || c > '\r')) || c == 0x7F) << k;
+    }
+#endif
+    if (bad)
+        return false;
+    win->word |= (uint64_t)(l | d | h) << q;
+    win->letter |= (uint64_t)l << q;
+    win->upper |= (uint64_t)up << q;
+    win->digit |= (uint64_t)d << q;
+    win->high |= (uint64_t)h << q;
+    return true;
+}
+
+/* The summary of the text s[0..n) when it is ASCII, but for the '£' it may
+ * hold, and has no control byte other than white space: the same as
+ * rp_form_sum of its util.words form, made without the form (the tests of
+ * rules/paragraph-duplicate.lua repeat paragraphs read either way).  False
+ * for any other text.  It reads 64 bytes at a time into masks (ASCII
+ * letters and digits and bytes of 0x80 and over are word bytes, the others
+ * separate words) and counts from the masks; the last bit of a window's
+ * masks is carried into the next. */
+static bool rp_text_sum(const char *s, size_t n, rp_sum *m)
+{
+    memset(m, 0, sizeof *m);
+    bool high = false;
+    uint64_t prev_word = 0, prev_letter = 0, prev_upper = 0, prev_caps = 0, carry = 0;
+    for (size_t base = 0; base < n; base += 64) {
+        rp_window win = {0, 0, 0, 0, 0};
+        const unsigned char *p = (const unsigned char *)s + base;
+        unsigned char pad[64];
+        if (n - base < 64) { /* the end, padded with spaces */
+            memset(pad, ' ', sizeof pad);
+            memcpy(pad, p, n - base);
+            p = pad;
+        }
+        for (int q = 0; q < 64 && base + (size_t)q < n; q += 16)
+            if (!rp_chunk(p + q, q, &win))
+                return false;
+        high |= win.high != 0;
+        uint64_t word = win.word, letter = win.letter, upper = win.upper;
+        uint64_t starts = word & ~(word << 1 | prev_word);
+        m->words += rp_popcount(starts);
+        m->bytes += rp_popcount(word);
+        m->letters += rp_popcount(letter);
+        /* Words with two ASCII letters in a row: pairs marks the second of
+         * two letters; a carry from each word's start runs through the
+         * word's bytes outside pairs and stops at its first pair (counted)
+         * or after the word.  A word that goes on into the next window
+         * without a pair carries into it. */
+        uint64_t pairs = letter & (letter << 1 | prev_letter);
+        uint64_t t, sum;
+        bool out = __builtin_add_overflow(word & ~pairs, starts, &t);
+        out |= __builtin_add_overflow(t, carry, &sum);
+        m->lettered += rp_popcount(sum & pairs);
+        carry = out;
+        /* runs of two ASCII capitals or more: runs of caps, which marks the
+         * second of two capitals */
+        uint64_t caps = upper & (upper << 1 | prev_upper);
+        if (caps | prev_caps)
+            m->capitals += rp_popcount(caps & ~(caps << 1 | prev_caps));
+        prev_word = word >> 63;
+        prev_letter = letter >> 63;
+        prev_upper = upper >> 63;
+        prev_caps = caps >> 63;
+        /* figures: the words that start with a digit */
+        for (uint64_t f = starts & win.digit; f; f &= f - 1) {
+            size_t a = base + (size_t)__builtin_ctzll(f), e = a + 1;
+            while (e < n && rp_word_byte((unsigned char)s[e]))
+                e++;
+            m->figures_hash = rp_mix(m->figures_hash, rp_text_key(s, n, a, e));
+        }
+    }
+    if (high) /* '£' (C2 A3) is the only character over ASCII it takes */
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80) {
+                if ((unsigned char)s[i] != 0xC2 || i + 1 == n || (unsigned char)s[i + 1] != 0xA3)
+                    return false;
+                i++;
+            }
+    return true;
+}
+
+/* The summary of a util.words form[0..len) (its words, lettered and
+ * capitals from w). */
+static void rp_form_sum(const char *form, size_t len, const fl_words *w, rp_sum *m)
+{
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < len;) {
+        const char *sp = memchr(form + i, ' ', len - i);
+        size_t e = sp ? (size_t)(sp - form) : len;
+        if ((unsigned char)(form[i] - '0') < 10)
+            m->figures_hash = rp_mix(m->figures_hash, rp_text_key(form, len, i, e));
+        m->bytes += e - i;
+        for (size_t k = i; k < e; k++)
+            m->letters += fl_ascii_letter((unsigned char)form[k]);
+        i = e + 1;
+    }
+    m->words = w->words;
+    m->lettered = w->lettered;
+    m->capitals = w->capitals;
+}
+
+/* Adds bit (key >> 56) of the key of each word of s[0..n) to set: a text
+ * rp_text_sum takes (form false), whose words are its runs of word bytes,
+ * or a form, whose words are separated by single spaces. */
+static void rp_add_words(const char *s, size_t n, bool form, uint64_t set[4])
+{
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        if (form)
+            while (e < n && s[e] != ' ')
+                e++;
+        else
+            while (e < n && rp_word_byte((unsigned char)s[e]))
+                e++;
+        if (e > i) {
+            uint64_t key = rp_text_key(s, n, i, e);
+            set[key >> 62] |= (uint64_t)1 << (key >> 56 & 63);
+        }
+        i = e + 1;
+    }
+}
 
 /* A compared paragraph.  Everything lives in the sandbox's scratch buffer,
  * which grows as forms are added: records refer to it by offsets. */
 typedef struct rp_para {
-    size_t index;                 /* 1-based paragraph index */
-    size_t form;                  /* offset of its form; the figures follow it */
-    size_t form_len, figures_len; /* bytes */
+    size_t index; /* 1-based paragraph index */
     size_t words;
     lua_Integer lettered;             /* util.words' profile.lettered */
     bool near;                        /* long enough for near repeats */
+    bool fast;                        /* rp_text_sum took its text */
+    bool made, set_made;              /* its form is made; its set */
+    size_t form;                      /* offset of its form; the figures follow it */
+    size_t form_len, figures_len;     /* bytes */
     double least;                     /* the fewest words within its allowance */
-    uint64_t form_hash, figures_hash; /* quick_key */
-    size_t next_form, next_figures;   /* the earlier one in the same bucket + 1; 0: none */
+    uint64_t form_hash, figures_hash; /* of its rp_sum (but capitals); rp_sum's */
+    /* bit (key >> 56) of the key of each of its words: a word whose bit is
+     * set in one paragraph's set and not in another's is not a word of the
+     * other (made for near pairs) */
+    uint64_t set[4];
+    size_t next_form, next_figures; /* the earlier one in the same bucket + 1; 0: none */
 } rp_para;
+
+/* Makes the form of kept paragraph i of article a, once (at the end of sc);
+ * -1 when memory ran out. */
+static int rp_make_form(fl_strbuf *sc, size_t recs, size_t i, const fl_article *a)
+{
+    rp_para *r = (rp_para *)(sc->buf + recs) + i;
+    if (r->made)
+        return 0;
+    const fl_paragraph *p = &a->paragraphs[r->index - 1];
+    size_t at = sc->len;
+    fl_words w;
+    if (fl_words_append(sc, a->text + p->offset, p->length, &w))
+        return -1;
+    r = (rp_para *)(sc->buf + recs) + i;
+    r->made = true;
+    r->form = at;
+    r->form_len = w.form_len;
+    r->figures_len = w.figures_len;
+    return 0;
+}
+
+/* Makes the set of kept paragraph i of article a, once: from its text when
+ * rp_text_sum took it, else from its form; -1 when memory ran out. */
+static int rp_make_set(fl_strbuf *sc, size_t recs, size_t i, const fl_article *a)
+{
+    rp_para *r = (rp_para *)(sc->buf + recs) + i;
+    if (r->set_made)
+        return 0;
+    if (!r->fast && rp_make_form(sc, recs, i, a))
+        return -1;
+    r = (rp_para *)(sc->buf + recs) + i;
+    memset(r->set, 0, sizeof r->set);
+    if (r->fast) {
+        const fl_paragraph *p = &a->paragraphs[r->index - 1];
+        rp_add_words(a->text + p->offset, p->length, false, r->set);
+    } else {
+        rp_add_words(sc->buf + r->form, r->form_len, true, r->set);
+    }
+    r->set_made = true;
+    return 0;
+}
+
+/* The fewest word edits between paragraphs with the sets a and b: each word
+ * of one that is not a word of the other takes an edit of its own. */
+static size_t rp_set_edits(const uint64_t *a, const uint64_t *b)
+{
+    size_t only_a = 0, only_b = 0;
+    for (int k = 0; k < 4; k++) {
+        only_a += rp_popcount(a[k] & ~b[k]);
+        only_b += rp_popcount(b[k] & ~a[k]);
+    }
+    return only_a > only_b ? only_a : only_b;
+}
 
 /* A word of a form while two are compared. */
 typedef struct rp_word {
@@ -64,7 +348,7 @@ static size_t split_words(const char *form, size_t len, size_t base, rp_word *w)
             e++;
         w[n].off = base + i;
         w[n].len = e - i;
-        w[n].hash = hash_bytes(form + i, e - i);
+        w[n].hash = rp_text_key(form, len, i, e);
         n++;
         i = e + 1;
     }
@@ -187,19 +471,6 @@ static void push_pairs(lua_State *L, const rp_para *r, size_t j, const size_t (*
     }
 }
 
-/* Makes room for one more entry in the list of candidates at the end of sc
- * (cap of them); false when memory ran out. */
-static bool cand_room(fl_strbuf *sc, size_t n, size_t *cap)
-{
-    if (n < *cap)
-        return true;
-    if (fl_strbuf_grow(sc, *cap * sizeof(size_t[2])))
-        return false;
-    sc->len += *cap * sizeof(size_t[2]);
-    *cap *= 2;
-    return true;
-}
-
 /***
  * factlint.util.paragraph_repeats(article, min_words, similarity, near_min_words) -> list | nil
  *
@@ -220,7 +491,10 @@ static bool cand_room(fl_strbuf *sc, size_t n, size_t *cap)
  * `{later, earlier, edits, later_words, earlier_words, ...}`, five values a
  * pair (1-based paragraph indices, the edits, and the two paragraphs'
  * util.words counts), ordered by `later` and then `earlier`; nil when there
- * is none.  `article` is the handle of the current check.
+ * is none.  `article` is the handle of the current check.  Each paragraph
+ * is read once, 64 bytes at a time, into counts and hashes that paragraphs
+ * with the same form share; forms are made and compared only for the pairs
+ * those cannot tell apart.
  */
 static int u_paragraph_repeats(lua_State *L)
 {
@@ -235,7 +509,9 @@ static int u_paragraph_repeats(lua_State *L)
     }
     fl_strbuf *sc = &fl_sandbox_of(L)->scratch;
     fl_strbuf_reset(sc);
-    /* the records first, then the forms (each followed by its figures) */
+    /* the records, then the forms made while reading (of texts rp_text_sum
+     * does not take), the bucket heads and the candidates, then the forms
+     * made for pairs */
     size_t recs = 0, kept = 0;
     if (fl_strbuf_grow(sc, a->n_paragraphs * sizeof(rp_para) + 16))
         return luaL_error(L, "not enough memory");
@@ -244,42 +520,54 @@ static int u_paragraph_repeats(lua_State *L)
         const fl_paragraph *p = &a->paragraphs[k];
         if ((p->boilerplate && p->boilerplate != FL_BOILER_CREDIT) || p->heading || !p->length)
             continue;
+        const char *text = a->text + p->offset;
         size_t at = sc->len;
-        fl_words w;
-        if (fl_words_append(sc, a->text + p->offset, p->length, &w))
-            return luaL_error(L, "not enough memory");
-        lua_Integer lettered = w.capitals * 2 > w.lettered ? 0 : w.lettered;
+        rp_sum m;
+        fl_words w = {0};
+        bool made = !rp_text_sum(text, p->length, &m);
+        if (made) {
+            if (fl_words_append(sc, text, p->length, &w))
+                return luaL_error(L, "not enough memory");
+            rp_form_sum(sc->buf + at, w.form_len, &w, &m);
+        }
+        lua_Integer lettered = m.capitals * 2 > m.lettered ? 0 : m.lettered;
         if (!((lua_Number)lettered >= min_words)) {
             sc->len = at;
             continue;
         }
         rp_para *r = (rp_para *)(sc->buf + recs) + kept++;
         r->index = k + 1;
+        r->made = made;
+        r->fast = !made;
         r->form = at;
         r->form_len = w.form_len;
         r->figures_len = w.figures_len;
-        r->words = w.words;
-        r->lettered = w.lettered;
+        r->words = m.words;
+        r->lettered = m.lettered;
         r->near = share >= 0 && (lua_Number)lettered >= near_min;
-        r->least = (double)w.words - floor((double)w.words * share + 1e-9);
-        r->form_hash = quick_key(sc->buf + at, w.form_len);
-        r->figures_hash = r->near ? quick_key(sc->buf + at + w.form_len, w.figures_len) : 0;
+        r->least = (double)m.words - floor((double)m.words * share + 1e-9);
+        r->form_hash =
+            rp_mix(rp_mix(rp_mix(m.bytes, m.words), (uint64_t)m.lettered), m.figures_hash);
+        r->figures_hash = m.figures_hash;
+        r->set_made = false;
         r->next_form = r->next_figures = 0;
     }
     if (kept < 2) {
         lua_pushnil(L);
         return 1;
     }
-    /* two bucket heads (the last record + 1 in each) per hash: forms, figures */
+    /* two bucket heads (the last record + 1 in each) per hash: forms,
+     * figures; then room for a paragraph's candidates (each earlier one at
+     * most once) */
     size_t nb = 4;
     while (nb < 2 * kept)
         nb *= 2;
     size_t heads = (sc->len + 15) & ~(size_t)15;
-    size_t cands = heads + 2 * nb * sizeof(size_t), cap = 16;
-    if (fl_strbuf_grow(sc, cands - sc->len + cap * sizeof(size_t[2])))
+    size_t cands = heads + 2 * nb * sizeof(size_t);
+    if (fl_strbuf_grow(sc, cands - sc->len + kept * sizeof(size_t[2])))
         return luaL_error(L, "not enough memory");
     memset(sc->buf + heads, 0, 2 * nb * sizeof(size_t));
-    sc->len = cands + cap * sizeof(size_t[2]);
+    sc->len = cands + kept * sizeof(size_t[2]);
     lua_Integer out = 0;
     for (size_t j = 0; j < kept; j++) {
         rp_para *r = (rp_para *)(sc->buf + recs);
@@ -288,35 +576,47 @@ static int u_paragraph_repeats(lua_State *L)
         size_t hf = r[j].form_hash & (nb - 1);
         if ((double)r[j].words * share + 1e-9 >= 0) /* (the allowance is not negative) */
             for (size_t i = head[hf]; i; i = r[i - 1].next_form) {
-                const rp_para *pi = &r[i - 1], *pj = &r[j];
-                if (pi->form_hash != pj->form_hash || pi->form_len != pj->form_len ||
-                    memcmp(sc->buf + pi->form, sc->buf + pj->form, pj->form_len))
+                if (r[i - 1].form_hash != r[j].form_hash || r[i - 1].words != r[j].words)
                     continue;
-                if (!cand_room(sc, n, &cap))
+                if (rp_make_form(sc, recs, i - 1, a) || rp_make_form(sc, recs, j, a))
                     return luaL_error(L, "not enough memory");
                 r = (rp_para *)(sc->buf + recs);
-                head = (size_t *)(sc->buf + heads);
+                const rp_para *pi = &r[i - 1], *pj = &r[j];
+                if (pi->form_len != pj->form_len ||
+                    memcmp(sc->buf + pi->form, sc->buf + pj->form, pj->form_len))
+                    continue;
                 size_t(*cand)[2] = (size_t(*)[2])(sc->buf + cands);
                 cand[n][0] = i - 1;
                 cand[n++][1] = 0;
             }
+        head = (size_t *)(sc->buf + heads);
         r[j].next_form = head[hf];
         head[hf] = j + 1;
         size_t n_same = n;
         if (r[j].near) {
             size_t hg = nb + (r[j].figures_hash & (nb - 1));
             for (size_t i = head[hg]; i; i = r[i - 1].next_figures) {
-                const rp_para *pi = &r[i - 1], *pj = &r[j];
                 size_t allowed;
-                if (pi->figures_hash != pj->figures_hash || pi->figures_len != pj->figures_len ||
+                if (r[i - 1].figures_hash != r[j].figures_hash ||
+                    !near_allowed(&r[i - 1], &r[j], &allowed))
+                    continue;
+                if (rp_make_set(sc, recs, i - 1, a) || rp_make_set(sc, recs, j, a))
+                    return luaL_error(L, "not enough memory");
+                r = (rp_para *)(sc->buf + recs);
+                if (rp_set_edits(r[i - 1].set, r[j].set) > allowed)
+                    continue;
+                if (rp_make_form(sc, recs, i - 1, a) || rp_make_form(sc, recs, j, a))
+                    return luaL_error(L, "not enough memory");
+                r = (rp_para *)(sc->buf + recs);
+                const rp_para *pi = &r[i - 1], *pj = &r[j];
+                if (pi->figures_len != pj->figures_len ||
                     memcmp(sc->buf + pi->form + pi->form_len, sc->buf + pj->form + pj->form_len,
                            pj->figures_len) ||
-                    !near_allowed(pi, pj, &allowed) ||
                     (pi->form_len == pj->form_len &&
                      !memcmp(sc->buf + pi->form, sc->buf + pj->form, pj->form_len)))
                     continue;
                 long long d = pair_distance(sc, recs, i - 1, j, allowed);
-                if (d < 0 || ((size_t)d <= allowed && !cand_room(sc, n, &cap)))
+                if (d < 0)
                     return luaL_error(L, "not enough memory");
                 r = (rp_para *)(sc->buf + recs);
                 if ((size_t)d > allowed)
