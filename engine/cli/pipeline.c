@@ -19,6 +19,7 @@ typedef struct worker {
     fl_rule_worker *rules;
     fl_facts facts;
     fl_audit part; /* one article's findings and rule health, reset after each */
+    fl_strbuf out; /* extract: an article's facts as JSON Lines (reused) */
 } worker;
 
 typedef struct shared {
@@ -101,8 +102,6 @@ static void work_one(worker *w, item *it)
     fl_error err;
     fl_error_clear(&err);
     fl_audit *part = &w->part;
-    char *facts_json = NULL;
-    size_t facts_len = 0;
     size_t kept_before = 0;
     bool kept = false;
 
@@ -119,22 +118,11 @@ static void work_one(worker *w, item *it)
         fl_error_locate(&err, a->path, a->record_line, -1);
         goto record;
     }
-    if (sh->facts_out) {
-        fl_strbuf sb = FL_STRBUF_INIT;
-        /* a fact's line is about 200 bytes: one allocation instead of a
-         * regrowth from 64 bytes (grown further when short) */
-        if (w->facts.n && fl_strbuf_grow(&sb, w->facts.n * 256)) {
-            st = fl_error_set(&err, FL_ENOMEM, "out of memory");
-            goto record;
-        }
-        for (size_t i = 0; i < w->facts.n; i++)
-            if (fl_fact_write_json(&sb, a->id, &w->facts.items[i], &w->facts) ||
-                fl_strbuf_addch(&sb, '\n')) {
-                fl_strbuf_release(&sb);
-                st = fl_error_set(&err, FL_ENOMEM, "out of memory");
-                goto record;
-            }
-        facts_json = fl_strbuf_detach(&sb, &facts_len);
+    fl_strbuf_reset(&w->out);
+    if (sh->facts_out && fl_facts_write_jsonl(&w->out, a->id, &w->facts)) {
+        fl_strbuf_reset(&w->out);
+        st = fl_error_set(&err, FL_ENOMEM, "out of memory");
+        goto record;
     }
     if (w->rules) {
         kept_before = fl_rule_worker_kept(w->rules);
@@ -146,7 +134,7 @@ static void work_one(worker *w, item *it)
     }
 
 record:
-    if (sh->facts_out && fl_reorder_put(sh->facts_out, it->seq, facts_json, facts_len)) {
+    if (sh->facts_out && fl_reorder_put_copy(sh->facts_out, it->seq, w->out.buf, w->out.len)) {
         fl_error e;
         fl_error_set(&e, FL_EIO, "cannot write facts: %s", "write failed");
         set_fatal(sh, FL_EIO, &e);
@@ -336,6 +324,7 @@ fl_status fl_run(const fl_run_config *cfg, fl_audit *au, fl_error *err)
         workers[i].sh = &sh;
         fl_facts_init(&workers[i].facts);
         fl_audit_init(&workers[i].part);
+        fl_strbuf_init(&workers[i].out);
         if (!(workers[i].xctx = fl_extract_ctx_new(cfg->extractor))) {
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
             goto cleanup;
@@ -442,6 +431,7 @@ cleanup:
         fl_rule_worker_free(workers[i].rules);
         fl_facts_release(&workers[i].facts);
         fl_audit_release(&workers[i].part);
+        fl_strbuf_release(&workers[i].out);
     }
     fl_free(workers);
     fl_free(ctx);

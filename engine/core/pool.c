@@ -193,6 +193,49 @@ static int ring_grow(fl_reorder *r, size_t need)
     return 0;
 }
 
+/* Writes the slots that are due, in order (lock held). */
+static void reorder_drain(fl_reorder *r)
+{
+    while (r->cap && r->ring[r->start].present) {
+        pending *s = &r->ring[r->start];
+        if (s->len && !r->failed && fwrite(s->data, 1, s->len, r->out) != s->len)
+            r->failed = true;
+        fl_free(s->data);
+        *s = (pending){NULL, 0, false};
+        r->start = (r->start + 1) % r->cap;
+        r->next++;
+    }
+}
+
+int fl_reorder_put_copy(fl_reorder *r, size_t seq, const char *data, size_t len)
+{
+    pthread_mutex_lock(&r->mu);
+    bool due = seq == r->next;
+    if (due) {
+        if (len && !r->failed && fwrite(data, 1, len, r->out) != len)
+            r->failed = true;
+        r->next++;
+        if (r->cap) {
+            r->start = (r->start + 1) % r->cap; /* the slot seq would have had */
+            reorder_drain(r);
+        }
+        int rc = r->failed ? -1 : 0;
+        pthread_mutex_unlock(&r->mu);
+        return rc;
+    }
+    pthread_mutex_unlock(&r->mu);
+    char *copy = NULL;
+    if (len && !(copy = fl_malloc(len))) {
+        pthread_mutex_lock(&r->mu);
+        r->failed = true;
+        pthread_mutex_unlock(&r->mu);
+        return -1;
+    }
+    if (len)
+        memcpy(copy, data, len);
+    return fl_reorder_put(r, seq, copy, len);
+}
+
 int fl_reorder_put(fl_reorder *r, size_t seq, char *data, size_t len)
 {
     pthread_mutex_lock(&r->mu);
@@ -212,15 +255,7 @@ int fl_reorder_put(fl_reorder *r, size_t seq, char *data, size_t len)
     slot->data = data;
     slot->len = len;
     slot->present = true;
-    while (r->cap && r->ring[r->start].present) {
-        pending *s = &r->ring[r->start];
-        if (s->len && !r->failed && fwrite(s->data, 1, s->len, r->out) != s->len)
-            r->failed = true;
-        fl_free(s->data);
-        *s = (pending){NULL, 0, false};
-        r->start = (r->start + 1) % r->cap;
-        r->next++;
-    }
+    reorder_drain(r);
     int rc = r->failed ? -1 : 0;
     pthread_mutex_unlock(&r->mu);
     return rc;

@@ -42,6 +42,9 @@ fl_reorder *fl_reorder_new(FILE *out);
 /* Takes ownership of data (fl_malloc'd, may be NULL when len == 0).  Thread-safe.
  * Returns 0, or -1 when writing failed (the error is sticky, see fl_reorder_free). */
 int fl_reorder_put(fl_reorder *r, size_t seq, char *data, size_t len);
+/* The same with data borrowed: written at once when seq is the next one due
+ * (always so with one worker), else copied to wait for its turn. */
+int fl_reorder_put_copy(fl_reorder *r, size_t seq, const char *data, size_t len);
 /* Frees; returns -1 when a write failed or results were still missing. */
 int fl_reorder_free(fl_reorder *r);
 

@@ -242,9 +242,15 @@ static void pool_work(void *ctx, void *arg)
 {
     pool_item *it = arg;
     (*(size_t *)ctx)++;
-    char *s = fl_malloc(16);
-    int n = snprintf(s, 16, "%zu,", it->seq);
-    fl_reorder_put(it->r, it->seq, s, (size_t)n);
+    if (it->seq % 3) { /* borrowed: written at once when due, else copied */
+        char s[16];
+        int n = snprintf(s, sizeof s, "%zu,", it->seq);
+        fl_reorder_put_copy(it->r, it->seq, s, (size_t)n);
+    } else {
+        char *s = fl_malloc(16);
+        int n = snprintf(s, 16, "%zu,", it->seq);
+        fl_reorder_put(it->r, it->seq, s, (size_t)n);
+    }
     fl_free(it);
 }
 
@@ -279,6 +285,26 @@ static void test_pool_order(void)
     CU_ASSERT_EQUAL(w4[0] + w4[1] + w4[2] + w4[3], 500);
     free(one);
     free(four);
+
+    /* borrowed pieces out of order, then the one due: all written, in order */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    fl_reorder *r = fl_reorder_new(out);
+    char piece[8];
+    memcpy(piece, "c,", 3);
+    CU_ASSERT_EQUAL(fl_reorder_put_copy(r, 2, piece, 2), 0);
+    memcpy(piece, "b,", 3);
+    CU_ASSERT_EQUAL(fl_reorder_put_copy(r, 1, piece, 2), 0);
+    memcpy(piece, "X,", 3); /* the caller's buffer is its own again */
+    CU_ASSERT_EQUAL(fl_reorder_put_copy(r, 0, "a,", 2), 0);
+    CU_ASSERT_EQUAL(fl_reorder_put_copy(r, 3, "", 0), 0);
+    CU_ASSERT_EQUAL(fl_reorder_put_copy(r, 4, "d,", 2), 0);
+    CU_ASSERT_EQUAL(fl_reorder_put_copy(r, 4, "e,", 2), -1); /* seq 4 again */
+    CU_ASSERT_EQUAL(fl_reorder_free(r), 0);
+    fclose(out);
+    CU_ASSERT_STRING_EQUAL(buf, "a,b,c,d,");
+    free(buf);
 }
 
 /* fl_normalize maps only the non-ASCII runs through utf8proc; it must give what
