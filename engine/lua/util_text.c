@@ -813,10 +813,10 @@ static bool sp_next_word(sp_words *it, size_t *first, size_t *last)
  * of the whole word. */
 static uint32_t sp_filter_bit(const char *w, size_t n)
 {
-    uint64_t k = (uint64_t)n | (uint64_t)((unsigned char)w[0] | 32) << 8 |
-                 (uint64_t)((unsigned char)w[1] | 32) << 16 |
-                 (uint64_t)((unsigned char)w[n - 2] | 32) << 24 |
-                 (uint64_t)((unsigned char)w[n - 1] | 32) << 32;
+    uint16_t first, last; /* (two bytes each, in one load) */
+    memcpy(&first, w, 2);
+    memcpy(&last, w + n - 2, 2);
+    uint64_t k = (uint64_t)n | (uint64_t)(first | 0x2020) << 8 | (uint64_t)(last | 0x2020) << 24;
     return (uint32_t)((k * 0x9E3779B97F4A7C15u) >> 48);
 }
 
@@ -942,6 +942,91 @@ static bool sp_pair_follows(const sp_pair *p, const char *s, size_t n, size_t at
            (i + p->second_len == n || !fl_ascii_letter((unsigned char)s[i + p->second_len]));
 }
 
+/* What scan does with the word s[start..end) of a text of n bytes (2 to
+ * SP_WORD_MAX bytes): 1 when its family was seen in the text with another
+ * variant, else 0 (the family and variant remembered). */
+static int sp_scan_word(lua_State *L, l_spellings *sp, const char *s, size_t n, size_t start,
+                        size_t end, bool endings)
+{
+    uint32_t *seen = sp_seen_stamp(sp);
+    int32_t *seen_variant = sp_seen_variant(sp);
+    char low[SP_WORD_MAX];
+    size_t len = end - start;
+    if (len > SP_WORD_MAX)
+        return 0;
+    const char *w = s + start;
+    int32_t family = -1, variant = -1;
+    if ((sp->lengths >> (len & 63) & 1) && sp_filter_has(sp, w, len)) {
+        sp_slot *slot = sp_lookup(sp, low, len, fl_lower_fnv(low, w, len));
+        if (slot) {
+            if (slot->pair >= 0 && sp_pair_follows(&sp->pairs[slot->pair], s, n, end)) {
+                family = sp->pairs[slot->pair].family;
+                variant = sp->pairs[slot->pair].variant;
+            } else {
+                family = slot->family;
+                variant = slot->variant;
+            }
+        }
+    }
+    if (family < 0 && endings && sp_has_ending(sp, w, len)) {
+        fl_lower_fnv(low, w, len);
+        if (!sp_classify(L, sp, low, len, &family, &variant))
+            return 0;
+        seen = sp_seen_stamp(sp);
+        seen_variant = sp_seen_variant(sp);
+    }
+    if (family < 0)
+        return 0;
+    if ((size_t)family >= sp->n_ids) {
+        /* more new families in this text than the arrays hold (a text
+         * with thousands of words for classify): a table for those */
+        if (lua_gettop(L) == 1)
+            lua_newtable(L);
+        if (lua_rawgeti(L, 2, family) == LUA_TNIL) {
+            lua_pushinteger(L, variant);
+            lua_rawseti(L, 2, family);
+        } else if (lua_tointeger(L, -1) != variant) {
+            return 1;
+        }
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (seen[family] != sp->stamp) {
+        seen[family] = sp->stamp;
+        seen_variant[family] = variant;
+    } else if (seen_variant[family] != variant) {
+        return 1;
+    }
+    return 0;
+}
+
+/* The ASCII letters of s[base..base + 64) of a text of n bytes, one bit a
+ * byte (none past n). */
+static uint64_t sp_letter_mask(const char *s, size_t n, size_t base)
+{
+#if defined(__SSE2__)
+    const unsigned char *p = (const unsigned char *)s + base;
+    unsigned char pad[64];
+    if (n - base < 64) {
+        memset(pad, ' ', sizeof pad);
+        memcpy(pad, p, n - base);
+        p = pad;
+    }
+    uint64_t m = 0;
+    for (int q = 0; q < 64; q += 16) {
+        /* as rp_chunk: c | 0x20 in a-z, in one signed compare */
+        __m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + q)), _mm_set1_epi8(0x20));
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+                 _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                _mm_set1_epi8((char)(26 - 0x80))))
+             << q;
+    }
+    return m;
+#else
+    return sp_letters(s, n, base);
+#endif
+}
+
 static int sp_scan(lua_State *L)
 {
     size_t n;
@@ -973,59 +1058,42 @@ static int sp_scan(lua_State *L)
         memset(sp_seen_stamp(sp), 0, sp->n_ids * sizeof(uint32_t));
         sp->stamp = 1;
     }
-    uint32_t *seen = sp_seen_stamp(sp);
-    int32_t *seen_variant = sp_seen_variant(sp);
-    char low[SP_WORD_MAX];
-    sp_words it = {s, n, 0, sp_letters(s, n, 0), 0};
-    size_t start, end;
-    while (sp_next_word(&it, &start, &end)) {
-        size_t len = end - start;
-        if (len > SP_WORD_MAX)
-            continue;
-        const char *w = s + start;
-        int32_t family = -1, variant = -1;
-        if ((sp->lengths >> (len & 63) & 1) && sp_filter_has(sp, w, len)) {
-            sp_slot *slot = sp_lookup(sp, low, len, fl_lower_fnv(low, w, len));
-            if (slot) {
-                if (slot->pair >= 0 && sp_pair_follows(&sp->pairs[slot->pair], s, n, end)) {
-                    family = sp->pairs[slot->pair].family;
-                    variant = sp->pairs[slot->pair].variant;
-                } else {
-                    family = slot->family;
-                    variant = slot->variant;
-                }
-            }
-        }
-        if (family < 0 && endings && sp_has_ending(sp, w, len)) {
-            fl_lower_fnv(low, w, len);
-            if (!sp_classify(L, sp, low, len, &family, &variant))
+    /* The words as sp_next_word finds them, from the letters of 64 bytes at
+     * a time: each run of letters that starts at or after the end of the
+     * word before (pos), with the runs its hyphens join to it. */
+    size_t pos = 0;
+    uint64_t prev = 0; /* the last byte of the 64 before is a letter */
+    for (size_t base = 0; base < n; base += 64) {
+        uint64_t letters = sp_letter_mask(s, n, base);
+        uint64_t starts = letters & ~(letters << 1 | prev);
+        prev = letters >> 63;
+        for (; starts; starts &= starts - 1) {
+            unsigned a = (unsigned)__builtin_ctzll(starts);
+            size_t start = base + a;
+            if (start < pos)
                 continue;
-            seen = sp_seen_stamp(sp);
-            seen_variant = sp_seen_variant(sp);
-        }
-        if (family < 0)
-            continue;
-        if ((size_t)family >= sp->n_ids) {
-            /* more new families in this text than the arrays hold (a text
-             * with thousands of words for classify): a table for those */
-            if (lua_gettop(L) == 1)
-                lua_newtable(L);
-            if (lua_rawgeti(L, 2, family) == LUA_TNIL) {
-                lua_pushinteger(L, variant);
-                lua_rawseti(L, 2, family);
-            } else if (lua_tointeger(L, -1) != variant) {
+            uint64_t after = ~letters & (~(uint64_t)0 << a);
+            size_t end =
+                after ? base + (size_t)__builtin_ctzll(after) : sp_skip(s, n, base + 64, false);
+            if (end < n && s[end] == '-') /* hyphens go on only when a letter follows */
+                for (size_t i = end;;) {
+                    while (i < n && s[i] == '-')
+                        i++;
+                    if (i == end || i >= n || !fl_ascii_letter((unsigned char)s[i]))
+                        break;
+                    i = end = sp_skip(s, n, i, false);
+                }
+            pos = end;
+            size_t len = end - start;
+            if (len < 2 || len > SP_WORD_MAX)
+                continue;
+            /* most words: not listed (by the filter), and no ending looked at */
+            if (!endings && !((sp->lengths >> (len & 63) & 1) && sp_filter_has(sp, s + start, len)))
+                continue;
+            if (sp_scan_word(L, sp, s, n, start, end, endings)) {
                 lua_pushboolean(L, 1);
                 return 1;
             }
-            lua_pop(L, 1);
-            continue;
-        }
-        if (seen[family] != sp->stamp) {
-            seen[family] = sp->stamp;
-            seen_variant[family] = variant;
-        } else if (seen_variant[family] != variant) {
-            lua_pushboolean(L, 1);
-            return 1;
         }
     }
     lua_pushboolean(L, 0);
