@@ -745,7 +745,7 @@ static void corpus_count_run(size_t n, size_t n_workers, fl_audit *out)
     for (size_t i = 0; i < n_workers; i++)
         ws[i] = fl_rule_worker_new(rs, &err);
     for (size_t k = 0; k < n; k++) {
-        char id[16], text[96];
+        char id[32], text[128];
         snprintf(id, sizeof id, "art%04zu", k);
         snprintf(text, sizeof text, "\xE2\x80\x9CQuote number %zu,\xE2\x80\x9D said Ana Ruiz.",
                  (k * 7) % (n / 4));
