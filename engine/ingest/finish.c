@@ -28,8 +28,8 @@ void fl_ingest_doc_release(fl_ingest_doc *doc)
     fl_article_free(doc->article);
     fl_free(doc->text);
     fl_free(doc->line_starts);
-    fl_free(doc->date_text);
-    fl_free(doc->wire);
+    fl_free(doc->date_owned);
+    fl_free(doc->wire_owned);
     fl_free(doc->marks);
     for (size_t i = 0; i < doc->n_disabled; i++)
         fl_free(doc->disabled[i]);

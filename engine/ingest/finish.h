@@ -32,6 +32,15 @@ typedef struct fl_ingest_mark {
     bool heading;
 } fl_ingest_mark;
 
+/* The JSONL scanner's output buffer, lent to every record of a stream so
+ * that it is not allocated and freed once a record.  Strings a doc borrows
+ * from it (date_text, wire) stay valid until the doc is finished: the next
+ * record is read only after that. */
+typedef struct fl_ingest_scratch {
+    char *buf;
+    size_t cap;
+} fl_ingest_scratch;
+
 typedef struct fl_ingest_doc {
     fl_article *article;
     char *text; /* the body (fl_malloc'd, room for a NUL at text[len]) */
@@ -41,9 +50,12 @@ typedef struct fl_ingest_doc {
     long long byte_base; /* file offset of text[0] (front matter before it) */
     fl_date date;        /* metadata date, precision NONE when none */
     fl_dateline_source date_source;
-    char *date_text;       /* the metadata date as written */
-    char *wire;            /* a JSONL "dateline" field */
-    fl_ingest_mark *marks; /* HTML blocks in order, not overlapping */
+    const char *date_text;      /* the metadata date as written: date_owned, or borrowed */
+    const char *wire;           /* a JSONL "dateline" field: wire_owned, or borrowed */
+    char *date_owned;           /* what the doc owns of date_text and wire (freed with it); */
+    char *wire_owned;           /* a JSONL stream's scanner lends them from its scratch */
+    fl_ingest_scratch *scratch; /* JSONL stream: the scanner's buffer (NULL: one a record) */
+    fl_ingest_mark *marks;      /* HTML blocks in order, not overlapping */
     size_t n_marks, cap_marks;
     char **disabled; /* HTML comment suppressions found by the parser */
     size_t n_disabled;

@@ -164,7 +164,8 @@ static void meta_date(walker *w, const char *content, int rank)
         w->oom = true;
         return;
     }
-    fl_free(w->doc->date_text);
+    fl_free(w->doc->date_owned);
+    w->doc->date_owned = t;
     w->doc->date_text = t;
     w->doc->date = d;
     w->doc->date_source = FL_DATELINE_HTML_META;

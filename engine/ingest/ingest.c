@@ -35,6 +35,7 @@ struct fl_ingest {
     char *jsonl_path;
     size_t seq;
     fl_chrome chrome;
+    fl_ingest_scratch scratch; /* the JSONL scanner's buffer, lent to each record */
 };
 
 bool fl_ingest_format_for_path(const char *path, fl_format *fmt)
@@ -98,6 +99,7 @@ void fl_ingest_close(fl_ingest *in)
     for (size_t i = 0; i < in->n_paths; i++)
         fl_free(in->paths[i]);
     fl_free(in->paths);
+    fl_free(in->scratch.buf);
     while (in->n_dirs)
         frame_release(&in->dirs[--in->n_dirs]);
     fl_free(in->dirs);
@@ -335,6 +337,7 @@ static fl_status next_record(fl_ingest *in, fl_article **out, fl_error *err)
             return st;
         doc.lossy = in->opt.lossy;
         doc.skip_meta = in->opt.skip_meta;
+        doc.scratch = &in->scratch;
         if ((st = fl_ingest_parse_jsonl(&doc, line, len, lineno, offset, err)) != FL_OK) {
             fl_ingest_doc_release(&doc);
             return st;

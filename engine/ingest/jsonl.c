@@ -115,7 +115,28 @@ static fl_status set_string(fl_ingest_doc *doc, char **slot, const jv_field *v, 
     return FL_OK;
 }
 
-static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool *have_text, fl_error *err)
+/* A string of the doc's own (date_text, wire), kept until it is finished:
+ * borrowed when the reader's buffer lasts that long (borrow), else copied. */
+static fl_status set_doc_string(const char **view, char **owned, const jv_field *v, bool borrow,
+                                fl_error *err)
+{
+    if (borrow) {
+        *view = v->str;
+        return FL_OK;
+    }
+    char *s = fl_strndup(v->str, v->len);
+    if (!s)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    fl_free(*owned);
+    *owned = s;
+    *view = s;
+    return FL_OK;
+}
+
+/* Takes one member of the record into doc; borrow: v's strings stay valid
+ * until the doc is finished (the scanner's scratch buffer). */
+static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool borrow, bool *have_text,
+                            fl_error *err)
 {
     fl_article *a = doc->article;
     const char *key = v->key;
@@ -190,11 +211,11 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool *have_text, fl
             return record_error(doc, err, FL_EPARSE, -1, "cannot parse date '%s'", s);
         doc->date = d;
         doc->date_source = FL_DATELINE_JSONL;
-        return set_string(doc, &doc->date_text, v, err);
+        return set_doc_string(&doc->date_text, &doc->date_owned, v, borrow, err);
     }
     case KEY_DATELINE:
         if (v->type == JV_STR) {
-            fl_status st = set_string(doc, &doc->wire, v, err);
+            fl_status st = set_doc_string(&doc->wire, &doc->wire_owned, v, borrow, err);
             if (st != FL_OK)
                 return st;
         }
@@ -235,10 +256,14 @@ typedef enum scan_result { SCAN_OK, SCAN_FALLBACK, SCAN_NOMEM } scan_result;
  * So o + (the raw bytes left) stays below 2.25 * len + 1 past the start.
  */
 #define BUF_ROOM(len) (3 * (len) + 16)
+/* A stream's scratch buffer is kept up to this size; a larger record gets
+ * a buffer of its own. */
+#define SCRATCH_MAX ((size_t)4 << 20)
 
 typedef struct scanner {
     const char *p, *end;
-    char *o; /* where the next output byte goes */
+    char *o;        /* where the next output byte goes */
+    bool skip_meta; /* the dumps of metadata values are not wanted */
 } scanner;
 
 /* The line starts of the text as it is decoded: every line break in a JSON
@@ -720,6 +745,27 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                 f->owned[f->len] = '\0';
                 f->type = JV_STR;
                 f->str = f->owned;
+            } else if (s->skip_meta || (f->kind != KEY_OTHER && f->kind != KEY_DATELINE)) {
+                /* take_field wants no dump: a string is decoded (only when
+                 * the model keeps it), any other value read and its dump
+                 * dropped */
+                if (s->p < s->end && *s->p == '"') {
+                    f->type = JV_STR;
+                    size_t len = 0;
+                    char *o = f->kind == KEY_OTHER ? NULL : s->o;
+                    if ((r = scan_string(s, o, &len, NULL)) != SCAN_OK)
+                        return r;
+                    if (o) {
+                        o[len] = '\0';
+                        f->str = o, f->len = len;
+                        s->o = o + len + 1;
+                    }
+                } else {
+                    char *o = s->o;
+                    if ((r = scan_value(s, 0, f)) != SCAN_OK)
+                        return r;
+                    s->o = o;
+                }
             } else {
                 char *dump = s->o;
                 r = scan_value(s, 0, f);
@@ -826,7 +872,7 @@ static fl_status parse_with_jansson(fl_ingest_doc *doc, const char *line, size_t
     {
         jv_field f;
         from_json(&f, key, v);
-        if ((st = take_field(doc, &f, &have_text, err)) != FL_OK)
+        if ((st = take_field(doc, &f, false, &have_text, err)) != FL_OK)
             goto done;
     }
     if (!have_text)
@@ -845,21 +891,41 @@ static scan_result scan_and_take(fl_ingest_doc *doc, const char *line, size_t le
 {
     jv_field fields[MAX_FIELDS];
     size_t n = 0;
-    char *buf = fl_malloc(BUF_ROOM(len));
-    if (!buf)
-        return SCAN_NOMEM;
-    scanner s = {line, line + len, buf};
+    /* the stream's scratch buffer when there is one (its strings last until
+     * the doc is finished), else one for this record */
+    fl_ingest_scratch *scratch = doc->scratch;
+    size_t room = BUF_ROOM(len);
+    char *buf;
+    if (scratch && room <= SCRATCH_MAX) {
+        if (scratch->cap < room) {
+            size_t cap = room > 2 * scratch->cap ? room : 2 * scratch->cap;
+            if (cap > SCRATCH_MAX)
+                cap = SCRATCH_MAX;
+            fl_free(scratch->buf);
+            scratch->cap = 0;
+            if (!(scratch->buf = fl_malloc(cap)))
+                return SCAN_NOMEM;
+            scratch->cap = cap;
+        }
+        buf = scratch->buf;
+    } else {
+        scratch = NULL;
+        if (!(buf = fl_malloc(room)))
+            return SCAN_NOMEM;
+    }
+    scanner s = {line, line + len, buf, doc->skip_meta};
     scan_result r = scan_record(&s, fields, &n);
     if (r == SCAN_OK) {
         bool have_text = false;
         *st = FL_OK;
         for (size_t i = 0; i < n && *st == FL_OK; i++)
-            *st = take_field(doc, &fields[i], &have_text, err);
+            *st = take_field(doc, &fields[i], scratch != NULL, &have_text, err);
         if (*st == FL_OK && !have_text)
             *st = record_error(doc, err, FL_EPARSE, offset, "%s", "record has no 'text' field");
     }
     free_fields(fields, n);
-    fl_free(buf);
+    if (!scratch)
+        fl_free(buf);
     return r;
 }
 

@@ -127,9 +127,10 @@ static fl_status front_matter_entry(fl_ingest_doc *doc, const char *key, size_t 
         }
         doc->date = d;
         doc->date_source = FL_DATELINE_FRONT_MATTER;
-        fl_free(doc->date_text);
-        if (!(doc->date_text = fl_strbuf_detach(&v, NULL)))
+        fl_free(doc->date_owned);
+        if (!(doc->date_owned = fl_strbuf_detach(&v, NULL)))
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
+        doc->date_text = doc->date_owned;
     } else {
         if (fl_strbuf_addch(&json, '"') || fl_strbuf_add_json_escaped(&json, v.buf, v.len) ||
             fl_strbuf_addch(&json, '"') || fl_article_add_meta(a, k, json.buf) != FL_OK)

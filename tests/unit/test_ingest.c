@@ -415,6 +415,57 @@ static void test_jsonl_fields(void)
     CU_ASSERT_EQUAL(err.line, 1);
 }
 
+/* A JSONL stream lends its records the scanner's buffer: the date and wire
+ * dateline each record borrows from it are its own, also when a record is
+ * longer than the one before (a new buffer), read by jansson (a real
+ * number) or repaired (--lossy), with and without metadata. */
+static void test_jsonl_stream_borrows(void)
+{
+    make_tmpdir();
+    static char data[1 << 16];
+    size_t n = 0;
+    static const int len[] = {10, 4000, 20, 9000, 30, 12};
+    for (int i = 0; i < 6; i++) {
+        n += (size_t)snprintf(data + n, sizeof data - n,
+                              "{\"date\": \"2020-01-%02d\", \"dateline\": \"CITY%c, Jan %d -\", "
+                              "%s\"text\": \"Record %d",
+                              i + 10, 'A' + i, i + 9, i == 2 ? "\"score\": 1.5, " : "", i);
+        for (int k = 0; k < len[i]; k++)
+            data[n++] = 'x';
+        n += (size_t)snprintf(data + n, sizeof data - n, "%s.\"}\n", i == 4 ? "\xff" : "");
+    }
+    const char *p = tmp_path("borrow.jsonl");
+    write_file(p, data, n);
+    for (int pass = 0; pass < 2; pass++) {
+        fl_ingest_options o = no_opts;
+        o.lossy = true;
+        o.skip_meta = pass == 1;
+        fl_ingest *in = NULL;
+        fl_error err;
+        const char *paths[] = {p};
+        CU_ASSERT_EQUAL_FATAL(fl_ingest_open(&in, paths, 1, &o, &err), FL_OK);
+        fl_article *a[6] = {NULL};
+        for (int i = 0; i < 6; i++) {
+            size_t seq;
+            CU_ASSERT_EQUAL_FATAL(fl_ingest_next(in, &a[i], &seq, &err), FL_OK);
+        }
+        for (int i = 0; i < 6; i++) {
+            char want[32];
+            snprintf(want, sizeof want, "CITY%c, Jan %d -", 'A' + i, i + 9);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(a[i]->dateline_text);
+            CU_ASSERT_STRING_EQUAL(a[i]->dateline_text, want);
+            date_is(a[i]->dateline, 2020, 1, i + 10);
+            date_is(a[i]->page_date, 2020, 1, i + 9);
+            CU_ASSERT_EQUAL(a[i]->text_len, 8 + (size_t)len[i] + 1 + (i == 4 ? 3 : 0));
+            const char *meta = fl_article_meta(a[i], "dateline");
+            CU_ASSERT_EQUAL(meta != NULL, pass == 0);
+            fl_article_free(a[i]);
+        }
+        fl_ingest_close(in);
+    }
+    unlink(p);
+}
+
 /* The one-pass JSONL scanner: escapes, surrogate pairs and metadata dumps as
  * jansson gives them; records it leaves to jansson read the same; every
  * error names the record's line. */
@@ -1079,6 +1130,7 @@ static const fl_test_case cases[] = {
     {"html dates and title", test_html_dates_and_title},
     {"walk a tree", test_walk_tree},
     {"jsonl fields", test_jsonl_fields},
+    {"jsonl stream borrows", test_jsonl_stream_borrows},
     {"jsonl scanner", test_jsonl_scanner},
     {"jsonl utf8 and limits", test_jsonl_utf8_and_limits},
     {"stdin", test_stdin},
