@@ -1,6 +1,7 @@
 /* sha256.c - SHA-256 (FIPS 180-4). */
 #include "lua/sha256.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,17 +53,84 @@ static void block(uint32_t h[8], const unsigned char *p)
     h[7] += hh;
 }
 
+/* The SHA extensions of x86-64 (Goldmont and Zen on): two rounds an
+ * instruction, about a twelfth of the portable block's instructions.  Every
+ * rule file is hashed when the rules load (~200 KB for the default suite,
+ * 12.7 M instructions the portable way, on the way to the first article). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHANI_PATH 1
+
+__attribute__((target("sha,sse4.1"))) static void blocks_shani(uint32_t h[8],
+                                                               const unsigned char *p, size_t n)
+{
+    const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+    /* the state as the instructions want it: ABEF and CDGH */
+    __m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&h[0]), 0xB1);
+    __m128i s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&h[4]), 0x1B);
+    __m128i s0 = _mm_alignr_epi8(t, s1, 8);
+    s1 = _mm_blend_epi16(s1, t, 0xF0);
+    for (; n; n--, p += 64) {
+        __m128i save0 = s0, save1 = s1;
+        __m128i w[4]; /* the message schedule, four words at a time, as a ring */
+        for (int i = 0; i < 4; i++)
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+                                    bswap);
+        for (int i = 0; i < 16; i++) {
+            if (i >= 4) /* W[4i..4i+3] from the four groups before it */
+                w[i & 3] = _mm_sha256msg2_epu32(
+                    _mm_add_epi32(_mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]),
+                                  _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4)),
+                    w[(i + 3) & 3]);
+            __m128i m =
+                _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)(const void *)&k[4 * i]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+        }
+        s0 = _mm_add_epi32(s0, save0);
+        s1 = _mm_add_epi32(s1, save1);
+    }
+    t = _mm_shuffle_epi32(s0, 0x1B);
+    s1 = _mm_shuffle_epi32(s1, 0xB1);
+    _mm_storeu_si128((__m128i *)(void *)&h[0], _mm_blend_epi16(t, s1, 0xF0));
+    _mm_storeu_si128((__m128i *)(void *)&h[4], _mm_alignr_epi8(s1, t, 8));
+}
+
+static bool cpu_has_shani(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+        return false; /* SSE4.1, SSSE3 */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    return b & (1u << 29); /* SHA */
+}
+#endif
+
+bool fl_sha256_portable = false;
+
+static void blocks(uint32_t h[8], const unsigned char *p, size_t n)
+{
+#ifdef HAVE_SHANI_PATH
+    if (!fl_sha256_portable && cpu_has_shani()) {
+        blocks_shani(h, p, n);
+        return;
+    }
+#endif
+    for (; n; n--, p += 64)
+        block(h, p);
+}
+
 void fl_sha256_hex(const void *data, size_t len, char out[65])
 {
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const unsigned char *p = data;
     size_t n = len;
-    while (n >= 64) {
-        block(h, p);
-        p += 64;
-        n -= 64;
-    }
+    blocks(h, p, n / 64);
+    p += n / 64 * 64;
+    n %= 64;
     unsigned char tail[128] = {0};
     memcpy(tail, p, n);
     tail[n] = 0x80;
@@ -70,9 +138,7 @@ void fl_sha256_hex(const void *data, size_t len, char out[65])
     uint64_t bits = (uint64_t)len * 8;
     for (int i = 0; i < 8; i++)
         tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
-    block(h, tail);
-    if (tl == 128)
-        block(h, tail + 64);
+    blocks(h, tail, tl / 64);
     for (int i = 0; i < 8; i++)
         snprintf(out + 8 * i, 9, "%08x", h[i]);
 }
