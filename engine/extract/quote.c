@@ -34,9 +34,13 @@ struct fl_quote_state {
     int unused; /* nothing to compile: the vocabulary is static */
 };
 
+static bool vocabulary_sorted(void);
+
 fl_status fl_quote_init(fl_quote_state **out, const char *datadir, fl_error *err)
 {
     (void)datadir;
+    if (!vocabulary_sorted())
+        return fl_error_set(err, FL_EINTERNAL, "quote: a word list is out of order");
     fl_quote_state *s = fl_calloc(1, sizeof *s);
     if (!s)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -49,7 +53,9 @@ void fl_quote_free(fl_quote_state *s)
     fl_free(s);
 }
 
-/* ---- vocabulary ---- */
+/* ---- vocabulary ----
+ * Every list is kept in strcmp order without repeats: look-ups are binary
+ * searches (in_list, verb_of), and fl_quote_init checks the order. */
 
 typedef enum verb_class { V_NONE = 0, V_SAID, V_TOLD, V_ADDED } verb_class;
 
@@ -57,48 +63,48 @@ static const struct {
     const char *w;
     verb_class c;
 } verbs[] = {
-    {"said", V_SAID},      {"says", V_SAID},      {"told", V_TOLD},         {"tells", V_TOLD},
-    {"added", V_ADDED},    {"adds", V_ADDED},     {"explained", V_SAID},    {"explains", V_SAID},
-    {"stated", V_SAID},    {"states", V_SAID},    {"warned", V_SAID},       {"warns", V_SAID},
-    {"insisted", V_SAID},  {"insists", V_SAID},   {"argued", V_SAID},       {"argues", V_SAID},
-    {"noted", V_SAID},     {"notes", V_SAID},     {"claimed", V_SAID},      {"claims", V_SAID},
-    {"declared", V_SAID},  {"declares", V_SAID},  {"admitted", V_SAID},     {"admits", V_SAID},
-    {"wrote", V_SAID},     {"writes", V_SAID},    {"asked", V_SAID},        {"asks", V_SAID},
-    {"replied", V_SAID},   {"replies", V_SAID},   {"continued", V_SAID},    {"continues", V_SAID},
-    {"announced", V_SAID}, {"conceded", V_SAID},  {"concedes", V_SAID},     {"stressed", V_SAID},
-    {"stresses", V_SAID},  {"recalled", V_SAID},  {"recalls", V_SAID},      {"cautioned", V_SAID},
-    {"commented", V_SAID}, {"responded", V_SAID}, {"acknowledged", V_SAID}, {"observed", V_SAID},
-    {"predicted", V_SAID}, {"urged", V_SAID},     {"pointed", V_SAID},      {"remarked", V_SAID},
-    {"say", V_SAID},       {"tell", V_TOLD},      {"add", V_ADDED},
+    {"acknowledged", V_SAID}, {"add", V_ADDED},      {"added", V_ADDED},    {"adds", V_ADDED},
+    {"admits", V_SAID},       {"admitted", V_SAID},  {"announced", V_SAID}, {"argued", V_SAID},
+    {"argues", V_SAID},       {"asked", V_SAID},     {"asks", V_SAID},      {"cautioned", V_SAID},
+    {"claimed", V_SAID},      {"claims", V_SAID},    {"commented", V_SAID}, {"conceded", V_SAID},
+    {"concedes", V_SAID},     {"continued", V_SAID}, {"continues", V_SAID}, {"declared", V_SAID},
+    {"declares", V_SAID},     {"explained", V_SAID}, {"explains", V_SAID},  {"insisted", V_SAID},
+    {"insists", V_SAID},      {"noted", V_SAID},     {"notes", V_SAID},     {"observed", V_SAID},
+    {"pointed", V_SAID},      {"predicted", V_SAID}, {"recalled", V_SAID},  {"recalls", V_SAID},
+    {"remarked", V_SAID},     {"replied", V_SAID},   {"replies", V_SAID},   {"responded", V_SAID},
+    {"said", V_SAID},         {"say", V_SAID},       {"says", V_SAID},      {"stated", V_SAID},
+    {"states", V_SAID},       {"stressed", V_SAID},  {"stresses", V_SAID},  {"tell", V_TOLD},
+    {"tells", V_TOLD},        {"told", V_TOLD},      {"urged", V_SAID},     {"warned", V_SAID},
+    {"warns", V_SAID},        {"writes", V_SAID},    {"wrote", V_SAID},
 };
 
-static const char *const pronouns[] = {"he", "she", "they", "it"};
-static const char *const determiners[] = {"the",   "a",   "an",  "his",     "her",  "its",
-                                          "their", "our", "one", "another", "this", "that"};
+static const char *const pronouns[] = {"he", "it", "she", "they"};
+static const char *const determiners[] = {"a",   "an",  "another", "her", "his",   "its",
+                                          "one", "our", "that",    "the", "their", "this"};
 static const char *const aux_words[] = {
-    "has",  "had", "have", "also", "will",     "would",  "later", "then",  "previously",
-    "once", "was", "is",   "had",  "recently", "simply", "just",  "again", "further"};
+    "again", "also",       "further",  "had",    "has",  "have", "is",   "just", "later",
+    "once",  "previously", "recently", "simply", "then", "was",  "will", "would"};
 /* Words that end a noun phrase read forwards ("said the minister on Monday"). */
 static const char *const np_stops[] = {
-    "on",      "in",    "at",     "to",      "for",  "with",  "yesterday", "today",  "tomorrow",
-    "last",    "this",  "that",   "when",    "as",   "after", "before",    "while",  "who",
-    "which",   "and",   "but",    "during",  "from", "by",    "of",        "adding", "saying",
-    "earlier", "later", "late",   "told",    "said", "in",    "about",     "than",   "had",
-    "has",     "was",   "is",     "were",    "are",  "will",  "would",     "also",   "then",
-    "because", "if",    "though", "although"};
+    "about", "adding",  "after",  "also",  "although", "and",      "are",     "as",
+    "at",    "because", "before", "but",   "by",       "during",   "earlier", "for",
+    "from",  "had",     "has",    "if",    "in",       "is",       "last",    "late",
+    "later", "of",      "on",     "said",  "saying",   "than",     "that",    "then",
+    "this",  "though",  "to",     "today", "told",     "tomorrow", "was",     "were",
+    "when",  "which",   "while",  "who",   "will",     "with",     "would",   "yesterday"};
 /* Capitalised sentence openers that are not part of a speaker's name. */
 static const char *const conjunctions[] = {
-    "But",  "And",   "However",   "Yet",   "So",      "Now",     "Still",  "Meanwhile", "Then",
-    "Also", "Today", "Yesterday", "Later", "Earlier", "Instead", "Indeed", "Here"};
+    "Also",      "And", "But", "Earlier", "Here", "However", "Indeed",    "Instead", "Later",
+    "Meanwhile", "Now", "So",  "Still",   "Then", "Today",   "Yesterday", "Yet"};
 /* Common nouns that stand for an organisation ("the ministry said"). */
 static const char *const org_nouns[] = {
-    "company",     "firm",         "group",        "bank",      "ministry",   "department",
-    "government",  "council",      "agency",       "authority", "commission", "board",
-    "union",       "party",        "club",         "business",  "retailer",   "airline",
-    "carrier",     "maker",        "manufacturer", "insurer",   "lender",     "regulator",
-    "association", "federation",   "court",        "police",    "charity",    "university",
-    "institute",   "committee",    "fund",         "office",    "embassy",    "spokesman",
-    "spokeswoman", "spokesperson", "statement"};
+    "agency",    "airline",   "association",  "authority",  "bank",         "board",
+    "business",  "carrier",   "charity",      "club",       "commission",   "committee",
+    "company",   "council",   "court",        "department", "embassy",      "federation",
+    "firm",      "fund",      "government",   "group",      "institute",    "insurer",
+    "lender",    "maker",     "manufacturer", "ministry",   "office",       "party",
+    "police",    "regulator", "retailer",     "spokesman",  "spokesperson", "spokeswoman",
+    "statement", "union",     "university"};
 
 /* Both compare byte by byte up to w's terminator rather than taking strlen(w)
  * first: most calls run down a word list and differ at the first byte. */
@@ -125,12 +131,57 @@ static bool is_word_ci(const char *t, size_t ws, size_t we, const char *w)
     return w[n] == '\0';
 }
 
+/* Compares the text word t[ws..we) with the list word w in strcmp order,
+ * folding the text's ASCII capitals when ci (list words are lower case then). */
+static int word_cmp(const char *t, size_t ws, size_t we, const char *w, bool ci)
+{
+    size_t n = we - ws;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[ws + i], d = (unsigned char)w[i];
+        if (ci && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (d == '\0')
+            return 1; /* the text word is longer */
+        if (c != d)
+            return c < d ? -1 : 1;
+    }
+    return w[n] == '\0' ? 0 : -1;
+}
+
+/* Binary search of a word list kept in strcmp order (fl_quote_init checks). */
 static bool in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)
 {
-    for (size_t i = 0; i < n; i++)
-        if (ci ? is_word_ci(t, ws, we, list[i]) : is_word(t, ws, we, list[i]))
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = word_cmp(t, ws, we, list[mid], ci);
+        if (c == 0)
             return true;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return false;
+}
+
+static bool list_sorted(const char *const *list, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(list[i - 1], list[i]) >= 0)
+            return false;
+    return true;
+}
+
+#define SORTED(list) list_sorted(list, sizeof list / sizeof list[0])
+
+static bool vocabulary_sorted(void)
+{
+    for (size_t i = 1; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(verbs[i - 1].w, verbs[i].w) >= 0)
+            return false;
+    return SORTED(pronouns) && SORTED(determiners) && SORTED(aux_words) && SORTED(np_stops) &&
+           SORTED(conjunctions) && SORTED(org_nouns);
 }
 
 #define IN(list, ci) in_list(t, ws, we, list, sizeof list / sizeof list[0], ci)
@@ -139,9 +190,17 @@ static verb_class verb_of(const char *t, size_t ws, size_t we)
 {
     if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z')
         return V_NONE;
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (is_word(t, ws, we, verbs[i].w))
-            return verbs[i].c;
+    size_t lo = 0, hi = sizeof verbs / sizeof verbs[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = word_cmp(t, ws, we, verbs[mid].w, false);
+        if (c == 0)
+            return verbs[mid].c;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
     return V_NONE;
 }
 
@@ -956,26 +1015,25 @@ static bool starts_with_mark(const char *t, size_t s, size_t e)
            (unsigned char)t[s + 2] == 0x9C;
 }
 
+/* A scare quote or a title rather than speech: no words; or up to three
+ * words with no . ! ?; or up to eight, most of them capitalised, with none
+ * ("Gone with the Wind").  Words are counted only as far as the ninth, and
+ * the text is searched for a terminal only when it is that short. */
 static bool is_partial(const char *t, size_t s, size_t e)
 {
     size_t pos = s, ws, we, words = 0, caps = 0;
     while (pos < e && fl_word_next(t, e, &pos, &ws, &we)) {
-        words++;
+        if (++words > 8)
+            return false;
         if (is_cap(t, ws, we))
             caps++;
-        if (words > 10)
-            break;
     }
-    bool terminal = false;
-    for (size_t i = s; i < e; i++)
-        if (t[i] == '.' || t[i] == '!' || t[i] == '?')
-            terminal = true;
     if (words == 0)
         return true;
-    if (words <= 3 && !terminal)
-        return true;
-    /* a title of a work: "Gone with the Wind", "The Road to Serfdom" */
-    return words <= 8 && !terminal && caps * 2 > words && caps >= 2;
+    for (size_t i = s; i < e; i++)
+        if (t[i] == '.' || t[i] == '!' || t[i] == '?')
+            return false;
+    return words <= 3 || (caps * 2 > words && caps >= 2);
 }
 
 static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, size_t para,
@@ -1002,7 +1060,8 @@ static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, si
     size_t ps = q->a->paragraphs[para].offset;
     while (ps < open && (q->t[ps] == ' ' || q->t[ps] == '\t'))
         ps++;
-    pc->partial = !utterance && ps != open && is_partial(q->t, s, e);
+    /* (an unclosed piece is never partial: find_pieces sets that) */
+    pc->partial = !utterance && ps != open && close != SIZE_MAX && is_partial(q->t, s, e);
     q->np++;
     return 0;
 }
