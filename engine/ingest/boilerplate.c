@@ -300,13 +300,29 @@ void fl_chrome_init(fl_chrome *c)
 void fl_chrome_release(fl_chrome *c)
 {
     fl_free(c->group);
+    fl_free(c->text);
     fl_chrome_init(c);
+}
+
+/* Sorts a few hashes (an article's short paragraphs) in place. */
+static void sort_hashes(uint64_t *h, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = h[i];
+        size_t j = i;
+        for (; j > 0 && h[j - 1] > x; j--)
+            h[j] = h[j - 1];
+        h[j] = x;
+    }
 }
 
 fl_status fl_chrome_mark(fl_chrome *c, const char *group, fl_article *a)
 {
-    uint64_t whole = hash_bytes(a->text, a->text_len);
-    bool same = group && c->group && !strcmp(group, c->group) && whole != c->text_hash;
+    /* the previous article of the group is compared with a only when one of
+     * a's short paragraphs was also one of its own: then, whether a is that
+     * same article again (1 = no, -1 = yes, 0 = not known yet) */
+    bool same_group = group && c->group && !strcmp(group, c->group);
+    int other_text = 0;
     uint64_t fresh[FL_CHROME_MAX];
     size_t nf = 0;
     for (size_t i = 0; i < a->n_paragraphs; i++) {
@@ -314,9 +330,14 @@ fl_status fl_chrome_mark(fl_chrome *c, const char *group, fl_article *a)
         if (p->length > FL_CHROME_PARA_MAX || p->heading)
             continue;
         uint64_t h = hash_bytes(a->text + p->offset, p->length);
-        if (same && p->boilerplate == FL_BOILER_NONE &&
-            bsearch(&h, c->hashes, c->n, sizeof h, cmp_u64))
-            p->boilerplate = FL_BOILER_CHROME;
+        if (same_group && p->boilerplate == FL_BOILER_NONE &&
+            bsearch(&h, c->hashes, c->n, sizeof h, cmp_u64)) {
+            if (!other_text)
+                other_text =
+                    a->text_len != c->text_len || memcmp(a->text, c->text, a->text_len) ? 1 : -1;
+            if (other_text > 0)
+                p->boilerplate = FL_BOILER_CHROME;
+        }
         if (nf < FL_CHROME_MAX)
             fresh[nf++] = h;
     }
@@ -333,9 +354,20 @@ fl_status fl_chrome_mark(fl_chrome *c, const char *group, fl_article *a)
         fl_free(c->group);
         c->group = g;
     }
-    qsort(fresh, nf, sizeof *fresh, cmp_u64);
+    if (c->text_cap < a->text_len + 1) {
+        size_t cap = a->text_len + 1 > 2 * c->text_cap ? a->text_len + 1 : 2 * c->text_cap;
+        char *t = fl_realloc(c->text, cap);
+        if (!t) {
+            c->n = 0; /* nothing remembered: the copy would not match */
+            return FL_ENOMEM;
+        }
+        c->text = t;
+        c->text_cap = cap;
+    }
+    memcpy(c->text, a->text, a->text_len);
+    c->text_len = a->text_len;
+    sort_hashes(fresh, nf);
     memcpy(c->hashes, fresh, nf * sizeof *fresh);
     c->n = nf;
-    c->text_hash = whole;
     return FL_OK;
 }

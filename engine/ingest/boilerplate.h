@@ -34,7 +34,8 @@ void fl_boilerplate_mark(fl_article *a);
 
 typedef struct fl_chrome {
     char *group;                    /* the group of the previous article (owned) */
-    uint64_t text_hash;             /* hash of the previous article's whole text */
+    char *text;                     /* a copy of the previous article's whole text (owned) */
+    size_t text_len, text_cap;      /* its length, and the room of the copy */
     uint64_t hashes[FL_CHROME_MAX]; /* its short paragraphs, sorted */
     size_t n;
 } fl_chrome;

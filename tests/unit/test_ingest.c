@@ -466,6 +466,33 @@ static void test_jsonl_stream_borrows(void)
     unlink(p);
 }
 
+/* Repeated chrome in a JSONL stream: a record printed twice is not chrome
+ * of itself, and the next record's shared short paragraph is. */
+static void test_jsonl_chrome_duplicate(void)
+{
+    make_tmpdir();
+    const char data[] = "{\"text\": \"Rates rose in May.\\n\\nFiled at noon today.\"}\n"
+                        "{\"text\": \"Rates rose in May.\\n\\nFiled at noon today.\"}\n"
+                        "{\"text\": \"Rates fell in May.\\n\\nFiled at noon today.\"}\n";
+    const char *p = tmp_path("chrome.jsonl");
+    write_file(p, data, sizeof data - 1);
+    fl_ingest *in = NULL;
+    fl_error err;
+    const char *paths[] = {p};
+    CU_ASSERT_EQUAL_FATAL(fl_ingest_open(&in, paths, 1, &no_opts, &err), FL_OK);
+    for (int i = 0; i < 3; i++) {
+        fl_article *a = NULL;
+        size_t seq;
+        CU_ASSERT_EQUAL_FATAL(fl_ingest_next(in, &a, &seq, &err), FL_OK);
+        CU_ASSERT_EQUAL_FATAL(a->n_paragraphs, 2);
+        CU_ASSERT_EQUAL(a->paragraphs[0].boilerplate, FL_BOILER_NONE);
+        CU_ASSERT_EQUAL(a->paragraphs[1].boilerplate, i == 2 ? FL_BOILER_CHROME : FL_BOILER_NONE);
+        fl_article_free(a);
+    }
+    fl_ingest_close(in);
+    unlink(p);
+}
+
 /* The one-pass JSONL scanner: escapes, surrogate pairs and metadata dumps as
  * jansson gives them; records it leaves to jansson read the same; every
  * error names the record's line. */
@@ -1131,6 +1158,7 @@ static const fl_test_case cases[] = {
     {"walk a tree", test_walk_tree},
     {"jsonl fields", test_jsonl_fields},
     {"jsonl stream borrows", test_jsonl_stream_borrows},
+    {"jsonl chrome duplicate", test_jsonl_chrome_duplicate},
     {"jsonl scanner", test_jsonl_scanner},
     {"jsonl utf8 and limits", test_jsonl_utf8_and_limits},
     {"stdin", test_stdin},
