@@ -517,97 +517,210 @@ static size_t restart_before(const scan *sc, size_t pos, size_t q, size_t si, si
     return b;
 }
 
+/* ASCII bytes after a letter and digit run from which fl_word_next may read
+ * on: an apostrophe or a hyphen ("O'Neill", "Jean-Paul") and, after a
+ * single letter, a full stop ("U.S."); all below 64. */
+#define READS_ON ((1ull << '\'') | (1ull << '-') | (1ull << '.'))
+
+/* The next word from *pos as next_word finds it, stored in k with classify's
+ * flags and its possessive cut (tokenize's words that the block walk does
+ * not read); *caps: the word holds a byte of upper_high.  False when no
+ * word is left before end. */
+static __attribute__((noinline)) bool other_word(const scan *sc, size_t end, size_t *pos, tok *k,
+                                                 bool *caps)
+{
+    const char *t = sc->text;
+    size_t ws, we;
+    if (!next_word(sc->bm, t, end, pos, &ws, &we))
+        return false;
+    k->s = ws;
+    k->e = we;
+    k->flags = classify(t + ws, we - ws);
+    /* cut a possessive 's / ’s */
+    if (we - ws > 2 && t[we - 1] == 's' && t[we - 2] == '\'') {
+        k->e = we - 2;
+        k->flags |= T_POSS;
+    } else if (we - ws > 4 && t[we - 1] == 's' && (unsigned char)t[we - 2] == 0x99 &&
+               (unsigned char)t[we - 3] == 0x80 && (unsigned char)t[we - 4] == 0xE2) {
+        k->e = we - 4;
+        k->flags |= T_POSS;
+    }
+    *caps = fl_bits_test(sc->bm->upper_high, ws) ||
+            fl_bits_next_set(sc->bm->upper_high, we, ws + 1) < we;
+    return true;
+}
+
+/* The join and sentence flags that the gap text[prev_end..ws) before token
+ * k (not the first) gives it, when the gap is not a single space after a
+ * word without a possessive. */
+static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t prev_end, size_t ws)
+{
+    const char *t = sc->text;
+    const tok *pk = &sc->toks[k - 1];
+    const char *g = t + prev_end;
+    size_t gn = ws - prev_end;
+    unsigned f = 0;
+    if (!(pk->flags & T_POSS) && gap_joins(g, gn))
+        f |= T_JOIN;
+    else if (!(pk->flags & T_POSS) && gn >= 2 && g[0] == '.' && gap_joins(g + 1, gn - 1) &&
+             ((M(sc, k - 1) & W_ABBR) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s]))))
+        f |= T_JOIN;
+    if (gap_opens(g, gn))
+        f |= T_SENT;
+    return f;
+}
+
+/*
+ * Stores in sc->toks the words of paragraph p that the rules may read
+ * (restart_before), with their flags.
+ *
+ * The words are found in the byte masks of the 64-byte block that holds the
+ * position (bytemask.h), loaded once for all the words found in it: most
+ * words are an ASCII letter and digit run that starts and ends inside one
+ * block, before a byte that fl_word_next does not read on from, and such a
+ * word's start and end are two count-trailing-zeros and its flags a few bit
+ * operations on the block's words.  As classify has it for an ASCII word
+ * without apostrophe or hyphen: T_LOWER when it starts with a lower-case
+ * letter, else T_CAP for a capital and T_UPPER for two or more capitals and
+ * no lower-case letter; no possessive to cut.  Any other word (a byte >=
+ * 0x80, an apostrophe, a hyphen, an initialism, a word across a block's end
+ * or the paragraph's) is read by other_word, byte by byte as before.
+ */
 static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
 {
     const char *t = sc->text;
     const fl_article *a = sc->a;
+    const fl_bytemask *bm = sc->bm;
+    const fl_names_state *st = sc->st;
     size_t end = p->offset + p->length;
-    size_t pos = p->offset, ws, we;
-    sc->nt = 0;
-    size_t prev_end = p->offset;
-    size_t sent_seen = SIZE_MAX;
+    size_t pos = p->offset;
     /* a word takes at least two bytes with its gap: fl_names_extract made
      * room for the longest paragraph */
+    tok *toks = sc->toks;
+    size_t nt = 0;
+    /* the end of the last word stored (or the resume point), and where the
+     * next word starts when a single space joins it to that word: SIZE_MAX
+     * when there is none or it had a possessive cut */
+    size_t prev_end = p->offset, join_at = SIZE_MAX;
     /* the sentence at or after the word, si, and its bounds [cur_s, cur_e)
-     * (SIZE_MAX when none is left): most words need one compare */
+     * (SIZE_MAX when none is left); sent_seen: the last sentence whose first
+     * word was stored; sent_check: the first position where a word moves on
+     * to the next sentence or is the first of si stored (most words are
+     * before it: one compare) */
     size_t si = *sentence, cur_s = SIZE_MAX, cur_e = SIZE_MAX;
+    size_t sent_seen = SIZE_MAX;
     if (si < a->n_sentences) {
         cur_s = a->sentences[si].offset;
         cur_e = cur_s + a->sentences[si].length;
     }
+    size_t sent_check = cur_s;
+    /* the block of the position: its index, its alnum_high and upper_high
+     * words, its lower-case letters and the complement of its alnum word */
+    size_t bw = SIZE_MAX;
+    uint64_t ah = 0, uh = 0, low = 0, not_alnum = 0;
     /* need: the next word must be stored (it follows a word that can start
      * or extend a name); hold: no skip before this position (see below) */
     bool need = false;
     size_t hold = 0;
     for (;;) {
         if (!need && pos >= hold) {
-            size_t q = fl_bits_next_set(sc->bm->upper_high, end, pos);
+            size_t q = fl_bits_next_set(bm->upper_high, end, pos);
             if (q >= end)
                 break; /* no capitalised word left: nothing more is read */
             size_t np = restart_before(sc, pos, q, si, sent_seen);
-            if (np > pos)
+            if (np > pos) {
                 prev_end = pos = np;
+                join_at = join_at == SIZE_MAX ? SIZE_MAX : np + 1;
+            }
             hold = q;
         }
-        if (!next_word(sc->bm, t, end, &pos, &ws, &we))
+        if (pos >= end)
             break;
-        tok *k = &sc->toks[sc->nt];
+        tok *k = &toks[nt];
+        size_t ws, we;
+        unsigned f;
+        bool caps;
+        size_t w = pos >> 6; /* < bm->words: pos < end <= the text's length */
+        if (w != bw) {
+            bw = w;
+            ah = bm->alnum_high[w];
+            uh = bm->upper_high[w];
+            low = bm->letter[w] & ~uh;
+            not_alnum = ~bm->alnum[w];
+        }
+        uint64_t m = ah & (~0ull << (pos & 63));
+        if (!m)
+            goto other; /* no word starts in the rest of the block */
+        unsigned s = (unsigned)__builtin_ctzll(m);
+        /* the first byte from s on that is no ASCII letter or digit: s
+         * itself for a byte >= 0x80 */
+        uint64_t from_s = ~0ull << s;
+        uint64_t x = not_alnum & from_s;
+        if (!x || (x >> s & 1))
+            goto other;
+        unsigned e = (unsigned)__builtin_ctzll(x);
+        we = (w << 6) + e;
+        if (we >= end)
+            goto other;
+        unsigned char c = (unsigned char)t[we];
+        if (c >= 64 ? c >= 0x80 : (READS_ON >> c & 1) && (c != '.' || e == s + 1))
+            goto other;
+        uint64_t span = from_s & ((x & -x) - 1); /* bits s..e-1 */
+        uint64_t up = uh & span;
+        if (low >> s & 1)
+            f = T_LOWER;
+        else
+            f = (up >> s & 1 ? T_CAP : 0u) | (!(low & span) && (up & (up - 1)) ? T_UPPER : 0u);
+        caps = up != 0;
+        ws = (w << 6) + s;
         k->s = ws;
         k->e = we;
-        k->flags = classify(t + ws, we - ws);
-        /* cut a possessive 's / ’s */
-        if (we - ws > 2 && t[we - 1] == 's' && t[we - 2] == '\'') {
-            k->e = we - 2;
-            k->flags |= T_POSS;
-        } else if (we - ws > 4 && t[we - 1] == 's' && (unsigned char)t[we - 2] == 0x99 &&
-                   (unsigned char)t[we - 3] == 0x80 && (unsigned char)t[we - 4] == 0xE2) {
-            k->e = we - 4;
-            k->flags |= T_POSS;
-        }
-        k->mask = MASK_UNSET;
-        if (sc->nt > 0) {
-            const tok *pk = &sc->toks[sc->nt - 1];
-            const char *g = t + prev_end;
-            size_t gn = ws - prev_end;
-            if (gn == 1 && g[0] == ' ' && !(pk->flags & T_POSS)) {
-                k->flags |= T_JOIN; /* the common case */
-                goto sentences;
-            }
-            if (!(pk->flags & T_POSS) && gap_joins(g, gn))
-                k->flags |= T_JOIN;
-            else if (!(pk->flags & T_POSS) && gn >= 2 && g[0] == '.' && gap_joins(g + 1, gn - 1) &&
-                     ((M(sc, sc->nt - 1) & W_ABBR) ||
-                      (pk->e - pk->s == 1 && ascii_upper(t[pk->s]))))
-                k->flags |= T_JOIN;
-            if (gap_opens(g, gn))
-                k->flags |= T_SENT;
-        } else {
-            k->flags |= T_SENT;
-        }
-    sentences:
-        /* sentence starts */
-        if (ws >= cur_e) {
-            while (si < a->n_sentences && a->sentences[si].offset + a->sentences[si].length <= ws)
-                si++;
-            cur_s = cur_e = SIZE_MAX;
-            if (si < a->n_sentences) {
-                cur_s = a->sentences[si].offset;
-                cur_e = cur_s + a->sentences[si].length;
-            }
-        }
-        if (cur_s <= ws && sent_seen != si) {
-            sent_seen = si;
-            k->flags |= T_SENT;
-        }
-        prev_end = we;
-        sc->nt++;
-        size_t kn = k->e - k->s;
-        need = fl_bits_test(sc->bm->upper_high, ws) ||
-               fl_bits_next_set(sc->bm->upper_high, we, ws + 1) < we ||
-               (kn < 64 && (sc->st->sticky_first_len[(unsigned char)t[k->s]] >> kn & 1) &&
-                (sc->st->sticky_last_len[(unsigned char)t[k->e - 1]] >> kn & 1) &&
-                (M(sc, sc->nt - 1) & STICKY));
+        goto stored;
+    other : {
+        size_t next = pos;
+        if (!other_word(sc, end, &next, k, &caps))
+            break;
+        ws = k->s;
+        we = next;
+        f = k->flags;
     }
+    stored:
+        pos = we;
+        k->mask = MASK_UNSET;
+        if (ws == join_at && t[ws - 1] == ' ')
+            f |= T_JOIN; /* the common case */
+        else if (nt == 0)
+            f |= T_SENT;
+        else
+            f |= gap_flags(sc, nt, prev_end, ws);
+        /* sentence starts */
+        if (ws >= sent_check) {
+            if (ws >= cur_e) {
+                while (si < a->n_sentences &&
+                       a->sentences[si].offset + a->sentences[si].length <= ws)
+                    si++;
+                cur_s = cur_e = SIZE_MAX;
+                if (si < a->n_sentences) {
+                    cur_s = a->sentences[si].offset;
+                    cur_e = cur_s + a->sentences[si].length;
+                }
+            }
+            if (cur_s <= ws && sent_seen != si) {
+                sent_seen = si;
+                f |= T_SENT;
+            }
+            sent_check = sent_seen == si ? cur_e : cur_s;
+        }
+        k->flags = f;
+        prev_end = we;
+        join_at = f & T_POSS ? SIZE_MAX : we + 1;
+        nt++;
+        size_t kn = k->e - ws;
+        need = caps || (kn < 64 && (st->sticky_first_len[(unsigned char)t[ws]] >> kn & 1) &&
+                        (st->sticky_last_len[(unsigned char)t[k->e - 1]] >> kn & 1) &&
+                        (M(sc, nt - 1) & STICKY));
+    }
+    sc->nt = nt;
     *sentence = si;
     return 0;
 }

@@ -335,6 +335,60 @@ static void test_names_gazetteer_errors(void)
     remove_dir(dir);
 }
 
+/* The tokeniser reads most words from the byte masks of 64-byte blocks
+ * (names.c): the same text at every alignment, so that each word in it
+ * starts, ends or is cut by a block's end somewhere, gives the same facts at
+ * the same places.  The text has words longer than a block, words with
+ * bytes >= 0x80, apostrophes, hyphens, possessives and initialisms, and a
+ * paragraph that ends inside a word's block. */
+static void test_names_alignment(void)
+{
+    const char *text =
+        "According to Ana Okafor-Brandt, the U.S. envoy met Fran\xC3\xA7ois Delacroix\xE2\x80\x99s "
+        "team. Mr O'Neill said TimeWarner's "
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCD"
+        "EFGHIJKL deal with Kaito Heavy Industries Co had closed; \"Prime Minister David "
+        "Cameron,\" "
+        "said Ian Brody. Analysts at Rowe Kingsley said Lord Ashby of Wenlow and Mme \xC3\x89milie "
+        "Zola, who chairs Vale Shipping Ltd, met Cameron in Hong Kong, according to Xi Jinping.\n\n"
+        "\xC3\x89mile Zola\xE2\x80\x94the analyst Joan Smith-Jones\xC2\xA0said. U.K. and New York "
+        "officials (pictured) said Jean-Paul Okafor, 45, had left. Kaito declined.\n\n"
+        "BAHIA COCOA REVIEW\n\nBrody";
+    fl_names_state *st = NULL;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_names_init(&st, gaz_dir, &err), FL_OK);
+    char buf[2048];
+    fl_facts ref;
+    fl_facts_init(&ref);
+    for (size_t shift = 0; shift <= 64; shift++) {
+        memset(buf, ' ', shift);
+        strcpy(buf + shift, text);
+        fl_article *a = make_article(buf);
+        fl_facts fs;
+        fl_facts_init(&fs);
+        CU_ASSERT_EQUAL_FATAL(fl_names_extract(st, NULL, a, shift ? &fs : &ref, &err), FL_OK);
+        if (shift == 0) {
+            CU_ASSERT_TRUE(ref.n >= 15);
+            fl_article_free(a);
+            continue;
+        }
+        CU_ASSERT_EQUAL(fs.n, ref.n);
+        for (size_t i = 0; i < fs.n && i < ref.n; i++) {
+            const fl_fact *f = &fs.items[i], *r = &ref.items[i];
+            CU_ASSERT_EQUAL(f->kind, r->kind);
+            CU_ASSERT_EQUAL(f->offset, r->offset + shift);
+            CU_ASSERT_STRING_EQUAL(f->text, r->text);
+            CU_ASSERT_STRING_EQUAL(f->key, r->key);
+            CU_ASSERT_STRING_EQUAL(f->canonical, r->canonical);
+            CU_ASSERT_TRUE(f->title ? r->title && strcmp(f->title, r->title) == 0 : !r->title);
+        }
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+    fl_facts_release(&ref);
+    fl_names_free(st);
+}
+
 static void test_names_setup(void)
 {
     snprintf(gaz_dir, sizeof gaz_dir, "/tmp/fl_gaz_XXXXXX");
@@ -355,6 +409,7 @@ static const fl_test_case cases[] = {
     {"people", test_names_people},
     {"orgs_places", test_names_orgs_places},
     {"gazetteer_errors", test_names_gazetteer_errors},
+    {"alignment", test_names_alignment},
     {"teardown", test_names_teardown},
     {NULL, NULL},
 };
