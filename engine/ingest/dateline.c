@@ -267,11 +267,14 @@ bool fl_dateline_parse_date_line(const char *s, size_t n, fl_date *out)
         return false;
     cursor c = {s, n, 0};
     skip_spaces(&c);
-    for (size_t i = 0; labels[i]; i++)
-        if (accept(&c, labels[i])) {
-            skip_spaces(&c);
-            break;
-        }
+    /* every label starts with an F, L, P, U or D, in either case */
+    unsigned char first = c.i < n ? (unsigned char)(s[c.i] | 0x20) : 0;
+    if (first == 'f' || first == 'l' || first == 'p' || first == 'u' || first == 'd')
+        for (size_t i = 0; labels[i]; i++)
+            if (accept(&c, labels[i])) {
+                skip_spaces(&c);
+                break;
+            }
     /* optional weekday */
     size_t b = c.i;
     size_t k = word(&c);
@@ -510,9 +513,13 @@ static bool detect(const fl_article *a, found *f)
      * line paragraphs, most of them): no date there, and the second loop
      * need not read them again */
     bool read_whole[DATELINE_MAX_PARAGRAPHS] = {false};
+    size_t li = 0; /* the line holding the paragraph's start: paragraphs are in order */
     for (size_t pi = 0; pi < a->n_paragraphs && pi < DATELINE_MAX_PARAGRAPHS; pi++) {
+        if (lines >= DATELINE_MAX_LINES)
+            break; /* no line left to read */
         const fl_paragraph *p = &a->paragraphs[pi];
-        size_t li = fl_article_line_index(a, p->offset);
+        while (li + 1 < a->n_lines && a->line_starts[li + 1] <= p->offset)
+            li++;
         size_t pend = p->offset + p->length;
         for (; li < a->n_lines && lines < DATELINE_MAX_LINES; li++, lines++) {
             size_t b = a->line_starts[li];
