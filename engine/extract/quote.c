@@ -165,30 +165,31 @@ static bool in_list(const char *t, size_t ws, size_t we, const char *const *list
     return false;
 }
 
-static bool list_sorted(const char *const *list, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(list[i - 1], list[i]) >= 0)
-            return false;
-    return true;
-}
-
-#define SORTED(list) list_sorted(list, sizeof list / sizeof list[0])
-
-static bool vocabulary_sorted(void)
-{
-    for (size_t i = 1; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (strcmp(verbs[i - 1].w, verbs[i].w) >= 0)
-            return false;
-    return SORTED(pronouns) && SORTED(determiners) && SORTED(aux_words) && SORTED(np_stops) &&
-           SORTED(conjunctions) && SORTED(org_nouns);
-}
-
 #define IN(list, ci) in_list(t, ws, we, list, sizeof list / sizeof list[0], ci)
+
+/* The second letters a verb can have after each first letter ("said",
+ * "stated": 's' -> "at"): most words are no verb, and are told so by their
+ * first two bytes without a search.  fl_quote_init checks it against verbs. */
+static const char *const verb_seconds[26] = {
+    ['a' - 'a'] = "cdnrs", ['c' - 'a'] = "alo", ['d' - 'a'] = "e",  ['e' - 'a'] = "x",
+    ['i' - 'a'] = "n",     ['n' - 'a'] = "o",   ['o' - 'a'] = "b",  ['p' - 'a'] = "or",
+    ['r' - 'a'] = "e",     ['s' - 'a'] = "at",  ['t' - 'a'] = "eo", ['u' - 'a'] = "r",
+    ['w' - 'a'] = "ar",
+};
+
+static bool verb_start(char first, char second)
+{
+    const char *s = verb_seconds[first - 'a'];
+    if (s)
+        for (; *s; s++)
+            if (*s == second)
+                return true;
+    return false;
+}
 
 static verb_class verb_of(const char *t, size_t ws, size_t we)
 {
-    if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z')
+    if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z' || !verb_start(t[ws], t[ws + 1]))
         return V_NONE;
     size_t lo = 0, hi = sizeof verbs / sizeof verbs[0];
     while (lo < hi) {
@@ -202,6 +203,26 @@ static verb_class verb_of(const char *t, size_t ws, size_t we)
             lo = mid + 1;
     }
     return V_NONE;
+}
+
+static bool list_sorted(const char *const *list, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(list[i - 1], list[i]) >= 0)
+            return false;
+    return true;
+}
+
+#define SORTED(list) list_sorted(list, sizeof list / sizeof list[0])
+
+static bool vocabulary_sorted(void)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if ((i > 0 && strcmp(verbs[i - 1].w, verbs[i].w) >= 0) ||
+            !verb_start(verbs[i].w[0], verbs[i].w[1]))
+            return false;
+    return SORTED(pronouns) && SORTED(determiners) && SORTED(aux_words) && SORTED(np_stops) &&
+           SORTED(conjunctions) && SORTED(org_nouns);
 }
 
 static bool is_pronoun(const char *t, size_t ws, size_t we)
@@ -780,8 +801,29 @@ static bool title_matches(const char *title, const char *t, size_t ws, size_t we
 }
 
 /* true when the word w[0..n) occurs in t[lo..hi) as a whole word, case-insensitively. */
+static inline char fold(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
 static bool word_in(const char *t, size_t lo, size_t hi, const char *w, size_t n)
 {
+    /* first w anywhere in the bytes, which most windows do not hold; only
+     * then word by word */
+    if (n == 0 || hi < lo + n)
+        return false;
+    char w0 = fold(w[0]);
+    bool any = false;
+    for (size_t i = lo; i + n <= hi && !any; i++) {
+        if (fold(t[i]) != w0)
+            continue;
+        size_t k = 1;
+        while (k < n && fold(t[i + k]) == fold(w[k]))
+            k++;
+        any = k == n;
+    }
+    if (!any)
+        return false;
     size_t pos = lo, ws, we;
     while (pos < hi && fl_word_next(t, hi, &pos, &ws, &we)) {
         if (we - ws != n)
@@ -1021,6 +1063,13 @@ static bool starts_with_mark(const char *t, size_t s, size_t e)
  * the text is searched for a terminal only when it is that short. */
 static bool is_partial(const char *t, size_t s, size_t e)
 {
+    /* An ASCII letter or digit after a space always starts a word (no word
+     * spans a space): nine of them are nine words, found without stepping
+     * through the words of a long quotation. */
+    size_t starts = 0;
+    for (size_t i = s + 1; i < e; i++)
+        if (t[i - 1] == ' ' && fl_ascii_alnum[(unsigned char)t[i]] && ++starts > 8)
+            return false;
     size_t pos = s, ws, we, words = 0, caps = 0;
     while (pos < e && fl_word_next(t, e, &pos, &ws, &we)) {
         if (++words > 8)
@@ -1123,15 +1172,24 @@ static int find_pieces(qscan *q)
     return 0;
 }
 
+static bool is_mention(const fl_fact *f)
+{
+    return (f->kind == FL_FACT_PERSON || f->kind == FL_FACT_ORG) &&
+           (f->canonical || f->name || f->text);
+}
+
 static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
 {
+    size_t n = 0;
+    for (size_t i = 0; i < out->n; i++)
+        n += is_mention(&out->items[i]);
+    if (n && FL_GROW(q->m, q->cap_m, n))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    bool sorted = true;
     for (size_t i = 0; i < out->n; i++) {
         const fl_fact *f = &out->items[i];
-        if ((f->kind != FL_FACT_PERSON && f->kind != FL_FACT_ORG) ||
-            (!f->canonical && !f->name && !f->text))
+        if (!is_mention(f))
             continue;
-        if (FL_GROW(q->m, q->cap_m, q->nm + 1))
-            return fl_error_set(err, FL_ENOMEM, "out of memory");
         mention *m = &q->m[q->nm++];
         m->offset = f->offset;
         m->length = f->length;
@@ -1139,8 +1197,12 @@ static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
         m->canonical = f->canonical ? f->canonical : (f->name ? f->name : f->text);
         m->title = f->title;
         m->name = f->name ? f->name : f->text;
+        if (q->nm > 1 && cmp_mention(m - 1, m) > 0)
+            sorted = false;
     }
-    if (q->nm > 1)
+    /* the names extractor adds them in text order: most articles need no sort
+     * (qsort is a stable merge sort, so equal mentions keep their order either way) */
+    if (!sorted)
         qsort(q->m, q->nm, sizeof *q->m, cmp_mention);
     return FL_OK;
 }
