@@ -313,9 +313,15 @@ static bool back(const char *t, size_t lo, size_t pos, size_t *ws, size_t *we)
 {
     size_t i = pos;
     while (i > lo) {
+        unsigned char c = (unsigned char)t[i - 1];
+        if (c < 0x80) {
+            if (fl_ascii_alnum[c])
+                break;
+            i--;
+            continue;
+        }
         size_t j = i;
-        uint32_t cp = prev_cp(t, &j);
-        if (word_cp(cp))
+        if (fl_word_cp(fl_utf8_prev(t, &j)))
             break;
         i = j;
     }
@@ -323,6 +329,12 @@ static bool back(const char *t, size_t lo, size_t pos, size_t *ws, size_t *we)
         return false;
     *we = i;
     while (i > lo) {
+        /* ASCII letters and digits in a tight loop (fl_ascii_alnum is 0 for
+         * bytes >= 0x80) */
+        while (i > lo && fl_ascii_alnum[(unsigned char)t[i - 1]])
+            i--;
+        if (i <= lo)
+            break;
         size_t j = i;
         uint32_t cp = prev_cp(t, &j);
         if (word_cp(cp)) {
@@ -604,11 +616,14 @@ static const char *verb_attr(verb_class v, bool after)
     }
 }
 
-static size_t sentence_start(const qscan *q, size_t para_start, size_t pos)
+/* The start of the sentence around pos, not before floor (the paragraph
+ * start, or the end of a previous quotation: no word runs across its closing
+ * mark, so the abbreviation test reads the same words with either limit). */
+static size_t sentence_start(const qscan *q, size_t floor, size_t pos)
 {
     size_t lo = pos > 400 ? pos - 400 : 0;
-    if (lo < para_start)
-        lo = para_start;
+    if (lo < floor)
+        lo = floor;
     const char *t = q->t;
     for (size_t i = pos; i > lo; i--) {
         char c = t[i - 1];
@@ -704,12 +719,11 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
 }
 
 /* Attribution before the opening mark, within its sentence. */
-static bool attr_before(qscan *q, piece *pc, size_t para_start, size_t floor)
+static bool attr_before(qscan *q, piece *pc, size_t floor)
 {
     const char *t = q->t;
-    size_t lo = sentence_start(q, para_start, pc->open);
-    if (lo < floor)
-        lo = floor; /* not back into the previous quotation */
+    /* not back into the previous quotation */
+    size_t lo = sentence_start(q, floor, pc->open);
     size_t at = pc->open;
     size_t ws, we;
     /* "According to X, "..." */
@@ -1244,7 +1258,7 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
         if (i > 0 && q.p[i - 1].para == pc->para && q.p[i - 1].close != SIZE_MAX)
             floor = q.p[i - 1].close + mark_len(t, q.p[i - 1].close);
         if (!found)
-            found = attr_before(&q, pc, ps, floor);
+            found = attr_before(&q, pc, floor);
         if (!found)
             found = attr_colon(&q, pc, ps);
         if (!found && pc->partial)
