@@ -1017,30 +1017,71 @@ static const char *resolve(qscan *q, fl_facts *out, piece *pc, size_t index)
 
 typedef enum mark { M_NONE, M_STRAIGHT, M_OPEN, M_CLOSE } mark;
 
-/* The next double quotation mark at or after pos in [pos, end). */
-static size_t next_mark(const char *t, size_t pos, size_t end, mark *kind)
+/* The text's marks in order, from two cursors that only move forwards: the
+ * next '"' and the next curly mark (E2 80 9C or E2 80 9D), each found with
+ * memchr once and kept until a position past it is asked for.  Every byte is
+ * searched once per article, however many paragraphs and marks it has. */
+typedef struct marks {
+    const char *t;
+    size_t len;
+    size_t dq;    /* the next '"' at or after the last position asked, or len */
+    size_t cm;    /* the next curly mark likewise, or len */
+    mark cm_kind; /* M_OPEN or M_CLOSE */
+    size_t asked; /* the last position asked (paragraphs come in order) */
+} marks;
+
+static void find_dq(marks *m, size_t pos)
 {
-    while (pos < end) {
-        const char *q = memchr(t + pos, '"', end - pos);
-        const char *c = memchr(t + pos, 0xE2, (q ? (size_t)(q - t) : end) - pos);
-        while (c) {
-            size_t i = (size_t)(c - t);
-            if (i + 2 < end && (unsigned char)t[i + 1] == 0x80 &&
-                ((unsigned char)t[i + 2] == 0x9C || (unsigned char)t[i + 2] == 0x9D)) {
-                *kind = (unsigned char)t[i + 2] == 0x9C ? M_OPEN : M_CLOSE;
-                return i;
-            }
-            size_t from = i + 1;
-            size_t lim = q ? (size_t)(q - t) : end;
-            c = from < lim ? memchr(t + from, 0xE2, lim - from) : NULL;
+    const char *p = memchr(m->t + pos, '"', m->len - pos);
+    m->dq = p ? (size_t)(p - m->t) : m->len;
+}
+
+static void find_cm(marks *m, size_t pos)
+{
+    const unsigned char *t = (const unsigned char *)m->t;
+    while (pos < m->len) {
+        const unsigned char *p = memchr(t + pos, 0xE2, m->len - pos);
+        if (!p)
+            break;
+        size_t i = (size_t)(p - t);
+        if (i + 2 < m->len && t[i + 1] == 0x80 && (t[i + 2] == 0x9C || t[i + 2] == 0x9D)) {
+            m->cm = i;
+            m->cm_kind = t[i + 2] == 0x9C ? M_OPEN : M_CLOSE;
+            return;
         }
-        if (q) {
-            *kind = M_STRAIGHT;
-            return (size_t)(q - t);
-        }
-        return end;
+        pos = i + 1;
     }
-    return end;
+    m->cm = m->len;
+    m->cm_kind = M_NONE;
+}
+
+static void marks_init(marks *m, const char *t, size_t len)
+{
+    m->t = t;
+    m->len = len;
+    m->asked = 0;
+    find_dq(m, 0);
+    find_cm(m, 0);
+}
+
+/* The first mark at or after pos (len when none). */
+static size_t marks_next(marks *m, size_t pos, mark *kind)
+{
+    if (pos < m->asked) { /* backwards: search again */
+        find_dq(m, pos);
+        find_cm(m, pos);
+    }
+    m->asked = pos;
+    if (m->dq < pos)
+        find_dq(m, pos);
+    if (m->cm < pos)
+        find_cm(m, pos);
+    if (m->cm < m->dq) {
+        *kind = m->cm_kind;
+        return m->cm;
+    }
+    *kind = M_STRAIGHT;
+    return m->dq;
 }
 
 static size_t mark_len(const char *t, size_t i)
@@ -1130,7 +1171,7 @@ static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, si
 }
 
 /* Finds the quotation pieces of every paragraph. */
-static int find_pieces(qscan *q)
+static int find_pieces(qscan *q, marks *ms)
 {
     const fl_article *a = q->a;
     const char *t = q->t;
@@ -1143,7 +1184,11 @@ static int find_pieces(qscan *q)
         bool in = false;
         size_t open = 0;
         mark k;
-        while ((pos = next_mark(t, pos, pe, &k)) < pe) {
+        for (;;) {
+            pos = marks_next(ms, pos, &k);
+            /* none in this paragraph; nor a curly mark cut by its end */
+            if (pos >= pe || (k != M_STRAIGHT && pos + 2 >= pe))
+                break;
             size_t ml = mark_len(t, pos);
             if (!in) {
                 bool opens = k == M_OPEN || (k == M_STRAIGHT && straight_opens(t, ps, pos));
@@ -1233,12 +1278,13 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
     fl_strbuf_init(&q.buf);
     fl_status st = FL_OK;
     /* cheap prefilter: no double quotation mark at all */
-    mark first_mark;
-    if (next_mark(a->text, 0, a->text_len, &first_mark) == a->text_len)
+    marks ms;
+    marks_init(&ms, a->text, a->text_len);
+    if (ms.dq == a->text_len && ms.cm == a->text_len)
         goto cleanup;
     if ((st = load_mentions(&q, out, err)))
         goto cleanup;
-    if (find_pieces(&q) < 0) {
+    if (find_pieces(&q, &ms) < 0) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
         goto cleanup;
     }
