@@ -468,6 +468,32 @@ static scan_result scan_string(scanner *s, char *out, size_t *n, line_map *lines
     return SCAN_OK;
 }
 
+/* scan_string without a line map, its common case first: a string that
+ * closes within sixteen bytes of its opening quote with nothing to decode
+ * (a key, a short value) is read from one block, which is stored to out
+ * whole (out has room for the raw rest of the line, as for scan_string). */
+static inline scan_result scan_str(scanner *s, char *out, size_t *n)
+{
+#if defined(__SSE2__)
+    const char *p = s->p + 1;
+    if (s->end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)p);
+        unsigned bits = fl_json_esc16(v) | (unsigned)_mm_movemask_epi8(v);
+        if (bits) {
+            size_t k = (size_t)__builtin_ctz(bits);
+            if (p[k] == '"') {
+                if (out)
+                    _mm_storeu_si128((__m128i *)(void *)out, v);
+                *n = out ? k : 0;
+                s->p = p + k + 1;
+                return SCAN_OK;
+            }
+        }
+    }
+#endif
+    return scan_string(s, out, n, NULL);
+}
+
 /* Writes a decoded string as jansson's compact dump writes it, quotes
  * included; returns the end.  (No longer than the JSON it was decoded from.) */
 static char *dump_string(char *o, const char *v, size_t n)
@@ -517,7 +543,7 @@ static scan_result string_value(scanner *s, const char **str, size_t *str_len)
     char *o = s->o;
     size_t n;
     if (str) {
-        scan_result r = scan_string(s, o, &n, NULL);
+        scan_result r = scan_str(s, o, &n);
         if (r != SCAN_OK)
             return r;
         o[n] = '\0';
@@ -534,7 +560,7 @@ static scan_result string_value(scanner *s, const char **str, size_t *str_len)
     /* only the dump is wanted: decoded after its opening quote, it is the
      * dump once closed when there was no escape; else the dump is written
      * after the decoded string and moved over it */
-    scan_result r = scan_string(s, o + 1, &n, NULL);
+    scan_result r = scan_str(s, o + 1, &n);
     if (r != SCAN_OK)
         return r;
     if ((size_t)(s->p - raw) == n + 2) {
@@ -703,7 +729,7 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
             *n_fields = ++n;
             char *key = s->o;
             size_t klen;
-            scan_result r = scan_string(s, key, &klen, NULL);
+            scan_result r = scan_str(s, key, &klen);
             if (r != SCAN_OK)
                 return r;
             key[klen] = '\0';
@@ -753,7 +779,7 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                     f->type = JV_STR;
                     size_t len = 0;
                     char *o = f->kind == KEY_OTHER ? NULL : s->o;
-                    if ((r = scan_string(s, o, &len, NULL)) != SCAN_OK)
+                    if ((r = scan_str(s, o, &len)) != SCAN_OK)
                         return r;
                     if (o) {
                         o[len] = '\0';

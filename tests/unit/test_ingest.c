@@ -493,6 +493,36 @@ static void test_jsonl_chrome_duplicate(void)
     unlink(p);
 }
 
+/* Short keys and strings are read from one sixteen-byte block when they
+ * close inside it with nothing to decode: around that length, with an
+ * escape or a character above U+007F last, they read as the long way. */
+static void test_jsonl_short_strings(void)
+{
+    static const char *const last[][3] = {
+        /* JSON, decoded, dump */
+        {"z", "z", "z"},
+        {"\\\"", "\"", "\\\""},
+        {"\xC3\xA9", "\xC3\xA9", "\xC3\xA9"},
+    };
+    for (size_t len = 0; len < 20; len++)
+        for (size_t k = 0; k < 3; k++) {
+            char run[32], rec[256], want[64], dump[64], key[8];
+            memset(run, 'a', len);
+            run[len] = '\0';
+            snprintf(key, sizeof key, "k%zu", len);
+            snprintf(rec, sizeof rec,
+                     "{\"title\": \"%s%s\", \"%s\": \"%s%s\", \"text\": \"Body.\"}", run,
+                     last[k][0], key, run, last[k][0]);
+            snprintf(want, sizeof want, "%s%s", run, last[k][1]);
+            snprintf(dump, sizeof dump, "\"%s%s\"", run, last[k][2]);
+            fl_article *a = from_buffer("w.jsonl", FL_FORMAT_JSONL, rec);
+            CU_ASSERT_STRING_EQUAL(a->title, want);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(fl_article_meta(a, key));
+            CU_ASSERT_STRING_EQUAL(fl_article_meta(a, key), dump);
+            fl_article_free(a);
+        }
+}
+
 /* The one-pass JSONL scanner: escapes, surrogate pairs and metadata dumps as
  * jansson gives them; records it leaves to jansson read the same; every
  * error names the record's line. */
@@ -1159,6 +1189,7 @@ static const fl_test_case cases[] = {
     {"jsonl fields", test_jsonl_fields},
     {"jsonl stream borrows", test_jsonl_stream_borrows},
     {"jsonl chrome duplicate", test_jsonl_chrome_duplicate},
+    {"jsonl short strings", test_jsonl_short_strings},
     {"jsonl scanner", test_jsonl_scanner},
     {"jsonl utf8 and limits", test_jsonl_utf8_and_limits},
     {"stdin", test_stdin},
