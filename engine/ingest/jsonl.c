@@ -469,26 +469,30 @@ static scan_result scan_string(scanner *s, char *out, size_t *n, line_map *lines
 }
 
 /* scan_string without a line map, its common case first: a string that
- * closes within sixteen bytes of its opening quote with nothing to decode
- * (a key, a short value) is read from one block, which is stored to out
- * whole (out has room for the raw rest of the line, as for scan_string). */
+ * closes within SHORT_BLOCKS blocks of sixteen bytes after its opening
+ * quote with nothing to decode (a key, most values) is read here a block at
+ * a time, each stored to out whole (out has room for the raw rest of the
+ * line, as for scan_string); any other string is read by scan_string from
+ * its start. */
+#define SHORT_BLOCKS 4
+
 static inline scan_result scan_str(scanner *s, char *out, size_t *n)
 {
 #if defined(__SSE2__)
     const char *p = s->p + 1;
-    if (s->end - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)p);
+    for (size_t at = 0; at < 16 * SHORT_BLOCKS && s->end - (p + at) >= 16; at += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + at));
+        if (out)
+            _mm_storeu_si128((__m128i *)(void *)(out + at), v);
         unsigned bits = fl_json_esc16(v) | (unsigned)_mm_movemask_epi8(v);
-        if (bits) {
-            size_t k = (size_t)__builtin_ctz(bits);
-            if (p[k] == '"') {
-                if (out)
-                    _mm_storeu_si128((__m128i *)(void *)out, v);
-                *n = out ? k : 0;
-                s->p = p + k + 1;
-                return SCAN_OK;
-            }
-        }
+        if (!bits)
+            continue;
+        size_t k = at + (size_t)__builtin_ctz(bits);
+        if (p[k] != '"')
+            break;
+        *n = out ? k : 0;
+        s->p = p + k + 1;
+        return SCAN_OK;
     }
 #endif
     return scan_string(s, out, n, NULL);

@@ -493,9 +493,10 @@ static void test_jsonl_chrome_duplicate(void)
     unlink(p);
 }
 
-/* Short keys and strings are read from one sixteen-byte block when they
- * close inside it with nothing to decode: around that length, with an
- * escape or a character above U+007F last, they read as the long way. */
+/* Short keys and strings are read a sixteen-byte block at a time (up to
+ * four) when they close inside those with nothing to decode: around those
+ * lengths, with an escape or a character above U+007F last, they read as
+ * the long way. */
 static void test_jsonl_short_strings(void)
 {
     static const char *const last[][3] = {
@@ -504,9 +505,9 @@ static void test_jsonl_short_strings(void)
         {"\\\"", "\"", "\\\""},
         {"\xC3\xA9", "\xC3\xA9", "\xC3\xA9"},
     };
-    for (size_t len = 0; len < 20; len++)
+    for (size_t len = 0; len < 70; len++)
         for (size_t k = 0; k < 3; k++) {
-            char run[32], rec[256], want[64], dump[64], key[8];
+            char run[80], rec[256], want[96], dump[96], key[8];
             memset(run, 'a', len);
             run[len] = '\0';
             snprintf(key, sizeof key, "k%zu", len);
