@@ -1373,26 +1373,60 @@ void fl_date_run_filter(const fl_date_state *s, fl_run_filter *f)
 /* Can the keyword at p (n letters) start a date?  Day words always can; the
  * others need "-" ("mid-2015") or, after a space, a digit, a capital or the
  * start of week/month/year/this/quarter/half ("this year", "last quarter"). */
+/* What PAT_REL needs after each keyword, by its kind: */
+enum {
+    K_ORD,  /* first ... last: " quarter of 2014", " half of ..." */
+    K_REL,  /* last, next, this: " week|month|year" or a capitalised weekday or month */
+    K_ED,   /* earlier, later: " this ..." */
+    K_QUAL, /* early, late, mid, end: "-" or spaces, then a year or a capitalised month */
+};
+
+/* false when PAT_REL cannot match at the keyword t[p..p+n) (a cheap
+ * necessary test: the regex decides). */
 static bool keyword_plausible(const scan *sc, size_t p, size_t n)
 {
     const char *t = sc->txt;
-    unsigned char w0 = (unsigned char)(t[p] | 0x20);
-    if (w0 == 'y' || (w0 == 't' && (n == 5 || n == 7 || n == 8)))
-        return true; /* yesterday, today, tonight, tomorrow */
+    unsigned char w0 = (unsigned char)(t[p] | 0x20), w1 = (unsigned char)(t[p + 1] | 0x20);
+    if (w0 == 'y' || (w0 == 't' && (n == 7 || n == 8)) || (w0 == 't' && n == 5 && w1 == 'o'))
+        return true; /* yesterday, tonight, tomorrow, today */
+    /* the keywords (kw_words) told apart by first letter and length */
+    int kind;
+    if (w0 == 'f' || w0 == 's' || (w0 == 't' && n == 5))
+        kind = K_ORD; /* first, fourth, final, second, third */
+    else if (w0 == 'n' || w0 == 't')
+        kind = K_REL; /* next, this */
+    else if (w0 == 'l' && n == 4)
+        kind = (t[p + 2] | 0x20) == 's' ? -1 : K_QUAL; /* last (K_ORD or K_REL), late */
+    else if ((w0 == 'l' && n == 5) || (w0 == 'e' && n == 7))
+        kind = K_ED; /* later, earlier */
+    else
+        kind = K_QUAL; /* early, mid, end */
     size_t i = p + n;
     if (i >= sc->len)
         return false;
     if (t[i] == '-')
-        return true;
+        return kind == K_QUAL;
     if (!is_hspace((unsigned char)t[i]))
         return false;
     while (i < sc->len && is_hspace((unsigned char)t[i]))
         i++;
     if (i >= sc->len)
         return false;
-    unsigned char c = (unsigned char)t[i];
-    return is_digit(c) || is_upper(c) || c == 'w' || c == 'm' || c == 'y' || c == 't' || c == 'q' ||
-           c == 'h';
+    unsigned char c = (unsigned char)t[i], lc = (unsigned char)(c | 0x20);
+    bool ord = lc == 'q' || lc == 'h';                          /* quarter, half */
+    bool rel = is_upper(c) || c == 'w' || c == 'm' || c == 'y'; /* week, Monday, March */
+    switch (kind) {
+    case K_ORD:
+        return ord;
+    case K_REL:
+        return rel;
+    case K_ED:
+        return lc == 't'; /* this */
+    case K_QUAL:
+        return is_digit(c) || is_upper(c);
+    default:
+        return ord || rel; /* last */
+    }
 }
 
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
