@@ -185,7 +185,7 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool borrow, bool *
             return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string or a number",
                                 key);
         }
-        char *id = fl_strdup(s);
+        char *id = v->type == JV_STR ? fl_strndup(s, v->len) : fl_strdup(s);
         if (!id)
             return fl_error_set(err, FL_ENOMEM, "out of memory");
         fl_free(a->id);
@@ -949,7 +949,8 @@ static scan_result scan_and_take(fl_ingest_doc *doc, const char *line, size_t le
         bool have_text = false;
         *st = FL_OK;
         for (size_t i = 0; i < n && *st == FL_OK; i++)
-            *st = take_field(doc, &fields[i], scratch != NULL, &have_text, err);
+            if (!(doc->skip_meta && fields[i].kind == KEY_OTHER)) /* read, checked, not kept */
+                *st = take_field(doc, &fields[i], scratch != NULL, &have_text, err);
         if (*st == FL_OK && !have_text)
             *st = record_error(doc, err, FL_EPARSE, offset, "%s", "record has no 'text' field");
     }
