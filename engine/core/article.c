@@ -424,9 +424,10 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
     a->n_paragraphs = a->n_sentences = 0;
     if (!a->text)
         return FL_OK;
-    /* first guesses that save most of the regrowth: a paragraph every four
-     * lines, a sentence every 128 bytes (both grow when short) */
-    if (FL_GROW(a->paragraphs, pcap, a->n_lines / 4 + 1) ||
+    /* first guesses that save most of the regrowth: a paragraph every two
+     * lines (one and a blank line), a sentence every 128 bytes (both grow
+     * when short) */
+    if (FL_GROW(a->paragraphs, pcap, a->n_lines / 2 + 1) ||
         FL_GROW(a->sentences, scap, a->text_len / 128 + 1))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
 
