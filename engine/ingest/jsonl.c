@@ -748,11 +748,16 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                         return SCAN_FALLBACK; /* jansson names the duplicate */
             }
             keys_seen |= bit;
-            skip_ws(s);
-            if (s->p >= s->end || *s->p != ':')
-                return SCAN_FALLBACK;
-            s->p++;
-            skip_ws(s);
+            if (s->end - s->p >= 3 && s->p[0] == ':' && s->p[1] == ' ' &&
+                !json_space[(unsigned char)s->p[2]]) {
+                s->p += 2; /* the usual ": " */
+            } else {
+                skip_ws(s);
+                if (s->p >= s->end || *s->p != ':')
+                    return SCAN_FALLBACK;
+                s->p++;
+                skip_ws(s);
+            }
             if (f->kind == KEY_TEXT && s->p < s->end && *s->p == '"') {
                 /* the body: decoded once, into the buffer the article keeps */
                 size_t room = (size_t)(s->end - s->p);
@@ -806,6 +811,10 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                 f->dump = dump;
                 f->dump_len = (size_t)(s->o - dump);
                 *s->o++ = '\0';
+            }
+            if (s->end - s->p >= 3 && s->p[0] == ',' && s->p[1] == ' ' && s->p[2] == '"') {
+                s->p += 2; /* the usual ", " before the next key */
+                continue;
             }
             skip_ws(s);
             if (s->p >= s->end)

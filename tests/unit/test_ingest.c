@@ -496,7 +496,7 @@ static void test_jsonl_chrome_duplicate(void)
 /* Short keys and strings are read a sixteen-byte block at a time (up to
  * four) when they close inside those with nothing to decode: around those
  * lengths, with an escape or a character above U+007F last, they read as
- * the long way. */
+ * the long way; and white space around them as jansson reads it. */
 static void test_jsonl_short_strings(void)
 {
     static const char *const last[][3] = {
@@ -522,6 +522,16 @@ static void test_jsonl_short_strings(void)
             CU_ASSERT_STRING_EQUAL(fl_article_meta(a, key), dump);
             fl_article_free(a);
         }
+    /* white space around ':' and ',' other than the usual ": " and ", " */
+    fl_article *a = from_buffer("w.jsonl", FL_FORMAT_JSONL,
+                                "{\"title\":  \"T\" ,  \"k\": \t\"v\",\t\"n\" :1, \"m\":\"w\", "
+                                "\"text\": \"Body.\" }");
+    CU_ASSERT_STRING_EQUAL(a->title, "T");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "k"), "\"v\"");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "n"), "1");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "m"), "\"w\"");
+    CU_ASSERT_STRING_EQUAL(a->text, "Body.");
+    fl_article_free(a);
 }
 
 /* The one-pass JSONL scanner: escapes, surrogate pairs and metadata dumps as
