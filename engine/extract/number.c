@@ -97,17 +97,36 @@ int fl_number_word(const char *s, size_t n)
     return -1;
 }
 
-static const struct {
+/* The magnitude words, grouped by first letter: a word is compared only
+ * with its letter's group (each ends with a NULL word). */
+typedef struct magnitude {
     const char *w;
     double m;
-    bool attached_only;
-} magnitudes[] = {
-    {"k", 1e3, true},         {"m", 1e6, true},      {"b", 1e9, true},
-    {"mn", 1e6, false},       {"mln", 1e6, false},   {"million", 1e6, false},
-    {"bn", 1e9, false},       {"bln", 1e9, false},   {"billion", 1e9, false},
-    {"tn", 1e12, false},      {"trn", 1e12, false},  {"trillion", 1e12, false},
-    {"thousand", 1e3, false}, {"crore", 1e7, false}, {"crores", 1e7, false},
-    {"cr", 1e7, false},       {"lakh", 1e5, false},  {"lakhs", 1e5, false},
+    bool attached_only; /* "6m", "6k", "6b", never "6 m" */
+} magnitude;
+
+static const magnitude mag_b[] = {{"b", 1e9, true},
+                                  {"bn", 1e9, false},
+                                  {"bln", 1e9, false},
+                                  {"billion", 1e9, false},
+                                  {NULL, 0, false}};
+static const magnitude mag_c[] = {
+    {"crore", 1e7, false}, {"crores", 1e7, false}, {"cr", 1e7, false}, {NULL, 0, false}};
+static const magnitude mag_k[] = {{"k", 1e3, true}, {NULL, 0, false}};
+static const magnitude mag_l[] = {{"lakh", 1e5, false}, {"lakhs", 1e5, false}, {NULL, 0, false}};
+static const magnitude mag_m[] = {{"m", 1e6, true},
+                                  {"mn", 1e6, false},
+                                  {"mln", 1e6, false},
+                                  {"million", 1e6, false},
+                                  {NULL, 0, false}};
+static const magnitude mag_t[] = {{"tn", 1e12, false},
+                                  {"trn", 1e12, false},
+                                  {"trillion", 1e12, false},
+                                  {"thousand", 1e3, false},
+                                  {NULL, 0, false}};
+static const magnitude *const magnitudes[26] = {
+    ['b' - 'a'] = mag_b, ['c' - 'a'] = mag_c, ['k' - 'a'] = mag_k,
+    ['l' - 'a'] = mag_l, ['m' - 'a'] = mag_m, ['t' - 'a'] = mag_t,
 };
 
 double fl_number_magnitude(const char *s, size_t n, bool attached)
@@ -115,13 +134,11 @@ double fl_number_magnitude(const char *s, size_t n, bool attached)
     if (n == 0 || n > 8)
         return 0;
     int c = lower(UC(s, 0));
-    if (c != 'k' && c != 'm' && c != 'b' && c != 't' && c != 'c' && c != 'l')
+    if (c < 'a' || c > 'z' || !magnitudes[c - 'a'])
         return 0;
-    /* the words are distinct: only those with the word's first letter can be it */
-    for (size_t i = 0; i < sizeof magnitudes / sizeof magnitudes[0]; i++)
-        if (magnitudes[i].w[0] == c && (attached || !magnitudes[i].attached_only) &&
-            word_eq(s, n, magnitudes[i].w))
-            return magnitudes[i].m;
+    for (const magnitude *g = magnitudes[c - 'a']; g->w; g++)
+        if ((attached || !g->attached_only) && word_eq(s, n, g->w))
+            return g->m;
     return 0;
 }
 
