@@ -698,17 +698,11 @@ static void test_kept_evidence(void)
     one_rule_close(&o);
 }
 
-/* Runs quote.reused (from `rule`) over articles spread over n_workers
- * workers by `assign`. */
-static void corpus_run_rule(const char *rule, size_t n_workers, const size_t *assign, fl_audit *out)
+/* Runs the corpus rule in file `rule` over articles art0, art1... with the
+ * n texts, article k on worker assign[k] (NULL: k % n_workers). */
+static void corpus_run_texts(const char *rule, const char *const *texts, size_t n, size_t n_workers,
+                             const size_t *assign, fl_audit *out)
 {
-    static const char *const texts[] = {
-        "\xE2\x80\x9CWe will build the new bridge by spring,\xE2\x80\x9D said Ana Ruiz.",
-        "Later: \xE2\x80\x9CWe will build the new bridge by spring,\xE2\x80\x9D said Tom Obi.",
-        "\xE2\x80\x9CShort one,\xE2\x80\x9D said Tom Obi. \xE2\x80\x9CWe will  build the new "
-        "bridge by spring,\xE2\x80\x9D said Lee Park.",
-        "\xE2\x80\x9CNothing in common with the others,\xE2\x80\x9D said Ana Ruiz.",
-    };
     const char *paths[] = {rule, NULL};
     fl_rules_config c;
     config_for(&c, paths);
@@ -720,14 +714,15 @@ static void corpus_run_rule(const char *rule, size_t n_workers, const size_t *as
     fl_rule_worker *ws[4];
     for (size_t i = 0; i < n_workers; i++)
         ws[i] = fl_rule_worker_new(rs, &err);
-    for (size_t k = 0; k < 4; k++) {
-        char id[16];
+    for (size_t k = 0; k < n; k++) {
+        char id[32];
         snprintf(id, sizeof id, "art%zu", k);
         fl_article *a = make_article(texts[k], id, k);
         fl_facts fs;
         fl_facts_init(&fs);
         extract_simple(a, &fs);
-        CU_ASSERT_EQUAL(fl_rule_worker_check(ws[assign[k]], a, &fs, out, &err), FL_OK);
+        fl_rule_worker *w = ws[assign ? assign[k] : k % n_workers];
+        CU_ASSERT_EQUAL(fl_rule_worker_check(w, a, &fs, out, &err), FL_OK);
         fl_facts_release(&fs);
         fl_article_free(a);
     }
@@ -741,45 +736,41 @@ static void corpus_run_rule(const char *rule, size_t n_workers, const size_t *as
     fl_rules_config_release(&c);
 }
 
+/* Runs quote.reused (from `rule`) over four articles spread over n_workers
+ * workers by `assign`. */
+static void corpus_run_rule(const char *rule, size_t n_workers, const size_t *assign, fl_audit *out)
+{
+    static const char *const texts[] = {
+        "\xE2\x80\x9CWe will build the new bridge by spring,\xE2\x80\x9D said Ana Ruiz.",
+        "Later: \xE2\x80\x9CWe will build the new bridge by spring,\xE2\x80\x9D said Tom Obi.",
+        "\xE2\x80\x9CShort one,\xE2\x80\x9D said Tom Obi. \xE2\x80\x9CWe will  build the new "
+        "bridge by spring,\xE2\x80\x9D said Lee Park.",
+        "\xE2\x80\x9CNothing in common with the others,\xE2\x80\x9D said Ana Ruiz.",
+    };
+    corpus_run_texts(rule, texts, 4, n_workers, assign, out);
+}
+
 static void corpus_run(size_t n_workers, const size_t *assign, fl_audit *out)
 {
     corpus_run_rule(FL_SRC("tests/lua/rules/quote_reused.lua"), n_workers, assign, out);
 }
 
-/* Runs quote.count over n articles, article k on worker k % n_workers. */
+/* Runs quote.count over n articles (n / 4 quotes, each printed four times),
+ * article k on worker k % n_workers. */
 static void corpus_count_run(size_t n, size_t n_workers, fl_audit *out)
 {
-    const char *paths[] = {FL_SRC("tests/lua/fixtures/quote_count.lua"), NULL};
-    fl_rules_config c;
-    config_for(&c, paths);
-    fl_audit load;
-    fl_audit_init(&load);
-    fl_ruleset *rs = NULL;
-    fl_error err;
-    CU_ASSERT_EQUAL_FATAL(fl_ruleset_load(&rs, &c, &load, &err), FL_OK);
-    fl_rule_worker *ws[4];
-    for (size_t i = 0; i < n_workers; i++)
-        ws[i] = fl_rule_worker_new(rs, &err);
+    char **texts = fl_calloc(n, sizeof *texts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(texts);
     for (size_t k = 0; k < n; k++) {
-        char id[32], text[128];
-        snprintf(id, sizeof id, "art%04zu", k);
-        snprintf(text, sizeof text, "\xE2\x80\x9CQuote number %zu,\xE2\x80\x9D said Ana Ruiz.",
+        texts[k] = fl_malloc(128);
+        snprintf(texts[k], 128, "\xE2\x80\x9CQuote number %zu,\xE2\x80\x9D said Ana Ruiz.",
                  (k * 7) % (n / 4));
-        fl_article *a = make_article(text, id, k);
-        fl_facts fs;
-        fl_facts_init(&fs);
-        extract_simple(a, &fs);
-        CU_ASSERT_EQUAL(fl_rule_worker_check(ws[k % n_workers], a, &fs, out, &err), FL_OK);
-        fl_facts_release(&fs);
-        fl_article_free(a);
     }
-    CU_ASSERT_EQUAL(fl_ruleset_run_corpus(rs, ws, n_workers, out, &err), FL_OK);
-    fl_audit_sort(out);
-    for (size_t i = 0; i < n_workers; i++)
-        fl_rule_worker_free(ws[i]);
-    fl_ruleset_free(rs);
-    fl_audit_release(&load);
-    fl_rules_config_release(&c);
+    corpus_run_texts(FL_SRC("tests/lua/fixtures/quote_count.lua"), (const char *const *)texts, n,
+                     n_workers, NULL, out);
+    for (size_t k = 0; k < n; k++)
+        fl_free(texts[k]);
+    fl_free(texts);
 }
 
 /* A corpus rule with many kept facts has its key groups cut into slices that
