@@ -22,22 +22,8 @@ local MESSAGES = {
     unattributed = "quote has no speaker: \"{{quote}}\"",
 }
 
--- Whether s has at least n words (runs of %w and ' as Lua's C locale reads
--- them), in one anchored match: the regex for n is made once.
-local at_least = {}
-local function has_words(s, n)
-    if n <= 0 then
-        return true
-    end
-    n = math.ceil(n)
-    local re = at_least[n]
-    if not re then
-        re = factlint.re("^[^A-Za-z0-9']*+[A-Za-z0-9']++(?:[^A-Za-z0-9']++[A-Za-z0-9']++){"
-            .. string.format("%d", n - 1) .. "}")
-        at_least[n] = re
-    end
-    return re:test(s)
-end
+-- Whether s has at least n words (rules/lib/quote.lua).
+local has_words = factlint.require("quote").has_words
 
 local function shorten(s, max)
     if #s <= max then
