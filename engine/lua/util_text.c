@@ -736,6 +736,21 @@ static size_t sp_skip(const char *s, size_t n, size_t i, bool letter)
     return i;
 }
 
+/* The end of a word whose letters end at `end`: it goes on over hyphens
+ * when a letter follows them ("well-known", "follow--up"). */
+static inline size_t sp_hyphens(const char *s, size_t n, size_t end)
+{
+    if (end < n && s[end] == '-')
+        for (size_t i = end;;) {
+            while (i < n && s[i] == '-')
+                i++;
+            if (i == end || i >= n || !fl_ascii_letter((unsigned char)s[i]))
+                break;
+            i = end = sp_skip(s, n, i, false);
+        }
+    return end;
+}
+
 /* The letters of s[base..base + 64): bit k set when s[base + k] is an
  * ASCII letter (none past n). */
 static uint64_t sp_letters(const char *s, size_t n, size_t base)
@@ -790,14 +805,7 @@ static bool sp_next_word(sp_words *it, size_t *first, size_t *last)
         size_t start = it->base + a;
         size_t end =
             after ? it->base + (size_t)__builtin_ctzll(after) : sp_skip(s, n, it->base + 64, false);
-        if (end < n && s[end] == '-') /* hyphens go on only when a letter follows */
-            for (size_t i = end;;) {
-                while (i < n && s[i] == '-')
-                    i++;
-                if (i == end || i >= n || !fl_ascii_letter((unsigned char)s[i]))
-                    break;
-                i = end = sp_skip(s, n, i, false);
-            }
+        end = sp_hyphens(s, n, end);
         it->pos = end;
         if (end - start >= 2) {
             *first = start;
@@ -1075,14 +1083,7 @@ static int sp_scan(lua_State *L)
             uint64_t after = ~letters & (~(uint64_t)0 << a);
             size_t end =
                 after ? base + (size_t)__builtin_ctzll(after) : sp_skip(s, n, base + 64, false);
-            if (end < n && s[end] == '-') /* hyphens go on only when a letter follows */
-                for (size_t i = end;;) {
-                    while (i < n && s[i] == '-')
-                        i++;
-                    if (i == end || i >= n || !fl_ascii_letter((unsigned char)s[i]))
-                        break;
-                    i = end = sp_skip(s, n, i, false);
-                }
+            end = sp_hyphens(s, n, end);
             pos = end;
             size_t len = end - start;
             if (len < 2 || len > SP_WORD_MAX)
