@@ -381,12 +381,55 @@ typedef struct piece {
 typedef struct qscan {
     const fl_article *a;
     const char *t;
+    const fl_bytemask *bm; /* the article's byte masks (NULL: none, back() alone) */
     mention *m;
     size_t nm, cap_m;
     piece *p;
     size_t np, cap_p;
     fl_strbuf buf;
 } qscan;
+
+/* The last position p with lo <= p < i whose bit in b is clear, else SIZE_MAX. */
+static size_t bits_prev_clear(const uint64_t *b, size_t lo, size_t i)
+{
+    if (i <= lo)
+        return SIZE_MAX;
+    size_t w = (i - 1) >> 6, first = lo >> 6;
+    uint64_t x = ~b[w] & (~0ull >> (63 - ((i - 1) & 63)));
+    while (!x) {
+        if (w == first)
+            return SIZE_MAX;
+        x = ~b[--w];
+    }
+    size_t p = (w << 6) + 63 - (size_t)__builtin_clzll(x);
+    return p >= lo ? p : SIZE_MAX;
+}
+
+/* back() read from the article's byte masks: the ASCII bytes before the word
+ * and the word's ASCII letters and digits are stepped over by bit scans.  A
+ * byte >= 0x80 next to them, or a joiner ('\'', '-') before the word, is left
+ * to back() itself, so the words are the same. */
+static bool back_q(const qscan *q, size_t lo, size_t pos, size_t *ws, size_t *we)
+{
+    const fl_bytemask *bm = q->bm;
+    const char *t = q->t;
+    if (!bm)
+        return back(t, lo, pos, ws, we);
+    size_t p = fl_bits_prev_set(bm->alnum_high, lo, pos);
+    if (p == SIZE_MAX)
+        return false; /* only ASCII bytes that are no word's */
+    if ((unsigned char)t[p] >= 0x80)
+        return back(t, lo, pos, ws, we);
+    size_t c = bits_prev_clear(bm->alnum, lo, p);
+    if (c != SIZE_MAX) {
+        unsigned char b = (unsigned char)t[c];
+        if (b >= 0x80 || b == '\'' || b == '-')
+            return back(t, lo, pos, ws, we);
+    }
+    *we = p + 1;
+    *ws = c == SIZE_MAX ? lo : c + 1;
+    return true;
+}
 
 /* The last mention of kind before offset (kind FL_FACT_KIND_COUNT: any person or org). */
 static const mention *last_mention(const qscan *q, size_t before, fl_fact_kind kind)
@@ -498,17 +541,18 @@ static bool np_forward(const char *t, size_t pos, size_t lim, size_t *ss, size_t
 
 /* The subject noun phrase that ends just before the verb starting at vs:
  * "Ms Onslow said", "the company said", "Li Keqiang, the premier, said". */
-static bool np_backward(const char *t, size_t lo, size_t vs, size_t *ss, size_t *se,
+static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t *se,
                         speaker_kind *sk)
 {
+    const char *t = q->t;
     size_t ws, we, at = vs;
     /* auxiliaries: "has said", "also told" */
     for (int k = 0; k < 3; k++) {
-        if (!back(t, lo, at, &ws, &we) || gap_kind(t, we, at) != 0 || !is_aux(t, ws, we))
+        if (!back_q(q, lo, at, &ws, &we) || gap_kind(t, we, at) != 0 || !is_aux(t, ws, we))
             break;
         at = ws;
     }
-    if (!back(t, lo, at, &ws, &we))
+    if (!back_q(q, lo, at, &ws, &we))
         return false;
     int g = gap_kind(t, we, at);
     if (g == 1) {
@@ -518,7 +562,7 @@ static bool np_backward(const char *t, size_t lo, size_t vs, size_t *ss, size_t 
         int words = 0;
         while (i > lo && words < 10) {
             size_t a, b;
-            if (!back(t, lo, i, &a, &b))
+            if (!back_q(q, lo, i, &a, &b))
                 return false;
             int gg = gap_kind(t, b, i);
             if (gg == 2)
@@ -557,7 +601,7 @@ static bool np_backward(const char *t, size_t lo, size_t vs, size_t *ss, size_t 
         size_t start = ws;
         for (int k = 0; k < 6; k++) {
             size_t a, b;
-            if (!back(t, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
+            if (!back_q(q, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
                 break;
             bool conn = is_word(t, a, b, "de") || is_word(t, a, b, "la") ||
                         is_word(t, a, b, "of") || is_word(t, a, b, "van") || is_word(t, a, b, "al");
@@ -586,7 +630,7 @@ static bool np_backward(const char *t, size_t lo, size_t vs, size_t *ss, size_t 
         if (is_det(t, start, we) && start == ws)
             return false; /* a bare determiner */
         size_t a, b;
-        if (!back(t, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
+        if (!back_q(q, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
             break;
         if (is_det(t, a, b)) {
             start = a;
@@ -630,7 +674,7 @@ static size_t sentence_start(const qscan *q, size_t floor, size_t pos)
         if ((c == '.' || c == '!' || c == '?') && i < pos && (t[i] == ' ' || t[i] == '\n')) {
             /* an abbreviation ("Mr.", "U.S.") does not end a sentence */
             size_t ws, we;
-            if (back(q->t, lo, i - 1, &ws, &we) && we == i - 1 &&
+            if (back_q(q, lo, i - 1, &ws, &we) && we == i - 1 &&
                 (we - ws <= 2 || is_word(t, ws, we, "Mrs")) && is_cap(t, ws, we))
                 continue;
             return i;
@@ -697,7 +741,7 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
         if ((v = verb_of(t, ws, we))) {
             if (n == 0)
                 return false;
-            if (!np_backward(t, pos, ws, &pc->ss, &pc->se, &pc->sk))
+            if (!np_backward(q, pos, ws, &pc->ss, &pc->se, &pc->sk))
                 return false;
             pc->attribution = verb_attr(v, true);
             return true;
@@ -728,11 +772,11 @@ static bool attr_before(qscan *q, piece *pc, size_t floor)
     size_t ws, we;
     /* "According to X, "..." */
     for (int n = 0; n < 30; n++) {
-        if (!back(t, lo, at, &ws, &we))
+        if (!back_q(q, lo, at, &ws, &we))
             return false;
         verb_class v = verb_of(t, ws, we);
         if (v) {
-            if (!np_backward(t, lo, ws, &pc->ss, &pc->se, &pc->sk))
+            if (!np_backward(q, lo, ws, &pc->ss, &pc->se, &pc->sk))
                 return false;
             pc->attribution = verb_attr(v, false);
             return true;
@@ -1276,6 +1320,8 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
     q.a = a;
     q.t = a->text;
     fl_strbuf_init(&q.buf);
+    fl_bytemask own;
+    fl_bytemask_init(&own);
     fl_status st = FL_OK;
     /* cheap prefilter: no double quotation mark at all */
     marks ms;
@@ -1284,6 +1330,7 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
         goto cleanup;
     if ((st = load_mentions(&q, out, err)))
         goto cleanup;
+    q.bm = fl_extract_bytemask(a, &own); /* NULL when it cannot be built: back() alone */
     if (find_pieces(&q, &ms) < 0) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
         goto cleanup;
@@ -1376,6 +1423,7 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
         }
     }
 cleanup:
+    fl_bytemask_release(&own);
     fl_free(q.m);
     fl_free(q.p);
     fl_strbuf_release(&q.buf);
