@@ -151,10 +151,15 @@ static int word_cmp(const char *t, size_t ws, size_t we, const char *w, bool ci)
 /* Binary search of a word list kept in strcmp order (fl_quote_init checks). */
 static bool in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)
 {
+    /* most steps are decided by the first byte, compared here */
+    unsigned char c0 = (unsigned char)t[ws];
+    if (ci && c0 >= 'A' && c0 <= 'Z')
+        c0 = (unsigned char)(c0 + 32);
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = word_cmp(t, ws, we, list[mid], ci);
+        unsigned char d0 = (unsigned char)list[mid][0];
+        int c = c0 != d0 ? (c0 < d0 ? -1 : 1) : word_cmp(t, ws, we, list[mid], ci);
         if (c == 0)
             return true;
         if (c < 0)
@@ -191,10 +196,12 @@ static verb_class verb_of(const char *t, size_t ws, size_t we)
 {
     if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z' || !verb_start(t[ws], t[ws + 1]))
         return V_NONE;
+    unsigned char c0 = (unsigned char)t[ws];
     size_t lo = 0, hi = sizeof verbs / sizeof verbs[0];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = word_cmp(t, ws, we, verbs[mid].w, false);
+        unsigned char d0 = (unsigned char)verbs[mid].w[0];
+        int c = c0 != d0 ? (c0 < d0 ? -1 : 1) : word_cmp(t, ws, we, verbs[mid].w, false);
         if (c == 0)
             return verbs[mid].c;
         if (c < 0)
@@ -870,12 +877,13 @@ static bool word_in(const char *t, size_t lo, size_t hi, const char *w, size_t n
      * then word by word */
     if (n == 0 || hi < lo + n)
         return false;
-    char w0 = fold(w[0]);
+    /* (x | 0x20 is equal for two bytes equal under fold: a first test) */
+    char w0 = (char)(w[0] | 0x20);
     bool any = false;
     for (size_t i = lo; i + n <= hi && !any; i++) {
-        if (fold(t[i]) != w0)
+        if ((char)(t[i] | 0x20) != w0)
             continue;
-        size_t k = 1;
+        size_t k = 0;
         while (k < n && fold(t[i + k]) == fold(w[k]))
             k++;
         any = k == n;
