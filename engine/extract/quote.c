@@ -412,6 +412,32 @@ static size_t bits_prev_clear(const uint64_t *b, size_t lo, size_t i)
     return p >= lo ? p : SIZE_MAX;
 }
 
+/* fl_word_next read from the article's byte masks: an ASCII word after ASCII
+ * bytes is found by bit scans.  A byte >= 0x80 before or after it, or a
+ * '.', '\'' or '-' after it (an initialism, a joiner), is left to
+ * fl_word_next itself, so the words are the same. */
+static bool fwd_q(const qscan *q, size_t pos, size_t lim, size_t *ws, size_t *we)
+{
+    const fl_bytemask *bm = q->bm;
+    const char *t = q->t;
+    if (!bm)
+        return fwd(t, pos, lim, ws, we);
+    size_t p = fl_bits_next_set(bm->alnum_high, lim, pos);
+    if (p == lim)
+        return false; /* only ASCII bytes that are no word's */
+    if ((unsigned char)t[p] >= 0x80)
+        return fwd(t, pos, lim, ws, we);
+    size_t e = fl_bits_next_clear(bm->alnum, lim, p);
+    if (e < lim) {
+        unsigned char c = (unsigned char)t[e];
+        if (c >= 0x80 || c == '.' || c == '\'' || c == '-')
+            return fwd(t, pos, lim, ws, we);
+    }
+    *ws = p;
+    *we = e;
+    return true;
+}
+
 /* back() read from the article's byte masks: the ASCII bytes before the word
  * and the word's ASCII letters and digits are stepped over by bit scans.  A
  * byte >= 0x80 next to them, or a joiner ('\'', '-') before the word, is left
@@ -704,7 +730,7 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
     if (k > pc->s && t[k - 1] == '.' && !(k - pc->s >= 3 && t[k - 2] == '.' && t[k - 3] == '.'))
         return false;
     size_t ws, we;
-    if (!fwd(t, pos, lim, &ws, &we))
+    if (!fwd_q(q, pos, lim, &ws, &we))
         return false;
     int g = gap_kind(t, pos, ws);
     if (g == 2) {
@@ -727,7 +753,7 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
     }
     if (is_word(t, ws, we, "according")) {
         size_t a, b;
-        if (fwd(t, we, lim, &a, &b) && is_word(t, a, b, "to") &&
+        if (fwd_q(q, we, lim, &a, &b) && is_word(t, a, b, "to") &&
             np_forward(t, b, lim, &pc->ss, &pc->se, &pc->sk)) {
             pc->attribution = "according-to";
             return true;
@@ -738,7 +764,7 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
     size_t at = pos;
     int commas = 0;
     for (int n = 0; n < 12; n++) {
-        if (!fwd(t, at, lim, &ws, &we))
+        if (!fwd_q(q, at, lim, &ws, &we))
             return false;
         int gg = gap_kind(t, at, ws);
         if (gg == 2 && n > 0)
@@ -1168,8 +1194,9 @@ static bool starts_with_mark(const char *t, size_t s, size_t e)
  * words with no . ! ?; or up to eight, most of them capitalised, with none
  * ("Gone with the Wind").  Words are counted only as far as the ninth, and
  * the text is searched for a terminal only when it is that short. */
-static bool is_partial(const char *t, size_t s, size_t e)
+static bool is_partial(const qscan *q, size_t s, size_t e)
 {
+    const char *t = q->t;
     /* An ASCII letter or digit after a space always starts a word (no word
      * spans a space): nine of them are nine words, found without stepping
      * through the words of a long quotation. */
@@ -1178,7 +1205,8 @@ static bool is_partial(const char *t, size_t s, size_t e)
         if (t[i - 1] == ' ' && fl_ascii_alnum[(unsigned char)t[i]] && ++starts > 8)
             return false;
     size_t pos = s, ws, we, words = 0, caps = 0;
-    while (pos < e && fl_word_next(t, e, &pos, &ws, &we)) {
+    while (pos < e && fwd_q(q, pos, e, &ws, &we)) {
+        pos = we;
         if (++words > 8)
             return false;
         if (is_cap(t, ws, we))
@@ -1217,7 +1245,7 @@ static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, si
     while (ps < open && (q->t[ps] == ' ' || q->t[ps] == '\t'))
         ps++;
     /* (an unclosed piece is never partial: find_pieces sets that) */
-    pc->partial = !utterance && ps != open && close != SIZE_MAX && is_partial(q->t, s, e);
+    pc->partial = !utterance && ps != open && close != SIZE_MAX && is_partial(q, s, e);
     q->np++;
     return 0;
 }
