@@ -702,7 +702,16 @@ static size_t sentence_start(const qscan *q, size_t floor, size_t pos)
     if (lo < floor)
         lo = floor;
     const char *t = q->t;
-    for (size_t i = pos; i > lo; i--) {
+    /* a sentence ends at i (lo < i < pos) when t[i - 1] is . ! or ? and t[i]
+     * a space or line break: with the masks, only the white space is visited */
+    for (size_t i = pos;;) {
+        /* the next place to look, going back: lo < i < pos */
+        if (q->bm)
+            i = fl_bits_prev_set(q->bm->sep, lo + 1, i);
+        else
+            i = i > lo + 1 ? i - 1 : SIZE_MAX;
+        if (i == SIZE_MAX)
+            break;
         char c = t[i - 1];
         if ((c == '.' || c == '!' || c == '?') && i < pos && (t[i] == ' ' || t[i] == '\n')) {
             /* an abbreviation ("Mr.", "U.S.") does not end a sentence */
