@@ -1045,9 +1045,22 @@ fl_status fl_rule_worker_check(fl_rule_worker *w, const fl_article *a, const fl_
 
 /* ---- corpus scope --------------------------------------------------------- */
 
+/* The first 8 bytes of s, big-endian, zeros past its end: two keys' prefixes
+ * compare as strcmp compares them, up to 8 bytes, without reading the key
+ * strings (a cache miss each in a sort of a million kept facts). */
+static uint64_t key_prefix(const char *s)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8 && s[i]; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    return v;
+}
+
 static int cmp_kept(const void *pa, const void *pb)
 {
     const fl_kept *a = *(fl_kept *const *)pa, *b = *(fl_kept *const *)pb;
+    if (a->key8 != b->key8)
+        return a->key8 < b->key8 ? -1 : 1;
     int c = strcmp(a->key, b->key);
     if (c)
         return c;
@@ -1076,9 +1089,9 @@ static int body_corpus(lua_State *L)
     return 0;
 }
 
-/* The facts every worker kept for corpus rule r, sorted by (key, article,
- * offset); *all is NULL when there are none.  Non-OK only for ENOMEM. */
-static fl_status corpus_sorted(fl_rule_worker *const *workers, size_t n_workers, size_t r,
+/* The facts every worker kept for corpus rule r, unsorted, their key
+ * prefixes set; *all is NULL when there are none.  Non-OK only for ENOMEM. */
+static fl_status corpus_gather(fl_rule_worker *const *workers, size_t n_workers, size_t r,
                                fl_kept ***all, size_t *n_all)
 {
     size_t total = 0;
@@ -1093,11 +1106,56 @@ static fl_status corpus_sorted(fl_rule_worker *const *workers, size_t n_workers,
         return FL_ENOMEM;
     size_t n = 0;
     for (size_t w = 0; w < n_workers; w++)
-        for (size_t k = 0; k < workers[w]->states[r].n_kept; k++)
-            v[n++] = &workers[w]->states[r].kept[k];
-    qsort(v, n, sizeof *v, cmp_kept);
+        for (size_t k = 0; k < workers[w]->states[r].n_kept; k++) {
+            fl_kept *kp = &workers[w]->states[r].kept[k];
+            kp->key8 = key_prefix(kp->key);
+            v[n++] = kp;
+        }
     *all = v;
     *n_all = n;
+    return FL_OK;
+}
+
+/* The same, sorted by (key, article, offset). */
+static fl_status corpus_sorted(fl_rule_worker *const *workers, size_t n_workers, size_t r,
+                               fl_kept ***all, size_t *n_all)
+{
+    fl_status st = corpus_gather(workers, n_workers, r, all, n_all);
+    if (!st && *n_all)
+        qsort(*all, *n_all, sizeof **all, cmp_kept);
+    return st;
+}
+
+/* Merges the c sorted runs of v (run i is v[bounds[i], bounds[i + 1]);
+ * bounds has c + 1 entries and is overwritten) into one sorted run. */
+static fl_status merge_runs(fl_kept **v, size_t *bounds, size_t c)
+{
+    size_t n = bounds[c];
+    fl_kept **tmp = fl_malloc(n * sizeof *tmp), **src = v, **dst = tmp;
+    if (!tmp)
+        return FL_ENOMEM;
+    while (c > 1) {
+        size_t nc = 0;
+        for (size_t i = 0; i < c; i += 2) {
+            size_t lo = bounds[i], mid = bounds[i + 1], hi = i + 2 <= c ? bounds[i + 2] : mid;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                dst[o++] = cmp_kept(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            while (a < mid)
+                dst[o++] = src[a++];
+            while (b < hi)
+                dst[o++] = src[b++];
+            bounds[nc++] = lo;
+        }
+        bounds[nc] = n;
+        c = nc;
+        fl_kept **t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    fl_free(tmp);
     return FL_OK;
 }
 
@@ -1169,12 +1227,22 @@ fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, s
  * reduce`, where keys are split between reducers).  With one job per rule,
  * name.variant-corpus alone (68,000 kept facts on Reuters) was a serial tail
  * of ~0.1 s of check -j2's 1.06 s, growing with the corpus. */
+#define SORT_RUNS_MAX 16   /* runs a rule's kept facts are sorted in, side by side */
+#define SORT_RUN_MIN  4096 /* below this many facts a rule is sorted in one run */
+
 typedef struct corpus_rule {
     size_t rule;   /* index of an enabled corpus rule */
-    fl_kept **all; /* its kept facts, sorted (corpus_sorted) */
+    fl_kept **all; /* its kept facts, sorted in the end */
     size_t n_all;
+    size_t runs, bounds[SORT_RUNS_MAX + 1]; /* all[bounds[i], bounds[i + 1]) sorted apart */
     fl_status status;
 } corpus_rule;
+
+/* A run of a rule's kept facts to sort. */
+typedef struct corpus_run {
+    corpus_rule *cr;
+    size_t i;
+} corpus_run;
 
 typedef struct corpus_slice {
     corpus_rule *cr;
@@ -1198,11 +1266,28 @@ static size_t slice_step(const corpus_rule *cr, size_t n_threads)
     return step < SLICE_MIN_FACTS ? SLICE_MIN_FACTS : step;
 }
 
-static void corpus_sort_run(void *ctx, void *item)
+static void corpus_gather_run(void *ctx, void *item)
 {
     corpus_worker *cw = ctx;
     corpus_rule *cr = item;
-    cr->status = corpus_sorted(cw->workers, cw->n_workers, cr->rule, &cr->all, &cr->n_all);
+    cr->status = corpus_gather(cw->workers, cw->n_workers, cr->rule, &cr->all, &cr->n_all);
+}
+
+static void corpus_sort_run(void *ctx, void *item)
+{
+    (void)ctx;
+    corpus_run *run = item;
+    const corpus_rule *cr = run->cr;
+    size_t from = cr->bounds[run->i], to = cr->bounds[run->i + 1];
+    qsort(cr->all + from, to - from, sizeof *cr->all, cmp_kept);
+}
+
+static void corpus_merge_run(void *ctx, void *item)
+{
+    (void)ctx;
+    corpus_rule *cr = item;
+    if (cr->runs > 1)
+        cr->status = merge_runs(cr->all, cr->bounds, cr->runs);
 }
 
 static void corpus_slice_run(void *ctx, void *item)
@@ -1234,6 +1319,45 @@ static fl_status corpus_pool_run(void *const *ctx, size_t n_threads, fl_pool_fn 
         fl_pool_submit(pool, items[i]);
     fl_pool_finish(pool);
     return FL_OK;
+}
+
+/* Sorts every rule's kept facts: a big rule's in runs sorted side by side,
+ * then merged (one rule's sort was the longest job of the corpus phase, and
+ * grows faster than the corpus); items[0, n) are the rules. */
+static fl_status corpus_sort_all(void *const *ctx, size_t n_threads, corpus_rule *rules, size_t n,
+                                 void *const *items)
+{
+    size_t n_runs = 0;
+    for (size_t j = 0; j < n; j++) {
+        corpus_rule *cr = &rules[j];
+        size_t runs = cr->n_all / SORT_RUN_MIN;
+        runs = runs < 1 ? 1 : runs > n_threads ? n_threads : runs;
+        cr->runs = !cr->n_all ? 0 : runs > SORT_RUNS_MAX ? SORT_RUNS_MAX : runs;
+        for (size_t i = 0; i < cr->runs; i++)
+            cr->bounds[i] = cr->n_all / cr->runs * i;
+        cr->bounds[cr->runs] = cr->n_all;
+        n_runs += cr->runs;
+    }
+    if (!n_runs)
+        return FL_OK;
+    corpus_run *runs = fl_calloc(n_runs, sizeof *runs);
+    void **order = fl_calloc(n_runs, sizeof *order);
+    fl_status st = runs && order ? FL_OK : FL_ENOMEM;
+    for (size_t j = 0, k = 0; !st && j < n; j++)
+        for (size_t i = 0; i < rules[j].runs; i++, k++) {
+            runs[k] = (corpus_run){&rules[j], i};
+            order[k] = &runs[k];
+        }
+    if (!st)
+        st = corpus_pool_run(ctx, n_runs < n_threads ? n_runs : n_threads, corpus_sort_run, order,
+                             n_runs);
+    if (!st)
+        st = corpus_pool_run(ctx, n < n_threads ? n : n_threads, corpus_merge_run, items, n);
+    for (size_t j = 0; !st && j < n; j++)
+        st = rules[j].status;
+    fl_free(runs);
+    fl_free(order);
+    return st;
 }
 
 fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *workers,
@@ -1268,7 +1392,14 @@ fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *wor
             items[j] = &rules[j];
             j++;
         }
-    if ((st = corpus_pool_run(ctx, n < n_threads ? n : n_threads, corpus_sort_run, items, n)))
+    if ((st = corpus_pool_run(ctx, n < n_threads ? n : n_threads, corpus_gather_run, items, n)))
+        goto done;
+    for (size_t j = 0; j < n; j++)
+        if (rules[j].status) {
+            st = rules[j].status;
+            goto done;
+        }
+    if ((st = corpus_sort_all(ctx, n_threads, rules, n, items)))
         goto done;
     /* the slices: a rule's facts cut after about total / (threads * 4)
      * facts, at the next key boundary */

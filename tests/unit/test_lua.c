@@ -773,11 +773,14 @@ static void corpus_count_run(size_t n, size_t n_workers, fl_audit *out)
     fl_free(texts);
 }
 
-/* A corpus rule with many kept facts has its key groups cut into slices that
- * run on several workers: the findings are those of one worker, in order. */
+/* A corpus rule with many kept facts has them sorted in runs side by side and
+ * its key groups cut into slices that run on several workers: the findings
+ * are those of one worker, in order. */
 static void test_corpus_slices(void)
 {
-    const size_t n = 2400; /* 600 keys of 4 facts: slices of >= 512 facts */
+    /* 2,400 keys of 4 facts: slices of >= 512 facts, and with three workers
+     * the facts sorted in two runs (>= 4,096 facts each) and merged */
+    const size_t n = 9600;
     fl_audit one, three;
     fl_audit_init(&one);
     fl_audit_init(&three);
