@@ -271,6 +271,9 @@ static const abbrev_entry abbrevs[] = {
     {"stg", "GBP", "word"},    {"Stg", "GBP", "word"},   {"STG", "GBP", "word"},
 };
 
+/* The longest abbreviation (abbrevs[], below) or ISO code: keep in step. */
+#define PREFIX_MAX 4
+
 /* true when text[a..b) equals s exactly */
 static bool span_is(const char *text, size_t a, size_t b, const char *s)
 {
@@ -325,14 +328,20 @@ size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, con
                 return d - 3;
             return d;
         }
-        /* letters: an abbreviation or an ISO code */
+        /* letters: an abbreviation or an ISO code.  Each is at most
+         * PREFIX_MAX bytes ("SFr.", "USD") and starts with a capital or 's'
+         * ("stg"), so the look-back stops past PREFIX_MAX bytes (the word
+         * is longer than any) and a word starting otherwise is none. */
         size_t b = end;
         if (b > floor && text[b - 1] == '.')
             b--;
-        while (b > floor && is_alpha((unsigned char)text[b - 1]))
+        while (b > floor && end - b <= PREFIX_MAX && is_alpha((unsigned char)text[b - 1]))
             b--;
-        if (b == end || (b > floor && (is_alnum((unsigned char)text[b - 1]) || text[b - 1] == '$' ||
-                                       text[b - 1] == '-')))
+        if (b == end || end - b > PREFIX_MAX ||
+            (b > floor &&
+             (is_alnum((unsigned char)text[b - 1]) || text[b - 1] == '$' || text[b - 1] == '-')))
+            continue;
+        if (!(text[b] >= 'A' && text[b] <= 'Z') && text[b] != 's')
             continue;
         for (size_t i = 0; i < sizeof abbrevs / sizeof abbrevs[0]; i++)
             if (abbrevs[i].bytes[0] == text[b] && span_is(text, b, end, abbrevs[i].bytes)) {

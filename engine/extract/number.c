@@ -73,27 +73,39 @@ static bool is_lower_word(const char *s, size_t n)
 
 /* ---- fl_number_parse ----------------------------------------------------- */
 
-static const struct {
+/* The number words, grouped by first letter: a word is compared only with
+ * its letter's group (each ends with a NULL word). */
+typedef struct number_word {
     const char *w;
     int v;
-} number_words[] = {
-    {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},      {"five", 5},
-    {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},      {"ten", 10},
-    {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
-    {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20},
-    {"thirty", 30},  {"forty", 40},     {"fifty", 50},    {"sixty", 60},    {"seventy", 70},
-    {"eighty", 80},  {"ninety", 90},
+} number_word;
+
+static const number_word nw_e[] = {
+    {"eight", 8}, {"eleven", 11}, {"eighteen", 18}, {"eighty", 80}, {NULL, 0}};
+static const number_word nw_f[] = {{"four", 4},   {"five", 5},   {"fourteen", 14}, {"fifteen", 15},
+                                   {"forty", 40}, {"fifty", 50}, {NULL, 0}};
+static const number_word nw_n[] = {{"nine", 9}, {"nineteen", 19}, {"ninety", 90}, {NULL, 0}};
+static const number_word nw_o[] = {{"one", 1}, {NULL, 0}};
+static const number_word nw_s[] = {{"six", 6},        {"seven", 7},  {"sixteen", 16},
+                                   {"seventeen", 17}, {"sixty", 60}, {"seventy", 70},
+                                   {NULL, 0}};
+static const number_word nw_t[] = {{"two", 2},       {"three", 3},   {"ten", 10},    {"twelve", 12},
+                                   {"thirteen", 13}, {"twenty", 20}, {"thirty", 30}, {NULL, 0}};
+static const number_word *const number_words[26] = {
+    ['e' - 'a'] = nw_e, ['f' - 'a'] = nw_f, ['n' - 'a'] = nw_n,
+    ['o' - 'a'] = nw_o, ['s' - 'a'] = nw_s, ['t' - 'a'] = nw_t,
 };
 
 int fl_number_word(const char *s, size_t n)
 {
     if (n < 3 || n > 9)
         return -1;
-    /* the words are distinct: only those with the word's first letter can be it */
     int c = lower(UC(s, 0));
-    for (size_t i = 0; i < sizeof number_words / sizeof number_words[0]; i++)
-        if (number_words[i].w[0] == c && word_eq(s, n, number_words[i].w))
-            return number_words[i].v;
+    if (c < 'a' || c > 'z' || !number_words[c - 'a'])
+        return -1;
+    for (const number_word *g = number_words[c - 'a']; g->w; g++)
+        if (word_eq(s, n, g->w))
+            return g->v;
     return -1;
 }
 
@@ -367,12 +379,17 @@ struct fl_number_state {
 
 static void index_quals(fl_number_state *st);
 
+/* The table's hash of s[0..n), n >= 1: its length and its first two and
+ * last two bytes, lower-cased.  It costs the same for any length (nearly
+ * every word looked up is not in the table and stops at an empty slot);
+ * the few words that share those bytes cost a probe more. */
 static uint32_t hash_word(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint32_t)lower(UC(s, i))) * 16777619u;
-    return h;
+    uint32_t x = (uint32_t)lower(UC(s, 0)) | (uint32_t)lower(UC(s, n > 1)) << 8 |
+                 (uint32_t)lower(UC(s, n - 1)) << 16 |
+                 (uint32_t)lower(UC(s, n > 1 ? n - 2 : 0)) << 24;
+    x = (x ^ (uint32_t)n * 0x9E3779B9u) * 0x85EBCA6Bu;
+    return x ^ x >> 16;
 }
 
 static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t n)
@@ -383,7 +400,12 @@ static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t 
         const vocab *v = &st->tab[h];
         if (!v->len)
             return NULL;
-        if (v->len == n && word_eq(s, n, v->w))
+        if (v->len != n)
+            continue;
+        size_t i = 0; /* v->w is lower case: word_eq, knowing the length */
+        while (i < n && lower(UC(s, i)) == v->w[i])
+            i++;
+        if (i == n)
             return v;
     }
 }
@@ -905,7 +927,8 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
     for (size_t i = 0; i < N_OF(stop_words); i++)
         bad |= vocab_add(st, stop_words[i], V_STOP, 0, NULL);
     for (size_t i = 0; i < N_OF(number_words); i++)
-        bad |= vocab_add(st, number_words[i].w, V_ANCHOR, number_words[i].v, NULL);
+        for (const number_word *g = number_words[i]; g && g->w; g++)
+            bad |= vocab_add(st, g->w, V_ANCHOR, g->v, NULL);
     index_quals(st);
     bad |= vocab_add(st, "a", V_ANCHOR, 0, NULL);
     bad |= vocab_add(st, "an", V_ANCHOR, 0, NULL);
@@ -1176,6 +1199,12 @@ static bool age_context(const char *s, size_t floor, size_t p, double *lo, doubl
 /* "aged 45", "aged between 18 and 24", "ages 18 to 24" */
 static bool aged_before(const scan *sc, const amt *A)
 {
+    /* the word before ends one space before the amount, with the last
+     * letter of "aged", "ages" or "between": a cheap test for most amounts */
+    size_t e = back_sp(sc->s, sc->floor, A->start);
+    int last = e < A->start && e > sc->floor ? lower(UC(sc->s, e - 1)) : 0;
+    if (last != 'd' && last != 's' && last != 'n')
+        return false;
     size_t ws, we;
     if (!prev_word(sc->s, sc->floor, A->start, &ws, &we))
         return false;
@@ -1195,6 +1224,9 @@ static void set_money(amt *A, const char *iso, const char *src)
 static const char *area_unit(const scan *sc, size_t p, size_t we, size_t *end)
 {
     const char *s = sc->s;
+    int c0 = lower(UC(s, p));
+    if (c0 != 's' && c0 != 'c')
+        return NULL;
     bool sq = word_eq(s + p, we - p, "square") || word_eq(s + p, we - p, "sq");
     bool cu = word_eq(s + p, we - p, "cubic");
     if (!sq && !cu)
@@ -1220,8 +1252,11 @@ static const char *area_unit(const scan *sc, size_t p, size_t we, size_t *end)
 
 /* The counted noun after a number ("100,000 luxury vehicles"): the head is
  * the first plural in a run of up to five words that ends at a function
- * word or punctuation (singular: the last lowercase word of the run). */
-static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular)
+ * word or punctuation (singular: the last lowercase word of the run).
+ * When the caller has read the first word, we0 is its end (word_end) and v0
+ * its vocabulary entry; else we0 is 0. */
+static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular, size_t we0,
+                         const vocab *v0)
 {
     const char *s = sc->s;
     size_t len = sc->len;
@@ -1235,10 +1270,11 @@ static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular)
                 break;
             p = q;
         }
-        size_t we = word_end(s, len, p);
+        bool known = k == 0 && we0 > p;
+        size_t we = known ? we0 : word_end(s, len, p);
         if (we == p)
             break;
-        const vocab *v = vocab_find(sc->st, s + p, we - p);
+        const vocab *v = known ? v0 : vocab_find(sc->st, s + p, we - p);
         if (v && (v->flags & V_STOP))
             break;
         size_t ae;
@@ -1418,22 +1454,24 @@ static bool tail(const scan *sc, amt *A)
     size_t we = word_end(s, len, q2), e2;
     const char *w = s + q2;
     size_t n = we - q2;
-    if (word_eq(w, n, "per") && (e2 = phrase_at(s, len, we, " cent"))) {
-        A->kind = FL_FACT_PERCENT;
-        A->end = e2;
-        return true;
-    }
-    if (word_eq(w, n, "percent") || word_eq(w, n, "pct") || word_eq(w, n, "per-cent")) {
-        A->kind = FL_FACT_PERCENT;
-        A->end = we;
-        return true;
-    }
-    if (word_eq(w, n, "percentage") &&
-        ((e2 = phrase_at(s, len, we, " points")) || (e2 = phrase_at(s, len, we, " point")))) {
-        A->kind = FL_FACT_PERCENT;
-        A->unit = "percentage points";
-        A->end = e2;
-        return true;
+    if (lower(c) == 'p') { /* the percent words */
+        if (word_eq(w, n, "per") && (e2 = phrase_at(s, len, we, " cent"))) {
+            A->kind = FL_FACT_PERCENT;
+            A->end = e2;
+            return true;
+        }
+        if (word_eq(w, n, "percent") || word_eq(w, n, "pct") || word_eq(w, n, "per-cent")) {
+            A->kind = FL_FACT_PERCENT;
+            A->end = we;
+            return true;
+        }
+        if (word_eq(w, n, "percentage") &&
+            ((e2 = phrase_at(s, len, we, " points")) || (e2 = phrase_at(s, len, we, " point")))) {
+            A->kind = FL_FACT_PERCENT;
+            A->unit = "percentage points";
+            A->end = e2;
+            return true;
+        }
     }
     /* the word's letters, looked up once: they give the currency phrases
      * that can match here (none for nearly every word), and the vocabulary
@@ -1469,7 +1507,7 @@ static bool tail(const scan *sc, amt *A)
         set_money(A, NULL, NULL);
         return true;
     }
-    counted_noun(sc, A, q2, A->num.value == 1);
+    counted_noun(sc, A, q2, A->num.value == 1, we, v);
     return true;
 }
 
@@ -2012,7 +2050,7 @@ static int emit(scan *sc, amt *A)
 
 /* "hundreds of jobs", "billions of pounds", "tens of millions of euros",
  * "several hundred workers", "a few million dollars". */
-static int try_vague(scan *sc, size_t pos, size_t *next)
+static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
 {
     const char *s = sc->s;
     size_t len = sc->len, p = pos, we = alpha_end(s, len, pos);
@@ -2027,7 +2065,7 @@ static int try_vague(scan *sc, size_t pos, size_t *next)
         if (p == e)
             return 0;
     } else {
-        if (!vocab_has(sc, p, we, V_VAGUE))
+        if (!(wv && (wv->flags & V_VAGUE)))
             return 0;
         for (;;) {
             size_t o = phrase_at(s, len, we, " of ");
@@ -2052,7 +2090,7 @@ static int try_vague(scan *sc, size_t pos, size_t *next)
         A.end = p + cn;
     } else {
         A.num.value = 2; /* plural */
-        if (!counted_noun(sc, &A, p, false) || A.kind != FL_FACT_QUANTITY)
+        if (!counted_noun(sc, &A, p, false, 0, NULL) || A.kind != FL_FACT_QUANTITY)
             return 0;
     }
     A.qualifier = "vague";
@@ -2066,12 +2104,11 @@ static int try_vague(scan *sc, size_t pos, size_t *next)
 }
 
 /* Word anchors with their own shapes: age decades ("in their forties"),
- * vague amounts, "a decade". */
-static int try_word(scan *sc, size_t pos, size_t *next)
+ * vague amounts, "a decade".  v is the vocabulary entry of the word at pos. */
+static int try_word(scan *sc, size_t pos, const vocab *v, size_t *next)
 {
     const char *s = sc->s;
     size_t len = sc->len, we = alpha_end(s, len, pos);
-    const vocab *v = vocab_find(sc->st, s + pos, we - pos);
     double lo, hi;
     if (v && (v->flags & V_AGEDEC)) {
         if (!age_context(s, sc->floor, pos, &lo, &hi))
@@ -2090,7 +2127,7 @@ static int try_word(scan *sc, size_t pos, size_t *next)
         *next = we;
         return 1;
     }
-    int r = try_vague(sc, pos, next);
+    int r = try_vague(sc, pos, v, next);
     if (r)
         return r;
     if (word_eq(s + pos, we - pos, "a") && we < len && s[we] == ' ') {
@@ -2117,12 +2154,13 @@ static int try_word(scan *sc, size_t pos, size_t *next)
     return 0;
 }
 
-/* 1 a fact was added (*next: where to go on), 0 none, -1 failure. */
-static int try_at(scan *sc, size_t pos, size_t *next)
+/* 1 a fact was added (*next: where to go on), 0 none, -1 failure.  At a
+ * letter, wv is the vocabulary entry of the word at pos (its letters). */
+static int try_at(scan *sc, size_t pos, const vocab *wv, size_t *next)
 {
     *next = pos + 1;
     if (is_alpha(UC(sc->s, pos))) {
-        int r = try_word(sc, pos, next);
+        int r = try_word(sc, pos, wv, next);
         if (r) {
             if (r > 0)
                 sc->floor = *next;
@@ -2223,7 +2261,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         }
         int c = UC(s, i);
         if (is_digit(c)) {
-            int r = try_at(&sc, i, &next);
+            int r = try_at(&sc, i, NULL, &next);
             if (r < 0)
                 goto fail;
             if (r == 0) {
@@ -2240,10 +2278,12 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         if (is_alpha(c)) {
             size_t e = inside ? fl_bits_next_clear(bm->letter, len, i + 1) : runs->items[k].e;
             /* the cheap test for "a"/"an" before the vocabulary is hashed */
+            const vocab *v;
             if (e - i <= 9 &&
                 (st->anchor_len[lower(c) - 'a'][lower(UC(s, e - 1)) - 'a'] >> (e - i) & 1) &&
-                worth_trying(&sc, i, e) && vocab_has(&sc, i, e, V_ANCHOR)) {
-                int r = try_at(&sc, i, &next);
+                worth_trying(&sc, i, e) && (v = vocab_find(st, s + i, e - i)) &&
+                (v->flags & V_ANCHOR)) {
+                int r = try_at(&sc, i, v, &next);
                 if (r < 0)
                     goto fail;
                 i = r > 0 ? next : e;
