@@ -36,7 +36,7 @@ enum {
 /* bits[n][f][l]: the FL_RUN_NUMBER / FL_RUN_DATE bits of a letter run of n
  * letters whose first and last letters are the f-th and l-th letter of the
  * alphabet, counted from 1 (a letter's low five bits, in either case).
- * Row 0 is all zero (the longer runs look it up). */
+ * Row 0 is not looked up (a run has a letter; longer runs are not listed). */
 typedef struct fl_run_filter {
     uint8_t bits[FL_RUN_MAXLEN + 1][32][32];
 } fl_run_filter;
