@@ -167,11 +167,29 @@ static const struct {
 static const unsigned char kw_by_len[10][2] = {{0, 0},   {0, 0},   {0, 0},   {0, 15},  {15, 22},
                                                {22, 30}, {30, 36}, {36, 41}, {41, 47}, {47, 50}};
 
+/* A word list indexed by word length (below WORD_SET_MAXLEN) and first
+ * letter (the lists are lower case; words are compared case-blind):
+ *   last[n][f]: a bit per last letter of the list's words of n letters
+ *     starting with the f-th letter, so that most words are rejected by one
+ *     test;
+ *   words[at[n][f] .. at[n][f] + count[n][f]): those words, the only ones a
+ *     word of n letters starting with that letter is compared with. */
+#define WORD_SET_MAXLEN   16
+#define WORD_SET_MAXWORDS 200
+typedef struct word_set {
+    uint32_t last[WORD_SET_MAXLEN][26];
+    uint8_t at[WORD_SET_MAXLEN][26], count[WORD_SET_MAXLEN][26];
+    const char *words[WORD_SET_MAXWORDS];
+} word_set;
+
+/* the lists with a word_set (set_lists) */
+enum { WS_UNITS, WS_PREPS, WS_DETS, WS_HEDGES, WS_CONNECTORS, WS_MONTH_PREPS, WS_COUNT };
+
 struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
     uint32_t last_mask[10][26]; /* see word_kind */
-    uint32_t unit_mask[16][26]; /* see unit_noun */
+    word_set sets[WS_COUNT];    /* see in_set */
     unsigned char cls[256];
     uint32_t past_mask[10], future_mask[10];
     /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
@@ -330,20 +348,6 @@ static const char *const unit_nouns[] = {
     "degrees",    "bushels",    "lb",          "kilometre", "mile",      "metre",
     "foot",       "inches",     "cents",       "pence",     "p",         NULL};
 
-/* word_in(t, w, unit_nouns) for a word of letters (word_after's), asked of
- * the list only when some noun has the word's length and first and last
- * letters (unit_mask, built in fl_date_init): the list is 155 words long and
- * most words after a number are none of them. */
-static bool unit_noun(const fl_date_state *s, const char *t, word w)
-{
-    if (w.len == 0 || w.len >= 16)
-        return false;
-    unsigned f = (unsigned)((t[w.start] | 0x20) - 'a'),
-             l = (unsigned)((t[w.start + w.len - 1] | 0x20) - 'a');
-    if (f >= 26 || l >= 26 || !(s->unit_mask[w.len][f] >> l & 1))
-        return false;
-    return word_in(t, w, unit_nouns);
-}
 /* Words that may follow a 3-digit year ("in 760, the abbey ...", "in 760 AD"). */
 static const char *const year3_next[] = {"AD",     "BC",    "BCE", "CE", "when", "after", "before",
                                          "during", "until", "the", "by", "and",  NULL};
@@ -351,6 +355,30 @@ static const char *const year3_next[] = {"AD",     "BC",    "BCE", "CE", "when",
 static const char *const month_preps[] = {
     "in",     "since", "until",   "till",    "from",       "by",  "before", "after",
     "during", "of",    "between", "through", "throughout", "for", "end",    NULL};
+/* The lists word_in is asked of at nearly every year or month name, each
+ * with a filter (word_set, built in fl_date_init). */
+static const char *const *const set_lists[WS_COUNT] = {unit_nouns,  year_preps, year_dets,
+                                                       year_hedges, connectors, month_preps};
+
+/* word_in(t, w, set_lists[k]), comparing w only with the list's words of
+ * its length and first letter, and only when some of them has its last
+ * letter: most words tried are in none of the lists (the unit nouns are 155
+ * words, the year prepositions 29). */
+static bool in_set(const fl_date_state *s, const char *t, word w, int k)
+{
+    if (w.len == 0 || w.len >= WORD_SET_MAXLEN)
+        return false;
+    unsigned f = (unsigned)((t[w.start] | 0x20) - 'a'),
+             l = (unsigned)((t[w.start + w.len - 1] | 0x20) - 'a');
+    const word_set *ws = &s->sets[k];
+    if (f >= 26 || l >= 26 || !(ws->last[w.len][f] >> l & 1))
+        return false;
+    for (unsigned i = ws->at[w.len][f], e = i + ws->count[w.len][f]; i < e; i++)
+        if (word_is(t, w, ws->words[i]))
+            return true;
+    return false;
+}
+
 static const char *const weekday_not_after[] = {"Black",  "Good",   "Super",  "Ash",    "Holy",
                                                 "Maundy", "Cyber",  "Bloody", "Easter", "Palm",
                                                 "Shrove", "Giving", "Blue",   "Manic",  NULL};
@@ -738,17 +766,17 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
             return FL_OK;
     }
     word next = word_after(t, sc->len, q);
-    if (unit_noun(sc->s, t, next))
+    if (in_set(sc->s, t, next, WS_UNITS))
         return FL_OK;
     /* "between 1500 and 2000 tonnes": look at the unit after the second number */
-    if (word_in(t, next, connectors)) {
+    if (in_set(sc->s, t, next, WS_CONNECTORS)) {
         size_t i = next.start + next.len;
         while (i < sc->len && is_hspace((unsigned char)t[i]))
             i++;
         size_t b = i;
         while (i < sc->len && (is_digit((unsigned char)t[i]) || t[i] == ','))
             i++;
-        if (i > b && unit_noun(sc->s, t, word_after(t, sc->len, i)))
+        if (i > b && in_set(sc->s, t, word_after(t, sc->len, i), WS_UNITS))
             return FL_OK;
     }
 
@@ -763,7 +791,7 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
                          (unsigned char)t[i] >= 0x80))
             i++;
         word w = word_after(t, p, i);
-        ok = i == p || (w.start + w.len <= p && word_in(t, w, connectors) &&
+        ok = i == p || (w.start + w.len <= p && in_set(sc->s, t, w, WS_CONNECTORS) &&
                         word_before(t, p).start == w.start);
     }
     if (nd == 3) {
@@ -775,10 +803,10 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
         if (c == '-' || word_in_exact(t, next, bc)) /* BC years have no fl_date */
             return FL_OK;
         if (word_in_exact(t, next, eras)) {
-            if (!word_in(t, prev, year_preps))
+            if (!in_set(sc->s, t, prev, WS_PREPS))
                 return FL_OK;
         } else {
-            word pw = word_in(t, prev, year_hedges) ? word_before(t, prev.start) : prev;
+            word pw = in_set(sc->s, t, prev, WS_HEDGES) ? word_before(t, prev.start) : prev;
             if (!word_is(t, pw, "in") && !word_is(t, pw, "since"))
                 return FL_OK;
         }
@@ -790,11 +818,11 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
             return FL_OK;
         ok = true;
     } else if (!ok) {
-        if (word_in(t, prev, year_hedges)) {
+        if (in_set(sc->s, t, prev, WS_HEDGES)) {
             word pp = word_before(t, prev.start);
-            ok = word_in(t, pp, year_preps) || word_is(t, prev, "around") ||
+            ok = in_set(sc->s, t, pp, WS_PREPS) || word_is(t, prev, "around") ||
                  word_is(t, prev, "circa");
-        } else if (word_in(t, prev, year_preps)) {
+        } else if (in_set(sc->s, t, prev, WS_PREPS)) {
             ok = true;
             /* "a total of 2000": a quantity */
             if (word_is(t, prev, "of")) {
@@ -804,7 +832,7 @@ static fl_status try_year(scan *sc, size_t p, size_t nd)
                     "cost",  "population", "capacity", "output",  "count", "tally",  NULL};
                 ok = !word_in(t, word_before(t, prev.start), of_nouns);
             }
-        } else if (word_in(t, prev, year_dets) ||
+        } else if (in_set(sc->s, t, prev, WS_DETS) ||
                    (prev.len > 2 && t[prev.start + prev.len - 2] == '\'' &&
                     t[prev.start + prev.len - 1] == 's')) {
             /* adjectival: "the 2014 World Cup", "its 1987 budget" */
@@ -977,7 +1005,7 @@ static fl_status month_bare(scan *sc, size_t b, size_t e, int mo)
                   (word_is(t, prev, "and") || word_is(t, prev, "or") || word_is(t, prev, "to"));
     static const char *const period_nouns[] = {"months", "year", "weeks", "quarter",
                                                "period", "days", "half",  NULL};
-    if (!joined && !word_in(t, prev, month_preps) &&
+    if (!joined && !in_set(sc->s, t, prev, WS_MONTH_PREPS) &&
         !(word_is(t, prev, "to") && word_in(t, word_before(t, prev.start), period_nouns)))
         return FL_OK;
     if (mo == 5) { /* "May": Theresa May; "of May", "in May's speech" are the person */
@@ -1293,6 +1321,35 @@ static int word_kind(const fl_date_state *s, const char *w, size_t n)
     return W_NONE;
 }
 
+/* Fills *ws (zeroed) from list: a count per length and first letter, each
+ * group's start after the ones before it, then the words in their groups. */
+static fl_status word_set_build(word_set *ws, const char *const *list, fl_error *err)
+{
+    size_t total = 0;
+    for (const char *const *p = list; *p; p++, total++) {
+        const char *w = *p;
+        size_t n = strlen(w);
+        if (n == 0 || n >= WORD_SET_MAXLEN || w[0] < 'a' || w[0] > 'z' || w[n - 1] < 'a' ||
+            w[n - 1] > 'z' || total >= WORD_SET_MAXWORDS)
+            return fl_error_set(err, FL_EINTERNAL, "date word '%s' is not a short lower-case word",
+                                w);
+        ws->last[n][w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
+        ws->count[n][w[0] - 'a']++;
+    }
+    unsigned next = 0;
+    for (size_t n = 0; n < WORD_SET_MAXLEN; n++)
+        for (size_t f = 0; f < 26; f++) {
+            ws->at[n][f] = (uint8_t)next;
+            next += ws->count[n][f];
+        }
+    uint8_t fill[WORD_SET_MAXLEN][26] = {{0}};
+    for (const char *const *p = list; *p; p++) {
+        size_t n = strlen(*p), f = (size_t)((*p)[0] - 'a');
+        ws->words[ws->at[n][f] + fill[n][f]++] = *p;
+    }
+    return FL_OK;
+}
+
 fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
 {
     static const char *const pats[RE_COUNT] = {PAT_NUM, PAT_MONTH, PAT_WEEKDAY, PAT_REL};
@@ -1327,16 +1384,9 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
         size_t n = strlen(kw_words[i].s);
         s->last_mask[n][kw_words[i].s[0] - 'a'] |= 1u << (kw_words[i].s[n - 1] - 'a');
     }
-    for (size_t i = 0; unit_nouns[i]; i++) {
-        const char *w = unit_nouns[i];
-        size_t n = strlen(w);
-        if (n == 0 || n >= 16 || w[0] < 'a' || w[0] > 'z' || w[n - 1] < 'a' || w[n - 1] > 'z') {
-            st =
-                fl_error_set(err, FL_EINTERNAL, "unit noun '%s' is not a short lower-case word", w);
+    for (int k = 0; k < WS_COUNT; k++)
+        if ((st = word_set_build(&s->sets[k], set_lists[k], err)))
             goto cleanup;
-        }
-        s->unit_mask[n][w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
-    }
     first_letters(past_words, s->past_mask);
     first_letters(future_words, s->future_mask);
     for (int c = 0; c < 256; c++)
