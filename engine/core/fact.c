@@ -348,13 +348,33 @@ static char *put_num(char *p, double v)
     return p + fl_format_g17(p, v);
 }
 
-/* fl_json_escape_to for a string of at most sixteen bytes, with the common
+/* The longest string escape_short takes: 32 bytes (two sixteen-byte loads)
+ * with SSE2, else sixteen.  Most texts, names and keys are no longer. */
+#if defined(__SSE2__)
+#define SHORT_MAX 32
+#else
+#define SHORT_MAX 16
+#endif
+
+/* fl_json_escape_to for a string of at most SHORT_MAX bytes, with the common
  * case first: nothing in it to escape (names, keys, codes), tested on two
  * overlapping loads at once (byte by byte under four bytes) and copied as it
  * is.  Anything to escape goes to fl_json_escape_to, so the output is the
  * same.  out has room for 6 * n bytes. */
 static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
 {
+#if defined(__SSE2__)
+    if (n > 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        if (!(fl_json_esc16(a) | fl_json_esc16(b))) {
+            _mm_storeu_si128((__m128i *)(void *)out, a);
+            _mm_storeu_si128((__m128i *)(void *)(out + n - 16), b);
+            return out + n;
+        }
+        return fl_json_escape_to(out, s, n);
+    }
+#endif
     if (n >= 8) {
         uint64_t a, b;
         memcpy(&a, s, 8);
@@ -414,7 +434,7 @@ static FL_INLINE char *put_str(jw *w, char *p, const char *s)
     if (!s)
         return PUT_LIT(p, "null");
     size_t n = strlen(s);
-    if (n > 16) {
+    if (n > SHORT_MAX) {
         *p++ = '"';
         if (!(p = put_escaped_long(w, p, s, n)))
             return NULL;
@@ -424,6 +444,26 @@ static FL_INLINE char *put_str(jw *w, char *p, const char *s)
         *p++ = '"';
         p = escape_short(p, s, n);
     }
+    *p++ = '"';
+    return p;
+}
+
+/* "s" for a string s written (escaped) earlier in the same fact, whose
+ * escaped bytes are buf[at..at+n): copied from there, not measured and
+ * escaped again; one fixed-size copy when they are 32 bytes or fewer (the
+ * copy then reads past them into what was written after, never as far as
+ * p: at least a member's key lies between).  NULL when memory ran out. */
+static FL_INLINE char *put_again(jw *w, char *p, size_t at, size_t n)
+{
+    if (!(p = jw_room(w, p, n + FIXED_ROOM)))
+        return NULL;
+    const char *src = w->sb->buf + at;
+    *p++ = '"';
+    if (n <= 32)
+        memmove(p, src, 32);
+    else
+        memcpy(p, src, n);
+    p += n;
     *p++ = '"';
     return p;
 }
@@ -460,7 +500,13 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
     } else {
         ADD_STR("kind", fl_fact_kind_name(f->kind));
     }
-    ADD_STR("text", f->text ? f->text : "");
+    /* the text's escaped bytes are at buf[text_at..text_end) (offsets: the
+     * buffer may move as it grows) */
+    p = PUT_LIT(p, KEY("text"));
+    size_t text_at = (size_t)(p - w->sb->buf) + 1;
+    if (!(p = put_str(w, p, f->text ? f->text : "")))
+        return NULL;
+    size_t text_end = (size_t)(p - w->sb->buf) - 1;
     ADD_UINT("offset", f->offset);
     ADD_UINT("length", f->length);
     ADD_UINT("line", f->line);
@@ -510,7 +556,23 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
             p = PUT_LIT(p, KEY("value") "\"");
             p += fl_date_format(f->date, p, 32);
             *p++ = '"';
-            ADD_STR("precision", fl_precision_name(f->date.precision));
+            if ((unsigned)f->date.precision <= FL_PREC_DAY) {
+                /* ,"precision":"month" from a table padded to 24 bytes, as
+                 * the kind above (fl_precision_name's names) */
+                static const struct {
+                    char s[24];
+                    size_t n;
+                } precs[FL_PREC_DAY + 1] = {
+#define PREC_LIT(k) {",\"precision\":\"" k "\"", sizeof(",\"precision\":\"" k "\"") - 1}
+                    PREC_LIT(""),     PREC_LIT("century"), PREC_LIT("decade"),
+                    PREC_LIT("year"), PREC_LIT("month"),   PREC_LIT("day"),
+#undef PREC_LIT
+                };
+                memcpy(p, precs[f->date.precision].s, sizeof precs[f->date.precision].s);
+                p += precs[f->date.precision].n;
+            } else {
+                ADD_STR("precision", fl_precision_name(f->date.precision));
+            }
         } else {
             p = PUT_LIT(p, KEY("value") "null" KEY("precision") "null");
         }
@@ -522,11 +584,24 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
     case FL_FACT_PERSON:
     case FL_FACT_ORG:
     case FL_FACT_PLACE:
-        ADD_STR("name", f->name);
+        /* the names extractor's name is its text, and most canonical names
+         * are the name: the same string, copied as it was escaped */
+        if (f->name && f->name == f->text) {
+            p = PUT_LIT(p, KEY("name"));
+            if (!(p = put_again(w, p, text_at, text_end - text_at)))
+                return NULL;
+        } else {
+            ADD_STR("name", f->name);
+        }
         ADD_STR("key", f->key);
         ADD_STR("title", f->title);
-        if (f->canonical)
+        if (f->canonical && f->canonical == f->text) {
+            p = PUT_LIT(p, KEY("canonical"));
+            if (!(p = put_again(w, p, text_at, text_end - text_at)))
+                return NULL;
+        } else if (f->canonical) {
             ADD_STR("canonical", f->canonical);
+        }
         break;
     case FL_FACT_KIND_COUNT:
         break;

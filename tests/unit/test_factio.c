@@ -314,6 +314,55 @@ static void test_writer_numbers_and_escapes(void)
     }
 }
 
+/* Texts and names of 0 to 40 bytes (the writer copies those of up to 32
+ * bytes with nothing to escape whole, and a name or canonical name that is
+ * the text as the text was escaped) come out as the strbuf escapes them:
+ * plain, and with a byte to escape at each place. */
+static void test_writer_short_strings(void)
+{
+    static const char escs[] = {'"', '\\', '\n', '\x01', '\x1f'};
+    char s[41];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t at = 0; at <= n; at++) {
+            for (size_t e = 0; e < (at < n ? sizeof escs : 1); e++) {
+                for (size_t i = 0; i < n; i++)
+                    s[i] = (char)('a' + (i * 7 + n) % 26);
+                if (n > 3)
+                    memcpy(s + n / 2 - 1, "\xC3\xA9", 2); /* U+00E9 is not escaped */
+                if (at < n)
+                    s[at] = escs[e];
+                s[n] = '\0';
+                fl_facts fs;
+                fl_facts_init(&fs);
+                fl_fact *f = fl_facts_add(&fs, FL_FACT_PERSON, 0, n);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+                f->text = f->name = s; /* as the names extractor sets them */
+                f->canonical = n % 2 ? s : NULL;
+                fl_strbuf got = FL_STRBUF_INIT, want = FL_STRBUF_INIT;
+                CU_ASSERT_EQUAL_FATAL(fl_fact_write_json(&got, "a", f, &fs), 0);
+                fl_strbuf_adds(&want, "{\"article\":\"a\",\"kind\":\"person\",\"text\":\"");
+                fl_strbuf_add_json_escaped(&want, s, n);
+                fl_strbuf_addf(&want,
+                               "\",\"offset\":0,\"length\":%zu,\"line\":0,\"column\":0,"
+                               "\"paragraph\":0,\"sentence\":0,\"name\":\"",
+                               n);
+                fl_strbuf_add_json_escaped(&want, s, n);
+                fl_strbuf_adds(&want, "\",\"key\":null,\"title\":null");
+                if (n % 2) {
+                    fl_strbuf_adds(&want, ",\"canonical\":\"");
+                    fl_strbuf_add_json_escaped(&want, s, n);
+                    fl_strbuf_addch(&want, '"');
+                }
+                fl_strbuf_addch(&want, '}');
+                CU_ASSERT_STRING_EQUAL(got.buf, want.buf);
+                fl_strbuf_release(&got);
+                fl_strbuf_release(&want);
+                fl_facts_release(&fs);
+            }
+        }
+    }
+}
+
 /* A long text with escapes on both sides of the writer's 4096-byte slices
  * comes out escaped exactly once, whole. */
 static void test_writer_long_text(void)
@@ -560,6 +609,7 @@ static void test_sort_orders_and_links(void)
 }
 
 static const fl_test_case cases[] = {
+    {"writer: texts and names of 0-40 bytes", test_writer_short_strings},
     {"writer: a long text", test_writer_long_text},
     {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
     {"writer: an article's lines in one call", test_writer_article_lines},
