@@ -16,6 +16,7 @@
  * "Kaito Heavy Industries Co").  See docs/facts-quotes-names.md.
  */
 #include "core/alloc.h"
+#include "core/arena.h"
 #include "core/datadir.h"
 #include "core/normalize.h"
 #include "core/strbuf.h"
@@ -287,6 +288,7 @@ enum {
     T_JOIN = 1u << 3,  /* joined to the previous word by white space only */
     T_SENT = 1u << 4,  /* first word of a sentence or of a quotation */
     T_POSS = 1u << 5,  /* a possessive "'s" was cut off */
+    T_ALNUM = 1u << 6, /* ASCII letters and digits only (the block walk's words) */
 };
 
 typedef struct tok {
@@ -307,8 +309,11 @@ typedef struct cand {
     bool confirmed;                /* a person with a cue (else kept only if a chain confirms it) */
     size_t first_end, last_start;  /* first and last word of the name */
     uint64_t hfull, hfirst, hlast; /* hashes of the normalised name and its end words */
-    size_t key_off, key_len;       /* the normalised name, in scan.keys */
+    size_t key_off, key_len;       /* the normalised name, in scan.keys; key_off
+                                    * NO_KEY: the text lower-cased (add_cand) */
 } cand;
+
+#define NO_KEY SIZE_MAX
 
 /* Mention chains look this many candidates back (and, for titled names,
  * forward): linear time on pathological inputs, ample for news articles. */
@@ -582,7 +587,7 @@ static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t p
  * operations on the block's words.  As classify has it for an ASCII word
  * without apostrophe or hyphen: T_LOWER when it starts with a lower-case
  * letter, else T_CAP for a capital and T_UPPER for two or more capitals and
- * no lower-case letter; no possessive to cut.  Any other word (a byte >=
+ * no lower-case letter; no possessive to cut; and T_ALNUM.  Any other word (a byte >=
  * 0x80, an apostrophe, a hyphen, an initialism, a word across a block's end
  * or the paragraph's) is read by other_word, byte by byte as before.
  */
@@ -668,9 +673,10 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         uint64_t span = from_s & ((x & -x) - 1); /* bits s..e-1 */
         uint64_t up = uh & span;
         if (low >> s & 1)
-            f = T_LOWER;
+            f = T_LOWER | T_ALNUM;
         else
-            f = (up >> s & 1 ? T_CAP : 0u) | (!(low & span) && (up & (up - 1)) ? T_UPPER : 0u);
+            f = T_ALNUM | (up >> s & 1 ? T_CAP : 0u) |
+                (!(low & span) && (up & (up - 1)) ? T_UPPER : 0u);
         caps = up != 0;
         ws = (w << 6) + s;
         k->s = ws;
@@ -852,27 +858,58 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
     return NULL;
 }
 
-#define FNV_INIT 1469598103934665603ull
+/* Bit 5 of each of eight bytes: setting it lower-cases an ASCII letter and
+ * leaves a digit or a space as it is. */
+#define BIT5_EACH 0x2020202020202020ull
 
-/* FNV-1a of k[0..n) continued from h (FNV_INIT for a whole string). */
-static uint64_t fnv_from(uint64_t h, const char *k, size_t n)
+/* A 64-bit hash of the normalised key k[0..n), eight bytes at a time (the
+ * mention chains compare names by it).  lower is 0 for a key, or BIT5_EACH
+ * for text of ASCII letters, digits and single spaces, whose key is the text
+ * with bit 5 set in each byte: the same hash without building the key. */
+static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
 {
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)k[i];
-        h *= 1099511628211ull;
+    uint64_t h = 0x243F6A8885A308D3ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, k + i, 8);
+        h = (h ^ (w | lower)) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 32;
     }
-    return h;
+    if (i < n) {
+        /* the last one to seven bytes, the rest of the word zero */
+        uint64_t w = 0;
+        memcpy(&w, k + i, n - i);
+        h = (h ^ (w | (lower >> (8 * (8 - (n - i)))))) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 32;
+    }
+    h = (h ^ n) * 0xFF51AFD7ED558CCDull;
+    return h ^ h >> 33;
 }
 
-/* FNV-1a of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
+/* name_hash of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
 static uint64_t key_hash(scan *sc, size_t s, size_t e)
 {
     if (make_key(sc, &sc->key, s, e) < 0)
         return 0;
-    return fnv_from(FNV_INIT, sc->key.buf, sc->key.len);
+    return name_hash(sc->key.buf, sc->key.len, 0);
 }
 
 /* ---- candidates ---- */
+
+/* True when tokens r0..r1-1 are ASCII letters and digits (T_ALNUM) with a
+ * single space between each two: the name's key is then its text
+ * lower-cased. */
+static bool plain_name(const scan *sc, size_t r0, size_t r1)
+{
+    const tok *tk = sc->toks;
+    if (!(tk[r0].flags & T_ALNUM))
+        return false;
+    for (size_t k = r0 + 1; k < r1; k++)
+        if (!(tk[k].flags & T_ALNUM) || tk[k].s != tk[k - 1].e + 1 || sc->text[tk[k - 1].e] != ' ')
+            return false;
+    return true;
+}
 
 static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
 {
@@ -887,26 +924,39 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
     c->e = sc->toks[r1 - 1].e;
     c->first_end = sc->toks[r0].e;
     c->last_start = sc->toks[r1 - 1].s;
-    /* the name is normalised once: emit writes this key, and the mention
-     * chains compare hashes of it and of its end words */
+    /* the mention chains compare hashes of the normalised name and of its
+     * end words.  Most names are plain (plain_name): their hashes are taken
+     * from the text, and emit writes the key out only for the candidates
+     * that become facts (key_off NO_KEY). */
+    const char *t = sc->text;
+    if (plain_name(sc, r0, r1)) {
+        c->key_off = NO_KEY;
+        c->hfull = name_hash(t + c->s, c->e - c->s, BIT5_EACH);
+        if (r1 - r0 == 1) {
+            c->hfirst = c->hlast = c->hfull;
+        } else {
+            c->hfirst = name_hash(t + c->s, c->first_end - c->s, BIT5_EACH);
+            c->hlast = name_hash(t + c->last_start, c->e - c->last_start, BIT5_EACH);
+        }
+        return c;
+    }
+    /* any other name is normalised once, into scan.keys */
     c->key_off = sc->keys.len;
     int ascii = key_append(sc, &sc->keys, c->s, c->e);
     if (ascii < 0)
         return NULL;
     c->key_len = sc->keys.len - c->key_off;
     const char *key = sc->keys.buf + c->key_off;
+    c->hfull = name_hash(key, c->key_len, 0);
     if (r1 - r0 == 1) {
-        c->hfull = c->hfirst = c->hlast = fnv_from(FNV_INIT, key, c->key_len);
+        c->hfirst = c->hlast = c->hfull;
     } else if (ascii) {
         /* an ASCII word is its key lower-cased, and the name's key starts
-         * with its first word's (whose hash the name's goes on from) and
-         * ends with its last word's */
+         * with its first word's and ends with its last word's */
         size_t first = c->first_end - c->s, last = c->e - c->last_start;
-        c->hfirst = fnv_from(FNV_INIT, key, first);
-        c->hfull = fnv_from(c->hfirst, key + first, c->key_len - first);
-        c->hlast = fnv_from(FNV_INIT, key + c->key_len - last, last);
+        c->hfirst = name_hash(key, first, 0);
+        c->hlast = name_hash(key + c->key_len - last, last, 0);
     } else {
-        c->hfull = fnv_from(FNV_INIT, key, c->key_len);
         c->hfirst = key_hash(sc, c->s, c->first_end);
         c->hlast = key_hash(sc, c->last_start, c->e);
     }
@@ -1252,7 +1302,22 @@ static fl_status emit(scan *sc, fl_facts *out, const cand *c, fl_fact_kind kind,
     if (!f)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     const char *name = fl_facts_str(out, sc->text + c->s, c->e - c->s);
-    const char *key = fl_facts_str(out, sc->keys.buf + c->key_off, c->key_len);
+    const char *key;
+    if (c->key_off == NO_KEY) {
+        /* the text lower-cased (add_cand), written straight into the
+         * facts' arena */
+        size_t n = c->e - c->s;
+        char *k = fl_arena_alloc(&out->arena, n + 1);
+        if (k) {
+            const char *t = sc->text + c->s;
+            for (size_t i = 0; i < n; i++)
+                k[i] = (char)(t[i] | 0x20); /* BIT5_EACH, a byte at a time */
+            k[n] = '\0';
+        }
+        key = k;
+    } else {
+        key = fl_facts_str(out, sc->keys.buf + c->key_off, c->key_len);
+    }
     const char *title = c->te > c->ts ? fl_facts_str(out, sc->text + c->ts, c->te - c->ts) : NULL;
     const char *canon = canonical ? fl_facts_str(out, canonical, canonical_len) : name;
     if (!name || !key || !canon || (c->te > c->ts && !title))

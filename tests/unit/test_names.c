@@ -335,6 +335,40 @@ static void test_names_gazetteer_errors(void)
     remove_dir(dir);
 }
 
+/* The mention chains compare names by a hash of their key: a name whose key
+ * is its text lower-cased is hashed from the text, any other from its key
+ * (names.c add_cand).  The two must agree: a full name with two spaces or
+ * with a long word (keyed) and a later bare surname (from the text), and the
+ * other way round. */
+static void test_names_keys(void)
+{
+    const char *text = "Amara  Okafor said the deal was done. Later Okafor said more. "
+                       "Tobias Lindqvistbergmannsson-Ek told reporters in Hong Kong. "
+                       "Mr Lindqvistbergmannsson-Ek said so. Wilhelmina Szczepanskavich said "
+                       "nothing; Szczepanskavich left.\n";
+    fl_facts fs;
+    fl_article *a;
+    run_names(gaz_dir, text, &fs, &a);
+    const fl_fact *f = find(&fs, FL_FACT_PERSON, "Amara  Okafor", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->key, "amara okafor");
+    f = find(&fs, FL_FACT_PERSON, "Okafor", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "Amara  Okafor");
+    f = find(&fs, FL_FACT_PERSON, "Lindqvistbergmannsson-Ek", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->key, "lindqvistbergmannsson-ek");
+    CU_ASSERT_STRING_EQUAL(f->canonical, "Tobias Lindqvistbergmannsson-Ek");
+    f = find(&fs, FL_FACT_PERSON, "Szczepanskavich", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->canonical, "Wilhelmina Szczepanskavich");
+    f = find(&fs, FL_FACT_PERSON, "Wilhelmina Szczepanskavich", 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_STRING_EQUAL(f->key, "wilhelmina szczepanskavich");
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
 /* The tokeniser reads most words from the byte masks of 64-byte blocks
  * (names.c): the same text at every alignment, so that each word in it
  * starts, ends or is cut by a block's end somewhere, gives the same facts at
@@ -409,6 +443,7 @@ static const fl_test_case cases[] = {
     {"people", test_names_people},
     {"orgs_places", test_names_orgs_places},
     {"gazetteer_errors", test_names_gazetteer_errors},
+    {"keys", test_names_keys},
     {"alignment", test_names_alignment},
     {"teardown", test_names_teardown},
     {NULL, NULL},
