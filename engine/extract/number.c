@@ -154,6 +154,13 @@ double fl_number_magnitude(const char *s, size_t n, bool attached)
     return 0;
 }
 
+/* whether a magnitude word starts with the byte c */
+static bool magnitude_letter(int c)
+{
+    c = lower(c);
+    return c >= 'a' && c <= 'z' && magnitudes[c - 'a'];
+}
+
 static size_t alpha_end(const char *s, size_t len, size_t p)
 {
     while (p < len && is_alpha(UC(s, p)))
@@ -305,8 +312,9 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
     out->magnitude = 1;
     out->end = q;
     out->mag_start = q;
-    /* an attached magnitude ("6bn"), else one after a space ("1.13 mln") */
-    size_t we = alpha_end(s, len, q);
+    /* an attached magnitude ("6bn"), else one after a space ("1.13 mln"):
+     * only a word whose first letter starts one is read */
+    size_t we = magnitude_letter(q < len ? UC(s, q) : 0) ? alpha_end(s, len, q) : q;
     double m = 0;
     if (we > q) {
         if ((m = fl_number_magnitude(s + q, we - q, true)) > 0 &&
@@ -316,7 +324,7 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
         } else {
             m = 0;
         }
-    } else if (q + 1 < len && s[q] == ' ' && is_alpha(UC(s, q + 1))) {
+    } else if (q + 1 < len && s[q] == ' ' && magnitude_letter(UC(s, q + 1))) {
         we = alpha_end(s, len, q + 1);
         if ((m = fl_number_magnitude(s + q + 1, we - q - 1, false)) > 0) {
             out->mag_start = q + 1;
@@ -370,6 +378,8 @@ struct fl_number_state {
      * 'a' + f and ends with 'a' + l (1.3 KB: the scanner asks it of every
      * word, and it rejects nearly all before the vocabulary is hashed) */
     uint16_t anchor_len[26][26];
+    /* cue_len[f][l] bit n: the same of the cue words (cue_starts) */
+    uint16_t cue_len[26][26];
     fl_re *cue;        /* money context before a bare amount with a magnitude */
     fl_re *strong_cue; /* ... and before one without ("valued at 800,000") */
     /* qual_last[a][b] bit i: quals_before[i] ends with two bytes whose low
@@ -959,8 +969,15 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         bad |= vocab_add(st, not_hyphen_nouns[i], V_NOTADJ, 0, NULL);
     for (size_t i = 0; i < N_OF(change_words); i++)
         bad |= vocab_add(st, change_words[i], V_CHANGE, 0, NULL);
-    for (size_t i = 0; i < N_OF(cue_words); i++)
-        bad |= vocab_add(st, cue_words[i], V_CUE, 0, NULL);
+    for (size_t i = 0; i < N_OF(cue_words); i++) {
+        const char *w = cue_words[i];
+        size_t n = strlen(w);
+        if (n >= 16 || !is_alpha(UC(w, 0)) || !is_alpha(UC(w, n - 1)))
+            bad = -1; /* cue_len could not hold it */
+        else
+            st->cue_len[lower(UC(w, 0)) - 'a'][lower(UC(w, n - 1)) - 'a'] |= (uint16_t)(1u << n);
+        bad |= vocab_add(st, w, V_CUE, 0, NULL);
+    }
     /* A currency phrase that matches at a word matches its letters up to a
      * byte that is not a letter (a space, "." in "u.s.", "-" in "d-marks",
      * or the end), so the word's leading letters are one of these; each
@@ -1575,7 +1592,13 @@ static void try_range(const scan *sc, amt *A)
     const char *s = sc->s;
     size_t len = sc->len, q = A->end, b = 0, e, ws, we;
     int how = 0;
-    if (A->neg || A->age)
+    if (A->neg || A->age || q >= len)
+        return;
+    /* every way of joining two ends starts with '-', a dash (0xE2) or a
+     * space or line break before "t", "a" or a dash: most amounts have none */
+    int c0 = UC(s, q), c1 = q + 1 < len ? lower(UC(s, q + 1)) : 0;
+    if (!(c0 == '-' || c0 == 0xE2 ||
+          ((c0 == ' ' || c0 == '\n') && (c1 == 't' || c1 == 'a' || c1 == 0xE2))))
         return;
     if (q + 1 < len && s[q] == '-' && !is_alpha(UC(s, q + 1)))
         b = q + 1, how = 1;
@@ -1769,6 +1792,9 @@ static void qualifiers(const scan *sc, amt *A)
     bool after = c0 == '-' || c0 == '+' ||
                  ((c0 == ' ' || c0 == '\n') && (c1 == 'a' || c1 == 'o' || c1 == 'p'));
     for (size_t i = 0; after && i < sizeof quals_after / sizeof quals_after[0]; i++) {
+        const char *ph = quals_after[i].p; /* its first two bytes first */
+        if (ph[0] == ' ' ? ph[1] != c1 : ph[0] != c0)
+            continue;
         size_t x = phrase_at_n(s, sc->len, A->end, quals_after[i].p, quals_after[i].n);
         if (!x)
             continue;
@@ -1813,6 +1839,14 @@ static bool is_re_word(int c)
  * byte >= 0x80 could be white space, part of a word or a caseless form of a
  * letter ("\u017F" matches "s"), so any met on the way sends the window to
  * every_start. */
+/* false when no cue word has w[0..n)'s length and first and last letters
+ * (cue_len): most words are not looked up */
+static bool may_be_cue(const fl_number_state *st, const char *w, size_t n)
+{
+    return n < 16 && is_alpha(UC(w, 0)) && is_alpha(UC(w, n - 1)) &&
+           (st->cue_len[lower(UC(w, 0)) - 'a'][lower(UC(w, n - 1)) - 'a'] >> n & 1);
+}
+
 static int cue_starts(const scan *sc, size_t w0, size_t e, size_t starts[10])
 {
     const char *s = sc->s;
@@ -1826,7 +1860,8 @@ static int cue_starts(const scan *sc, size_t w0, size_t e, size_t starts[10])
             p--;
         if (p == we)
             return p > w0 && UC(s, p - 1) >= 0x80 ? -1 : n;
-        const vocab *v = vocab_find(sc->st, s + p, we - p);
+        const vocab *v =
+            may_be_cue(sc->st, s + p, we - p) ? vocab_find(sc->st, s + p, we - p) : NULL;
         if (v && (v->flags & V_CUE))
             starts[n++] = p;
         if (p == w0)
