@@ -169,12 +169,35 @@ fl_status fl_facts_sort(fl_facts *fs)
     return FL_OK;
 }
 
-/* The characters in s[0..n): fl_utf8_count, with a short span (most spans
- * between two facts on a line) counted here, not through a call. */
+/* The characters in s[0..n), as fl_utf8_count counts them: most spans
+ * between two facts on a line are ASCII, whose count is their length, so
+ * the bytes are tested for a high bit (sixteen or eight at a time) and
+ * counted only from the first block that has one (the count of s[0..i) and
+ * of s[i..n) add up at any i). */
 static inline size_t count_chars(const char *s, size_t n)
 {
+#if defined(__SSE2__)
+    if (n >= 16) {
+        size_t i = 0;
+        for (; i + 16 <= n; i += 16)
+            if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
+                return i + fl_utf8_count(s + i, n - i);
+        if (i < n &&
+            _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))))
+            return i + fl_utf8_count(s + i, n - i);
+        return n;
+    }
+#else
     if (n >= 16)
         return fl_utf8_count(s, n);
+#endif
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        if (!((a | b) & 0x8080808080808080ULL))
+            return n;
+    }
     size_t chars = 0;
     for (size_t i = 0; i < n; i++)
         chars += ((unsigned char)s[i] & 0xC0) != 0x80;

@@ -1,5 +1,6 @@
 /* Unit tests for engine/core/factio: reading facts JSONL back, validation, round trip. */
 #include "core/alloc.h"
+#include "core/article.h"
 #include "core/factio.h"
 #include "core/finding.h"
 #include "fl_test.h"
@@ -363,6 +364,64 @@ static void test_writer_short_strings(void)
     }
 }
 
+/* Columns counted between facts (ASCII spans by their length, others from
+ * their first non-ASCII block) are those fl_article_locate counts: lines of
+ * 0-70 bytes, ASCII or with a two- or three-byte character at one place,
+ * a fact at every offset of a line and a fact at every pair of offsets. */
+static void test_locate_columns(void)
+{
+    for (size_t len = 0; len <= 70; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (int w = 0; w < 3; w++) {
+                /* "x\n" then a line of len bytes with a character of w + 1
+                 * bytes at `at` (ASCII when w is 0), then "\nend" */
+                char *t = fl_malloc(len + 16);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+                size_t n = 0;
+                t[n++] = 'x';
+                t[n++] = '\n';
+                size_t line0 = n;
+                for (size_t i = 0; i < len; i++)
+                    t[n++] = (char)('a' + i % 26);
+                if (w == 1 && at + 2 <= len)
+                    memcpy(t + line0 + at, "\xC3\xA9", 2);
+                if (w == 2 && at + 3 <= len)
+                    memcpy(t + line0 + at, "\xE2\x82\xAC", 3);
+                memcpy(t + n, "\nend", 4);
+                n += 4;
+                fl_article *a = fl_article_new();
+                fl_error err;
+                CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+                CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+                CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+                fl_facts fs;
+                fl_facts_init(&fs);
+                /* facts at character starts: every one alone after one at
+                 * the line's start, and pairs (at, k) */
+                for (size_t k = line0; k <= line0 + len; k++) {
+                    if (k < n && ((unsigned char)t[k] & 0xC0) == 0x80)
+                        continue;
+                    fl_facts_reset(&fs);
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(fl_facts_add(&fs, FL_FACT_DATE, line0, 1));
+                    if (at + line0 <= k && !(((unsigned char)t[at + line0] & 0xC0) == 0x80))
+                        CU_ASSERT_PTR_NOT_NULL_FATAL(
+                            fl_facts_add(&fs, FL_FACT_DATE, line0 + at, 1));
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(fl_facts_add(&fs, FL_FACT_DATE, k, 1));
+                    fl_facts_locate(&fs, a);
+                    for (size_t i = 0; i < fs.n; i++) {
+                        uint32_t line, column;
+                        fl_article_locate(a, fs.items[i].offset, &line, &column);
+                        CU_ASSERT_EQUAL(fs.items[i].line, line);
+                        CU_ASSERT_EQUAL(fs.items[i].column, column);
+                    }
+                }
+                fl_facts_release(&fs);
+                fl_article_free(a);
+            }
+        }
+    }
+}
+
 /* A long text with escapes on both sides of the writer's 4096-byte slices
  * comes out escaped exactly once, whole. */
 static void test_writer_long_text(void)
@@ -610,6 +669,7 @@ static void test_sort_orders_and_links(void)
 
 static const fl_test_case cases[] = {
     {"writer: texts and names of 0-40 bytes", test_writer_short_strings},
+    {"locate: columns between facts", test_locate_columns},
     {"writer: a long text", test_writer_long_text},
     {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
     {"writer: an article's lines in one call", test_writer_article_lines},
