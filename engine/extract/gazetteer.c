@@ -476,6 +476,17 @@ const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size
     return &g->places[s->val >> 1];
 }
 
+const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *text, size_t n,
+                                          bool *demonym)
+{
+    gz_slot *s = table_find_lower(&g->entries, text, n);
+    if (!s || !s->key)
+        return NULL;
+    if (demonym)
+        *demonym = (s->val & 1u) != 0;
+    return &g->places[s->val >> 1];
+}
+
 unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n)
 {
     uint32_t bit = prefix_bit(key, n);

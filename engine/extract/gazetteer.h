@@ -48,6 +48,12 @@ size_t fl_gazetteer_size(const fl_gazetteer *g); /* entries, variants included *
 const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size_t n,
                                     bool *demonym);
 
+/* fl_gazetteer_lookup of text[0..n) that is ASCII letters, digits and single
+ * spaces between words (its key is then the text lower-cased), without
+ * building the key. */
+const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *text, size_t n,
+                                          bool *demonym);
+
 /* The most words of any entry whose first word normalises to key[0..n), or 0
  * when no entry starts with that word: bounds the longest-match search. */
 unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n);

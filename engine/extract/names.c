@@ -804,38 +804,71 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
     return key_append(sc, sb, s, e) < 0 ? -1 : 0;
 }
 
-static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, bool *demonym,
-                                 size_t *ext_end)
+/* True when tokens r0..r1-1 are ASCII letters and digits (T_ALNUM) with a
+ * single space between each two: the name's key is then its text
+ * lower-cased. */
+static bool plain_name(const scan *sc, size_t r0, size_t r1)
 {
-    *ext_end = 0;
+    const tok *tk = sc->toks;
+    if (!(tk[r0].flags & T_ALNUM))
+        return false;
+    for (size_t k = r0 + 1; k < r1; k++)
+        if (!(tk[k].flags & T_ALNUM) || tk[k].s != tk[k - 1].e + 1 || sc->text[tk[k - 1].e] != ' ')
+            return false;
+    return true;
+}
+
+/* The gazetteer key of a word with a byte >= 0x80 built, and its
+ * fl_gazetteer_max_words; 0 on ENOMEM (sc->nomem set). */
+static __attribute__((noinline)) unsigned gaz_first_key(scan *sc, size_t k)
+{
+    if (make_key(sc, &sc->key, sc->toks[k].s, sc->toks[k].e) < 0)
+        return 0;
+    return fl_gazetteer_max_words(sc->st->gaz, sc->key.buf, sc->key.len);
+}
+
+/* The most words of a gazetteer entry that may start at token k, 0 when
+ * none does: inline, since most words start none. */
+static inline unsigned gaz_first(scan *sc, size_t k)
+{
     const fl_gazetteer *g = sc->st->gaz;
     const tok *tk = sc->toks;
+    const char *w = sc->text + tk[k].s;
+    size_t wn = tk[k].e - tk[k].s;
+    bool alnum = tk[k].flags & T_ALNUM; /* no '.', all ASCII */
     /* datelines and headlines in capitals ("TOKYO, June 14 -") are not mentions */
-    if (!g || ((tk[k].flags & T_UPPER) && tk[k].e - tk[k].s > 3 &&
-               !memchr(sc->text + tk[k].s, '.', tk[k].e - tk[k].s)))
-        return NULL;
+    if (!g || ((tk[k].flags & T_UPPER) && wn > 3 && (alnum || !memchr(w, '.', wn))))
+        return 0;
     /* an ASCII word (no white space in a word) is its key lower-cased, which
      * the gazetteer reads as it is: no key built for most words */
+    if (!alnum)
+        for (size_t i = 0; i < wn; i++)
+            if ((unsigned char)w[i] >= 0x80)
+                return gaz_first_key(sc, k);
+    return fl_gazetteer_max_words_ascii(g, w, wn);
+}
+
+/* The longest gazetteer match of at most m words from token k (not past
+ * r1): gaz_match's search once gaz_first has found that one may start. */
+static __attribute__((noinline)) const fl_place *gaz_longest(scan *sc, size_t k, size_t r1,
+                                                             unsigned m, size_t *words,
+                                                             bool *demonym, size_t *ext_end)
+{
+    const fl_gazetteer *g = sc->st->gaz;
+    const tok *tk = sc->toks;
     const char *w = sc->text + tk[k].s;
-    size_t wn = tk[k].e - tk[k].s, i = 0;
-    while (i < wn && (unsigned char)w[i] < 0x80)
-        i++;
-    unsigned m;
-    if (i == wn) {
-        m = fl_gazetteer_max_words_ascii(g, w, wn);
-    } else {
-        if (make_key(sc, &sc->key, tk[k].s, tk[k].e) < 0)
-            return NULL;
-        m = fl_gazetteer_max_words(g, sc->key.buf, sc->key.len);
-    }
-    if (!m)
-        return NULL;
     size_t max = r1 - k < m ? r1 - k : m;
     for (size_t l = max; l >= 1; l--) {
-        if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e) < 0)
-            return NULL;
         /* a possessive or an abbreviation's stop inside the span is written out */
-        const fl_place *pl = fl_gazetteer_lookup(g, sc->key.buf, sc->key.len, demonym);
+        const fl_place *pl;
+        if (plain_name(sc, k, k + l)) {
+            /* the key is the text lower-cased: no key built */
+            pl = fl_gazetteer_lookup_lower(g, w, tk[k + l - 1].e - tk[k].s, demonym);
+        } else {
+            if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e) < 0)
+                return NULL;
+            pl = fl_gazetteer_lookup(g, sc->key.buf, sc->key.len, demonym);
+        }
         if (!pl && tk[k + l - 1].e < sc->a->text_len && sc->text[tk[k + l - 1].e] == '.') {
             if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e + 1) < 0)
                 return NULL;
@@ -856,6 +889,18 @@ static const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, b
         }
     }
     return NULL;
+}
+
+/* The longest gazetteer entry that tokens k.. (not past r1) match: *words
+ * its words, *demonym whether it matched as a demonym, *ext_end the end of
+ * a name that runs past its last word ("St. John's"), else 0.  NULL when
+ * none (or on ENOMEM, sc->nomem set). */
+static inline const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *words, bool *demonym,
+                                        size_t *ext_end)
+{
+    *ext_end = 0;
+    unsigned m = gaz_first(sc, k);
+    return m ? gaz_longest(sc, k, r1, m, words, demonym, ext_end) : NULL;
 }
 
 /* Bit 5 of each of eight bytes: setting it lower-cases an ASCII letter and
@@ -896,20 +941,6 @@ static uint64_t key_hash(scan *sc, size_t s, size_t e)
 }
 
 /* ---- candidates ---- */
-
-/* True when tokens r0..r1-1 are ASCII letters and digits (T_ALNUM) with a
- * single space between each two: the name's key is then its text
- * lower-cased. */
-static bool plain_name(const scan *sc, size_t r0, size_t r1)
-{
-    const tok *tk = sc->toks;
-    if (!(tk[r0].flags & T_ALNUM))
-        return false;
-    for (size_t k = r0 + 1; k < r1; k++)
-        if (!(tk[k].flags & T_ALNUM) || tk[k].s != tk[k - 1].e + 1 || sc->text[tk[k - 1].e] != ' ')
-            return false;
-    return true;
-}
 
 static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
 {
