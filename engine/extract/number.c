@@ -168,12 +168,14 @@ static size_t alpha_end(const char *s, size_t len, size_t p)
     return p;
 }
 
+/* 10^0 .. 10^17: the decimals fl_number_parse keeps (each exact) */
+static const double pow10_tab[18] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                     1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+
 /* mantissa / 10^dec * mag, exact whenever the result is an integer */
 static double scaled(unsigned long long mant, int dec, double mag)
 {
-    double p10 = 1;
-    for (int i = 0; i < dec; i++)
-        p10 *= 10;
+    double p10 = pow10_tab[dec];
     if (mag >= p10)
         return (double)mant * (mag / p10);
     return (double)mant * mag / p10;
@@ -385,6 +387,9 @@ struct fl_number_state {
     /* qual_last[a][b] bit i: quals_before[i] ends with two bytes whose low
      * five bits are a and b, lower-cased (see qualifiers) */
     uint64_t qual_last[32][32];
+    /* qual_after[c] bit i: quals_after[i] starts with the byte c, or with a
+     * space and the byte c (see qualifiers) */
+    uint8_t qual_after[256];
 };
 
 static void index_quals(fl_number_state *st);
@@ -1750,8 +1755,14 @@ _Static_assert(sizeof quals_before / sizeof quals_before[0] <= 64, "qual_last ho
 /* the index of a byte in qual_last; a space in a phrase also matches a line break */
 #define QUAL_KEY(c) ((unsigned char)(c)&31u)
 
+_Static_assert(sizeof quals_after / sizeof quals_after[0] <= 8, "qual_after holds 8 bits");
+
 static void index_quals(fl_number_state *st)
 {
+    for (size_t i = 0; i < sizeof quals_after / sizeof quals_after[0]; i++) {
+        const char *p = quals_after[i].p;
+        st->qual_after[(unsigned char)(p[0] == ' ' ? p[1] : p[0])] |= (uint8_t)(1u << i);
+    }
     for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++) {
         const char *p = quals_before[i].p;
         size_t n = quals_before[i].n;
@@ -1785,16 +1796,14 @@ static void qualifiers(const scan *sc, amt *A)
             A->qual_start = st;
         }
     }
-    /* every phrase after starts with '-', '+', or a space (or line break)
-     * and 'a', 'o' or 'p': nearly every amount is followed by none */
+    /* the phrases after: only those whose first byte, or the one after
+     * their space, is the amount's next (nearly every amount has none), in
+     * list order */
     size_t p = A->end;
     int c0 = p < sc->len ? UC(s, p) : 0, c1 = p + 1 < sc->len ? lower(UC(s, p + 1)) : 0;
-    bool after = c0 == '-' || c0 == '+' ||
-                 ((c0 == ' ' || c0 == '\n') && (c1 == 'a' || c1 == 'o' || c1 == 'p'));
-    for (size_t i = 0; after && i < sizeof quals_after / sizeof quals_after[0]; i++) {
-        const char *ph = quals_after[i].p; /* its first two bytes first */
-        if (ph[0] == ' ' ? ph[1] != c1 : ph[0] != c0)
-            continue;
+    unsigned after = sc->st->qual_after[c0 == ' ' || c0 == '\n' ? c1 : c0];
+    for (; after; after &= after - 1) {
+        size_t i = (size_t)__builtin_ctz(after);
         size_t x = phrase_at_n(s, sc->len, A->end, quals_after[i].p, quals_after[i].n);
         if (!x)
             continue;
@@ -1885,12 +1894,35 @@ static bool every_start(const char *s, size_t e, size_t p)
     return is_alpha(UC(s, p)) || (UC(s, p) == 0xC5 && p + 1 < e && UC(s, p + 1) == 0xBF);
 }
 
+/* "40m", "3 billion": a magnitude a bare amount of money is written with */
+static bool has_money_mag(const amt *A)
+{
+    return A->num.magnitude >= 1e6 || (A->num.magnitude >= 1e3 && (A->num.flags & FL_NUM_ATTACHED));
+}
+
+/* Whether the money-context patterns are tried before a bare amount. */
+static bool money_context_tried(const amt *A)
+{
+    /* "a 1,500m place" is a distance: millions are not written with commas */
+    bool metres = (A->num.flags & FL_NUM_ATTACHED) && (A->num.flags & FL_NUM_COMMA);
+    bool digits = !(A->num.flags & FL_NUM_WORDS);
+    return digits && !metres && (has_money_mag(A) || A->num.value >= 1000);
+}
+
+/* Whether classify_bare can make anything of a bare amount that aged_before
+ * did not take (it reads neither the amount's qualifiers nor its kind). */
+static bool bare_has_chance(const scan *sc, const amt *A)
+{
+    return !A->year_like && (money_context_tried(A) || (sc->last_currency && sc->last_money >= 0));
+}
+
 /* A bare amount is money when its context says so ("worth 40m"), or when it
- * follows a stated currency in the same clause ("$30m and 40m"). */
-static int classify_bare(scan *sc, amt *A)
+ * follows a stated currency in the same clause ("$30m and 40m").  aged: what
+ * aged_before said of it. */
+static int classify_bare(scan *sc, amt *A, bool aged)
 {
     const char *s = sc->s;
-    if (aged_before(sc, A)) {
+    if (aged) {
         A->kind = FL_FACT_DURATION;
         A->unit = "age";
         A->age = true;
@@ -1898,12 +1930,8 @@ static int classify_bare(scan *sc, amt *A)
     }
     if (A->year_like)
         return 0;
-    bool money_mag =
-        A->num.magnitude >= 1e6 || (A->num.magnitude >= 1e3 && (A->num.flags & FL_NUM_ATTACHED));
-    /* "a 1,500m place" is a distance: millions are not written with commas */
-    bool metres = (A->num.flags & FL_NUM_ATTACHED) && (A->num.flags & FL_NUM_COMMA);
-    bool digits = !(A->num.flags & FL_NUM_WORDS);
-    if (digits && !metres && (money_mag || A->num.value >= 1000)) {
+    bool money_mag = has_money_mag(A);
+    if (money_context_tried(A)) {
         size_t e = A->qual_start;
         size_t w0 = e > sc->floor + 64 ? e - 64 : sc->floor;
         while (w0 < e && (UC(s, w0) & 0xC0) == 0x80)
@@ -2210,9 +2238,14 @@ static int try_at(scan *sc, size_t pos, const vocab *wv, size_t *next)
     }
     *next = A.num.end > pos ? A.num.end : pos + 1;
     try_range(sc, &A);
+    /* a bare amount that classify_bare can make nothing of is dropped
+     * before its qualifiers are read */
+    bool aged = A.kind == BARE && aged_before(sc, &A);
+    if (A.kind == BARE && !aged && !bare_has_chance(sc, &A))
+        return 0;
     qualifiers(sc, &A);
     if (A.kind == BARE) {
-        int r = classify_bare(sc, &A);
+        int r = classify_bare(sc, &A, aged);
         if (r <= 0)
             return r;
     }
