@@ -163,11 +163,13 @@ record:
     if (sh->cfg->keep_text && (part->n_findings || kept))
         rec.text = a->text;
     fl_status ast = fl_audit_add_article(sh->au, &rec);
-    if (ast || fl_audit_merge(sh->au, part)) {
+    if (!ast)
+        ast = fl_audit_merge(sh->au, part);
+    if (ast) {
         if (!sh->fatal && ast == FL_EIO) {
             sh->fatal = FL_EIO;
             fl_error_set(&sh->fatal_err, FL_EIO,
-                         "cannot write article entries to a temporary file");
+                         "cannot write article entries or findings to a temporary file (TMPDIR)");
         } else if (!sh->fatal) {
             sh->fatal = FL_ENOMEM;
             fl_error_set(&sh->fatal_err, FL_ENOMEM, "out of memory");

@@ -1,6 +1,7 @@
 #include "core/finding.h"
 
 #include "core/alloc.h"
+#include "core/finding_spill.h"
 #include "core/arena.h"
 #include "core/article.h"
 #include "core/date.h"
@@ -269,6 +270,10 @@ fl_status fl_audit_spill_open(fl_audit *au, fl_error *err)
     }
     sp->next = au->n_entries ? SIZE_MAX : 0; /* order known only from the start */
     au->spill = sp;
+    /* findings from now on go to a file of their own (finding_spill.h);
+     * those already here, and all of them when no file can be made, stay */
+    if (!au->n_findings)
+        return fl_finding_spill_open(&au->fspill, err);
     return FL_OK;
 }
 
@@ -535,6 +540,9 @@ const fl_article_entry *fl_article_cursor_next(fl_article_cursor *c)
 
 void fl_audit_release(fl_audit *au)
 {
+    if (au->fspill)
+        au->n_findings = 0; /* they are in the file */
+    fl_finding_spill_free(au->fspill);
     for (size_t i = 0; i < au->n_findings; i++)
         fl_finding_release(&au->findings[i]);
     fl_free(au->findings);
@@ -635,6 +643,11 @@ fl_status fl_location_fill_in(fl_location *loc, const fl_article *a, size_t offs
 
 fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f)
 {
+    if (au->fspill) {
+        fl_status st = fl_finding_spill_add(au->fspill, f);
+        au->n_findings = fl_finding_spill_count(au->fspill);
+        return st;
+    }
     if (FL_GROW(au->findings, au->cap_findings, au->n_findings + 1))
         return FL_ENOMEM;
     au->findings[au->n_findings++] = *f;
@@ -790,9 +803,15 @@ static int cmp_health(const void *pa, const void *pb)
 
 fl_status fl_audit_merge(fl_audit *au, fl_audit *part)
 {
-    for (size_t i = 0; i < part->n_findings; i++)
-        if (fl_audit_add_finding(au, &part->findings[i]))
-            return FL_ENOMEM;
+    fl_status st = FL_OK;
+    for (size_t i = 0; i < part->n_findings && !st; i++)
+        st = fl_audit_add_finding(au, &part->findings[i]);
+    if (st) {
+        for (size_t i = 0; i < part->n_findings; i++)
+            fl_finding_release(&part->findings[i]);
+        part->n_findings = 0;
+        return st;
+    }
     part->n_findings = 0;
     for (size_t i = 0; i < part->n_rule_errors; i++)
         if (fl_audit_add_rule_error(au, &part->rule_errors[i]))
@@ -826,7 +845,9 @@ void fl_audit_sort(fl_audit *au)
 {
     if (au->spill)
         spill_finish(au->spill);
-    if (au->n_findings)
+    if (au->fspill)
+        fl_finding_spill_sort(au->fspill);
+    else if (au->n_findings)
         qsort(au->findings, au->n_findings, sizeof *au->findings, cmp_finding);
     if (au->n_entries)
         qsort(au->entries, au->n_entries, sizeof *au->entries, cmp_entry);
@@ -877,8 +898,43 @@ size_t fl_audit_count_at_least(const fl_audit *au, fl_severity s)
     if (s == FL_SEV_NONE)
         return 0;
     size_t n = 0;
-    for (size_t i = 0; i < au->n_findings; i++)
-        if (!au->findings[i].suppressed && au->findings[i].severity >= s)
-            n++;
+    for (size_t i = 0; i < au->n_findings; i++) {
+        if (au->fspill) {
+            const fl_finding_ref *r = fl_finding_spill_ref(au->fspill, i);
+            n += !r->suppressed && r->severity >= s;
+        } else {
+            n += !au->findings[i].suppressed && au->findings[i].severity >= s;
+        }
+    }
     return n;
+}
+
+const fl_finding *fl_audit_finding(const fl_audit *au, size_t i)
+{
+    return au->fspill ? fl_finding_spill_get(au->fspill, i) : &au->findings[i];
+}
+
+size_t fl_audit_finding_seq(const fl_audit *au, size_t i)
+{
+    return au->fspill ? (size_t)fl_finding_spill_ref(au->fspill, i)->seq
+                      : au->findings[i].article_seq;
+}
+
+bool fl_audit_finding_suppressed(const fl_audit *au, size_t i)
+{
+    return au->fspill ? fl_finding_spill_ref(au->fspill, i)->suppressed
+                      : au->findings[i].suppressed;
+}
+
+void fl_audit_suppress_finding(fl_audit *au, size_t i)
+{
+    if (au->fspill)
+        fl_finding_spill_ref(au->fspill, i)->suppressed = true;
+    else
+        au->findings[i].suppressed = true;
+}
+
+bool fl_audit_findings_lost(const fl_audit *au)
+{
+    return au->fspill && fl_finding_spill_failed(au->fspill);
 }

@@ -11,9 +11,12 @@
  * order, every input article accounted for (checked, or skipped with a
  * reason), rule errors, and rule health.  Report writers read only this.
  *
- * Memory: an audit grows with its findings and by one small fl_article_entry
- * per article (see below); article text is kept only when a producer passes
- * it (the HTML report, articles with findings).  docs/performance.md, Memory.
+ * Memory: an audit grows by one small fl_article_entry per article with a
+ * finding (see below) and by its findings; article text is kept only when a
+ * producer passes it (the HTML report, articles with findings).  check opens
+ * a spill (fl_audit_spill_open): clean articles' entries and every finding
+ * then go to temporary files, and a finding costs 48 bytes of memory
+ * (finding_spill.h).  docs/performance.md, Memory.
  *
  * Ownership: the audit owns everything in it (fl_free).  Strings handed to
  * the add functions are copied.
@@ -180,10 +183,15 @@ typedef enum fl_rule_error_class {
 
 const char *fl_rule_error_class_name(fl_rule_error_class c);
 
+struct fl_finding_spill; /* findings written to a temporary file (finding_spill.h) */
+
 typedef struct fl_audit {
+    /* read findings with fl_audit_finding: with a spill (check) they are in
+     * a file and `findings` is unused; n_findings counts them either way */
     fl_finding *findings;
     size_t n_findings, cap_findings;
-    fl_article_entry *entries; /* every input article, checked or skipped */
+    struct fl_finding_spill *fspill; /* NULL unless fl_audit_spill_open */
+    fl_article_entry *entries;       /* every input article, checked or skipped */
     size_t n_entries, cap_entries;
     struct fl_audit_strings *strings;
     struct fl_audit_spill *spill; /* NULL unless fl_audit_spill_open */
@@ -228,8 +236,9 @@ fl_status fl_audit_add_finding(fl_audit *au, fl_finding *f);
  * store) or, with a spill file, writes it there. */
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r);
 fl_status fl_audit_add_rule_error(fl_audit *au, const fl_rule_error *e); /* copies strings */
-/* Spilling: from now on the entries of checked articles with no finding (and
- * their text, when kept) go to an unlinked temporary file (in seq order, through a
+/* Spilling: from now on findings (when there are none yet) and the entries
+ * of checked articles with no finding (and their text, when kept) go to
+ * unlinked temporary files (in seq order, through a
  * small reorder window) instead of memory, so an audit's memory no longer
  * grows with clean articles.  Only for producers that do not change entries
  * afterwards (check); read every article with an fl_article_cursor after
@@ -278,5 +287,19 @@ void fl_finding_release(fl_finding *f);
 
 /* Counts findings at or above severity (not suppressed). */
 size_t fl_audit_count_at_least(const fl_audit *au, fl_severity s);
+
+/* The i-th finding (in report order after fl_audit_sort).  From a spilled
+ * audit it is a decoded copy, valid for the next 7 calls of this function on
+ * the same audit: take what you need from it before asking for many others.
+ * Reports check fl_audit_findings_lost when done. */
+const fl_finding *fl_audit_finding(const fl_audit *au, size_t i);
+/* Its article seq and suppressed flag, without reading it back. */
+size_t fl_audit_finding_seq(const fl_audit *au, size_t i);
+bool fl_audit_finding_suppressed(const fl_audit *au, size_t i);
+/* Marks the i-th finding suppressed (a baseline). */
+void fl_audit_suppress_finding(fl_audit *au, size_t i);
+/* True when a spilled finding could not be written or read back: the
+ * reports made from this audit are incomplete. */
+bool fl_audit_findings_lost(const fl_audit *au);
 
 #endif

@@ -381,7 +381,7 @@ static int l_report(lua_State *L)
     }
     unsigned occ = 0;
     for (size_t i = call->search_from; i < call->out->n_findings; i++) {
-        const fl_finding *o = &call->out->findings[i];
+        const fl_finding *o = fl_audit_finding(call->out, i);
         if (!strcmp(o->rule, f->rule) && !strcmp(o->article_id, f->article_id) &&
             !strcmp(o->loc.excerpt, f->loc.excerpt))
             occ++;

@@ -20,7 +20,7 @@ static fl_status baseline_dump(FILE *fp, void *ud, fl_error *err)
     fl_jsonb_set(&b, root, "tool", fl_jsonb_str(&b, "factlint"));
     json_t *arr = fl_jsonb_set(&b, root, "findings", fl_jsonb_arr(&b));
     for (size_t i = 0; i < au->n_findings && !b.oom; i++) {
-        const fl_finding *f = &au->findings[i];
+        const fl_finding *f = fl_audit_finding(au, i);
         json_t *o = fl_jsonb_push(&b, arr, fl_jsonb_obj(&b));
         fl_jsonb_set(&b, o, "fingerprint", fl_jsonb_str(&b, f->fingerprint));
         fl_jsonb_set(&b, o, "rule", fl_jsonb_str(&b, f->rule));
@@ -132,14 +132,14 @@ fl_status fl_baseline_apply(const char *path, fl_audit *au, fl_error *err)
     }
     qsort(entries, n, sizeof *entries, cmp_entry);
     for (size_t i = 0; i < au->n_findings; i++) {
-        fl_finding *f = &au->findings[i];
-        if (f->suppressed)
+        if (fl_audit_finding_suppressed(au, i))
             continue;
+        const fl_finding *f = fl_audit_finding(au, i);
         base_entry *e = entry_find(entries, n, f->fingerprint);
         if (!e)
             continue;
         e->used = true;
-        f->suppressed = true;
+        fl_audit_suppress_finding(au, i);
         au->suppressed++;
         /* the audit is ours to change: the lookup only returns a const view */
         fl_article_entry *r = (fl_article_entry *)fl_report_article(au, f->article_seq);

@@ -29,7 +29,7 @@
 
 typedef struct html_span {
     size_t start, end; /* bytes in the article text */
-    size_t finding;    /* index in au->findings */
+    size_t finding;    /* index of the finding (fl_audit_finding) */
     int related;       /* -1 for the primary span, else the related index */
     size_t order;      /* tie breaker */
 } html_span;
@@ -63,7 +63,7 @@ static const char *sev_name(fl_severity s)
 static void mark_open(fl_sink *s, const fl_audit *au, const html_span *sp, bool first,
                       size_t art_seq)
 {
-    const fl_finding *f = &au->findings[sp->finding];
+    const fl_finding *f = fl_audit_finding(au, sp->finding);
     const char *sev = sev_name(f->severity);
     fl_sink_adds(s, "<mark class=\"");
     if (sp->related >= 0)
@@ -148,9 +148,9 @@ static fl_status article_text(fl_sink *s, const fl_audit *au, const fl_article_e
     size_t *stack = NULL, depth = 0, *reopen = NULL;
     fl_status st = FL_OK;
     for (size_t i = fbeg; i < fend; i++) {
-        const fl_finding *f = &au->findings[i];
-        if (f->suppressed)
+        if (fl_audit_finding_suppressed(au, i))
             continue;
+        const fl_finding *f = fl_audit_finding(au, i);
         for (int k = -1; k < (int)f->n_related; k++) {
             const fl_location *loc = k < 0 ? &f->loc : &f->related[k].loc;
             if (FL_GROW(spans, cap, n + 1))
@@ -231,7 +231,7 @@ cleanup:
 
 static void finding_item(fl_sink *s, const fl_audit *au, size_t i, size_t art_seq, bool has_text)
 {
-    const fl_finding *f = &au->findings[i];
+    const fl_finding *f = fl_audit_finding(au, i);
     const char *sev = sev_name(f->severity);
     fl_sink_addf(s, "<li class=\"fi sev-%s\" data-severity=\"%s\" data-rule=\"", sev, sev);
     esc_attr(s, f->rule);
@@ -377,9 +377,9 @@ static void filters(fl_sink *s, const fl_audit *au, const fl_report_index *ix)
                     "<option value=\"\">all articles</option>");
     size_t prev = SIZE_MAX;
     for (size_t i = 0; i < au->n_findings; i++) {
-        const fl_finding *f = &au->findings[i];
-        if (f->suppressed || f->article_seq == prev)
+        if (fl_audit_finding_suppressed(au, i) || fl_audit_finding_seq(au, i) == prev)
             continue;
+        const fl_finding *f = fl_audit_finding(au, i);
         prev = f->article_seq;
         fl_sink_addf(s, "<option value=\"a%zu\">", f->article_seq);
         esc(s, fl_report_finding_path(f));
@@ -490,9 +490,9 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
     const fl_article_entry *at = fl_article_cursor_next(&cur);
     size_t i = 0;
     while (i < au->n_findings && st == FL_OK) {
-        size_t seq = au->findings[i].article_seq, end = i, shown = 0;
-        while (end < au->n_findings && au->findings[end].article_seq == seq) {
-            if (!au->findings[end].suppressed)
+        size_t seq = fl_audit_finding_seq(au, i), end = i, shown = 0;
+        while (end < au->n_findings && fl_audit_finding_seq(au, end) == seq) {
+            if (!fl_audit_finding_suppressed(au, end))
                 shown++;
             end++;
         }
@@ -505,7 +505,7 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
         const fl_article_entry *r = at && at->seq == seq ? at : fl_report_article(au, seq);
         bool has_text = r && fl_article_entry_text(r);
         fl_sink_addf(&s, "<details class=\"art\" id=\"a%zu\"><summary>", seq);
-        esc(&s, fl_report_finding_path(&au->findings[i]));
+        esc(&s, fl_report_finding_path(fl_audit_finding(au, i)));
         if (r && r->title) {
             fl_sink_adds(&s, " &mdash; ");
             esc(&s, r->title);
@@ -514,7 +514,7 @@ fl_status fl_report_write_html(FILE *fp, const fl_audit *au, const fl_report_opt
             &s, " <span class=\"muted\">(%zu findings)</span></summary>\n<ol class=\"flist\">\n",
             shown);
         for (size_t k = i; k < end; k++)
-            if (!au->findings[k].suppressed)
+            if (!fl_audit_finding_suppressed(au, k))
                 finding_item(&s, au, k, seq, has_text);
         fl_sink_adds(&s, "</ol>\n");
         if (has_text) {

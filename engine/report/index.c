@@ -71,7 +71,7 @@ fl_status fl_report_index_build(fl_report_index *ix, const fl_audit *au, fl_erro
         qsort(ix->rules, ix->n_rules, sizeof *ix->rules, cmp_rule);
     }
     for (size_t i = 0; i < au->n_findings; i++) {
-        const fl_finding *f = &au->findings[i];
+        const fl_finding *f = fl_audit_finding(au, i);
         fl_report_rule *r = index_add(ix, &cap, f->rule);
         if (!r)
             goto nomem;

@@ -791,7 +791,7 @@ fl_status fl_report_write_json(FILE *fp, const fl_audit *au, const fl_report_opt
     array_close(&a);
     array_open(&a, &s, &b, "findings");
     for (size_t i = 0; i < au->n_findings && !b.oom; i++)
-        array_push_finding(&a, &tmp, &au->findings[i]);
+        array_push_finding(&a, &tmp, fl_audit_finding(au, i));
     fl_strbuf_release(&tmp);
     array_close(&a);
     array_open(&a, &s, &b, "errors");

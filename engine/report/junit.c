@@ -108,6 +108,17 @@ static void error_body(junit_ctx *j, const fl_rule_error *e)
     }
 }
 
+/* The k-th finding in the report's order, and its seq. */
+static const fl_finding *order_finding(const junit_ctx *j, size_t k)
+{
+    return fl_audit_finding(j->au, j->order[k]);
+}
+
+static size_t order_seq(const junit_ctx *j, size_t k)
+{
+    return fl_audit_finding_seq(j->au, j->order[k]);
+}
+
 /* One test case: findings [fi, fe) of j->order for this rule and article, and
  * the rule's errors on article_id. */
 static void emit_case(junit_ctx *j, const char *rule, const char *article_id, size_t fi, size_t fe)
@@ -126,15 +137,14 @@ static void emit_case(junit_ctx *j, const char *rule, const char *article_id, si
             first_err = e;
         n_err++;
     }
-    size_t n_find = 0;
+    size_t n_find = 0, first = SIZE_MAX;
     fl_severity worst = FL_SEV_NONE;
-    const fl_finding *first = NULL;
     for (size_t k = fi; k < fe; k++) {
-        const fl_finding *f = &au->findings[j->order[k]];
-        if (f->suppressed)
+        if (fl_audit_finding_suppressed(au, j->order[k]))
             continue;
-        if (!first)
-            first = f;
+        const fl_finding *f = order_finding(j, k);
+        if (first == SIZE_MAX)
+            first = k;
         if (f->severity > worst)
             worst = f->severity;
         n_find++;
@@ -161,14 +171,16 @@ static void emit_case(junit_ctx *j, const char *rule, const char *article_id, si
     } else {
         j->failures++;
         case_add(j, "<failure message=\"");
-        case_xml(j, first->message ? first->message : "", true);
+        const fl_finding *f =
+            order_finding(j, first); /* read again: findings are read back one at a time */
+        case_xml(j, f->message ? f->message : "", true);
         case_add(j, "\" type=\"");
         case_add(j, fl_severity_name(worst));
         case_add(j, "\">");
     }
     for (size_t k = fi; k < fe; k++)
-        if (!au->findings[j->order[k]].suppressed)
-            finding_line(j, &au->findings[j->order[k]]);
+        if (!fl_audit_finding_suppressed(au, j->order[k]))
+            finding_line(j, order_finding(j, k));
     case_add(j, n_err ? "</error>\n" : "</failure>\n");
     case_add(j, "    </testcase>\n");
 }
@@ -206,6 +218,23 @@ static void suite_tail(junit_ctx *j)
     j->tests = j->failures = j->errors = j->skipped = 0;
 }
 
+/* The case of the findings of one article the audit has no record of, from
+ * j->order[k] (before end) on; returns where the next article's start. */
+static size_t orphan_case(junit_ctx *j, const char *rule, size_t k, size_t end)
+{
+    size_t ke = k + 1;
+    while (ke < end && order_seq(j, ke) == order_seq(j, k))
+        ke++;
+    /* a copy: emit_case reads other findings back, which may reuse this one's */
+    char *id = fl_strdup(order_finding(j, k)->article_id ? order_finding(j, k)->article_id : "");
+    if (!id)
+        j->s->oom = true;
+    else
+        emit_case(j, rule, id, k, ke);
+    fl_free(id);
+    return ke;
+}
+
 /* The cases of rule ri: findings from j->order[pos] on; returns where the
  * next rule's findings start. */
 static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
@@ -214,8 +243,7 @@ static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
     const fl_report_rule *rr = &j->ix->rules[ri];
     const fl_rule_health *h = rr->health;
     size_t k = pos, end = k;
-    while (end < au->n_findings &&
-           fl_report_index_rule(j->ix, au->findings[j->order[end]].rule) == ri)
+    while (end < au->n_findings && fl_report_index_rule(j->ix, order_finding(j, end)->rule) == ri)
         end++;
     /* load errors and other errors not tied to an article */
     for (size_t e = 0; e < au->n_rule_errors; e++) {
@@ -238,16 +266,10 @@ static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
     fl_article_cursor_init(&cur, au);
     for (const fl_article_entry *r; (r = fl_article_cursor_next(&cur));) {
         /* findings of articles before this one that have no record */
-        while (k < end && au->findings[j->order[k]].article_seq < r->seq) {
-            size_t ke = k + 1;
-            while (ke < end &&
-                   au->findings[j->order[ke]].article_seq == au->findings[j->order[k]].article_seq)
-                ke++;
-            emit_case(j, rr->id, au->findings[j->order[k]].article_id, k, ke);
-            k = ke;
-        }
+        while (k < end && order_seq(j, k) < r->seq)
+            k = orphan_case(j, rr->id, k, end);
         size_t ke = k;
-        while (ke < end && au->findings[j->order[ke]].article_seq == r->seq)
+        while (ke < end && order_seq(j, ke) == r->seq)
             ke++;
         if (!r->skipped && (runs || ke > k))
             emit_case(j, rr->id, r->id ? r->id : r->path, k, ke);
@@ -256,14 +278,8 @@ static size_t rule_cases(junit_ctx *j, size_t ri, size_t pos)
     if (cur.failed)
         j->s->oom = true;
     fl_article_cursor_release(&cur);
-    while (k < end) {
-        size_t ke = k + 1;
-        while (ke < end &&
-               au->findings[j->order[ke]].article_seq == au->findings[j->order[k]].article_seq)
-            ke++;
-        emit_case(j, rr->id, au->findings[j->order[k]].article_id, k, ke);
-        k = ke;
-    }
+    while (k < end)
+        k = orphan_case(j, rr->id, k, end);
     /* errors on articles the audit has no record of */
     for (size_t e = 0; e < au->n_rule_errors; e++) {
         const fl_rule_error *re = &au->rule_errors[e];
@@ -333,8 +349,8 @@ fl_status fl_report_write_junit(FILE *fp, const fl_audit *au, const fl_report_op
         goto cleanup;
     }
     for (size_t i = 0; i < au->n_findings; i++) {
-        keys[i].rule = fl_report_index_rule(&ix, au->findings[i].rule);
-        keys[i].seq = au->findings[i].article_seq;
+        keys[i].rule = fl_report_index_rule(&ix, fl_audit_finding(au, i)->rule);
+        keys[i].seq = fl_audit_finding_seq(au, i);
         keys[i].finding = i;
     }
     qsort(keys, au->n_findings, sizeof *keys, cmp_order);

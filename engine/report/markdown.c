@@ -136,7 +136,7 @@ fl_status fl_report_write_markdown(FILE *fp, const fl_audit *au, const fl_report
         fl_sink_adds(&s, "| Location | Rule | Severity | Message | Excerpt |\n"
                          "|---|---|---|---|---|\n");
         for (size_t i = 0; i < au->n_findings && shown < max; i++) {
-            const fl_finding *f = &au->findings[i];
+            const fl_finding *f = fl_audit_finding(au, i);
             if (f->suppressed)
                 continue;
             shown++;

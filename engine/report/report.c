@@ -57,7 +57,13 @@ fl_status fl_report_write(const char *format, FILE *fp, const fl_audit *au,
         if (!o.max_findings_markdown)
             o.max_findings_markdown = FL_REPORT_MARKDOWN_DEFAULT_MAX;
     }
-    return fn(fp, au, &o, err);
+    fl_status st = fn(fp, au, &o, err);
+    if (!st && fl_audit_findings_lost(au))
+        st = fl_error_set(err, FL_EIO,
+                          "findings could not be written to or read back from their temporary "
+                          "file (TMPDIR): the %s report would be incomplete",
+                          format);
+    return st;
 }
 
 typedef struct write_job {

@@ -264,7 +264,7 @@ fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_op
     fl_jsonb_set(&b, run, "columnKind", fl_jsonb_str(&b, "unicodeCodePoints"));
     json_t *results = fl_jsonb_set(&b, run, "results", fl_jsonb_arr(&b));
     for (size_t i = 0; i < au->n_findings && !b.oom; i++)
-        fl_jsonb_push(&b, results, result_json(&b, &au->findings[i], &ix));
+        fl_jsonb_push(&b, results, result_json(&b, fl_audit_finding(au, i), &ix));
     fl_report_index_release(&ix);
     return fl_jsonb_dump(&b, root, fp, "sarif report", err);
 }

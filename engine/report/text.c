@@ -178,8 +178,8 @@ fl_status fl_report_write_text(FILE *fp, const fl_audit *au, const fl_report_opt
     fl_sink_init(&s, fp);
     text_ctx t = {&s, opt->color_enabled};
     for (size_t i = 0; i < au->n_findings; i++)
-        if (!au->findings[i].suppressed)
-            add_finding(&t, &au->findings[i]);
+        if (!fl_audit_finding_suppressed(au, i))
+            add_finding(&t, fl_audit_finding(au, i));
     if (au->articles_skipped) {
         color_on(&t, C_BOLD);
         fl_sink_adds(&s, "skipped:");

@@ -4,6 +4,7 @@
 #include "core/article.h"
 #include "core/strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,8 +54,11 @@ static size_t find_nth(const fl_article *a, const char *needle, int nth)
 typedef struct span_spec {
     const char *needle;
     int nth;
-    size_t cut; /* 0: the whole needle; else this many bytes of it */
+    size_t cut; /* 0: the whole needle; EMPTY: found, then cut to nothing
+                 * (its excerpt stays); else this many bytes of it */
 } span_spec;
+
+#define EMPTY SIZE_MAX
 
 static bool add_finding(fl_audit *au, const fl_article *a, const char *rule, fl_severity sev,
                         const char *msg, const char *msg_id, span_spec span,
@@ -75,9 +79,13 @@ static bool add_finding(fl_audit *au, const fl_article *a, const char *rule, fl_
     bool ok = f.rule && f.message && f.article_id && f.path && f.evidence_json &&
               (!msg_id || f.message_id);
     size_t off = find_nth(a, span.needle, span.nth);
-    size_t len = span.cut ? span.cut : strlen(span.needle);
+    size_t len = span.cut && span.cut != EMPTY ? span.cut : strlen(span.needle);
     if (ok && fl_location_fill(&f.loc, a, off, len, FL_LOCATION_LINE_MAX) != FL_OK)
         ok = false;
+    if (ok && span.cut == EMPTY) {
+        f.loc.length = 0;
+        f.loc.end_column = f.loc.column;
+    }
     if (ok && related) {
         f.related = fl_calloc(1, sizeof *f.related);
         if (!f.related)
@@ -140,10 +148,21 @@ static bool add_health(fl_audit *au, const char *rule, fl_severity sev, bool loa
     return h->file && h->url && h->summary && h->tags && h->hash;
 }
 
+bool fl_fixture_spill;
+
+/* A new audit, its findings and clean articles spilled when asked. */
+static bool audit_new(fl_audit *au)
+{
+    fl_audit_init(au);
+    fl_error err;
+    return !fl_fixture_spill || fl_audit_spill_open(au, &err) == FL_OK;
+}
+
 bool fl_fixture_rich(fl_audit *au)
 {
     bool ok = false;
-    fl_audit_init(au);
+    if (!audit_new(au))
+        return false;
     fl_article *k = make_article(0, "wire/kaito.txt", kaito_text, 0);
     fl_article *m = make_article(1, "copy/mayor.md", mayor_text, 3);
     fl_article *q = make_article(3, "copy/quiet.txt", "Nothing happened.\n", 0);
@@ -185,12 +204,10 @@ bool fl_fixture_rich(fl_audit *au)
                      "ctl\nsecond line",
                      NULL, (span_spec){"<script>alert(\"x&y\")</script>", 0, 0}, NULL, NULL, false,
                      0) ||
+        /* a zero-length span: "The" cut to nothing */
         !add_finding(au, m, "date.no_dateline", FL_SEV_INFO, "relative date with no dateline", NULL,
-                     (span_spec){"The", 0, 0}, NULL, NULL, false, 0))
+                     (span_spec){"The", 0, EMPTY}, NULL, NULL, false, 0))
         goto cleanup;
-    /* a zero-length span: "The" cut to nothing */
-    au->findings[au->n_findings - 1].loc.length = 0;
-    au->findings[au->n_findings - 1].loc.end_column = au->findings[au->n_findings - 1].loc.column;
     if (!add_finding(au, m, "name.spelling", FL_SEV_WARNING, "'Ann Leigh' may be 'Ann Lee'",
                      "spelling", (span_spec){"Ann Leigh", 0, 0}, &lee, "spelled 'Ann Lee' here",
                      false, 0))
@@ -251,7 +268,8 @@ bool fl_fixture_big(fl_audit *au, size_t n_articles)
 {
     static const char *const rules[] = {"quote.duplicate", "money.conversion", "name.spelling",
                                         "date.no_dateline", "money.currency"};
-    fl_audit_init(au);
+    if (!audit_new(au))
+        return false;
     for (size_t i = 0; i < 5; i++)
         if (!add_health(au, rules[i], FL_SEV_WARNING, true))
             goto fail;

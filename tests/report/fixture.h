@@ -21,6 +21,10 @@
 #define FL_FIXTURE_RICH_SUPPRESSED  1
 #define FL_FIXTURE_RICH_RULE_ERRORS 2
 
+/* When true, the fixtures open the audit's spill first, as check does:
+ * findings and clean articles then live in temporary files. */
+extern bool fl_fixture_spill;
+
 bool fl_fixture_rich(fl_audit *au);
 bool fl_fixture_big(fl_audit *au, size_t n_articles);
 

@@ -281,6 +281,78 @@ static void test_report_memory_flat(void)
 
 /* Every writer's bytes with the clean articles spilled, added out of order
  * (as workers finish them), equal the bytes with every entry in memory. */
+/* Live bytes per finding added between n and 2n findings of ~1 KB each
+ * (message, excerpt, source line, a related span and evidence), n a power
+ * of two times 8, so the arrays are exactly full at both points. */
+static size_t bytes_per_finding(size_t n, bool spill)
+{
+    counting_on();
+    fl_audit au;
+    fl_audit_init(&au);
+    fl_error err;
+    if (spill)
+        CU_ASSERT_EQUAL(fl_audit_spill_open(&au, &err), FL_OK);
+    char evidence[600], line[300];
+    memset(evidence, ' ', sizeof evidence - 1);
+    evidence[0] = '[';
+    evidence[sizeof evidence - 2] = ']';
+    evidence[sizeof evidence - 1] = '\0';
+    memset(line, 'x', sizeof line - 1);
+    line[sizeof line - 1] = '\0';
+    size_t at_n = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < 2 * n; i++) {
+        if (i == n)
+            at_n = live_bytes;
+        char id[32];
+        snprintf(id, sizeof id, ID_FMT, i);
+        fl_finding f;
+        memset(&f, 0, sizeof f);
+        f.rule = fl_strdup("demo.rule");
+        f.severity = FL_SEV_WARNING;
+        f.message = fl_strdup("'Northbridge' is spelled 'North Bridge' at line 9 of this article");
+        f.article_seq = i;
+        f.article_id = fl_strdup(id);
+        f.path = fl_strdup("/data/wire/2024-05.jsonl");
+        f.loc.length = 11;
+        f.loc.excerpt = fl_strdup("Northbridge");
+        f.loc.line_text = fl_strdup(line);
+        f.related = fl_calloc(1, sizeof *f.related);
+        f.n_related = f.related ? 1 : 0;
+        if (f.related) {
+            f.related->loc.excerpt = fl_strdup("North Bridge");
+            f.related->loc.line_text = fl_strdup(line);
+            f.related->message = fl_strdup("spelled 'North Bridge' here");
+        }
+        f.evidence_json = fl_strdup(evidence);
+        ok = f.rule && f.message && f.article_id && f.path && f.loc.excerpt && f.loc.line_text &&
+             f.related && f.evidence_json && !fl_audit_add_finding(&au, &f);
+        fl_finding_release(&f);
+    }
+    size_t at_2n = live_bytes;
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT_EQUAL(au.n_findings, 2 * n);
+    fl_audit_sort(&au);
+    /* and they read back */
+    const fl_finding *last = fl_audit_finding(&au, 2 * n - 1);
+    CU_ASSERT_STRING_EQUAL(last->loc.line_text, line);
+    CU_ASSERT_STRING_EQUAL(last->evidence_json, evidence);
+    CU_ASSERT_EQUAL(last->n_related, 1u);
+    CU_ASSERT_FALSE(fl_audit_findings_lost(&au));
+    fl_audit_release(&au);
+    CU_ASSERT_EQUAL(live_bytes, 0u);
+    counting_off();
+    return (at_2n - at_n) / n;
+}
+
+static void test_spilled_finding_cost(void)
+{
+    size_t mem = bytes_per_finding(1024, false), spilled = bytes_per_finding(1024, true);
+    printf("(in memory %zu bytes a finding, spilled %zu) ", mem, spilled);
+    CU_ASSERT(mem >= 1000);   /* what check held before the spill */
+    CU_ASSERT(spilled <= 48); /* fl_finding_ref: sort keys and where the record is */
+}
+
 static void test_spill_same_reports(void)
 {
     static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
@@ -380,6 +452,7 @@ static const fl_test_case cases[] = {
     {"bytes per skipped article", test_skipped_article_cost},
     {"bytes per spilled article", test_spilled_article_cost},
     {"spilled entries give the same reports", test_spill_same_reports},
+    {"bytes per spilled finding", test_spilled_finding_cost},
     {"an early kept article does not stop the spilling", test_spill_order_moves_past_early_entries},
     {"report writers' peak memory is flat in articles", test_report_memory_flat},
     {NULL, NULL},

@@ -308,7 +308,10 @@ static void test_json_direct_equals_jansson(void)
         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
     };
     static const char *const messages[] = {
-        "plain",       "with \"quotes\" and \\", "ctl \x01 and \x1f and tab\t", "bad \xFF utf-8",
+        "plain",
+        "with \"quotes\" and \\",
+        "ctl \x01 and \x1f and tab\t",
+        "bad \xFF utf-8",
         "caf\xC3\xA9",
         "a longer message with a \"quote\" past the eighth byte, a \\ and a tab\t too",
     };
@@ -898,6 +901,199 @@ static void test_out_of_memory(void)
     fl_audit_release(&au);
 }
 
+/* Renders every format (and a baseline) of a[0], findings in memory, and
+ * a[1], findings spilled to a file as check does; the bytes must match. */
+static void compare_spilled(fl_audit a[2], const char *what)
+{
+    fl_report_options o = options();
+    CU_ASSERT_PTR_NULL(a[0].fspill);
+    CU_ASSERT_PTR_NOT_NULL(a[1].fspill);
+    CU_ASSERT_EQUAL(a[0].n_findings, a[1].n_findings);
+    for (int sev = FL_SEV_INFO; sev <= FL_SEV_ERROR; sev++)
+        CU_ASSERT_EQUAL(fl_audit_count_at_least(&a[0], (fl_severity)sev),
+                        fl_audit_count_at_least(&a[1], (fl_severity)sev));
+    for (size_t f = 0; f < N_FORMATS; f++) {
+        char *t0 = render(all_formats[f], &a[0], &o, NULL);
+        char *t1 = render(all_formats[f], &a[1], &o, NULL);
+        CU_ASSERT_PTR_NOT_NULL(t0);
+        CU_ASSERT_PTR_NOT_NULL(t1);
+        bool same = t0 && t1 && !strcmp(t0, t1);
+        CU_ASSERT_TRUE(same);
+        if (!same)
+            printf("\n  %s: %s differs with findings spilled ", what, all_formats[f]);
+        free(t0);
+        free(t1);
+    }
+    CU_ASSERT_FALSE(fl_audit_findings_lost(&a[1]));
+}
+
+/* One article with many findings of one rule on one span, told apart only by
+ * their messages and added out of order (the sort reads messages back from
+ * the file), and more than the decoded copies kept at once (a JUnit case
+ * and an HTML article walk them all). */
+static bool ties_audit(fl_audit *au, bool spill)
+{
+    static const char text[] = "The harbour board said 40m euros would go to the new berths.\n";
+    fl_audit_init(au);
+    fl_error err;
+    if (spill && fl_audit_spill_open(au, &err))
+        return false;
+    fl_rule_health *h = fl_audit_rule(au, "demo.rule");
+    if (!h)
+        return false;
+    h->loaded = h->enabled = true;
+    h->severity = FL_SEV_WARNING;
+    h->articles_run = 1;
+    enum { N = 24 };
+    for (size_t k = 0; k < N; k++) {
+        size_t m = (k * 7) % N; /* a permutation of 0..N-1 */
+        char msg[64];
+        snprintf(msg, sizeof msg, "the figure %02zu differs", m);
+        fl_finding f;
+        memset(&f, 0, sizeof f);
+        f.rule = fl_strdup(m % 5 ? "demo.rule" : "another.rule");
+        f.severity = (fl_severity)(1 + m % 3);
+        f.message = fl_strdup(msg);
+        f.message_id = m % 2 ? fl_strdup("differs") : NULL;
+        f.article_seq = 0;
+        f.article_id = fl_strdup("ties");
+        f.path = fl_strdup("copy/ties.txt");
+        f.loc.offset = m < 18 ? 23 : 23 + m; /* most share the span */
+        f.loc.length = 3;
+        f.loc.line = f.loc.end_line = 1;
+        f.loc.column = (uint32_t)f.loc.offset + 1;
+        f.loc.end_column = f.loc.column + 3;
+        f.loc.excerpt = fl_strndup(text + f.loc.offset, 3);
+        f.loc.line_text = fl_strdup("The harbour board said 40m euros would go to the new berths.");
+        f.evidence_json = fl_strdup(m % 3 ? "[]" : "[{\"kind\":\"money\",\"value\":40000000}]");
+        if (m % 4 == 1) {
+            f.related = fl_calloc(1, sizeof *f.related);
+            f.n_related = 1;
+            if (f.related) {
+                f.related->loc = f.loc;
+                f.related->loc.offset = 4;
+                f.related->loc.excerpt = fl_strdup("harbour");
+                f.related->loc.line_text = NULL;
+                f.related->message = fl_strdup("first printed here");
+            }
+        }
+        f.suppressed = m == 13;
+        fl_finding_fingerprint(&f, text, sizeof text - 1, (unsigned)m);
+        if (!f.rule || !f.message || !f.article_id || !f.path || !f.loc.excerpt ||
+            !f.loc.line_text || !f.evidence_json || (f.n_related && !f.related) ||
+            fl_audit_add_finding(au, &f)) {
+            fl_finding_release(&f);
+            return false;
+        }
+    }
+    fl_article_record r;
+    memset(&r, 0, sizeof r);
+    r.seq = 0;
+    r.id = (char *)"ties";
+    r.path = (char *)"copy/ties.txt";
+    r.title = (char *)"Harbour berths";
+    r.n_findings = N - 1;
+    r.n_facts = 3;
+    r.text = (char *)text;
+    r.dateline_source = "none";
+    fl_error_clear(&r.error);
+    if (fl_audit_add_article(au, &r))
+        return false;
+    au->articles_read = 1;
+    fl_audit_sort(au);
+    return true;
+}
+
+static void test_spilled_findings_same_reports(void)
+{
+    fl_audit a[2];
+    for (int v = 0; v < 2; v++) {
+        fl_fixture_spill = v;
+        CU_ASSERT_FATAL(fl_fixture_rich(&a[v]));
+    }
+    compare_spilled(a, "rich audit");
+    for (int v = 0; v < 2; v++)
+        fl_audit_release(&a[v]);
+    for (int v = 0; v < 2; v++) {
+        fl_fixture_spill = v;
+        CU_ASSERT_FATAL(fl_fixture_big(&a[v], 40));
+    }
+    fl_fixture_spill = false;
+    compare_spilled(a, "400 findings");
+    for (int v = 0; v < 2; v++)
+        fl_audit_release(&a[v]);
+    for (int v = 0; v < 2; v++)
+        CU_ASSERT_FATAL(ties_audit(&a[v], v));
+    compare_spilled(a, "ties");
+    /* the order is the in-memory sort's: by message where all else ties */
+    const fl_finding *f0 = fl_audit_finding(&a[1], 0), *f1 = fl_audit_finding(&a[1], 1);
+    CU_ASSERT_STRING_EQUAL(f0->message, a[0].findings[0].message);
+    CU_ASSERT_STRING_EQUAL(f1->message, a[0].findings[1].message);
+    CU_ASSERT(strcmp(f0->message, f1->message) < 0);
+    for (int v = 0; v < 2; v++)
+        fl_audit_release(&a[v]);
+}
+
+static void test_spilled_findings_baseline(void)
+{
+    char dir[] = "/tmp/fl_spill_baselineXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[256], path2[256];
+    snprintf(path, sizeof path, "%s/baseline.json", dir);
+    snprintf(path2, sizeof path2, "%s/baseline2.json", dir);
+    fl_audit mem, sp;
+    CU_ASSERT_FATAL(fl_fixture_rich(&mem));
+    fl_fixture_spill = true;
+    CU_ASSERT_FATAL(fl_fixture_rich(&sp));
+    fl_fixture_spill = false;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_baseline_write(path, &mem, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_baseline_write(path2, &sp, &err), FL_OK);
+    char *t1 = slurp(path), *t2 = slurp(path2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+    CU_ASSERT_STRING_EQUAL(t1, t2);
+    free(t1);
+    free(t2);
+    /* only the first finding in the baseline: only it is suppressed */
+    char one[512];
+    snprintf(one, sizeof one,
+             "{\"version\": 1, \"tool\": \"factlint\", \"findings\": [{\"fingerprint\": \"%s\"}]}",
+             mem.findings[0].fingerprint);
+    write_text(path, one);
+    size_t before = sp.suppressed;
+    CU_ASSERT_EQUAL(fl_baseline_apply(path, &sp, &err), FL_OK);
+    CU_ASSERT_TRUE(fl_audit_finding_suppressed(&sp, 0));
+    CU_ASSERT_TRUE(fl_audit_finding(&sp, 0)->suppressed);
+    CU_ASSERT_FALSE(fl_audit_finding_suppressed(&sp, 1));
+    CU_ASSERT_EQUAL(sp.suppressed, before + 1);
+    CU_ASSERT_EQUAL(fl_audit_count_at_least(&sp, FL_SEV_INFO), FL_FIXTURE_RICH_FINDINGS - 1);
+    fl_audit_release(&mem);
+    fl_audit_release(&sp);
+    unlink(path);
+    unlink(path2);
+    rmdir(dir);
+}
+
+static void test_spill_without_tmpdir(void)
+{
+    /* no temporary file can be made: the audit keeps its findings in memory */
+    char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", "/nonexistent/factlint-test", 1);
+    fl_audit au;
+    fl_audit_init(&au);
+    fl_error err;
+    CU_ASSERT_EQUAL(fl_audit_spill_open(&au, &err), FL_EIO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "/nonexistent/factlint-test"));
+    if (old)
+        setenv("TMPDIR", old, 1);
+    else
+        unsetenv("TMPDIR");
+    free(old);
+    CU_ASSERT_PTR_NULL(au.fspill);
+    fl_audit_release(&au);
+}
+
 static const fl_test_case cases[] = {
     {"format names", test_format_names},
     {"text: rich audit", test_text_rich},
@@ -916,6 +1112,9 @@ static const fl_test_case cases[] = {
     {"full disk", test_full_disk},
     {"exit codes", test_exit_codes},
     {"baseline", test_baseline},
+    {"findings spilled to a file: the same reports", test_spilled_findings_same_reports},
+    {"findings spilled to a file: baselines", test_spilled_findings_baseline},
+    {"findings spilled: no temporary directory", test_spill_without_tmpdir},
     {"out of memory", test_out_of_memory},
     {NULL, NULL},
 };
