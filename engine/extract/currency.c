@@ -274,13 +274,6 @@ static const abbrev_entry abbrevs[] = {
 /* The longest abbreviation (abbrevs[], above) or ISO code: keep in step. */
 #define PREFIX_MAX 4
 
-/* whether c can end an abbreviation (before its point) or an ISO code: a
- * capital, or a lower-case letter that ends one of abbrevs[] */
-static bool prefix_last(char c)
-{
-    return (c >= 'A' && c <= 'Z') || c == 's' || c == 'p' || c == 'r' || c == 'g';
-}
-
 /* true when text[a..b) equals s exactly */
 static bool span_is(const char *text, size_t a, size_t b, const char *s)
 {
@@ -337,14 +330,14 @@ size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, con
         }
         /* letters: an abbreviation or an ISO code.  Each is at most
          * PREFIX_MAX bytes ("SFr.", "USD"), starts with a capital or 's'
-         * ("stg") and ends, but for a point, with a letter prefix_last
-         * accepts: the look-back stops past
+         * ("stg") and ends, but for a point, with a letter
+         * fl_currency_prefix_last accepts: the look-back stops past
          * PREFIX_MAX bytes (the word is longer than any) and a word
          * starting or ending otherwise is none. */
         size_t b = end;
         if (b > floor && text[b - 1] == '.')
             b--;
-        if (b > floor && !prefix_last(text[b - 1]))
+        if (b > floor && !fl_currency_prefix_last((unsigned char)text[b - 1]))
             continue;
         while (b > floor && end - b <= PREFIX_MAX && is_alpha((unsigned char)text[b - 1]))
             b--;

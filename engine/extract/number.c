@@ -1565,7 +1565,9 @@ static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
     A->value = A->num.value;
     A->year_like = is_year_like(&A->num);
     if (!(A->num.flags & FL_NUM_WORDS)) {
-        size_t b = fl_currency_prefix_before(s, floor, pos, &iso, &src);
+        size_t b = fl_currency_prefix_may_end(s, floor, pos)
+                       ? fl_currency_prefix_before(s, floor, pos, &iso, &src)
+                       : pos;
         size_t st;
         if (b < pos) {
             A->start = b;
