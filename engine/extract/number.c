@@ -20,6 +20,7 @@
 #include "extract/internal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -113,29 +114,38 @@ int fl_number_word(const char *s, size_t n)
  * with its letter's group (each ends with a NULL word). */
 typedef struct magnitude {
     const char *w;
+    size_t n; /* strlen(w), compared first */
     double m;
     bool attached_only; /* "6m", "6k", "6b", never "6 m" */
 } magnitude;
 
-static const magnitude mag_b[] = {{"b", 1e9, true},
-                                  {"bn", 1e9, false},
-                                  {"bln", 1e9, false},
-                                  {"billion", 1e9, false},
-                                  {NULL, 0, false}};
-static const magnitude mag_c[] = {
-    {"crore", 1e7, false}, {"crores", 1e7, false}, {"cr", 1e7, false}, {NULL, 0, false}};
-static const magnitude mag_k[] = {{"k", 1e3, true}, {NULL, 0, false}};
-static const magnitude mag_l[] = {{"lakh", 1e5, false}, {"lakhs", 1e5, false}, {NULL, 0, false}};
-static const magnitude mag_m[] = {{"m", 1e6, true},
-                                  {"mn", 1e6, false},
-                                  {"mln", 1e6, false},
-                                  {"million", 1e6, false},
-                                  {NULL, 0, false}};
-static const magnitude mag_t[] = {{"tn", 1e12, false},
-                                  {"trn", 1e12, false},
-                                  {"trillion", 1e12, false},
-                                  {"thousand", 1e3, false},
-                                  {NULL, 0, false}};
+#define MAG(w, m, att)                                                                             \
+    {                                                                                              \
+        w, sizeof w - 1, m, att                                                                    \
+    }
+static const magnitude mag_b[] = {MAG("b", 1e9, true),
+                                  MAG("bn", 1e9, false),
+                                  MAG("bln", 1e9, false),
+                                  MAG("billion", 1e9, false),
+                                  {NULL, 0, 0, false}};
+static const magnitude mag_c[] = {MAG("crore", 1e7, false),
+                                  MAG("crores", 1e7, false),
+                                  MAG("cr", 1e7, false),
+                                  {NULL, 0, 0, false}};
+static const magnitude mag_k[] = {MAG("k", 1e3, true), {NULL, 0, 0, false}};
+static const magnitude mag_l[] = {
+    MAG("lakh", 1e5, false), MAG("lakhs", 1e5, false), {NULL, 0, 0, false}};
+static const magnitude mag_m[] = {MAG("m", 1e6, true),
+                                  MAG("mn", 1e6, false),
+                                  MAG("mln", 1e6, false),
+                                  MAG("million", 1e6, false),
+                                  {NULL, 0, 0, false}};
+static const magnitude mag_t[] = {MAG("tn", 1e12, false),
+                                  MAG("trn", 1e12, false),
+                                  MAG("trillion", 1e12, false),
+                                  MAG("thousand", 1e3, false),
+                                  {NULL, 0, 0, false}};
+#undef MAG
 static const magnitude *const magnitudes[26] = {
     ['b' - 'a'] = mag_b, ['c' - 'a'] = mag_c, ['k' - 'a'] = mag_k,
     ['l' - 'a'] = mag_l, ['m' - 'a'] = mag_m, ['t' - 'a'] = mag_t,
@@ -149,7 +159,7 @@ double fl_number_magnitude(const char *s, size_t n, bool attached)
     if (c < 'a' || c > 'z' || !magnitudes[c - 'a'])
         return 0;
     for (const magnitude *g = magnitudes[c - 'a']; g->w; g++)
-        if ((attached || !g->attached_only) && word_eq(s, n, g->w))
+        if (g->n == n && (attached || !g->attached_only) && word_eq(s, n, g->w))
             return g->m;
     return 0;
 }
@@ -429,7 +439,7 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
                      const char *canon)
 {
     size_t n = strlen(w);
-    if (n >= sizeof st->tab[0].w)
+    if (n == 0 || n >= sizeof st->tab[0].w)
         return -1;
     if ((flags & V_ANCHOR) && is_alpha(UC(w, 0)) && n < 16) {
         int f = lower(UC(w, 0)) - 'a', l = lower(UC(w, n - 1));
@@ -1053,13 +1063,13 @@ typedef struct amt {
     size_t num_start;  /* the number itself */
     size_t qual_start; /* the qualifier before it (== start when none) */
     size_t after;      /* end of a qualifier after it (== end when none) */
-    fl_number num;
-    int kind; /* fl_fact_kind or BARE */
+    int kind;          /* fl_fact_kind or BARE */
     double value, value_max, divisor;
     const char *currency, *cur_src, *unit, *qualifier;
     size_t noun_off, noun_len; /* a counted noun taken from the text */
     bool neg, prefix_cur, year_like, measure, age, qual_dur_ok;
     bool pluralise; /* the noun was written singular ("96-turbine") */
+    fl_number num;  /* last: parse_one leaves it to fl_number_parse to clear */
 } amt;
 
 static size_t skip_sp(const char *s, size_t len, size_t p)
@@ -1538,7 +1548,8 @@ static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
 {
     const char *s = sc->s;
     size_t len = sc->len;
-    memset(A, 0, sizeof *A);
+    memset(A, 0, offsetof(amt, num)); /* fl_number_parse clears A->num */
+    A->num.end = 0;                   /* what try_at reads when there is none */
     A->kind = BARE;
     A->value_max = NAN;
     A->divisor = 1;
@@ -1789,9 +1800,11 @@ static void qualifiers(const scan *sc, amt *A)
             ? sc->st->qual_last[QUAL_KEY(lower(UC(s, e - 2)))][QUAL_KEY(lower(UC(s, e - 1)))]
             : 0;
     for (; cands; cands &= cands - 1) {
-        size_t i = (size_t)__builtin_ctzll(cands);
-        if (phrase_before_n(s, sc->floor, e, quals_before[i].p, quals_before[i].n, &st) &&
-            e - st > best) {
+        size_t i = (size_t)__builtin_ctzll(cands), n = quals_before[i].n;
+        /* its first letter first (every phrase starts with one) */
+        if (e < sc->floor + n || lower(UC(s, e - n)) != quals_before[i].p[0])
+            continue;
+        if (phrase_before_n(s, sc->floor, e, quals_before[i].p, n, &st) && e - st > best) {
             best = e - st;
             A->qualifier = quals_before[i].norm;
             A->qual_dur_ok = quals_before[i].dur_ok;
