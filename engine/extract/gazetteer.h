@@ -48,9 +48,9 @@ size_t fl_gazetteer_size(const fl_gazetteer *g); /* entries, variants included *
 const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size_t n,
                                     bool *demonym);
 
-/* fl_gazetteer_lookup of text[0..n) that is ASCII letters, digits and single
- * spaces between words (its key is then the text lower-cased), without
- * building the key. */
+/* fl_gazetteer_lookup of text[0..n) that is ASCII words (letters, digits,
+ * apostrophes, hyphens, stops) with a single space between each two, whose
+ * key is the text lower-cased, without building the key. */
 const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *text, size_t n,
                                           bool *demonym);
 

@@ -289,6 +289,7 @@ enum {
     T_SENT = 1u << 4,  /* first word of a sentence or of a quotation */
     T_POSS = 1u << 5,  /* a possessive "'s" was cut off */
     T_ALNUM = 1u << 6, /* ASCII letters and digits only (the block walk's words) */
+    T_ASCII = 1u << 7, /* ASCII only (T_ALNUM, or with an apostrophe, hyphen or stop) */
 };
 
 typedef struct tok {
@@ -550,6 +551,11 @@ static __attribute__((noinline)) bool other_word(const scan *sc, size_t end, siz
         k->e = we - 4;
         k->flags |= T_POSS;
     }
+    size_t i = ws;
+    while (i < k->e && (unsigned char)t[i] < 0x80)
+        i++;
+    if (i == k->e)
+        k->flags |= T_ASCII;
     *caps = fl_bits_test(sc->bm->upper_high, ws) ||
             fl_bits_next_set(sc->bm->upper_high, we, ws + 1) < we;
     return true;
@@ -673,9 +679,9 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         uint64_t span = from_s & ((x & -x) - 1); /* bits s..e-1 */
         uint64_t up = uh & span;
         if (low >> s & 1)
-            f = T_LOWER | T_ALNUM;
+            f = T_LOWER | T_ALNUM | T_ASCII;
         else
-            f = T_ALNUM | (up >> s & 1 ? T_CAP : 0u) |
+            f = T_ALNUM | T_ASCII | (up >> s & 1 ? T_CAP : 0u) |
                 (!(low & span) && (up & (up - 1)) ? T_UPPER : 0u);
         caps = up != 0;
         ws = (w << 6) + s;
@@ -804,16 +810,15 @@ static int make_key(scan *sc, fl_strbuf *sb, size_t s, size_t e)
     return key_append(sc, sb, s, e) < 0 ? -1 : 0;
 }
 
-/* True when tokens r0..r1-1 are ASCII letters and digits (T_ALNUM) with a
- * single space between each two: the name's key is then its text
- * lower-cased. */
+/* True when tokens r0..r1-1 are ASCII words (T_ASCII) with a single space
+ * between each two: the name's key is then its text lower-cased. */
 static bool plain_name(const scan *sc, size_t r0, size_t r1)
 {
     const tok *tk = sc->toks;
-    if (!(tk[r0].flags & T_ALNUM))
+    if (!(tk[r0].flags & T_ASCII))
         return false;
     for (size_t k = r0 + 1; k < r1; k++)
-        if (!(tk[k].flags & T_ALNUM) || tk[k].s != tk[k - 1].e + 1 || sc->text[tk[k - 1].e] != ' ')
+        if (!(tk[k].flags & T_ASCII) || tk[k].s != tk[k - 1].e + 1 || sc->text[tk[k - 1].e] != ' ')
             return false;
     return true;
 }
@@ -841,10 +846,8 @@ static inline unsigned gaz_first(scan *sc, size_t k)
         return 0;
     /* an ASCII word (no white space in a word) is its key lower-cased, which
      * the gazetteer reads as it is: no key built for most words */
-    if (!alnum)
-        for (size_t i = 0; i < wn; i++)
-            if ((unsigned char)w[i] >= 0x80)
-                return gaz_first_key(sc, k);
+    if (!(tk[k].flags & T_ASCII))
+        return gaz_first_key(sc, k);
     return fl_gazetteer_max_words_ascii(g, w, wn);
 }
 
@@ -904,13 +907,14 @@ static inline const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *w
 }
 
 /* Bit 5 of each of eight bytes: setting it lower-cases an ASCII letter and
- * leaves a digit or a space as it is. */
+ * leaves as they are a digit, a space and the apostrophe, hyphen and stop
+ * that an ASCII word may hold besides (fl_word_next). */
 #define BIT5_EACH 0x2020202020202020ull
 
 /* A 64-bit hash of the normalised key k[0..n), eight bytes at a time (the
  * mention chains compare names by it).  lower is 0 for a key, or BIT5_EACH
- * for text of ASCII letters, digits and single spaces, whose key is the text
- * with bit 5 set in each byte: the same hash without building the key. */
+ * for the text of a plain name (plain_name), whose key is the text with bit 5
+ * set in each byte: the same hash without building the key. */
 static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
 {
     uint64_t h = 0x243F6A8885A308D3ull;
