@@ -926,9 +926,22 @@ static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
         h ^= h >> 32;
     }
     if (i < n) {
-        /* the last one to seven bytes, the rest of the word zero */
-        uint64_t w = 0;
-        memcpy(&w, k + i, n - i);
+        /* the last r = 1..7 bytes, the rest of the word zero: two 4-byte
+         * loads that overlap (r >= 4) or the first, middle and last byte
+         * (r < 4), each put at its place; a byte read twice lands on
+         * itself.  No memcpy of a variable length, which is a call. */
+        size_t r = n - i;
+        const unsigned char *u = (const unsigned char *)k + i;
+        uint64_t w;
+        if (r >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, u, 4);
+            memcpy(&hi, u + r - 4, 4);
+            w = (uint64_t)lo | (uint64_t)hi << (8 * (r - 4));
+        } else {
+            w = (uint64_t)u[0] | (uint64_t)u[r / 2] << (8 * (r / 2)) |
+                (uint64_t)u[r - 1] << (8 * (r - 1));
+        }
         h = (h ^ (w | (lower >> (8 * (8 - (n - i)))))) * 0x9E3779B97F4A7C15ull;
         h ^= h >> 32;
     }
@@ -953,12 +966,8 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
         return NULL;
     }
     cand *c = &sc->cands[sc->nc++];
-    memset(c, 0, sizeof *c);
-    c->kind = kind;
-    c->s = sc->toks[r0].s;
-    c->e = sc->toks[r1 - 1].e;
-    c->first_end = sc->toks[r0].e;
-    c->last_start = sc->toks[r1 - 1].s;
+    const tok *t0 = &sc->toks[r0], *t1 = &sc->toks[r1 - 1];
+    *c = (cand){.kind = kind, .s = t0->s, .e = t1->e, .first_end = t0->e, .last_start = t1->s};
     /* the mention chains compare hashes of the normalised name and of its
      * end words.  Most names are plain (plain_name): their hashes are taken
      * from the text, and emit writes the key out only for the candidates
