@@ -345,7 +345,7 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
     }
     if (m > 0)
         out->magnitude = m;
-    out->value = scaled(mant, dec, out->magnitude * big);
+    out->value = out->magnitude == 1 ? out->raw : scaled(mant, dec, out->magnitude * big);
     out->flags = flags;
     return true;
 }
@@ -382,10 +382,16 @@ typedef struct vocab {
     const char *canon;
 } vocab;
 
-#define VOCAB_SIZE 2048
+#define VOCAB_SIZE   2048
+#define ANCHORS_SIZE 128
 
 struct fl_number_state {
     vocab tab[VOCAB_SIZE];
+    /* the entries of tab with V_ANCHOR, hashed alike into a table of their
+     * own (a third full): the scanner looks up every word the anchor_len
+     * test lets through, and most of them ("there", "shares") are no
+     * anchor, which an empty slot here tells sooner (anchor_find) */
+    const vocab *anchors[ANCHORS_SIZE];
     /* anchor_len[f][l] bit n: some anchor word of n letters starts with
      * 'a' + f and ends with 'a' + l (1.3 KB: the scanner asks it of every
      * word, and it rejects nearly all before the vocabulary is hashed) */
@@ -433,6 +439,41 @@ static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t 
         if (i == n)
             return v;
     }
+}
+
+/* vocab_find for the anchor words: their entry, NULL for any other word */
+static const vocab *anchor_find(const fl_number_state *st, const char *s, size_t n)
+{
+    for (uint32_t h = hash_word(s, n) & (ANCHORS_SIZE - 1);; h = (h + 1) & (ANCHORS_SIZE - 1)) {
+        const vocab *v = st->anchors[h];
+        if (!v)
+            return NULL;
+        if (v->len != n)
+            continue;
+        size_t i = 0;
+        while (i < n && lower(UC(s, i)) == v->w[i])
+            i++;
+        if (i == n)
+            return v;
+    }
+}
+
+/* Fills st->anchors from the finished table; -1 when it is too small. */
+static int index_anchors(fl_number_state *st)
+{
+    size_t count = 0;
+    for (size_t k = 0; k < VOCAB_SIZE; k++) {
+        const vocab *v = &st->tab[k];
+        if (!v->len || !(v->flags & V_ANCHOR))
+            continue;
+        if (++count > ANCHORS_SIZE / 2)
+            return -1;
+        uint32_t h = hash_word(v->w, v->len) & (ANCHORS_SIZE - 1);
+        while (st->anchors[h])
+            h = (h + 1) & (ANCHORS_SIZE - 1);
+        st->anchors[h] = v;
+    }
+    return 0;
 }
 
 static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double num,
@@ -1014,6 +1055,8 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         v->cur[v->ncur++] = (uint8_t)i;
     }
 #undef N_OF
+    if (!bad)
+        bad = index_anchors(st);
     if (bad) {
         fl_free(st);
         return fl_error_set(err, FL_EINTERNAL, "number vocabulary does not fit its table");
@@ -1110,6 +1153,15 @@ static size_t word_end(const char *s, size_t len, size_t p)
            (is_alpha(UC(s, q)) || (s[q] == '-' && q + 1 < len && is_alpha(UC(s, q + 1)) && q > p)))
         q++;
     return q;
+}
+
+/* word_end(s, len, p) knowing ae = alpha_end(s, len, p): the letters go
+ * on only past a hyphen, or past the point after a single letter ("U.S.") */
+static size_t word_end_from(const char *s, size_t len, size_t p, size_t ae)
+{
+    if (ae < len && (s[ae] == '-' || (s[ae] == '.' && ae - p == 1)))
+        return word_end(s, len, p);
+    return ae;
 }
 
 /* The word that ends one space before p: [*ws, *we).  false when none. */
@@ -1483,7 +1535,7 @@ static bool tail(const scan *sc, amt *A)
     }
     if (!is_alpha(c))
         return true;
-    size_t we = word_end(s, len, q2), e2;
+    size_t ae = alpha_end(s, len, q2), we = word_end_from(s, len, q2, ae), e2;
     const char *w = s + q2;
     size_t n = we - q2;
     if (lower(c) == 'p') { /* the percent words */
@@ -1508,7 +1560,6 @@ static bool tail(const scan *sc, amt *A)
     /* the word's letters, looked up once: they give the currency phrases
      * that can match here (none for nearly every word), and the vocabulary
      * entry below when they are the whole word */
-    size_t ae = alpha_end(s, len, q2);
     const vocab *av = vocab_find(sc->st, w, ae - q2);
     cn = av && (av->flags & V_CURW) ? fl_currency_phrases_at(av->cur, av->ncur, w, len - q2, &cw)
                                     : 0;
@@ -2364,8 +2415,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             const vocab *v;
             if (e - i <= 9 &&
                 (st->anchor_len[lower(c) - 'a'][lower(UC(s, e - 1)) - 'a'] >> (e - i) & 1) &&
-                worth_trying(&sc, i, e) && (v = vocab_find(st, s + i, e - i)) &&
-                (v->flags & V_ANCHOR)) {
+                worth_trying(&sc, i, e) && (v = anchor_find(st, s + i, e - i))) {
                 int r = try_at(&sc, i, v, &next);
                 if (r < 0)
                     goto fail;
