@@ -45,9 +45,12 @@ void fl_article_free(fl_article *a)
         return;
     fl_free(a->id);
     fl_free(a->path);
-    fl_free(a->title);
-    fl_free(a->source);
-    fl_free(a->dateline_text);
+    if (!(a->in_arena & 1u << FL_ARTICLE_TITLE))
+        fl_free(a->title);
+    if (!(a->in_arena & 1u << FL_ARTICLE_SOURCE))
+        fl_free(a->source);
+    if (!(a->in_arena & 1u << FL_ARTICLE_DATELINE_TEXT))
+        fl_free(a->dateline_text);
     fl_free(a->text);
     fl_free(a->line_starts);
     fl_free(a->paragraphs);
@@ -552,9 +555,11 @@ bool fl_article_is_boilerplate(const fl_article *a, size_t offset)
 
 /* A JSONL record adds about ten fields, a few hundred bytes in all: the
  * first arena block holds them and their array, so an article's metadata
- * costs one allocation instead of two a field (and a block of 1 KB, not the
- * arena's usual 16 KB, as many articles may be in flight at once). */
-#define META_BLOCK   1024
+ * (and its title, source and dateline text) costs one allocation instead of
+ * two a field (and a block of 1 KB, not the arena's usual 16 KB, as many
+ * articles may be in flight at once).  1,008 bytes and the block's header
+ * are 1 KB, a size glibc's malloc keeps a per-thread cache of. */
+#define META_BLOCK   1008
 #define META_ENTRIES 16
 
 fl_status fl_article_add_meta_n(fl_article *a, const char *key, size_t kl, const char *value_json,
@@ -581,6 +586,26 @@ fl_status fl_article_add_meta_n(fl_article *a, const char *key, size_t kl, const
     memcpy(k + kl + 1, value_json, vl);
     k[kl + 1 + vl] = '\0';
     a->meta[a->n_meta++] = (fl_meta){k, k + kl + 1};
+    return FL_OK;
+}
+
+fl_status fl_article_set_string(fl_article *a, fl_article_string which, const char *s, size_t n)
+{
+    char **slot = which == FL_ARTICLE_TITLE    ? &a->title
+                  : which == FL_ARTICLE_SOURCE ? &a->source
+                                               : &a->dateline_text;
+    char *copy = NULL;
+    if (s) {
+        a->meta_arena.block_size = META_BLOCK;
+        if (!(copy = fl_arena_alloc(&a->meta_arena, n + 1)))
+            return FL_ENOMEM;
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+    }
+    if (!(a->in_arena & 1u << which))
+        fl_free(*slot);
+    *slot = copy;
+    a->in_arena |= 1u << which;
     return FL_OK;
 }
 

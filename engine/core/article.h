@@ -106,7 +106,18 @@ typedef struct fl_article {
     fl_arena meta_arena;   /* the metadata's memory: a few allocations, not two a field */
     char **disabled_rules; /* inline "factlint-disable rule.id" comments */
     size_t n_disabled_rules;
+    /* Which of title, source and dateline_text (bit FL_ARTICLE_TITLE...)
+     * were copied into meta_arena by fl_article_set_string, and are freed
+     * with it; the others are fl_malloc'd and freed one by one. */
+    unsigned in_arena;
 } fl_article;
+
+/* The strings fl_article_set_string sets. */
+typedef enum fl_article_string {
+    FL_ARTICLE_TITLE,
+    FL_ARTICLE_SOURCE,
+    FL_ARTICLE_DATELINE_TEXT
+} fl_article_string;
 
 fl_article *fl_article_new(void);
 void fl_article_free(fl_article *a);
@@ -146,6 +157,12 @@ size_t fl_article_paragraph_at(const fl_article *a, size_t offset);
 size_t fl_article_sentence_at(const fl_article *a, size_t offset);
 /* true when offset lies in a boilerplate paragraph. */
 bool fl_article_is_boilerplate(const fl_article *a, size_t offset);
+
+/* Sets the title, source or dateline text to a copy of s[0..n) (no NUL in
+ * it) in the article's meta_arena (an article's few short strings share its
+ * block instead of an allocation each); s NULL clears it.  FL_ENOMEM leaves
+ * it as it was. */
+fl_status fl_article_set_string(fl_article *a, fl_article_string which, const char *s, size_t n);
 
 /* Adds a metadata entry (copies both strings). */
 fl_status fl_article_add_meta(fl_article *a, const char *key, const char *value_json);

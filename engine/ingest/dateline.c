@@ -566,11 +566,8 @@ static bool detect(const fl_article *a, found *f)
 
 static fl_status set_text(fl_article *a, const char *s, size_t n, fl_error *err)
 {
-    char *t = fl_strndup(s, n);
-    if (!t)
+    if (fl_article_set_string(a, FL_ARTICLE_DATELINE_TEXT, s, n))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    fl_free(a->dateline_text);
-    a->dateline_text = t;
     return FL_OK;
 }
 
@@ -581,8 +578,7 @@ fl_status fl_dateline_apply(fl_article *a, const fl_dateline_hint *hint, fl_date
     a->dateline = none;
     a->dateline_source = FL_DATELINE_NONE;
     a->page_date = none;
-    fl_free(a->dateline_text);
-    a->dateline_text = NULL;
+    (void)fl_article_set_string(a, FL_ARTICLE_DATELINE_TEXT, NULL, 0); /* (cannot fail) */
 
     found f;
     bool have = detect(a, &f);

@@ -101,17 +101,15 @@ static fl_status record_error(fl_ingest_doc *doc, fl_error *err, fl_status code,
     return code;
 }
 
-static fl_status set_string(fl_ingest_doc *doc, char **slot, const jv_field *v, fl_error *err)
+static fl_status set_string(fl_ingest_doc *doc, fl_article_string which, const jv_field *v,
+                            fl_error *err)
 {
     if (v->type == JV_NULL)
         return FL_OK;
     if (v->type != JV_STR)
         return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string or null", v->key);
-    char *s = fl_strndup(v->str, v->len);
-    if (!s)
+    if (fl_article_set_string(doc->article, which, v->str, v->len))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    fl_free(*slot);
-    *slot = s;
     return FL_OK;
 }
 
@@ -193,9 +191,9 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool borrow, bool *
         return FL_OK;
     }
     case KEY_TITLE:
-        return set_string(doc, &a->title, v, err);
+        return set_string(doc, FL_ARTICLE_TITLE, v, err);
     case KEY_SOURCE:
-        return set_string(doc, &a->source, v, err);
+        return set_string(doc, FL_ARTICLE_SOURCE, v, err);
     case KEY_DATE: {
         if (v->type == JV_NULL) {
             doc->date = (fl_date){0, 0, 0, FL_PREC_NONE};

@@ -110,12 +110,9 @@ static fl_status front_matter_entry(fl_ingest_doc *doc, const char *key, size_t 
         }
     }
     if (!strcmp(k, "title") || !strcmp(k, "source")) {
-        char **slot = !strcmp(k, "title") ? &a->title : &a->source;
-        if (v.len) {
-            fl_free(*slot);
-            if (!(*slot = fl_strbuf_detach(&v, NULL)))
-                st = fl_error_set(err, FL_ENOMEM, "out of memory");
-        }
+        fl_article_string which = !strcmp(k, "title") ? FL_ARTICLE_TITLE : FL_ARTICLE_SOURCE;
+        if (v.len && fl_article_set_string(a, which, v.buf, v.len))
+            st = fl_error_set(err, FL_ENOMEM, "out of memory");
     } else if (!strcmp(k, "date")) {
         fl_date d;
         if (v.len == 0)

@@ -850,6 +850,37 @@ static void test_dateline_precedence(void)
     fl_article_free(a);
 }
 
+/* The title, source and dateline text set into the article's arena replace
+ * (and free) a malloc'd one, share the block with the metadata, and are
+ * freed with the article (AddressSanitizer sees a leak or a double free). */
+static void test_article_strings_in_arena(void)
+{
+    fl_article *a = fl_article_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    a->title = fl_strdup("an old title");
+    CU_ASSERT_EQUAL(fl_article_set_string(a, FL_ARTICLE_TITLE, "A title\0x", 7), FL_OK);
+    CU_ASSERT_STRING_EQUAL(a->title, "A title");
+    CU_ASSERT_EQUAL(fl_article_set_string(a, FL_ARTICLE_TITLE, "Another", 7), FL_OK);
+    CU_ASSERT_STRING_EQUAL(a->title, "Another");
+    CU_ASSERT_EQUAL(fl_article_add_meta(a, "topics", "[\"cocoa\"]"), FL_OK);
+    CU_ASSERT_EQUAL(fl_article_set_string(a, FL_ARTICLE_SOURCE, "Reuters", 7), FL_OK);
+    CU_ASSERT_EQUAL(fl_article_set_string(a, FL_ARTICLE_DATELINE_TEXT, "LONDON, March 2 -", 17),
+                    FL_OK);
+    CU_ASSERT_STRING_EQUAL(a->source, "Reuters");
+    CU_ASSERT_STRING_EQUAL(a->dateline_text, "LONDON, March 2 -");
+    CU_ASSERT_STRING_EQUAL(fl_article_meta(a, "topics"), "[\"cocoa\"]");
+    CU_ASSERT_EQUAL(fl_article_set_string(a, FL_ARTICLE_DATELINE_TEXT, NULL, 0), FL_OK);
+    CU_ASSERT_PTR_NULL(a->dateline_text);
+    fl_article_free(a);
+    /* a malloc'd string left as it is is freed one by one */
+    a = fl_article_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    a->dateline_text = fl_strdup("x");
+    CU_ASSERT_EQUAL(fl_article_set_string(a, FL_ARTICLE_SOURCE, "", 0), FL_OK);
+    CU_ASSERT_STRING_EQUAL(a->source, "");
+    fl_article_free(a);
+}
+
 /* ---- boilerplate ---------------------------------------------------------------------- */
 
 static void test_boilerplate_text(void)
@@ -1206,6 +1237,7 @@ static const fl_test_case cases[] = {
     {"stdin", test_stdin},
     {"date lines", test_date_lines},
     {"dateline precedence", test_dateline_precedence},
+    {"title, source and dateline text in the article's arena", test_article_strings_in_arena},
     {"boilerplate in text", test_boilerplate_text},
     {"repeated chrome", test_repeated_chrome},
     {"missing and unreadable", test_missing_and_unreadable},
