@@ -1098,8 +1098,56 @@ static void person(scan *sc, size_t t0, size_t h, size_t n0, size_t r1, bool con
     c->confirmed = confirmed;
 }
 
+/* run of the one word r0 (most runs): the same steps as run's for a run of
+ * one word, without its loops over the words.  In order: stripped as a
+ * lower-case, function or date word; an honorific alone is no name; an
+ * organisation cue is an organisation when an acronym; a gazetteer word is
+ * a place (a demonym nothing); an acronym is an organisation; a capitalised
+ * word not a title or function word is a single name. */
+static void run_one(scan *sc, size_t r0)
+{
+    const tok *k = &sc->toks[r0];
+    unsigned m = M(sc, r0);
+    if ((k->flags & T_LOWER) || ((m & (W_STOP | W_TIME)) && !(m & W_HONOR)) || (m & W_TIME) ||
+        sc->nomem || (m & W_HONOR))
+        return;
+    if (m & W_ORG) {
+        if (k->flags & T_UPPER)
+            add_cand(sc, C_ORG, r0, r0 + 1);
+        return;
+    }
+    size_t words = 0, ext_end;
+    bool demonym = false;
+    const fl_place *pl = gaz_match(sc, r0, r0 + 1, &words, &demonym, &ext_end);
+    if (sc->nomem)
+        return;
+    if (pl) {
+        if (!demonym) {
+            cand *c = add_cand(sc, C_PLACE, r0, r0 + 1);
+            if (!c)
+                return;
+            c->place = pl;
+            if (ext_end)
+                extend_place(sc, c, ext_end);
+        }
+        return;
+    }
+    if (k->flags & T_UPPER) {
+        if (k->e - k->s <= 6 && !(m & (W_NOACRO | W_THEAD | W_HONOR)) &&
+            !is_roman(sc->text + k->s, k->e - k->s))
+            add_cand(sc, C_ORG, r0, r0 + 1);
+        return;
+    }
+    if ((k->flags & T_CAP) && !(m & (W_THEAD | W_TMOD | W_TIME | W_STOP)))
+        add_cand(sc, C_SINGLE, r0, r0 + 1);
+}
+
 static void run(scan *sc, size_t r0, size_t r1, bool at_start)
 {
+    if (r1 - r0 == 1) {
+        run_one(sc, r0);
+        return;
+    }
     const tok *tk = sc->toks;
     size_t orig0 = r0, r1_full = r1;
     /* strip function words, dates and connectors at the ends */
@@ -1303,7 +1351,10 @@ static void paragraph_runs(scan *sc)
             }
             break;
         }
-        run(sc, i, j, true);
+        if (j == i + 1)
+            run_one(sc, i);
+        else
+            run(sc, i, j, true);
         i = j;
     }
 }
