@@ -330,14 +330,15 @@ size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, con
         }
         /* letters: an abbreviation or an ISO code.  Each is at most
          * PREFIX_MAX bytes ("SFr.", "USD"), starts with a capital or 's'
-         * ("stg") and ends, but for a point, with a letter
-         * fl_currency_prefix_last accepts: the look-back stops past
+         * ("stg") and ends, but for a point, with letters
+         * fl_currency_prefix_ends accepts: the look-back stops past
          * PREFIX_MAX bytes (the word is longer than any) and a word
          * starting or ending otherwise is none. */
         size_t b = end;
         if (b > floor && text[b - 1] == '.')
             b--;
-        if (b > floor && !fl_currency_prefix_last((unsigned char)text[b - 1]))
+        if (b > floor && !fl_currency_prefix_ends(b - 1 > floor ? (unsigned char)text[b - 2] : 0,
+                                                  (unsigned char)text[b - 1]))
             continue;
         while (b > floor && end - b <= PREFIX_MAX && is_alpha((unsigned char)text[b - 1]))
             b--;

@@ -58,26 +58,35 @@ const char *fl_currency_code(const char *s, size_t n);
 size_t fl_currency_prefix_before(const char *text, size_t floor, size_t pos, const char **iso,
                                  const char **source);
 
-/* Whether a currency prefix can end with the byte c: the last byte of a
- * symbol (>= 0x80), "$", the point of "Rs.", a capital (ISO codes, "DM")
- * or the last letter of "Rs", "Rp", "SFr", "stg". */
-static inline bool fl_currency_prefix_last(unsigned char c)
+/* Whether a currency prefix can end with the byte c after the byte b (0
+ * when c is the first byte looked at): the last byte of a symbol (>= 0x80),
+ * "$", the point of "Rs.", a capital (ISO codes, "DM") or the end of "Rs",
+ * "Rp", "SFr", "Sfr", "Dkr", "Skr", "Nkr", "stg", "Stg". */
+static inline bool fl_currency_prefix_ends(unsigned char b, unsigned char c)
 {
-    return c >= 0x80 || c == '$' || c == '.' || (c >= 'A' && c <= 'Z') || c == 's' || c == 'p' ||
-           c == 'r' || c == 'g';
+    switch (c) {
+    case 's':
+    case 'p':
+        return b == 'R';
+    case 'r':
+        return b == 'F' || b == 'f' || b == 'k';
+    case 'g':
+        return b == 't';
+    default:
+        return c >= 0x80 || c == '$' || c == '.' || (c >= 'A' && c <= 'Z');
+    }
 }
 
 /* false when fl_currency_prefix_before(text, floor, pos, ...) surely finds
- * none: neither the byte before pos nor, after one space, the byte before
- * that can end a prefix (a test of one or two bytes for most numbers). */
+ * none: the bytes before pos, or before one space there, cannot end a
+ * prefix (a test of two or three bytes for most numbers). */
 static inline bool fl_currency_prefix_may_end(const char *text, size_t floor, size_t pos)
 {
-    if (pos <= floor)
+    size_t e = pos > floor && text[pos - 1] == ' ' ? pos - 1 : pos;
+    if (e <= floor)
         return false;
-    unsigned char c = (unsigned char)text[pos - 1];
-    if (c == ' ')
-        return pos - 1 > floor && fl_currency_prefix_last((unsigned char)text[pos - 2]);
-    return fl_currency_prefix_last(c);
+    return fl_currency_prefix_ends(e - 1 > floor ? (unsigned char)text[e - 2] : 0,
+                                   (unsigned char)text[e - 1]);
 }
 
 #endif
