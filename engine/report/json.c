@@ -152,32 +152,6 @@ static json_t *rule_json(fl_jsonb *b, const fl_report_rule *rr)
     return o;
 }
 
-typedef struct indent_out {
-    fl_sink *s;
-    size_t indent; /* spaces added after each newline */
-} indent_out;
-
-static int put_chunk(const char *buf, size_t size, void *data)
-{
-    indent_out *o = data;
-    const char *end = buf + size;
-    for (const char *nl; (nl = memchr(buf, '\n', (size_t)(end - buf))); buf = nl + 1) {
-        fl_sink_add(o->s, buf, (size_t)(nl + 1 - buf));
-        fl_sink_add(o->s, "        ", o->indent);
-    }
-    fl_sink_add(o->s, buf, (size_t)(end - buf));
-    return 0;
-}
-
-/* Writes v (released here) as it would appear at depth `depth` (<= 4) of the tree. */
-static void put_value(fl_sink *s, fl_jsonb *b, json_t *v, int depth)
-{
-    indent_out o = {s, (size_t)(2 * depth)};
-    if (!v || b->oom || json_dump_callback(v, put_chunk, &o, DUMP_FLAGS | JSON_ENCODE_ANY))
-        b->oom = true;
-    json_decref(v);
-}
-
 static int add_chunk(const char *buf, size_t size, void *data)
 {
     return fl_strbuf_add(data, buf, size) ? -1 : 0;
@@ -201,7 +175,7 @@ static void array_open(array_out *a, fl_sink *s, fl_jsonb *b, const char *key)
 static void array_push(array_out *a, json_t *v)
 {
     fl_sink_adds(a->s, a->n++ ? ",\n    " : "\n    ");
-    put_value(a->s, a->b, v, 2);
+    fl_jsonb_put(a->s, a->b, v, 2);
 }
 
 /* ---- findings and articles without jansson --------------------------------
@@ -630,7 +604,7 @@ static void d_evidence(direct *d, const char *ev, int depth)
         d->ok = false; /* trailing text: jansson would not parse it */
 }
 
-/* Appends finding f at depth 2 of the report to sb as put_value(finding_json())
+/* Appends finding f at depth 2 of the report to sb as fl_jsonb_put(finding_json())
  * writes it; false (sb then holds a partial element) when it gave up. */
 static bool direct_finding(fl_strbuf *sb, const fl_finding *f)
 {

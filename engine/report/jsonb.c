@@ -1,5 +1,7 @@
 #include "report/jsonb.h"
 
+#include "report/sink.h"
+
 #include "core/alloc.h"
 #include "core/utf8.h"
 
@@ -115,4 +117,32 @@ json_t *fl_jsonb_tags(fl_jsonb *b, const char *tags)
             tags++;
     }
     return arr;
+}
+
+typedef struct indent_out {
+    fl_sink *s;
+    size_t indent; /* spaces added after each newline */
+} indent_out;
+
+static int put_chunk(const char *buf, size_t size, void *data)
+{
+    static const char spaces[] = "                "; /* depth 8 at most */
+    indent_out *o = data;
+    const char *end = buf + size;
+    for (const char *nl; (nl = memchr(buf, '\n', (size_t)(end - buf))); buf = nl + 1) {
+        fl_sink_add(o->s, buf, (size_t)(nl + 1 - buf));
+        fl_sink_add(o->s, spaces, o->indent);
+    }
+    fl_sink_add(o->s, buf, (size_t)(end - buf));
+    return 0;
+}
+
+void fl_jsonb_put(fl_sink *s, fl_jsonb *b, json_t *v, int depth)
+{
+    indent_out o = {s, (size_t)(2 * (depth < 8 ? depth : 8))};
+    if (!v || b->oom ||
+        json_dump_callback(v, put_chunk, &o,
+                           JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
+        b->oom = true;
+    json_decref(v);
 }

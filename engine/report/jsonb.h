@@ -36,4 +36,10 @@ json_t *fl_jsonb_push(fl_jsonb *b, json_t *arr, json_t *v);
  * then releases root.  FL_ENOMEM when b saw a failure; FL_EIO on a write error. */
 fl_status fl_jsonb_dump(fl_jsonb *b, json_t *root, FILE *fp, const char *what, fl_error *err);
 
+struct fl_sink;
+/* Writes v (released here) to s as fl_jsonb_dump would show it at depth
+ * `depth` (at most 8) of a tree: the writers stream their long arrays
+ * element by element with this and give the bytes of the whole dump. */
+void fl_jsonb_put(struct fl_sink *s, fl_jsonb *b, json_t *v, int depth);
+
 #endif

@@ -9,6 +9,7 @@
 #include "report/index.h"
 #include "report/jsonb.h"
 #include "report/report.h"
+#include "report/sink.h"
 
 #include "core/strbuf.h"
 
@@ -223,6 +224,11 @@ static json_t *input_error_note(fl_jsonb *b, const fl_article_entry *r, const fl
     return o;
 }
 
+static int add_chunk(const char *buf, size_t size, void *data)
+{
+    return fl_strbuf_add(data, buf, size) ? -1 : 0;
+}
+
 fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_options *opt,
                                 fl_error *err)
 {
@@ -262,9 +268,37 @@ fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_op
                 input_error_note(&b, &au->entries[i], fl_article_entry_error(&au->entries[i])));
 
     fl_jsonb_set(&b, run, "columnKind", fl_jsonb_str(&b, "unicodeCodePoints"));
-    json_t *results = fl_jsonb_set(&b, run, "results", fl_jsonb_arr(&b));
-    for (size_t i = 0; i < au->n_findings && !b.oom; i++)
-        fl_jsonb_push(&b, results, result_json(&b, fl_audit_finding(au, i), &ix));
+    fl_jsonb_set(&b, run, "results", fl_jsonb_arr(&b));
+
+    /* The results, last in the tree, are written one by one after the rest
+     * is dumped with them empty, so the writer holds one result at a time
+     * (findings are read back from the audit's file; the tree of them all
+     * was ~2 KB a finding): the bytes are the whole tree's dump. */
+    static const char tail[] = "[]\n    }\n  ]\n}";
+    fl_sink s;
+    fl_sink_init(&s, fp);
+    fl_strbuf head = FL_STRBUF_INIT;
+    if (b.oom || !root ||
+        json_dump_callback(root, add_chunk, &head, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
+        head.len < sizeof tail - 1 ||
+        memcmp(head.buf + head.len - (sizeof tail - 1), tail, sizeof tail - 1))
+        b.oom = true;
+    else
+        fl_sink_add(&s, head.buf, head.len - (sizeof tail - 1));
+    fl_strbuf_release(&head);
+    json_decref(root);
+    fl_sink_adds(&s, "[");
+    for (size_t i = 0; i < au->n_findings && !b.oom; i++) {
+        fl_sink_adds(&s, i ? ",\n        " : "\n        ");
+        fl_jsonb_put(&s, &b, result_json(&b, fl_audit_finding(au, i), &ix), 4);
+    }
+    fl_sink_adds(&s, au->n_findings ? "\n      ]" : "]");
+    fl_sink_adds(&s, tail + 2);
+    fl_sink_adds(&s, "\n");
     fl_report_index_release(&ix);
-    return fl_jsonb_dump(&b, root, fp, "sarif report", err);
+    if (b.oom) {
+        fl_sink_finish(&s, "sarif report", NULL);
+        return fl_error_set(err, FL_ENOMEM, "out of memory building '%s'", "sarif report");
+    }
+    return fl_sink_finish(&s, "sarif report", err);
 }

@@ -205,10 +205,9 @@ static void test_spill_order_moves_past_early_entries(void)
     CU_ASSERT(per_pair <= bound);
 }
 
-/* Extra peak bytes (beyond the audit) writing `format` for n articles, 32 of
- * them with a finding, and 32 skipped ones: only the number of checked
- * articles without findings changes with n. */
-static size_t report_peak(const char *format, size_t n)
+/* Extra peak bytes (beyond the audit) writing `format` for n articles, nf
+ * findings spread over them, and 32 skipped ones. */
+static size_t report_peak(const char *format, size_t n, size_t nf)
 {
     counting_on();
     fl_audit au;
@@ -222,7 +221,8 @@ static size_t report_peak(const char *format, size_t n)
         h->severity = FL_SEV_WARNING;
         h->articles_run = n;
     }
-    for (size_t i = 0; ok && i < n; i += n / 32) {
+    for (size_t k = 0; ok && k < nf; k++) {
+        size_t i = k * n / nf;
         char id[32];
         snprintf(id, sizeof id, ID_FMT, i);
         fl_finding f;
@@ -270,8 +270,8 @@ static void test_report_memory_flat(void)
 {
     static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
     for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
-        size_t small = report_peak(formats[i], 2048);
-        size_t large = report_peak(formats[i], 8192);
+        size_t small = report_peak(formats[i], 2048, 32);
+        size_t large = report_peak(formats[i], 8192, 32);
         printf("\n  %-8s writer: %zu bytes for 2048 articles, %zu for 8192 ", formats[i], small,
                large);
         /* 6144 more articles may cost a few buffers' slack, not 6144 of anything */
@@ -279,8 +279,22 @@ static void test_report_memory_flat(void)
     }
 }
 
-/* Every writer's bytes with the clean articles spilled, added out of order
- * (as workers finish them), equal the bytes with every entry in memory. */
+/* With findings in the audit's file (as check has them), no writer holds a
+ * copy of them either: a few words of order per finding at most (JUnit's
+ * walk by rule), not the ~2 KB tree SARIF built of each. */
+static void test_report_memory_flat_in_findings(void)
+{
+    static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+        /* both past the sink's 64 KB chunk, whose buffer then grows once */
+        size_t few = report_peak(formats[i], 4096, 1024);
+        size_t many = report_peak(formats[i], 4096, 4096);
+        printf("\n  %-8s writer: %zu bytes for 1024 findings, %zu for 4096 ", formats[i], few,
+               many);
+        CU_ASSERT(many <= few + 3072 * 64);
+    }
+}
+
 /* Live bytes per finding added between n and 2n findings of ~1 KB each
  * (message, excerpt, source line, a related span and evidence), n a power
  * of two times 8, so the arrays are exactly full at both points. */
@@ -353,6 +367,8 @@ static void test_spilled_finding_cost(void)
     CU_ASSERT(spilled <= 48); /* fl_finding_ref: sort keys and where the record is */
 }
 
+/* Every writer's bytes with the clean articles spilled, added out of order
+ * (as workers finish them), equal the bytes with every entry in memory. */
 static void test_spill_same_reports(void)
 {
     static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
@@ -455,6 +471,7 @@ static const fl_test_case cases[] = {
     {"bytes per spilled finding", test_spilled_finding_cost},
     {"an early kept article does not stop the spilling", test_spill_order_moves_past_early_entries},
     {"report writers' peak memory is flat in articles", test_report_memory_flat},
+    {"report writers' peak memory is flat in findings", test_report_memory_flat_in_findings},
     {NULL, NULL},
 };
 

@@ -390,6 +390,36 @@ static void test_json_direct_equals_jansson(void)
     fl_audit_release(&au);
 }
 
+/* SARIF's results are written one by one after the rest of the tree: the
+ * bytes must be the dump of the whole tree, with results and without. */
+static void test_sarif_streamed_equals_tree(void)
+{
+    fl_audit au[3];
+    CU_ASSERT_FATAL(fl_fixture_rich(&au[0]));
+    fl_fixture_spill = true;
+    CU_ASSERT_FATAL(fl_fixture_big(&au[1], 5));
+    fl_fixture_spill = false;
+    fl_audit_init(&au[2]);
+    fl_report_options o = options();
+    for (int v = 0; v < 3; v++) {
+        char *t = render("sarif", &au[v], &o, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        json_t *j = parse(t);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+        json_t *results = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+        CU_ASSERT_EQUAL(json_array_size(results), au[v].n_findings);
+        char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+        size_t n = strlen(tree);
+        CU_ASSERT_EQUAL(strlen(t), n + 1);
+        CU_ASSERT_TRUE(strncmp(t, tree, n) == 0 && t[n] == '\n');
+        free(tree);
+        json_decref(j);
+        free(t);
+        fl_audit_release(&au[v]);
+    }
+}
+
 static void test_sarif_rich(void)
 {
     fl_audit au;
@@ -1053,8 +1083,26 @@ static void test_spilled_findings_baseline(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
     CU_ASSERT_STRING_EQUAL(t1, t2);
+    /* streamed finding by finding: the bytes of the whole tree's dump */
+    json_t *j = parse(t1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    CU_ASSERT_TRUE(strlen(t1) == strlen(tree) + 1 && !strncmp(t1, tree, strlen(tree)));
+    free(tree);
+    json_decref(j);
     free(t1);
     free(t2);
+    /* and with no finding at all */
+    fl_audit none;
+    fl_audit_init(&none);
+    CU_ASSERT_EQUAL_FATAL(fl_baseline_write(path2, &none, &err), FL_OK);
+    t2 = slurp(path2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+    CU_ASSERT_STRING_EQUAL(
+        t2, "{\n  \"version\": 1,\n  \"tool\": \"factlint\",\n  \"findings\": []\n}\n");
+    free(t2);
+    fl_audit_release(&none);
     /* only the first finding in the baseline: only it is suppressed */
     char one[512];
     snprintf(one, sizeof one,
@@ -1103,6 +1151,7 @@ static const fl_test_case cases[] = {
     {"json: findings and articles written directly as jansson writes them",
      test_json_direct_equals_jansson},
     {"sarif: rich audit", test_sarif_rich},
+    {"sarif: streamed bytes are the whole tree's dump", test_sarif_streamed_equals_tree},
     {"junit: rich audit", test_junit_rich},
     {"markdown: rich audit", test_markdown_rich},
     {"html: rich audit", test_html_rich},
