@@ -1283,12 +1283,20 @@ static bool age_context(const char *s, size_t floor, size_t p, double *lo, doubl
 /* "aged 45", "aged between 18 and 24", "ages 18 to 24" */
 static bool aged_before(const scan *sc, const amt *A)
 {
-    /* the word before ends one space before the amount, with the last
-     * letter of "aged", "ages" or "between": a cheap test for most amounts */
+    /* the word before ends one space before the amount with "aged",
+     * "ages" or "between": a cheap test of its last letters for most */
     size_t e = back_sp(sc->s, sc->floor, A->start);
-    int last = e < A->start && e > sc->floor ? lower(UC(sc->s, e - 1)) : 0;
-    if (last != 'd' && last != 's' && last != 'n')
+    if (e == A->start || e < sc->floor + 4)
         return false;
+    const char *s = sc->s;
+    int last = lower(UC(s, e - 1));
+    if (last == 'd' || last == 's') {
+        if (lower(UC(s, e - 2)) != 'e' || lower(UC(s, e - 3)) != 'g' || lower(UC(s, e - 4)) != 'a')
+            return false;
+    } else if (last != 'n' || lower(UC(s, e - 2)) != 'e' || lower(UC(s, e - 3)) != 'e' ||
+               lower(UC(s, e - 4)) != 'w') {
+        return false;
+    }
     size_t ws, we;
     if (!prev_word(sc->s, sc->floor, A->start, &ws, &we))
         return false;
@@ -2151,7 +2159,8 @@ static int emit(scan *sc, amt *A)
     f->currency_source = A->cur_src;
     /* a side-by-side conversion: "$1.13bn (£600m)" */
     if (sc->last_money >= 0 && A->currency && sc->last_currency &&
-        strcmp(sc->last_currency, A->currency) != 0 && sc->last_money_end <= A->qual_start) {
+        sc->last_currency != A->currency && strcmp(sc->last_currency, A->currency) != 0 &&
+        sc->last_money_end <= A->qual_start) {
         const char *s = sc->s;
         size_t g = sc->last_money_end;
         while (g < A->qual_start && s[g] == ' ')
@@ -2376,15 +2385,18 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         fl_runs_release(&own_runs); /* what a failed build had allocated */
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
-    size_t k = 0; /* the next listed run to look at */
+    size_t k = 0;         /* the next listed run to look at */
+    bool at_next = false; /* i is where try_at said to go on: maybe inside a run */
     while (i < len) {
         /* Inside a run (try_at may stop in one) the scanner goes on from i.
          * Else the next letter or digit starts a run, and the runs it would
          * only step over (letter words that no number word resembles: see
          * the anchor test below) are not listed (runs.h): go to the next
-         * listed one. */
-        bool inside = i > 0 && ((fl_bits_test(bm->digit, i) && fl_bits_test(bm->digit, i - 1)) ||
-                                (fl_bits_test(bm->letter, i) && fl_bits_test(bm->letter, i - 1)));
+         * listed one.  (The end of a run the scanner stepped over is inside
+         * none.) */
+        bool inside = at_next && i > 0 &&
+                      ((fl_bits_test(bm->digit, i) && fl_bits_test(bm->digit, i - 1)) ||
+                       (fl_bits_test(bm->letter, i) && fl_bits_test(bm->letter, i - 1)));
         if (!inside) {
             while (k < runs->n && (runs->items[k].s < i ||
                                    !(runs->items[k].flags & (FL_RUN_DIGITS | FL_RUN_NUMBER))))
@@ -2407,6 +2419,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
                     next = e;
             }
             i = next;
+            at_next = true;
             continue;
         }
         if (is_alpha(c)) {
@@ -2420,12 +2433,15 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
                 if (r < 0)
                     goto fail;
                 i = r > 0 ? next : e;
+                at_next = r > 0;
                 continue;
             }
             i = e;
+            at_next = false;
             continue;
         }
         i++;
+        at_next = true;
     }
     fl_bytemask_release(&own);
     fl_runs_release(&own_runs);
