@@ -217,7 +217,7 @@ static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
         int v = fl_number_word(s + q, we - q);
         double m;
         if (v > 0) {
-            double r = fmod(cur, 100);
+            double r = cur == 0 ? 0 : fmod(cur, 100);
             if (need_scale || !(cur == 0 || r == 0 || (r >= 20 && fmod(cur, 10) == 0 && v < 10)))
                 break;
             cur += v;
@@ -1673,10 +1673,14 @@ static void try_range(const scan *sc, amt *A)
         return;
     /* every way of joining two ends starts with '-', a dash (0xE2) or a
      * space or line break before "t", "a" or a dash: most amounts have none */
-    int c0 = UC(s, q), c1 = q + 1 < len ? lower(UC(s, q + 1)) : 0;
-    if (!(c0 == '-' || c0 == 0xE2 ||
-          ((c0 == ' ' || c0 == '\n') && (c1 == 't' || c1 == 'a' || c1 == 0xE2))))
+    int c0 = UC(s, q);
+    if (c0 == ' ' || c0 == '\n') {
+        int c1 = q + 1 < len ? lower(UC(s, q + 1)) : 0;
+        if (c1 != 't' && c1 != 'a' && c1 != 0xE2)
+            return;
+    } else if (c0 != '-' && c0 != 0xE2) {
         return;
+    }
     if (q + 1 < len && s[q] == '-' && !is_alpha(UC(s, q + 1)))
         b = q + 1, how = 1;
     else if (q + 3 < len && memcmp(s + q, "\xE2\x80\x93", 3) == 0)
