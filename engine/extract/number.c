@@ -269,7 +269,10 @@ static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
     return true;
 }
 
-bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
+/* fl_number_parse, inlined into the extractor's parse_one (most of the
+ * calls: a call there cost as much as a short number's digits) */
+static inline __attribute__((always_inline)) bool number_parse(const char *s, size_t len,
+                                                               size_t pos, fl_number *out)
 {
     memset(out, 0, sizeof *out);
     if (pos >= len)
@@ -348,6 +351,11 @@ bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
     out->value = out->magnitude == 1 ? out->raw : scaled(mant, dec, out->magnitude * big);
     out->flags = flags;
     return true;
+}
+
+bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
+{
+    return number_parse(s, len, pos, out);
 }
 
 /* ---- vocabulary ---------------------------------------------------------- */
@@ -1625,7 +1633,7 @@ static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
             return false;
         }
     }
-    if (!fl_number_parse(s, len, pos, &A->num))
+    if (!number_parse(s, len, pos, &A->num))
         return false;
     size_t q = A->num.end;
     if (q + 1 < len && (s[q] == ':' || s[q] == '/' || s[q] == '.' || s[q] == ',') &&
@@ -1850,7 +1858,8 @@ static void index_quals(fl_number_state *st)
     }
 }
 
-static void qualifiers(const scan *sc, amt *A)
+/* (inlined: try_at calls it for nearly every amount) */
+static inline __attribute__((always_inline)) void qualifiers(const scan *sc, amt *A)
 {
     const char *s = sc->s;
     size_t e = back_sp(s, sc->floor, A->start), st, best = 0;
