@@ -90,6 +90,22 @@ static inline size_t fl_bits_prev_set(const uint64_t *b, size_t lo, size_t i)
     return p >= lo ? p : SIZE_MAX;
 }
 
+/* The last position p with lo <= p < i whose bit is clear, else SIZE_MAX. */
+static inline size_t fl_bits_prev_clear(const uint64_t *b, size_t lo, size_t i)
+{
+    if (i <= lo)
+        return SIZE_MAX;
+    size_t w = (i - 1) >> 6, first = lo >> 6;
+    uint64_t x = ~b[w] & (~0ull >> (63 - ((i - 1) & 63)));
+    while (!x) {
+        if (w == first)
+            return SIZE_MAX;
+        x = ~b[--w];
+    }
+    size_t p = (w << 6) + 63 - (size_t)__builtin_clzll(x);
+    return p >= lo ? p : SIZE_MAX;
+}
+
 static inline int fl_bits_test(const uint64_t *b, size_t i)
 {
     return (int)(b[i >> 6] >> (i & 63) & 1);

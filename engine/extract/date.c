@@ -183,16 +183,24 @@ typedef struct word_set {
 } word_set;
 
 /* the lists with a word_set (set_lists) */
-enum { WS_UNITS, WS_PREPS, WS_DETS, WS_HEDGES, WS_CONNECTORS, WS_MONTH_PREPS, WS_COUNT };
+enum {
+    WS_UNITS,
+    WS_PREPS,
+    WS_DETS,
+    WS_HEDGES,
+    WS_CONNECTORS,
+    WS_MONTH_PREPS,
+    WS_PAST,
+    WS_FUTURE,
+    WS_COUNT
+};
 
 struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
     uint32_t last_mask[10][26]; /* see word_kind */
     word_set sets[WS_COUNT];    /* see in_set */
-    unsigned char cls[256];
-    uint32_t past_mask[10], future_mask[10];
-    /* see first_letters */ /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
+    unsigned char cls[256];     /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
 
 enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
@@ -355,10 +363,31 @@ static const char *const year3_next[] = {"AD",     "BC",    "BCE", "CE", "when",
 static const char *const month_preps[] = {
     "in",     "since", "until",   "till",    "from",       "by",  "before", "after",
     "during", "of",    "between", "through", "throughout", "for", "end",    NULL};
-/* The lists word_in is asked of at nearly every year or month name, each
- * with a filter (word_set, built in fl_date_init). */
-static const char *const *const set_lists[WS_COUNT] = {unit_nouns,  year_preps, year_dets,
-                                                       year_hedges, connectors, month_preps};
+static const char *const weekday_not_after[] = {"Black",  "Good",   "Super",  "Ash",    "Holy",
+                                                "Maundy", "Cyber",  "Bloody", "Easter", "Palm",
+                                                "Shrove", "Giving", "Blue",   "Manic",  NULL};
+static const char *const weekday_not_before[] = {
+    "Times",   "Telegraph", "Mirror", "Express", "Post",   "People", "Herald", "Independent",
+    "Tribune", "Mail",      "Sport",  "Star",    "League", "School", NULL};
+/* Tense markers for bare weekdays and months. */
+static const char *const future_words[] = {
+    "will",   "would",   "shall",    "ll",       "due",     "plans",
+    "plan",   "planned", "expects",  "expected", "intends", "scheduled",
+    "slated", "next",    "upcoming", "tomorrow", NULL};
+static const char *const past_words[] = {
+    "said", "says", "told", "was",   "were", "had",       "did",   "met", "made", "took",
+    "came", "went", "rose", "fell",  "won",  "lost",      "began", "saw", "gave", "left",
+    "held", "sold", "paid", "wrote", "ago",  "yesterday", "last",  NULL};
+static const char *const number_words[] = {
+    "a",    "an",  "one",    "two",    "three",   "four",   "five",   "six",   "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", NULL};
+
+/* The lists word_in is asked of at nearly every year or month name and
+ * every word future_context reads, each with a filter (word_set, built in
+ * fl_date_init). */
+static const char *const *const set_lists[WS_COUNT] = {unit_nouns,  year_preps,  year_dets,
+                                                       year_hedges, connectors,  month_preps,
+                                                       past_words,  future_words};
 
 /* word_in(t, w, set_lists[k]), comparing w only with the list's words of
  * its length and first letter, and only when some of them has its last
@@ -379,25 +408,6 @@ static bool in_set(const fl_date_state *s, const char *t, word w, int k)
     return false;
 }
 
-static const char *const weekday_not_after[] = {"Black",  "Good",   "Super",  "Ash",    "Holy",
-                                                "Maundy", "Cyber",  "Bloody", "Easter", "Palm",
-                                                "Shrove", "Giving", "Blue",   "Manic",  NULL};
-static const char *const weekday_not_before[] = {
-    "Times",   "Telegraph", "Mirror", "Express", "Post",   "People", "Herald", "Independent",
-    "Tribune", "Mail",      "Sport",  "Star",    "League", "School", NULL};
-/* Tense markers for bare weekdays and months. */
-static const char *const future_words[] = {
-    "will",   "would",   "shall",    "ll",       "due",     "plans",
-    "plan",   "planned", "expects",  "expected", "intends", "scheduled",
-    "slated", "next",    "upcoming", "tomorrow", NULL};
-static const char *const past_words[] = {
-    "said", "says", "told", "was",   "were", "had",       "did",   "met", "made", "took",
-    "came", "went", "rose", "fell",  "won",  "lost",      "began", "saw", "gave", "left",
-    "held", "sold", "paid", "wrote", "ago",  "yesterday", "last",  NULL};
-static const char *const number_words[] = {
-    "a",    "an",  "one",    "two",    "three",   "four",   "five",   "six",   "seven", "eight",
-    "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", NULL};
-
 /* ---- the scan ---- */
 
 enum { FL_DATE_AMBIGUOUS_MAX = 64 };
@@ -407,6 +417,7 @@ typedef struct scan {
     fl_re_thread *t;
     const char *txt;
     size_t len;
+    const fl_bytemask *bm; /* txt's byte masks */
     fl_facts *out;
     fl_error *err;
     fl_date dl;         /* the dateline (precision NONE when none) */
@@ -503,35 +514,25 @@ static bool sentence_end(const scan *sc, size_t k)
     return i >= sc->len || !((t[i] >= 'a' && t[i] <= 'z') || is_digit((unsigned char)t[i]));
 }
 
-/* For each word length up to 9, a bit per first letter of the list's words
- * of that length, to skip most lookups. */
-static void first_letters(const char *const *list, uint32_t mask[10])
-{
-    for (; *list; list++) {
-        size_t n = strlen(*list);
-        if (n < 10)
-            mask[n] |= 1u << (((*list)[0] | 0x20) - 'a');
-    }
-}
+/* The tense a word marks: a future marker (future_words), else a past verb
+ * (past_words, or a word of more than three letters in -ed), else none. */
+enum { TENSE_NONE, TENSE_FUTURE, TENSE_PAST };
 
-/* Is w in list, whose first letters by length are mask? */
-static bool word_in_masked(const char *t, word w, const char *const *list, const uint32_t mask[10])
-{
-    unsigned f = (unsigned)((t[w.start] | 0x20) - 'a');
-    return w.len < 10 && f < 26 && (mask[w.len] >> f & 1) && word_in(t, w, list);
-}
-
-/* A past verb (a list, or a word in -ed that is not a future marker). */
-static bool past_word(const scan *sc, word w)
+static int word_tense(const scan *sc, word w)
 {
     const char *t = sc->txt;
-    return (w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd') ||
-           word_in_masked(t, w, past_words, sc->s->past_mask);
+    if (in_set(sc->s, t, w, WS_FUTURE))
+        return TENSE_FUTURE;
+    if ((w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd') ||
+        in_set(sc->s, t, w, WS_PAST))
+        return TENSE_PAST;
+    return TENSE_NONE;
 }
 
-static bool future_word(const scan *sc, word w)
+/* Can the byte c end a sentence (sentence_end's first test)? */
+static bool may_end_sentence(unsigned char c)
 {
-    return word_in_masked(sc->txt, w, future_words, sc->s->future_mask);
+    return c == '.' || c == '!' || c == '?' || c == '\n' || c == ';';
 }
 
 /* "if U.S. rates rose in March": a past form after "if" is hypothetical. */
@@ -555,41 +556,40 @@ static bool conditional_before(const scan *sc, size_t pos)
 static bool future_context(const scan *sc, size_t start, size_t end)
 {
     const char *t = sc->txt;
+    const uint64_t *letter = sc->bm->letter;
+    /* back from start, a word at a time: a word's first letter is the byte
+     * after the last non-letter before its end (the masks) */
     size_t i = start, lim = start > 200 ? start - 200 : 0;
     while (i > lim) {
         unsigned char c = (unsigned char)t[i - 1];
-        if (sentence_end(sc, i - 1))
-            break;
         if (!is_alpha(c)) {
+            if (may_end_sentence(c) && sentence_end(sc, i - 1))
+                break;
             i--;
             continue;
         }
-        size_t e = i;
-        while (i > lim && is_alpha((unsigned char)t[i - 1]))
-            i--;
-        word w = {i, e - i};
-        if (future_word(sc, w))
+        size_t e = i, p = fl_bits_prev_clear(letter, lim, i);
+        i = p == SIZE_MAX ? lim : p + 1;
+        int tense = word_tense(sc, (word){i, e - i});
+        if (tense == TENSE_FUTURE)
             return true;
-        if (past_word(sc, w))
-            return conditional_before(sc, w.start);
+        if (tense == TENSE_PAST)
+            return conditional_before(sc, i);
     }
     lim = end + 200 < sc->len ? end + 200 : sc->len;
     for (i = end; i < lim;) {
         unsigned char c = (unsigned char)t[i];
-        if (sentence_end(sc, i))
-            break;
         if (!is_alpha(c)) {
+            if (may_end_sentence(c) && sentence_end(sc, i))
+                break;
             i++;
             continue;
         }
         size_t b = i;
-        while (i < lim && is_alpha((unsigned char)t[i]))
-            i++;
-        word w = {b, i - b};
-        if (future_word(sc, w))
-            return true;
-        if (past_word(sc, w))
-            return false;
+        i = fl_bits_next_clear(letter, lim, i);
+        int tense = word_tense(sc, (word){b, i - b});
+        if (tense != TENSE_NONE)
+            return tense == TENSE_FUTURE;
     }
     return false;
 }
@@ -1387,8 +1387,6 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
     for (int k = 0; k < WS_COUNT; k++)
         if ((st = word_set_build(&s->sets[k], set_lists[k], err)))
             goto cleanup;
-    first_letters(past_words, s->past_mask);
-    first_letters(future_words, s->future_mask);
     for (int c = 0; c < 256; c++)
         s->cls[c] = (c >= '0' && c <= '9')                               ? CLS_DIGIT
                     : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? CLS_ALPHA
@@ -1514,6 +1512,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
         fl_runs_release(&own_runs); /* what a failed build had allocated */
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
+    sc.bm = bm;
     fl_status st = FL_OK;
     size_t ri = 0; /* the next listed run to look at */
     while (i < len) {
