@@ -581,6 +581,45 @@ static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t p
     return f;
 }
 
+/* A word of ASCII letters and digits from bit s of block w that runs into
+ * the next block, as tokenize's block walk reads it: its end *we, flags *f
+ * and *caps (the same as other_word's).  False, for other_word, when it
+ * does not end in the next block, ends at the paragraph's end, or before a
+ * byte that fl_word_next reads on from. */
+static __attribute__((noinline)) bool cross_word(const scan *sc, size_t end, size_t w, unsigned s,
+                                                 size_t *we, unsigned *f, bool *caps)
+{
+    const fl_bytemask *bm = sc->bm;
+    /* the text goes on past block w: its bits past the text are clear in
+     * alnum, and the word runs to its end */
+    if (w + 1 >= bm->words)
+        return false;
+    uint64_t x = ~bm->alnum[w + 1];
+    if (!x)
+        return false;
+    size_t e = ((w + 1) << 6) + (unsigned)__builtin_ctzll(x);
+    if (e >= end)
+        return false;
+    unsigned char c = (unsigned char)sc->text[e];
+    if (c >= 64 ? c >= 0x80 : (READS_ON >> c & 1) && (c != '.' || e == (w << 6) + s + 1))
+        return false;
+    /* capitals (bytes >= 0x80: none in it) and lower-case letters in the
+     * word's part in each block */
+    uint64_t span1 = ~0ull << s, span2 = (x & -x) - 1;
+    uint64_t uh1 = bm->upper_high[w], uh2 = bm->upper_high[w + 1];
+    uint64_t up1 = uh1 & span1, up2 = uh2 & span2;
+    uint64_t low1 = bm->letter[w] & ~uh1 & span1, low2 = bm->letter[w + 1] & ~uh2 & span2;
+    if (low1 >> s & 1)
+        *f = T_LOWER | T_ALNUM | T_ASCII;
+    else
+        *f = T_ALNUM | T_ASCII | (up1 >> s & 1 ? T_CAP : 0u) |
+             (!low1 && !low2 && ((up1 & (up1 - 1)) || (up2 & (up2 - 1)) || (up1 && up2)) ? T_UPPER
+                                                                                         : 0u);
+    *caps = up1 || up2;
+    *we = e;
+    return true;
+}
+
 /*
  * Stores in sc->toks the words of paragraph p that the rules may read
  * (restart_before), with their flags.
@@ -667,7 +706,16 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
          * itself for a byte >= 0x80 */
         uint64_t from_s = ~0ull << s;
         uint64_t x = not_alnum & from_s;
-        if (!x || (x >> s & 1))
+        if (!x) {
+            /* the word runs into the next block */
+            if (!cross_word(sc, end, w, s, &we, &f, &caps))
+                goto other;
+            ws = (w << 6) + s;
+            k->s = ws;
+            k->e = we;
+            goto stored;
+        }
+        if (x >> s & 1)
             goto other;
         unsigned e = (unsigned)__builtin_ctzll(x);
         we = (w << 6) + e;
