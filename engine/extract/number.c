@@ -2424,10 +2424,10 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             if (r < 0)
                 goto fail;
             if (r == 0) {
-                size_t e = i;
-                while (e < len && (is_alnum(UC(s, e)) || ((s[e] == ',' || s[e] == '.') &&
-                                                          e + 1 < len && is_digit(UC(s, e + 1)))))
-                    e++;
+                /* past the letters and digits, and a ',' or '.' between digits */
+                size_t e = fl_bits_next_clear(bm->alnum, len, i);
+                while (e + 1 < len && (s[e] == ',' || s[e] == '.') && is_digit(UC(s, e + 1)))
+                    e = fl_bits_next_clear(bm->alnum, len, e + 1);
                 if (next < e)
                     next = e;
             }
