@@ -1473,8 +1473,44 @@ static fl_status emit(scan *sc, fl_facts *out, const cand *c, fl_fact_kind kind,
     return FL_OK;
 }
 
+/* The indices of the latest candidates of one sort that resolve has
+ * passed, in a ring, newest last: a single word looks back at most
+ * CHAIN_WINDOW candidates for a full name (or an organisation of two or
+ * more words) that it refers to, and those hold at most CHAIN_WINDOW of
+ * them, so the ring holds all that may match. */
+typedef struct recent {
+    size_t idx[CHAIN_WINDOW];
+    size_t n; /* pushed so far; the ring holds the last min(n, CHAIN_WINDOW) */
+} recent;
+
+static void recent_push(recent *r, size_t i)
+{
+    r->idx[r->n++ % CHAIN_WINDOW] = i;
+}
+
+/* The latest candidate of r at or after lo whose last word (by_first: first
+ * word) has hash h, or NULL. */
+static const cand *recent_find(const scan *sc, const recent *r, size_t lo, uint64_t h,
+                               bool by_first)
+{
+    size_t back = r->n < CHAIN_WINDOW ? r->n : CHAIN_WINDOW;
+    for (size_t j = 1; j <= back; j++) {
+        size_t i = r->idx[(r->n - j) % CHAIN_WINDOW];
+        if (i < lo)
+            break;
+        const cand *o = &sc->cands[i];
+        if ((by_first ? o->hfirst : o->hlast) == h)
+            return o;
+    }
+    return NULL;
+}
+
 static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
 {
+    /* the full confirmed names and the organisations of two or more words
+     * passed, for the single words' chains */
+    recent persons, orgs;
+    persons.n = orgs.n = 0;
     /* promote unconfirmed full names that a titled or cued mention confirms */
     for (size_t i = 0; i < sc->nc; i++) {
         cand *c = &sc->cands[i];
@@ -1513,23 +1549,24 @@ static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
             }
             break;
         case C_SINGLE: {
-            const cand *o = chain_person(sc, i, false);
+            /* chain_person(sc, i, false), from the recent full names */
+            size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
+            const cand *o = recent_find(sc, &persons, lo, c->hfull, false);
             if (o) {
                 st = emit(sc, out, c, FL_FACT_PERSON, sc->text + o->s, o->e - o->s, err);
                 break;
             }
             /* "Kaito" after "Kaito Heavy Industries Co" */
-            size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
-            for (size_t j = i; j-- > lo;) {
-                const cand *g = &sc->cands[j];
-                if (g->kind == C_ORG && g->first_end < g->e && g->hfirst == c->hfull) {
-                    st = emit(sc, out, c, FL_FACT_ORG, sc->text + g->s, g->e - g->s, err);
-                    break;
-                }
-            }
+            const cand *g = recent_find(sc, &orgs, lo, c->hfull, true);
+            if (g)
+                st = emit(sc, out, c, FL_FACT_ORG, sc->text + g->s, g->e - g->s, err);
             break;
         }
         }
+        if (is_full(c) && c->confirmed)
+            recent_push(&persons, i);
+        else if (c->kind == C_ORG && c->first_end < c->e)
+            recent_push(&orgs, i);
         if (st)
             return st;
         if (sc->nomem)

@@ -369,6 +369,33 @@ static void test_names_keys(void)
     fl_article_free(a);
 }
 
+/* A single word refers to a full name at most CHAIN_WINDOW (256) candidates
+ * back (names.c resolve): "Vale" after 100 other names is Anna Vale, after
+ * 300 it is nothing. */
+static void test_names_chain_window(void)
+{
+    for (int gap = 100; gap <= 300; gap += 200) {
+        char text[8192];
+        size_t n = (size_t)snprintf(text, sizeof text, "Anna Vale said it was done. We met");
+        for (int i = 0; i < gap; i++)
+            n += (size_t)snprintf(text + n, sizeof text - n, " Kel%c%c,", 'a' + i / 26,
+                                  'a' + i % 26);
+        snprintf(text + n, sizeof text - n, " and Vale spoke.\n");
+        fl_facts fs;
+        fl_article *a;
+        run_names(gaz_dir, text, &fs, &a);
+        const fl_fact *f = find(&fs, FL_FACT_PERSON, "Vale", 0);
+        if (gap < 256) {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+            CU_ASSERT_STRING_EQUAL(f->canonical, "Anna Vale");
+        } else {
+            CU_ASSERT_PTR_NULL(f);
+        }
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+}
+
 /* The tokeniser reads most words from the byte masks of 64-byte blocks
  * (names.c): the same text at every alignment, so that each word in it
  * starts, ends or is cut by a block's end somewhere, gives the same facts at
@@ -444,6 +471,7 @@ static const fl_test_case cases[] = {
     {"orgs_places", test_names_orgs_places},
     {"gazetteer_errors", test_names_gazetteer_errors},
     {"keys", test_names_keys},
+    {"chain_window", test_names_chain_window},
     {"alignment", test_names_alignment},
     {"teardown", test_names_teardown},
     {NULL, NULL},
