@@ -195,11 +195,15 @@ enum {
     WS_COUNT
 };
 
+/* PAT_REL has fewer groups than this (checked in fl_date_init) */
+enum { REL_PAIRS_MAX = 24 };
+
 struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
     uint32_t last_mask[10][26]; /* see word_kind */
     word_set sets[WS_COUNT];    /* see in_set */
+    uint32_t rel_pairs;         /* PAT_REL's groups + 1 (see rel_ascii) */
     unsigned char cls[256];     /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
 
@@ -1144,15 +1148,94 @@ static fl_status at_weekday(scan *sc, size_t p, size_t n, size_t *adv)
 
 /* ---- at a keyword ---- */
 
-static fl_status at_keyword(scan *sc, size_t p, size_t *adv)
+static const char *const weekdays_full[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                            "Friday", "Saturday", "Sunday",    NULL};
+static const char *const months_full[] = {"January",  "February", "March",  "April",     "May",
+                                          "June",     "July",     "August", "September", "October",
+                                          "November", "December", NULL};
+
+/* PAT_REL at the keyword t[p..p+n) (ASCII letters) in its two commonest
+ * shapes, found without the regex when every byte it reads is ASCII, so that
+ * \h is a space or a tab, a caseless letter an ASCII letter and (?![\w]) "no
+ * letter, digit or '_' next":
+ *   - a day word ("today": group dw), and
+ *   - last, next or this (group rel), spaces, then week, month or year in
+ *     any case (group ru) or a weekday or month name written in full (rwd,
+ *     rmon),
+ * each ending a word.  The alternative PAT_REL tries first ("last quarter of
+ * 2014") needs quarter or half, which are left to the regex, as is anything
+ * else.  On such a match, fills *m as fl_re_exec would, its pairs in ov
+ * (SIZE_MAX for a group not set), and returns true; false: the regex
+ * decides. */
+static bool rel_ascii(const scan *sc, size_t p, size_t n, size_t ov[2 * REL_PAIRS_MAX],
+                      fl_re_match *m)
+{
+    const char *t = sc->txt;
+    word kw = {p, n};
+    int g, ug = -1;
+    if (word_is(t, kw, "today") || word_is(t, kw, "yesterday") || word_is(t, kw, "tomorrow") ||
+        word_is(t, kw, "tonight"))
+        g = G_DW;
+    else if (word_is(t, kw, "last") || word_is(t, kw, "next") || word_is(t, kw, "this"))
+        g = G_REL;
+    else
+        return false;
+    size_t e = p + n, ub = 0;
+    if (g == G_REL) {
+        size_t i = e;
+        while (i < sc->len && is_hspace((unsigned char)t[i]))
+            i++;
+        word w = {i, 0};
+        while (i < sc->len && is_alpha((unsigned char)t[i]))
+            i++;
+        w.len = i - w.start;
+        if (w.start == e)
+            return false;
+        if (word_is(t, w, "week") || word_is(t, w, "month") || word_is(t, w, "year"))
+            ug = G_RU;
+        else if (word_in_exact(t, w, weekdays_full))
+            ug = G_RWD;
+        else if (word_in_exact(t, w, months_full))
+            ug = G_RMON;
+        else
+            return false;
+        ub = w.start;
+        e = i;
+    }
+    if (e < sc->len) { /* (?![\w]) */
+        unsigned char c = (unsigned char)t[e];
+        if (c >= 0x80 || is_alnum(c) || c == '_')
+            return false;
+    }
+    uint32_t pairs = sc->s->rel_pairs;
+    for (uint32_t k = 0; k < 2 * pairs; k++)
+        ov[k] = SIZE_MAX;
+    ov[0] = p;
+    ov[1] = e;
+    ov[2 * sc->s->g[g]] = p;
+    ov[2 * sc->s->g[g] + 1] = p + n;
+    if (ug >= 0) {
+        ov[2 * sc->s->g[ug]] = ub;
+        ov[2 * sc->s->g[ug] + 1] = e;
+    }
+    m->ov = ov;
+    m->n = pairs;
+    return true;
+}
+
+/* At a keyword of n letters (the caller's word_kind) or at "Q" (n 1). */
+static fl_status at_keyword(scan *sc, size_t p, size_t n, size_t *adv)
 {
     const char *t = sc->txt;
     fl_re_match m;
-    int rc = fl_re_exec(sc->s->re[RE_REL], sc->t, t, sc->len, p, &m, sc->err);
-    if (rc < 0)
-        return sc->err ? sc->err->code : FL_EINTERNAL;
-    if (rc == 0)
-        return FL_OK;
+    size_t ov[2 * REL_PAIRS_MAX];
+    if (!rel_ascii(sc, p, n, ov, &m)) {
+        int rc = fl_re_exec(sc->s->re[RE_REL], sc->t, t, sc->len, p, &m, sc->err);
+        if (rc < 0)
+            return sc->err ? sc->err->code : FL_EINTERNAL;
+        if (rc == 0)
+            return FL_OK;
+    }
     size_t b = m.ov[0], e = m.ov[1], gb = 0, ge = 0;
     fl_date dl = sc->dl, r = none_date();
     *adv = e;
@@ -1387,6 +1470,11 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
     for (int k = 0; k < WS_COUNT; k++)
         if ((st = word_set_build(&s->sets[k], set_lists[k], err)))
             goto cleanup;
+    s->rel_pairs = fl_re_groups(s->re[RE_REL]) + 1;
+    if (s->rel_pairs > REL_PAIRS_MAX) {
+        st = fl_error_set(err, FL_EINTERNAL, "date pattern has too many groups");
+        goto cleanup;
+    }
     for (int c = 0; c < 256; c++)
         s->cls[c] = (c >= '0' && c <= '9')                               ? CLS_DIGIT
                     : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? CLS_ALPHA
@@ -1540,7 +1628,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
             if (cls[(unsigned char)txt[j]] == CLS_DIGIT) {
                 /* "Q1 2014"; other letter-digit words ("B52") are skipped whole */
                 if (n == 1 && c == 'Q')
-                    st = at_keyword(&sc, i, &adv);
+                    st = at_keyword(&sc, i, 1, &adv);
                 while (adv < len && is_alnum((unsigned char)txt[adv]))
                     adv++;
             } else {
@@ -1555,7 +1643,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
                     break;
                 case W_KEYWORD:
                     if (keyword_plausible(&sc, i, n))
-                        st = at_keyword(&sc, i, &adv);
+                        st = at_keyword(&sc, i, n, &adv);
                     break;
                 case W_AGO:
                     if (c == 'a')

@@ -396,6 +396,32 @@ static const date_case negative_cases[] = {
     {D, "The studio, 20th Century Fox, agreed.", 0, NULL, NULL, NONE, false, false, false},
 };
 
+/* The keyword shapes found without the regex when the text is ASCII (rel_ascii
+ * in date.c: day words; last/next/this before week/month/year or a full
+ * weekday or month name) and their neighbours the regex still decides: a
+ * word going on ("weekend", "Marché", "Today_"), "last quarter".  A no-break
+ * space after the keyword is not read as a space (keyword_plausible). */
+static const date_case keyword_cases[] = {
+    {D, "Shares fell LAST WEEK.", 1, "LAST WEEK", "2017-11", MONTH, true, true, false},
+    {D, "Shares fell last \t week.", 1, "last \t week", "2017-11", MONTH, true, true, false},
+    {D, "Shares fell last\xC2\xA0week.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales will rise next year.", 1, "next year", "2018", YEAR, true, true, false},
+    {D, "It rained tonight.", 1, "tonight", "2017-11-24", DAY, true, true, false},
+    {D, "The fair is this weekend.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose last quarter.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The plant closed last Marché.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The Today_show aired.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "He spoke this Monday.", 1, "this Monday", "2017-11-20", DAY, true, true, false},
+    {D, "The plant closed this March.", 1, "this March", "2017-03", MONTH, true, true, false},
+    {D, "Profits rose in the first quarter of 2016.", 1, "first quarter of 2016", "2016", YEAR,
+     false, false, false},
+};
+
+static void test_keyword(void)
+{
+    RUN(keyword_cases);
+}
+
 static void test_negative(void)
 {
     RUN(negative_cases);
@@ -620,11 +646,18 @@ static void test_format(void)
     CU_ASSERT_STRING_EQUAL(buf, "2017-11");
 }
 
-static const fl_test_case cases[] = {{"absolute", test_absolute},     {"format", test_format},
-                                     {"inferred", test_inferred},     {"relative", test_relative},
-                                     {"weekday", test_weekday},       {"negative", test_negative},
-                                     {"article", test_article},       {"edge", test_edge},
-                                     {"prefixes", test_prefixes},     {"enomem", test_enomem},
-                                     {"add_months", test_add_months}, {NULL, NULL}};
+static const fl_test_case cases[] = {{"absolute", test_absolute},
+                                     {"format", test_format},
+                                     {"inferred", test_inferred},
+                                     {"relative", test_relative},
+                                     {"weekday", test_weekday},
+                                     {"negative", test_negative},
+                                     {"article", test_article},
+                                     {"edge", test_edge},
+                                     {"prefixes", test_prefixes},
+                                     {"enomem", test_enomem},
+                                     {"add_months", test_add_months},
+                                     {"keyword", test_keyword},
+                                     {NULL, NULL}};
 
 FL_TEST_MAIN("date", cases)
