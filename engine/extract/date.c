@@ -525,10 +525,19 @@ enum { TENSE_NONE, TENSE_FUTURE, TENSE_PAST };
 static int word_tense(const scan *sc, word w)
 {
     const char *t = sc->txt;
-    if (in_set(sc->s, t, w, WS_FUTURE))
+    const fl_date_state *s = sc->s;
+    bool ed = w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd';
+    /* in_set's first test for both lists at once: most words are in neither */
+    if (w.len == 0 || w.len >= WORD_SET_MAXLEN)
+        return ed ? TENSE_PAST : TENSE_NONE;
+    unsigned f = (unsigned)((t[w.start] | 0x20) - 'a'),
+             l = (unsigned)((t[w.start + w.len - 1] | 0x20) - 'a');
+    if (f >= 26 || l >= 26 ||
+        !((s->sets[WS_FUTURE].last[w.len][f] | s->sets[WS_PAST].last[w.len][f]) >> l & 1))
+        return ed ? TENSE_PAST : TENSE_NONE;
+    if (in_set(s, t, w, WS_FUTURE))
         return TENSE_FUTURE;
-    if ((w.len > 3 && t[w.start + w.len - 2] == 'e' && t[w.start + w.len - 1] == 'd') ||
-        in_set(sc->s, t, w, WS_PAST))
+    if (ed || in_set(s, t, w, WS_PAST))
         return TENSE_PAST;
     return TENSE_NONE;
 }
