@@ -411,6 +411,9 @@ struct fl_number_state {
     /* qual_last[a][b] bit i: quals_before[i] ends with two bytes whose low
      * five bits are a and b, lower-cased (see qualifiers) */
     uint64_t qual_last[32][32];
+    /* qual_third[c] bit i: the third byte from the end of quals_before[i]
+     * has the low five bits c, lower-cased (every phrase is longer) */
+    uint64_t qual_third[32];
     /* qual_after[c] bit i: quals_after[i] starts with the byte c, or with a
      * space and the byte c (see qualifiers) */
     uint8_t qual_after[256];
@@ -1855,6 +1858,9 @@ static void index_quals(fl_number_state *st)
             char x = (k & 1) && a == ' ' ? '\n' : a, y = (k & 2) && b == ' ' ? '\n' : b;
             st->qual_last[QUAL_KEY(x)][QUAL_KEY(y)] |= 1ull << i;
         }
+        st->qual_third[QUAL_KEY(p[n - 3])] |= 1ull << i;
+        if (p[n - 3] == ' ')
+            st->qual_third[QUAL_KEY('\n')] |= 1ull << i;
     }
 }
 
@@ -1865,11 +1871,12 @@ static inline __attribute__((always_inline)) void qualifiers(const scan *sc, amt
     size_t e = back_sp(s, sc->floor, A->start), st, best = 0;
     A->qual_start = A->start;
     A->after = A->end;
-    /* only the phrases that end with the two bytes before the amount (every
-     * phrase is longer), in list order */
+    /* only the phrases that end with the three bytes before the amount
+     * (every phrase is longer), in list order */
     uint64_t cands =
-        e < A->start && e >= sc->floor + 2
-            ? sc->st->qual_last[QUAL_KEY(lower(UC(s, e - 2)))][QUAL_KEY(lower(UC(s, e - 1)))]
+        e < A->start && e >= sc->floor + 3
+            ? sc->st->qual_last[QUAL_KEY(lower(UC(s, e - 2)))][QUAL_KEY(lower(UC(s, e - 1)))] &
+                  sc->st->qual_third[QUAL_KEY(lower(UC(s, e - 3)))]
             : 0;
     for (; cands; cands &= cands - 1) {
         size_t i = (size_t)__builtin_ctzll(cands), n = quals_before[i].n;
