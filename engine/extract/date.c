@@ -195,7 +195,8 @@ enum {
     WS_COUNT
 };
 
-/* PAT_REL has fewer groups than this (checked in fl_date_init) */
+/* PAT_REL and PAT_MONTH have fewer groups than this (checked in
+ * fl_date_init) */
 enum { REL_PAIRS_MAX = 24 };
 
 struct fl_date_state {
@@ -204,6 +205,7 @@ struct fl_date_state {
     uint32_t last_mask[10][26]; /* see word_kind */
     word_set sets[WS_COUNT];    /* see in_set */
     uint32_t rel_pairs;         /* PAT_REL's groups + 1 (see rel_ascii) */
+    uint32_t month_pairs;       /* PAT_MONTH's (see month_ascii) */
     unsigned char cls[256];     /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
 
@@ -1066,6 +1068,104 @@ static bool title_case(const char *w, size_t n)
     return true;
 }
 
+/* The byte at i, or 0 at the end of the text. */
+static unsigned char byte_at(const scan *sc, size_t i)
+{
+    return i < sc->len ? (unsigned char)sc->txt[i] : 0;
+}
+
+/* The end of the run of ASCII digits at i. */
+static size_t digits_end(const scan *sc, size_t i)
+{
+    while (is_digit(byte_at(sc, i)))
+        i++;
+    return i;
+}
+
+/* PAT_MONTH at the month name t[p..e) (title case, a whole ASCII word, a
+ * digit after the spaces) in its two commonest shapes, found without the
+ * regex when every byte it reads is ASCII, so that \h is a space or a tab and
+ * \d an ASCII digit:
+ *   - "March 5", "March 5th", "Mar. 5, 2014" (groups m, d and maybe y): one
+ *     or two digits, not followed by a digit, '%' or [,.:] and a digit;
+ *   - "March 2014", "Mar., 2014" (m, y2): four digits, not followed by a
+ *     digit or [,.] and a digit.
+ * On such a match, fills *m as fl_re_exec would, its pairs in ov (SIZE_MAX
+ * for a group not set), and returns true; false: the regex decides. */
+static bool month_ascii(const scan *sc, size_t p, size_t e, size_t ov[2 * REL_PAIRS_MAX],
+                        fl_re_match *m)
+{
+    size_t k = e;
+    if (byte_at(sc, k) == '.')
+        k++;
+    bool comma = byte_at(sc, k) == ',';
+    size_t sp = k + comma;
+    for (k = sp; is_hspace(byte_at(sc, k));)
+        k++;
+    size_t db = k, de = digits_end(sc, db), nd = de - db;
+    if (k == sp || byte_at(sc, de) >= 0x80)
+        return false;
+    int dg = -1, yg = -1;
+    size_t end, yb = 0;
+    if (nd <= 2 && nd > 0 && !comma) { /* the day, an ordinal suffix, then maybe a year */
+        unsigned char a = byte_at(sc, de), b = byte_at(sc, de + 1);
+        bool ord = (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') ||
+                   (a == 't' && b == 'h');
+        size_t o = ord ? de + 2 : de;
+        unsigned char x = byte_at(sc, o), x1 = byte_at(sc, o + 1);
+        if (x >= 0x80 || is_digit(x) || x == '%' ||
+            ((x == ',' || x == '.' || x == ':') && (is_digit(x1) || x1 >= 0x80)))
+            return false;
+        dg = G_D;
+        end = o;
+        k = o + (byte_at(sc, o) == ',');
+        size_t ys = k;
+        while (is_hspace(byte_at(sc, k)))
+            k++;
+        if (k == ys) {
+            if (byte_at(sc, k) >= 0x80)
+                return false;
+        } else {
+            size_t ye = digits_end(sc, k);
+            unsigned char z = byte_at(sc, ye), z1 = byte_at(sc, ye + 1);
+            if (byte_at(sc, k) >= 0x80 || z >= 0x80 || ((z == ',' || z == '.') && z1 >= 0x80))
+                return false;
+            if (ye - k == 4 && !((z == ',' || z == '.') && is_digit(z1))) {
+                yg = G_Y;
+                yb = k;
+                end = ye;
+            }
+        }
+    } else if (nd == 4) { /* a year */
+        unsigned char z = byte_at(sc, de + 1);
+        if (z >= 0x80 || ((byte_at(sc, de) == ',' || byte_at(sc, de) == '.') && is_digit(z)))
+            return false;
+        yg = G_Y2;
+        yb = db;
+        end = de;
+    } else {
+        return false;
+    }
+    uint32_t pairs = sc->s->month_pairs;
+    for (uint32_t i = 0; i < 2 * pairs; i++)
+        ov[i] = SIZE_MAX;
+    ov[0] = p;
+    ov[1] = end;
+    ov[2 * sc->s->g[G_M]] = p;
+    ov[2 * sc->s->g[G_M] + 1] = e;
+    if (dg >= 0) {
+        ov[2 * sc->s->g[dg]] = db;
+        ov[2 * sc->s->g[dg] + 1] = de;
+    }
+    if (yg >= 0) {
+        ov[2 * sc->s->g[yg]] = yb;
+        ov[2 * sc->s->g[yg] + 1] = yb + 4;
+    }
+    m->ov = ov;
+    m->n = pairs;
+    return true;
+}
+
 static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
 {
     const char *t = sc->txt;
@@ -1076,11 +1176,14 @@ static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
         return month_bare(sc, p, p + n, fl_month_from_name(t + p, n));
     }
     fl_re_match m;
-    int rc = fl_re_exec(sc->s->re[RE_MONTH], sc->t, t, sc->len, p, &m, sc->err);
-    if (rc < 0)
-        return sc->err ? sc->err->code : FL_EINTERNAL;
-    if (rc == 0)
-        return FL_OK;
+    size_t ov[2 * REL_PAIRS_MAX];
+    if (!month_ascii(sc, p, p + n, ov, &m)) {
+        int rc = fl_re_exec(sc->s->re[RE_MONTH], sc->t, t, sc->len, p, &m, sc->err);
+        if (rc < 0)
+            return sc->err ? sc->err->code : FL_EINTERNAL;
+        if (rc == 0)
+            return FL_OK;
+    }
     size_t b = m.ov[0], e = m.ov[1], mb = 0, me = 0;
     grp(sc, &m, G_M, &mb, &me);
     int mo = fl_month_from_name(t + mb, me - mb);
@@ -1480,7 +1583,8 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
         if ((st = word_set_build(&s->sets[k], set_lists[k], err)))
             goto cleanup;
     s->rel_pairs = fl_re_groups(s->re[RE_REL]) + 1;
-    if (s->rel_pairs > REL_PAIRS_MAX) {
+    s->month_pairs = fl_re_groups(s->re[RE_MONTH]) + 1;
+    if (s->rel_pairs > REL_PAIRS_MAX || s->month_pairs > REL_PAIRS_MAX) {
         st = fl_error_set(err, FL_EINTERNAL, "date pattern has too many groups");
         goto cleanup;
     }

@@ -422,6 +422,35 @@ static void test_keyword(void)
     RUN(keyword_cases);
 }
 
+/* The month shapes found without the regex when the text is ASCII
+ * (month_ascii in date.c: a day, maybe an ordinal suffix and a year; or a
+ * year) and their neighbours the regex still decides. */
+static const date_case month_cases[] = {
+    {D, "It closed on Mar. 5, 2014 and rose.", 1, "Mar. 5, 2014", "2014-03-05", DAY, false, false,
+     false},
+    {D, "It closed on March 5th,2014 and rose.", 1, "March 5", "2017-03-05", DAY, true, true,
+     false},
+    {D, "It closed on March 12% higher.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "It closed on March 12.5 and rose.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "It closed on March 12th5 and rose.", 1, "March 12", "2017-03-12", DAY, true, true, false},
+    {D, "It closed on Sept., 1987 and rose.", 1, "Sept., 1987", "1987-09", MONTH, false, false,
+     false},
+    {D, "It closed on March 2014.5 and rose.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "It closed on March 5 20145 and rose.", 1, "March 5", "2017-03-05", DAY, true, true, false},
+    {D,
+     "It closed on March\xC2\xA0"
+     "2014 and rose.",
+     1,
+     "March\xC2\xA0"
+     "2014",
+     "2014-03", MONTH, false, false, false},
+};
+
+static void test_month(void)
+{
+    RUN(month_cases);
+}
+
 static void test_negative(void)
 {
     RUN(negative_cases);
@@ -646,18 +675,12 @@ static void test_format(void)
     CU_ASSERT_STRING_EQUAL(buf, "2017-11");
 }
 
-static const fl_test_case cases[] = {{"absolute", test_absolute},
-                                     {"format", test_format},
-                                     {"inferred", test_inferred},
-                                     {"relative", test_relative},
-                                     {"weekday", test_weekday},
-                                     {"negative", test_negative},
-                                     {"article", test_article},
-                                     {"edge", test_edge},
-                                     {"prefixes", test_prefixes},
-                                     {"enomem", test_enomem},
-                                     {"add_months", test_add_months},
-                                     {"keyword", test_keyword},
-                                     {NULL, NULL}};
+static const fl_test_case cases[] = {{"absolute", test_absolute},     {"format", test_format},
+                                     {"inferred", test_inferred},     {"relative", test_relative},
+                                     {"weekday", test_weekday},       {"negative", test_negative},
+                                     {"article", test_article},       {"edge", test_edge},
+                                     {"prefixes", test_prefixes},     {"enomem", test_enomem},
+                                     {"add_months", test_add_months}, {"keyword", test_keyword},
+                                     {"month", test_month},           {NULL, NULL}};
 
 FL_TEST_MAIN("date", cases)
