@@ -1511,16 +1511,29 @@ static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
      * passed, for the single words' chains */
     recent persons, orgs;
     persons.n = orgs.n = 0;
-    /* promote unconfirmed full names that a titled or cued mention confirms */
+    /* promote unconfirmed full names that a titled or cued mention confirms
+     * (in order: a name promoted confirms the later ones too).  The people
+     * among the candidates [lo, hi) around i are kept in a ring of their
+     * indices (at most 2 * CHAIN_WINDOW of them), so that only they are
+     * visited: people from next on are added as hi moves on, those before
+     * lo dropped as it does. */
+    size_t near[2 * CHAIN_WINDOW];
+    size_t near_first = 0, near_end = 0, next = 0; /* the ring: [near_first, near_end) */
     for (size_t i = 0; i < sc->nc; i++) {
         cand *c = &sc->cands[i];
         if (c->kind != C_PERSON || c->confirmed)
             continue;
         size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
         size_t hi = sc->nc - i > CHAIN_WINDOW ? i + CHAIN_WINDOW : sc->nc;
-        for (size_t j = lo; j < hi && !c->confirmed; j++) {
+        while (near_first < near_end && near[near_first % (2 * CHAIN_WINDOW)] < lo)
+            near_first++;
+        for (next = next > lo ? next : lo; next < hi; next++)
+            if (sc->cands[next].kind == C_PERSON)
+                near[near_end++ % (2 * CHAIN_WINDOW)] = next;
+        for (size_t q = near_first; q < near_end && !c->confirmed; q++) {
+            size_t j = near[q % (2 * CHAIN_WINDOW)];
             const cand *o = &sc->cands[j];
-            if (j == i || o->kind != C_PERSON || !o->confirmed)
+            if (j == i || !o->confirmed)
                 continue;
             if (is_full(o) ? o->hfull == c->hfull
                            : (o->te > o->ts && (c->hlast == o->hfull || c->hfirst == o->hfull)))
