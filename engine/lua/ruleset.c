@@ -995,16 +995,24 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
     return status;
 }
 
-fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
-                              const fl_facts *facts, fl_audit *out, int options_ref)
+/* The kinds of the facts, as bits (1 << kind): what `needs` is tested on. */
+static unsigned fact_kinds(const fl_facts *facts)
+{
+    unsigned kinds = 0;
+    for (size_t f = 0; f < facts->n; f++)
+        kinds |= 1u << facts->items[f].kind;
+    return kinds;
+}
+
+/* fl_rule_run_article with the kinds of the article's facts worked out once
+ * for all its rules. */
+static fl_status run_article(fl_rule_worker *w, size_t i, const fl_article *a,
+                             const fl_facts *facts, unsigned kinds, fl_audit *out, int options_ref)
 {
     fl_rule_state *st = &w->states[i];
     if (st->broken || !st->sb)
         return FL_OK;
-    bool any = !st->def->needs;
-    for (size_t f = 0; !any && f < facts->n; f++)
-        any = wants(st->def, &facts->items[f]);
-    if (!any)
+    if (st->def->needs && !(st->def->needs & kinds))
         return FL_OK;
     fl_rule_health *h = fl_rule_state_health(st, out);
     if (!h)
@@ -1022,6 +1030,12 @@ fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
     return run_call(st, &call, st->def->corpus ? body_key : body_check, out, aid);
 }
 
+fl_status fl_rule_run_article(fl_rule_worker *w, size_t i, const fl_article *a,
+                              const fl_facts *facts, fl_audit *out, int options_ref)
+{
+    return run_article(w, i, a, facts, fact_kinds(facts), out, options_ref);
+}
+
 size_t fl_rule_worker_kept(const fl_rule_worker *w)
 {
     size_t n = 0;
@@ -1033,11 +1047,12 @@ size_t fl_rule_worker_kept(const fl_rule_worker *w)
 fl_status fl_rule_worker_check(fl_rule_worker *w, const fl_article *a, const fl_facts *facts,
                                fl_audit *out, fl_error *err)
 {
+    unsigned kinds = fact_kinds(facts);
     for (size_t i = 0; i < w->rs->n; i++) {
         const fl_rule_def *d = &w->rs->rules[i];
         if (!d->enabled || fl_article_rule_disabled(a, d->id))
             continue;
-        if (fl_rule_run_article(w, i, a, facts, out, LUA_NOREF))
+        if (run_article(w, i, a, facts, kinds, out, LUA_NOREF))
             return fl_error_set(err, FL_ENOMEM, "out of memory running rule '%s'", d->id);
     }
     return FL_OK;
