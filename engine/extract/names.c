@@ -571,6 +571,15 @@ static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t p
     const char *g = t + prev_end;
     size_t gn = ws - prev_end;
     unsigned f = 0;
+    /* the most common gaps, ", " and ". ", as the general case below reads
+     * them: neither opens a quotation; only ". " after an abbreviation or
+     * an initial joins */
+    if (gn == 2 && g[1] == ' ' && (g[0] == ',' || g[0] == '.')) {
+        if (g[0] == ',' || (pk->flags & T_POSS))
+            return 0;
+        return (M(sc, k - 1) & W_ABBR) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s])) ? T_JOIN
+                                                                                        : 0;
+    }
     if (!(pk->flags & T_POSS) && gap_joins(g, gn))
         f |= T_JOIN;
     else if (!(pk->flags & T_POSS) && gn >= 2 && g[0] == '.' && gap_joins(g + 1, gn - 1) &&
