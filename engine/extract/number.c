@@ -1618,11 +1618,10 @@ static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
 {
     const char *s = sc->s;
     size_t len = sc->len;
-    memset(A, 0, offsetof(amt, num)); /* fl_number_parse clears A->num */
-    A->num.end = 0;                   /* what try_at reads when there is none */
-    A->kind = BARE;
-    A->value_max = NAN;
-    A->divisor = 1;
+    /* a bare amount, nothing read yet (fl_number_parse clears A->num) */
+    static const amt blank = {.kind = BARE, .value_max = NAN, .divisor = 1};
+    memcpy(A, &blank, offsetof(amt, num));
+    A->num.end = 0; /* what try_at reads when there is none */
     const char *iso, *src;
     if (is_digit(UC(s, pos)) && pos > floor) {
         int p = UC(s, pos - 1);
