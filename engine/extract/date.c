@@ -896,8 +896,9 @@ static bool num_shape_possible(const scan *sc, size_t p, size_t nd)
             k++;
         return month_start((unsigned char)(AT(k) | 0x20), AT(k + 1));
     }
-    if (c == '/') /* d/m/y */
-        return is_digit(c1) || c1 >= 0x80;
+    if (c == '/') /* d/m/y: one or two digits and a second '/' ("1/2 pct" has none) */
+        return c1 >= 0x80 || c2 >= 0x80 ||
+               (is_digit(c1) && (c2 == '/' || (is_digit(c2) && AT(q + 3) == '/')));
     if (c == '-') /* "26-FEB-2016", caseless */
         return c1 >= 0x80 || month_start((unsigned char)(c1 | 0x20), (unsigned char)(c2 | 0x20));
     if (is_upper(c) && month_start((unsigned char)(c | 0x20), (unsigned char)(c1 | 0x20)))

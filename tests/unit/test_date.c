@@ -393,6 +393,10 @@ static const date_case negative_cases[] = {
     {D, "The town was sacked in 760 BC.", 0, NULL, NULL, NONE, false, false, false},
     {D, "The tower stood from 760 AD until 1120.", 2, "760", "0760", YEAR, false, false, false},
     {D, "He spoke on the BBC's Today programme.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Rates rose 1/2 pct and 11/16 pct.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Rates rose 1/16/ and 5/1", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The deal closed on 5/11/2017 and 5/12/17.", 2, "5/11/2017", "2017-11-05", DAY, false,
+     false, false},
     {D, "The studio, 20th Century Fox, agreed.", 0, NULL, NULL, NONE, false, false, false},
 };
 
