@@ -54,7 +54,8 @@ void fl_article_free(fl_article *a)
     fl_free(a->text);
     fl_free(a->line_starts);
     fl_free(a->paragraphs);
-    fl_free(a->sentences);
+    if (a->sentences_apart)
+        fl_free(a->sentences);
     fl_arena_release(&a->meta_arena);
     for (size_t i = 0; i < a->n_disabled_rules; i++)
         fl_free(a->disabled_rules[i]);
@@ -289,20 +290,34 @@ static bool is_abbreviation(const char *t, size_t start, size_t end)
  * byte of U+2026 (and of other characters, which the decoder then rejects). */
 static const bool maybe_terminal[256] = {['.'] = true, ['!'] = true, ['?'] = true, [0xE2] = true};
 
+#if defined(__SSE2__)
+/* Bit k set when t[k] may start a sentence terminal, for the sixteen bytes at t. */
+static inline unsigned terminal_bits(const char *t)
+{
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), ques = _mm_set1_epi8('?'),
+                  e2 = _mm_set1_epi8((char)0xE2);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, ques), _mm_cmpeq_epi8(v, e2)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* The first i <= k < end where t[k] may start a sentence terminal, else end:
- * sixteen bytes a step where SSE2 is there. */
+ * sixteen bytes a step where SSE2 is there, and the last few (a paragraph's
+ * end) as the sixteen bytes before end, the bits before i dropped, when the
+ * text has sixteen bytes before end. */
 static size_t skip_to_terminal(const char *t, size_t i, size_t end)
 {
 #if defined(__SSE2__)
-    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), ques = _mm_set1_epi8('?'),
-                  e2 = _mm_set1_epi8((char)0xE2);
     for (; i + 16 <= end; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, ques), _mm_cmpeq_epi8(v, e2)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = terminal_bits(t + i);
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < end && end >= 16) {
+        unsigned bits = terminal_bits(t + end - 16) >> (i - (end - 16));
+        return bits ? i + (size_t)__builtin_ctz(bits) : end;
     }
 #endif
     while (i < end && !maybe_terminal[(unsigned char)t[i]])
@@ -329,6 +344,24 @@ static inline uint32_t prev_cp(const char *t, size_t *i)
         return (unsigned char)t[*i];
     }
     return fl_utf8_prev(t, i);
+}
+
+/* Room for more sentences than *cap: the first time, an allocation of their
+ * own (the room after the paragraphs is left as it is), then that one
+ * grown.  0, or -1 when memory ran out. */
+static int grow_sentences(fl_article *a, size_t *cap)
+{
+    if (a->sentences_apart)
+        return FL_GROW(a->sentences, *cap, *cap + 1);
+    size_t n = 2 * *cap;
+    fl_sentence *s = fl_malloc(n * sizeof *s);
+    if (!s)
+        return -1;
+    memcpy(s, a->sentences, a->n_sentences * sizeof *s);
+    a->sentences = s;
+    a->sentences_apart = true;
+    *cap = n;
+    return 0;
 }
 
 /* Finds sentence ends in text[start..end); calls add(offset, length) for each. */
@@ -399,7 +432,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
             if (is_abbreviation(t, w, at))
                 continue;
         }
-        if (FL_GROW(a->sentences, *cap, a->n_sentences + 1))
+        if (a->n_sentences == *cap && grow_sentences(a, cap))
             return -1;
         a->sentences[a->n_sentences++] = (fl_sentence){s, sent_end - s, para};
         s = k;
@@ -410,7 +443,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
     while (e > s && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r' || t[e - 1] == '\n'))
         e--;
     if (e > s) {
-        if (FL_GROW(a->sentences, *cap, a->n_sentences + 1))
+        if (a->n_sentences == *cap && grow_sentences(a, cap))
             return -1;
         a->sentences[a->n_sentences++] = (fl_sentence){s, e - s, para};
     }
@@ -419,20 +452,15 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
 
 fl_status fl_article_segment(fl_article *a, fl_error *err)
 {
-    size_t pcap = 0, scap = 0;
     fl_free(a->paragraphs);
-    fl_free(a->sentences);
+    if (a->sentences_apart)
+        fl_free(a->sentences);
     a->paragraphs = NULL;
     a->sentences = NULL;
+    a->sentences_apart = false;
     a->n_paragraphs = a->n_sentences = 0;
     if (!a->text)
         return FL_OK;
-    /* first guesses that save most of the regrowth: a paragraph every two
-     * lines (one and a blank line), a sentence every 128 bytes (both grow
-     * when short) */
-    if (FL_GROW(a->paragraphs, pcap, a->n_lines / 2 + 1) ||
-        FL_GROW(a->sentences, scap, a->text_len / 128 + 1))
-        return fl_error_set(err, FL_ENOMEM, "out of memory");
 
     bool any_blank = false;
     for (size_t li = 0; li < a->n_lines && !any_blank; li++) {
@@ -440,6 +468,19 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
         if (line_is_blank(a->text + b, e - b) && li + 1 < a->n_lines)
             any_blank = true;
     }
+
+    /* One allocation: the paragraphs, as many as there can be (a line
+     * each, or with blank lines between them one every two lines), then
+     * room for a sentence every 128 bytes (more go to an allocation of
+     * their own: grow_sentences). */
+    size_t pcap = any_blank ? (a->n_lines + 1) / 2 : a->n_lines;
+    size_t scap = a->text_len / 128 + 1;
+    if (pcap < 1)
+        pcap = 1;
+    if (pcap > (SIZE_MAX / 2 - scap * sizeof(fl_sentence)) / sizeof(fl_paragraph) ||
+        !(a->paragraphs = fl_malloc(pcap * sizeof(fl_paragraph) + scap * sizeof(fl_sentence))))
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    a->sentences = (fl_sentence *)(void *)(a->paragraphs + pcap);
 
     size_t li = 0;
     while (li < a->n_lines) {
@@ -464,9 +505,7 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
         while (pend > pstart && (a->text[pend - 1] == ' ' || a->text[pend - 1] == '\t' ||
                                  a->text[pend - 1] == '\r' || a->text[pend - 1] == '\n'))
             pend--;
-        if (FL_GROW(a->paragraphs, pcap, a->n_paragraphs + 1))
-            return fl_error_set(err, FL_ENOMEM, "out of memory");
-        fl_paragraph *p = &a->paragraphs[a->n_paragraphs];
+        fl_paragraph *p = &a->paragraphs[a->n_paragraphs]; /* (within pcap: see above) */
         *p = (fl_paragraph){pstart, pend - pstart, a->n_sentences, 0, FL_BOILER_NONE, false};
         if (split_sentences(a, pstart, pend, a->n_paragraphs, &scap))
             return fl_error_set(err, FL_ENOMEM, "out of memory");

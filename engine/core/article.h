@@ -110,6 +110,10 @@ typedef struct fl_article {
      * were copied into meta_arena by fl_article_set_string, and are freed
      * with it; the others are fl_malloc'd and freed one by one. */
     unsigned in_arena;
+    /* fl_article_segment allocates paragraphs with room for the sentences
+     * after them (one allocation, not two); sentences_apart: the sentences
+     * outgrew that room and have an allocation of their own. */
+    bool sentences_apart;
 } fl_article;
 
 /* The strings fl_article_set_string sets. */

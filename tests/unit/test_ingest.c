@@ -1,6 +1,7 @@
 /* Unit tests for engine/ingest: formats, walking, datelines, boilerplate, bad input. */
 #include "core/alloc.h"
 #include "fl_test.h"
+#include "core/strbuf.h"
 #include "ingest/boilerplate.h"
 #include "ingest/dateline.h"
 #include "ingest/ingest.h"
@@ -881,6 +882,61 @@ static void test_article_strings_in_arena(void)
     fl_article_free(a);
 }
 
+/* Paragraphs fill the room fl_article_segment allocates for them (a line
+ * each, or one every two lines), and sentences outgrow the room after them
+ * (a sentence every 128 bytes) into an allocation of their own: texts of
+ * one-line paragraphs with and without blank lines between, of short
+ * sentences, segmented twice (AddressSanitizer sees a write past the room). */
+static void test_segment_room(void)
+{
+    for (int blank = 0; blank < 2; blank++) {
+        for (size_t paras = 1; paras <= 40; paras += 13) {
+            fl_strbuf sb = FL_STRBUF_INIT;
+            for (size_t i = 0; i < paras; i++) {
+                for (size_t k = 0; k < 30; k++)
+                    fl_strbuf_adds(&sb, "It rose. ");
+                fl_strbuf_adds(&sb, blank ? "End.\n\n" : "End.\n");
+            }
+            size_t n = sb.len;
+            char *t = fl_strbuf_detach(&sb, NULL);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+            fl_article *a = fl_article_new();
+            fl_error err;
+            CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+            CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+            for (int again = 0; again < 2; again++) {
+                CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+                CU_ASSERT_EQUAL(a->n_paragraphs, paras);
+                /* more sentences than the room after the paragraphs */
+                CU_ASSERT(a->n_sentences > n / 128 + 1);
+                CU_ASSERT(a->sentences_apart);
+                for (size_t i = 0; i < a->n_sentences; i++) {
+                    const fl_paragraph *p = &a->paragraphs[a->sentences[i].paragraph];
+                    CU_ASSERT(a->sentences[i].offset >= p->offset &&
+                              a->sentences[i].offset + a->sentences[i].length <=
+                                  p->offset + p->length);
+                }
+            }
+            fl_article_free(a);
+        }
+    }
+    /* as many paragraphs as there is room for */
+    static const char *const full[] = {"x\n\ny\n\nz", "x\ny\nz", "x\n\ny\n\nz\n", "\n\nx\n\ny"};
+    static const size_t want[] = {3, 3, 3, 2};
+    for (size_t i = 0; i < sizeof full / sizeof *full; i++) {
+        size_t n = strlen(full[i]);
+        char *t = fl_strndup(full[i], n);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        fl_article *a = fl_article_new();
+        fl_error err;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+        CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+        CU_ASSERT_EQUAL(a->n_paragraphs, want[i]);
+        fl_article_free(a);
+    }
+}
+
 /* ---- boilerplate ---------------------------------------------------------------------- */
 
 static void test_boilerplate_text(void)
@@ -1238,6 +1294,7 @@ static const fl_test_case cases[] = {
     {"date lines", test_date_lines},
     {"dateline precedence", test_dateline_precedence},
     {"title, source and dateline text in the article's arena", test_article_strings_in_arena},
+    {"segmentation: room for paragraphs and sentences", test_segment_room},
     {"boilerplate in text", test_boilerplate_text},
     {"repeated chrome", test_repeated_chrome},
     {"missing and unreadable", test_missing_and_unreadable},
