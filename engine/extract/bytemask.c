@@ -19,11 +19,11 @@ void fl_bytemask_release(fl_bytemask *m)
     fl_bytemask_init(m);
 }
 
-/* The classes of up to 16 bytes, bit k for s[k], in l, d, h, up and sp. */
+/* The classes of up to 16 bytes, bit k for s[k], in l, d, h, up and gt. */
 static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_t *d, uint32_t *h,
-                          uint32_t *up, uint32_t *sp)
+                          uint32_t *up, uint32_t *gt)
 {
-    uint32_t lm = 0, dm = 0, hm = 0, um = 0, sm = 0;
+    uint32_t lm = 0, dm = 0, hm = 0, um = 0, gm = 0;
     for (size_t k = 0; k < n; k++) {
         unsigned char c = s[k];
         unsigned char lc = (unsigned char)(c | 0x20);
@@ -31,14 +31,16 @@ static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_
         dm |= (uint32_t)(c >= '0' && c <= '9') << k;
         hm |= (uint32_t)(c >= 0x80) << k;
         um |= (uint32_t)(c >= 'A' && c <= 'Z') << k;
-        sm |= (uint32_t)(c <= ' ') << k;
+        gm |= (uint32_t)(c > ' ' && c < 0x80) << k;
     }
-    *l = lm, *d = dm, *h = hm, *up = um, *sp = sm;
+    *l = lm, *d = dm, *h = hm, *up = um, *gt = gm;
 }
 
-/* The classes of a 64-bit word's bytes, one bit per byte. */
+/* The classes of a 64-bit word's bytes, one bit per byte.  gt is the ASCII
+ * bytes above the space: the separators (fl_bytemask.sep) are the bytes in
+ * none of gt and h, one signed compare fewer per 16 bytes than testing them. */
 typedef struct word_masks {
-    uint64_t l, d, h, up, sp;
+    uint64_t l, d, h, up, gt;
 } word_masks;
 
 /* Adds the classes of the 16 bytes at s, shifted to bit q, to *m. */
@@ -60,16 +62,16 @@ static inline void classify16(const unsigned char *s, int q, word_masks *m)
     m->h |= (uint64_t)(uint32_t)_mm_movemask_epi8(v) << q;
     /* bit 5 of each byte moved to bit 7: clear in upper-case letters */
     m->up |= (l & ~(uint64_t)(uint32_t)_mm_movemask_epi8(_mm_slli_epi16(v, 2))) << q;
-    /* signed: bytes >= 0x80 are below 0x21 too, taken out by the caller */
-    m->sp |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x21))) << q;
+    /* signed: bytes >= 0x80 are not above 0x20 */
+    m->gt |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20))) << q;
 #else
-    uint32_t l, d, h, up, sp;
-    classify_tail(s, 16, &l, &d, &h, &up, &sp);
+    uint32_t l, d, h, up, gt;
+    classify_tail(s, 16, &l, &d, &h, &up, &gt);
     m->l |= (uint64_t)l << q;
     m->d |= (uint64_t)d << q;
     m->h |= (uint64_t)h << q;
     m->up |= (uint64_t)up << q;
-    m->sp |= (uint64_t)sp << q;
+    m->gt |= (uint64_t)gt << q;
 #endif
 }
 
@@ -81,13 +83,13 @@ static word_masks classify_partial(const unsigned char *s, size_t n)
     for (; n - (size_t)q >= 16; q += 16)
         classify16(s + q, q, &m);
     if ((size_t)q < n) {
-        uint32_t l, d, h, up, sp;
-        classify_tail(s + q, n - (size_t)q, &l, &d, &h, &up, &sp);
+        uint32_t l, d, h, up, gt;
+        classify_tail(s + q, n - (size_t)q, &l, &d, &h, &up, &gt);
         m.l |= (uint64_t)l << q;
         m.d |= (uint64_t)d << q;
         m.h |= (uint64_t)h << q;
         m.up |= (uint64_t)up << q;
-        m.sp |= (uint64_t)sp << q;
+        m.gt |= (uint64_t)gt << q;
     }
     return m;
 }
@@ -114,6 +116,7 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
     for (size_t w = 0; w < words; w++) {
         size_t base = w * 64;
         word_masks c = {0, 0, 0, 0, 0};
+        uint64_t in = ~0ull;    /* the word's bytes before len */
         if (len - base >= 64) { /* a whole word: no bounds tests */
             classify16(u + base, 0, &c);
             classify16(u + base + 16, 16, &c);
@@ -121,6 +124,7 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
             classify16(u + base + 48, 48, &c);
         } else {
             c = classify_partial(u + base, len - base);
+            in = (1ull << (len - base)) - 1;
         }
         m->letter[w] = c.l;
         m->digit[w] = c.d;
@@ -128,7 +132,7 @@ int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len)
         m->alnum[w] = a;
         m->alnum_high[w] = a | c.h;
         m->upper_high[w] = c.up | c.h;
-        m->sep[w] = c.sp & ~c.h;
+        m->sep[w] = ~(c.gt | c.h) & in;
     }
     return 0;
 }
