@@ -434,7 +434,10 @@ typedef struct scan {
     /* "03/04/2017" is read day first unless the same article writes an
      * unambiguous month-first date ("11/24/2017") and no day-first one. */
     bool dmy_seen, mdy_seen;
-    size_t ambiguous[FL_DATE_AMBIGUOUS_MAX]; /* indices in out of the ambiguous ones */
+    /* indices in out of the ambiguous ones: an array of FL_DATE_AMBIGUOUS_MAX
+     * in fl_date_extract's frame, not in scan, whose initialiser would clear
+     * it for every article */
+    size_t *ambiguous;
     size_t n_ambiguous;
 } scan;
 
@@ -1682,6 +1685,7 @@ static bool keyword_plausible(const scan *sc, size_t p, size_t n)
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
                           fl_facts *out, fl_error *err)
 {
+    size_t ambiguous[FL_DATE_AMBIGUOUS_MAX];
     scan sc = {.s = s,
                .t = t,
                .txt = a->text,
@@ -1690,7 +1694,8 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
                .err = err,
                .dl = a->dateline,
                .year_end = SIZE_MAX,
-               .month_end = SIZE_MAX};
+               .month_end = SIZE_MAX,
+               .ambiguous = ambiguous};
     if (!sc.txt)
         return FL_OK;
     if (sc.dl.precision != FL_PREC_NONE &&
@@ -1717,21 +1722,23 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
     sc.bm = bm;
     fl_status st = FL_OK;
     size_t ri = 0; /* the next listed run to look at */
+    const fl_run *items = runs->items;
+    size_t n_runs = runs->n;
     while (i < len) {
         /* the next run at or after i that starts a word (no letter or
          * digit before it); the runs not listed (runs.h) are letter words
          * that word_kind rejects, which the loop only steps over */
-        while (ri < runs->n &&
-               (runs->items[ri].s < i || !(runs->items[ri].flags & (FL_RUN_DIGITS | FL_RUN_DATE)) ||
-                (runs->items[ri].s > 0 && fl_bits_test(bm->alnum, runs->items[ri].s - 1))))
+        while (ri < n_runs &&
+               (items[ri].s < i || !(items[ri].flags & (FL_RUN_DIGITS | FL_RUN_DATE)) ||
+                (items[ri].s > 0 && fl_bits_test(bm->alnum, items[ri].s - 1))))
             ri++;
-        if (ri == runs->n)
+        if (ri == n_runs)
             break;
-        i = runs->items[ri].s;
+        i = items[ri].s;
         unsigned char c = (unsigned char)txt[i];
         unsigned k = cls[c];
         size_t adv, j;
-        j = runs->items[ri].e; /* the end of its digits or letters */
+        j = items[ri].e; /* the end of its digits or letters */
         if (k == CLS_DIGIT) {
             adv = j;
             if (j - i <= 4)
