@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <time.h>
@@ -168,8 +169,11 @@ record:
     if (ast) {
         if (!sh->fatal && ast == FL_EIO) {
             sh->fatal = FL_EIO;
+            const char *dir = getenv("TMPDIR");
             fl_error_set(&sh->fatal_err, FL_EIO,
-                         "cannot write article entries or findings to a temporary file (TMPDIR)");
+                         "cannot write article entries or findings to a temporary file in '%s' "
+                         "(TMPDIR): is it full?",
+                         dir && *dir ? dir : "/tmp");
         } else if (!sh->fatal) {
             sh->fatal = FL_ENOMEM;
             fl_error_set(&sh->fatal_err, FL_ENOMEM, "out of memory");

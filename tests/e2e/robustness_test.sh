@@ -209,5 +209,20 @@ hostile "JSONL: a 100 MB line, no limit" 300 4096 "${EXTRACT[@]}" -o long.facts.
 check 'eq $status 0 && has "$(cat long.facts.jsonl)" "\"article\":\"after\"" && has "$(cat long.facts.jsonl)" "\"article\":\"before\""'
 rm -f longline.jsonl long.facts.jsonl
 
+# a full temporary directory (here a file size limit: EFBIG where the disk
+# would give ENOSPC): the entries and findings that check keeps in its
+# temporary files cannot be written, so it stops with a message naming the
+# directory and writes no report rather than an incomplete one
+"$PY" -c "
+import json
+with open('many.jsonl', 'w') as f:
+    for i in range(3000):
+        f.write(json.dumps({'id': 'wire-%05d' % i, 'title': 'Harbour berths %d' % i,
+                            'text': 'The harbour board approved %d new berths, it said.' % i}) + '\n')"
+hostile "check: temporary directory full" 60 2048 bash -c 'trap "" XFSZ; ulimit -f 64; exec "$@"' sh \
+  env TMPDIR="$T" "${CHECK[@]}" -q -f json:full.json --fail-on never many.jsonl
+check 'eq $status 2 && has "$err" "temporary file in '"'"'$T'"'"' (TMPDIR)" && [ ! -e full.json ]'
+rm -f many.jsonl full.json
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
