@@ -49,13 +49,13 @@ fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t len
     if (FL_GROW(fs->items, fs->cap, fs->n + 1))
         return NULL;
     fl_fact *f = &fs->items[fs->n++];
-    memset(f, 0, sizeof *f);
+    /* a copy of a cleared fact (NULL strings, NAN values, no link), not a
+     * memset and stores: sixteen bytes a move */
+    static const fl_fact cleared = {.value = NAN, .value_max = NAN, .link = -1};
+    *f = cleared;
     f->kind = kind;
     f->offset = offset;
     f->length = length;
-    f->value = NAN;
-    f->value_max = NAN;
-    f->link = -1;
     return f;
 }
 
