@@ -18,6 +18,7 @@ struct fl_extract_ctx {
     fl_bytemask bm; /* the current article's, kept between articles for its buffer */
     fl_runs runs;   /* the same */
     fl_names_scratch names;
+    fl_quote_scratch quote;
 };
 
 /* The article whose masks fl_extract built on this thread, while it runs. */
@@ -27,11 +28,17 @@ static _Thread_local struct {
     const fl_bytemask *bm;
     const fl_runs *runs;
     fl_names_scratch *names;
+    fl_quote_scratch *quote;
 } current;
 
 fl_names_scratch *fl_extract_names_scratch(void)
 {
     return current.names;
+}
+
+fl_quote_scratch *fl_extract_quote_scratch(void)
+{
+    return current.quote;
 }
 
 void fl_names_scratch_release(fl_names_scratch *s)
@@ -119,6 +126,8 @@ void fl_extract_ctx_free(fl_extract_ctx *c)
     fl_bytemask_release(&c->bm);
     fl_runs_release(&c->runs);
     fl_names_scratch_release(&c->names);
+    fl_free(c->quote.mentions);
+    fl_free(c->quote.pieces);
     fl_free(c);
 }
 
@@ -136,6 +145,7 @@ fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article 
     current.bm = &c->bm;
     current.runs = &c->runs;
     current.names = &c->names;
+    current.quote = &c->quote;
     if ((st = fl_names_extract(x->names, c->re, a, out, err)) ||
         (st = fl_quote_extract(x->quote, c->re, a, out, err)) ||
         (st = fl_number_extract(x->number, c->re, a, out, err)) ||
@@ -143,11 +153,13 @@ fl_status fl_extract(const fl_extractor *x, fl_extract_ctx *c, const fl_article 
         current.bm = NULL;
         current.runs = NULL;
         current.names = NULL;
+        current.quote = NULL;
         return st;
     }
     current.bm = NULL;
     current.runs = NULL;
     current.names = NULL;
+    current.quote = NULL;
     if (fl_facts_sort(out))
         return fl_error_set(err, FL_ENOMEM, "out of memory sorting facts");
     fl_facts_locate(out, a);

@@ -63,6 +63,19 @@ typedef struct fl_names_scratch {
 } fl_names_scratch;
 
 fl_names_scratch *fl_extract_names_scratch(void);
+
+/* Memory the quote extractor keeps between articles on one thread (its
+ * mention and piece arrays, of types private to quote.c), so that an article
+ * does not allocate them again.  fl_extract lends the calling context's;
+ * NULL when an extractor is called on its own. */
+typedef struct fl_quote_scratch {
+    void *mentions;
+    size_t cap_mentions;
+    void *pieces;
+    size_t cap_pieces;
+} fl_quote_scratch;
+
+fl_quote_scratch *fl_extract_quote_scratch(void);
 /* Keeps the arrays and buffers in *s unless they are large (one long
  * article should not hold its memory for the rest of the run). */
 void fl_names_scratch_keep(fl_names_scratch *s);

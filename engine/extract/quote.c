@@ -385,6 +385,10 @@ typedef struct piece {
     const char *speaker;
 } piece;
 
+/* The most mentions or pieces whose arrays fl_quote_extract keeps between
+ * articles (fl_quote_scratch). */
+#define SCRATCH_KEEP_MAX 4096
+
 typedef struct qscan {
     const fl_article *a;
     const char *t;
@@ -1381,6 +1385,16 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
     q.a = a;
     q.t = a->text;
     fl_strbuf_init(&q.buf);
+    /* the arrays the thread kept from its last article, if any (taken: on
+     * an early return they are freed or handed back below) */
+    fl_quote_scratch *scratch = fl_extract_quote_scratch();
+    if (scratch) {
+        q.m = scratch->mentions;
+        q.cap_m = scratch->cap_mentions;
+        q.p = scratch->pieces;
+        q.cap_p = scratch->cap_pieces;
+        *scratch = (fl_quote_scratch){NULL, 0, NULL, 0};
+    }
     fl_bytemask own;
     fl_bytemask_init(&own);
     fl_status st = FL_OK;
@@ -1485,8 +1499,14 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
     }
 cleanup:
     fl_bytemask_release(&own);
-    fl_free(q.m);
-    fl_free(q.p);
+    /* a news article's arrays are kept for the next one on this thread; a
+     * book-length one's are not */
+    if (scratch && q.cap_m <= SCRATCH_KEEP_MAX && q.cap_p <= SCRATCH_KEEP_MAX) {
+        *scratch = (fl_quote_scratch){q.m, q.cap_m, q.p, q.cap_p};
+    } else {
+        fl_free(q.m);
+        fl_free(q.p);
+    }
     fl_strbuf_release(&q.buf);
     return st;
 }
