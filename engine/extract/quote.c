@@ -400,22 +400,6 @@ typedef struct qscan {
     fl_strbuf buf;
 } qscan;
 
-/* The last position p with lo <= p < i whose bit in b is clear, else SIZE_MAX. */
-static size_t bits_prev_clear(const uint64_t *b, size_t lo, size_t i)
-{
-    if (i <= lo)
-        return SIZE_MAX;
-    size_t w = (i - 1) >> 6, first = lo >> 6;
-    uint64_t x = ~b[w] & (~0ull >> (63 - ((i - 1) & 63)));
-    while (!x) {
-        if (w == first)
-            return SIZE_MAX;
-        x = ~b[--w];
-    }
-    size_t p = (w << 6) + 63 - (size_t)__builtin_clzll(x);
-    return p >= lo ? p : SIZE_MAX;
-}
-
 /* fl_word_next read from the article's byte masks: an ASCII word after ASCII
  * bytes is found by bit scans.  A byte >= 0x80 before or after it, or a
  * '.', '\'' or '-' after it (an initialism, a joiner), is left to
@@ -457,7 +441,7 @@ static bool back_q(const qscan *q, size_t lo, size_t pos, size_t *ws, size_t *we
         return false; /* only ASCII bytes that are no word's */
     if ((unsigned char)t[p] >= 0x80)
         return back(t, lo, pos, ws, we);
-    size_t c = bits_prev_clear(bm->alnum, lo, p);
+    size_t c = fl_bits_prev_clear(bm->alnum, lo, p);
     if (c != SIZE_MAX) {
         unsigned char b = (unsigned char)t[c];
         if (b >= 0x80 || b == '\'' || b == '-')
