@@ -679,12 +679,38 @@ static void test_format(void)
     CU_ASSERT_STRING_EQUAL(buf, "2017-11");
 }
 
-static const fl_test_case cases[] = {{"absolute", test_absolute},     {"format", test_format},
-                                     {"inferred", test_inferred},     {"relative", test_relative},
-                                     {"weekday", test_weekday},       {"negative", test_negative},
-                                     {"article", test_article},       {"edge", test_edge},
-                                     {"prefixes", test_prefixes},     {"enomem", test_enomem},
-                                     {"add_months", test_add_months}, {"keyword", test_keyword},
-                                     {"month", test_month},           {NULL, NULL}};
+/* fl_bits_prev_clear (bytemask.h, which future_context steps back by) against
+ * a bit loop, for every lo <= i over four 64-bit words of mixed bits. */
+static void test_prev_clear(void)
+{
+    const uint64_t b[4] = {0xFFFFFFFFFFFFFFFFull, 0x8000000000000001ull, 0xFFFFFFFFFFFFFFFFull,
+                           0x0F0F00FF7FFFFFFEull};
+    for (size_t lo = 0; lo <= 256; lo++)
+        for (size_t i = lo; i <= 256; i++) {
+            size_t want = SIZE_MAX;
+            for (size_t p = i; p > lo; p--)
+                if (!fl_bits_test(b, p - 1)) {
+                    want = p - 1;
+                    break;
+                }
+            CU_ASSERT_EQUAL(fl_bits_prev_clear(b, lo, i), want);
+        }
+}
+
+static const fl_test_case cases[] = {{"absolute", test_absolute},
+                                     {"format", test_format},
+                                     {"inferred", test_inferred},
+                                     {"relative", test_relative},
+                                     {"weekday", test_weekday},
+                                     {"negative", test_negative},
+                                     {"article", test_article},
+                                     {"edge", test_edge},
+                                     {"prefixes", test_prefixes},
+                                     {"enomem", test_enomem},
+                                     {"add_months", test_add_months},
+                                     {"keyword", test_keyword},
+                                     {"month", test_month},
+                                     {"prev_clear", test_prev_clear},
+                                     {NULL, NULL}};
 
 FL_TEST_MAIN("date", cases)
