@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add_chunk(const char *buf, size_t size, void *data)
-{
-    return fl_strbuf_add(data, buf, size) ? -1 : 0;
-}
-
 /* The findings, last in the tree, are written one by one after the rest is
  * dumped with them empty (as the SARIF writer does): the bytes of the whole
  * tree's dump, one finding in memory at a time. */
@@ -28,20 +23,10 @@ static fl_status baseline_dump(FILE *fp, void *ud, fl_error *err)
     fl_jsonb_set(&b, root, "version", fl_jsonb_int(&b, FL_BASELINE_VERSION));
     fl_jsonb_set(&b, root, "tool", fl_jsonb_str(&b, "factlint"));
     fl_jsonb_set(&b, root, "findings", fl_jsonb_arr(&b));
-    static const char tail[] = "[]\n}";
     fl_sink s;
     fl_sink_init(&s, fp);
-    fl_strbuf head = FL_STRBUF_INIT;
-    if (b.oom || !root ||
-        json_dump_callback(root, add_chunk, &head, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-        head.len < sizeof tail - 1 ||
-        memcmp(head.buf + head.len - (sizeof tail - 1), tail, sizeof tail - 1))
-        b.oom = true;
-    else
-        fl_sink_add(&s, head.buf, head.len - (sizeof tail - 1));
-    fl_strbuf_release(&head);
-    json_decref(root);
-    fl_sink_adds(&s, "[");
+    fl_jsonb_stream out;
+    fl_jsonb_stream_open(&out, &s, &b, root, "\n}", 2);
     for (size_t i = 0; i < au->n_findings && !b.oom; i++) {
         const fl_finding *f = fl_audit_finding(au, i);
         json_t *o = fl_jsonb_obj(&b);
@@ -49,10 +34,9 @@ static fl_status baseline_dump(FILE *fp, void *ud, fl_error *err)
         fl_jsonb_set(&b, o, "rule", fl_jsonb_str(&b, f->rule));
         fl_jsonb_set(&b, o, "article", fl_jsonb_str(&b, f->article_id));
         fl_jsonb_set(&b, o, "message", fl_jsonb_str(&b, f->message));
-        fl_sink_adds(&s, i ? ",\n    " : "\n    ");
-        fl_jsonb_put(&s, &b, o, 2);
+        fl_jsonb_stream_item(&out, o);
     }
-    fl_sink_adds(&s, au->n_findings ? "\n  ]\n}\n" : "]\n}\n");
+    fl_jsonb_stream_close(&out);
     if (b.oom) {
         fl_sink_finish(&s, "baseline", NULL);
         return fl_error_set(err, FL_ENOMEM, "out of memory building '%s'", "baseline");

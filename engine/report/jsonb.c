@@ -119,6 +119,8 @@ json_t *fl_jsonb_tags(fl_jsonb *b, const char *tags)
     return arr;
 }
 
+static const char spaces[] = "                "; /* depth 8 at most */
+
 typedef struct indent_out {
     fl_sink *s;
     size_t indent; /* spaces added after each newline */
@@ -126,7 +128,6 @@ typedef struct indent_out {
 
 static int put_chunk(const char *buf, size_t size, void *data)
 {
-    static const char spaces[] = "                "; /* depth 8 at most */
     indent_out *o = data;
     const char *end = buf + size;
     for (const char *nl; (nl = memchr(buf, '\n', (size_t)(end - buf))); buf = nl + 1) {
@@ -145,4 +146,48 @@ void fl_jsonb_put(fl_sink *s, fl_jsonb *b, json_t *v, int depth)
                            JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
         b->oom = true;
     json_decref(v);
+}
+
+static int add_chunk(const char *buf, size_t size, void *data)
+{
+    return fl_strbuf_add(data, buf, size) ? -1 : 0;
+}
+
+void fl_jsonb_stream_open(fl_jsonb_stream *st, fl_sink *s, fl_jsonb *b, json_t *root,
+                          const char *tail, int depth)
+{
+    st->s = s;
+    st->b = b;
+    st->tail = tail;
+    st->depth = depth < 1 ? 1 : depth < 8 ? depth : 8;
+    st->n = 0;
+    size_t tl = strlen(tail) + 2; /* "[]" and the tail */
+    fl_strbuf head = FL_STRBUF_INIT;
+    if (b->oom || !root ||
+        json_dump_callback(root, add_chunk, &head, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
+        head.len < tl || memcmp(head.buf + head.len - tl, "[]", 2) ||
+        memcmp(head.buf + head.len - tl + 2, tail, tl - 2))
+        b->oom = true;
+    else
+        fl_sink_add(s, head.buf, head.len - tl + 1); /* up to and with the "[" */
+    fl_strbuf_release(&head);
+    json_decref(root);
+}
+
+void fl_jsonb_stream_item(fl_jsonb_stream *st, json_t *v)
+{
+    fl_sink_adds(st->s, st->n++ ? ",\n" : "\n");
+    fl_sink_add(st->s, spaces, (size_t)(2 * st->depth));
+    fl_jsonb_put(st->s, st->b, v, st->depth);
+}
+
+void fl_jsonb_stream_close(fl_jsonb_stream *st)
+{
+    if (st->n) {
+        fl_sink_adds(st->s, "\n");
+        fl_sink_add(st->s, spaces, (size_t)(2 * (st->depth - 1)));
+    }
+    fl_sink_adds(st->s, "]");
+    fl_sink_adds(st->s, st->tail);
+    fl_sink_adds(st->s, "\n");
 }

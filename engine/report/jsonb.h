@@ -42,4 +42,24 @@ struct fl_sink;
  * element by element with this and give the bytes of the whole dump. */
 void fl_jsonb_put(struct fl_sink *s, fl_jsonb *b, json_t *v, int depth);
 
+/* Writing a tree whose last value is a long array one element at a time:
+ * open dumps root (released there) with that array empty -- `tail` is the
+ * text that follows its "[]" in the dump, the closing of the containers
+ * around it -- and writes it up to the array's "["; each item goes at
+ * `depth` (its elements' depth in the tree, at most 8); close writes the
+ * "]", the tail and a newline.  The bytes are fl_jsonb_dump's of the whole
+ * tree; a dump that does not end as `tail` says sets b->oom. */
+typedef struct fl_jsonb_stream {
+    struct fl_sink *s;
+    fl_jsonb *b;
+    const char *tail;
+    int depth;
+    size_t n; /* items written */
+} fl_jsonb_stream;
+
+void fl_jsonb_stream_open(fl_jsonb_stream *st, struct fl_sink *s, fl_jsonb *b, json_t *root,
+                          const char *tail, int depth);
+void fl_jsonb_stream_item(fl_jsonb_stream *st, json_t *v); /* releases v */
+void fl_jsonb_stream_close(fl_jsonb_stream *st);
+
 #endif

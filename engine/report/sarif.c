@@ -224,11 +224,6 @@ static json_t *input_error_note(fl_jsonb *b, const fl_article_entry *r, const fl
     return o;
 }
 
-static int add_chunk(const char *buf, size_t size, void *data)
-{
-    return fl_strbuf_add(data, buf, size) ? -1 : 0;
-}
-
 fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_options *opt,
                                 fl_error *err)
 {
@@ -274,27 +269,13 @@ fl_status fl_report_write_sarif(FILE *fp, const fl_audit *au, const fl_report_op
      * is dumped with them empty, so the writer holds one result at a time
      * (findings are read back from the audit's file; the tree of them all
      * was ~2 KB a finding): the bytes are the whole tree's dump. */
-    static const char tail[] = "[]\n    }\n  ]\n}";
     fl_sink s;
     fl_sink_init(&s, fp);
-    fl_strbuf head = FL_STRBUF_INIT;
-    if (b.oom || !root ||
-        json_dump_callback(root, add_chunk, &head, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-        head.len < sizeof tail - 1 ||
-        memcmp(head.buf + head.len - (sizeof tail - 1), tail, sizeof tail - 1))
-        b.oom = true;
-    else
-        fl_sink_add(&s, head.buf, head.len - (sizeof tail - 1));
-    fl_strbuf_release(&head);
-    json_decref(root);
-    fl_sink_adds(&s, "[");
-    for (size_t i = 0; i < au->n_findings && !b.oom; i++) {
-        fl_sink_adds(&s, i ? ",\n        " : "\n        ");
-        fl_jsonb_put(&s, &b, result_json(&b, fl_audit_finding(au, i), &ix), 4);
-    }
-    fl_sink_adds(&s, au->n_findings ? "\n      ]" : "]");
-    fl_sink_adds(&s, tail + 2);
-    fl_sink_adds(&s, "\n");
+    fl_jsonb_stream out;
+    fl_jsonb_stream_open(&out, &s, &b, root, "\n    }\n  ]\n}", 4);
+    for (size_t i = 0; i < au->n_findings && !b.oom; i++)
+        fl_jsonb_stream_item(&out, result_json(&b, fl_audit_finding(au, i), &ix));
+    fl_jsonb_stream_close(&out);
     fl_report_index_release(&ix);
     if (b.oom) {
         fl_sink_finish(&s, "sarif report", NULL);
