@@ -205,6 +205,48 @@ static void test_spill_order_moves_past_early_entries(void)
     CU_ASSERT(per_pair <= bound);
 }
 
+/* What a demo finding says (its rule is demo.rule, its file the wire's). */
+typedef struct demo_finding {
+    fl_severity severity;
+    const char *message, *excerpt, *line, *evidence;
+    const char *related; /* the excerpt of a related span, or NULL */
+} demo_finding;
+
+/* Adds a finding on article seq to au; false when memory ran out. */
+static bool add_demo_finding(fl_audit *au, size_t seq, const demo_finding *d)
+{
+    char id[32];
+    snprintf(id, sizeof id, ID_FMT, seq);
+    fl_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = fl_strdup("demo.rule");
+    f.severity = d->severity;
+    f.message = fl_strdup(d->message);
+    f.article_seq = seq;
+    f.article_id = fl_strdup(id);
+    f.path = fl_strdup("/data/wire/2024-05.jsonl");
+    f.loc.line = f.loc.column = f.loc.end_line = 1;
+    f.loc.length = strlen(d->excerpt);
+    f.loc.end_column = (uint32_t)f.loc.length + 1;
+    f.loc.excerpt = fl_strdup(d->excerpt);
+    f.loc.line_text = fl_strdup(d->line);
+    f.evidence_json = fl_strdup(d->evidence);
+    bool ok = f.rule && f.message && f.article_id && f.path && f.loc.excerpt && f.loc.line_text &&
+              f.evidence_json;
+    if (ok && d->related) {
+        f.related = fl_calloc(1, sizeof *f.related);
+        f.n_related = f.related ? 1 : 0;
+        ok = f.related && (f.related->loc.excerpt = fl_strdup(d->related)) &&
+             (f.related->loc.line_text = fl_strdup(d->line)) &&
+             (f.related->message = fl_strdup("spelled differently here"));
+    }
+    if (ok)
+        fl_finding_fingerprint(&f, f.loc.line_text, strlen(f.loc.line_text), 0);
+    ok = ok && !fl_audit_add_finding(au, &f);
+    fl_finding_release(&f);
+    return ok;
+}
+
 /* Extra peak bytes (beyond the audit) writing `format` for n articles, nf
  * findings spread over them, and 32 skipped ones. */
 static size_t report_peak(const char *format, size_t n, size_t nf)
@@ -221,30 +263,12 @@ static size_t report_peak(const char *format, size_t n, size_t nf)
         h->severity = FL_SEV_WARNING;
         h->articles_run = n;
     }
-    for (size_t k = 0; ok && k < nf; k++) {
-        size_t i = k * n / nf;
-        char id[32];
-        snprintf(id, sizeof id, ID_FMT, i);
-        fl_finding f;
-        memset(&f, 0, sizeof f);
-        f.rule = fl_strdup("demo.rule");
-        f.severity = FL_SEV_WARNING;
-        f.message = fl_strdup("the harbour has 40 berths here but 44 at line 9");
-        f.article_seq = i;
-        f.article_id = fl_strdup(id);
-        f.path = fl_strdup("/data/wire/2024-05.jsonl");
-        f.loc.line = 3;
-        f.loc.column = f.loc.end_line = 1;
-        f.loc.end_column = 10;
-        f.loc.length = 9;
-        f.loc.excerpt = fl_strdup("40 berths");
-        f.loc.line_text = fl_strdup("The harbour has 40 berths.");
-        f.evidence_json = fl_strdup("[]");
-        fl_finding_fingerprint(&f, f.loc.line_text, strlen(f.loc.line_text), 0);
-        ok = f.rule && f.message && f.article_id && f.path && f.loc.excerpt && f.loc.line_text &&
-             f.evidence_json && !fl_audit_add_finding(&au, &f);
-        fl_finding_release(&f);
-    }
+    static const demo_finding berths = {
+        FL_SEV_WARNING, "the harbour has 40 berths here but 44 at line 9",
+        "40 berths",    "The harbour has 40 berths.",
+        "[]",           NULL};
+    for (size_t k = 0; ok && k < nf; k++)
+        ok = add_demo_finding(&au, k * n / nf, &berths);
     CU_ASSERT_TRUE_FATAL(ok);
     fl_audit_sort(&au);
     FILE *fp = tmpfile();
@@ -315,33 +339,14 @@ static size_t bytes_per_finding(size_t n, bool spill)
     line[sizeof line - 1] = '\0';
     size_t at_n = 0;
     bool ok = true;
+    demo_finding spelled = {
+        FL_SEV_WARNING, "'Northbridge' is spelled 'North Bridge' at line 9 of this article",
+        "Northbridge",  line,
+        evidence,       "North Bridge"};
     for (size_t i = 0; ok && i < 2 * n; i++) {
         if (i == n)
             at_n = live_bytes;
-        char id[32];
-        snprintf(id, sizeof id, ID_FMT, i);
-        fl_finding f;
-        memset(&f, 0, sizeof f);
-        f.rule = fl_strdup("demo.rule");
-        f.severity = FL_SEV_WARNING;
-        f.message = fl_strdup("'Northbridge' is spelled 'North Bridge' at line 9 of this article");
-        f.article_seq = i;
-        f.article_id = fl_strdup(id);
-        f.path = fl_strdup("/data/wire/2024-05.jsonl");
-        f.loc.length = 11;
-        f.loc.excerpt = fl_strdup("Northbridge");
-        f.loc.line_text = fl_strdup(line);
-        f.related = fl_calloc(1, sizeof *f.related);
-        f.n_related = f.related ? 1 : 0;
-        if (f.related) {
-            f.related->loc.excerpt = fl_strdup("North Bridge");
-            f.related->loc.line_text = fl_strdup(line);
-            f.related->message = fl_strdup("spelled 'North Bridge' here");
-        }
-        f.evidence_json = fl_strdup(evidence);
-        ok = f.rule && f.message && f.article_id && f.path && f.loc.excerpt && f.loc.line_text &&
-             f.related && f.evidence_json && !fl_audit_add_finding(&au, &f);
-        fl_finding_release(&f);
+        ok = add_demo_finding(&au, i, &spelled);
     }
     size_t at_2n = live_bytes;
     CU_ASSERT_TRUE(ok);
@@ -413,21 +418,9 @@ static void test_spill_same_reports(void)
                 CU_ASSERT_EQUAL_FATAL(fl_audit_add_article(&au[v], &r), FL_OK);
                 if (!r.n_findings && !later)
                     continue;
-                fl_finding f;
-                memset(&f, 0, sizeof f);
-                f.rule = fl_strdup("demo.rule");
-                f.severity = FL_SEV_ERROR;
-                f.message = fl_strdup("the figure differs");
-                f.article_seq = i;
-                f.article_id = fl_strdup(id);
-                f.path = fl_strdup(r.path);
-                f.loc.line = f.loc.column = f.loc.end_line = 1;
-                f.loc.end_column = 4;
-                f.loc.length = 3;
-                f.loc.excerpt = fl_strdup("40m");
-                f.loc.line_text = fl_strdup("40m euros");
-                f.evidence_json = fl_strdup("[]");
-                CU_ASSERT_EQUAL_FATAL(fl_audit_add_finding(&au[v], &f), FL_OK);
+                static const demo_finding differs = {
+                    FL_SEV_ERROR, "the figure differs", "40m", "40m euros", "[]", NULL};
+                CU_ASSERT_FATAL(add_demo_finding(&au[v], i, &differs));
             }
         }
         fl_audit_sort(&au[v]);

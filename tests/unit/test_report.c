@@ -239,6 +239,18 @@ static void test_json_rich(void)
 /* The JSON report is written piece by piece, and clean articles without the
  * jansson objects: the bytes must still be jansson's dump of the whole tree,
  * for articles whose strings need escaping, a tab, or no dateline too. */
+/* A streamed JSON text must be the dump of its whole tree (2-space indent,
+ * keys in order) and a newline. */
+static void assert_whole_tree_dump(const char *t, json_t *j)
+{
+    char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
+    size_t n = strlen(tree);
+    CU_ASSERT_EQUAL(strlen(t), n + 1);
+    CU_ASSERT_TRUE(strncmp(t, tree, n) == 0 && t[n] == '\n');
+    free(tree);
+}
+
 static void test_json_streamed_equals_tree(void)
 {
     fl_audit au;
@@ -269,12 +281,7 @@ static void test_json_streamed_equals_tree(void)
     json_t *j = parse(t);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     CU_ASSERT_EQUAL(json_array_size(json_object_get(j, "articles")), 7u);
-    char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
-    size_t n = strlen(tree);
-    CU_ASSERT_EQUAL(strlen(t), n + 1);
-    CU_ASSERT_TRUE(strncmp(t, tree, n) == 0 && t[n] == '\n');
-    free(tree);
+    assert_whole_tree_dump(t, j);
     json_decref(j);
     free(t);
     fl_audit_release(&au);
@@ -408,12 +415,7 @@ static void test_sarif_streamed_equals_tree(void)
         CU_ASSERT_PTR_NOT_NULL_FATAL(j);
         json_t *results = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
         CU_ASSERT_EQUAL(json_array_size(results), au[v].n_findings);
-        char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
-        size_t n = strlen(tree);
-        CU_ASSERT_EQUAL(strlen(t), n + 1);
-        CU_ASSERT_TRUE(strncmp(t, tree, n) == 0 && t[n] == '\n');
-        free(tree);
+        assert_whole_tree_dump(t, j);
         json_decref(j);
         free(t);
         fl_audit_release(&au[v]);
@@ -1086,10 +1088,7 @@ static void test_spilled_findings_baseline(void)
     /* streamed finding by finding: the bytes of the whole tree's dump */
     json_t *j = parse(t1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-    char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(tree);
-    CU_ASSERT_TRUE(strlen(t1) == strlen(tree) + 1 && !strncmp(t1, tree, strlen(tree)));
-    free(tree);
+    assert_whole_tree_dump(t1, j);
     json_decref(j);
     free(t1);
     free(t2);
