@@ -290,33 +290,34 @@ static size_t report_peak(const char *format, size_t n, size_t nf)
     return extra;
 }
 
+static const char *const all_formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
+
+/* Every writer's extra peak for (n articles, nf findings) and for (n2, nf2):
+ * the second may exceed the first by at most `slack` bytes. */
+static void assert_peaks_flat(size_t n, size_t nf, size_t n2, size_t nf2, size_t slack)
+{
+    for (size_t i = 0; i < sizeof all_formats / sizeof *all_formats; i++) {
+        size_t a = report_peak(all_formats[i], n, nf);
+        size_t b = report_peak(all_formats[i], n2, nf2);
+        printf("\n  %-8s writer: %zu bytes for %zu articles and %zu findings, %zu for %zu and %zu ",
+               all_formats[i], a, n, nf, b, n2, nf2);
+        CU_ASSERT(b <= a + slack);
+    }
+}
+
 static void test_report_memory_flat(void)
 {
-    static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
-    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
-        size_t small = report_peak(formats[i], 2048, 32);
-        size_t large = report_peak(formats[i], 8192, 32);
-        printf("\n  %-8s writer: %zu bytes for 2048 articles, %zu for 8192 ", formats[i], small,
-               large);
-        /* 6144 more articles may cost a few buffers' slack, not 6144 of anything */
-        CU_ASSERT(large <= small + 16384);
-    }
+    /* 6144 more articles may cost a few buffers' slack, not 6144 of anything */
+    assert_peaks_flat(2048, 32, 8192, 32, 16384);
 }
 
 /* With findings in the audit's file (as check has them), no writer holds a
  * copy of them either: a few words of order per finding at most (JUnit's
- * walk by rule), not the ~2 KB tree SARIF built of each. */
+ * walk by rule), not the ~2 KB tree SARIF built of each.  Both runs are past
+ * the sink's 64 KB chunk, whose buffer then grows once. */
 static void test_report_memory_flat_in_findings(void)
 {
-    static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
-    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
-        /* both past the sink's 64 KB chunk, whose buffer then grows once */
-        size_t few = report_peak(formats[i], 4096, 1024);
-        size_t many = report_peak(formats[i], 4096, 4096);
-        printf("\n  %-8s writer: %zu bytes for 1024 findings, %zu for 4096 ", formats[i], few,
-               many);
-        CU_ASSERT(many <= few + 3072 * 64);
-    }
+    assert_peaks_flat(4096, 1024, 4096, 4096, 3072 * 64);
 }
 
 /* Live bytes per finding added between n and 2n findings of ~1 KB each
@@ -376,7 +377,7 @@ static void test_spilled_finding_cost(void)
  * (as workers finish them), equal the bytes with every entry in memory. */
 static void test_spill_same_reports(void)
 {
-    static const char *const formats[] = {"json", "junit", "html", "text", "markdown", "sarif"};
+    const char *const *formats = all_formats;
     enum { N = 300 };
     fl_audit au[2];
     fl_error err;
@@ -428,7 +429,7 @@ static void test_spill_same_reports(void)
     CU_ASSERT(au[1].n_entries < N / 2); /* most went to the file */
     CU_ASSERT(au[0].n_findings > 20);
     CU_ASSERT_EQUAL(fl_audit_n_articles(&au[1]), N);
-    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+    for (size_t i = 0; i < sizeof all_formats / sizeof *all_formats; i++) {
         char *out[2] = {NULL, NULL};
         size_t len[2] = {0, 0};
         for (int v = 0; v < 2; v++) {
