@@ -152,7 +152,17 @@ static const word_list word_lists[] = {
     {W_APPOS, "the a an who whose aged himself herself one"},
 };
 
+/*
+ * The word lists' table.  A word is kept as its length and two 64-bit
+ * words: head, its first eight bytes, and tail, its last eight (they
+ * overlap between 9 and 15 bytes); a word shorter than eight bytes is its
+ * bytes in the low end of head, zero above, and a tail of 0.  Two words of
+ * at most 16 bytes are then equal when their lengths, heads and tails are,
+ * so a lookup compares two integers where it compared bytes; only a longer
+ * word ("secretary-general") also compares its middle bytes.
+ */
 typedef struct word_slot {
+    uint64_t head, tail;
     const char *w; /* points into word_lists; NULL = empty */
     uint32_t len;
     uint32_t mask;
@@ -174,23 +184,43 @@ struct fl_names_state {
 /* A word after which the rules may read the next word (tokenize's need). */
 #define STICKY (W_CONN | W_AUX | W_ORG)
 
-/* A hash of the first two bytes, the last two and the length (n >= 1): a few
- * instructions where a byte loop cost one multiply a byte, and spread enough
- * for the word lists' thousand words in WORD_CAP slots. */
-static uint32_t word_hash(const char *s, size_t n)
+/* The head and tail of s[0..n), n >= 1, as word_slot has them: loads that
+ * stay inside the word (the text may end with it), no byte loop. */
+static inline void word_key(const char *s, size_t n, uint64_t *head, uint64_t *tail)
 {
     const unsigned char *u = (const unsigned char *)s;
-    uint32_t x = (uint32_t)u[0] | (uint32_t)u[n > 1] << 8 | (uint32_t)u[n - 1] << 16 |
-                 (uint32_t)u[n > 1 ? n - 2 : 0] << 24;
-    x ^= (uint32_t)n * 0x9E3779B9u;
-    x *= 0x85EBCA6Bu;
-    return x ^ x >> 15;
+    if (n >= 8) {
+        memcpy(head, u, 8);
+        memcpy(tail, u + n - 8, 8);
+        return;
+    }
+    /* 4..7 bytes: two 4-byte loads that overlap, each put at its place;
+     * 1..3 bytes: the first, middle and last byte.  A byte read twice
+     * lands on itself. */
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, u, 4);
+        memcpy(&hi, u + n - 4, 4);
+        *head = (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
+    } else {
+        *head = (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) |
+                (uint64_t)u[n - 1] << (8 * (n - 1));
+    }
+    *tail = 0;
 }
 
-/* memcmp(a, b, n) == 0 for the short words of word_mask, without a call */
-static inline bool words_equal(const char *a, const char *b, size_t n)
+static inline uint32_t word_hash(uint64_t head, uint64_t tail, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    uint64_t x = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
+    return (uint32_t)(x >> 40);
+}
+
+/* The bytes of two words of n > 16 bytes that their heads and tails leave
+ * out equal: a loop, not a memcmp call (a call would make word_mask save
+ * and restore registers on every word). */
+static inline bool middle_equal(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 8; i < n - 8; i++)
         if (a[i] != b[i])
             return false;
     return true;
@@ -201,11 +231,14 @@ static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
     if (n == 0 || n > 40 || !(st->first_len[(unsigned char)s[0]] >> n & 1) ||
         !(st->last_len[(unsigned char)s[n - 1]] >> n & 1))
         return 0;
-    for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
+    uint64_t head, tail;
+    word_key(s, n, &head, &tail);
+    for (uint32_t i = word_hash(head, tail, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
         const word_slot *w = &st->words[i];
         if (!w->w)
             return 0;
-        if (w->len == n && words_equal(w->w, s, n))
+        if (w->head == head && w->tail == tail && w->len == n &&
+            (n <= 16 || middle_equal(w->w, s, n)))
             return w->mask;
     }
 }
@@ -220,12 +253,12 @@ static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
             st->sticky_last_len[(unsigned char)s[n - 1]] |= 1ull << n;
         }
     }
-    for (uint32_t i = word_hash(s, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
+    uint64_t head, tail;
+    word_key(s, n, &head, &tail);
+    for (uint32_t i = word_hash(head, tail, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
         word_slot *w = &st->words[i];
         if (!w->w) {
-            w->w = s;
-            w->len = (uint32_t)n;
-            w->mask = mask;
+            *w = (word_slot){head, tail, s, (uint32_t)n, mask};
             return;
         }
         if (w->len == n && memcmp(w->w, s, n) == 0) {

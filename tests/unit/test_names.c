@@ -450,6 +450,53 @@ static void test_names_alignment(void)
     fl_names_free(st);
 }
 
+/* The word lists are looked up by a word's length and its first and last
+ * eight bytes, and a word of more than 16 bytes by its middle too (names.c
+ * word_slot): role nouns of 2 to 17 bytes before a name confirm it as a
+ * person ("Its analyst, Kofi Annan, left."), and words that differ from
+ * them in one byte (at the start, the middle, the end) do not. */
+static void test_names_word_lists(void)
+{
+    static const struct {
+        const char *word;
+        bool role;
+    } cases[] = {
+        {"mp", true},
+        {"mq", false},
+        {"son", true},
+        {"sun", false},
+        {"head", true},
+        {"hear", false},
+        {"chair", true},
+        {"chain", false},
+        {"analyst", true},
+        {"anolyst", false},
+        {"economist", true},
+        {"economise", false},
+        {"spokeswoman", true},
+        {"spokeswomen", false},
+        {"correspondent", true},
+        {"corresponding", false},
+        {"secretary-general", true},
+        {"secretarx-general", false},
+        {"xecretary-general", false},
+        {"secretary-generax", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "Its %s, Kofi Annan, left.", cases[i].word);
+        fl_facts fs;
+        fl_article *a;
+        run_names(gaz_dir, text, &fs, &a);
+        bool found = find(&fs, FL_FACT_PERSON, "Kofi Annan", 0) != NULL;
+        if (found != cases[i].role)
+            fprintf(stderr, "\n%s: Kofi Annan %sfound\n", cases[i].word, found ? "" : "not ");
+        CU_ASSERT_EQUAL(found, cases[i].role);
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+}
+
 static void test_names_setup(void)
 {
     snprintf(gaz_dir, sizeof gaz_dir, "/tmp/fl_gaz_XXXXXX");
@@ -473,6 +520,7 @@ static const fl_test_case cases[] = {
     {"keys", test_names_keys},
     {"chain_window", test_names_chain_window},
     {"alignment", test_names_alignment},
+    {"word_lists", test_names_word_lists},
     {"teardown", test_names_teardown},
     {NULL, NULL},
 };
