@@ -291,29 +291,44 @@ static bool is_abbreviation(const char *t, size_t start, size_t end)
 static const bool maybe_terminal[256] = {['.'] = true, ['!'] = true, ['?'] = true, [0xE2] = true};
 
 #if defined(__SSE2__)
-/* Bit k set when t[k] may start a sentence terminal, for the sixteen bytes at t. */
-static inline unsigned terminal_bits(const char *t)
+/* 0xFF in byte k when t[k] may start a sentence terminal, for the sixteen bytes at t. */
+static inline __m128i terminal_mask(const char *t)
 {
     const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), ques = _mm_set1_epi8('?'),
                   e2 = _mm_set1_epi8((char)0xE2);
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, ques), _mm_cmpeq_epi8(v, e2)));
-    return (unsigned)_mm_movemask_epi8(m);
+    return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, ques), _mm_cmpeq_epi8(v, e2)));
+}
+
+/* Bit k set when t[k] may start a sentence terminal, for the sixteen bytes at t. */
+static inline unsigned terminal_bits(const char *t)
+{
+    return (unsigned)_mm_movemask_epi8(terminal_mask(t));
 }
 #endif
 
 /* The first i <= k < end where t[k] may start a sentence terminal, else end:
- * sixteen bytes a step where SSE2 is there, and the last few (a paragraph's
- * end) as the sixteen bytes before end, the bits before i dropped, when the
- * text has sixteen bytes before end. */
+ * 32 bytes a step where SSE2 is there (two blocks of sixteen, one test for
+ * both: a terminal is some 90 bytes from the last in news text), then
+ * sixteen, and the last few (a paragraph's end) as the sixteen bytes before
+ * end, the bits before i dropped, when the text has sixteen bytes before
+ * end. */
 static size_t skip_to_terminal(const char *t, size_t i, size_t end)
 {
 #if defined(__SSE2__)
-    for (; i + 16 <= end; i += 16) {
+    for (; i + 32 <= end; i += 32) {
+        __m128i lo = terminal_mask(t + i), hi = terminal_mask(t + i + 16);
+        if (_mm_movemask_epi8(_mm_or_si128(lo, hi))) {
+            unsigned bits = (unsigned)_mm_movemask_epi8(lo) | (unsigned)_mm_movemask_epi8(hi) << 16;
+            return i + (size_t)__builtin_ctz(bits);
+        }
+    }
+    if (i + 16 <= end) {
         unsigned bits = terminal_bits(t + i);
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+        i += 16;
     }
     if (i < end && end >= 16) {
         unsigned bits = terminal_bits(t + end - 16) >> (i - (end - 16));
