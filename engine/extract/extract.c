@@ -86,6 +86,7 @@ fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *er
     }
     fl_number_run_filter(x->number, &x->filter);
     fl_date_run_filter(x->date, &x->filter);
+    fl_run_filter_index(&x->filter);
     *out = x;
     return FL_OK;
 }

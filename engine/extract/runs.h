@@ -39,7 +39,17 @@ enum {
  * Row 0 is not looked up (a run has a letter; longer runs are not listed). */
 typedef struct fl_run_filter {
     uint8_t bits[FL_RUN_MAXLEN + 1][32][32];
+    /* first[n][f]: 1 when a run of n letters starting with the f-th letter
+     * has some last letter with bits set; 0 for n > FL_RUN_MAXLEN.
+     * fl_runs_build tests it before it reads the run's last letter (most
+     * letter runs fail it: few short English words start with the first
+     * letter of a filter word of their length).  Filled from bits by
+     * fl_run_filter_index. */
+    uint8_t first[64][32];
 } fl_run_filter;
+
+/* Fills f->first from f->bits: call it after the last change to f->bits. */
+void fl_run_filter_index(fl_run_filter *f);
 
 /* the index of letter c in fl_run_filter (1 for 'a' and 'A') */
 #define FL_RUN_LETTER(c) ((unsigned char)(c)&31u)

@@ -478,9 +478,21 @@ static void test_currency(void)
 /* The shared run list (extract/runs.c) that the scanner walks: without a
  * filter, every digit run and every letter run of at most FL_RUN_MAXLEN
  * letters, as a byte loop finds them, wherever the text falls across the
- * masks' 64-byte words, including a text that ends inside a run. */
+ * masks' 64-byte words, including a text that ends inside a run; with a
+ * filter, the digit runs and the letter runs whose length, first and last
+ * letters have bits in it (first looked up in its index, first[]). */
 static void test_runs(void)
 {
+    static fl_run_filter filter;
+    memset(&filter, 0, sizeof filter);
+    filter.bits[4][FL_RUN_LETTER('r')][FL_RUN_LETTER('e')] = FL_RUN_NUMBER; /* rose */
+    filter.bits[3][FL_RUN_LETTER('m')][FL_RUN_LETTER('n')] = FL_RUN_ALL;    /* mln */
+    filter.bits[1][FL_RUN_LETTER('q')][FL_RUN_LETTER('q')] = FL_RUN_DATE;   /* Q */
+    filter.bits[7][FL_RUN_LETTER('h')][FL_RUN_LETTER('d')] = FL_RUN_NUMBER; /* hundred */
+    filter.bits[9][FL_RUN_LETTER('e')][FL_RUN_LETTER('y')] = FL_RUN_DATE;   /* none */
+    fl_run_filter_index(&filter);
+    CU_ASSERT(filter.first[3][FL_RUN_LETTER('m')] && !filter.first[3][FL_RUN_LETTER('n')]);
+    CU_ASSERT(!filter.first[10][FL_RUN_LETTER('e')] && !filter.first[63][FL_RUN_LETTER('e')]);
     const char *body = "Net rose to 5.4 mln dlrs vs 4.3mln, B52 in 1986; Q1 extraordinarily "
                        "\xC3\xA9t\xC3\xA9 a hundred 2,000-tonne ships 12345678901 end";
     char buf[512];
@@ -494,30 +506,39 @@ static void test_runs(void)
             fl_bytemask_init(&bm);
             fl_runs_init(&runs);
             CU_ASSERT_EQUAL_FATAL(fl_bytemask_build(&bm, buf, len), 0);
-            CU_ASSERT_EQUAL_FATAL(fl_runs_build(&runs, &bm, buf, len, NULL), 0);
-            size_t k = 0;
-            for (size_t i = 0; i < len;) {
-                unsigned char c = (unsigned char)buf[i];
-                bool digit = c >= '0' && c <= '9';
-                bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-                if (!digit && !letter) {
-                    i++;
-                    continue;
+            for (int filtered = 0; filtered < 2; filtered++) {
+                CU_ASSERT_EQUAL_FATAL(
+                    fl_runs_build(&runs, &bm, buf, len, filtered ? &filter : NULL), 0);
+                size_t k = 0;
+                for (size_t i = 0; i < len;) {
+                    unsigned char c = (unsigned char)buf[i];
+                    bool digit = c >= '0' && c <= '9';
+                    bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                    if (!digit && !letter) {
+                        i++;
+                        continue;
+                    }
+                    size_t e = i + 1;
+                    while (e < len && (digit ? buf[e] >= '0' && buf[e] <= '9'
+                                             : ((buf[e] | 0x20) >= 'a' && (buf[e] | 0x20) <= 'z')))
+                        e++;
+                    unsigned flags = digit ? FL_RUN_DIGITS : 0;
+                    if (!digit && e - i <= FL_RUN_MAXLEN)
+                        flags =
+                            filtered
+                                ? filter.bits[e - i][FL_RUN_LETTER(c)][FL_RUN_LETTER(buf[e - 1])]
+                                : FL_RUN_ALL;
+                    if (flags) {
+                        CU_ASSERT_FATAL(k < runs.n);
+                        CU_ASSERT_EQUAL(runs.items[k].s, i);
+                        CU_ASSERT_EQUAL(runs.items[k].e, e);
+                        CU_ASSERT_EQUAL(runs.items[k].flags, flags);
+                        k++;
+                    }
+                    i = e;
                 }
-                size_t e = i + 1;
-                while (e < len && (digit ? buf[e] >= '0' && buf[e] <= '9'
-                                         : ((buf[e] | 0x20) >= 'a' && (buf[e] | 0x20) <= 'z')))
-                    e++;
-                if (digit || e - i <= FL_RUN_MAXLEN) {
-                    CU_ASSERT_FATAL(k < runs.n);
-                    CU_ASSERT_EQUAL(runs.items[k].s, i);
-                    CU_ASSERT_EQUAL(runs.items[k].e, e);
-                    CU_ASSERT_EQUAL(runs.items[k].flags, digit ? FL_RUN_DIGITS : FL_RUN_ALL);
-                    k++;
-                }
-                i = e;
+                CU_ASSERT_EQUAL(k, runs.n);
             }
-            CU_ASSERT_EQUAL(k, runs.n);
             fl_runs_release(&runs);
             fl_bytemask_release(&bm);
         }
