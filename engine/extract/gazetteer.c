@@ -5,7 +5,6 @@
 #include "core/normalize.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
-#include "extract/ascii.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -21,25 +20,11 @@ typedef struct gz_slot {
 
 #define PREFIX_BLOOM_BITS 16384u /* a power of two; a few thousand first words */
 
-/* A few instructions: the first two bytes, the last two and the length,
- * each byte through lower (NULL: as it is). */
-static inline uint32_t prefix_bit_by(const char *s, size_t n, const unsigned char *lower)
+/* The bloom bit of a prefix key from its fl_key_hash: bits of the hash that
+ * the tables' slot index (its low bits) does not use. */
+static inline uint32_t prefix_bit(uint64_t h)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    if (n == 0)
-        return 0;
-    unsigned b0 = u[0], b1 = u[n > 1], bl = u[n - 1], bl2 = u[n > 1 ? n - 2 : 0];
-    if (lower)
-        b0 = lower[b0], b1 = lower[b1], bl = lower[bl], bl2 = lower[bl2];
-    uint32_t x = (uint32_t)b0 | (uint32_t)b1 << 8 | (uint32_t)bl << 16 | (uint32_t)bl2 << 24;
-    x ^= (uint32_t)n * 0x9E3779B9u;
-    x *= 0x85EBCA6Bu;
-    return (x ^ x >> 15) & (PREFIX_BLOOM_BITS - 1);
-}
-
-static uint32_t prefix_bit(const char *s, size_t n)
-{
-    return prefix_bit_by(s, n, NULL);
+    return (uint32_t)(h >> 40) & (PREFIX_BLOOM_BITS - 1);
 }
 
 typedef struct gz_table {
@@ -53,56 +38,55 @@ struct fl_gazetteer {
     size_t n_places, cap_places;
     gz_table entries;
     gz_table prefixes;
-    /* bit prefix_bit(k) set for every key k of prefixes: most words the
-     * names extractor asks about are rejected by it before they are hashed */
+    /* bit prefix_bit(fl_key_hash(k)) set for every key k of prefixes: most
+     * words the names extractor asks about are rejected by it, and the
+     * others are looked up with the hash already taken */
     uint64_t prefix_bloom[PREFIX_BLOOM_BITS / 64];
 };
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static gz_slot *table_find(const gz_table *t, const char *key, size_t n)
+/* The slot of key[0..n) (hash h, fl_key_hash), or the empty slot where it
+ * would go. */
+static gz_slot *table_find_hashed(const gz_table *t, const char *key, size_t n, uint64_t h)
 {
     if (!t->cap)
         return NULL;
     size_t mask = t->cap - 1;
-    for (size_t i = hash_bytes(key, n) & mask;; i = (i + 1) & mask) {
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         gz_slot *s = &t->slots[i];
         if (!s->key || (s->len == n && memcmp(s->key, key, n) == 0))
             return s;
     }
 }
 
-/* table_find of word lower-cased (ASCII), without a copy: the same hash
- * and the same compare, a byte at a time through fl_ascii_lower. */
-static gz_slot *table_find_lower(const gz_table *t, const char *word, size_t n)
+static gz_slot *table_find(const gz_table *t, const char *key, size_t n)
+{
+    return table_find_hashed(t, key, n, fl_key_hash(key, n, 0));
+}
+
+/* True when key[0..n) is word[0..n) lower-cased (FL_BIT5_EACH: word is
+ * ASCII letters, digits, apostrophes, hyphens, stops and spaces), eight
+ * bytes at a time. */
+static bool equal_lower(const char *key, const char *word, size_t n)
+{
+    const unsigned char *k = (const unsigned char *)key, *w = (const unsigned char *)word;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        if (fl_key_chunk(k + i, 8) != (fl_key_chunk(w + i, 8) | FL_BIT5_EACH))
+            return false;
+    return i == n || fl_key_chunk(k + i, n - i) ==
+                         (fl_key_chunk(w + i, n - i) | FL_BIT5_EACH >> (8 * (8 - (n - i))));
+}
+
+/* table_find of word lower-cased (gazetteer.h: ASCII), without a copy:
+ * the same hash (h, fl_key_hash with FL_BIT5_EACH) and the same compare. */
+static gz_slot *table_find_lower(const gz_table *t, const char *word, size_t n, uint64_t h)
 {
     if (!t->cap)
         return NULL;
-    const unsigned char *u = (const unsigned char *)word;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= fl_ascii_lower[u[i]];
-        h *= 1099511628211ull;
-    }
     size_t mask = t->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         gz_slot *s = &t->slots[i];
-        if (!s->key)
-            return s;
-        if (s->len != n)
-            continue;
-        size_t k = 0;
-        while (k < n && (unsigned char)s->key[k] == fl_ascii_lower[u[k]])
-            k++;
-        if (k == n)
+        if (!s->key || (s->len == n && equal_lower(s->key, word, n)))
             return s;
     }
 }
@@ -336,7 +320,7 @@ static fl_status add_key(fl_gazetteer *g, const char *text, size_t n, uint32_t p
     gz_slot *p = table_put(&g->prefixes, key, first_len, &fresh);
     if (!p)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
-    uint32_t bit = prefix_bit(key, first_len);
+    uint32_t bit = prefix_bit(fl_key_hash(key, first_len, 0));
     g->prefix_bloom[bit >> 6] |= 1ull << (bit & 63);
     if (words > p->val)
         p->val = words;
@@ -479,7 +463,7 @@ const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size
 const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *text, size_t n,
                                           bool *demonym)
 {
-    gz_slot *s = table_find_lower(&g->entries, text, n);
+    gz_slot *s = table_find_lower(&g->entries, text, n, fl_key_hash(text, n, FL_BIT5_EACH));
     if (!s || !s->key)
         return NULL;
     if (demonym)
@@ -489,21 +473,23 @@ const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *tex
 
 unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n)
 {
-    uint32_t bit = prefix_bit(key, n);
+    uint64_t h = fl_key_hash(key, n, 0);
+    uint32_t bit = prefix_bit(h);
     if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
         return 0;
-    gz_slot *s = table_find(&g->prefixes, key, n);
+    gz_slot *s = table_find_hashed(&g->prefixes, key, n, h);
     return s && s->key ? s->val : 0;
 }
 
 unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n)
 {
     /* the key is the word lower-cased (fl_normalize_append of ASCII without
-     * white space); the bit set is asked first, so that most words are
-     * rejected on four bytes and never copied */
-    uint32_t bit = prefix_bit_by(word, n, fl_ascii_lower);
+     * white space), hashed without being built; the bit set is asked
+     * first, so that most words are never compared */
+    uint64_t h = fl_key_hash(word, n, FL_BIT5_EACH);
+    uint32_t bit = prefix_bit(h);
     if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
         return 0;
-    gz_slot *s = table_find_lower(&g->prefixes, word, n);
+    gz_slot *s = table_find_lower(&g->prefixes, word, n, h);
     return s && s->key ? s->val : 0;
 }

@@ -194,18 +194,7 @@ static inline void word_key(const char *s, size_t n, uint64_t *head, uint64_t *t
         memcpy(tail, u + n - 8, 8);
         return;
     }
-    /* 4..7 bytes: two 4-byte loads that overlap, each put at its place;
-     * 1..3 bytes: the first, middle and last byte.  A byte read twice
-     * lands on itself. */
-    if (n >= 4) {
-        uint32_t lo, hi;
-        memcpy(&lo, u, 4);
-        memcpy(&hi, u + n - 4, 4);
-        *head = (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
-    } else {
-        *head = (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) |
-                (uint64_t)u[n - 1] << (8 * (n - 1));
-    }
+    *head = fl_key_chunk(u, n);
     *tail = 0;
 }
 
@@ -996,47 +985,12 @@ static inline const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *w
     return m ? gaz_longest(sc, k, r1, m, words, demonym, ext_end) : NULL;
 }
 
-/* Bit 5 of each of eight bytes: setting it lower-cases an ASCII letter and
- * leaves as they are a digit, a space and the apostrophe, hyphen and stop
- * that an ASCII word may hold besides (fl_word_next). */
-#define BIT5_EACH 0x2020202020202020ull
+/* fl_key_hash (gazetteer.h): the mention chains compare names by it. */
+#define BIT5_EACH FL_BIT5_EACH
 
-/* A 64-bit hash of the normalised key k[0..n), eight bytes at a time (the
- * mention chains compare names by it).  lower is 0 for a key, or BIT5_EACH
- * for the text of a plain name (plain_name), whose key is the text with bit 5
- * set in each byte: the same hash without building the key. */
 static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
 {
-    uint64_t h = 0x243F6A8885A308D3ull;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, k + i, 8);
-        h = (h ^ (w | lower)) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 32;
-    }
-    if (i < n) {
-        /* the last r = 1..7 bytes, the rest of the word zero: two 4-byte
-         * loads that overlap (r >= 4) or the first, middle and last byte
-         * (r < 4), each put at its place; a byte read twice lands on
-         * itself.  No memcpy of a variable length, which is a call. */
-        size_t r = n - i;
-        const unsigned char *u = (const unsigned char *)k + i;
-        uint64_t w;
-        if (r >= 4) {
-            uint32_t lo, hi;
-            memcpy(&lo, u, 4);
-            memcpy(&hi, u + r - 4, 4);
-            w = (uint64_t)lo | (uint64_t)hi << (8 * (r - 4));
-        } else {
-            w = (uint64_t)u[0] | (uint64_t)u[r / 2] << (8 * (r / 2)) |
-                (uint64_t)u[r - 1] << (8 * (r - 1));
-        }
-        h = (h ^ (w | (lower >> (8 * (8 - (n - i)))))) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 32;
-    }
-    h = (h ^ n) * 0xFF51AFD7ED558CCDull;
-    return h ^ h >> 33;
+    return fl_key_hash(k, n, lower);
 }
 
 /* name_hash of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
