@@ -44,24 +44,15 @@ void fl_facts_reset(fl_facts *fs)
     fl_arena_reset(&fs->arena);
 }
 
-fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
+/* a copy of it clears a new fact in sixteen-byte moves, not a memset and
+ * stores */
+const fl_fact fl_fact_cleared = {.value = NAN, .value_max = NAN, .link = -1};
+
+fl_fact *fl_facts_add_grow(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
 {
     if (FL_GROW(fs->items, fs->cap, fs->n + 1))
         return NULL;
-    fl_fact *f = &fs->items[fs->n++];
-    /* a copy of a cleared fact (NULL strings, NAN values, no link), not a
-     * memset and stores: sixteen bytes a move */
-    static const fl_fact cleared = {.value = NAN, .value_max = NAN, .link = -1};
-    *f = cleared;
-    f->kind = kind;
-    f->offset = offset;
-    f->length = length;
-    return f;
-}
-
-const char *fl_facts_str(fl_facts *fs, const char *s, size_t n)
-{
-    return fl_arena_strndup(&fs->arena, s, n);
+    return fl_facts_add(fs, kind, offset, length);
 }
 
 static int cmp_fact(const fl_fact *a, const fl_fact *b)

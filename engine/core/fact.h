@@ -97,11 +97,33 @@ void fl_facts_release(fl_facts *fs);
 /* Drops all facts but keeps the memory for the next article. */
 void fl_facts_reset(fl_facts *fs);
 
+/* A fact with every kind field cleared: NULL strings, NAN values, no link. */
+extern const fl_fact fl_fact_cleared;
+
+/* fl_facts_add when the list is full: grows it, then appends. */
+fl_fact *fl_facts_add_grow(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length);
+
 /* Appends a fact of kind with its span, every kind field cleared; NULL on ENOMEM.
- * The pointer is valid until the next fl_facts_add. */
-fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length);
+ * The pointer is valid until the next fl_facts_add.  Inline (the extractors
+ * add a fact every few hundred bytes of text): a copy of fl_fact_cleared
+ * while there is room, fl_facts_add_grow when there is none. */
+static inline fl_fact *fl_facts_add(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
+{
+    if (fs->n >= fs->cap)
+        return fl_facts_add_grow(fs, kind, offset, length);
+    fl_fact *f = &fs->items[fs->n++];
+    *f = fl_fact_cleared;
+    f->kind = kind;
+    f->offset = offset;
+    f->length = length;
+    return f;
+}
+
 /* Copies a string into the list's arena (NULL on ENOMEM). */
-const char *fl_facts_str(fl_facts *fs, const char *s, size_t n);
+static inline const char *fl_facts_str(fl_facts *fs, const char *s, size_t n)
+{
+    return fl_arena_strndup(&fs->arena, s, n);
+}
 
 /* Sorts by offset, then kind, then length (longest first); keeps `link` right.
  * FL_ENOMEM (list left as it was) when its scratch memory cannot be had. */
