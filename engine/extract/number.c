@@ -55,13 +55,26 @@ static int lower(int c)
 #define UC(s, i) ((unsigned char)(s)[i])
 
 /* true when s[0..n) equals the lowercase word w, ignoring ASCII case */
-static bool word_eq(const char *s, size_t n, const char *w)
+static bool word_eq_str(const char *s, size_t n, const char *w)
 {
     size_t i = 0;
     for (; i < n; i++)
         if (!w[i] || lower(UC(s, i)) != w[i])
             return false;
     return w[i] == '\0';
+}
+
+/* word_eq_str for a string literal w: inlined, strlen(w) is a constant, so
+ * a word of another length (most) is rejected by one compare before any
+ * byte is read */
+static inline __attribute__((always_inline)) bool word_eq(const char *s, size_t n, const char *w)
+{
+    if (n != strlen(w))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower(UC(s, i)) != w[i])
+            return false;
+    return true;
 }
 
 static bool is_lower_word(const char *s, size_t n)
@@ -105,7 +118,7 @@ int fl_number_word(const char *s, size_t n)
     if (c < 'a' || c > 'z' || !number_words[c - 'a'])
         return -1;
     for (const number_word *g = number_words[c - 'a']; g->w; g++)
-        if (word_eq(s, n, g->w))
+        if (word_eq_str(s, n, g->w))
             return g->v;
     return -1;
 }
@@ -159,7 +172,7 @@ double fl_number_magnitude(const char *s, size_t n, bool attached)
     if (c < 'a' || c > 'z' || !magnitudes[c - 'a'])
         return 0;
     for (const magnitude *g = magnitudes[c - 'a']; g->w; g++)
-        if (g->n == n && (attached || !g->attached_only) && word_eq(s, n, g->w))
+        if (g->n == n && (attached || !g->attached_only) && word_eq_str(s, n, g->w))
             return g->m;
     return 0;
 }
@@ -2118,7 +2131,7 @@ static bool acceptable(const scan *sc, const amt *A)
     static const char *const ok_next[] = {"in",   "at", "and", "on",  "near", "was",
                                           "were", "is", "has", "had", "for"};
     for (size_t i = 0; i < sizeof ok_next / sizeof ok_next[0]; i++)
-        if (q2 > q && word_eq(s + q2, e - q2, ok_next[i]))
+        if (q2 > q && word_eq_str(s + q2, e - q2, ok_next[i]))
             return true;
     return false;
 }
@@ -2406,6 +2419,10 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
     }
     size_t k = 0;         /* the next listed run to look at */
     bool at_next = false; /* i is where try_at said to go on: maybe inside a run */
+    /* the list in locals (the calls in the loop would make the compiler
+     * reload runs->items and runs->n at each run) */
+    const fl_run *items = runs->items;
+    size_t n_runs = runs->n;
     while (i < len) {
         /* Inside a run (try_at may stop in one) the scanner goes on from i.
          * Else the next letter or digit starts a run, and the runs it would
@@ -2417,12 +2434,12 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
                       ((fl_bits_test(bm->digit, i) && fl_bits_test(bm->digit, i - 1)) ||
                        (fl_bits_test(bm->letter, i) && fl_bits_test(bm->letter, i - 1)));
         if (!inside) {
-            while (k < runs->n && (runs->items[k].s < i ||
-                                   !(runs->items[k].flags & (FL_RUN_DIGITS | FL_RUN_NUMBER))))
+            while (k < n_runs &&
+                   (items[k].s < i || !(items[k].flags & (FL_RUN_DIGITS | FL_RUN_NUMBER))))
                 k++;
-            if (k == runs->n)
+            if (k == n_runs)
                 break;
-            i = runs->items[k].s;
+            i = items[k].s;
         }
         int c = UC(s, i);
         if (is_digit(c)) {
@@ -2442,7 +2459,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             continue;
         }
         if (is_alpha(c)) {
-            size_t e = inside ? fl_bits_next_clear(bm->letter, len, i + 1) : runs->items[k].e;
+            size_t e = inside ? fl_bits_next_clear(bm->letter, len, i + 1) : items[k].e;
             /* the cheap test for "a"/"an" before the vocabulary is hashed */
             const vocab *v;
             if (e - i <= 9 &&
