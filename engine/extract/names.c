@@ -331,7 +331,8 @@ typedef struct cand {
     const fl_place *place;
     bool confirmed;                /* a person with a cue (else kept only if a chain confirms it) */
     size_t first_end, last_start;  /* first and last word of the name */
-    uint64_t hfull, hfirst, hlast; /* hashes of the normalised name and its end words */
+    uint64_t hfull, hfirst, hlast; /* hashes of the normalised name and its end
+                                    * words (add_cand: not all of every kind) */
     size_t key_off, key_len;       /* the normalised name, in scan.keys; key_off
                                     * NO_KEY: the text lower-cased (add_cand) */
 } cand;
@@ -1015,35 +1016,43 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
     /* the mention chains compare hashes of the normalised name and of its
      * end words.  Most names are plain (plain_name): their hashes are taken
      * from the text, and emit writes the key out only for the candidates
-     * that become facts (key_off NO_KEY). */
-    const char *t = sc->text;
+     * that become facts (key_off NO_KEY); any other name is normalised
+     * once, into scan.keys. */
+    const char *key;
+    size_t len;
+    uint64_t lower = 0;
+    int ascii = 1;
     if (plain_name(sc, r0, r1)) {
         c->key_off = NO_KEY;
-        c->hfull = name_hash(t + c->s, c->e - c->s, BIT5_EACH);
-        if (r1 - r0 == 1) {
-            c->hfirst = c->hlast = c->hfull;
-        } else {
-            c->hfirst = name_hash(t + c->s, c->first_end - c->s, BIT5_EACH);
-            c->hlast = name_hash(t + c->last_start, c->e - c->last_start, BIT5_EACH);
-        }
+        key = sc->text + c->s;
+        len = c->e - c->s;
+        lower = BIT5_EACH;
+    } else {
+        c->key_off = sc->keys.len;
+        if ((ascii = key_append(sc, &sc->keys, c->s, c->e)) < 0)
+            return NULL;
+        c->key_len = sc->keys.len - c->key_off;
+        key = sc->keys.buf + c->key_off;
+        len = c->key_len;
+    }
+    /* resolve reads no hash of a place, and of an organisation only its
+     * first word's, when it has two or more words (a single word's chain) */
+    bool multi = r1 - r0 > 1;
+    if (kind == C_PLACE || (kind == C_ORG && !multi))
+        return c;
+    /* an ASCII word is its key lower-cased, and the name's key starts
+     * with its first word's and ends with its last word's */
+    size_t first = c->first_end - c->s, last = c->e - c->last_start;
+    if (kind == C_ORG) {
+        c->hfirst = ascii ? name_hash(key, first, lower) : key_hash(sc, c->s, c->first_end);
         return c;
     }
-    /* any other name is normalised once, into scan.keys */
-    c->key_off = sc->keys.len;
-    int ascii = key_append(sc, &sc->keys, c->s, c->e);
-    if (ascii < 0)
-        return NULL;
-    c->key_len = sc->keys.len - c->key_off;
-    const char *key = sc->keys.buf + c->key_off;
-    c->hfull = name_hash(key, c->key_len, 0);
-    if (r1 - r0 == 1) {
+    c->hfull = name_hash(key, len, lower);
+    if (!multi) {
         c->hfirst = c->hlast = c->hfull;
     } else if (ascii) {
-        /* an ASCII word is its key lower-cased, and the name's key starts
-         * with its first word's and ends with its last word's */
-        size_t first = c->first_end - c->s, last = c->e - c->last_start;
-        c->hfirst = name_hash(key, first, 0);
-        c->hlast = name_hash(key + c->key_len - last, last, 0);
+        c->hfirst = name_hash(key, first, lower);
+        c->hlast = name_hash(key + len - last, last, lower);
     } else {
         c->hfirst = key_hash(sc, c->s, c->first_end);
         c->hlast = key_hash(sc, c->last_start, c->e);
@@ -1446,12 +1455,19 @@ static fl_status emit(scan *sc, fl_facts *out, const cand *c, fl_fact_kind kind,
         /* the text lower-cased (add_cand), written straight into the
          * facts' arena */
         size_t n = c->e - c->s;
-        char *k = fl_arena_alloc(&out->arena, n + 1);
+        /* eight bytes at a time, into room for the key and its NUL rounded
+         * up to eight bytes: the last store is the text's last 0..7 bytes
+         * and zeros, which end the key */
+        char *k = fl_arena_alloc(&out->arena, (n + 8) & ~(size_t)7);
         if (k) {
-            const char *t = sc->text + c->s;
-            for (size_t i = 0; i < n; i++)
-                k[i] = (char)(t[i] | 0x20); /* BIT5_EACH, a byte at a time */
-            k[n] = '\0';
+            const unsigned char *t = (const unsigned char *)sc->text + c->s;
+            size_t i = 0;
+            for (; i + 8 <= n; i += 8) {
+                uint64_t w = fl_key_chunk(t + i, 8) | BIT5_EACH;
+                memcpy(k + i, &w, 8);
+            }
+            uint64_t w = i < n ? fl_key_chunk(t + i, n - i) | BIT5_EACH >> (8 * (8 - (n - i))) : 0;
+            memcpy(k + i, &w, 8);
         }
         key = k;
     } else {
