@@ -39,8 +39,13 @@ typedef struct fl_bytemask {
 void fl_bytemask_init(fl_bytemask *m);
 void fl_bytemask_release(fl_bytemask *m);
 
-/* Classifies s[0..len); -1 on ENOMEM. */
+/* Classifies s[0..len); -1 on ENOMEM.  On x86-64 CPUs with AVX2 it reads 32
+ * bytes at a time, else 16 (SSE2) or one. */
 int fl_bytemask_build(fl_bytemask *m, const char *s, size_t len);
+
+/* fl_bytemask_build without the AVX2 path, whatever the CPU (for the tests:
+ * both give the same masks). */
+int fl_bytemask_build_base(fl_bytemask *m, const char *s, size_t len);
 
 /* The first position p with i <= p < end whose bit is set, else end. */
 static inline size_t fl_bits_next_set(const uint64_t *b, size_t end, size_t i)

@@ -546,7 +546,8 @@ static void test_runs(void)
 }
 
 /* Every mask bit against the byte tests it stands for: all 256 byte values
- * at every offset within a 64-bit word, and texts ending at every length. */
+ * at every offset within a 64-bit word, and texts ending at every length;
+ * fl_bytemask_build (AVX2 on the CPUs with it) and fl_bytemask_build_base. */
 static void test_bytemask(void)
 {
     unsigned char buf[600];
@@ -554,19 +555,24 @@ static void test_bytemask(void)
         buf[i] = (unsigned char)(i * 167 + i / 256); /* each value at many offsets */
     fl_bytemask bm;
     fl_bytemask_init(&bm);
-    for (size_t len = 0; len <= sizeof buf; len += len < 140 ? 1 : 37) {
-        CU_ASSERT_EQUAL_FATAL(fl_bytemask_build(&bm, (const char *)buf, len), 0);
-        CU_ASSERT_EQUAL_FATAL(bm.words, (len + 63) / 64);
-        for (size_t i = 0; i < bm.words * 64; i++) {
-            unsigned c = i < len ? buf[i] : 0;
-            bool in = i < len, letter = in && (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-            bool digit = in && c >= '0' && c <= '9', high = in && c >= 0x80;
-            CU_ASSERT_EQUAL(fl_bits_test(bm.letter, i), letter);
-            CU_ASSERT_EQUAL(fl_bits_test(bm.digit, i), digit);
-            CU_ASSERT_EQUAL(fl_bits_test(bm.alnum, i), letter || digit);
-            CU_ASSERT_EQUAL(fl_bits_test(bm.alnum_high, i), letter || digit || high);
-            CU_ASSERT_EQUAL(fl_bits_test(bm.upper_high, i), (in && c >= 'A' && c <= 'Z') || high);
-            CU_ASSERT_EQUAL(fl_bits_test(bm.sep, i), in && c <= ' ');
+    for (int base = 0; base < 2; base++) {
+        for (size_t len = 0; len <= sizeof buf; len += len < 140 ? 1 : 37) {
+            int r = base ? fl_bytemask_build_base(&bm, (const char *)buf, len)
+                         : fl_bytemask_build(&bm, (const char *)buf, len);
+            CU_ASSERT_EQUAL_FATAL(r, 0);
+            CU_ASSERT_EQUAL_FATAL(bm.words, (len + 63) / 64);
+            for (size_t i = 0; i < bm.words * 64; i++) {
+                unsigned c = i < len ? buf[i] : 0;
+                bool in = i < len, letter = in && (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                bool digit = in && c >= '0' && c <= '9', high = in && c >= 0x80;
+                CU_ASSERT_EQUAL(fl_bits_test(bm.letter, i), letter);
+                CU_ASSERT_EQUAL(fl_bits_test(bm.digit, i), digit);
+                CU_ASSERT_EQUAL(fl_bits_test(bm.alnum, i), letter || digit);
+                CU_ASSERT_EQUAL(fl_bits_test(bm.alnum_high, i), letter || digit || high);
+                CU_ASSERT_EQUAL(fl_bits_test(bm.upper_high, i),
+                                (in && c >= 'A' && c <= 'Z') || high);
+                CU_ASSERT_EQUAL(fl_bits_test(bm.sep, i), in && c <= ' ');
+            }
         }
     }
     fl_bytemask_release(&bm);
