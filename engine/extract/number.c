@@ -191,6 +191,16 @@ static size_t alpha_end(const char *s, size_t len, size_t p)
     return p;
 }
 
+/* alpha_end, from the letter mask of s[0..len) when there is one (the
+ * article's, bytemask.h: a count of trailing zeros instead of a test per
+ * letter); letter NULL: byte by byte */
+static size_t alpha_end_m(const uint64_t *letter, const char *s, size_t len, size_t p)
+{
+    if (letter && p < len)
+        return fl_bits_next_clear(letter, len, p);
+    return alpha_end(s, len, p);
+}
+
 /* 10^0 .. 10^17: the decimals fl_number_parse keeps (each exact) */
 static const double pow10_tab[18] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
                                      1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
@@ -204,13 +214,15 @@ static double scaled(unsigned long long mant, int dec, double mag)
     return (double)mant * mag / p10;
 }
 
-static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
+/* letter: the letter mask of s[0..len), or NULL (alpha_end_m) */
+static bool parse_words(const char *s, size_t len, size_t pos, const uint64_t *letter,
+                        fl_number *out)
 {
     double total = 0, cur = 0, mag = 1;
     bool any = false, need_scale = false;
     size_t q = pos, end = pos, mag_start = SIZE_MAX;
     unsigned flags = FL_NUM_WORDS;
-    size_t we = alpha_end(s, len, q);
+    size_t we = alpha_end_m(letter, s, len, q);
     if ((word_eq(s + q, we - q, "a") || word_eq(s + q, we - q, "an")) && we < len && s[we] == ' ') {
         cur = 1;
         flags |= FL_NUM_ARTICLE;
@@ -224,7 +236,7 @@ static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
         q = we + 3;
     }
     for (;;) {
-        we = alpha_end(s, len, q);
+        we = alpha_end_m(letter, s, len, q);
         if (we == q)
             break;
         int v = fl_number_word(s + q, we - q);
@@ -252,15 +264,15 @@ static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
         need_scale = false;
         end = we;
         if (we + 1 < len && s[we] == '-' && is_alpha(UC(s, we + 1)) &&
-            fl_number_word(s + we + 1, alpha_end(s, len, we + 1) - we - 1) > 0) {
+            fl_number_word(s + we + 1, alpha_end_m(letter, s, len, we + 1) - we - 1) > 0) {
             q = we + 1;
             continue;
         }
         if (we + 1 < len && s[we] == ' ') {
-            size_t n2 = alpha_end(s, len, we + 1);
+            size_t n2 = alpha_end_m(letter, s, len, we + 1);
             if (word_eq(s + we + 1, n2 - we - 1, "and") && n2 + 1 < len && s[n2] == ' ' &&
                 (fmod(cur, 100) == 0 || total > 0) &&
-                fl_number_word(s + n2 + 1, alpha_end(s, len, n2 + 1) - n2 - 1) > 0) {
+                fl_number_word(s + n2 + 1, alpha_end_m(letter, s, len, n2 + 1) - n2 - 1) > 0) {
                 q = n2 + 1;
                 continue;
             }
@@ -283,15 +295,16 @@ static bool parse_words(const char *s, size_t len, size_t pos, fl_number *out)
 }
 
 /* fl_number_parse, inlined into the extractor's parse_one (most of the
- * calls: a call there cost as much as a short number's digits) */
-static inline __attribute__((always_inline)) bool number_parse(const char *s, size_t len,
-                                                               size_t pos, fl_number *out)
+ * calls: a call there cost as much as a short number's digits); letter: the
+ * letter mask of s[0..len), or NULL (alpha_end_m) */
+static inline __attribute__((always_inline)) bool
+number_parse(const char *s, size_t len, size_t pos, const uint64_t *letter, fl_number *out)
 {
     memset(out, 0, sizeof *out);
     if (pos >= len)
         return false;
     if (!is_digit(UC(s, pos)))
-        return is_alpha(UC(s, pos)) && parse_words(s, len, pos, out);
+        return is_alpha(UC(s, pos)) && parse_words(s, len, pos, letter, out);
     unsigned long long mant = 0;
     int nd = 0, dec = 0;
     int dropped = 0; /* integer digits past the 15 a double holds exactly: a power of ten */
@@ -342,7 +355,7 @@ static inline __attribute__((always_inline)) bool number_parse(const char *s, si
     out->mag_start = q;
     /* an attached magnitude ("6bn"), else one after a space ("1.13 mln"):
      * only a word whose first letter starts one is read */
-    size_t we = magnitude_letter(q < len ? UC(s, q) : 0) ? alpha_end(s, len, q) : q;
+    size_t we = magnitude_letter(q < len ? UC(s, q) : 0) ? alpha_end_m(letter, s, len, q) : q;
     double m = 0;
     if (we > q) {
         if ((m = fl_number_magnitude(s + q, we - q, true)) > 0 &&
@@ -353,7 +366,7 @@ static inline __attribute__((always_inline)) bool number_parse(const char *s, si
             m = 0;
         }
     } else if (q + 1 < len && s[q] == ' ' && magnitude_letter(UC(s, q + 1))) {
-        we = alpha_end(s, len, q + 1);
+        we = alpha_end_m(letter, s, len, q + 1);
         if ((m = fl_number_magnitude(s + q + 1, we - q - 1, false)) > 0) {
             out->mag_start = q + 1;
             out->end = we;
@@ -368,7 +381,7 @@ static inline __attribute__((always_inline)) bool number_parse(const char *s, si
 
 bool fl_number_parse(const char *s, size_t len, size_t pos, fl_number *out)
 {
-    return number_parse(s, len, pos, out);
+    return number_parse(s, len, pos, NULL, out);
 }
 
 /* ---- vocabulary ---------------------------------------------------------- */
@@ -1123,6 +1136,7 @@ typedef struct scan {
     size_t last_money_end;
     const char *last_currency; /* its currency (NULL when it had none) */
     fl_status status;          /* set when try_at fails */
+    const uint64_t *letter;    /* the letter mask of s (bytemask.h) */
 } scan;
 
 typedef struct amt {
@@ -1463,7 +1477,7 @@ static bool tail(const scan *sc, amt *A)
         return !A->prefix_cur;
     }
     if (is_alpha(c)) {
-        size_t e = alpha_end(s, len, q);
+        size_t e = alpha_end_m(sc->letter, s, len, q);
         const char *w = s + q;
         size_t n = e - q;
         if ((e < len && is_digit(UC(s, e))) || A->prefix_cur)
@@ -1505,7 +1519,7 @@ static bool tail(const scan *sc, amt *A)
         return false;
     }
     if (c == '-' && q + 1 < len && is_alpha(UC(s, q + 1))) {
-        size_t e = alpha_end(s, len, q + 1);
+        size_t e = alpha_end_m(sc->letter, s, len, q + 1);
         const char *w = s + q + 1;
         size_t n = e - q - 1;
         if (A->prefix_cur)
@@ -1567,7 +1581,7 @@ static bool tail(const scan *sc, amt *A)
     }
     if (!is_alpha(c))
         return true;
-    size_t ae = alpha_end(s, len, q2), we = word_end_from(s, len, q2, ae), e2;
+    size_t ae = alpha_end_m(sc->letter, s, len, q2), we = word_end_from(s, len, q2, ae), e2;
     const char *w = s + q2;
     size_t n = we - q2;
     if (lower(c) == 'p') { /* the percent words */
@@ -1648,7 +1662,7 @@ static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
             return false;
         }
     }
-    if (!number_parse(s, len, pos, &A->num))
+    if (!number_parse(s, len, pos, sc->letter, &A->num))
         return false;
     size_t q = A->num.end;
     if (q + 1 < len && (s[q] == ':' || s[q] == '/' || s[q] == '.' || s[q] == ',') &&
@@ -2127,7 +2141,7 @@ static bool acceptable(const scan *sc, const amt *A)
     if (c == '.' || c == ';' || c == ':' || c == ')')
         return true;
     size_t q2 = skip_sp(s, sc->len, q);
-    size_t e = alpha_end(s, sc->len, q2);
+    size_t e = alpha_end_m(sc->letter, s, sc->len, q2);
     static const char *const ok_next[] = {"in",   "at", "and", "on",  "near", "was",
                                           "were", "is", "has", "had", "for"};
     for (size_t i = 0; i < sizeof ok_next / sizeof ok_next[0]; i++)
@@ -2223,11 +2237,11 @@ static int emit(scan *sc, amt *A)
 static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
 {
     const char *s = sc->s;
-    size_t len = sc->len, p = pos, we = alpha_end(s, len, pos);
+    size_t len = sc->len, p = pos, we = alpha_end_m(sc->letter, s, len, pos);
     bool several = word_eq(s + p, we - p, "several");
     if ((word_eq(s + p, we - p, "a") && phrase_at(s, len, we, " few ")) || several) {
         p = several ? skip_sp(s, len, we) : we + 5;
-        size_t e = alpha_end(s, len, p);
+        size_t e = alpha_end_m(sc->letter, s, len, p);
         if (e == p ||
             (fl_number_magnitude(s + p, e - p, false) <= 0 && !word_eq(s + p, e - p, "hundred")))
             return 0;
@@ -2242,7 +2256,7 @@ static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
             if (!o)
                 return 0;
             p = o;
-            size_t e = alpha_end(s, len, p);
+            size_t e = alpha_end_m(sc->letter, s, len, p);
             if (!vocab_has(sc, p, e, V_VAGUE))
                 break;
             we = e;
@@ -2278,7 +2292,7 @@ static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
 static int try_word(scan *sc, size_t pos, const vocab *v, size_t *next)
 {
     const char *s = sc->s;
-    size_t len = sc->len, we = alpha_end(s, len, pos);
+    size_t len = sc->len, we = alpha_end_m(sc->letter, s, len, pos);
     double lo, hi;
     if (v && (v->flags & V_AGEDEC)) {
         if (!age_context(s, sc->floor, pos, &lo, &hi))
@@ -2301,7 +2315,7 @@ static int try_word(scan *sc, size_t pos, const vocab *v, size_t *next)
     if (r)
         return r;
     if (word_eq(s + pos, we - pos, "a") && we < len && s[we] == ' ') {
-        size_t e = alpha_end(s, len, we + 1);
+        size_t e = alpha_end_m(sc->letter, s, len, we + 1);
         const char *unit = word_eq(s + we + 1, e - we - 1, "decade")    ? "decades"
                            : word_eq(s + we + 1, e - we - 1, "century") ? "centuries"
                                                                         : NULL;
@@ -2392,7 +2406,7 @@ static bool worth_trying(const scan *sc, size_t i, size_t e)
      * decade", "a century" (try_word), "a hundred", "a dozen" and "a million"
      * (parse_words: any magnitude word) */
     const char *w = sc->s + e + 1;
-    size_t n = alpha_end(sc->s, sc->len, e + 1) - (e + 1);
+    size_t n = alpha_end_m(sc->letter, sc->s, sc->len, e + 1) - (e + 1);
     return word_eq(w, n, "few") || word_eq(w, n, "dozen") || word_eq(w, n, "decade") ||
            word_eq(w, n, "century") || word_eq(w, n, "hundred") ||
            fl_number_magnitude(w, n, false) > 0;
@@ -2401,7 +2415,7 @@ static bool worth_trying(const scan *sc, size_t i, size_t e)
 fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl_article *a,
                             fl_facts *out, fl_error *err)
 {
-    scan sc = {st, t, a->text, a->text_len, out, err, 0, -1, 0, NULL, FL_OK};
+    scan sc = {st, t, a->text, a->text_len, out, err, 0, -1, 0, NULL, FL_OK, NULL};
     const char *s = a->text;
     size_t len = a->text_len, i = 0, next;
     /* amounts start at an ASCII letter or digit: the masks find the next one
@@ -2417,6 +2431,7 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         fl_runs_release(&own_runs); /* what a failed build had allocated */
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
+    sc.letter = bm->letter;
     size_t k = 0;         /* the next listed run to look at */
     bool at_next = false; /* i is where try_at said to go on: maybe inside a run */
     /* the list in locals (the calls in the loop would make the compiler
