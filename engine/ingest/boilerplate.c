@@ -7,6 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Paragraphs longer than this are story text, whatever they start with. */
 #define BOILER_PARA_MAX 400
 
@@ -48,41 +52,80 @@ static bool contains(const char *s, size_t n, const char *needle)
     return false;
 }
 
-/* Case-sensitive search (memchr on the first byte). */
-static bool has(const char *s, size_t n, const char *needle)
+/*
+ * The texts looked for anywhere in a paragraph (not only at its start), all
+ * case-sensitive: "(Getty Images)", "Photograph: " or "Photograph by ",
+ * "All rights reserved", and a navigation separator ('|', or 0xE2, the lead
+ * byte of '\xE2\x80\xA2').  One pass over the paragraph stops at the bytes
+ * that begin one of them ('(', 'P', 'A', '|', 0xE2), sixteen at a time where
+ * SSE2 is there, and notes which of them starts there (NEEDLE_*): four
+ * searches of the paragraph in one.
+ */
+enum { NEEDLE_GETTY = 1, NEEDLE_PHOTO = 2, NEEDLE_RIGHTS = 4, NEEDLE_SEP = 8 };
+
+static const bool needle_start[256] = {
+    ['('] = true, ['P'] = true, ['A'] = true, ['|'] = true, [0xE2] = true};
+
+/* Which text starts at s[k] (a byte of needle_start), s holding n bytes. */
+static unsigned needle_at(const char *s, size_t n, size_t k)
 {
-    size_t k = strlen(needle);
-    const char *end = s + n;
-    while ((size_t)(end - s) >= k) {
-        const char *p = memchr(s, needle[0], (size_t)(end - s) - k + 1);
-        if (!p)
-            return false;
-        if (!memcmp(p, needle, k))
-            return true;
-        s = p + 1;
+    static const char getty[] = "(Getty Images)", photo[] = "Photograph",
+                      rights[] = "All rights reserved";
+    size_t left = n - k;
+    switch (s[k]) {
+    case '(':
+        return left >= sizeof getty - 1 && !memcmp(s + k, getty, sizeof getty - 1) ? NEEDLE_GETTY
+                                                                                   : 0;
+    case 'P':
+        /* "Photograph" and then ": " or " by " */
+        if (left < sizeof photo - 1 + 2 || memcmp(s + k, photo, sizeof photo - 1))
+            return 0;
+        left -= sizeof photo - 1;
+        k += sizeof photo - 1;
+        return !memcmp(s + k, ": ", 2) || (left >= 4 && !memcmp(s + k, " by ", 4)) ? NEEDLE_PHOTO
+                                                                                   : 0;
+    case 'A':
+        return left >= sizeof rights - 1 && !memcmp(s + k, rights, sizeof rights - 1)
+                   ? NEEDLE_RIGHTS
+                   : 0;
+    default: /* '|' or 0xE2 */
+        return NEEDLE_SEP;
     }
-    return false;
 }
 
-/* has(s, n, "Photograph: ") || has(s, n, "Photograph by "): one search for
- * "Photograph", each occurrence tested for either ending. */
-static bool has_photograph(const char *s, size_t n)
+#if defined(__SSE2__)
+/* Bit k set when s[k] is one of the needle_start bytes, for the sixteen at s. */
+static inline unsigned needle_bits(const char *s)
 {
-    static const char word[] = "Photograph";
-    const size_t k = sizeof word - 1;
-    const char *end = s + n;
-    while ((size_t)(end - s) >= k + 2) {
-        const char *p = memchr(s, 'P', (size_t)(end - s) - (k + 2) + 1);
-        if (!p)
-            return false;
-        if (!memcmp(p, word, k)) {
-            size_t left = (size_t)(end - p) - k;
-            if (!memcmp(p + k, ": ", 2) || (left >= 4 && !memcmp(p + k, " by ", 4)))
-                return true;
-        }
-        s = p + 1;
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('(')), _mm_cmpeq_epi8(v, _mm_set1_epi8('P'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('A')), _mm_cmpeq_epi8(v, _mm_set1_epi8('|'))));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The NEEDLE_* texts s[0..n) holds. */
+static unsigned needles(const char *s, size_t n)
+{
+    unsigned found = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16)
+        for (unsigned bits = needle_bits(s + i); bits; bits &= bits - 1)
+            found |= needle_at(s, n, i + (size_t)__builtin_ctz(bits));
+    if (i < n && n >= 16) {
+        /* the last few bytes, as the sixteen before n with the bits before i dropped */
+        for (unsigned bits = needle_bits(s + n - 16) >> (i - (n - 16)); bits; bits &= bits - 1)
+            found |= needle_at(s, n, i + (size_t)__builtin_ctz(bits));
+        return found;
     }
-    return false;
+#endif
+    for (; i < n; i++)
+        if (needle_start[(unsigned char)s[i]])
+            found |= needle_at(s, n, i);
+    return found;
 }
 
 static bool any_prefix(const char *s, size_t n, const char *const *list)
@@ -104,13 +147,11 @@ static bool is_upper_start(const char *s, size_t n)
 }
 
 /* "Home | News | Sport | Business" or "UK • World • Politics": three or more
- * short items, each starting with a capital letter or digit. */
+ * short items, each starting with a capital letter or digit.  (Asked only of
+ * a paragraph with a '|' or the lead byte of a '•': without one the walk
+ * below would stop after the first item.) */
 static bool is_navigation_line(const char *s, size_t n)
 {
-    /* three items need a separator: without a '|' or the lead byte of a '•'
-     * the walk below would stop after the first item */
-    if (!memchr(s, '|', n) && !memchr(s, 0xE2, n))
-        return false;
     size_t items = 0, i = 0;
     while (i <= n) {
         size_t ib = i;
@@ -244,13 +285,14 @@ fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
                                 equals(s, n, "Advertisement"))))
             return FL_BOILER_PROMOTED;
     }
-    if ((pre && (mask & L_CREDIT) && any_prefix(s, n, credit)) || has(s, n, "(Getty Images)") ||
-        (n < 300 && has_photograph(s, n)))
+    unsigned found = needles(s, n);
+    if ((pre && (mask & L_CREDIT) && any_prefix(s, n, credit)) || (found & NEEDLE_GETTY) ||
+        (n < 300 && (found & NEEDLE_PHOTO)))
         return FL_BOILER_CREDIT;
     if ((pre && (mask & L_CHROME) && any_prefix(s, n, chrome)) ||
-        (n < 200 && has(s, n, "All rights reserved")))
+        (n < 200 && (found & NEEDLE_RIGHTS)))
         return FL_BOILER_CHROME;
-    if (n < 300 && is_navigation_line(s, n))
+    if (n < 300 && (found & NEEDLE_SEP) && is_navigation_line(s, n))
         return FL_BOILER_NAVIGATION;
     return FL_BOILER_NONE;
 }
