@@ -461,9 +461,9 @@ const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size
 }
 
 const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *text, size_t n,
-                                          bool *demonym)
+                                          uint64_t h, bool *demonym)
 {
-    gz_slot *s = table_find_lower(&g->entries, text, n, fl_key_hash(text, n, FL_BIT5_EACH));
+    gz_slot *s = table_find_lower(&g->entries, text, n, h);
     if (!s || !s->key)
         return NULL;
     if (demonym)
@@ -481,12 +481,11 @@ unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n
     return s && s->key ? s->val : 0;
 }
 
-unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n)
+unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n, uint64_t h)
 {
     /* the key is the word lower-cased (fl_normalize_append of ASCII without
-     * white space), hashed without being built; the bit set is asked
+     * white space), hashed (h) without being built; the bit set is asked
      * first, so that most words are never compared */
-    uint64_t h = fl_key_hash(word, n, FL_BIT5_EACH);
     uint32_t bit = prefix_bit(h);
     if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
         return 0;

@@ -52,9 +52,11 @@ const fl_place *fl_gazetteer_lookup(const fl_gazetteer *g, const char *key, size
 
 /* fl_gazetteer_lookup of text[0..n) that is ASCII words (letters, digits,
  * apostrophes, hyphens, stops) with a single space between each two, whose
- * key is the text lower-cased (FL_BIT5_EACH), without building the key. */
+ * key is the text lower-cased (FL_BIT5_EACH), without building the key.  h is
+ * that key's fl_key_hash(text, n, FL_BIT5_EACH), which the caller may have
+ * from another lookup of the same text. */
 const fl_place *fl_gazetteer_lookup_lower(const fl_gazetteer *g, const char *text, size_t n,
-                                          bool *demonym);
+                                          uint64_t h, bool *demonym);
 
 /* The most words of any entry whose first word normalises to key[0..n), or 0
  * when no entry starts with that word: bounds the longest-match search. */
@@ -62,8 +64,10 @@ unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n
 
 /* fl_gazetteer_max_words of an ASCII word[0..n) (letters, digits,
  * apostrophes, hyphens, stops) in any case: its key is the word lower-cased
- * (FL_BIT5_EACH), which is never built. */
-unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n);
+ * (FL_BIT5_EACH), which is never built; h is fl_key_hash(word, n,
+ * FL_BIT5_EACH). */
+unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n,
+                                      uint64_t h);
 
 /* Bit 5 of each of eight bytes: setting it lower-cases an ASCII letter and
  * leaves as they are a digit, a space and the apostrophe, hyphen and stop

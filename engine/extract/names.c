@@ -304,20 +304,22 @@ void fl_names_free(fl_names_state *s)
 /* ---- tokens ---- */
 
 enum {
-    T_CAP = 1u << 0,   /* starts with an upper-case letter */
-    T_LOWER = 1u << 1, /* starts with a lower-case letter */
-    T_UPPER = 1u << 2, /* two or more letters, all upper case (an acronym) */
-    T_JOIN = 1u << 3,  /* joined to the previous word by white space only */
-    T_SENT = 1u << 4,  /* first word of a sentence or of a quotation */
-    T_POSS = 1u << 5,  /* a possessive "'s" was cut off */
-    T_ALNUM = 1u << 6, /* ASCII letters and digits only (the block walk's words) */
-    T_ASCII = 1u << 7, /* ASCII only (T_ALNUM, or with an apostrophe, hyphen or stop) */
+    T_CAP = 1u << 0,    /* starts with an upper-case letter */
+    T_LOWER = 1u << 1,  /* starts with a lower-case letter */
+    T_UPPER = 1u << 2,  /* two or more letters, all upper case (an acronym) */
+    T_JOIN = 1u << 3,   /* joined to the previous word by white space only */
+    T_SENT = 1u << 4,   /* first word of a sentence or of a quotation */
+    T_POSS = 1u << 5,   /* a possessive "'s" was cut off */
+    T_ALNUM = 1u << 6,  /* ASCII letters and digits only (the block walk's words) */
+    T_ASCII = 1u << 7,  /* ASCII only (T_ALNUM, or with an apostrophe, hyphen or stop) */
+    T_HASHED = 1u << 8, /* tok.h is taken (tok_hash) */
 };
 
 typedef struct tok {
     size_t s, e;
     unsigned flags;
     unsigned mask; /* word_mask of the word, MASK_UNSET until asked for */
+    uint64_t h;    /* the hash of its key, once T_HASHED (tok_hash) */
 } tok;
 
 #define MASK_UNSET 0x80000000u
@@ -903,6 +905,27 @@ static bool plain_name(const scan *sc, size_t r0, size_t r1)
     return true;
 }
 
+/* fl_key_hash (gazetteer.h): the mention chains compare names by it. */
+#define BIT5_EACH FL_BIT5_EACH
+
+static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
+{
+    return fl_key_hash(k, n, lower);
+}
+
+/* name_hash of the key of ASCII token k, its text lower-cased, taken once:
+ * the gazetteer's first-word and one-word lookups and add_cand's hashes of a
+ * plain name's words are the same hash (fl_key_hash with FL_BIT5_EACH). */
+static inline uint64_t tok_hash(const scan *sc, size_t k)
+{
+    tok *t = &sc->toks[k];
+    if (!(t->flags & T_HASHED)) {
+        t->h = name_hash(sc->text + t->s, t->e - t->s, BIT5_EACH);
+        t->flags |= T_HASHED;
+    }
+    return t->h;
+}
+
 /* The gazetteer key of a word with a byte >= 0x80 built, and its
  * fl_gazetteer_max_words; 0 on ENOMEM (sc->nomem set). */
 static __attribute__((noinline)) unsigned gaz_first_key(scan *sc, size_t k)
@@ -928,7 +951,7 @@ static inline unsigned gaz_first(scan *sc, size_t k)
      * the gazetteer reads as it is: no key built for most words */
     if (!(tk[k].flags & T_ASCII))
         return gaz_first_key(sc, k);
-    return fl_gazetteer_max_words_ascii(g, w, wn);
+    return fl_gazetteer_max_words_ascii(g, w, wn, tok_hash(sc, k));
 }
 
 /* The longest gazetteer match of at most m words from token k (not past
@@ -946,7 +969,9 @@ static __attribute__((noinline)) const fl_place *gaz_longest(scan *sc, size_t k,
         const fl_place *pl;
         if (plain_name(sc, k, k + l)) {
             /* the key is the text lower-cased: no key built */
-            pl = fl_gazetteer_lookup_lower(g, w, tk[k + l - 1].e - tk[k].s, demonym);
+            size_t n = tk[k + l - 1].e - tk[k].s;
+            uint64_t h = l == 1 ? tok_hash(sc, k) : name_hash(w, n, BIT5_EACH);
+            pl = fl_gazetteer_lookup_lower(g, w, n, h, demonym);
         } else {
             if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e) < 0)
                 return NULL;
@@ -984,14 +1009,6 @@ static inline const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *w
     *ext_end = 0;
     unsigned m = gaz_first(sc, k);
     return m ? gaz_longest(sc, k, r1, m, words, demonym, ext_end) : NULL;
-}
-
-/* fl_key_hash (gazetteer.h): the mention chains compare names by it. */
-#define BIT5_EACH FL_BIT5_EACH
-
-static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
-{
-    return fl_key_hash(k, n, lower);
 }
 
 /* name_hash of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */
@@ -1044,15 +1061,24 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
      * with its first word's and ends with its last word's */
     size_t first = c->first_end - c->s, last = c->e - c->last_start;
     if (kind == C_ORG) {
-        c->hfirst = ascii ? name_hash(key, first, lower) : key_hash(sc, c->s, c->first_end);
+        c->hfirst = lower   ? tok_hash(sc, r0)
+                    : ascii ? name_hash(key, first, 0)
+                            : key_hash(sc, c->s, c->first_end);
         return c;
     }
-    c->hfull = name_hash(key, len, lower);
+    if (lower) {
+        /* a plain name: its words' hashes are their tokens' */
+        c->hfirst = tok_hash(sc, r0);
+        c->hlast = tok_hash(sc, r1 - 1);
+        c->hfull = multi ? name_hash(key, len, lower) : c->hfirst;
+        return c;
+    }
+    c->hfull = name_hash(key, len, 0);
     if (!multi) {
         c->hfirst = c->hlast = c->hfull;
     } else if (ascii) {
-        c->hfirst = name_hash(key, first, lower);
-        c->hlast = name_hash(key + len - last, last, lower);
+        c->hfirst = name_hash(key, first, 0);
+        c->hlast = name_hash(key + len - last, last, 0);
     } else {
         c->hfirst = key_hash(sc, c->s, c->first_end);
         c->hlast = key_hash(sc, c->last_start, c->e);
