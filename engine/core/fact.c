@@ -264,9 +264,23 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
  * key's memcpy becomes a few moves instead of a libc call. */
 #define FL_INLINE inline __attribute__((always_inline))
 
+/* A string member's last value: the string s, whose escaped bytes were
+ * written at buf[at..at+n).  Currency codes, their sources, units,
+ * qualifiers, attributions and a date's anchor are a few strings shared by
+ * many facts (static names, or the article's one anchor): when a fact has
+ * the same pointer as the last fact that had one, its bytes are copied from
+ * there instead of measured and escaped again.  The facts are read-only
+ * while they are written, so the same pointer is the same string. */
+typedef struct seen {
+    const char *s; /* NULL until a string was written */
+    size_t at, n;
+} seen;
+
 typedef struct jw {
     fl_strbuf *sb;
     char *end; /* end of the reserved room (the NUL's byte excluded) */
+    /* the shared strings written so far (offsets: the buffer may move) */
+    seen currency, currency_source, unit, qualifier, attribution, anchor;
 } jw;
 
 /* Grows the buffer so that n bytes fit at p; the new cursor, or NULL when
@@ -360,6 +374,30 @@ static char *put_num(char *p, double v)
     if (isnan(v) || isinf(v))
         return PUT_LIT(p, "null");
     return p + fl_format_g17(p, v);
+}
+
+/* The date as fl_date_format writes it (at most 31 bytes, no NUL): a year,
+ * month or day from the digit pairs ("%04d-%02d-%02d" and its shorter
+ * forms), any other through fl_date_format. */
+static FL_INLINE char *put_date(char *p, fl_date d)
+{
+    if (d.precision < FL_PREC_YEAR || d.precision > FL_PREC_DAY || (unsigned)d.year > 9999 ||
+        (unsigned)d.month > 99 || (unsigned)d.day > 99)
+        return p + fl_date_format(d, p, 32);
+    unsigned y = (unsigned)d.year;
+    memcpy(p, digit_pairs + 2 * (y / 100), 2);
+    memcpy(p + 2, digit_pairs + 2 * (y % 100), 2);
+    p += 4;
+    if (d.precision == FL_PREC_YEAR)
+        return p;
+    *p = '-';
+    memcpy(p + 1, digit_pairs + 2 * d.month, 2);
+    p += 3;
+    if (d.precision == FL_PREC_MONTH)
+        return p;
+    *p = '-';
+    memcpy(p + 1, digit_pairs + 2 * d.day, 2);
+    return p + 3;
 }
 
 /* The longest string escape_short takes: 32 bytes (two sixteen-byte loads)
@@ -482,11 +520,36 @@ static FL_INLINE char *put_again(jw *w, char *p, size_t at, size_t n)
     return p;
 }
 
+/* "s" (or null) at p, as put_str, for a member whose last value is *m: a
+ * copy of that value's bytes when s is the same string, else s written
+ * and remembered in *m. */
+static FL_INLINE char *put_str_seen(jw *w, char *p, const char *s, seen *m)
+{
+    if (!s)
+        return PUT_LIT(p, "null");
+    if (s == m->s)
+        return put_again(w, p, m->at, m->n);
+    size_t at = (size_t)(p - w->sb->buf) + 1;
+    if (!(p = put_str(w, p, s)))
+        return NULL;
+    m->s = s;
+    m->at = at;
+    m->n = (size_t)(p - w->sb->buf) - 1 - at;
+    return p;
+}
+
 /* ,"key":"value" (or null); each use stops the fact on NULL. */
 #define ADD_STR(k, s)                                                                              \
     do {                                                                                           \
         p = PUT_LIT(p, KEY(k));                                                                    \
         if (!(p = put_str(w, p, (s))))                                                             \
+            return NULL;                                                                           \
+    } while (0)
+/* ADD_STR for a shared string member m (put_str_seen). */
+#define ADD_SEEN(m)                                                                                \
+    do {                                                                                           \
+        p = PUT_LIT(p, KEY(#m));                                                                   \
+        if (!(p = put_str_seen(w, p, f->m, &w->m)))                                                \
             return NULL;                                                                           \
     } while (0)
 #define ADD_UINT(k, v) (p = PUT_LIT(p, KEY(k)), p = put_uint(p, (v)))
@@ -532,9 +595,9 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
         ADD_NUM("value", f->value);
         if (!isnan(f->value_max))
             ADD_NUM("value_max", f->value_max);
-        ADD_STR("currency", f->currency);
-        ADD_STR("currency_source", f->currency_source);
-        ADD_STR("qualifier", f->qualifier);
+        ADD_SEEN(currency);
+        ADD_SEEN(currency_source);
+        ADD_SEEN(qualifier);
         if (f->link >= 0 && all && (size_t)f->link < all->n) {
             const fl_fact *o = &all->items[f->link];
             ADD_UINT("linked\":{\"offset", o->offset);
@@ -547,20 +610,20 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
         ADD_NUM("value", f->value);
         if (!isnan(f->value_max))
             ADD_NUM("value_max", f->value_max);
-        ADD_STR("unit", f->unit);
-        ADD_STR("qualifier", f->qualifier);
+        ADD_SEEN(unit);
+        ADD_SEEN(qualifier);
         break;
     case FL_FACT_PERCENT:
         ADD_NUM("value", f->value);
         if (!isnan(f->value_max))
             ADD_NUM("value_max", f->value_max);
         p = PUT_LIT(p, KEY("unit") "\"percent\"");
-        ADD_STR("qualifier", f->qualifier);
+        ADD_SEEN(qualifier);
         break;
     case FL_FACT_QUOTE:
         ADD_STR("speaker", f->speaker);
         ADD_STR("speaker_text", f->speaker_text);
-        ADD_STR("attribution", f->attribution);
+        ADD_SEEN(attribution);
         ADD_BOOL("partial", f->partial);
         break;
     case FL_FACT_DATE:
@@ -568,7 +631,7 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
             /* fl_date_format writes digits, '-', letters and spaces: nothing
              * to escape, at most 31 bytes and a NUL (FIXED_ROOM counts 32) */
             p = PUT_LIT(p, KEY("value") "\"");
-            p += fl_date_format(f->date, p, 32);
+            p = put_date(p, f->date);
             *p++ = '"';
             if ((unsigned)f->date.precision <= FL_PREC_DAY) {
                 /* ,"precision":"month" from a table padded to 24 bytes, as
@@ -592,7 +655,7 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
         }
         ADD_BOOL("relative", f->relative);
         ADD_BOOL("resolved", f->relative ? f->resolved : f->date.precision != 0);
-        ADD_STR("anchor", f->anchor);
+        ADD_SEEN(anchor);
         ADD_BOOL("weekday_mismatch", f->weekday_mismatch);
         break;
     case FL_FACT_PERSON:
@@ -638,7 +701,7 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
 static jw jw_start(fl_strbuf *sb, char **p)
 {
     *p = sb->buf + sb->len;
-    return (jw){sb, sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len};
+    return (jw){.sb = sb, .end = sb->alloc ? sb->buf + sb->alloc - 1 : sb->buf + sb->len};
 }
 
 /* Ends what was written at p; or, after a failure (p NULL), drops it and
@@ -685,7 +748,7 @@ int fl_facts_write_jsonl(fl_strbuf *sb, const char *article_id, const fl_facts *
     /* the lines' common start, {"article":"<id>", escaped once */
     char head[12 + 6 * 32 + 1 + 64];
     char *h = PUT_LIT(head, "{\"article\":\"");
-    h = fl_json_escape_to(h, article_id, idn);
+    h = idn <= SHORT_MAX ? escape_short(h, article_id, idn) : fl_json_escape_to(h, article_id, idn);
     *h++ = '"';
     size_t head_len = (size_t)(h - head);
     if (head_len < 64)

@@ -617,6 +617,65 @@ static void test_writer_article_lines(void)
     fl_facts_release(&fs);
 }
 
+/* Facts sharing strings (the same pointers: currency codes, units, an
+ * anchor; short, long and needing escapes) and dates of every precision,
+ * in and out of the digit pairs' range: an article's lines are the facts
+ * written one at a time, whatever room the buffer had. */
+static void test_writer_shared_strings(void)
+{
+    static const char *const shared[] = {"USD",
+                                         "symbol",
+                                         "tonnes \"net\"",
+                                         "a unit name that is longer than thirty-two bytes",
+                                         "2017-11-24",
+                                         NULL};
+    static const fl_date dates[] = {{2017, 11, 24, FL_PREC_DAY},   {987, 3, 0, FL_PREC_MONTH},
+                                    {5, 0, 0, FL_PREC_YEAR},       {1990, 0, 0, FL_PREC_DECADE},
+                                    {1850, 0, 0, FL_PREC_CENTURY}, {12345, 1, 2, FL_PREC_DAY},
+                                    {-44, 3, 15, FL_PREC_DAY},     {2001, 9, 11, FL_PREC_NONE}};
+    fl_facts fs;
+    fl_facts_init(&fs);
+    /* nine kinds in turn: the date facts are i = 5, 14, 23... */
+    for (size_t i = 0; i < 9 * 8; i++) {
+        const char *a = shared[i % 5], *b = shared[(i / 5) % 5];
+        fl_fact *f = fl_facts_add(&fs, (fl_fact_kind)(i % FL_FACT_KIND_COUNT), 10 * i, 4);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        f->text = i % 3 ? a : "x";
+        f->value = (double)i / 4;
+        f->unit = i % 4 ? a : NULL;
+        f->qualifier = i % 7 ? NULL : b;
+        f->currency = b;
+        f->currency_source = i % 2 ? a : b;
+        f->attribution = a;
+        f->anchor = i % 6 ? b : NULL;
+        f->relative = i % 2;
+        f->date = dates[i / 9];
+    }
+    fl_strbuf want = FL_STRBUF_INIT;
+    for (size_t i = 0; i < fs.n; i++) {
+        CU_ASSERT_EQUAL(fl_fact_write_json(&want, "s.md", &fs.items[i], &fs), 0);
+        fl_strbuf_addch(&want, '\n');
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(want.buf, "\"value\":\"0987-03\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(want.buf, "\"value\":\"0005\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(want.buf, "\"value\":\"1990s\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(want.buf, "\"value\":\"19th century\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(want.buf, "\"tonnes \\\"net\\\"\""));
+    for (size_t room = 0; room <= want.len + 64; room += room < 400 ? 1 : 97) {
+        fl_strbuf sb;
+        sb.alloc = room + 1;
+        sb.buf = fl_malloc(sb.alloc);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sb.buf);
+        sb.buf[0] = '\0';
+        sb.len = 0;
+        CU_ASSERT_EQUAL(fl_facts_write_jsonl(&sb, "s.md", &fs), 0);
+        CU_ASSERT_STRING_EQUAL(sb.buf, want.buf);
+        fl_strbuf_release(&sb);
+    }
+    fl_strbuf_release(&want);
+    fl_facts_release(&fs);
+}
+
 /* fl_facts_sort: offset, then kind, then the longest first, ties in their
  * first order, links following their facts; on the stack (20 facts) and
  * on the heap (600), with one-integer keys and, when a fact's offset does
@@ -673,6 +732,7 @@ static const fl_test_case cases[] = {
     {"writer: a long text", test_writer_long_text},
     {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
     {"writer: an article's lines in one call", test_writer_article_lines},
+    {"writer: shared strings and dates of every precision", test_writer_shared_strings},
     {"sort: order, ties and links", test_sort_orders_and_links},
     {"%.17g by hand matches printf", test_g17_matches_printf},
     {"writer: numbers and escapes", test_writer_numbers_and_escapes},
