@@ -43,28 +43,55 @@ static uint32_t first_three(const char *s)
 /* fl_month_from_name and fl_weekday_from_name, asked only of words that
  * begin as some month or weekday does (names, three-letter abbreviations,
  * "Sept", "Tues", "Thur"): they compare a word with every name by
- * strncasecmp, and most words here are neither. */
+ * strncasecmp, and most words here are neither.  A three-letter word is a
+ * month exactly when its letters begin one (no two months begin alike), so
+ * "Feb", the usual wire dateline's, is told by its letters alone. */
 static int month_name(const char *s, size_t n)
 {
     if (n < 3)
         return 0;
+    int m;
     switch (first_three(s)) {
     case THREE('j', 'a', 'n'):
+        m = 1;
+        break;
     case THREE('f', 'e', 'b'):
+        m = 2;
+        break;
     case THREE('m', 'a', 'r'):
+        m = 3;
+        break;
     case THREE('a', 'p', 'r'):
+        m = 4;
+        break;
     case THREE('m', 'a', 'y'):
+        m = 5;
+        break;
     case THREE('j', 'u', 'n'):
+        m = 6;
+        break;
     case THREE('j', 'u', 'l'):
+        m = 7;
+        break;
     case THREE('a', 'u', 'g'):
+        m = 8;
+        break;
     case THREE('s', 'e', 'p'):
+        m = 9;
+        break;
     case THREE('o', 'c', 't'):
+        m = 10;
+        break;
     case THREE('n', 'o', 'v'):
+        m = 11;
+        break;
     case THREE('d', 'e', 'c'):
-        return fl_month_from_name(s, n);
+        m = 12;
+        break;
     default:
         return 0;
     }
+    return n == 3 ? m : fl_month_from_name(s, n);
 }
 
 static int weekday_name(const char *s, size_t n)
@@ -500,8 +527,21 @@ typedef struct found {
 
 static bool line_date(const fl_article *a, size_t b, size_t e, fl_date *d)
 {
-    return fl_dateline_parse_date_line(a->text + b, e - b, d) ||
-           fl_dateline_parse_source_line(a->text + b, e - b, d);
+    const char *s = a->text + b;
+    size_t n = e - b;
+    /* a date line has DATELINE_LINE_MAX bytes at most before its trailing
+     * blank space, a source line a '[' after its leading blank space: a
+     * longer line (most: a story paragraph) is asked for a source line only
+     * when it starts so */
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    if (n > DATELINE_LINE_MAX) {
+        size_t i = 0;
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        return s[i] == '[' && fl_dateline_parse_source_line(s, n, d);
+    }
+    return fl_dateline_parse_date_line(s, n, d) || fl_dateline_parse_source_line(s, n, d);
 }
 
 /* Looks at the first lines of the text for a date line or source line, then
