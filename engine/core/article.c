@@ -193,6 +193,9 @@ fl_status fl_article_set_checked_lines(fl_article *a, char *text, size_t len, si
 
 static bool line_is_blank(const char *s, size_t n)
 {
+    /* most lines start with a byte above the space: the first test decides */
+    if (n && (unsigned char)s[0] > ' ')
+        return false;
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' && s[i] != '\f' &&
             s[i] != '\v')
@@ -284,6 +287,11 @@ static bool is_abbreviation(const char *t, size_t start, size_t end)
             !memcmp(abbreviations[i].s, t + start, n))
             return true;
     return false;
+}
+
+static bool is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 /* Bytes that may start a sentence terminal: '.', '!', '?' and 0xE2, the lead
@@ -397,6 +405,10 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
         uint32_t c = next_cp(t, end, &i);
         bool terminal = c == '.' || c == '!' || c == '?' || c == 0x2026;
         if (!terminal)
+            continue;
+        /* an ASCII letter or digit right after it ("3.5", "U.S", "jack.The")
+         * is neither more punctuation nor the space a sentence end needs */
+        if (i < end && is_ascii_alnum((unsigned char)t[i]))
             continue;
         /* runs of terminal punctuation ("?!", "...") end together */
         size_t j = i;

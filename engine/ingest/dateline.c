@@ -137,19 +137,22 @@ static bool has_digit(const char *s, size_t n)
     return false;
 }
 
-/* Skips a literal (case-insensitive); true when it was there. */
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Skips a literal (ASCII case-insensitive, as strncasecmp in the C locale);
+ * true when it was there.  Compared byte by byte to the literal's NUL: most
+ * calls differ in the first byte. */
 static bool accept(cursor *c, const char *lit)
 {
-    /* the first byte decides most calls: no strlen, no strncasecmp */
-    unsigned char a = c->i < c->n ? (unsigned char)c->s[c->i] : 0, b = (unsigned char)lit[0];
-    if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
-        return false;
-    size_t k = strlen(lit);
-    if (c->n - c->i >= k && !strncasecmp(c->s + c->i, lit, k)) {
-        c->i += k;
-        return true;
-    }
-    return false;
+    size_t i = c->i;
+    for (; *lit; lit++, i++)
+        if (i >= c->n || ascii_lower((unsigned char)c->s[i]) != ascii_lower((unsigned char)*lit))
+            return false;
+    c->i = i;
+    return true;
 }
 
 /* A run of 1..max digits; -1 when there is none or it is longer. */
