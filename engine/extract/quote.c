@@ -29,6 +29,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 struct fl_quote_state {
     int unused; /* nothing to compile: the vocabulary is static */
@@ -894,6 +897,15 @@ static inline char fold(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
+/* Does s start with w[0..n), case-insensitively? */
+static bool word_at(const char *s, const char *w, size_t n)
+{
+    size_t k = 0;
+    while (k < n && fold(s[k]) == fold(w[k]))
+        k++;
+    return k == n;
+}
+
 static bool word_in(const char *t, size_t lo, size_t hi, const char *w, size_t n)
 {
     /* first w anywhere in the bytes, which most windows do not hold; only
@@ -903,14 +915,25 @@ static bool word_in(const char *t, size_t lo, size_t hi, const char *w, size_t n
     /* (x | 0x20 is equal for two bytes equal under fold: a first test) */
     char w0 = (char)(w[0] | 0x20);
     bool any = false;
-    for (size_t i = lo; i + n <= hi && !any; i++) {
-        if ((char)(t[i] | 0x20) != w0)
-            continue;
-        size_t k = 0;
-        while (k < n && fold(t[i + k]) == fold(w[k]))
-            k++;
-        any = k == n;
+    size_t i = lo, last = hi - n; /* the starts w can have */
+#if defined(__SSE2__)
+    /* sixteen starts at a time: the bytes equal to w0 once ORed with 0x20,
+     * in a bit mask, each then compared as below */
+    const __m128i bit5 = _mm_set1_epi8(0x20), first = _mm_set1_epi8(w0);
+    for (; !any && i <= last && i + 16 <= hi; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, bit5), first));
+        for (; m && !any; m &= m - 1) {
+            size_t at = i + (unsigned)__builtin_ctz(m);
+            if (at > last)
+                break;
+            any = word_at(t + at, w, n);
+        }
     }
+#endif
+    for (; !any && i <= last; i++)
+        if ((char)(t[i] | 0x20) == w0)
+            any = word_at(t + i, w, n);
     if (!any)
         return false;
     size_t pos = lo, ws, we;

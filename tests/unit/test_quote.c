@@ -175,6 +175,36 @@ static void test_table(void)
     }
 }
 
+/* "the director said": the last person named beside the role word, found
+ * in the window around the person at every alignment (a filler of 0-40
+ * bytes moves it), in any case, and not inside a longer word (the speaker is then the
+ * words as written). */
+static void test_role_near_person(void)
+{
+    char text[512];
+    for (int pad = 0; pad <= 40; pad++) {
+        for (int v = 0; v < 3; v++) {
+            static const char *const roles[] = {"the museum's director", "the museum's DIRECTOR",
+                                                "the museum's directorate"};
+            snprintf(text, sizeof text,
+                     "%*sThe vault was opened by Dr Imogen Hart, %s, on Monday.\n\n"
+                     "\"We had given up hope,\" the director said.",
+                     pad, "", roles[v]);
+            fl_facts fs;
+            fl_article *a = extract(text, &fs);
+            const fl_fact *f = quote_nth(&fs, 0);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+            const char *want = v < 2 ? "Imogen Hart" : "the director";
+            if (!str_eq(f->speaker, want))
+                fprintf(stderr, "\npad %d role %d: speaker %s\n", pad, v,
+                        f->speaker ? f->speaker : "NULL");
+            CU_ASSERT_TRUE(str_eq(f->speaker, want));
+            fl_facts_release(&fs);
+            fl_article_free(a);
+        }
+    }
+}
+
 static void test_apostrophes_only(void)
 {
     fl_facts fs;
@@ -292,6 +322,7 @@ static void test_teardown(void)
 static const fl_test_case cases[] = {
     {"setup", test_setup},
     {"table", test_table},
+    {"role_near_person", test_role_near_person},
     {"apostrophes_only", test_apostrophes_only},
     {"multi_paragraph", test_multi_paragraph},
     {"pronoun_gender", test_pronoun_gender},
