@@ -411,16 +411,31 @@ return factlint.rule {
             insert(runs[#runs], { f = f, lo = lo, hi = hi })
         end
         local where = subject .. (places ~= "" and subject:sub(1, 3) ~= "in " and (" in " .. places) or "")
-        for j = 2, #runs do
+        -- each article's figures against the earlier articles': the first of
+        -- its figures (in order) that some earlier figure is disjoint from,
+        -- paired with the first such earlier figure.  The lowest upper end and
+        -- the highest lower end of the earlier figures say whether there is
+        -- one, so only an article with a conflict looks at them one by one
+        -- (a key's figures from many articles made the pairs grow as the
+        -- square of the corpus)
+        local earlier, min_hi, max_lo = {}, huge, -huge
+        for j, run in ipairs(runs) do
             local found
-            for _, b in ipairs(runs[j]) do
-                for i = 1, j - 1 do
-                    for _, a in ipairs(runs[i]) do
-                        if not found and (a.hi < b.lo or b.hi < a.lo) then
+            for _, b in ipairs(j > 1 and run or {}) do
+                -- some earlier figure is disjoint from b: find the first
+                if min_hi < b.lo or max_lo > b.hi then
+                    for _, a in ipairs(earlier) do
+                        if a.hi < b.lo or b.hi < a.lo then
                             found = { a = a, b = b }
+                            break
                         end
                     end
+                    break
                 end
+            end
+            for _, a in ipairs(run) do
+                min_hi, max_lo = a.hi < min_hi and a.hi or min_hi, a.lo > max_lo and a.lo or max_lo
+                earlier[#earlier + 1] = a
             end
             if found then
                 local a, b = found.a.f, found.b.f

@@ -181,6 +181,24 @@ ok "--disable all --enable ID runs only that rule" eval '
 run "$FL" check --no-config -q --disable no.such.rule "$EX"
 ok "an unknown rule id is a usage error" eval 'eq $status 2 && has "$err" "unknown rule or tag '"'"'no.such.rule'"'"'"'
 
+# ---- corpus rules on big key groups ----------------------------------------------
+# one workforce figure in 3,000 articles, the last ten giving another: the
+# key's figures are compared article by article within the instruction
+# budget (comparing every pair ran out of it, a rule error), one finding for
+# each of the ten
+"$PY" -c '
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        n = "1,900" if i >= 2990 else "1,200"
+        f.write(json.dumps({"id": "w%04d" % i, "date": "2019-05-%02d" % (1 + i % 28),
+                            "text": "Brennick Foods employs %s people at its bakery in Leeds." % n}) + "\n")
+' "$T/workforce.jsonl"
+run "$FL" check --no-config -q -j2 --disable all --enable figure.conflict-corpus -f "json:$T/workforce.json" "$T/workforce.jsonl"
+ok "a figure in 3,000 articles: checked, one finding for each conflicting article" eval '
+  eq $status 1 && eq "$(jq_py "$T/workforce.json" "len(d[\"errors\"])")" 0 &&
+  eq "$(jq_py "$T/workforce.json" "sorted(set(f[\"article\"] for f in d[\"findings\"]))==[\"w%04d\" % i for i in range(2990, 3000)]")" True'
+
 # ---- --timing: each enabled rule's calls and CPU time, on standard error --------
 run "$FL" check --no-config -q -j2 --timing --disable all --enable quote.duplicate --enable money.no-currency -f "json:$T/timed.json" "$EX"
 ok "--timing prints a row per enabled rule and a total" eval '
