@@ -654,6 +654,55 @@ static __attribute__((noinline)) bool cross_word(const scan *sc, size_t end, siz
     return true;
 }
 
+/* A word of ASCII letters and digits from ws to the first other byte, at
+ * e (ws < e, in ws's block), that is not followed by a byte that fl_word_next
+ * reads on from, with two exceptions that tokenize's block walk leaves to
+ * this (other_word's cases that need no byte loop): the word is cut by the
+ * paragraph's end (e >= end), or a possessive "'s" follows it that ends
+ * the word ("Reed's", not "Reed's-based", "Reed'st").  Stored in k with
+ * other_word's flags, *we set to where other_word would leave the scan (past
+ * the "'s"); false when it is neither (other_word reads the word). */
+static __attribute__((noinline)) bool tail_word(const scan *sc, size_t end, size_t ws, size_t e,
+                                                tok *k, size_t *we, unsigned *f, bool *caps)
+{
+    const fl_bytemask *bm = sc->bm;
+    const char *t = sc->text;
+    if (ws >= end)
+        return false; /* no word before the paragraph's end: other_word says so */
+    size_t after = 0; /* the bytes of the "'s" */
+    if (e >= end) {
+        e = end; /* next_word reads no further */
+    } else {
+        if (t[e] != '\'' || e + 2 > end || t[e + 1] != 's')
+            return false;
+        if (e + 2 < end) {
+            unsigned char d = (unsigned char)t[e + 2];
+            if (d >= 0x80 || fl_ascii_alnum[d] || d == '\'' || d == '-')
+                return false;
+        }
+        after = 2;
+    }
+    /* the word's bits in its block (ws < e <= the block's end) */
+    size_t w = ws >> 6;
+    unsigned s = (unsigned)(ws & 63);
+    uint64_t span = (~0ull << s) & (~0ull >> (63 - ((e - 1) & 63)));
+    uint64_t up = bm->upper_high[w] & span, low = bm->letter[w] & ~bm->upper_high[w] & span;
+    if (after)
+        /* as classify reads the word with its "'s": a lower-case letter in
+         * it, so never T_UPPER */
+        *f = T_POSS | T_ASCII | (low >> s & 1 ? T_LOWER : up >> s & 1 ? T_CAP : 0u);
+    else if (low >> s & 1)
+        *f = T_LOWER | T_ALNUM | T_ASCII;
+    else
+        *f = T_ALNUM | T_ASCII | (up >> s & 1 ? T_CAP : 0u) |
+             (!low && (up & (up - 1)) ? T_UPPER : 0u);
+    *caps = up != 0;
+    k->s = ws;
+    k->e = e;
+    *we = e + after;
+    return true;
+}
+
 /*
  * Stores in sc->toks the words of paragraph p that the rules may read
  * (restart_before), with their flags.
@@ -754,10 +803,10 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         unsigned e = (unsigned)__builtin_ctzll(x);
         we = (w << 6) + e;
         if (we >= end)
-            goto other;
+            goto tail;
         unsigned char c = (unsigned char)t[we];
         if (c >= 64 ? c >= 0x80 : (READS_ON >> c & 1) && (c != '.' || e == s + 1))
-            goto other;
+            goto tail;
         uint64_t span = from_s & ((x & -x) - 1); /* bits s..e-1 */
         uint64_t up = uh & span;
         if (low >> s & 1)
@@ -769,6 +818,11 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         ws = (w << 6) + s;
         k->s = ws;
         k->e = we;
+        goto stored;
+    tail:
+        if (!tail_word(sc, end, (w << 6) + s, we, k, &we, &f, &caps))
+            goto other;
+        ws = k->s;
         goto stored;
     other : {
         size_t next = pos;

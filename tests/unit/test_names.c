@@ -400,8 +400,8 @@ static void test_names_chain_window(void)
  * (names.c): the same text at every alignment, so that each word in it
  * starts, ends or is cut by a block's end somewhere, gives the same facts at
  * the same places.  The text has words longer than a block, words with
- * bytes >= 0x80, apostrophes, hyphens, possessives and initialisms, and a
- * paragraph that ends inside a word's block. */
+ * bytes >= 0x80, apostrophes, hyphens, possessives (and "'s" that is not
+ * one) and initialisms, and paragraphs that end inside a word's block. */
 static void test_names_alignment(void)
 {
     const char *text =
@@ -414,6 +414,9 @@ static void test_names_alignment(void)
         "Zola, who chairs Vale Shipping Ltd, met Cameron in Hong Kong, according to Xi Jinping.\n\n"
         "\xC3\x89mile Zola\xE2\x80\x94the analyst Joan Smith-Jones\xC2\xA0said. U.K. and New York "
         "officials (pictured) said Jean-Paul Okafor, 45, had left. Kaito declined.\n\n"
+        "The company's chief Tom Reed's aide, IBM's unit, the 1990's boom, a's, Reed's-based "
+        "and Reed's' Reed'st Reed's\xC3\xA9 Reed's\n"
+        "Kaito\n\n"
         "BAHIA COCOA REVIEW\n\nBrody";
     fl_names_state *st = NULL;
     fl_error err;
