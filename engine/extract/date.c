@@ -707,11 +707,40 @@ static int gnum(const scan *sc, const fl_re_match *m, int g)
     return grp(sc, m, g, &b, &e) ? num(sc->txt + b, e - b) : -1;
 }
 
+/* fl_month_from_name without libc: a month's three first letters (case
+ * blind) tell it from the others, so they pick the one month the word can
+ * be; then the word is that month's abbreviation (three letters, or "sept"),
+ * its full name, or none.  Called for every month name the scan meets. */
+static int month_of(const char *s, size_t n)
+{
+    static const char names[13][10] = {"",        "january",  "february", "march",  "april",
+                                       "may",     "june",     "july",     "august", "september",
+                                       "october", "november", "december"};
+    static const unsigned char lens[13] = {0, 7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+    if (n < 3 || n > 9)
+        return 0;
+    int a = fl_ch_lower((unsigned char)s[0]), b = fl_ch_lower((unsigned char)s[1]),
+        c = fl_ch_lower((unsigned char)s[2]);
+    int m = 1;
+    while (m <= 12 && !(a == names[m][0] && b == names[m][1] && c == names[m][2]))
+        m++;
+    if (m > 12)
+        return 0;
+    if (n == 3 || (n == 4 && m == 9 && fl_ch_lower((unsigned char)s[3]) == 't'))
+        return m;
+    if (n != lens[m])
+        return 0;
+    for (size_t i = 3; i < n; i++)
+        if (fl_ch_lower((unsigned char)s[i]) != names[m][i])
+            return 0;
+    return m;
+}
+
 /* Month number of a month-name group, or 0 when unset. */
 static int gmonth(const scan *sc, const fl_re_match *m, int g)
 {
     size_t b, e;
-    return grp(sc, m, g, &b, &e) ? fl_month_from_name(sc->txt + b, e - b) : 0;
+    return grp(sc, m, g, &b, &e) ? month_of(sc->txt + b, e - b) : 0;
 }
 
 static int two_digit_year(int y, size_t ndigits)
@@ -1177,7 +1206,7 @@ static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
         return FL_OK;
     if (!number_follows(sc, p + n, false)) {
         *adv = p + n;
-        return month_bare(sc, p, p + n, fl_month_from_name(t + p, n));
+        return month_bare(sc, p, p + n, month_of(t + p, n));
     }
     fl_re_match m;
     size_t ov[2 * REL_PAIRS_MAX];
@@ -1190,7 +1219,7 @@ static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
     }
     size_t b = m.ov[0], e = m.ov[1], mb = 0, me = 0;
     grp(sc, &m, G_M, &mb, &me);
-    int mo = fl_month_from_name(t + mb, me - mb);
+    int mo = month_of(t + mb, me - mb);
     int d = gnum(sc, &m, G_D), y = gnum(sc, &m, G_Y), y2 = gnum(sc, &m, G_Y2);
     bool ok = false;
     fl_status st = FL_OK;
@@ -1409,7 +1438,7 @@ static fl_status at_keyword(scan *sc, size_t p, size_t n, size_t *adv)
             return emit(sc, b, e, r, true, false);
         }
         if (grp(sc, &m, G_RMON, &ub, &ue)) {
-            int mo = fl_month_from_name(t + ub, ue - ub);
+            int mo = month_of(t + ub, ue - ub);
             if (anchored(sc, FL_PREC_MONTH))
                 r = resolve_month(dl, mo, mode);
             sc->month_end = e;
@@ -1434,7 +1463,7 @@ static fl_status at_keyword(scan *sc, size_t p, size_t n, size_t *adv)
                     false);
     }
     if (grp(sc, &m, G_QM, &gb, &ge)) { /* "early March", "late March 2015" */
-        int mo = fl_month_from_name(t + gb, ge - gb);
+        int mo = month_of(t + gb, ge - gb);
         int y = gnum(sc, &m, G_QMY);
         if (y >= 1000 && y <= 2099)
             return emit(sc, b, e, mkdate(y, mo, 0, FL_PREC_MONTH), false, false);

@@ -440,6 +440,15 @@ static const date_case month_cases[] = {
     {D, "It closed on Sept., 1987 and rose.", 1, "Sept., 1987", "1987-09", MONTH, false, false,
      false},
     {D, "It closed on March 2014.5 and rose.", 0, NULL, NULL, NONE, false, false, false},
+    /* month names, abbreviated or full (month_of); a date's month is
+     * capitalised */
+    {D, "It closed on Sep 3, 1987 and rose.", 1, "Sep 3, 1987", "1987-09-03", DAY, false, false,
+     false},
+    {D, "It closed on SEPT. 3, 1987 and rose.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "It closed in Septembe 1987 and rose.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose in early June.", 1, "early June", "2017-06", MONTH, true, true, false},
+    {D, "Sales rose last September.", 1, "last September", "2017-09", MONTH, true, true, false},
+    {D, "Sales rose in December.", 1, "December", "2016-12", MONTH, true, true, false},
     {D, "It closed on March 5 20145 and rose.", 1, "March 5", "2017-03-05", DAY, true, true, false},
     {D,
      "It closed on March\xC2\xA0"
