@@ -1453,16 +1453,22 @@ static void run(scan *sc, size_t r0, size_t r1, bool at_start)
 static void paragraph_runs(scan *sc)
 {
     const tok *tk = sc->toks;
+    const size_t nt = sc->nt;
     size_t i = 0;
-    while (i < sc->nt && !sc->nomem) {
-        if (!(tk[i].flags & T_CAP) ||
-            (tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.')) {
-            /* not capitalised, or the pronoun "I" */
+    if (sc->nomem)
+        return;
+    for (;;) {
+        /* on to the next capitalised word (most words are not) */
+        while (i < nt && !(tk[i].flags & T_CAP))
             i++;
+        if (i >= nt)
+            return;
+        if (tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.') {
+            i++; /* the pronoun "I" */
             continue;
         }
         size_t j = i + 1;
-        while (j < sc->nt && (tk[j].flags & T_JOIN)) {
+        while (j < nt && (tk[j].flags & T_JOIN)) {
             if (tk[j].flags & T_CAP) {
                 if ((tk[j].flags & T_SENT) && !(M(sc, j - 1) & W_ABBR))
                     break;
@@ -1475,10 +1481,10 @@ static void paragraph_runs(scan *sc)
                 break;
             }
             size_t k = j;
-            while (k < sc->nt && (tk[k].flags & T_JOIN) && (tk[k].flags & T_LOWER) &&
+            while (k < nt && (tk[k].flags & T_JOIN) && (tk[k].flags & T_LOWER) &&
                    (M(sc, k) & W_CONN) && k - j < 3)
                 k++;
-            if (k > j && k < sc->nt && (tk[k].flags & T_JOIN) && (tk[k].flags & T_CAP)) {
+            if (k > j && k < nt && (tk[k].flags & T_JOIN) && (tk[k].flags & T_CAP)) {
                 j = k + 1;
                 continue;
             }
@@ -1488,6 +1494,8 @@ static void paragraph_runs(scan *sc)
             run_one(sc, i);
         else
             run(sc, i, j, true);
+        if (sc->nomem)
+            return;
         i = j;
     }
 }
