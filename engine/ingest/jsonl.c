@@ -639,21 +639,25 @@ static char *put_int(char *o, long long v)
     return o;
 }
 
-/* The literal word (n bytes) at s->p, copied to the output. */
-static scan_result literal(scanner *s, const char *word, size_t n)
+/* The literal word (n bytes) at s->p, copied to the output when dump. */
+static scan_result literal(scanner *s, const char *word, size_t n, bool dump)
 {
     if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n))
         return SCAN_FALLBACK;
     s->p += n;
-    memcpy(s->o, word, n);
-    s->o += n;
+    if (dump) {
+        memcpy(s->o, word, n);
+        s->o += n;
+    }
     return SCAN_OK;
 }
 
-/* Reads one value at s->p (no leading white space) and writes its compact
- * JSON at s->o.  f is the record's member (its type, and for a string its
- * decoded text, are set) or NULL for an array's element. */
-static scan_result scan_value(scanner *s, int depth, jv_field *f)
+/* Reads one value at s->p (no leading white space) and, when dump, writes
+ * its compact JSON at s->o (else it is only read and checked, as closely as
+ * when its dump is written: a value nobody keeps).  f is the record's member
+ * (its type, and for a string its decoded text, are set) or NULL for an
+ * array's element. */
+static scan_result scan_value(scanner *s, int depth, jv_field *f, bool dump)
 {
     if (s->p >= s->end)
         return SCAN_FALLBACK;
@@ -661,6 +665,10 @@ static scan_result scan_value(scanner *s, int depth, jv_field *f)
     case '"':
         if (f)
             f->type = JV_STR;
+        if (!dump && !f) {
+            size_t n;
+            return scan_str(s, NULL, &n);
+        }
         return string_value(s, f ? &f->str : NULL, f ? &f->len : NULL);
     case '[': {
         if (depth >= MAX_DEPTH)
@@ -668,15 +676,17 @@ static scan_result scan_value(scanner *s, int depth, jv_field *f)
         s->p++;
         if (f)
             f->type = JV_ARRAY;
-        *s->o++ = '[';
+        if (dump)
+            *s->o++ = '[';
         skip_ws(s);
         if (s->p < s->end && *s->p == ']') {
             s->p++;
-            *s->o++ = ']';
+            if (dump)
+                *s->o++ = ']';
             return SCAN_OK;
         }
         for (;;) {
-            scan_result r = scan_value(s, depth + 1, NULL);
+            scan_result r = scan_value(s, depth + 1, NULL, dump);
             if (r != SCAN_OK)
                 return r;
             skip_ws(s);
@@ -684,28 +694,30 @@ static scan_result scan_value(scanner *s, int depth, jv_field *f)
                 return SCAN_FALLBACK;
             if (*s->p == ']') {
                 s->p++;
-                *s->o++ = ']';
+                if (dump)
+                    *s->o++ = ']';
                 return SCAN_OK;
             }
             if (*s->p != ',')
                 return SCAN_FALLBACK;
             s->p++;
-            *s->o++ = ',';
+            if (dump)
+                *s->o++ = ',';
             skip_ws(s);
         }
     }
     case 't':
         if (f)
             f->type = JV_TRUE;
-        return literal(s, "true", 4);
+        return literal(s, "true", 4, dump);
     case 'f':
         if (f)
             f->type = JV_FALSE;
-        return literal(s, "false", 5);
+        return literal(s, "false", 5, dump);
     case 'n':
         if (f)
             f->type = JV_NULL;
-        return literal(s, "null", 4);
+        return literal(s, "null", 4, dump);
     default: {
         long long v;
         scan_result r = scan_number(s, &v);
@@ -713,7 +725,8 @@ static scan_result scan_value(scanner *s, int depth, jv_field *f)
             return r;
         if (f)
             f->type = JV_INT, f->integer = v;
-        s->o = put_int(s->o, v);
+        if (dump)
+            s->o = put_int(s->o, v);
         return SCAN_OK;
     }
     }
@@ -816,13 +829,13 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                     }
                 } else {
                     char *o = s->o;
-                    if ((r = scan_value(s, 0, f)) != SCAN_OK)
+                    if ((r = scan_value(s, 0, f, false)) != SCAN_OK)
                         return r;
                     s->o = o;
                 }
             } else {
                 char *dump = s->o;
-                r = scan_value(s, 0, f);
+                r = scan_value(s, 0, f, true);
                 if (r != SCAN_OK)
                     return r;
                 if (f->type == JV_STR) /* the dump follows the decoded string and its NUL */
