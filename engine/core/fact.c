@@ -170,6 +170,12 @@ static inline size_t count_chars(const char *s, size_t n)
 #if defined(__SSE2__)
     if (n >= 16) {
         size_t i = 0;
+        /* thirty-two bytes a step (two loads ORed), then sixteen */
+        for (; i + 32 <= n; i += 32)
+            if (_mm_movemask_epi8(
+                    _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+                                 _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16)))))
+                return i + fl_utf8_count(s + i, n - i);
         for (; i + 16 <= n; i += 16)
             if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
                 return i + fl_utf8_count(s + i, n - i);
@@ -216,15 +222,25 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
     size_t prev_line = SIZE_MAX, prev_offset = 0, prev_at = 0;
     uint32_t prev_column = 0;
     size_t li = 0, pi = 0, si = 0;
+    /* where the walks stand: the next line's start, the end of the
+     * paragraph and of the sentence the last fact was in (0 when it was in
+     * none, or after a reset: the walk is then taken, and finds where it
+     * stands); most facts are in the previous fact's sentence, which one
+     * compare each tells */
+    size_t next_line = 0, p_end = 0, s_end = 0;
+    uint32_t para = 0, sent = 0;
     for (size_t i = 0; i < fs->n; i++) {
         fl_fact *f = &fs->items[i];
         size_t at = f->offset;
         if (at < prev_at)
-            li = pi = si = 0;
+            li = pi = si = next_line = p_end = s_end = 0;
         prev_at = at;
         size_t off = at > text_len ? text_len : at;
-        while (li + 1 < n_lines && line_starts[li + 1] <= off)
-            li++;
+        if (off >= next_line) {
+            while (li + 1 < n_lines && line_starts[li + 1] <= off)
+                li++;
+            next_line = li + 1 < n_lines ? line_starts[li + 1] : SIZE_MAX;
+        }
         f->line = (uint32_t)(li + 1 + line_base);
         if (li == prev_line && off >= prev_offset) {
             f->column = prev_column + (uint32_t)count_chars(text + prev_offset, off - prev_offset);
@@ -235,15 +251,23 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
         prev_line = li;
         prev_offset = off;
         prev_column = f->column;
-        while (pi < n_paras && at >= paras[pi].offset + paras[pi].length &&
-               !(paras[pi].length == 0 && at == paras[pi].offset))
-            pi++;
-        while (si < n_sents && at >= sents[si].offset + sents[si].length)
-            si++;
-        bool in_p = pi < n_paras && paras[pi].offset <= at;
-        bool in_s = si < n_sents && sents[si].offset <= at;
-        f->paragraph = in_p ? (uint32_t)(pi + 1) : 0;
-        f->sentence = in_s ? (uint32_t)(si + 1) : 0;
+        if (at >= p_end) {
+            while (pi < n_paras && at >= paras[pi].offset + paras[pi].length &&
+                   !(paras[pi].length == 0 && at == paras[pi].offset))
+                pi++;
+            bool in_p = pi < n_paras && paras[pi].offset <= at;
+            para = in_p ? (uint32_t)(pi + 1) : 0;
+            p_end = in_p ? paras[pi].offset + paras[pi].length : 0;
+        }
+        if (at >= s_end) {
+            while (si < n_sents && at >= sents[si].offset + sents[si].length)
+                si++;
+            bool in_s = si < n_sents && sents[si].offset <= at;
+            sent = in_s ? (uint32_t)(si + 1) : 0;
+            s_end = in_s ? sents[si].offset + sents[si].length : 0;
+        }
+        f->paragraph = para;
+        f->sentence = sent;
     }
 }
 

@@ -424,6 +424,64 @@ static void test_locate_columns(void)
 
 /* A long text with escapes on both sides of the writer's 4096-byte slices
  * comes out escaped exactly once, whole. */
+/* The paragraph and sentence of a fact at `at`, walked from the first as
+ * fl_facts_locate walks them (0 when it is in none). */
+static void para_sent_of(const fl_article *a, size_t at, uint32_t *para, uint32_t *sent)
+{
+    size_t pi = 0, si = 0;
+    while (pi < a->n_paragraphs && at >= a->paragraphs[pi].offset + a->paragraphs[pi].length &&
+           !(a->paragraphs[pi].length == 0 && at == a->paragraphs[pi].offset))
+        pi++;
+    while (si < a->n_sentences && at >= a->sentences[si].offset + a->sentences[si].length)
+        si++;
+    *para = pi < a->n_paragraphs && a->paragraphs[pi].offset <= at ? (uint32_t)(pi + 1) : 0;
+    *sent = si < a->n_sentences && a->sentences[si].offset <= at ? (uint32_t)(si + 1) : 0;
+}
+
+/* Paragraphs and sentences: facts at every offset of an article of a few
+ * paragraphs and sentences (blank lines, spaces between), one at a time, in
+ * order, and in an order that goes back, each where a walk from the first
+ * finds it. */
+static void test_locate_paragraphs_sentences(void)
+{
+    static const char text[] = "Title line\n\nFirst one. Second one!  Third?\n\n\n"
+                               "Next para here.\nSame para. End\n\n  Indented. Last one.\n";
+    size_t n = sizeof text - 1;
+    char *t = fl_malloc(n + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    memcpy(t, text, n + 1);
+    fl_article *a = fl_article_new();
+    fl_error err;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+    CU_ASSERT(a->n_paragraphs >= 3);
+    CU_ASSERT(a->n_sentences >= 5);
+    fl_facts fs;
+    fl_facts_init(&fs);
+    for (size_t step = 1; step <= 7; step++) {
+        for (int order = 0; order < 3; order++) {
+            fl_facts_reset(&fs);
+            /* order 0: every step-th offset up; 1: the same twice over (a
+             * walk back to the start); 2: down */
+            for (int pass = 0; pass < (order == 1 ? 2 : 1); pass++)
+                for (size_t k = 0; k <= n + 2; k += step) {
+                    size_t at = order == 2 ? n + 2 - k : k;
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(fl_facts_add(&fs, FL_FACT_DATE, at, 1));
+                }
+            fl_facts_locate(&fs, a);
+            for (size_t i = 0; i < fs.n; i++) {
+                uint32_t para, sent;
+                para_sent_of(a, fs.items[i].offset, &para, &sent);
+                CU_ASSERT_EQUAL(fs.items[i].paragraph, para);
+                CU_ASSERT_EQUAL(fs.items[i].sentence, sent);
+            }
+        }
+    }
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
 static void test_writer_long_text(void)
 {
     size_t n = 10000;
@@ -729,6 +787,7 @@ static void test_sort_orders_and_links(void)
 static const fl_test_case cases[] = {
     {"writer: texts and names of 0-40 bytes", test_writer_short_strings},
     {"locate: columns between facts", test_locate_columns},
+    {"locate: paragraphs and sentences", test_locate_paragraphs_sentences},
     {"writer: a long text", test_writer_long_text},
     {"writer: any room left at the buffer's end", test_writer_room_at_buffer_end},
     {"writer: an article's lines in one call", test_writer_article_lines},
