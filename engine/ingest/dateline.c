@@ -40,16 +40,15 @@ static uint32_t first_three(const char *s)
                  (unsigned char)s[2] | 0x20);
 }
 
-/* fl_month_from_name and fl_weekday_from_name, asked only of words that
- * begin as some month or weekday does (names, three-letter abbreviations,
+/* The month whose name begins with the three letters at s (either case),
+ * else 0.  fl_month_from_name and fl_weekday_from_name are asked only of
+ * words that begin as some month or weekday does (names, three-letter abbreviations,
  * "Sept", "Tues", "Thur"): they compare a word with every name by
  * strncasecmp, and most words here are neither.  A three-letter word is a
  * month exactly when its letters begin one (no two months begin alike), so
  * "Feb", the usual wire dateline's, is told by its letters alone. */
-static int month_name(const char *s, size_t n)
+static int month_prefix(const char *s)
 {
-    if (n < 3)
-        return 0;
     int m;
     switch (first_three(s)) {
     case THREE('j', 'a', 'n'):
@@ -91,13 +90,19 @@ static int month_name(const char *s, size_t n)
     default:
         return 0;
     }
-    return n == 3 ? m : fl_month_from_name(s, n);
+    return m;
 }
 
-static int weekday_name(const char *s, size_t n)
+static int month_name(const char *s, size_t n)
 {
     if (n < 3)
-        return -1;
+        return 0;
+    int m = month_prefix(s);
+    return !m || n == 3 ? m : fl_month_from_name(s, n);
+}
+
+static bool weekday_prefix(const char *s)
+{
     switch (first_three(s)) {
     case THREE('m', 'o', 'n'):
     case THREE('t', 'u', 'e'):
@@ -106,10 +111,15 @@ static int weekday_name(const char *s, size_t n)
     case THREE('f', 'r', 'i'):
     case THREE('s', 'a', 't'):
     case THREE('s', 'u', 'n'):
-        return fl_weekday_from_name(s, n);
+        return true;
     default:
-        return -1;
+        return false;
     }
+}
+
+static int weekday_name(const char *s, size_t n)
+{
+    return n >= 3 && weekday_prefix(s) ? fl_weekday_from_name(s, n) : -1;
 }
 
 static void skip_spaces(cursor *c)
@@ -172,6 +182,13 @@ static int number(cursor *c, size_t min, size_t max)
     return v;
 }
 
+/* Whether three ASCII letters are at the cursor. */
+static bool three_letters(const cursor *c)
+{
+    return c->n - c->i >= 3 && is_alpha(c->s[c->i]) && is_alpha(c->s[c->i + 1]) &&
+           is_alpha(c->s[c->i + 2]);
+}
+
 static size_t word(cursor *c)
 {
     size_t b = c->i;
@@ -184,6 +201,9 @@ static size_t word(cursor *c)
 static int month(cursor *c)
 {
     size_t b = c->i;
+    /* a word whose first three letters begin no month is none: not read to its end */
+    if (!three_letters(c) || !month_prefix(c->s + b))
+        return 0;
     size_t k = word(c);
     int m = k ? month_name(c->s + b, k) : 0;
     if (!m) {
@@ -305,9 +325,10 @@ bool fl_dateline_parse_date_line(const char *s, size_t n, fl_date *out)
                 skip_spaces(&c);
                 break;
             }
-    /* optional weekday */
+    /* optional weekday (a word read to its end only when its first three
+     * letters begin a weekday's name) */
     size_t b = c.i;
-    size_t k = word(&c);
+    size_t k = three_letters(&c) && weekday_prefix(s + b) ? word(&c) : 0;
     if (k && weekday_name(s + b, k) >= 0) {
         if (c.i < n && c.s[c.i] == '.')
             c.i++;
