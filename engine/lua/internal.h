@@ -79,7 +79,7 @@ struct fl_ruleset {
 /* A fact kept for a corpus-scope rule: a copy that outlives its article. */
 typedef struct fl_kept {
     const char *key;
-    uint64_t key8; /* the key's first 8 bytes, big-endian: set and compared by the corpus sort */
+    uint32_t rank;       /* the key's place among the rule's keys: set by the corpus phase */
     size_t seq, ordinal; /* article seq, index of the fact in its article */
     const char *article_id, *path;
     fl_fact fact; /* strings in the state's arena; link = -1 */

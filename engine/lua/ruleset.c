@@ -1060,25 +1060,11 @@ fl_status fl_rule_worker_check(fl_rule_worker *w, const fl_article *a, const fl_
 
 /* ---- corpus scope --------------------------------------------------------- */
 
-/* The first 8 bytes of s, big-endian, zeros past its end: two keys' prefixes
- * compare as strcmp compares them, up to 8 bytes, without reading the key
- * strings (a cache miss each in a sort of a million kept facts). */
-static uint64_t key_prefix(const char *s)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8 && s[i]; i++)
-        v |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
-    return v;
-}
-
-static int cmp_kept(const void *pa, const void *pb)
+/* Orders two kept facts of one key: by article, then offset, then the
+ * fact's place in its article. */
+static int cmp_in_group(const void *pa, const void *pb)
 {
     const fl_kept *a = *(fl_kept *const *)pa, *b = *(fl_kept *const *)pb;
-    if (a->key8 != b->key8)
-        return a->key8 < b->key8 ? -1 : 1;
-    int c = strcmp(a->key, b->key);
-    if (c)
-        return c;
     if (a->seq != b->seq)
         return a->seq < b->seq ? -1 : 1;
     if (a->fact.offset != b->fact.offset)
@@ -1104,8 +1090,129 @@ static int body_corpus(lua_State *L)
     return 0;
 }
 
-/* The facts every worker kept for corpus rule r, unsorted, their key
- * prefixes set; *all is NULL when there are none.  Non-OK only for ENOMEM. */
+/* ---- a rule's kept facts in key order ------------------------------------
+ *
+ * Calls see one key's facts in (article, offset) order, and the keys come in
+ * strcmp order.  The facts are not sorted by comparing keys: each distinct
+ * key gets its rank among the rule's distinct keys (a hash table finds the
+ * distinct keys, and only they are sorted by strcmp), the facts are placed
+ * by rank (a counting sort), and each key's facts are put in article order.
+ * A sort of the facts themselves compared equal keys byte by byte about
+ * log2(n) times each, a cache miss for each string: ~5% of a 500 MB run,
+ * where one key may hold thousands of facts. */
+
+/* A hash of the n bytes of a key (multiply and fold, eight bytes a step). */
+static uint64_t key_hash(const char *s, size_t n)
+{
+    const uint64_t m = 0xff51afd7ed558ccdULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w) * m;
+    return h ^ h >> 29;
+}
+
+typedef struct key_slot {
+    uint32_t hash; /* the key's hash, low 32 bits */
+    uint32_t id;   /* 1 + the index of the key in the distinct keys; 0: empty */
+} key_slot;
+
+typedef struct distinct_key {
+    const char *key;
+    uint32_t id;
+} distinct_key;
+
+static int cmp_distinct(const void *pa, const void *pb)
+{
+    return strcmp(((const distinct_key *)pa)->key, ((const distinct_key *)pb)->key);
+}
+
+/* Sets the rank of each of the n kept facts of all: the place of its key
+ * among their distinct keys in strcmp order; *n_keys is their number. */
+static fl_status rank_keys(fl_kept *const *all, size_t n, size_t *n_keys)
+{
+    size_t cap = 16;
+    while (cap < n + n / 2)
+        cap <<= 1;
+    key_slot *slots = fl_calloc(cap, sizeof *slots);
+    distinct_key *keys = fl_malloc(n * sizeof *keys);
+    uint32_t *rank = NULL;
+    fl_status st = FL_ENOMEM;
+    if (!slots || !keys || n >= UINT32_MAX)
+        goto done;
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = all[i]->key;
+        uint32_t h = (uint32_t)key_hash(key, strlen(key));
+        size_t j = h & (cap - 1);
+        while (slots[j].id && (slots[j].hash != h || strcmp(keys[slots[j].id - 1].key, key) != 0))
+            j = (j + 1) & (cap - 1);
+        if (!slots[j].id) {
+            keys[d] = (distinct_key){key, (uint32_t)d};
+            slots[j] = (key_slot){h, (uint32_t)++d};
+        }
+        all[i]->rank = slots[j].id - 1; /* the key's id until it is ranked */
+    }
+    fl_free(slots);
+    slots = NULL;
+    qsort(keys, d, sizeof *keys, cmp_distinct);
+    if (!(rank = fl_malloc((d ? d : 1) * sizeof *rank)))
+        goto done;
+    for (size_t r = 0; r < d; r++)
+        rank[keys[r].id] = (uint32_t)r;
+    for (size_t i = 0; i < n; i++)
+        all[i]->rank = rank[all[i]->rank];
+    *n_keys = d;
+    st = FL_OK;
+done:
+    fl_free(slots);
+    fl_free(keys);
+    fl_free(rank);
+    return st;
+}
+
+/* Puts the n kept facts of all in (key, article, offset, ordinal) order and
+ * sets their ranks. */
+static fl_status order_kept(fl_kept **all, size_t n)
+{
+    size_t d = 0;
+    if (rank_keys(all, n, &d))
+        return FL_ENOMEM;
+    size_t *start = fl_calloc(d + 1, sizeof *start);
+    fl_kept **out = fl_malloc(n * sizeof *out);
+    if (!start || !out) {
+        fl_free(start);
+        fl_free(out);
+        return FL_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[all[i]->rank + 1]++;
+    for (size_t r = 0; r < d; r++)
+        start[r + 1] += start[r];
+    for (size_t i = 0; i < n; i++)
+        out[start[all[i]->rank]++] = all[i];
+    /* (start[r] is now where the facts of rank r end) */
+    for (size_t r = 0, from = 0; r < d; from = start[r++]) {
+        size_t to = start[r], k = from + 1;
+        while (k < to && cmp_in_group(&out[k - 1], &out[k]) < 0)
+            k++;
+        if (k < to) /* facts of several workers, or kept out of order */
+            qsort(out + from, to - from, sizeof *out, cmp_in_group);
+    }
+    memcpy(all, out, n * sizeof *out);
+    fl_free(out);
+    fl_free(start);
+    return FL_OK;
+}
+
+/* The facts every worker kept for corpus rule r in key order; *all is NULL
+ * when there are none.  Non-OK only for ENOMEM. */
 static fl_status corpus_gather(fl_rule_worker *const *workers, size_t n_workers, size_t r,
                                fl_kept ***all, size_t *n_all)
 {
@@ -1121,56 +1228,14 @@ static fl_status corpus_gather(fl_rule_worker *const *workers, size_t n_workers,
         return FL_ENOMEM;
     size_t n = 0;
     for (size_t w = 0; w < n_workers; w++)
-        for (size_t k = 0; k < workers[w]->states[r].n_kept; k++) {
-            fl_kept *kp = &workers[w]->states[r].kept[k];
-            kp->key8 = key_prefix(kp->key);
-            v[n++] = kp;
-        }
+        for (size_t k = 0; k < workers[w]->states[r].n_kept; k++)
+            v[n++] = &workers[w]->states[r].kept[k];
+    if (order_kept(v, n)) {
+        fl_free(v);
+        return FL_ENOMEM;
+    }
     *all = v;
     *n_all = n;
-    return FL_OK;
-}
-
-/* The same, sorted by (key, article, offset). */
-static fl_status corpus_sorted(fl_rule_worker *const *workers, size_t n_workers, size_t r,
-                               fl_kept ***all, size_t *n_all)
-{
-    fl_status st = corpus_gather(workers, n_workers, r, all, n_all);
-    if (!st && *n_all)
-        qsort(*all, *n_all, sizeof **all, cmp_kept);
-    return st;
-}
-
-/* Merges the c sorted runs of v (run i is v[bounds[i], bounds[i + 1]);
- * bounds has c + 1 entries and is overwritten) into one sorted run. */
-static fl_status merge_runs(fl_kept **v, size_t *bounds, size_t c)
-{
-    size_t n = bounds[c];
-    fl_kept **tmp = fl_malloc(n * sizeof *tmp), **src = v, **dst = tmp;
-    if (!tmp)
-        return FL_ENOMEM;
-    while (c > 1) {
-        size_t nc = 0;
-        for (size_t i = 0; i < c; i += 2) {
-            size_t lo = bounds[i], mid = bounds[i + 1], hi = i + 2 <= c ? bounds[i + 2] : mid;
-            size_t a = lo, b = mid, o = lo;
-            while (a < mid && b < hi)
-                dst[o++] = cmp_kept(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
-            while (a < mid)
-                dst[o++] = src[a++];
-            while (b < hi)
-                dst[o++] = src[b++];
-            bounds[nc++] = lo;
-        }
-        bounds[nc] = n;
-        c = nc;
-        fl_kept **t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v)
-        memcpy(v, src, n * sizeof *v);
-    fl_free(tmp);
     return FL_OK;
 }
 
@@ -1178,7 +1243,7 @@ static fl_status merge_runs(fl_kept **v, size_t *bounds, size_t c)
 static size_t group_end(fl_kept *const *all, size_t n, size_t i)
 {
     size_t j = i + 1;
-    while (j < n && !strcmp(all[j]->key, all[i]->key))
+    while (j < n && all[j]->rank == all[i]->rank)
         j++;
     return j;
 }
@@ -1191,7 +1256,7 @@ static fl_status run_corpus_groups(fl_rule_state *st, fl_kept **all, size_t from
     size_t search_from = out->n_findings;
     for (size_t i = from; i < to && !status;) {
         size_t j = i + 1, articles = 1;
-        while (j < to && !strcmp(all[j]->key, all[i]->key)) {
+        while (j < to && all[j]->rank == all[i]->rank) {
             /* facts of a key are in article (seq) order */
             if (all[j]->seq != all[j - 1]->seq)
                 articles++;
@@ -1225,7 +1290,7 @@ fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, s
         return FL_OK;
     fl_kept **all;
     size_t n;
-    fl_status status = corpus_sorted(workers, n_workers, r, &all, &n);
+    fl_status status = corpus_gather(workers, n_workers, r, &all, &n);
     if (!status && n)
         status = run_corpus_groups(st, all, 0, n, out, options_ref);
     fl_free(all);
@@ -1233,31 +1298,19 @@ fl_status fl_rule_run_corpus(fl_rule_worker *const *workers, size_t n_workers, s
 }
 
 /* The corpus phase runs side by side: first each rule's kept facts are
- * gathered and sorted (a job per rule), then each rule's key groups are cut
- * into slices of about the same number of facts, and the slices run as jobs
- * on the workers, a slice's calls in that worker's own state of the rule,
- * each into its own part.  The parts are merged in (rule, slice) order, so
- * the report is the one a single thread makes (a corpus call sees only its
- * key's facts; docs/writing-rules.md: calls share nothing, as in `factlint
- * reduce`, where keys are split between reducers).  With one job per rule,
- * name.variant-corpus alone (68,000 kept facts on Reuters) was a serial tail
- * of ~0.1 s of check -j2's 1.06 s, growing with the corpus. */
-#define SORT_RUNS_MAX 16   /* runs a rule's kept facts are sorted in, side by side */
-#define SORT_RUN_MIN  4096 /* below this many facts a rule is sorted in one run */
-
+ * gathered and put in key order (a job per rule, see order_kept), then each rule's key groups are
+ * cut into slices of about the same number of facts, and the slices run as jobs on the workers, a
+ * slice's calls in that worker's own state of the rule, each into its own part.  The parts are
+ * merged in (rule, slice) order, so the report is the one a single thread makes (a corpus call sees
+ * only its key's facts; docs/writing-rules.md: calls share nothing, as in `factlint reduce`, where
+ * keys are split between reducers).  With one job per rule, name.variant-corpus alone (68,000 kept
+ * facts on Reuters) was a serial tail of ~0.1 s of check -j2's 1.06 s, growing with the corpus. */
 typedef struct corpus_rule {
     size_t rule;   /* index of an enabled corpus rule */
-    fl_kept **all; /* its kept facts, sorted in the end */
+    fl_kept **all; /* its kept facts, in key order */
     size_t n_all;
-    size_t runs, bounds[SORT_RUNS_MAX + 1]; /* all[bounds[i], bounds[i + 1]) sorted apart */
     fl_status status;
 } corpus_rule;
-
-/* A run of a rule's kept facts to sort. */
-typedef struct corpus_run {
-    corpus_rule *cr;
-    size_t i;
-} corpus_run;
 
 typedef struct corpus_slice {
     corpus_rule *cr;
@@ -1286,23 +1339,6 @@ static void corpus_gather_run(void *ctx, void *item)
     corpus_worker *cw = ctx;
     corpus_rule *cr = item;
     cr->status = corpus_gather(cw->workers, cw->n_workers, cr->rule, &cr->all, &cr->n_all);
-}
-
-static void corpus_sort_run(void *ctx, void *item)
-{
-    (void)ctx;
-    corpus_run *run = item;
-    const corpus_rule *cr = run->cr;
-    size_t from = cr->bounds[run->i], to = cr->bounds[run->i + 1];
-    qsort(cr->all + from, to - from, sizeof *cr->all, cmp_kept);
-}
-
-static void corpus_merge_run(void *ctx, void *item)
-{
-    (void)ctx;
-    corpus_rule *cr = item;
-    if (cr->runs > 1)
-        cr->status = merge_runs(cr->all, cr->bounds, cr->runs);
 }
 
 static void corpus_slice_run(void *ctx, void *item)
@@ -1334,45 +1370,6 @@ static fl_status corpus_pool_run(void *const *ctx, size_t n_threads, fl_pool_fn 
         fl_pool_submit(pool, items[i]);
     fl_pool_finish(pool);
     return FL_OK;
-}
-
-/* Sorts every rule's kept facts: a big rule's in runs sorted side by side,
- * then merged (one rule's sort was the longest job of the corpus phase, and
- * grows faster than the corpus); items[0, n) are the rules. */
-static fl_status corpus_sort_all(void *const *ctx, size_t n_threads, corpus_rule *rules, size_t n,
-                                 void *const *items)
-{
-    size_t n_runs = 0;
-    for (size_t j = 0; j < n; j++) {
-        corpus_rule *cr = &rules[j];
-        size_t runs = cr->n_all / SORT_RUN_MIN;
-        runs = runs < 1 ? 1 : runs > n_threads ? n_threads : runs;
-        cr->runs = !cr->n_all ? 0 : runs > SORT_RUNS_MAX ? SORT_RUNS_MAX : runs;
-        for (size_t i = 0; i < cr->runs; i++)
-            cr->bounds[i] = cr->n_all / cr->runs * i;
-        cr->bounds[cr->runs] = cr->n_all;
-        n_runs += cr->runs;
-    }
-    if (!n_runs)
-        return FL_OK;
-    corpus_run *runs = fl_calloc(n_runs, sizeof *runs);
-    void **order = fl_calloc(n_runs, sizeof *order);
-    fl_status st = runs && order ? FL_OK : FL_ENOMEM;
-    for (size_t j = 0, k = 0; !st && j < n; j++)
-        for (size_t i = 0; i < rules[j].runs; i++, k++) {
-            runs[k] = (corpus_run){&rules[j], i};
-            order[k] = &runs[k];
-        }
-    if (!st)
-        st = corpus_pool_run(ctx, n_runs < n_threads ? n_runs : n_threads, corpus_sort_run, order,
-                             n_runs);
-    if (!st)
-        st = corpus_pool_run(ctx, n < n_threads ? n : n_threads, corpus_merge_run, items, n);
-    for (size_t j = 0; !st && j < n; j++)
-        st = rules[j].status;
-    fl_free(runs);
-    fl_free(order);
-    return st;
 }
 
 fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *workers,
@@ -1408,13 +1405,6 @@ fl_status fl_ruleset_run_corpus(const fl_ruleset *rs, fl_rule_worker *const *wor
             j++;
         }
     if ((st = corpus_pool_run(ctx, n < n_threads ? n : n_threads, corpus_gather_run, items, n)))
-        goto done;
-    for (size_t j = 0; j < n; j++)
-        if (rules[j].status) {
-            st = rules[j].status;
-            goto done;
-        }
-    if ((st = corpus_sort_all(ctx, n_threads, rules, n, items)))
         goto done;
     /* the slices: a rule's facts cut after about total / (threads * 4)
      * facts, at the next key boundary */

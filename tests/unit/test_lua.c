@@ -773,13 +773,11 @@ static void corpus_count_run(size_t n, size_t n_workers, fl_audit *out)
     fl_free(texts);
 }
 
-/* A corpus rule with many kept facts has them sorted in runs side by side and
- * its key groups cut into slices that run on several workers: the findings
- * are those of one worker, in order. */
+/* A corpus rule with many kept facts has its key groups cut into slices that
+ * run on several workers: the findings are those of one worker, in order. */
 static void test_corpus_slices(void)
 {
-    /* 2,400 keys of 4 facts: slices of >= 512 facts, and with three workers
-     * the facts sorted in two runs (>= 4,096 facts each) and merged */
+    /* 2,400 keys of 4 facts: slices of >= 512 facts */
     const size_t n = 9600;
     fl_audit one, three;
     fl_audit_init(&one);
@@ -800,6 +798,58 @@ static void test_corpus_slices(void)
     CU_ASSERT_EQUAL(h3->findings, n / 4);
     fl_audit_release(&one);
     fl_audit_release(&three);
+}
+
+/* The corpus phase gives the calls their keys in byte order and each key's
+ * facts in article and offset order, whichever workers kept them: keys that
+ * share their first eight bytes or more, a key that begins another, bytes
+ * above 0x7F, and a key in every article, twice in some (the fixture fails
+ * the call on any other order). */
+static void test_corpus_order(void)
+{
+    static const char *const quotes[] = {
+        "Quote number 1,",
+        "Quote number 10,",
+        "Quote number 2,",
+        "Quote number",
+        "Quote",
+        "Quot\xC3\xA9 number 1,",
+        "Quote number 1, again",
+        "A",
+        "Quote number 1,  two spaces",
+        "quote number 1,",
+    };
+    const size_t nq = sizeof quotes / sizeof *quotes, n = 40;
+    char **texts = fl_calloc(n, sizeof *texts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(texts);
+    for (size_t k = 0; k < n; k++) {
+        texts[k] = fl_malloc(512);
+        const char *q = quotes[(k * 3) % nq], *r = quotes[(k * 7 + 1) % nq];
+        /* every article quotes "Shared line," once, and every fifth twice */
+        snprintf(texts[k], 512,
+                 "\xE2\x80\x9C%s\xE2\x80\x9D said Ana Ruiz. \xE2\x80\x9CShared line,\xE2\x80\x9D "
+                 "said Tom Obi. \xE2\x80\x9C%s\xE2\x80\x9D said Lee Park.%s",
+                 q, r, k % 5 ? "" : " \xE2\x80\x9CShared line,\xE2\x80\x9D said Tom Obi again.");
+    }
+    for (size_t w = 1; w <= 3; w++) {
+        fl_audit out;
+        fl_audit_init(&out);
+        corpus_run_texts(FL_SRC("tests/lua/fixtures/quote_order.lua"), (const char *const *)texts,
+                         n, w, NULL, &out);
+        for (size_t i = 0; i < out.n_rule_errors; i++)
+            fprintf(stderr, "\ncorpus order (%zu workers): %s\n", w, out.rule_errors[i].message);
+        CU_ASSERT_EQUAL(out.n_rule_errors, 0);
+        /* one finding a distinct quote text: the ten and "Shared line," */
+        CU_ASSERT_EQUAL(out.n_findings, nq + 1);
+        bool shared = false;
+        for (size_t i = 0; i < out.n_findings; i++)
+            shared |= !strcmp(out.findings[i].message, "Shared line,: 48");
+        CU_ASSERT_TRUE(shared);
+        fl_audit_release(&out);
+    }
+    for (size_t k = 0; k < n; k++)
+        fl_free(texts[k]);
+    fl_free(texts);
 }
 
 /* keys(article, keep) keeps, in one call per article, what key(fact) keeps
@@ -1175,6 +1225,7 @@ static const fl_test_case cases[] = {
     {"kept evidence", test_kept_evidence},
     {"corpus keys(article, keep)", test_corpus_keys},
     {"corpus slices", test_corpus_slices},
+    {"corpus order", test_corpus_order},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
     {"corpus min_facts and min_articles", test_corpus_minimums},
