@@ -447,8 +447,12 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
             continue;
         }
         if (c == '.') {
-            /* the word before the full stop */
+            /* the word before the full stop: its ASCII letters and digits a
+             * byte at a time (most words are all of them), then whatever
+             * else it holds decoded */
             size_t w = at;
+            while (w > s && is_ascii_alnum((unsigned char)t[w - 1]))
+                w--;
             while (w > s) {
                 size_t p = w;
                 uint32_t e = prev_cp(t, &p);
