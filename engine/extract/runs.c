@@ -23,6 +23,29 @@ static size_t run_end_far(const uint64_t *cls, size_t len, size_t s)
     return fl_bits_next_clear(cls, len, s);
 }
 
+/* Lists the letter run that starts at s in items[n] when the filter lets it
+ * through; x: the complement of its 64-bit word's letter mask shifted down
+ * to s.  The new count. */
+static inline __attribute__((always_inline)) size_t
+add_letter_run(fl_run *items, size_t n, const fl_run_filter *filter, const fl_bytemask *bm,
+               const unsigned char *u, size_t len, size_t s, uint64_t x)
+{
+    size_t rl; /* the run's length: below 64 unless it crosses the word */
+    if (x)
+        rl = (unsigned)__builtin_ctzll(x);
+    else if ((rl = run_end_far(bm->letter, len, s) - s) >= 64)
+        return n; /* no filter word is this long */
+    /* its length and first letter (first[] is 0 past FL_RUN_MAXLEN), then
+     * with its last letter */
+    unsigned f = FL_RUN_LETTER(u[s]);
+    if (!filter->first[rl][f])
+        return n;
+    unsigned flags = filter->bits[rl][f][FL_RUN_LETTER(u[s + rl - 1])];
+    if (flags)
+        items[n++] = (fl_run){s, s + rl, flags};
+    return n;
+}
+
 void fl_run_filter_index(fl_run_filter *f)
 {
     memset(f->first, 0, sizeof f->first);
@@ -67,31 +90,25 @@ int fl_runs_build(fl_runs *r, const fl_bytemask *bm, const char *text, size_t le
         if (FL_GROW(items, cap, n + 64))
             goto nomem;
         size_t base = w << 6;
+        if (!d) { /* letter runs only (most words): no digit test */
+            do {
+                unsigned k = (unsigned)__builtin_ctzll(S);
+                S &= S - 1;
+                n = add_letter_run(items, n, filter, bm, u, len, base + k, ~l >> k);
+            } while (S);
+            continue;
+        }
         do {
             unsigned k = (unsigned)__builtin_ctzll(S);
             S &= S - 1;
             size_t s = base + k;
-            unsigned c = u[s];
-            if (c <= '9') { /* a digit (a run is letters or digits) */
+            if (u[s] <= '9') { /* a digit (a run is letters or digits) */
                 uint64_t x = ~d >> k;
                 size_t e = x ? s + (unsigned)__builtin_ctzll(x) : run_end_far(bm->digit, len, s);
                 items[n++] = (fl_run){s, e, FL_RUN_DIGITS};
                 continue;
             }
-            uint64_t x = ~l >> k;
-            size_t rl; /* the run's length: below 64 unless it crosses the word */
-            if (x)
-                rl = (unsigned)__builtin_ctzll(x);
-            else if ((rl = run_end_far(bm->letter, len, s) - s) >= 64)
-                continue; /* no filter word is this long */
-            /* its length and first letter (first[] is 0 past FL_RUN_MAXLEN),
-             * then with its last letter */
-            unsigned f = FL_RUN_LETTER(c);
-            if (!filter->first[rl][f])
-                continue;
-            unsigned flags = filter->bits[rl][f][FL_RUN_LETTER(u[s + rl - 1])];
-            if (flags)
-                items[n++] = (fl_run){s, s + rl, flags};
+            n = add_letter_run(items, n, filter, bm, u, len, s, ~l >> k);
         } while (S);
     }
     r->items = items;
