@@ -175,36 +175,49 @@ static bool in_list(const char *t, size_t ws, size_t we, const char *const *list
 
 #define IN(list, ci) in_list(t, ws, we, list, sizeof list / sizeof list[0], ci)
 
-/* The second letters a verb can have after each first letter ("said",
- * "stated": 's' -> "at"): most words are no verb, and are told so by their
- * first two bytes without a search.  fl_quote_init checks it against verbs. */
-static const char *const verb_seconds[26] = {
-    ['a' - 'a'] = "cdnrs", ['c' - 'a'] = "alo", ['d' - 'a'] = "e",  ['e' - 'a'] = "x",
-    ['i' - 'a'] = "n",     ['n' - 'a'] = "o",   ['o' - 'a'] = "b",  ['p' - 'a'] = "or",
-    ['r' - 'a'] = "e",     ['s' - 'a'] = "at",  ['t' - 'a'] = "eo", ['u' - 'a'] = "r",
-    ['w' - 'a'] = "ar",
+/* The second letters a verb can have after each first letter, a bit per
+ * letter ("said", "stated": 's' -> a, t): most words are no verb, and are
+ * told so by their first two bytes without a search.  fl_quote_init checks
+ * it against verbs. */
+#define L(c) (1u << ((c) - 'a'))
+static const uint32_t verb_seconds[26] = {
+    ['a' - 'a'] = L('c') | L('d') | L('n') | L('r') | L('s'),
+    ['c' - 'a'] = L('a') | L('l') | L('o'),
+    ['d' - 'a'] = L('e'),
+    ['e' - 'a'] = L('x'),
+    ['i' - 'a'] = L('n'),
+    ['n' - 'a'] = L('o'),
+    ['o' - 'a'] = L('b'),
+    ['p' - 'a'] = L('o') | L('r'),
+    ['r' - 'a'] = L('e'),
+    ['s' - 'a'] = L('a') | L('t'),
+    ['t' - 'a'] = L('e') | L('o'),
+    ['u' - 'a'] = L('r'),
+    ['w' - 'a'] = L('a') | L('r'),
 };
+#undef L
 
+/* The verbs starting with the f-th letter are verbs[verb_from[f] ..
+ * verb_from[f + 1]) (the list is in strcmp order); fl_quote_init checks it. */
+static const unsigned char verb_from[27] = {0,  11, 11, 19, 21, 23, 23, 23, 23, 25, 25, 25, 25, 25,
+                                            27, 28, 30, 30, 36, 43, 46, 47, 47, 51, 51, 51, 51};
+
+/* first is a lower-case ASCII letter. */
 static bool verb_start(char first, char second)
 {
-    const char *s = verb_seconds[first - 'a'];
-    if (s)
-        for (; *s; s++)
-            if (*s == second)
-                return true;
-    return false;
+    unsigned s = (unsigned)(unsigned char)second - 'a';
+    return s < 26 && (verb_seconds[first - 'a'] >> s & 1);
 }
 
 static verb_class verb_of(const char *t, size_t ws, size_t we)
 {
     if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z' || !verb_start(t[ws], t[ws + 1]))
         return V_NONE;
-    unsigned char c0 = (unsigned char)t[ws];
-    size_t lo = 0, hi = sizeof verbs / sizeof verbs[0];
+    /* a binary search among the verbs with the word's first letter */
+    size_t lo = verb_from[t[ws] - 'a'], hi = verb_from[t[ws] - 'a' + 1];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        unsigned char d0 = (unsigned char)verbs[mid].w[0];
-        int c = c0 != d0 ? (c0 < d0 ? -1 : 1) : word_cmp(t, ws, we, verbs[mid].w, false);
+        int c = word_cmp(t, ws, we, verbs[mid].w, false);
         if (c == 0)
             return verbs[mid].c;
         if (c < 0)
@@ -227,10 +240,18 @@ static bool list_sorted(const char *const *list, size_t n)
 
 static bool vocabulary_sorted(void)
 {
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if ((i > 0 && strcmp(verbs[i - 1].w, verbs[i].w) >= 0) ||
-            !verb_start(verbs[i].w[0], verbs[i].w[1]))
+    size_t n_verbs = sizeof verbs / sizeof verbs[0];
+    if (verb_from[0] != 0 || verb_from[26] != n_verbs)
+        return false;
+    for (size_t f = 0; f < 26; f++)
+        if (verb_from[f] > verb_from[f + 1])
             return false;
+    for (size_t i = 0; i < n_verbs; i++) {
+        unsigned f = (unsigned)(verbs[i].w[0] - 'a');
+        if ((i > 0 && strcmp(verbs[i - 1].w, verbs[i].w) >= 0) || f >= 26 ||
+            !verb_start(verbs[i].w[0], verbs[i].w[1]) || i < verb_from[f] || i >= verb_from[f + 1])
+            return false;
+    }
     return SORTED(pronouns) && SORTED(determiners) && SORTED(aux_words) && SORTED(np_stops) &&
            SORTED(conjunctions) && SORTED(org_nouns);
 }
