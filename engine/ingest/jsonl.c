@@ -335,6 +335,19 @@ static char *put_utf8(char *o, uint32_t cp)
     return o;
 }
 
+#if defined(__SSE2__)
+/* 0xFF in each byte of v where a run of plain string bytes stops: the bytes
+ * fl_json_escapes marks (below 0x20, '"', '\\') and those above 0x7F.  One
+ * signed compare finds both the control characters and the bytes above
+ * 0x7F (negative as signed bytes). */
+static inline __m128i stop_mask(__m128i v)
+{
+    __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    return _mm_or_si128(low, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+#endif
+
 /* Decodes the string whose opening quote is at s->p into out (NULL: only
  * read), which has room for the raw bytes up to the end of the line (a
  * decoded string is never longer than its JSON); *n is its length.  Its raw
@@ -365,9 +378,10 @@ static scan_result scan_string(scanner *s, char *out, size_t *n, line_map *lines
                     _mm_storeu_si128((__m128i *)(void *)(o + (p - run)), v);
                     _mm_storeu_si128((__m128i *)(void *)(o + (p - run) + 16), w);
                 }
-                unsigned bits = fl_json_esc16(v) | (unsigned)_mm_movemask_epi8(v) |
-                                (fl_json_esc16(w) | (unsigned)_mm_movemask_epi8(w)) << 16;
-                if (bits) {
+                __m128i sv = stop_mask(v), sw = stop_mask(w);
+                if (_mm_movemask_epi8(_mm_or_si128(sv, sw))) {
+                    unsigned bits =
+                        (unsigned)_mm_movemask_epi8(sv) | (unsigned)_mm_movemask_epi8(sw) << 16;
                     p += __builtin_ctz(bits);
                     copied = (size_t)(p - run);
                     goto stop;
@@ -377,7 +391,7 @@ static scan_result scan_string(scanner *s, char *out, size_t *n, line_map *lines
                 __m128i v = _mm_loadu_si128((const __m128i *)p);
                 if (out)
                     _mm_storeu_si128((__m128i *)(void *)(o + (p - run)), v);
-                unsigned bits = fl_json_esc16(v) | (unsigned)_mm_movemask_epi8(v);
+                unsigned bits = (unsigned)_mm_movemask_epi8(stop_mask(v));
                 if (bits) {
                     p += __builtin_ctz(bits);
                     copied = (size_t)(p - run);
@@ -503,7 +517,7 @@ static inline scan_result scan_str(scanner *s, char *out, size_t *n)
         __m128i v = _mm_loadu_si128((const __m128i *)(p + at));
         if (out)
             _mm_storeu_si128((__m128i *)(void *)(out + at), v);
-        unsigned bits = fl_json_esc16(v) | (unsigned)_mm_movemask_epi8(v);
+        unsigned bits = (unsigned)_mm_movemask_epi8(stop_mask(v));
         if (!bits)
             continue;
         size_t k = at + (size_t)__builtin_ctz(bits);
