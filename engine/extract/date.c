@@ -524,10 +524,12 @@ static bool sentence_end(const scan *sc, size_t k)
 }
 
 /* The tense a word marks: a future marker (future_words), else a past verb
- * (past_words, or a word of more than three letters in -ed), else none. */
+ * (past_words, or a word of more than three letters in -ed), else none.
+ * Inline: future_context asks it of every word it walks over, and most are
+ * rejected by the first tests. */
 enum { TENSE_NONE, TENSE_FUTURE, TENSE_PAST };
 
-static int word_tense(const scan *sc, word w)
+static inline __attribute__((always_inline)) int word_tense(const scan *sc, word w)
 {
     const char *t = sc->txt;
     const fl_date_state *s = sc->s;
