@@ -399,7 +399,8 @@ static const char *const *const set_lists[WS_COUNT] = {unit_nouns,  year_preps, 
  * its length and first letter, and only when some of them has its last
  * letter: most words tried are in none of the lists (the unit nouns are 155
  * words, the year prepositions 29). */
-static bool in_set(const fl_date_state *s, const char *t, word w, int k)
+static inline __attribute__((always_inline)) bool in_set(const fl_date_state *s, const char *t,
+                                                         word w, int k)
 {
     if (w.len == 0 || w.len >= WORD_SET_MAXLEN)
         return false;
