@@ -631,13 +631,16 @@ fl_status fl_location_fill(fl_location *loc, const fl_article *a, size_t offset,
 }
 
 fl_status fl_location_fill_in(fl_location *loc, const fl_article *a, size_t offset, size_t length,
-                              size_t line_max, fl_arena *ar)
+                              size_t line_max, fl_arena *ar, const char *same_line)
 {
     const char *ex, *ln;
     size_t exn, lnn;
     locate(loc, a, offset, length, line_max, &ex, &exn, &ln, &lnn);
     loc->excerpt = fl_arena_strndup(ar, ex, exn);
-    loc->line_text = fl_arena_strndup(ar, ln, lnn);
+    if (same_line && strlen(same_line) == lnn && !memcmp(same_line, ln, lnn))
+        loc->line_text = (char *)same_line;
+    else
+        loc->line_text = fl_arena_strndup(ar, ln, lnn);
     return loc->excerpt && loc->line_text ? FL_OK : FL_ENOMEM;
 }
 

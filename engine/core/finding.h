@@ -225,9 +225,12 @@ fl_status fl_audit_merge(fl_audit *au, fl_audit *part);
 fl_status fl_location_fill(fl_location *loc, const struct fl_article *a, size_t offset,
                            size_t length, size_t line_max);
 /* The same with the two strings in ar (not to be released with
- * fl_location_release): for kept facts, which live in their rule's arena. */
+ * fl_location_release): for kept facts, which live in their rule's arena.
+ * When same_line is not NULL and holds the text line_text would copy (the
+ * location before it, in the same article), line_text points to it instead
+ * of a copy. */
 fl_status fl_location_fill_in(fl_location *loc, const struct fl_article *a, size_t offset,
-                              size_t length, size_t line_max, fl_arena *ar);
+                              size_t length, size_t line_max, fl_arena *ar, const char *same_line);
 void fl_location_release(fl_location *loc);
 
 /* Appends a finding; the audit takes ownership of *f (which is then zeroed). */

@@ -741,10 +741,13 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
     k->key = fl_arena_strndup(ar, key, key_len);
     k->seq = a->seq;
     k->ordinal = i;
-    if (st->n_kept && k[-1].seq == a->seq) {
-        /* the article's other kept facts hold its id and path already */
-        k->article_id = k[-1].article_id;
-        k->path = k[-1].path;
+    /* the fact kept before, when it is of the same article: its id, path,
+     * sentence and line are shared when they are this one's (a quarter of
+     * the sentences and half the lines on the bench corpora) */
+    const fl_kept *prev = st->n_kept && k[-1].seq == a->seq ? &k[-1] : NULL;
+    if (prev) {
+        k->article_id = prev->article_id;
+        k->path = prev->path;
     } else {
         k->article_id = arena_dup(st, a->id ? a->id : a->path ? a->path : "");
         k->path = arena_dup(st, a->path ? a->path : "");
@@ -775,12 +778,18 @@ static void keep_fact(lua_State *L, fl_call *call, size_t i, const char *key, si
         *strs[s] = arena_dup(st, *strs[s]);
     size_t si = fl_article_sentence_at(a, f->offset);
     if (si != SIZE_MAX) {
-        k->sentence =
-            fl_arena_strndup(ar, a->text + a->sentences[si].offset, a->sentences[si].length);
-        k->sentence_len = a->sentences[si].length;
+        const char *text = a->text + a->sentences[si].offset;
+        size_t len = a->sentences[si].length;
+        if (prev && prev->sentence && prev->sentence_len == len &&
+            !memcmp(prev->sentence, text, len))
+            k->sentence = prev->sentence;
+        else
+            k->sentence = fl_arena_strndup(ar, text, len);
+        k->sentence_len = len;
     }
-    if (fl_location_fill_in(&k->loc, a, f->offset, f->length, st->w->rs->line_max, ar) || !k->key ||
-        !k->article_id || !k->path || (f->extra_json && !k->fact.extra_json))
+    if (fl_location_fill_in(&k->loc, a, f->offset, f->length, st->w->rs->line_max, ar,
+                            prev ? prev->loc.line_text : NULL) ||
+        !k->key || !k->article_id || !k->path || (f->extra_json && !k->fact.extra_json))
         luaL_error(L, "not enough memory");
     st->n_kept++;
 }
