@@ -209,7 +209,9 @@ static bool verb_start(char first, char second)
     return s < 26 && (verb_seconds[first - 'a'] >> s & 1);
 }
 
-static verb_class verb_of(const char *t, size_t ws, size_t we)
+/* The verb class of the word t[ws..we).  Inline: most words are told apart
+ * by their length and first two letters, at every call site. */
+static inline __attribute__((always_inline)) verb_class verb_of(const char *t, size_t ws, size_t we)
 {
     if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z' || !verb_start(t[ws], t[ws + 1]))
         return V_NONE;
