@@ -179,6 +179,9 @@ struct fl_names_state {
     /* the same for the words listed as connectors, auxiliaries or
      * organisation cues (STICKY), which tokenize asks of most words it keeps */
     uint64_t sticky_first_len[256], sticky_last_len[256];
+    /* the same for the abbreviations (W_ABBR), which gap_flags asks of the
+     * word before a full stop */
+    uint64_t abbr_first_len[256], abbr_last_len[256];
 };
 
 /* A word after which the rules may read the next word (tokenize's need). */
@@ -240,6 +243,10 @@ static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
         if (mask & STICKY) {
             st->sticky_first_len[(unsigned char)s[0]] |= 1ull << n;
             st->sticky_last_len[(unsigned char)s[n - 1]] |= 1ull << n;
+        }
+        if (mask & W_ABBR) {
+            st->abbr_first_len[(unsigned char)s[0]] |= 1ull << n;
+            st->abbr_last_len[(unsigned char)s[n - 1]] |= 1ull << n;
         }
     }
     uint64_t head, tail;
@@ -479,6 +486,20 @@ static inline unsigned M(const scan *sc, size_t k)
     return t->mask != MASK_UNSET ? t->mask : M_compute(sc, t);
 }
 
+/* M(sc, k) & W_ABBR, without the lookup for most words (gap_flags: the
+ * word before most full stops ends a sentence, and no rule may ask its
+ * mask). */
+static inline bool is_abbr(const scan *sc, size_t k)
+{
+    const fl_names_state *st = sc->st;
+    const tok *t = &sc->toks[k];
+    size_t n = t->e - t->s;
+    if (t->mask != MASK_UNSET)
+        return t->mask & W_ABBR;
+    return n < 64 && (st->abbr_first_len[(unsigned char)sc->text[t->s]] >> n & 1) &&
+           (st->abbr_last_len[(unsigned char)sc->text[t->e - 1]] >> n & 1) && (M(sc, k) & W_ABBR);
+}
+
 /* fl_word_next with the common case inline: an ASCII word between ASCII
  * separators.  Anything else (a byte >= 0x80, an inner apostrophe or hyphen,
  * a possible "U.S." initialism) is handed to fl_word_next from the word's
@@ -602,13 +623,12 @@ static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t p
     if (gn == 2 && g[1] == ' ' && (g[0] == ',' || g[0] == '.')) {
         if (g[0] == ',' || (pk->flags & T_POSS))
             return 0;
-        return (M(sc, k - 1) & W_ABBR) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s])) ? T_JOIN
-                                                                                        : 0;
+        return is_abbr(sc, k - 1) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s])) ? T_JOIN : 0;
     }
     if (!(pk->flags & T_POSS) && gap_joins(g, gn))
         f |= T_JOIN;
     else if (!(pk->flags & T_POSS) && gn >= 2 && g[0] == '.' && gap_joins(g + 1, gn - 1) &&
-             ((M(sc, k - 1) & W_ABBR) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s]))))
+             (is_abbr(sc, k - 1) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s]))))
         f |= T_JOIN;
     if (gap_opens(g, gn))
         f |= T_SENT;
