@@ -429,8 +429,11 @@ typedef struct qscan {
 /* fl_word_next read from the article's byte masks: an ASCII word after ASCII
  * bytes is found by bit scans.  A byte >= 0x80 before or after it, or a
  * '.', '\'' or '-' after it (an initialism, a joiner), is left to
- * fl_word_next itself, so the words are the same. */
-static bool fwd_q(const qscan *q, size_t pos, size_t lim, size_t *ws, size_t *we)
+ * fl_word_next itself, so the words are the same.  fwd_q and back_q are
+ * inline: the walks call them for every word, and the bit scans are a few
+ * instructions. */
+static inline __attribute__((always_inline)) bool fwd_q(const qscan *q, size_t pos, size_t lim,
+                                                        size_t *ws, size_t *we)
 {
     const fl_bytemask *bm = q->bm;
     const char *t = q->t;
@@ -456,7 +459,8 @@ static bool fwd_q(const qscan *q, size_t pos, size_t lim, size_t *ws, size_t *we
  * and the word's ASCII letters and digits are stepped over by bit scans.  A
  * byte >= 0x80 next to them, or a joiner ('\'', '-') before the word, is left
  * to back() itself, so the words are the same. */
-static bool back_q(const qscan *q, size_t lo, size_t pos, size_t *ws, size_t *we)
+static inline __attribute__((always_inline)) bool back_q(const qscan *q, size_t lo, size_t pos,
+                                                         size_t *ws, size_t *we)
 {
     const fl_bytemask *bm = q->bm;
     const char *t = q->t;
