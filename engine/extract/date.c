@@ -505,8 +505,9 @@ static fl_date none_date(void)
  * tense marker before it in its sentence decides, else the nearest after it;
  * past by default. */
 /* Does the byte at k end a sentence?  A full stop counts only when a space
- * and a capital (or the end of the text) follow: "U.S. rates", "Mr. Kaito". */
-static bool sentence_end(const scan *sc, size_t k)
+ * and a capital (or the end of the text) follow: "U.S. rates", "Mr. Kaito".
+ * Inline, as the helpers below that the walks call for every word. */
+static inline __attribute__((always_inline)) bool sentence_end(const scan *sc, size_t k)
 {
     const char *t = sc->txt;
     unsigned char c = (unsigned char)t[k];
@@ -1077,7 +1078,8 @@ static fl_status month_bare(scan *sc, size_t b, size_t e, int mo)
 
 /* Could a day, a year or (when name_ok) a month name follow the word ending
  * at e?  Skips ".", "," and spaces; the regexes run only when it could. */
-static bool number_follows(const scan *sc, size_t e, bool name_ok)
+static inline __attribute__((always_inline)) bool number_follows(const scan *sc, size_t e,
+                                                                 bool name_ok)
 {
     const char *t = sc->txt;
     size_t i = e, lim = e + 8 < sc->len ? e + 8 : sc->len;
