@@ -262,6 +262,10 @@ typedef struct scanner {
     const char *p, *end;
     char *o;        /* where the next output byte goes */
     bool skip_meta; /* the dumps of metadata values are not wanted */
+    /* the member whose text the scanner decoded into memory of its own
+     * (owned, line_starts), freed after the record unless taken: the body,
+     * one at most (a duplicate key is refused before its value is read) */
+    jv_field *owner;
 } scanner;
 
 /* The line starts of the text as it is decoded: every line break in a JSON
@@ -807,6 +811,9 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
             if (f->kind == KEY_TEXT && s->p < s->end && *s->p == '"') {
                 /* the body: decoded once, into the buffer the article keeps */
                 size_t room = (size_t)(s->end - s->p);
+                if (s->owner)
+                    return SCAN_FALLBACK; /* (cannot be: see owner) */
+                s->owner = f;
                 if (!(f->owned = fl_malloc(room + 1)))
                     return SCAN_NOMEM;
                 /* a line every 48 bytes, as fl_article_set_text guesses */
@@ -879,16 +886,6 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
     if (s->p != s->end)
         return SCAN_FALLBACK; /* jansson: "end of file expected" */
     return SCAN_OK;
-}
-
-static void free_fields(jv_field *fields, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (fields[i].owned)
-            fl_free(fields[i].owned);
-        if (fields[i].line_starts)
-            fl_free(fields[i].line_starts);
-    }
 }
 
 /* ---- jansson ------------------------------------------------------------------- */
@@ -998,7 +995,7 @@ static scan_result scan_and_take(fl_ingest_doc *doc, const char *line, size_t le
         if (!(buf = fl_malloc(room)))
             return SCAN_NOMEM;
     }
-    scanner s = {line, line + len, buf, doc->skip_meta};
+    scanner s = {line, line + len, buf, doc->skip_meta, NULL};
     scan_result r = scan_record(&s, fields, &n);
     if (r == SCAN_OK) {
         bool have_text = false;
@@ -1009,7 +1006,10 @@ static scan_result scan_and_take(fl_ingest_doc *doc, const char *line, size_t le
         if (*st == FL_OK && !have_text)
             *st = record_error(doc, err, FL_EPARSE, offset, "%s", "record has no 'text' field");
     }
-    free_fields(fields, n);
+    if (s.owner) { /* what take_field did not take */
+        fl_free(s.owner->owned);
+        fl_free(s.owner->line_starts);
+    }
     if (!scratch)
         fl_free(buf);
     return r;
