@@ -383,7 +383,7 @@ static FL_INLINE char *put_uint(char *p, unsigned long long v)
 
 /* A number: null when none, an integral value under 9e15 as %.0f (its
  * digits, "-0" for negative zero), any other as %.17g.  At most 25 bytes. */
-static char *put_num(char *p, double v)
+static FL_INLINE char *put_num(char *p, double v)
 {
     double a = fabs(v);
     if (a < 9e15) { /* false for NaN and the infinities */
