@@ -479,6 +479,15 @@ static __attribute__((noinline)) unsigned M_compute(const scan *sc, tok *t)
     return t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s);
 }
 
+/* M with the lookup inline: run_one, which asks once of each capitalised
+ * word alone (the commonest run), and whose mask is seldom known yet. */
+static inline __attribute__((always_inline)) unsigned M_inline(const scan *sc, size_t k)
+{
+    tok *t = &sc->toks[k];
+    return t->mask != MASK_UNSET ? t->mask
+                                 : (t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s));
+}
+
 /* The word-list mask of token k, computed on first use. */
 static inline unsigned M(const scan *sc, size_t k)
 {
@@ -1260,7 +1269,7 @@ static void person(scan *sc, size_t t0, size_t h, size_t n0, size_t r1, bool con
 static void run_one(scan *sc, size_t r0)
 {
     const tok *k = &sc->toks[r0];
-    unsigned m = M(sc, r0);
+    unsigned m = M_inline(sc, r0);
     if ((k->flags & T_LOWER) || ((m & (W_STOP | W_TIME)) && !(m & W_HONOR)) || (m & W_TIME) ||
         sc->nomem || (m & W_HONOR))
         return;
