@@ -151,8 +151,10 @@ static int word_cmp(const char *t, size_t ws, size_t we, const char *w, bool ci)
     return w[n] == '\0' ? 0 : -1;
 }
 
-/* Binary search of a word list kept in strcmp order (fl_quote_init checks). */
-static bool in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)
+/* Binary search of a word list kept in strcmp order (fl_quote_init checks);
+ * inline, each call site with its list. */
+static inline __attribute__((always_inline)) bool
+in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)
 {
     /* most steps are decided by the first byte, compared here */
     unsigned char c0 = (unsigned char)t[ws];
