@@ -129,11 +129,17 @@ fl_status fl_facts_sort(fl_facts *fs)
             fl_free(idx);
         return FL_OK;
     }
-    for (size_t i = 0; i < n; i++)
+    /* links (money conversions) are few: where[] is made only when some
+     * fact has one */
+    bool links = false;
+    for (size_t i = 0; i < n; i++) {
         idx[i] = (uint32_t)i;
+        links |= fs->items[i].link >= 0;
+    }
     sort_indices(fs->items, idx, tmp, runs, n_runs, n);
-    for (size_t i = 0; i < n; i++)
-        where[idx[i]] = (uint32_t)i;
+    if (links)
+        for (size_t i = 0; i < n; i++)
+            where[idx[i]] = (uint32_t)i;
     /* move each fact to its place, a cycle of the permutation at a time:
      * position j takes the fact at idx[j], and idx[j] = j marks it done */
     for (size_t i = 0; i < n; i++) {
@@ -152,9 +158,10 @@ fl_status fl_facts_sort(fl_facts *fs)
             j = k;
         }
     }
-    for (size_t i = 0; i < n; i++)
-        if (fs->items[i].link >= 0 && (size_t)fs->items[i].link < n)
-            fs->items[i].link = (int32_t)where[fs->items[i].link];
+    if (links)
+        for (size_t i = 0; i < n; i++)
+            if (fs->items[i].link >= 0 && (size_t)fs->items[i].link < n)
+                fs->items[i].link = (int32_t)where[fs->items[i].link];
     if (idx != local)
         fl_free(idx);
     return FL_OK;
