@@ -123,6 +123,7 @@ typedef struct fl_call {
     fl_audit *out;      /* where committed findings go */
     size_t search_from; /* out->findings[search_from..] count for fingerprint occurrences */
     unsigned reports;
+    unsigned max_reports; /* reports kept (0: the ruleset's max_reports); the rest are dropped */
     bool overflow;
     bool keeping;     /* inside a keys(article, keep) call: keep() may keep */
     int options_ref;  /* LUA_NOREF: the rule's configured options */

@@ -220,8 +220,9 @@ static const char *const report_keys[] = {"message", "messageId", "data",     "f
  * related facts.  `severity` ("error", "warning", "info") overrides the
  * rule's.  An unknown key, a missing placeholder, a span outside the text or
  * a fact of another article is a "report" rule error.  After `max_reports`
- * reports in one call the rest are dropped and one "report" rule error says
- * so.
+ * reports in one call (in a corpus call, `max_reports` for each article its
+ * key's facts come from: a key met in many articles has a finding to give in
+ * each) the rest are dropped and one "report" rule error says so.
  */
 static int l_report(lua_State *L)
 {
@@ -240,7 +241,7 @@ static int l_report(lua_State *L)
             return REPORT_FAIL(L, "report: unknown key '%s'", k ? k : luaL_typename(L, -2));
         lua_pop(L, 1);
     }
-    if (++call->reports > st->w->rs->max_reports) {
+    if (++call->reports > (call->max_reports ? call->max_reports : st->w->rs->max_reports)) {
         call->overflow = true;
         return 0;
     }

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -989,7 +990,7 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
             fl_sandbox_failure over = {FL_RERR_REPORT, NULL, NULL, 0};
             char msg[160];
             snprintf(msg, sizeof msg, "too many reports (more than %u); the rest were dropped",
-                     st->w->rs->max_reports);
+                     call->max_reports ? call->max_reports : st->w->rs->max_reports);
             over.message = msg;
             status = record_failure(st, out, &over, article_id, call->key);
         }
@@ -1282,6 +1283,10 @@ static fl_status run_corpus_groups(fl_rule_state *st, fl_kept **all, size_t from
         call.key = all[i]->key;
         call.group = all + i;
         call.n_group = j - i;
+        /* the limit is per article of the key: a key met in many articles
+         * has a finding to give in each, where one article has one */
+        unsigned long long limit = (unsigned long long)st->w->rs->max_reports * articles;
+        call.max_reports = limit < UINT_MAX ? (unsigned)limit : UINT_MAX;
         call.options_ref = options_ref;
         call.search_from = search_from;
         fl_strbuf_init(&call.scratch);

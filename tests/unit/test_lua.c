@@ -852,6 +852,40 @@ static void test_corpus_order(void)
     fl_free(texts);
 }
 
+/* A corpus call may report as often as an article call may in each article
+ * of its key: a quote in 150 articles gives 150 findings (more than the
+ * default 100 a call), while one that reports 101 times a fact in each of its
+ * three articles has the rest dropped and one "report" rule error. */
+static void test_corpus_report_limit(void)
+{
+    const size_t n = 153;
+    char **texts = fl_calloc(n, sizeof *texts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(texts);
+    for (size_t k = 0; k < n; k++) {
+        texts[k] = fl_malloc(128);
+        snprintf(texts[k], 128, "\xE2\x80\x9C%s\xE2\x80\x9D said Ana Ruiz.",
+                 k < 150 ? "Everywhere," : "Flood,");
+    }
+    fl_audit out;
+    fl_audit_init(&out);
+    corpus_run_texts(FL_SRC("tests/lua/fixtures/quote_every.lua"), (const char *const *)texts, n, 2,
+                     NULL, &out);
+    size_t every = 0, flood = 0;
+    for (size_t i = 0; i < out.n_findings; i++) {
+        every += !strncmp(out.findings[i].message, "Everywhere,", 11);
+        flood += !strncmp(out.findings[i].message, "Flood,", 6);
+    }
+    CU_ASSERT_EQUAL(every, 150);
+    CU_ASSERT_EQUAL(flood, 300);
+    CU_ASSERT_EQUAL_FATAL(out.n_rule_errors, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.rule_errors[0].message, "more than 300"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.rule_errors[0].message, "key 'Flood,'"));
+    fl_audit_release(&out);
+    for (size_t k = 0; k < n; k++)
+        fl_free(texts[k]);
+    fl_free(texts);
+}
+
 /* keys(article, keep) keeps, in one call per article, what key(fact) keeps
  * fact by fact: the same findings, on one worker or two. */
 static void test_corpus_keys(void)
@@ -1226,6 +1260,7 @@ static const fl_test_case cases[] = {
     {"corpus keys(article, keep)", test_corpus_keys},
     {"corpus slices", test_corpus_slices},
     {"corpus order", test_corpus_order},
+    {"corpus report limit", test_corpus_report_limit},
     {"corpus scope", test_corpus},
     {"corpus key gets the article", test_corpus_key_article},
     {"corpus min_facts and min_articles", test_corpus_minimums},
