@@ -218,7 +218,7 @@ static inline void d_add(direct *d, const char *s, size_t n)
     }
 }
 
-static void d_adds(direct *d, const char *s)
+static inline void d_adds(direct *d, const char *s)
 {
     d_add(d, s, strlen(s));
 }
@@ -317,7 +317,8 @@ static void d_str(direct *d, const char *s)
 
 /* `{` or `,`, then a new line at depth and `"key": ` (keys are the writer's
  * own, plain ASCII). */
-static void d_key(direct *d, int depth, bool first, const char *key)
+static inline __attribute__((always_inline)) void d_key(direct *d, int depth, bool first,
+                                                        const char *key)
 {
     char buf[128];
     size_t n = strlen(key), ind = 2 * (size_t)depth;
