@@ -1634,6 +1634,21 @@ static const cand *recent_find(const scan *sc, const recent *r, size_t lo, uint6
     return NULL;
 }
 
+/* Whether one of the confirmed people ring[first, end) (indices in
+ * sc->cands, modulo 2 * CHAIN_WINDOW) confirms the person c: the same full
+ * name, or a titled mention ("Mr Xi") of its last or first word. */
+static bool ring_confirms(const scan *sc, const cand *c, const size_t *ring, size_t first,
+                          size_t end)
+{
+    for (size_t q = first; q < end; q++) {
+        const cand *o = &sc->cands[ring[q % (2 * CHAIN_WINDOW)]];
+        if (is_full(o) ? o->hfull == c->hfull
+                       : (o->te > o->ts && (c->hlast == o->hfull || c->hfirst == o->hfull)))
+            return true;
+    }
+    return false;
+}
+
 static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
 {
     /* the full confirmed names and the organisations of two or more words
@@ -1641,32 +1656,33 @@ static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
     recent persons, orgs;
     persons.n = orgs.n = 0;
     /* promote unconfirmed full names that a titled or cued mention confirms
-     * (in order: a name promoted confirms the later ones too).  The people
-     * among the candidates [lo, hi) around i are kept in a ring of their
-     * indices (at most 2 * CHAIN_WINDOW of them), so that only they are
-     * visited: people from next on are added as hi moves on, those before
-     * lo dropped as it does. */
-    size_t near[2 * CHAIN_WINDOW];
-    size_t near_first = 0, near_end = 0, next = 0; /* the ring: [near_first, near_end) */
+     * (in order: a name promoted confirms the later ones too).  The
+     * confirmed people among the candidates [lo, hi) around i are kept in
+     * two rings of their indices (each at most 2 * CHAIN_WINDOW of them),
+     * so that only they are visited: conf, those confirmed when hi passes
+     * them, added as hi moves on; prom, those promoted here, added as they
+     * are (so in the order of their indices too).  Both drop the ones
+     * before lo as it moves.  The people still unconfirmed, which no ring
+     * holds, confirm nothing. */
+    size_t conf[2 * CHAIN_WINDOW], prom[2 * CHAIN_WINDOW];
+    size_t conf_first = 0, conf_end = 0, prom_first = 0, prom_end = 0, next = 0;
     for (size_t i = 0; i < sc->nc; i++) {
         cand *c = &sc->cands[i];
         if (c->kind != C_PERSON || c->confirmed)
             continue;
         size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
         size_t hi = sc->nc - i > CHAIN_WINDOW ? i + CHAIN_WINDOW : sc->nc;
-        while (near_first < near_end && near[near_first % (2 * CHAIN_WINDOW)] < lo)
-            near_first++;
+        while (conf_first < conf_end && conf[conf_first % (2 * CHAIN_WINDOW)] < lo)
+            conf_first++;
+        while (prom_first < prom_end && prom[prom_first % (2 * CHAIN_WINDOW)] < lo)
+            prom_first++;
         for (next = next > lo ? next : lo; next < hi; next++)
-            if (sc->cands[next].kind == C_PERSON)
-                near[near_end++ % (2 * CHAIN_WINDOW)] = next;
-        for (size_t q = near_first; q < near_end && !c->confirmed; q++) {
-            size_t j = near[q % (2 * CHAIN_WINDOW)];
-            const cand *o = &sc->cands[j];
-            if (j == i || !o->confirmed)
-                continue;
-            if (is_full(o) ? o->hfull == c->hfull
-                           : (o->te > o->ts && (c->hlast == o->hfull || c->hfirst == o->hfull)))
-                c->confirmed = true;
+            if (sc->cands[next].kind == C_PERSON && sc->cands[next].confirmed)
+                conf[conf_end++ % (2 * CHAIN_WINDOW)] = next;
+        if (ring_confirms(sc, c, conf, conf_first, conf_end) ||
+            ring_confirms(sc, c, prom, prom_first, prom_end)) {
+            c->confirmed = true;
+            prom[prom_end++ % (2 * CHAIN_WINDOW)] = i;
         }
     }
     for (size_t i = 0; i < sc->nc; i++) {

@@ -396,6 +396,44 @@ static void test_names_chain_window(void)
     }
 }
 
+/* An unconfirmed full name is promoted by a confirmed mention at most
+ * CHAIN_WINDOW candidates away (names.c resolve), and a name promoted so
+ * promotes the later ones too: "Anna Vale" 200 candidates after "Ms Vale"
+ * is promoted by it, and the "Anna Vale" 200 after that (400 from "Ms
+ * Vale") by the first; without the first, the second is no one. */
+static void test_names_promotion(void)
+{
+    for (int middle = 1; middle >= 0; middle--) {
+        char text[8192];
+        size_t n = (size_t)snprintf(text, sizeof text, "Ms Vale said it was done. We met");
+        for (int half = 0; half < 2; half++) {
+            for (int i = 0; i < 200; i++)
+                n += (size_t)snprintf(text + n, sizeof text - n, " Kel%c%c,", 'a' + i / 26,
+                                      'a' + i % 26);
+            n += (size_t)snprintf(text + n, sizeof text - n, " and %s %s.",
+                                  half == 0 && !middle ? "Annabel Voss" : "Anna Vale",
+                                  half == 0 ? "arrived" : "left");
+            if (half == 0)
+                n += (size_t)snprintf(text + n, sizeof text - n, " We met");
+        }
+        snprintf(text + n, sizeof text - n, "\n");
+        fl_facts fs;
+        fl_article *a;
+        run_names(gaz_dir, text, &fs, &a);
+        const fl_fact *first = find(&fs, FL_FACT_PERSON, "Anna Vale", 0);
+        const fl_fact *second = find(&fs, FL_FACT_PERSON, "Anna Vale", 1);
+        if (middle) {
+            CU_ASSERT_PTR_NOT_NULL(first);
+            CU_ASSERT_PTR_NOT_NULL(second);
+        } else {
+            CU_ASSERT_PTR_NULL(first);
+            CU_ASSERT_PTR_NULL(find(&fs, FL_FACT_PERSON, "Annabel Voss", 0));
+        }
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+}
+
 /* The tokeniser reads most words from the byte masks of 64-byte blocks
  * (names.c): the same text at every alignment, so that each word in it
  * starts, ends or is cut by a block's end somewhere, gives the same facts at
@@ -522,6 +560,7 @@ static const fl_test_case cases[] = {
     {"gazetteer_errors", test_names_gazetteer_errors},
     {"keys", test_names_keys},
     {"chain_window", test_names_chain_window},
+    {"promotion", test_names_promotion},
     {"alignment", test_names_alignment},
     {"word_lists", test_names_word_lists},
     {"teardown", test_names_teardown},
