@@ -106,6 +106,17 @@ static inline unsigned needle_bits(const char *s)
 }
 #endif
 
+/* NEEDLE_GETTY when s[0..n) holds "(Getty Images)", else 0: memchr from one
+ * '(' to the next. */
+static unsigned getty(const char *s, size_t n)
+{
+    const char *end = s + n;
+    for (const char *p = s; (p = memchr(p, '(', (size_t)(end - p))); p++)
+        if (needle_at(s, n, (size_t)(p - s)))
+            return NEEDLE_GETTY;
+    return 0;
+}
+
 /* The NEEDLE_* texts s[0..n) holds. */
 static unsigned needles(const char *s, size_t n)
 {
@@ -285,7 +296,9 @@ fl_boilerplate fl_boilerplate_classify(const char *s, size_t n)
                                 equals(s, n, "Advertisement"))))
             return FL_BOILER_PROMOTED;
     }
-    unsigned found = needles(s, n);
+    /* of the texts looked for anywhere, a paragraph of 300 bytes or more is
+     * asked only for "(Getty Images)" (the others need a shorter one) */
+    unsigned found = n < 300 ? needles(s, n) : getty(s, n);
     if ((pre && (mask & L_CREDIT) && any_prefix(s, n, credit)) || (found & NEEDLE_GETTY) ||
         (n < 300 && (found & NEEDLE_PHOTO)))
         return FL_BOILER_CREDIT;
