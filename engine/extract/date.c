@@ -501,9 +501,6 @@ static fl_date none_date(void)
     return mkdate(0, 0, 0, FL_PREC_NONE);
 }
 
-/* Is the date expression at [start, end) in future-tense copy?  The nearest
- * tense marker before it in its sentence decides, else the nearest after it;
- * past by default. */
 /* Does the byte at k end a sentence?  A full stop counts only when a space
  * and a capital (or the end of the text) follow: "U.S. rates", "Mr. Kaito".
  * Inline, as the helpers below that the walks call for every word. */
@@ -575,6 +572,9 @@ static bool conditional_before(const scan *sc, size_t pos)
     return false;
 }
 
+/* Is the date expression at [start, end) in future-tense copy?  The nearest
+ * tense marker before it in its sentence decides, else the nearest after it;
+ * past by default. */
 static bool future_context(const scan *sc, size_t start, size_t end)
 {
     const char *t = sc->txt;
@@ -1657,9 +1657,6 @@ void fl_date_run_filter(const fl_date_state *s, fl_run_filter *f)
     f->bits[1][FL_RUN_LETTER('q')][FL_RUN_LETTER('q')] |= FL_RUN_DATE;
 }
 
-/* Can the keyword at p (n letters) start a date?  Day words always can; the
- * others need "-" ("mid-2015") or, after a space, a digit, a capital or the
- * start of week/month/year/this/quarter/half ("this year", "last quarter"). */
 /* What PAT_REL needs after each keyword, by its kind: */
 enum {
     K_ORD,  /* first ... last: " quarter of 2014", " half of ..." */

@@ -1952,6 +1952,14 @@ static bool is_re_word(int c)
     return is_alnum(c) || c == '_';
 }
 
+/* false when no cue word has w[0..n)'s length and first and last letters
+ * (cue_len): most words are not looked up */
+static bool may_be_cue(const fl_number_state *st, const char *w, size_t n)
+{
+    return n < 16 && is_alpha(UC(w, 0)) && is_alpha(UC(w, n - 1)) &&
+           (st->cue_len[lower(UC(w, 0)) - 'a'][lower(UC(w, n - 1)) - 'a'] >> n & 1);
+}
+
 /* Where a match of the money-context patterns in [w0, e) can start, nearest
  * first, in starts[0..10): the count, or -1 when the window holds a byte >=
  * 0x80 where it matters (see below).
@@ -1968,14 +1976,6 @@ static bool is_re_word(int c)
  * byte >= 0x80 could be white space, part of a word or a caseless form of a
  * letter ("\u017F" matches "s"), so any met on the way sends the window to
  * every_start. */
-/* false when no cue word has w[0..n)'s length and first and last letters
- * (cue_len): most words are not looked up */
-static bool may_be_cue(const fl_number_state *st, const char *w, size_t n)
-{
-    return n < 16 && is_alpha(UC(w, 0)) && is_alpha(UC(w, n - 1)) &&
-           (st->cue_len[lower(UC(w, 0)) - 'a'][lower(UC(w, n - 1)) - 'a'] >> n & 1);
-}
-
 static int cue_starts(const scan *sc, size_t w0, size_t e, size_t starts[10])
 {
     const char *s = sc->s;

@@ -325,8 +325,6 @@ static int gap_kind(const char *t, size_t a, size_t b)
     return k;
 }
 
-/* The word ending at or before pos, not before lo: scans back over non-word
- * characters, then over the word (inner apostrophes and hyphens included). */
 /* fl_utf8_prev (*i > 0) and fl_word_cp with the ASCII case inline: back
  * steps over every byte between a quote and its speaker. */
 static inline uint32_t prev_cp(const char *t, size_t *i)
@@ -344,6 +342,8 @@ static inline bool word_cp(uint32_t cp)
     return cp < 0x80 ? fl_ascii_alnum[cp] != 0 : fl_word_cp(cp);
 }
 
+/* The word ending at or before pos, not before lo: scans back over non-word
+ * characters, then over the word (inner apostrophes and hyphens included). */
 static bool back(const char *t, size_t lo, size_t pos, size_t *ws, size_t *we)
 {
     size_t i = pos;

@@ -422,8 +422,6 @@ static void test_locate_columns(void)
     }
 }
 
-/* A long text with escapes on both sides of the writer's 4096-byte slices
- * comes out escaped exactly once, whole. */
 /* The paragraph and sentence of a fact at `at`, walked from the first as
  * fl_facts_locate walks them (0 when it is in none). */
 static void para_sent_of(const fl_article *a, size_t at, uint32_t *para, uint32_t *sent)
@@ -482,6 +480,8 @@ static void test_locate_paragraphs_sentences(void)
     fl_article_free(a);
 }
 
+/* A long text with escapes on both sides of the writer's 4096-byte slices
+ * comes out escaped exactly once, whole. */
 static void test_writer_long_text(void)
 {
     size_t n = 10000;
