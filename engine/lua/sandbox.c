@@ -160,6 +160,18 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         }
         return NULL;
     }
+    if (nsize > old && sb->counting) {
+        /* refused only when this block crosses the budget: the blocks of
+         * the error being raised for a budget already spent are not */
+        bool within = sb->spent <= sb->budget;
+        sb->spent += (nsize - old) / FL_SANDBOX_ALLOC_BYTES;
+        if (within && sb->spent > sb->budget) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "instruction budget of %lu exceeded", sb->budget);
+            make_sticky(sb, FL_RERR_INSTRUCTIONS, msg, 0);
+            return NULL;
+        }
+    }
     void *p = pool_realloc(sb, ptr, old, nsize);
     if (!p)
         return NULL;
@@ -1149,6 +1161,7 @@ static bool call_impl(fl_sandbox *sb, unsigned long budget, lua_CFunction body, 
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
     } else {
         lua_sethook(L, sb_hook, LUA_MASKCOUNT, FL_SANDBOX_HOOK_STEP);
+        sb->counting = true;
     }
     lua_pushcfunction(L, sb_msgh);
     lua_pushcfunction(L, sb_tramp);
@@ -1161,6 +1174,7 @@ static bool call_impl(fl_sandbox *sb, unsigned long budget, lua_CFunction body, 
             *rerun = true;
     }
     sb->in_call = false;
+    sb->counting = false;
     lua_sethook(L, NULL, 0, 0);
     if (watched && *rerun) {
         sb->watch_expired = 0;

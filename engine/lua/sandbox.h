@@ -41,6 +41,14 @@
 #define FL_SANDBOX_PRINT_MAX 65536
 #define FL_SANDBOX_REP_MAX   ((size_t)16 << 20)
 #define FL_SANDBOX_HOOK_STEP 1000
+/* A counted call's allocations count against its instruction budget, one
+ * instruction for every FL_SANDBOX_ALLOC_BYTES bytes: one VM instruction can
+ * copy megabytes (s = s:rep(2):sub(1, n) in a loop), so a budget of
+ * instructions alone left the time of such a call unbounded.  (A watched
+ * call is kept only when it ends sooner than FL_SANDBOX_VM_RATE allows for
+ * the budget, which allocating at 64 bytes an instruction would need 128
+ * GB/s to break; a longer one runs again, counted.) */
+#define FL_SANDBOX_ALLOC_BYTES 64
 
 /* Blocks of up to FL_SANDBOX_POOL_MAX bytes come from the state's own free
  * lists, in classes FL_SANDBOX_POOL_GRAIN bytes apart (0 when built with
@@ -83,7 +91,8 @@ typedef struct fl_sandbox {
     size_t used, limit;     /* bytes allocated and the cap */
     unsigned long budget, spent;
     bool in_call;
-    int sticky; /* 0, or 1 + fl_rule_error_class of a kill that pcall must not swallow */
+    bool counting; /* the call in progress counts its instructions (not watched) */
+    int sticky;    /* 0, or 1 + fl_rule_error_class of a kill that pcall must not swallow */
     char sticky_msg[256];
     long sticky_line;  /* line of the Lua code that hit the sticky limit, 0 unknown */
     char err_msg[512]; /* the last error message seen by the handler */

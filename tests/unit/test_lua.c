@@ -239,6 +239,7 @@ static const hostile_case hostile[] = {
     {"infinite_loop", "instructions", 0},
     {"pcall_loop", "instructions", 0},
     {"xpcall_handler", "instructions", 0},
+    {"copy_loop", "instructions", 0},
     {"rep_bomb", "memory", 0},
     {"table_bomb", "memory", 0},
     {"memory_pcall", "memory", 0},
