@@ -418,10 +418,11 @@ return factlint.rule {
         -- one, so only an article with a conflict looks at them one by one
         -- (a key's figures from many articles made the pairs grow as the
         -- square of the corpus)
+        -- (with no earlier figure the bounds are huge and -huge: no test holds)
         local earlier, min_hi, max_lo = {}, huge, -huge
-        for j, run in ipairs(runs) do
+        for _, run in ipairs(runs) do
             local found
-            for _, b in ipairs(j > 1 and run or {}) do
+            for _, b in ipairs(run) do
                 -- some earlier figure is disjoint from b: find the first
                 if min_hi < b.lo or max_lo > b.hi then
                     for _, a in ipairs(earlier) do

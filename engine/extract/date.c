@@ -1120,6 +1120,26 @@ static size_t digits_end(const scan *sc, size_t i)
     return i;
 }
 
+/* The C matchers below give their matches as fl_re_exec does: m over ov,
+ * pairs pairs, the whole match [start, end) and every group unset (SIZE_MAX)
+ * until ov_group sets it. */
+static void ov_match(fl_re_match *m, size_t *ov, uint32_t pairs, size_t start, size_t end)
+{
+    for (uint32_t k = 0; k < 2 * pairs; k++)
+        ov[k] = SIZE_MAX;
+    ov[0] = start;
+    ov[1] = end;
+    m->ov = ov;
+    m->n = pairs;
+}
+
+/* Group g (one of G_*) of the match in ov spans [b, e). */
+static void ov_group(const scan *sc, size_t *ov, int g, size_t b, size_t e)
+{
+    ov[2 * sc->s->g[g]] = b;
+    ov[2 * sc->s->g[g] + 1] = e;
+}
+
 /* PAT_MONTH at the month name t[p..e) (title case, a whole ASCII word, a
  * digit after the spaces) in its two commonest shapes, found without the
  * regex when every byte it reads is ASCII, so that \h is a space or a tab and
@@ -1184,23 +1204,12 @@ static bool month_ascii(const scan *sc, size_t p, size_t e, size_t ov[2 * REL_PA
     } else {
         return false;
     }
-    uint32_t pairs = sc->s->month_pairs;
-    for (uint32_t i = 0; i < 2 * pairs; i++)
-        ov[i] = SIZE_MAX;
-    ov[0] = p;
-    ov[1] = end;
-    ov[2 * sc->s->g[G_M]] = p;
-    ov[2 * sc->s->g[G_M] + 1] = e;
-    if (dg >= 0) {
-        ov[2 * sc->s->g[dg]] = db;
-        ov[2 * sc->s->g[dg] + 1] = de;
-    }
-    if (yg >= 0) {
-        ov[2 * sc->s->g[yg]] = yb;
-        ov[2 * sc->s->g[yg] + 1] = yb + 4;
-    }
-    m->ov = ov;
-    m->n = pairs;
+    ov_match(m, ov, sc->s->month_pairs, p, end);
+    ov_group(sc, ov, G_M, p, e);
+    if (dg >= 0)
+        ov_group(sc, ov, dg, db, de);
+    if (yg >= 0)
+        ov_group(sc, ov, yg, yb, yb + 4);
     return true;
 }
 
@@ -1357,19 +1366,10 @@ static bool rel_ascii(const scan *sc, size_t p, size_t n, size_t ov[2 * REL_PAIR
         if (c >= 0x80 || is_alnum(c) || c == '_')
             return false;
     }
-    uint32_t pairs = sc->s->rel_pairs;
-    for (uint32_t k = 0; k < 2 * pairs; k++)
-        ov[k] = SIZE_MAX;
-    ov[0] = p;
-    ov[1] = e;
-    ov[2 * sc->s->g[g]] = p;
-    ov[2 * sc->s->g[g] + 1] = p + n;
-    if (ug >= 0) {
-        ov[2 * sc->s->g[ug]] = ub;
-        ov[2 * sc->s->g[ug] + 1] = e;
-    }
-    m->ov = ov;
-    m->n = pairs;
+    ov_match(m, ov, sc->s->rel_pairs, p, e);
+    ov_group(sc, ov, g, p, p + n);
+    if (ug >= 0)
+        ov_group(sc, ov, ug, ub, e);
     return true;
 }
 

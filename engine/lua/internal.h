@@ -164,6 +164,13 @@ struct fl_rule_worker {
     size_t n_refs, cap_refs;
 };
 
+/* How many reports a call keeps before the rest are dropped: the ruleset's
+ * max_reports, or the call's own limit (a corpus call's, per article). */
+static inline unsigned fl_call_max_reports(const fl_call *call)
+{
+    return call->max_reports ? call->max_reports : call->st->w->rs->max_reports;
+}
+
 /* lua_rule.c: factlint.rule and validation; pushes the factlint table */
 void fl_lua_open_factlint(lua_State *L);
 /* Reads a validated rule table (at the top) into def (load phase).

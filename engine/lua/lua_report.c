@@ -241,7 +241,7 @@ static int l_report(lua_State *L)
             return REPORT_FAIL(L, "report: unknown key '%s'", k ? k : luaL_typename(L, -2));
         lua_pop(L, 1);
     }
-    if (++call->reports > (call->max_reports ? call->max_reports : st->w->rs->max_reports)) {
+    if (++call->reports > fl_call_max_reports(call)) {
         call->overflow = true;
         return 0;
     }

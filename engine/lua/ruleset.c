@@ -3,6 +3,7 @@
 
 #include "core/alloc.h"
 #include "core/datadir.h"
+#include "core/keyhash.h"
 #include "core/pool.h"
 #include "lua/internal.h"
 #include "lua/sha256.h"
@@ -990,7 +991,7 @@ static fl_status run_call(fl_rule_state *st, fl_call *call, lua_CFunction body, 
             fl_sandbox_failure over = {FL_RERR_REPORT, NULL, NULL, 0};
             char msg[160];
             snprintf(msg, sizeof msg, "too many reports (more than %u); the rest were dropped",
-                     call->max_reports ? call->max_reports : st->w->rs->max_reports);
+                     fl_call_max_reports(call));
             over.message = msg;
             status = record_failure(st, out, &over, article_id, call->key);
         }
@@ -1111,23 +1112,6 @@ static int body_corpus(lua_State *L)
  * log2(n) times each, a cache miss for each string: ~5% of a 500 MB run,
  * where one key may hold thousands of facts. */
 
-/* A hash of the n bytes of a key (multiply and fold, eight bytes a step). */
-static uint64_t key_hash(const char *s, size_t n)
-{
-    const uint64_t m = 0xff51afd7ed558ccdULL;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * m;
-        h ^= h >> 32;
-    }
-    w = 0;
-    memcpy(&w, s + i, n - i);
-    h = (h ^ w) * m;
-    return h ^ h >> 29;
-}
-
 typedef struct key_slot {
     uint32_t hash; /* the key's hash, low 32 bits */
     uint32_t id;   /* 1 + the index of the key in the distinct keys; 0: empty */
@@ -1159,7 +1143,7 @@ static fl_status rank_keys(fl_kept *const *all, size_t n, size_t *n_keys)
     size_t d = 0;
     for (size_t i = 0; i < n; i++) {
         const char *key = all[i]->key;
-        uint32_t h = (uint32_t)key_hash(key, strlen(key));
+        uint32_t h = (uint32_t)fl_key_hash(key, strlen(key), 0);
         size_t j = h & (cap - 1);
         while (slots[j].id && (slots[j].hash != h || strcmp(keys[slots[j].id - 1].key, key) != 0))
             j = (j + 1) & (cap - 1);
