@@ -54,6 +54,7 @@ enum {
     FL_OPT_INSTRUCTIONS,
     FL_OPT_MEMORY,
     FL_OPT_TIMING,
+    FL_OPT_FSYNC,
 };
 
 #define FL_CLI_RULE_LONGOPTS                                                                       \

@@ -28,6 +28,8 @@ static const char check_help[] =
     "Output:\n"
     "  -f, --format NAME[:FILE]   text (default), json, sarif, junit, markdown, html;\n"
     "                             repeatable; FILE is written atomically\n"
+    "      --fsync                wait for each FILE to reach the disk before replacing\n"
+    "                             the old one (survives a crash of the machine)\n"
     "      --fail-on LEVEL        exit 1 on findings at or above LEVEL: error (default),\n"
     "                             warning, info, never\n"
     "      --color WHEN           never, always, auto (default: when a terminal)\n"

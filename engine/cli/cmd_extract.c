@@ -20,6 +20,8 @@ static const char extract_help[] =
     "--facts FILE' runs the rules on such a file.\n"
     "\n"
     "  -o, --output FILE          write to FILE (atomically) instead of standard output\n"
+    "      --fsync                wait for FILE to reach the disk before replacing the\n"
+    "                             old one (survives a crash of the machine)\n"
     "  -j, --jobs N               worker threads (default: the number of cores)\n"
     "      --date YYYY-MM-DD      dateline for articles that have none\n"
     "      --lossy                replace invalid UTF-8 instead of skipping the article\n"
@@ -76,6 +78,7 @@ int fl_cmd_extract(int argc, char **argv)
         {"stdin-format", required_argument, NULL, FL_OPT_STDIN_FORMAT},
         {"max-file-size", required_argument, NULL, FL_OPT_MAX_FILE_SIZE},
         {"facts", required_argument, NULL, FL_OPT_FACTS},
+        {"fsync", no_argument, NULL, FL_OPT_FSYNC},
         {NULL, 0, NULL, 0}};
     fl_run_config run;
     memset(&run, 0, sizeof run);
@@ -132,6 +135,9 @@ int fl_cmd_extract(int argc, char **argv)
             break;
         case FL_OPT_FACTS:
             run.facts_in = optarg;
+            break;
+        case FL_OPT_FSYNC:
+            fl_atomic_set_fsync(true);
             break;
         case FL_OPT_MAX_FILE_SIZE:
             if (!fl_cli_parse_size(optarg, &run.ingest.max_file_bytes))

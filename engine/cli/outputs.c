@@ -2,6 +2,7 @@
 
 #include "cli/cli.h"
 #include "core/alloc.h"
+#include "report/atomic.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -67,6 +68,9 @@ int fl_cli_output_option(const char *cmd, fl_cli_outputs *o, int opt, const char
         }
         return 1;
     }
+    case FL_OPT_FSYNC:
+        fl_atomic_set_fsync(true);
+        return 1;
     case FL_OPT_FAIL_ON: {
         int s = fl_severity_from_name(arg);
         if (s < 0) {

@@ -31,13 +31,14 @@ typedef struct fl_cli_outputs {
     {"format", required_argument, NULL, 'f'},                                                      \
         {"fail-on", required_argument, NULL, FL_OPT_FAIL_ON},                                      \
         {"color", required_argument, NULL, FL_OPT_COLOR},                                          \
+        {"fsync", no_argument, NULL, FL_OPT_FSYNC},                                                \
     {                                                                                              \
         "colour", required_argument, NULL, FL_OPT_COLOR                                            \
     }
 
 void fl_cli_outputs_init(fl_cli_outputs *o);
 void fl_cli_outputs_release(fl_cli_outputs *o);
-/* Handles one getopt result: 1 when it was -f/--fail-on/--color, 0 when not,
+/* Handles one getopt result: 1 when it was -f/--fail-on/--color/--fsync, 0 when not,
  * -1 after printing a usage error. */
 int fl_cli_output_option(const char *cmd, fl_cli_outputs *o, int opt, const char *arg);
 /* Adds the default (text on standard output) when no --format was given;

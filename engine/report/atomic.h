@@ -2,21 +2,35 @@
  * atomic.h - replace a file whole or not at all.
  *
  * fl_atomic_write creates a temporary file beside path (same directory, so
- * rename is atomic), lets fn write into it, then fflush + fsync + fclose and
- * rename over path.  On any failure (fn's, a full disk at write, flush or
- * close, a failed rename) the temporary is removed, path is left as it was,
- * and the error is FL_EIO naming path (or fn's own error).  The new file gets
- * mode 0644.
+ * rename is atomic), lets fn write into it, then fflush + fclose and rename
+ * over path.  On any failure (fn's, a full disk at write, flush or close, a
+ * failed rename) the temporary is removed, path is left as it was, and the
+ * error is FL_EIO naming path (or fn's own error).  The new file gets mode
+ * 0644.
+ *
+ * Whole or not at all is the promise to a process that is killed or fails:
+ * readers see the old file or the complete new one.  Waiting for the new
+ * file to reach the disk (fsync before the rename) adds the promise for a
+ * crash of the whole machine; it is off by default, as in sort -o, cp,
+ * compilers and rsync (whose --fsync asks for it), because it was the
+ * largest single cost of `extract -o` on a small corpus: 45 ms of BBC's
+ * 150 ms (docs/performance.md, "Eighth round").  fl_atomic_set_fsync(true)
+ * (the CLI's --fsync) turns it on for the rest of the process.
  */
 #ifndef FL_REPORT_ATOMIC_H
 #define FL_REPORT_ATOMIC_H
 
 #include "core/error.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef fl_status (*fl_atomic_fn)(FILE *fp, void *ud, fl_error *err);
 
 fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error *err);
+
+/* Whether fl_atomic_write waits for each file to reach the disk (fsync)
+ * before its rename; off until set.  Set it before any writing starts. */
+void fl_atomic_set_fsync(bool on);
 
 #endif

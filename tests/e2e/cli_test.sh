@@ -161,6 +161,8 @@ run "$FL" extract -q -j1 -o "$T/x1.jsonl" "$EX"
 s1=$status
 run "$FL" extract -q -j4 -o "$T/x4.jsonl" "$EX"
 ok "extract -j1 and -j4 write the same bytes" eval 'eq $s1 0 && eq $status 0 && cmp "$T/x1.jsonl" "$T/x4.jsonl" && [ -s "$T/x1.jsonl" ]'
+run "$FL" extract -q -j1 --fsync -o "$T/xs.jsonl" "$EX"
+ok "extract --fsync writes the same bytes" eval 'eq $status 0 && cmp "$T/x1.jsonl" "$T/xs.jsonl"'
 run "$FL" extract -q --facts "$T/x1.jsonl" -o "$T/x1-again.jsonl"
 ok "extract -> load -> extract gives identical facts" eval 'eq $status 0 && cmp "$T/x1.jsonl" "$T/x1-again.jsonl"'
 printf '{"article":"z","kind":"money","text":"x","offset":0,"length":1}\nnot json\n' >"$T/badfacts.jsonl"
@@ -172,6 +174,8 @@ for fmt in text json; do
   s1=$status
   run "$FL" check --no-config -q -j4 -f "$fmt:$T/c4.$fmt" "$EX"
   ok "check -j1 and -j4: identical $fmt report" eval 'eq $s1 $status && cmp "$T/c1.$fmt" "$T/c4.$fmt"'
+  run "$FL" check --no-config -q -j1 --fsync -f "$fmt:$T/cs.$fmt" "$EX"
+  ok "check --fsync: the same $fmt report" eval 'eq $s1 $status && cmp "$T/c1.$fmt" "$T/cs.$fmt"'
 done
 
 # ---- rule selection ------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include "fixture.h"
 
 #include "core/alloc.h"
+#include "report/atomic.h"
 #include "report/baseline.h"
 #include "report/report.h"
 
@@ -763,6 +764,59 @@ static void test_atomic_write(void)
     fl_audit_release(&au);
 }
 
+/* fsync, counted: this test program is linked with -Wl,--wrap=fsync
+ * (tests/unit/report.cmake), so the library's calls come here first. */
+static int n_fsync;
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __wrap_fsync(int fd)
+{
+    n_fsync++;
+    return __real_fsync(fd);
+}
+
+static void test_atomic_fsync(void)
+{
+    char dir[] = "/tmp/fl_report_testXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    fl_audit empty;
+    fl_audit_init(&empty);
+    fl_report_options o = options();
+    fl_error err;
+    fl_error_clear(&err);
+    char *want = render("json", &empty, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+    /* by default nothing waits for the disk */
+    n_fsync = 0;
+    CU_ASSERT_EQUAL(fl_report_write_file("json", path, &empty, &o, &err), FL_OK);
+    CU_ASSERT_EQUAL(n_fsync, 0);
+    /* --fsync: the file before its rename, then its directory after */
+    fl_atomic_set_fsync(true);
+    unlink(path);
+    CU_ASSERT_EQUAL(fl_report_write_file("json", path, &empty, &o, &err), FL_OK);
+    CU_ASSERT_EQUAL(n_fsync, 2);
+    char *got = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_STRING_EQUAL(got, want);
+    free(got);
+    CU_ASSERT_EQUAL(dir_entries(dir), 1u);
+    /* a failed write syncs nothing and leaves nothing behind */
+    char missing[256];
+    snprintf(missing, sizeof missing, "%s/no/out.json", dir);
+    n_fsync = 0;
+    CU_ASSERT_EQUAL(fl_report_write_file("json", missing, &empty, &o, &err), FL_EIO);
+    CU_ASSERT_EQUAL(n_fsync, 0);
+    fl_atomic_set_fsync(false);
+    n_fsync = 0;
+    CU_ASSERT_EQUAL(fl_report_write_file("json", path, &empty, &o, &err), FL_OK);
+    CU_ASSERT_EQUAL(n_fsync, 0);
+    free(want);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_full_disk(void)
 {
     FILE *fp = fopen("/dev/full", "w");
@@ -1157,6 +1211,7 @@ static const fl_test_case cases[] = {
     {"every format: empty audit", test_empty_audit},
     {"every format: deterministic", test_deterministic},
     {"atomic write", test_atomic_write},
+    {"atomic write, fsync", test_atomic_fsync},
     {"full disk", test_full_disk},
     {"exit codes", test_exit_codes},
     {"baseline", test_baseline},
