@@ -4,10 +4,60 @@
 #include "core/strbuf.h"
 #include "core/utf8.h"
 
+#include <dlfcn.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+/* libxml2 is loaded when the first HTML page is read, not when factlint
+ * starts: linked in, it and the libraries it needs (ICU, libstdc++, zlib,
+ * liblzma: eight of the program's fourteen) cost every run ~2 ms of CPU and
+ * 2-6 ms of wall time before main, whether or not it reads HTML
+ * (docs/performance.md, "Eighth round").  Only its headers are used at
+ * build time; the functions below are looked up by name once, and nothing
+ * else in this file names a libxml2 symbol, so the linker never asks for
+ * the library.  FL_LIBXML2_SONAME is set by CMakeLists.txt. */
+#ifndef FL_LIBXML2_SONAME
+#define FL_LIBXML2_SONAME "libxml2.so.2"
+#endif
+
+static struct {
+    htmlDocPtr (*read_memory)(const char *, int, const char *, const char *, int);
+    xmlChar *(*get_prop)(const xmlNode *, const xmlChar *);
+    void (*free_doc)(xmlDocPtr);
+    xmlFreeFunc *dealloc; /* the library's deallocator for what get_prop returns */
+    char error[256];      /* why loading failed; empty when it worked */
+} lx;
+static pthread_once_t lx_once = PTHREAD_ONCE_INIT;
+
+static void lx_load(void)
+{
+    void *h = dlopen(FL_LIBXML2_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (h) {
+        void (*init)(void) = (void (*)(void))dlsym(h, "xmlInitParser");
+        *(void **)&lx.read_memory = dlsym(h, "htmlReadMemory");
+        *(void **)&lx.get_prop = dlsym(h, "xmlGetProp");
+        *(void **)&lx.free_doc = dlsym(h, "xmlFreeDoc");
+        lx.dealloc = (xmlFreeFunc *)dlsym(h, "xmlFree");
+        if (init && lx.read_memory && lx.get_prop && lx.free_doc && lx.dealloc && *lx.dealloc) {
+            init(); /* once, before any parsing, as libxml2 asks of threaded programs */
+            return;
+        }
+    }
+    const char *why = dlerror();
+    snprintf(lx.error, sizeof lx.error, "%s", why ? why : "a function is missing");
+    if (h)
+        dlclose(h);
+}
+
+static void lx_free(void *p)
+{
+    if (p)
+        (*lx.dealloc)(p);
+}
 
 typedef struct frame {
     fl_boilerplate boilerplate;
@@ -84,13 +134,13 @@ static fl_boilerplate kind_from_attr(const char *v)
 static fl_boilerplate attr_kind(const xmlNode *n)
 {
     fl_boilerplate k = FL_BOILER_NONE;
-    xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+    xmlChar *cls = lx.get_prop(n, (const xmlChar *)"class");
     k = kind_from_attr((const char *)cls);
-    xmlFree(cls);
+    lx_free(cls);
     if (k == FL_BOILER_NONE) {
-        xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+        xmlChar *id = lx.get_prop(n, (const xmlChar *)"id");
         k = kind_from_attr((const char *)id);
-        xmlFree(id);
+        lx_free(id);
     }
     return k;
 }
@@ -174,9 +224,9 @@ static void meta_date(walker *w, const char *content, int rank)
 
 static void on_meta(walker *w, const xmlNode *n)
 {
-    xmlChar *prop = xmlGetProp(n, (const xmlChar *)"property");
-    xmlChar *name = xmlGetProp(n, (const xmlChar *)"name");
-    xmlChar *content = xmlGetProp(n, (const xmlChar *)"content");
+    xmlChar *prop = lx.get_prop(n, (const xmlChar *)"property");
+    xmlChar *name = lx.get_prop(n, (const xmlChar *)"name");
+    xmlChar *content = lx.get_prop(n, (const xmlChar *)"content");
     const char *p = (const char *)prop, *nm = (const char *)name, *c = (const char *)content;
     if (c) {
         if ((p && !strcasecmp(p, "article:published_time")) ||
@@ -190,9 +240,9 @@ static void on_meta(walker *w, const xmlNode *n)
                 w->oom = true;
         }
     }
-    xmlFree(prop);
-    xmlFree(name);
-    xmlFree(content);
+    lx_free(prop);
+    lx_free(name);
+    lx_free(content);
 }
 
 /* Called on entering a node; false when its children are to be skipped (and
@@ -240,9 +290,9 @@ static bool enter(walker *w, const xmlNode *n)
     else if (name_is(n, "article") || name_is(n, "main"))
         f.in_article = true;
     if (name_is(n, "time")) {
-        xmlChar *dt = xmlGetProp(n, (const xmlChar *)"datetime");
+        xmlChar *dt = lx.get_prop(n, (const xmlChar *)"datetime");
         meta_date(w, (const char *)dt, 3);
-        xmlFree(dt);
+        lx_free(dt);
     }
     if (n->name && (n->name[0] == 'h' || n->name[0] == 'H') && n->name[1] >= '1' &&
         n->name[1] <= '6' && !n->name[2]) {
@@ -350,6 +400,13 @@ fl_status fl_ingest_parse_html(fl_ingest_doc *doc, char *data, size_t len, fl_er
     fl_strbuf_init(&w.h1);
     w.doc = doc;
 
+    pthread_once(&lx_once, lx_load);
+    if (lx.error[0]) {
+        st = fl_error_set(err, FL_EIO, "cannot read HTML: libxml2 (%s) did not load: %s",
+                          FL_LIBXML2_SONAME, lx.error);
+        fl_error_locate(err, a->path, 0, -1);
+        goto cleanup;
+    }
     const char *nul = memchr(data, '\0', len);
     if (nul) {
         st = fl_error_set(err, FL_EBINARY, "binary data (NUL byte) at byte %zu: not a text file",
@@ -396,9 +453,9 @@ fl_status fl_ingest_parse_html(fl_ingest_doc *doc, char *data, size_t len, fl_er
     }
     int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                HTML_PARSE_COMPACT | XML_PARSE_HUGE; /* deep nesting in scraped pages */
-    d = htmlReadMemory(src, (int)srclen, a->path, utf8 ? "UTF-8" : cs, opts);
+    d = lx.read_memory(src, (int)srclen, a->path, utf8 ? "UTF-8" : cs, opts);
     if (!d && !utf8)
-        d = htmlReadMemory(src, (int)srclen, a->path, NULL, opts);
+        d = lx.read_memory(src, (int)srclen, a->path, NULL, opts);
     fl_free(fixed);
     if (!d) {
         /* an empty or unparseable page has no text */
@@ -426,7 +483,7 @@ fl_status fl_ingest_parse_html(fl_ingest_doc *doc, char *data, size_t len, fl_er
     doc->text = fl_strbuf_detach(&w.text, &doc->len);
 cleanup:
     if (d)
-        xmlFreeDoc(d);
+        lx.free_doc(d);
     fl_free(data);
     fl_free(w.stack);
     fl_strbuf_release(&w.text);

@@ -155,6 +155,14 @@ for sig in INT TERM; do
   ok "SIG$sig: exit 130, no output file" eval 'eq $s1 130 && eq $s2 130 && [ ! -e "$T/int.facts" ] && [ ! -e "$T/int.json" ] && [ -z "$(ls "$T" | grep -E "int\.(facts|json)\.")" ]'
 done
 
+# ---- start-up ------------------------------------------------------------------
+# libxml2 (and the ICU, libstdc++, zlib and liblzma it pulls in) is opened when
+# the first HTML page is read, not at every start (engine/ingest/html.c)
+ok "factlint does not link libxml2 (loaded for HTML input only)" eval '[ -n "$(readelf -d "$FL" | grep NEEDED)" ] && ! readelf -d "$FL" | grep -q "NEEDED.*libxml2"'
+printf '<html><head><title>Lazy load</title></head><body><p>The council said "we will build it," on Monday.</p></body></html>' >"$T/lazy.html"
+run "$FL" extract -q -j2 "$T/lazy.html" "$T/lazy.html"
+ok "HTML pages read after the lazy load of libxml2" eval 'eq $status 0 && has "$out" "we will build it" && eq "$(grep -c "\"kind\":\"quote\"" <<<"$out")" 2'
+
 # ---- determinism and the facts round trip ------------------------------------
 EX="$SRC/facts/examples"
 run "$FL" extract -q -j1 -o "$T/x1.jsonl" "$EX"
