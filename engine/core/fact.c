@@ -341,11 +341,11 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
-/* The digits of v from 10^4 up, written from the last, in place. */
+/* The digits of v, written from the last, in place. */
 static char *put_digits_long(char *p, unsigned long long v)
 {
-    size_t n = 5;
-    for (unsigned long long t = v / 100000; t; t /= 10)
+    size_t n = 1;
+    for (unsigned long long t = v / 10; t; t /= 10)
         n++;
     char *q = p + n;
     while (v >= 100) {
@@ -360,37 +360,55 @@ static char *put_digits_long(char *p, unsigned long long v)
     return p + n;
 }
 
-/* The decimal digits of v (as %llu); offsets, lengths, lines, columns,
- * paragraph and sentence numbers are mostly under 10^4, written here
- * without a loop. */
+/* The decimal digits of v (as %llu).  Offsets, lengths, lines, columns,
+ * paragraph and sentence numbers are mostly under 10^4 (a branch that
+ * changes its way only where an article's offsets pass 9999): their four
+ * digits, with leading zeros, are made from two digit pairs in one 32-bit
+ * word, the first digit in its lowest byte; the leading zeros are the
+ * word's low bytes that are '0' (the last digit counted as not, for v = 0),
+ * found by counting trailing zero bits of the word XOR "0000", and shifted
+ * out.  The word is stored whole (FIXED_ROOM counts 20 bytes for a number)
+ * and the cursor moves by the digits' count: no branch on the count, which
+ * changes from fact to fact. */
 static FL_INLINE char *put_uint(char *p, unsigned long long v)
 {
-    if (v < 10) {
-        *p = (char)('0' + v);
-        return p + 1;
-    }
-    if (v < 100) {
-        memcpy(p, digit_pairs + 2 * v, 2);
-        return p + 2;
-    }
-    if (v < 1000) {
-        unsigned h = (unsigned)v / 100;
-        *p = (char)('0' + h);
-        memcpy(p + 1, digit_pairs + 2 * (v - 100 * h), 2);
-        return p + 3;
-    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (v < 10000) {
-        unsigned h = (unsigned)v / 100;
-        memcpy(p, digit_pairs + 2 * h, 2);
-        memcpy(p + 2, digit_pairs + 2 * (v - 100 * h), 2);
-        return p + 4;
+        uint32_t x = (uint32_t)v, hi = x / 100;
+        uint16_t d[2];
+        memcpy(&d[0], digit_pairs + 2 * hi, 2);
+        memcpy(&d[1], digit_pairs + 2 * (x - 100 * hi), 2);
+        uint32_t w = (uint32_t)d[0] | (uint32_t)d[1] << 16;
+        /* bits below the first digit that is not a leading zero */
+        unsigned zbits = (unsigned)__builtin_ctz((w ^ 0x30303030u) | 0x01000000u) & ~7u;
+        w >>= zbits;
+        memcpy(p, &w, 4);
+        return p + 4 - zbits / 8;
     }
+#endif
     return put_digits_long(p, v);
+}
+
+/* put_uint for the numbers mostly under 100 (lines, paragraphs and
+ * sentences): a digit pair, its leading zero shifted out when v < 10. */
+static FL_INLINE char *put_small(char *p, unsigned long long v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (v < 100) {
+        uint16_t d;
+        memcpy(&d, digit_pairs + 2 * v, 2);
+        unsigned one = v < 10;
+        d = (uint16_t)(d >> (8 * one));
+        memcpy(p, &d, 2);
+        return p + 2 - one;
+    }
+#endif
+    return put_uint(p, v);
 }
 
 /* A number: null when none, an integral value under 9e15 as %.0f (its
  * digits, "-0" for negative zero), any other as %.17g.  At most 25 bytes. */
-static FL_INLINE char *put_num(char *p, double v)
+static __attribute__((noinline)) char *put_num(char *p, double v)
 {
     double a = fabs(v);
     if (a < 9e15) { /* false for NaN and the infinities */
@@ -431,65 +449,86 @@ static FL_INLINE char *put_date(char *p, fl_date d)
     return p + 3;
 }
 
-/* The longest string escape_short takes: 32 bytes (two sixteen-byte loads)
- * with SSE2, else sixteen.  Most texts, names and keys are no longer. */
-#if defined(__SSE2__)
+/* The longest string escape_short takes: most texts, names and keys are
+ * no longer. */
 #define SHORT_MAX 32
+
+/* The offsets of the second and third of four four-byte loads that cover
+ * a string of 4 to 16 bytes with the first at 0 and the last at n - 4: the
+ * second at a = ceil((n - 4) / 3), the third at n - 4 - a (no gap between
+ * two is more than four bytes). */
+static const unsigned char mid4[17] = {0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4};
+
+/* A string of 4 to 16 bytes (most texts, names and keys) copied to out as
+ * four four-byte loads that cover it, with no branch on its length: true
+ * when nothing in it is to be escaped, false (nothing written) when
+ * something is. */
+static FL_INLINE bool copy_4_16(char *out, const char *s, size_t n)
+{
+    size_t a = mid4[n], b = n - 4 - a, c = n - 4;
+    uint32_t w0, w1, w2, w3;
+    memcpy(&w0, s, 4);
+    memcpy(&w1, s + a, 4);
+    memcpy(&w2, s + b, 4);
+    memcpy(&w3, s + c, 4);
+#if defined(__SSE2__)
+    if (fl_json_esc16(_mm_set_epi32((int)w3, (int)w2, (int)w1, (int)w0)))
 #else
-#define SHORT_MAX 16
+    if (fl_json_esc8((uint64_t)w1 << 32 | w0) | fl_json_esc8((uint64_t)w3 << 32 | w2))
 #endif
+        return false;
+    memcpy(out, &w0, 4);
+    memcpy(out + a, &w1, 4);
+    memcpy(out + b, &w2, 4);
+    memcpy(out + c, &w3, 4);
+    return true;
+}
 
 /* fl_json_escape_to for a string of at most SHORT_MAX bytes, with the common
- * case first: nothing in it to escape (names, keys, codes), tested on two
- * overlapping loads at once (byte by byte under four bytes) and copied as it
- * is.  Anything to escape goes to fl_json_escape_to, so the output is the
- * same.  out has room for 6 * n bytes. */
-static FL_INLINE char *escape_short(char *out, const char *s, size_t n)
+ * case first: nothing in it to escape (names, keys, codes), tested on loads
+ * that cover it and copied as they are, with no branch on its length
+ * within a class: 4 to 16 bytes as copy_4_16, 17 to 32 as two
+ * sixteen-byte loads, 0 to 3 as its first, middle and last byte.  Anything
+ * to escape goes to fl_json_escape_to, so the output is the same.  out has
+ * room for 6 * n bytes. */
+static inline char *escape_short(char *out, const char *s, size_t n)
 {
+    if (n >= 4) {
+        if (n <= 16) {
+            if (copy_4_16(out, s, n))
+                return out + n;
+        } else {
 #if defined(__SSE2__)
-    if (n > 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-        if (!(fl_json_esc16(a) | fl_json_esc16(b))) {
-            _mm_storeu_si128((__m128i *)(void *)out, a);
-            _mm_storeu_si128((__m128i *)(void *)(out + n - 16), b);
-            return out + n;
-        }
-        return fl_json_escape_to(out, s, n);
-    }
-#endif
-    if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-#if defined(__SSE2__)
-        if (!fl_json_esc16(_mm_set_epi64x((long long)b, (long long)a))) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+            if (!(fl_json_esc16(x) | fl_json_esc16(y))) {
+                _mm_storeu_si128((__m128i *)(void *)out, x);
+                _mm_storeu_si128((__m128i *)(void *)(out + n - 16), y);
+                return out + n;
+            }
 #else
-        if (!(fl_json_esc8(a) | fl_json_esc8(b))) {
+            uint64_t x[2], y[2];
+            memcpy(x, s, 16);
+            memcpy(y, s + n - 16, 16);
+            if (!(fl_json_esc8(x[0]) | fl_json_esc8(x[1]) | fl_json_esc8(y[0]) |
+                  fl_json_esc8(y[1]))) {
+                memcpy(out, x, 16);
+                memcpy(out + n - 16, y, 16);
+                return out + n;
+            }
 #endif
-            memcpy(out, &a, 8);
-            memcpy(out + n - 8, &b, 8);
-            return out + n;
         }
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        if (!fl_json_esc8((uint64_t)b << 32 | a)) {
-            memcpy(out, &a, 4);
-            memcpy(out + n - 4, &b, 4);
+    } else if (n) {
+        unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[n >> 1],
+                      c2 = (unsigned char)s[n - 1];
+        if (!(fl_json_escapes[c0] | fl_json_escapes[c1] | fl_json_escapes[c2])) {
+            out[0] = (char)c0;
+            out[n >> 1] = (char)c1;
+            out[n - 1] = (char)c2;
             return out + n;
         }
     } else {
-        size_t i = 0;
-        for (; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (fl_json_escapes[c])
-                break;
-            out[i] = (char)c;
-        }
-        if (i == n)
-            return out + n;
+        return out;
     }
     return fl_json_escape_to(out, s, n);
 }
@@ -510,13 +549,10 @@ static char *put_escaped_long(jw *w, char *p, const char *s, size_t n)
     return p;
 }
 
-/* "s" (or null for no string) at p, with room checked; NULL when memory ran
- * out. */
-static FL_INLINE char *put_str(jw *w, char *p, const char *s)
+/* "s" for a string s of n bytes at p, with room checked; NULL when memory
+ * ran out.  Out of line: put_str's fast path below takes most strings. */
+static __attribute__((noinline)) char *put_str_n(jw *w, char *p, const char *s, size_t n)
 {
-    if (!s)
-        return PUT_LIT(p, "null");
-    size_t n = strlen(s);
     if (n > SHORT_MAX) {
         *p++ = '"';
         if (!(p = put_escaped_long(w, p, s, n)))
@@ -531,6 +567,23 @@ static FL_INLINE char *put_str(jw *w, char *p, const char *s)
     return p;
 }
 
+/* "s" (or null for no string) at p, with room checked; NULL when memory ran
+ * out.  Inline, the common case only: 4 to 16 bytes with nothing to escape
+ * (copy_4_16) where the room is there; any other string through put_str_n,
+ * one copy out of line, so that the writer's code stays small. */
+static FL_INLINE char *put_str(jw *w, char *p, const char *s)
+{
+    if (!s)
+        return PUT_LIT(p, "null");
+    size_t n = strlen(s);
+    if (n - 4 <= 12 && (size_t)(w->end - p) >= 6 * 16 + FIXED_ROOM && copy_4_16(p + 1, s, n)) {
+        *p = '"';
+        p[n + 1] = '"';
+        return p + n + 2;
+    }
+    return put_str_n(w, p, s, n);
+}
+
 /* "s" for a string s written (escaped) earlier in the same fact, whose
  * escaped bytes are buf[at..at+n): copied from there, not measured and
  * escaped again; one fixed-size copy when they are 32 bytes or fewer (the
@@ -542,12 +595,34 @@ static FL_INLINE char *put_again(jw *w, char *p, size_t at, size_t n)
         return NULL;
     const char *src = w->sb->buf + at;
     *p++ = '"';
-    if (n <= 32)
+    if (n <= 32) {
+#if defined(__SSE2__)
+        /* (memmove of 32 bytes is a libc call) */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)src);
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(src + 16));
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+#else
         memmove(p, src, 32);
-    else
+#endif
+    } else {
         memcpy(p, src, n);
+    }
     p += n;
     *p++ = '"';
+    return p;
+}
+
+/* "s" at p, as put_str, remembered in *m as the member's last value; out
+ * of line (most shared strings are copied by put_str_seen below). */
+static __attribute__((noinline)) char *put_str_remember(jw *w, char *p, const char *s, seen *m)
+{
+    size_t at = (size_t)(p - w->sb->buf) + 1;
+    if (!(p = put_str(w, p, s)))
+        return NULL;
+    m->s = s;
+    m->at = at;
+    m->n = (size_t)(p - w->sb->buf) - 1 - at;
     return p;
 }
 
@@ -560,13 +635,7 @@ static FL_INLINE char *put_str_seen(jw *w, char *p, const char *s, seen *m)
         return PUT_LIT(p, "null");
     if (s == m->s)
         return put_again(w, p, m->at, m->n);
-    size_t at = (size_t)(p - w->sb->buf) + 1;
-    if (!(p = put_str(w, p, s)))
-        return NULL;
-    m->s = s;
-    m->at = at;
-    m->n = (size_t)(p - w->sb->buf) - 1 - at;
-    return p;
+    return put_str_remember(w, p, s, m);
 }
 
 /* ,"key":"value" (or null); each use stops the fact on NULL. */
@@ -583,13 +652,15 @@ static FL_INLINE char *put_str_seen(jw *w, char *p, const char *s, seen *m)
         if (!(p = put_str_seen(w, p, f->m, &w->m)))                                                \
             return NULL;                                                                           \
     } while (0)
-#define ADD_UINT(k, v) (p = PUT_LIT(p, KEY(k)), p = put_uint(p, (v)))
-#define ADD_NUM(k, v)  (p = PUT_LIT(p, KEY(k)), p = put_num(p, (v)))
-#define ADD_BOOL(k, v) (p = PUT_LIT(p, KEY(k)), p = (v) ? PUT_LIT(p, "true") : PUT_LIT(p, "false"))
+#define ADD_UINT(k, v)  (p = PUT_LIT(p, KEY(k)), p = put_uint(p, (v)))
+#define ADD_SMALL(k, v) (p = PUT_LIT(p, KEY(k)), p = put_small(p, (v)))
+#define ADD_NUM(k, v)   (p = PUT_LIT(p, KEY(k)), p = put_num(p, (v)))
+#define ADD_BOOL(k, v)  (p = PUT_LIT(p, KEY(k)), p = (v) ? PUT_LIT(p, "true") : PUT_LIT(p, "false"))
 
 /* The fact's members after "article", and the closing brace, at p (which
  * has FIXED_ROOM): the new cursor, or NULL when memory ran out. */
-static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const fl_facts *all)
+static __attribute__((noinline)) char *put_fact_members(jw *w, char *p, const fl_fact *f,
+                                                        const fl_facts *all)
 {
     if ((unsigned)f->kind < FL_FACT_KIND_COUNT) {
         /* ,"kind":"money" from a table padded to 24 bytes: a fixed-size copy */
@@ -617,10 +688,10 @@ static FL_INLINE char *put_fact_members(jw *w, char *p, const fl_fact *f, const 
     size_t text_end = (size_t)(p - w->sb->buf) - 1;
     ADD_UINT("offset", f->offset);
     ADD_UINT("length", f->length);
-    ADD_UINT("line", f->line);
+    ADD_SMALL("line", f->line);
     ADD_UINT("column", f->column);
-    ADD_UINT("paragraph", f->paragraph);
-    ADD_UINT("sentence", f->sentence);
+    ADD_SMALL("paragraph", f->paragraph);
+    ADD_SMALL("sentence", f->sentence);
     switch (f->kind) {
     case FL_FACT_MONEY:
         ADD_NUM("value", f->value);
