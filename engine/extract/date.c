@@ -21,6 +21,7 @@
  */
 #include "core/alloc.h"
 #include "core/date.h"
+#include "core/keyhash.h"
 #include "extract/ascii.h"
 #include "extract/internal.h"
 
@@ -163,9 +164,29 @@ static const struct {
     {"thursday", W_WEEKDAY}, {"saturday", W_WEEKDAY},  {"yesterday", W_KEYWORD},
     {"september", W_MONTH},  {"wednesday", W_WEEKDAY},
 };
-/* the words above, grouped by length: [first index, end index) */
-static const unsigned char kw_by_len[10][2] = {{0, 0},   {0, 0},   {0, 0},   {0, 15},  {15, 22},
-                                               {22, 30}, {30, 36}, {36, 41}, {41, 47}, {47, 50}};
+
+/* The words above in a table of KW_SLOTS entries, each word in the slot
+ * kw_slot gives it (no two share one: fl_date_init checks), so that a word
+ * of the text is compared with the one entry its slot holds, without a
+ * branch on its letters (word_kind).  An entry holds its word's first eight
+ * letters as one 64-bit word (zero after the word), its length, last letter
+ * and kind; an empty slot has length 0, which no word has. */
+#define KW_SLOTS_LOG2 7
+#define KW_SLOTS      (1u << KW_SLOTS_LOG2)
+typedef struct kw_entry {
+    uint64_t key;
+    uint8_t n, last, kind;
+} kw_entry;
+
+/* The slot of a word of n (3..9) letters from its first, second and last
+ * letter, in either case: a multiplicative hash of their low five bits and
+ * n, the multiplier chosen so that the 50 words land in different slots. */
+static inline unsigned kw_slot(size_t n, unsigned char a, unsigned char b, unsigned char z)
+{
+    uint32_t k = (uint32_t)(a & 31u) | (uint32_t)(b & 31u) << 5 | (uint32_t)(z & 31u) << 10 |
+                 (uint32_t)n << 15;
+    return (uint32_t)(k * 0x32F3D443u) >> (32 - KW_SLOTS_LOG2);
+}
 
 /* A word list indexed by word length (below WORD_SET_MAXLEN) and first
  * letter (the lists are lower case; words are compared case-blind):
@@ -202,7 +223,9 @@ enum { REL_PAIRS_MAX = 24 };
 struct fl_date_state {
     fl_re *re[RE_COUNT];
     int g[G_COUNT];
-    uint32_t last_mask[10][26]; /* see word_kind */
+    uint32_t last_mask[10][26]; /* see fl_date_run_filter */
+    kw_entry kw[KW_SLOTS];      /* see kw_entry */
+    uint64_t len_mask[10];      /* len_mask[n]: the first min(n, 8) bytes of a word (word_kind) */
     word_set sets[WS_COUNT];    /* see in_set */
     uint32_t rel_pairs;         /* PAT_REL's groups + 1 (see rel_ascii) */
     uint32_t month_pairs;       /* PAT_MONTH's (see month_ascii) */
@@ -1531,27 +1554,29 @@ static fl_status at_ago(scan *sc, size_t p)
 
 /* Classifies a letter word of n bytes without calling into libc: months and
  * weekdays (the caller checks the capital), keywords (any case) and "ago".
- * Before comparing, a bit mask per length and first letter (the last letters
- * of those words, built in fl_date_init) rejects almost every word. */
-static int word_kind(const fl_date_state *s, const char *w, size_t n)
+ * The word's slot (kw_slot) holds the one keyword it can be; its first
+ * eight letters, lower-cased, are compared with that entry's at once, its
+ * last letter covering a ninth, so that no branch depends on the letters.
+ * avail (>= n) is how many bytes of the text start at w. */
+static int word_kind(const fl_date_state *s, const char *w, size_t n, size_t avail)
 {
-    char low[9];
     if (n < 3 || n > 9)
         return W_NONE;
-    unsigned f = (unsigned)((w[0] | 0x20) - 'a'), l = (unsigned)((w[n - 1] | 0x20) - 'a');
-    if (f >= 26 || l >= 26 || !(s->last_mask[n][f] >> l & 1))
-        return W_NONE;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)(w[i] | 0x20);
-    for (unsigned k = kw_by_len[n][0]; k < kw_by_len[n][1]; k++)
-        if (kw_words[k].s[0] == low[0]) {
-            size_t i = 1;
-            while (i < n && kw_words[k].s[i] == low[i])
-                i++;
-            if (i == n)
-                return kw_words[k].kind;
-        }
-    return W_NONE;
+    const unsigned char *u = (const unsigned char *)w;
+    const kw_entry *e = &s->kw[kw_slot(n, u[0], u[1], u[n - 1])];
+    uint64_t x;
+    if (avail >= 8) {
+        memcpy(&x, u, 8);
+    } else {
+        /* the word ends the text: no byte past it is read */
+        unsigned char b[8] = {0};
+        for (size_t k = 0; k < n; k++)
+            b[k] = u[k];
+        memcpy(&x, b, 8);
+    }
+    x = (x | FL_BIT5_EACH) & s->len_mask[n];
+    bool hit = (x == e->key) & (e->n == n) & ((u[n - 1] | 0x20u) == e->last);
+    return hit ? e->kind : W_NONE;
 }
 
 /* Fills *ws (zeroed) from list: a count per length and first letter, each
@@ -1613,9 +1638,27 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
             goto cleanup;
         }
     }
+    for (size_t n = 0; n < 10; n++) {
+        unsigned char b[8] = {0};
+        memset(b, 0xFF, n < 8 ? n : 8);
+        memcpy(&s->len_mask[n], b, 8);
+    }
     for (size_t i = 0; i < sizeof kw_words / sizeof kw_words[0]; i++) {
-        size_t n = strlen(kw_words[i].s);
-        s->last_mask[n][kw_words[i].s[0] - 'a'] |= 1u << (kw_words[i].s[n - 1] - 'a');
+        const char *w = kw_words[i].s;
+        size_t n = strlen(w);
+        s->last_mask[n][w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
+        kw_entry *e =
+            &s->kw[kw_slot(n, (unsigned char)w[0], (unsigned char)w[1], (unsigned char)w[n - 1])];
+        if (e->n) {
+            st = fl_error_set(err, FL_EINTERNAL, "date keywords '%s' and another share a slot", w);
+            goto cleanup;
+        }
+        unsigned char b[8] = {0};
+        memcpy(b, w, n < 8 ? n : 8);
+        memcpy(&e->key, b, 8);
+        e->n = (uint8_t)n;
+        e->last = (uint8_t)w[n - 1];
+        e->kind = (uint8_t)kw_words[i].kind;
     }
     for (int k = 0; k < WS_COUNT; k++)
         if ((st = word_set_build(&s->sets[k], set_lists[k], err)))
@@ -1784,7 +1827,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
                 while (adv < len && is_alnum((unsigned char)txt[adv]))
                     adv++;
             } else {
-                switch (word_kind(s, txt + i, n)) {
+                switch (word_kind(s, txt + i, n, len - i)) {
                 case W_MONTH:
                     if (is_upper(c))
                         st = at_month(&sc, i, n, &adv);

@@ -578,6 +578,48 @@ static void test_prefixes(void)
     teardown();
 }
 
+/* Each month and weekday name, in three cases, ending the text (so that
+ * word_kind's read of the word stops at its end) and followed by more text;
+ * and words that share a name's length, first, second and last letters
+ * ("Jaxuary", "Juxe" against "June" and "Jul") find nothing. */
+static void test_word_kinds(void)
+{
+    static const char *const names[] = {
+        "January",   "February", "March",     "April",    "May",    "June",     "July",  "August",
+        "September", "October",  "November",  "December", "Jan",    "Feb",      "Mar",   "Apr",
+        "Jun",       "Jul",      "Aug",       "Sep",      "Sept",   "Oct",      "Nov",   "Dec",
+        "Monday",    "Tuesday",  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    CU_ASSERT_EQUAL_FATAL(setup(), 0);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        for (int variant = 0; variant < 6; variant++) {
+            char word[16], buf[64];
+            size_t n = strlen(names[k]);
+            for (size_t i = 0; i <= n; i++)
+                word[i] = variant % 3 == 1 && i > 0 ? (char)(names[k][i] & ~0x20) : names[k][i];
+            if (variant % 3 == 2) /* a near miss: its third letter changed */
+                word[2] = word[2] == 'x' ? 'y' : 'x';
+            if (variant < 3)
+                snprintf(buf, sizeof buf, "It was signed on 3 %s", word);
+            else
+                snprintf(buf, sizeof buf, "It was signed on 3 %s 2014 in town", word);
+            fl_facts fs;
+            fl_error err = {0};
+            fl_facts_init(&fs);
+            fl_article *a = make_article("2017-11-24", buf);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+            CU_ASSERT_EQUAL(fl_date_extract(state, thread, a, &fs, &err), FL_OK);
+            /* a name in capitals is not taken for a date (PAT_MONTH and
+             * PAT_WEEKDAY want a capital and lower case), nor a near miss */
+            size_t want = variant % 3 == 0 ? 1 : 0;
+            CU_ASSERT_EQUAL(fs.n, want);
+            if (fs.n != want)
+                fprintf(stderr, "'%s': %zu facts\n", buf, fs.n);
+            fl_facts_release(&fs);
+            fl_article_free(a);
+        }
+    teardown();
+}
+
 /* An allocator that fails every allocation after the first `budget`. */
 static long budget;
 
@@ -706,20 +748,14 @@ static void test_prev_clear(void)
         }
 }
 
-static const fl_test_case cases[] = {{"absolute", test_absolute},
-                                     {"format", test_format},
-                                     {"inferred", test_inferred},
-                                     {"relative", test_relative},
-                                     {"weekday", test_weekday},
-                                     {"negative", test_negative},
-                                     {"article", test_article},
-                                     {"edge", test_edge},
-                                     {"prefixes", test_prefixes},
-                                     {"enomem", test_enomem},
-                                     {"add_months", test_add_months},
-                                     {"keyword", test_keyword},
-                                     {"month", test_month},
-                                     {"prev_clear", test_prev_clear},
-                                     {NULL, NULL}};
+static const fl_test_case cases[] = {
+    {"absolute", test_absolute},     {"format", test_format},
+    {"inferred", test_inferred},     {"relative", test_relative},
+    {"weekday", test_weekday},       {"negative", test_negative},
+    {"article", test_article},       {"edge", test_edge},
+    {"prefixes", test_prefixes},     {"word_kinds", test_word_kinds},
+    {"enomem", test_enomem},         {"add_months", test_add_months},
+    {"keyword", test_keyword},       {"month", test_month},
+    {"prev_clear", test_prev_clear}, {NULL, NULL}};
 
 FL_TEST_MAIN("date", cases)
