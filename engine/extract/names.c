@@ -218,15 +218,42 @@ static inline bool middle_equal(const char *a, const char *b, size_t n)
     return true;
 }
 
-static unsigned word_mask(const fl_names_state *st, const char *s, size_t n)
+/*
+ * The word-list mask of the word s[0..n), n >= 1 (a token), 0 when it is
+ * not listed; room8: eight bytes can be read from s.  Most words of a text
+ * are asked for once or twice each, listed or not at random, so the lookup
+ * takes as few branches on its outcome as it can: one for the first and
+ * last byte filters (their bit n, and n <= 40, in one test); the key's
+ * head and tail from two eight-byte loads and masks when room8 (most
+ * words); and one for the first slot probed, whose mask is returned
+ * without a branch when the slot is empty (0) or holds the word.  Only
+ * a first slot holding another word, or a word of more than 16 bytes,
+ * goes on to the loop.
+ */
+static unsigned word_mask(const fl_names_state *st, const char *s, size_t n, bool room8)
 {
-    if (n == 0 || n > 40 || !(st->first_len[(unsigned char)s[0]] >> n & 1) ||
-        !(st->last_len[(unsigned char)s[n - 1]] >> n & 1))
+    uint64_t first_last =
+        st->first_len[(unsigned char)s[0]] & st->last_len[(unsigned char)s[n - 1]];
+    if (!((unsigned)(first_last >> (n & 63) & 1) & (n <= 40)))
         return 0;
     uint64_t head, tail;
-    word_key(s, n, &head, &tail);
-    for (uint32_t i = word_hash(head, tail, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
-        const word_slot *w = &st->words[i];
+    if (room8) {
+        const unsigned char *u = (const unsigned char *)s;
+        size_t n8 = n < 8 ? n : 8;
+        memcpy(&head, u, 8);
+        head &= ~0ull >> (8 * (8 - n8)); /* the word's first n8 bytes */
+        memcpy(&tail, u + (n - n8), 8);  /* its last eight when n >= 8 */
+        tail &= -(uint64_t)(n >= 8);
+    } else {
+        word_key(s, n, &head, &tail);
+    }
+    uint32_t i = word_hash(head, tail, n) & (WORD_CAP - 1);
+    const word_slot *w = &st->words[i];
+    bool same = (w->head == head) & (w->tail == tail) & (w->len == n);
+    if ((w->w == NULL) | (same & (n <= 16)))
+        return same ? w->mask : 0;
+    for (;; i = (i + 1) & (WORD_CAP - 1)) {
+        w = &st->words[i];
         if (!w->w)
             return 0;
         if (w->head == head && w->tail == tail && w->len == n &&
@@ -476,7 +503,7 @@ static bool gap_opens(const char *s, size_t n)
  * called several times for most tokens, stays a load and a compare. */
 static __attribute__((noinline)) unsigned M_compute(const scan *sc, tok *t)
 {
-    return t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s);
+    return t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s, t->s + 8 <= sc->a->text_len);
 }
 
 /* M with the lookup inline: run_one, which asks once of each capitalised
@@ -485,7 +512,8 @@ static inline __attribute__((always_inline)) unsigned M_inline(const scan *sc, s
 {
     tok *t = &sc->toks[k];
     return t->mask != MASK_UNSET ? t->mask
-                                 : (t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s));
+                                 : (t->mask = word_mask(sc->st, sc->text + t->s, t->e - t->s,
+                                                        t->s + 8 <= sc->a->text_len));
 }
 
 /* The word-list mask of token k, computed on first use. */
@@ -776,10 +804,6 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         cur_e = cur_s + a->sentences[si].length;
     }
     size_t sent_check = cur_s;
-    /* the block of the position: its index, its alnum_high and upper_high
-     * words, its lower-case letters and the complement of its alnum word */
-    size_t bw = SIZE_MAX;
-    uint64_t ah = 0, uh = 0, low = 0, not_alnum = 0;
     /* need: the next word must be stored (it follows a word that can start
      * or extend a name); hold: no skip before this position (see below) */
     bool need = false;
@@ -802,15 +826,14 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         size_t ws, we;
         unsigned f;
         bool caps;
+        /* the block of the position: its alnum_high and upper_high words,
+         * its lower-case letters and the complement of its alnum word,
+         * loaded for each word (keeping them while the block stays the
+         * same took a mispredicted branch at every block change) */
         size_t w = pos >> 6; /* < bm->words: pos < end <= the text's length */
-        if (w != bw) {
-            bw = w;
-            ah = bm->alnum_high[w];
-            uh = bm->upper_high[w];
-            low = bm->letter[w] & ~uh;
-            not_alnum = ~bm->alnum[w];
-        }
-        uint64_t m = ah & (~0ull << (pos & 63));
+        uint64_t uh = bm->upper_high[w];
+        uint64_t low = bm->letter[w] & ~uh, not_alnum = ~bm->alnum[w];
+        uint64_t m = bm->alnum_high[w] & (~0ull << (pos & 63));
         if (!m)
             goto other; /* no word starts in the rest of the block */
         unsigned s = (unsigned)__builtin_ctzll(m);
@@ -1112,7 +1135,18 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
     }
     cand *c = &sc->cands[sc->nc++];
     const tok *t0 = &sc->toks[r0], *t1 = &sc->toks[r1 - 1];
-    *c = (cand){.kind = kind, .s = t0->s, .e = t1->e, .first_end = t0->e, .last_start = t1->s};
+    /* each field stored (a compound literal zeroed the whole record first,
+     * by a rep stos) */
+    c->kind = kind;
+    c->s = t0->s;
+    c->e = t1->e;
+    c->ts = c->te = 0;
+    c->place = NULL;
+    c->confirmed = false;
+    c->first_end = t0->e;
+    c->last_start = t1->s;
+    c->hfull = c->hfirst = c->hlast = 0;
+    c->key_off = c->key_len = 0;
     /* the mention chains compare hashes of the normalised name and of its
      * end words.  Most names are plain (plain_name): their hashes are taken
      * from the text, and emit writes the key out only for the candidates

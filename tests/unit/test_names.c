@@ -538,6 +538,36 @@ static void test_names_word_lists(void)
     }
 }
 
+/* A listed word within eight bytes of the text's end, where word_mask
+ * builds its key without the eight-byte loads that read past the word:
+ * speech verbs of 4 to 9 bytes after a name confirm it as a person ("Kofi
+ * Annan said"), at the end or followed by a few bytes, and near misses in
+ * one byte do not. */
+static void test_names_word_at_end(void)
+{
+    static const struct {
+        const char *text;
+        bool person;
+    } cases[] = {
+        {"Kofi Annan said", true},       {"Kofi Annan sair", false},
+        {"Kofi Annan said.", true},      {"Kofi Annan said it", true},
+        {"Kofi Annan told us.", true},   {"Kofi Annan tolk us.", false},
+        {"Kofi Annan explained", true},  {"Kofi Annan explainer", false},
+        {"Kofi Annan explained.", true}, {"Kofi Annan xxplained.", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fl_facts fs;
+        fl_article *a;
+        run_names(gaz_dir, cases[i].text, &fs, &a);
+        bool found = find(&fs, FL_FACT_PERSON, "Kofi Annan", 0) != NULL;
+        if (found != cases[i].person)
+            fprintf(stderr, "\n%s: Kofi Annan %sfound\n", cases[i].text, found ? "" : "not ");
+        CU_ASSERT_EQUAL(found, cases[i].person);
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+}
+
 static void test_names_setup(void)
 {
     snprintf(gaz_dir, sizeof gaz_dir, "/tmp/fl_gaz_XXXXXX");
@@ -563,6 +593,7 @@ static const fl_test_case cases[] = {
     {"promotion", test_names_promotion},
     {"alignment", test_names_alignment},
     {"word_lists", test_names_word_lists},
+    {"word_at_end", test_names_word_at_end},
     {"teardown", test_names_teardown},
     {NULL, NULL},
 };
