@@ -421,6 +421,11 @@ typedef struct vocab {
 
 struct fl_number_state {
     vocab tab[VOCAB_SIZE];
+    /* anchor_tag[h]: the hash_word of the word anchors[h] points to, with
+     * its low bit set; 0 for an empty slot.  anchor_find probes these (512
+     * bytes) and reads an entry of tab (112 KB: a cache miss) only when the
+     * tag is the word's; nearly every word it is asked is no anchor. */
+    uint32_t anchor_tag[ANCHORS_SIZE];
     /* the entries of tab with V_ANCHOR, hashed alike into a table of their
      * own (a third full): the scanner looks up every word the anchor_len
      * test lets through, and most of them ("there", "shares") are no
@@ -460,6 +465,17 @@ static uint32_t hash_word(const char *s, size_t n)
     return x ^ x >> 16;
 }
 
+/* Whether the entry v is the word s[0..n) (v->w is lower case). */
+static inline bool vocab_is(const vocab *v, const char *s, size_t n)
+{
+    if (v->len != n)
+        return false;
+    size_t i = 0;
+    while (i < n && lower(UC(s, i)) == v->w[i])
+        i++;
+    return i == n;
+}
+
 static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t n)
 {
     if (n == 0 || n >= sizeof st->tab[0].w)
@@ -468,12 +484,7 @@ static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t 
         const vocab *v = &st->tab[h];
         if (!v->len)
             return NULL;
-        if (v->len != n)
-            continue;
-        size_t i = 0; /* v->w is lower case: word_eq, knowing the length */
-        while (i < n && lower(UC(s, i)) == v->w[i])
-            i++;
-        if (i == n)
+        if (vocab_is(v, s, n))
             return v;
     }
 }
@@ -481,17 +492,13 @@ static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t 
 /* vocab_find for the anchor words: their entry, NULL for any other word */
 static const vocab *anchor_find(const fl_number_state *st, const char *s, size_t n)
 {
-    for (uint32_t h = hash_word(s, n) & (ANCHORS_SIZE - 1);; h = (h + 1) & (ANCHORS_SIZE - 1)) {
-        const vocab *v = st->anchors[h];
-        if (!v)
+    uint32_t hw = hash_word(s, n), want = hw | 1u;
+    for (uint32_t h = hw & (ANCHORS_SIZE - 1);; h = (h + 1) & (ANCHORS_SIZE - 1)) {
+        uint32_t tag = st->anchor_tag[h];
+        if (tag == want && vocab_is(st->anchors[h], s, n))
+            return st->anchors[h];
+        if (!tag)
             return NULL;
-        if (v->len != n)
-            continue;
-        size_t i = 0;
-        while (i < n && lower(UC(s, i)) == v->w[i])
-            i++;
-        if (i == n)
-            return v;
     }
 }
 
@@ -509,6 +516,7 @@ static int index_anchors(fl_number_state *st)
         while (st->anchors[h])
             h = (h + 1) & (ANCHORS_SIZE - 1);
         st->anchors[h] = v;
+        st->anchor_tag[h] = hash_word(v->w, v->len) | 1u;
     }
     return 0;
 }
