@@ -15,45 +15,35 @@ void fl_runs_release(fl_runs *r)
     fl_runs_init(r);
 }
 
-/* The end of the run that starts at s and continues past the end of its
- * 64-bit word: the next byte not in the run's class (cls), at most len (the
- * masks have no bits at or after len). */
-static size_t run_end_far(const uint64_t *cls, size_t len, size_t s)
-{
-    return fl_bits_next_clear(cls, len, s);
-}
+/* A letter's index in fl_run_filter: 1 for 'a', ..., 26 for 'z' (pairs keeps
+ * no others) */
+#define LAST_LETTER 26
 
-/* Lists the letter run that starts at s in items[n] when the filter lets it
- * through; x: the complement of its 64-bit word's letter mask shifted down
- * to s.  The new count. */
-static inline __attribute__((always_inline)) size_t
-add_letter_run(fl_run *items, size_t n, const fl_run_filter *filter, const fl_bytemask *bm,
-               const unsigned char *u, size_t len, size_t s, uint64_t x)
-{
-    size_t rl; /* the run's length: below 64 unless it crosses the word */
-    if (x)
-        rl = (unsigned)__builtin_ctzll(x);
-    else if ((rl = run_end_far(bm->letter, len, s) - s) >= 64)
-        return n; /* no filter word is this long */
-    /* its length and first letter (first[] is 0 past FL_RUN_MAXLEN), then
-     * with its last letter */
-    unsigned f = FL_RUN_LETTER(u[s]);
-    if (!filter->first[rl][f])
-        return n;
-    unsigned flags = filter->bits[rl][f][FL_RUN_LETTER(u[s + rl - 1])];
-    if (flags)
-        items[n++] = (fl_run){s, s + rl, flags};
-    return n;
-}
+_Static_assert(FL_RUN_ALL == 6, "fl_run_filter.pairs keeps letter l's bits at 2l + 1 and 2l + 2");
 
 void fl_run_filter_index(fl_run_filter *f)
 {
     memset(f->first, 0, sizeof f->first);
+    memset(f->pairs, 0, sizeof f->pairs);
     for (size_t n = 1; n <= FL_RUN_MAXLEN; n++)
         for (unsigned a = 0; a < 32; a++)
-            for (unsigned b = 0; b < 32; b++)
-                if (f->bits[n][a][b])
+            for (unsigned b = 0; b < 32; b++) {
+                unsigned bits = f->bits[n][a][b] & FL_RUN_ALL;
+                if (b >= 1 && b <= LAST_LETTER)
+                    f->pairs[n][a] |= (uint64_t)bits << 2 * b;
+                if (bits)
                     f->first[n][a] = 1;
+            }
+}
+
+/* The flags of the letter run text[s..s + rl): its filter bits, none when
+ * it is longer than FL_RUN_MAXLEN (row 0 of pairs), with no branch. */
+static inline unsigned letter_flags(const fl_run_filter *filter, const unsigned char *u, size_t s,
+                                    size_t rl)
+{
+    size_t row = rl <= FL_RUN_MAXLEN ? rl : 0;
+    uint64_t pairs = filter->pairs[row][FL_RUN_LETTER(u[s])];
+    return (unsigned)(pairs >> 2 * FL_RUN_LETTER(u[s + rl - 1])) & FL_RUN_ALL;
 }
 
 int fl_runs_build(fl_runs *r, const fl_bytemask *bm, const char *text, size_t len,
@@ -72,14 +62,21 @@ int fl_runs_build(fl_runs *r, const fl_bytemask *bm, const char *text, size_t le
     fl_run *items = r->items;
     size_t n = 0, cap = r->cap;
     const unsigned char *u = (const unsigned char *)text;
-    /* One pass over the 64-bit words.  A run starts where its class bit is
-     * set and the bit before it (the previous word's top bit, carried) is
-     * not.  Its end is the first clear bit after its start in the same
-     * word: the word's complement shifted down to the start, whose lowest
-     * set bit is the end unless the run reaches the top of the word (the
-     * shift brings in zeros), which run_end_far then follows.  A word starts
-     * at most 64 runs: the list grows before a word's runs are read, so the
-     * loop over them calls nothing but run_end_far. */
+    /* One pass over the 64-bit words, without a branch per letter run that
+     * depends on the text (a run's length and filter bits are all but
+     * random from one run to the next: as branches they were mispredicted
+     * at one run in seven).
+     *
+     * A run starts where its class bit is set and the bit before it (the
+     * previous word's top bit, carried) is not: S, the starts of both
+     * classes.  Every run but the last of a word ends inside the word: its
+     * end is the lowest set bit of the complement of its class's mask
+     * shifted down to its start.  Such a letter run is stored at items[n]
+     * whatever it is, and n counts it only when its filter bits are not
+     * zero (letter_flags).  The word's last run, when it reaches the top of
+     * the word (top), is taken after the loop: its end may be in the next
+     * word.  A word starts at most 64 runs: the list grows before a word's
+     * runs are read. */
     uint64_t lprev = 0, dprev = 0; /* the previous word's masks */
     for (size_t w = 0; w < words; w++) {
         uint64_t l = bm->letter[w], d = bm->digit[w];
@@ -89,27 +86,54 @@ int fl_runs_build(fl_runs *r, const fl_bytemask *bm, const char *text, size_t le
             continue;
         if (FL_GROW(items, cap, n + 64))
             goto nomem;
+        /* the start of the run that reaches the top of the word, if it
+         * starts in it (S has a bit: a run at the top that started before
+         * would fill the word) */
+        uint64_t top = ((l | d) >> 63) << (63 - __builtin_clzll(S));
+        uint64_t nl = ~l;
         size_t base = w << 6;
-        if (!d) { /* letter runs only (most words): no digit test */
-            do {
+        S &= ~top;
+        if (!d) { /* letter runs only (most words) */
+            while (S) {
                 unsigned k = (unsigned)__builtin_ctzll(S);
                 S &= S - 1;
-                n = add_letter_run(items, n, filter, bm, u, len, base + k, ~l >> k);
-            } while (S);
-            continue;
-        }
-        do {
-            unsigned k = (unsigned)__builtin_ctzll(S);
-            S &= S - 1;
-            size_t s = base + k;
-            if (u[s] <= '9') { /* a digit (a run is letters or digits) */
-                uint64_t x = ~d >> k;
-                size_t e = x ? s + (unsigned)__builtin_ctzll(x) : run_end_far(bm->digit, len, s);
-                items[n++] = (fl_run){s, e, FL_RUN_DIGITS};
-                continue;
+                size_t s = base + k, rl = (unsigned)__builtin_ctzll(nl >> k);
+                unsigned flags = letter_flags(filter, u, s, rl);
+                items[n] = (fl_run){s, s + rl, flags};
+                n += flags != 0;
             }
-            n = add_letter_run(items, n, filter, bm, u, len, s, ~l >> k);
-        } while (S);
+        } else {
+            uint64_t nd = ~d;
+            while (S) {
+                unsigned k = (unsigned)__builtin_ctzll(S);
+                S &= S - 1;
+                size_t s = base + k;
+                if (d >> k & 1) { /* a digit run (all are listed) */
+                    items[n++] = (fl_run){s, s + (unsigned)__builtin_ctzll(nd >> k), FL_RUN_DIGITS};
+                    continue;
+                }
+                size_t rl = (unsigned)__builtin_ctzll(nl >> k);
+                unsigned flags = letter_flags(filter, u, s, rl);
+                items[n] = (fl_run){s, s + rl, flags};
+                n += flags != 0;
+            }
+        }
+        if (top) {
+            /* its end: the first clear bit of its class from its start on,
+             * looked for in this word and the next (the masks have no bits
+             * at or after len), or further only when the run has 64 bytes
+             * or more */
+            unsigned k = (unsigned)__builtin_ctzll(top);
+            size_t s = base + k;
+            const uint64_t *cls = d >> 63 ? bm->digit : bm->letter;
+            uint64_t next = w + 1 < words ? cls[w + 1] : 0;
+            uint64_t window = ~cls[w] >> k | ~next << (63 - k) << 1;
+            size_t e =
+                window ? s + (unsigned)__builtin_ctzll(window) : fl_bits_next_clear(cls, len, s);
+            unsigned flags = cls == bm->digit ? FL_RUN_DIGITS : letter_flags(filter, u, s, e - s);
+            items[n] = (fl_run){s, e, flags};
+            n += flags != 0;
+        }
     }
     r->items = items;
     r->n = n;
