@@ -167,44 +167,48 @@ fl_status fl_facts_sort(fl_facts *fs)
     return FL_OK;
 }
 
-/* The characters in s[0..n), as fl_utf8_count counts them: most spans
- * between two facts on a line are ASCII, whose count is their length, so
- * the bytes are tested for a high bit (sixteen or eight at a time) and
- * counted only from the first block that has one (the count of s[0..i) and
- * of s[i..n) add up at any i). */
-static inline size_t count_chars(const char *s, size_t n)
+/* The characters in text[from..to), as fl_utf8_count counts them: the
+ * bytes less their UTF-8 continuation bytes (10xxxxxx, the signed bytes
+ * below (char)0xC0).  These spans (between two facts on a line, or from a
+ * line's start) are of every length, so the count has no branch on the
+ * bytes and one loop: sixteen bytes a step, each step's continuation bytes
+ * summed by _mm_sad_epu8, and the last part step read as the sixteen bytes
+ * ending at `to` (inside the text: text[to-16..to)) with the bytes before
+ * from masked off.  A span ending in the text's first sixteen bytes is
+ * counted a byte at a time. */
+static inline size_t count_chars(const char *text, size_t from, size_t to)
 {
+    size_t n = to - from;
 #if defined(__SSE2__)
-    if (n >= 16) {
-        size_t i = 0;
-        /* thirty-two bytes a step (two loads ORed), then sixteen */
-        for (; i + 32 <= n; i += 32)
-            if (_mm_movemask_epi8(
-                    _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
-                                 _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16)))))
-                return i + fl_utf8_count(s + i, n - i);
-        for (; i + 16 <= n; i += 16)
-            if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))))
-                return i + fl_utf8_count(s + i, n - i);
-        if (i < n &&
-            _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))))
-            return i + fl_utf8_count(s + i, n - i);
-        return n;
+    if (to >= 16) {
+        /* tail_keep + k: the last k bytes 1, the others 0 */
+        static const unsigned char tail_keep[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+        const __m128i lim = _mm_set1_epi8((char)0xC0), one = _mm_set1_epi8(1),
+                      zero = _mm_setzero_si128();
+        __m128i sum = zero;
+        size_t i = from;
+        for (; i + 16 <= to; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+            sum =
+                _mm_add_epi64(sum, _mm_sad_epu8(_mm_and_si128(_mm_cmplt_epi8(x, lim), one), zero));
+        }
+        /* the to - i (< 16) bytes left, as the last of the sixteen ending at to */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(text + to - 16));
+        __m128i keep = _mm_loadu_si128((const __m128i *)(const void *)(tail_keep + (to - i)));
+        sum = _mm_add_epi64(sum, _mm_sad_epu8(_mm_and_si128(_mm_cmplt_epi8(x, lim), keep), zero));
+        uint64_t lanes[2];
+        _mm_storeu_si128((__m128i *)(void *)lanes, sum);
+        size_t cont = (size_t)(lanes[0] + lanes[1]);
+        return n - cont;
     }
 #else
     if (n >= 16)
-        return fl_utf8_count(s, n);
+        return fl_utf8_count(text + from, n);
 #endif
-    if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        if (!((a | b) & 0x8080808080808080ULL))
-            return n;
-    }
     size_t chars = 0;
-    for (size_t i = 0; i < n; i++)
-        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = from; i < to; i++)
+        chars += ((unsigned char)text[i] & 0xC0) != 0x80;
     return chars;
 }
 
@@ -250,10 +254,10 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
         }
         f->line = (uint32_t)(li + 1 + line_base);
         if (li == prev_line && off >= prev_offset) {
-            f->column = prev_column + (uint32_t)count_chars(text + prev_offset, off - prev_offset);
+            f->column = prev_column + (uint32_t)count_chars(text, prev_offset, off);
         } else {
             size_t start = n_lines ? line_starts[li] : 0;
-            f->column = (uint32_t)(count_chars(text + start, off - start) + 1);
+            f->column = (uint32_t)(count_chars(text, start, off) + 1);
         }
         prev_line = li;
         prev_offset = off;
