@@ -251,7 +251,7 @@ static unsigned word_mask(const fl_names_state *st, const char *s, size_t n, boo
     const word_slot *w = &st->words[i];
     bool same = (w->head == head) & (w->tail == tail) & (w->len == n);
     if ((w->w == NULL) | (same & (n <= 16)))
-        return same ? w->mask : 0;
+        return w->mask & -(unsigned)same;
     for (;; i = (i + 1) & (WORD_CAP - 1)) {
         w = &st->words[i];
         if (!w->w)
@@ -371,9 +371,11 @@ typedef struct cand {
                                     * words (add_cand: not all of every kind) */
     size_t key_off, key_len;       /* the normalised name, in scan.keys; key_off
                                     * NO_KEY: the text lower-cased (add_cand) */
+    size_t next_person;            /* a person: the next in its list of scan.people */
 } cand;
 
-#define NO_KEY SIZE_MAX
+#define NO_KEY  SIZE_MAX
+#define NO_CAND SIZE_MAX
 
 /* Mention chains look this many candidates back (and, for titled names,
  * forward): linear time on pathological inputs, ample for news articles. */
@@ -385,8 +387,19 @@ typedef struct scan {
     const char *text;
     tok *toks;
     size_t nt, cap_toks;
+    /* the indices of the paragraph's tokens with T_CAP, in order, ncaps of
+     * them (tokenize), so that paragraph_runs goes from one capitalised word
+     * to the next without a mispredicted test of each word's flags; they
+     * live after the tokens in their allocation (fl_names_extract) */
+    size_t *caps;
+    size_t ncaps;
     cand *cands;
     size_t nc, cap_cands;
+    /* the people as person() made them, unconfirmed ([0]) and confirmed
+     * ([1]), each a list in index order through cand.next_person, from
+     * first to last (NO_CAND when empty): resolve visits the people of each
+     * without a test of every candidate */
+    size_t people_first[2], people_last[2];
     fl_strbuf key;         /* scratch for normalised keys */
     fl_strbuf keys;        /* the candidates' normalised names, back to back */
     const fl_bytemask *bm; /* the article's byte classes (fl_extract_bytemask) */
@@ -808,6 +821,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
      * or extend a name); hold: no skip before this position (see below) */
     bool need = false;
     size_t hold = 0;
+    size_t ncaps = 0;
     for (;;) {
         if (!need && pos >= hold) {
             size_t q = fl_bits_next_set(bm->upper_high, end, pos);
@@ -912,6 +926,9 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             sent_check = sent_seen == si ? cur_e : cur_s;
         }
         k->flags = f;
+        /* into caps (stored either way, counted only with T_CAP) */
+        sc->caps[ncaps] = nt;
+        ncaps += f & T_CAP;
         prev_end = we;
         join_at = f & T_POSS ? SIZE_MAX : we + 1;
         nt++;
@@ -921,6 +938,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
                         (M(sc, nt - 1) & STICKY));
     }
     sc->nt = nt;
+    sc->ncaps = ncaps;
     *sentence = si;
     return 0;
 }
@@ -1292,6 +1310,11 @@ static void person(scan *sc, size_t t0, size_t h, size_t n0, size_t r1, bool con
         c->te = sc->toks[h].e;
     }
     c->confirmed = confirmed;
+    /* onto the end of its list */
+    size_t idx = (size_t)(c - sc->cands), *last = &sc->people_last[confirmed];
+    c->next_person = NO_CAND;
+    *(*last == NO_CAND ? &sc->people_first[confirmed] : &sc->cands[*last].next_person) = idx;
+    *last = idx;
 }
 
 /* run of the one word r0 (most runs): the same steps as run's for a run of
@@ -1517,20 +1540,18 @@ static void paragraph_runs(scan *sc)
 {
     const tok *tk = sc->toks;
     const size_t nt = sc->nt;
-    size_t i = 0;
     if (sc->nomem)
         return;
-    for (;;) {
-        /* on to the next capitalised word (most words are not) */
-        while (i < nt && !(tk[i].flags & T_CAP))
-            i++;
-        if (i >= nt)
-            return;
-        if (tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.') {
-            i++; /* the pronoun "I" */
+    /* from each capitalised word (sc->caps) not in the run before it, which
+     * ends at j */
+    size_t j = 0;
+    for (size_t ci = 0; ci < sc->ncaps; ci++) {
+        size_t i = sc->caps[ci];
+        if (i < j)
             continue;
-        }
-        size_t j = i + 1;
+        if (tk[i].e - tk[i].s == 1 && sc->text[tk[i].s] == 'I' && sc->text[tk[i].e] != '.')
+            continue; /* the pronoun "I" */
+        j = i + 1;
         while (j < nt && (tk[j].flags & T_JOIN)) {
             if (tk[j].flags & T_CAP) {
                 if ((tk[j].flags & T_SENT) && !(M(sc, j - 1) & W_ABBR))
@@ -1559,7 +1580,6 @@ static void paragraph_runs(scan *sc)
             run(sc, i, j, true);
         if (sc->nomem)
             return;
-        i = j;
     }
 }
 
@@ -1642,13 +1662,18 @@ static fl_status emit(scan *sc, fl_facts *out, const cand *c, fl_fact_kind kind,
  * more words) that it refers to, and those hold at most CHAIN_WINDOW of
  * them, so the ring holds all that may match. */
 typedef struct recent {
-    size_t idx[CHAIN_WINDOW];
-    size_t n; /* pushed so far; the ring holds the last min(n, CHAIN_WINDOW) */
+    size_t idx[2 * CHAIN_WINDOW];
+    size_t n; /* pushed so far; the last min(n, CHAIN_WINDOW) are read */
 } recent;
 
-static void recent_push(recent *r, size_t i)
+/* Pushes i when push is true: i is stored either way, in the slot after the
+ * newest, which holds none of the CHAIN_WINDOW read (the ring has twice
+ * that room), and counted only when pushed, so that no branch on push is
+ * taken (which kind of candidate comes next is seldom predictable). */
+static void recent_push_if(recent *r, size_t i, bool push)
 {
-    r->idx[r->n++ % CHAIN_WINDOW] = i;
+    r->idx[r->n % (2 * CHAIN_WINDOW)] = i;
+    r->n += push;
 }
 
 /* The latest candidate of r at or after lo whose last word (by_first: first
@@ -1658,7 +1683,7 @@ static const cand *recent_find(const scan *sc, const recent *r, size_t lo, uint6
 {
     size_t back = r->n < CHAIN_WINDOW ? r->n : CHAIN_WINDOW;
     for (size_t j = 1; j <= back; j++) {
-        size_t i = r->idx[(r->n - j) % CHAIN_WINDOW];
+        size_t i = r->idx[(r->n - j) % (2 * CHAIN_WINDOW)];
         if (i < lo)
             break;
         const cand *o = &sc->cands[i];
@@ -1699,20 +1724,21 @@ static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
      * before lo as it moves.  The people still unconfirmed, which no ring
      * holds, confirm nothing. */
     size_t conf[2 * CHAIN_WINDOW], prom[2 * CHAIN_WINDOW];
-    size_t conf_first = 0, conf_end = 0, prom_first = 0, prom_end = 0, next = 0;
-    for (size_t i = 0; i < sc->nc; i++) {
+    size_t conf_first = 0, conf_end = 0, prom_first = 0, prom_end = 0;
+    /* next: the first confirmed person that hi has not passed */
+    size_t next = sc->people_first[1];
+    for (size_t i = sc->people_first[0]; i != NO_CAND; i = sc->cands[i].next_person) {
         cand *c = &sc->cands[i];
-        if (c->kind != C_PERSON || c->confirmed)
-            continue;
         size_t lo = i > CHAIN_WINDOW ? i - CHAIN_WINDOW : 0;
         size_t hi = sc->nc - i > CHAIN_WINDOW ? i + CHAIN_WINDOW : sc->nc;
         while (conf_first < conf_end && conf[conf_first % (2 * CHAIN_WINDOW)] < lo)
             conf_first++;
         while (prom_first < prom_end && prom[prom_first % (2 * CHAIN_WINDOW)] < lo)
             prom_first++;
-        for (next = next > lo ? next : lo; next < hi; next++)
-            if (sc->cands[next].kind == C_PERSON && sc->cands[next].confirmed)
-                conf[conf_end++ % (2 * CHAIN_WINDOW)] = next;
+        for (; next != NO_CAND && next < lo; next = sc->cands[next].next_person)
+            ;
+        for (; next != NO_CAND && next < hi; next = sc->cands[next].next_person)
+            conf[conf_end++ % (2 * CHAIN_WINDOW)] = next;
         if (ring_confirms(sc, c, conf, conf_first, conf_end) ||
             ring_confirms(sc, c, prom, prom_first, prom_end)) {
             c->confirmed = true;
@@ -1755,10 +1781,9 @@ static fl_status resolve(scan *sc, fl_facts *out, fl_error *err)
             break;
         }
         }
-        if (is_full(c) && c->confirmed)
-            recent_push(&persons, i);
-        else if (c->kind == C_ORG && c->first_end < c->e)
-            recent_push(&orgs, i);
+        bool multi = c->first_end < c->e;
+        recent_push_if(&persons, i, (c->kind == C_PERSON) & multi & c->confirmed);
+        recent_push_if(&orgs, i, (c->kind == C_ORG) & multi);
         if (st)
             return st;
         if (sc->nomem)
@@ -1776,6 +1801,7 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     sc.st = s;
     sc.a = a;
     sc.text = a->text;
+    sc.people_first[0] = sc.people_first[1] = sc.people_last[0] = sc.people_last[1] = NO_CAND;
     fl_strbuf_init(&sc.key);
     fl_strbuf_init(&sc.keys);
     /* the arrays and buffers of the thread's previous article, if any */
@@ -1801,10 +1827,14 @@ fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_ar
     for (size_t p = 0; p < a->n_paragraphs; p++)
         if (a->paragraphs[p].length > longest)
             longest = a->paragraphs[p].length;
-    if (FL_GROW(sc.toks, sc.cap_toks, longest / 2 + 2)) {
+    /* and after them scan.caps, an index a token, in whole tokens' room */
+    size_t ntok = longest / 2 + 2;
+    size_t cap_toks = (ntok * sizeof(size_t) + sizeof(tok) - 1) / sizeof(tok);
+    if (FL_GROW(sc.toks, sc.cap_toks, ntok + cap_toks)) {
         st = fl_error_set(err, FL_ENOMEM, "out of memory");
         goto cleanup;
     }
+    sc.caps = (size_t *)(void *)(sc.toks + ntok);
     for (size_t p = 0; p < a->n_paragraphs; p++) {
         if (tokenize(&sc, &a->paragraphs[p], &sentence) < 0) {
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
