@@ -581,11 +581,36 @@ static void test_bytemask(void)
     fl_bytemask_release(&bm);
 }
 
+/* Every table input cut after each character: a word of the vocabulary
+ * ending the text is compared without reading past it (run under ASan),
+ * and no fact reaches past the cut. */
+static void test_cuts(void)
+{
+    setup();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *in = cases[i].input;
+        size_t n = strlen(in);
+        for (size_t k = 1; k <= n; k++) {
+            if (((unsigned char)in[k] & 0xC0) == 0x80)
+                continue; /* not inside a UTF-8 sequence: the text must be valid */
+            char *cut = fl_strndup(in, k);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
+            fl_facts fs;
+            fl_article *a = extract(cut, &fs);
+            for (size_t f = 0; f < fs.n; f++)
+                CU_ASSERT(fs.items[f].offset + fs.items[f].length <= k);
+            fl_facts_release(&fs);
+            fl_article_free(a);
+            fl_free(cut);
+        }
+    }
+    teardown();
+}
+
 static const fl_test_case tests[] = {
-    {"table", test_table},       {"nothing", test_nothing},
-    {"links", test_links},       {"parse", test_parse},
-    {"currency", test_currency}, {"runs", test_runs},
-    {"bytemask", test_bytemask}, {NULL, NULL},
+    {"table", test_table},       {"nothing", test_nothing},   {"links", test_links},
+    {"parse", test_parse},       {"currency", test_currency}, {"runs", test_runs},
+    {"bytemask", test_bytemask}, {"cuts", test_cuts},         {NULL, NULL},
 };
 
 FL_TEST_MAIN("number", tests)
