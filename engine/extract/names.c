@@ -875,11 +875,14 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             goto tail;
         uint64_t span = from_s & ((x & -x) - 1); /* bits s..e-1 */
         uint64_t up = uh & span;
-        if (low >> s & 1)
-            f = T_LOWER | T_ALNUM | T_ASCII;
-        else
-            f = T_ALNUM | T_ASCII | (up >> s & 1 ? T_CAP : 0u) |
-                (!(low & span) && (up & (up - 1)) ? T_UPPER : 0u);
+        /* classify's flags: T_LOWER for a lower-case first letter, T_CAP
+         * for a capital, taken without a branch (which of them a word
+         * starts with is seldom predictable); T_UPPER for two capitals or
+         * more and no lower-case letter (never with T_LOWER), seldom */
+        f = T_ALNUM | T_ASCII | (unsigned)(low >> s & 1) * T_LOWER |
+            (unsigned)(up >> s & 1) * T_CAP;
+        if ((up & (up - 1)) && !(low & span))
+            f |= T_UPPER;
         caps = up != 0;
         ws = (w << 6) + s;
         k->s = ws;
@@ -933,9 +936,12 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         join_at = f & T_POSS ? SIZE_MAX : we + 1;
         nt++;
         size_t kn = k->e - ws;
-        need = caps || (kn < 64 && (st->sticky_first_len[(unsigned char)t[ws]] >> kn & 1) &&
-                        (st->sticky_last_len[(unsigned char)t[k->e - 1]] >> kn & 1) &&
-                        (M(sc, nt - 1) & STICKY));
+        /* the sticky words' first and last byte filters (their bit kn) in
+         * one test, as word_mask's */
+        uint64_t sticky = st->sticky_first_len[(unsigned char)t[ws]] &
+                          st->sticky_last_len[(unsigned char)t[k->e - 1]];
+        need =
+            caps || ((unsigned)(sticky >> (kn & 63) & 1) & (kn < 64) && (M(sc, nt - 1) & STICKY));
     }
     sc->nt = nt;
     sc->ncaps = ncaps;
