@@ -312,13 +312,33 @@ static word word_after(const char *t, size_t len, size_t pos)
     return w;
 }
 
-static bool word_is(const char *t, word w, const char *s)
+/* Whether a[0..n) and b[0..n), n >= 1, differ at most in bit 5 of each byte
+ * (ASCII case): their first and last min(n, 8) bytes are read as words
+ * (fl_key_chunk: no byte outside them) and compared at once, where a byte
+ * loop's exit at the first difference, at a different byte for each word,
+ * was mispredicted.  n above 16 (no list word is that long) takes the loop. */
+static inline bool same_but_case(const char *a, const char *b, size_t n)
 {
-    /* s is lower case or starts with a capital; t is compared case-blind */
-    for (size_t k = 0; k < w.len; k++)
-        if (!s[k] || (t[w.start + k] | 0x20) != (s[k] | 0x20))
-            return false;
-    return w.len && !s[w.len];
+    if (n > 16) {
+        for (size_t k = 0; k < n; k++)
+            if ((a[k] | 0x20) != (b[k] | 0x20))
+                return false;
+        return true;
+    }
+    const unsigned char *u = (const unsigned char *)a, *v = (const unsigned char *)b;
+    size_t m = n < 8 ? n : 8;
+    uint64_t d = (fl_key_chunk(u, m) ^ fl_key_chunk(v, m)) |
+                 (fl_key_chunk(u + n - m, m) ^ fl_key_chunk(v + n - m, m));
+    return !(d & ~FL_BIT5_EACH);
+}
+
+/* s is lower case or starts with a capital; t is compared case-blind.
+ * Inlined, so that strlen of a literal s is a constant: most words are
+ * rejected by their length before a byte is read. */
+static inline __attribute__((always_inline)) bool word_is(const char *t, word w, const char *s)
+{
+    size_t n = strlen(s);
+    return w.len == n && n && same_but_case(t + w.start, s, n);
 }
 
 static bool word_in(const char *t, word w, const char *const *list)
@@ -433,7 +453,7 @@ static inline __attribute__((always_inline)) bool in_set(const fl_date_state *s,
     if (f >= 26 || l >= 26 || !(ws->last[w.len][f] >> l & 1))
         return false;
     for (unsigned i = ws->at[w.len][f], e = i + ws->count[w.len][f]; i < e; i++)
-        if (word_is(t, w, ws->words[i]))
+        if (same_but_case(t + w.start, ws->words[i], w.len)) /* a word of w's length */
             return true;
     return false;
 }
