@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Forced inline (the sort's merge, the writer's helpers). */
+#define FL_INLINE inline __attribute__((always_inline))
+
 static const char *const kind_names[FL_FACT_KIND_COUNT] = {
     "quote", "money", "quantity", "percent", "duration", "date", "person", "org", "place"};
 
@@ -55,25 +58,45 @@ fl_fact *fl_facts_add_grow(fl_facts *fs, fl_fact_kind kind, size_t offset, size_
     return fl_facts_add(fs, kind, offset, length);
 }
 
-static int cmp_fact(const fl_fact *a, const fl_fact *b)
+/* Whether a comes before b: by offset, then kind, then the longer first.
+ * Computed as a value from the three compares (no branch on them): the
+ * order of two facts is data the branch predictor cannot learn. */
+static inline bool fact_before(const fl_fact *a, const fl_fact *b)
 {
-    if (a->offset != b->offset)
-        return a->offset < b->offset ? -1 : 1;
-    if (a->kind != b->kind)
-        return a->kind < b->kind ? -1 : 1;
-    if (a->length != b->length)
-        return a->length > b->length ? -1 : 1;
-    return 0;
+    return (a->offset < b->offset) |
+           ((a->offset == b->offset) &
+            ((a->kind < b->kind) | ((a->kind == b->kind) & (a->length > b->length))));
 }
 
-/* Sorts idx[0..n) (indices into items, in order at first) by cmp_fact,
- * stably: a natural merge sort.  The facts come in sorted runs (each
- * extractor's in text order), starting at runs[0..n_runs) (runs[n_runs] is
- * n); each pass merges neighbouring runs pairwise through tmp, so four runs
- * take two passes.  Stable, so the order is the one qsort gave with ties
- * broken by position. */
-static void sort_indices(const fl_fact *items, uint32_t *idx, uint32_t *tmp, uint32_t *runs,
-                         size_t n_runs, size_t n)
+/* A fact's place in the order as one integer: its offset, its kind, then
+ * its length's complement (the longer first), so that keys compare as
+ * fact_before compares facts -- when its offset is under 2^32, its kind
+ * under 16 and its length under 2^28 (every extracted fact in practice):
+ * fact_key_over is not 0 when it is not.  A merge on keys reads eight bytes
+ * a fact, not the facts. */
+#define KEY_LEN_BITS 28
+static inline uint64_t fact_key_over(const fl_fact *f)
+{
+    return (uint64_t)f->offset >> 32 | (unsigned)f->kind >> 4 | f->length >> KEY_LEN_BITS;
+}
+static inline uint64_t fact_key(const fl_fact *f)
+{
+    const uint64_t len_max = ((uint64_t)1 << KEY_LEN_BITS) - 1;
+    return (uint64_t)f->offset << 32 | (uint64_t)((unsigned)f->kind & 15) << KEY_LEN_BITS |
+           (len_max - (f->length & len_max));
+}
+
+/* Sorts idx[0..n) (indices into items, in order at first) stably by
+ * keys[] (with_keys) or by fact_before: a natural merge sort.  The facts
+ * come in sorted runs (each extractor's in text order), starting at
+ * runs[0..n_runs) (runs[n_runs] is n); each pass merges neighbouring runs
+ * pairwise through tmp, so four runs take two passes.  Stable, so the order
+ * is the one qsort gave with ties broken by position.  The merge takes from
+ * one side or the other by a select, not a branch: which side is next is
+ * data the branch predictor cannot learn. */
+static FL_INLINE void sort_indices(const fl_fact *items, const uint64_t *keys, bool with_keys,
+                                   uint32_t *idx, uint32_t *tmp, uint32_t *runs, size_t n_runs,
+                                   size_t n)
 {
     uint32_t *src = idx, *dst = tmp;
     while (n_runs > 1) {
@@ -81,8 +104,14 @@ static void sort_indices(const fl_fact *items, uint32_t *idx, uint32_t *tmp, uin
         for (size_t r = 0; r < n_runs; r += 2) {
             size_t lo = runs[r], mid = runs[r + 1], hi = r + 2 <= n_runs ? runs[r + 2] : mid;
             size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                dst[k++] = cmp_fact(&items[src[j]], &items[src[i]]) < 0 ? src[j++] : src[i++];
+            while (i < mid && j < hi) {
+                /* from j only when strictly before the next from i (stable) */
+                size_t from_j = with_keys ? keys[src[j]] < keys[src[i]]
+                                          : fact_before(&items[src[j]], &items[src[i]]);
+                dst[k++] = src[i + ((j - i) & (0 - from_j))];
+                j += from_j;
+                i += 1 - from_j;
+            }
             while (i < mid)
                 dst[k++] = src[i++];
             while (j < hi)
@@ -106,37 +135,58 @@ fl_status fl_facts_sort(fl_facts *fs)
         return FL_OK;
     /* an article has tens of facts: its scratch is on the stack; a longer
      * list is tested for order before scratch is allocated for it */
+    uint64_t local_keys[256];
     uint32_t local[4 * 256 + 1];
+    uint64_t *keys = local_keys;
     uint32_t *idx = local;
     if (n > 256) {
         size_t i = 1;
-        while (i < n && cmp_fact(&fs->items[i - 1], &fs->items[i]) <= 0)
+        while (i < n && !fact_before(&fs->items[i], &fs->items[i - 1]))
             i++;
         if (i == n)
             return FL_OK;
-        if (n > UINT32_MAX - 1 || !(idx = fl_malloc((4 * n + 1) * sizeof *idx)))
+        if (n > UINT32_MAX - 1 || !(keys = fl_malloc(n * sizeof *keys + (4 * n + 1) * sizeof *idx)))
             return FL_ENOMEM; /* unsorted but intact */
+        idx = (uint32_t *)(void *)(keys + n);
     }
     uint32_t *tmp = idx + n, *where = idx + 2 * n, *runs = idx + 3 * n;
-    size_t n_runs = 0;
-    runs[n_runs++] = 0;
-    for (size_t i = 1; i < n; i++)
-        if (cmp_fact(&fs->items[i - 1], &fs->items[i]) > 0)
-            runs[n_runs++] = (uint32_t)i;
-    runs[n_runs] = (uint32_t)n;
-    if (n_runs == 1) { /* sorted */
-        if (idx != local)
-            fl_free(idx);
-        return FL_OK;
-    }
-    /* links (money conversions) are few: where[] is made only when some
-     * fact has one */
+    /* the keys, the identity permutation, whether the keys fit and whether
+     * some fact has a link (money conversions: where[] is made only then) */
+    uint64_t over = 0;
     bool links = false;
     for (size_t i = 0; i < n; i++) {
+        const fl_fact *f = &fs->items[i];
+        keys[i] = fact_key(f);
+        over |= fact_key_over(f);
         idx[i] = (uint32_t)i;
-        links |= fs->items[i].link >= 0;
+        links |= f->link >= 0;
     }
-    sort_indices(fs->items, idx, tmp, runs, n_runs, n);
+    bool fits = !over;
+    /* a run starts at each fact that comes before the one ahead of it (the
+     * slot past the last run is written and dropped when none does) */
+    size_t n_runs = 0;
+    runs[n_runs++] = 0;
+    if (fits) {
+        for (size_t i = 1; i < n; i++) {
+            runs[n_runs] = (uint32_t)i;
+            n_runs += keys[i] < keys[i - 1];
+        }
+    } else {
+        for (size_t i = 1; i < n; i++) {
+            runs[n_runs] = (uint32_t)i;
+            n_runs += fact_before(&fs->items[i], &fs->items[i - 1]);
+        }
+    }
+    runs[n_runs] = (uint32_t)n;
+    if (n_runs == 1) { /* sorted */
+        if (keys != local_keys)
+            fl_free(keys);
+        return FL_OK;
+    }
+    if (fits)
+        sort_indices(fs->items, keys, true, idx, tmp, runs, n_runs, n);
+    else
+        sort_indices(fs->items, keys, false, idx, tmp, runs, n_runs, n);
     if (links)
         for (size_t i = 0; i < n; i++)
             where[idx[i]] = (uint32_t)i;
@@ -162,8 +212,8 @@ fl_status fl_facts_sort(fl_facts *fs)
         for (size_t i = 0; i < n; i++)
             if (fs->items[i].link >= 0 && (size_t)fs->items[i].link < n)
                 fs->items[i].link = (int32_t)where[fs->items[i].link];
-    if (idx != local)
-        fl_free(idx);
+    if (keys != local_keys)
+        fl_free(keys);
     return FL_OK;
 }
 
@@ -295,9 +345,8 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
  * qualifier's key), so keys and numbers are written without checks. */
 #define FIXED_ROOM 384
 
-/* The helpers are forced inline: each call site's key is a literal, so a
- * key's memcpy becomes a few moves instead of a libc call. */
-#define FL_INLINE inline __attribute__((always_inline))
+/* (the writer's helpers below are inline at their call sites too: each
+ * call site's key is a literal, so a key's memcpy becomes a few moves) */
 
 /* A string member's last value: the string s, whose escaped bytes were
  * written at buf[at..at+n).  Currency codes, their sources, units,
