@@ -1605,15 +1605,20 @@ static const cand *chain_person(const scan *sc, size_t ci, bool titled)
     const cand *c = &sc->cands[ci];
     size_t lo = ci > CHAIN_WINDOW ? ci - CHAIN_WINDOW : 0;
     size_t hi = titled ? (sc->nc - ci > CHAIN_WINDOW ? ci + CHAIN_WINDOW : sc->nc) : ci;
+    /* each candidate's test without a branch on its kind (seldom
+     * predictable), one on its outcome (seldom taken); every candidate's
+     * hashes are set (add_cand) */
     for (int pass = 0; pass < (titled ? 2 : 1); pass++) {
         for (size_t i = ci; i-- > lo;) {
             const cand *o = &sc->cands[i];
-            if (is_full(o) && o->confirmed && (pass ? o->hfirst : o->hlast) == c->hfull)
+            if ((o->kind == C_PERSON) & (o->first_end < o->e) & o->confirmed &
+                ((pass ? o->hfirst : o->hlast) == c->hfull))
                 return o;
         }
         for (size_t i = ci + 1; i < hi; i++) {
             const cand *o = &sc->cands[i];
-            if (is_full(o) && o->confirmed && (pass ? o->hfirst : o->hlast) == c->hfull)
+            if ((o->kind == C_PERSON) & (o->first_end < o->e) & o->confirmed &
+                ((pass ? o->hfirst : o->hlast) == c->hfull))
                 return o;
         }
     }
@@ -1705,10 +1710,16 @@ static const cand *recent_find(const scan *sc, const recent *r, size_t lo, uint6
 static bool ring_confirms(const scan *sc, const cand *c, const size_t *ring, size_t first,
                           size_t end)
 {
+    /* each person's test without a branch (whether it is a full name or
+     * titled is seldom predictable); one branch, seldom taken, on its
+     * outcome.  The rings hold only people (resolve), so is_full(o) is
+     * whether o has two words or more. */
     for (size_t q = first; q < end; q++) {
         const cand *o = &sc->cands[ring[q % (2 * CHAIN_WINDOW)]];
-        if (is_full(o) ? o->hfull == c->hfull
-                       : (o->te > o->ts && (c->hlast == o->hfull || c->hfirst == o->hfull)))
+        bool full = o->first_end < o->e;
+        bool titled = o->te > o->ts;
+        if ((full & (o->hfull == c->hfull)) |
+            (!full & titled & ((c->hlast == o->hfull) | (c->hfirst == o->hfull))))
             return true;
     }
     return false;
