@@ -1333,8 +1333,8 @@ static void run_one(scan *sc, size_t r0)
 {
     const tok *k = &sc->toks[r0];
     unsigned m = M_inline(sc, r0);
-    if ((k->flags & T_LOWER) || ((m & (W_STOP | W_TIME)) && !(m & W_HONOR)) || (m & W_TIME) ||
-        sc->nomem || (m & W_HONOR))
+    /* a lower-case, function, date word or honorific, in one test */
+    if ((k->flags & T_LOWER) | (m & (W_STOP | W_TIME | W_HONOR)) | sc->nomem)
         return;
     if (m & W_ORG) {
         if (k->flags & T_UPPER)
@@ -1565,8 +1565,13 @@ static void paragraph_runs(scan *sc)
                 j++;
                 continue;
             }
+            /* a word that is not a lower-case organisation suffix or
+             * connector ends the run (most runs: one test) */
+            unsigned mj = M(sc, j);
+            if (!(((tk[j].flags & T_LOWER) != 0) & ((mj & (W_ORG | W_CONN)) != 0)))
+                break;
             /* lower-case suffixes of companies: "Tesco plc" */
-            if ((M(sc, j) & W_ORG) && (tk[j].flags & T_LOWER)) {
+            if (mj & W_ORG) {
                 j++;
                 break;
             }
