@@ -467,7 +467,10 @@ static void test_locate_paragraphs_sentences(void)
                     size_t at = order == 2 ? n + 2 - k : k;
                     CU_ASSERT_PTR_NOT_NULL_FATAL(fl_facts_add(&fs, FL_FACT_DATE, at, 1));
                 }
+            /* and one at the largest offset (the walks' ends are SIZE_MAX) */
+            CU_ASSERT_PTR_NOT_NULL_FATAL(fl_facts_add(&fs, FL_FACT_DATE, SIZE_MAX, 1));
             fl_facts_locate(&fs, a);
+            CU_ASSERT_EQUAL(fs.items[fs.n - 1].line, a->n_lines);
             for (size_t i = 0; i < fs.n; i++) {
                 uint32_t para, sent;
                 para_sent_of(a, fs.items[i].offset, &para, &sent);
