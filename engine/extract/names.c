@@ -1043,6 +1043,35 @@ static uint64_t name_hash(const char *k, size_t n, uint64_t lower)
     return fl_key_hash(k, n, lower);
 }
 
+/*
+ * name_hash(text + s, n, BIT5_EACH), the hash of ASCII text's key (the text
+ * lower-cased), without fl_key_hash's branches on n (its loop's and its
+ * last chunk's, which most words take at random) when the text has at most
+ * 16 bytes and 16 can be read from s: its first eight bytes, or fewer,
+ * and the rest (0 to 8 bytes) are two loads and masks, the second step
+ * taken either way and kept only when there is a rest.
+ */
+static inline uint64_t text_hash(const scan *sc, size_t s, size_t n)
+{
+    if (n == 0 || n > 16 || s + 16 > sc->a->text_len)
+        return name_hash(sc->text + s, n, BIT5_EACH);
+    const unsigned char *u = (const unsigned char *)sc->text + s;
+    uint64_t a, b;
+    memcpy(&a, u, 8);
+    memcpy(&b, u + 8, 8);
+    size_t na = n < 8 ? n : 8, nb = n - na;
+    uint64_t ma = ~0ull >> (8 * (8 - na));                                 /* na: 1..8 */
+    uint64_t mb = (~0ull >> ((8 * (8 - nb)) & 63)) & -(uint64_t)(nb != 0); /* nb: 0..8 */
+    /* fl_key_hash's steps: FL_BIT5_EACH on the bytes taken only */
+    uint64_t h = (0x243F6A8885A308D3ull ^ ((a | BIT5_EACH) & ma)) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 32;
+    uint64_t h2 = (h ^ ((b | BIT5_EACH) & mb)) * 0x9E3779B97F4A7C15ull;
+    h2 ^= h2 >> 32;
+    h = nb ? h2 : h;
+    h = (h ^ n) * 0xFF51AFD7ED558CCDull;
+    return h ^ h >> 33;
+}
+
 /* name_hash of the key of ASCII token k, its text lower-cased, taken once:
  * the gazetteer's first-word and one-word lookups and add_cand's hashes of a
  * plain name's words are the same hash (fl_key_hash with FL_BIT5_EACH). */
@@ -1050,7 +1079,7 @@ static inline uint64_t tok_hash(const scan *sc, size_t k)
 {
     tok *t = &sc->toks[k];
     if (!(t->flags & T_HASHED)) {
-        t->h = name_hash(sc->text + t->s, t->e - t->s, BIT5_EACH);
+        t->h = text_hash(sc, t->s, t->e - t->s);
         t->flags |= T_HASHED;
     }
     return t->h;
@@ -1100,7 +1129,7 @@ static __attribute__((noinline)) const fl_place *gaz_longest(scan *sc, size_t k,
         if (plain_name(sc, k, k + l)) {
             /* the key is the text lower-cased: no key built */
             size_t n = tk[k + l - 1].e - tk[k].s;
-            uint64_t h = l == 1 ? tok_hash(sc, k) : name_hash(w, n, BIT5_EACH);
+            uint64_t h = l == 1 ? tok_hash(sc, k) : text_hash(sc, tk[k].s, n);
             pl = fl_gazetteer_lookup_lower(g, w, n, h, demonym);
         } else {
             if (make_key(sc, &sc->key, tk[k].s, tk[k + l - 1].e) < 0)
@@ -1211,7 +1240,7 @@ static cand *add_cand(scan *sc, enum cand_kind kind, size_t r0, size_t r1)
         /* a plain name: its words' hashes are their tokens' */
         c->hfirst = tok_hash(sc, r0);
         c->hlast = tok_hash(sc, r1 - 1);
-        c->hfull = multi ? name_hash(key, len, lower) : c->hfirst;
+        c->hfull = multi ? text_hash(sc, c->s, len) : c->hfirst;
         return c;
     }
     c->hfull = name_hash(key, len, 0);

@@ -568,6 +568,58 @@ static void test_names_word_at_end(void)
     }
 }
 
+/* Places whose keys are hashed without fl_key_hash's branches (names.c's
+ * text_hash: at most 16 bytes, 16 to read) and with them (longer, or near
+ * the text's end): one-word names of 2 to 20 bytes and two-word names of 9
+ * to 18, in the middle of a text and at its end, are found; the same names
+ * with their last letter changed are not. */
+static void test_names_place_hash(void)
+{
+    static const char letters[] = "abcdefghijklmnopqrs";
+    static const char *const two[] = {"Za Bcdefg", "Zab Cdefghijklm", "Zab Cdefghijklmn",
+                                      "Zabc Defghijklmnop"};
+    char names[32][32];
+    size_t n = 0;
+    for (size_t l = 1; l < sizeof letters; l++)
+        snprintf(names[n++], sizeof names[0], "Z%.*s", (int)l, letters);
+    for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
+        snprintf(names[n++], sizeof names[0], "%s", two[i]);
+    char dir[] = "/tmp/fl_names_XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char tsv[2048] = "name\tkind\tcountry\tvariants\n";
+    for (size_t i = 0; i < n; i++) {
+        size_t at = strlen(tsv);
+        snprintf(tsv + at, sizeof tsv - at, "%s\tcity\tZZ\t\n", names[i]);
+    }
+    write_file(dir, "gazetteer.tsv", tsv);
+    for (size_t i = 0; i < n; i++) {
+        for (int miss = 0; miss < 2; miss++) {
+            char name[32];
+            memcpy(name, names[i], sizeof name);
+            if (miss)
+                name[strlen(name) - 1] = 'x';
+            for (int at_end = 0; at_end < 2; at_end++) {
+                char text[128];
+                if (at_end)
+                    snprintf(text, sizeof text, "Flights resumed to %s", name);
+                else
+                    snprintf(text, sizeof text, "Flights to %s resumed on the first of the month.",
+                             name);
+                fl_facts fs;
+                fl_article *a;
+                run_names(dir, text, &fs, &a);
+                bool found = find(&fs, FL_FACT_PLACE, name, 0) != NULL;
+                if (found == (bool)miss)
+                    fprintf(stderr, "\n%s: place %sfound\n", text, found ? "" : "not ");
+                CU_ASSERT_EQUAL(found, !miss);
+                fl_facts_release(&fs);
+                fl_article_free(a);
+            }
+        }
+    }
+    remove_dir(dir);
+}
+
 static void test_names_setup(void)
 {
     snprintf(gaz_dir, sizeof gaz_dir, "/tmp/fl_gaz_XXXXXX");
@@ -594,6 +646,7 @@ static const fl_test_case cases[] = {
     {"alignment", test_names_alignment},
     {"word_lists", test_names_word_lists},
     {"word_at_end", test_names_word_at_end},
+    {"place_hash", test_names_place_hash},
     {"teardown", test_names_teardown},
     {NULL, NULL},
 };
