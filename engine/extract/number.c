@@ -421,17 +421,29 @@ typedef struct vocab {
     const char *canon;
 } vocab;
 
-#define VOCAB_SIZE   2048
+#define VOCAB_SIZE   2048 /* slots */
+#define VOCAB_MAX    1023 /* entries (781 today) */
+#define VOCAB_IDX    10   /* bits of a slot for its entry */
 #define ANCHORS_SIZE 128
 
 struct fl_number_state {
-    vocab tab[VOCAB_SIZE];
+    /* The vocabulary: its entries packed in ents (in the order added), and
+     * an open-addressed table of VOCAB_SIZE 16-bit slots over them (4 KB,
+     * which the caches keep: the entries take 56 KB, and the table of
+     * entries this replaced 112 KB, one random line of which each lookup
+     * read).  A slot is 0 when empty, else the entry's index + 1 in its low
+     * VOCAB_IDX bits and the top six bits of the word's hash_word above
+     * them, so that a lookup reads an entry only when those bits are the
+     * word's (nearly every word looked up is not in the vocabulary). */
+    uint16_t slot[VOCAB_SIZE];
+    unsigned n_ents;
+    vocab ents[VOCAB_MAX];
     /* anchor_tag[h]: the hash_word of the word anchors[h] points to, with
      * its low bit set; 0 for an empty slot.  anchor_find probes these (512
-     * bytes) and reads an entry of tab (112 KB: a cache miss) only when the
-     * tag is the word's; nearly every word it is asked is no anchor. */
+     * bytes) and reads an entry (a cache miss) only when the tag is the
+     * word's; nearly every word it is asked is no anchor. */
     uint32_t anchor_tag[ANCHORS_SIZE];
-    /* the entries of tab with V_ANCHOR, hashed alike into a table of their
+    /* the entries with V_ANCHOR, hashed alike into a table of their
      * own (a third full): the scanner looks up every word the anchor_len
      * test lets through, and most of them ("there", "shares") are no
      * anchor, which an empty slot here tells sooner (anchor_find) */
@@ -503,16 +515,27 @@ static inline bool vocab_is(const vocab *v, const char *s, size_t n)
     return (lower8(head) == v->head) & (lower8(tail) == v->tail);
 }
 
+/* The top six bits of a hash_word, as a slot holds them. */
+static inline unsigned slot_tag(uint32_t hw)
+{
+    return hw >> 26;
+}
+
 static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t n)
 {
-    if (n == 0 || n >= sizeof st->tab[0].w)
+    if (n == 0 || n >= sizeof st->ents[0].w)
         return NULL;
-    for (uint32_t h = hash_word(s, n) & (VOCAB_SIZE - 1);; h = (h + 1) & (VOCAB_SIZE - 1)) {
-        const vocab *v = &st->tab[h];
-        if (!v->len)
+    uint32_t hw = hash_word(s, n);
+    unsigned tag = slot_tag(hw);
+    for (uint32_t h = hw & (VOCAB_SIZE - 1);; h = (h + 1) & (VOCAB_SIZE - 1)) {
+        unsigned e = st->slot[h];
+        if (!e)
             return NULL;
-        if (vocab_is(v, s, n))
-            return v;
+        if (e >> VOCAB_IDX == tag) {
+            const vocab *v = &st->ents[(e & ((1u << VOCAB_IDX) - 1)) - 1];
+            if (vocab_is(v, s, n))
+                return v;
+        }
     }
 }
 
@@ -529,13 +552,13 @@ static const vocab *anchor_find(const fl_number_state *st, const char *s, size_t
     }
 }
 
-/* Fills st->anchors from the finished table; -1 when it is too small. */
+/* Fills st->anchors from the finished vocabulary; -1 when it is too small. */
 static int index_anchors(fl_number_state *st)
 {
     size_t count = 0;
-    for (size_t k = 0; k < VOCAB_SIZE; k++) {
-        const vocab *v = &st->tab[k];
-        if (!v->len || !(v->flags & V_ANCHOR))
+    for (size_t k = 0; k < st->n_ents; k++) {
+        const vocab *v = &st->ents[k];
+        if (!(v->flags & V_ANCHOR))
             continue;
         if (++count > ANCHORS_SIZE / 2)
             return -1;
@@ -552,7 +575,7 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
                      const char *canon)
 {
     size_t n = strlen(w);
-    if (n == 0 || n >= sizeof st->tab[0].w)
+    if (n == 0 || n >= sizeof st->ents[0].w)
         return -1;
     if ((flags & V_ANCHOR) && is_alpha(UC(w, 0)) && n < 16) {
         int f = lower(UC(w, 0)) - 'a', l = lower(UC(w, n - 1));
@@ -560,17 +583,21 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
             if (!is_alpha(l) || k == l - 'a')
                 st->anchor_len[f][k] |= (uint16_t)(1u << n);
     }
-    uint32_t h = hash_word(w, n) & (VOCAB_SIZE - 1);
+    uint32_t hw = hash_word(w, n), h = hw & (VOCAB_SIZE - 1);
     for (unsigned probes = 0; probes < VOCAB_SIZE; probes++, h = (h + 1) & (VOCAB_SIZE - 1)) {
-        vocab *v = &st->tab[h];
-        if (!v->len) {
-            if (n >= 16)
-                return -1; /* vocab_is could not compare it */
+        vocab *v;
+        if (!st->slot[h]) {
+            if (n >= 16 || st->n_ents == VOCAB_MAX)
+                return -1; /* vocab_is could not compare it; the entries are full */
+            v = &st->ents[st->n_ents++];
+            st->slot[h] = (uint16_t)(slot_tag(hw) << VOCAB_IDX | st->n_ents);
             memcpy(v->w, w, n + 1);
             v->len = (uint8_t)n;
             word_chunks(w, n, &v->head, &v->tail);
-        } else if (v->len != n || memcmp(v->w, w, n) != 0) {
-            continue;
+        } else {
+            v = &st->ents[(st->slot[h] & ((1u << VOCAB_IDX) - 1)) - 1];
+            if (v->len != n || memcmp(v->w, w, n) != 0)
+                continue;
         }
         v->flags |= flags;
         if (num != 0)
@@ -1116,9 +1143,9 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
     const char *ph;
     for (size_t i = 0; (ph = fl_currency_phrase(i)) != NULL; i++) {
         size_t n = 0;
-        while (n + 1 < sizeof st->tab[0].w && is_alpha(UC(ph, n)))
+        while (n + 1 < sizeof st->ents[0].w && is_alpha(UC(ph, n)))
             n++;
-        char w[sizeof st->tab[0].w];
+        char w[sizeof st->ents[0].w];
         memcpy(w, ph, n);
         w[n] = '\0';
         vocab *v;
