@@ -669,9 +669,10 @@ static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t p
     unsigned f = 0;
     /* the most common gaps, ", " and ". ", as the general case below reads
      * them: neither opens a quotation; only ". " after an abbreviation or
-     * an initial joins */
-    if (gn == 2 && g[1] == ' ' && (g[0] == ',' || g[0] == '.')) {
-        if (g[0] == ',' || (pk->flags & T_POSS))
+     * an initial joins; the tests in one branch (g[1] is at most the
+     * byte after the word's first, inside the NUL-terminated text) */
+    if ((gn == 2) & (g[1] == ' ') & ((g[0] == ',') | (g[0] == '.'))) {
+        if ((g[0] == ',') | ((pk->flags & T_POSS) != 0))
             return 0;
         return is_abbr(sc, k - 1) || (pk->e - pk->s == 1 && ascii_upper(t[pk->s])) ? T_JOIN : 0;
     }
