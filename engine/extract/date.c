@@ -1776,6 +1776,13 @@ static bool keyword_plausible(const scan *sc, size_t p, size_t n)
     }
 }
 
+/* Asks for the lines of n bytes at p at once, without waiting for them. */
+static inline void prefetch_bytes(const void *p, size_t n)
+{
+    for (size_t k = 0; k < n; k += 64)
+        __builtin_prefetch((const char *)p + k);
+}
+
 /* The listed runs the scan stops at (a digit run, or a letter run with
  * FL_RUN_DATE, with no letter or digit before it), picked from the list a
  * block at a time: each run's index is stored and the count moves on by
@@ -1849,6 +1856,12 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
     sc.bm = bm;
+    /* word_kind's table (2 KB), read at nearly every letter run the scan
+     * stops at: the other extractors have evicted it by the time an article
+     * reaches this one, and each first lookup would wait for its line in
+     * turn (perf: its load was 7% of the scan's samples); asked for
+     * together here, its lines arrive at the same time */
+    prefetch_bytes(s->kw, sizeof s->kw);
     fl_status st = FL_OK;
     run_picks picks; /* idx is left uninitialised: only idx[0..count) is read */
     picks.items = runs->items;
