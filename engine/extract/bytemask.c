@@ -28,9 +28,11 @@ void fl_bytemask_release(fl_bytemask *m)
     fl_bytemask_init(m);
 }
 
-/* The classes of up to 16 bytes, bit k for s[k], in l, d, h, up and gt. */
-static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_t *d, uint32_t *h,
-                          uint32_t *up, uint32_t *gt)
+#if !defined(__SSE2__)
+/* The classes of 16 bytes, bit k for s[k], in l, d, h, up and gt (where
+ * there is no SSE2). */
+static void classify_bytes(const unsigned char *s, size_t n, uint32_t *l, uint32_t *d, uint32_t *h,
+                           uint32_t *up, uint32_t *gt)
 {
     uint32_t lm = 0, dm = 0, hm = 0, um = 0, gm = 0;
     for (size_t k = 0; k < n; k++) {
@@ -44,6 +46,7 @@ static void classify_tail(const unsigned char *s, size_t n, uint32_t *l, uint32_
     }
     *l = lm, *d = dm, *h = hm, *up = um, *gt = gm;
 }
+#endif
 
 /* The classes of a 64-bit word's bytes, one bit per byte.  gt is the ASCII
  * bytes above the space: the separators (fl_bytemask.sep) are the bytes in
@@ -75,32 +78,13 @@ static inline void classify16(const unsigned char *s, int q, word_masks *m)
     m->gt |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20))) << q;
 #else
     uint32_t l, d, h, up, gt;
-    classify_tail(s, 16, &l, &d, &h, &up, &gt);
+    classify_bytes(s, 16, &l, &d, &h, &up, &gt);
     m->l |= (uint64_t)l << q;
     m->d |= (uint64_t)d << q;
     m->h |= (uint64_t)h << q;
     m->up |= (uint64_t)up << q;
     m->gt |= (uint64_t)gt << q;
 #endif
-}
-
-/* The classes of s[0..n), n < 64: sixteen bytes at a time, then byte by byte. */
-static word_masks classify_partial(const unsigned char *s, size_t n)
-{
-    word_masks m = {0, 0, 0, 0, 0};
-    int q = 0;
-    for (; n - (size_t)q >= 16; q += 16)
-        classify16(s + q, q, &m);
-    if ((size_t)q < n) {
-        uint32_t l, d, h, up, gt;
-        classify_tail(s + q, n - (size_t)q, &l, &d, &h, &up, &gt);
-        m.l |= (uint64_t)l << q;
-        m.d |= (uint64_t)d << q;
-        m.h |= (uint64_t)h << q;
-        m.up |= (uint64_t)up << q;
-        m.gt |= (uint64_t)gt << q;
-    }
-    return m;
 }
 
 /* Stores word w's masks from its classes c; in: its bytes before len. */
@@ -115,12 +99,22 @@ static inline void store_word(fl_bytemask *m, size_t w, const word_masks *c, uin
     m->sep[w] = ~(c->gt | c->h) & in;
 }
 
-/* The last word when it is partial (len not a multiple of 64). */
+/* The last word when it is partial (len not a multiple of 64): its bytes
+ * copied into 64 zero bytes (the text has none readable after len), which
+ * are classified like a whole word's without a loop over the bytes.  A zero
+ * byte is in no class but the separators, which store_word masks off past
+ * len. */
 static void build_tail(fl_bytemask *m, const unsigned char *u, size_t len)
 {
     if (len % 64) {
         size_t w = len / 64, base = w * 64;
-        word_masks c = classify_partial(u + base, len - base);
+        unsigned char buf[64] = {0};
+        memcpy(buf, u + base, len - base);
+        word_masks c = {0, 0, 0, 0, 0};
+        classify16(buf, 0, &c);
+        classify16(buf + 16, 16, &c);
+        classify16(buf + 32, 32, &c);
+        classify16(buf + 48, 48, &c);
         store_word(m, w, &c, (1ull << (len - base)) - 1);
     }
 }
