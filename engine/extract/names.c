@@ -168,7 +168,11 @@ typedef struct word_slot {
     uint32_t mask;
 } word_slot;
 
-#define WORD_CAP 4096u /* power of two, well above the number of words */
+/* A power of two, about nine times the number of words (~900): a lookup's
+ * first slot, which word_mask reads without a branch, holds another word
+ * for one word in eleven that is not listed (one in four at 4096 slots,
+ * each such a mispredicted branch and a probe more). */
+#define WORD_CAP 8192u
 
 struct fl_names_state {
     fl_gazetteer *gaz;
