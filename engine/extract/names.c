@@ -170,7 +170,7 @@ typedef struct word_slot {
 
 /* A power of two, about nine times the number of words (~900): a lookup's
  * first slot, which word_mask reads without a branch, holds another word
- * for one word in eleven that is not listed (one in four at 4096 slots,
+ * for one word in nine that is not listed (one in five at 4096 slots,
  * each such a mispredicted branch and a probe more). */
 #define WORD_CAP 8192u
 
