@@ -1783,41 +1783,6 @@ static inline void prefetch_bytes(const void *p, size_t n)
         __builtin_prefetch((const char *)p + k);
 }
 
-/* The listed runs the scan stops at (a digit run, or a letter run with
- * FL_RUN_DATE, with no letter or digit before it), picked from the list a
- * block at a time: each run's index is stored and the count moves on by
- * the run's test (0 or 1), so that no branch depends on which runs are
- * picked (the number extractor's letter runs and the runs inside words
- * come between them in no order a branch could learn). */
-enum { PICKS_MAX = 128 };
-typedef struct run_picks {
-    const fl_run *items;
-    const uint64_t *alnum; /* the article's mask of ASCII letters and digits */
-    size_t n, next;        /* the runs; the first not yet tested */
-    unsigned at, count;    /* idx[at..count): the picked runs not yet passed */
-    size_t idx[PICKS_MAX];
-} run_picks;
-
-/* The first picked run that starts at or after i; NULL when none. */
-static inline const fl_run *picks_next(run_picks *p, size_t i)
-{
-    for (;;) {
-        for (; p->at < p->count; p->at++)
-            if (p->items[p->idx[p->at]].s >= i)
-                return &p->items[p->idx[p->at]];
-        if (p->next == p->n)
-            return NULL;
-        p->at = p->count = 0;
-        for (; p->next < p->n && p->count < PICKS_MAX; p->next++) {
-            size_t rs = p->items[p->next].s;
-            /* the byte before the run (none at the text's start) */
-            unsigned inside = (rs > 0) & (unsigned)fl_bits_test(p->alnum, rs - (rs > 0));
-            p->idx[p->count] = p->next;
-            p->count += ((p->items[p->next].flags & (FL_RUN_DIGITS | FL_RUN_DATE)) != 0) & !inside;
-        }
-    }
-}
-
 fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_article *a,
                           fl_facts *out, fl_error *err)
 {
@@ -1863,24 +1828,24 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
      * together here, its lines arrive at the same time */
     prefetch_bytes(s->kw, sizeof s->kw);
     fl_status st = FL_OK;
-    run_picks picks; /* idx is left uninitialised: only idx[0..count) is read */
-    picks.items = runs->items;
-    picks.alnum = bm->alnum;
-    picks.n = runs->n;
-    picks.next = 0;
-    picks.at = picks.count = 0;
+    size_t ri = 0; /* the next listed run to look at */
+    const fl_run *items = runs->items;
+    size_t n_runs = runs->n;
     while (i < len) {
         /* the next run at or after i that starts a word (no letter or
          * digit before it); the runs not listed (runs.h) are letter words
          * that word_kind rejects, which the loop only steps over */
-        const fl_run *run = picks_next(&picks, i);
-        if (!run)
+        while (ri < n_runs &&
+               (items[ri].s < i || !(items[ri].flags & (FL_RUN_DIGITS | FL_RUN_DATE)) ||
+                (items[ri].s > 0 && fl_bits_test(bm->alnum, items[ri].s - 1))))
+            ri++;
+        if (ri == n_runs)
             break;
-        i = run->s;
+        i = items[ri].s;
         unsigned char c = (unsigned char)txt[i];
         unsigned k = cls[c];
         size_t adv, j;
-        j = run->e; /* the end of its digits or letters */
+        j = items[ri].e; /* the end of its digits or letters */
         if (k == CLS_DIGIT) {
             adv = j;
             if (j - i <= 4)
