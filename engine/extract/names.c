@@ -540,6 +540,19 @@ static inline unsigned M(const scan *sc, size_t k)
     return t->mask != MASK_UNSET ? t->mask : M_compute(sc, t);
 }
 
+/* Whether token k may be a sticky word (STICKY: a connector, auxiliary or
+ * organisation cue), by the first and last byte filters of those words,
+ * without a branch: false when its mask can have none of them. */
+static inline bool sticky_maybe(const scan *sc, size_t k)
+{
+    const fl_names_state *st = sc->st;
+    const tok *t = &sc->toks[k];
+    size_t n = t->e - t->s;
+    uint64_t f = st->sticky_first_len[(unsigned char)sc->text[t->s]] &
+                 st->sticky_last_len[(unsigned char)sc->text[t->e - 1]];
+    return (unsigned)(f >> (n & 63) & 1) & (n < 64);
+}
+
 /* M(sc, k) & W_ABBR, without the lookup for most words (gap_flags: the
  * word before most full stops ends a sentence, and no rule may ask its
  * mask). */
@@ -1600,9 +1613,12 @@ static void paragraph_runs(scan *sc)
                 continue;
             }
             /* a word that is not a lower-case organisation suffix or
-             * connector ends the run (most runs: one test) */
+             * connector ends the run (most runs: one test, by the sticky
+             * words' first and last byte filters, without the lookup) */
+            if (!(((tk[j].flags & T_LOWER) != 0) & sticky_maybe(sc, j)))
+                break;
             unsigned mj = M(sc, j);
-            if (!(((tk[j].flags & T_LOWER) != 0) & ((mj & (W_ORG | W_CONN)) != 0)))
+            if (!(mj & (W_ORG | W_CONN)))
                 break;
             /* lower-case suffixes of companies: "Tesco plc" */
             if (mj & W_ORG) {
