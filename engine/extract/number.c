@@ -15,7 +15,6 @@
 #include "extract/number.h"
 
 #include "core/alloc.h"
-#include "core/keyhash.h"
 #include "extract/ascii.h"
 #include "extract/currency.h"
 #include "extract/internal.h"
@@ -409,10 +408,6 @@ enum {
 
 typedef struct vocab {
     char w[24];
-    /* head, tail: the word's first and last min(len, 8) bytes as
-     * fl_key_chunk reads them (the same bytes when len <= 8), so that
-     * vocab_is compares a word with two compares instead of a byte loop */
-    uint64_t head, tail;
     uint8_t len;
     uint8_t ncur;   /* V_CURW: the currency phrases that start with this word */
     uint8_t cur[4]; /* (fl_currency_phrase indices, in increasing order) */
@@ -429,7 +424,7 @@ typedef struct vocab {
 struct fl_number_state {
     /* The vocabulary: its entries packed in ents (in the order added), and
      * an open-addressed table of VOCAB_SIZE 16-bit slots over them (4 KB,
-     * which the caches keep: the entries take 56 KB, and the table of
+     * which the caches keep: the entries take 44 KB, and the table of
      * entries this replaced 112 KB, one random line of which each lookup
      * read).  A slot is 0 when empty, else the entry's index + 1 in its low
      * VOCAB_IDX bits and the top six bits of the word's hash_word above
@@ -482,37 +477,15 @@ static uint32_t hash_word(const char *s, size_t n)
     return x ^ x >> 16;
 }
 
-/* The eight bytes of x with each ASCII capital lower-cased (bit 5 set),
- * all other bytes as they are: a byte's high bit is set in a when its low
- * seven bits are 'A' or more, in z when they are past 'Z', and the byte is
- * a capital when it is set in a, clear in z and clear in the byte itself
- * (the sums cannot carry into the next byte). */
-static inline uint64_t lower8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ull, low7 = ones * 0x7F;
-    uint64_t a = (x & low7) + ones * (0x80 - 'A'), z = (x & low7) + ones * (0x80 - 'Z' - 1);
-    return x | ((a & ~z & ~x & ones * 0x80) >> 2);
-}
-
-/* The first and last m = min(n, 8) bytes of s[0..n), n >= 1, as
- * fl_key_chunk reads them (no byte outside s[0..n) is read). */
-static inline void word_chunks(const char *s, size_t n, uint64_t *head, uint64_t *tail)
-{
-    size_t m = n < 8 ? n : 8;
-    *head = fl_key_chunk((const unsigned char *)s, m);
-    *tail = fl_key_chunk((const unsigned char *)s + n - m, m);
-}
-
-/* Whether the entry v is the word s[0..n) ignoring ASCII case (v->w is
- * lower case; a word in the table has fewer than 16 bytes, so its first
- * and last eight bytes cover it). */
+/* Whether the entry v is the word s[0..n) (v->w is lower case). */
 static inline bool vocab_is(const vocab *v, const char *s, size_t n)
 {
     if (v->len != n)
         return false;
-    uint64_t head, tail;
-    word_chunks(s, n, &head, &tail);
-    return (lower8(head) == v->head) & (lower8(tail) == v->tail);
+    size_t i = 0;
+    while (i < n && lower(UC(s, i)) == v->w[i])
+        i++;
+    return i == n;
 }
 
 /* The top six bits of a hash_word, as a slot holds them. */
@@ -587,13 +560,12 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
     for (unsigned probes = 0; probes < VOCAB_SIZE; probes++, h = (h + 1) & (VOCAB_SIZE - 1)) {
         vocab *v;
         if (!st->slot[h]) {
-            if (n >= 16 || st->n_ents == VOCAB_MAX)
-                return -1; /* vocab_is could not compare it; the entries are full */
+            if (st->n_ents == VOCAB_MAX)
+                return -1;
             v = &st->ents[st->n_ents++];
             st->slot[h] = (uint16_t)(slot_tag(hw) << VOCAB_IDX | st->n_ents);
             memcpy(v->w, w, n + 1);
             v->len = (uint8_t)n;
-            word_chunks(w, n, &v->head, &v->tail);
         } else {
             v = &st->ents[(st->slot[h] & ((1u << VOCAB_IDX) - 1)) - 1];
             if (v->len != n || memcmp(v->w, w, n) != 0)
