@@ -497,8 +497,12 @@ static void test_runs(void)
     const char *body = "Net rose to 5.4 mln dlrs vs 4.3mln, B52 in 1986; Q1 extraordinarily "
                        "\xC3\xA9t\xC3\xA9 a hundred 2,000-tonne ships 12345678901 end, and the "
                        "quarterly dividend rose sharply after a hundred extraordinary meetings of "
-                       "shareholders mln";
-    char buf[512];
+                       "shareholders mln "
+                       /* runs of 64 bytes and more (never a filter word) */
+                       "Mlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmlnmln "
+                       "123456789012345678901234567890123456789012345678901234567890123456789 "
+                       "mln";
+    char buf[1024];
     for (size_t shift = 0; shift < 140; shift++) {
         size_t n = shift + strlen(body);
         memset(buf, shift % 3 ? ' ' : '.', shift);
