@@ -2388,17 +2388,6 @@ static int try_at(scan *sc, size_t pos, const vocab *wv, size_t *next)
             return r;
         }
     }
-    /* qualifiers (below, for nearly every amount) reads the lines of
-     * qual_last and qual_third chosen by the three bytes before the amount,
-     * which the other extractors have evicted since the article's last
-     * amount: asked for now, they arrive while the amount is parsed (when
-     * the amount starts before pos, as "$5m" does, the guess is wasted) */
-    size_t e = back_sp(sc->s, sc->floor, pos);
-    if (e >= sc->floor + 3) {
-        __builtin_prefetch(&sc->st->qual_last[QUAL_KEY(lower(UC(sc->s, e - 2)))]
-                                             [QUAL_KEY(lower(UC(sc->s, e - 1)))]);
-        __builtin_prefetch(&sc->st->qual_third[QUAL_KEY(lower(UC(sc->s, e - 3)))]);
-    }
     amt A;
     if (!parse_one(sc, pos, sc->floor, &A)) {
         if (A.num.end > pos)
@@ -2460,27 +2449,6 @@ static bool worth_trying(const scan *sc, size_t i, size_t e)
            fl_number_magnitude(w, n, false) > 0;
 }
 
-/* Asks for the lines of n bytes at p at once, without waiting for them. */
-static inline void prefetch_bytes(const void *p, size_t n)
-{
-    for (size_t k = 0; k < n; k += 64)
-        __builtin_prefetch((const char *)p + k);
-}
-
-/* The small tables the scan reads at nearly every word (anchor_len,
- * anchor_tag) and at each vocabulary lookup (slot), 6 KB: the other
- * extractors have evicted them by the time an article reaches this one, and
- * each first lookup would wait for its line in turn (perf: the loads of
- * anchor_len and anchor_tag were an eighth of the scanner's samples, the
- * slot's a third of vocab_find's); asked for together at the start, their
- * lines arrive at the same time. */
-static void prefetch_tables(const fl_number_state *st)
-{
-    prefetch_bytes(st->anchor_len, sizeof st->anchor_len);
-    prefetch_bytes(st->anchor_tag, sizeof st->anchor_tag);
-    prefetch_bytes(st->slot, sizeof st->slot);
-}
-
 fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl_article *a,
                             fl_facts *out, fl_error *err)
 {
@@ -2501,7 +2469,6 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     }
     sc.letter = bm->letter;
-    prefetch_tables(st);
     size_t k = 0;         /* the next listed run to look at */
     bool at_next = false; /* i is where try_at said to go on: maybe inside a run */
     /* the list in locals (the calls in the loop would make the compiler
