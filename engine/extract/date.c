@@ -345,17 +345,22 @@ static bool word_in(const char *t, word w, const char *const *list)
 {
     if (!w.len)
         return false;
+    /* the first letters (case-blind) before a list word's length is taken */
     for (; *list; list++)
-        if (word_is(t, w, *list))
+        if (((*list)[0] | 0x20) == (t[w.start] | 0x20) && word_is(t, w, *list))
             return true;
     return false;
 }
 
-/* Case-sensitive, for proper nouns ("Black Friday", "Sunday Times"). */
+/* Case-sensitive, for proper nouns ("Black Friday", "Sunday Times").  The
+ * first bytes are compared before a list word's length is taken (a call of
+ * strlen per list word, 36,000 on the BBC corpus); t[w.start] is a byte of
+ * the text or its closing NUL even when w is empty. */
 static bool word_in_exact(const char *t, word w, const char *const *list)
 {
     for (; *list; list++)
-        if (w.len == strlen(*list) && !memcmp(t + w.start, *list, w.len))
+        if ((*list)[0] == t[w.start] && w.len == strlen(*list) &&
+            !memcmp(t + w.start, *list, w.len))
             return true;
     return false;
 }
