@@ -10,6 +10,7 @@
 #define FL_CLI_CLI_H
 
 #include "core/date.h"
+#include "extract/extract.h"
 #include "ingest/ingest.h"
 #include "lua/ruleset.h"
 
@@ -27,6 +28,10 @@ int fl_cmd_test(int argc, char **argv);
 
 /* Prints "factlint CMD: message" and a hint to stderr; returns FL_EXIT_USAGE. */
 int fl_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Warns on stderr, even with -q, when x runs without its gazetteer (a binary
+ * moved away from its data): its facts are not those of a full install. */
+void fl_cli_warn_extractor(const char *cmd, const fl_extractor *x);
 
 /* Options shared by the subcommands that run rules (check, rules, test).
  * fl_cli_rule_option handles one getopt result; returns 1 when it was one of

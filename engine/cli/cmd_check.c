@@ -254,6 +254,8 @@ int fl_cmd_check(int argc, char **argv)
         fprintf(stderr, "factlint check: %s\n", xj.err.message);
         goto cleanup;
     }
+    if (!run.facts_in)
+        fl_cli_warn_extractor("check", x);
     if (rst) {
         char msg[2048];
         fl_error_format(&err, msg, sizeof msg);

@@ -164,6 +164,8 @@ int fl_cmd_extract(int argc, char **argv)
         fprintf(stderr, "factlint extract: %s\n", err.message);
         goto cleanup;
     }
+    if (!run.facts_in)
+        fl_cli_warn_extractor("extract", x);
     /* entries of clean articles wait in a temporary file, so memory does not
      * grow with the corpus; without a temporary file they stay in memory */
     fl_error spill_err;

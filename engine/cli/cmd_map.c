@@ -149,6 +149,7 @@ int fl_cmd_map(int argc, char **argv)
         fprintf(stderr, "factlint map: %s\n", x ? "out of memory" : err.message);
         goto cleanup;
     }
+    fl_cli_warn_extractor("map", x);
     if (fl_ruleset_load(&rs, &rules.cfg, &au, &err)) {
         fl_error_format(&err, msg, sizeof msg);
         fprintf(stderr, "factlint map: %s\n", msg);

@@ -90,6 +90,7 @@ int fl_cmd_test(int argc, char **argv)
         fprintf(stderr, "factlint test: %s\n", err.message[0] ? err.message : "out of memory");
         goto cleanup;
     }
+    fl_cli_warn_extractor("test", env.x);
     size_t passed = 0, failed = 0;
     fl_status st = fl_rules_test(&rules.cfg, extract_case, &env, stdout, &passed, &failed, &err);
     fflush(stdout);

@@ -38,6 +38,17 @@ int fl_cli_usage_error(const char *cmd, const char *fmt, ...)
     return FL_EXIT_USAGE;
 }
 
+void fl_cli_warn_extractor(const char *cmd, const fl_extractor *x)
+{
+    const char *path = fl_extractor_gazetteer_missing(x);
+    if (path)
+        fprintf(stderr,
+                "factlint %s: warning: no gazetteer at '%s': places are found by their cues "
+                "alone, so the facts differ from an installed factlint's (FACTLINT_DATA_DIR "
+                "names the directory that holds gazetteer.tsv, rules/ and reference/)\n",
+                cmd, path);
+}
+
 void fl_cli_rules_init(fl_cli_rules *r)
 {
     memset(r, 0, sizeof *r);

@@ -91,6 +91,11 @@ fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *er
     return FL_OK;
 }
 
+const char *fl_extractor_gazetteer_missing(const fl_extractor *x)
+{
+    return fl_names_gazetteer_missing(x->names);
+}
+
 void fl_extractor_free(fl_extractor *x)
 {
     if (!x)

@@ -26,6 +26,11 @@ typedef struct fl_extract_ctx fl_extract_ctx;
  * prefix).  Pattern compile errors are FL_EINTERNAL. */
 fl_status fl_extractor_new(fl_extractor **out, const char *datadir, fl_error *err);
 void fl_extractor_free(fl_extractor *x);
+/* A degraded extractor: the path where gazetteer.tsv was looked for and not
+ * found (places, countries and capitals are then found by their cues alone,
+ * so facts differ), else NULL.  The CLI warns with it
+ * (fl_cli_warn_extractor). */
+const char *fl_extractor_gazetteer_missing(const fl_extractor *x);
 
 fl_extract_ctx *fl_extract_ctx_new(const fl_extractor *x);
 void fl_extract_ctx_free(fl_extract_ctx *c);

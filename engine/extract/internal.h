@@ -27,6 +27,8 @@ typedef struct fl_date_state fl_date_state;
 
 fl_status fl_names_init(fl_names_state **out, const char *datadir, fl_error *err);
 void fl_names_free(fl_names_state *s);
+/* The path where the gazetteer was looked for when no file was there, else NULL. */
+const char *fl_names_gazetteer_missing(const fl_names_state *s);
 fl_status fl_names_extract(const fl_names_state *s, fl_re_thread *t, const fl_article *a,
                            fl_facts *out, fl_error *err);
 

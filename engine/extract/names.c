@@ -176,6 +176,7 @@ typedef struct word_slot {
 
 struct fl_names_state {
     fl_gazetteer *gaz;
+    char *gaz_missing; /* the gazetteer's path when there was no file there */
     word_slot words[WORD_CAP];
     /* bit n: some listed word of n bytes starts (ends) with this byte; most
      * words of a text are rejected by these before they are hashed */
@@ -323,6 +324,8 @@ fl_status fl_names_init(fl_names_state **out, const char *datadir, fl_error *err
         fl_data_path(FL_DATA_GAZETTEER, path, sizeof path);
         rc = fl_gazetteer_load(&st->gaz, path, &missing, err);
     }
+    if (!rc && missing && !(st->gaz_missing = fl_strdup(path)))
+        rc = fl_error_set(err, FL_ENOMEM, "out of memory");
     if (rc) {
         fl_names_free(st);
         return rc;
@@ -331,10 +334,16 @@ fl_status fl_names_init(fl_names_state **out, const char *datadir, fl_error *err
     return FL_OK;
 }
 
+const char *fl_names_gazetteer_missing(const fl_names_state *s)
+{
+    return s->gaz_missing;
+}
+
 void fl_names_free(fl_names_state *s)
 {
     if (!s)
         return;
+    fl_free(s->gaz_missing);
     fl_gazetteer_free(s->gaz);
     fl_free(s);
 }

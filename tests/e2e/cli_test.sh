@@ -163,6 +163,13 @@ printf '<html><head><title>Lazy load</title></head><body><p>The council said "we
 run "$FL" extract -q -j2 "$T/lazy.html" "$T/lazy.html"
 ok "HTML pages read after the lazy load of libxml2" eval 'eq $status 0 && has "$out" "we will build it" && eq "$(grep -c "\"kind\":\"quote\"" <<<"$out")" 2'
 
+# a binary without its data still extracts, but says its facts are not a full install's
+mkdir -p "$T/nodata"
+run env FACTLINT_DATA_DIR="$T/nodata" "$FL" extract -q -j1 "$SRC/facts/examples"
+ok "no gazetteer: a warning naming its path, even with -q" eval 'eq $status 0 && has "$err" "warning: no gazetteer at '"'"'$T/nodata/gazetteer.tsv'"'"'" && [ -n "$out" ]'
+run "$FL" extract -q -j1 "$SRC/facts/examples"
+ok "with the gazetteer: no warning" eval 'eq $status 0 && [ -z "$err" ]'
+
 # ---- determinism and the facts round trip ------------------------------------
 EX="$SRC/facts/examples"
 run "$FL" extract -q -j1 -o "$T/x1.jsonl" "$EX"
