@@ -788,6 +788,38 @@ static int month_of(const char *s, size_t n)
     return m;
 }
 
+/* fl_weekday_from_name without libc, as month_of: a weekday's three first
+ * letters (case blind) tell it from the others, so they pick the one day
+ * the word can be; then the word is those three letters, the day's full
+ * name, or its four-letter abbreviation ("tues", "thur"), or none (-1).
+ * Called for every weekday the scan meets. */
+static int weekday_of(const char *s, size_t n)
+{
+    static const char names[7][10] = {"monday", "tuesday",  "wednesday", "thursday",
+                                      "friday", "saturday", "sunday"};
+    static const unsigned char lens[7] = {6, 7, 9, 8, 6, 8, 6};
+    static const char abbr4[7][5] = {"mon", "tues", "wed", "thur", "fri", "sat", "sun"};
+    static const unsigned char abbr4_lens[7] = {3, 4, 3, 4, 3, 3, 3};
+    if (n < 3)
+        return -1;
+    int a = fl_ch_lower((unsigned char)s[0]), b = fl_ch_lower((unsigned char)s[1]),
+        c = fl_ch_lower((unsigned char)s[2]);
+    int w = 0;
+    while (w < 7 && !(a == names[w][0] && b == names[w][1] && c == names[w][2]))
+        w++;
+    if (w == 7)
+        return -1;
+    if (n == 3)
+        return w;
+    const char *full = n == lens[w] ? names[w] : n == abbr4_lens[w] ? abbr4[w] : NULL;
+    if (!full)
+        return -1;
+    for (size_t i = 3; i < n; i++)
+        if (fl_ch_lower((unsigned char)s[i]) != full[i])
+            return -1;
+    return w;
+}
+
 /* Month number of a month-name group, or 0 when unset. */
 static int gmonth(const scan *sc, const fl_re_match *m, int g)
 {
@@ -1332,14 +1364,14 @@ static fl_status at_weekday(scan *sc, size_t p, size_t n, size_t *adv)
         if (d >= 0) {
             bool ok = false;
             int y = gnum(sc, &m, G_WY);
-            fl_status st = emit_day(sc, b, e, y, mo, d, fl_weekday_from_name(t + wb, we - wb), &ok);
+            fl_status st = emit_day(sc, b, e, y, mo, d, weekday_of(t + wb, we - wb), &ok);
             if (st == FL_OK && ok && y > 0)
                 sc->year_end = e;
             *adv = e;
             return st;
         }
     }
-    int wd = fl_weekday_from_name(t + wb, we - wb);
+    int wd = weekday_of(t + wb, we - wb);
     /* a bare weekday */
     word prev = word_before(t, b), next = word_after(t, sc->len, we);
     if (word_in_exact(t, prev, weekday_not_after) || word_in_exact(t, next, weekday_not_before))
@@ -1485,7 +1517,7 @@ static fl_status at_keyword(scan *sc, size_t p, size_t n, size_t *adv)
             return emit(sc, b, e, r, true, false);
         }
         if (grp(sc, &m, G_RWD, &ub, &ue)) {
-            int wd = fl_weekday_from_name(t + ub, ue - ub);
+            int wd = weekday_of(t + ub, ue - ub);
             if (anchored(sc, FL_PREC_DAY))
                 r = resolve_weekday(dl, wd, mode);
             return emit(sc, b, e, r, true, false);
