@@ -23,7 +23,6 @@ _Static_assert(FL_RUN_ALL == 6, "fl_run_filter.pairs keeps letter l's bits at 2l
 
 void fl_run_filter_index(fl_run_filter *f)
 {
-    memset(f->first, 0, sizeof f->first);
     memset(f->pairs, 0, sizeof f->pairs);
     for (size_t n = 1; n <= FL_RUN_MAXLEN; n++)
         for (unsigned a = 0; a < 32; a++)
@@ -31,8 +30,6 @@ void fl_run_filter_index(fl_run_filter *f)
                 unsigned bits = f->bits[n][a][b] & FL_RUN_ALL;
                 if (b >= 1 && b <= LAST_LETTER)
                     f->pairs[n][a] |= (uint64_t)bits << 2 * b;
-                if (bits)
-                    f->first[n][a] = 1;
             }
 }
 

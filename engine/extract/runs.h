@@ -39,11 +39,6 @@ enum {
  * Row 0 is not looked up (a run has a letter; longer runs are not listed). */
 typedef struct fl_run_filter {
     uint8_t bits[FL_RUN_MAXLEN + 1][32][32];
-    /* first[n][f]: 1 when a run of n letters starting with the f-th letter
-     * has some last letter with bits set; 0 for n > FL_RUN_MAXLEN.  Filled
-     * from bits by fl_run_filter_index (a summary for the callers and the
-     * tests; fl_runs_build reads pairs). */
-    uint8_t first[64][32];
     /* pairs[n][f]: bits[n][f][l] for the last letters l = 1 .. 26 packed
      * two bits to a letter: bits 2l + 1 and 2l + 2 are its FL_RUN_NUMBER
      * and FL_RUN_DATE, so that a run's flags are one load, shift and mask
@@ -54,8 +49,7 @@ typedef struct fl_run_filter {
     uint64_t pairs[FL_RUN_MAXLEN + 1][32];
 } fl_run_filter;
 
-/* Fills f->first and f->pairs from f->bits: call it after the last change
- * to f->bits. */
+/* Fills f->pairs from f->bits: call it after the last change to f->bits. */
 void fl_run_filter_index(fl_run_filter *f);
 
 /* the index of letter c in fl_run_filter (1 for 'a' and 'A') */

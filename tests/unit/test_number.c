@@ -480,7 +480,7 @@ static void test_currency(void)
  * letters, as a byte loop finds them, wherever the text falls across the
  * masks' 64-byte words, including a text that ends inside a run; with a
  * filter, the digit runs and the letter runs whose length, first and last
- * letters have bits in it (first looked up in its index, first[]). */
+ * letters have bits in it (looked up in its packed index, pairs[]). */
 static void test_runs(void)
 {
     static fl_run_filter filter;
@@ -491,8 +491,13 @@ static void test_runs(void)
     filter.bits[7][FL_RUN_LETTER('h')][FL_RUN_LETTER('d')] = FL_RUN_NUMBER; /* hundred */
     filter.bits[9][FL_RUN_LETTER('e')][FL_RUN_LETTER('y')] = FL_RUN_DATE;   /* none */
     fl_run_filter_index(&filter);
-    CU_ASSERT(filter.first[3][FL_RUN_LETTER('m')] && !filter.first[3][FL_RUN_LETTER('n')]);
-    CU_ASSERT(!filter.first[10][FL_RUN_LETTER('e')] && !filter.first[63][FL_RUN_LETTER('e')]);
+    /* letter l's FL_RUN_NUMBER and FL_RUN_DATE at bits 2l + 1 and 2l + 2 */
+    CU_ASSERT_EQUAL(filter.pairs[3][FL_RUN_LETTER('m')] >> 2 * FL_RUN_LETTER('n') & FL_RUN_ALL,
+                    FL_RUN_ALL);
+    CU_ASSERT_EQUAL(filter.pairs[4][FL_RUN_LETTER('r')],
+                    (uint64_t)FL_RUN_NUMBER << 2 * FL_RUN_LETTER('e'));
+    CU_ASSERT_EQUAL(filter.pairs[3][FL_RUN_LETTER('n')], 0u);
+    CU_ASSERT_EQUAL(filter.pairs[0][FL_RUN_LETTER('e')], 0u); /* longer runs: no bits */
     /* digits in some 64-byte words, none in others (a loop of its own) */
     const char *body = "Net rose to 5.4 mln dlrs vs 4.3mln, B52 in 1986; Q1 extraordinarily "
                        "\xC3\xA9t\xC3\xA9 a hundred 2,000-tonne ships 12345678901 end, and the "
