@@ -8,7 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FL_READ_BLOCK (1u << 20)
+/* Input is read in blocks of 64 KB into a buffer that stays about that size
+ * (it grows only for a longer line): the kernel's copy out of the page cache
+ * then writes to lines that are still in the cache from the last block, and
+ * the JSONL scanner reads the record from there.  With 1 MB blocks the
+ * buffer cycled through 1 MB, more than this CPU's L2 (512 KB), and the copy
+ * (_copy_to_iter) took 1.6% of a BBC extract's samples, now 0.9%. */
+#define FL_READ_BLOCK (1u << 16)
 
 struct fl_reader {
     int fd;
