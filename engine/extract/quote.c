@@ -33,34 +33,35 @@
 #include <emmintrin.h>
 #endif
 
-struct fl_quote_state {
-    int unused; /* nothing to compile: the vocabulary is static */
-};
-
-static bool vocabulary_sorted(void);
-
-fl_status fl_quote_init(fl_quote_state **out, const char *datadir, fl_error *err)
-{
-    (void)datadir;
-    if (!vocabulary_sorted())
-        return fl_error_set(err, FL_EINTERNAL, "quote: a word list is out of order");
-    fl_quote_state *s = fl_calloc(1, sizeof *s);
-    if (!s)
-        return fl_error_set(err, FL_ENOMEM, "out of memory");
-    *out = s;
-    return FL_OK;
-}
-
-void fl_quote_free(fl_quote_state *s)
-{
-    fl_free(s);
-}
-
 /* ---- vocabulary ----
- * Every list is kept in strcmp order without repeats: look-ups are binary
- * searches (in_list, verb_of), and fl_quote_init checks the order. */
+ * The words the attribution tests ask about, by list.  A text word's lists
+ * come from one look-up (vocab_of) in a table of all of them built by
+ * fl_quote_init: a bit per list (W_*) for each word, so a walk that asks
+ * several questions of a word (a verb? a determiner? a word that ends a
+ * noun phrase?) looks it up once, without the mispredicted steps of a
+ * search through sorted lists. */
 
+/* The lists a vocabulary word is in.  The verb class takes the two low bits;
+ * the lists are matched in the case the word was written in: W_LOWER ones
+ * only in lower case, W_ANY_CASE ones in any ASCII case ("He said"), and
+ * W_CONJ only capitalised, as a sentence opener ("But Mr Leigh said"). */
 typedef enum verb_class { V_NONE = 0, V_SAID, V_TOLD, V_ADDED } verb_class;
+enum {
+    W_VERB = 3,           /* the verb_class of a speech verb */
+    W_AUX = 1u << 2,      /* "has said", "also told" */
+    W_STOP = 1u << 3,     /* ends a noun phrase read forwards */
+    W_CONN = 1u << 4,     /* inside a name: "de", "la", "van", "of", "al" */
+    W_VON = 1u << 5,      /* "von", a connector read forwards only */
+    W_CLAUSE = 1u << 6,   /* starts a clause after a quote: "but", "while" */
+    W_TO = 1u << 7,       /* "according to" */
+    W_ACCORD = 1u << 8,   /* "according" */
+    W_PRON = 1u << 9,     /* a pronoun standing for a speaker */
+    W_DET = 1u << 10,     /* a determiner */
+    W_ORGNOUN = 1u << 11, /* a common noun standing for an organisation */
+    W_CONJ = 1u << 12,    /* a capitalised sentence opener */
+    W_LOWER = (1u << 9) - 1,
+    W_ANY_CASE = W_PRON | W_DET | W_ORGNOUN,
+};
 
 static const struct {
     const char *w;
@@ -108,6 +109,175 @@ static const char *const org_nouns[] = {
     "lender",    "maker",     "manufacturer", "ministry",   "office",       "party",
     "police",    "regulator", "retailer",     "spokesman",  "spokesperson", "spokeswoman",
     "statement", "union",     "university"};
+static const char *const connectors[] = {"de", "la", "van", "of", "al"};
+static const char *const von[] = {"von"};
+static const char *const clause_words[] = {"but", "and", "while", "as", "because", "after"};
+static const char *const to_word[] = {"to"};
+static const char *const according_word[] = {"according"};
+
+#define LIST(l, bit)                                                                               \
+    {                                                                                              \
+        l, sizeof l / sizeof l[0], bit                                                             \
+    }
+static const struct {
+    const char *const *words;
+    size_t n;
+    unsigned bit;
+} word_lists[] = {
+    LIST(pronouns, W_PRON),         LIST(determiners, W_DET),
+    LIST(aux_words, W_AUX),         LIST(np_stops, W_STOP),
+    LIST(conjunctions, W_CONJ),     LIST(org_nouns, W_ORGNOUN),
+    LIST(connectors, W_CONN),       LIST(von, W_VON),
+    LIST(clause_words, W_CLAUSE),   LIST(to_word, W_TO),
+    LIST(according_word, W_ACCORD),
+};
+#undef LIST
+
+/* The table: a word's key (vocab_key) is hashed to one of VOCAB_SLOTS
+ * one-byte slots holding the index of the only entry the word can be
+ * (0: the empty entry, which no word matches), so a look-up is one probe and
+ * one compare.  VOCAB_MUL is an odd multiplier under which the 173 words
+ * fall in distinct slots (found by trying random ones: about one in 200
+ * does); fl_quote_init checks it, and a word added to a list may need
+ * another. */
+#define VOCAB_BITS  11
+#define VOCAB_SLOTS (1u << VOCAB_BITS)
+#define VOCAB_MUL   0x88534206FC4A447Full
+#define VOCAB_MAX   255 /* entries, the empty one included */
+
+typedef struct vocab_entry {
+    uint64_t lo, hi; /* the key */
+    uint32_t len;
+    uint32_t bits; /* W_* */
+} vocab_entry;
+
+struct fl_quote_state {
+    unsigned char slot[VOCAB_SLOTS];
+    vocab_entry entry[VOCAB_MAX];
+    size_t n_entries;
+};
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* v with its ASCII capitals in lower case; *upper gets bit 7 of each byte
+ * that was one (SWAR: a byte's low seven bits plus 0x3F carry into bit 7
+ * when they are >= 'A', plus 0x25 when > 'Z'; bytes >= 0x80 are none). */
+static inline uint64_t fold_caps(uint64_t v, uint64_t *upper)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x80 * ones;
+    uint64_t low7 = v & ~high;
+    uint64_t up = (low7 + 0x3F * ones) & ~(low7 + 0x25 * ones) & ~v & high;
+    *upper = up;
+    return v | up >> 2;
+}
+
+/* The key of the word t[ws..we) (n bytes, n > 0): for n < 8 its bytes (lo,
+ * the first in the low byte; hi 0), else its first eight bytes and its last
+ * eight (they overlap when n < 16).  Only bytes of t before we are read:
+ * a short word's eight bytes end at we and are shifted down. */
+static inline void vocab_key(const char *t, size_t ws, size_t we, uint64_t *lo, uint64_t *hi)
+{
+    size_t n = we - ws;
+    if (n >= 8) {
+        *lo = load64(t + ws);
+        *hi = load64(t + we - 8);
+    } else if (we >= 8 && n > 0) {
+        *lo = load64(t + we - 8) >> (64 - 8 * n);
+        *hi = 0;
+    } else {
+        uint64_t v = 0;
+        for (size_t i = n; i-- > 0;)
+            v = v << 8 | (unsigned char)t[ws + i];
+        *lo = v;
+        *hi = 0;
+    }
+}
+
+static inline size_t vocab_slot(uint64_t lo, uint64_t hi, size_t n)
+{
+    return (size_t)(((lo ^ (hi * 0xFF51AFD7ED558CCDull) ^ n) * VOCAB_MUL) >> (64 - VOCAB_BITS));
+}
+
+/* The W_* bits of the word t[ws..we) as written (0 for a word in no list). */
+static inline __attribute__((always_inline)) unsigned vocab_of(const fl_quote_state *voc,
+                                                               const char *t, size_t ws, size_t we)
+{
+    size_t n = we - ws;
+    uint64_t lo, hi, up_lo, up_hi;
+    vocab_key(t, ws, we, &lo, &hi);
+    lo = fold_caps(lo, &up_lo);
+    hi = fold_caps(hi, &up_hi);
+    const vocab_entry *e = &voc->entry[voc->slot[vocab_slot(lo, hi, n)]];
+    bool match = ((e->lo ^ lo) | (e->hi ^ hi) | (e->len ^ n)) == 0;
+    /* capitals after the first byte (hi's first byte is the word's first
+     * when n == 8) */
+    bool later_caps = (up_lo >> 8 | (n == 8 ? up_hi >> 8 : up_hi)) != 0;
+    unsigned allowed = later_caps       ? W_ANY_CASE
+                       : (up_lo & 0x80) ? W_ANY_CASE | W_CONJ
+                                        : W_ANY_CASE | W_LOWER;
+    return match ? e->bits & allowed : 0;
+}
+
+/* Adds word w (NUL-terminated ASCII) with bits to the table; false when its
+ * slot holds another word or the table is full. */
+static bool vocab_add(fl_quote_state *s, const char *w, unsigned bits)
+{
+    size_t n = strlen(w);
+    uint64_t lo, hi, up;
+    vocab_key(w, 0, n, &lo, &hi);
+    lo = fold_caps(lo, &up);
+    hi = fold_caps(hi, &up);
+    size_t k = vocab_slot(lo, hi, n);
+    vocab_entry *e = &s->entry[s->slot[k]];
+    if (s->slot[k] == 0) {
+        if (s->n_entries >= VOCAB_MAX)
+            return false;
+        s->slot[k] = (unsigned char)s->n_entries;
+        e = &s->entry[s->n_entries++];
+        *e = (vocab_entry){lo, hi, (uint32_t)n, 0};
+    } else if (e->lo != lo || e->hi != hi || e->len != n) {
+        return false; /* two words in one slot: pick another VOCAB_MUL */
+    }
+    e->bits |= bits;
+    return true;
+}
+
+static bool vocab_build(fl_quote_state *s)
+{
+    s->n_entries = 1; /* entry 0: empty (len 0, which no word has) */
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (!vocab_add(s, verbs[i].w, verbs[i].c))
+            return false;
+    for (size_t l = 0; l < sizeof word_lists / sizeof word_lists[0]; l++)
+        for (size_t i = 0; i < word_lists[l].n; i++)
+            if (!vocab_add(s, word_lists[l].words[i], word_lists[l].bit))
+                return false;
+    return true;
+}
+
+fl_status fl_quote_init(fl_quote_state **out, const char *datadir, fl_error *err)
+{
+    (void)datadir;
+    fl_quote_state *s = fl_calloc(1, sizeof *s);
+    if (!s)
+        return fl_error_set(err, FL_ENOMEM, "out of memory");
+    if (!vocab_build(s)) {
+        fl_free(s);
+        return fl_error_set(err, FL_EINTERNAL, "quote: two words of the vocabulary share a slot");
+    }
+    *out = s;
+    return FL_OK;
+}
+
+void fl_quote_free(fl_quote_state *s)
+{
+    fl_free(s);
+}
 
 /* Both compare byte by byte up to w's terminator rather than taking strlen(w)
  * first: most calls run down a word list and differ at the first byte. */
@@ -132,152 +302,6 @@ static bool is_word_ci(const char *t, size_t ws, size_t we, const char *w)
             return false;
     }
     return w[n] == '\0';
-}
-
-/* Compares the text word t[ws..we) with the list word w in strcmp order,
- * folding the text's ASCII capitals when ci (list words are lower case then). */
-static int word_cmp(const char *t, size_t ws, size_t we, const char *w, bool ci)
-{
-    size_t n = we - ws;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)t[ws + i], d = (unsigned char)w[i];
-        if (ci && c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        if (d == '\0')
-            return 1; /* the text word is longer */
-        if (c != d)
-            return c < d ? -1 : 1;
-    }
-    return w[n] == '\0' ? 0 : -1;
-}
-
-/* Binary search of a word list kept in strcmp order (fl_quote_init checks);
- * inline, each call site with its list. */
-static inline __attribute__((always_inline)) bool
-in_list(const char *t, size_t ws, size_t we, const char *const *list, size_t n, bool ci)
-{
-    /* most steps are decided by the first byte, compared here */
-    unsigned char c0 = (unsigned char)t[ws];
-    if (ci && c0 >= 'A' && c0 <= 'Z')
-        c0 = (unsigned char)(c0 + 32);
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        unsigned char d0 = (unsigned char)list[mid][0];
-        int c = c0 != d0 ? (c0 < d0 ? -1 : 1) : word_cmp(t, ws, we, list[mid], ci);
-        if (c == 0)
-            return true;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return false;
-}
-
-#define IN(list, ci) in_list(t, ws, we, list, sizeof list / sizeof list[0], ci)
-
-/* The second letters a verb can have after each first letter, a bit per
- * letter ("said", "stated": 's' -> a, t): most words are no verb, and are
- * told so by their first two bytes without a search.  fl_quote_init checks
- * it against verbs. */
-#define L(c) (1u << ((c) - 'a'))
-static const uint32_t verb_seconds[26] = {
-    ['a' - 'a'] = L('c') | L('d') | L('n') | L('r') | L('s'),
-    ['c' - 'a'] = L('a') | L('l') | L('o'),
-    ['d' - 'a'] = L('e'),
-    ['e' - 'a'] = L('x'),
-    ['i' - 'a'] = L('n'),
-    ['n' - 'a'] = L('o'),
-    ['o' - 'a'] = L('b'),
-    ['p' - 'a'] = L('o') | L('r'),
-    ['r' - 'a'] = L('e'),
-    ['s' - 'a'] = L('a') | L('t'),
-    ['t' - 'a'] = L('e') | L('o'),
-    ['u' - 'a'] = L('r'),
-    ['w' - 'a'] = L('a') | L('r'),
-};
-#undef L
-
-/* The verbs starting with the f-th letter are verbs[verb_from[f] ..
- * verb_from[f + 1]) (the list is in strcmp order); fl_quote_init checks it. */
-static const unsigned char verb_from[27] = {0,  11, 11, 19, 21, 23, 23, 23, 23, 25, 25, 25, 25, 25,
-                                            27, 28, 30, 30, 36, 43, 46, 47, 47, 51, 51, 51, 51};
-
-/* first is a lower-case ASCII letter. */
-static bool verb_start(char first, char second)
-{
-    unsigned s = (unsigned)(unsigned char)second - 'a';
-    return s < 26 && (verb_seconds[first - 'a'] >> s & 1);
-}
-
-/* The verb class of the word t[ws..we).  Inline: most words are told apart
- * by their length and first two letters, at every call site. */
-static inline __attribute__((always_inline)) verb_class verb_of(const char *t, size_t ws, size_t we)
-{
-    if (we - ws < 3 || we - ws > 12 || t[ws] < 'a' || t[ws] > 'z' || !verb_start(t[ws], t[ws + 1]))
-        return V_NONE;
-    /* a binary search among the verbs with the word's first letter */
-    size_t lo = verb_from[t[ws] - 'a'], hi = verb_from[t[ws] - 'a' + 1];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = word_cmp(t, ws, we, verbs[mid].w, false);
-        if (c == 0)
-            return verbs[mid].c;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return V_NONE;
-}
-
-static bool list_sorted(const char *const *list, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(list[i - 1], list[i]) >= 0)
-            return false;
-    return true;
-}
-
-#define SORTED(list) list_sorted(list, sizeof list / sizeof list[0])
-
-static bool vocabulary_sorted(void)
-{
-    size_t n_verbs = sizeof verbs / sizeof verbs[0];
-    if (verb_from[0] != 0 || verb_from[26] != n_verbs)
-        return false;
-    for (size_t f = 0; f < 26; f++)
-        if (verb_from[f] > verb_from[f + 1])
-            return false;
-    for (size_t i = 0; i < n_verbs; i++) {
-        unsigned f = (unsigned)(verbs[i].w[0] - 'a');
-        if ((i > 0 && strcmp(verbs[i - 1].w, verbs[i].w) >= 0) || f >= 26 ||
-            !verb_start(verbs[i].w[0], verbs[i].w[1]) || i < verb_from[f] || i >= verb_from[f + 1])
-            return false;
-    }
-    return SORTED(pronouns) && SORTED(determiners) && SORTED(aux_words) && SORTED(np_stops) &&
-           SORTED(conjunctions) && SORTED(org_nouns);
-}
-
-static bool is_pronoun(const char *t, size_t ws, size_t we)
-{
-    return IN(pronouns, true);
-}
-
-static bool is_det(const char *t, size_t ws, size_t we)
-{
-    return IN(determiners, true);
-}
-
-static bool is_aux(const char *t, size_t ws, size_t we)
-{
-    return IN(aux_words, false);
-}
-
-static bool is_np_stop(const char *t, size_t ws, size_t we)
-{
-    return IN(np_stops, false);
 }
 
 static bool is_cap(const char *t, size_t ws, size_t we)
@@ -421,6 +445,7 @@ typedef struct qscan {
     const fl_article *a;
     const char *t;
     const fl_bytemask *bm; /* the article's byte masks (NULL: none, back() alone) */
+    const fl_quote_state *voc;
     mention *m;
     size_t nm, cap_m;
     piece *p;
@@ -484,6 +509,13 @@ static inline __attribute__((always_inline)) bool back_q(const qscan *q, size_t 
     return true;
 }
 
+/* The W_* bits of the word t[ws..we). */
+static inline __attribute__((always_inline)) unsigned word_bits(const qscan *q, size_t ws,
+                                                                size_t we)
+{
+    return vocab_of(q->voc, q->t, ws, we);
+}
+
 /* The last mention of kind before offset (kind FL_FACT_KIND_COUNT: any person or org). */
 static const mention *last_mention(const qscan *q, size_t before, fl_fact_kind kind)
 {
@@ -536,21 +568,23 @@ static int cmp_mention(const void *a, const void *b)
 
 /* The speaker noun phrase read forwards from pos ("said Mr Li on Monday",
  * "said the prime minister"): [*ss, *se).  false when none. */
-static bool np_forward(const char *t, size_t pos, size_t lim, size_t *ss, size_t *se,
+static bool np_forward(const qscan *q, size_t pos, size_t lim, size_t *ss, size_t *se,
                        speaker_kind *sk)
 {
+    const char *t = q->t;
     size_t ws, we, n = 0, end = 0;
     size_t at = pos;
     if (!fwd(t, at, lim, &ws, &we) || gap_kind(t, at, ws) != 0)
         return false;
     *ss = ws;
-    if (is_pronoun(t, ws, we) && is_lower_word(t, ws)) {
+    unsigned wb = word_bits(q, ws, we);
+    if ((wb & W_PRON) && is_lower_word(t, ws)) {
         *se = we;
         *sk = S_PRONOUN;
         return true;
     }
     bool cap = is_cap(t, ws, we);
-    if (!cap && !is_det(t, ws, we))
+    if (!cap && !(wb & W_DET))
         return false;
     end = we;
     at = we;
@@ -561,15 +595,13 @@ static bool np_forward(const char *t, size_t pos, size_t lim, size_t *ss, size_t
             break;
         bool poss = end >= 2 && t[end - 1] == 's' &&
                     (t[end - 2] == '\'' || (end >= 4 && (unsigned char)t[end - 2] == 0x99));
-        if (cap && poss && is_lower_word(t, ws) && !is_np_stop(t, ws, we) && !verb_of(t, ws, we)) {
+        wb = word_bits(q, ws, we);
+        if (cap && poss && is_lower_word(t, ws) && !(wb & (W_STOP | W_VERB))) {
             cap = false; /* "Calder's founder" */
         } else if (cap) {
-            bool conn = is_word(t, ws, we, "de") || is_word(t, ws, we, "la") ||
-                        is_word(t, ws, we, "van") || is_word(t, ws, we, "von") ||
-                        is_word(t, ws, we, "of") || is_word(t, ws, we, "al");
-            if (!is_cap(t, ws, we) && !conn)
+            if (!is_cap(t, ws, we) && !(wb & (W_CONN | W_VON)))
                 break;
-        } else if (is_np_stop(t, ws, we) || verb_of(t, ws, we)) {
+        } else if (wb & (W_STOP | W_VERB)) {
             break;
         }
         end = we;
@@ -601,7 +633,8 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
     size_t ws, we, at = vs;
     /* auxiliaries: "has said", "also told" */
     for (int k = 0; k < 3; k++) {
-        if (!back_q(q, lo, at, &ws, &we) || gap_kind(t, we, at) != 0 || !is_aux(t, ws, we))
+        if (!back_q(q, lo, at, &ws, &we) || gap_kind(t, we, at) != 0 ||
+            !(word_bits(q, ws, we) & W_AUX))
             break;
         at = ws;
     }
@@ -644,7 +677,8 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
         return false;
     }
     *se = we;
-    if (is_pronoun(t, ws, we)) {
+    unsigned wb = word_bits(q, ws, we);
+    if (wb & W_PRON) {
         *ss = ws;
         *sk = S_PRONOUN;
         return true;
@@ -656,11 +690,10 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
             size_t a, b;
             if (!back_q(q, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
                 break;
-            bool conn = is_word(t, a, b, "de") || is_word(t, a, b, "la") ||
-                        is_word(t, a, b, "of") || is_word(t, a, b, "van") || is_word(t, a, b, "al");
-            if (!is_cap(t, a, b) && !conn) {
+            unsigned ab = word_bits(q, a, b);
+            if (!is_cap(t, a, b) && !(ab & W_CONN)) {
                 /* "the Prime Minister said": keep the determiner */
-                if (is_det(t, a, b))
+                if (ab & W_DET)
                     start = a;
                 break;
             }
@@ -668,8 +701,7 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
         }
         /* "But Mr Leigh said": a sentence-initial conjunction is not the name */
         size_t a, b;
-        if (fwd(t, start, *se, &a, &b) && b < *se &&
-            in_list(t, a, b, conjunctions, sizeof conjunctions / sizeof conjunctions[0], false)) {
+        if (fwd(t, start, *se, &a, &b) && b < *se && (word_bits(q, a, b) & W_CONJ)) {
             size_t a2, b2;
             if (fwd(t, b, *se + 1, &a2, &b2))
                 start = a2;
@@ -680,20 +712,21 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
     /* lower case: "the company", "a spokeswoman", "analysts" */
     size_t start = ws;
     for (int k = 0; k < 4; k++) {
-        if (is_det(t, start, we) && start == ws)
+        if (start == ws && (wb & W_DET))
             return false; /* a bare determiner */
         size_t a, b;
         if (!back_q(q, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
             break;
-        if (is_det(t, a, b)) {
+        unsigned ab = word_bits(q, a, b);
+        if (ab & W_DET) {
             start = a;
             break;
         }
-        if (is_np_stop(t, a, b) || verb_of(t, a, b) || !is_lower_word(t, a))
+        if ((ab & (W_STOP | W_VERB)) || !is_lower_word(t, a))
             break;
         start = a;
     }
-    if (is_np_stop(t, ws, we))
+    if (wb & W_STOP)
         return false;
     *ss = start;
     return true;
@@ -772,18 +805,19 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
         if (!dash)
             return false;
     }
-    verb_class v = verb_of(t, ws, we);
+    unsigned wb = word_bits(q, ws, we);
+    verb_class v = (verb_class)(wb & W_VERB);
     if (v) {
         /* `," said Mr Li` */
-        if (!np_forward(t, we, lim, &pc->ss, &pc->se, &pc->sk))
+        if (!np_forward(q, we, lim, &pc->ss, &pc->se, &pc->sk))
             return false;
         pc->attribution = verb_attr(v, true);
         return true;
     }
-    if (is_word(t, ws, we, "according")) {
+    if (wb & W_ACCORD) {
         size_t a, b;
-        if (fwd_q(q, we, lim, &a, &b) && is_word(t, a, b, "to") &&
-            np_forward(t, b, lim, &pc->ss, &pc->se, &pc->sk)) {
+        if (fwd_q(q, we, lim, &a, &b) && (word_bits(q, a, b) & W_TO) &&
+            np_forward(q, b, lim, &pc->ss, &pc->se, &pc->sk)) {
             pc->attribution = "according-to";
             return true;
         }
@@ -800,7 +834,8 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
             return false;
         if (gg == 1 && n > 0 && ++commas > 2)
             return false;
-        if ((v = verb_of(t, ws, we))) {
+        wb = word_bits(q, ws, we);
+        if ((v = (verb_class)(wb & W_VERB))) {
             if (n == 0)
                 return false;
             if (!np_backward(q, pos, ws, &pc->ss, &pc->se, &pc->sk))
@@ -810,14 +845,11 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
         }
         /* the subject starts right after the mark: a name, a determiner, a
          * pronoun, or a bare plural two words from the verb ("analysts said") */
-        if (n == 0 && !(is_cap(t, ws, we) || is_det(t, ws, we) || is_pronoun(t, ws, we) ||
-                        is_lower_word(t, ws)))
+        if (n == 0 && !(is_cap(t, ws, we) || (wb & (W_DET | W_PRON)) || is_lower_word(t, ws)))
             return false;
-        if (n == 0 && is_lower_word(t, ws) && is_np_stop(t, ws, we))
+        if (n == 0 && is_lower_word(t, ws) && (wb & W_STOP))
             return false; /* `"a new chapter" for exporters, but MPs said` */
-        if (n > 0 && (is_word(t, ws, we, "but") || is_word(t, ws, we, "and") ||
-                      is_word(t, ws, we, "while") || is_word(t, ws, we, "as") ||
-                      is_word(t, ws, we, "because") || is_word(t, ws, we, "after")))
+        if (n > 0 && (wb & W_CLAUSE))
             return false;
         at = we;
     }
@@ -836,17 +868,18 @@ static bool attr_before(qscan *q, piece *pc, size_t floor)
     for (int n = 0; n < 30; n++) {
         if (!back_q(q, lo, at, &ws, &we))
             return false;
-        verb_class v = verb_of(t, ws, we);
+        unsigned wb = word_bits(q, ws, we);
+        verb_class v = (verb_class)(wb & W_VERB);
         if (v) {
             if (!np_backward(q, lo, ws, &pc->ss, &pc->se, &pc->sk))
                 return false;
             pc->attribution = verb_attr(v, false);
             return true;
         }
-        if (is_word(t, ws, we, "to")) {
+        if (wb & W_TO) {
             size_t a, b;
             if (back(t, lo, ws, &a, &b) && is_word_ci(t, a, b, "according") &&
-                np_forward(t, we, pc->open, &pc->ss, &pc->se, &pc->sk)) {
+                np_forward(q, we, pc->open, &pc->ss, &pc->se, &pc->sk)) {
                 /* trim a trailing comma-separated remainder */
                 pc->attribution = "according-to";
                 return true;
@@ -1078,7 +1111,7 @@ static const char *resolve(qscan *q, fl_facts *out, piece *pc, size_t index)
     if (!back(t, pc->ss, pc->se, &hs, &he))
         return NULL;
     size_t ws, we;
-    if (fwd(t, pc->ss, pc->se, &ws, &we) && is_det(t, ws, we)) {
+    if (fwd(t, pc->ss, pc->se, &ws, &we) && (word_bits(q, ws, we) & W_DET)) {
         for (size_t i = q->nm; i-- > 0;) {
             const mention *c = &q->m[i];
             if (c->offset >= pc->ss || c->kind != FL_FACT_PERSON)
@@ -1102,7 +1135,7 @@ static const char *resolve(qscan *q, fl_facts *out, piece *pc, size_t index)
             if (word_in(t, lo, hi, t + hs, he - hs))
                 return c->canonical;
         }
-        if (in_list(t, hs, he, org_nouns, sizeof org_nouns / sizeof org_nouns[0], true)) {
+        if (word_bits(q, hs, he) & W_ORGNOUN) {
             /* "the ministry": the last org whose name holds the noun, else the last org */
             const mention *best = NULL;
             for (size_t i = q->nm; i-- > 0 && !best;) {
@@ -1414,12 +1447,12 @@ static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
 fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_article *a,
                            fl_facts *out, fl_error *err)
 {
-    (void)s;
     (void)th;
     qscan q;
     memset(&q, 0, sizeof q);
     q.a = a;
     q.t = a->text;
+    q.voc = s;
     fl_strbuf_init(&q.buf);
     /* the arrays the thread kept from its last article, if any (taken: on
      * an early return they are freed or handed back below) */
