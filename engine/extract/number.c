@@ -2161,17 +2161,18 @@ static int classify_bare(scan *sc, amt *A, bool aged)
         size_t w0 = e > sc->floor + 64 ? e - 64 : sc->floor;
         while (w0 < e && (UC(s, w0) & 0xC0) == 0x80)
             w0++;
-        const fl_re *re = lazy_re_get(money_mag ? sc->st->cue : sc->st->strong_cue);
+        /* (lazy_re_get at each match, which it counts) */
+        lazy_re *re = money_mag ? sc->st->cue : sc->st->strong_cue;
         fl_re_match m;
         size_t starts[10];
         int nc = cue_starts(sc, w0, e, starts), r = 0;
         if (nc >= 0) {
             for (int k = 0; k < nc && r == 0; k++)
-                r = fl_re_exec(re, sc->t, s, e, starts[k], &m, sc->err);
+                r = fl_re_exec(lazy_re_get(re), sc->t, s, e, starts[k], &m, sc->err);
         } else {
             for (size_t p = w0; p < e && r == 0; p++)
                 if (every_start(s, e, p))
-                    r = fl_re_exec(re, sc->t, s, e, p, &m, sc->err);
+                    r = fl_re_exec(lazy_re_get(re), sc->t, s, e, p, &m, sc->err);
         }
         if (r < 0) {
             sc->status = sc->err ? sc->err->code : FL_EINTERNAL;
