@@ -299,6 +299,45 @@ static bool is_ascii_alnum(unsigned char c)
 static const bool maybe_terminal[256] = {['.'] = true, ['!'] = true, ['?'] = true, [0xE2] = true};
 
 #if defined(__SSE2__)
+/* Bit k set when t[k] is not an ASCII letter or digit (is_ascii_alnum), for
+ * the sixteen bytes at t.  A byte c is in [lo, lo + n) when c - lo < n
+ * unsigned, which SSE2's signed compare tests with both sides moved by 0x80. */
+static inline unsigned non_alnum_bits(const char *t)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                   _mm_set1_epi8((char)(10 - 0x80)));
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                    _mm_set1_epi8((char)(26 - 0x80)));
+    return ~(unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter)) & 0xFFFFu;
+}
+#endif
+
+/* Where the run of ASCII letters and digits that ends at t[end - 1] starts,
+ * s at the earliest: the word before a full stop.  Its length varies, so a
+ * loop's exit is a mispredicted branch at most full stops; the sixteen
+ * bytes before end (in the text when end >= 16) are tested at once and the
+ * last byte that is not a letter or digit, or s, taken from the bits. */
+static size_t alnum_run_start(const char *t, size_t s, size_t end)
+{
+#if defined(__SSE2__)
+    if (end >= 16) {
+        size_t base = end - 16;
+        unsigned stop = non_alnum_bits(t + base);
+        if (s > base)
+            stop |= (1u << (s - base)) - 1; /* the bytes before s stop it too */
+        if (stop)
+            return base + 32 - (size_t)__builtin_clz(stop);
+        end = base; /* sixteen letters and digits: the rest a byte at a time */
+    }
+#endif
+    while (end > s && is_ascii_alnum((unsigned char)t[end - 1]))
+        end--;
+    return end;
+}
+
+#if defined(__SSE2__)
 /* 0xFF in byte k when t[k] may start a sentence terminal, for the sixteen bytes at t. */
 static inline __m128i terminal_mask(const char *t)
 {
@@ -447,12 +486,10 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
             continue;
         }
         if (c == '.') {
-            /* the word before the full stop: its ASCII letters and digits a
-             * byte at a time (most words are all of them), then whatever
-             * else it holds decoded */
-            size_t w = at;
-            while (w > s && is_ascii_alnum((unsigned char)t[w - 1]))
-                w--;
+            /* the word before the full stop: its ASCII letters and digits
+             * (most words are all of them), then whatever else it holds
+             * decoded */
+            size_t w = alnum_run_start(t, s, at);
             while (w > s) {
                 size_t p = w;
                 uint32_t e = prev_cp(t, &p);

@@ -937,6 +937,60 @@ static void test_segment_room(void)
     }
 }
 
+/* The word before a full stop (an abbreviation or initial keeps the
+ * sentence going) is read from the sixteen bytes before the stop: words of
+ * every length up to past sixteen bytes, at every offset from the text's
+ * start (fewer than sixteen bytes before the stop) and from a paragraph's
+ * start (the bytes before it belong to the paragraph before). */
+static void test_segment_word_before_stop(void)
+{
+    static const char *const words[] = {"Mr",
+                                        "Dr",
+                                        "J",
+                                        "etc",
+                                        "approx",
+                                        "Messrs",
+                                        "U.S",
+                                        "Abcdefghijklmnop",
+                                        "Abcdefghijklmnopq",
+                                        "Smith",
+                                        "x9999999999999999999"};
+    /* 1: the word is an abbreviation or initial, the sentence goes on */
+    static const int keeps[] = {1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+        for (size_t pad = 0; pad < 24; pad++) {
+            for (int para = 0; para < 2; para++) {
+                fl_strbuf sb = FL_STRBUF_INIT;
+                if (para)
+                    fl_strbuf_adds(&sb, "Before it. Abcdefghijklmnopqrstuvwxyz.\n\n");
+                for (size_t i = 0; i < pad; i++)
+                    fl_strbuf_adds(&sb, i + 1 == pad ? " " : "a");
+                fl_strbuf_adds(&sb, words[w]);
+                fl_strbuf_adds(&sb, ". Smith left. He went home.");
+                size_t n = sb.len;
+                char *t = fl_strbuf_detach(&sb, NULL);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+                fl_article *a = fl_article_new();
+                fl_error err;
+                CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+                CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+                CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+                CU_ASSERT_EQUAL_FATAL(a->n_paragraphs, (size_t)para + 1);
+                const fl_paragraph *p = &a->paragraphs[para];
+                CU_ASSERT_EQUAL(p->n_sentences, keeps[w] ? 2u : 3u);
+                /* the first sentence ends at the stop after the word, or at "left." */
+                const fl_sentence *s0 = &a->sentences[p->first_sentence];
+                const char *stop = strstr(a->text + p->offset, keeps[w] ? "left." : ". Smith");
+                CU_ASSERT_PTR_NOT_NULL_FATAL(stop);
+                size_t want = (size_t)(stop - a->text) + (keeps[w] ? 5 : 1);
+                CU_ASSERT_EQUAL(s0->offset, p->offset);
+                CU_ASSERT_EQUAL(s0->offset + s0->length, want);
+                fl_article_free(a);
+            }
+        }
+    }
+}
+
 /* ---- boilerplate ---------------------------------------------------------------------- */
 
 static void test_boilerplate_text(void)
@@ -1295,6 +1349,7 @@ static const fl_test_case cases[] = {
     {"dateline precedence", test_dateline_precedence},
     {"title, source and dateline text in the article's arena", test_article_strings_in_arena},
     {"segmentation: room for paragraphs and sentences", test_segment_room},
+    {"segmentation: the word before a full stop", test_segment_word_before_stop},
     {"boilerplate in text", test_boilerplate_text},
     {"repeated chrome", test_repeated_chrome},
     {"missing and unreadable", test_missing_and_unreadable},
