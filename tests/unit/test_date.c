@@ -419,6 +419,28 @@ static const date_case keyword_cases[] = {
     {D, "The plant closed this March.", 1, "this March", "2017-03", MONTH, true, true, false},
     {D, "Profits rose in the first quarter of 2016.", 1, "first quarter of 2016", "2016", YEAR,
      false, false, false},
+    /* keyword_plausible reads the word after the keyword: only "week",
+     * "month" or "year" whole, or "quarter"/"half" then "of" and a digit,
+     * case blind; a byte >= 0x80 where it reads a letter or a space is left
+     * to the regex (caseless, it takes the Kelvin sign for a "k") */
+    {D, "This was the year.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose this MonTH.", 1, "this MonTH", "2017-11", MONTH, true, true, false},
+    {D, "Sales rose this yearly.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose this wee\xE2\x84\xAA.", 1, "this wee\xE2\x84\xAA", "2017-11", MONTH, true, true,
+     false},
+    {D, "Sales rose in the second half.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose in the fourth quarter, the best.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose in the fourth quarter of the year.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Sales rose in the second HALF Of\t2014.", 1, "second HALF Of\t2014", "2014", YEAR, false,
+     false, false},
+    {D,
+     "Sales rose in the second half of\xC2\xA0"
+     "2014.",
+     1,
+     "second half of\xC2\xA0"
+     "2014",
+     "2014", YEAR, false, false, false},
+    {D, "Sales rose last half of 2014.", 1, "last half of 2014", "2014", YEAR, false, false, false},
 };
 
 static void test_keyword(void)
