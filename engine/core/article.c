@@ -257,34 +257,53 @@ static const struct {
 #undef ABBR
 
 /* Bit n of abbreviation_lengths[c]: some abbreviation has n bytes and
- * starts with byte c.  Built from the list once. */
+ * starts with byte c.  abbreviation_keys: each abbreviation as word_key
+ * gives it, so that a word that passes the first test is compared with
+ * each in one test.  Built from the list once. */
+#define N_ABBREVIATIONS (sizeof abbreviations / sizeof *abbreviations)
 static unsigned char abbreviation_lengths[256];
+static uint64_t abbreviation_keys[N_ABBREVIATIONS];
 static pthread_once_t abbreviation_once = PTHREAD_ONCE_INIT;
+
+/* The n <= 7 bytes at s as one integer, the first in the lowest byte (the
+ * bytes above n are zero; no abbreviation holds a NUL). */
+static uint64_t word_key(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return k;
+}
 
 static void abbreviation_init(void)
 {
-    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
+    for (size_t i = 0; i < N_ABBREVIATIONS; i++) {
         abbreviation_lengths[(unsigned char)abbreviations[i].s[0]] |=
             (unsigned char)(1u << abbreviations[i].n);
+        abbreviation_keys[i] = word_key(abbreviations[i].s, abbreviations[i].n);
+    }
 }
 
-static bool is_abbreviation(const char *t, size_t start, size_t end)
+/* Whether the word t[start..end) before a full stop keeps the sentence
+ * going.  alnum: the word is all ASCII letters and digits, so holds no
+ * full stop of its own. */
+static bool is_abbreviation(const char *t, size_t start, size_t end, bool alnum)
 {
     size_t n = end - start;
+    /* dotted acronyms: U.S, U.K, e.g, i.e, a.m, p.m (and longer words) */
+    if (!alnum && memchr(t + start, '.', n))
+        return true;
     if (n == 0 || n > 6)
-        return n > 6 ? memchr(t + start, '.', n) != NULL : false;
+        return false;
     /* single letter: an initial ("J. K. Rowling") */
     if (n == 1 && ((t[start] >= 'A' && t[start] <= 'Z') || (t[start] >= 'a' && t[start] <= 'z')))
-        return true;
-    /* dotted acronyms: U.S, U.K, e.g, i.e, a.m, p.m */
-    if (memchr(t + start, '.', n))
         return true;
     pthread_once(&abbreviation_once, abbreviation_init);
     if (!(abbreviation_lengths[(unsigned char)t[start]] >> n & 1))
         return false;
-    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
-        if (abbreviations[i].n == n && abbreviations[i].s[0] == t[start] &&
-            !memcmp(abbreviations[i].s, t + start, n))
+    uint64_t key = word_key(t + start, n);
+    for (size_t i = 0; i < N_ABBREVIATIONS; i++)
+        if (abbreviation_keys[i] == key)
             return true;
     return false;
 }
@@ -489,7 +508,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
             /* the word before the full stop: its ASCII letters and digits
              * (most words are all of them), then whatever else it holds
              * decoded */
-            size_t w = alnum_run_start(t, s, at);
+            size_t w = alnum_run_start(t, s, at), alnum_from = w;
             while (w > s) {
                 size_t p = w;
                 uint32_t e = prev_cp(t, &p);
@@ -497,7 +516,7 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
                     break;
                 w = p;
             }
-            if (is_abbreviation(t, w, at))
+            if (is_abbreviation(t, w, at, w == alnum_from))
                 continue;
         }
         if (a->n_sentences == *cap && grow_sentences(a, cap))
