@@ -1289,6 +1289,35 @@ static size_t word_starts(const fl_bytemask *bm, size_t from, size_t to, size_t 
     return n;
 }
 
+/* Whether t[s..e) holds a '.', '!' or '?'. */
+static bool has_terminal(const char *t, size_t s, size_t e)
+{
+#if defined(__SSE2__)
+    /* sixteen bytes at a time, the last sixteen read from e - 16 (over
+     * bytes already read) rather than byte by byte */
+    if (e - s >= 16) {
+        const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
+                      qmark = _mm_set1_epi8('?');
+        for (size_t i = s;; i += 16) {
+            if (i + 16 > e)
+                i = e - 16;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+            __m128i hit =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                             _mm_cmpeq_epi8(v, qmark));
+            if (_mm_movemask_epi8(hit))
+                return true;
+            if (i + 16 == e)
+                return false;
+        }
+    }
+#endif
+    for (size_t i = s; i < e; i++)
+        if (t[i] == '.' || t[i] == '!' || t[i] == '?')
+            return true;
+    return false;
+}
+
 /* A scare quote or a title rather than speech: no words; or up to three
  * words with no . ! ?; or up to eight, most of them capitalised, with none
  * ("Gone with the Wind").  Words are counted only as far as the ninth, and
@@ -1312,9 +1341,8 @@ static bool is_partial(const qscan *q, size_t s, size_t e)
     }
     if (words == 0)
         return true;
-    for (size_t i = s; i < e; i++)
-        if (t[i] == '.' || t[i] == '!' || t[i] == '?')
-            return false;
+    if (has_terminal(t, s, e))
+        return false;
     return words <= 3 || (caps * 2 > words && caps >= 2);
 }
 
@@ -1323,8 +1351,6 @@ static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, si
 {
     if (FL_GROW(q->p, q->cap_p, q->np + 1))
         return -1;
-    piece *pc = &q->p[q->np];
-    memset(pc, 0, sizeof *pc);
     /* `"...," he said`: the comma belongs to the sentence around the quote,
      * and marks a whole utterance rather than a scare quote */
     bool utterance = false;
@@ -1332,18 +1358,26 @@ static int add_piece(qscan *q, size_t open, size_t close, size_t s, size_t e, si
         utterance |= q->t[e - 1] == ',';
         e--;
     }
-    pc->open = open;
-    pc->close = close;
-    pc->s = s;
-    pc->e = e;
-    pc->para = para;
-    pc->chain = chain == SIZE_MAX ? q->np : chain;
     /* a quotation that opens its paragraph is speech, not a scare quote */
     size_t ps = q->a->paragraphs[para].offset;
     while (ps < open && (q->t[ps] == ' ' || q->t[ps] == '\t'))
         ps++;
     /* (an unclosed piece is never partial: find_pieces sets that) */
-    pc->partial = !utterance && ps != open && close != SIZE_MAX && is_partial(q, s, e);
+    bool partial = !utterance && ps != open && close != SIZE_MAX && is_partial(q, s, e);
+    /* every field stored (an assignment or a memset of the struct were a
+     * `rep stos`, slow to start for 96 bytes) */
+    piece *pc = &q->p[q->np];
+    pc->s = s;
+    pc->e = e;
+    pc->open = open;
+    pc->close = close;
+    pc->para = para;
+    pc->chain = chain == SIZE_MAX ? q->np : chain;
+    pc->partial = partial;
+    pc->attribution = NULL;
+    pc->sk = S_NONE;
+    pc->ss = pc->se = 0;
+    pc->speaker = NULL;
     q->np++;
     return 0;
 }
@@ -1417,10 +1451,9 @@ static bool is_mention(const fl_fact *f)
 
 static fl_status load_mentions(qscan *q, const fl_facts *out, fl_error *err)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < out->n; i++)
-        n += is_mention(&out->items[i]);
-    if (n && FL_GROW(q->m, q->cap_m, n))
+    /* room for every fact, so that the facts are walked once (most are
+     * people and organisations) */
+    if (out->n && FL_GROW(q->m, q->cap_m, out->n))
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     bool sorted = true;
     for (size_t i = 0; i < out->n; i++) {
@@ -1448,11 +1481,17 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
                            fl_facts *out, fl_error *err)
 {
     (void)th;
+    /* every field set (a memset of the struct was a `rep stos`, slow to
+     * start, at every article) */
     qscan q;
-    memset(&q, 0, sizeof q);
     q.a = a;
     q.t = a->text;
+    q.bm = NULL;
     q.voc = s;
+    q.m = NULL;
+    q.nm = q.cap_m = 0;
+    q.p = NULL;
+    q.np = q.cap_p = 0;
     fl_strbuf_init(&q.buf);
     /* the arrays the thread kept from its last article, if any (taken: on
      * an early return they are freed or handed back below) */
