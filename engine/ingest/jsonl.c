@@ -760,6 +760,12 @@ static uint64_t key_bit(const char *k, size_t n)
     return 1ull << (h & 63);
 }
 
+/* A field with nothing set, copied over each new field: GCC does the
+ * struct assignment with SSE stores, where it made a memset of the same
+ * 104 bytes a `rep stos`, slow to start for so few bytes (scan_and_take
+ * was 0.72% of a BBC extract's samples with it, 0.55% without). */
+static const jv_field empty_field;
+
 /* Reads the record into fields; *n_fields counts the fields begun, also on
  * failure, so the caller can free what they own.  s->o has BUF_ROOM bytes. */
 static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
@@ -779,7 +785,7 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
             if (n == MAX_FIELDS || s->p >= s->end || *s->p != '"')
                 return SCAN_FALLBACK;
             jv_field *f = &fields[n];
-            memset(f, 0, sizeof *f);
+            *f = empty_field;
             *n_fields = ++n;
             char *key = s->o;
             size_t klen;
