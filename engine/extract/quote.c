@@ -746,6 +746,37 @@ static const char *verb_attr(verb_class v, bool after)
     }
 }
 
+#if defined(__SSE2__)
+/* A bit per byte of p[0..16) that is '.', '!' or '?'. */
+static inline unsigned terminals16(const char *p)
+{
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), qmark = _mm_set1_epi8('?');
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                               _mm_cmpeq_epi8(v, qmark));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* A bit per byte of t[s..e) (e - s <= 16) that is '.', '!' or '?', read
+ * sixteen bytes at a time from base when base <= s and e <= base + 16 are in
+ * the text (base == SIZE_MAX: byte by byte). */
+static inline unsigned terminals_in(const char *t, size_t s, size_t e, size_t base)
+{
+    unsigned m = 0;
+#if defined(__SSE2__)
+    if (base != SIZE_MAX) {
+        m = terminals16(t + base) >> (s - base);
+        return e - s < 16 ? m & ((1u << (e - s)) - 1) : m;
+    }
+#else
+    (void)base;
+#endif
+    for (size_t i = s; i < e; i++)
+        m |= (unsigned)(t[i] == '.' || t[i] == '!' || t[i] == '?') << (i - s);
+    return m;
+}
+
 /* The start of the sentence around pos, not before floor (the paragraph
  * start, or the end of a previous quotation: no word runs across its closing
  * mark, so the abbreviation test reads the same words with either limit). */
@@ -756,17 +787,21 @@ static size_t sentence_start(const qscan *q, size_t floor, size_t pos)
         lo = floor;
     const char *t = q->t;
     /* a sentence ends at i (lo < i < pos) when t[i - 1] is . ! or ? and t[i]
-     * a space or line break: with the masks, only the white space is visited */
-    for (size_t i = pos;;) {
-        /* the next place to look, going back: lo < i < pos */
-        if (q->bm)
-            i = fl_bits_prev_set(q->bm->sep, lo + 1, i);
-        else
-            i = i > lo + 1 ? i - 1 : SIZE_MAX;
-        if (i == SIZE_MAX)
-            break;
-        char c = t[i - 1];
-        if ((c == '.' || c == '!' || c == '?') && i < pos && (t[i] == ' ' || t[i] == '\n')) {
+     * a space or line break: the . ! ? in t[lo..pos - 1) are found sixteen
+     * bytes at a time, going back, and only they are looked at */
+    if (pos < lo + 2)
+        return lo;
+    for (size_t end = pos - 1; end > lo;) {
+        size_t start = end - lo > 16 ? end - 16 : lo;
+        /* the sixteen bytes read: [start, end), or [lo, lo + 16) when
+         * fewer are left and that many are there */
+        size_t base = end - start == 16 ? start : pos - 1 - lo >= 16 ? lo : SIZE_MAX;
+        unsigned m = terminals_in(t, start, end, base);
+        while (m) {
+            size_t i = start + 32 - (size_t)__builtin_clz(m); /* t[i - 1] is one */
+            m &= ~(1u << (i - 1 - start));
+            if (t[i] != ' ' && t[i] != '\n')
+                continue;
             /* an abbreviation ("Mr.", "U.S.") does not end a sentence */
             size_t ws, we;
             if (back_q(q, lo, i - 1, &ws, &we) && we == i - 1 &&
@@ -774,6 +809,7 @@ static size_t sentence_start(const qscan *q, size_t floor, size_t pos)
                 continue;
             return i;
         }
+        end = start;
     }
     return lo;
 }
@@ -1296,16 +1332,10 @@ static bool has_terminal(const char *t, size_t s, size_t e)
     /* sixteen bytes at a time, the last sixteen read from e - 16 (over
      * bytes already read) rather than byte by byte */
     if (e - s >= 16) {
-        const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'),
-                      qmark = _mm_set1_epi8('?');
         for (size_t i = s;; i += 16) {
             if (i + 16 > e)
                 i = e - 16;
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-            __m128i hit =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
-                             _mm_cmpeq_epi8(v, qmark));
-            if (_mm_movemask_epi8(hit))
+            if (terminals16(t + i))
                 return true;
             if (i + 16 == e)
                 return false;
