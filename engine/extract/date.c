@@ -190,15 +190,14 @@ static inline unsigned kw_slot(size_t n, unsigned char a, unsigned char b, unsig
 
 /* A word list indexed by word length (below WORD_SET_MAXLEN) and first
  * letter (the lists are lower case; words are compared case-blind):
- *   last[n][f]: a bit per last letter of the list's words of n letters
- *     starting with the f-th letter, so that most words are rejected by one
- *     test;
- *   words[at[n][f] .. at[n][f] + count[n][f]): those words, the only ones a
- *     word of n letters starting with that letter is compared with. */
+ *   words[at[n][f] .. at[n][f] + count[n][f]): the list's words of n letters
+ *     starting with the f-th letter, the only ones a word of n letters
+ *     starting with that letter is compared with.
+ * The first test of a word, on its last letter, is in the state's set_last
+ * (see there), for all the lists at once. */
 #define WORD_SET_MAXLEN   16
 #define WORD_SET_MAXWORDS 200
 typedef struct word_set {
-    uint32_t last[WORD_SET_MAXLEN][26];
     uint8_t at[WORD_SET_MAXLEN][26], count[WORD_SET_MAXLEN][26];
     const char *words[WORD_SET_MAXWORDS];
 } word_set;
@@ -227,9 +226,17 @@ struct fl_date_state {
     kw_entry kw[KW_SLOTS];      /* see kw_entry */
     uint64_t len_mask[10];      /* len_mask[n]: the first min(n, 8) bytes of a word (word_kind) */
     word_set sets[WS_COUNT];    /* see in_set */
-    uint32_t rel_pairs;         /* PAT_REL's groups + 1 (see rel_ascii) */
-    uint32_t month_pairs;       /* PAT_MONTH's (see month_ascii) */
-    unsigned char cls[256];     /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
+    /* set_last[n][f][k]: a bit per last letter of the words of n letters
+     * starting with the f-th letter in list k (sets[k]), so that most words
+     * are rejected by one test.  A word is often asked of several lists in
+     * turn (try_year: the prepositions, the hedges, the determiners): their
+     * masks for its length and first letter are 32 bytes together (one
+     * cache line, or two), where eight tables of 1.6 KB each had them on
+     * eight lines. */
+    uint32_t set_last[WORD_SET_MAXLEN][26][WS_COUNT];
+    uint32_t rel_pairs;     /* PAT_REL's groups + 1 (see rel_ascii) */
+    uint32_t month_pairs;   /* PAT_MONTH's (see month_ascii) */
+    unsigned char cls[256]; /* CLS_DIGIT, CLS_ALPHA or 0 per byte */
 };
 
 enum { CLS_DIGIT = 1, CLS_ALPHA = 2 };
@@ -455,7 +462,7 @@ static inline __attribute__((always_inline)) bool in_set(const fl_date_state *s,
     unsigned f = (unsigned)((t[w.start] | 0x20) - 'a'),
              l = (unsigned)((t[w.start + w.len - 1] | 0x20) - 'a');
     const word_set *ws = &s->sets[k];
-    if (f >= 26 || l >= 26 || !(ws->last[w.len][f] >> l & 1))
+    if (f >= 26 || l >= 26 || !(s->set_last[w.len][f][k] >> l & 1))
         return false;
     for (unsigned i = ws->at[w.len][f], e = i + ws->count[w.len][f]; i < e; i++)
         if (same_but_case(t + w.start, ws->words[i], w.len)) /* a word of w's length */
@@ -587,7 +594,7 @@ static inline __attribute__((always_inline)) int word_tense(const scan *sc, word
     unsigned f = (unsigned)((t[w.start] | 0x20) - 'a'),
              l = (unsigned)((t[w.start + w.len - 1] | 0x20) - 'a');
     if (f >= 26 || l >= 26 ||
-        !((s->sets[WS_FUTURE].last[w.len][f] | s->sets[WS_PAST].last[w.len][f]) >> l & 1))
+        !((s->set_last[w.len][f][WS_FUTURE] | s->set_last[w.len][f][WS_PAST]) >> l & 1))
         return ed ? TENSE_PAST : TENSE_NONE;
     if (in_set(s, t, w, WS_FUTURE))
         return TENSE_FUTURE;
@@ -1638,8 +1645,9 @@ static int word_kind(const fl_date_state *s, const char *w, size_t n, size_t ava
 
 /* Fills *ws (zeroed) from list: a count per length and first letter, each
  * group's start after the ones before it, then the words in their groups. */
-static fl_status word_set_build(word_set *ws, const char *const *list, fl_error *err)
+static fl_status word_set_build(fl_date_state *s, int k, const char *const *list, fl_error *err)
 {
+    word_set *ws = &s->sets[k];
     size_t total = 0;
     for (const char *const *p = list; *p; p++, total++) {
         const char *w = *p;
@@ -1648,7 +1656,7 @@ static fl_status word_set_build(word_set *ws, const char *const *list, fl_error 
             w[n - 1] > 'z' || total >= WORD_SET_MAXWORDS)
             return fl_error_set(err, FL_EINTERNAL, "date word '%s' is not a short lower-case word",
                                 w);
-        ws->last[n][w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
+        s->set_last[n][w[0] - 'a'][k] |= 1u << (w[n - 1] - 'a');
         ws->count[n][w[0] - 'a']++;
     }
     unsigned next = 0;
@@ -1718,7 +1726,7 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
         e->kind = (uint8_t)kw_words[i].kind;
     }
     for (int k = 0; k < WS_COUNT; k++)
-        if ((st = word_set_build(&s->sets[k], set_lists[k], err)))
+        if ((st = word_set_build(s, k, set_lists[k], err)))
             goto cleanup;
     s->rel_pairs = fl_re_groups(s->re[RE_REL]) + 1;
     s->month_pairs = fl_re_groups(s->re[RE_MONTH]) + 1;
