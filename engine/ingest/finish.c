@@ -5,9 +5,15 @@
 
 #include <string.h>
 
+/* A doc with nothing set, copied over a doc to clear it: GCC does the
+ * struct assignment with SSE stores, where it made a memset of the same
+ * 160 bytes a `rep stos`, slow to start for so few bytes (twice an
+ * article: fl_ingest_doc_release's was 30% of fl_ingest_finish's samples). */
+static const fl_ingest_doc empty_doc;
+
 fl_status fl_ingest_doc_init(fl_ingest_doc *doc, const char *path, fl_format fmt, fl_error *err)
 {
-    memset(doc, 0, sizeof *doc);
+    *doc = empty_doc;
     fl_article *a = fl_article_new();
     if (!a)
         return fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -34,7 +40,7 @@ void fl_ingest_doc_release(fl_ingest_doc *doc)
     for (size_t i = 0; i < doc->n_disabled; i++)
         fl_free(doc->disabled[i]);
     fl_free(doc->disabled);
-    memset(doc, 0, sizeof *doc);
+    *doc = empty_doc;
 }
 
 fl_status fl_ingest_doc_disable(fl_ingest_doc *doc, const char *rule, size_t n)
