@@ -183,13 +183,14 @@ static inline uint64_t fold_caps(uint64_t v, uint64_t *upper)
 static inline void vocab_key(const char *t, size_t ws, size_t we, uint64_t *lo, uint64_t *hi)
 {
     size_t n = we - ws;
-    if (n >= 8) {
-        *lo = load64(t + ws);
-        *hi = load64(t + we - 8);
-    } else if (we >= 8 && n > 0) {
-        *lo = load64(t + we - 8) >> (64 - 8 * n);
-        *hi = 0;
-    } else {
+    if (we >= 8 && n > 0) {
+        /* selects on the length, not branches (it varies from word to
+         * word): a short word's bytes are the top of the eight before we */
+        bool wide = n >= 8;
+        uint64_t last = load64(t + we - 8);
+        *lo = load64(t + (wide ? ws : we - 8)) >> (wide ? 0 : 64 - 8 * n);
+        *hi = last & (0 - (uint64_t)wide);
+    } else { /* a short word in the text's first eight bytes */
         uint64_t v = 0;
         for (size_t i = n; i-- > 0;)
             v = v << 8 | (unsigned char)t[ws + i];
@@ -217,10 +218,13 @@ static inline __attribute__((always_inline)) unsigned vocab_of(const fl_quote_st
     /* capitals after the first byte (hi's first byte is the word's first
      * when n == 8) */
     bool later_caps = (up_lo >> 8 | (n == 8 ? up_hi >> 8 : up_hi)) != 0;
-    unsigned allowed = later_caps       ? W_ANY_CASE
-                       : (up_lo & 0x80) ? W_ANY_CASE | W_CONJ
-                                        : W_ANY_CASE | W_LOWER;
-    return match ? e->bits & allowed : 0;
+    /* the lists a word matches in its case, by later_caps and a capital
+     * first byte (a table and masks: the case and the match vary from word
+     * to word, and branches on them were mispredicted) */
+    static const uint16_t allowed[4] = {W_ANY_CASE | W_LOWER, W_ANY_CASE | W_CONJ, W_ANY_CASE,
+                                        W_ANY_CASE};
+    unsigned c = (unsigned)later_caps << 1 | (unsigned)(up_lo >> 7 & 1);
+    return e->bits & allowed[c] & (0u - (unsigned)match);
 }
 
 /* Adds word w (NUL-terminated ASCII) with bits to the table; false when its
