@@ -149,10 +149,10 @@ static const quote_case table[] = {
      false},
 };
 
-static void test_table(void)
+static void check_cases(const quote_case *cases, size_t n)
 {
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-        const quote_case *c = &table[i];
+    for (size_t i = 0; i < n; i++) {
+        const quote_case *c = &cases[i];
         fl_facts fs;
         fl_article *a = extract(c->article, &fs);
         const fl_fact *f = quote_nth(&fs, c->nth);
@@ -173,6 +173,81 @@ static void test_table(void)
         fl_facts_release(&fs);
         fl_article_free(a);
     }
+}
+
+static void test_table(void)
+{
+    check_cases(table, sizeof table / sizeof table[0]);
+}
+
+/* The word lists in the case they are matched in: verbs, auxiliaries,
+ * noun-phrase stops, connectors and "according to" in lower case only;
+ * pronouns, determiners and organisation nouns in any case; sentence
+ * openers ("But") capitalised only.  Words of 2 to 12 bytes, at the text's
+ * start and after it, of exactly eight bytes ("business") and more. */
+static const quote_case vocabulary_cases[] = {
+    {"\"We won,\" SAID Mr Li.", 0, "We won", NULL, NULL, NULL, false},
+    {"\"We won,\" He said.", 0, "We won", NULL, "He", "pronoun", false},
+    {"\"We won,\" HE said.", 0, "We won", NULL, "HE", "pronoun", false},
+    {"\"We won,\" hE said.", 0, "We won", NULL, "hE", "pronoun", false},
+    {"The Acme Workers Group met.\n\n\"We won,\" the Spokesperson said.", 0, "We won",
+     "Acme Workers Group", "the Spokesperson", "said-after", false},
+    {"The Acme Workers Group met.\n\n\"We won,\" the SPOKESPERSON said.", 0, "We won",
+     "Acme Workers Group", "the SPOKESPERSON", "said-after", false},
+    {"The Acme Workers Group met.\n\n\"We won,\" the spokesPerson said.", 0, "We won",
+     "Acme Workers Group", "the spokesPerson", "said-after", false},
+    {"Kofi Mensah spoke.\n\n\"We go on,\" she acknowledged.", 0, "We go on", NULL, "she", "pronoun",
+     false},
+    {"Kofi Mensah spoke.\n\n\"We go on,\" she Acknowledged.", 0, "We go on", NULL, NULL, NULL,
+     false},
+    {"Acme Business Holdings met.\n\n\"We go on,\" the Business said.", 0, "We go on",
+     "Acme Business Holdings", "the Business", "said-after", false},
+    {"Acme Business Holdings met.\n\n\"We go on,\" the busiNess said.", 0, "We go on",
+     "Acme Business Holdings", "the busiNess", "said-after", false},
+    {"Acme Business Holdings met.\n\n\"We go on,\" the BUSINESS said.", 0, "We go on",
+     "Acme Business Holdings", "the BUSINESS", "said-after", false},
+    {"He said: \"We won the vote.\"", 0, "We won the vote.", NULL, "He", "pronoun", false},
+    {"It said \"no\"", 0, "no", NULL, "It", "pronoun", true},
+    {"Mr Leigh came.\n\nBut Mr Leigh said \"there is no way out of this\".", 0,
+     "there is no way out of this", "Leigh", "Mr Leigh", "said-before", false},
+    {"Mr Leigh came.\n\nBUT Mr Leigh said \"there is no way out of this\".", 0,
+     "there is no way out of this", "BUT Mr Leigh", "BUT Mr Leigh", "said-before", false},
+    {"Mr Leigh came.\n\nbut Mr Leigh said \"there is no way out of this\".", 0,
+     "there is no way out of this", "Leigh", "Mr Leigh", "said-before", false},
+    {"\"We go on,\" ACCORDING to Kofi Mensah.", 0, "We go on", NULL, NULL, NULL, false},
+    {"\"We go on,\" according TO Kofi Mensah.", 0, "We go on", NULL, NULL, NULL, false},
+    {"\"We go on,\" according to Kofi Mensah.", 0, "We go on", "Kofi Mensah", "Kofi Mensah",
+     "according-to", false},
+    {"\"We go on,\" said Anna de la Vale.", 0, "We go on", "Anna de la Vale", "Anna de la Vale",
+     "said-after", false},
+    {"\"We go on,\" said Anna DE la Vale.", 0, "We go on", "Anna DE la Vale", "Anna DE la Vale",
+     "said-after", false},
+    {"\"We go on,\" said Hans von Trapp.", 0, "We go on", "Hans von Trapp", "Hans von Trapp",
+     "said-after", false},
+    {"\"We go on,\" Hans von Trapp said.", 0, "We go on", "Hans von Trapp", "Trapp", "said-after",
+     false},
+    {"\"We go on,\" the minister Said.", 0, "We go on", NULL, NULL, NULL, false},
+    {"\"We go on,\" the minister said.", 0, "We go on", "the minister", "the minister",
+     "said-after", false},
+    {"\"We go on,\" The Minister said.", 0, "We go on", "The Minister", "The Minister",
+     "said-after", false},
+    {"\"We go on,\" analysts also said.", 0, "We go on", "analysts", "analysts", "said-after",
+     false},
+    {"\"We go on,\" analysts ALSO said.", 0, "We go on", "ALSO", "ALSO", "said-after", false},
+    {"\"We go on,\" the chief executive of Acme, who joined in May, said.", 0, "We go on",
+     "of acme", "of Acme", "said-after", false},
+    {"\"We go on,\" Mr Li said, AND left.", 0, "We go on", "Li", "Mr Li", "said-after", false},
+    {"\"Prices rise,\" Yesterday Kofi Mensah said.", 0, "Prices rise", "Kofi Mensah", "Kofi Mensah",
+     "said-after", false},
+    {"Yesterday Kofi Mensah said \"prices rise fast\".", 0, "prices rise fast", "Kofi Mensah",
+     "Kofi Mensah", "said-before", true},
+    {"YESTERDAY Kofi Mensah said \"prices rise fast\".", 0, "prices rise fast",
+     "YESTERDAY Kofi Mensah", "YESTERDAY Kofi Mensah", "said-before", true},
+};
+
+static void test_vocabulary_case(void)
+{
+    check_cases(vocabulary_cases, sizeof vocabulary_cases / sizeof vocabulary_cases[0]);
 }
 
 /* "the director said": the last person named beside the role word, found
@@ -322,6 +397,7 @@ static void test_teardown(void)
 static const fl_test_case cases[] = {
     {"setup", test_setup},
     {"table", test_table},
+    {"vocabulary_case", test_vocabulary_case},
     {"role_near_person", test_role_near_person},
     {"apostrophes_only", test_apostrophes_only},
     {"multi_paragraph", test_multi_paragraph},
