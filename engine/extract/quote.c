@@ -1221,58 +1221,42 @@ static const char *resolve(qscan *q, fl_facts *out, piece *pc, size_t index)
 
 typedef enum mark { M_NONE, M_STRAIGHT, M_OPEN, M_CLOSE } mark;
 
-/* The text's marks in order, from a cursor that only moves forwards: the
- * next '"' or curly mark (E2 80 9C or E2 80 9D), found by one scan for both
- * bytes and kept until a position past it is asked for.  Every byte is
+/* The text's marks in order, from two cursors that only move forwards: the
+ * next '"' and the next curly mark (E2 80 9C or E2 80 9D), each found with
+ * memchr once and kept until a position past it is asked for.  Every byte is
  * searched once per article, however many paragraphs and marks it has. */
 typedef struct marks {
     const char *t;
     size_t len;
-    size_t next;  /* the first mark at or after the last position asked, or len */
-    mark kind;    /* its kind (M_STRAIGHT for len) */
+    size_t dq;    /* the next '"' at or after the last position asked, or len */
+    size_t cm;    /* the next curly mark likewise, or len */
+    mark cm_kind; /* M_OPEN or M_CLOSE */
     size_t asked; /* the last position asked (paragraphs come in order) */
 } marks;
 
-/* The first '"' or 0xE2 byte in t[i..len), else len: 32 bytes at a time
- * (SSE2) while 32 are left, then byte by byte. */
-static size_t next_mark_byte(const char *t, size_t len, size_t i)
+static void find_dq(marks *m, size_t pos)
 {
-#if defined(__SSE2__)
-    const __m128i dq = _mm_set1_epi8('"'), e2 = _mm_set1_epi8((char)0xE2);
-    for (; i + 32 <= len; i += 32) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(t + i + 16));
-        __m128i ha = _mm_or_si128(_mm_cmpeq_epi8(a, dq), _mm_cmpeq_epi8(a, e2));
-        __m128i hb = _mm_or_si128(_mm_cmpeq_epi8(b, dq), _mm_cmpeq_epi8(b, e2));
-        unsigned m = (unsigned)_mm_movemask_epi8(ha) | (unsigned)_mm_movemask_epi8(hb) << 16;
-        if (m)
-            return i + (unsigned)__builtin_ctz(m);
-    }
-#endif
-    for (; i < len; i++)
-        if (t[i] == '"' || (unsigned char)t[i] == 0xE2)
-            return i;
-    return len;
+    const char *p = memchr(m->t + pos, '"', m->len - pos);
+    m->dq = p ? (size_t)(p - m->t) : m->len;
 }
 
-/* Sets m->next and m->kind to the first mark at or after pos. */
-static void find_mark(marks *m, size_t pos)
+static void find_cm(marks *m, size_t pos)
 {
     const unsigned char *t = (const unsigned char *)m->t;
-    for (;;) {
-        size_t i = next_mark_byte(m->t, m->len, pos);
-        if (i == m->len || t[i] == '"') {
-            m->next = i;
-            m->kind = M_STRAIGHT;
-            return;
-        }
+    while (pos < m->len) {
+        const unsigned char *p = memchr(t + pos, 0xE2, m->len - pos);
+        if (!p)
+            break;
+        size_t i = (size_t)(p - t);
         if (i + 2 < m->len && t[i + 1] == 0x80 && (t[i + 2] == 0x9C || t[i + 2] == 0x9D)) {
-            m->next = i;
-            m->kind = t[i + 2] == 0x9C ? M_OPEN : M_CLOSE;
+            m->cm = i;
+            m->cm_kind = t[i + 2] == 0x9C ? M_OPEN : M_CLOSE;
             return;
         }
-        pos = i + 1; /* another character's E2 (a dash, an apostrophe) */
+        pos = i + 1;
     }
+    m->cm = m->len;
+    m->cm_kind = M_NONE;
 }
 
 static void marks_init(marks *m, const char *t, size_t len)
@@ -1280,18 +1264,28 @@ static void marks_init(marks *m, const char *t, size_t len)
     m->t = t;
     m->len = len;
     m->asked = 0;
-    find_mark(m, 0);
+    find_dq(m, 0);
+    find_cm(m, 0);
 }
 
 /* The first mark at or after pos (len when none). */
 static size_t marks_next(marks *m, size_t pos, mark *kind)
 {
-    /* backwards (search again), or past the mark found */
-    if (pos < m->asked || m->next < pos)
-        find_mark(m, pos);
+    if (pos < m->asked) { /* backwards: search again */
+        find_dq(m, pos);
+        find_cm(m, pos);
+    }
     m->asked = pos;
-    *kind = m->kind;
-    return m->next;
+    if (m->dq < pos)
+        find_dq(m, pos);
+    if (m->cm < pos)
+        find_cm(m, pos);
+    if (m->cm < m->dq) {
+        *kind = m->cm_kind;
+        return m->cm;
+    }
+    *kind = M_STRAIGHT;
+    return m->dq;
 }
 
 static size_t mark_len(const char *t, size_t i)
@@ -1553,7 +1547,7 @@ fl_status fl_quote_extract(const fl_quote_state *s, fl_re_thread *th, const fl_a
     /* cheap prefilter: no double quotation mark at all */
     marks ms;
     marks_init(&ms, a->text, a->text_len);
-    if (ms.next == a->text_len)
+    if (ms.dq == a->text_len && ms.cm == a->text_len)
         goto cleanup;
     if ((st = load_mentions(&q, out, err)))
         goto cleanup;
