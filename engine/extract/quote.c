@@ -335,10 +335,6 @@ static bool fwd(const char *t, size_t pos, size_t lim, size_t *ws, size_t *we)
  * 2 anything else. */
 static int gap_kind(const char *t, size_t a, size_t b)
 {
-    /* most gaps between words are one space: told at once, without the
-     * loop's branches */
-    if (b - a == 1 && t[a] == ' ')
-        return 0;
     int k = 0;
     for (size_t i = a; i < b; i++) {
         unsigned char c = (unsigned char)t[i];
