@@ -887,6 +887,19 @@ static void test_article_strings_in_arena(void)
  * (a sentence every 128 bytes) into an allocation of their own: texts of
  * one-line paragraphs with and without blank lines between, of short
  * sentences, segmented twice (AddressSanitizer sees a write past the room). */
+/* An article holding sb's text (sb is emptied), not yet segmented. */
+static fl_article *article_of(fl_strbuf *sb)
+{
+    size_t n = sb->len;
+    char *t = fl_strbuf_detach(sb, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    fl_article *a = fl_article_new();
+    fl_error err;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
+    return a;
+}
+
 static void test_segment_room(void)
 {
     for (int blank = 0; blank < 2; blank++) {
@@ -898,12 +911,8 @@ static void test_segment_room(void)
                 fl_strbuf_adds(&sb, blank ? "End.\n\n" : "End.\n");
             }
             size_t n = sb.len;
-            char *t = fl_strbuf_detach(&sb, NULL);
-            CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-            fl_article *a = fl_article_new();
+            fl_article *a = article_of(&sb);
             fl_error err;
-            CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-            CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
             for (int again = 0; again < 2; again++) {
                 CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
                 CU_ASSERT_EQUAL(a->n_paragraphs, paras);
@@ -967,13 +976,8 @@ static void test_segment_word_before_stop(void)
                     fl_strbuf_adds(&sb, i + 1 == pad ? " " : "a");
                 fl_strbuf_adds(&sb, words[w]);
                 fl_strbuf_adds(&sb, ". Smith left. He went home.");
-                size_t n = sb.len;
-                char *t = fl_strbuf_detach(&sb, NULL);
-                CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-                fl_article *a = fl_article_new();
+                fl_article *a = article_of(&sb);
                 fl_error err;
-                CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-                CU_ASSERT_EQUAL_FATAL(fl_article_set_text(a, t, n, false, &err), FL_OK);
                 CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
                 CU_ASSERT_EQUAL_FATAL(a->n_paragraphs, (size_t)para + 1);
                 const fl_paragraph *p = &a->paragraphs[para];
