@@ -169,15 +169,21 @@ typedef struct word_slot {
 } word_slot;
 
 /* A power of two, about nine times the number of words (~900): a lookup's
- * first slot, which word_mask reads without a branch, holds another word
- * for one word in nine that is not listed (one in five at 4096 slots,
- * each such a mispredicted branch and a probe more). */
+ * first slot holds another word for one word in nine that is not listed
+ * (one in five at 4096 slots), and word_mask reads the slots' tags
+ * (word_tag, 8 KB) before any slot. */
 #define WORD_CAP 8192u
 
 struct fl_names_state {
     fl_gazetteer *gaz;
     char *gaz_missing; /* the gazetteer's path when there was no file there */
     word_slot words[WORD_CAP];
+    /* word_tag[i]: 0 when words[i] is empty, else the top bits of its
+     * word's hash with the low bit set.  A lookup reads this 8 KB array
+     * (which stays in the cache) first and the 256 KB of slots only where
+     * the tag matches: most words looked up are in no list, and reading
+     * their empty or foreign slot was a cache miss at nearly every one. */
+    uint8_t word_tag[WORD_CAP];
     /* bit n: some listed word of n bytes starts (ends) with this byte; most
      * words of a text are rejected by these before they are hashed */
     uint64_t first_len[256], last_len[256];
@@ -235,6 +241,12 @@ static inline bool middle_equal(const char *a, const char *b, size_t n)
  * a first slot holding another word, or a word of more than 16 bytes,
  * goes on to the loop.
  */
+/* A slot's tag in word_tag: never 0 (an empty slot's). */
+static inline uint8_t word_tag_of(uint32_t hash)
+{
+    return (uint8_t)(hash >> 16) | 1u; /* (the slot index takes the low 13 of 24 bits) */
+}
+
 static unsigned word_mask(const fl_names_state *st, const char *s, size_t n, bool room8)
 {
     uint64_t first_last =
@@ -252,15 +264,15 @@ static unsigned word_mask(const fl_names_state *st, const char *s, size_t n, boo
     } else {
         word_key(s, n, &head, &tail);
     }
-    uint32_t i = word_hash(head, tail, n) & (WORD_CAP - 1);
-    const word_slot *w = &st->words[i];
-    bool same = (w->head == head) & (w->tail == tail) & (w->len == n);
-    if ((w->w == NULL) | (same & (n <= 16)))
-        return w->mask & -(unsigned)same;
-    for (;; i = (i + 1) & (WORD_CAP - 1)) {
-        w = &st->words[i];
-        if (!w->w)
+    uint32_t h = word_hash(head, tail, n);
+    uint8_t tag = word_tag_of(h);
+    for (uint32_t i = h & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
+        uint8_t t = st->word_tag[i];
+        if (!t)
             return 0;
+        if (t != tag)
+            continue;
+        const word_slot *w = &st->words[i];
         if (w->head == head && w->tail == tail && w->len == n &&
             (n <= 16 || middle_equal(w->w, s, n)))
             return w->mask;
@@ -287,6 +299,7 @@ static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
         word_slot *w = &st->words[i];
         if (!w->w) {
             *w = (word_slot){head, tail, s, (uint32_t)n, mask};
+            st->word_tag[i] = word_tag_of(word_hash(head, tail, n));
             return;
         }
         if (w->len == n && memcmp(w->w, s, n) == 0) {
