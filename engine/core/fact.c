@@ -218,7 +218,7 @@ fl_status fl_facts_sort(fl_facts *fs)
 }
 
 /* The characters in text[from..to), as fl_utf8_count counts them: the
- * bytes less their UTF-8 continuation bytes (10xxxxxx, the signed bytes
+ * bytes less their UTF-8 continuation bytes (0x80 to 0xBF, the signed bytes
  * below (char)0xC0).  These spans (between two facts on a line, or from a
  * line's start) are of every length, so the count has no branch on the
  * bytes and one loop: sixteen bytes a step, each step's continuation bytes

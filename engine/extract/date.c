@@ -766,65 +766,60 @@ static int gnum(const scan *sc, const fl_re_match *m, int g)
     return grp(sc, m, g, &b, &e) ? num(sc->txt + b, e - b) : -1;
 }
 
-/* fl_month_from_name without libc: a month's three first letters (case
- * blind) tell it from the others, so they pick the one month the word can
- * be; then the word is that month's abbreviation (three letters, or "sept"),
- * its full name, or none.  Called for every month name the scan meets. */
-static int month_of(const char *s, size_t n)
+/* A calendar name without libc, case blind: its first three letters tell
+ * each of names[0..count) from the others, so they pick the one name the
+ * word can be; then the word is those three letters, the whole name
+ * (lens[i] bytes) or, where alt[i] is not NULL, that other form
+ * (alt_lens[i] bytes).  The name's index, or -1.  Called for every month
+ * and weekday name the date scan meets. */
+static inline int calendar_name(const char *s, size_t n, const char (*names)[10],
+                                const unsigned char *lens, const char *const *alt,
+                                const unsigned char *alt_lens, int count)
 {
-    static const char names[13][10] = {"",        "january",  "february", "march",  "april",
-                                       "may",     "june",     "july",     "august", "september",
-                                       "october", "november", "december"};
-    static const unsigned char lens[13] = {0, 7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
-    if (n < 3 || n > 9)
-        return 0;
-    int a = fl_ch_lower((unsigned char)s[0]), b = fl_ch_lower((unsigned char)s[1]),
-        c = fl_ch_lower((unsigned char)s[2]);
-    int m = 1;
-    while (m <= 12 && !(a == names[m][0] && b == names[m][1] && c == names[m][2]))
-        m++;
-    if (m > 12)
-        return 0;
-    if (n == 3 || (n == 4 && m == 9 && fl_ch_lower((unsigned char)s[3]) == 't'))
-        return m;
-    if (n != lens[m])
-        return 0;
-    for (size_t i = 3; i < n; i++)
-        if (fl_ch_lower((unsigned char)s[i]) != names[m][i])
-            return 0;
-    return m;
-}
-
-/* fl_weekday_from_name without libc, as month_of: a weekday's three first
- * letters (case blind) tell it from the others, so they pick the one day
- * the word can be; then the word is those three letters, the day's full
- * name, or its four-letter abbreviation ("tues", "thur"), or none (-1).
- * Called for every weekday the scan meets. */
-static int weekday_of(const char *s, size_t n)
-{
-    static const char names[7][10] = {"monday", "tuesday",  "wednesday", "thursday",
-                                      "friday", "saturday", "sunday"};
-    static const unsigned char lens[7] = {6, 7, 9, 8, 6, 8, 6};
-    static const char abbr4[7][5] = {"mon", "tues", "wed", "thur", "fri", "sat", "sun"};
-    static const unsigned char abbr4_lens[7] = {3, 4, 3, 4, 3, 3, 3};
     if (n < 3)
         return -1;
     int a = fl_ch_lower((unsigned char)s[0]), b = fl_ch_lower((unsigned char)s[1]),
         c = fl_ch_lower((unsigned char)s[2]);
-    int w = 0;
-    while (w < 7 && !(a == names[w][0] && b == names[w][1] && c == names[w][2]))
-        w++;
-    if (w == 7)
+    int k = 0;
+    while (k < count && !(a == names[k][0] && b == names[k][1] && c == names[k][2]))
+        k++;
+    if (k == count)
         return -1;
     if (n == 3)
-        return w;
-    const char *full = n == lens[w] ? names[w] : n == abbr4_lens[w] ? abbr4[w] : NULL;
+        return k;
+    const char *full = n == lens[k] ? names[k] : alt[k] && n == alt_lens[k] ? alt[k] : NULL;
     if (!full)
         return -1;
     for (size_t i = 3; i < n; i++)
         if (fl_ch_lower((unsigned char)s[i]) != full[i])
             return -1;
-    return w;
+    return k;
+}
+
+/* fl_month_from_name without libc (calendar_name): the month's number, from
+ * its three-letter abbreviation, "sept" or its full name; 0 for none. */
+static int month_of(const char *s, size_t n)
+{
+    static const char names[12][10] = {"january",   "february", "march",    "april",
+                                       "may",       "june",     "july",     "august",
+                                       "september", "october",  "november", "december"};
+    static const unsigned char lens[12] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+    static const char *const alt[12] = {[8] = "sept"};
+    static const unsigned char alt_lens[12] = {[8] = 4};
+    return calendar_name(s, n, names, lens, alt, alt_lens, 12) + 1;
+}
+
+/* fl_weekday_from_name without libc (calendar_name): 0 for Monday to 6 for
+ * Sunday, from the three-letter abbreviation, the four-letter one ("tues",
+ * "thur") or the full name; -1 for none. */
+static int weekday_of(const char *s, size_t n)
+{
+    static const char names[7][10] = {"monday", "tuesday",  "wednesday", "thursday",
+                                      "friday", "saturday", "sunday"};
+    static const unsigned char lens[7] = {6, 7, 9, 8, 6, 8, 6};
+    static const char *const alt[7] = {[1] = "tues", [3] = "thur"};
+    static const unsigned char alt_lens[7] = {[1] = 4, [3] = 4};
+    return calendar_name(s, n, names, lens, alt, alt_lens, 7);
 }
 
 /* Month number of a month-name group, or 0 when unset. */

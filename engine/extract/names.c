@@ -295,11 +295,12 @@ static void word_add(fl_names_state *st, const char *s, size_t n, unsigned mask)
     }
     uint64_t head, tail;
     word_key(s, n, &head, &tail);
-    for (uint32_t i = word_hash(head, tail, n) & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
+    uint32_t h = word_hash(head, tail, n);
+    for (uint32_t i = h & (WORD_CAP - 1);; i = (i + 1) & (WORD_CAP - 1)) {
         word_slot *w = &st->words[i];
         if (!w->w) {
             *w = (word_slot){head, tail, s, (uint32_t)n, mask};
-            st->word_tag[i] = word_tag_of(word_hash(head, tail, n));
+            st->word_tag[i] = word_tag_of(h);
             return;
         }
         if (w->len == n && memcmp(w->w, s, n) == 0) {
