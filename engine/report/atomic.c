@@ -85,7 +85,9 @@ static fl_status sync_dir(const char *path, char *scratch, fl_error *err)
     return FL_OK;
 }
 
-fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error *err)
+/* The atomic path: a temporary beside path, renamed over it. */
+static fl_status replace_file(const char *path, mode_t mode, fl_atomic_fn fn, void *ud,
+                              fl_error *err)
 {
     fl_status st = FL_OK;
     FILE *fp = NULL;
@@ -112,7 +114,7 @@ fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error 
         st = fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
         goto cleanup;
     }
-    if (fchmod(fd, 0644) != 0 || !(fp = fopencookie(&wb, "wb", io)) ||
+    if (fchmod(fd, mode) != 0 || !(fp = fopencookie(&wb, "wb", io)) ||
         setvbuf(fp, buf, _IOFBF, STREAM_BUFFER) != 0) {
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
         goto cleanup;
@@ -152,5 +154,86 @@ cleanup:
         unlink(tmp);
     fl_free(buf);
     fl_free(tmp);
+    return st;
+}
+
+/* The descriptor a path names when it is one of the process's own streams:
+ * /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N; -1 otherwise. */
+static int own_descriptor(const char *path)
+{
+    if (!strcmp(path, "/dev/stdout"))
+        return STDOUT_FILENO;
+    if (!strcmp(path, "/dev/stderr"))
+        return STDERR_FILENO;
+    const char *num = NULL;
+    if (!strncmp(path, "/dev/fd/", 8))
+        num = path + 8;
+    else if (!strncmp(path, "/proc/self/fd/", 14))
+        num = path + 14;
+    if (!num || *num < '0' || *num > '9')
+        return -1;
+    char *end;
+    long v = strtol(num, &end, 10);
+    return *end || v > 1000000 ? -1 : (int)v;
+}
+
+/* Writes straight into path, which is not a regular file (/dev/null, a
+ * terminal, a pipe) or is one of the process's own streams.  Renaming a new
+ * file over such a path would replace the device or the link itself: as root,
+ * `-o /dev/null` turned /dev/null into a regular file.  No temporary and no
+ * fsync: there is no file to replace.  own is the descriptor from
+ * own_descriptor, written through a duplicate so that the stream keeps its
+ * offset and its mode (a `>>` stays an append), or -1 to open path. */
+static fl_status write_through(const char *path, int own, fl_atomic_fn fn, void *ud, fl_error *err)
+{
+    if (own == STDOUT_FILENO)
+        fflush(stdout); /* what the process printed before comes first */
+    else if (own == STDERR_FILENO)
+        fflush(stderr);
+    int fd = own >= 0 ? fcntl(own, F_DUPFD_CLOEXEC, 0) : open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
+    fl_status st = FL_OK;
+    char *buf = fl_malloc(STREAM_BUFFER);
+    wb_file wb = {fd, false, 0, 0};
+    cookie_io_functions_t io = {NULL, wb_write, NULL, wb_close};
+    FILE *fp = buf ? fopencookie(&wb, "wb", io) : NULL;
+    if (!fp || setvbuf(fp, buf, _IOFBF, STREAM_BUFFER) != 0) {
+        st = buf ? fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno))
+                 : fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
+    } else {
+        st = fn(fp, ud, err);
+        errno = 0;
+        if (st == FL_OK && (fflush(fp) != 0 || ferror(fp)))
+            st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path,
+                              errno ? strerror(errno) : "write error");
+    }
+    if (fp)
+        fclose(fp);
+    close(fd);
+    fl_free(buf);
+    return st;
+}
+
+fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error *err)
+{
+    int own = own_descriptor(path);
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (own >= 0 || (exists && !S_ISREG(sb.st_mode)))
+        return write_through(path, own, fn, ud, err);
+    if (!exists)
+        return replace_file(path, 0644, fn, ud, err);
+    /* An existing file keeps its permissions; a symbolic link stays a link,
+     * and the file it points to is the one replaced. */
+    mode_t mode = sb.st_mode & 07777;
+    struct stat lsb;
+    if (lstat(path, &lsb) != 0 || !S_ISLNK(lsb.st_mode))
+        return replace_file(path, mode, fn, ud, err);
+    char *target = realpath(path, NULL);
+    if (!target)
+        return fl_error_set(err, FL_EIO, "cannot resolve '%s': %s", path, strerror(errno));
+    fl_status st = replace_file(target, mode, fn, ud, err);
+    free(target);
     return st;
 }

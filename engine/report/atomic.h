@@ -5,8 +5,15 @@
  * rename is atomic), lets fn write into it, then fflush + fclose and rename
  * over path.  On any failure (fn's, a full disk at write, flush or close, a
  * failed rename) the temporary is removed, path is left as it was, and the
- * error is FL_EIO naming path (or fn's own error).  The new file gets mode
- * 0644.
+ * error is FL_EIO naming path (or fn's own error).  A new file gets mode
+ * 0644; a file replaced keeps its mode.  A symbolic link stays a link: the
+ * file it points to is replaced.
+ *
+ * A path that is not a regular file (/dev/null, a terminal, a named pipe)
+ * and the process's own streams (/dev/stdout, /dev/stderr, /dev/fd/N,
+ * /proc/self/fd/N) are written straight through instead, with nothing
+ * renamed: there is no file to replace, and a rename would replace the
+ * device or the link.
  *
  * Whole or not at all is the promise to a process that is killed or fails:
  * readers see the old file or the complete new one.  Waiting for the new

@@ -178,6 +178,25 @@ run "$FL" extract -q -j4 -o "$T/x4.jsonl" "$EX"
 ok "extract -j1 and -j4 write the same bytes" eval 'eq $s1 0 && eq $status 0 && cmp "$T/x1.jsonl" "$T/x4.jsonl" && [ -s "$T/x1.jsonl" ]'
 run "$FL" extract -q -j1 --fsync -o "$T/xs.jsonl" "$EX"
 ok "extract --fsync writes the same bytes" eval 'eq $status 0 && cmp "$T/x1.jsonl" "$T/xs.jsonl"'
+# -o into what is not a plain file: written through, never renamed over
+run "$FL" extract -q -j1 -o /dev/null "$EX"
+ok "extract -o /dev/null leaves /dev/null a device" eval 'eq $status 0 && [ -c /dev/null ] && ! ls /dev/null.tmp.* 2>/dev/null'
+printf 'before\n' >"$T/app.jsonl"
+"$FL" extract -q -j1 -o /dev/stdout "$EX" >>"$T/app.jsonl"
+ok "extract -o /dev/stdout appends to a >> redirection" eval '{ printf "before\n"; cat "$T/x1.jsonl"; } | cmp - "$T/app.jsonl"'
+mkfifo "$T/fifo"
+timeout 60 cat "$T/fifo" >"$T/fromfifo" &
+run "$FL" extract -q -j1 -o "$T/fifo" "$EX"
+wait
+ok "extract -o FIFO writes into the pipe" eval 'eq $status 0 && [ -p "$T/fifo" ] && cmp "$T/x1.jsonl" "$T/fromfifo"'
+mkdir "$T/real"
+printf 'old\n' >"$T/real/target.jsonl"
+chmod 600 "$T/real/target.jsonl"
+ln -s real/target.jsonl "$T/link.jsonl"
+run "$FL" extract -q -j1 -o "$T/link.jsonl" "$EX"
+ok "extract -o SYMLINK replaces its target and keeps the link and the mode" eval '
+  eq $status 0 && [ -L "$T/link.jsonl" ] && cmp "$T/x1.jsonl" "$T/real/target.jsonl" &&
+  eq "$(stat -c %a "$T/real/target.jsonl")" 600 && eq "$(ls "$T/real")" target.jsonl'
 run "$FL" extract -q --facts "$T/x1.jsonl" -o "$T/x1-again.jsonl"
 ok "extract -> load -> extract gives identical facts" eval 'eq $status 0 && cmp "$T/x1.jsonl" "$T/x1-again.jsonl"'
 printf '{"article":"z","kind":"money","text":"x","offset":0,"length":1}\nnot json\n' >"$T/badfacts.jsonl"
@@ -189,6 +208,8 @@ for fmt in text json; do
   s1=$status
   run "$FL" check --no-config -q -j4 -f "$fmt:$T/c4.$fmt" "$EX"
   ok "check -j1 and -j4: identical $fmt report" eval 'eq $s1 $status && cmp "$T/c1.$fmt" "$T/c4.$fmt"'
+  "$FL" check --no-config -q -j1 -f "$fmt:/dev/stdout" "$EX" >"$T/cso.$fmt"
+  ok "check -f $fmt:/dev/stdout: the same report on standard output" cmp "$T/c1.$fmt" "$T/cso.$fmt"
   run "$FL" check --no-config -q -j1 --fsync -f "$fmt:$T/cs.$fmt" "$EX"
   ok "check --fsync: the same $fmt report" eval 'eq $s1 $status && cmp "$T/c1.$fmt" "$T/cs.$fmt"'
 done
