@@ -166,10 +166,9 @@ int fl_cmd_extract(int argc, char **argv)
     }
     if (!run.facts_in)
         fl_cli_warn_extractor("extract", x);
-    /* entries of clean articles wait in a temporary file, so memory does not
-     * grow with the corpus; without a temporary file they stay in memory */
-    fl_error spill_err;
-    fl_audit_spill_open(&au, &spill_err);
+    /* clean articles are only counted, so memory does not grow with the
+     * corpus; skipped ones keep their entry, for the messages below */
+    au.tally_clean = true;
     fl_cli_install_signals();
     run.paths = (const char *const *)(argv + optind);
     run.n_paths = (size_t)(argc - optind);
@@ -197,9 +196,8 @@ int fl_cmd_extract(int argc, char **argv)
         fprintf(stderr, "factlint extract: %s\n", msg);
         goto cleanup;
     }
-    size_t n_facts = 0;
-    /* every article's compact entry, in input order (the spilled ones read
-     * back): nothing here needs the full records */
+    size_t n_facts = au.tallied_facts;
+    /* the entries kept (skipped articles), in input order */
     fl_article_cursor cur;
     fl_article_cursor_init(&cur, &au);
     const fl_article_entry *e;

@@ -279,7 +279,7 @@ fl_status fl_audit_spill_open(fl_audit *au, fl_error *err)
 
 size_t fl_audit_n_articles(const fl_audit *au)
 {
-    return au->n_entries + (au->spill ? au->spill->n : 0);
+    return au->n_entries + (au->spill ? au->spill->n : 0) + au->tallied;
 }
 
 static void spill_free(struct fl_audit_spill *sp)
@@ -665,6 +665,12 @@ static char *dup_or_null(const char *s)
 
 fl_status fl_audit_add_article(fl_audit *au, const fl_article_record *r)
 {
+    if (au->tally_clean && !r->skipped && !r->n_findings && !r->text) {
+        au->articles_read++;
+        au->tallied++;
+        au->tallied_facts += r->n_facts;
+        return FL_OK;
+    }
     if (au->spill && au->spill->next != SIZE_MAX && !r->skipped && !r->n_findings &&
         (!r->text || strlen(r->text) < NO_STR)) {
         fl_status st = spill_add(au->spill, r);

@@ -160,6 +160,43 @@ static void test_spilled_article_cost(void)
     CU_ASSERT_EQUAL(per, 0u);
 }
 
+/* extract's audit: clean articles are counted, not kept; skipped ones keep
+ * their entry, in input order */
+static void test_tallied_articles(void)
+{
+    counting_on();
+    fl_audit au;
+    fl_audit_init(&au);
+    au.tally_clean = true;
+    CU_ASSERT_TRUE(add_articles(&au, 0, 4096, false));
+    size_t at_n = live_bytes;
+    CU_ASSERT_TRUE(add_articles(&au, 4096, 8192, false));
+    CU_ASSERT_EQUAL(live_bytes, at_n); /* nothing per clean article */
+    CU_ASSERT_EQUAL(au.n_entries, 0u);
+    CU_ASSERT_TRUE(add_articles(&au, 8193, 8194, true));
+    CU_ASSERT_TRUE(add_articles(&au, 8192, 8193, true));
+    CU_ASSERT_EQUAL(au.n_entries, 2u);
+    CU_ASSERT_EQUAL(fl_audit_n_articles(&au), 8194u);
+    CU_ASSERT_EQUAL(au.articles_read, 8192u);
+    CU_ASSERT_EQUAL(au.articles_skipped, 2u);
+    CU_ASSERT_EQUAL(au.tallied_facts, 8192u * 37);
+    fl_audit_sort(&au);
+    fl_article_cursor cur;
+    fl_article_cursor_init(&cur, &au);
+    const fl_article_entry *e1 = fl_article_cursor_next(&cur);
+    const fl_article_entry *e2 = fl_article_cursor_next(&cur);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e2);
+    CU_ASSERT_EQUAL(e1->seq, 8192u);
+    CU_ASSERT_EQUAL(e2->seq, 8193u);
+    CU_ASSERT_TRUE(e1->skipped && e2->skipped);
+    CU_ASSERT_PTR_NULL(fl_article_cursor_next(&cur));
+    fl_article_cursor_release(&cur);
+    fl_audit_release(&au);
+    CU_ASSERT_EQUAL(live_bytes, 0u);
+    counting_off();
+}
+
 static void test_skipped_article_cost(void)
 {
     size_t per = bytes_per_article(4096, true, true); /* skipped ones are never spilled */
@@ -461,6 +498,7 @@ static const fl_test_case cases[] = {
     {"bytes per checked article", test_checked_article_cost},
     {"bytes per skipped article", test_skipped_article_cost},
     {"bytes per spilled article", test_spilled_article_cost},
+    {"extract's tally: clean articles counted, not kept", test_tallied_articles},
     {"spilled entries give the same reports", test_spill_same_reports},
     {"bytes per spilled finding", test_spilled_finding_cost},
     {"an early kept article does not stop the spilling", test_spill_order_moves_past_early_entries},
