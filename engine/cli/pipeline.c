@@ -107,6 +107,9 @@ static void work_one(worker *w, item *it)
     bool kept = false;
 
     fl_facts_reset(&w->facts);
+    /* (before extraction: an article that fails to extract writes nothing,
+     * not the previous article's facts again) */
+    fl_strbuf_reset(&w->out);
     fl_status st = FL_OK;
     if (it->loaded) {
         fl_facts tmp = w->facts;
@@ -119,9 +122,7 @@ static void work_one(worker *w, item *it)
         fl_error_locate(&err, a->path, a->record_line, -1);
         goto record;
     }
-    fl_strbuf_reset(&w->out);
     if (sh->facts_out && fl_facts_write_jsonl(&w->out, a->id, &w->facts)) {
-        fl_strbuf_reset(&w->out);
         st = fl_error_set(&err, FL_ENOMEM, "out of memory");
         goto record;
     }
