@@ -566,14 +566,19 @@ static inline unsigned M(const scan *sc, size_t k)
 /* Whether token k may be a sticky word (STICKY: a connector, auxiliary or
  * organisation cue), by the first and last byte filters of those words,
  * without a branch: false when its mask can have none of them. */
+/* The sticky words' first and last byte filters (their bit n) of the word
+ * s[0..n), n >= 1: false when it is none of them. */
+static inline bool sticky_bytes(const fl_names_state *st, const char *s, size_t n)
+{
+    uint64_t f =
+        st->sticky_first_len[(unsigned char)s[0]] & st->sticky_last_len[(unsigned char)s[n - 1]];
+    return (unsigned)(f >> (n & 63) & 1) & (n < 64);
+}
+
 static inline bool sticky_maybe(const scan *sc, size_t k)
 {
-    const fl_names_state *st = sc->st;
     const tok *t = &sc->toks[k];
-    size_t n = t->e - t->s;
-    uint64_t f = st->sticky_first_len[(unsigned char)sc->text[t->s]] &
-                 st->sticky_last_len[(unsigned char)sc->text[t->e - 1]];
-    return (unsigned)(f >> (n & 63) & 1) & (n < 64);
+    return sticky_bytes(sc->st, sc->text + t->s, t->e - t->s);
 }
 
 /* M(sc, k) & W_ABBR, without the lookup for most words (gap_flags: the
@@ -663,6 +668,65 @@ static size_t restart_before(const scan *sc, size_t pos, size_t q, size_t si, si
  * on: an apostrophe or a hyphen ("O'Neill", "Jean-Paul") and, after a
  * single letter, a full stop ("U.S."); all below 64. */
 #define READS_ON ((1ull << '\'') | (1ull << '-') | (1ull << '.'))
+
+/* The end of the ASCII letter and digit word that starts at ws as the block
+ * walk stores it (a run that ends before a byte from which fl_word_next
+ * does not read on, or at the paragraph's end), else 0. */
+static inline size_t plain_word_end(const scan *sc, size_t end, size_t ws)
+{
+    size_t e = fl_bits_next_clear(sc->bm->alnum, end, ws + 1);
+    if (e >= end)
+        return end;
+    unsigned char c = (unsigned char)sc->text[e];
+    if (c >= 64 ? c >= 0x80 : (READS_ON >> c & 1) && (c != '.' || e == ws + 1))
+        return 0;
+    return e;
+}
+
+/*
+ * Whether the tokeniser may resume at q (pos < q < end, the next byte of
+ * upper_high) without the two words before it that restart_before keeps.
+ * Those words are read only by cue_before and run's "analysts at X", for a
+ * run of two words or more that starts at q's word and keeps that word
+ * (run strips a function or date word first, and then reads nothing
+ * before the run); the flags of q's word that resuming at it may leave
+ * wrong (its join and sentence flags) are read of no run's first word.  So
+ * q must start an ASCII capitalised word that the block walk reads as
+ * scanning from further back would (the byte before it a separator: no
+ * joiner, stop or letter), and either:
+ *  - no word can join it in a run: the byte after it joins no next word
+ *    (a comma, a colon, a bracket... gap_flags gives the next word no
+ *    T_JOIN), or one space and a lower-case word that is not a sticky
+ *    word (paragraph_runs ends the run there); or
+ *  - it is a function or date word that is not an honorific (run_one
+ *    drops it, run strips it): its word-list mask, which the caller
+ *    stores in its token, *mask.
+ * *mask is MASK_UNSET when it was not looked up.
+ */
+static bool lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
+{
+    const char *t = sc->text;
+    *mask = MASK_UNSET;
+    unsigned char b = (unsigned char)t[q - 1], c0 = (unsigned char)t[q];
+    if (!ascii_upper(c0) || b >= 0x80 || fl_ascii_alnum[b] || b == '\'' || b == '-' || b == '.')
+        return false;
+    size_t e = plain_word_end(sc, end, q);
+    if (!e)
+        return false;
+    if (e + 1 >= end)
+        return true; /* no word after it in the paragraph */
+    unsigned char c = (unsigned char)t[e];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '.' && c != 0xC2)
+        return true;
+    if (c == ' ' && t[e + 1] >= 'a' && t[e + 1] <= 'z') {
+        size_t e2 = plain_word_end(sc, end, e + 1);
+        if (e2 && !sticky_bytes(sc->st, t + e + 1, e2 - e - 1))
+            return true;
+    }
+    unsigned m = word_mask(sc->st, t + q, e - q, q + 8 <= sc->a->text_len);
+    *mask = m;
+    return (m & (W_STOP | W_TIME)) && !(m & W_HONOR);
+}
 
 /* The next word from *pos as next_word finds it, stored in k with classify's
  * flags and its possessive cut (tokenize's words that the block walk does
@@ -862,18 +926,36 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
      * or extend a name); hold: no skip before this position (see below) */
     bool need = false;
     size_t hold = 0;
+    /* the word-list mask of the word at known_at, when lone_start looked it
+     * up (MASK_UNSET when it did not) */
+    size_t known_at = SIZE_MAX;
+    unsigned known_mask = MASK_UNSET;
     size_t ncaps = 0;
     for (;;) {
         if (!need && pos >= hold) {
             size_t q = fl_bits_next_set(bm->upper_high, end, pos);
             if (q >= end)
                 break; /* no capitalised word left: nothing more is read */
-            size_t np = restart_before(sc, pos, q, si, sent_seen);
-            if (np > pos) {
-                prev_end = pos = np;
-                join_at = join_at == SIZE_MAX ? SIZE_MAX : np + 1;
+            unsigned qmask = MASK_UNSET;
+            bool lone = q > pos && lone_start(sc, end, q, &qmask);
+            if (qmask != MASK_UNSET) {
+                /* q's word's token, stored soon, takes it */
+                known_at = q;
+                known_mask = qmask;
             }
-            hold = q;
+            if (lone) {
+                /* at q's word itself, which is stored next */
+                prev_end = pos = q;
+                join_at = SIZE_MAX;
+                hold = q + 1;
+            } else {
+                size_t np = restart_before(sc, pos, q, si, sent_seen);
+                if (np > pos) {
+                    prev_end = pos = np;
+                    join_at = join_at == SIZE_MAX ? SIZE_MAX : np + 1;
+                }
+                hold = q;
+            }
         }
         if (pos >= end)
             break;
@@ -944,7 +1026,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     }
     stored:
         pos = we;
-        k->mask = MASK_UNSET;
+        k->mask = ws == known_at ? known_mask : MASK_UNSET;
         if (ws == join_at && t[ws - 1] == ' ')
             f |= T_JOIN; /* the common case */
         else if (nt == 0)

@@ -566,6 +566,33 @@ static void test_names_word_at_end(void)
         expect_kofi_annan(cases[i].text, cases[i].person);
 }
 
+/* The tokeniser resumes at a capitalised word without the two words before
+ * it when no rule reads them (names.c's lone_start): a word that no other
+ * can join in a run, or a function or date word.  The cues before a name
+ * that comes next are still read: each text's person is confirmed (a
+ * person without a cue is no fact) by the role noun or the "according to"
+ * before it, after such a word. */
+static void test_names_lone_start(void)
+{
+    static const char *const texts[] = {
+        "The analyst Kofi Annan met them.",
+        "It rose. The analyst Kofi Annan met them.",
+        "Sales rose in May, the analyst Kofi Annan wrote.",
+        "Sales rose in London, the analyst Kofi Annan wrote.",
+        "Sales rose (London) the analyst Kofi Annan wrote.",
+        "But its analyst, Kofi Annan, declined.",
+        "Today its analyst, Kofi Annan, declined.",
+        "Tuesday: its analyst, Kofi Annan, declined.",
+        "it fell, according to Kofi Annan.",
+        "The IMF analyst Kofi Annan declined.",
+        "We met. However, the analyst Kofi Annan left.",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        expect_kofi_annan(texts[i], true);
+    /* a function word before a name keeps it out of a run: no cue */
+    expect_kofi_annan("it rose. The Kofi Annan met them.", false);
+}
+
 /* Places whose keys are hashed without fl_key_hash's branches (names.c's
  * text_hash: at most 16 bytes, 16 to read) and with them (longer, or near
  * the text's end): one-word names of 2 to 20 bytes and two-word names of 9
@@ -644,6 +671,7 @@ static const fl_test_case cases[] = {
     {"alignment", test_names_alignment},
     {"word_lists", test_names_word_lists},
     {"word_at_end", test_names_word_at_end},
+    {"lone_start", test_names_lone_start},
     {"place_hash", test_names_place_hash},
     {"teardown", test_names_teardown},
     {NULL, NULL},
