@@ -152,6 +152,12 @@ typedef struct vocab_entry {
 } vocab_entry;
 
 struct fl_quote_state {
+    /* verb_to_last[f]: a bit per last letter of the speech verbs and "to"
+     * that start with the f-th letter: attr_before's walk back from an
+     * opening mark asks each word only whether it is one of them, and
+     * looks up (vocab_of, two loads from tables that are cold at each
+     * article) only the words this lets through */
+    uint32_t verb_to_last[26];
     unsigned char slot[VOCAB_SLOTS];
     vocab_entry entry[VOCAB_MAX];
     size_t n_entries;
@@ -251,12 +257,22 @@ static bool vocab_add(fl_quote_state *s, const char *w, unsigned bits)
     return true;
 }
 
+/* Notes the lower-case ASCII word w in verb_to_last. */
+static void verb_to_add(fl_quote_state *s, const char *w)
+{
+    size_t n = strlen(w);
+    s->verb_to_last[w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
+}
+
 static bool vocab_build(fl_quote_state *s)
 {
     s->n_entries = 1; /* entry 0: empty (len 0, which no word has) */
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         if (!vocab_add(s, verbs[i].w, verbs[i].c))
             return false;
+        verb_to_add(s, verbs[i].w);
+    }
+    verb_to_add(s, to_word[0]);
     for (size_t l = 0; l < sizeof word_lists / sizeof word_lists[0]; l++)
         for (size_t i = 0; i < word_lists[l].n; i++)
             if (!vocab_add(s, word_lists[l].words[i], word_lists[l].bit))
@@ -518,6 +534,17 @@ static inline __attribute__((always_inline)) unsigned word_bits(const qscan *q, 
                                                                 size_t we)
 {
     return vocab_of(q->voc, q->t, ws, we);
+}
+
+/* Whether the word t[ws..we) may be a speech verb or "to" (W_VERB, W_TO):
+ * vocab_of matches them only in lower case (W_LOWER), so a word that is
+ * one starts and ends with a lower-case ASCII letter, and verb_to_last
+ * has a bit for that pair.  A necessary test: vocab_of decides. */
+static inline bool maybe_verb_or_to(const qscan *q, size_t ws, size_t we)
+{
+    unsigned f = (unsigned)((unsigned char)q->t[ws] - 'a'),
+             l = (unsigned)((unsigned char)q->t[we - 1] - 'a');
+    return f < 26 && l < 26 && (q->voc->verb_to_last[f] >> l & 1);
 }
 
 /* The last mention of kind before offset (kind FL_FACT_KIND_COUNT: any person or org). */
@@ -908,7 +935,8 @@ static bool attr_before(qscan *q, piece *pc, size_t floor)
     for (int n = 0; n < 30; n++) {
         if (!back_q(q, lo, at, &ws, &we))
             return false;
-        unsigned wb = word_bits(q, ws, we);
+        /* only its W_VERB and W_TO bits are asked */
+        unsigned wb = maybe_verb_or_to(q, ws, we) ? word_bits(q, ws, we) : 0;
         verb_class v = (verb_class)(wb & W_VERB);
         if (v) {
             if (!np_backward(q, lo, ws, &pc->ss, &pc->se, &pc->sk))
