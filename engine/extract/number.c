@@ -209,6 +209,8 @@ static const double pow10_tab[18] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e
 /* mantissa / 10^dec * mag, exact whenever the result is an integer */
 static double scaled(unsigned long long mant, int dec, double mag)
 {
+    if (dec == 0 && mag == 1) /* a plain integer (most): no division */
+        return (double)mant;
     double p10 = pow10_tab[dec];
     if (mag >= p10)
         return (double)mant * (mag / p10);
@@ -417,6 +419,23 @@ typedef struct vocab {
     const char *canon;
 } vocab;
 
+/* An anchor word (V_ANCHOR) in the anchor table: 16 bytes, so that a
+ * found word costs one cache line past its tag (the table is cold at each
+ * article), where a table of pointers and the entry itself were two. */
+typedef struct anchor_cell {
+    uint8_t len;
+    uint8_t kind; /* A_AGEDEC, A_VAGUE: what try_word asks of the word */
+    char w[12];   /* the word, lower case, zero padded */
+    uint16_t ent; /* its entry in ents */
+} anchor_cell;
+
+_Static_assert(sizeof(anchor_cell) == 16, "an anchor cell fills a quarter of a line");
+
+enum {
+    A_AGEDEC = 1u << 0, /* V_AGEDEC */
+    A_VAGUE = 1u << 1,  /* V_VAGUE */
+};
+
 #define VOCAB_SIZE   2048 /* slots */
 #define VOCAB_MAX    1023 /* entries (781 today) */
 #define VOCAB_IDX    10   /* bits of a slot for its entry */
@@ -452,16 +471,14 @@ struct fl_number_state {
     uint16_t slot[VOCAB_SIZE];
     unsigned n_ents;
     vocab ents[VOCAB_MAX];
-    /* anchor_tag[h]: the hash_word of the word anchors[h] points to, with
-     * its low bit set; 0 for an empty slot.  anchor_find probes these (512
-     * bytes) and reads an entry (a cache miss) only when the tag is the
-     * word's; nearly every word it is asked is no anchor. */
-    uint32_t anchor_tag[ANCHORS_SIZE];
-    /* the entries with V_ANCHOR, hashed alike into a table of their
-     * own (a third full): the scanner looks up every word the anchor_len
-     * test lets through, and most of them ("there", "shares") are no
-     * anchor, which an empty slot here tells sooner (anchor_find) */
-    const vocab *anchors[ANCHORS_SIZE];
+    /* the entries with V_ANCHOR, hashed alike into a table of their own
+     * (a third full): the scanner looks up every word the anchor_len test
+     * lets through, and most of them ("there", "this") are no anchor,
+     * which an empty slot or another tag in anchor_tag (256 bytes) tells
+     * before the cell (2 KB) is read (anchor_find); an anchor is found
+     * without reading its vocabulary entry */
+    uint16_t anchor_tag[ANCHORS_SIZE]; /* anchor_tag_of the word; 0: empty */
+    anchor_cell anchors[ANCHORS_SIZE];
     /* anchor_len[f][l] bit n: some anchor word of n letters starts with
      * 'a' + f and ends with 'a' + l (1.3 KB: the scanner asks it of every
      * word, and it rejects nearly all before the vocabulary is hashed) */
@@ -531,14 +548,27 @@ static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t 
     }
 }
 
-/* vocab_find for the anchor words: their entry, NULL for any other word */
-static const vocab *anchor_find(const fl_number_state *st, const char *s, size_t n)
+/* The tag of a word in the anchor table (never 0). */
+static inline unsigned anchor_tag_of(uint32_t hw)
 {
-    uint32_t hw = hash_word(s, n), want = hw | 1u;
+    return hw >> 16 | 1u;
+}
+
+/* vocab_find for the anchor words: their cell, NULL for any other word */
+static const anchor_cell *anchor_find(const fl_number_state *st, const char *s, size_t n)
+{
+    uint32_t hw = hash_word(s, n);
+    unsigned want = anchor_tag_of(hw);
     for (uint32_t h = hw & (ANCHORS_SIZE - 1);; h = (h + 1) & (ANCHORS_SIZE - 1)) {
-        uint32_t tag = st->anchor_tag[h];
-        if (tag == want && vocab_is(st->anchors[h], s, n))
-            return st->anchors[h];
+        unsigned tag = st->anchor_tag[h];
+        if (tag == want && st->anchors[h].len == n) {
+            const anchor_cell *c = &st->anchors[h];
+            size_t i = 0;
+            while (i < n && lower(UC(s, i)) == c->w[i])
+                i++;
+            if (i == n)
+                return c;
+        }
         if (!tag)
             return NULL;
     }
@@ -552,13 +582,18 @@ static int index_anchors(fl_number_state *st)
         const vocab *v = &st->ents[k];
         if (!(v->flags & V_ANCHOR))
             continue;
-        if (++count > ANCHORS_SIZE / 2)
+        if (++count > ANCHORS_SIZE / 2 || v->len > sizeof st->anchors[0].w)
             return -1;
-        uint32_t h = hash_word(v->w, v->len) & (ANCHORS_SIZE - 1);
-        while (st->anchors[h])
+        uint32_t hw = hash_word(v->w, v->len), h = hw & (ANCHORS_SIZE - 1);
+        while (st->anchor_tag[h])
             h = (h + 1) & (ANCHORS_SIZE - 1);
-        st->anchors[h] = v;
-        st->anchor_tag[h] = hash_word(v->w, v->len) | 1u;
+        anchor_cell *c = &st->anchors[h];
+        st->anchor_tag[h] = (uint16_t)anchor_tag_of(hw);
+        c->len = v->len;
+        c->kind =
+            (uint8_t)((v->flags & V_AGEDEC ? A_AGEDEC : 0) | (v->flags & V_VAGUE ? A_VAGUE : 0));
+        memcpy(c->w, v->w, v->len);
+        c->ent = (uint16_t)k;
     }
     return 0;
 }
@@ -1800,7 +1835,9 @@ static bool parse_one(const scan *sc, size_t pos, size_t floor, amt *A)
     }
     if (!tail(sc, A))
         return false;
-    A->value /= A->divisor;
+    /* (most amounts have no divisor: a division is some twenty cycles) */
+    if (A->divisor != 1)
+        A->value /= A->divisor;
     return true;
 }
 
@@ -2340,7 +2377,7 @@ static int emit(scan *sc, amt *A)
 
 /* "hundreds of jobs", "billions of pounds", "tens of millions of euros",
  * "several hundred workers", "a few million dollars". */
-static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
+static int try_vague(scan *sc, size_t pos, bool vague, size_t *next)
 {
     const char *s = sc->s;
     size_t len = sc->len, p = pos, we = alpha_end_m(sc->letter, s, len, pos);
@@ -2355,7 +2392,7 @@ static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
         if (p == e)
             return 0;
     } else {
-        if (!(wv && (wv->flags & V_VAGUE)))
+        if (!vague)
             return 0;
         for (;;) {
             size_t o = phrase_at(s, len, we, " of ");
@@ -2394,13 +2431,15 @@ static int try_vague(scan *sc, size_t pos, const vocab *wv, size_t *next)
 }
 
 /* Word anchors with their own shapes: age decades ("in their forties"),
- * vague amounts, "a decade".  v is the vocabulary entry of the word at pos. */
-static int try_word(scan *sc, size_t pos, const vocab *v, size_t *next)
+ * vague amounts, "a decade".  ac is the anchor cell of the word at pos. */
+static int try_word(scan *sc, size_t pos, const anchor_cell *ac, size_t *next)
 {
     const char *s = sc->s;
     size_t len = sc->len, we = alpha_end_m(sc->letter, s, len, pos);
     double lo, hi;
-    if (v && (v->flags & V_AGEDEC)) {
+    unsigned kind = ac ? ac->kind : 0;
+    if (kind & A_AGEDEC) {
+        const vocab *v = &sc->st->ents[ac->ent];
         if (!age_context(s, sc->floor, pos, &lo, &hi))
             return 0;
         amt A;
@@ -2417,7 +2456,7 @@ static int try_word(scan *sc, size_t pos, const vocab *v, size_t *next)
         *next = we;
         return 1;
     }
-    int r = try_vague(sc, pos, v, next);
+    int r = try_vague(sc, pos, (kind & A_VAGUE) != 0, next);
     if (r)
         return r;
     if (word_eq(s + pos, we - pos, "a") && we < len && s[we] == ' ') {
@@ -2445,12 +2484,12 @@ static int try_word(scan *sc, size_t pos, const vocab *v, size_t *next)
 }
 
 /* 1 a fact was added (*next: where to go on), 0 none, -1 failure.  At a
- * letter, wv is the vocabulary entry of the word at pos (its letters). */
-static int try_at(scan *sc, size_t pos, const vocab *wv, size_t *next)
+ * letter, ac is the anchor cell of the word at pos (its letters). */
+static int try_at(scan *sc, size_t pos, const anchor_cell *ac, size_t *next)
 {
     *next = pos + 1;
     if (is_alpha(UC(sc->s, pos))) {
-        int r = try_word(sc, pos, wv, next);
+        int r = try_word(sc, pos, ac, next);
         if (r) {
             if (r > 0)
                 sc->floor = *next;
@@ -2544,6 +2583,10 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
      * reload runs->items and runs->n at each run) */
     const fl_run *items = runs->items;
     size_t n_runs = runs->n;
+    /* the extractor's runs were listed with fl_number_run_filter (a letter
+     * run is listed for numbers only when it passes the anchor test below);
+     * runs built here list every letter run */
+    bool filtered = runs != &own_runs;
     while (i < len) {
         /* Inside a run (try_at may stop in one) the scanner goes on from i.
          * Else the next letter or digit starts a run, and the runs it would
@@ -2581,11 +2624,16 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         }
         if (is_alpha(c)) {
             size_t e = inside ? fl_bits_next_clear(bm->letter, len, i + 1) : items[k].e;
-            /* the cheap test for "a"/"an" before the vocabulary is hashed */
-            const vocab *v;
-            if (e - i <= 9 &&
-                (st->anchor_len[lower(c) - 'a'][lower(UC(s, e - 1)) - 'a'] >> (e - i) & 1) &&
-                worth_trying(&sc, i, e) && (v = anchor_find(st, s + i, e - i))) {
+            /* the anchor test (anchor_len: some anchor word has the run's
+             * length, first and last letters), which a listed run has
+             * passed already (its table is cold at each article), and the
+             * cheap test for "a"/"an" before the vocabulary is hashed */
+            const anchor_cell *v;
+            bool may_anchor =
+                (filtered && !inside) ||
+                (e - i <= 9 &&
+                 (st->anchor_len[lower(c) - 'a'][lower(UC(s, e - 1)) - 'a'] >> (e - i) & 1));
+            if (may_anchor && worth_trying(&sc, i, e) && (v = anchor_find(st, s + i, e - i))) {
                 int r = try_at(&sc, i, v, &next);
                 if (r < 0)
                     goto fail;
