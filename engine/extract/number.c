@@ -88,8 +88,9 @@ static bool is_lower_word(const char *s, size_t n)
 
 /* ---- fl_number_parse ----------------------------------------------------- */
 
-/* The number words, grouped by first letter: a word is compared only with
- * its letter's group (each ends with a NULL word). */
+/* The number words, grouped by first letter (each group ends with a NULL
+ * word): the vocabulary's anchors (fl_number_init).  fl_number_word below
+ * knows them too. */
 typedef struct number_word {
     const char *w;
     int v;
@@ -111,78 +112,117 @@ static const number_word *const number_words[26] = {
     ['o' - 'a'] = nw_o, ['s' - 'a'] = nw_s, ['t' - 'a'] = nw_t,
 };
 
+/* fl_number_word and fl_number_magnitude compare a word with the listed
+ * words of its length as one integer each: its bytes lower-cased (word_key)
+ * against the listed word's (KEY of a literal, which the compiler folds
+ * into a constant).  The words are in the code, not in tables: tables read
+ * at nearly every amount were cold at each article (the other extractors
+ * evict them), and a loop over a group of words mispredicted its exits. */
+
+/* s[0..n), n <= 8, lower-cased into an integer: byte i in bits 8i .. 8i + 7,
+ * zero past n */
+static inline uint64_t word_key(const char *s, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k |= (uint64_t)(unsigned char)lower(UC(s, i)) << 8 * i;
+    return k;
+}
+
+/* word_key of the lower-case literal w (at most 8 letters): a constant */
+static inline uint64_t lit_key(const char *w, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k |= (uint64_t)(unsigned char)w[i] << 8 * i;
+    return k;
+}
+#define KEY(w) lit_key(w, sizeof(w) - 1)
+
 int fl_number_word(const char *s, size_t n)
 {
     if (n < 3 || n > 9)
         return -1;
-    int c = lower(UC(s, 0));
-    if (c < 'a' || c > 'z' || !number_words[c - 'a'])
-        return -1;
-    for (const number_word *g = number_words[c - 'a']; g->w; g++)
-        if (word_eq_str(s, n, g->w))
-            return g->v;
-    return -1;
-}
-
-/* The magnitude words, grouped by first letter: a word is compared only
- * with its letter's group (each ends with a NULL word). */
-typedef struct magnitude {
-    const char *w;
-    size_t n; /* strlen(w), compared first */
-    double m;
-    bool attached_only; /* "6m", "6k", "6b", never "6 m" */
-} magnitude;
-
-#define MAG(w, m, att)                                                                             \
-    {                                                                                              \
-        w, sizeof w - 1, m, att                                                                    \
+    uint64_t k = word_key(s, n < 8 ? n : 8);
+    switch (n) {
+    case 3:
+        return k == KEY("one")   ? 1
+               : k == KEY("two") ? 2
+               : k == KEY("six") ? 6
+               : k == KEY("ten") ? 10
+                                 : -1;
+    case 4:
+        return k == KEY("four") ? 4 : k == KEY("five") ? 5 : k == KEY("nine") ? 9 : -1;
+    case 5:
+        return k == KEY("three")   ? 3
+               : k == KEY("seven") ? 7
+               : k == KEY("eight") ? 8
+               : k == KEY("forty") ? 40
+               : k == KEY("fifty") ? 50
+               : k == KEY("sixty") ? 60
+                                   : -1;
+    case 6:
+        return k == KEY("eleven")   ? 11
+               : k == KEY("twelve") ? 12
+               : k == KEY("twenty") ? 20
+               : k == KEY("thirty") ? 30
+               : k == KEY("eighty") ? 80
+               : k == KEY("ninety") ? 90
+                                    : -1;
+    case 7:
+        return k == KEY("fifteen") ? 15 : k == KEY("sixteen") ? 16 : k == KEY("seventy") ? 70 : -1;
+    case 8:
+        return k == KEY("thirteen")   ? 13
+               : k == KEY("fourteen") ? 14
+               : k == KEY("eighteen") ? 18
+               : k == KEY("nineteen") ? 19
+                                      : -1;
+    default: /* 9: its first eight bytes, then the ninth */
+        return k == KEY("seventee") && lower(UC(s, 8)) == 'n' ? 17 : -1;
     }
-static const magnitude mag_b[] = {MAG("b", 1e9, true),
-                                  MAG("bn", 1e9, false),
-                                  MAG("bln", 1e9, false),
-                                  MAG("billion", 1e9, false),
-                                  {NULL, 0, 0, false}};
-static const magnitude mag_c[] = {MAG("crore", 1e7, false),
-                                  MAG("crores", 1e7, false),
-                                  MAG("cr", 1e7, false),
-                                  {NULL, 0, 0, false}};
-static const magnitude mag_k[] = {MAG("k", 1e3, true), {NULL, 0, 0, false}};
-static const magnitude mag_l[] = {
-    MAG("lakh", 1e5, false), MAG("lakhs", 1e5, false), {NULL, 0, 0, false}};
-static const magnitude mag_m[] = {MAG("m", 1e6, true),
-                                  MAG("mn", 1e6, false),
-                                  MAG("mln", 1e6, false),
-                                  MAG("million", 1e6, false),
-                                  {NULL, 0, 0, false}};
-static const magnitude mag_t[] = {MAG("tn", 1e12, false),
-                                  MAG("trn", 1e12, false),
-                                  MAG("trillion", 1e12, false),
-                                  MAG("thousand", 1e3, false),
-                                  {NULL, 0, 0, false}};
-#undef MAG
-static const magnitude *const magnitudes[26] = {
-    ['b' - 'a'] = mag_b, ['c' - 'a'] = mag_c, ['k' - 'a'] = mag_k,
-    ['l' - 'a'] = mag_l, ['m' - 'a'] = mag_m, ['t' - 'a'] = mag_t,
-};
+}
 
 double fl_number_magnitude(const char *s, size_t n, bool attached)
 {
     if (n == 0 || n > 8)
         return 0;
-    int c = lower(UC(s, 0));
-    if (c < 'a' || c > 'z' || !magnitudes[c - 'a'])
-        return 0;
-    for (const magnitude *g = magnitudes[c - 'a']; g->w; g++)
-        if (g->n == n && (attached || !g->attached_only) && word_eq_str(s, n, g->w))
-            return g->m;
-    return 0;
+    uint64_t k = word_key(s, n);
+    switch (n) {
+    case 1: /* "6m", "6k", "6b", never "6 m" */
+        if (!attached)
+            return 0;
+        return k == KEY("m") ? 1e6 : k == KEY("b") ? 1e9 : k == KEY("k") ? 1e3 : 0;
+    case 2:
+        return k == KEY("bn")   ? 1e9
+               : k == KEY("mn") ? 1e6
+               : k == KEY("tn") ? 1e12
+               : k == KEY("cr") ? 1e7
+                                : 0;
+    case 3:
+        return k == KEY("mln") ? 1e6 : k == KEY("bln") ? 1e9 : k == KEY("trn") ? 1e12 : 0;
+    case 4:
+        return k == KEY("lakh") ? 1e5 : 0;
+    case 5:
+        return k == KEY("crore") ? 1e7 : k == KEY("lakhs") ? 1e5 : 0;
+    case 6:
+        return k == KEY("crores") ? 1e7 : 0;
+    case 7:
+        return k == KEY("million") ? 1e6 : k == KEY("billion") ? 1e9 : 0;
+    default: /* 8 */
+        return k == KEY("thousand") ? 1e3 : k == KEY("trillion") ? 1e12 : 0;
+    }
 }
 
-/* whether a magnitude word starts with the byte c */
+/* whether a magnitude word starts with the byte c: b, c, k, l, m or t, in
+ * either case */
 static bool magnitude_letter(int c)
 {
-    c = lower(c);
-    return c >= 'a' && c <= 'z' && magnitudes[c - 'a'];
+    enum {
+        LETTERS = 1u << ('b' - 'a') | 1u << ('c' - 'a') | 1u << ('k' - 'a') | 1u << ('l' - 'a') |
+                  1u << ('m' - 'a') | 1u << ('t' - 'a')
+    };
+    unsigned i = (unsigned)lower(c) - 'a';
+    return i < 26 && (LETTERS >> i & 1);
 }
 
 static size_t alpha_end(const char *s, size_t len, size_t p)

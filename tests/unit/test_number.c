@@ -453,6 +453,99 @@ static void test_parse(void)
     CU_ASSERT_EQUAL(fl_number_magnitude("crore", 5, false), 1e7);
 }
 
+/* whether buf[0..n) is the lower-case word w, ignoring ASCII case */
+static bool is_word_ci(const char *w, const char *buf, size_t n)
+{
+    if (strlen(w) != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)buf[i];
+        if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != w[i])
+            return false;
+    }
+    return true;
+}
+
+/* fl_number_word and fl_number_magnitude: every listed word, in either
+ * case; a word cut short, made longer or with one letter changed is none
+ * (unless it is another listed word) */
+static void test_number_words(void)
+{
+    static const struct {
+        const char *w;
+        int v;
+    } words[] = {
+        {"one", 1},      {"two", 2},        {"three", 3},     {"four", 4},      {"five", 5},
+        {"six", 6},      {"seven", 7},      {"eight", 8},     {"nine", 9},      {"ten", 10},
+        {"eleven", 11},  {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14}, {"fifteen", 15},
+        {"sixteen", 16}, {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20},
+        {"thirty", 30},  {"forty", 40},     {"fifty", 50},    {"sixty", 60},    {"seventy", 70},
+        {"eighty", 80},  {"ninety", 90},
+    };
+    static const struct {
+        const char *w;
+        double m;
+        bool attached_only;
+    } mags[] = {
+        {"b", 1e9, true},        {"bn", 1e9, false},        {"bln", 1e9, false},
+        {"billion", 1e9, false}, {"crore", 1e7, false},     {"crores", 1e7, false},
+        {"cr", 1e7, false},      {"k", 1e3, true},          {"lakh", 1e5, false},
+        {"lakhs", 1e5, false},   {"m", 1e6, true},          {"mn", 1e6, false},
+        {"mln", 1e6, false},     {"million", 1e6, false},   {"tn", 1e12, false},
+        {"trn", 1e12, false},    {"trillion", 1e12, false}, {"thousand", 1e3, false},
+    };
+    size_t nw = sizeof words / sizeof words[0], nm = sizeof mags / sizeof mags[0];
+    char buf[16];
+    /* the expected answers, by the lists */
+    for (size_t i = 0; i < nw; i++) {
+        size_t n = strlen(words[i].w);
+        CU_ASSERT_EQUAL(fl_number_word(words[i].w, n), words[i].v);
+        for (size_t j = 0; j < n; j++)
+            buf[j] = (char)(words[i].w[j] - 'a' + 'A');
+        CU_ASSERT_EQUAL(fl_number_word(buf, n), words[i].v);
+    }
+    for (size_t i = 0; i < nm; i++) {
+        size_t n = strlen(mags[i].w);
+        CU_ASSERT_EQUAL(fl_number_magnitude(mags[i].w, n, true), mags[i].m);
+        CU_ASSERT_EQUAL(fl_number_magnitude(mags[i].w, n, false),
+                        mags[i].attached_only ? 0 : mags[i].m);
+        for (size_t j = 0; j < n; j++)
+            buf[j] = (char)(mags[i].w[j] - 'a' + 'A');
+        CU_ASSERT_EQUAL(fl_number_magnitude(buf, n, true), mags[i].m);
+    }
+    /* variants of each: cut, extended, one byte changed (to every value) */
+    for (size_t i = 0; i < nw + nm; i++) {
+        const char *w = i < nw ? words[i].w : mags[i - nw].w;
+        size_t n = strlen(w);
+        for (size_t len = 0; len <= n + 1; len++)
+            for (size_t at = 0; at < (len ? len : 1); at++)
+                for (int c = 0; c < 256; c++) {
+                    memcpy(buf, w, n);
+                    buf[n] = 's';
+                    if (len)
+                        buf[at] = (char)c;
+                    int want_w = -1;
+                    double want_m = 0, want_a = 0;
+                    for (size_t k = 0; k < nw; k++)
+                        if (is_word_ci(words[k].w, buf, len))
+                            want_w = words[k].v;
+                    for (size_t k = 0; k < nm; k++)
+                        if (is_word_ci(mags[k].w, buf, len)) {
+                            want_a = mags[k].m;
+                            want_m = mags[k].attached_only ? 0 : mags[k].m;
+                        }
+                    if (fl_number_word(buf, len) != want_w ||
+                        fl_number_magnitude(buf, len, false) != want_m ||
+                        fl_number_magnitude(buf, len, true) != want_a) {
+                        CU_FAIL("a number word or magnitude misread");
+                        return;
+                    }
+                    if (!len)
+                        break;
+                }
+    }
+}
+
 static void test_currency(void)
 {
     fl_currency_word w;
@@ -617,9 +710,10 @@ static void test_cuts(void)
 }
 
 static const fl_test_case tests[] = {
-    {"table", test_table},       {"nothing", test_nothing},   {"links", test_links},
-    {"parse", test_parse},       {"currency", test_currency}, {"runs", test_runs},
-    {"bytemask", test_bytemask}, {"cuts", test_cuts},         {NULL, NULL},
+    {"table", test_table}, {"nothing", test_nothing},           {"links", test_links},
+    {"parse", test_parse}, {"number words", test_number_words}, {"currency", test_currency},
+    {"runs", test_runs},   {"bytemask", test_bytemask},         {"cuts", test_cuts},
+    {NULL, NULL},
 };
 
 FL_TEST_MAIN("number", tests)
