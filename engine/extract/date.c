@@ -169,13 +169,16 @@ static const struct {
  * kw_slot gives it (no two share one: fl_date_init checks), so that a word
  * of the text is compared with the one entry its slot holds, without a
  * branch on its letters (word_kind).  An entry holds its word's first eight
- * letters as one 64-bit word (zero after the word), its length, last letter
- * and kind; an empty slot has length 0, which no word has. */
+ * letters as one 64-bit word (zero after the word), its length, last letter,
+ * kind and, for a month or weekday, its number (month_of, weekday_of: the
+ * scan's callers need not look the name up again); an empty slot has
+ * length 0, which no word has. */
 #define KW_SLOTS_LOG2 7
 #define KW_SLOTS      (1u << KW_SLOTS_LOG2)
 typedef struct kw_entry {
     uint64_t key;
     uint8_t n, last, kind;
+    uint8_t value; /* W_MONTH: 1-12; W_WEEKDAY: 0 (Monday) to 6 */
 } kw_entry;
 
 /* The slot of a word of n (3..9) letters from its first, second and last
@@ -1307,14 +1310,15 @@ static bool month_ascii(const scan *sc, size_t p, size_t e, size_t ov[2 * REL_PA
     return true;
 }
 
-static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
+/* At the month name t[p..p+n), month mo (word_kind's). */
+static fl_status at_month(scan *sc, size_t p, size_t n, int mo, size_t *adv)
 {
     const char *t = sc->txt;
     if (!title_case(t + p, n))
         return FL_OK;
     if (!number_follows(sc, p + n, false)) {
         *adv = p + n;
-        return month_bare(sc, p, p + n, month_of(t + p, n));
+        return month_bare(sc, p, p + n, mo);
     }
     fl_re_match m;
     size_t ov[2 * REL_PAIRS_MAX];
@@ -1325,9 +1329,9 @@ static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
         if (rc == 0)
             return FL_OK;
     }
-    size_t b = m.ov[0], e = m.ov[1], mb = 0, me = 0;
-    grp(sc, &m, G_M, &mb, &me);
-    int mo = month_of(t + mb, me - mb);
+    /* group m is the name at p: the match starts there, and a letter may
+     * not follow the name */
+    size_t b = m.ov[0], e = m.ov[1], me = p + n;
     int d = gnum(sc, &m, G_D), y = gnum(sc, &m, G_Y), y2 = gnum(sc, &m, G_Y2);
     bool ok = false;
     fl_status st = FL_OK;
@@ -1352,7 +1356,8 @@ static fl_status at_month(scan *sc, size_t p, size_t n, size_t *adv)
 
 /* ---- at a weekday name ---- */
 
-static fl_status at_weekday(scan *sc, size_t p, size_t n, size_t *adv)
+/* At the weekday name t[p..p+n), weekday wd (word_kind's: 0 for Monday). */
+static fl_status at_weekday(scan *sc, size_t p, size_t n, int wd, size_t *adv)
 {
     const char *t = sc->txt;
     if (!title_case(t + p, n))
@@ -1378,14 +1383,13 @@ static fl_status at_weekday(scan *sc, size_t p, size_t n, size_t *adv)
         if (d >= 0) {
             bool ok = false;
             int y = gnum(sc, &m, G_WY);
-            fl_status st = emit_day(sc, b, e, y, mo, d, weekday_of(t + wb, we - wb), &ok);
+            fl_status st = emit_day(sc, b, e, y, mo, d, wd, &ok);
             if (st == FL_OK && ok && y > 0)
                 sc->year_end = e;
             *adv = e;
             return st;
         }
     }
-    int wd = weekday_of(t + wb, we - wb);
     /* a bare weekday */
     word prev = word_before(t, b), next = word_after(t, sc->len, we);
     if (word_in_exact(t, prev, weekday_not_after) || word_in_exact(t, next, weekday_not_before))
@@ -1629,7 +1633,7 @@ static fl_status at_ago(scan *sc, size_t p)
  * eight letters, lower-cased, are compared with that entry's at once, its
  * last letter covering a ninth, so that no branch depends on the letters.
  * avail (>= n) is how many bytes of the text start at w. */
-static int word_kind(const fl_date_state *s, const char *w, size_t n, size_t avail)
+static int word_kind(const fl_date_state *s, const char *w, size_t n, size_t avail, int *value)
 {
     if (n < 3 || n > 9)
         return W_NONE;
@@ -1647,6 +1651,7 @@ static int word_kind(const fl_date_state *s, const char *w, size_t n, size_t ava
     }
     x = (x | FL_BIT5_EACH) & s->len_mask[n];
     bool hit = (x == e->key) & (e->n == n) & ((u[n - 1] | 0x20u) == e->last);
+    *value = e->value;
     return hit ? e->kind : W_NONE;
 }
 
@@ -1737,6 +1742,12 @@ fl_status fl_date_init(fl_date_state **out, const char *datadir, fl_error *err)
         e->n = (uint8_t)n;
         e->last = (uint8_t)w[n - 1];
         e->kind = (uint8_t)kw_words[i].kind;
+        int v = e->kind == W_MONTH ? month_of(w, n) : e->kind == W_WEEKDAY ? weekday_of(w, n) : 0;
+        if (v < 0 || (e->kind == W_MONTH && v == 0)) {
+            st = fl_error_set(err, FL_EINTERNAL, "date keyword '%s' names no month or day", w);
+            goto cleanup;
+        }
+        e->value = (uint8_t)v;
     }
     for (int k = 0; k < WS_COUNT; k++)
         if ((st = word_set_build(s, k, set_lists[k], err)))
@@ -1981,14 +1992,15 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
                 while (adv < len && is_alnum((unsigned char)txt[adv]))
                     adv++;
             } else {
-                switch (word_kind(s, txt + i, n, len - i)) {
+                int value; /* a month's or weekday's number */
+                switch (word_kind(s, txt + i, n, len - i, &value)) {
                 case W_MONTH:
                     if (is_upper(c))
-                        st = at_month(&sc, i, n, &adv);
+                        st = at_month(&sc, i, n, value, &adv);
                     break;
                 case W_WEEKDAY:
                     if (is_upper(c))
-                        st = at_weekday(&sc, i, n, &adv);
+                        st = at_weekday(&sc, i, n, value, &adv);
                     break;
                 case W_KEYWORD:
                     if (keyword_plausible(&sc, i, n))
@@ -2006,6 +2018,7 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
         if (st != FL_OK)
             break;
         i = adv > i ? adv : j;
+        ri++; /* this run is done (it starts before i) */
     }
     fl_bytemask_release(&own);
     fl_runs_release(&own_runs);
