@@ -256,13 +256,23 @@ static const struct {
 };
 #undef ABBR
 
-/* Bit n of abbreviation_lengths[c]: some abbreviation has n bytes and
- * starts with byte c.  abbreviation_keys: each abbreviation as word_key
- * gives it, so that a word that passes the first test is compared with
- * each in one test.  Built from the list once. */
+/* The abbreviations above and the 52 ASCII letters (a single letter before
+ * a full stop is an initial: "J. K. Rowling"), the words of at most
+ * ABBR_MAXLEN bytes that end in a full stop without ending a sentence.
+ *
+ * Bit n of abbreviation_lengths[c]: one of them has n bytes and starts with
+ * byte c (bit 0 and bits past ABBR_MAXLEN are never set, so a word of no
+ * byte or too many fails this test without a test of its own: the length
+ * of the word before a full stop follows no pattern, and as a branch it
+ * was mispredicted at one full stop in three).  A word that passes is
+ * looked up in abbreviation_set, a hash set of the words as word_key gives
+ * them (open addressing with linear probing; an empty slot is 0, which no
+ * key is): one or two compares, not one per abbreviation.  Built once. */
 #define N_ABBREVIATIONS (sizeof abbreviations / sizeof *abbreviations)
+#define ABBR_MAXLEN     6
+#define ABBR_SLOTS      256 /* a power of two, twice the words or more */
 static unsigned char abbreviation_lengths[256];
-static uint64_t abbreviation_keys[N_ABBREVIATIONS];
+static uint64_t abbreviation_set[ABBR_SLOTS];
 static pthread_once_t abbreviation_once = PTHREAD_ONCE_INIT;
 
 /* The n <= 7 bytes at s as one integer, the first in the lowest byte (the
@@ -275,35 +285,51 @@ static uint64_t word_key(const char *s, size_t n)
     return k;
 }
 
+/* The first slot of abbreviation_set to look at for key: its top bits
+ * after a multiplication that mixes every byte into them. */
+static size_t abbreviation_slot(uint64_t key)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56);
+}
+_Static_assert(ABBR_SLOTS == 256, "abbreviation_slot takes the top 8 bits");
+
+static void abbreviation_add(const char *s, size_t n)
+{
+    abbreviation_lengths[(unsigned char)s[0]] |= (unsigned char)(1u << n);
+    uint64_t key = word_key(s, n);
+    size_t i = abbreviation_slot(key);
+    while (abbreviation_set[i] && abbreviation_set[i] != key)
+        i = (i + 1) % ABBR_SLOTS;
+    abbreviation_set[i] = key;
+}
+
 static void abbreviation_init(void)
 {
-    for (size_t i = 0; i < N_ABBREVIATIONS; i++) {
-        abbreviation_lengths[(unsigned char)abbreviations[i].s[0]] |=
-            (unsigned char)(1u << abbreviations[i].n);
-        abbreviation_keys[i] = word_key(abbreviations[i].s, abbreviations[i].n);
+    for (size_t i = 0; i < N_ABBREVIATIONS; i++)
+        abbreviation_add(abbreviations[i].s, abbreviations[i].n);
+    for (char c = 'A'; c <= 'Z'; c++) {
+        char lc = (char)(c + ('a' - 'A'));
+        abbreviation_add(&c, 1);
+        abbreviation_add(&lc, 1);
     }
 }
 
-/* Whether the word t[start..end) before a full stop keeps the sentence
- * going.  alnum: the word is all ASCII letters and digits, so holds no
- * full stop of its own. */
+/* Whether the word t[start..end) before a full stop (at t[end]) keeps the
+ * sentence going.  alnum: the word is all ASCII letters and digits, so
+ * holds no full stop of its own.  abbreviation_init has run. */
 static bool is_abbreviation(const char *t, size_t start, size_t end, bool alnum)
 {
     size_t n = end - start;
     /* dotted acronyms: U.S, U.K, e.g, i.e, a.m, p.m (and longer words) */
     if (!alnum && memchr(t + start, '.', n))
         return true;
-    if (n == 0 || n > 6)
-        return false;
-    /* single letter: an initial ("J. K. Rowling") */
-    if (n == 1 && ((t[start] >= 'A' && t[start] <= 'Z') || (t[start] >= 'a' && t[start] <= 'z')))
-        return true;
-    pthread_once(&abbreviation_once, abbreviation_init);
-    if (!(abbreviation_lengths[(unsigned char)t[start]] >> n & 1))
+    /* (t[start] is the full stop when the word is empty) */
+    size_t bit = n < ABBR_MAXLEN + 1 ? n : ABBR_MAXLEN + 1;
+    if (!(abbreviation_lengths[(unsigned char)t[start]] >> bit & 1))
         return false;
     uint64_t key = word_key(t + start, n);
-    for (size_t i = 0; i < N_ABBREVIATIONS; i++)
-        if (abbreviation_keys[i] == key)
+    for (size_t i = abbreviation_slot(key); abbreviation_set[i]; i = (i + 1) % ABBR_SLOTS)
+        if (abbreviation_set[i] == key)
             return true;
     return false;
 }
@@ -548,6 +574,7 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
     a->n_paragraphs = a->n_sentences = 0;
     if (!a->text)
         return FL_OK;
+    pthread_once(&abbreviation_once, abbreviation_init); /* for is_abbreviation */
 
     bool any_blank = false;
     for (size_t li = 0; li < a->n_lines && !any_blank; li++) {

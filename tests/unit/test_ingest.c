@@ -995,6 +995,75 @@ static void test_segment_word_before_stop(void)
     }
 }
 
+/* The words that keep a sentence going before a full stop (the segmenter's
+ * abbreviations, and single ASCII letters as initials) against words one
+ * byte longer or shorter, of the other case, digits, other bytes and the
+ * empty word: each word w in "a w. Smith left. He went home." keeps the
+ * sentence going exactly when it is in the list or a letter. */
+static const char *const abbreviations[] = {
+    "Mr",   "Mrs",  "Ms",   "Dr",   "Prof", "St",   "Sen",  "Gov",    "Rep",    "Gen",  "Col",
+    "Lt",   "Sgt",  "Capt", "Cmdr", "Adm",  "Maj",  "Jr",   "Sr",     "Rev",    "Hon",  "Fr",
+    "Inc",  "Ltd",  "Co",   "Corp", "Bros", "vs",   "etc",  "No",     "Nos",    "Jan",  "Feb",
+    "Mar",  "Apr",  "Jun",  "Jul",  "Aug",  "Sep",  "Sept", "Oct",    "Nov",    "Dec",  "Mon",
+    "Tue",  "Tues", "Wed",  "Thu",  "Thur", "Fri",  "Sat",  "Sun",    "approx", "Ave",  "Blvd",
+    "Mt",   "Ft",   "Pres", "Supt", "Det",  "Insp", "cf",   "Messrs", "Mme",    "Mlle", "Dept",
+    "Univ", "est",  "p",    "pp",   "Vol",  "vol",  "fig",  "Fig"};
+
+static bool keeps_sentence(const char *w)
+{
+    size_t n = strlen(w);
+    if (n == 1 && ((w[0] >= 'A' && w[0] <= 'Z') || (w[0] >= 'a' && w[0] <= 'z')))
+        return true;
+    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
+        if (!strcmp(abbreviations[i], w))
+            return true;
+    return false;
+}
+
+static void check_word_before_stop(const char *w)
+{
+    fl_strbuf sb = FL_STRBUF_INIT;
+    fl_strbuf_adds(&sb, "a ");
+    fl_strbuf_adds(&sb, w);
+    fl_strbuf_adds(&sb, ". Smith left. He went home.");
+    fl_article *a = article_of(&sb);
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+    CU_ASSERT_EQUAL_FATAL(a->n_paragraphs, 1u);
+    if (a->n_sentences != (keeps_sentence(w) ? 2u : 3u))
+        fprintf(stderr, "\n  word before a full stop: '%s', %zu sentences\n", w, a->n_sentences);
+    CU_ASSERT_EQUAL(a->n_sentences, keeps_sentence(w) ? 2u : 3u);
+    fl_article_free(a);
+}
+
+static void test_segment_abbreviations(void)
+{
+    char w[16];
+    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++) {
+        const char *ab = abbreviations[i];
+        size_t n = strlen(ab);
+        check_word_before_stop(ab);
+        snprintf(w, sizeof w, "%sx", ab); /* one byte longer (7 bytes for "approx") */
+        check_word_before_stop(w);
+        snprintf(w, sizeof w, "%s", ab); /* one byte shorter */
+        w[n - 1] = '\0';
+        check_word_before_stop(w);
+        snprintf(w, sizeof w, "%s", ab); /* the first letter in the other case */
+        w[0] = (char)(w[0] ^ 0x20);
+        check_word_before_stop(w);
+    }
+    for (int c = 1; c < 0x80; c++) { /* every single ASCII byte that can stand there */
+        if (c == '.' || c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '"' || c == '\'' ||
+            c == '(' || c == '[' || c == '!' || c == '?')
+            continue;
+        w[0] = (char)c;
+        w[1] = '\0';
+        check_word_before_stop(w);
+    }
+    check_word_before_stop("\xC3\xA9"); /* a letter of two bytes: not an initial */
+    check_word_before_stop("Xyzzyqw");  /* seven letters */
+}
+
 /* ---- boilerplate ---------------------------------------------------------------------- */
 
 static void test_boilerplate_text(void)
@@ -1354,6 +1423,7 @@ static const fl_test_case cases[] = {
     {"title, source and dateline text in the article's arena", test_article_strings_in_arena},
     {"segmentation: room for paragraphs and sentences", test_segment_room},
     {"segmentation: the word before a full stop", test_segment_word_before_stop},
+    {"segmentation: abbreviations and initials", test_segment_abbreviations},
     {"boilerplate in text", test_boilerplate_text},
     {"repeated chrome", test_repeated_chrome},
     {"missing and unreadable", test_missing_and_unreadable},
