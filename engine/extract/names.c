@@ -698,9 +698,13 @@ static inline size_t plain_word_end(const scan *sc, size_t end, size_t ws)
  *    (a comma, a colon, a bracket... gap_flags gives the next word no
  *    T_JOIN), or one space and a lower-case word that is not a sticky
  *    word (paragraph_runs ends the run there); or
- *  - it is a function or date word that is not an honorific (run_one
- *    drops it, run strips it): its word-list mask, which the caller
- *    stores in its token, *mask.
+ *  - its word-list mask (which the caller stores in its token, *mask)
+ *    says that run reads nothing before it: a function or date word that
+ *    is not an honorific (run_one drops it, run strips it and goes on
+ *    with at_start false), an honorific (run's first case), a title head
+ *    (run makes it the title of the name after it, or stops at it before
+ *    the cues) or an organisation cue (an organisation or a place, or a
+ *    title in the run before it: nothing reads before the run).
  * *mask is MASK_UNSET when it was not looked up.
  */
 static bool lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
@@ -725,7 +729,7 @@ static bool lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
     }
     unsigned m = word_mask(sc->st, t + q, e - q, q + 8 <= sc->a->text_len);
     *mask = m;
-    return (m & (W_STOP | W_TIME)) && !(m & W_HONOR);
+    return (m & (W_STOP | W_TIME | W_HONOR | W_THEAD | W_ORG)) != 0;
 }
 
 /* The next word from *pos as next_word finds it, stored in k with classify's
