@@ -94,14 +94,19 @@ static unsigned needle_at(const char *s, size_t n, size_t k)
 }
 
 #if defined(__SSE2__)
-/* Bit k set when s[k] is one of the needle_start bytes, for the sixteen at s. */
-static inline unsigned needle_bits(const char *s)
+/* Bit k set when a text may start at byte k of the sixteen in v, whose
+ * next bytes are v1 (v1's byte k is the byte after v's byte k): "(G",
+ * "Ph" and "Al" (the first two bytes of "(Getty Images)", "Photograph" and
+ * "All rights reserved"), '|' and 0xE2.  Testing the second byte too keeps
+ * needle_at from being asked at every capital A and P of a paragraph. */
+static inline unsigned needle_pair_bits(__m128i v, __m128i v1)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('(')), _mm_cmpeq_epi8(v, _mm_set1_epi8('P'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('A')), _mm_cmpeq_epi8(v, _mm_set1_epi8('|'))));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
+#define EQ(x, c) _mm_cmpeq_epi8(x, _mm_set1_epi8((char)(c)))
+    __m128i pairs = _mm_or_si128(_mm_or_si128(_mm_and_si128(EQ(v, '('), EQ(v1, 'G')),
+                                              _mm_and_si128(EQ(v, 'P'), EQ(v1, 'h'))),
+                                 _mm_and_si128(EQ(v, 'A'), EQ(v1, 'l')));
+    __m128i m = _mm_or_si128(pairs, _mm_or_si128(EQ(v, '|'), EQ(v, 0xE2)));
+#undef EQ
     return (unsigned)_mm_movemask_epi8(m);
 }
 #endif
@@ -123,12 +128,21 @@ static unsigned needles(const char *s, size_t n)
     unsigned found = 0;
     size_t i = 0;
 #if defined(__SSE2__)
-    for (; i + 16 <= n; i += 16)
-        for (unsigned bits = needle_bits(s + i); bits; bits &= bits - 1)
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* the next bytes: loaded when s has a byte after these sixteen,
+         * else shifted in from v (a zero after the last byte, where no
+         * text of two bytes or more starts) */
+        __m128i v1 = i + 17 <= n ? _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1))
+                                 : _mm_srli_si128(v, 1);
+        for (unsigned bits = needle_pair_bits(v, v1); bits; bits &= bits - 1)
             found |= needle_at(s, n, i + (size_t)__builtin_ctz(bits));
+    }
     if (i < n && n >= 16) {
         /* the last few bytes, as the sixteen before n with the bits before i dropped */
-        for (unsigned bits = needle_bits(s + n - 16) >> (i - (n - 16)); bits; bits &= bits - 1)
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        for (unsigned bits = needle_pair_bits(v, _mm_srli_si128(v, 1)) >> (i - (n - 16)); bits;
+             bits &= bits - 1)
             found |= needle_at(s, n, i + (size_t)__builtin_ctz(bits));
         return found;
     }

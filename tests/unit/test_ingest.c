@@ -1102,6 +1102,46 @@ static void test_boilerplate_text(void)
     }
 }
 
+/* The texts looked for anywhere in a short paragraph ("(Getty Images)",
+ * "Photograph: ", "Photograph by ", "All rights reserved") at every offset
+ * from its start and its end, among bytes that begin them ('(', 'P', 'A'),
+ * and the same texts one byte off, which are not found. */
+static void test_boilerplate_needles(void)
+{
+    struct {
+        const char *needle;
+        fl_boilerplate kind;
+    } cases[] = {
+        {"(Getty Images)", FL_BOILER_CREDIT},    {"Photograph: x", FL_BOILER_CREDIT},
+        {"Photograph by x", FL_BOILER_CREDIT},   {"All rights reserved", FL_BOILER_CHROME},
+        {"(Getty Image)", FL_BOILER_NONE},       {"(getty Images)", FL_BOILER_NONE},
+        {"Photograph; x", FL_BOILER_NONE},       {"Photographs by x", FL_BOILER_NONE},
+        {"photograph: x", FL_BOILER_NONE},       {"All rights reserve", FL_BOILER_NONE},
+        {"ALl rights reserved", FL_BOILER_NONE}, {"Al rights reserved", FL_BOILER_NONE},
+    };
+    static const char filler[] = "xA(P Ax(xPAPh(Al(x A Px";
+    char buf[128];
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        size_t k = strlen(cases[c].needle);
+        for (size_t before = 0; before <= 20; before++) {
+            for (size_t after = 0; after <= 20; after++) {
+                memcpy(buf, "x", 1); /* a paragraph never starts with a prefix of a list */
+                size_t n = 1;
+                for (size_t i = 0; i < before; i++)
+                    buf[n++] = filler[i % (sizeof filler - 1)];
+                memcpy(buf + n, cases[c].needle, k);
+                n += k;
+                for (size_t i = 0; i < after; i++)
+                    buf[n++] = filler[(i + 7) % (sizeof filler - 1)];
+                fl_boilerplate got = fl_boilerplate_classify(buf, n);
+                if (got != cases[c].kind)
+                    fprintf(stderr, "\n  '%.*s': got %s\n", (int)n, buf, fl_boilerplate_name(got));
+                CU_ASSERT_EQUAL(got, cases[c].kind);
+            }
+        }
+    }
+}
+
 static void test_repeated_chrome(void)
 {
     const char *paths[] = {DATA("chrome")};
@@ -1425,6 +1465,7 @@ static const fl_test_case cases[] = {
     {"segmentation: the word before a full stop", test_segment_word_before_stop},
     {"segmentation: abbreviations and initials", test_segment_abbreviations},
     {"boilerplate in text", test_boilerplate_text},
+    {"boilerplate: texts anywhere in a paragraph", test_boilerplate_needles},
     {"repeated chrome", test_repeated_chrome},
     {"missing and unreadable", test_missing_and_unreadable},
     {"empty, binary, utf8", test_empty_binary_utf8},
