@@ -683,6 +683,9 @@ static inline size_t plain_word_end(const scan *sc, size_t end, size_t ws)
     return e;
 }
 
+/* lone_start's answers. */
+enum { LONE_NO, LONE_CTX, LONE_RUN };
+
 /*
  * Whether the tokeniser may resume at q (pos < q < end, the next byte of
  * upper_high) without the two words before it that restart_before keeps.
@@ -694,42 +697,45 @@ static inline size_t plain_word_end(const scan *sc, size_t end, size_t ws)
  * q must start an ASCII capitalised word that the block walk reads as
  * scanning from further back would (the byte before it a separator: no
  * joiner, stop or letter), and either:
- *  - no word can join it in a run: the byte after it joins no next word
- *    (a comma, a colon, a bracket... gap_flags gives the next word no
- *    T_JOIN), or one space and a lower-case word that is not a sticky
- *    word (paragraph_runs ends the run there); or
- *  - its word-list mask (which the caller stores in its token, *mask)
+ *  - LONE_RUN: no word can join it in a run: the byte after it joins no
+ *    next word (a comma, a colon, a bracket... gap_flags gives the next
+ *    word no T_JOIN), or one space and a lower-case word that is not a
+ *    sticky word (paragraph_runs ends the run there).  Nothing reads the
+ *    word after it either (run_one reads no other word), so the tokeniser
+ *    need not store it: it stores the next token without T_JOIN, which
+ *    ends the run at it in paragraph_runs as the word after it did;
+ *  - LONE_CTX: its word-list mask (which the caller stores in its token, *mask)
  *    says that run reads nothing before it: a function or date word that
  *    is not an honorific (run_one drops it, run strips it and goes on
  *    with at_start false), an honorific (run's first case), a title head
  *    (run makes it the title of the name after it, or stops at it before
  *    the cues) or an organisation cue (an organisation or a place, or a
  *    title in the run before it: nothing reads before the run).
- * *mask is MASK_UNSET when it was not looked up.
+ * LONE_NO otherwise.  *mask is MASK_UNSET when it was not looked up.
  */
-static bool lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
+static int lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
 {
     const char *t = sc->text;
     *mask = MASK_UNSET;
     unsigned char b = (unsigned char)t[q - 1], c0 = (unsigned char)t[q];
     if (!ascii_upper(c0) || b >= 0x80 || fl_ascii_alnum[b] || b == '\'' || b == '-' || b == '.')
-        return false;
+        return LONE_NO;
     size_t e = plain_word_end(sc, end, q);
     if (!e)
-        return false;
+        return LONE_NO;
     if (e + 1 >= end)
-        return true; /* no word after it in the paragraph */
+        return LONE_RUN; /* no word after it in the paragraph */
     unsigned char c = (unsigned char)t[e];
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '.' && c != 0xC2)
-        return true;
+        return LONE_RUN;
     if (c == ' ' && t[e + 1] >= 'a' && t[e + 1] <= 'z') {
         size_t e2 = plain_word_end(sc, end, e + 1);
         if (e2 && !sticky_bytes(sc->st, t + e + 1, e2 - e - 1))
-            return true;
+            return LONE_RUN;
     }
     unsigned m = word_mask(sc->st, t + q, e - q, q + 8 <= sc->a->text_len);
     *mask = m;
-    return (m & (W_STOP | W_TIME | W_HONOR | W_THEAD | W_ORG)) != 0;
+    return m & (W_STOP | W_TIME | W_HONOR | W_THEAD | W_ORG) ? LONE_CTX : LONE_NO;
 }
 
 /* The next word from *pos as next_word finds it, stored in k with classify's
@@ -934,6 +940,11 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
      * up (MASK_UNSET when it did not) */
     size_t known_at = SIZE_MAX;
     unsigned known_mask = MASK_UNSET;
+    /* the start of a word that lone_start found alone in its run
+     * (LONE_RUN), and the flags to drop from the next token stored (T_JOIN
+     * after such a word) */
+    size_t alone_at = SIZE_MAX;
+    unsigned drop = 0;
     size_t ncaps = 0;
     for (;;) {
         if (!need && pos >= hold) {
@@ -941,7 +952,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             if (q >= end)
                 break; /* no capitalised word left: nothing more is read */
             unsigned qmask = MASK_UNSET;
-            bool lone = q > pos && lone_start(sc, end, q, &qmask);
+            int lone = q > pos ? lone_start(sc, end, q, &qmask) : LONE_NO;
             if (qmask != MASK_UNSET) {
                 /* q's word's token, stored soon, takes it */
                 known_at = q;
@@ -952,6 +963,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
                 prev_end = pos = q;
                 join_at = SIZE_MAX;
                 hold = q + 1;
+                alone_at = lone == LONE_RUN ? q : SIZE_MAX;
             } else {
                 size_t np = restart_before(sc, pos, q, si, sent_seen);
                 if (np > pos) {
@@ -1055,6 +1067,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             }
             sent_check = sent_seen == si ? cur_e : cur_s;
         }
+        f &= ~drop;
         k->flags = f;
         /* into caps (stored either way, counted only with T_CAP) */
         sc->caps[ncaps] = nt;
@@ -1067,8 +1080,11 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
          * one test, as word_mask's */
         uint64_t sticky = st->sticky_first_len[(unsigned char)t[ws]] &
                           st->sticky_last_len[(unsigned char)t[k->e - 1]];
-        need =
-            caps || ((unsigned)(sticky >> (kn & 63) & 1) & (kn < 64) && (M(sc, nt - 1) & STICKY));
+        bool alone = ws == alone_at;
+        need = (caps ||
+                ((unsigned)(sticky >> (kn & 63) & 1) & (kn < 64) && (M(sc, nt - 1) & STICKY))) &
+               !alone;
+        drop = alone ? T_JOIN : 0u;
     }
     sc->nt = nt;
     sc->ncaps = ncaps;
