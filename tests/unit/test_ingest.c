@@ -1142,6 +1142,60 @@ static void test_boilerplate_needles(void)
     }
 }
 
+/* Short paragraphs of every length up to 40 bytes and around the hash's
+ * 8- and 16-byte steps, up to FL_CHROME_PARA_MAX: repeated by the next
+ * article of the group they are chrome; with one byte changed (the first,
+ * one in the middle, the last) they are not. */
+static fl_article *chrome_article(const size_t *lens, size_t n, size_t change, const char *extra)
+{
+    fl_strbuf sb = FL_STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < lens[i]; k++) {
+            char ch = (char)('a' + (k * 7 + i) % 26);
+            size_t at = change == 0 ? 0 : change == 1 ? lens[i] / 2 : lens[i] - 1;
+            fl_strbuf_addch(&sb, change < 3 && k == at ? 'Z' : ch);
+        }
+        fl_strbuf_adds(&sb, "\n\n");
+    }
+    if (extra)
+        fl_strbuf_adds(&sb, extra);
+    fl_article *a = article_of(&sb);
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_article_segment(a, &err), FL_OK);
+    return a;
+}
+
+static void test_chrome_hash_lengths(void)
+{
+    size_t lens[64], n = 0;
+    for (size_t l = 1; l <= 40; l++)
+        lens[n++] = l;
+    static const size_t more[] = {47, 48, 49, 63, 64, 65, 127, 128, 129, FL_CHROME_PARA_MAX};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+        lens[n++] = more[i];
+    for (size_t change = 0; change <= 3; change++) {
+        fl_chrome c;
+        fl_chrome_init(&c);
+        fl_article *a = chrome_article(lens, n, 3, NULL);
+        CU_ASSERT_EQUAL_FATAL(fl_chrome_mark(&c, "g", a), FL_OK);
+        /* change 3: the same paragraphs, and a story of its own */
+        fl_article *b = chrome_article(lens, n, change, "A story of its own.");
+        CU_ASSERT_EQUAL_FATAL(fl_chrome_mark(&c, "g", b), FL_OK);
+        CU_ASSERT_EQUAL_FATAL(b->n_paragraphs, n + 1);
+        for (size_t i = 0; i < n; i++) {
+            fl_boilerplate want = change == 3 ? FL_BOILER_CHROME : FL_BOILER_NONE;
+            if (b->paragraphs[i].boilerplate != want)
+                fprintf(stderr, "\n  chrome: paragraph of %zu bytes, change %zu\n", lens[i],
+                        change);
+            CU_ASSERT_EQUAL(b->paragraphs[i].boilerplate, want);
+        }
+        CU_ASSERT_EQUAL(b->paragraphs[n].boilerplate, FL_BOILER_NONE);
+        fl_article_free(a);
+        fl_article_free(b);
+        fl_chrome_release(&c);
+    }
+}
+
 static void test_repeated_chrome(void)
 {
     const char *paths[] = {DATA("chrome")};
@@ -1467,6 +1521,7 @@ static const fl_test_case cases[] = {
     {"boilerplate in text", test_boilerplate_text},
     {"boilerplate: texts anywhere in a paragraph", test_boilerplate_needles},
     {"repeated chrome", test_repeated_chrome},
+    {"repeated chrome: paragraphs of every length", test_chrome_hash_lengths},
     {"missing and unreadable", test_missing_and_unreadable},
     {"empty, binary, utf8", test_empty_binary_utf8},
     {"bom and line endings", test_bom_and_line_endings},
