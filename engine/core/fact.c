@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Forced inline (the sort's merge, the writer's helpers). */
+/* Forced inline (the writer's helpers). */
 #define FL_INLINE inline __attribute__((always_inline))
 
 static const char *const kind_names[FL_FACT_KIND_COUNT] = {
@@ -68,37 +68,73 @@ static inline bool fact_before(const fl_fact *a, const fl_fact *b)
             ((a->kind < b->kind) | ((a->kind == b->kind) & (a->length > b->length))));
 }
 
-/* A fact's place in the order as one integer: its offset, its kind, then
- * its length's complement (the longer first), so that keys compare as
- * fact_before compares facts -- when its offset is under 2^32, its kind
- * under 16 and its length under 2^28 (every extracted fact in practice):
- * fact_key_over is not 0 when it is not.  A merge on keys reads eight bytes
- * a fact, not the facts. */
-#define KEY_LEN_BITS 28
+/* A fact's place in the order as one integer: its offset, its kind, its
+ * length's complement (the longer first), then its index in the list.  Keys
+ * are all different and compare as fact_before compares facts, ties by
+ * position (the stable order) -- when the offset is under 2^32, the kind
+ * under 16, the length under 2^16 and the index under 2^12 (every article's
+ * facts in practice): fact_key_over is not 0 when a fact's are not.  A merge
+ * on keys moves and compares the keys themselves, one load each, not
+ * indices and then the keys or facts they point to. */
+#define KEY_LEN_BITS 16
+#define KEY_IDX_BITS 12
+#define KEY_IDX_MAX  ((size_t)1 << KEY_IDX_BITS)
 static inline uint64_t fact_key_over(const fl_fact *f)
 {
     return (uint64_t)f->offset >> 32 | (unsigned)f->kind >> 4 | f->length >> KEY_LEN_BITS;
 }
-static inline uint64_t fact_key(const fl_fact *f)
+static inline uint64_t fact_key(const fl_fact *f, size_t i)
 {
     const uint64_t len_max = ((uint64_t)1 << KEY_LEN_BITS) - 1;
-    return (uint64_t)f->offset << 32 | (uint64_t)((unsigned)f->kind & 15) << KEY_LEN_BITS |
-           (len_max - (f->length & len_max));
+    return (uint64_t)f->offset << 32 |
+           (uint64_t)((unsigned)f->kind & 15) << (KEY_LEN_BITS + KEY_IDX_BITS) |
+           (len_max - (f->length & len_max)) << KEY_IDX_BITS | i;
+}
+
+/* Sorts keys[0..n) (all different) in place through tmp: a natural merge
+ * sort.  The facts come in sorted runs (each extractor's in text order),
+ * starting at runs[0..n_runs) (runs[n_runs] is n); each pass merges
+ * neighbouring runs pairwise, so four runs take two passes.  The merge
+ * takes the smaller key by a select, not a branch: which side is next is
+ * data the branch predictor cannot learn. */
+static void sort_keys(uint64_t *keys, uint64_t *tmp, uint32_t *runs, size_t n_runs, size_t n)
+{
+    uint64_t *src = keys, *dst = tmp;
+    while (n_runs > 1) {
+        size_t out = 0;
+        for (size_t r = 0; r < n_runs; r += 2) {
+            size_t lo = runs[r], mid = runs[r + 1], hi = r + 2 <= n_runs ? runs[r + 2] : mid;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                uint64_t x = src[i], y = src[j];
+                bool from_j = y < x;
+                dst[k++] = from_j ? y : x;
+                j += from_j;
+                i += !from_j;
+            }
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+            runs[out++] = (uint32_t)lo;
+        }
+        runs[out] = (uint32_t)n;
+        n_runs = out;
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != keys)
+        memcpy(keys, src, n * sizeof *keys);
 }
 
 /* Sorts idx[0..n) (indices into items, in order at first) stably by
- * keys[] (with_keys) or by fact_before: a natural merge sort.  The facts
- * come in sorted runs (each extractor's in text order), starting at
- * runs[0..n_runs) (runs[n_runs] is n); each pass merges neighbouring runs
- * pairwise through tmp, so four runs take two passes.  Stable, so the order
- * is the one qsort gave with ties broken by position.  The merge takes from
- * one side or the other by a select, not a branch: which side is next is
- * data the branch predictor cannot learn. */
-static FL_INLINE void sort_indices(const fl_fact *items, const uint64_t *keys, bool with_keys,
-                                   uint32_t *idx, uint32_t *tmp, uint32_t *runs, size_t n_runs,
-                                   size_t n)
+ * fact_before, as sort_keys sorts keys: for the lists whose facts have no
+ * keys. */
+static void sort_indices(const fl_fact *items, uint64_t *idx, uint64_t *tmp, uint32_t *runs,
+                         size_t n_runs, size_t n)
 {
-    uint32_t *src = idx, *dst = tmp;
+    uint64_t *src = idx, *dst = tmp;
     while (n_runs > 1) {
         size_t out = 0;
         for (size_t r = 0; r < n_runs; r += 2) {
@@ -106,8 +142,7 @@ static FL_INLINE void sort_indices(const fl_fact *items, const uint64_t *keys, b
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
                 /* from j only when strictly before the next from i (stable) */
-                size_t from_j = with_keys ? keys[src[j]] < keys[src[i]]
-                                          : fact_before(&items[src[j]], &items[src[i]]);
+                size_t from_j = fact_before(&items[src[j]], &items[src[i]]);
                 dst[k++] = src[i + ((j - i) & (0 - from_j))];
                 j += from_j;
                 i += 1 - from_j;
@@ -120,12 +155,40 @@ static FL_INLINE void sort_indices(const fl_fact *items, const uint64_t *keys, b
         }
         runs[out] = (uint32_t)n;
         n_runs = out;
-        uint32_t *t = src;
+        uint64_t *t = src;
         src = dst;
         dst = t;
     }
     if (src != idx)
         memcpy(idx, src, n * sizeof *idx);
+}
+
+/* Moves each fact to its place, where order[k] & mask is the index of the
+ * fact that goes to position k: a cycle of the permutation at a time,
+ * order[j] = j marking position j done (a fact already in its place reads
+ * the same).  With links, where[i] is then the new position of fact i. */
+static void move_facts(fl_fact *items, uint64_t *order, uint64_t mask, uint32_t *where, bool links,
+                       size_t n)
+{
+    if (links)
+        for (size_t k = 0; k < n; k++)
+            where[order[k] & mask] = (uint32_t)k;
+    for (size_t i = 0; i < n; i++) {
+        if ((order[i] & mask) == i)
+            continue;
+        fl_fact held = items[i];
+        size_t j = i;
+        for (;;) {
+            size_t k = (size_t)(order[j] & mask);
+            order[j] = j;
+            if (k == i) {
+                items[j] = held;
+                break;
+            }
+            items[j] = items[k];
+            j = k;
+        }
+    }
 }
 
 fl_status fl_facts_sort(fl_facts *fs)
@@ -134,31 +197,33 @@ fl_status fl_facts_sort(fl_facts *fs)
     if (n < 2)
         return FL_OK;
     /* an article has tens of facts: its scratch is on the stack; a longer
-     * list is tested for order before scratch is allocated for it */
-    uint64_t local_keys[256];
-    uint32_t local[4 * 256 + 1];
+     * list is tested for order before scratch is allocated for it.  keys
+     * and tmp: n keys (or indices) each; where: n positions; runs: n + 1 */
+    uint64_t local_keys[2 * 256];
+    uint32_t local[2 * 256 + 1];
     uint64_t *keys = local_keys;
-    uint32_t *idx = local;
+    uint32_t *where = local;
     if (n > 256) {
         size_t i = 1;
         while (i < n && !fact_before(&fs->items[i], &fs->items[i - 1]))
             i++;
         if (i == n)
             return FL_OK;
-        if (n > UINT32_MAX - 1 || !(keys = fl_malloc(n * sizeof *keys + (4 * n + 1) * sizeof *idx)))
+        if (n > UINT32_MAX - 1 ||
+            !(keys = fl_malloc(2 * n * sizeof *keys + (2 * n + 1) * sizeof *where)))
             return FL_ENOMEM; /* unsorted but intact */
-        idx = (uint32_t *)(void *)(keys + n);
+        where = (uint32_t *)(void *)(keys + 2 * n);
     }
-    uint32_t *tmp = idx + n, *where = idx + 2 * n, *runs = idx + 3 * n;
-    /* the keys, the identity permutation, whether the keys fit and whether
-     * some fact has a link (money conversions: where[] is made only then) */
-    uint64_t over = 0;
+    uint64_t *tmp = keys + n;
+    uint32_t *runs = where + n;
+    /* the keys, whether they fit and whether some fact has a link (money
+     * conversions: where[] is made only then) */
+    uint64_t over = n > KEY_IDX_MAX;
     bool links = false;
     for (size_t i = 0; i < n; i++) {
         const fl_fact *f = &fs->items[i];
-        keys[i] = fact_key(f);
+        keys[i] = fact_key(f, i);
         over |= fact_key_over(f);
-        idx[i] = (uint32_t)i;
         links |= f->link >= 0;
     }
     bool fits = !over;
@@ -183,30 +248,14 @@ fl_status fl_facts_sort(fl_facts *fs)
             fl_free(keys);
         return FL_OK;
     }
-    if (fits)
-        sort_indices(fs->items, keys, true, idx, tmp, runs, n_runs, n);
-    else
-        sort_indices(fs->items, keys, false, idx, tmp, runs, n_runs, n);
-    if (links)
+    if (fits) {
+        sort_keys(keys, tmp, runs, n_runs, n);
+        move_facts(fs->items, keys, KEY_IDX_MAX - 1, where, links, n);
+    } else {
         for (size_t i = 0; i < n; i++)
-            where[idx[i]] = (uint32_t)i;
-    /* move each fact to its place, a cycle of the permutation at a time:
-     * position j takes the fact at idx[j], and idx[j] = j marks it done */
-    for (size_t i = 0; i < n; i++) {
-        if (idx[i] == i)
-            continue;
-        fl_fact held = fs->items[i];
-        size_t j = i;
-        for (;;) {
-            size_t k = idx[j];
-            idx[j] = (uint32_t)j;
-            if (k == i) {
-                fs->items[j] = held;
-                break;
-            }
-            fs->items[j] = fs->items[k];
-            j = k;
-        }
+            keys[i] = i;
+        sort_indices(fs->items, keys, tmp, runs, n_runs, n);
+        move_facts(fs->items, keys, UINT64_MAX, where, links, n);
     }
     if (links)
         for (size_t i = 0; i < n; i++)

@@ -739,22 +739,26 @@ static void test_writer_shared_strings(void)
 
 /* fl_facts_sort: offset, then kind, then the longest first, ties in their
  * first order, links following their facts; on the stack (20 facts) and
- * on the heap (600), with one-integer keys and, when a fact's offset does
- * not fit them, field by field. */
+ * on the heap (600), with one-integer keys and, when a fact's offset or
+ * length does not fit them or the list is longer than their index (5,000
+ * facts), field by field. */
 static void test_sort_orders_and_links(void)
 {
     uint64_t st = 0x2545F4914F6CDD1DULL;
-    for (int round = 0; round < 8; round++) {
-        size_t n = round % 2 ? 600 : 20;
+    for (int round = 0; round < 12; round++) {
+        static const size_t sizes[3] = {20, 600, 5000};
+        size_t n = sizes[round % 3];
         fl_facts fs;
         fl_facts_init(&fs);
         for (size_t i = 0; i < n; i++) {
             st ^= st << 13, st ^= st >> 7, st ^= st << 17;
-            size_t off = (size_t)(st % 50);
-            if (round >= 4 && i == n / 2)
+            size_t off = (size_t)(st % 50), len = (size_t)((st >> 16) % 4);
+            if (round / 3 == 1 && i == n / 2)
                 off = (size_t)1 << 40; /* past the keys */
-            fl_fact *f = fl_facts_add(&fs, (fl_fact_kind)((st >> 8) % FL_FACT_KIND_COUNT), off,
-                                      (size_t)((st >> 16) % 4));
+            if (round / 3 == 2 && i == n / 2)
+                len = 70000; /* past the keys */
+            fl_fact *f =
+                fl_facts_add(&fs, (fl_fact_kind)((st >> 8) % FL_FACT_KIND_COUNT), off, len);
             CU_ASSERT_PTR_NOT_NULL_FATAL(f);
             f->column = (uint32_t)i; /* its first place */
             f->link = (int32_t)((st >> 24) % (n + 1)) - 1;
