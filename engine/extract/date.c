@@ -1356,6 +1356,29 @@ static fl_status at_month(scan *sc, size_t p, size_t n, int mo, size_t *adv)
 
 /* ---- at a weekday name ---- */
 
+/* Whether PAT_WEEKDAY's optional tail can follow the weekday name ending at
+ * e: ",?\h+", then a day ("5", "the 5th") or a month name (a capital and
+ * the first two letters of a month, in title case).  A necessary test, and
+ * a byte >= 0x80 passes wherever \h, \d or a letter could take it.  Where
+ * the tail cannot match, the pattern matches the name alone, which is what
+ * at_weekday takes without running it: most weekday names in news copy are
+ * followed by other words ("on Monday night", "Tuesday's vote"). */
+static bool weekday_tail_maybe(const scan *sc, size_t e)
+{
+    size_t i = e + (byte_at(sc, e) == ',');
+    unsigned char c = byte_at(sc, i);
+    if (c >= 0x80)
+        return true;
+    if (!is_hspace(c))
+        return false;
+    while (is_hspace(byte_at(sc, i)))
+        i++;
+    c = byte_at(sc, i);
+    unsigned char c1 = byte_at(sc, i + 1);
+    return c >= 0x80 || is_digit(c) || c == 't' ||
+           (is_upper(c) && month_start((unsigned char)(c | 0x20), c1));
+}
+
 /* At the weekday name t[p..p+n), weekday wd (word_kind's: 0 for Monday). */
 static fl_status at_weekday(scan *sc, size_t p, size_t n, int wd, size_t *adv)
 {
@@ -1364,7 +1387,7 @@ static fl_status at_weekday(scan *sc, size_t p, size_t n, int wd, size_t *adv)
         return FL_OK;
     size_t b = p, e = p + n, wb = p, we = p + n;
     int d = -1, mo = 0;
-    if (number_follows(sc, p + n, true)) {
+    if (weekday_tail_maybe(sc, p + n)) {
         fl_re_match m;
         int rc = fl_re_exec(sc->s->re[RE_WEEKDAY], sc->t, t, sc->len, p, &m, sc->err);
         if (rc < 0)
