@@ -527,12 +527,12 @@ struct fl_number_state {
     uint16_t cue_len[26][26];
     lazy_re *cue;        /* money context before a bare amount with a magnitude */
     lazy_re *strong_cue; /* ... and before one without ("valued at 800,000") */
-    /* qual_last[a][b] bit i: quals_before[i] ends with two bytes whose low
-     * five bits are a and b, lower-cased (see qualifiers) */
-    uint64_t qual_last[32][32];
-    /* qual_third[c] bit i: the third byte from the end of quals_before[i]
-     * has the low five bits c, lower-cased (every phrase is longer) */
-    uint64_t qual_third[32];
+    /* qual_end[k][c] bit i: the (k + 1)-th byte from the end of
+     * quals_before[i] has the low five bits c, lower-cased (every phrase is
+     * longer than three bytes; see qualifiers).  768 bytes: a table of the
+     * last two bytes' pairs took 8 KB, of which number-dense copy (wire
+     * stories) read a cold line at nearly every amount. */
+    uint64_t qual_end[3][32];
     /* qual_after[c] bit i: quals_after[i] starts with the byte c, or with a
      * space and the byte c (see qualifiers) */
     uint8_t qual_after[256];
@@ -2045,9 +2045,9 @@ static const struct {
     {"+", sizeof "+" - 1, "or more"},
 };
 
-_Static_assert(sizeof quals_before / sizeof quals_before[0] <= 64, "qual_last holds 64 bits");
+_Static_assert(sizeof quals_before / sizeof quals_before[0] <= 64, "qual_end holds 64 bits");
 
-/* the index of a byte in qual_last; a space in a phrase also matches a line break */
+/* the index of a byte in qual_end; a space in a phrase also matches a line break */
 #define QUAL_KEY(c) ((unsigned char)(c)&31u)
 
 _Static_assert(sizeof quals_after / sizeof quals_after[0] <= 8, "qual_after holds 8 bits");
@@ -2061,14 +2061,12 @@ static void index_quals(fl_number_state *st)
     for (size_t i = 0; i < sizeof quals_before / sizeof quals_before[0]; i++) {
         const char *p = quals_before[i].p;
         size_t n = quals_before[i].n;
-        char a = p[n - 2], b = p[n - 1];
-        for (int k = 0; k < 4; k++) { /* each of a and b: itself, or '\n' for a space */
-            char x = (k & 1) && a == ' ' ? '\n' : a, y = (k & 2) && b == ' ' ? '\n' : b;
-            st->qual_last[QUAL_KEY(x)][QUAL_KEY(y)] |= 1ull << i;
+        for (size_t k = 0; k < 3; k++) { /* a space also matches a line break */
+            char c = p[n - 1 - k];
+            st->qual_end[k][QUAL_KEY(c)] |= 1ull << i;
+            if (c == ' ')
+                st->qual_end[k][QUAL_KEY('\n')] |= 1ull << i;
         }
-        st->qual_third[QUAL_KEY(p[n - 3])] |= 1ull << i;
-        if (p[n - 3] == ' ')
-            st->qual_third[QUAL_KEY('\n')] |= 1ull << i;
     }
 }
 
@@ -2081,11 +2079,11 @@ static inline __attribute__((always_inline)) void qualifiers(const scan *sc, amt
     A->after = A->end;
     /* only the phrases that end with the three bytes before the amount
      * (every phrase is longer), in list order */
-    uint64_t cands =
-        e < A->start && e >= sc->floor + 3
-            ? sc->st->qual_last[QUAL_KEY(lower(UC(s, e - 2)))][QUAL_KEY(lower(UC(s, e - 1)))] &
-                  sc->st->qual_third[QUAL_KEY(lower(UC(s, e - 3)))]
-            : 0;
+    uint64_t cands = e < A->start && e >= sc->floor + 3
+                         ? sc->st->qual_end[0][QUAL_KEY(lower(UC(s, e - 1)))] &
+                               sc->st->qual_end[1][QUAL_KEY(lower(UC(s, e - 2)))] &
+                               sc->st->qual_end[2][QUAL_KEY(lower(UC(s, e - 3)))]
+                         : 0;
     for (; cands; cands &= cands - 1) {
         size_t i = (size_t)__builtin_ctzll(cands), n = quals_before[i].n;
         /* its first letter first (every phrase starts with one) */
