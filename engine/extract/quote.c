@@ -156,8 +156,10 @@ struct fl_quote_state {
      * that start with the f-th letter: attr_before's walk back from an
      * opening mark asks each word only whether it is one of them, and
      * looks up (vocab_of, two loads from tables that are cold at each
-     * article) only the words this lets through */
-    uint32_t verb_to_last[26];
+     * article) only the words this lets through; verb_clause_last
+     * likewise for the verbs and clause words, which are all attr_after's
+     * walk forwards asks of its words after the first */
+    uint32_t verb_to_last[26], verb_clause_last[26];
     unsigned char slot[VOCAB_SLOTS];
     vocab_entry entry[VOCAB_MAX];
     size_t n_entries;
@@ -257,11 +259,12 @@ static bool vocab_add(fl_quote_state *s, const char *w, unsigned bits)
     return true;
 }
 
-/* Notes the lower-case ASCII word w in verb_to_last. */
-static void verb_to_add(fl_quote_state *s, const char *w)
+/* Notes the lower-case ASCII word w in last (verb_to_last or
+ * verb_clause_last). */
+static void last_add(uint32_t last[26], const char *w)
 {
     size_t n = strlen(w);
-    s->verb_to_last[w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
+    last[w[0] - 'a'] |= 1u << (w[n - 1] - 'a');
 }
 
 static bool vocab_build(fl_quote_state *s)
@@ -270,9 +273,12 @@ static bool vocab_build(fl_quote_state *s)
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         if (!vocab_add(s, verbs[i].w, verbs[i].c))
             return false;
-        verb_to_add(s, verbs[i].w);
+        last_add(s->verb_to_last, verbs[i].w);
+        last_add(s->verb_clause_last, verbs[i].w);
     }
-    verb_to_add(s, to_word[0]);
+    last_add(s->verb_to_last, to_word[0]);
+    for (size_t i = 0; i < sizeof clause_words / sizeof clause_words[0]; i++)
+        last_add(s->verb_clause_last, clause_words[i]);
     for (size_t l = 0; l < sizeof word_lists / sizeof word_lists[0]; l++)
         for (size_t i = 0; i < word_lists[l].n; i++)
             if (!vocab_add(s, word_lists[l].words[i], word_lists[l].bit))
@@ -536,15 +542,17 @@ static inline __attribute__((always_inline)) unsigned word_bits(const qscan *q, 
     return vocab_of(q->voc, q->t, ws, we);
 }
 
-/* Whether the word t[ws..we) may be a speech verb or "to" (W_VERB, W_TO):
- * vocab_of matches them only in lower case (W_LOWER), so a word that is
- * one starts and ends with a lower-case ASCII letter, and verb_to_last
- * has a bit for that pair.  A necessary test: vocab_of decides. */
-static inline bool maybe_verb_or_to(const qscan *q, size_t ws, size_t we)
+/* Whether the word t[ws..we) may be in the lists whose first and last
+ * letters `last` holds (verb_to_last: a speech verb or "to", W_VERB and
+ * W_TO; verb_clause_last: a verb or a clause word, W_VERB and W_CLAUSE).
+ * vocab_of matches those lists only in lower case (W_LOWER), so a word in
+ * them starts and ends with a lower-case ASCII letter, and `last` has a bit
+ * for that pair.  A necessary test: vocab_of decides. */
+static inline bool maybe_in(const qscan *q, const uint32_t last[26], size_t ws, size_t we)
 {
     unsigned f = (unsigned)((unsigned char)q->t[ws] - 'a'),
              l = (unsigned)((unsigned char)q->t[we - 1] - 'a');
-    return f < 26 && l < 26 && (q->voc->verb_to_last[f] >> l & 1);
+    return f < 26 && l < 26 && (last[f] >> l & 1);
 }
 
 /* The last mention of kind before offset (kind FL_FACT_KIND_COUNT: any person or org). */
@@ -890,33 +898,33 @@ static bool attr_after(qscan *q, piece *pc, size_t lim)
         }
         return false;
     }
-    /* `," X said`, `," the ministry said`, `," Li Keqiang, the premier, told reporters` */
-    size_t at = pos;
+    /* `," X said`, `," the ministry said`, `," Li Keqiang, the premier, told reporters`:
+     * the subject starts with the word just read (neither a verb nor
+     * "according"), right after the mark: a name, a determiner, a pronoun,
+     * or a bare plural two words from the verb ("analysts said") */
+    if (!(is_cap(t, ws, we) || (wb & (W_DET | W_PRON)) || is_lower_word(t, ws)))
+        return false;
+    if (is_lower_word(t, ws) && (wb & W_STOP))
+        return false; /* `"a new chapter" for exporters, but MPs said` */
+    size_t at = we;
     int commas = 0;
-    for (int n = 0; n < 12; n++) {
+    for (int n = 1; n < 12; n++) {
         if (!fwd_q(q, at, lim, &ws, &we))
             return false;
         int gg = gap_kind(t, at, ws);
-        if (gg == 2 && n > 0)
+        if (gg == 2)
             return false;
-        if (gg == 1 && n > 0 && ++commas > 2)
+        if (gg == 1 && ++commas > 2)
             return false;
-        wb = word_bits(q, ws, we);
+        /* only its W_VERB and W_CLAUSE bits are asked */
+        wb = maybe_in(q, q->voc->verb_clause_last, ws, we) ? word_bits(q, ws, we) : 0;
         if ((v = (verb_class)(wb & W_VERB))) {
-            if (n == 0)
-                return false;
             if (!np_backward(q, pos, ws, &pc->ss, &pc->se, &pc->sk))
                 return false;
             pc->attribution = verb_attr(v, true);
             return true;
         }
-        /* the subject starts right after the mark: a name, a determiner, a
-         * pronoun, or a bare plural two words from the verb ("analysts said") */
-        if (n == 0 && !(is_cap(t, ws, we) || (wb & (W_DET | W_PRON)) || is_lower_word(t, ws)))
-            return false;
-        if (n == 0 && is_lower_word(t, ws) && (wb & W_STOP))
-            return false; /* `"a new chapter" for exporters, but MPs said` */
-        if (n > 0 && (wb & W_CLAUSE))
+        if (wb & W_CLAUSE)
             return false;
         at = we;
     }
@@ -936,7 +944,7 @@ static bool attr_before(qscan *q, piece *pc, size_t floor)
         if (!back_q(q, lo, at, &ws, &we))
             return false;
         /* only its W_VERB and W_TO bits are asked */
-        unsigned wb = maybe_verb_or_to(q, ws, we) ? word_bits(q, ws, we) : 0;
+        unsigned wb = maybe_in(q, q->voc->verb_to_last, ws, we) ? word_bits(q, ws, we) : 0;
         verb_class v = (verb_class)(wb & W_VERB);
         if (v) {
             if (!np_backward(q, lo, ws, &pc->ss, &pc->se, &pc->sk))
