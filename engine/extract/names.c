@@ -700,7 +700,9 @@ enum { LONE_NO, LONE_CTX, LONE_RUN };
  *  - LONE_RUN: no word can join it in a run: the byte after it joins no
  *    next word (a comma, a colon, a bracket... gap_flags gives the next
  *    word no T_JOIN), or one space and a lower-case word that is not a
- *    sticky word (paragraph_runs ends the run there).  Nothing reads the
+ *    sticky word (paragraph_runs ends the run there), or it ends in a
+ *    possessive "'s" that the tokeniser cuts (T_POSS: no word after it
+ *    joins it).  Nothing reads the
  *    word after it either (run_one reads no other word), so the tokeniser
  *    need not store it: it stores the next token without T_JOIN, which
  *    ends the run at it in paragraph_runs as the word after it did;
@@ -721,8 +723,19 @@ static int lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
     if (!ascii_upper(c0) || b >= 0x80 || fl_ascii_alnum[b] || b == '\'' || b == '-' || b == '.')
         return LONE_NO;
     size_t e = plain_word_end(sc, end, q);
-    if (!e)
-        return LONE_NO;
+    if (!e) {
+        /* a possessive "'s" or "\u2019s" that ends the word, which the
+         * tokeniser cuts (T_POSS): no word joins a word after it */
+        const unsigned char *u = (const unsigned char *)t;
+        e = fl_bits_next_clear(sc->bm->alnum, end, q + 1);
+        size_t s_at = e + 2 <= end && u[e] == '\''                                           ? e + 1
+                      : e + 4 <= end && u[e] == 0xE2 && u[e + 1] == 0x80 && u[e + 2] == 0x99 ? e + 3
+                                                                                             : end;
+        if (s_at >= end || u[s_at] != 's')
+            return LONE_NO;
+        unsigned char d = s_at + 1 < end ? u[s_at + 1] : ' ';
+        return d >= 0x80 || fl_ascii_alnum[d] || d == '\'' || d == '-' ? LONE_NO : LONE_RUN;
+    }
     if (e + 1 >= end)
         return LONE_RUN; /* no word after it in the paragraph */
     unsigned char c = (unsigned char)t[e];

@@ -568,7 +568,8 @@ static void test_names_word_at_end(void)
 
 /* The tokeniser resumes at a capitalised word without the two words before
  * it when no rule reads them (names.c's lone_start): a word that no other
- * can join in a run, or a function or date word.  The cues before a name
+ * can join in a run (a possessive among them), or a function or date word,
+ * an honorific, a title head or an organisation cue.  The cues before a name
  * that comes next are still read: each text's person is confirmed (a
  * person without a cue is no fact) by the role noun or the "according to"
  * before it, after such a word. */
@@ -586,6 +587,9 @@ static void test_names_lone_start(void)
         "it fell, according to Kofi Annan.",
         "The IMF analyst Kofi Annan declined.",
         "We met. However, the analyst Kofi Annan left.",
+        "Britain's analyst Kofi Annan met them.",
+        "It rose. Britain\xE2\x80\x99s analyst, Kofi Annan, left.",
+        "The BBC's chief executive, Kofi Annan, left.",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         expect_kofi_annan(texts[i], true);
