@@ -160,6 +160,7 @@ struct fl_quote_state {
      * likewise for the verbs and clause words, which are all attr_after's
      * walk forwards asks of its words after the first */
     uint32_t verb_to_last[26], verb_clause_last[26];
+    uint32_t aux_last[26]; /* likewise for the auxiliaries (np_backward) */
     unsigned char slot[VOCAB_SLOTS];
     vocab_entry entry[VOCAB_MAX];
     size_t n_entries;
@@ -279,6 +280,8 @@ static bool vocab_build(fl_quote_state *s)
     last_add(s->verb_to_last, to_word[0]);
     for (size_t i = 0; i < sizeof clause_words / sizeof clause_words[0]; i++)
         last_add(s->verb_clause_last, clause_words[i]);
+    for (size_t i = 0; i < sizeof aux_words / sizeof aux_words[0]; i++)
+        last_add(s->aux_last, aux_words[i]);
     for (size_t l = 0; l < sizeof word_lists / sizeof word_lists[0]; l++)
         for (size_t i = 0; i < word_lists[l].n; i++)
             if (!vocab_add(s, word_lists[l].words[i], word_lists[l].bit))
@@ -544,7 +547,8 @@ static inline __attribute__((always_inline)) unsigned word_bits(const qscan *q, 
 
 /* Whether the word t[ws..we) may be in the lists whose first and last
  * letters `last` holds (verb_to_last: a speech verb or "to", W_VERB and
- * W_TO; verb_clause_last: a verb or a clause word, W_VERB and W_CLAUSE).
+ * W_TO; verb_clause_last: a verb or a clause word, W_VERB and W_CLAUSE;
+ * aux_last: an auxiliary, W_AUX).
  * vocab_of matches those lists only in lower case (W_LOWER), so a word in
  * them starts and ends with a lower-case ASCII letter, and `last` has a bit
  * for that pair.  A necessary test: vocab_of decides. */
@@ -670,14 +674,17 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
 {
     const char *t = q->t;
     size_t ws, we, at = vs;
-    /* auxiliaries: "has said", "also told" */
-    for (int k = 0; k < 3; k++) {
-        if (!back_q(q, lo, at, &ws, &we) || gap_kind(t, we, at) != 0 ||
-            !(word_bits(q, ws, we) & W_AUX))
-            break;
+    /* auxiliaries: "has said", "also told" (a word is looked up only when
+     * its first and last letters are an auxiliary's); the word the loop
+     * stops at is the subject's last */
+    bool word = back_q(q, lo, at, &ws, &we);
+    for (int k = 0; k < 3 && word && gap_kind(t, we, at) == 0 &&
+                    maybe_in(q, q->voc->aux_last, ws, we) && (word_bits(q, ws, we) & W_AUX);
+         k++) {
         at = ws;
+        word = back_q(q, lo, at, &ws, &we);
     }
-    if (!back_q(q, lo, at, &ws, &we))
+    if (!word)
         return false;
     int g = gap_kind(t, we, at);
     if (g == 1) {
@@ -729,8 +736,10 @@ static bool np_backward(const qscan *q, size_t lo, size_t vs, size_t *ss, size_t
             size_t a, b;
             if (!back_q(q, lo, start, &a, &b) || gap_kind(t, b, start) != 0)
                 break;
-            unsigned ab = word_bits(q, a, b);
-            if (!is_cap(t, a, b) && !(ab & W_CONN)) {
+            /* a capitalised word goes on the name whatever its lists */
+            bool cap = is_cap(t, a, b);
+            unsigned ab = cap ? 0 : word_bits(q, a, b);
+            if (!cap && !(ab & W_CONN)) {
                 /* "the Prime Minister said": keep the determiner */
                 if (ab & W_DET)
                     start = a;
