@@ -700,7 +700,8 @@ enum { LONE_NO, LONE_CTX, LONE_RUN };
  *  - LONE_RUN: no word can join it in a run: the byte after it joins no
  *    next word (a comma, a colon, a bracket... gap_flags gives the next
  *    word no T_JOIN), or one space and a lower-case word that is not a
- *    sticky word (paragraph_runs ends the run there), or it ends in a
+ *    sticky word (paragraph_runs ends the run there), or a full stop when
+ *    it is not an abbreviation or a single letter, or it ends in a
  *    possessive "'s" that the tokeniser cuts (T_POSS: no word after it
  *    joins it).  Nothing reads the
  *    word after it either (run_one reads no other word), so the tokeniser
@@ -746,8 +747,20 @@ static int lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
         if (e2 && !sticky_bytes(sc->st, t + e + 1, e2 - e - 1))
             return LONE_RUN;
     }
-    unsigned m = word_mask(sc->st, t + q, e - q, q + 8 <= sc->a->text_len);
+    /* a full stop after it joins the next word only when it is an
+     * abbreviation (W_ABBR) or a single letter (gap_flags): most words that
+     * end a sentence are neither, and the abbreviations' first and last
+     * byte filters tell most of them without the lookup */
+    const fl_names_state *st = sc->st;
+    size_t n = e - q;
+    bool stop = c == '.' && n > 1;
+    if (stop &&
+        !(n < 64 && (st->abbr_first_len[c0] & st->abbr_last_len[(unsigned char)t[e - 1]]) >> n & 1))
+        return LONE_RUN;
+    unsigned m = word_mask(st, t + q, n, q + 8 <= sc->a->text_len);
     *mask = m;
+    if (stop && !(m & W_ABBR))
+        return LONE_RUN;
     return m & (W_STOP | W_TIME | W_HONOR | W_THEAD | W_ORG) ? LONE_CTX : LONE_NO;
 }
 

@@ -590,6 +590,8 @@ static void test_names_lone_start(void)
         "Britain's analyst Kofi Annan met them.",
         "It rose. Britain\xE2\x80\x99s analyst, Kofi Annan, left.",
         "The BBC's chief executive, Kofi Annan, left.",
+        "Sales rose in London. The analyst Kofi Annan wrote.",
+        "They met Gen. Kofi Annan in Accra.",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         expect_kofi_annan(texts[i], true);
