@@ -476,22 +476,9 @@ enum {
     A_VAGUE = 1u << 1,  /* V_VAGUE */
 };
 
-/* A slot of the vocabulary's table: 16 bytes holding the word's key
- * (vocab_key: its first and last four bytes, lower-cased), its length, its
- * flags and its entry.  A word of at most eight bytes (nearly every one
- * looked up) is told and its flags read from the slot alone: the table is
- * cold at each article (the other extractors evict it), and reading the
- * entry after the slot made two misses, one waiting for the other. */
-typedef struct vslot {
-    uint64_t key;   /* vocab_key of the word */
-    uint32_t flags; /* V_* */
-    uint16_t ent;   /* its index in ents + 1; 0: an empty slot */
-    uint8_t len;
-    uint8_t pad;
-} vslot;
-
 #define VOCAB_SIZE   2048 /* slots */
 #define VOCAB_MAX    1023 /* entries (781 today) */
+#define VOCAB_IDX    10   /* bits of a slot for its entry */
 #define ANCHORS_SIZE 128
 
 /* A pattern compiled for PCRE2's interpreter at init and JIT-compiled by
@@ -514,11 +501,14 @@ enum { LAZY_JIT_AFTER = 64 };
 
 struct fl_number_state {
     /* The vocabulary: its entries packed in ents (in the order added), and
-     * an open-addressed table of VOCAB_SIZE slots over them (32 KB, a
-     * fifth full): a lookup reads one slot, and an entry only for a word
-     * longer than eight bytes or for what the slot does not hold (a unit's
-     * canonical form, the currency phrases a word starts). */
-    vslot slot[VOCAB_SIZE];
+     * an open-addressed table of VOCAB_SIZE 16-bit slots over them (4 KB,
+     * which the caches keep: the entries take 44 KB, and the table of
+     * entries this replaced 112 KB, one random line of which each lookup
+     * read).  A slot is 0 when empty, else the entry's index + 1 in its low
+     * VOCAB_IDX bits and the top six bits of the word's hash_word above
+     * them, so that a lookup reads an entry only when those bits are the
+     * word's (nearly every word looked up is not in the vocabulary). */
+    uint16_t slot[VOCAB_SIZE];
     unsigned n_ents;
     vocab ents[VOCAB_MAX];
     /* the entries with V_ANCHOR, hashed alike into a table of their own
@@ -563,59 +553,36 @@ static uint32_t hash_word(const char *s, size_t n)
     return x ^ x >> 16;
 }
 
-/* The key of s[0..n), n >= 1, in a slot: its first four and its last four
- * bytes, lower-cased (a byte's index is clamped into the word, so a
- * shorter word repeats bytes: with the length the key is still the word's
- * own).  With the length it tells any word of at most eight bytes. */
-static inline uint64_t vocab_key(const char *s, size_t n)
+/* Whether the entry v is the word s[0..n) (v->w is lower case). */
+static inline bool vocab_is(const vocab *v, const char *s, size_t n)
 {
-    uint64_t k = 0;
-    for (size_t i = 0; i < 4; i++) {
-        size_t first = i < n ? i : n - 1, last = n + i >= 4 ? n + i - 4 : 0;
-        k |= (uint64_t)(unsigned char)lower(UC(s, first)) << 8 * i;
-        k |= (uint64_t)(unsigned char)lower(UC(s, last)) << (8 * i + 32);
-    }
-    return k;
+    if (v->len != n)
+        return false;
+    size_t i = 0;
+    while (i < n && lower(UC(s, i)) == v->w[i])
+        i++;
+    return i == n;
 }
 
-/* The slot a key and length hash to. */
-static inline uint32_t vocab_hash(uint64_t key, size_t n)
+/* The top six bits of a hash_word, as a slot holds them. */
+static inline unsigned slot_tag(uint32_t hw)
 {
-    uint64_t x = (key ^ (uint64_t)n * 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
-    return (uint32_t)(x >> 32 ^ x);
+    return hw >> 26;
 }
 
-/* The entry of the slot v. */
-static inline const vocab *vocab_entry(const fl_number_state *st, const vslot *v)
-{
-    return &st->ents[v->ent - 1];
-}
-
-/* The canonical unit of the word of slot v (V_DUR, V_UNIT). */
-static inline const char *vocab_canon(const fl_number_state *st, const vslot *v)
-{
-    return vocab_entry(st, v)->canon;
-}
-
-/* The slot of the word s[0..n), NULL when it is in no list. */
-static const vslot *vocab_find(const fl_number_state *st, const char *s, size_t n)
+static const vocab *vocab_find(const fl_number_state *st, const char *s, size_t n)
 {
     if (n == 0 || n >= sizeof st->ents[0].w)
         return NULL;
-    uint64_t key = vocab_key(s, n);
-    for (uint32_t h = vocab_hash(key, n) & (VOCAB_SIZE - 1);; h = (h + 1) & (VOCAB_SIZE - 1)) {
-        const vslot *v = &st->slot[h];
-        if (!v->ent)
+    uint32_t hw = hash_word(s, n);
+    unsigned tag = slot_tag(hw);
+    for (uint32_t h = hw & (VOCAB_SIZE - 1);; h = (h + 1) & (VOCAB_SIZE - 1)) {
+        unsigned e = st->slot[h];
+        if (!e)
             return NULL;
-        if (v->key == key && v->len == n) {
-            if (n <= 8)
-                return v;
-            /* the bytes between the first and last four */
-            const char *w = vocab_entry(st, v)->w;
-            size_t i = 4;
-            while (i < n - 4 && lower(UC(s, i)) == w[i])
-                i++;
-            if (i == n - 4)
+        if (e >> VOCAB_IDX == tag) {
+            const vocab *v = &st->ents[(e & ((1u << VOCAB_IDX) - 1)) - 1];
+            if (vocab_is(v, s, n))
                 return v;
         }
     }
@@ -683,26 +650,21 @@ static int vocab_add(fl_number_state *st, const char *w, uint32_t flags, double 
             if (!is_alpha(l) || k == l - 'a')
                 st->anchor_len[f][k] |= (uint16_t)(1u << n);
     }
-    uint64_t key = vocab_key(w, n);
-    uint32_t h = vocab_hash(key, n) & (VOCAB_SIZE - 1);
+    uint32_t hw = hash_word(w, n), h = hw & (VOCAB_SIZE - 1);
     for (unsigned probes = 0; probes < VOCAB_SIZE; probes++, h = (h + 1) & (VOCAB_SIZE - 1)) {
-        vslot *sl = &st->slot[h];
         vocab *v;
-        if (!sl->ent) {
+        if (!st->slot[h]) {
             if (st->n_ents == VOCAB_MAX)
                 return -1;
             v = &st->ents[st->n_ents++];
-            sl->key = key;
-            sl->len = (uint8_t)n;
-            sl->ent = (uint16_t)st->n_ents;
+            st->slot[h] = (uint16_t)(slot_tag(hw) << VOCAB_IDX | st->n_ents);
             memcpy(v->w, w, n + 1);
             v->len = (uint8_t)n;
         } else {
-            v = &st->ents[sl->ent - 1];
+            v = &st->ents[(st->slot[h] & ((1u << VOCAB_IDX) - 1)) - 1];
             if (v->len != n || memcmp(v->w, w, n) != 0)
                 continue;
         }
-        sl->flags |= flags;
         v->flags |= flags;
         if (num != 0)
             v->num = num;
@@ -1298,10 +1260,9 @@ fl_status fl_number_init(fl_number_state **out, const char *datadir, fl_error *e
         char w[sizeof st->ents[0].w];
         memcpy(w, ph, n);
         w[n] = '\0';
-        const vslot *sl;
-        vocab *v = NULL;
+        vocab *v;
         if (n == 0 || is_alpha(UC(ph, n)) || i > UINT8_MAX || vocab_add(st, w, V_CURW, 0, NULL) ||
-            !(sl = vocab_find(st, w, n)) || (v = &st->ents[sl->ent - 1])->ncur == sizeof v->cur) {
+            !(v = (vocab *)vocab_find(st, w, n)) || v->ncur == sizeof v->cur) {
             bad = -1;
             break;
         }
@@ -1485,7 +1446,7 @@ static size_t phrase_at(const char *s, size_t len, size_t p, const char *ph)
 
 static bool vocab_has(const scan *sc, size_t a, size_t b, uint32_t flags)
 {
-    const vslot *v = vocab_find(sc->st, sc->s + a, b - a);
+    const vocab *v = vocab_find(sc->st, sc->s + a, b - a);
     return v && (v->flags & flags);
 }
 
@@ -1605,12 +1566,12 @@ static const char *area_unit(const scan *sc, size_t p, size_t we, size_t *end)
  * When the caller has read the first word, we0 is its end (word_end) and v0
  * its vocabulary entry; else we0 is 0. */
 static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular, size_t we0,
-                         const vslot *v0)
+                         const vocab *v0)
 {
     const char *s = sc->s;
     size_t len = sc->len;
     size_t hs = 0, he = 0, prev_s = 0, prev_e = 0;
-    const vslot *hv = NULL;
+    const vocab *hv = NULL;
     bool found = false;
     for (int k = 0; k < 5; k++) {
         if (k > 0) {
@@ -1623,7 +1584,7 @@ static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular, size_t
         size_t we = known ? we0 : word_end(s, len, p);
         if (we == p)
             break;
-        const vslot *v = known ? v0 : vocab_find(sc->st, s + p, we - p);
+        const vocab *v = known ? v0 : vocab_find(sc->st, s + p, we - p);
         if (v && (v->flags & V_STOP))
             break;
         size_t ae;
@@ -1668,7 +1629,7 @@ static bool counted_noun(const scan *sc, amt *A, size_t p, bool singular, size_t
     A->kind = FL_FACT_QUANTITY;
     A->end = he;
     if (hv && (hv->flags & V_UNIT)) {
-        A->unit = vocab_canon(sc->st, hv);
+        A->unit = hv->canon;
         A->measure = true;
     } else if (prev_e > prev_s && word_eq(s + prev_s, prev_e - prev_s, "basis") &&
                word_eq(s + hs, he - hs, "points")) {
@@ -1727,10 +1688,10 @@ static bool tail(const scan *sc, amt *A)
             }
             return false;
         }
-        const vslot *v = vocab_find(sc->st, w, n);
+        const vocab *v = vocab_find(sc->st, w, n);
         if (plain && v && (v->flags & V_UNIT_ATT)) {
             A->kind = FL_FACT_QUANTITY;
-            A->unit = vocab_canon(sc->st, v);
+            A->unit = v->canon;
             A->measure = true;
             A->end = e;
             return true;
@@ -1756,14 +1717,14 @@ static bool tail(const scan *sc, amt *A)
             A->end = e;
             return true;
         }
-        const vslot *v = vocab_find(sc->st, w, n);
+        const vocab *v = vocab_find(sc->st, w, n);
         if (v && (v->flags & V_DUR)) {
             A->kind = FL_FACT_DURATION;
-            A->unit = vocab_canon(sc->st, v);
+            A->unit = v->canon;
             A->end = e;
         } else if (v && (v->flags & V_UNIT) && !(v->flags & V_UNIT_ATT)) {
             A->kind = FL_FACT_QUANTITY;
-            A->unit = vocab_canon(sc->st, v);
+            A->unit = v->canon;
             A->measure = true;
             A->end = e;
         } else if (!(A->num.flags & FL_NUM_WORDS) && A->num.magnitude == 1 && n >= 3 &&
@@ -1825,11 +1786,9 @@ static bool tail(const scan *sc, amt *A)
     /* the word's letters, looked up once: they give the currency phrases
      * that can match here (none for nearly every word), and the vocabulary
      * entry below when they are the whole word */
-    const vslot *av = vocab_find(sc->st, w, ae - q2);
-    cn = av && (av->flags & V_CURW)
-             ? fl_currency_phrases_at(vocab_entry(sc->st, av)->cur, vocab_entry(sc->st, av)->ncur,
-                                      w, len - q2, &cw)
-             : 0;
+    const vocab *av = vocab_find(sc->st, w, ae - q2);
+    cn = av && (av->flags & V_CURW) ? fl_currency_phrases_at(av->cur, av->ncur, w, len - q2, &cw)
+                                    : 0;
     if (cn && (!cw.needs_magnitude || A->num.magnitude > 1)) {
         set_money(A, cw.iso, "word");
         A->divisor = cw.divisor;
@@ -1841,12 +1800,12 @@ static bool tail(const scan *sc, amt *A)
         A->end = we;
         return true;
     }
-    const vslot *v = ae == we ? av : vocab_find(sc->st, w, n);
+    const vocab *v = ae == we ? av : vocab_find(sc->st, w, n);
     if (v && (v->flags & V_DUR)) {
         A->kind = FL_FACT_DURATION;
-        A->unit = vocab_canon(sc->st, v);
+        A->unit = v->canon;
         A->end = we;
-        if (strcmp(vocab_canon(sc->st, v), "years") == 0 && (e2 = phrase_at(s, len, we, " old"))) {
+        if (strcmp(v->canon, "years") == 0 && (e2 = phrase_at(s, len, we, " old"))) {
             A->unit = "age";
             A->age = true;
             A->end = e2;
@@ -2210,7 +2169,7 @@ static int cue_starts(const scan *sc, size_t w0, size_t e, size_t starts[10])
             p--;
         if (p == we)
             return p > w0 && UC(s, p - 1) >= 0x80 ? -1 : n;
-        const vslot *v =
+        const vocab *v =
             may_be_cue(sc->st, s + p, we - p) ? vocab_find(sc->st, s + p, we - p) : NULL;
         if (v && (v->flags & V_CUE))
             starts[n++] = p;
@@ -2339,7 +2298,7 @@ static bool acceptable(const scan *sc, const amt *A)
         return false;
     size_t ws, we;
     bool has_prev = prev_word(s, sc->floor, A->num_start, &ws, &we);
-    const vslot *pv = has_prev ? vocab_find(sc->st, s + ws, we - ws) : NULL;
+    const vocab *pv = has_prev ? vocab_find(sc->st, s + ws, we - ws) : NULL;
     if (has_prev && A->qual_start == A->start) {
         if (pv && (pv->flags & V_LABEL))
             return false;
