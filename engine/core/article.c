@@ -33,10 +33,48 @@ const char *fl_boilerplate_name(fl_boilerplate b)
     return (unsigned)b <= FL_BOILER_CHROME ? names[b] : "";
 }
 
+/* A JSONL record adds about ten fields, a few hundred bytes in all: what
+ * the article's room does not hold goes to meta_arena in blocks of 1 KB
+ * (not the arena's usual 16 KB, as many articles may be in flight at once):
+ * 1,008 bytes and the block's header. */
+#define META_BLOCK   1008
+#define META_ENTRIES 16
+
+/* An article's allocation: the article, then room for its metadata and
+ * strings (fl_article.room), 1 KB in all, a size glibc's malloc keeps a
+ * per-thread cache of. */
+#define ARTICLE_ALLOC 1024
+_Static_assert(sizeof(fl_article) % 8 == 0 && sizeof(fl_article) + 256 <= ARTICLE_ALLOC,
+               "an article leaves room for its strings, aligned");
+
+/* An article with nothing set, copied over a new one to clear it (the
+ * room after it is not cleared). */
+static const fl_article empty_article;
+
 fl_article *fl_article_new(void)
 {
-    fl_article *a = fl_calloc(1, sizeof *a);
+    fl_article *a = fl_malloc(ARTICLE_ALLOC);
+    if (!a)
+        return NULL;
+    *a = empty_article;
+    a->room = (unsigned char *)(a + 1);
+    a->room_left = ARTICLE_ALLOC - sizeof *a;
     return a;
+}
+
+/* size bytes of the article's metadata memory (8-byte aligned): from its
+ * room while there is enough, else from meta_arena. */
+static void *meta_alloc(fl_article *a, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    if (size <= a->room_left) {
+        void *p = a->room;
+        a->room += size;
+        a->room_left -= size;
+        return p;
+    }
+    a->meta_arena.block_size = META_BLOCK;
+    return fl_arena_alloc(&a->meta_arena, size);
 }
 
 void fl_article_free(fl_article *a)
@@ -52,8 +90,10 @@ void fl_article_free(fl_article *a)
     if (!(a->in_arena & 1u << FL_ARTICLE_DATELINE_TEXT))
         fl_free(a->dateline_text);
     fl_free(a->text);
-    fl_free(a->line_starts);
-    fl_free(a->paragraphs);
+    if (!a->lines_in_block)
+        fl_free(a->line_starts);
+    if (!a->paragraphs_in_block)
+        fl_free(a->paragraphs);
     if (a->sentences_apart)
         fl_free(a->sentences);
     fl_arena_release(&a->meta_arena);
@@ -61,6 +101,28 @@ void fl_article_free(fl_article *a)
         fl_free(a->disabled_rules[i]);
     fl_free(a->disabled_rules);
     fl_free(a);
+}
+
+/* Frees the text, and with it what is in its block: the line map, the
+ * paragraphs and sentences when they are there. */
+static void drop_text(fl_article *a)
+{
+    if (a->lines_in_block) {
+        a->line_starts = NULL;
+        a->n_lines = 0;
+        a->lines_in_block = false;
+    }
+    if (a->paragraphs_in_block) {
+        if (a->sentences_apart)
+            fl_free(a->sentences);
+        a->paragraphs = NULL;
+        a->sentences = NULL;
+        a->n_paragraphs = a->n_sentences = 0;
+        a->paragraphs_in_block = a->sentences_apart = false;
+    }
+    fl_free(a->text);
+    a->text = NULL;
+    a->text_block = 0;
 }
 
 static fl_status build_lines(fl_article *a, fl_error *err)
@@ -113,8 +175,7 @@ static fl_status build_lines(fl_article *a, fl_error *err)
 fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy, fl_error *err)
 {
     size_t skip = 0;
-    fl_free(a->text);
-    a->text = NULL;
+    drop_text(a);
     a->text_len = 0;
     const char *nul = memchr(text, '\0', len);
     if (nul) {
@@ -160,7 +221,7 @@ fl_status fl_article_set_text(fl_article *a, char *text, size_t len, bool lossy,
 
 fl_status fl_article_set_checked_text(fl_article *a, char *text, size_t len, fl_error *err)
 {
-    fl_free(a->text);
+    drop_text(a);
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
         a->bom = true;
         memmove(text, text + 3, len - 3);
@@ -179,13 +240,68 @@ fl_status fl_article_set_checked_lines(fl_article *a, char *text, size_t len, si
         fl_free(starts); /* its offsets count the BOM */
         return fl_article_set_checked_text(a, text, len, err);
     }
-    fl_free(a->text);
+    drop_text(a);
     text[len] = '\0';
     a->text = text;
     a->text_len = len;
     fl_free(a->line_starts);
     a->line_starts = starts;
     a->n_lines = n;
+    return FL_OK;
+}
+
+/* The text's block, in order: the text (text_room bytes, rounded up to a
+ * multiple of 8 so that what follows is aligned), room for a line start
+ * every 48 bytes as build_lines guesses, room for as many paragraphs (there
+ * is one a line at most) and for a sentence every 128 bytes, which
+ * fl_article_segment wants first: a text whose line map fits its room has
+ * its paragraphs fit too.  About 2.2 bytes a byte of text. */
+static size_t block_text_bytes(size_t text_room)
+{
+    return (text_room + 7) & ~(size_t)7;
+}
+
+size_t fl_article_block_lines(size_t text_room)
+{
+    return text_room / 48 + 1;
+}
+
+size_t fl_article_block_size(size_t text_room)
+{
+    if (text_room > SIZE_MAX / 4)
+        return 0;
+    return block_text_bytes(text_room) +
+           fl_article_block_lines(text_room) * (sizeof(size_t) + sizeof(fl_paragraph)) +
+           (text_room / 128 + 1) * sizeof(fl_sentence);
+}
+
+size_t *fl_article_block_starts(char *block, size_t text_room)
+{
+    return (size_t *)(void *)(block + block_text_bytes(text_room));
+}
+
+fl_status fl_article_set_text_block(fl_article *a, char *block, size_t text_room, size_t len,
+                                    size_t *starts, size_t n, bool starts_in_block, fl_error *err)
+{
+    if (starts && len >= 3 && !memcmp(block, "\xEF\xBB\xBF", 3)) {
+        if (!starts_in_block)
+            fl_free(starts);
+        starts = NULL; /* they count the BOM: the text is mapped again */
+    }
+    if (!starts) {
+        fl_status st = fl_article_set_checked_text(a, block, len, err);
+        a->text_block = fl_article_block_size(text_room);
+        return st;
+    }
+    drop_text(a);
+    block[len] = '\0';
+    a->text = block;
+    a->text_len = len;
+    a->text_block = fl_article_block_size(text_room);
+    fl_free(a->line_starts); /* (not in a block: drop_text cleared that) */
+    a->line_starts = starts;
+    a->n_lines = n;
+    a->lines_in_block = starts_in_block;
     return FL_OK;
 }
 
@@ -565,12 +681,13 @@ static int split_sentences(fl_article *a, size_t start, size_t end, size_t para,
 
 fl_status fl_article_segment(fl_article *a, fl_error *err)
 {
-    fl_free(a->paragraphs);
+    if (!a->paragraphs_in_block)
+        fl_free(a->paragraphs);
     if (a->sentences_apart)
         fl_free(a->sentences);
     a->paragraphs = NULL;
     a->sentences = NULL;
-    a->sentences_apart = false;
+    a->sentences_apart = a->paragraphs_in_block = false;
     a->n_paragraphs = a->n_sentences = 0;
     if (!a->text)
         return FL_OK;
@@ -591,9 +708,23 @@ fl_status fl_article_segment(fl_article *a, fl_error *err)
     size_t scap = a->text_len / 128 + 1;
     if (pcap < 1)
         pcap = 1;
-    if (pcap > (SIZE_MAX / 2 - scap * sizeof(fl_sentence)) / sizeof(fl_paragraph) ||
-        !(a->paragraphs = fl_malloc(pcap * sizeof(fl_paragraph) + scap * sizeof(fl_sentence))))
+    /* the room in the text's block after the text and its line map, when
+     * the text has a block: there when they fit, the sentences then taking
+     * all the room after the paragraphs */
+    size_t used = a->lines_in_block ? (size_t)((char *)(a->line_starts + a->n_lines) - a->text)
+                                    : a->text_len + 1;
+    used = block_text_bytes(used);
+    size_t room = a->text_block > used ? a->text_block - used : 0;
+    if (pcap <= room / sizeof(fl_paragraph) &&
+        (room - pcap * sizeof(fl_paragraph)) / sizeof(fl_sentence) >= scap) {
+        a->paragraphs = (fl_paragraph *)(void *)(a->text + used);
+        a->paragraphs_in_block = true;
+        scap = (room - pcap * sizeof(fl_paragraph)) / sizeof(fl_sentence);
+    } else if (pcap > (SIZE_MAX / 2 - scap * sizeof(fl_sentence)) / sizeof(fl_paragraph) ||
+               !(a->paragraphs =
+                     fl_malloc(pcap * sizeof(fl_paragraph) + scap * sizeof(fl_sentence)))) {
         return fl_error_set(err, FL_ENOMEM, "out of memory");
+    }
     a->sentences = (fl_sentence *)(void *)(a->paragraphs + pcap);
 
     size_t li = 0;
@@ -706,24 +837,14 @@ bool fl_article_is_boilerplate(const fl_article *a, size_t offset)
     return p != SIZE_MAX && a->paragraphs[p].boilerplate != FL_BOILER_NONE;
 }
 
-/* A JSONL record adds about ten fields, a few hundred bytes in all: the
- * first arena block holds them and their array, so an article's metadata
- * (and its title, source and dateline text) costs one allocation instead of
- * two a field (and a block of 1 KB, not the arena's usual 16 KB, as many
- * articles may be in flight at once).  1,008 bytes and the block's header
- * are 1 KB, a size glibc's malloc keeps a per-thread cache of. */
-#define META_BLOCK   1008
-#define META_ENTRIES 16
-
 fl_status fl_article_add_meta_n(fl_article *a, const char *key, size_t kl, const char *value_json,
                                 size_t vl)
 {
     size_t n = a->n_meta;
-    a->meta_arena.block_size = META_BLOCK;
     if (n == a->meta_cap) {
-        /* a full array is left in its block, which is freed with the rest */
+        /* a full array is left where it is, and freed with the rest */
         size_t cap = n ? 2 * n : META_ENTRIES;
-        fl_meta *m = fl_arena_alloc(&a->meta_arena, cap * sizeof *m);
+        fl_meta *m = meta_alloc(a, cap * sizeof *m);
         if (!m)
             return FL_ENOMEM;
         if (n)
@@ -731,7 +852,7 @@ fl_status fl_article_add_meta_n(fl_article *a, const char *key, size_t kl, const
         a->meta = m;
         a->meta_cap = cap;
     }
-    char *k = fl_arena_alloc(&a->meta_arena, kl + vl + 2);
+    char *k = meta_alloc(a, kl + vl + 2);
     if (!k)
         return FL_ENOMEM;
     memcpy(k, key, kl);
@@ -749,8 +870,7 @@ fl_status fl_article_set_string(fl_article *a, fl_article_string which, const ch
                                                : &a->dateline_text;
     char *copy = NULL;
     if (s) {
-        a->meta_arena.block_size = META_BLOCK;
-        if (!(copy = fl_arena_alloc(&a->meta_arena, n + 1)))
+        if (!(copy = meta_alloc(a, n + 1)))
             return FL_ENOMEM;
         memcpy(copy, s, n);
         copy[n] = '\0';

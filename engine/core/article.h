@@ -100,20 +100,36 @@ typedef struct fl_article {
     size_t n_paragraphs;
     fl_sentence *sentences;
     size_t n_sentences;
-    fl_meta *meta; /* in meta_arena, like the strings */
+    fl_meta *meta; /* in room or meta_arena, like the strings */
     size_t n_meta;
-    size_t meta_cap;       /* entries meta has room for */
-    fl_arena meta_arena;   /* the metadata's memory: a few allocations, not two a field */
+    size_t meta_cap; /* entries meta has room for */
+    /* The metadata's memory: first room, the bytes after the article in its
+     * own allocation (fl_article_new: an article with a title and a few
+     * fields costs one allocation), then meta_arena (a few allocations, not
+     * two a field).  room_left bytes from room are free. */
+    unsigned char *room;
+    size_t room_left;
+    fl_arena meta_arena;
     char **disabled_rules; /* inline "factlint-disable rule.id" comments */
     size_t n_disabled_rules;
     /* Which of title, source and dateline_text (bit FL_ARTICLE_TITLE...)
-     * were copied into meta_arena by fl_article_set_string, and are freed
-     * with it; the others are fl_malloc'd and freed one by one. */
+     * were copied into the metadata's memory by fl_article_set_string, and
+     * are freed with it; the others are fl_malloc'd and freed one by one. */
     unsigned in_arena;
     /* fl_article_segment allocates paragraphs with room for the sentences
      * after them (one allocation, not two); sentences_apart: the sentences
      * outgrew that room and have an allocation of their own. */
     bool sentences_apart;
+    /* The text's block (fl_article_set_text_block): text_block bytes from
+     * text, the text first, then its line map and room for the paragraphs
+     * and sentences, so that an article's body costs one allocation, not
+     * three.  0 when text is an allocation of the text alone.
+     * lines_in_block, paragraphs_in_block: line_starts, paragraphs (and the
+     * sentences after them) are in that block, freed with the text; else
+     * fl_malloc'd and freed one by one. */
+    size_t text_block;
+    bool lines_in_block;
+    bool paragraphs_in_block;
 } fl_article;
 
 /* The strings fl_article_set_string sets. */
@@ -146,6 +162,22 @@ fl_status fl_article_set_checked_text(fl_article *a, char *text, size_t len, fl_
 fl_status fl_article_set_checked_lines(fl_article *a, char *text, size_t len, size_t *starts,
                                        size_t n, fl_error *err);
 
+/* One allocation for a text of up to text_room bytes (its NUL included),
+ * its line map and its paragraphs and sentences (fl_article_set_text_block):
+ * fl_article_block_size bytes (0 when too large to count), the text at the
+ * block's start and room for fl_article_block_lines(text_room) line starts
+ * at fl_article_block_starts.  The rest is for fl_article_segment. */
+size_t fl_article_block_size(size_t text_room);
+size_t fl_article_block_lines(size_t text_room);
+size_t *fl_article_block_starts(char *block, size_t text_room);
+
+/* fl_article_set_checked_lines for a block of fl_article_block_size(text_room)
+ * bytes (taken whatever happens) holding the text (len bytes, room for a NUL
+ * at text[len]); starts[0..n) are in the block when starts_in_block, else
+ * fl_malloc'd (and taken). */
+fl_status fl_article_set_text_block(fl_article *a, char *block, size_t text_room, size_t len,
+                                    size_t *starts, size_t n, bool starts_in_block, fl_error *err);
+
 /* Splits text into paragraphs and sentences (see invariants above). */
 fl_status fl_article_segment(fl_article *a, fl_error *err);
 
@@ -163,9 +195,9 @@ size_t fl_article_sentence_at(const fl_article *a, size_t offset);
 bool fl_article_is_boilerplate(const fl_article *a, size_t offset);
 
 /* Sets the title, source or dateline text to a copy of s[0..n) (no NUL in
- * it) in the article's meta_arena (an article's few short strings share its
- * block instead of an allocation each); s NULL clears it.  FL_ENOMEM leaves
- * it as it was. */
+ * it) in the article's metadata memory (an article's few short strings share
+ * it instead of an allocation each); s NULL clears it.  FL_ENOMEM leaves it
+ * as it was. */
 fl_status fl_article_set_string(fl_article *a, fl_article_string which, const char *s, size_t n);
 
 /* Adds a metadata entry (copies both strings). */

@@ -32,8 +32,9 @@ fl_status fl_ingest_doc_init(fl_ingest_doc *doc, const char *path, fl_format fmt
 void fl_ingest_doc_release(fl_ingest_doc *doc)
 {
     fl_article_free(doc->article);
+    if (!doc->lines_in_text)
+        fl_free(doc->line_starts);
     fl_free(doc->text);
-    fl_free(doc->line_starts);
     fl_free(doc->date_owned);
     fl_free(doc->wire_owned);
     fl_free(doc->marks);
@@ -240,7 +241,9 @@ fl_status fl_ingest_finish(fl_ingest_doc *doc, const fl_ingest_options *opt, fl_
 
     bool bom_before = a->bom;
     char *text = doc->text;
+    size_t text_room = doc->text_room;
     doc->text = NULL;
+    doc->text_room = 0;
     if (!text) {
         if (!(text = fl_malloc(1))) {
             st = fl_error_set(err, FL_ENOMEM, "out of memory");
@@ -248,7 +251,12 @@ fl_status fl_ingest_finish(fl_ingest_doc *doc, const fl_ingest_options *opt, fl_
         }
         doc->len = 0;
     }
-    if (doc->text_checked && doc->line_starts) {
+    if (doc->text_checked && text_room) {
+        st = fl_article_set_text_block(a, text, text_room, doc->len, doc->line_starts, doc->n_lines,
+                                       doc->lines_in_text, err);
+        doc->line_starts = NULL;
+        doc->lines_in_text = false;
+    } else if (doc->text_checked && doc->line_starts) {
         st = fl_article_set_checked_lines(a, text, doc->len, doc->line_starts, doc->n_lines, err);
         doc->line_starts = NULL;
     } else if (doc->text_checked) {

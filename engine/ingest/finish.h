@@ -45,8 +45,10 @@ typedef struct fl_ingest_doc {
     fl_article *article;
     char *text; /* the body (fl_malloc'd, room for a NUL at text[len]) */
     size_t len;
-    size_t *line_starts; /* JSONL: the text's line starts, found while decoding (or NULL) */
+    size_t text_room;    /* JSONL: text is a block of fl_article_block_size(text_room) */
+    size_t *line_starts; /* JSONL: the text's line starts, found while decoding (or NULL), */
     size_t n_lines;
+    bool lines_in_text;  /* in text's block, or an allocation of their own */
     long long byte_base; /* file offset of text[0] (front matter before it) */
     fl_date date;        /* metadata date, precision NONE when none */
     fl_dateline_source date_source;

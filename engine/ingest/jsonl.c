@@ -64,9 +64,11 @@ typedef struct jv_field {
     jv_type type;
     const char *str; /* JV_STR: decoded, NUL-terminated */
     size_t len;
-    char *owned;         /* the scanner's decoded text, handed over to the doc */
-    size_t *line_starts; /* the scanner's text: where its lines start (NULL: not known) */
+    char *owned;         /* the scanner's decoded text, handed over to the doc: */
+    size_t text_room;    /* a block of fl_article_block_size(text_room) bytes */
+    size_t *line_starts; /* the scanner's text: where its lines start (NULL: not known), */
     size_t n_lines;
+    bool lines_in_block; /* in owned's block, or an allocation of their own */
     long long integer;
     double real;
     const char *dump; /* scanner: the value as compact JSON, NUL-terminated */
@@ -143,6 +145,7 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool borrow, bool *
         if (v->type != JV_STR)
             return record_error(doc, err, FL_EPARSE, -1, "field '%s' must be a string", key);
         char *t = v->owned;
+        size_t room = t ? v->text_room : 0;
         v->owned = NULL;
         if (!t) {
             if (!(t = fl_malloc(v->len + 1)))
@@ -150,12 +153,15 @@ static fl_status take_field(fl_ingest_doc *doc, jv_field *v, bool borrow, bool *
             memcpy(t, v->str, v->len);
             t[v->len] = '\0';
         }
+        if (!doc->lines_in_text)
+            fl_free(doc->line_starts);
         fl_free(doc->text);
         doc->text = t;
+        doc->text_room = room;
         doc->len = v->len;
-        fl_free(doc->line_starts);
         doc->line_starts = v->line_starts;
         doc->n_lines = v->n_lines;
+        doc->lines_in_text = v->lines_in_block;
         v->line_starts = NULL;
         /* the record passed the scanner's UTF-8 check or fl_utf8_validate (or
          * was repaired) and holds no NUL byte; its escapes decode to valid
@@ -276,7 +282,25 @@ typedef struct line_map {
     size_t *starts;
     size_t n, cap;
     bool cr;
+    bool in_block; /* starts is in the text's block (fl_article_block_starts) */
 } line_map;
+
+/* Room for one more line start: a map that outgrows its room in the text's
+ * block moves to an allocation of its own.  0, or -1 when memory ran out. */
+static int grow_lines(line_map *m)
+{
+    if (!m->in_block)
+        return FL_GROW(m->starts, m->cap, m->n + 1);
+    size_t cap = 2 * m->cap;
+    size_t *starts = fl_malloc(cap * sizeof *starts);
+    if (!starts)
+        return -1;
+    memcpy(starts, m->starts, m->n * sizeof *starts);
+    m->starts = starts;
+    m->cap = cap;
+    m->in_block = false;
+    return 0;
+}
 
 /* Notes a decoded '\n' or '\r' that ends at byte at of the text; -1 when
  * memory ran out. */
@@ -286,7 +310,7 @@ static int note_break(line_map *m, uint32_t c, size_t at)
         m->cr = true;
         return 0;
     }
-    if (FL_GROW(m->starts, m->cap, m->n + 1))
+    if (m->n == m->cap && grow_lines(m))
         return -1;
     m->starts[m->n++] = at;
     return 0;
@@ -298,7 +322,7 @@ static int note_break(line_map *m, uint32_t c, size_t at)
  * time and counted only for a '\n'. */
 static inline int note_escape(line_map *m, char d, size_t at)
 {
-    if (m->n == m->cap && FL_GROW(m->starts, m->cap, m->n + 1))
+    if (m->n == m->cap && grow_lines(m))
         return -1;
     m->starts[m->n] = at;
     m->n += d == '\n';
@@ -812,25 +836,28 @@ static scan_result scan_record(scanner *s, jv_field *fields, size_t *n_fields)
                 skip_ws(s);
             }
             if (f->kind == KEY_TEXT && s->p < s->end && *s->p == '"') {
-                /* the body: decoded once, into the buffer the article keeps */
-                size_t room = (size_t)(s->end - s->p);
+                /* the body: decoded once, into the block the article keeps
+                 * (the text, its line map and its paragraphs in one
+                 * allocation: fl_article_set_text_block) */
+                size_t room = (size_t)(s->end - s->p) + 1, size = fl_article_block_size(room);
                 if (s->owner)
                     return SCAN_FALLBACK; /* (cannot be: see owner) */
                 s->owner = f;
-                if (!(f->owned = fl_malloc(room + 1)))
+                if (!size || !(f->owned = fl_malloc(size)))
                     return SCAN_NOMEM;
-                /* a line every 48 bytes, as fl_article_set_text guesses */
-                line_map lines = {NULL, 0, 0, false};
-                if (FL_GROW(lines.starts, lines.cap, room / 48 + 1))
-                    return SCAN_NOMEM;
+                f->text_room = room;
+                line_map lines = {fl_article_block_starts(f->owned, room), 0,
+                                  fl_article_block_lines(room), false, true};
                 lines.starts[lines.n++] = 0;
                 r = scan_string(s, f->owned, &f->len, &lines);
                 if (r != SCAN_OK || lines.cr) {
-                    fl_free(lines.starts);
+                    if (!lines.in_block)
+                        fl_free(lines.starts);
                     lines.starts = NULL;
                 }
                 f->line_starts = lines.starts;
                 f->n_lines = lines.n;
+                f->lines_in_block = lines.in_block;
                 if (r != SCAN_OK)
                     return r;
                 f->owned[f->len] = '\0';
@@ -1010,8 +1037,9 @@ static scan_result scan_and_take(fl_ingest_doc *doc, const char *line, size_t le
             *st = record_error(doc, err, FL_EPARSE, offset, "%s", "record has no 'text' field");
     }
     if (s.owner) { /* what take_field did not take */
+        if (!s.owner->lines_in_block)
+            fl_free(s.owner->line_starts);
         fl_free(s.owner->owned);
-        fl_free(s.owner->line_starts);
     }
     if (!scratch)
         fl_free(buf);
