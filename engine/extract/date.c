@@ -1984,15 +1984,14 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
     prefetch_bytes(s->kw, sizeof s->kw);
     fl_status st = FL_OK;
     size_t ri = 0; /* the next listed run to look at */
-    const fl_run *items = runs->items;
-    size_t n_runs = runs->n;
+    const fl_run *items = runs->date.items;
+    size_t n_runs = runs->date.n;
     while (i < len) {
         /* the next run at or after i that starts a word (no letter or
-         * digit before it); the runs not listed (runs.h) are letter words
-         * that word_kind rejects, which the loop only steps over */
+         * digit before it); the letter words that word_kind rejects, which
+         * the loop would only step over, are not in its list (runs.h) */
         while (ri < n_runs &&
-               (items[ri].s < i || !(items[ri].flags & (FL_RUN_DIGITS | FL_RUN_DATE)) ||
-                (items[ri].s > 0 && fl_bits_test(bm->alnum, items[ri].s - 1))))
+               (items[ri].s < i || (items[ri].s > 0 && fl_bits_test(bm->alnum, items[ri].s - 1))))
             ri++;
         if (ri == n_runs)
             break;

@@ -2619,8 +2619,8 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
     bool at_next = false; /* i is where try_at said to go on: maybe inside a run */
     /* the list in locals (the calls in the loop would make the compiler
      * reload runs->items and runs->n at each run) */
-    const fl_run *items = runs->items;
-    size_t n_runs = runs->n;
+    const fl_run *items = runs->number.items;
+    size_t n_runs = runs->number.n;
     /* the extractor's runs were listed with fl_number_run_filter (a letter
      * run is listed for numbers only when it passes the anchor test below);
      * runs built here list every letter run */
@@ -2629,15 +2629,14 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         /* Inside a run (try_at may stop in one) the scanner goes on from i.
          * Else the next letter or digit starts a run, and the runs it would
          * only step over (letter words that no number word resembles: see
-         * the anchor test below) are not listed (runs.h): go to the next
-         * listed one.  (The end of a run the scanner stepped over is inside
-         * none.) */
+         * the anchor test below) are not in its list (runs.h): go to the
+         * next listed one.  (The end of a run the scanner stepped over is
+         * inside none.) */
         bool inside = at_next && i > 0 &&
                       ((fl_bits_test(bm->digit, i) && fl_bits_test(bm->digit, i - 1)) ||
                        (fl_bits_test(bm->letter, i) && fl_bits_test(bm->letter, i - 1)));
         if (!inside) {
-            while (k < n_runs &&
-                   (items[k].s < i || !(items[k].flags & (FL_RUN_DIGITS | FL_RUN_NUMBER))))
+            while (k < n_runs && items[k].s < i)
                 k++;
             if (k == n_runs)
                 break;

@@ -568,7 +568,7 @@ static void test_currency(void)
     CU_ASSERT_PTR_NULL(iso);
 }
 
-/* The shared run list (extract/runs.c) that the scanner walks: without a
+/* The run lists (extract/runs.c) that the scanners walk: without a
  * filter, every digit run and every letter run of at most FL_RUN_MAXLEN
  * letters, as a byte loop finds them, wherever the text falls across the
  * masks' 64-byte words, including a text that ends inside a run; with a
@@ -614,7 +614,7 @@ static void test_runs(void)
             for (int filtered = 0; filtered < 2; filtered++) {
                 CU_ASSERT_EQUAL_FATAL(
                     fl_runs_build(&runs, &bm, buf, len, filtered ? &filter : NULL), 0);
-                size_t k = 0;
+                size_t k = 0, kd = 0; /* in runs.number, runs.date */
                 for (size_t i = 0; i < len;) {
                     unsigned char c = (unsigned char)buf[i];
                     bool digit = c >= '0' && c <= '9';
@@ -633,16 +633,24 @@ static void test_runs(void)
                             filtered
                                 ? filter.bits[e - i][FL_RUN_LETTER(c)][FL_RUN_LETTER(buf[e - 1])]
                                 : FL_RUN_ALL;
-                    if (flags) {
-                        CU_ASSERT_FATAL(k < runs.n);
-                        CU_ASSERT_EQUAL(runs.items[k].s, i);
-                        CU_ASSERT_EQUAL(runs.items[k].e, e);
-                        CU_ASSERT_EQUAL(runs.items[k].flags, flags);
+                    if (flags & (FL_RUN_DIGITS | FL_RUN_NUMBER)) {
+                        CU_ASSERT_FATAL(k < runs.number.n);
+                        CU_ASSERT_EQUAL(runs.number.items[k].s, i);
+                        CU_ASSERT_EQUAL(runs.number.items[k].e, e);
+                        CU_ASSERT_EQUAL(runs.number.items[k].flags, flags);
                         k++;
+                    }
+                    if (flags & (FL_RUN_DIGITS | FL_RUN_DATE)) {
+                        CU_ASSERT_FATAL(kd < runs.date.n);
+                        CU_ASSERT_EQUAL(runs.date.items[kd].s, i);
+                        CU_ASSERT_EQUAL(runs.date.items[kd].e, e);
+                        CU_ASSERT_EQUAL(runs.date.items[kd].flags, flags);
+                        kd++;
                     }
                     i = e;
                 }
-                CU_ASSERT_EQUAL(k, runs.n);
+                CU_ASSERT_EQUAL(k, runs.number.n);
+                CU_ASSERT_EQUAL(kd, runs.date.n);
             }
             fl_runs_release(&runs);
             fl_bytemask_release(&bm);
