@@ -311,6 +311,27 @@ static inline size_t count_chars(const char *text, size_t from, size_t to)
     return chars;
 }
 
+/* How far text[0..lim) is ASCII, in whole 32-byte steps: an offset at or
+ * before its first byte >= 0x80 (lim rounded down when there is none).  A
+ * span of text before it has as many characters as bytes, counted without
+ * count_chars' loop, whose length the branch predictor cannot learn. */
+static size_t ascii_prefix(const char *text, size_t lim)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 32 <= lim; i += 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(text + i + 16));
+        if (_mm_movemask_epi8(_mm_or_si128(x, y)))
+            break;
+    }
+#else
+    while (i < lim && !((unsigned char)text[i] & 0x80))
+        i++;
+#endif
+    return i;
+}
+
 void fl_facts_locate(fl_facts *fs, const fl_article *a)
 {
     /* facts are sorted by offset: on one line, the column of a fact is the
@@ -339,6 +360,10 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
      * compare each tells */
     size_t next_line = 0, p_end = 0, s_end = 0;
     uint32_t para = 0, sent = 0;
+    /* the facts' text up to the last one's offset is most often ASCII (in
+     * BBC's articles, two in three) */
+    size_t last = fs->n ? fs->items[fs->n - 1].offset : 0;
+    const size_t ascii_end = ascii_prefix(text, last < text_len ? last : text_len);
     for (size_t i = 0; i < fs->n; i++) {
         fl_fact *f = &fs->items[i];
         size_t at = f->offset;
@@ -353,10 +378,13 @@ void fl_facts_locate(fl_facts *fs, const fl_article *a)
         }
         f->line = (uint32_t)(li + 1 + line_base);
         if (li == prev_line && off >= prev_offset) {
-            f->column = prev_column + (uint32_t)count_chars(text, prev_offset, off);
+            f->column =
+                prev_column + (uint32_t)(off <= ascii_end ? off - prev_offset
+                                                          : count_chars(text, prev_offset, off));
         } else {
             size_t start = n_lines ? line_starts[li] : 0;
-            f->column = (uint32_t)(count_chars(text, start, off) + 1);
+            f->column =
+                (uint32_t)((off <= ascii_end ? off - start : count_chars(text, start, off)) + 1);
         }
         prev_line = li;
         prev_offset = off;

@@ -218,6 +218,32 @@ static void test_facts_sort_and_json(void)
     fl_article_free(a);
 }
 
+/* fl_facts_locate counts no characters in the text's ASCII start (its
+ * first 32-byte steps without a byte >= 0x80): facts before, at and after
+ * the first multi-byte character, on its line and the next, get the
+ * columns fl_article_locate gives. */
+static void test_locate_ascii(void)
+{
+    fl_article *a =
+        article_from("An ASCII start of more than sixty-four bytes, so that whole steps "
+                     "are ASCII: caf\xC3\xA9 and \xE2\x82\xAC"
+                     "5 then more\nA next line \xC3\xA9 here.");
+    fl_facts fs;
+    fl_facts_init(&fs);
+    for (size_t at = 0; at < a->text_len; at++)
+        if (((unsigned char)a->text[at] & 0xC0) != 0x80)
+            fl_facts_add(&fs, FL_FACT_PERSON, at, 1);
+    fl_facts_locate(&fs, a);
+    for (size_t i = 0; i < fs.n; i++) {
+        uint32_t line, col;
+        fl_article_locate(a, fs.items[i].offset, &line, &col);
+        CU_ASSERT_EQUAL(fs.items[i].line, line);
+        CU_ASSERT_EQUAL(fs.items[i].column, col);
+    }
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
 static void test_fingerprint_stable(void)
 {
     fl_finding f = {0};
@@ -389,6 +415,7 @@ static const fl_test_case cases[] = {{"utf8 validate and repair", test_utf8_vali
                                      {"sentences", test_sentences},
                                      {"paragraph and sentence lookup", test_sentence_lookup},
                                      {"facts sort, locate and JSON", test_facts_sort_and_json},
+                                     {"facts in an ASCII start", test_locate_ascii},
                                      {"fingerprint stability", test_fingerprint_stable},
                                      {"pool keeps output order", test_pool_order},
                                      {"normalise maps non-ASCII runs only", test_normalize_runs},
