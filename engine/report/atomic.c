@@ -85,74 +85,64 @@ static fl_status sync_dir(const char *path, char *scratch, fl_error *err)
     return FL_OK;
 }
 
+/* Runs fn on a stream writing to fd through a STREAM_BUFFER buffer, then
+ * flushes it (and with sync, fsyncs fd); the stream is closed, fd is not.
+ * Errors name path. */
+static fl_status write_stream(const char *path, int fd, bool sync, fl_atomic_fn fn, void *ud,
+                              fl_error *err)
+{
+    wb_file wb = {fd, sync, 0, 0};
+    cookie_io_functions_t io = {NULL, wb_write, NULL, wb_close};
+    /* glibc takes setvbuf's size only with a buffer of the caller's */
+    char *buf = fl_malloc(STREAM_BUFFER);
+    if (!buf)
+        return fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
+    fl_status st;
+    FILE *fp = fopencookie(&wb, "wb", io);
+    if (!fp || setvbuf(fp, buf, _IOFBF, STREAM_BUFFER) != 0) {
+        st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
+    } else if ((st = fn(fp, ud, err)) == FL_OK) {
+        errno = 0;
+        if (fflush(fp) != 0 || ferror(fp) || (sync && fsync(fd) != 0))
+            st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path,
+                              errno ? strerror(errno) : "write error");
+    }
+    if (fp && fclose(fp) != 0 && st == FL_OK)
+        st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
+    fl_free(buf);
+    return st;
+}
+
 /* The atomic path: a temporary beside path, renamed over it. */
 static fl_status replace_file(const char *path, mode_t mode, fl_atomic_fn fn, void *ud,
                               fl_error *err)
 {
-    fl_status st = FL_OK;
-    FILE *fp = NULL;
-    int fd = -1;
-    bool created = false;
-    char *buf = NULL; /* the stream's buffer, freed after it closes */
     size_t n = strlen(path);
     char *tmp = fl_malloc(n + 16);
     if (!tmp)
         return fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
     memcpy(tmp, path, n);
     memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    fd = mkstemp(tmp);
+    int fd = mkstemp(tmp);
     if (fd < 0) {
-        st = fl_error_set(err, FL_EIO, "cannot create '%s': %s", path, strerror(errno));
-        goto cleanup;
+        fl_status st = fl_error_set(err, FL_EIO, "cannot create '%s': %s", path, strerror(errno));
+        fl_free(tmp);
+        return st;
     }
-    created = true;
     bool sync = want_fsync;
-    wb_file wb = {fd, sync, 0, 0};
-    cookie_io_functions_t io = {NULL, wb_write, NULL, wb_close};
-    /* glibc takes setvbuf's size only with a buffer of the caller's */
-    if (!(buf = fl_malloc(STREAM_BUFFER))) {
-        st = fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
-        goto cleanup;
-    }
-    if (fchmod(fd, mode) != 0 || !(fp = fopencookie(&wb, "wb", io)) ||
-        setvbuf(fp, buf, _IOFBF, STREAM_BUFFER) != 0) {
+    fl_status st;
+    if (fchmod(fd, mode) != 0)
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
-        goto cleanup;
-    }
-    st = fn(fp, ud, err);
-    if (st != FL_OK)
-        goto cleanup;
-    errno = 0;
-    if (fflush(fp) != 0 || ferror(fp) || (sync && fsync(fd) != 0)) {
-        st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path,
-                          errno ? strerror(errno) : "write error");
-        goto cleanup;
-    }
-    int rc = fclose(fp);
-    fp = NULL;
-    if (rc == 0) {
-        rc = close(fd);
-        fd = -1;
-    }
-    if (rc != 0) {
+    else
+        st = write_stream(path, fd, sync, fn, ud, err);
+    if (close(fd) != 0 && st == FL_OK)
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
-        goto cleanup;
-    }
-    if (rename(tmp, path) != 0) {
+    if (st == FL_OK && rename(tmp, path) != 0)
         st = fl_error_set(err, FL_EIO, "cannot replace '%s': %s", path, strerror(errno));
-        goto cleanup;
-    }
-    created = false; /* tmp is path now */
-    if (sync)
-        st = sync_dir(path, tmp, err);
-cleanup:
-    if (fp)
-        fclose(fp);
-    if (fd >= 0)
-        close(fd);
-    if (st != FL_OK && created)
+    if (st != FL_OK)
         unlink(tmp);
-    fl_free(buf);
+    else if (sync)
+        st = sync_dir(path, tmp, err); /* tmp is path now: only its buffer is reused */
     fl_free(tmp);
     return st;
 }
@@ -193,25 +183,8 @@ static fl_status write_through(const char *path, int own, fl_atomic_fn fn, void 
     int fd = own >= 0 ? fcntl(own, F_DUPFD_CLOEXEC, 0) : open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
-    fl_status st = FL_OK;
-    char *buf = fl_malloc(STREAM_BUFFER);
-    wb_file wb = {fd, false, 0, 0};
-    cookie_io_functions_t io = {NULL, wb_write, NULL, wb_close};
-    FILE *fp = buf ? fopencookie(&wb, "wb", io) : NULL;
-    if (!fp || setvbuf(fp, buf, _IOFBF, STREAM_BUFFER) != 0) {
-        st = buf ? fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno))
-                 : fl_error_set(err, FL_ENOMEM, "out of memory writing '%s'", path);
-    } else {
-        st = fn(fp, ud, err);
-        errno = 0;
-        if (st == FL_OK && (fflush(fp) != 0 || ferror(fp)))
-            st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path,
-                              errno ? strerror(errno) : "write error");
-    }
-    if (fp)
-        fclose(fp);
+    fl_status st = write_stream(path, fd, false, fn, ud, err);
     close(fd);
-    fl_free(buf);
     return st;
 }
 
