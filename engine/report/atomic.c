@@ -1,4 +1,4 @@
-#define _GNU_SOURCE /* fopencookie, sync_file_range */
+#define _GNU_SOURCE /* fopencookie, sync_file_range, renameat2 */
 #include "report/atomic.h"
 
 #include "core/alloc.h"
@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h> /* renameat2, RENAME_EXCHANGE */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,8 +114,32 @@ static fl_status write_stream(const char *path, int fd, bool sync, fl_atomic_fn 
     return st;
 }
 
-/* The atomic path: a temporary beside path, renamed over it. */
-static fl_status replace_file(const char *path, mode_t mode, fl_atomic_fn fn, void *ud,
+/* Moves the finished temporary tmp to path; false with errno set if it
+ * could not.  Without fsync an existing path is swapped with the temporary
+ * (RENAME_EXCHANGE) and the old file, now under tmp's name, unlinked:
+ * readers see the old file or the new one, as with rename.  A plain rename
+ * over an existing file makes ext4 (auto_da_alloc) start writing the new
+ * file's data back inside the rename, and the process waits for it: 10-20 ms
+ * of BBC's 100 ms `extract -o` with the CPU idle, for a promise about machine
+ * crashes that only --fsync makes.  A file system without the exchange
+ * (EINVAL), an older kernel (ENOSYS) or a path removed meanwhile (ENOENT)
+ * gets the plain rename. */
+static bool put_in_place(const char *tmp, const char *path, bool exists, bool sync)
+{
+    if (exists && !sync) {
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+            (void)unlink(tmp); /* the old file; if this fails, it is left as tmp */
+            return true;
+        }
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOENT && errno != EOPNOTSUPP)
+            return false;
+    }
+    return rename(tmp, path) == 0;
+}
+
+/* The atomic path: a temporary beside path, put in its place.  exists says
+ * whether path was there when the write began. */
+static fl_status replace_file(const char *path, bool exists, mode_t mode, fl_atomic_fn fn, void *ud,
                               fl_error *err)
 {
     size_t n = strlen(path);
@@ -137,7 +162,7 @@ static fl_status replace_file(const char *path, mode_t mode, fl_atomic_fn fn, vo
         st = write_stream(path, fd, sync, fn, ud, err);
     if (close(fd) != 0 && st == FL_OK)
         st = fl_error_set(err, FL_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (st == FL_OK && rename(tmp, path) != 0)
+    if (st == FL_OK && !put_in_place(tmp, path, exists, sync))
         st = fl_error_set(err, FL_EIO, "cannot replace '%s': %s", path, strerror(errno));
     if (st != FL_OK)
         unlink(tmp);
@@ -196,17 +221,17 @@ fl_status fl_atomic_write(const char *path, fl_atomic_fn fn, void *ud, fl_error 
     if (own >= 0 || (exists && !S_ISREG(sb.st_mode)))
         return write_through(path, own, fn, ud, err);
     if (!exists)
-        return replace_file(path, 0644, fn, ud, err);
+        return replace_file(path, false, 0644, fn, ud, err);
     /* An existing file keeps its permissions; a symbolic link stays a link,
      * and the file it points to is the one replaced. */
     mode_t mode = sb.st_mode & 07777;
     struct stat lsb;
     if (lstat(path, &lsb) != 0 || !S_ISLNK(lsb.st_mode))
-        return replace_file(path, mode, fn, ud, err);
+        return replace_file(path, true, mode, fn, ud, err);
     char *target = realpath(path, NULL);
     if (!target)
         return fl_error_set(err, FL_EIO, "cannot resolve '%s': %s", path, strerror(errno));
-    fl_status st = replace_file(target, mode, fn, ud, err);
+    fl_status st = replace_file(target, true, mode, fn, ud, err);
     free(target);
     return st;
 }

@@ -22,7 +22,10 @@
  * compilers and rsync (whose --fsync asks for it), because it was the
  * largest single cost of `extract -o` on a small corpus: 45 ms of BBC's
  * 150 ms (docs/performance.md, "Eighth round").  fl_atomic_set_fsync(true)
- * (the CLI's --fsync) turns it on for the rest of the process.
+ * (the CLI's --fsync) turns it on for the rest of the process.  Without it,
+ * an existing file is swapped with the temporary (RENAME_EXCHANGE) rather
+ * than renamed over, which spares the process ext4's flush inside a rename
+ * over an existing file (atomic.c, put_in_place).
  */
 #ifndef FL_REPORT_ATOMIC_H
 #define FL_REPORT_ATOMIC_H

@@ -3,8 +3,9 @@ fl_unit_test(test_report ${PROJECT_SOURCE_DIR}/tests/unit/test_report.c fl_repor
              PkgConfig::LIBXML2)
 target_sources(test_report PRIVATE ${PROJECT_SOURCE_DIR}/tests/report/fixture.c)
 target_include_directories(test_report PRIVATE ${PROJECT_SOURCE_DIR}/tests/report)
-# counts the fsync calls of atomic writes (test "atomic write, fsync")
-target_link_options(test_report PRIVATE -Wl,--wrap=fsync)
+# counts the fsync calls of atomic writes (test "atomic write, fsync") and the
+# renameat2 exchanges, failing them on demand (test "atomic write, exchange")
+target_link_options(test_report PRIVATE -Wl,--wrap=fsync -Wl,--wrap=renameat2)
 
 add_executable(fl_gen_reports ${PROJECT_SOURCE_DIR}/tests/report/gen_reports.c
                ${PROJECT_SOURCE_DIR}/tests/report/fixture.c)

@@ -1,6 +1,7 @@
 /*
  * test_report.c - the report writers on hand-made audits (tests/report/fixture.c).
  */
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE (wrapped below) */
 #include "fl_test.h"
 
 #include "fixture.h"
@@ -15,6 +16,8 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -817,6 +820,94 @@ static void test_atomic_fsync(void)
     rmdir(dir);
 }
 
+/* renameat2, counted and made to fail on demand (-Wl,--wrap=renameat2 in
+ * tests/unit/report.cmake), as on a file system without RENAME_EXCHANGE. */
+static int n_exchange, exchange_errno;
+int __real_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                     unsigned int flags);
+int __wrap_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                     unsigned int flags);
+int __wrap_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                     unsigned int flags)
+{
+    if (flags & RENAME_EXCHANGE)
+        n_exchange++;
+    if (exchange_errno) {
+        errno = exchange_errno;
+        return -1;
+    }
+    return __real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+static void write_old(const char *path)
+{
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    for (int i = 0; i < 1000; i++)
+        fputs("old content that is longer than the new report\n", fp);
+    fclose(fp);
+}
+
+/* An existing file is swapped with the finished temporary and the old one
+ * unlinked; where the swap is refused, a plain rename; with --fsync (or no
+ * file there yet) a plain rename.  Each way the target ends up whole with
+ * nothing left beside it. */
+static void test_atomic_exchange(void)
+{
+    char dir[] = "/tmp/fl_report_testXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    fl_audit empty;
+    fl_audit_init(&empty);
+    fl_report_options o = options();
+    fl_error err;
+    fl_error_clear(&err);
+    char *want = render("json", &empty, &o, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+    struct {
+        const char *what;
+        bool old, sync;
+        int fail;      /* errno the exchange gets, 0 for none */
+        int exchanges; /* exchanges expected */
+        fl_status st;
+    } cases[] = {
+        {"new file", false, false, 0, 0, FL_OK},
+        {"existing file", true, false, 0, 1, FL_OK},
+        {"no exchange on this file system", true, false, EINVAL, 1, FL_OK},
+        {"older kernel", true, false, ENOSYS, 1, FL_OK},
+        {"exchange refused", true, false, EACCES, 1, FL_EIO},
+        {"--fsync", true, true, 0, 0, FL_OK},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unlink(path);
+        if (cases[i].old)
+            write_old(path);
+        n_exchange = 0;
+        exchange_errno = cases[i].fail;
+        fl_atomic_set_fsync(cases[i].sync);
+        fl_status st = fl_report_write_file("json", path, &empty, &o, &err);
+        exchange_errno = 0;
+        fl_atomic_set_fsync(false);
+        if (st != cases[i].st || n_exchange != cases[i].exchanges)
+            fprintf(stderr, "%s: status %d, %d exchanges\n", cases[i].what, (int)st, n_exchange);
+        CU_ASSERT_EQUAL(st, cases[i].st);
+        CU_ASSERT_EQUAL(n_exchange, cases[i].exchanges);
+        CU_ASSERT_EQUAL(dir_entries(dir), 1u); /* the target; no temporary, no old file */
+        char *got = slurp(path);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+        if (st == FL_OK) {
+            CU_ASSERT_STRING_EQUAL(got, want);
+        } else { /* a refused replacement leaves the old file as it was */
+            CU_ASSERT_PTR_NOT_NULL(strstr(got, "old content"));
+        }
+        free(got);
+    }
+    free(want);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_full_disk(void)
 {
     FILE *fp = fopen("/dev/full", "w");
@@ -1212,6 +1303,7 @@ static const fl_test_case cases[] = {
     {"every format: deterministic", test_deterministic},
     {"atomic write", test_atomic_write},
     {"atomic write, fsync", test_atomic_fsync},
+    {"atomic write, exchange", test_atomic_exchange},
     {"full disk", test_full_disk},
     {"exit codes", test_exit_codes},
     {"baseline", test_baseline},
