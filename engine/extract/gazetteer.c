@@ -12,11 +12,26 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/*
+ * A slot of a table.  A lookup's slot is seldom in the cache (the other
+ * extractors evict the tables between articles), so a prefix's slot also
+ * holds the entry of its word alone: the names extractor asks for a word's
+ * prefix and then, for a single word, for its entry, which it then reads
+ * from the same slot (PREFIX_ONE).
+ */
 typedef struct gz_slot {
     const char *key; /* normalised, NUL-terminated; NULL = empty slot */
     uint32_t len;
-    uint32_t val; /* entries: place index << 1 | demonym; prefixes: max words */
+    /* entries: place index << 1 | demonym; prefixes: max words (the low
+     * PREFIX_ONE bits) | (the entries' val of the key itself + 1, or 0 when
+     * it is no entry) << PREFIX_ONE */
+    uint32_t val;
 } gz_slot;
+
+#define PREFIX_ONE   8 /* max words: the low bits of a prefix's val */
+#define PREFIX_WORDS ((1u << PREFIX_ONE) - 1)
+/* a prefix's entry too large for its bits: looked up in the entries */
+#define PREFIX_ONE_FAR (UINT32_MAX >> PREFIX_ONE)
 
 #define PREFIX_BLOOM_BITS 16384u /* a power of two; a few thousand first words */
 
@@ -78,11 +93,12 @@ static bool equal_lower(const char *key, const char *word, size_t n)
 }
 
 /* table_find of word lower-cased (gazetteer.h: ASCII), without a copy:
- * the same hash (h, fl_key_hash with FL_BIT5_EACH) and the same compare. */
+ * the same hash (h, fl_key_hash with FL_BIT5_EACH) and the same compare,
+ * the first eight bytes against the slot's head (n >= 1). */
 static gz_slot *table_find_lower(const gz_table *t, const char *word, size_t n, uint64_t h)
 {
-    if (!t->cap)
-        return NULL;
+    if (!t->cap || n == 0)
+        return NULL; /* (no key is empty) */
     size_t mask = t->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         gz_slot *s = &t->slots[i];
@@ -322,6 +338,8 @@ static fl_status add_key(fl_gazetteer *g, const char *text, size_t n, uint32_t p
         return fl_error_set(err, FL_ENOMEM, "out of memory");
     uint32_t bit = prefix_bit(fl_key_hash(key, first_len, 0));
     g->prefix_bloom[bit >> 6] |= 1ull << (bit & 63);
+    if (words > PREFIX_WORDS)
+        words = PREFIX_WORDS; /* (a bound: the search stops at a run's end) */
     if (words > p->val)
         p->val = words;
     return FL_OK;
@@ -419,8 +437,19 @@ fl_status fl_gazetteer_load(fl_gazetteer **out, const char *path, bool *missing,
         if ((st = parse_line(g, line, n, &scratch, path, lineno, err)))
             goto cleanup;
     }
-    if (ferror(fp))
+    if (ferror(fp)) {
         st = fl_error_set(err, FL_EIO, "cannot read '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    /* each prefix's entry of its word alone (gz_slot.one) */
+    for (size_t i = 0; i < g->prefixes.cap; i++) {
+        gz_slot *p = &g->prefixes.slots[i];
+        if (!p->key)
+            continue;
+        gz_slot *e = table_find(&g->entries, p->key, p->len);
+        if (e && e->key)
+            p->val |= (e->val < PREFIX_ONE_FAR - 1 ? e->val + 1 : PREFIX_ONE_FAR) << PREFIX_ONE;
+    }
 cleanup:
     if (fp)
         fclose(fp);
@@ -478,7 +507,7 @@ unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n
     if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
         return 0;
     gz_slot *s = table_find_hashed(&g->prefixes, key, n, h);
-    return s && s->key ? s->val : 0;
+    return s && s->key ? s->val & PREFIX_WORDS : 0;
 }
 
 unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n, uint64_t h)
@@ -490,5 +519,25 @@ unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, s
     if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
         return 0;
     gz_slot *s = table_find_lower(&g->prefixes, word, n, h);
-    return s && s->key ? s->val : 0;
+    return s && s->key ? s->val & PREFIX_WORDS : 0;
+}
+
+unsigned fl_gazetteer_first_ascii(const fl_gazetteer *g, const char *word, size_t n, uint64_t h,
+                                  const fl_place **one, bool *demonym)
+{
+    *one = NULL;
+    uint32_t bit = prefix_bit(h);
+    if (!(g->prefix_bloom[bit >> 6] >> (bit & 63) & 1))
+        return 0;
+    gz_slot *s = table_find_lower(&g->prefixes, word, n, h);
+    if (!s || !s->key)
+        return 0;
+    uint32_t e = s->val >> PREFIX_ONE;
+    if (e == PREFIX_ONE_FAR)
+        *one = fl_gazetteer_lookup_lower(g, word, n, h, demonym);
+    else if (e) {
+        *one = &g->places[(e - 1) >> 1];
+        *demonym = ((e - 1) & 1u) != 0;
+    }
+    return s->val & PREFIX_WORDS;
 }

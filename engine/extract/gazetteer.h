@@ -70,6 +70,12 @@ unsigned fl_gazetteer_max_words(const fl_gazetteer *g, const char *key, size_t n
 unsigned fl_gazetteer_max_words_ascii(const fl_gazetteer *g, const char *word, size_t n,
                                       uint64_t h);
 
+/* fl_gazetteer_max_words_ascii, and *one the place of the word alone
+ * (fl_gazetteer_lookup_lower of word[0..n), n >= 1), NULL when it is no
+ * entry; *demonym set only when *one is not NULL.  One lookup for both. */
+unsigned fl_gazetteer_first_ascii(const fl_gazetteer *g, const char *word, size_t n, uint64_t h,
+                                  const fl_place **one, bool *demonym);
+
 /*
  * The word scanner.  A word is a run of letters, marks and digits, with an
  * inner apostrophe (' or U+2019) or hyphen when a letter follows it

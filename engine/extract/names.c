@@ -1263,9 +1263,19 @@ static __attribute__((noinline)) unsigned gaz_first_key(scan *sc, size_t k)
     return fl_gazetteer_max_words(sc->st->gaz, sc->key.buf, sc->key.len);
 }
 
+/* A one-word gazetteer entry found with a word's first-word lookup
+ * (fl_gazetteer_first_ascii), so that gaz_longest need not look the word up
+ * again: known when the lookup told it, place NULL when the word alone is
+ * no entry. */
+typedef struct gaz_one {
+    bool known, demonym;
+    const fl_place *place;
+} gaz_one;
+
 /* The most words of a gazetteer entry that may start at token k, 0 when
- * none does: inline, since most words start none. */
-static inline unsigned gaz_first(scan *sc, size_t k)
+ * none does: inline, since most words start none.  *one: the entry of the
+ * word alone when the lookup told it. */
+static inline unsigned gaz_first(scan *sc, size_t k, gaz_one *one)
 {
     const fl_gazetteer *g = sc->st->gaz;
     const tok *tk = sc->toks;
@@ -1279,14 +1289,16 @@ static inline unsigned gaz_first(scan *sc, size_t k)
      * the gazetteer reads as it is: no key built for most words */
     if (!(tk[k].flags & T_ASCII))
         return gaz_first_key(sc, k);
-    return fl_gazetteer_max_words_ascii(g, w, wn, tok_hash(sc, k));
+    one->known = true;
+    return fl_gazetteer_first_ascii(g, w, wn, tok_hash(sc, k), &one->place, &one->demonym);
 }
 
 /* The longest gazetteer match of at most m words from token k (not past
  * r1): gaz_match's search once gaz_first has found that one may start. */
 static __attribute__((noinline)) const fl_place *gaz_longest(scan *sc, size_t k, size_t r1,
-                                                             unsigned m, size_t *words,
-                                                             bool *demonym, size_t *ext_end)
+                                                             unsigned m, const gaz_one *one,
+                                                             size_t *words, bool *demonym,
+                                                             size_t *ext_end)
 {
     const fl_gazetteer *g = sc->st->gaz;
     const tok *tk = sc->toks;
@@ -1295,7 +1307,12 @@ static __attribute__((noinline)) const fl_place *gaz_longest(scan *sc, size_t k,
     for (size_t l = max; l >= 1; l--) {
         /* a possessive or an abbreviation's stop inside the span is written out */
         const fl_place *pl;
-        if (plain_name(sc, k, k + l)) {
+        if (l == 1 && one->known) {
+            /* the word alone: gaz_first's lookup told it */
+            pl = one->place;
+            if (pl)
+                *demonym = one->demonym;
+        } else if (plain_name(sc, k, k + l)) {
             /* the key is the text lower-cased: no key built */
             size_t n = tk[k + l - 1].e - tk[k].s;
             uint64_t h = l == 1 ? tok_hash(sc, k) : text_hash(sc, tk[k].s, n);
@@ -1335,8 +1352,9 @@ static inline const fl_place *gaz_match(scan *sc, size_t k, size_t r1, size_t *w
                                         size_t *ext_end)
 {
     *ext_end = 0;
-    unsigned m = gaz_first(sc, k);
-    return m ? gaz_longest(sc, k, r1, m, words, demonym, ext_end) : NULL;
+    gaz_one one = {false, false, NULL};
+    unsigned m = gaz_first(sc, k, &one);
+    return m ? gaz_longest(sc, k, r1, m, &one, words, demonym, ext_end) : NULL;
 }
 
 /* name_hash of the normalised text[s..e); 0 on ENOMEM (sc->nomem set). */

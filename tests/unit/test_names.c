@@ -4,6 +4,7 @@
 #include "core/article.h"
 #include "core/fact.h"
 #include "core/normalize.h"
+#include "extract/gazetteer.h"
 #include "extract/internal.h"
 #include "fl_test.h"
 
@@ -651,6 +652,50 @@ static void test_names_place_hash(void)
     remove_dir(dir);
 }
 
+/* fl_gazetteer_first_ascii: a word's first-word bound as
+ * fl_gazetteer_max_words_ascii gives it, and the place of the word alone as
+ * fl_gazetteer_lookup_lower gives it (the names extractor reads it from the
+ * prefix's slot instead of looking the word up again). */
+static void test_gazetteer_first_ascii(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/gazetteer.tsv", gaz_dir);
+    fl_gazetteer *g = NULL;
+    fl_error err;
+    CU_ASSERT_EQUAL_FATAL(fl_gazetteer_load(&g, path, NULL, &err), FL_OK);
+    static const char *const words[] = {"China", "CHINA", "Chinese", "New",    "York",    "Hong",
+                                        "HK",    "UK",    "United",  "united", "Britain", "British",
+                                        "Paris", "U.S.",  "St.",     "Peking", "NYC",     "x"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *w = words[i];
+        size_t n = strlen(w);
+        uint64_t h = fl_key_hash(w, n, FL_BIT5_EACH);
+        const fl_place *one = NULL;
+        bool dem = false, dem_want = false;
+        unsigned m = fl_gazetteer_first_ascii(g, w, n, h, &one, &dem);
+        CU_ASSERT_EQUAL(m, fl_gazetteer_max_words_ascii(g, w, n, h));
+        const fl_place *want = m ? fl_gazetteer_lookup_lower(g, w, n, h, &dem_want) : NULL;
+        if (one != want)
+            fprintf(stderr, "\nfirst_ascii(\"%s\"): %s, want %s\n", w, one ? one->name : "none",
+                    want ? want->name : "none");
+        CU_ASSERT_PTR_EQUAL(one, want);
+        if (one)
+            CU_ASSERT_EQUAL(dem, dem_want);
+    }
+    const fl_place *one = NULL;
+    bool dem = false;
+    CU_ASSERT_EQUAL(fl_gazetteer_first_ascii(g, "Chinese", 7,
+                                             fl_key_hash("Chinese", 7, FL_BIT5_EACH), &one, &dem),
+                    1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+    CU_ASSERT_STRING_EQUAL(one->name, "China");
+    CU_ASSERT(dem);
+    CU_ASSERT_EQUAL(
+        fl_gazetteer_first_ascii(g, "New", 3, fl_key_hash("New", 3, FL_BIT5_EACH), &one, &dem), 2);
+    CU_ASSERT_PTR_NULL(one);
+    fl_gazetteer_free(g);
+}
+
 static void test_names_setup(void)
 {
     snprintf(gaz_dir, sizeof gaz_dir, "/tmp/fl_gaz_XXXXXX");
@@ -679,6 +724,7 @@ static const fl_test_case cases[] = {
     {"word_at_end", test_names_word_at_end},
     {"lone_start", test_names_lone_start},
     {"place_hash", test_names_place_hash},
+    {"gazetteer_first_ascii", test_gazetteer_first_ascii},
     {"teardown", test_names_teardown},
     {NULL, NULL},
 };
