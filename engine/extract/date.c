@@ -1997,10 +1997,11 @@ fl_status fl_date_extract(const fl_date_state *s, fl_re_thread *t, const fl_arti
             break;
         i = items[ri].s;
         unsigned char c = (unsigned char)txt[i];
-        unsigned k = cls[c];
         size_t adv, j;
         j = items[ri].e; /* the end of its digits or letters */
-        if (k == CLS_DIGIT) {
+        /* the run's flags tell digits from letters: the branch waits for no
+         * load of the text */
+        if (items[ri].flags & FL_RUN_DIGITS) {
             adv = j;
             if (j - i <= 4)
                 st = at_number(&sc, i, j - i, &adv);

@@ -2635,15 +2635,20 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
         bool inside = at_next && i > 0 &&
                       ((fl_bits_test(bm->digit, i) && fl_bits_test(bm->digit, i - 1)) ||
                        (fl_bits_test(bm->letter, i) && fl_bits_test(bm->letter, i - 1)));
+        bool digit;
         if (!inside) {
             while (k < n_runs && items[k].s < i)
                 k++;
             if (k == n_runs)
                 break;
             i = items[k].s;
+            /* a listed run's flags tell digits from letters: the branch
+             * waits for no load of the text */
+            digit = (items[k].flags & FL_RUN_DIGITS) != 0;
+        } else {
+            digit = is_digit(UC(s, i));
         }
-        int c = UC(s, i);
-        if (is_digit(c)) {
+        if (digit) {
             int r = try_at(&sc, i, NULL, &next);
             if (r < 0)
                 goto fail;
@@ -2659,7 +2664,8 @@ fl_status fl_number_extract(const fl_number_state *st, fl_re_thread *t, const fl
             at_next = true;
             continue;
         }
-        if (is_alpha(c)) {
+        int c = UC(s, i);
+        if (!inside || is_alpha(c)) { /* a listed run that is no digit run is letters */
             size_t e = inside ? fl_bits_next_clear(bm->letter, len, i + 1) : items[k].e;
             /* the anchor test (anchor_len: some anchor word has the run's
              * length, first and last letters), which a listed run has
