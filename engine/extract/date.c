@@ -1005,6 +1005,34 @@ static bool month_start(unsigned char a, unsigned char b)
     return false;
 }
 
+/* Whether a, b, c start a name of MONALL, which the patterns match in this
+ * case only ("Jan", "Sept", "September": each starts with one of these). */
+static bool month_prefix(unsigned char a, unsigned char b, unsigned char c)
+{
+    /* each name's three bytes as one integer, all twelve compared with no
+     * branch (a loop that stopped at the first hit mispredicted its exit) */
+#define M3(x, y, z) ((uint32_t)(x) | (uint32_t)(y) << 8 | (uint32_t)(z) << 16)
+    static const uint32_t names[12] = {M3('J', 'a', 'n'), M3('F', 'e', 'b'), M3('M', 'a', 'r'),
+                                       M3('A', 'p', 'r'), M3('M', 'a', 'y'), M3('J', 'u', 'n'),
+                                       M3('J', 'u', 'l'), M3('A', 'u', 'g'), M3('S', 'e', 'p'),
+                                       M3('O', 'c', 't'), M3('N', 'o', 'v'), M3('D', 'e', 'c')};
+    uint32_t k = M3(a, b, c);
+#undef M3
+    bool hit = false;
+    for (size_t i = 0; i < 12; i++)
+        hit |= names[i] == k;
+    return hit;
+}
+
+/* Whether a, b, c can be MON3 (caseless): a byte >= 0x80 passes as its
+ * first letter ("\u017F" is an "s", and "sep" starts with one; no other
+ * letter of MON3 has a non-ASCII case variant). */
+static bool month3_caseless(unsigned char a, unsigned char b, unsigned char c)
+{
+    return a >= 0x80 || month_prefix((unsigned char)(a & ~0x20), (unsigned char)(b | 0x20),
+                                     (unsigned char)(c | 0x20));
+}
+
 /* Can PAT_NUM match at p, a run of nd ASCII digits that at_number found
  * structured?  The bytes after the digits are tested against what each of
  * its alternatives needs there; it is a necessary test only (the pattern
@@ -1018,28 +1046,39 @@ static bool num_shape_possible(const scan *sc, size_t p, size_t nd)
     size_t q = p + nd, len = sc->len;
 #define AT(i) ((i) < len ? t[i] : 0)
     unsigned char c = AT(q), c1 = AT(q + 1), c2 = AT(q + 2);
-    if (nd == 4) /* yyyy-m(m)-d(d); "1990s", "1990's" */
-        return (c == '-' && (is_digit(c1) || c1 >= 0x80)) ||
-               (t[q - 1] == '0' && (c == 's' || (c == '\'' && c1 == 's')));
+    if (nd == 4) { /* yyyy-m(m)-d(d), not "2005-6" or "2003-04"; "1990s", "1990's" */
+        unsigned char c3 = AT(q + 3);
+        bool ymd = c1 >= 0x80 || (is_digit(c1) && (c2 == '-' || c2 >= 0x80 ||
+                                                   (is_digit(c2) && (c3 == '-' || c3 >= 0x80))));
+        return (c == '-' && ymd) || (t[q - 1] == '0' && (c == 's' || (c == '\'' && c1 == 's')));
+    }
     if (c >= 0x80) /* a no-break space before a month name */
         return true;
     if (is_hspace(c)) { /* "24 November": at_number saw a capital after the spaces */
         size_t k = q;
         while (k < len && is_hspace(t[k]))
             k++;
-        return month_start((unsigned char)(AT(k) | 0x20), AT(k + 1));
+        return month_prefix(AT(k), AT(k + 1), AT(k + 2));
     }
     if (c == '/') /* d/m/y: one or two digits and a second '/' ("1/2 pct" has none) */
         return c1 >= 0x80 || c2 >= 0x80 ||
                (is_digit(c1) && (c2 == '/' || (is_digit(c2) && AT(q + 3) == '/')));
-    if (c == '-') /* "26-FEB-2016", caseless */
-        return c1 >= 0x80 || month_start((unsigned char)(c1 | 0x20), (unsigned char)(c2 | 0x20));
+    if (c == '-') /* "26-FEB-2016", caseless; not "17-man" */
+        return month3_caseless(c1, c2, AT(q + 3));
     if (is_upper(c) && month_start((unsigned char)(c | 0x20), (unsigned char)(c1 | 0x20)))
         return true; /* "21Oct15" */
-    /* "24th November", "24th of November", "20th century", "20th-century" */
+    /* "24th November", "24th of November", "20th century", "20th-century";
+     * not "21st month" */
     bool ord = (c == 's' && c1 == 't') || (c == 'n' && c1 == 'd') || (c == 'r' && c1 == 'd') ||
                (c == 't' && c1 == 'h');
-    return ord && (is_hspace(c2) || c2 == '-' || c2 >= 0x80);
+    if (!ord || !(is_hspace(c2) || c2 == '-' || c2 >= 0x80))
+        return false;
+    size_t k = q + 2;
+    while (k < len && (is_hspace(t[k]) || t[k] == '-'))
+        k++;
+    unsigned char x = AT(k), y = AT(k + 1);
+    return x >= 0x80 || ((x | 0x20) == 'c' && (y | 0x20) == 'e') || (x == 'o' && y == 'f') ||
+           month_prefix(x, y, AT(k + 2));
 #undef AT
 }
 
