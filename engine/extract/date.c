@@ -1909,6 +1909,59 @@ static bool ord_tail_maybe(const scan *sc, size_t i)
     return d >= 0x80 || is_digit(d);
 }
 
+/* Whether PAT_REL can read "this", \h+ and "week", "month" or "year" at
+ * t[i], case blind: "later this year", and not "earlier than". */
+static bool ed_tail_maybe(const scan *sc, size_t i)
+{
+    size_t k = i;
+    for (const char *p = "this"; *p; p++, k++) {
+        unsigned char b = byte_at(sc, k);
+        if (b >= 0x80)
+            return true;
+        if ((b | 0x20) != (unsigned char)*p)
+            return false;
+    }
+    unsigned char b = byte_at(sc, k); /* \h+ */
+    if (b >= 0x80)
+        return true;
+    if (!is_hspace(b))
+        return false;
+    while (is_hspace(byte_at(sc, k)))
+        k++;
+    unsigned char c = byte_at(sc, k), lc = (unsigned char)(c | 0x20);
+    return c >= 0x80 || (lc == 'w' && word_maybe(sc, k, "week")) ||
+           (lc == 'm' && word_maybe(sc, k, "month")) || (lc == 'y' && word_maybe(sc, k, "year"));
+}
+
+/* Whether PAT_REL can read four digits (\d{4}) at t[i]: "mid-2014", not
+ * "mid-70s". */
+static bool year4_maybe(const scan *sc, size_t i)
+{
+    for (size_t k = i; k < i + 4; k++) {
+        unsigned char b = byte_at(sc, k);
+        if (b >= 0x80)
+            return true;
+        if (!is_digit(b))
+            return false;
+    }
+    return true;
+}
+
+/* Whether a, b, c start a weekday name of WD, in its case. */
+static bool weekday_prefix(unsigned char a, unsigned char b, unsigned char c)
+{
+#define M3(x, y, z) ((uint32_t)(x) | (uint32_t)(y) << 8 | (uint32_t)(z) << 16)
+    static const uint32_t names[7] = {M3('M', 'o', 'n'), M3('T', 'u', 'e'), M3('W', 'e', 'd'),
+                                      M3('T', 'h', 'u'), M3('F', 'r', 'i'), M3('S', 'a', 't'),
+                                      M3('S', 'u', 'n')};
+    uint32_t k = M3(a, b, c);
+#undef M3
+    bool hit = false;
+    for (size_t i = 0; i < 7; i++)
+        hit |= names[i] == k;
+    return hit;
+}
+
 /* What PAT_REL needs after each keyword, by its kind: */
 enum {
     K_ORD,  /* first ... last: " quarter of 2014", " half of ..." */
@@ -1942,8 +1995,11 @@ static __attribute__((noinline)) bool keyword_plausible(const scan *sc, size_t p
     size_t i = p + n;
     if (i >= sc->len)
         return false;
-    if (t[i] == '-')
-        return kind == K_QUAL;
+    if (t[i] == '-') { /* "mid-2014", "end-March": the year or month right after it */
+        unsigned char d = byte_at(sc, i + 1);
+        return kind == K_QUAL &&
+               (year4_maybe(sc, i + 1) || month_prefix(d, byte_at(sc, i + 2), byte_at(sc, i + 3)));
+    }
     if (!is_hspace((unsigned char)t[i]))
         return false;
     while (i < sc->len && is_hspace((unsigned char)t[i]))
@@ -1952,22 +2008,26 @@ static __attribute__((noinline)) bool keyword_plausible(const scan *sc, size_t p
         return false;
     unsigned char c = (unsigned char)t[i], lc = (unsigned char)(c | 0x20);
     /* " quarter of 2014", " half of ..." */
-    bool ord = (lc == 'q' || lc == 'h') && ord_tail_maybe(sc, i);
-    /* " week", " month", " year", or a capitalised weekday or month */
-    bool rel = is_upper(c) || (c == 'w' && word_maybe(sc, i, "week")) ||
-               (c == 'm' && word_maybe(sc, i, "month")) || (c == 'y' && word_maybe(sc, i, "year"));
-    switch (kind) {
-    case K_ORD:
-        return ord;
-    case K_REL:
-        return rel;
-    case K_ED:
-        return lc == 't'; /* this */
-    case K_QUAL:
-        return is_digit(c) || is_upper(c);
-    default:
-        return ord || rel; /* last */
+    if (kind == K_ORD)
+        return (lc == 'q' || lc == 'h') && ord_tail_maybe(sc, i);
+    if (kind == K_ED)
+        return ed_tail_maybe(sc, i); /* " this week" */
+    /* a weekday or month name, in its case (WD, MONFULL: not "this
+     * Michigan survey"), read only after a capital */
+    bool name = is_upper(c);
+    if (name) {
+        unsigned char c1 = byte_at(sc, i + 1), c2 = byte_at(sc, i + 2);
+        name = month_prefix(c, c1, c2) || (kind != K_QUAL && weekday_prefix(c, c1, c2));
     }
+    if (kind == K_QUAL) /* four digits or a month name */
+        return name || (is_digit(c) && year4_maybe(sc, i));
+    /* " week", " month", " year" (case blind) */
+    bool rel = name || (lc == 'w' && word_maybe(sc, i, "week")) ||
+               (lc == 'm' && word_maybe(sc, i, "month")) ||
+               (lc == 'y' && word_maybe(sc, i, "year"));
+    if (kind == K_REL)
+        return rel;
+    return rel || ((lc == 'q' || lc == 'h') && ord_tail_maybe(sc, i)); /* last */
 }
 
 /* Asks for the lines of n bytes at p at once, without waiting for them. */

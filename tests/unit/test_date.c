@@ -470,6 +470,24 @@ static const date_case keyword_cases[] = {
      "2014",
      "2014", YEAR, false, false, false},
     {D, "Sales rose last half of 2014.", 1, "last half of 2014", "2014", YEAR, false, false, false},
+    /* keyword_plausible: after "earlier"/"later" only "this" and a unit;
+     * after "last"/"next"/"this" a unit or a weekday or month name in its
+     * case; after "early"/"mid"/"end" four digits or a month name */
+    {D, "Sales will rise later this year.", 1, "later this year", "2017", YEAR, true, true, false},
+    {D, "Sales rose earlier this Week, traders said.", 1, "earlier this Week", "2017-11", MONTH,
+     true, true, false},
+    {D, "The plant opens in mid-2018.", 1, "mid-2018", "2018", YEAR, false, false, false},
+    {D, "The deal closes at end-March.", 1, "end-March", "2017-03", MONTH, true, true, false},
+    {D, "It happens this Wednesday.", 1, "this Wednesday", "2017-11-22", DAY, true, true, false},
+    {D, "Sales fell in late 2016.", 1, "late 2016", "2016", YEAR, false, false, false},
+    {D, "Shares fell earlier than expected.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "This Michigan survey tells you little.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "It was the mid-size model.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Prices peaked in the mid-70s.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Prices peaked in the late 80s.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "Trading was thin in early Wall Street deals.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "The early-winter weather hurt.", 0, NULL, NULL, NONE, false, false, false},
+    {D, "He left this Augsut, he said.", 0, NULL, NULL, NONE, false, false, false},
 };
 
 static void test_keyword(void)
