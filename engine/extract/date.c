@@ -1882,29 +1882,39 @@ static inline bool word_maybe(const scan *sc, size_t i, const char *w)
     return z >= 0x80 || !(is_alnum(z) || z == '_');
 }
 
+/* Reads w (lower case) and \h+ at t[*k], case blind, and moves *k past
+ * them: 1 when they are there, 0 when not, -1 at a byte >= 0x80, where the
+ * caseless pattern could still match (the caller answers "maybe"). */
+static int word_space_at(const scan *sc, size_t *k, const char *w)
+{
+    for (; *w; w++, (*k)++) {
+        unsigned char b = byte_at(sc, *k);
+        if (b >= 0x80)
+            return -1;
+        if ((b | 0x20) != (unsigned char)*w)
+            return 0;
+    }
+    unsigned char b = byte_at(sc, *k);
+    if (b >= 0x80)
+        return -1;
+    if (!is_hspace(b))
+        return 0;
+    while (is_hspace(byte_at(sc, *k)))
+        (*k)++;
+    return 1;
+}
+
 /* Whether PAT_REL can read "quarter" or "half" (t[i] is a 'q' or an 'h'),
  * \h+, "of", \h+ and a digit at t[i], case blind: "second half of 2014",
  * and not "second half.", "fourth quarter profits". */
 static bool ord_tail_maybe(const scan *sc, size_t i)
 {
-    const char *const words[2] = {(byte_at(sc, i) | 0x20) == 'h' ? "half" : "quarter", "of"};
     size_t k = i;
-    for (int w = 0; w < 2; w++) {
-        for (const char *p = words[w]; *p; p++, k++) {
-            unsigned char b = byte_at(sc, k);
-            if (b >= 0x80)
-                return true;
-            if ((b | 0x20) != (unsigned char)*p)
-                return false;
-        }
-        unsigned char b = byte_at(sc, k); /* \h+ */
-        if (b >= 0x80)
-            return true;
-        if (!is_hspace(b))
-            return false;
-        while (is_hspace(byte_at(sc, k)))
-            k++;
-    }
+    int r = word_space_at(sc, &k, (byte_at(sc, i) | 0x20) == 'h' ? "half" : "quarter");
+    if (r == 1)
+        r = word_space_at(sc, &k, "of");
+    if (r != 1)
+        return r < 0;
     unsigned char d = byte_at(sc, k);
     return d >= 0x80 || is_digit(d);
 }
@@ -1914,20 +1924,9 @@ static bool ord_tail_maybe(const scan *sc, size_t i)
 static bool ed_tail_maybe(const scan *sc, size_t i)
 {
     size_t k = i;
-    for (const char *p = "this"; *p; p++, k++) {
-        unsigned char b = byte_at(sc, k);
-        if (b >= 0x80)
-            return true;
-        if ((b | 0x20) != (unsigned char)*p)
-            return false;
-    }
-    unsigned char b = byte_at(sc, k); /* \h+ */
-    if (b >= 0x80)
-        return true;
-    if (!is_hspace(b))
-        return false;
-    while (is_hspace(byte_at(sc, k)))
-        k++;
+    int r = word_space_at(sc, &k, "this");
+    if (r != 1)
+        return r < 0;
     unsigned char c = byte_at(sc, k), lc = (unsigned char)(c | 0x20);
     return c >= 0x80 || (lc == 'w' && word_maybe(sc, k, "week")) ||
            (lc == 'm' && word_maybe(sc, k, "month")) || (lc == 'y' && word_maybe(sc, k, "year"));
