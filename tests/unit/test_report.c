@@ -839,13 +839,21 @@ int __wrap_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char
     return __real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
-static void write_old(const char *path)
+static void write_text(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    for (int i = 0; i < 1000; i++)
-        fputs("old content that is longer than the new report\n", fp);
+    fputs(text, fp);
     fclose(fp);
+}
+
+static void write_old(const char *path)
+{
+    static const char line[] = "old content that is longer than the new report\n";
+    static char text[1000 * (sizeof line - 1) + 1];
+    for (int i = 0; i < 1000; i++)
+        memcpy(text + (size_t)i * (sizeof line - 1), line, sizeof line - 1);
+    write_text(path, text);
 }
 
 /* An existing file is swapped with the finished temporary and the old one
@@ -953,14 +961,6 @@ static void test_exit_codes(void)
     au.input_errors = au.articles_skipped = 0;
     CU_ASSERT_EQUAL(fl_report_exit_code(&au, FL_SEV_ERROR), 0);
     fl_audit_release(&au);
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-    fputs(text, fp);
-    fclose(fp);
 }
 
 static void test_baseline(void)
