@@ -286,7 +286,8 @@ def met(ok):
     return "**met**" if ok else "**not met**"
 
 
-def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes, scale_article):
+def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes, scale_article,
+           scale_extract):
     out = []
     w = out.append
     w("# factlint benchmark results")
@@ -409,6 +410,15 @@ def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes, sca
           "MiB at %d MB, %s MiB at %d MB (x%.2f); wall %s s and %s s." % (
               fmt_mib(alo.rss_kib), min(sizes), fmt_mib(ahi.rss_kib), max(sizes),
               ahi.rss_kib / alo.rss_kib, fmt_s(alo.wall), fmt_s(ahi.wall)))
+    elo, ehi = scale_extract.get(min(sizes)), scale_extract.get(max(sizes))
+    if elo and ehi:
+        w("")
+        w("Extraction alone, `extract -j1` (one core, facts written to a file): %s MB/s at %d MB "
+          "(wall %s s, %s MB per CPU s), %s MB/s at %d MB (wall %s s, %s MB per CPU s); peak RSS "
+          "%s MiB and %s MiB (x%.2f)." % (
+              fmt_rate(elo.mbps), min(sizes), fmt_s(elo.wall), fmt_rate(elo.cpu_mbps),
+              fmt_rate(ehi.mbps), max(sizes), fmt_s(ehi.wall), fmt_rate(ehi.cpu_mbps),
+              fmt_mib(elo.rss_kib), fmt_mib(ehi.rss_kib), ehi.rss_kib / elo.rss_kib))
     w("")
     w("## Targets")
     w("")
@@ -422,6 +432,8 @@ def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes, sca
             info["nproc"], "; ".join("%s %s MB/s" % (n, fmt_rate(v)) for n, v in chk),
             met(min(v for _, v in chk) >= 25)))
     ext = [(n, figs[(n, "extract -j1")]) for n in corpora if (n, "extract -j1") in figs]
+    if ehi:
+        ext.append(("%d MB corpus" % max(sizes), ehi))
     if ext:
         w("| extraction >= 50 MB/s on one core (`extract -j1`, issue 3) | %s | %s |" % (
             "; ".join("%s %s MB/s (%s MB per CPU s)" % (n, fmt_rate(f.mbps), fmt_rate(f.cpu_mbps))
@@ -445,6 +457,12 @@ def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes, sca
           "MiB at %d MB (x%.2f) | %s |" % (fmt_mib(alo.rss_kib), min(sizes),
                                            fmt_mib(ahi.rss_kib), max(sizes), growth,
                                            met(growth <= 1.25)))
+    if elo and ehi:
+        growth = ehi.rss_kib / elo.rss_kib
+        w("| peak RSS of extraction not growing with corpus size (`extract -j1`, issue 3) | %s MiB "
+          "at %d MB, %s MiB at %d MB (x%.2f) | %s |" % (fmt_mib(elo.rss_kib), min(sizes),
+                                                       fmt_mib(ehi.rss_kib), max(sizes), growth,
+                                                       met(growth <= 1.25)))
     if rss_growth is not None:
         w("| full suite: corpus-scope rules keep the facts their key selects, so peak RSS grows "
           "(documented per kept fact, not a target) | %s MiB at %d MB, %s MiB at %d MB (x%.2f) "
@@ -510,7 +528,7 @@ def main():
     article_only = suite + [a for l in listing if len(l) > 2 and l[2] == "corpus"
                             for a in ("--disable", l[0])]
     try:
-        figs, peer, scale, scale_article = {}, {}, {}, {}
+        figs, peer, scale, scale_article, scale_extract = {}, {}, {}, {}, {}
         names = []
         for src in sources:
             name = os.path.basename(src)
@@ -582,6 +600,16 @@ def main():
             scale_article[s] = Figure("check -j2 article scope", runs, nbytes, 0, narts,
                                       check_summary(out))
             os.unlink(out)
+        # extraction alone at the same two sizes: its speed on one core over a
+        # long run (start-up is a small share), and a peak RSS that must not
+        # grow with the corpus (articles are streamed: issue 3)
+        for s in sorted({min(sizes), max(sizes)}):
+            path, nbytes, narts = gen[s]
+            out = os.path.join(tmp, "out.scale.facts.jsonl")
+            runs = repeat(nruns, "%d MB extract -j1" % s,
+                          [fl, "extract", "-q", "-j", "1", "-o", out, path], fresh=[out])
+            scale_extract[s] = Figure("extract -j1", runs, nbytes, 0, narts)
+            os.unlink(out)
 
         info["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
         peer_note = (
@@ -592,7 +620,7 @@ def main():
             "check: style rules over sentences, no fact extraction, no cross-checks." % (
                 tool_version([textlint, "--version"]), peer_n))
         md, ratios, lin, growth = report(info, rules, nruns, names, figs, scale, peer, peer_note,
-                                         sizes, scale_article)
+                                         sizes, scale_article, scale_extract)
         sys.stdout.write(md)
         dest = a.output or os.path.join(bench_dir, "results", "latest.md")
         os.makedirs(os.path.dirname(dest), exist_ok=True)
@@ -605,6 +633,7 @@ def main():
                "scale_check_j2": {str(k): v.as_json() for k, v in scale.items()},
                "scale_check_j2_article_scope": {str(k): v.as_json()
                                                 for k, v in scale_article.items()},
+               "scale_extract_j1": {str(k): v.as_json() for k, v in scale_extract.items()},
                "ratios": ratios, "linearity": lin, "rss_growth": growth}
         with open(os.path.splitext(dest)[0] + ".json", "w", encoding="utf-8") as f:
             json.dump(raw, f, indent=1)
