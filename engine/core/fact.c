@@ -36,7 +36,7 @@ void fl_facts_init(fl_facts *fs)
 
 void fl_facts_release(fl_facts *fs)
 {
-    fl_free(fs->items);
+    fl_free(fs->block);
     fl_arena_release(&fs->arena);
     fl_facts_init(fs);
 }
@@ -51,10 +51,30 @@ void fl_facts_reset(fl_facts *fs)
  * stores */
 const fl_fact fl_fact_cleared = {.value = NAN, .value_max = NAN, .link = -1};
 
+/* The items' alignment: a fact (192 bytes) is then three whole cache lines. */
+#define ITEMS_ALIGN 64
+
 fl_fact *fl_facts_add_grow(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
 {
-    if (FL_GROW(fs->items, fs->cap, fs->n + 1))
+    /* (FL_GROW's doubling, into a block of our own: fl_realloc's memory is
+     * only 16-byte aligned) */
+    size_t cap = fs->cap ? fs->cap : 8;
+    while (cap < fs->n + 1) {
+        if (cap > (SIZE_MAX - ITEMS_ALIGN) / 2 / sizeof *fs->items)
+            return NULL;
+        cap *= 2;
+    }
+    void *block = fl_malloc(cap * sizeof *fs->items + ITEMS_ALIGN - 1);
+    if (!block)
         return NULL;
+    fl_fact *items =
+        (fl_fact *)(void *)(((uintptr_t)block + ITEMS_ALIGN - 1) & ~(uintptr_t)(ITEMS_ALIGN - 1));
+    if (fs->n)
+        memcpy(items, fs->items, fs->n * sizeof *items);
+    fl_free(fs->block);
+    fs->block = block;
+    fs->items = items;
+    fs->cap = cap;
     return fl_facts_add(fs, kind, offset, length);
 }
 

@@ -47,13 +47,21 @@ const char *fl_fact_kind_name(fl_fact_kind k); /* "quote", "money", ... */
 int fl_fact_kind_from_name(const char *s);
 
 typedef struct fl_fact {
+    /* The members are in three 64-byte groups (the list's items are
+     * 64-byte aligned, see fl_facts): what every fact has and the writer
+     * reads for each (kind, span, position, text, value, extra_json); the
+     * number and quote members; the date and name members.  A name or a
+     * date is then read from two cache lines, not four. */
     fl_fact_kind kind;
+    int32_t link;          /* money: index of a side-by-side conversion, -1 when none */
     size_t offset, length; /* the span in the article text */
     uint32_t line, column, paragraph, sentence;
-    const char *text; /* as written (for a quote: inside the marks) */
+    const char *text;       /* as written (for a quote: inside the marks) */
+    double value;           /* money, quantity, percent, duration: NAN when vague
+                               ("billions of pounds") */
+    const char *extra_json; /* unknown fields of a loaded fact, as a JSON object, or NULL */
 
     /* money, quantity, percent, duration */
-    double value;          /* NAN when vague ("billions of pounds") */
     double value_max;      /* upper end of a range, NAN when not a range */
     const char *unit;      /* quantity/duration noun: "tonnes", "months"; age ranges "age" */
     const char *qualifier; /* "almost", "more than", "around", "and counting", NULL */
@@ -61,35 +69,34 @@ typedef struct fl_fact {
     /* money */
     const char *currency;        /* ISO 4217, NULL when not stated */
     const char *currency_source; /* "symbol", "code", "word", "editorial", "inferred", NULL */
-    int32_t link;                /* index of a side-by-side conversion, -1 when none */
 
     /* quote */
     const char *speaker;      /* resolved full name, NULL when unattributed */
     const char *speaker_text; /* as written: "the PM", "he" */
     const char *attribution;  /* "said-after", "said-before", "told", "according-to",
                                  "added", "colon", "carried", "pronoun", NULL */
-    bool partial;             /* a scare quote of one to three words */
 
     /* date */
+    const char *anchor;    /* ISO date it was resolved against, NULL */
     fl_date date;          /* resolved value; precision NONE when unresolved */
     bool relative;         /* "yesterday", "on Monday", "last month" */
     bool resolved;         /* a relative date was resolved against a dateline */
     bool weekday_mismatch; /* "Tuesday 14 March 2023" when it was not a Tuesday */
-    const char *anchor;    /* ISO date it was resolved against, NULL */
+
+    bool partial; /* quote: a scare quote of one to three words */
 
     /* person, org, place */
     const char *name;      /* as written, without the title */
     const char *key;       /* normalised: NFKC, case folded, diacritics removed */
     const char *title;     /* "Prime Minister", "Mr", NULL */
     const char *canonical; /* the full name a mention chain resolves to */
-
-    const char *extra_json; /* unknown fields of a loaded fact, as a JSON object, or NULL */
 } fl_fact;
 
 typedef struct fl_facts {
-    fl_fact *items;
+    fl_fact *items; /* 64-byte aligned, inside block */
     size_t n, cap;
     fl_arena arena;
+    void *block; /* the allocation items is in (NULL when items is not the list's own) */
 } fl_facts;
 
 void fl_facts_init(fl_facts *fs);

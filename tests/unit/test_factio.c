@@ -791,7 +791,45 @@ static void test_sort_orders_and_links(void)
     }
 }
 
+/* A list's facts stay 64-byte aligned (three whole cache lines each) and
+ * keep their members through every growth; a growth without memory fails
+ * with the list as it was. */
+static void test_facts_items_aligned(void)
+{
+    CU_ASSERT_EQUAL(sizeof(fl_fact) % 64, 0);
+    fl_facts fs;
+    fl_facts_init(&fs);
+    size_t misaligned = 0, wrong = 0;
+    for (size_t i = 0; i < 600; i++) {
+        fl_fact *f = fl_facts_add(&fs, (fl_fact_kind)(i % FL_FACT_KIND_COUNT), i, i + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        f->text = "t";
+        f->link = (int32_t)i;
+        misaligned += ((uintptr_t)fs.items & 63) != 0;
+    }
+    for (size_t i = 0; i < fs.n; i++) {
+        const fl_fact *f = &fs.items[i];
+        wrong += f->offset != i || f->length != i + 1 || f->link != (int32_t)i ||
+                 f->kind != (fl_fact_kind)(i % FL_FACT_KIND_COUNT) || !isnan(f->value);
+    }
+    CU_ASSERT_EQUAL(misaligned, 0);
+    CU_ASSERT_EQUAL(wrong, 0);
+    /* full (cap a power of two): the next add grows, and fails without memory */
+    while (fs.n < fs.cap)
+        CU_ASSERT_PTR_NOT_NULL_FATAL(fl_facts_add(&fs, FL_FACT_DATE, fs.n, 1));
+    size_t n = fs.n;
+    const fl_fact *items = fs.items;
+    fl_alloc_set(&no_memory);
+    CU_ASSERT_PTR_NULL(fl_facts_add(&fs, FL_FACT_DATE, n, 1));
+    fl_alloc_set(NULL);
+    CU_ASSERT_EQUAL(fs.n, n);
+    CU_ASSERT_PTR_EQUAL(fs.items, items);
+    CU_ASSERT_EQUAL(fs.items[n - 1].offset, n - 1);
+    fl_facts_release(&fs);
+}
+
 static const fl_test_case cases[] = {
+    {"facts: items aligned through growth", test_facts_items_aligned},
     {"writer: texts and names of 0-40 bytes", test_writer_short_strings},
     {"locate: columns between facts", test_locate_columns},
     {"locate: paragraphs and sentences", test_locate_paragraphs_sentences},
