@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* Lines exactly as fl_fact_write_json writes them. */
@@ -828,7 +829,65 @@ static void test_facts_items_aligned(void)
     fl_facts_release(&fs);
 }
 
+/* The writer's one-load measure of short strings (put_str): a string
+ * ending at the last byte of a page followed by one that is not mapped
+ * (the load must not cross into it), at every length from 0 to 40; and
+ * strings followed by bytes to escape, a NUL or none past their own NUL,
+ * which must not be written. */
+static void test_writer_strings_at_page_end(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    CU_ASSERT_FATAL(page >= 4096);
+    char *map =
+        mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CU_ASSERT_FATAL(map != MAP_FAILED);
+    CU_ASSERT_EQUAL_FATAL(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+    static const char tails[][17] = {"\"abcdefghijklmno", "\x01\x01\x01\x01", "\\xyz",
+                                     "pqrstuvwxyzabcdef"};
+    char buf[64];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t t = 0; t <= sizeof tails / sizeof tails[0]; t++) {
+            char *s;
+            if (t == sizeof tails / sizeof tails[0]) {
+                s = map + page - n - 1; /* the NUL is the page's last byte */
+            } else {
+                s = buf;
+                memset(buf, 0, sizeof buf);
+                memcpy(buf + n + 1, tails[t], strnlen(tails[t], sizeof tails[t]));
+            }
+            for (size_t i = 0; i < n; i++)
+                s[i] = (char)('A' + (i * 5 + n) % 26);
+            if (n >= 6 && t == 1)
+                s[n - 1] = '"'; /* one to escape just before the NUL */
+            s[n] = '\0';
+            fl_facts fs;
+            fl_facts_init(&fs);
+            fl_fact *f = fl_facts_add(&fs, FL_FACT_ORG, 3, n);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+            f->text = s;
+            f->name = "N";
+            f->key = s;
+            fl_strbuf got = FL_STRBUF_INIT, want = FL_STRBUF_INIT;
+            CU_ASSERT_EQUAL_FATAL(fl_fact_write_json(&got, "a", f, &fs), 0);
+            fl_strbuf_adds(&want, "{\"article\":\"a\",\"kind\":\"org\",\"text\":\"");
+            fl_strbuf_add_json_escaped(&want, s, n);
+            fl_strbuf_addf(&want,
+                           "\",\"offset\":3,\"length\":%zu,\"line\":0,\"column\":0,"
+                           "\"paragraph\":0,\"sentence\":0,\"name\":\"N\",\"key\":\"",
+                           n);
+            fl_strbuf_add_json_escaped(&want, s, n);
+            fl_strbuf_adds(&want, "\",\"title\":null}");
+            CU_ASSERT_STRING_EQUAL(got.buf, want.buf);
+            fl_strbuf_release(&got);
+            fl_strbuf_release(&want);
+            fl_facts_release(&fs);
+        }
+    }
+    munmap(map, 2 * (size_t)page);
+}
+
 static const fl_test_case cases[] = {
+    {"writer: strings at a page's end, bytes past their NUL", test_writer_strings_at_page_end},
     {"facts: items aligned through growth", test_facts_items_aligned},
     {"writer: texts and names of 0-40 bytes", test_writer_short_strings},
     {"locate: columns between facts", test_locate_columns},
