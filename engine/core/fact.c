@@ -64,12 +64,18 @@ const fl_fact fl_fact_cleared = {.value = NAN, .value_max = NAN, .link = -1};
 
 /* The items' alignment: a fact (192 bytes) is then three whole cache lines. */
 #define ITEMS_ALIGN 64
+/* The first growth's room: 256 facts (48 KiB), more than most articles
+ * have.  From 8, each list (the pipeline keeps 32 a worker, from article to
+ * article) doubled four or five times, each time into new memory with a
+ * copy of the old, and the copies touched pages (page faults) that one
+ * block, touched only where facts are written, does not. */
+#define FIRST_CAP 256
 
 fl_fact *fl_facts_add_grow(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
 {
     /* (FL_GROW's doubling, into a block of our own: fl_realloc's memory is
      * only 16-byte aligned) */
-    size_t cap = fs->cap ? fs->cap : 8;
+    size_t cap = fs->cap ? fs->cap : FIRST_CAP;
     while (cap < fs->n + 1) {
         if (cap > (SIZE_MAX - ITEMS_ALIGN) / 2 / sizeof *fs->items)
             return NULL;
