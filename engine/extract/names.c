@@ -374,6 +374,10 @@ enum {
     T_ALNUM = 1u << 6,  /* ASCII letters and digits only (the block walk's words) */
     T_ASCII = 1u << 7,  /* ASCII only (T_ALNUM, or with an apostrophe, hyphen or stop) */
     T_HASHED = 1u << 8, /* tok.h is taken (tok_hash) */
+    /* tokenize resumed at this word (lone_start): the words before it are
+     * not stored and its join and sentence flags may be wrong; run reads
+     * them from the text (cues_before_text) when it needs them */
+    T_NOCTX = 1u << 9,
 };
 
 typedef struct tok {
@@ -420,6 +424,7 @@ typedef struct scan {
      * live after the tokens in their allocation (fl_names_extract) */
     size_t *caps;
     size_t ncaps;
+    size_t para_s, para_e; /* the paragraph tokenized */
     cand *cands;
     size_t nc, cap_cands;
     /* the people as person() made them, unconfirmed ([0]) and confirmed
@@ -692,11 +697,14 @@ enum { LONE_NO, LONE_CTX, LONE_RUN };
  * Those words are read only by cue_before and run's "analysts at X", for a
  * run of two words or more that starts at q's word and keeps that word
  * (run strips a function or date word first, and then reads nothing
- * before the run); the flags of q's word that resuming at it may leave
- * wrong (its join and sentence flags) are read of no run's first word.  So
- * q must start an ASCII capitalised word that the block walk reads as
- * scanning from further back would (the byte before it a separator: no
- * joiner, stop or letter), and either:
+ * before the run), and they read them, with q's word's join flag, from the
+ * text then (cues_before_text: few runs get there, and most words stored
+ * before a capitalised word were stored only for them); the flags of q's
+ * word that resuming at it may leave wrong (its join and sentence flags)
+ * are read of no run's first word otherwise.  So q must start an ASCII
+ * capitalised word that the block walk reads as scanning from further
+ * back would (the byte before it a separator: no joiner, stop or letter),
+ * and then:
  *  - LONE_RUN: no word can join it in a run: the byte after it joins no
  *    next word (a comma, a colon, a bracket... gap_flags gives the next
  *    word no T_JOIN), or one space and a lower-case word that is not a
@@ -707,14 +715,11 @@ enum { LONE_NO, LONE_CTX, LONE_RUN };
  *    word after it either (run_one reads no other word), so the tokeniser
  *    need not store it: it stores the next token without T_JOIN, which
  *    ends the run at it in paragraph_runs as the word after it did;
- *  - LONE_CTX: its word-list mask (which the caller stores in its token, *mask)
- *    says that run reads nothing before it: a function or date word that
- *    is not an honorific (run_one drops it, run strips it and goes on
- *    with at_start false), an honorific (run's first case), a title head
- *    (run makes it the title of the name after it, or stops at it before
- *    the cues) or an organisation cue (an organisation or a place, or a
- *    title in the run before it: nothing reads before the run).
- * LONE_NO otherwise.  *mask is MASK_UNSET when it was not looked up.
+ *  - LONE_CTX otherwise: the tokeniser resumes at it and marks its token
+ *    T_NOCTX, for cues_before_text.
+ * LONE_NO when q's word is none of these (the tokeniser resumes before
+ * it, restart_before).  *mask: the word's word-list mask when it was looked
+ * up (the caller stores it in its token), else MASK_UNSET.
  */
 static int lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
 {
@@ -757,11 +762,11 @@ static int lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
     if (stop &&
         !(n < 64 && (st->abbr_first_len[c0] & st->abbr_last_len[(unsigned char)t[e - 1]]) >> n & 1))
         return LONE_RUN;
+    if (!stop)
+        return LONE_CTX;
     unsigned m = word_mask(st, t + q, n, q + 8 <= sc->a->text_len);
     *mask = m;
-    if (stop && !(m & W_ABBR))
-        return LONE_RUN;
-    return m & (W_STOP | W_TIME | W_HONOR | W_THEAD | W_ORG) ? LONE_CTX : LONE_NO;
+    return m & W_ABBR ? LONE_CTX : LONE_RUN;
 }
 
 /* The next word from *pos as next_word finds it, stored in k with classify's
@@ -971,6 +976,10 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
      * after such a word) */
     size_t alone_at = SIZE_MAX;
     unsigned drop = 0;
+    /* the start of the word that the tokeniser last resumed at (T_NOCTX) */
+    size_t resumed_at = SIZE_MAX;
+    sc->para_s = p->offset;
+    sc->para_e = end;
     size_t ncaps = 0;
     for (;;) {
         if (!need && pos >= hold) {
@@ -990,6 +999,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
                 join_at = SIZE_MAX;
                 hold = q + 1;
                 alone_at = lone == LONE_RUN ? q : SIZE_MAX;
+                resumed_at = q;
             } else {
                 size_t np = restart_before(sc, pos, q, si, sent_seen);
                 if (np > pos) {
@@ -1094,6 +1104,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             sent_check = sent_seen == si ? cur_e : cur_s;
         }
         f &= ~drop;
+        f |= ws == resumed_at ? T_NOCTX : 0u;
         k->flags = f;
         /* into caps (stored either way, counted only with T_CAP) */
         sc->caps[ncaps] = nt;
@@ -1516,6 +1527,96 @@ static bool cue_before(const scan *sc, size_t r0)
     return false;
 }
 
+/* The cues before a run of name words that starts at token r0 (run's
+ * at_start), after cue_after's answer cue: whether a cue before it
+ * (cue_before) or after it makes the name a person's, and *firm: "analysts
+ * at Rowe Kingsley said", a firm's name. */
+static bool cues_before(const scan *sc, size_t r0, bool cue, bool *firm)
+{
+    const tok *tk = sc->toks;
+    cue = cue || cue_before(sc, r0);
+    *firm = cue && r0 > 0 && (tk[r0].flags & T_JOIN) && tk[r0 - 1].e - tk[r0 - 1].s == 2 &&
+            memcmp(sc->text + tk[r0 - 1].s, "at", 2) == 0;
+    return cue;
+}
+
+/*
+ * Whether cues_before may find a cue before the word at q (or a firm): false
+ * when the word before it, which every cue before a name is (a role noun,
+ * a speech verb, "to", "at": lower-case ASCII words), is none of them or
+ * not joined to q's word by a gap of white space or a comma.  Only the
+ * plainest case is read here, the gap spaces and commas and the word a
+ * run of lower-case ASCII letters after a space (the tokeniser's word
+ * then); true for any other.
+ */
+static bool cue_word_before(const scan *sc, size_t q)
+{
+    const char *t = sc->text;
+    size_t i = q;
+    while (i > sc->para_s && (t[i - 1] == ' ' || t[i - 1] == ','))
+        i--;
+    if (i == sc->para_s)
+        return false; /* no word before q in the paragraph */
+    unsigned char c = (unsigned char)t[i - 1];
+    if (!(c >= 'a' && c <= 'z'))
+        /* the gaps that join (gap_joins) hold these bytes too; after any
+         * other byte no lower-case word ends before the gap */
+        return c == '\t' || c == '\n' || c == '\r' || c == '&' || c >= 0x80;
+    size_t le = i;
+    while (i > sc->para_s && t[i - 1] >= 'a' && t[i - 1] <= 'z')
+        i--;
+    if (i > sc->para_s && t[i - 1] != ' ')
+        return true; /* the word may start before i: read in full */
+    size_t n = le - i;
+    if (n == 2 && (memcmp(t + i, "to", 2) == 0 || memcmp(t + i, "at", 2) == 0))
+        return true;
+    return word_mask(sc->st, t + i, n, i + 8 <= sc->a->text_len) & (W_ROLE | W_SPEECH);
+}
+
+/*
+ * cues_before for a token r0 that the tokeniser resumed at (T_NOCTX), so
+ * that the words before it, which cues_before reads, are not stored, nor
+ * r0's join flag: the two words before it are read from the text as
+ * tokenize would have stored them, from the point where restart_before
+ * would have resumed (two words back at least), with r0's join flag as
+ * gap_flags gives it after them, and cues_before reads those.  Most runs
+ * are told by cue_word_before alone.
+ */
+static __attribute__((noinline)) bool cues_before_text(const scan *sc, size_t r0, bool cue,
+                                                       bool *firm)
+{
+    const tok *t0 = &sc->toks[r0];
+    size_t q = t0->s;
+    if (!cue_word_before(sc, q)) {
+        *firm = false;
+        return cue;
+    }
+    tok local[3];
+    scan cx = *sc;
+    cx.toks = local;
+    size_t pos = restart_before(sc, sc->para_s, q, sc->a->n_sentences, SIZE_MAX);
+    size_t n = 0, prev_end = pos;
+    for (;;) {
+        tok k;
+        bool caps;
+        size_t next = pos;
+        if (!other_word(sc, sc->para_e, &next, &k, &caps) || k.s >= q)
+            break;
+        k.mask = MASK_UNSET;
+        if (n == 2) {
+            local[0] = local[1];
+            n = 1;
+        }
+        local[n++] = k;
+        prev_end = pos = next;
+    }
+    local[n] = *t0;
+    local[n].flags &= ~(T_JOIN | T_NOCTX);
+    if (n)
+        local[n].flags |= gap_flags(&cx, n, prev_end, q) & T_JOIN;
+    return cues_before(&cx, n, cue, firm);
+}
+
 static void run(scan *sc, size_t r0, size_t r1, bool at_start);
 
 static void person(scan *sc, size_t t0, size_t h, size_t n0, size_t r1, bool confirmed)
@@ -1748,10 +1849,12 @@ static void run(scan *sc, size_t r0, size_t r1, bool at_start)
         if (!(tk[k].flags & (T_CAP | T_LOWER)) || (tk[k].flags & T_UPPER) ||
             (M(sc, k) & (W_THEAD | W_STOP)))
             return;
-    bool cue = cue_after(sc, r1_full) || (at_start && cue_before(sc, r0));
+    bool cue = cue_after(sc, r1_full), firm = false;
+    if (at_start)
+        cue = tk[r0].flags & T_NOCTX ? cues_before_text(sc, r0, cue, &firm)
+                                     : cues_before(sc, r0, cue, &firm);
     /* "analysts at Rowe Kingsley said": a firm, not a person */
-    if (cue && at_start && r0 > 0 && (tk[r0].flags & T_JOIN) && tk[r0 - 1].e - tk[r0 - 1].s == 2 &&
-        memcmp(sc->text + tk[r0 - 1].s, "at", 2) == 0) {
+    if (firm) {
         add_cand(sc, C_ORG, r0, r1);
         return;
     }

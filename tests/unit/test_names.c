@@ -600,6 +600,55 @@ static void test_names_lone_start(void)
     expect_kofi_annan("it rose. The Kofi Annan met them.", false);
 }
 
+/* A capitalised word after words that no rule reads ahead of is stored
+ * alone (names.c's T_NOCTX), and the cues before the name that it starts
+ * are read from the text (cues_before_text), after a pre-test of the word
+ * before it (cue_word_before: a plain lower-case word after a space, with
+ * spaces and commas between, is looked up; any other gap or word is read
+ * in full).  Each text's person is confirmed by the word before it, or not,
+ * as when the words before it were stored. */
+static void test_names_cues_from_text(void)
+{
+    static const struct {
+        const char *text;
+        bool person;
+    } cases[] = {
+        {"spokeswoman Kofi Annan met them.", true},
+        {"then the analyst Kofi Annan met them.", true},
+        {"then the analyst  Kofi Annan met them.", true},
+        {"then the analyst\tKofi Annan met them.", true},
+        {"then the analyst & Kofi Annan met them.", true},
+        {"then the analyst\xC2\xA0Kofi Annan met them.", true},
+        {"then the (analyst Kofi Annan) met them.", true},
+        {"then the secretary-general Kofi Annan met them.", true},
+        {"then the ex-analyst Kofi Annan met them.", false},
+        {"then he said Kofi Annan met them.", true},
+        {"then its analyst, Kofi Annan, met them.", true},
+        {"then its analyst,, Kofi Annan, met them.", false},
+        {"then its analyst,Kofi Annan, met them.", false},
+        {"then its analyst2 Kofi Annan met them.", false},
+        {"then its analyzt Kofi Annan met them.", false},
+        {"then the analyst \"Kofi Annan\" met them.", false},
+        {"then the analyst's Kofi Annan met them.", false},
+        {"it fell, according to Kofi Annan.", true},
+        {"it fell, acording to Kofi Annan.", false},
+        {"it fell, according  to Kofi Annan.", true},
+        {"it fell, according-to Kofi Annan.", false},
+        {"it fell, due to Kofi Annan.", false},
+        /* a firm: "analysts at X said", not a person */
+        {"it fell, analysts at Kofi Annan said.", false},
+        {"it fell, analysts near Kofi Annan said.", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_kofi_annan(cases[i].text, cases[i].person);
+    fl_facts fs;
+    fl_article *a;
+    run_names(gaz_dir, "it fell, analysts at Kofi Annan said.", &fs, &a);
+    CU_ASSERT_PTR_NOT_NULL(find(&fs, FL_FACT_ORG, "Kofi Annan", 0));
+    fl_facts_release(&fs);
+    fl_article_free(a);
+}
+
 /* Places whose keys are hashed without fl_key_hash's branches (names.c's
  * text_hash: at most 16 bytes, 16 to read) and with them (longer, or near
  * the text's end): one-word names of 2 to 20 bytes and two-word names of 9
@@ -723,6 +772,7 @@ static const fl_test_case cases[] = {
     {"word_lists", test_names_word_lists},
     {"word_at_end", test_names_word_at_end},
     {"lone_start", test_names_lone_start},
+    {"cues_from_text", test_names_cues_from_text},
     {"place_hash", test_names_place_hash},
     {"gazetteer_first_ascii", test_gazetteer_first_ascii},
     {"teardown", test_names_teardown},
