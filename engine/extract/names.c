@@ -996,7 +996,13 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             if (lone) {
                 /* at q's word itself, which is stored next */
                 prev_end = pos = q;
-                join_at = SIZE_MAX;
+                /* q's word takes tokenize's common case, one branch that
+                 * most words take: its T_JOIN, after a space, is read by no
+                 * rule (cues_before_text finds it again), and by no run
+                 * either, since the token before it ends any run (a word
+                 * alone has it dropped; after a capitalised or sticky word
+                 * tokenize would not have skipped to q) */
+                join_at = q;
                 hold = q + 1;
                 alone_at = lone == LONE_RUN ? q : SIZE_MAX;
                 resumed_at = q;
@@ -1083,7 +1089,9 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             f |= T_JOIN; /* the common case */
         else if (nt == 0)
             f |= T_SENT;
-        else
+        else if (ws != prev_end)
+            /* (a word that tokenize resumed at has no gap before it, and
+             * gap_flags gives an empty gap no flags) */
             f |= gap_flags(sc, nt, prev_end, ws);
         /* sentence starts */
         if (ws >= sent_check) {
