@@ -771,10 +771,8 @@ static int lone_start(const scan *sc, size_t end, size_t q, unsigned *mask)
 
 /* The next word from *pos as next_word finds it, stored in k with classify's
  * flags and its possessive cut (tokenize's words that the block walk does
- * not read); *caps: the word holds a byte of upper_high.  False when no
- * word is left before end. */
-static __attribute__((noinline)) bool other_word(const scan *sc, size_t end, size_t *pos, tok *k,
-                                                 bool *caps)
+ * not read).  False when no word is left before end. */
+static __attribute__((noinline)) bool other_word(const scan *sc, size_t end, size_t *pos, tok *k)
 {
     const char *t = sc->text;
     size_t ws, we;
@@ -797,8 +795,6 @@ static __attribute__((noinline)) bool other_word(const scan *sc, size_t end, siz
         i++;
     if (i == k->e)
         k->flags |= T_ASCII;
-    *caps = fl_bits_test(sc->bm->upper_high, ws) ||
-            fl_bits_next_set(sc->bm->upper_high, we, ws + 1) < we;
     return true;
 }
 
@@ -832,12 +828,12 @@ static __attribute__((noinline)) unsigned gap_flags(scan *sc, size_t k, size_t p
 }
 
 /* A word of ASCII letters and digits from bit s of block w that runs into
- * the next block, as tokenize's block walk reads it: its end *we, flags *f
- * and *caps (the same as other_word's).  False, for other_word, when it
+ * the next block, as tokenize's block walk reads it: its end *we and flags
+ * *f (the same as other_word's).  False, for other_word, when it
  * does not end in the next block, ends at the paragraph's end, or before a
  * byte that fl_word_next reads on from. */
 static __attribute__((noinline)) bool cross_word(const scan *sc, size_t end, size_t w, unsigned s,
-                                                 size_t *we, unsigned *f, bool *caps)
+                                                 size_t *we, unsigned *f)
 {
     const fl_bytemask *bm = sc->bm;
     /* the text goes on past block w: its bits past the text are clear in
@@ -865,7 +861,6 @@ static __attribute__((noinline)) bool cross_word(const scan *sc, size_t end, siz
         *f = T_ALNUM | T_ASCII | (up1 >> s & 1 ? T_CAP : 0u) |
              (!low1 && !low2 && ((up1 & (up1 - 1)) || (up2 & (up2 - 1)) || (up1 && up2)) ? T_UPPER
                                                                                          : 0u);
-    *caps = up1 || up2;
     *we = e;
     return true;
 }
@@ -879,7 +874,7 @@ static __attribute__((noinline)) bool cross_word(const scan *sc, size_t end, siz
  * other_word's flags, *we set to where other_word would leave the scan (past
  * the "'s"); false when it is neither (other_word reads the word). */
 static __attribute__((noinline)) bool tail_word(const scan *sc, size_t end, size_t ws, size_t e,
-                                                tok *k, size_t *we, unsigned *f, bool *caps)
+                                                tok *k, size_t *we, unsigned *f)
 {
     const fl_bytemask *bm = sc->bm;
     const char *t = sc->text;
@@ -912,7 +907,6 @@ static __attribute__((noinline)) bool tail_word(const scan *sc, size_t end, size
     else
         *f = T_ALNUM | T_ASCII | (up >> s & 1 ? T_CAP : 0u) |
              (!low && (up & (up - 1)) ? T_UPPER : 0u);
-    *caps = up != 0;
     k->s = ws;
     k->e = e;
     *we = e + after;
@@ -964,7 +958,10 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
     }
     size_t sent_check = cur_s;
     /* need: the next word must be stored (it follows a word that can start
-     * or extend a name); hold: no skip before this position (see below) */
+     * or extend a name: a T_CAP word, which paragraph_runs starts or goes
+     * on with a run at, or a sticky word; not any word with a byte of
+     * upper_high, "don\u2019t" or "iPhone", which no run holds); hold: no
+     * skip before this position (see below) */
     bool need = false;
     size_t hold = 0;
     /* the word-list mask of the word at known_at, when lone_start looked it
@@ -1020,7 +1017,6 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         tok *k = &toks[nt];
         size_t ws, we;
         unsigned f;
-        bool caps;
         /* the block of the position: its alnum_high and upper_high words,
          * its lower-case letters and the complement of its alnum word,
          * loaded for each word (keeping them while the block stays the
@@ -1038,7 +1034,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         uint64_t x = not_alnum & from_s;
         if (!x) {
             /* the word runs into the next block */
-            if (!cross_word(sc, end, w, s, &we, &f, &caps))
+            if (!cross_word(sc, end, w, s, &we, &f))
                 goto other;
             ws = (w << 6) + s;
             k->s = ws;
@@ -1064,19 +1060,18 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
             (unsigned)(up >> s & 1) * T_CAP;
         if ((up & (up - 1)) && !(low & span))
             f |= T_UPPER;
-        caps = up != 0;
         ws = (w << 6) + s;
         k->s = ws;
         k->e = we;
         goto stored;
     tail:
-        if (!tail_word(sc, end, (w << 6) + s, we, k, &we, &f, &caps))
+        if (!tail_word(sc, end, (w << 6) + s, we, k, &we, &f))
             goto other;
         ws = k->s;
         goto stored;
     other : {
         size_t next = pos;
-        if (!other_word(sc, end, &next, k, &caps))
+        if (!other_word(sc, end, &next, k))
             break;
         ws = k->s;
         we = next;
@@ -1126,7 +1121,7 @@ static int tokenize(scan *sc, const fl_paragraph *p, size_t *sentence)
         uint64_t sticky = st->sticky_first_len[(unsigned char)t[ws]] &
                           st->sticky_last_len[(unsigned char)t[k->e - 1]];
         bool alone = ws == alone_at;
-        need = (caps ||
+        need = ((f & T_CAP) ||
                 ((unsigned)(sticky >> (kn & 63) & 1) & (kn < 64) && (M(sc, nt - 1) & STICKY))) &
                !alone;
         drop = alone ? T_JOIN : 0u;
@@ -1606,9 +1601,8 @@ static __attribute__((noinline)) bool cues_before_text(const scan *sc, size_t r0
     size_t n = 0, prev_end = pos;
     for (;;) {
         tok k;
-        bool caps;
         size_t next = pos;
-        if (!other_word(sc, sc->para_e, &next, &k, &caps) || k.s >= q)
+        if (!other_word(sc, sc->para_e, &next, &k) || k.s >= q)
             break;
         k.mask = MASK_UNSET;
         if (n == 2) {

@@ -649,6 +649,33 @@ static void test_names_cues_from_text(void)
     fl_article_free(a);
 }
 
+/* tokenize stores the word after a T_CAP word (names.c's need), where
+ * cue_after reads a speech verb, also when the word is capitalised by
+ * classify alone (a particle before a capital, a non-ASCII capital): each
+ * name's only cue is the verb after it. */
+static void test_names_need_after_cap(void)
+{
+    static const struct {
+        const char *text, *name;
+    } cases[] = {
+        {"then Kofi al-Annan said it.", "Kofi al-Annan"},
+        {"then Kofi d'Annan said it.", "Kofi d'Annan"},
+        {"then Kofi \xC3\x81nnan said it.", "Kofi \xC3\x81nnan"},
+        {"the iPhone\xE2\x80\x99s Kofi \xC3\x81nnan said it.", "Kofi \xC3\x81nnan"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fl_facts fs;
+        fl_article *a;
+        run_names(gaz_dir, cases[i].text, &fs, &a);
+        bool found = find(&fs, FL_FACT_PERSON, cases[i].name, 0) != NULL;
+        if (!found)
+            fprintf(stderr, "\n%s: %s not found\n", cases[i].text, cases[i].name);
+        CU_ASSERT_TRUE(found);
+        fl_facts_release(&fs);
+        fl_article_free(a);
+    }
+}
+
 /* Places whose keys are hashed without fl_key_hash's branches (names.c's
  * text_hash: at most 16 bytes, 16 to read) and with them (longer, or near
  * the text's end): one-word names of 2 to 20 bytes and two-word names of 9
@@ -773,6 +800,7 @@ static const fl_test_case cases[] = {
     {"word_at_end", test_names_word_at_end},
     {"lone_start", test_names_lone_start},
     {"cues_from_text", test_names_cues_from_text},
+    {"need_after_cap", test_names_need_after_cap},
     {"place_hash", test_names_place_hash},
     {"gazetteer_first_ascii", test_gazetteer_first_ascii},
     {"teardown", test_names_teardown},
