@@ -1544,36 +1544,51 @@ static bool cues_before(const scan *sc, size_t r0, bool cue, bool *firm)
 }
 
 /*
- * Whether cues_before may find a cue before the word at q (or a firm): false
- * when the word before it, which every cue before a name is (a role noun,
- * a speech verb, "to", "at": lower-case ASCII words), is none of them or
- * not joined to q's word by a gap of white space or a comma.  Only the
- * plainest case is read here, the gap spaces and commas and the word a
- * run of lower-case ASCII letters after a space (the tokeniser's word
- * then); true for any other.
+ * cues_before for the word at q (a token that the tokeniser resumed at)
+ * after cue_after's answer cue, from the text, in the plainest cases: the
+ * word before it, where every cue before a name is (a role noun, a speech
+ * verb, "to", "at": lower-case ASCII words), a run of lower-case ASCII
+ * letters after a space (the tokeniser's word then), and the gap between
+ * them spaces (q's word joins it: T_JOIN) or a comma and spaces (it does
+ * not).  Also when no word before q ends in a lower-case letter before a
+ * gap of spaces and commas (no cue before it, no firm).  -1 for any other
+ * case ("according to", a tab or a line break in the gap...): read in
+ * full.
  */
-static bool cue_word_before(const scan *sc, size_t q)
+static int cue_word_before(const scan *sc, size_t q, bool cue, bool *firm)
 {
     const char *t = sc->text;
+    *firm = false;
     size_t i = q;
     while (i > sc->para_s && (t[i - 1] == ' ' || t[i - 1] == ','))
         i--;
     if (i == sc->para_s)
-        return false; /* no word before q in the paragraph */
+        return cue; /* no word before q in the paragraph */
     unsigned char c = (unsigned char)t[i - 1];
     if (!(c >= 'a' && c <= 'z'))
         /* the gaps that join (gap_joins) hold these bytes too; after any
          * other byte no lower-case word ends before the gap */
-        return c == '\t' || c == '\n' || c == '\r' || c == '&' || c >= 0x80;
+        return c == '\t' || c == '\n' || c == '\r' || c == '&' || c >= 0x80 ? -1 : cue;
     size_t le = i;
     while (i > sc->para_s && t[i - 1] >= 'a' && t[i - 1] <= 'z')
         i--;
     if (i > sc->para_s && t[i - 1] != ' ')
-        return true; /* the word may start before i: read in full */
+        return -1; /* the word may start before i */
+    /* the gap: spaces only (gap_joins: T_JOIN), or a comma and spaces */
+    size_t g = le + (t[le] == ',');
+    if (g == q)
+        return -1;
+    for (size_t k = g; k < q; k++)
+        if (t[k] != ' ')
+            return -1;
+    bool join = g == le;
     size_t n = le - i;
-    if (n == 2 && (memcmp(t + i, "to", 2) == 0 || memcmp(t + i, "at", 2) == 0))
-        return true;
-    return word_mask(sc->st, t + i, n, i + 8 <= sc->a->text_len) & (W_ROLE | W_SPEECH);
+    if (n == 2 && memcmp(t + i, "to", 2) == 0)
+        return -1; /* "according to": the word before it too */
+    unsigned m = word_mask(sc->st, t + i, n, i + 8 <= sc->a->text_len);
+    cue = cue || (m & (join ? W_ROLE | W_SPEECH : W_ROLE));
+    *firm = cue && join && n == 2 && memcmp(t + i, "at", 2) == 0;
+    return cue;
 }
 
 /*
@@ -1590,10 +1605,9 @@ static __attribute__((noinline)) bool cues_before_text(const scan *sc, size_t r0
 {
     const tok *t0 = &sc->toks[r0];
     size_t q = t0->s;
-    if (!cue_word_before(sc, q)) {
-        *firm = false;
-        return cue;
-    }
+    int plain = cue_word_before(sc, q, cue, firm);
+    if (plain >= 0)
+        return plain;
     tok local[3];
     scan cx = *sc;
     cx.toks = local;

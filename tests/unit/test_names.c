@@ -638,6 +638,11 @@ static void test_names_cues_from_text(void)
         /* a firm: "analysts at X said", not a person */
         {"it fell, analysts at Kofi Annan said.", false},
         {"it fell, analysts near Kofi Annan said.", true},
+        {"it fell, analysts at  Kofi Annan said.", false},
+        {"it fell, analysts at, Kofi Annan said.", true},
+        /* a speech verb before a name is a cue only when joined to it */
+        {"then he said, Kofi Annan met them.", false},
+        {"then he said  Kofi Annan met them.", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_kofi_annan(cases[i].text, cases[i].person);
