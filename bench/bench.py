@@ -451,18 +451,16 @@ def report(info, rules, nruns, corpora, figs, scale, peer, peer_note, sizes, sca
                     met(max(a for _, a, _ in fv) <= 5)))
         w("| the same against every match of each pattern (`pcre2grep -o`) | %s | %s |" % (
             "; ".join("%s %.1fx" % (n, b) for n, _, b in fv), met(max(b for _, _, b in fv) <= 5)))
+    def rss_target(what, lo_fig, hi_fig):
+        growth = hi_fig.rss_kib / lo_fig.rss_kib
+        w("| peak RSS of %s | %s MiB at %d MB, %s MiB at %d MB (x%.2f) | %s |" % (
+            what, fmt_mib(lo_fig.rss_kib), min(sizes), fmt_mib(hi_fig.rss_kib), max(sizes),
+            growth, met(growth <= 1.25)))
+
     if alo and ahi:
-        growth = ahi.rss_kib / alo.rss_kib
-        w("| peak RSS of article-scope work not growing with corpus size | %s MiB at %d MB, %s "
-          "MiB at %d MB (x%.2f) | %s |" % (fmt_mib(alo.rss_kib), min(sizes),
-                                           fmt_mib(ahi.rss_kib), max(sizes), growth,
-                                           met(growth <= 1.25)))
+        rss_target("article-scope work not growing with corpus size", alo, ahi)
     if elo and ehi:
-        growth = ehi.rss_kib / elo.rss_kib
-        w("| peak RSS of extraction not growing with corpus size (`extract -j1`, issue 3) | %s MiB "
-          "at %d MB, %s MiB at %d MB (x%.2f) | %s |" % (fmt_mib(elo.rss_kib), min(sizes),
-                                                       fmt_mib(ehi.rss_kib), max(sizes), growth,
-                                                       met(growth <= 1.25)))
+        rss_target("extraction not growing with corpus size (`extract -j1`, issue 3)", elo, ehi)
     if rss_growth is not None:
         w("| full suite: corpus-scope rules keep the facts their key selects, so peak RSS grows "
           "(documented per kept fact, not a target) | %s MiB at %d MB, %s MiB at %d MB (x%.2f) "
