@@ -316,6 +316,56 @@ static void test_writer_numbers_and_escapes(void)
     }
 }
 
+/* A string member as the writer writes it: null, or the string escaped. */
+static void want_str(fl_strbuf *want, const char *s)
+{
+    if (!s) {
+        fl_strbuf_adds(want, "null");
+        return;
+    }
+    fl_strbuf_addch(want, '"');
+    fl_strbuf_add_json_escaped(want, s, strlen(s));
+    fl_strbuf_addch(want, '"');
+}
+
+/* Writes a fact of article "a" with these members (its span offset and
+ * the text's length, no title) and checks the line against one built with
+ * the strbuf's escaping. */
+static void check_name_fact(fl_fact_kind kind, size_t offset, const char *text, const char *name,
+                            const char *key, const char *canonical)
+{
+    size_t n = strlen(text);
+    fl_facts fs;
+    fl_facts_init(&fs);
+    fl_fact *f = fl_facts_add(&fs, kind, offset, n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    f->text = text;
+    f->name = name;
+    f->key = key;
+    f->canonical = canonical;
+    fl_strbuf got = FL_STRBUF_INIT, want = FL_STRBUF_INIT;
+    CU_ASSERT_EQUAL_FATAL(fl_fact_write_json(&got, "a", f, &fs), 0);
+    fl_strbuf_addf(&want, "{\"article\":\"a\",\"kind\":\"%s\",\"text\":", fl_fact_kind_name(kind));
+    want_str(&want, text);
+    fl_strbuf_addf(&want,
+                   ",\"offset\":%zu,\"length\":%zu,\"line\":0,\"column\":0,\"paragraph\":0,"
+                   "\"sentence\":0,\"name\":",
+                   offset, n);
+    want_str(&want, name);
+    fl_strbuf_adds(&want, ",\"key\":");
+    want_str(&want, key);
+    fl_strbuf_adds(&want, ",\"title\":null");
+    if (canonical) {
+        fl_strbuf_adds(&want, ",\"canonical\":");
+        want_str(&want, canonical);
+    }
+    fl_strbuf_addch(&want, '}');
+    CU_ASSERT_STRING_EQUAL(got.buf, want.buf);
+    fl_strbuf_release(&got);
+    fl_strbuf_release(&want);
+    fl_facts_release(&fs);
+}
+
 /* Texts and names of 0 to 40 bytes (the writer copies those of up to 32
  * bytes with nothing to escape whole, and a name or canonical name that is
  * the text as the text was escaped) come out as the strbuf escapes them:
@@ -334,32 +384,8 @@ static void test_writer_short_strings(void)
                 if (at < n)
                     s[at] = escs[e];
                 s[n] = '\0';
-                fl_facts fs;
-                fl_facts_init(&fs);
-                fl_fact *f = fl_facts_add(&fs, FL_FACT_PERSON, 0, n);
-                CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-                f->text = f->name = s; /* as the names extractor sets them */
-                f->canonical = n % 2 ? s : NULL;
-                fl_strbuf got = FL_STRBUF_INIT, want = FL_STRBUF_INIT;
-                CU_ASSERT_EQUAL_FATAL(fl_fact_write_json(&got, "a", f, &fs), 0);
-                fl_strbuf_adds(&want, "{\"article\":\"a\",\"kind\":\"person\",\"text\":\"");
-                fl_strbuf_add_json_escaped(&want, s, n);
-                fl_strbuf_addf(&want,
-                               "\",\"offset\":0,\"length\":%zu,\"line\":0,\"column\":0,"
-                               "\"paragraph\":0,\"sentence\":0,\"name\":\"",
-                               n);
-                fl_strbuf_add_json_escaped(&want, s, n);
-                fl_strbuf_adds(&want, "\",\"key\":null,\"title\":null");
-                if (n % 2) {
-                    fl_strbuf_adds(&want, ",\"canonical\":\"");
-                    fl_strbuf_add_json_escaped(&want, s, n);
-                    fl_strbuf_addch(&want, '"');
-                }
-                fl_strbuf_addch(&want, '}');
-                CU_ASSERT_STRING_EQUAL(got.buf, want.buf);
-                fl_strbuf_release(&got);
-                fl_strbuf_release(&want);
-                fl_facts_release(&fs);
+                /* text and name the same string, as the names extractor sets them */
+                check_name_fact(FL_FACT_PERSON, 0, s, s, NULL, n % 2 ? s : NULL);
             }
         }
     }
@@ -860,27 +886,7 @@ static void test_writer_strings_at_page_end(void)
             if (n >= 6 && t == 1)
                 s[n - 1] = '"'; /* one to escape just before the NUL */
             s[n] = '\0';
-            fl_facts fs;
-            fl_facts_init(&fs);
-            fl_fact *f = fl_facts_add(&fs, FL_FACT_ORG, 3, n);
-            CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-            f->text = s;
-            f->name = "N";
-            f->key = s;
-            fl_strbuf got = FL_STRBUF_INIT, want = FL_STRBUF_INIT;
-            CU_ASSERT_EQUAL_FATAL(fl_fact_write_json(&got, "a", f, &fs), 0);
-            fl_strbuf_adds(&want, "{\"article\":\"a\",\"kind\":\"org\",\"text\":\"");
-            fl_strbuf_add_json_escaped(&want, s, n);
-            fl_strbuf_addf(&want,
-                           "\",\"offset\":3,\"length\":%zu,\"line\":0,\"column\":0,"
-                           "\"paragraph\":0,\"sentence\":0,\"name\":\"N\",\"key\":\"",
-                           n);
-            fl_strbuf_add_json_escaped(&want, s, n);
-            fl_strbuf_adds(&want, "\",\"title\":null}");
-            CU_ASSERT_STRING_EQUAL(got.buf, want.buf);
-            fl_strbuf_release(&got);
-            fl_strbuf_release(&want);
-            fl_facts_release(&fs);
+            check_name_fact(FL_FACT_ORG, 3, s, "N", s, NULL);
         }
     }
     munmap(map, 2 * (size_t)page);
