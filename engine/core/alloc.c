@@ -78,16 +78,24 @@ char *fl_strdup(const char *s)
     return fl_strndup(s, strlen(s));
 }
 
+size_t fl_grow_cap(size_t cap, size_t need, size_t first, size_t elem_size)
+{
+    size_t n = cap ? cap : first;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem_size)
+            return 0;
+        n *= 2;
+    }
+    return n;
+}
+
 int fl_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)
         return 0;
-    size_t n = *cap ? *cap : 8;
-    while (n < need) {
-        if (n > SIZE_MAX / 2 / elem_size)
-            return -1;
-        n *= 2;
-    }
+    size_t n = fl_grow_cap(*cap, need, 8, elem_size);
+    if (!n)
+        return -1;
     void *p = fl_realloc(*items, n * elem_size);
     if (!p)
         return -1;

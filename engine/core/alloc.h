@@ -26,6 +26,23 @@ void fl_free(void *ptr);
 char *fl_strdup(const char *s);
 char *fl_strndup(const char *s, size_t n);
 
+/* FL_ASAN is 1 in AddressSanitizer builds: code that keeps memory ASan
+ * should see (pools, reads past a string's end) takes the plain way. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FL_ASAN 1
+#endif
+#endif
+#ifndef FL_ASAN
+#define FL_ASAN 0
+#endif
+
+/* The capacity fl_grow grows cap to for need elements of elem_size: cap
+ * (first when cap is 0) doubled until it holds need; 0 when that many
+ * bytes would not fit in a size_t. */
+size_t fl_grow_cap(size_t cap, size_t need, size_t first, size_t elem_size);
 /* Grows *items (of *cap elements of elem_size) to hold at least need; returns 0 or -1. */
 int fl_grow(void **items, size_t *cap, size_t need, size_t elem_size);
 /* The same, with the common case (room enough) tested inline, without a call:

@@ -13,17 +13,6 @@
 /* Forced inline (the writer's helpers). */
 #define FL_INLINE inline __attribute__((always_inline))
 
-/* put_str's load past a string's end is out of bounds for AddressSanitizer
- * (the strings' memory is the extractors' and the callers'): its builds
- * measure strings with strlen. */
-#if defined(__SANITIZE_ADDRESS__)
-#define FL_NO_OVERREAD 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FL_NO_OVERREAD 1
-#endif
-#endif
-
 static const char *const kind_names[FL_FACT_KIND_COUNT] = {
     "quote", "money", "quantity", "percent", "duration", "date", "person", "org", "place"};
 
@@ -73,14 +62,11 @@ const fl_fact fl_fact_cleared = {.value = NAN, .value_max = NAN, .link = -1};
 
 fl_fact *fl_facts_add_grow(fl_facts *fs, fl_fact_kind kind, size_t offset, size_t length)
 {
-    /* (FL_GROW's doubling, into a block of our own: fl_realloc's memory is
+    /* (fl_grow's doubling, into a block of our own: fl_realloc's memory is
      * only 16-byte aligned) */
-    size_t cap = fs->cap ? fs->cap : FIRST_CAP;
-    while (cap < fs->n + 1) {
-        if (cap > (SIZE_MAX - ITEMS_ALIGN) / 2 / sizeof *fs->items)
-            return NULL;
-        cap *= 2;
-    }
+    size_t cap = fl_grow_cap(fs->cap, fs->n + 1, FIRST_CAP, sizeof *fs->items);
+    if (!cap || cap > (SIZE_MAX - ITEMS_ALIGN) / sizeof *fs->items)
+        return NULL;
     void *block = fl_malloc(cap * sizeof *fs->items + ITEMS_ALIGN - 1);
     if (!block)
         return NULL;
@@ -742,7 +728,9 @@ static FL_INLINE char *put_str(jw *w, char *p, const char *s)
 {
     if (!s)
         return PUT_LIT(p, "null");
-#if defined(__SSE2__) && !defined(FL_NO_OVERREAD)
+        /* (AddressSanitizer would report the load past the string's end: the
+         * strings' memory is the extractors' and the callers') */
+#if defined(__SSE2__) && !FL_ASAN
     /* Most strings (names, keys, titles) are under sixteen bytes: one
      * sixteen-byte load measures, tests and copies them, where strlen (a
      * libc call) and copy_4_16 read them twice.  The load reads past the

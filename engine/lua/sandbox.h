@@ -29,6 +29,7 @@
 #ifndef FL_LUA_SANDBOX_H
 #define FL_LUA_SANDBOX_H
 
+#include "core/alloc.h"
 #include "core/error.h"
 #include "core/finding.h"
 #include "core/strbuf.h"
@@ -53,16 +54,7 @@
 /* Blocks of up to FL_SANDBOX_POOL_MAX bytes come from the state's own free
  * lists, in classes FL_SANDBOX_POOL_GRAIN bytes apart (0 when built with
  * AddressSanitizer, so that it sees every Lua block). */
-#if defined(__SANITIZE_ADDRESS__)
-#define FL_SANDBOX_POOL_MAX 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FL_SANDBOX_POOL_MAX 0
-#endif
-#endif
-#ifndef FL_SANDBOX_POOL_MAX
-#define FL_SANDBOX_POOL_MAX 256
-#endif
+#define FL_SANDBOX_POOL_MAX     (FL_ASAN ? 0 : 256)
 #define FL_SANDBOX_POOL_GRAIN   16
 #define FL_SANDBOX_POOL_CLASSES (FL_SANDBOX_POOL_MAX / FL_SANDBOX_POOL_GRAIN + 1)
 
